@@ -1,0 +1,71 @@
+# CarbonPeak: the README's two commands are `make demo` and `make test`.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
+SHARED ?= ../shared
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+
+.PHONY: demo test lint format plan-data install install-test assets system-test-deps clean
+
+demo: install assets
+	$(VENV)/bin/carbonpeak demo --serve --port $(PORT)
+
+test: install-test assets system-test-deps
+	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/ruff format --check src tests benchmarks
+	@echo "== 测试套件：SQLite =="
+	$(VENV)/bin/pytest -p no:cacheprovider
+	@if $(PY) -c "import sys, psycopg; psycopg.connect(sys.argv[1], connect_timeout=3).close()" "$(TEST_DATABASE_URL)" 2>/dev/null; then \
+		echo "== 测试套件：PostgreSQL ($(TEST_DATABASE_URL)) =="; \
+		DATABASE_URL="$(TEST_DATABASE_URL)" $(VENV)/bin/pytest -p no:cacheprovider; \
+	else \
+		echo "== PostgreSQL 不可达（$(TEST_DATABASE_URL)），跳过 PostgreSQL 运行 =="; \
+	fi
+
+$(VENV)/bin/python:
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(VENV)/bin/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
+	$(VENV)/bin/pip install --quiet -e ".[test]"
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+assets: node_modules/.installed
+
+# chromium and a CJK font for the end-to-end tests and screenshots (Debian packages)
+system-test-deps:
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+		else \
+			echo "提示：缺少 chromium 或 fonts-noto-cjk，且非 root 用户无法安装；端到端测试将跳过"; \
+		fi; \
+	fi
+
+# regenerate the committed structured Taicang plan from the document in ../shared
+plan-data: install
+	$(VENV)/bin/carbonpeak plan parse $(SHARED)/plans/taicang-carbon-peak-plan.txt \
+		--out src/carbonpeak/plans/data/taicang-carbon-peak-plan.json
+
+lint: install-test
+	$(VENV)/bin/ruff check src tests benchmarks
+
+format: install-test
+	$(VENV)/bin/ruff format src tests benchmarks
+	$(VENV)/bin/ruff check --fix src tests benchmarks
+
+clean:
+	rm -rf $(VENV) node_modules var

@@ -1,0 +1,222 @@
+"""The ``carbonpeak`` command: plan import, demo set-up and serving, and Django's own commands."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+BUNDLED_PLAN = Path(__file__).resolve().parent / "plans" / "data" / "taicang-carbon-peak-plan.json"
+
+
+def _django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "carbonpeak.settings")
+    import django
+
+    django.setup()
+
+
+def _load_plan(path: str):
+    from carbonpeak.plans import document as doc
+
+    if path.lower().endswith(".json"):
+        with open(path, encoding="utf-8") as fh:
+            try:
+                return doc.plan_from_dict(json.load(fh))
+            except json.JSONDecodeError as exc:
+                raise doc.PlanParseError(f"JSON 格式错误：第 {exc.lineno} 行：{exc.msg}") from exc
+    return doc.parse_plan(doc.read_plan_file(path))
+
+
+def _database_ready() -> bool:
+    from django.db import connection
+    from django.db.utils import DatabaseError
+
+    try:
+        return "plans_plan" in connection.introspection.table_names()
+    except DatabaseError:
+        return False
+
+
+def cmd_plan_import(args: argparse.Namespace) -> int:
+    from carbonpeak.plans import document as doc
+
+    if not os.path.exists(args.file):
+        print(f"错误：找不到文件 {args.file}", file=sys.stderr)
+        return 2
+    try:
+        plan = _load_plan(args.file)
+    except doc.PlanParseError as exc:
+        print(f"错误：无法识别方案 {args.file}：{exc}", file=sys.stderr)
+        return 2
+    _django()
+    report = None
+    if _database_ready():
+        from carbonpeak.plans.services import import_plan
+
+        report = import_plan(
+            plan,
+            source_name=os.path.basename(args.file),
+            region=args.region,
+            dry_run=args.dry_run,
+            force=args.force,
+            user=os.environ.get("USER", ""),
+        )
+    elif not args.dry_run:
+        print("错误：数据库尚未初始化，请先运行 carbonpeak migrate（或 make demo）", file=sys.stderr)
+        return 2
+    if args.json:
+        out = plan.to_dict()
+        out["import"] = report.to_dict() if report else None
+        json.dump(out, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    _print_summary(plan, report)
+    return 0
+
+
+def _print_summary(plan, report) -> None:
+    counts = plan.to_dict()["counts"]
+    print(f"方案：{plan.title}")
+    print(
+        f"章节 {counts['sections']} 个，重点行动 {counts['actions']} 项，行动下任务 {counts['tasks']} 项，"
+        f"其他章节条目 {counts['items']} 项，"
+        f"目标 {counts['targets']} 个（其中有年份的 {counts['dated_targets']} 个）"
+    )
+    for action in plan.actions:
+        print(f"  {action.number}{action.title}：{len(action.tasks)} 项任务")
+    for warning in plan.warnings:
+        print(f"提示：{warning}")
+    if report is None:
+        print("（试运行：数据库未初始化，仅解析，未比较）")
+        return
+    c = report.counts()
+    mode = "试运行，未写入" if report.dry_run else "已写入"
+    if report.unchanged:
+        print(f"与已导入的版本相同，没有变化（{mode}）")
+    else:
+        print(
+            f"{mode}：新增 {c['added']}，修改 {c['changed']}，删除 {c['removed']}，"
+            f"保留手工更正 {c['kept_manual']}" + (f"；版本 {report.version}" if report.version else "")
+        )
+        for change in report.changes:
+            if change["change"] != "added":
+                print("  " + json.dumps(change, ensure_ascii=False))
+
+
+def cmd_plan_parse(args: argparse.Namespace) -> int:
+    """Parse a plan document and write its structured data (used for the committed Taicang data)."""
+    from carbonpeak.plans import document as doc
+
+    try:
+        plan = doc.parse_plan(doc.read_plan_file(args.file))
+    except (OSError, doc.PlanParseError) as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    data = plan.to_dict()
+    data["source"] = os.path.basename(args.file)
+    text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+        print(f"已写入 {args.out}")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Prepare the demo database: migrate, import the Taicang plan, create the demo users."""
+    _django()
+    from django.core.management import call_command
+
+    from carbonpeak.accounts.services import ensure_demo_users
+    from carbonpeak.plans.services import import_plan
+
+    call_command("migrate", interactive=False, verbosity=0)
+    plan = _load_plan(str(BUNDLED_PLAN))
+    report = import_plan(plan, source_name=BUNDLED_PLAN.name, region="太仓市", user="demo")
+    state = "已是最新" if report.unchanged else f"已导入（版本 {report.version}）"
+    print(f"方案：{plan.title} {state}")
+    logins = ensure_demo_users()
+    print("演示账号（用户名 / 密码 / 角色）：")
+    for login in logins:
+        print(f"  {login.username:<12} {login.password:<18} {login.role}  {login.note}")
+    if args.serve:
+        call_command("collectstatic", interactive=False, verbosity=0)
+        return _serve(args.port)
+    return 0
+
+
+def _serve(port: int) -> int:
+    from gunicorn.app.wsgiapp import run
+
+    bind = f"127.0.0.1:{port}"
+    print(f"CarbonPeak 已启动：http://{bind}/  （Ctrl+C 停止）", flush=True)
+    sys.argv = [
+        "gunicorn",
+        "carbonpeak.wsgi:application",
+        "--bind",
+        bind,
+        "--workers",
+        "2",
+        "--access-logfile",
+        "-",
+    ]
+    run()
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    _django()
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+    return _serve(args.port)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="carbonpeak", description="CarbonPeak 碳达峰实施方案管理平台")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    plan = sub.add_parser("plan", help="方案：导入与解析")
+    plan_sub = plan.add_subparsers(dest="plan_command", required=True)
+    imp = plan_sub.add_parser("import", help="导入方案文件（UTF-8/GB18030 文本、.docx 或结构化 .json）")
+    imp.add_argument("file")
+    imp.add_argument("--dry-run", action="store_true", help="只解析并比较，不写入数据库")
+    imp.add_argument("--json", action="store_true", help="以 JSON 输出完整结构")
+    imp.add_argument("--region", help="地区（默认从标题识别）")
+    imp.add_argument("--force", action="store_true", help="即使与上一版相同也重新合并")
+    imp.set_defaults(func=cmd_plan_import)
+    parse = plan_sub.add_parser("parse", help="解析方案并输出结构化数据（不访问数据库）")
+    parse.add_argument("file")
+    parse.add_argument("--out", help="写入文件而不是标准输出")
+    parse.set_defaults(func=cmd_plan_parse)
+
+    demo = sub.add_parser("demo", help="准备演示数据库（迁移、导入太仓方案、创建演示账号）")
+    demo.add_argument("--serve", action="store_true", help="准备完成后启动服务")
+    demo.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    demo.set_defaults(func=cmd_demo)
+
+    serve = sub.add_parser("serve", help="以 gunicorn 启动服务")
+    serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    serve.set_defaults(func=cmd_serve)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in ("manage", "migrate", "createsuperuser", "shell", "check", "makemigrations"):
+        # Django's own management commands: `carbonpeak migrate`, `carbonpeak manage <command>`
+        _django()
+        from django.core.management import execute_from_command_line
+
+        execute_from_command_line(["carbonpeak", *(argv[1:] if argv[0] == "manage" else argv)])
+        return 0
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

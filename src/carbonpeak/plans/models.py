@@ -1,0 +1,284 @@
+"""The plan registry: plans, their sections, actions, tasks, responsibilities and targets.
+
+Rows created by the importer remember the values they were imported with
+(``imported``), so that a re-import can tell a coordinator's correction (current
+value differs from the imported one) from an untouched value, and keep the former.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class DepartmentKind(models.TextChoices):
+    CITY = "市级部门", "市级部门"
+    DISTRICT = "区镇", "区镇"
+    ENTERPRISE = "企业", "企业"
+    OTHER = "其他", "其他"
+
+
+class Department(models.Model):
+    name = models.CharField("名称", max_length=100, unique=True)
+    short_name = models.CharField("简称", max_length=30, blank=True)
+    kind = models.CharField(
+        "类型", max_length=10, choices=DepartmentKind.choices, default=DepartmentKind.OTHER
+    )
+
+    class Meta:
+        verbose_name = "部门/单位"
+        verbose_name_plural = "部门/单位"
+        ordering = ["kind", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name
+
+
+class DepartmentAlias(models.Model):
+    """Another name under which a document may mention the department (太仓生态环境局 / 市生态环境局)."""
+
+    department = models.ForeignKey(
+        Department, on_delete=models.CASCADE, related_name="aliases", verbose_name="部门"
+    )
+    name = models.CharField("别名", max_length=100, unique=True)
+
+    class Meta:
+        verbose_name = "部门别名"
+        verbose_name_plural = "部门别名"
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.department.name}"
+
+
+class Plan(models.Model):
+    region = models.CharField("地区", max_length=50)
+    title = models.CharField("标题", max_length=200)
+    document_number = models.CharField("文号", max_length=60, blank=True)
+    issue_date = models.DateField("印发日期", null=True, blank=True)
+    imported = models.JSONField(default=dict, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "方案"
+        verbose_name_plural = "方案"
+        constraints = [models.UniqueConstraint(fields=["region", "title"], name="plan_region_title_unique")]
+        ordering = ["region", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def current_version(self) -> PlanVersion | None:
+        return self.versions.order_by("-number").first()
+
+
+class PlanVersion(models.Model):
+    """One imported document text; a re-import of the same text adds no version."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="versions", verbose_name="方案")
+    number = models.PositiveIntegerField("版本")
+    source_name = models.CharField("来源文件", max_length=255)
+    source_sha256 = models.CharField("文本摘要", max_length=64)
+    structure = models.JSONField("解析结构", default=dict)
+    changes = models.JSONField("与上一版的变化", default=list)
+    imported_by = models.CharField("导入人", max_length=150, blank=True)
+    imported_at = models.DateTimeField("导入时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "方案版本"
+        verbose_name_plural = "方案版本"
+        ordering = ["plan", "-number"]
+        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="plan_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.plan.title} 第{self.number}版"
+
+
+class Section(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="sections", verbose_name="方案")
+    key = models.CharField("编号键", max_length=40)
+    number = models.CharField("编号", max_length=10)
+    title = models.CharField("标题", max_length=200)
+    text = models.TextField("正文", blank=True)
+    kind = models.CharField("类型", max_length=10, default="text")
+    order = models.PositiveIntegerField("顺序", default=0)
+    imported = models.JSONField(default=dict, editable=False)
+
+    class Meta:
+        verbose_name = "章节"
+        verbose_name_plural = "章节"
+        ordering = ["plan", "order"]
+        constraints = [models.UniqueConstraint(fields=["plan", "key"], name="section_key_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.number}、{self.title}"
+
+
+class Action(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="actions", verbose_name="方案")
+    section = models.ForeignKey(
+        Section, on_delete=models.CASCADE, related_name="actions", verbose_name="章节"
+    )
+    key = models.CharField("编号键", max_length=40)
+    number = models.CharField("编号", max_length=10)
+    title = models.CharField("标题", max_length=200)
+    text = models.TextField("说明", blank=True)
+    order = models.PositiveIntegerField("顺序", default=0)
+    imported = models.JSONField(default=dict, editable=False)
+
+    class Meta:
+        verbose_name = "重点行动"
+        verbose_name_plural = "重点行动"
+        ordering = ["plan", "order"]
+        constraints = [models.UniqueConstraint(fields=["plan", "key"], name="action_key_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.number}{self.title}"
+
+
+class Task(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="tasks", verbose_name="方案")
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="tasks", verbose_name="章节")
+    action = models.ForeignKey(
+        Action, on_delete=models.CASCADE, related_name="tasks", null=True, blank=True, verbose_name="重点行动"
+    )
+    key = models.CharField("编号键", max_length=40)
+    number = models.CharField("编号", max_length=10)
+    title = models.CharField("标题", max_length=300)
+    text = models.TextField("全文", blank=True)
+    clause = models.CharField("分工条款", max_length=500, blank=True)
+    order = models.PositiveIntegerField("顺序", default=0)
+    imported = models.JSONField(default=dict, editable=False)
+    departments = models.ManyToManyField(Department, through="Responsibility", related_name="tasks")
+
+    class Meta:
+        verbose_name = "任务"
+        verbose_name_plural = "任务"
+        ordering = ["plan", "order"]
+        constraints = [models.UniqueConstraint(fields=["plan", "key"], name="task_key_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.label} {self.title}"
+
+    @property
+    def label(self) -> str:
+        """How the task is cited: （一）1 under an action, 四（二） for a section item."""
+        if self.action_id:
+            return f"{self.action.number}{self.number}"
+        return f"{self.section.number}{self.number}"
+
+
+class Role(models.TextChoices):
+    LEAD = "lead", "牵头"
+    SUPPORT = "support", "配合"
+    IMPLEMENT = "implement", "落实"
+
+
+class Responsibility(models.Model):
+    class Source(models.TextChoices):
+        IMPORT = "import", "导入"
+        MANUAL = "manual", "手工"
+
+    task = models.ForeignKey(
+        Task, on_delete=models.CASCADE, related_name="responsibilities", verbose_name="任务"
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.CASCADE, related_name="responsibilities", verbose_name="部门"
+    )
+    role = models.CharField("角色", max_length=10, choices=Role.choices)
+    source = models.CharField("来源", max_length=10, choices=Source.choices, default=Source.MANUAL)
+    suppressed = models.BooleanField(
+        "不适用", default=False, help_text="协调员判定此分工不适用；重新导入时保持此判定，不会重新出现"
+    )
+    order = models.PositiveIntegerField("顺序", default=0)
+
+    class Meta:
+        verbose_name = "责任分工"
+        verbose_name_plural = "责任分工"
+        ordering = ["task", "role", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "department", "role"], name="responsibility_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department} {self.get_role_display()} {self.task.label}"
+
+
+class Comparator(models.TextChoices):
+    GE = ">=", "不低于"
+    GT = ">", "超过"
+    LE = "<=", "不高于"
+    LT = "<", "低于"
+    EQ = "=", "达到"
+    PEAK = "peak", "达峰"
+    INCREASE = "increase", "提升"
+    DECREASE = "decrease", "下降"
+    EXTERNAL = "external", "完成上级下达指标"
+
+
+class TargetKind(models.TextChoices):
+    DATED = "dated", "定量目标"
+    DIRECTION = "direction", "方向性目标"
+    PEAK = "peak", "达峰目标"
+    EXTERNAL = "external", "上级下达指标"
+    RULE = "rule", "常设规则"
+
+
+class Target(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="targets", verbose_name="方案")
+    section = models.ForeignKey(
+        Section, on_delete=models.CASCADE, related_name="targets", verbose_name="章节", null=True, blank=True
+    )
+    task = models.ForeignKey(
+        Task, on_delete=models.CASCADE, related_name="targets", verbose_name="任务", null=True, blank=True
+    )
+    key = models.CharField("标识", max_length=300)
+    year = models.PositiveSmallIntegerField("年份", null=True, blank=True)
+    indicator = models.CharField("指标", max_length=200)
+    comparator = models.CharField("比较", max_length=10, choices=Comparator.choices)
+    value = models.FloatField("目标值", null=True, blank=True)
+    value_max = models.FloatField("目标值上限", null=True, blank=True)
+    unit = models.CharField("单位", max_length=20, blank=True)
+    commitment = models.CharField("表述", max_length=20, blank=True)
+    kind = models.CharField("类型", max_length=10, choices=TargetKind.choices)
+    base_year = models.PositiveSmallIntegerField("基准年", null=True, blank=True)
+    issuer = models.CharField("下达单位", max_length=50, blank=True)
+    sentence = models.TextField("原文", blank=True)
+    order = models.PositiveIntegerField("顺序", default=0)
+    imported = models.JSONField(default=dict, editable=False)
+
+    class Meta:
+        verbose_name = "目标"
+        verbose_name_plural = "目标"
+        ordering = ["plan", "order"]
+        constraints = [models.UniqueConstraint(fields=["plan", "key"], name="target_key_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.year or ''} {self.indicator} {self.describe()}".strip()
+
+    def describe(self) -> str:
+        """The target in words, as a coordinator reads it: 不低于 13 %."""
+        if self.comparator == Comparator.PEAK:
+            return f"{self.year}年前达峰" if self.year else "达峰"
+        if self.comparator == Comparator.EXTERNAL:
+            return f"完成{self.issuer}下达的指标" if self.issuer else "完成上级下达的指标"
+        if self.value is None:
+            return self.get_comparator_display()
+        value = f"{self.value:g}"
+        if self.value_max is not None:
+            value += f"–{self.value_max:g}"
+        unit = f" {self.unit}" if self.unit else ""
+        words = {
+            ">=": "不低于",
+            ">": "超过",
+            "<=": "不高于",
+            "<": "低于",
+            "=": "达到",
+            "increase": "提高",
+            "decrease": "下降",
+        }[self.comparator]
+        base = f"比{self.base_year}年" if self.base_year else ""
+        return f"{base}{words} {value}{unit}"

@@ -1,0 +1,357 @@
+"""Writing the plan registry: the only code that writes the plans app's tables.
+
+``import_plan`` merges a parsed document into the registry. Each imported row keeps
+the values it was last imported with; on a re-import a field is updated only when
+the document changed it and nobody corrected it by hand since, so corrections made
+in the admin survive, and the changes are listed and kept with the new version.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from . import document as doc
+from .models import (
+    Action,
+    Department,
+    DepartmentAlias,
+    Plan,
+    PlanVersion,
+    Responsibility,
+    Role,
+    Section,
+    Target,
+    Task,
+)
+
+
+@dataclass
+class ImportReport:
+    plan_id: int | None
+    plan_title: str
+    version: int | None
+    unchanged: bool
+    dry_run: bool
+    changes: list[dict] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        out = {"added": 0, "changed": 0, "removed": 0, "kept_manual": 0}
+        for c in self.changes:
+            out[c["change"]] += 1
+        return out
+
+    def to_dict(self) -> dict:
+        return {
+            "plan_id": self.plan_id,
+            "plan_title": self.plan_title,
+            "version": self.version,
+            "unchanged": self.unchanged,
+            "dry_run": self.dry_run,
+            "counts": self.counts(),
+            "changes": self.changes,
+        }
+
+
+class _DryRun(Exception):
+    pass
+
+
+def structure_sha256(plan: doc.PlanDocument) -> str:
+    """Digest of the parsed structure: the same document gives the same digest in any encoding."""
+    payload = json.dumps(plan.to_dict(), ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def resolve_department(name: str, cache: dict[str, Department] | None = None) -> Department:
+    """The department a document name refers to, through its aliases; created when new."""
+    if cache is not None and name in cache:
+        return cache[name]
+    department = Department.objects.filter(name=name).first()
+    if department is None:
+        alias = DepartmentAlias.objects.select_related("department").filter(name=name).first()
+        department = alias.department if alias else None
+    if department is None:
+        department = Department.objects.create(name=name, kind=doc.classify_department(name))
+    if cache is not None:
+        cache[name] = department
+    return department
+
+
+@transaction.atomic
+def merge_departments(keep: Department, others: list[Department]) -> Department:
+    """Fold ``others`` into ``keep``: their tasks move over and their names become aliases."""
+    for other in others:
+        if other.pk == keep.pk:
+            continue
+        for resp in Responsibility.objects.filter(department=other):
+            clash = Responsibility.objects.filter(task=resp.task, department=keep, role=resp.role).first()
+            if clash:
+                resp.delete()
+            else:
+                resp.department = keep
+                resp.save(update_fields=["department"])
+        DepartmentAlias.objects.filter(department=other).update(department=keep)
+        name = other.name
+        other.delete()
+        DepartmentAlias.objects.get_or_create(name=name, defaults={"department": keep})
+    return keep
+
+
+def _plain(value):
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _merge(obj, values: dict, changes: list[dict], entity: str, key: str) -> bool:
+    """Three-way merge of imported values into obj. Returns True when obj must be saved."""
+    previous = obj.imported or {}
+    fresh = obj.pk is None
+    dirty = fresh
+    changed: dict[str, list] = {}
+    for name, new in values.items():
+        current = _plain(getattr(obj, name))
+        new = _plain(new)
+        if fresh:
+            setattr(obj, name, values[name])
+            continue
+        was = previous.get(name, current)
+        if new == was:
+            continue
+        if current != was:
+            changes.append(
+                {
+                    "entity": entity,
+                    "key": key,
+                    "change": "kept_manual",
+                    "field": name,
+                    "document": new,
+                    "kept": current,
+                }
+            )
+            continue
+        changed[name] = [current, new]
+        setattr(obj, name, values[name])
+        dirty = True
+    if changed:
+        changes.append({"entity": entity, "key": key, "change": "changed", "fields": changed})
+    if fresh:
+        changes.append({"entity": entity, "key": key, "change": "added"})
+    new_imported = {k: _plain(v) for k, v in values.items()}
+    if new_imported != previous:
+        obj.imported = new_imported
+        dirty = True
+    return dirty
+
+
+def _target_values(t: doc.Target) -> dict:
+    return {
+        "year": t.year,
+        "indicator": t.indicator,
+        "comparator": t.comparator,
+        "value": t.value,
+        "value_max": t.value_max,
+        "unit": t.unit,
+        "commitment": t.commitment,
+        "kind": t.kind,
+        "base_year": t.base_year,
+        "issuer": t.issuer,
+        "sentence": t.sentence,
+    }
+
+
+def _target_key(owner: str, t: doc.Target, seen: set[str]) -> str:
+    base = f"{owner}|{t.year or ''}|{t.indicator}|{t.comparator}"
+    key, n = base, 1
+    while key in seen:
+        n += 1
+        key = f"{base}#{n}"
+    seen.add(key)
+    return key[:300]
+
+
+def import_plan(
+    plan_doc: doc.PlanDocument,
+    *,
+    source_name: str,
+    region: str | None = None,
+    dry_run: bool = False,
+    force: bool = False,
+    user: str = "",
+) -> ImportReport:
+    """Merge a parsed plan into the registry and record a version when anything changed."""
+    region = region or doc.guess_region(plan_doc) or "未注明地区"
+    digest = structure_sha256(plan_doc)
+    plan = Plan.objects.filter(region=region, title=plan_doc.title).first()
+    latest = plan.versions.order_by("-number").first() if plan else None
+    if latest and latest.source_sha256 == digest and not force:
+        return ImportReport(plan.pk, plan.title, latest.number, unchanged=True, dry_run=dry_run)
+    report = ImportReport(None, plan_doc.title, None, unchanged=False, dry_run=dry_run)
+    try:
+        with transaction.atomic():
+            _apply(plan_doc, region, digest, source_name, user, report)
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        report.plan_id = None if plan is None else plan.pk
+    if not report.changes and latest is not None:
+        report.unchanged = True
+    return report
+
+
+def _apply(plan_doc: doc.PlanDocument, region: str, digest: str, source_name: str, user: str, report) -> None:
+    changes = report.changes
+    plan = Plan.objects.filter(region=region, title=plan_doc.title).first() or Plan(
+        region=region, title=plan_doc.title
+    )
+    issue_date = dt.date.fromisoformat(plan_doc.issue_date) if plan_doc.issue_date else None
+    if _merge(
+        plan, {"document_number": plan_doc.document_number, "issue_date": issue_date}, changes, "plan", ""
+    ):
+        plan.save()
+    report.plan_id = plan.pk
+    departments: dict[str, Department] = {}
+
+    seen_sections, seen_actions, seen_tasks, seen_targets = set(), set(), set(), set()
+    existing_sections = {s.key: s for s in plan.sections.all()}
+    existing_actions = {a.key: a for a in plan.actions.all()}
+    existing_tasks = {t.key: t for t in plan.tasks.all()}
+    existing_targets = {t.key: t for t in plan.targets.all()}
+    order = {"task": 0, "target": 0}
+
+    def save_targets(targets: list[doc.Target], section: Section, task: Task | None, owner: str):
+        for t in targets:
+            key = _target_key(owner, t, seen_targets)
+            target = existing_targets.get(key) or Target(plan=plan, key=key)
+            order["target"] += 1
+            dirty = _merge(target, _target_values(t), changes, "target", key)
+            if target.section_id != section.pk or target.task_id != (task.pk if task else None):
+                target.section, target.task, dirty = section, task, True
+            if target.order != order["target"]:
+                target.order, dirty = order["target"], True
+            if dirty:
+                target.save()
+
+    def save_task(t: doc.Task, section: Section, action: Action | None):
+        task = existing_tasks.get(t.key) or Task(plan=plan, key=t.key)
+        seen_tasks.add(t.key)
+        order["task"] += 1
+        values = {"number": t.number, "title": t.title, "text": t.text, "clause": t.clause}
+        dirty = _merge(task, values, changes, "task", t.key)
+        if task.section_id != section.pk or task.action_id != (action.pk if action else None):
+            task.section, task.action, dirty = section, action, True
+        if task.order != order["task"]:
+            task.order, dirty = order["task"], True
+        if dirty:
+            task.save()
+        _sync_responsibilities(task, t, departments, changes)
+        save_targets(t.targets, section, task, t.key)
+
+    for s_order, s in enumerate(plan_doc.sections, start=1):
+        section = existing_sections.get(s.key) or Section(plan=plan, key=s.key)
+        seen_sections.add(s.key)
+        text = s.text
+        if s.subsections:
+            text = "\n".join(
+                [s.text] + [f"{sub.number}{sub.title}\n{sub.text}" for sub in s.subsections]
+            ).strip()
+        dirty = _merge(
+            section,
+            {"number": s.number, "title": s.title, "text": text, "kind": s.kind},
+            changes,
+            "section",
+            s.key,
+        )
+        if section.order != s_order:
+            section.order, dirty = s_order, True
+        if dirty:
+            section.save()
+        save_targets(s.targets, section, None, s.key)
+        for a_order, a in enumerate(s.actions, start=1):
+            action = existing_actions.get(a.key) or Action(plan=plan, key=a.key)
+            seen_actions.add(a.key)
+            dirty = _merge(
+                action, {"number": a.number, "title": a.title, "text": a.text}, changes, "action", a.key
+            )
+            if action.section_id != section.pk or action.order != a_order:
+                action.section, action.order, dirty = section, a_order, True
+            if dirty:
+                action.save()
+            for t in a.tasks:
+                save_task(t, section, action)
+        for t in s.items:
+            save_task(t, section, None)
+
+    for key, target in existing_targets.items():
+        if key not in seen_targets:
+            changes.append({"entity": "target", "key": key, "change": "removed"})
+            target.delete()
+    for key, task in existing_tasks.items():
+        if key not in seen_tasks:
+            changes.append({"entity": "task", "key": key, "change": "removed"})
+            task.delete()
+    for key, action in existing_actions.items():
+        if key not in seen_actions:
+            changes.append({"entity": "action", "key": key, "change": "removed"})
+            action.delete()
+    for key, section in existing_sections.items():
+        if key not in seen_sections:
+            changes.append({"entity": "section", "key": key, "change": "removed"})
+            section.delete()
+
+    latest = plan.versions.order_by("-number").first()
+    if latest is None or latest.source_sha256 != digest:
+        version = PlanVersion.objects.create(
+            plan=plan,
+            number=(latest.number + 1) if latest else 1,
+            source_name=source_name[:255],
+            source_sha256=digest,
+            structure=plan_doc.to_dict(),
+            changes=changes if latest else [],
+            imported_by=user,
+        )
+        report.version = version.number
+    else:
+        report.version = latest.number
+
+
+def _sync_responsibilities(task: Task, t: doc.Task, cache: dict, changes: list[dict]) -> None:
+    wanted: list[tuple[Department, str, int]] = []
+    for role, names in ((Role.LEAD, t.lead), (Role.SUPPORT, t.support), (Role.IMPLEMENT, t.implement)):
+        for i, name in enumerate(names):
+            wanted.append((resolve_department(name, cache), role, i))
+    existing = list(task.responsibilities.all()) if task.pk else []
+    manual_departments = {r.department_id for r in existing if r.source == Responsibility.Source.MANUAL}
+    by_key = {(r.department_id, r.role): r for r in existing}
+    wanted_keys = set()
+    for department, role, i in wanted:
+        key = (department.pk, role)
+        wanted_keys.add(key)
+        resp = by_key.get(key)
+        if resp is None:
+            if department.pk in manual_departments:
+                continue  # the coordinator set this department's role by hand
+            Responsibility.objects.create(
+                task=task, department=department, role=role, source=Responsibility.Source.IMPORT, order=i
+            )
+            changes.append(
+                {"entity": "responsibility", "key": f"{t.key}|{department.name}|{role}", "change": "added"}
+            )
+        elif resp.order != i and resp.source == Responsibility.Source.IMPORT:
+            resp.order = i
+            resp.save(update_fields=["order"])
+    for key, resp in by_key.items():
+        if key not in wanted_keys and resp.source == Responsibility.Source.IMPORT:
+            changes.append(
+                {
+                    "entity": "responsibility",
+                    "key": f"{t.key}|{resp.department.name}|{resp.role}",
+                    "change": "removed",
+                }
+            )
+            resp.delete()

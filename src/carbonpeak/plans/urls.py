@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "plans"
+
+urlpatterns = [
+    path("", views.plan_detail, name="plan"),
+    path("<int:plan_id>/", views.plan_detail, name="plan_detail"),
+    path("matrix/", views.responsibility_matrix, name="matrix"),
+    path("<int:plan_id>/matrix/", views.responsibility_matrix, name="matrix_for_plan"),
+    path("targets/", views.target_list, name="targets"),
+    path("<int:plan_id>/targets/", views.target_list, name="targets_for_plan"),
+    path("departments/", views.department_list, name="departments"),
+    path("departments/<int:department_id>/", views.department_detail, name="department"),
+]

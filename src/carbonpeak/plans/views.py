@@ -1,0 +1,245 @@
+"""Plan pages: the plan, the responsibility matrix, a department's tasks, the target list."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+
+from .models import (
+    Action,
+    Department,
+    DepartmentKind,
+    Plan,
+    Responsibility,
+    Role,
+    Section,
+    Target,
+    TargetKind,
+    Task,
+)
+
+
+def _plan_or_latest(plan_id: int | None) -> Plan:
+    if plan_id is not None:
+        return get_object_or_404(Plan, pk=plan_id)
+    plan = Plan.objects.order_by("-created_at").first()
+    if plan is None:
+        raise Http404("尚未导入任何方案")
+    return plan
+
+
+def _active_responsibilities():
+    return (
+        Responsibility.objects.filter(suppressed=False).select_related("department").order_by("role", "order")
+    )
+
+
+def _tasks_queryset():
+    return Task.objects.select_related("action", "section").prefetch_related(
+        Prefetch("responsibilities", queryset=_active_responsibilities(), to_attr="active_responsibilities"),
+        Prefetch("targets", queryset=Target.objects.order_by("order")),
+    )
+
+
+def _decorate(task: Task) -> Task:
+    by_role = defaultdict(list)
+    for r in task.active_responsibilities:
+        by_role[r.role].append(r.department)
+    task.leads, task.supports, task.implementers = (
+        by_role[Role.LEAD],
+        by_role[Role.SUPPORT],
+        by_role[Role.IMPLEMENT],
+    )
+    return task
+
+
+@login_required
+def plan_detail(request, plan_id: int | None = None):
+    plan = _plan_or_latest(plan_id)
+    tasks = [_decorate(t) for t in _tasks_queryset().filter(plan=plan)]
+    by_action, by_section = defaultdict(list), defaultdict(list)
+    for t in tasks:
+        (by_action[t.action_id] if t.action_id else by_section[t.section_id]).append(t)
+    sections = list(plan.sections.prefetch_related("actions"))
+    section_targets = defaultdict(list)
+    for target in plan.targets.filter(task__isnull=True).order_by("order"):
+        section_targets[target.section_id].append(target)
+    for s in sections:
+        s.action_list = [a for a in s.actions.all()]
+        for a in s.action_list:
+            a.task_list = by_action[a.pk]
+        s.item_list = by_section[s.pk]
+        s.own_targets = section_targets[s.pk]
+    return render(
+        request,
+        "plans/plan_detail.html",
+        {
+            "plan": plan,
+            "sections": sections,
+            "task_count": len(tasks),
+            "action_count": sum(len(s.action_list) for s in sections),
+            "target_count": plan.targets.count(),
+            "version": plan.current_version,
+            "nav": "plan",
+        },
+    )
+
+
+def _matrix_columns(plan: Plan) -> list[dict]:
+    """Actions first, then each section whose numbered items are tasks (政策保障, 组织实施)."""
+    columns = [
+        {"key": f"a{a.pk}", "label": a.number, "title": a.title, "action": a, "section": None}
+        for a in Action.objects.filter(plan=plan).order_by("order")
+    ]
+    for s in Section.objects.filter(plan=plan, kind="items").order_by("order"):
+        columns.append({"key": f"s{s.pk}", "label": s.number, "title": s.title, "action": None, "section": s})
+    return columns
+
+
+@login_required
+def responsibility_matrix(request, plan_id: int | None = None):
+    plan = _plan_or_latest(plan_id)
+    columns = _matrix_columns(plan)
+    counts: dict[int, dict[str, dict[str, int]]] = defaultdict(
+        lambda: defaultdict(lambda: {"lead": 0, "support": 0})
+    )
+    departments: dict[int, Department] = {}
+    rows = (
+        Responsibility.objects.filter(task__plan=plan, suppressed=False, role__in=[Role.LEAD, Role.SUPPORT])
+        .select_related("department", "task")
+        .order_by()
+    )
+    for r in rows:
+        col = f"a{r.task.action_id}" if r.task.action_id else f"s{r.task.section_id}"
+        counts[r.department_id][col][r.role] += 1
+        departments[r.department_id] = r.department
+    table = []
+    kind_order = {kind: i for i, kind in enumerate(DepartmentKind.values)}
+    for dept in sorted(
+        departments.values(),
+        key=lambda d: (kind_order.get(d.kind, 99), -_total(counts[d.pk], "lead"), d.name),
+    ):
+        cells = [{"column": c, **counts[dept.pk].get(c["key"], {"lead": 0, "support": 0})} for c in columns]
+        table.append(
+            {
+                "department": dept,
+                "cells": cells,
+                "lead": _total(counts[dept.pk], "lead"),
+                "support": _total(counts[dept.pk], "support"),
+            }
+        )
+    return render(
+        request,
+        "plans/matrix.html",
+        {"plan": plan, "columns": columns, "rows": table, "nav": "matrix"},
+    )
+
+
+def _total(per_column: dict, role: str) -> int:
+    return sum(v[role] for v in per_column.values())
+
+
+@login_required
+def department_detail(request, department_id: int):
+    department = get_object_or_404(Department.objects.prefetch_related("aliases"), pk=department_id)
+    plan = _plan_or_latest(int(request.GET["plan"])) if request.GET.get("plan", "").isdigit() else None
+    scope = Q(responsibilities__department=department, responsibilities__suppressed=False)
+    tasks = _tasks_queryset().filter(scope)
+    if plan is not None:
+        tasks = tasks.filter(plan=plan)
+    action = section = None
+    group = request.GET.get("group", "")
+    if group.startswith("a") and group[1:].isdigit():
+        action = get_object_or_404(Action, pk=int(group[1:]))
+        tasks = tasks.filter(action=action)
+    elif group.startswith("s") and group[1:].isdigit():
+        section = get_object_or_404(Section, pk=int(group[1:]))
+        tasks = tasks.filter(section=section, action__isnull=True)
+    groups = {Role.LEAD: [], Role.SUPPORT: [], Role.IMPLEMENT: []}
+    for task in tasks.distinct().order_by("plan", "order"):
+        _decorate(task)
+        for r in task.active_responsibilities:
+            if r.department_id == department.pk:
+                groups[r.role].append(task)
+    return render(
+        request,
+        "plans/department_detail.html",
+        {
+            "department": department,
+            "plan": plan,
+            "action": action,
+            "section": section,
+            "lead_tasks": groups[Role.LEAD],
+            "support_tasks": groups[Role.SUPPORT],
+            "implement_tasks": groups[Role.IMPLEMENT],
+            "nav": "matrix",
+        },
+    )
+
+
+@login_required
+def department_list(request):
+    departments = (
+        Department.objects.prefetch_related("aliases")
+        .filter(responsibilities__suppressed=False)
+        .distinct()
+        .order_by("kind", "name")
+    )
+    return render(request, "plans/department_list.html", {"departments": departments, "nav": "departments"})
+
+
+@login_required
+def target_list(request, plan_id: int | None = None):
+    plan = _plan_or_latest(plan_id)
+    targets = (
+        Target.objects.filter(plan=plan)
+        .select_related("task__action", "task__section", "section")
+        .prefetch_related("task__responsibilities__department")
+    )
+    years = sorted({y for y in plan.targets.values_list("year", flat=True) if y})
+    actions = list(Action.objects.filter(plan=plan).order_by("order"))
+    departments = list(
+        Department.objects.filter(responsibilities__task__plan=plan, responsibilities__role=Role.LEAD)
+        .distinct()
+        .order_by("kind", "name")
+    )
+    f = {k: request.GET.get(k, "") for k in ("year", "action", "department", "kind")}
+    if f["year"] == "none":
+        targets = targets.filter(year__isnull=True)
+    elif f["year"].isdigit():
+        targets = targets.filter(year=int(f["year"]))
+    if f["action"].isdigit():
+        targets = targets.filter(task__action_id=int(f["action"]))
+    if f["department"].isdigit():
+        targets = targets.filter(
+            task__responsibilities__department_id=int(f["department"]),
+            task__responsibilities__suppressed=False,
+        ).distinct()
+    if f["kind"] in TargetKind.values:
+        targets = targets.filter(kind=f["kind"])
+    targets = list(targets.order_by("order"))
+    for t in targets:
+        lead_names = []
+        if t.task_id:
+            lead_names = [
+                r.department
+                for r in t.task.responsibilities.all()
+                if r.role == Role.LEAD and not r.suppressed
+            ]
+        t.leads = lead_names
+    context = {
+        "plan": plan,
+        "targets": targets,
+        "years": years,
+        "actions": actions,
+        "departments": departments,
+        "kinds": TargetKind.choices,
+        "filters": f,
+        "nav": "targets",
+    }
+    template = "plans/_target_table.html" if request.htmx else "plans/target_list.html"
+    return render(request, template, context)
