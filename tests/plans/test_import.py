@@ -124,7 +124,7 @@ def test_a_revised_document_records_its_changes_and_keeps_history(imported_plan,
     assert ("responsibility", "added") in kinds
     assert ("target", "kept_manual") in kinds
 
-    share = Target.objects.get(plan=imported_plan, indicator="非化石能源消费比重", year=2025, comparator="=")
+    share = Target.objects.get(plan=imported_plan, indicator="非化石能源消费比重", year=2025, comparator=">=")
     assert share.value == 14.0
     target.refresh_from_db()
     assert target.value == 65.0  # the coordinator's value is kept, the conflict is reported

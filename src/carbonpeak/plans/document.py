@@ -1113,7 +1113,13 @@ def parse_plan(text: str) -> PlanDocument:
 
 
 def _section_targets(root: _Node, key: str) -> list[Target]:
-    return _tag(extract_targets(_flatten_text(root)), None)
+    """Targets of a goals section (主要目标). A headline goal commits to a floor: '达到13%' there is
+    '>= 13 %', while in a task '达到92%' is the planned level ('=')."""
+    targets = _tag(extract_targets(_flatten_text(root)), None)
+    for t in targets:
+        if t.comparator == EQ and t.commitment in ("达到", "达"):
+            t.comparator = GE
+    return targets
 
 
 def _tag(targets: list[Target], task_key: str | None) -> list[Target]:

@@ -287,22 +287,17 @@ def _apply(plan_doc: doc.PlanDocument, region: str, digest: str, source_name: st
         for t in s.items:
             save_task(t, section, None)
 
-    for key, target in existing_targets.items():
-        if key not in seen_targets:
-            changes.append({"entity": "target", "key": key, "change": "removed"})
-            target.delete()
-    for key, task in existing_tasks.items():
-        if key not in seen_tasks:
-            changes.append({"entity": "task", "key": key, "change": "removed"})
-            task.delete()
-    for key, action in existing_actions.items():
-        if key not in seen_actions:
-            changes.append({"entity": "action", "key": key, "change": "removed"})
-            action.delete()
-    for key, section in existing_sections.items():
-        if key not in seen_sections:
-            changes.append({"entity": "section", "key": key, "change": "removed"})
-            section.delete()
+    # what the document no longer has goes, innermost first (a task's targets before the task)
+    for entity, existing, seen in (
+        ("target", existing_targets, seen_targets),
+        ("task", existing_tasks, seen_tasks),
+        ("action", existing_actions, seen_actions),
+        ("section", existing_sections, seen_sections),
+    ):
+        for key, obj in existing.items():
+            if key not in seen:
+                changes.append({"entity": entity, "key": key, "change": "removed"})
+                obj.delete()
 
     latest = plan.versions.order_by("-number").first()
     if latest is None or latest.source_sha256 != digest:
