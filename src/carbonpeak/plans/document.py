@@ -308,7 +308,7 @@ _TRANSLATE = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)}, "％
 
 
 def _normalise(text: str) -> str:
-    """Fold full-width digits and percent signs; keep full-width brackets, which carry meaning."""
+    """Unify line ends and spaces; full-width brackets stay, they carry meaning."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u3000", " ").replace("\xa0", " ")
     return text
 
@@ -943,7 +943,6 @@ def _build_tree(lines: list[str]) -> tuple[list[str], list[_Node]]:
             if m:
                 matched = (level, m)
                 break
-        # a level-3 number outside any level-2 heading under a plain section is still a list item
         if matched and matched[0] == 1 and len(matched[1].group(2)) > 60 and "。" not in line[:30]:
             matched = None  # a long sentence that merely starts with 一、 is prose
         if matched is None:
@@ -1041,7 +1040,7 @@ def parse_plan(text: str) -> PlanDocument:
         level2 = [c for c in root.children if c.level == 2]
         item_clauses = {id(c): _take_clause(_flatten_text(c))[0] for c in level2}
         items_are_tasks = not has_actions and any(item_clauses.values())
-        section.targets = [] if (has_actions or items_are_tasks) else _section_targets(root, section.key)
+        section.targets = [] if (has_actions or items_are_tasks) else _section_targets(root)
         if has_actions:
             section.kind = "actions"
             section.targets = _tag(extract_targets(root.text), None)
@@ -1112,7 +1111,7 @@ def parse_plan(text: str) -> PlanDocument:
     return plan
 
 
-def _section_targets(root: _Node, key: str) -> list[Target]:
+def _section_targets(root: _Node) -> list[Target]:
     """Targets of a goals section (主要目标). A headline goal commits to a floor: '达到13%' there is
     '>= 13 %', while in a task '达到92%' is the planned level ('=')."""
     targets = _tag(extract_targets(_flatten_text(root)), None)
