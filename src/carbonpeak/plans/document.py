@@ -1038,12 +1038,14 @@ def parse_plan(text: str) -> PlanDocument:
             child.level == 2 and any(g.level == 3 for g in child.children) for child in root.children
         )
         level2 = [c for c in root.children if c.level == 2]
-        item_clauses = {id(c): _take_clause(_flatten_text(c))[0] for c in level2}
-        items_are_tasks = not has_actions and any(item_clauses.values())
-        section.targets = [] if (has_actions or items_are_tasks) else _section_targets(root)
+        items_are_tasks = not has_actions and any(_take_clause(_flatten_text(c))[0] for c in level2)
+        if has_actions or items_are_tasks:
+            # the section's own text (before its first item); its items carry their own targets
+            section.targets = _tag(extract_targets(root.text), None)
+        else:
+            section.targets = _section_targets(root)
         if has_actions:
             section.kind = "actions"
-            section.targets = _tag(extract_targets(root.text), None)
             for child in root.children:
                 if child.level == 3:
                     # a numbered paragraph directly under the section heading: a task without an action
@@ -1077,7 +1079,6 @@ def parse_plan(text: str) -> PlanDocument:
                 )
                 task.number = f"（{child.number}）"
                 section.items.append(task)
-            section.targets = _tag(extract_targets(root.text), None)
         else:
             for child in root.children:
                 section.subsections.append(
