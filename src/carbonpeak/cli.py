@@ -126,6 +126,78 @@ def cmd_plan_parse(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_account(args: argparse.Namespace) -> int:
+    """Account a reporting form (.xlsx) or long CSV and print the summary (or one JSON object)."""
+    from carbonpeak.energy import forms
+    from carbonpeak.energy.accounting import AccountingError, account
+    from carbonpeak.energy.factors import FactorError, load_factor_set
+
+    try:
+        data = Path(args.file).read_bytes()
+    except OSError as exc:
+        print(f"错误：无法读取 {args.file}：{exc.strerror}", file=sys.stderr)
+        return 2
+    try:
+        factors = load_factor_set(args.factors)
+    except FactorError as exc:
+        factors = _database_factor_set(args.factors)
+        if factors is None:
+            print(f"错误：{exc}", file=sys.stderr)
+            return 2
+    form = forms.read_upload(data, os.path.basename(args.file), factors=factors)
+    if form.errors:
+        print(f"错误：{args.file} 有 {len(form.errors)} 处问题，未核算：", file=sys.stderr)
+        for error in form.errors:
+            print(f"  {error}", file=sys.stderr)
+        return 2
+    try:
+        accounts = account(form.energy_records(), factors, form.economy, grid_region=args.grid_region)
+    except AccountingError as exc:
+        print("错误：核算失败：", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 2
+    if args.json:
+        json.dump(accounts.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    for warning in form.warnings:
+        print(f"提示：{warning}")
+    print(_accounts_table(accounts))
+    return 0
+
+
+def _database_factor_set(name: str):
+    """A factor set stored in the platform's database, as ``name`` or ``name@version``."""
+    _django()
+    if not _database_ready():
+        return None
+    from carbonpeak.energy.services import factor_set_by_label
+
+    return factor_set_by_label(name)
+
+
+def _accounts_table(accounts) -> str:
+    lines = [f"因子集：{accounts.factor_set}    电网因子地区：{accounts.grid_region}"]
+    header = f"{'报告期':<14}{'能源消费量(当量值,吨标煤)':>24}{'等价值(吨标煤)':>18}{'二氧化碳(吨)':>18}{'非化石比重':>10}"
+    lines.append(header)
+    for acc in accounts.ordered():
+        eq = "未录入煤耗" if acc.energy_tce_equivalent is None else f"{acc.energy_tce_equivalent:,.1f}"
+        share = "—" if acc.non_fossil_share is None else f"{acc.non_fossil_share:.2%}"
+        region = "" if len(accounts.regions()) == 1 else f"{acc.region} "
+        lines.append(
+            f"{region + acc.period.key:<14}{acc.energy_tce:>24,.1f}{eq:>18}{acc.co2_t:>18,.1f}{share:>10}"
+        )
+    for acc in accounts.ordered():
+        lines.append("")
+        lines.append(f"{acc.period.label}（{acc.region}）分品种：")
+        for fuel, fa in acc.by_fuel.items():
+            lines.append(f"  {fuel:<12}{fa.tce:>18,.1f} 吨标煤{fa.co2_t:>18,.1f} 吨CO2")
+        for note in acc.notes:
+            lines.append(f"  注：{note}")
+    return "\n".join(lines)
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     """Prepare the demo database: migrate, import the Taicang plan, create the demo users."""
     _django()
@@ -193,6 +265,15 @@ def build_parser() -> argparse.ArgumentParser:
     parse.add_argument("file")
     parse.add_argument("--out", help="写入文件而不是标准输出")
     parse.set_defaults(func=cmd_plan_parse)
+
+    acc = sub.add_parser("account", help="核算能源统计报表（.xlsx 报表模板或长格式 .csv）")
+    acc.add_argument("file")
+    acc.add_argument(
+        "--factors", default="national", help="因子集：内置名称、因子 CSV 路径或平台中的 名称@版本"
+    )
+    acc.add_argument("--grid-region", default="江苏", help="电网排放因子所用地区（默认 江苏）")
+    acc.add_argument("--json", action="store_true", help="以一个 JSON 对象输出")
+    acc.set_defaults(func=cmd_account)
 
     demo = sub.add_parser("demo", help="准备演示数据库（迁移、导入太仓方案、创建演示账号）")
     demo.add_argument("--serve", action="store_true", help="准备完成后启动服务")

@@ -1,0 +1,606 @@
+"""Carbon accounting by the national method (pure, no Django; vectorised through DuckDB).
+
+Records ``(period, region, sector, fuel, quantity, unit)`` are first summed in one SQL GROUP BY (the only
+step whose cost grows with the number of records: millions of meter rows become a few hundred groups);
+every formula after that is linear in quantity, so applying it to the sums is exact. The method, with
+its choices (net imported electricity, 当量值 and 等价值, shares, comparable-price GDP), is written in
+``docs/accounting.md``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import duckdb
+import pyarrow as pa
+
+from carbonpeak.energy import catalog
+from carbonpeak.energy.catalog import Period, UnknownName
+from carbonpeak.energy.factors import FactorSet, GridFactor, MissingFactor
+
+DEFAULT_GRID_REGION = "江苏"
+BASE_YEAR = 2020
+NON_FOSSIL_ELECTRICITY = "本地非化石电力"
+TEN_THOUSAND = 1e4  # 万元 per unit of GDP kept in 万元; 亿元 = 1e4 万元
+
+
+@dataclass(frozen=True)
+class EnergyRecord:
+    period: str
+    region: str
+    sector: str
+    fuel: str
+    quantity: float
+    unit: str
+
+
+@dataclass(frozen=True)
+class EconomicFigure:
+    """GDP and population for a period; a quarter's figure is year-to-date, as the statistics office publishes.
+
+    ``gdp_current`` in 亿元 at current prices; ``real_growth_pct`` on the same period last year at comparable
+    prices; ``gdp_constant`` (亿元 at base-year prices) when the office gives it directly; population in 万人.
+    """
+
+    period: str
+    region: str
+    gdp_current: float | None = None
+    real_growth_pct: float | None = None
+    gdp_constant: float | None = None
+    population: float | None = None
+
+
+class AccountingError(ValueError):
+    """Records that cannot be accounted; ``problems`` lists every one, each naming the value at fault."""
+
+    def __init__(self, problems: Sequence[str]):
+        self.problems = list(dict.fromkeys(problems))
+        super().__init__("；".join(self.problems))
+
+
+@dataclass
+class FuelAccount:
+    quantity: float = 0.0  # in the base unit of the fuel (t, m³, kWh)
+    tce: float = 0.0
+    tce_equivalent: float | None = 0.0
+    co2_t: float = 0.0
+
+    def to_dict(self, fuel: str) -> dict:
+        known = catalog.FUEL_BY_NAME.get(fuel)
+        dimension = known.dimension if known else catalog.ENERGY  # 本地非化石电力 is electricity
+        unit = {"mass": "吨", "volume": "立方米", "energy": "千瓦时"}[dimension]
+        quantity = self.quantity
+        if fuel == "热力":
+            quantity, unit = self.quantity * 0.0036, "吉焦"  # 1 kWh = 3.6 MJ: a unit conversion
+        return {
+            "quantity": _r(quantity),
+            "unit": unit,
+            "tce": _r(self.tce),
+            "tce_equivalent": _r(self.tce_equivalent),
+            "co2_t": _r(self.co2_t),
+        }
+
+
+@dataclass
+class SectorAccount:
+    tce: float = 0.0  # fuels burned and heat bought in the sector
+    co2_t: float = 0.0  # direct combustion + purchased heat
+    electricity_kwh: float = 0.0
+    electricity_co2_t: float = 0.0  # consumption × grid factor, for information (not part of the total)
+    terminal_tce: float = 0.0  # tce + electricity at 当量值
+
+    def add(self, other: SectorAccount) -> None:
+        self.tce += other.tce
+        self.co2_t += other.co2_t
+        self.electricity_kwh += other.electricity_kwh
+        self.electricity_co2_t += other.electricity_co2_t
+        self.terminal_tce += other.terminal_tce
+
+    def to_dict(self) -> dict:
+        return {
+            "tce": _r(self.tce),
+            "co2_t": _r(self.co2_t),
+            "electricity_kwh": _r(self.electricity_kwh),
+            "electricity_co2_t": _r(self.electricity_co2_t),
+            "terminal_tce": _r(self.terminal_tce),
+        }
+
+
+@dataclass
+class ElectricityBalance:
+    consumption_kwh: float = 0.0
+    generation_kwh: dict[str, float] = field(default_factory=dict)
+    imported_kwh: float | None = None
+    exported_kwh: float | None = None
+    net_imported_kwh: float = 0.0
+    method: str = "无电力数据"
+    grid_factor: GridFactor | None = None
+    co2_t: float = 0.0
+
+    @property
+    def non_fossil_generation_kwh(self) -> float:
+        return sum(v for k, v in self.generation_kwh.items() if catalog.SOURCE_BY_NAME[k].non_fossil)
+
+    def to_dict(self) -> dict:
+        return {
+            "consumption_kwh": _r(self.consumption_kwh),
+            "generation_kwh": {k: _r(v) for k, v in self.generation_kwh.items()},
+            "non_fossil_generation_kwh": _r(self.non_fossil_generation_kwh),
+            "imported_kwh": _r(self.imported_kwh),
+            "exported_kwh": _r(self.exported_kwh),
+            "net_imported_kwh": _r(self.net_imported_kwh),
+            "method": self.method,
+            "grid_factor": self.grid_factor.to_dict() if self.grid_factor else None,
+            "co2_t": _r(self.co2_t),
+        }
+
+
+@dataclass
+class PeriodAccount:
+    period: Period
+    region: str
+    energy_tce: float = 0.0  # 当量值
+    energy_tce_equivalent: float | None = None  # 等价值; None when the year's supply coal rate is missing
+    co2_t: float = 0.0
+    by_fuel: dict[str, FuelAccount] = field(default_factory=dict)
+    by_sector: dict[str, SectorAccount] = field(default_factory=dict)
+    electricity: ElectricityBalance = field(default_factory=ElectricityBalance)
+    supply_coal_rate_source: str = ""
+    share_basis: str = "当量值"
+    non_fossil_share: float | None = None
+    coal_share: float | None = None
+    coal_tce: float = 0.0
+    records: int = 0
+    # filled when GDP / population are given
+    gdp_current: float | None = None
+    gdp_constant: float | None = None
+    population: float | None = None
+    energy_intensity: float | None = None  # tce / 万元, comparable prices
+    energy_intensity_basis: str = ""
+    carbon_intensity: float | None = None  # tCO2 / 万元
+    energy_intensity_change: float | None = None  # on the same period last year
+    carbon_intensity_change: float | None = None
+    energy_intensity_change_base: float | None = None  # on the same period of the base year
+    carbon_intensity_change_base: float | None = None
+    energy_per_capita: float | None = None  # tce / person
+    co2_per_capita: float | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def energy_for_ratios(self) -> float:
+        """等价值 when the year's supply coal rate is known, else 当量值 (the basis is reported beside it)."""
+        return self.energy_tce_equivalent if self.energy_tce_equivalent is not None else self.energy_tce
+
+    def by_sector_group(self) -> dict[str, SectorAccount]:
+        groups: dict[str, SectorAccount] = {}
+        for name, acc in self.by_sector.items():
+            groups.setdefault(catalog.SECTOR_BY_NAME[name].group, SectorAccount()).add(acc)
+        return groups
+
+    def to_dict(self) -> dict:
+        return {
+            "period": self.period.key,
+            "label": self.period.label,
+            "region": self.region,
+            "energy_tce": _r(self.energy_tce),
+            "energy_tce_equivalent": _r(self.energy_tce_equivalent),
+            "co2_t": _r(self.co2_t),
+            "by_fuel": {k: v.to_dict(k) for k, v in self.by_fuel.items()},
+            "by_sector": {k: v.to_dict() for k, v in self.by_sector.items()},
+            "by_sector_group": {k: v.to_dict() for k, v in self.by_sector_group().items()},
+            "electricity": self.electricity.to_dict(),
+            "supply_coal_rate_source": self.supply_coal_rate_source,
+            "share_basis": self.share_basis,
+            "non_fossil_share": _r(self.non_fossil_share, 6),
+            "coal_share": _r(self.coal_share, 6),
+            "gdp_current_100m_yuan": _r(self.gdp_current, 4),
+            "gdp_constant_100m_yuan": _r(self.gdp_constant, 4),
+            "population_10k": _r(self.population, 4),
+            "energy_intensity_tce_per_10k_yuan": _r(self.energy_intensity, 6),
+            "energy_intensity_basis": self.energy_intensity_basis,
+            "carbon_intensity_t_per_10k_yuan": _r(self.carbon_intensity, 6),
+            "energy_intensity_change": _r(self.energy_intensity_change, 6),
+            "carbon_intensity_change": _r(self.carbon_intensity_change, 6),
+            "energy_intensity_change_on_base": _r(self.energy_intensity_change_base, 6),
+            "carbon_intensity_change_on_base": _r(self.carbon_intensity_change_base, 6),
+            "energy_per_capita_tce": _r(self.energy_per_capita, 6),
+            "co2_per_capita_t": _r(self.co2_per_capita, 6),
+            "records": self.records,
+            "notes": self.notes,
+        }
+
+
+@dataclass
+class Accounts:
+    factor_set: str
+    grid_region: str
+    base_year: int
+    periods: dict[tuple[str, Period], PeriodAccount]
+
+    def regions(self) -> list[str]:
+        return sorted({r for r, _ in self.periods})
+
+    def get(self, region: str, period: str | Period) -> PeriodAccount | None:
+        key = period if isinstance(period, Period) else catalog.parse_period(period)
+        return self.periods.get((region, key))
+
+    def ordered(self) -> list[PeriodAccount]:
+        return [
+            self.periods[k]
+            for k in sorted(self.periods, key=lambda k: (k[0], k[1].year, k[1].last, -k[1].first))
+        ]
+
+    def to_dict(self) -> dict:
+        single = len(self.regions()) <= 1
+        periods = {}
+        for acc in self.ordered():
+            periods[acc.period.key if single else f"{acc.region} {acc.period.key}"] = acc.to_dict()
+        return {
+            "factor_set": self.factor_set,
+            "grid_region": self.grid_region,
+            "base_year": self.base_year,
+            "periods": periods,
+        }
+
+
+def _r(value: float | None, digits: int = 3) -> float | None:
+    return None if value is None else round(float(value), digits)
+
+
+# ------------------------------------------------------------------ aggregation (the bulk step)
+
+RECORD_COLUMNS = ("period", "region", "sector", "fuel", "quantity", "unit")
+AGGREGATE_SQL = """
+SELECT period, region, sector, fuel, unit,
+       sum(quantity) AS quantity, count(*) AS n, count(quantity) AS n_valued, min(quantity) AS smallest
+FROM records GROUP BY period, region, sector, fuel, unit
+"""
+
+
+def records_table(records: Iterable[EnergyRecord] | pa.Table) -> pa.Table:
+    if isinstance(records, pa.Table):
+        missing = [c for c in RECORD_COLUMNS if c not in records.column_names]
+        if missing:
+            raise AccountingError([f"记录表缺少列：{', '.join(missing)}"])
+        return records
+    rows = list(records)
+    return pa.table(
+        {
+            "period": pa.array([str(r.period) for r in rows], pa.string()),
+            "region": pa.array([r.region for r in rows], pa.string()),
+            "sector": pa.array([r.sector for r in rows], pa.string()),
+            "fuel": pa.array([r.fuel for r in rows], pa.string()),
+            "quantity": pa.array([r.quantity for r in rows], pa.float64()),
+            "unit": pa.array([r.unit for r in rows], pa.string()),
+        }
+    )
+
+
+def aggregate(records: Iterable[EnergyRecord] | pa.Table) -> list[tuple]:
+    """Sum quantities per (period, region, sector, fuel, unit) in DuckDB."""
+    table = records_table(records)
+    con = duckdb.connect()
+    try:
+        con.register("records", table)
+        return con.execute(AGGREGATE_SQL).fetchall()
+    finally:
+        con.close()
+
+
+# ------------------------------------------------------------------ accounting
+
+
+@dataclass
+class _Group:
+    rows: list[tuple[str, str, str, float]] = field(default_factory=list)  # sector, fuel, unit, quantity
+    records: int = 0
+
+
+def account(
+    records: Iterable[EnergyRecord] | pa.Table,
+    factors: FactorSet,
+    economy: Iterable[EconomicFigure] = (),
+    *,
+    grid_region: str = DEFAULT_GRID_REGION,
+    base_year: int = BASE_YEAR,
+    cumulate: bool = True,
+) -> Accounts:
+    """Account every period and region in the records; quarters are also summed year-to-date."""
+    problems: list[str] = []
+    groups: dict[tuple[str, Period], _Group] = defaultdict(_Group)
+    for period_text, region, sector, fuel, unit, quantity, n, n_valued, smallest in aggregate(records):
+        try:
+            period = catalog.parse_period(period_text)
+        except UnknownName as exc:
+            problems.append(str(exc))
+            continue
+        if not region or not str(region).strip():
+            problems.append(f"{period.key}：地区为空")
+            continue
+        if n_valued < n:
+            problems.append(f"{period.key} {region} {sector} {fuel}：有 {n - n_valued} 条记录缺少数量")
+        if smallest is not None and smallest < 0:
+            problems.append(f"{period.key} {region} {sector} {fuel}：数量为负（{smallest}）")
+        group = groups[(str(region).strip(), period)]
+        group.rows.append((sector, fuel, unit, float(quantity or 0.0)))
+        group.records += n
+    if problems:
+        raise AccountingError(problems)
+    if cumulate:
+        _add_year_to_date(groups, problems)
+    results: dict[tuple[str, Period], PeriodAccount] = {}
+    for (region, period), group in groups.items():
+        try:
+            results[(region, period)] = _account_period(period, region, group, factors, grid_region)
+        except AccountingError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise AccountingError(problems)
+    accounts = Accounts(factors.label, grid_region, base_year, results)
+    _apply_economy(accounts, list(economy), problems)
+    if problems:
+        raise AccountingError(problems)
+    return accounts
+
+
+def _add_year_to_date(groups: dict[tuple[str, Period], _Group], problems: list[str]) -> None:
+    quarters: dict[tuple[str, int], dict[int, _Group]] = defaultdict(dict)
+    for (region, period), group in groups.items():
+        if period.is_quarter:
+            quarters[(region, period.year)][period.last] = group
+    for (region, year), by_quarter in quarters.items():
+        for last in range(2, 5):
+            if not all(q in by_quarter for q in range(1, last + 1)):
+                break
+            target = Period(year, 1, last)
+            if target in {p for r, p in groups if r == region}:
+                problems.append(
+                    f"{region} {target.label}：既有季度数据又有{target.label}汇总数据，请只报一种"
+                )
+                continue
+            merged = _Group()
+            for q in range(1, last + 1):
+                merged.rows.extend(by_quarter[q].rows)
+                merged.records += by_quarter[q].records
+            groups[(region, target)] = merged
+    if problems:
+        raise AccountingError(problems)
+
+
+def _account_period(
+    period: Period, region: str, group: _Group, factors: FactorSet, grid_region: str
+) -> PeriodAccount:
+    problems: list[str] = []
+    acc = PeriodAccount(period=period, region=region, records=group.records)
+    where = f"{period.key} {region}"
+    electricity_fuel = catalog.FUEL_BY_NAME["电力"]
+    by_sector_kwh: dict[str, float] = defaultdict(float)
+    imported = exported = None
+    for sector_name, fuel_name, unit_name, quantity in group.rows:
+        try:
+            sector = catalog.resolve_sector(sector_name)
+            unit = catalog.parse_unit(unit_name)
+            if sector == catalog.GENERATION:
+                source = catalog.resolve_source(fuel_name)
+                kwh = _energy_kwh(
+                    quantity, unit, electricity_fuel, factors, f"{where} 本地发电 {source.name}"
+                )
+                acc.electricity.generation_kwh[source.name] = (
+                    acc.electricity.generation_kwh.get(source.name, 0) + kwh
+                )
+                continue
+            fuel = catalog.resolve_fuel(fuel_name)
+            if sector in (catalog.IMPORT, catalog.EXPORT):
+                if fuel.family != catalog.ELECTRICITY:
+                    raise UnknownName(f"{where} {sector}：能源品种须为“电力”，而不是“{fuel_name}”")
+                kwh = _energy_kwh(quantity, unit, fuel, factors, f"{where} {sector}")
+                if sector == catalog.IMPORT:
+                    imported = (imported or 0.0) + kwh
+                else:
+                    exported = (exported or 0.0) + kwh
+                continue
+            physical = _physical(quantity, unit, fuel, factors, f"{where} {sector} {fuel.name}")
+            if fuel.family == catalog.ELECTRICITY:
+                by_sector_kwh[sector] += physical
+                acc.by_sector.setdefault(sector, SectorAccount())
+                continue
+            tce = co2 = 0.0
+            if physical:
+                tce = physical * factors.coal_coefficient(fuel)
+                co2 = physical * factors.co2_per_unit(fuel)
+            fuel_acc = acc.by_fuel.setdefault(fuel.name, FuelAccount())
+            fuel_acc.quantity += physical
+            fuel_acc.tce += tce
+            fuel_acc.tce_equivalent = (fuel_acc.tce_equivalent or 0.0) + tce
+            fuel_acc.co2_t += co2
+            sector_acc = acc.by_sector.setdefault(sector, SectorAccount())
+            sector_acc.tce += tce
+            sector_acc.co2_t += co2
+            if fuel.family == catalog.COAL:
+                acc.coal_tce += tce
+        except (UnknownName, MissingFactor) as exc:
+            message = str(exc)
+            problems.append(message if message.startswith(where) else f"{where}：{message}")
+    if problems:
+        raise AccountingError(problems)
+    _electricity(acc, by_sector_kwh, imported, exported, factors, grid_region, problems)
+    if problems:
+        raise AccountingError(problems)
+    return acc
+
+
+def _physical(
+    quantity: float, unit: catalog.UnitScale, fuel: catalog.Fuel, factors: FactorSet, where: str
+) -> float:
+    """Quantity in the fuel's base unit; a standard-coal quantity is turned back with the 当量值 coefficient."""
+    if unit.dimension == catalog.COAL_EQUIVALENT:
+        if not quantity:
+            return 0.0
+        return quantity * unit.to_base / factors.coal_coefficient(fuel)
+    if unit.dimension != fuel.dimension:
+        expected = catalog.DIMENSION_LABEL[fuel.dimension]
+        raise UnknownName(
+            f"{where}：计量单位“{unit.name}”不适用于{fuel.name}（须为{expected}单位或标准煤单位）"
+        )
+    return quantity * unit.to_base
+
+
+def _energy_kwh(
+    quantity: float, unit: catalog.UnitScale, fuel: catalog.Fuel, factors: FactorSet, where: str
+) -> float:
+    return _physical(quantity, unit, fuel, factors, where)
+
+
+def _electricity(
+    acc: PeriodAccount,
+    by_sector_kwh: dict[str, float],
+    imported: float | None,
+    exported: float | None,
+    factors: FactorSet,
+    grid_region: str,
+    problems: list[str],
+) -> None:
+    bal = acc.electricity
+    bal.consumption_kwh = sum(by_sector_kwh.values())
+    generation = sum(bal.generation_kwh.values())
+    bal.imported_kwh, bal.exported_kwh = imported, exported
+    if imported is not None or exported is not None:
+        bal.net_imported_kwh = (imported or 0.0) - (exported or 0.0)
+        bal.method = "调入−调出（报送值）"
+    elif by_sector_kwh:
+        bal.net_imported_kwh = bal.consumption_kwh - generation
+        bal.method = "全社会用电量−本地发电量"
+    non_fossil = bal.non_fossil_generation_kwh
+    has_electricity = (
+        bool(by_sector_kwh) or bool(bal.generation_kwh) or imported is not None or exported is not None
+    )
+    fuels_tce = sum(f.tce for f in acc.by_fuel.values())
+    acc.energy_tce = fuels_tce
+    acc.energy_tce_equivalent = fuels_tce
+    acc.co2_t = sum(f.co2_t for f in acc.by_fuel.values())
+    if not has_electricity:
+        for sector_acc in acc.by_sector.values():
+            sector_acc.terminal_tce = sector_acc.tce
+        _shares(acc, 0.0, 0.0, 1.0)
+        return
+    try:
+        calorific = factors.coal_coefficient(catalog.FUEL_BY_NAME["电力"])
+        bal.grid_factor = factors.grid(grid_region, acc.period.year)
+    except MissingFactor as exc:
+        problems.append(f"{acc.period.key} {acc.region}：{exc}")
+        return
+    if bal.grid_factor.note:
+        acc.notes.append(bal.grid_factor.note)
+    rate = factors.supply_coal_rate_tce_per_kwh(acc.period.year)
+    bal.co2_t = bal.net_imported_kwh * bal.grid_factor.value
+    for sector, kwh in by_sector_kwh.items():
+        sector_acc = acc.by_sector[sector]
+        sector_acc.electricity_kwh += kwh
+        sector_acc.electricity_co2_t += kwh * bal.grid_factor.value
+    for sector_acc in acc.by_sector.values():
+        sector_acc.terminal_tce = sector_acc.tce + sector_acc.electricity_kwh * calorific
+    net = bal.net_imported_kwh
+    acc.by_fuel["电力"] = FuelAccount(
+        quantity=net,
+        tce=net * calorific,
+        tce_equivalent=None if rate is None else net * rate,
+        co2_t=bal.co2_t,
+    )
+    if non_fossil:
+        acc.by_fuel[NON_FOSSIL_ELECTRICITY] = FuelAccount(
+            quantity=non_fossil,
+            tce=non_fossil * calorific,
+            tce_equivalent=None if rate is None else non_fossil * rate,
+            co2_t=0.0,
+        )
+    acc.energy_tce = fuels_tce + (net + non_fossil) * calorific
+    acc.co2_t += bal.co2_t
+    if rate is None:
+        acc.energy_tce_equivalent = None
+        acc.notes.append(f"{acc.period.year}年供电标准煤耗未录入，等价值无法计算，比重与强度按当量值")
+    else:
+        acc.energy_tce_equivalent = fuels_tce + (net + non_fossil) * rate
+        row = factors.supply_coal_rate(acc.period.year)
+        acc.supply_coal_rate_source = row.source if row else ""
+    coal_fired = sum(v for k, v in bal.generation_kwh.items() if catalog.SOURCE_BY_NAME[k].coal_fired)
+    coal_generation_share = coal_fired / generation if generation else 0.0
+    _shares(acc, non_fossil, max(0.0, -net) * coal_generation_share, rate or calorific)
+
+
+def _shares(acc: PeriodAccount, non_fossil_kwh: float, exported_coal_kwh: float, per_kwh: float) -> None:
+    acc.share_basis = "等价值" if acc.energy_tce_equivalent is not None else "当量值"
+    total = acc.energy_for_ratios
+    if total <= 0:
+        return
+    acc.non_fossil_share = non_fossil_kwh * per_kwh / total
+    acc.coal_share = (acc.coal_tce - exported_coal_kwh * per_kwh) / total
+
+
+def _apply_economy(accounts: Accounts, economy: list[EconomicFigure], problems: list[str]) -> None:
+    figures: dict[tuple[str, Period], EconomicFigure] = {}
+    for fig in economy:
+        try:
+            period = catalog.parse_period(fig.period)
+        except UnknownName as exc:
+            problems.append(str(exc))
+            continue
+        if period.is_quarter:  # a quarter's GDP is published year-to-date
+            period = Period(period.year, 1, period.last)
+        figures[(fig.region, period)] = fig
+    if problems:
+        return
+
+    def constant(region: str, period: Period, depth: int = 0) -> float | None:
+        fig = figures.get((region, period))
+        if fig is None or depth > 50:
+            return None
+        if fig.gdp_constant is not None:
+            return fig.gdp_constant
+        if period.year == accounts.base_year:
+            return fig.gdp_current
+        if fig.real_growth_pct is None:
+            return None
+        previous = constant(region, period.shifted(-1), depth + 1)
+        return None if previous is None else previous * (1 + fig.real_growth_pct / 100)
+
+    for (region, period), acc in accounts.periods.items():
+        if not period.is_cumulative:
+            continue
+        fig = figures.get((region, period))
+        year_fig = figures.get((region, Period(period.year)))
+        if fig is not None:
+            acc.gdp_current = fig.gdp_current
+            acc.gdp_constant = constant(region, period)
+        population = fig.population if fig and fig.population is not None else None
+        if population is None and year_fig is not None:
+            population = year_fig.population
+        acc.population = population
+        if acc.gdp_constant:
+            acc.energy_intensity = acc.energy_for_ratios / (acc.gdp_constant * TEN_THOUSAND)
+            acc.energy_intensity_basis = acc.share_basis
+            acc.carbon_intensity = acc.co2_t / (acc.gdp_constant * TEN_THOUSAND)
+        elif fig is not None:
+            acc.notes.append("缺少可比价地区生产总值（需基期现价值和逐年实际增速），强度无法计算")
+        if population:
+            acc.energy_per_capita = acc.energy_for_ratios / (population * TEN_THOUSAND)
+            acc.co2_per_capita = acc.co2_t / (population * TEN_THOUSAND)
+    for (region, period), acc in accounts.periods.items():
+        last_year = accounts.periods.get((region, period.shifted(-1)))
+        base = accounts.periods.get((region, Period(accounts.base_year, period.first, period.last)))
+        acc.energy_intensity_change, acc.carbon_intensity_change = _changes(acc, last_year)
+        if base is not None and base is not acc:
+            acc.energy_intensity_change_base, acc.carbon_intensity_change_base = _changes(acc, base)
+
+
+def _changes(acc: PeriodAccount, earlier: PeriodAccount | None) -> tuple[float | None, float | None]:
+    if earlier is None or not acc.gdp_constant or not earlier.gdp_constant:
+        return None, None
+    energy = None
+    if acc.energy_intensity_basis == earlier.energy_intensity_basis and earlier.energy_intensity:
+        energy = acc.energy_intensity / earlier.energy_intensity - 1
+    elif earlier.energy_tce:  # bases differ between the years: compare on 当量值, which both have
+        energy = (acc.energy_tce / acc.gdp_constant) / (earlier.energy_tce / earlier.gdp_constant) - 1
+    carbon = acc.carbon_intensity / earlier.carbon_intensity - 1 if earlier.carbon_intensity else None
+    return energy, carbon

@@ -1,0 +1,310 @@
+"""The accounting engine against hand-computed cases from the reference table, and its algebra."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from carbonpeak.energy import catalog
+from carbonpeak.energy.accounting import AccountingError, EconomicFigure, EnergyRecord, account
+from carbonpeak.energy.factors import load_factor_set
+
+R = EnergyRecord
+CITY = "太仓市"
+
+
+@pytest.fixture(scope="module")
+def factors():
+    return load_factor_set("national")
+
+
+def one(records, factors, period="2023", **kw):
+    return account(records, factors, **kw).get(CITY, period)
+
+
+def test_ten_thousand_tonnes_of_raw_coal(factors):
+    # 1 万吨 原煤: 0.7143 kgce/kg → 7,143 tce; 20,908 kJ/kg × 26.37 tC/TJ × 0.94 × 44/12 → 1.9003 t/t → 19,003 t
+    acc = one([R("2023", CITY, "其他工业", "原煤", 1, "万吨")], factors)
+    assert round(acc.energy_tce) == 7143
+    assert round(acc.co2_t) == 19003
+    assert acc.by_fuel["原煤"].quantity == pytest.approx(10_000)
+    assert acc.by_sector["其他工业"].co2_t == pytest.approx(acc.co2_t)
+
+
+def test_net_imported_electricity_uses_the_years_grid_factor(factors):
+    # 1 亿千瓦时 调入 in 2023, 江苏 0.5827 kgCO2/kWh → 58,270 t; 当量值 0.1229 kgce/kWh → 12,290 tce
+    acc = one([R("2023", CITY, "电力调入", "电力", 1, "亿千瓦时")], factors)
+    assert acc.co2_t == pytest.approx(58_270)
+    assert acc.energy_tce == pytest.approx(12_290)
+    assert acc.electricity.grid_factor.year == 2023
+    assert acc.electricity.method.startswith("调入")
+
+
+def test_grid_factor_of_the_chosen_region(factors):
+    acc = one(
+        [R("2022", CITY, "电力调入", "电力", 1, "亿千瓦时")], factors, period="2022", grid_region="华东"
+    )
+    assert acc.co2_t == pytest.approx(56_170)
+
+
+def test_a_year_without_a_published_factor_uses_the_latest_earlier_one_and_says_so(factors):
+    acc = one([R("2025", CITY, "电力调入", "电力", 1, "亿千瓦时")], factors, period="2025")
+    assert acc.electricity.grid_factor.year == 2023
+    assert "2025年无江苏电网因子，采用2023年值" in acc.notes
+
+
+def test_net_export_is_negative_and_local_non_fossil_generation_is_zero_emission(factors):
+    records = [
+        R("2023", CITY, "电力、热力生产和供应业", "原煤", 100, "万吨"),
+        R("2023", CITY, "本地发电", "燃煤发电", 30, "亿千瓦时"),
+        R("2023", CITY, "本地发电", "光伏发电", 1, "亿千瓦时"),
+        R("2023", CITY, "其他工业", "电力", 20, "亿千瓦时"),
+        R("2023", CITY, "居民生活", "电力", 5, "亿千瓦时"),
+    ]
+    acc = one(records, factors)
+    # consumption 25 − generation 31 = −6 亿 kWh: an exporter subtracts its exported electricity
+    assert acc.electricity.method == "全社会用电量−本地发电量"
+    assert acc.electricity.net_imported_kwh == pytest.approx(-6e8)
+    assert acc.electricity.co2_t == pytest.approx(-6e8 * 0.0005827)
+    coal = 100e4 * 1.9003  # t × t/t, rounded factor
+    assert acc.co2_t == pytest.approx(coal - 6e8 * 0.0005827, rel=1e-4)
+    assert acc.by_fuel["本地非化石电力"].co2_t == 0
+    assert acc.by_fuel["本地非化石电力"].tce == pytest.approx(1e8 * 0.0001229)
+    # sector electricity is shown for information, consumption × factor
+    assert acc.by_sector["城乡居民生活"].electricity_co2_t == pytest.approx(5e8 * 0.0005827)
+    # the total is the sectors' direct emissions plus net imported electricity
+    assert sum(s.co2_t for s in acc.by_sector.values()) + acc.electricity.co2_t == pytest.approx(acc.co2_t)
+
+
+def test_reported_imports_and_exports_take_precedence_over_the_derived_balance(factors):
+    records = [
+        R("2023", CITY, "其他工业", "电力", 20, "亿千瓦时"),
+        R("2023", CITY, "电力调入", "电力", 3, "亿千瓦时"),
+        R("2023", CITY, "电力调出", "电力", 1, "亿千瓦时"),
+    ]
+    acc = one(records, factors)
+    assert acc.electricity.net_imported_kwh == pytest.approx(2e8)
+    assert acc.electricity.method == "调入−调出（报送值）"
+
+
+def test_purchased_heat(factors):
+    # 100 百万千焦 = 100 GJ × 0.11 tCO2/GJ = 11 t; 1,000,000 GJ → 110,000 t and × 0.03412 tce/GJ = 34,120 tce
+    acc = one([R("2023", CITY, "造纸", "热力", 100, "百万千焦")], factors)
+    assert acc.co2_t == pytest.approx(11)
+    acc = one([R("2023", CITY, "造纸", "热力", 1_000_000, "吉焦")], factors)
+    assert acc.co2_t == pytest.approx(110_000)
+    assert acc.energy_tce == pytest.approx(34_120)
+    assert acc.by_fuel["热力"].to_dict("热力")["quantity"] == pytest.approx(1_000_000)
+
+
+def test_standard_quantity_in_tce_is_turned_back_into_physical_for_co2(factors):
+    acc = one([R("2023", CITY, "交通运输", "柴油", 1.4571, "万吨标准煤")], factors)
+    assert acc.by_fuel["柴油"].quantity == pytest.approx(10_000)
+    assert acc.energy_tce == pytest.approx(14_571)
+    assert acc.co2_t == pytest.approx(10_000 * 20.2 * 0.98 * 42652e-6 * 44 / 12)
+
+
+@pytest.mark.parametrize(
+    ("fuel", "quantity", "unit", "base"),
+    [
+        ("原煤", 1, "吨", 1),
+        ("原煤", 1, "万吨", 1e4),
+        ("原煤", 1000, "千克", 1),
+        ("原煤", 1000, "公斤", 1),
+        ("天然气", 1, "立方米", 1),
+        ("天然气", 1, "万立方米", 1e4),
+        ("天然气", 1, "亿立方米", 1e8),
+        ("电力", 1, "千瓦时", 1),
+        ("电力", 1, "度", 1),
+        ("电力", 1, "万千瓦时", 1e4),
+        ("电力", 1, "亿千瓦时", 1e8),
+        ("电力", 1, "兆瓦时", 1e3),
+        ("热力", 1, "吉焦", 1 / 0.0036),
+        ("热力", 1, "百万千焦", 1 / 0.0036),
+        ("热力", 1000, "兆焦", 1 / 0.0036),
+    ],
+)
+def test_every_reported_unit_converts_to_the_base_unit(fuel, quantity, unit, base):
+    scale = catalog.parse_unit(unit)
+    assert quantity * scale.to_base == pytest.approx(base)
+
+
+@pytest.mark.parametrize(("unit", "tce"), [("吨标准煤", 1), ("万吨标准煤", 1e4), ("千克标准煤", 1e-3)])
+def test_standard_coal_units(factors, unit, tce):
+    acc = one([R("2023", CITY, "其他工业", "原煤", 1, unit)], factors)
+    assert acc.energy_tce == pytest.approx(tce)
+
+
+@pytest.mark.parametrize(
+    ("record", "named"),
+    [
+        (R("2023", CITY, "其他工业", "褐煤块", 1, "吨"), "褐煤块"),
+        (R("2023", CITY, "其他工业", "原煤", 1, "斤"), "斤"),
+        (R("2023", CITY, "航天业", "原煤", 1, "吨"), "航天业"),
+        (R("2023", CITY, "工业", "原煤", 1, "吨"), "工业"),
+        (R("2023", CITY, "其他工业", "原煤", 1, "立方米"), "立方米"),
+        (R("2023", CITY, "本地发电", "潮汐发电", 1, "万千瓦时"), "潮汐发电"),
+        (R("2023", CITY, "电力调入", "柴油", 1, "吨"), "柴油"),
+        (R("2023年夏", CITY, "其他工业", "原煤", 1, "吨"), "2023年夏"),
+        (R("2023", CITY, "其他工业", "原煤", -1, "吨"), "为负"),
+        (R("2023", CITY, "其他工业", "焦炉煤气", 1, "万立方米"), "焦炉煤气"),
+        (R("2023", CITY, "其他工业", "洗精煤", 1, "万吨"), "单位热值含碳量"),
+    ],
+)
+def test_unknown_names_and_missing_factors_are_errors_that_name_them(factors, record, named):
+    with pytest.raises(AccountingError) as err:
+        account([record], factors)
+    assert named in str(err.value)
+
+
+def test_missing_factor_message_carries_the_reference_range(factors):
+    with pytest.raises(AccountingError, match="0.5714–0.6143"):
+        account([R("2023", CITY, "其他工业", "焦炉煤气", 1, "万立方米")], factors)
+
+
+def test_short_sector_names_are_accepted(factors):
+    acc = one(
+        [R("2023", CITY, "交通运输", "柴油", 1, "吨"), R("2023", CITY, "居民生活", "液化石油气", 1, "吨")],
+        factors,
+    )
+    assert set(acc.by_sector) == {"交通运输、仓储和邮政业", "城乡居民生活"}
+
+
+def test_quarters_are_summed_year_to_date(factors):
+    records = [R(f"2023Q{q}", CITY, "其他工业", "原煤", q, "万吨") for q in (1, 2, 3, 4)]
+    accounts = account(records, factors)
+    keys = [a.period.key for a in accounts.ordered()]
+    assert keys == ["2023Q1", "2023Q2", "2023Q1-Q2", "2023Q3", "2023Q1-Q3", "2023Q4", "2023"]
+    assert accounts.get(CITY, "2023Q1-Q3").energy_tce == pytest.approx(6 * 7143)
+    assert accounts.get(CITY, "2023").energy_tce == pytest.approx(10 * 7143)
+    assert accounts.get(CITY, "2023Q1-Q3").period.label == "2023年1–9月"
+
+
+def test_a_missing_quarter_stops_the_year_to_date(factors):
+    records = [R(f"2023Q{q}", CITY, "其他工业", "原煤", 1, "万吨") for q in (1, 3)]
+    keys = {a.period.key for a in account(records, factors).ordered()}
+    assert keys == {"2023Q1", "2023Q3"}
+
+
+def test_intensities_at_comparable_prices_and_their_changes(factors):
+    records = [R(str(y), CITY, "其他工业", "原煤", 10, "万吨") for y in (2020, 2021, 2022)]
+    economy = [
+        EconomicFigure("2020", CITY, gdp_current=1000, population=80),
+        EconomicFigure("2021", CITY, gdp_current=1150, real_growth_pct=10),
+        EconomicFigure("2022", CITY, gdp_current=1250, real_growth_pct=5, population=82),
+    ]
+    accounts = account(records, factors, economy)
+    y20, y21, y22 = (accounts.get(CITY, str(y)) for y in (2020, 2021, 2022))
+    assert y21.gdp_constant == pytest.approx(1100)  # 1000 × 1.10, not the current-price 1150
+    assert y22.gdp_constant == pytest.approx(1155)
+    assert y20.energy_intensity == pytest.approx(71_430 / 1000e4)  # tce per 万元
+    assert y21.energy_intensity_change == pytest.approx(1 / 1.1 - 1)
+    assert y22.energy_intensity_change == pytest.approx(1 / 1.05 - 1)
+    assert y22.energy_intensity_change_base == pytest.approx(1 / 1.155 - 1)
+    assert y22.carbon_intensity_change_base == pytest.approx(1 / 1.155 - 1)
+    assert y20.energy_per_capita == pytest.approx(71_430 / 800_000)
+    assert y21.population is None and y21.energy_per_capita is None  # missing is missing, never zero
+
+
+def test_quarterly_gdp_is_year_to_date(factors):
+    records = [R(f"{y}Q{q}", CITY, "其他工业", "原煤", 1, "万吨") for y in (2020, 2021) for q in (1, 2)]
+    economy = [
+        EconomicFigure("2020Q2", CITY, gdp_current=500),
+        EconomicFigure("2021Q2", CITY, gdp_current=560, real_growth_pct=8),
+    ]
+    accounts = account(records, factors, economy)
+    h1 = accounts.get(CITY, "2021Q1-Q2")
+    assert h1.gdp_constant == pytest.approx(540)
+    assert h1.energy_intensity_change == pytest.approx(1 / 1.08 - 1)
+    assert accounts.get(CITY, "2021Q2").energy_intensity is None  # single quarters carry no intensity
+
+
+def test_supply_coal_rate_gives_the_equivalent_value(factors):
+    from dataclasses import replace
+
+    from carbonpeak.energy.factors import Factor, FactorSet
+
+    rows = (*factors.factors, Factor("supply_coal_rate", "电力", 2023, 300, "gce/kWh", "test input", "test"))
+    custom = FactorSet("custom", "1", rows)
+    records = [
+        R("2023", CITY, "电力调入", "电力", 1, "亿千瓦时"),
+        R("2023", CITY, "本地发电", "光伏发电", 1, "亿千瓦时"),
+    ]
+    acc = one(records, custom)
+    assert acc.energy_tce_equivalent == pytest.approx(2e8 * 300e-6)
+    assert acc.share_basis == "等价值"
+    assert acc.non_fossil_share == pytest.approx(0.5)
+    assert replace(acc).energy_tce == pytest.approx(2e8 * 0.0001229)
+
+
+def test_arrow_table_input_matches_record_input(factors):
+    records = [
+        R("2023Q1", CITY, "其他工业", "原煤", 3, "万吨"),
+        R("2023Q1", CITY, "交通运输", "柴油", 2, "吨"),
+        R("2023Q1", CITY, "其他工业", "电力", 7, "万千瓦时"),
+    ]
+    table = pa.table(
+        {
+            k: [getattr(r, k) for r in records]
+            for k in ("period", "region", "sector", "fuel", "quantity", "unit")
+        }
+    )
+    assert account(table, factors).to_dict() == account(records, factors).to_dict()
+
+
+# ------------------------------------------------------------------ properties
+
+FUELS = ["原煤", "焦炭", "汽油", "柴油", "天然气", "液化石油气", "电力", "热力"]
+UNITS = {
+    "原煤": "吨",
+    "焦炭": "万吨",
+    "汽油": "吨",
+    "柴油": "万吨",
+    "天然气": "万立方米",
+    "液化石油气": "吨",
+    "电力": "万千瓦时",
+    "热力": "吉焦",
+}
+SECTORS = ["其他工业", "造纸", "交通运输", "居民生活", "建筑业"]
+
+record_strategy = st.builds(
+    lambda q, s, f, v: R(f"2023Q{q}", CITY, s, f, v, UNITS[f]),
+    st.integers(1, 2),
+    st.sampled_from(SECTORS),
+    st.sampled_from(FUELS),
+    st.floats(0, 1e6, allow_nan=False),
+)
+
+
+def _totals(records, factors):
+    accounts = account(records, factors, cumulate=False)
+    out = {}
+    for acc in accounts.ordered():
+        out[acc.period.key] = (acc.energy_tce, acc.co2_t)
+    return out
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(record_strategy, min_size=1, max_size=12), st.lists(record_strategy, min_size=1, max_size=12))
+def test_accounting_is_additive_over_records(a, b):
+    factors = load_factor_set("national")
+    both = _totals(a + b, factors)
+    left, right = _totals(a, factors), _totals(b, factors)
+    for key, (tce, co2) in both.items():
+        lt, lc = left.get(key, (0, 0))
+        rt, rc = right.get(key, (0, 0))
+        assert tce == pytest.approx(lt + rt, rel=1e-9, abs=1e-6)
+        assert co2 == pytest.approx(lc + rc, rel=1e-9, abs=1e-6)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(record_strategy, min_size=1, max_size=12), st.floats(0.01, 1000))
+def test_accounting_scales_with_quantities(records, k):
+    factors = load_factor_set("national")
+    scaled = [R(r.period, r.region, r.sector, r.fuel, r.quantity * k, r.unit) for r in records]
+    base, big = _totals(records, factors), _totals(scaled, factors)
+    for key, (tce, co2) in base.items():
+        assert big[key][0] == pytest.approx(tce * k, rel=1e-9, abs=1e-6)
+        assert big[key][1] == pytest.approx(co2 * k, rel=1e-9, abs=1e-6)

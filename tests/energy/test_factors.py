@@ -1,0 +1,98 @@
+"""The bundled factor set: every number traced to the reference table, its source kept beside it."""
+
+from __future__ import annotations
+
+import csv
+import re
+
+import pytest
+
+from carbonpeak.energy import catalog
+from carbonpeak.energy.factors import DATA_DIR, FactorError, load_factor_set, read_factor_rows
+
+
+@pytest.fixture(scope="module")
+def factors():
+    return load_factor_set("national")
+
+
+def test_every_factor_has_a_source_and_a_status(factors):
+    for f in factors.factors:
+        assert f.source and f.status, f
+
+
+def test_the_project_copy_of_the_reference_table_is_verbatim(shared_dir):
+    assert (DATA_DIR / "reference-factors.csv").read_bytes() == (
+        shared_dir / "reference" / "factors.csv"
+    ).read_bytes()
+
+
+def test_every_value_appears_in_the_reference_row_it_names(shared_dir, factors):
+    with open(shared_dir / "reference" / "factors.csv", encoding="utf-8") as fh:
+        reference = {f"{r['group']}/{r['item']}": r for r in csv.DictReader(fh)}
+    for f in factors.factors:
+        row = reference[f.reference_item]
+        assert f.status == row["status"], f
+        if f.value is None:
+            continue
+        numbers = [
+            float(n)
+            for n in re.findall(r"\d+(?:\.\d+)?", row["value"] + " " + row["unit"] + " " + row["item"])
+        ]
+        assert any(abs(n - f.value) < 1e-9 for n in numbers), (f, row["value"])
+
+
+@pytest.mark.parametrize(
+    ("fuel", "reference_t_per_unit"),
+    [
+        ("原煤", 1.9003),
+        ("焦炭", 2.8604),
+        ("原油", 3.0202),
+        ("燃料油", 3.1705),
+        ("汽油", 2.9251),
+        ("煤油", 3.0179),
+        ("柴油", 3.0959),
+        ("液化石油气", 3.1013),
+        ("炼厂干气", 3.0119),
+    ],
+)
+def test_derived_co2_per_tonne_matches_the_reference(factors, fuel, reference_t_per_unit):
+    assert factors.co2_per_unit(catalog.FUEL_BY_NAME[fuel]) == pytest.approx(reference_t_per_unit, abs=5e-5)
+
+
+def test_natural_gas_per_cubic_metre(factors):
+    assert factors.co2_per_unit(catalog.FUEL_BY_NAME["天然气"]) * 1000 == pytest.approx(2.1622, abs=5e-5)
+
+
+def test_electricity_calorific_value_is_the_standard_coal_definition(factors):
+    standard = next(f for f in factors.factors if f.kind == "standard_coal").value
+    assert factors.coal_coefficient(catalog.FUEL_BY_NAME["电力"]) * 1000 == pytest.approx(
+        3600 / standard,
+        abs=1e-4,  # 0.1229 is 3600/29307 to four places
+    )
+
+
+def test_the_enterprise_reporting_grid_factor_is_not_mixed_with_regional_averages(factors):
+    assert all(f.value != 0.5703 for f in factors.factors if f.kind == "grid_co2")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("kind,key,value,unit,source,status\nfoo,原煤,1,kgce/kg,x,y\n", "第2行 kind 列"),
+        ("kind,key,value,unit,source,status\ncoal_coefficient,,1,kgce/kg,x,y\n", "第2行 key 列"),
+        ("kind,key,value,unit,source,status\ncoal_coefficient,原煤,abc,kgce/kg,x,y\n", "第2行 value 列"),
+        ("kind,key,value,unit,source,status\ncoal_coefficient,原煤,1,kgce/kg,,y\n", "第2行 source 列"),
+        ("kind,key,year,value,unit,source,status\ngrid_co2,江苏,,0.5,kgCO2/kWh,x,y\n", "第2行 year 列"),
+        ("kind,key,year,value,unit,source,status\ngrid_co2,江苏,2024,0.5,kgce/kg,x,y\n", "第2行 unit 列"),
+        ("kind,key,value\n", "缺少列"),
+    ],
+)
+def test_factor_csv_errors_name_row_and_column(text, message):
+    with pytest.raises(FactorError, match=message):
+        read_factor_rows(text, "x.csv")
+
+
+def test_unknown_factor_set_is_an_error():
+    with pytest.raises(FactorError, match="未知因子集"):
+        load_factor_set("nope")
