@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -8,6 +9,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 BUNDLED_PLAN = ROOT / "src" / "carbonpeak" / "plans" / "data" / "taicang-carbon-peak-plan.json"
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = ROOT / "test-artifacts"
 
 
 @pytest.fixture
@@ -46,3 +49,39 @@ def coordinator(db):
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.get(username="coordinator")
+
+
+@pytest.fixture
+def browser_page(transactional_db):
+    # Playwright's sync API runs an event loop in this thread; the ORM calls made by the
+    # fixtures are plain synchronous calls, which Django would otherwise refuse
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        page = browser.new_page(viewport={"width": 1400, "height": 900}, locale="zh-CN")
+        yield page
+        browser.close()
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    """Where end-to-end tests leave their screenshots (test-artifacts/, not committed)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture
+def login():
+    def _login(page, live_server, username="coordinator", password="carbonpeak-demo"):
+        page.goto(f"{live_server.url}/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", password)
+        page.click("button[type=submit]")
+
+    return _login

@@ -212,6 +212,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     state = "已是最新" if report.unchanged else f"已导入（版本 {report.version}）"
     print(f"方案：{plan.title} {state}")
     logins = ensure_demo_users()
+    _load_demo_energy(report.plan_id)
     print("演示账号（用户名 / 密码 / 角色）：")
     for login in logins:
         print(f"  {login.username:<12} {login.password:<18} {login.role}  {login.note}")
@@ -219,6 +220,37 @@ def cmd_demo(args: argparse.Namespace) -> int:
         call_command("collectstatic", interactive=False, verbosity=0)
         return _serve(args.port)
     return 0
+
+
+def _load_demo_energy(plan_id: int) -> None:
+    """Sample energy statistics (示例数据) and the Suzhou-assigned intensity target, as a coordinator would enter."""
+    from django.contrib.auth import get_user_model
+
+    from carbonpeak.energy import sample
+    from carbonpeak.energy.services import ensure_bundled_factor_sets, load_sample_data
+    from carbonpeak.plans.models import Plan
+    from carbonpeak.plans.services import set_external_target_value
+
+    fs = ensure_bundled_factor_sets()
+    coordinator = get_user_model().objects.get(username="coordinator")
+    loaded = load_sample_data(coordinator)
+    if loaded:
+        print(
+            f"能源统计：已生成并审核 {loaded} 个季度的示例数据（示例数据，seed {sample.DEFAULT_SEED}），因子集 {fs.label}"
+        )
+    else:
+        print(f"能源统计：示例数据已存在，因子集 {fs.label}")
+    plan = Plan.objects.get(pk=plan_id)
+    for row in sample.public_figures():
+        if row["item"] == "suzhou_target_energy_intensity_reduction":
+            set_external_target_value(
+                plan,
+                "单位地区生产总值能耗",
+                int(row["year"]),
+                value=float(row["value"]),
+                unit=row["unit"],
+                base_year=2020,
+            )
 
 
 def _serve(port: int) -> int:

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "carbonpeak.accounts",
     "carbonpeak.plans",
+    "carbonpeak.energy",
     "carbonpeak.web",
 ]
 

@@ -11,5 +11,6 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("plans/", include("carbonpeak.plans.urls")),
+    path("energy/", include("carbonpeak.energy.urls")),
     path("", include("carbonpeak.web.urls")),
 ]

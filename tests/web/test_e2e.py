@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 
 CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 pytestmark = [
     pytest.mark.e2e,
@@ -18,32 +16,7 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def browser_page(transactional_db):
-    # Playwright's sync API runs an event loop in this thread; the ORM calls made by the
-    # fixtures are plain synchronous calls, which Django would otherwise refuse
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        page = browser.new_page(viewport={"width": 1400, "height": 900}, locale="zh-CN")
-        yield page
-        browser.close()
-
-
-def _login(page, live_server, username="coordinator", password="carbonpeak-demo"):
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.click("button[type=submit]")
-
-
-def test_matrix_to_department(browser_page, live_server, bundled_plan):
+def test_matrix_to_department(browser_page, live_server, bundled_plan, login, artifacts):
     from carbonpeak.accounts.services import ensure_demo_users
     from carbonpeak.plans.services import import_plan
 
@@ -53,13 +26,13 @@ def test_matrix_to_department(browser_page, live_server, bundled_plan):
 
     page.goto(f"{live_server.url}/plans/matrix/")
     assert "/login/" in page.url
-    _login(page, live_server)
+    login(page, live_server)
     page.goto(f"{live_server.url}/plans/matrix/")
     page.wait_for_selector("#matrix")
     assert page.locator("#matrix tbody tr").count() > 20
     # the stylesheet is served by the platform itself
     assert page.evaluate("getComputedStyle(document.querySelector('.navbar')).display") == "flex"
-    page.screenshot(path=str(ARTIFACTS / "matrix.png"), full_page=True)
+    page.screenshot(path=str(artifacts / "matrix.png"), full_page=True)
 
     page.click("#matrix >> text=市交运局")
     page.wait_for_selector("#lead-tasks")
@@ -68,20 +41,20 @@ def test_matrix_to_department(browser_page, live_server, bundled_plan):
     assert "推进交通运输设备低碳转型" in lead_text
     assert "新能源和清洁能源公交车辆占比" in lead_text
     assert "推动重点领域能效提升" in page.inner_text("#support-tasks")
-    page.screenshot(path=str(ARTIFACTS / "department.png"), full_page=True)
+    page.screenshot(path=str(artifacts / "department.png"), full_page=True)
 
 
-def test_plan_page_and_target_filter(browser_page, live_server, bundled_plan):
+def test_plan_page_and_target_filter(browser_page, live_server, bundled_plan, login, artifacts):
     from carbonpeak.accounts.services import ensure_demo_users
     from carbonpeak.plans.services import import_plan
 
     import_plan(bundled_plan, source_name="taicang.json", region="太仓市")
     ensure_demo_users()
     page = browser_page
-    _login(page, live_server, "leader")
+    login(page, live_server, "leader")
     page.wait_for_selector("text=太仓市碳达峰实施方案")
     assert page.locator(".cp-task").count() == 40
-    page.screenshot(path=str(ARTIFACTS / "plan.png"))
+    page.screenshot(path=str(artifacts / "plan.png"))
 
     page.goto(f"{live_server.url}/plans/targets/")
     total = page.locator("#targets tbody tr").count()
@@ -90,4 +63,4 @@ def test_plan_page_and_target_filter(browser_page, live_server, bundled_plan):
     years = page.locator("#targets tbody tr td:first-child").all_inner_texts()
     assert years and set(years) == {"2030"}
     assert "year=2030" in page.url  # the filter is in the address, so it can be bookmarked
-    page.screenshot(path=str(ARTIFACTS / "targets.png"), full_page=True)
+    page.screenshot(path=str(artifacts / "targets.png"), full_page=True)

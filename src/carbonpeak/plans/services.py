@@ -350,3 +350,16 @@ def _sync_responsibilities(task: Task, t: doc.Task, cache: dict, changes: list[d
                 }
             )
             resp.delete()
+
+
+@transaction.atomic
+def set_external_target_value(
+    plan: Plan, indicator: str, year: int, *, value: float, unit: str, base_year: int | None = None
+) -> int:
+    """Enter the value of a target the plan leaves to a higher level (确保完成苏州市下达的指标).
+
+    The row's imported snapshot is left alone, so a re-import keeps this value as a coordinator's correction.
+    Returns how many targets were updated.
+    """
+    targets = Target.objects.filter(plan=plan, indicator=indicator, year=year, comparator="external")
+    return targets.update(value=value, unit=unit, base_year=base_year)

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class EnergyConfig(AppConfig):
+    name = "carbonpeak.energy"
+    verbose_name = "能源统计与碳排放核算"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,280 @@
+"""Energy statistics as submitted and approved, factor sets, and the accounting results computed from them.
+
+Only ``energy.services`` writes these tables. An approved submission is never changed: a correction is a
+new revision of the same period and region, and the latest approved revision is the one that counts.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from carbonpeak.energy import factors as pure_factors
+
+
+class FactorSet(models.Model):
+    name = models.CharField("名称", max_length=60)
+    version = models.CharField("版本", max_length=30)
+    title = models.CharField("说明", max_length=200, blank=True)
+    is_default = models.BooleanField("默认", default=False, help_text="审核通过后自动核算使用的因子集")
+    based_on = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        verbose_name="派生自",
+        related_name="derived",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, verbose_name="创建人"
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "因子集"
+        verbose_name_plural = "因子集"
+        unique_together = [("name", "version")]
+        ordering = ["name", "-created_at"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}@{self.version}"
+
+    def to_pure(self) -> pure_factors.FactorSet:
+        rows = tuple(
+            pure_factors.Factor(
+                kind=f.kind,
+                key=f.key,
+                year=f.year,
+                value=f.value,
+                unit=f.unit,
+                source=f.source,
+                status=f.status,
+                reference_item=f.reference_item,
+                note=f.note,
+            )
+            for f in self.factors.all()
+        )
+        return pure_factors.FactorSet(self.name, self.version, rows, self.title)
+
+
+class Factor(models.Model):
+    factor_set = models.ForeignKey(
+        FactorSet, on_delete=models.CASCADE, related_name="factors", verbose_name="因子集"
+    )
+    kind = models.CharField("类别", max_length=30, choices=list(pure_factors.KINDS.items()))
+    key = models.CharField("能源品种/地区", max_length=60)
+    year = models.PositiveSmallIntegerField("年份", null=True, blank=True)
+    value = models.FloatField("数值", null=True, blank=True, help_text="留空表示参考资料未给出确定值")
+    unit = models.CharField("单位", max_length=30)
+    source = models.TextField("来源")
+    status = models.CharField("来源等级", max_length=40)
+    reference_item = models.CharField("参考表条目", max_length=200, blank=True)
+    note = models.CharField("备注", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "因子"
+        verbose_name_plural = "因子"
+        ordering = ["kind", "key", "year"]
+
+    def __str__(self) -> str:
+        year = f" {self.year}" if self.year else ""
+        return f"{self.get_kind_display()} {self.key}{year} = {self.value} {self.unit}"
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    SUBMITTED = "submitted", "已报送"
+    APPROVED = "approved", "已审核"
+    RETURNED = "returned", "已退回"
+
+
+class EnergySubmission(models.Model):
+    """One period and region as reported: energy records and economic figures, with their review state."""
+
+    period = models.CharField("报告期", max_length=16)
+    region = models.CharField("地区", max_length=60)
+    revision = models.PositiveIntegerField("修订版本", default=1)
+    status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.DRAFT)
+    is_sample = models.BooleanField("示例数据", default=False)
+    source_name = models.CharField("来源文件", max_length=200, blank=True)
+    source_sha256 = models.CharField("文件摘要", max_length=64, blank=True)
+    warnings = models.JSONField("校验提示", default=list, blank=True)
+    note = models.TextField("说明", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="填报人",
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    submitted_at = models.DateTimeField("报送时间", null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="审核人",
+    )
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+    review_comment = models.TextField("审核意见", blank=True)
+
+    class Meta:
+        verbose_name = "能源统计报送"
+        verbose_name_plural = "能源统计报送"
+        unique_together = [("period", "region", "revision")]
+        ordering = ["-period", "region", "-revision"]
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.period} 第{self.revision}版（{self.get_status_display()}）"
+
+    @property
+    def period_label(self) -> str:
+        from carbonpeak.energy.catalog import parse_period
+
+        return parse_period(self.period).label
+
+
+class EnergyRecord(models.Model):
+    submission = models.ForeignKey(
+        EnergySubmission, on_delete=models.CASCADE, related_name="records", verbose_name="报送"
+    )
+    sector = models.CharField("行业/平衡项", max_length=40)
+    fuel = models.CharField("能源品种/发电类型", max_length=30)
+    quantity = models.DecimalField("数量", max_digits=24, decimal_places=6)
+    unit = models.CharField("计量单位", max_length=20)
+    reported_tce = models.DecimalField(
+        "报送标准量（吨标准煤）", max_digits=24, decimal_places=6, null=True, blank=True
+    )
+    sheet = models.CharField("工作表", max_length=60, blank=True)
+    row = models.PositiveIntegerField("行号", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "能源消费记录"
+        verbose_name_plural = "能源消费记录"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.sector} {self.fuel} {self.quantity} {self.unit}"
+
+
+class EconomicRecord(models.Model):
+    """GDP and population for the submission's period; a quarter's GDP is year-to-date."""
+
+    submission = models.OneToOneField(
+        EnergySubmission, on_delete=models.CASCADE, related_name="economy", verbose_name="报送"
+    )
+    gdp_current = models.DecimalField(
+        "地区生产总值（现价，亿元）", max_digits=14, decimal_places=4, null=True, blank=True
+    )
+    real_growth_pct = models.DecimalField(
+        "实际增速（%）", max_digits=8, decimal_places=3, null=True, blank=True
+    )
+    gdp_constant = models.DecimalField(
+        "基期可比价地区生产总值（亿元）", max_digits=14, decimal_places=4, null=True, blank=True
+    )
+    population = models.DecimalField(
+        "常住人口（万人）", max_digits=10, decimal_places=4, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = "经济与人口"
+        verbose_name_plural = "经济与人口"
+
+    def __str__(self) -> str:
+        return f"{self.submission.region} {self.submission.period} 经济与人口"
+
+
+class SubmissionEvent(models.Model):
+    """The revision history of a submission: who did what, when, with which comment."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", "创建"
+        SUBMIT = "submit", "报送"
+        APPROVE = "approve", "审核通过"
+        RETURN = "return", "退回"
+        SUPERSEDE = "supersede", "被新版本取代"
+
+    submission = models.ForeignKey(
+        EnergySubmission, on_delete=models.CASCADE, related_name="events", verbose_name="报送"
+    )
+    action = models.CharField("操作", max_length=12, choices=Action.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="操作人",
+    )
+    at = models.DateTimeField("时间", auto_now_add=True)
+    comment = models.TextField("意见", blank=True)
+
+    class Meta:
+        verbose_name = "报送记录"
+        verbose_name_plural = "报送记录"
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.submission} {self.get_action_display()}"
+
+
+class AccountingRun(models.Model):
+    """One accounting of all current approved data with one factor set; earlier runs are kept."""
+
+    factor_set = models.ForeignKey(
+        FactorSet, on_delete=models.PROTECT, related_name="runs", verbose_name="因子集"
+    )
+    factor_set_label = models.CharField("因子集版本", max_length=100)
+    grid_region = models.CharField("电网因子地区", max_length=30)
+    reason = models.CharField("原因", max_length=200)
+    submissions = models.JSONField("所用报送", default=list)
+    includes_sample = models.BooleanField("含示例数据", default=False)
+    error = models.TextField("错误", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="操作人",
+    )
+    created_at = models.DateTimeField("核算时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "核算记录"
+        verbose_name_plural = "核算记录"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.factor_set_label}：{self.reason}"
+
+
+class AccountingResult(models.Model):
+    run = models.ForeignKey(
+        AccountingRun, on_delete=models.CASCADE, related_name="results", verbose_name="核算"
+    )
+    region = models.CharField("地区", max_length=60)
+    period = models.CharField("报告期", max_length=16)
+    year = models.PositiveSmallIntegerField("年份")
+    first_quarter = models.PositiveSmallIntegerField("起始季度")
+    last_quarter = models.PositiveSmallIntegerField("截止季度")
+    energy_tce = models.FloatField("能源消费量（当量值，吨标准煤）")
+    energy_tce_equivalent = models.FloatField("能源消费量（等价值，吨标准煤）", null=True)
+    co2_t = models.FloatField("二氧化碳排放（吨）")
+    data = models.JSONField("明细")
+
+    class Meta:
+        verbose_name = "核算结果"
+        verbose_name_plural = "核算结果"
+        ordering = ["region", "year", "last_quarter", "-first_quarter"]
+        unique_together = [("run", "region", "period")]
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.period}（{self.run.factor_set_label}）"

@@ -1,0 +1,469 @@
+"""The one writer of the energy tables: factor sets, uploads, the review lifecycle and accounting runs."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from carbonpeak.energy import catalog, forms
+from carbonpeak.energy import factors as pure_factors
+from carbonpeak.energy.accounting import AccountingError, EconomicFigure, account
+from carbonpeak.energy.accounting import EnergyRecord as PureRecord
+from carbonpeak.energy.models import (
+    AccountingResult,
+    AccountingRun,
+    EconomicRecord,
+    EnergyRecord,
+    EnergySubmission,
+    Factor,
+    FactorSet,
+    Status,
+    SubmissionEvent,
+)
+
+COORDINATOR_GROUP = "协调员"
+DEFAULT_GRID_REGION = "江苏"
+
+
+# ------------------------------------------------------------------ who may do what (refined by the roles issue)
+
+
+def can_report(user) -> bool:
+    return bool(
+        user
+        and user.is_authenticated
+        and (user.is_superuser or user.is_staff or _in(user, COORDINATOR_GROUP))
+    )
+
+
+def can_review(user) -> bool:
+    return bool(user and user.is_authenticated and (user.is_superuser or _in(user, COORDINATOR_GROUP)))
+
+
+def _in(user, group: str) -> bool:
+    return user.groups.filter(name=group).exists()
+
+
+def _require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+# ------------------------------------------------------------------ factor sets
+
+
+@transaction.atomic
+def ensure_bundled_factor_sets() -> FactorSet:
+    """Store the bundled sets (once per version) and return the default one."""
+    default = None
+    for name in pure_factors.BUNDLED_SETS:
+        pure = pure_factors.load_factor_set(name)
+        fs = FactorSet.objects.filter(name=pure.name, version=pure.version).first()
+        if fs is None:
+            fs = _store_factor_set(pure, None, None)
+        if name == pure_factors.DEFAULT_SET:
+            default = fs
+    if not FactorSet.objects.filter(is_default=True).exists() and default is not None:
+        FactorSet.objects.filter(pk=default.pk).update(is_default=True)
+        default.refresh_from_db()
+    return FactorSet.objects.get(is_default=True)
+
+
+def _store_factor_set(pure: pure_factors.FactorSet, user, based_on: FactorSet | None) -> FactorSet:
+    fs = FactorSet.objects.create(
+        name=pure.name, version=pure.version, title=pure.title, created_by=user, based_on=based_on
+    )
+    Factor.objects.bulk_create(
+        Factor(
+            factor_set=fs,
+            kind=f.kind,
+            key=f.key,
+            year=f.year,
+            value=f.value,
+            unit=f.unit,
+            source=f.source,
+            status=f.status,
+            reference_item=f.reference_item,
+            note=f.note,
+        )
+        for f in pure.factors
+    )
+    return fs
+
+
+def default_factor_set() -> FactorSet:
+    fs = FactorSet.objects.filter(is_default=True).first()
+    return fs if fs is not None else ensure_bundled_factor_sets()
+
+
+def factor_set_by_label(label: str) -> pure_factors.FactorSet | None:
+    name, _, version = label.partition("@")
+    qs = FactorSet.objects.filter(name=name)
+    if version:
+        qs = qs.filter(version=version)
+    fs = qs.order_by("-created_at").first()
+    return fs.to_pure() if fs else None
+
+
+@transaction.atomic
+def import_factor_csv(
+    text: str, *, name: str, version: str, title: str = "", user=None, based_on: FactorSet | None = None
+) -> FactorSet:
+    """A new factor set: the rows of ``based_on`` with the CSV's rows added or replacing same kind/key/year."""
+    if FactorSet.objects.filter(name=name, version=version).exists():
+        raise ValidationError(f"因子集 {name}@{version} 已存在；新的因子请用新的版本号")
+    rows = pure_factors.read_factor_rows(text, "因子 CSV")
+    merged: dict[tuple, pure_factors.Factor] = {}
+    if based_on is not None:
+        for f in based_on.to_pure().factors:
+            merged[(f.kind, f.key, f.year)] = f
+    for f in rows:
+        merged[(f.kind, f.key, f.year)] = f
+    pure = pure_factors.FactorSet(name, version, tuple(merged.values()), title)
+    return _store_factor_set(pure, user, based_on)
+
+
+@transaction.atomic
+def set_default_factor_set(fs: FactorSet, user) -> None:
+    _require(can_review(user), "只有协调员可以更改默认因子集")
+    FactorSet.objects.exclude(pk=fs.pk).update(is_default=False)
+    FactorSet.objects.filter(pk=fs.pk).update(is_default=True)
+
+
+# ------------------------------------------------------------------ submissions
+
+
+@dataclass
+class UploadResult:
+    submissions: list[EnergySubmission] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def upload(data: bytes, filename: str, user, *, note: str = "") -> UploadResult:
+    """Validate an uploaded form or CSV; any error rejects the whole file and nothing is written."""
+    _require(can_report(user), "您没有报送能源统计数据的权限")
+    factors = default_factor_set().to_pure()
+    form = forms.read_upload(data, filename, factors=factors)
+    if form.errors:
+        return UploadResult(errors=[str(e) for e in form.errors])
+    digest = hashlib.sha256(data).hexdigest()
+    by_key: dict[tuple[str, str], list[forms.FormRecord]] = {}
+    for fr in form.records:
+        by_key.setdefault((fr.record.period, fr.record.region), []).append(fr)
+    economy = {(e.period, e.region): e for e in form.economy}
+    result = UploadResult()
+    with transaction.atomic():
+        for key in sorted(set(by_key) | set(economy)):
+            period, region = key
+            records = by_key.get(key, [])
+            warnings = [w for w in form.warnings if _warning_belongs(w, records)]
+            warnings += _qoq_warnings(period, region, [r.record for r in records], form)
+            sub = create_submission(
+                period,
+                region,
+                records,
+                economy.get(key),
+                user=user,
+                source_name=filename,
+                source_sha256=digest,
+                warnings=warnings,
+                note=note,
+            )
+            result.submissions.append(sub)
+            result.warnings.extend(f"{region} {period}：{w}" for w in warnings)
+    return result
+
+
+def _warning_belongs(warning: str, records: list[forms.FormRecord]) -> bool:
+    return any(f"第{r.row}行" in warning and f"“{r.sheet}”" in warning for r in records)
+
+
+def _qoq_warnings(period: str, region: str, records: list[PureRecord], form: forms.ParsedForm) -> list[str]:
+    previous_key = forms.previous_quarter(period)
+    if previous_key is None or not records:
+        return []
+    previous = [
+        r.record for r in form.records if r.record.period == previous_key and r.record.region == region
+    ]
+    if not previous:
+        sub = current_submission(previous_key, region)
+        previous = pure_records(sub) if sub else []
+    return forms.quarter_on_quarter_warnings(records, previous)
+
+
+@transaction.atomic
+def create_submission(
+    period: str,
+    region: str,
+    records: Iterable[forms.FormRecord | PureRecord],
+    economy: EconomicFigure | None = None,
+    *,
+    user=None,
+    source_name: str = "",
+    source_sha256: str = "",
+    warnings: list[str] | None = None,
+    note: str = "",
+    is_sample: bool = False,
+) -> EnergySubmission:
+    """A new draft revision for the period and region; earlier revisions are left as they are."""
+    period = catalog.parse_period(period).key
+    last = (
+        EnergySubmission.objects.filter(period=period, region=region).aggregate(m=Max("revision"))["m"] or 0
+    )
+    sub = EnergySubmission.objects.create(
+        period=period,
+        region=region,
+        revision=last + 1,
+        source_name=source_name,
+        source_sha256=source_sha256,
+        warnings=warnings or [],
+        note=note,
+        created_by=user,
+        is_sample=is_sample,
+    )
+    rows = []
+    for item in records:
+        fr = item if isinstance(item, forms.FormRecord) else forms.FormRecord(item)
+        rec = fr.record
+        rows.append(
+            EnergyRecord(
+                submission=sub,
+                sector=rec.sector,
+                fuel=rec.fuel,
+                quantity=_decimal(rec.quantity),
+                unit=rec.unit,
+                reported_tce=None if fr.reported_tce is None else _decimal(fr.reported_tce),
+                sheet=fr.sheet,
+                row=fr.row,
+            )
+        )
+    EnergyRecord.objects.bulk_create(rows)
+    if economy is not None:
+        EconomicRecord.objects.create(
+            submission=sub,
+            gdp_current=_decimal(economy.gdp_current),
+            real_growth_pct=_decimal(economy.real_growth_pct),
+            gdp_constant=_decimal(economy.gdp_constant),
+            population=_decimal(economy.population),
+        )
+    SubmissionEvent.objects.create(
+        submission=sub, action=SubmissionEvent.Action.CREATE, user=user, comment=source_name
+    )
+    return sub
+
+
+def _decimal(value):
+    from decimal import Decimal
+
+    return None if value is None else Decimal(str(round(float(value), 6)))
+
+
+@transaction.atomic
+def submit(sub: EnergySubmission, user) -> EnergySubmission:
+    _require(can_report(user), "您没有报送能源统计数据的权限")
+    sub = EnergySubmission.objects.select_for_update().get(pk=sub.pk)
+    if sub.status not in (Status.DRAFT, Status.RETURNED):
+        raise ValidationError(f"{sub.get_status_display()}的报送不能再次报送")
+    sub.status, sub.submitted_at = Status.SUBMITTED, timezone.now()
+    sub.save(update_fields=["status", "submitted_at"])
+    SubmissionEvent.objects.create(submission=sub, action=SubmissionEvent.Action.SUBMIT, user=user)
+    return sub
+
+
+@transaction.atomic
+def approve(
+    sub: EnergySubmission, user, *, comment: str = "", recompute_now: bool = True
+) -> EnergySubmission:
+    """Approve; the approved revision becomes current, and the accounting is rerun with the default set."""
+    _require(can_review(user), "只有协调员可以审核能源统计数据")
+    sub = EnergySubmission.objects.select_for_update().get(pk=sub.pk)
+    if sub.status != Status.SUBMITTED:
+        raise ValidationError(f"只能审核已报送的数据（当前状态：{sub.get_status_display()}）")
+    previous = current_submission(sub.period, sub.region)
+    sub.status, sub.reviewed_by, sub.reviewed_at, sub.review_comment = (
+        Status.APPROVED,
+        user,
+        timezone.now(),
+        comment,
+    )
+    sub.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment"])
+    SubmissionEvent.objects.create(
+        submission=sub, action=SubmissionEvent.Action.APPROVE, user=user, comment=comment
+    )
+    if previous is not None and previous.pk != sub.pk:
+        SubmissionEvent.objects.create(
+            submission=previous,
+            action=SubmissionEvent.Action.SUPERSEDE,
+            user=user,
+            comment=f"第{sub.revision}版",
+        )
+    if recompute_now:
+        recompute(
+            default_factor_set(), user=user, reason=f"审核通过 {sub.region} {sub.period} 第{sub.revision}版"
+        )
+    return sub
+
+
+@transaction.atomic
+def return_submission(sub: EnergySubmission, user, comment: str) -> EnergySubmission:
+    _require(can_review(user), "只有协调员可以退回能源统计数据")
+    if not comment.strip():
+        raise ValidationError("退回时须填写意见，说明需要修改什么")
+    sub = EnergySubmission.objects.select_for_update().get(pk=sub.pk)
+    if sub.status != Status.SUBMITTED:
+        raise ValidationError(f"只能退回已报送的数据（当前状态：{sub.get_status_display()}）")
+    sub.status, sub.reviewed_by, sub.reviewed_at, sub.review_comment = (
+        Status.RETURNED,
+        user,
+        timezone.now(),
+        comment,
+    )
+    sub.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment"])
+    SubmissionEvent.objects.create(
+        submission=sub, action=SubmissionEvent.Action.RETURN, user=user, comment=comment
+    )
+    return sub
+
+
+def current_submission(period: str, region: str) -> EnergySubmission | None:
+    """The latest approved revision of a period and region."""
+    return (
+        EnergySubmission.objects.filter(period=period, region=region, status=Status.APPROVED)
+        .order_by("-revision")
+        .first()
+    )
+
+
+def current_submissions() -> list[EnergySubmission]:
+    latest: dict[tuple[str, str], EnergySubmission] = {}
+    for sub in EnergySubmission.objects.filter(status=Status.APPROVED).order_by(
+        "period", "region", "revision"
+    ):
+        latest[(sub.period, sub.region)] = sub
+    return list(latest.values())
+
+
+def pure_records(sub: EnergySubmission) -> list[PureRecord]:
+    return [
+        PureRecord(sub.period, sub.region, r.sector, r.fuel, float(r.quantity), r.unit)
+        for r in sub.records.all()
+    ]
+
+
+def pure_economy(sub: EnergySubmission) -> EconomicFigure | None:
+    eco = getattr(sub, "economy", None)
+    if eco is None:
+        return None
+
+    def f(v):
+        return None if v is None else float(v)
+
+    return EconomicFigure(
+        sub.period,
+        sub.region,
+        f(eco.gdp_current),
+        f(eco.real_growth_pct),
+        f(eco.gdp_constant),
+        f(eco.population),
+    )
+
+
+# ------------------------------------------------------------------ accounting runs
+
+
+def recompute(
+    fs: FactorSet, *, user=None, reason: str, grid_region: str = DEFAULT_GRID_REGION
+) -> AccountingRun:
+    """Account all current approved data with ``fs``; the run and its results are kept beside earlier ones."""
+    subs = current_submissions()
+    records: list[PureRecord] = []
+    economy: list[EconomicFigure] = []
+    for sub in subs:
+        records.extend(pure_records(sub))
+        eco = pure_economy(sub)
+        if eco is not None:
+            economy.append(eco)
+    run = AccountingRun.objects.create(
+        factor_set=fs,
+        factor_set_label=fs.label,
+        grid_region=grid_region,
+        reason=reason,
+        submissions=[s.pk for s in subs],
+        includes_sample=any(s.is_sample for s in subs),
+        created_by=user,
+    )
+    try:
+        accounts = account(records, fs.to_pure(), economy, grid_region=grid_region)
+    except AccountingError as exc:
+        run.error = "\n".join(exc.problems)
+        run.save(update_fields=["error"])
+        return run
+    AccountingResult.objects.bulk_create(
+        AccountingResult(
+            run=run,
+            region=acc.region,
+            period=acc.period.key,
+            year=acc.period.year,
+            first_quarter=acc.period.first,
+            last_quarter=acc.period.last,
+            energy_tce=acc.energy_tce,
+            energy_tce_equivalent=acc.energy_tce_equivalent,
+            co2_t=acc.co2_t,
+            data=acc.to_dict(),
+        )
+        for acc in accounts.ordered()
+    )
+    return run
+
+
+def recompute_with(fs: FactorSet, user, reason: str = "") -> AccountingRun:
+    """The coordinator's explicit recomputation with another factor set; earlier results stay."""
+    _require(can_review(user), "只有协调员可以用新的因子集重算")
+    return recompute(fs, user=user, reason=reason or f"使用因子集 {fs.label} 重算")
+
+
+def latest_run(fs: FactorSet | None = None) -> AccountingRun | None:
+    qs = AccountingRun.objects.filter(error="")
+    if fs is not None:
+        qs = qs.filter(factor_set=fs)
+    return qs.order_by("-created_at", "-id").first()
+
+
+# ------------------------------------------------------------------ sample data (示例数据)
+
+
+def load_sample_data(user, *, seed: int | None = None) -> int:
+    """Generate, submit and approve the Taicang sample quarters once; returns how many were loaded."""
+    from carbonpeak.energy import sample
+
+    if EnergySubmission.objects.filter(is_sample=True).exists():
+        return 0
+    ensure_bundled_factor_sets()
+    data = sample.generate(seed if seed is not None else sample.DEFAULT_SEED)
+    with transaction.atomic():
+        for key in sorted(data.records, key=lambda k: catalog.parse_period(k)):
+            sub = create_submission(
+                key,
+                sample.REGION,
+                data.records[key],
+                data.economy.get(key),
+                user=user,
+                source_name=f"示例数据生成器 energy/sample.py（seed {data.seed}）",
+                note=sample.SAMPLE_LABEL,
+                is_sample=True,
+            )
+            submit(sub, user)
+            approve(sub, user, comment=sample.SAMPLE_LABEL, recompute_now=False)
+    recompute(default_factor_set(), user=user, reason="载入示例数据")
+    return len(data.records)

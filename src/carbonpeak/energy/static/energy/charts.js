@@ -1,0 +1,78 @@
+// Energy and emissions charts, drawn from the JSON the page embeds (ECharts served from our static files).
+(function () {
+  "use strict";
+  var node = document.getElementById("energy-chart-data");
+  if (!node || typeof echarts === "undefined") { return; }
+  var d = JSON.parse(node.textContent);
+  var font = { fontFamily: "Noto Sans CJK SC, Microsoft YaHei, sans-serif" };
+  var charts = [];
+
+  function draw(id, option) {
+    var el = document.getElementById(id);
+    if (!el) { return; }
+    var chart = echarts.init(el, null, { renderer: "svg" });
+    option.textStyle = font;
+    option.animation = false;
+    chart.setOption(option);
+    charts.push(chart);
+  }
+
+  function stacked(series) {
+    return Object.keys(series).map(function (name) {
+      return { name: name, type: "bar", stack: "co2", data: series[name], emphasis: { focus: "series" } };
+    });
+  }
+
+  draw("chart-fuel", {
+    title: { text: "二氧化碳排放：分品种（万吨）", left: "center", textStyle: { fontSize: 14 } },
+    tooltip: { trigger: "axis" },
+    legend: { bottom: 0, type: "scroll" },
+    grid: { left: 60, right: 20, top: 40, bottom: 60 },
+    xAxis: { type: "category", data: d.years },
+    yAxis: { type: "value" },
+    series: stacked(d.by_fuel)
+  });
+
+  draw("chart-sector", {
+    title: { text: "二氧化碳排放：分行业（万吨）", left: "center", textStyle: { fontSize: 14 } },
+    tooltip: { trigger: "axis" },
+    legend: { bottom: 0, type: "scroll" },
+    grid: { left: 60, right: 20, top: 40, bottom: 60 },
+    xAxis: { type: "category", data: d.years },
+    yAxis: { type: "value" },
+    series: stacked(d.by_group)
+  });
+
+  var intensity = [];
+  if (d.intensity_index.energy) {
+    intensity.push({ name: "能耗强度（2020=100）", type: "line", data: d.intensity_index.energy, symbolSize: 6 });
+    intensity.push({ name: "碳强度（2020=100）", type: "line", data: d.intensity_index.carbon, symbolSize: 6 });
+  }
+  if (d.path) {
+    intensity.push({ name: d.path.label, type: "line", data: d.path.points, lineStyle: { type: "dashed" }, symbol: "none", color: "#c0392b" });
+  }
+  draw("chart-intensity", {
+    title: { text: "强度走势与目标路径", left: "center", textStyle: { fontSize: 14 } },
+    tooltip: { trigger: "axis" },
+    legend: { bottom: 0, type: "scroll" },
+    grid: { left: 50, right: 20, top: 40, bottom: 60 },
+    xAxis: { type: "category", data: d.years.concat(d.path ? [d.path.points[1][0]] : []).filter(function (v, i, a) { return a.indexOf(v) === i; }).sort() },
+    yAxis: { type: "value", scale: true },
+    series: intensity
+  });
+
+  draw("chart-quarter", {
+    title: { text: "季度能源消费与排放", left: "center", textStyle: { fontSize: 14 } },
+    tooltip: { trigger: "axis" },
+    legend: { bottom: 0 },
+    grid: { left: 60, right: 60, top: 40, bottom: 60 },
+    xAxis: { type: "category", data: d.quarters },
+    yAxis: [{ type: "value", name: "万吨CO₂" }, { type: "value", name: "万吨标煤" }],
+    series: [
+      { name: "二氧化碳（万吨）", type: "bar", data: d.quarter_co2 },
+      { name: "能源消费量（万吨标煤，当量值）", type: "line", yAxisIndex: 1, data: d.quarter_energy }
+    ]
+  });
+
+  window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
+})();

@@ -1,0 +1,384 @@
+"""Energy and emissions pages: the accounts with their factor set, submissions and their review, factor sets."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from carbonpeak.energy import catalog, forms, services
+from carbonpeak.energy.models import AccountingResult, AccountingRun, EnergySubmission, FactorSet, Status
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+
+
+def _wan(value):
+    return None if value is None else value / 1e4
+
+
+@login_required
+def overview(request, run_id: int | None = None):
+    """The accounts of the latest run (or a chosen one): tables and charts, the factor set beside every figure."""
+    run = get_object_or_404(AccountingRun, pk=run_id) if run_id else services.latest_run()
+    context = {"nav": "energy", "run": run, "runs": AccountingRun.objects.select_related("created_by")[:20]}
+    if run is None:
+        return render(request, "energy/overview.html", context)
+    results = list(run.results.all())
+    regions = sorted({r.region for r in results})
+    region = request.GET.get("region") or (
+        "太仓市" if "太仓市" in regions else (regions[0] if regions else "")
+    )
+    results = [r for r in results if r.region == region]
+    annual = [r for r in results if r.first_quarter == 1 and r.last_quarter == 4]
+    quarters = [r for r in results if r.first_quarter == r.last_quarter]
+    latest_year = max((r.year for r in results), default=None)
+    cumulative = [r for r in results if r.first_quarter == 1 and r.year == latest_year]
+    context.update(
+        {
+            "region": region,
+            "regions": regions,
+            "annual": [_row(r) for r in annual],
+            "cumulative": [_row(r) for r in cumulative],
+            "quarters": [_row(r) for r in quarters],
+            "chart": _chart_data(annual, quarters),
+            "grid_notes": sorted({n for r in results for n in r.data.get("notes", []) if "电网因子" in n}),
+            "method_notes": _method_notes(results),
+        }
+    )
+    return render(request, "energy/overview.html", context)
+
+
+def _method_notes(results: list[AccountingResult]) -> list[str]:
+    """One line per kind of note: the years without a supply coal rate are listed together."""
+    notes = {n for r in results for n in r.data.get("notes", []) if "电网因子" not in n}
+    missing_rate = sorted({n[:4] for n in notes if "供电标准煤耗未录入" in n})
+    out = sorted(n for n in notes if "供电标准煤耗未录入" not in n)
+    if missing_rate:
+        out.append(
+            f"{'、'.join(missing_rate)}年供电标准煤耗未录入（参考资料未给出核实值），等价值无法计算，"
+            "比重与强度按当量值；在因子集中录入后重算即可得到等价值。"
+        )
+    return out
+
+
+def _row(result: AccountingResult) -> dict:
+    d = result.data
+    return {
+        "period": result.period,
+        "label": d["label"],
+        "energy": _wan(d["energy_tce"]),
+        "energy_eq": _wan(d["energy_tce_equivalent"]),
+        "co2": _wan(d["co2_t"]),
+        "ei": d["energy_intensity_tce_per_10k_yuan"],
+        "ei_basis": d["energy_intensity_basis"],
+        "ci": d["carbon_intensity_t_per_10k_yuan"],
+        "ei_change": _pct(d["energy_intensity_change"]),
+        "ci_change": _pct(d["carbon_intensity_change"]),
+        "ei_base": _pct(d["energy_intensity_change_on_base"]),
+        "ci_base": _pct(d["carbon_intensity_change_on_base"]),
+        "non_fossil": _pct(d["non_fossil_share"]),
+        "coal": _pct(d["coal_share"]),
+        "share_basis": d["share_basis"],
+        "co2_pc": d["co2_per_capita_t"],
+        "energy_pc": d["energy_per_capita_tce"],
+        "gdp": d["gdp_current_100m_yuan"],
+        "gdp_const": d["gdp_constant_100m_yuan"],
+        "electricity_use": (d["electricity"]["consumption_kwh"] or 0) / 1e8,
+        "net_import": d["electricity"]["net_imported_kwh"] / 1e8,
+        "grid": d["electricity"]["grid_factor"],
+        "method": d["electricity"]["method"],
+        "by_fuel": d["by_fuel"],
+        "by_sector": d["by_sector"],
+        "by_group": d["by_sector_group"],
+    }
+
+
+def _pct(value):
+    return None if value is None else value * 100
+
+
+def _chart_data(annual: list[AccountingResult], quarters: list[AccountingResult]) -> dict:
+    fuels: list[str] = []
+    groups: list[str] = []
+    for r in annual:
+        fuels += [f for f in r.data["by_fuel"] if f not in fuels]
+        groups += [g for g in r.data["by_sector_group"] if g not in groups]
+    years = [str(r.year) for r in annual]
+    by_fuel = {
+        f: [round(r.data["by_fuel"].get(f, {}).get("co2_t", 0) / 1e4, 2) for r in annual] for f in fuels
+    }
+    by_group = {
+        g: [round(r.data["by_sector_group"].get(g, {}).get("co2_t", 0) / 1e4, 2) for r in annual]
+        for g in groups
+    }
+    by_group["电力净调入（调出为负）"] = [round(r.data["electricity"]["co2_t"] / 1e4, 2) for r in annual]
+    base = next((r for r in annual if r.year == 2020), None)
+    path = _intensity_path(base)
+    index = {}
+    if base is not None and base.data["energy_intensity_tce_per_10k_yuan"]:
+        b_e, b_c = (
+            base.data["energy_intensity_tce_per_10k_yuan"],
+            base.data["carbon_intensity_t_per_10k_yuan"],
+        )
+        index = {
+            "energy": [_index(r.data["energy_intensity_tce_per_10k_yuan"], b_e) for r in annual],
+            "carbon": [_index(r.data["carbon_intensity_t_per_10k_yuan"], b_c) for r in annual],
+        }
+    return {
+        "years": years,
+        "by_fuel": by_fuel,
+        "by_group": by_group,
+        "intensity_index": index,
+        "path": path,
+        "non_fossil": [round((r.data["non_fossil_share"] or 0) * 100, 2) for r in annual],
+        "non_fossil_target": _non_fossil_target(),
+        "quarters": [r.period for r in quarters],
+        "quarter_co2": [round(r.co2_t / 1e4, 2) for r in quarters],
+        "quarter_energy": [round(r.energy_tce / 1e4, 2) for r in quarters],
+    }
+
+
+def _index(value, base):
+    return None if value is None or not base else round(value / base * 100, 2)
+
+
+def _intensity_path(base: AccountingResult | None) -> dict | None:
+    """The energy-intensity target path (2020 = 100) when the plan's target carries a value."""
+    from carbonpeak.plans.models import Target
+
+    target = (
+        Target.objects.filter(
+            indicator__in=("单位地区生产总值能耗", "单位地区生产总值能源消耗"), year__isnull=False
+        )
+        .exclude(value__isnull=True)
+        .order_by("year")
+        .first()
+    )
+    if target is None or base is None:
+        return None
+    base_year = target.base_year or base.year
+    end = 100 - target.value if target.unit == "%" else None
+    if end is None:
+        return None
+    return {
+        "label": f"目标路径：{target.year}年比{base_year}年下降{target.value:g}%（{target.issuer or '上级'}下达）",
+        "points": [[str(base_year), 100], [str(target.year), round(end, 2)]],
+    }
+
+
+def _non_fossil_target():
+    from carbonpeak.plans.models import Target
+
+    target = (
+        Target.objects.filter(indicator="非化石能源消费比重")
+        .exclude(value__isnull=True)
+        .order_by("year")
+        .first()
+    )
+    return None if target is None else {"year": target.year, "value": target.value}
+
+
+# ------------------------------------------------------------------ submissions
+
+
+@login_required
+def submission_list(request):
+    subs = EnergySubmission.objects.select_related("created_by", "reviewed_by").order_by(
+        "-period", "region", "-revision"
+    )
+    status = request.GET.get("status", "")
+    if status in Status.values:
+        subs = subs.filter(status=status)
+    current = {s.pk for s in services.current_submissions()}
+    return render(
+        request,
+        "energy/submission_list.html",
+        {
+            "nav": "submissions",
+            "submissions": subs[:200],
+            "current": current,
+            "status": status,
+            "statuses": Status.choices,
+            "can_report": services.can_report(request.user),
+            "units": catalog.UNIT_NAMES,
+        },
+    )
+
+
+@login_required
+def upload(request):
+    if request.method != "POST":
+        return redirect("energy:submissions")
+    if not services.can_report(request.user):
+        raise PermissionDenied("您没有报送能源统计数据的权限")
+    file = request.FILES.get("file")
+    if file is None:
+        messages.error(request, "请选择要上传的文件（.xlsx 报表或 .csv）")
+        return redirect("energy:submissions")
+    if file.size > MAX_UPLOAD_BYTES:
+        messages.error(request, f"文件过大（{file.size / 1e6:.1f} MB），上限 10 MB；大批量数据请用命令行导入")
+        return redirect("energy:submissions")
+    result = services.upload(file.read(), file.name, request.user, note=request.POST.get("note", ""))
+    if not result.ok:
+        return render(
+            request,
+            "energy/upload_rejected.html",
+            {"nav": "submissions", "errors": result.errors, "filename": file.name},
+            status=400,
+        )
+    names = "、".join(f"{s.region} {s.period_label} 第{s.revision}版" for s in result.submissions)
+    messages.success(request, f"已接收 {file.name}：{names}（草稿，核对后请报送）")
+    if len(result.submissions) == 1:
+        return redirect("energy:submission", result.submissions[0].pk)
+    return redirect("energy:submissions")
+
+
+@login_required
+def submission_detail(request, submission_id: int):
+    sub = get_object_or_404(
+        EnergySubmission.objects.select_related("created_by", "reviewed_by"), pk=submission_id
+    )
+    current = services.current_submission(sub.period, sub.region)
+    return render(
+        request,
+        "energy/submission_detail.html",
+        {
+            "nav": "submissions",
+            "sub": sub,
+            "records": sub.records.all(),
+            "economy": getattr(sub, "economy", None),
+            "events": sub.events.select_related("user"),
+            "is_current": current is not None and current.pk == sub.pk,
+            "current": current,
+            "can_report": services.can_report(request.user),
+            "can_review": services.can_review(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def submission_action(request, submission_id: int, action: str):
+    sub = get_object_or_404(EnergySubmission, pk=submission_id)
+    try:
+        if action == "submit":
+            services.submit(sub, request.user)
+            messages.success(request, "已报送，等待协调员审核")
+        elif action == "approve":
+            services.approve(sub, request.user, comment=request.POST.get("comment", ""))
+            messages.success(request, "已审核通过，核算结果已按默认因子集更新")
+        elif action == "return":
+            services.return_submission(sub, request.user, request.POST.get("comment", ""))
+            messages.warning(request, "已退回填报人")
+        else:
+            raise ValidationError("未知操作")
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    return redirect("energy:submission", sub.pk)
+
+
+@login_required
+def template_download(request):
+    period = request.GET.get("period", "")
+    region = request.GET.get("region", "太仓市")
+    if period:
+        try:
+            period = catalog.parse_period(period).key
+        except catalog.UnknownName as exc:
+            messages.error(request, str(exc))
+            return redirect("energy:submissions")
+    data = forms.template_bytes(period, region, factors=services.default_factor_set().to_pure())
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    filename = f"energy-report-{period or 'template'}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# ------------------------------------------------------------------ factor sets
+
+
+@login_required
+def factor_sets(request):
+    sets = FactorSet.objects.select_related("created_by", "based_on").prefetch_related("runs")
+    return render(
+        request,
+        "energy/factor_sets.html",
+        {
+            "nav": "factors",
+            "sets": sets,
+            "can_review": services.can_review(request.user),
+            "latest": services.latest_run(),
+        },
+    )
+
+
+@login_required
+def factor_set_detail(request, set_id: int):
+    fs = get_object_or_404(FactorSet, pk=set_id)
+    return render(
+        request,
+        "energy/factor_set_detail.html",
+        {
+            "nav": "factors",
+            "fs": fs,
+            "factors": fs.factors.all(),
+            "can_review": services.can_review(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def factor_set_import(request):
+    if not services.can_review(request.user):
+        raise PermissionDenied("只有协调员可以新增因子集")
+    file = request.FILES.get("file")
+    name, version = request.POST.get("name", "").strip(), request.POST.get("version", "").strip()
+    based_on = FactorSet.objects.filter(pk=request.POST.get("based_on") or 0).first()
+    if file is None or not name or not version:
+        messages.error(request, "请填写名称、版本并选择因子 CSV 文件")
+        return redirect("energy:factor_sets")
+    try:
+        text = file.read().decode("utf-8-sig")
+        fs = services.import_factor_csv(
+            text,
+            name=name,
+            version=version,
+            title=request.POST.get("title", ""),
+            user=request.user,
+            based_on=based_on,
+        )
+    except UnicodeDecodeError:
+        messages.error(request, "因子 CSV 须为 UTF-8 编码")
+        return redirect("energy:factor_sets")
+    except (ValidationError, ValueError) as exc:
+        messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
+        return redirect("energy:factor_sets")
+    messages.success(request, f"已新增因子集 {fs.label}（{fs.factors.count()} 个因子）")
+    return redirect("energy:factor_set", fs.pk)
+
+
+@login_required
+@require_POST
+def recompute(request, set_id: int):
+    fs = get_object_or_404(FactorSet, pk=set_id)
+    run = services.recompute_with(fs, request.user, request.POST.get("reason", ""))
+    if run.error:
+        messages.error(request, f"使用 {fs.label} 核算失败：{run.error}")
+        return redirect("energy:factor_set", fs.pk)
+    messages.success(request, f"已使用 {fs.label} 重算；此前的核算结果均已保留")
+    return redirect("energy:run", run.pk)
+
+
+@login_required
+@require_POST
+def make_default(request, set_id: int):
+    fs = get_object_or_404(FactorSet, pk=set_id)
+    services.set_default_factor_set(fs, request.user)
+    messages.success(request, f"{fs.label} 已设为默认因子集（此后审核通过的数据用它核算）")
+    return redirect("energy:factor_sets")

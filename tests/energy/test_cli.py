@@ -1,0 +1,64 @@
+"""`carbonpeak account` reproduces the hand-computed cases."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from carbonpeak.cli import main
+
+
+def run(capsys, *args):
+    code = main(["account", *args])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_json_for_one_wan_tonne_of_coal_and_one_yi_kwh_imported(tmp_path, capsys):
+    f = tmp_path / "q.csv"
+    f.write_text(
+        "period,region,sector,fuel,quantity,unit\n"
+        "2023,太仓市,其他工业,原煤,1,万吨\n"
+        "2023,太仓市,电力调入,电力,1,亿千瓦时\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, str(f), "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["factor_set"] == "national@2026.1"
+    p = data["periods"]["2023"]
+    assert round(p["by_fuel"]["原煤"]["tce"]) == 7143 and round(p["by_fuel"]["原煤"]["co2_t"]) == 19003
+    assert p["by_fuel"]["电力"]["co2_t"] == pytest.approx(58270)
+    assert p["energy_tce"] == pytest.approx(7143 + 12290)
+    assert p["energy_tce_equivalent"] is None
+    assert set(p["by_sector"]) == {"其他工业"}
+    assert p["co2_t"] == pytest.approx(19003 + 58270, abs=1)
+
+
+def test_summary_table_and_factor_csv(tmp_path, capsys):
+    f = tmp_path / "q.csv"
+    f.write_text(
+        "period,region,sector,fuel,quantity,unit\n2023,太仓市,电力调入,电力,1,亿千瓦时\n", encoding="utf-8"
+    )
+    factors = tmp_path / "mine.csv"
+    factors.write_text(
+        "kind,key,year,value,unit,source,status\n"
+        "coal_coefficient,电力,,0.1229,kgce/kWh,GB/T 2589,secondary\n"
+        "grid_co2,江苏,2023,0.5,kgCO2/kWh,test,test\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, str(f), "--factors", str(factors))
+    assert code == 0
+    assert "因子集：mine@file" in out and "50,000.0" in out
+
+
+def test_errors_name_the_cell_and_exit_2(tmp_path, capsys):
+    f = tmp_path / "q.csv"
+    f.write_text(
+        "period,region,sector,fuel,quantity,unit\n2023,太仓市,其他工业,原煤,abc,万吨\n", encoding="utf-8"
+    )
+    code, _, err = run(capsys, str(f))
+    assert code == 2 and "第2行 E列（quantity）" in err
+    code, _, err = run(capsys, str(tmp_path / "missing.csv"))
+    assert code == 2 and "无法读取" in err

@@ -1,0 +1,88 @@
+"""End to end in chromium: the accounts page with charts, a rejected upload, a form taken through review."""
+
+from __future__ import annotations
+
+import io
+import os
+
+import pytest
+from openpyxl import load_workbook
+
+CHROMIUM = "/usr/bin/chromium"
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(
+        not os.path.exists(CHROMIUM), reason="未安装 chromium（make test 以 root 运行时会自动安装）"
+    ),
+]
+
+
+def _setup():
+    from django.contrib.auth import get_user_model
+
+    from carbonpeak.accounts.services import ensure_demo_users
+    from carbonpeak.energy import services
+
+    ensure_demo_users()
+    services.ensure_bundled_factor_sets()
+    return services, get_user_model().objects.get(username="coordinator")
+
+
+def test_overview_with_sample_data_and_charts(browser_page, live_server, login, artifacts):
+    services, coordinator = _setup()
+    services.load_sample_data(coordinator)
+    page = browser_page
+    login(page, live_server, "leader")
+    page.goto(f"{live_server.url}/energy/")
+    page.wait_for_selector("[data-testid=chart-fuel] svg")
+    assert page.inner_text("[data-testid=sample-badge]") == "示例数据"
+    assert page.inner_text("[data-testid=factor-set]") == "national@2026.1"
+    assert page.locator("[data-testid=annual-table] tbody tr").count() == 6
+    assert page.locator("[data-testid=quarter-table] tbody tr").count() == 24
+    for chart in ("chart-fuel", "chart-sector", "chart-intensity", "chart-quarter"):
+        assert page.locator(f"[data-testid={chart}] svg").count() == 1, chart
+    page.screenshot(path=str(artifacts / "energy-overview.png"), full_page=True)
+
+
+def test_rejected_upload_then_a_form_through_review(browser_page, live_server, login, artifacts, tmp_path):
+    from carbonpeak.energy import forms
+    from carbonpeak.energy.models import EnergySubmission
+
+    services, _ = _setup()
+    page = browser_page
+    login(page, live_server)
+    page.goto(f"{live_server.url}/energy/submissions/")
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "period,region,sector,fuel,quantity,unit\n2025Q3,太仓市,其他工业,原煤,十,万吨\n", encoding="utf-8"
+    )
+    page.set_input_files("[data-testid=upload-form] input[type=file]", str(bad))
+    page.click("[data-testid=upload-form] button")
+    errors = page.inner_text("[data-testid=upload-errors]")
+    assert "第2行 E列（quantity）：“十”不是数字" in errors
+    assert EnergySubmission.objects.count() == 0
+    page.screenshot(path=str(artifacts / "energy-upload-rejected.png"), full_page=True)
+
+    wb = load_workbook(io.BytesIO(forms.template_bytes("2025Q3", "太仓市")))
+    wb[forms.FUELS_SHEET]["D4"] = 1  # 农林牧渔业 原煤 1 万吨
+    wb[forms.FUELS_SHEET]["E4"] = 8000  # standard quantity 12 % above 7,143: a warning, not an error
+    wb[forms.POWER_USE_SHEET]["B4"] = 500
+    good = tmp_path / "2025Q3.xlsx"
+    wb.save(good)
+    page.goto(f"{live_server.url}/energy/submissions/")
+    page.set_input_files("[data-testid=upload-form] input[type=file]", str(good))
+    page.click("[data-testid=upload-form] button")
+    page.wait_for_selector("[data-testid=records]")
+    assert page.inner_text("[data-testid=status]") == "草稿"
+    assert "相差 +12.0%" in page.inner_text("[data-testid=warnings]")
+    page.click("button:text-is('报送')")
+    page.wait_for_selector("text=已报送，等待协调员审核")
+    page.click("button:has-text('审核通过')")
+    page.wait_for_selector("text=已审核通过")
+    assert page.inner_text("[data-testid=status]") == "已审核"
+    assert "审核通过" in page.inner_text("[data-testid=events]")
+    page.screenshot(path=str(artifacts / "energy-submission.png"), full_page=True)
+    page.goto(f"{live_server.url}/energy/")
+    page.wait_for_selector("[data-testid=quarter-table]")
+    assert "2025年第3季度" in page.inner_text("[data-testid=quarter-table]")

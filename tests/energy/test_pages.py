@@ -1,0 +1,134 @@
+"""Energy pages through the test client: the accounts with their factor set, uploads, review, factor sets."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from carbonpeak.energy import forms, services
+from carbonpeak.energy.models import AccountingRun, EnergySubmission, Status
+
+pytestmark = pytest.mark.django_db
+CSV = "period,region,sector,fuel,quantity,unit\n2023Q1,太仓市,其他工业,原煤,1,万吨\n"
+
+
+@pytest.fixture
+def logged_in(client, coordinator):
+    services.ensure_bundled_factor_sets()
+    client.force_login(coordinator)
+    return client
+
+
+@pytest.mark.parametrize(
+    "name", ["energy:overview", "energy:submissions", "energy:factor_sets", "energy:template"]
+)
+def test_pages_need_login(client, name):
+    response = client.get(reverse(name))
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_empty_overview_says_what_to_do(logged_in):
+    html = logged_in.get(reverse("energy:overview")).content.decode()
+    assert "尚无已审核的能源统计数据" in html
+
+
+def test_overview_shows_sample_data_with_its_factor_set(logged_in, coordinator):
+    services.load_sample_data(coordinator)
+    html = logged_in.get(reverse("energy:overview")).content.decode()
+    assert "示例数据" in html
+    assert "national@2026.1" in html
+    assert "2025年1–9月" in html and "2024年全年" in html and "2020年第1季度" in html
+    assert html.count("因子集 <a") >= 6  # beside every table and chart
+    assert "vendor/echarts/echarts.min.js" in html and "energy-chart-data" in html
+
+
+def test_template_download_is_the_form(logged_in):
+    response = logged_in.get(reverse("energy:template") + "?period=2025Q3&region=太仓市")
+    assert response.status_code == 200
+    wb = load_workbook(io.BytesIO(response.content))
+    assert wb.sheetnames == [
+        forms.COVER,
+        forms.FUELS_SHEET,
+        forms.POWER_USE_SHEET,
+        forms.POWER_BALANCE_SHEET,
+        forms.ECONOMY_SHEET,
+    ]
+    assert wb[forms.COVER]["B3"].value == "2025Q3"
+
+
+def test_bad_upload_is_rejected_with_the_cell_and_nothing_written(logged_in):
+    bad = SimpleUploadedFile("q.csv", (CSV + "2023Q1,太仓市,其他工业,原煤,x,万吨\n").encode())
+    response = logged_in.post(reverse("energy:upload"), {"file": bad})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "第3行 E列（quantity）：“x”不是数字" in html and "整个文件均未写入" in html
+    assert EnergySubmission.objects.count() == 0
+
+
+def test_upload_submit_return_resubmit_approve_through_the_pages(logged_in):
+    response = logged_in.post(
+        reverse("energy:upload"), {"file": SimpleUploadedFile("q.csv", CSV.encode())}, follow=True
+    )
+    sub = EnergySubmission.objects.get()
+    assert "草稿" in response.content.decode()
+
+    def act(action, **data):
+        return logged_in.post(reverse("energy:submission_action", args=[sub.pk, action]), data, follow=True)
+
+    act("submit")
+    html = act("return").content.decode()
+    assert "退回时须填写意见" in html  # no comment, no return
+    act("return", comment="请补充用电量")
+    sub.refresh_from_db()
+    assert sub.status == Status.RETURNED
+    act("submit")
+    act("approve")
+    sub.refresh_from_db()
+    assert sub.status == Status.APPROVED
+    assert AccountingRun.objects.count() == 1
+    html = logged_in.get(reverse("energy:submission", args=[sub.pk])).content.decode()
+    assert "已审核的数据不再修改" in html and "请补充用电量" in html
+
+
+def test_leader_sees_but_cannot_act(client, coordinator):
+    from django.contrib.auth import get_user_model
+
+    services.ensure_bundled_factor_sets()
+    leader = get_user_model().objects.get(username="leader")
+    client.force_login(leader)
+    html = client.get(reverse("energy:submissions")).content.decode()
+    assert "上传报表" not in html
+    response = client.post(reverse("energy:upload"), {"file": SimpleUploadedFile("q.csv", CSV.encode())})
+    assert response.status_code == 403
+    fs = services.default_factor_set()
+    assert client.post(reverse("energy:recompute", args=[fs.pk])).status_code == 403
+    assert EnergySubmission.objects.count() == 0
+
+
+def test_factor_set_pages_and_csv_import(logged_in):
+    fs = services.default_factor_set()
+    html = logged_in.get(reverse("energy:factor_set", args=[fs.pk])).content.decode()
+    assert "0.5827" in html and "secondary-consistent" in html and "未给出" in html
+    csv = "kind,key,year,value,unit,source,status\ngrid_co2,江苏,2024,0.55,kgCO2/kWh,MEE 公告（测试）,secondary\n"
+    response = logged_in.post(
+        reverse("energy:factor_set_import"),
+        {
+            "name": "national",
+            "version": "2027.1",
+            "based_on": fs.pk,
+            "file": SimpleUploadedFile("f.csv", csv.encode()),
+        },
+        follow=True,
+    )
+    assert "已新增因子集 national@2027.1" in response.content.decode()
+    bad = "kind,key,year,value,unit,source,status\ngrid_co2,江苏,,0.55,kgCO2/kWh,x,y\n"
+    response = logged_in.post(
+        reverse("energy:factor_set_import"),
+        {"name": "national", "version": "2027.2", "file": SimpleUploadedFile("f.csv", bad.encode())},
+        follow=True,
+    )
+    assert "第2行 year 列" in response.content.decode()
