@@ -10,7 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from carbonpeak.energy import forms, services
-from carbonpeak.energy.models import AccountingRun, EnergySubmission, Status
+from carbonpeak.energy.models import AccountingRun, EnergySubmission, FactorSet, Status
 
 pytestmark = pytest.mark.django_db
 CSV = "period,region,sector,fuel,quantity,unit\n2023Q1,太仓市,其他工业,原煤,1,万吨\n"
@@ -132,3 +132,43 @@ def test_factor_set_pages_and_csv_import(logged_in):
         follow=True,
     )
     assert "第2行 year 列" in response.content.decode()
+
+
+def test_admin_factor_sets_editable_until_used_submissions_read_only(client, coordinator):
+    from django.contrib.auth import get_user_model
+
+    services.load_sample_data(coordinator)
+    admin = get_user_model().objects.get(username="admin")
+    client.force_login(admin)
+    fs = services.default_factor_set()
+    for url in (
+        "/admin/energy/factorset/",
+        "/admin/energy/energysubmission/",
+        "/admin/energy/accountingrun/",
+    ):
+        assert client.get(url).status_code == 200, url
+    html = client.get(f"/admin/energy/factorset/{fs.pk}/change/").content.decode()
+    assert 'name="factors-0-value"' not in html  # used by a run: its factors are read-only
+    assert client.get("/admin/energy/energysubmission/add/").status_code == 403
+    response = client.post(
+        "/admin/energy/factorset/add/",
+        {
+            "name": "national",
+            "version": "2027.1",
+            "title": "新电网因子",
+            "based_on": fs.pk,
+            "factors-TOTAL_FORMS": "1",
+            "factors-INITIAL_FORMS": "0",
+            "factors-0-kind": "grid_co2",
+            "factors-0-key": "江苏",
+            "factors-0-year": "2024",
+            "factors-0-value": "0.55",
+            "factors-0-unit": "kgCO2/kWh",
+            "factors-0-source": "MEE 公告（测试）",
+            "factors-0-status": "secondary",
+        },
+    )
+    assert response.status_code == 302
+    new = FactorSet.objects.get(version="2027.1")
+    assert new.factors.count() == fs.factors.count() + 1
+    assert new.to_pure().grid("江苏", 2024).value == pytest.approx(0.00055)

@@ -106,6 +106,7 @@ class FactorSet:
     factors: tuple[Factor, ...]
     title: str = ""
     _by_key: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    _converted: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for f in self.factors:
@@ -125,6 +126,12 @@ class FactorSet:
 
     def coal_coefficient(self, fuel: catalog.Fuel) -> float:
         """tce per base physical unit (t, m³ or kWh): the 当量值."""
+        key = ("coal_coefficient", fuel.name)
+        if key not in self._converted:  # pint conversions are slow; a set never changes once built
+            self._converted[key] = self._coal_coefficient(fuel)
+        return self._converted[key]
+
+    def _coal_coefficient(self, fuel: catalog.Fuel) -> float:
         row = self._get("coal_coefficient", fuel.name)
         if row is None or row.value is None:
             raise self._missing("coal_coefficient", fuel.name)
@@ -132,6 +139,12 @@ class FactorSet:
 
     def co2_per_unit(self, fuel: catalog.Fuel) -> float:
         """tCO2 per base physical unit: a direct factor if the set has one, else NCV × C × OF × 44/12."""
+        key = ("co2_per_unit", fuel.name)
+        if key not in self._converted:
+            self._converted[key] = self._co2_per_unit(fuel)
+        return self._converted[key]
+
+    def _co2_per_unit(self, fuel: catalog.Fuel) -> float:
         base = catalog.BASE_UNIT[fuel.dimension]
         if fuel.family == catalog.HEAT:
             row = self._get("heat_co2", fuel.name)
