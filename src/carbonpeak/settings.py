@@ -145,3 +145,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Energy statistics: the grid region whose factor prices net imported electricity, and the
+# quarter-on-quarter change (fraction) beyond which an upload is flagged for checking
+CARBONPEAK_GRID_REGION = os.environ.get("CARBONPEAK_GRID_REGION", "江苏")
+CARBONPEAK_QOQ_WARNING = float(os.environ.get("CARBONPEAK_QOQ_WARNING", "0.5"))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

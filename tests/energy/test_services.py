@@ -182,3 +182,29 @@ def test_sample_data_is_loaded_once_and_labelled(coordinator, factor_set):
     y2020 = run.results.get(period="2020")
     assert y2020.data["gdp_current_100m_yuan"] == pytest.approx(1386.09)  # the public figure, as published
     assert y2020.data["population_10k"] == pytest.approx(83.11)
+
+
+def test_a_workbook_with_one_bad_cell_writes_nothing(coordinator, factor_set):
+    import io
+
+    from openpyxl import load_workbook
+
+    from carbonpeak.energy import forms
+
+    wb = load_workbook(io.BytesIO(forms.template_bytes("2025Q3", "太仓市")))
+    wb[forms.FUELS_SHEET]["D4"] = 2
+    wb[forms.POWER_USE_SHEET]["B5"] = "一千"
+    buf = io.BytesIO()
+    wb.save(buf)
+    result = services.upload(buf.getvalue(), "2025Q3.xlsx", coordinator)
+    assert result.errors == ["工作表“分行业用电量” 第5行 B列（用电量）：“一千”不是数字"]
+    assert EnergySubmission.objects.count() == 0 and EnergyRecord.objects.count() == 0
+
+
+def test_quarter_on_quarter_threshold_is_a_setting(coordinator, factor_set, settings):
+    settings.CARBONPEAK_QOQ_WARNING = 5.0
+    first = services.upload(CSV.encode(), "q1.csv", coordinator).submissions[0]
+    services.submit(first, coordinator)
+    services.approve(first, coordinator)
+    q2 = CSV.replace("2023Q1", "2023Q2").replace("原煤,1,万吨", "原煤,3,万吨")
+    assert services.upload(q2.encode(), "q2.csv", coordinator).submissions[0].warnings == []

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from .models import AccountingRun, EnergyRecord, EnergySubmission, Factor, FactorSet, SubmissionEvent
+from .models import (
+    FACTOR_FIELDS,
+    AccountingRun,
+    EnergyRecord,
+    EnergySubmission,
+    Factor,
+    FactorSet,
+    SubmissionEvent,
+)
 
 
 class FactorInline(admin.TabularInline):
     model = Factor
     extra = 1
-    fields = ("kind", "key", "year", "value", "unit", "source", "status", "reference_item", "note")
+    fields = FACTOR_FIELDS
 
     def _used(self, obj) -> bool:
         return obj is not None and obj.runs.exists()
@@ -50,23 +58,7 @@ class FactorSetAdmin(admin.ModelAdmin):
         if obj.based_on_id and not change:
             have = {(f.kind, f.key, f.year) for f in obj.factors.all()}
             Factor.objects.bulk_create(
-                Factor(
-                    factor_set=obj,
-                    **{
-                        k: getattr(f, k)
-                        for k in (
-                            "kind",
-                            "key",
-                            "year",
-                            "value",
-                            "unit",
-                            "source",
-                            "status",
-                            "reference_item",
-                            "note",
-                        )
-                    },
-                )
+                Factor(factor_set=obj, **{k: getattr(f, k) for k in FACTOR_FIELDS})
                 for f in obj.based_on.factors.all()
                 if (f.kind, f.key, f.year) not in have
             )

@@ -11,6 +11,8 @@ from django.db import models
 
 from carbonpeak.energy import factors as pure_factors
 
+FACTOR_FIELDS = ("kind", "key", "year", "value", "unit", "source", "status", "reference_item", "note")
+
 
 class FactorSet(models.Model):
     name = models.CharField("名称", max_length=60)
@@ -45,18 +47,7 @@ class FactorSet(models.Model):
 
     def to_pure(self) -> pure_factors.FactorSet:
         rows = tuple(
-            pure_factors.Factor(
-                kind=f.kind,
-                key=f.key,
-                year=f.year,
-                value=f.value,
-                unit=f.unit,
-                source=f.source,
-                status=f.status,
-                reference_item=f.reference_item,
-                note=f.note,
-            )
-            for f in self.factors.all()
+            pure_factors.Factor(**{k: getattr(f, k) for k in FACTOR_FIELDS}) for f in self.factors.all()
         )
         return pure_factors.FactorSet(self.name, self.version, rows, self.title)
 

@@ -6,6 +6,7 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -16,6 +17,7 @@ from carbonpeak.energy import factors as pure_factors
 from carbonpeak.energy.accounting import AccountingError, EconomicFigure, account
 from carbonpeak.energy.accounting import EnergyRecord as PureRecord
 from carbonpeak.energy.models import (
+    FACTOR_FIELDS,
     AccountingResult,
     AccountingRun,
     EconomicRecord,
@@ -28,7 +30,6 @@ from carbonpeak.energy.models import (
 )
 
 COORDINATOR_GROUP = "协调员"
-DEFAULT_GRID_REGION = "江苏"
 
 
 # ------------------------------------------------------------------ who may do what (refined by the roles issue)
@@ -80,19 +81,7 @@ def _store_factor_set(pure: pure_factors.FactorSet, user, based_on: FactorSet | 
         name=pure.name, version=pure.version, title=pure.title, created_by=user, based_on=based_on
     )
     Factor.objects.bulk_create(
-        Factor(
-            factor_set=fs,
-            kind=f.kind,
-            key=f.key,
-            year=f.year,
-            value=f.value,
-            unit=f.unit,
-            source=f.source,
-            status=f.status,
-            reference_item=f.reference_item,
-            note=f.note,
-        )
-        for f in pure.factors
+        Factor(factor_set=fs, **{k: getattr(f, k) for k in FACTOR_FIELDS}) for f in pure.factors
     )
     return fs
 
@@ -199,7 +188,7 @@ def _qoq_warnings(period: str, region: str, records: list[PureRecord], form: for
     if not previous:
         sub = current_submission(previous_key, region)
         previous = pure_records(sub) if sub else []
-    return forms.quarter_on_quarter_warnings(records, previous)
+    return forms.quarter_on_quarter_warnings(records, previous, threshold=settings.CARBONPEAK_QOQ_WARNING)
 
 
 @transaction.atomic
@@ -382,10 +371,9 @@ def pure_economy(sub: EnergySubmission) -> EconomicFigure | None:
 # ------------------------------------------------------------------ accounting runs
 
 
-def recompute(
-    fs: FactorSet, *, user=None, reason: str, grid_region: str = DEFAULT_GRID_REGION
-) -> AccountingRun:
+def recompute(fs: FactorSet, *, user=None, reason: str, grid_region: str | None = None) -> AccountingRun:
     """Account all current approved data with ``fs``; the run and its results are kept beside earlier ones."""
+    grid_region = grid_region or settings.CARBONPEAK_GRID_REGION
     subs = current_submissions()
     records: list[PureRecord] = []
     economy: list[EconomicFigure] = []
