@@ -62,3 +62,25 @@ def test_errors_name_the_cell_and_exit_2(tmp_path, capsys):
     assert code == 2 and "第2行 E列（quantity）" in err
     code, _, err = run(capsys, str(tmp_path / "missing.csv"))
     assert code == 2 and "无法读取" in err
+
+
+def test_a_factor_set_stored_in_the_platform_by_name_and_version(tmp_path, capsys, db):
+    from carbonpeak.energy import services
+
+    base = services.ensure_bundled_factor_sets()
+    services.import_factor_csv(
+        "kind,key,year,value,unit,source,status\ngrid_co2,江苏,2023,0.5,kgCO2/kWh,test source,test\n",
+        name="national",
+        version="2027.1",
+        based_on=base,
+    )
+    f = tmp_path / "q.csv"
+    f.write_text(
+        "period,region,sector,fuel,quantity,unit\n2023,太仓市,电力调入,电力,1,亿千瓦时\n", encoding="utf-8"
+    )
+    code, out, _ = run(capsys, str(f), "--factors", "national@2027.1", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["factor_set"] == "national@2027.1" and data["periods"]["2023"]["co2_t"] == pytest.approx(
+        50000
+    )
