@@ -85,3 +85,20 @@ def login():
         page.click("button[type=submit]")
 
     return _login
+
+
+@pytest.fixture
+def demo_plan(db, imported_plan, coordinator):
+    """The Taicang plan with indicators linked, sample energy data and sample observations, as `make demo`."""
+    from carbonpeak.energy.services import ensure_bundled_factor_sets, load_sample_data
+    from carbonpeak.monitoring import services as monitoring
+    from carbonpeak.plans.services import set_external_target_value
+
+    ensure_bundled_factor_sets()
+    load_sample_data(coordinator)
+    set_external_target_value(
+        imported_plan, "单位地区生产总值能耗", 2025, value=14.5, unit="%", base_year=2020
+    )
+    monitoring.propose_links(imported_plan)
+    monitoring.load_sample_observations(imported_plan, coordinator)
+    return imported_plan

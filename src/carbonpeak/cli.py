@@ -64,6 +64,11 @@ def cmd_plan_import(args: argparse.Namespace) -> int:
             force=args.force,
             user=os.environ.get("USER", ""),
         )
+        if not args.dry_run and report.plan_id is not None:
+            from carbonpeak.monitoring.services import propose_links
+            from carbonpeak.plans.models import Plan
+
+            propose_links(Plan.objects.get(pk=report.plan_id))
     elif not args.dry_run:
         print("错误：数据库尚未初始化，请先运行 carbonpeak migrate（或 make demo）", file=sys.stderr)
         return 2
@@ -198,6 +203,23 @@ def _accounts_table(accounts) -> str:
     return "\n".join(lines)
 
 
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    """Grade every target now and raise warnings (run daily, e.g. from cron, to catch overdue data)."""
+    _django()
+    from carbonpeak.monitoring.services import evaluate
+    from carbonpeak.plans.models import Plan
+
+    plan = Plan.objects.order_by("-created_at").first()
+    if plan is None:
+        print("错误：尚未导入任何方案", file=sys.stderr)
+        return 2
+    raised = evaluate(plan)
+    print(f"已评估 {plan.targets.count()} 个目标，新增预警 {len(raised)} 条")
+    for warning in raised:
+        print(f"  {warning.message}")
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     """Prepare the demo database: migrate, import the Taicang plan, create the demo users."""
     _django()
@@ -251,6 +273,19 @@ def _load_demo_energy(plan_id: int) -> None:
                 unit=row["unit"],
                 base_year=2020,
             )
+    from carbonpeak.monitoring import services as monitoring
+
+    monitoring.propose_links(plan)
+    for row in sample.public_figures():
+        if row["item"] == "suzhou_target_energy_intensity_reduction":
+            monitoring.set_value_document(
+                plan, "单位地区生产总值能耗", int(row["year"]), row["source"].split("：")[0]
+            )
+    observed = monitoring.load_sample_observations(plan, coordinator)
+    if observed:
+        print(f"指标监测：已生成并审核 {observed} 个部门报送指标数值（示例数据）")
+    raised = monitoring.evaluate(plan)
+    print(f"目标评估：已完成，新增预警 {len(raised)} 条")
 
 
 def _serve(port: int) -> int:
@@ -306,6 +341,9 @@ def build_parser() -> argparse.ArgumentParser:
     acc.add_argument("--grid-region", default="江苏", help="电网排放因子所用地区（默认 江苏）")
     acc.add_argument("--json", action="store_true", help="以一个 JSON 对象输出")
     acc.set_defaults(func=cmd_account)
+
+    ev = sub.add_parser("evaluate", help="评估全部目标并生成预警（可每日定时运行）")
+    ev.set_defaults(func=cmd_evaluate)
 
     demo = sub.add_parser("demo", help="准备演示数据库（迁移、导入太仓方案、创建演示账号）")
     demo.add_argument("--serve", action="store_true", help="准备完成后启动服务")

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "carbonpeak.accounts",
     "carbonpeak.plans",
     "carbonpeak.energy",
+    "carbonpeak.monitoring",
     "carbonpeak.web",
 ]
 

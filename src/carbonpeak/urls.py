@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from carbonpeak.api import api
+
 admin.site.site_header = "CarbonPeak 碳达峰管理平台"
 admin.site.site_title = "CarbonPeak 管理"
 admin.site.index_title = "数据管理"
@@ -12,5 +14,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("plans/", include("carbonpeak.plans.urls")),
     path("energy/", include("carbonpeak.energy.urls")),
+    path("monitoring/", include("carbonpeak.monitoring.urls")),
+    path("api/", api.urls),
     path("", include("carbonpeak.web.urls")),
 ]

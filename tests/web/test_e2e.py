@@ -52,7 +52,9 @@ def test_plan_page_and_target_filter(browser_page, live_server, bundled_plan, lo
     ensure_demo_users()
     page = browser_page
     login(page, live_server, "leader")
-    page.wait_for_selector("text=太仓市碳达峰实施方案")
+    page.wait_for_selector("text=太仓市碳达峰实施方案")  # the dashboard, home after login
+    page.goto(f"{live_server.url}/plans/")
+    page.wait_for_selector(".cp-task")
     assert page.locator(".cp-task").count() == 40
     page.screenshot(path=str(artifacts / "plan.png"))
 

@@ -15,6 +15,15 @@ from carbonpeak.energy.models import AccountingResult, AccountingRun, EnergySubm
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
 
+def _evaluate_targets() -> int:
+    """New accounts change the computed indicators: grade the plan again (warnings on changes)."""
+    from carbonpeak.monitoring.services import evaluate
+    from carbonpeak.plans.models import Plan
+
+    plan = Plan.objects.order_by("-created_at").first()
+    return len(evaluate(plan)) if plan else 0
+
+
 def _wan(value):
     return None if value is None else value / 1e4
 
@@ -269,7 +278,11 @@ def submission_action(request, submission_id: int, action: str):
             messages.success(request, "已报送，等待协调员审核")
         elif action == "approve":
             services.approve(sub, request.user, comment=request.POST.get("comment", ""))
-            messages.success(request, "已审核通过，核算结果已按默认因子集更新")
+            raised = _evaluate_targets()
+            messages.success(
+                request,
+                f"已审核通过，核算结果已按默认因子集更新{f'；新增预警 {raised} 条' if raised else ''}",
+            )
         elif action == "return":
             services.return_submission(sub, request.user, request.POST.get("comment", ""))
             messages.warning(request, "已退回填报人")
@@ -371,6 +384,7 @@ def recompute(request, set_id: int):
     if run.error:
         messages.error(request, f"使用 {fs.label} 核算失败：{run.error}")
         return redirect("energy:factor_set", fs.pk)
+    _evaluate_targets()
     messages.success(request, f"已使用 {fs.label} 重算；此前的核算结果均已保留")
     return redirect("energy:run", run.pk)
 

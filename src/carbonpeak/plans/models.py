@@ -23,6 +23,7 @@ class Department(models.Model):
     kind = models.CharField(
         "类型", max_length=10, choices=DepartmentKind.choices, default=DepartmentKind.OTHER
     )
+    email = models.EmailField("预警通知邮箱", blank=True)
 
     class Meta:
         verbose_name = "部门/单位"

@@ -1,0 +1,65 @@
+"""Indicators and target links are the coordinator's to confirm and correct; assessments and warnings are read-only."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from .models import Assessment, Indicator, Observation, TargetIndicator, Warning
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = (
+        "name",
+        "kind",
+        "unit",
+        "higher_is_better",
+        "owner",
+        "frequency",
+        "baseline_year",
+        "baseline_value",
+    )
+    list_filter = ("kind", "frequency", "owner")
+    search_fields = ("name", "code")
+
+
+@admin.register(TargetIndicator)
+class TargetIndicatorAdmin(admin.ModelAdmin):
+    list_display = ("target", "indicator", "rule", "confirmed", "value_document")
+    list_filter = ("confirmed", "rule")
+    list_editable = ("confirmed",)
+    autocomplete_fields = ("indicator",)
+    actions = ["confirm"]
+
+    @admin.action(description="确认所选对应关系")
+    def confirm(self, request, queryset):
+        queryset.update(confirmed=True)
+
+
+class ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Observation)
+class ObservationAdmin(ReadOnly):
+    list_display = ("indicator", "region", "year", "quarter", "value", "revision", "status", "is_sample")
+    list_filter = ("status", "is_sample", "indicator")
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(ReadOnly):
+    list_display = ("target", "grade", "data_state", "period", "value", "expected", "created_at")
+    list_filter = ("grade", "data_state")
+
+
+@admin.register(Warning)
+class WarningAdmin(ReadOnly):
+    list_display = ("created_at", "kind", "department", "message", "emailed")
+    list_filter = ("kind", "department")

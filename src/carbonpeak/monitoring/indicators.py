@@ -1,0 +1,96 @@
+"""The indicators the platform knows how to compute from the accounting, and how a target maps to a rule (pure).
+
+Everything else a plan names is a reported indicator, owned by the department that leads the task the
+target belongs to. The importer proposes these links; the coordinator confirms or corrects them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from carbonpeak.monitoring.grading import Rule
+
+
+@dataclass(frozen=True)
+class ComputedIndicator:
+    code: str
+    name: str
+    names: tuple[str, ...]  # how plans name it
+    unit: str
+    higher_is_better: bool
+    field: str  # how the value is read from an accounting result (see value_from_account)
+
+
+COMPUTED = (
+    ComputedIndicator(
+        "non_fossil_share", "非化石能源消费比重", ("非化石能源消费比重",), "%", True, "non_fossil_share"
+    ),
+    ComputedIndicator("coal_share", "煤炭消费比重", ("煤炭消费比重",), "%", False, "coal_share"),
+    ComputedIndicator(
+        "energy_intensity",
+        "单位地区生产总值能耗",
+        ("单位地区生产总值能耗", "单位地区生产总值能源消耗", "能耗强度"),
+        "吨标准煤/万元",
+        False,
+        "energy_intensity_tce_per_10k_yuan",
+    ),
+    ComputedIndicator(
+        "carbon_intensity",
+        "单位地区生产总值二氧化碳排放",
+        ("单位地区生产总值二氧化碳排放", "碳排放强度"),
+        "吨二氧化碳/万元",
+        False,
+        "carbon_intensity_t_per_10k_yuan",
+    ),
+    ComputedIndicator(
+        "co2_total", "二氧化碳排放量", ("二氧化碳排放量", "二氧化碳排放总量"), "万吨", False, "co2_t"
+    ),
+    ComputedIndicator(
+        "refined_oil", "成品油消费量", ("成品油消费", "成品油消费量"), "万吨", False, "refined_oil"
+    ),
+)
+COMPUTED_BY_NAME = {name: c for c in COMPUTED for name in c.names}
+REFINED_OIL = ("汽油", "煤油", "柴油")
+COUNT_UNITS = ("个", "家", "座", "项", "辆", "台")
+
+
+def value_from_account(field: str, data: dict) -> float | None:
+    """The indicator's value from an accounting result's ``data``, in the indicator's unit."""
+    if field == "refined_oil":
+        tonnes = [data["by_fuel"][f]["quantity"] for f in REFINED_OIL if f in data["by_fuel"]]
+        return sum(tonnes) / 1e4 if tonnes else None
+    value = data.get(field)
+    if value is None:
+        return None
+    if field in ("non_fossil_share", "coal_share"):
+        return value * 100
+    if field == "co2_t":
+        return value / 1e4
+    return value
+
+
+def rule_for(kind: str, comparator: str, indicator: str, unit: str) -> Rule:
+    """The grading rule a target's kind and comparator call for."""
+    computed = COMPUTED_BY_NAME.get(indicator)
+    if kind == "peak":
+        return Rule.PEAK
+    if kind == "rule":
+        return Rule.NONE
+    if kind == "direction":
+        return Rule.DIRECTION
+    if computed is not None and computed.code in ("energy_intensity", "carbon_intensity"):
+        return Rule.INTENSITY
+    if kind == "external":
+        return Rule.LEVEL
+    if unit in COUNT_UNITS and comparator in ("=", ">=", ">"):
+        return Rule.CUMULATIVE
+    return Rule.LEVEL
+
+
+def higher_is_better(comparator: str, indicator: str, value: float | None) -> bool:
+    computed = COMPUTED_BY_NAME.get(indicator)
+    if computed is not None:
+        return computed.higher_is_better
+    if comparator in ("<=", "<", "decrease"):
+        return False
+    return not (comparator == "=" and value == 0)

@@ -1,0 +1,181 @@
+"""Indicators, the targets they measure, reported observations, stored assessments and warnings.
+
+Only ``monitoring.services`` writes these tables. Computed indicators are read from the latest accounting
+run, never copied: their history is the accounting's.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from carbonpeak.energy.models import Status
+from carbonpeak.monitoring.grading import RULE_LABELS, DataState, Grade
+from carbonpeak.plans.models import Department, Target
+
+
+class Indicator(models.Model):
+    class Kind(models.TextChoices):
+        COMPUTED = "computed", "核算得出"
+        REPORTED = "reported", "部门报送"
+
+    class Frequency(models.TextChoices):
+        QUARTERLY = "quarterly", "按季度"
+        ANNUAL = "annual", "按年度"
+
+    code = models.CharField("代码", max_length=60, unique=True)
+    name = models.CharField("名称", max_length=200)
+    unit = models.CharField("单位", max_length=30, blank=True)
+    higher_is_better = models.BooleanField("越高越好", default=True)
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices, default=Kind.REPORTED)
+    computed_field = models.CharField("核算字段", max_length=60, blank=True)
+    owner = models.ForeignKey(
+        Department,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="indicators",
+        verbose_name="责任部门",
+    )
+    frequency = models.CharField(
+        "报送频率", max_length=10, choices=Frequency.choices, default=Frequency.ANNUAL
+    )
+    due_days = models.PositiveSmallIntegerField("报送期限（期末后天数）", default=30)
+    baseline_year = models.PositiveSmallIntegerField("基期年份", null=True, blank=True)
+    baseline_value = models.FloatField("基期值", null=True, blank=True)
+    baseline_source = models.CharField("基期值来源", max_length=200, blank=True)
+    baseline_is_sample = models.BooleanField("基期值为示例数据", default=False)
+
+    class Meta:
+        verbose_name = "指标"
+        verbose_name_plural = "指标"
+        ordering = ["kind", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TargetIndicator(models.Model):
+    """The link between a plan target and the indicator that measures it, with the rule that grades it."""
+
+    target = models.OneToOneField(
+        Target, on_delete=models.CASCADE, related_name="monitoring", verbose_name="目标"
+    )
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="targets", verbose_name="指标"
+    )
+    rule = models.CharField(
+        "评估规则", max_length=12, choices=[(r.value, label) for r, label in RULE_LABELS.items()]
+    )
+    confirmed = models.BooleanField("已确认", default=False, help_text="导入时自动建议；协调员核对后确认")
+    value_document = models.CharField(
+        "目标值依据", max_length=200, blank=True, help_text="上级下达指标：下达文件，如 苏府〔2024〕34号"
+    )
+
+    class Meta:
+        verbose_name = "目标—指标对应"
+        verbose_name_plural = "目标—指标对应"
+
+    def __str__(self) -> str:
+        return f"{self.target} → {self.indicator}"
+
+
+class Observation(models.Model):
+    """A reported value; an approved value is never changed, a correction is a new revision."""
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="observations", verbose_name="指标"
+    )
+    region = models.CharField("地区", max_length=60, default="太仓市")
+    year = models.PositiveSmallIntegerField("年份")
+    quarter = models.PositiveSmallIntegerField("截至季度", default=4, help_text="4 表示全年")
+    value = models.FloatField("数值")
+    revision = models.PositiveIntegerField("修订版本", default=1)
+    status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.DRAFT)
+    is_sample = models.BooleanField("示例数据", default=False)
+    note = models.CharField("说明/来源", max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="填报人",
+    )
+    created_at = models.DateTimeField("填报时间", auto_now_add=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="审核人",
+    )
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+    review_comment = models.CharField("审核意见", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "指标观测值"
+        verbose_name_plural = "指标观测值"
+        ordering = ["indicator", "region", "year", "quarter", "revision"]
+        unique_together = [("indicator", "region", "year", "quarter", "revision")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.period_label} {self.value}"
+
+    @property
+    def period_label(self) -> str:
+        return f"{self.year}年" if self.quarter == 4 else f"{self.year}年1–{self.quarter * 3}月"
+
+
+class Assessment(models.Model):
+    """A grade as stored by an evaluation; the latest per target is what warnings compare against."""
+
+    target = models.ForeignKey(
+        Target, on_delete=models.CASCADE, related_name="assessments", verbose_name="目标"
+    )
+    grade = models.CharField("评估等级", max_length=10, choices=[(g.value, g.label) for g in Grade])
+    data_state = models.CharField("数据状态", max_length=10, choices=[(d.value, d.label) for d in DataState])
+    period = models.CharField("评估期", max_length=30, blank=True)
+    value = models.FloatField("实际值", null=True)
+    expected = models.FloatField("进度要求值", null=True)
+    reason = models.TextField("理由")
+    created_at = models.DateTimeField("评估时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "评估记录"
+        verbose_name_plural = "评估记录"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.target} {self.get_grade_display()}"
+
+
+class Warning(models.Model):
+    class Kind(models.TextChoices):
+        GRADE = "grade", "评估等级变化"
+        OVERDUE = "overdue", "数据逾期"
+
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="warnings", verbose_name="目标")
+    department = models.ForeignKey(
+        Department,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="warnings",
+        verbose_name="责任部门",
+    )
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    previous_grade = models.CharField("原等级", max_length=10, blank=True)
+    grade = models.CharField("现等级", max_length=10, blank=True)
+    message = models.TextField("内容")
+    emailed = models.BooleanField("已发邮件", default=False)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "预警"
+        verbose_name_plural = "预警"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.message

@@ -1,0 +1,445 @@
+"""Indicators and their links to targets, observations and their review, assessment, warnings.
+
+``assess_plan`` is the one place a target's grade is worked out; the dashboard, the target page, the API
+and the stored evaluations all call it, so they cannot disagree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from carbonpeak.energy import services as energy
+from carbonpeak.energy.models import AccountingRun, Status
+from carbonpeak.monitoring import grading
+from carbonpeak.monitoring import indicators as catalogue
+from carbonpeak.monitoring.grading import DataState, Grade, GradingTarget, Point, Rule
+from carbonpeak.monitoring.models import Assessment, Indicator, Observation, TargetIndicator, Warning
+from carbonpeak.plans.models import Department, Plan, Role, Target
+
+log = logging.getLogger(__name__)
+REGION = "太仓市"
+BASE_YEAR = 2020
+COORDINATING_DEPARTMENT = "市发改委"
+
+
+# ------------------------------------------------------------------ indicators and links
+
+
+def _lead_department(target: Target) -> Department | None:
+    if target.task_id is None:
+        return None
+    resp = target.task.responsibilities.filter(role=Role.LEAD, suppressed=False).order_by("order").first()
+    return resp.department if resp else None
+
+
+def _code_for(name: str) -> str:
+    import hashlib
+
+    return "r-" + hashlib.sha1(name.encode()).hexdigest()[:10]
+
+
+@transaction.atomic
+def propose_links(plan: Plan) -> int:
+    """Link every target of the plan without a link to an indicator (creating it), unconfirmed."""
+    coordinating = Department.objects.filter(name=COORDINATING_DEPARTMENT).first()
+    created = 0
+    for target in plan.targets.select_related("task").filter(monitoring__isnull=True):
+        computed = catalogue.COMPUTED_BY_NAME.get(target.indicator)
+        if computed is not None:
+            indicator, _ = Indicator.objects.get_or_create(
+                code=computed.code,
+                defaults={
+                    "name": computed.name,
+                    "unit": computed.unit,
+                    "higher_is_better": computed.higher_is_better,
+                    "kind": Indicator.Kind.COMPUTED,
+                    "computed_field": computed.field,
+                    "owner": coordinating,
+                    "frequency": Indicator.Frequency.QUARTERLY,
+                    "due_days": 45,
+                    "baseline_year": BASE_YEAR,
+                    "baseline_source": f"核算结果（{BASE_YEAR}年）",
+                },
+            )
+        else:
+            indicator, made = Indicator.objects.get_or_create(
+                code=_code_for(target.indicator),
+                defaults={
+                    "name": target.indicator,
+                    "unit": target.unit,
+                    "higher_is_better": catalogue.higher_is_better(
+                        target.comparator, target.indicator, target.value
+                    ),
+                    "owner": _lead_department(target) or coordinating,
+                    "frequency": Indicator.Frequency.ANNUAL,
+                    "due_days": 120,
+                },
+            )
+            if not made and indicator.owner is None:
+                indicator.owner = _lead_department(target)
+                indicator.save(update_fields=["owner"])
+        rule = catalogue.rule_for(target.kind, target.comparator, target.indicator, target.unit)
+        TargetIndicator.objects.create(target=target, indicator=indicator, rule=rule.value)
+        created += 1
+    return created
+
+
+def set_value_document(plan: Plan, indicator: str, year: int, document: str) -> int:
+    """Record the document an externally assigned target value comes from (苏府〔2024〕34号)."""
+    return TargetIndicator.objects.filter(
+        target__plan=plan, target__indicator=indicator, target__year=year
+    ).update(value_document=document)
+
+
+# ------------------------------------------------------------------ observations
+
+
+def points_for(indicator: Indicator, region: str = REGION, run: AccountingRun | None = None) -> list[Point]:
+    """Approved values: computed ones from the latest accounting run, reported ones the latest revision each."""
+    if indicator.kind == Indicator.Kind.COMPUTED:
+        run = run or energy.latest_run()
+        if run is None:
+            return []
+        points = []
+        for result in run.results.filter(region=region, first_quarter=1):
+            value = catalogue.value_from_account(indicator.computed_field, result.data)
+            if value is not None:
+                points.append(Point(result.year, result.last_quarter, value))
+        return sorted(points)
+    latest: dict[tuple[int, int], Observation] = {}
+    for obs in indicator.observations.filter(region=region, status=Status.APPROVED).order_by("revision"):
+        latest[(obs.year, obs.quarter)] = obs
+    return sorted(Point(y, q, o.value) for (y, q), o in latest.items())
+
+
+def can_report(user, indicator: Indicator) -> bool:
+    return energy.can_report(user)
+
+
+def can_review(user) -> bool:
+    return energy.can_review(user)
+
+
+@transaction.atomic
+def report_observation(
+    indicator: Indicator,
+    year: int,
+    quarter: int,
+    value: float,
+    user,
+    *,
+    note: str = "",
+    region: str = REGION,
+    is_sample: bool = False,
+) -> Observation:
+    """A new draft revision of a reported value."""
+    if indicator.kind == Indicator.Kind.COMPUTED:
+        raise ValidationError(f"“{indicator.name}”由能源统计核算得出，不能直接填报；请报送能源统计数据")
+    if user is not None and not can_report(user, indicator):
+        raise PermissionDenied("您没有报送该指标的权限")
+    if not 1 <= quarter <= 4 or not 2000 <= year <= 2100:
+        raise ValidationError("报告期无效：年份 2000–2100，季度 1–4")
+    last = (
+        Observation.objects.filter(indicator=indicator, region=region, year=year, quarter=quarter).aggregate(
+            m=Max("revision")
+        )["m"]
+        or 0
+    )
+    return Observation.objects.create(
+        indicator=indicator,
+        region=region,
+        year=year,
+        quarter=quarter,
+        value=value,
+        revision=last + 1,
+        note=note,
+        created_by=user,
+        is_sample=is_sample,
+    )
+
+
+@transaction.atomic
+def submit_observation(obs: Observation, user) -> Observation:
+    if user is not None and not can_report(user, obs.indicator):
+        raise PermissionDenied("您没有报送该指标的权限")
+    if obs.status not in (Status.DRAFT, Status.RETURNED):
+        raise ValidationError(f"{obs.get_status_display()}的数值不能再次报送")
+    obs.status = Status.SUBMITTED
+    obs.save(update_fields=["status"])
+    return obs
+
+
+@transaction.atomic
+def review_observation(obs: Observation, user, *, approve: bool, comment: str = "") -> Observation:
+    if user is not None and not can_review(user):
+        raise PermissionDenied("只有协调员可以审核指标数值")
+    if obs.status != Status.SUBMITTED:
+        raise ValidationError(f"只能审核已报送的数值（当前状态：{obs.get_status_display()}）")
+    if not approve and not comment.strip():
+        raise ValidationError("退回时须填写意见")
+    obs.status = Status.APPROVED if approve else Status.RETURNED
+    obs.reviewed_by, obs.reviewed_at, obs.review_comment = user, timezone.now(), comment
+    obs.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment"])
+    return obs
+
+
+# ------------------------------------------------------------------ assessment
+
+
+@dataclass
+class TargetStatus:
+    target: Target
+    link: TargetIndicator | None
+    assessment: grading.Assessment
+    data_state: DataState
+    points: list[Point] = field(default_factory=list)
+    baseline: tuple[int, float] | None = None
+
+    @property
+    def indicator(self) -> Indicator | None:
+        return self.link.indicator if self.link else None
+
+    def path(self, years: range) -> list[tuple[int, float | None]]:
+        if self.link is None:
+            return []
+        spec = grading_target(self.link, self.points)
+        return [(y, grading.expected_at(spec, y)) for y in years]
+
+    def to_dict(self) -> dict:
+        t = self.target
+        ind = self.indicator
+        return {
+            "id": t.pk,
+            "indicator": t.indicator,
+            "year": t.year,
+            "target": t.describe(),
+            "target_value": t.value,
+            "unit": t.unit,
+            "kind": t.kind,
+            "action": t.task.action.title
+            if t.task_id and t.task.action_id
+            else (t.section.title if t.section_id else ""),
+            "owner": ind.owner.name if ind and ind.owner else None,
+            "rule": self.link.rule if self.link else None,
+            "grade": self.assessment.grade.value,
+            "grade_label": self.assessment.grade.label,
+            "value": self.assessment.value,
+            "expected": self.assessment.expected,
+            "period": self.assessment.period,
+            "data_state": self.data_state.value,
+            "data_state_label": self.data_state.label,
+            "reason": self.assessment.reason,
+        }
+
+
+def _baseline(indicator: Indicator, points: list[Point]) -> tuple[int, float] | None:
+    if indicator.baseline_year is not None and indicator.baseline_value is not None:
+        return indicator.baseline_year, indicator.baseline_value
+    if indicator.baseline_year is not None:
+        for p in points:
+            if (p.year, p.quarter) == (indicator.baseline_year, 4):
+                return p.year, p.value
+    return None
+
+
+def grading_target(
+    link: TargetIndicator, points: list[Point], peak_probability: float | None = None
+) -> GradingTarget:
+    target, indicator = link.target, link.indicator
+    baseline = _baseline(indicator, points)
+    rule = Rule(link.rule)
+    value = target.value
+    if rule == Rule.CUMULATIVE and baseline is None:
+        baseline = (BASE_YEAR, 0.0)
+    if rule == Rule.LEVEL and value is None:
+        rule = Rule.NONE  # an external target whose value has not been entered yet
+    return GradingTarget(
+        rule=rule,
+        higher_is_better=indicator.higher_is_better,
+        target_year=target.year,
+        target_value=value,
+        baseline_year=target.base_year or (baseline[0] if baseline else None),
+        baseline_value=baseline[1] if baseline else None,
+        unit=indicator.unit,
+        peak_probability=peak_probability,
+    )
+
+
+def _due(indicator: Indicator, today: dt.date) -> tuple[int, int]:
+    return grading.latest_due_period(
+        today.year,
+        today.month,
+        today.day,
+        quarterly=indicator.frequency == Indicator.Frequency.QUARTERLY,
+        due_days=indicator.due_days,
+    )
+
+
+def assess_plan(plan: Plan, today: dt.date | None = None, region: str = REGION) -> list[TargetStatus]:
+    today = today or timezone.localdate()
+    run = energy.latest_run()
+    links = {
+        link.target_id: link
+        for link in TargetIndicator.objects.filter(target__plan=plan).select_related(
+            "indicator", "indicator__owner"
+        )
+    }
+    cache: dict[int, list[Point]] = {}
+    out = []
+    targets = plan.targets.select_related("task", "task__action", "section").order_by("order")
+    for target in targets:
+        link = links.get(target.pk)
+        if link is None:
+            out.append(
+                TargetStatus(
+                    target,
+                    None,
+                    grading.Assessment(Grade.UNGRADED, None, None, "", "尚未对应指标，请在后台确认"),
+                    DataState.MISSING,
+                )
+            )
+            continue
+        if link.indicator_id not in cache:
+            cache[link.indicator_id] = points_for(link.indicator, region, run)
+        points = cache[link.indicator_id]
+        spec = grading_target(link, points)
+        # a target is graded on data up to its own year: 2025 targets on 2025 data, not on 2026's
+        as_of = (target.year, 4) if target.year else None
+        assessment = grading.grade(spec, points, as_of=as_of)
+        state = (
+            DataState.ON_TIME
+            if spec.rule in (Rule.NONE, Rule.PEAK) and points
+            else grading.data_state(points, _due(link.indicator, today))
+        )
+        baseline = _baseline(link.indicator, points)
+        out.append(TargetStatus(target, link, assessment, state, points, baseline))
+    return out
+
+
+# ------------------------------------------------------------------ evaluation and warnings
+
+
+def evaluate(plan: Plan, today: dt.date | None = None) -> list[Warning]:
+    """Store every target's assessment; a change of grade or newly overdue data raises a warning."""
+    warnings: list[Warning] = []
+    with transaction.atomic():
+        for status in assess_plan(plan, today):
+            target, new = status.target, status.assessment
+            previous = Assessment.objects.filter(target=target).first()
+            unchanged = previous is not None and (
+                previous.grade,
+                previous.data_state,
+                previous.period,
+                previous.value,
+            ) == (new.grade.value, status.data_state.value, new.period, new.value)
+            if unchanged:
+                continue
+            Assessment.objects.create(
+                target=target,
+                grade=new.grade.value,
+                data_state=status.data_state.value,
+                period=new.period,
+                value=new.value,
+                expected=new.expected,
+                reason=new.reason,
+            )
+            owner = status.indicator.owner if status.indicator else None
+            name = f"{target.year or ''}{'年' if target.year else ''}{target.indicator}"
+            if previous is not None and previous.grade != new.grade.value:
+                old = Grade(previous.grade).label
+                warnings.append(
+                    Warning.objects.create(
+                        target=target,
+                        department=owner,
+                        kind=Warning.Kind.GRADE,
+                        previous_grade=previous.grade,
+                        grade=new.grade.value,
+                        message=f"{name}：评估由“{old}”变为“{new.grade.label}”。{new.reason}",
+                    )
+                )
+            if status.data_state == DataState.OVERDUE and (
+                previous is None or previous.data_state != DataState.OVERDUE
+            ):
+                warnings.append(
+                    Warning.objects.create(
+                        target=target,
+                        department=owner,
+                        kind=Warning.Kind.OVERDUE,
+                        grade=new.grade.value,
+                        message=f"{name}：应报数据逾期未报（{status.indicator.get_frequency_display()}，期末后{status.indicator.due_days}天内报送）",
+                    )
+                )
+    for warning in warnings:
+        _email(warning)
+    return warnings
+
+
+def _email(warning: Warning) -> None:
+    """Mail the owner department when it has an address and the mail settings are configured."""
+    department = warning.department
+    if department is None or not department.email or not getattr(settings, "EMAIL_HOST", ""):
+        return
+    try:
+        mail.send_mail(
+            subject=f"【碳达峰预警】{warning.get_kind_display()}：{warning.target.indicator}",
+            message=warning.message,
+            from_email=None,
+            recipient_list=[department.email],
+        )
+    except OSError as exc:  # a mail server that is down must not lose the warning itself
+        log.warning("预警邮件发送失败（%s）：%s", department.email, exc)
+        return
+    Warning.objects.filter(pk=warning.pk).update(emailed=True)
+
+
+# ------------------------------------------------------------------ sample data (示例数据)
+
+
+def load_sample_observations(plan: Plan, user) -> int:
+    """Generate, submit and approve sample values for the reported indicators once; returns how many."""
+    from carbonpeak.monitoring import sample
+
+    if Observation.objects.filter(is_sample=True).exists():
+        return 0
+    specs: dict[str, dict] = {}
+    links = TargetIndicator.objects.filter(target__plan=plan, indicator__kind=Indicator.Kind.REPORTED)
+    for link in links.select_related("target", "indicator").order_by("target__order"):
+        t = link.target
+        if link.rule in (Rule.LEVEL, Rule.CUMULATIVE) and t.value is not None and t.year:
+            specs.setdefault(
+                t.indicator,
+                {
+                    "indicator": t.indicator,
+                    "year": t.year,
+                    "value": t.value,
+                    "unit": t.unit,
+                    "higher": link.indicator.higher_is_better,
+                },
+            )
+    count = 0
+    with transaction.atomic():
+        for series in sample.generate(list(specs.values())):
+            indicator = Indicator.objects.get(code=_code_for(series.indicator))
+            if indicator.baseline_value is None:
+                indicator.baseline_year, indicator.baseline_value = (
+                    series.baseline_year,
+                    series.baseline_value,
+                )
+                indicator.baseline_source = series.baseline_source
+                indicator.baseline_is_sample = series.baseline_source.startswith("示例数据")
+                indicator.save()
+            for year, value in sorted(series.values.items()):
+                obs = report_observation(indicator, year, 4, value, user, note="示例数据", is_sample=True)
+                submit_observation(obs, user)
+                review_observation(obs, user, approve=True, comment="示例数据")
+                count += 1
+    return count

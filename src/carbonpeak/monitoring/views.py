@@ -1,0 +1,182 @@
+"""The dashboard (barometer of every target) and a page per target."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from carbonpeak.energy import services as energy
+from carbonpeak.monitoring import services
+from carbonpeak.monitoring.grading import Grade
+from carbonpeak.monitoring.models import Indicator, Observation, Warning
+from carbonpeak.plans.models import Plan, Target
+
+HEADLINES = (
+    ("co2_total", "二氧化碳排放总量"),
+    ("energy_intensity", "单位地区生产总值能耗"),
+    ("carbon_intensity", "单位地区生产总值二氧化碳排放"),
+    ("non_fossil_share", "非化石能源消费比重"),
+)
+
+
+def _plan() -> Plan:
+    plan = Plan.objects.order_by("-created_at").first()
+    if plan is None:
+        raise Http404("尚未导入任何方案")
+    return plan
+
+
+def _group(status) -> str:
+    t = status.target
+    if t.task_id and t.task.action_id:
+        return f"{t.task.action.number}{t.task.action.title}"
+    if t.section_id:
+        return f"{t.section.number}{t.section.title}"
+    return "其他"
+
+
+@login_required
+def dashboard(request):
+    plan = _plan()
+    statuses = services.assess_plan(plan)
+    groups: dict[str, list] = {}
+    for s in statuses:
+        groups.setdefault(_group(s), []).append(s)
+    counts = Counter(s.assessment.grade for s in statuses)
+    run = energy.latest_run()
+    headlines = []
+    for code, label in HEADLINES:
+        matching = [s for s in statuses if s.indicator and s.indicator.code == code]
+        # the nearest dated target with a grade speaks for the indicator
+        graded = [s for s in matching if s.assessment.grade != Grade.UNGRADED] or matching
+        chosen = min(graded, key=lambda s: s.target.year or 9999) if graded else None
+        latest = chosen.points[-1] if chosen and chosen.points else None
+        headlines.append({"label": label, "status": chosen, "latest": latest})
+    chart = {
+        "grades": [{"name": g.label, "value": counts.get(g, 0), "grade": g.value} for g in Grade],
+    }
+    return render(
+        request,
+        "monitoring/dashboard.html",
+        {
+            "nav": "dashboard",
+            "plan": plan,
+            "groups": groups,
+            "counts": [(g, counts.get(g, 0)) for g in Grade],
+            "total": len(statuses),
+            "headlines": headlines,
+            "run": run,
+            "warnings": Warning.objects.select_related("department", "target")[:10],
+            "chart": chart,
+            "sample": bool(run and run.includes_sample)
+            or Observation.objects.filter(is_sample=True).exists(),
+        },
+    )
+
+
+@login_required
+def target_detail(request, target_id: int):
+    target = get_object_or_404(Target.objects.select_related("task", "section", "plan"), pk=target_id)
+    status = next(s for s in services.assess_plan(target.plan) if s.target.pk == target.pk)
+    indicator = status.indicator
+    years = []
+    if status.points or status.baseline:
+        first = min([p.year for p in status.points] + ([status.baseline[0]] if status.baseline else []))
+        last = max([p.year for p in status.points] + [target.year or 0])
+        years = list(range(first, last + 1))
+    path = dict(status.path(range(years[0], years[-1] + 1))) if years else {}
+    annual = {p.year: p.value for p in status.points if p.quarter == 4}
+    chart = {
+        "years": [str(y) for y in years],
+        "actual": [annual.get(y) for y in years],
+        "expected": [None if path.get(y) is None else round(path[y], 4) for y in years],
+        "unit": indicator.unit if indicator else "",
+        "name": target.indicator,
+    }
+    observations = (
+        indicator.observations.select_related("created_by", "reviewed_by").order_by(
+            "-year", "-quarter", "-revision"
+        )
+        if indicator
+        else []
+    )
+    return render(
+        request,
+        "monitoring/target_detail.html",
+        {
+            "nav": "dashboard",
+            "target": target,
+            "status": status,
+            "indicator": indicator,
+            "points": sorted(status.points, reverse=True),
+            "path": path,
+            "chart": chart,
+            "observations": observations,
+            "warnings": target.warnings.all()[:20],
+            "can_report": indicator is not None
+            and indicator.kind == Indicator.Kind.REPORTED
+            and services.can_report(request.user, indicator),
+            "can_review": services.can_review(request.user),
+            "run": energy.latest_run(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def report(request, target_id: int):
+    target = get_object_or_404(Target, pk=target_id)
+    link = getattr(target, "monitoring", None)
+    if link is None:
+        raise Http404("该目标尚未对应指标")
+    try:
+        year, quarter = int(request.POST.get("year", "")), int(request.POST.get("quarter", "4"))
+        value = float(request.POST.get("value", "").replace(",", ""))
+    except ValueError:
+        messages.error(request, "请填写有效的年份、季度和数值")
+        return redirect("monitoring:target", target.pk)
+    try:
+        obs = services.report_observation(
+            link.indicator, year, quarter, value, request.user, note=request.POST.get("note", "")
+        )
+        services.submit_observation(obs, request.user)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect("monitoring:target", target.pk)
+    messages.success(request, f"已报送 {obs.period_label} {value:g}，等待协调员审核")
+    return redirect("monitoring:target", target.pk)
+
+
+@login_required
+@require_POST
+def review(request, target_id: int, observation_id: int, action: str):
+    target = get_object_or_404(Target, pk=target_id)
+    obs = get_object_or_404(Observation, pk=observation_id)
+    if not services.can_review(request.user):
+        raise PermissionDenied("只有协调员可以审核指标数值")
+    try:
+        services.review_observation(
+            obs, request.user, approve=action == "approve", comment=request.POST.get("comment", "")
+        )
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect("monitoring:target", target.pk)
+    raised = services.evaluate(target.plan)
+    note = f"；新增预警 {len(raised)} 条" if raised else ""
+    messages.success(request, ("已审核通过" if action == "approve" else "已退回") + note)
+    return redirect("monitoring:target", target.pk)
+
+
+@login_required
+def warnings(request):
+    qs = Warning.objects.select_related("department", "target")
+    department = request.GET.get("department")
+    if department:
+        qs = qs.filter(department_id=department)
+    return render(request, "monitoring/warnings.html", {"nav": "warnings", "warnings": qs[:200]})

@@ -1,0 +1,127 @@
+"""Indicators linked to targets, observations through review, assessment, warnings — through the services."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from carbonpeak.monitoring import services
+from carbonpeak.monitoring.grading import DataState, Grade
+from carbonpeak.monitoring.models import Indicator, Observation, TargetIndicator, Warning
+
+TODAY = dt.date(2026, 11, 24)
+
+
+def status_of(plan, indicator, year, today=TODAY):
+    return next(
+        s
+        for s in services.assess_plan(plan, today)
+        if s.target.indicator == indicator and s.target.year == year
+    )
+
+
+def test_every_target_gets_an_indicator_and_a_rule(imported_plan):
+    assert services.propose_links(imported_plan) == imported_plan.targets.count() == 37
+    assert services.propose_links(imported_plan) == 0  # proposing again changes nothing
+    rules = {
+        (link.target.indicator, link.target.year): link.rule
+        for link in TargetIndicator.objects.select_related("target")
+    }
+    assert rules[("单位地区生产总值能耗", 2025)] == "intensity"
+    assert rules[("二氧化碳排放量", 2030)] == "peak"
+    assert rules[("非化石能源消费比重", 2025)] == "level"
+    assert rules[("非化石能源消费比重", 2030)] == "direction"
+    assert rules[("新增超低能耗建筑项目", 2025)] == "cumulative"
+    both = TargetIndicator.objects.filter(
+        target__indicator__in=["单位地区生产总值能耗", "单位地区生产总值能源消耗"]
+    )
+    assert {link.indicator.code for link in both} == {"energy_intensity"}  # one indicator, two wordings
+    bus = Indicator.objects.get(name="新能源和清洁能源公交车辆占比")
+    assert bus.kind == "reported" and bus.owner.name == "市交运局"
+    assert not TargetIndicator.objects.filter(confirmed=True).exists()  # the coordinator confirms
+
+
+def test_computed_indicators_come_from_the_accounting(demo_plan):
+    s = status_of(demo_plan, "单位地区生产总值能耗", 2025)
+    assert s.assessment.period == "2025年"
+    assert s.assessment.grade in (Grade.GREEN, Grade.YELLOW, Grade.RED)
+    assert "年均应降 3.1%" in s.assessment.reason
+    share = status_of(demo_plan, "非化石能源消费比重", 2025)
+    assert share.baseline[0] == 2020 and share.assessment.expected is not None
+
+
+def test_data_state_on_time_overdue_missing(demo_plan):
+    assert status_of(demo_plan, "新能源和清洁能源公交车辆占比", 2025).data_state == DataState.ON_TIME
+    # quarterly energy data for 2026 Q3 was due 45 days after September
+    assert status_of(demo_plan, "单位地区生产总值能耗", 2025).data_state == DataState.OVERDUE
+    assert (
+        status_of(demo_plan, "单位地区生产总值能耗", 2025, dt.date(2026, 2, 1)).data_state
+        == DataState.ON_TIME
+    )
+    assert status_of(demo_plan, "重点行业能源利用效率", 2025).data_state == DataState.MISSING
+
+
+def test_observation_lifecycle_and_revisions(demo_plan, coordinator):
+    bus = Indicator.objects.get(name="新能源和清洁能源公交车辆占比")
+    obs = services.report_observation(bus, 2026, 4, 93.0, coordinator)
+    with pytest.raises(ValidationError):
+        services.review_observation(obs, coordinator, approve=True)  # a draft is not reviewed
+    services.submit_observation(obs, coordinator)
+    with pytest.raises(ValidationError, match="须填写意见"):
+        services.review_observation(obs, coordinator, approve=False)
+    services.review_observation(obs, coordinator, approve=False, comment="请附统计口径")
+    services.submit_observation(obs, coordinator)
+    services.review_observation(obs, coordinator, approve=True)
+    again = services.report_observation(bus, 2026, 4, 94.0, coordinator)
+    assert again.revision == 2
+    assert services.points_for(bus)[-1].value == 93.0  # the correction counts only once approved
+    with pytest.raises(ValidationError, match="核算得出"):
+        services.report_observation(Indicator.objects.get(code="energy_intensity"), 2026, 4, 0.4, coordinator)
+
+
+def test_a_quarter_end_to_end_grades_and_warnings_change(demo_plan, coordinator):
+    first = services.evaluate(demo_plan, TODAY)
+    assert {w.kind for w in first} == {Warning.Kind.OVERDUE}
+    assert services.evaluate(demo_plan, TODAY) == []  # nothing changed, nothing raised
+    target = status_of(demo_plan, "新能源和清洁能源公交车辆占比", 2025)
+    bus = target.indicator
+    before = target.assessment.grade
+    obs = services.report_observation(bus, 2025, 4, 40.0, coordinator, note="更正")  # far behind the path
+    services.submit_observation(obs, coordinator)
+    services.review_observation(obs, coordinator, approve=True)
+    raised = services.evaluate(demo_plan, TODAY)
+    after = status_of(demo_plan, "新能源和清洁能源公交车辆占比", 2025).assessment.grade
+    assert after == Grade.RED
+    if before != Grade.RED:
+        (warning,) = [w for w in raised if w.target_id == target.target.pk]
+        assert warning.kind == Warning.Kind.GRADE and warning.department.name == "市交运局"
+        assert "十分严峻" in warning.message
+
+
+def test_warning_is_mailed_to_the_department_when_mail_is_configured(demo_plan, coordinator, settings):
+    settings.EMAIL_HOST = "mail.example.gov.cn"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    from carbonpeak.plans.models import Department
+
+    Department.objects.filter(name="市发改委").update(email="fgw@example.gov.cn")
+    services.evaluate(demo_plan, TODAY)
+    assert mail.outbox and mail.outbox[0].to == ["fgw@example.gov.cn"]
+    assert "碳达峰预警" in mail.outbox[0].subject
+    assert Warning.objects.filter(emailed=True).exists()
+
+
+def test_leader_cannot_report_or_review(demo_plan, coordinator):
+    from django.contrib.auth import get_user_model
+
+    leader = get_user_model().objects.get(username="leader")
+    bus = Indicator.objects.get(name="新能源和清洁能源公交车辆占比")
+    with pytest.raises(PermissionDenied):
+        services.report_observation(bus, 2026, 4, 90.0, leader)
+    obs = services.report_observation(bus, 2026, 4, 90.0, coordinator)
+    services.submit_observation(obs, coordinator)
+    with pytest.raises(PermissionDenied):
+        services.review_observation(obs, leader, approve=True)
+    assert Observation.objects.get(pk=obs.pk).status == "submitted"
