@@ -9,7 +9,9 @@ import pytest
 CHROMIUM = "/usr/bin/chromium"
 pytestmark = [
     pytest.mark.e2e,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="未安装 chromium（make test 以 root 运行时会自动安装）"),
+    pytest.mark.skipif(
+        not os.path.exists(CHROMIUM), reason="未安装 chromium（make test 以 root 运行时会自动安装）"
+    ),
 ]
 
 

@@ -80,3 +80,13 @@ def test_api_errors_are_json_with_a_message(logged_in, demo_plan):
     bus = next(i for i in indicators if i["name"] == "新能源和清洁能源公交车辆占比")
     points = logged_in.get(f"/api/indicators/{bus['id']}/observations").json()
     assert points[0] == {"year": 2020, "quarter": 4, "value": 58.0}  # the public 2020 figure
+
+
+def test_warnings_are_listed_on_the_owner_departments_page(logged_in, demo_plan):
+    from carbonpeak.monitoring.services import evaluate
+    from carbonpeak.plans.models import Department
+
+    evaluate(demo_plan)
+    fgw = Department.objects.get(name="市发改委")
+    html = logged_in.get(reverse("plans:department", args=[fgw.pk])).content.decode()
+    assert 'data-testid="department-warnings"' in html and "逾期" in html

@@ -125,3 +125,10 @@ def test_leader_cannot_report_or_review(demo_plan, coordinator):
     with pytest.raises(PermissionDenied):
         services.review_observation(obs, leader, approve=True)
     assert Observation.objects.get(pk=obs.pk).status == "submitted"
+
+
+def test_a_shared_indicator_takes_its_owner_and_unit_from_the_task_target(imported_plan):
+    services.propose_links(imported_plan)
+    forest = Indicator.objects.get(name="林木覆盖率")
+    assert forest.unit == "%" and forest.owner.name != "市发改委"
+    assert forest.targets.count() == 2

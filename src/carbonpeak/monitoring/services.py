@@ -52,7 +52,9 @@ def propose_links(plan: Plan) -> int:
     """Link every target of the plan without a link to an indicator (creating it), unconfirmed."""
     coordinating = Department.objects.filter(name=COORDINATING_DEPARTMENT).first()
     created = 0
-    for target in plan.targets.select_related("task").filter(monitoring__isnull=True):
+    unlinked = plan.targets.select_related("task").filter(monitoring__isnull=True)
+    # targets inside a task first: their lead department and unit define a shared indicator
+    for target in sorted(unlinked, key=lambda t: (t.task_id is None, t.order)):
         computed = catalogue.COMPUTED_BY_NAME.get(target.indicator)
         if computed is not None:
             indicator, _ = Indicator.objects.get_or_create(
@@ -84,9 +86,9 @@ def propose_links(plan: Plan) -> int:
                     "due_days": 120,
                 },
             )
-            if not made and indicator.owner is None:
-                indicator.owner = _lead_department(target)
-                indicator.save(update_fields=["owner"])
+            if not made and not indicator.unit and target.unit:
+                indicator.unit = target.unit
+                indicator.save(update_fields=["unit"])
         rule = catalogue.rule_for(target.kind, target.comparator, target.indicator, target.unit)
         TargetIndicator.objects.create(target=target, indicator=indicator, rule=rule.value)
         created += 1

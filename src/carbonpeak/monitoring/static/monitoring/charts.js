@@ -26,7 +26,7 @@
       tooltip: { trigger: "item" },
       legend: { bottom: 0 },
       series: [{
-        type: "pie", radius: ["40%", "68%"], label: { formatter: "{c}" },
+        type: "pie", radius: ["38%", "62%"], center: ["50%", "45%"], label: { formatter: "{c}" },
         data: dash.grades.map(function (g) { return { name: g.name, value: g.value, itemStyle: { color: colours[g.grade] } }; })
       }]
     });
