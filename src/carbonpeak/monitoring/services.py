@@ -317,11 +317,7 @@ def assess_plan(plan: Plan, today: dt.date | None = None, region: str = REGION) 
         # a target is graded on data up to its own year: 2025 targets on 2025 data, not on 2026's
         as_of = (target.year, 4) if target.year else None
         assessment = grading.grade(spec, points, as_of=as_of)
-        state = (
-            DataState.ON_TIME
-            if spec.rule in (Rule.NONE, Rule.PEAK) and points
-            else grading.data_state(points, _due(link.indicator, today))
-        )
+        state = grading.data_state(points, _due(link.indicator, today))
         baseline = _baseline(link.indicator, points)
         out.append(TargetStatus(target, link, assessment, state, points, baseline))
     return out
