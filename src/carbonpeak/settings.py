@@ -152,3 +152,5 @@ LOGGING = {
 CARBONPEAK_GRID_REGION = os.environ.get("CARBONPEAK_GRID_REGION", "江苏")
 CARBONPEAK_QOQ_WARNING = float(os.environ.get("CARBONPEAK_QOQ_WARNING", "0.5"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# the department whose reporters submit the city's energy statistics (四(一))
+CARBONPEAK_STATISTICS_OFFICE = os.environ.get("CARBONPEAK_STATISTICS_OFFICE", "市统计局")

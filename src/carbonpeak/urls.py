@@ -16,5 +16,6 @@ urlpatterns = [
     path("energy/", include("carbonpeak.energy.urls")),
     path("monitoring/", include("carbonpeak.monitoring.urls")),
     path("api/", api.urls),
+    path("accounts/", include("carbonpeak.accounts.urls")),
     path("", include("carbonpeak.web.urls")),
 ]

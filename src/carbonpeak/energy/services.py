@@ -12,6 +12,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from carbonpeak.accounts import audit, permissions
+from carbonpeak.accounts.permissions import Action
 from carbonpeak.energy import catalog, forms
 from carbonpeak.energy import factors as pure_factors
 from carbonpeak.energy.accounting import AccountingError, EconomicFigure, account
@@ -29,31 +31,17 @@ from carbonpeak.energy.models import (
     SubmissionEvent,
 )
 
-COORDINATOR_GROUP = "协调员"
-
-
-# ------------------------------------------------------------------ who may do what (refined by the roles issue)
+# ------------------------------------------------------------------ who may do what (accounts.permissions)
 
 
 def can_report(user) -> bool:
-    return bool(
-        user
-        and user.is_authenticated
-        and (user.is_superuser or user.is_staff or _in(user, COORDINATOR_GROUP))
-    )
+    """May the user report energy statistics for some region (the city, or their district)?"""
+    region = department.name if (department := permissions.department_of(user)) else None
+    return permissions.can(user, Action.REPORT_ENERGY, region or "")
 
 
 def can_review(user) -> bool:
-    return bool(user and user.is_authenticated and (user.is_superuser or _in(user, COORDINATOR_GROUP)))
-
-
-def _in(user, group: str) -> bool:
-    return user.groups.filter(name=group).exists()
-
-
-def _require(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise PermissionDenied(message)
+    return permissions.can(user, Action.REVIEW)
 
 
 # ------------------------------------------------------------------ factor sets
@@ -115,14 +103,24 @@ def import_factor_csv(
     for f in rows:
         merged[(f.kind, f.key, f.year)] = f
     pure = pure_factors.FactorSet(name, version, tuple(merged.values()), title)
-    return _store_factor_set(pure, user, based_on)
+    fs = _store_factor_set(pure, user, based_on)
+    audit.record(
+        user,
+        audit.Action.CREATE,
+        fs,
+        after={"factors": len(pure.factors), "based_on": based_on and based_on.label},
+    )
+    return fs
 
 
 @transaction.atomic
 def set_default_factor_set(fs: FactorSet, user) -> None:
-    _require(can_review(user), "只有协调员可以更改默认因子集")
+    permissions.require(user, Action.MANAGE_FACTORS)
     FactorSet.objects.exclude(pk=fs.pk).update(is_default=False)
     FactorSet.objects.filter(pk=fs.pk).update(is_default=True)
+    audit.record(
+        user, audit.Action.UPDATE, fs, before={"is_default": fs.is_default}, after={"is_default": True}
+    )
 
 
 # ------------------------------------------------------------------ submissions
@@ -141,11 +139,17 @@ class UploadResult:
 
 def upload(data: bytes, filename: str, user, *, note: str = "") -> UploadResult:
     """Validate an uploaded form or CSV; any error rejects the whole file and nothing is written."""
-    _require(can_report(user), "您没有报送能源统计数据的权限")
+    if not can_report(user):
+        raise PermissionDenied(permissions.MESSAGES[Action.REPORT_ENERGY])
     factors = default_factor_set().to_pure()
     form = forms.read_upload(data, filename, factors=factors)
     if form.errors:
         return UploadResult(errors=[str(e) for e in form.errors])
+    foreign = sorted(
+        {region for _, region in form.periods() if not permissions.can(user, Action.REPORT_ENERGY, region)}
+    )
+    if foreign:
+        return UploadResult(errors=[f"文件含有您无权报送的地区：{'、'.join(foreign)}；整个文件未写入"])
     digest = hashlib.sha256(data).hexdigest()
     by_key: dict[tuple[str, str], list[forms.FormRecord]] = {}
     for fr in form.records:
@@ -249,6 +253,8 @@ def create_submission(
     SubmissionEvent.objects.create(
         submission=sub, action=SubmissionEvent.Action.CREATE, user=user, comment=source_name
     )
+    summary = audit.snapshot(sub, ("period", "region", "revision", "status", "source_name"))
+    audit.record(user, audit.Action.CREATE, sub, after={**summary, "records": len(rows)})
     return sub
 
 
@@ -260,13 +266,15 @@ def _decimal(value):
 
 @transaction.atomic
 def submit(sub: EnergySubmission, user) -> EnergySubmission:
-    _require(can_report(user), "您没有报送能源统计数据的权限")
+    permissions.require(user, Action.REPORT_ENERGY, sub.region)
     sub = EnergySubmission.objects.select_for_update().get(pk=sub.pk)
     if sub.status not in (Status.DRAFT, Status.RETURNED):
         raise ValidationError(f"{sub.get_status_display()}的报送不能再次报送")
+    before = sub.status
     sub.status, sub.submitted_at = Status.SUBMITTED, timezone.now()
     sub.save(update_fields=["status", "submitted_at"])
     SubmissionEvent.objects.create(submission=sub, action=SubmissionEvent.Action.SUBMIT, user=user)
+    audit.record(user, audit.Action.SUBMIT, sub, before={"status": before}, after={"status": sub.status})
     return sub
 
 
@@ -275,7 +283,7 @@ def approve(
     sub: EnergySubmission, user, *, comment: str = "", recompute_now: bool = True
 ) -> EnergySubmission:
     """Approve; the approved revision becomes current, and the accounting is rerun with the default set."""
-    _require(can_review(user), "只有协调员可以审核能源统计数据")
+    permissions.require(user, Action.REVIEW)
     sub = EnergySubmission.objects.select_for_update().get(pk=sub.pk)
     if sub.status != Status.SUBMITTED:
         raise ValidationError(f"只能审核已报送的数据（当前状态：{sub.get_status_display()}）")
@@ -289,6 +297,14 @@ def approve(
     sub.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment"])
     SubmissionEvent.objects.create(
         submission=sub, action=SubmissionEvent.Action.APPROVE, user=user, comment=comment
+    )
+    audit.record(
+        user,
+        audit.Action.APPROVE,
+        sub,
+        before={"status": Status.SUBMITTED},
+        after={"status": sub.status},
+        comment=comment,
     )
     if previous is not None and previous.pk != sub.pk:
         SubmissionEvent.objects.create(
@@ -306,7 +322,7 @@ def approve(
 
 @transaction.atomic
 def return_submission(sub: EnergySubmission, user, comment: str) -> EnergySubmission:
-    _require(can_review(user), "只有协调员可以退回能源统计数据")
+    permissions.require(user, Action.REVIEW)
     if not comment.strip():
         raise ValidationError("退回时须填写意见，说明需要修改什么")
     sub = EnergySubmission.objects.select_for_update().get(pk=sub.pk)
@@ -321,6 +337,9 @@ def return_submission(sub: EnergySubmission, user, comment: str) -> EnergySubmis
     sub.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment"])
     SubmissionEvent.objects.create(
         submission=sub, action=SubmissionEvent.Action.RETURN, user=user, comment=comment
+    )
+    audit.record(
+        user, audit.Action.RETURN, sub, before={"status": Status.SUBMITTED}, after={"status": sub.status}, comment=comment
     )
     return sub
 
@@ -417,8 +436,16 @@ def recompute(fs: FactorSet, *, user=None, reason: str, grid_region: str | None 
 
 def recompute_with(fs: FactorSet, user, reason: str = "") -> AccountingRun:
     """The coordinator's explicit recomputation with another factor set; earlier results stay."""
-    _require(can_review(user), "只有协调员可以用新的因子集重算")
-    return recompute(fs, user=user, reason=reason or f"使用因子集 {fs.label} 重算")
+    permissions.require(user, Action.MANAGE_FACTORS)
+    run = recompute(fs, user=user, reason=reason or f"使用因子集 {fs.label} 重算")
+    audit.record(
+        user,
+        audit.Action.RECOMPUTE,
+        run,
+        after={"factor_set": fs.label, "error": run.error},
+        comment=run.reason,
+    )
+    return run
 
 
 def latest_run(fs: FactorSet | None = None) -> AccountingRun | None:

@@ -12,11 +12,13 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core import mail
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from carbonpeak.accounts import audit, permissions
+from carbonpeak.accounts.permissions import Action
 from carbonpeak.energy import services as energy
 from carbonpeak.energy.models import AccountingRun, Status
 from carbonpeak.monitoring import grading
@@ -124,11 +126,11 @@ def points_for(indicator: Indicator, region: str = REGION, run: AccountingRun | 
 
 
 def can_report(user, indicator: Indicator) -> bool:
-    return energy.can_report(user)
+    return permissions.can(user, Action.REPORT_INDICATOR, indicator)
 
 
 def can_review(user) -> bool:
-    return energy.can_review(user)
+    return permissions.can(user, Action.REVIEW)
 
 
 @transaction.atomic
@@ -146,8 +148,8 @@ def report_observation(
     """A new draft revision of a reported value."""
     if indicator.kind == Indicator.Kind.COMPUTED:
         raise ValidationError(f"“{indicator.name}”由能源统计核算得出，不能直接填报；请报送能源统计数据")
-    if user is not None and not can_report(user, indicator):
-        raise PermissionDenied("您没有报送该指标的权限")
+    if user is not None:
+        permissions.require(user, Action.REPORT_INDICATOR, indicator)
     if not 1 <= quarter <= 4 or not 2000 <= year <= 2100:
         raise ValidationError("报告期无效：年份 2000–2100，季度 1–4")
     last = (
@@ -156,7 +158,7 @@ def report_observation(
         )["m"]
         or 0
     )
-    return Observation.objects.create(
+    obs = Observation.objects.create(
         indicator=indicator,
         region=region,
         year=year,
@@ -167,23 +169,32 @@ def report_observation(
         created_by=user,
         is_sample=is_sample,
     )
+    audit.record(
+        user,
+        audit.Action.CREATE,
+        obs,
+        after=audit.snapshot(obs, ("year", "quarter", "value", "revision", "note")),
+    )
+    return obs
 
 
 @transaction.atomic
 def submit_observation(obs: Observation, user) -> Observation:
-    if user is not None and not can_report(user, obs.indicator):
-        raise PermissionDenied("您没有报送该指标的权限")
+    if user is not None:
+        permissions.require(user, Action.REPORT_INDICATOR, obs.indicator)
     if obs.status not in (Status.DRAFT, Status.RETURNED):
         raise ValidationError(f"{obs.get_status_display()}的数值不能再次报送")
+    before = obs.status
     obs.status = Status.SUBMITTED
     obs.save(update_fields=["status"])
+    audit.record(user, audit.Action.SUBMIT, obs, before={"status": before}, after={"status": obs.status})
     return obs
 
 
 @transaction.atomic
 def review_observation(obs: Observation, user, *, approve: bool, comment: str = "") -> Observation:
-    if user is not None and not can_review(user):
-        raise PermissionDenied("只有协调员可以审核指标数值")
+    if user is not None:
+        permissions.require(user, Action.REVIEW)
     if obs.status != Status.SUBMITTED:
         raise ValidationError(f"只能审核已报送的数值（当前状态：{obs.get_status_display()}）")
     if not approve and not comment.strip():
@@ -191,6 +202,10 @@ def review_observation(obs: Observation, user, *, approve: bool, comment: str = 
     obs.status = Status.APPROVED if approve else Status.RETURNED
     obs.reviewed_by, obs.reviewed_at, obs.review_comment = user, timezone.now(), comment
     obs.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment"])
+    action = audit.Action.APPROVE if approve else audit.Action.RETURN
+    audit.record(
+        user, action, obs, before={"status": Status.SUBMITTED}, after={"status": obs.status}, comment=comment
+    )
     return obs
 
 

@@ -1,0 +1,28 @@
+from django.contrib import admin
+
+from .models import AuditEvent, Membership
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("user", "department")
+    list_filter = ("department__kind",)
+    autocomplete_fields = ("user",)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: the log is evidence."""
+
+    list_display = ("at", "username", "action", "object_type", "object_repr")
+    list_filter = ("action", "object_type")
+    search_fields = ("username", "object_repr", "comment")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,94 @@
+"""Who may do what: the one place pages, services and the API ask.
+
+Roles are Django groups; a reporter's scope comes from the department or district they belong to.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+
+COORDINATOR, DEPARTMENT, DISTRICT, LEADER, ADMINISTRATOR = (
+    "协调员",
+    "部门填报员",
+    "区镇填报员",
+    "领导",
+    "管理员",
+)
+ROLES = (COORDINATOR, DEPARTMENT, DISTRICT, LEADER, ADMINISTRATOR)
+
+
+class Action(StrEnum):
+    VIEW = "view"
+    REPORT_ENERGY = "report_energy"  # obj: region name
+    REPORT_INDICATOR = "report_indicator"  # obj: monitoring.Indicator
+    EDIT_PROGRESS = "edit_progress"  # obj: supervision.ProgressReport (the lead department's)
+    CONTRIBUTE_PROGRESS = "contribute_progress"  # obj: supervision.ProgressReport (a supporting department)
+    REVIEW = "review"  # approve or return anything submitted
+    MANAGE_PERIODS = "manage_periods"
+    MANAGE_FACTORS = "manage_factors"
+    VIEW_AUDIT = "view_audit"
+
+
+MESSAGES = {
+    Action.VIEW: "请先登录",
+    Action.REPORT_ENERGY: "您没有报送该地区能源统计数据的权限",
+    Action.REPORT_INDICATOR: "只有该指标的责任部门可以报送数值",
+    Action.EDIT_PROGRESS: "只有牵头部门可以填写本部门的进展报告",
+    Action.CONTRIBUTE_PROGRESS: "只有该任务的配合部门可以补充本部门的进展",
+    Action.REVIEW: "只有协调员可以审核",
+    Action.MANAGE_PERIODS: "只有协调员可以开启或关闭报告期",
+    Action.MANAGE_FACTORS: "只有协调员可以管理核算因子",
+    Action.VIEW_AUDIT: "只有协调员可以查看审计日志",
+}
+
+
+def roles(user) -> set[str]:
+    if user is None or not user.is_authenticated:
+        return set()
+    names = set(user.groups.values_list("name", flat=True))
+    if user.is_superuser:
+        names.add(ADMINISTRATOR)
+    return names
+
+
+def department_of(user):
+    membership = getattr(user, "membership", None) if user is not None and user.is_authenticated else None
+    return membership.department if membership is not None else None
+
+
+def can(user, action: Action, obj=None) -> bool:
+    held = roles(user)
+    if not held:
+        return False
+    if held & {COORDINATOR, ADMINISTRATOR}:
+        return True
+    if action == Action.VIEW:
+        return True
+    department = department_of(user)
+    if department is None:
+        return False
+    if DEPARTMENT in held:
+        if action == Action.REPORT_INDICATOR:
+            return obj is not None and obj.owner_id == department.pk
+        if action == Action.EDIT_PROGRESS:
+            return obj is not None and obj.department_id == department.pk
+        if action == Action.CONTRIBUTE_PROGRESS:
+            return (
+                obj is not None
+                and obj.task.responsibilities.filter(
+                    department=department, role="support", suppressed=False
+                ).exists()
+            )
+        if action == Action.REPORT_ENERGY:
+            return department.name == settings.CARBONPEAK_STATISTICS_OFFICE
+    if DISTRICT in held and action == Action.REPORT_ENERGY:
+        return obj is not None and str(obj) == department.name
+    return False
+
+
+def require(user, action: Action, obj=None) -> None:
+    if not can(user, action, obj):
+        raise PermissionDenied(MESSAGES[action])

@@ -1,0 +1,47 @@
+"""Every create, submit, approve and return leaves an audit entry; nobody can change the log."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+
+from carbonpeak.accounts.models import AuditEvent
+from carbonpeak.energy import services as energy
+
+pytestmark = pytest.mark.django_db
+CSV = "period,region,sector,fuel,quantity,unit\n2023Q1,太仓市,其他工业,原煤,1,万吨\n"
+
+
+def test_an_energy_cycle_is_in_the_log(coordinator):
+    energy.ensure_bundled_factor_sets()
+    sub = energy.upload(CSV.encode(), "q.csv", coordinator).submissions[0]
+    energy.submit(sub, coordinator)
+    energy.return_submission(sub, coordinator, "请核对")
+    energy.submit(sub, coordinator)
+    energy.approve(sub, coordinator)
+    events = AuditEvent.objects.filter(object_type="energy.EnergySubmission", object_id=str(sub.pk)).order_by(
+        "at", "id"
+    )
+    assert [e.action for e in events] == ["create", "submit", "return", "submit", "approve"]
+    returned = events[2]
+    assert returned.username == "coordinator" and returned.comment == "请核对"
+    assert returned.before == {"status": "submitted"} and returned.after == {"status": "returned"}
+    assert events[0].after["records"] == 1
+
+
+def test_the_log_cannot_be_changed_or_deleted(coordinator, client):
+    energy.ensure_bundled_factor_sets()
+    energy.upload(CSV.encode(), "q.csv", coordinator)
+    event = AuditEvent.objects.first()
+    event.comment = "篡改"
+    with pytest.raises(PermissionDenied):
+        event.save()
+    with pytest.raises(PermissionDenied):
+        event.delete()
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.get(username="admin"))
+    assert client.get(f"/admin/accounts/auditevent/{event.pk}/delete/").status_code == 403
+    page = client.get(reverse("accounts:audit") + "?action=create").content.decode()
+    assert "energy.EnergySubmission" in page and "篡改" not in page
