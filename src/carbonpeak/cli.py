@@ -286,6 +286,19 @@ def _load_demo_energy(plan_id: int) -> None:
         print(f"指标监测：已生成并审核 {observed} 个部门报送指标数值（示例数据）")
     raised = monitoring.evaluate(plan)
     print(f"目标评估：已完成，新增预警 {len(raised)} 条")
+    import datetime as dt
+
+    from carbonpeak.supervision.models import ReportingPeriod
+    from carbonpeak.supervision.services import open_period
+
+    today = dt.date.today()
+    last_quarter = (today.year, (today.month - 1) // 3) if today.month > 3 else (today.year - 1, 4)
+    key = f"{last_quarter[0]}Q{last_quarter[1]}"
+    if not ReportingPeriod.objects.filter(plan=plan, key=key).exists():
+        period = open_period(plan, key, today + dt.timedelta(days=21), coordinator)
+        print(
+            f"进展报送：已开启{period}（截止 {period.due_date:%Y-%m-%d}），{period.reports.count()} 份报告待各牵头部门填写"
+        )
 
 
 def _serve(port: int) -> int:

@@ -15,6 +15,7 @@ urlpatterns = [
     path("plans/", include("carbonpeak.plans.urls")),
     path("energy/", include("carbonpeak.energy.urls")),
     path("monitoring/", include("carbonpeak.monitoring.urls")),
+    path("progress/", include("carbonpeak.supervision.urls")),
     path("api/", api.urls),
     path("accounts/", include("carbonpeak.accounts.urls")),
     path("", include("carbonpeak.web.urls")),

@@ -14,7 +14,9 @@ from carbonpeak.accounts.models import AuditEvent
 def audit_log(request):
     permissions.require(request.user, permissions.Action.VIEW_AUDIT)
     events = AuditEvent.objects.all()
-    filters = {k: request.GET.get(k, "").strip() for k in ("user", "action", "object_type", "date_from", "date_to")}
+    filters = {
+        k: request.GET.get(k, "").strip() for k in ("user", "action", "object_type", "date_from", "date_to")
+    }
     if filters["user"]:
         events = events.filter(username__icontains=filters["user"])
     if filters["action"] in AuditEvent.Action.values:

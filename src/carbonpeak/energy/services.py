@@ -339,7 +339,12 @@ def return_submission(sub: EnergySubmission, user, comment: str) -> EnergySubmis
         submission=sub, action=SubmissionEvent.Action.RETURN, user=user, comment=comment
     )
     audit.record(
-        user, audit.Action.RETURN, sub, before={"status": Status.SUBMITTED}, after={"status": sub.status}, comment=comment
+        user,
+        audit.Action.RETURN,
+        sub,
+        before={"status": Status.SUBMITTED},
+        after={"status": sub.status},
+        comment=comment,
     )
     return sub
 

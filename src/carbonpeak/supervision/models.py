@@ -1,0 +1,179 @@
+"""The quarterly progress cycle: periods, one report per task and lead department, contributions, evidence.
+
+Only ``supervision.services`` writes these tables. Closing a period freezes a snapshot that later edits
+cannot change.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from carbonpeak.energy.models import Status
+from carbonpeak.plans.models import Department, Plan, Task
+
+
+class ReportingPeriod(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="periods", verbose_name="方案")
+    key = models.CharField("报告期", max_length=10)
+    year = models.PositiveSmallIntegerField("年份")
+    quarter = models.PositiveSmallIntegerField("季度")
+    due_date = models.DateField("报送截止日期")
+    is_open = models.BooleanField("开放中", default=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="开启人",
+    )
+    opened_at = models.DateTimeField("开启时间", auto_now_add=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="关闭人",
+    )
+    closed_at = models.DateTimeField("关闭时间", null=True, blank=True)
+    snapshot = models.JSONField("关闭时快照", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "报告期"
+        verbose_name_plural = "报告期"
+        ordering = ["-year", "-quarter"]
+        unique_together = [("plan", "key")]
+
+    def __str__(self) -> str:
+        return f"{self.year}年第{self.quarter}季度"
+
+
+class ProgressStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "未启动"
+    IN_PROGRESS = "in_progress", "推进中"
+    DONE = "done", "已完成"
+    BEHIND = "behind", "滞后"
+
+
+class ProgressReport(models.Model):
+    period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.CASCADE, related_name="reports", verbose_name="报告期"
+    )
+    task = models.ForeignKey(
+        Task, on_delete=models.CASCADE, related_name="progress_reports", verbose_name="任务"
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="progress_reports", verbose_name="牵头部门"
+    )
+    progress = models.CharField(
+        "进展状态", max_length=12, choices=ProgressStatus.choices, default=ProgressStatus.NOT_STARTED
+    )
+    narrative = models.TextField("进展情况", blank=True)
+    status = models.CharField("报送状态", max_length=12, choices=Status.choices, default=Status.DRAFT)
+    edited = models.BooleanField("已填写", default=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="填写人",
+    )
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    submitted_at = models.DateTimeField("报送时间", null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="审核人",
+    )
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+    review_comment = models.TextField("审核意见", blank=True)
+
+    class Meta:
+        verbose_name = "进展报告"
+        verbose_name_plural = "进展报告"
+        ordering = ["period", "task__order", "department__name"]
+        unique_together = [("period", "task", "department")]
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.task.label} {self.department}"
+
+
+class Contribution(models.Model):
+    report = models.ForeignKey(
+        ProgressReport, on_delete=models.CASCADE, related_name="contributions", verbose_name="进展报告"
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, related_name="+", verbose_name="配合部门"
+    )
+    text = models.TextField("配合工作情况")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="填写人",
+    )
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "配合部门补充"
+        verbose_name_plural = "配合部门补充"
+        unique_together = [("report", "department")]
+
+    def __str__(self) -> str:
+        return f"{self.department}：{self.text[:30]}"
+
+
+class Evidence(models.Model):
+    """An attachment, stored under the data directory by its digest and served only through a permission check."""
+
+    report = models.ForeignKey(
+        ProgressReport, on_delete=models.CASCADE, related_name="evidence", verbose_name="进展报告"
+    )
+    original_name = models.CharField("文件名", max_length=200)
+    kind = models.CharField("类型", max_length=10)
+    size = models.PositiveIntegerField("大小（字节）")
+    sha256 = models.CharField("摘要", max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="上传人",
+    )
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "佐证材料"
+        verbose_name_plural = "佐证材料"
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Reminder(models.Model):
+    """One reminder per period, department and kind, so that a daily run does not repeat itself."""
+
+    period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.CASCADE, related_name="reminders", verbose_name="报告期"
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.CASCADE, related_name="+", verbose_name="部门"
+    )
+    kind = models.CharField("类型", max_length=10, choices=[("before", "截止前提醒"), ("after", "逾期催报")])
+    message = models.TextField("内容")
+    emailed = models.BooleanField("已发邮件", default=False)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "提醒"
+        verbose_name_plural = "提醒"
+        unique_together = [("period", "department", "kind")]
+
+    def __str__(self) -> str:
+        return self.message

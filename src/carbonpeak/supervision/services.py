@@ -1,0 +1,377 @@
+"""The quarterly progress cycle: open a period, report, contribute, attach evidence, submit, review, close."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import logging
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from carbonpeak.accounts import audit, permissions
+from carbonpeak.accounts.permissions import Action
+from carbonpeak.energy.models import Status
+from carbonpeak.plans.models import Department, Plan, Responsibility, Role
+from carbonpeak.supervision.models import (
+    Contribution,
+    Evidence,
+    ProgressReport,
+    ProgressStatus,
+    Reminder,
+    ReportingPeriod,
+)
+
+log = logging.getLogger(__name__)
+MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
+EVIDENCE_TYPES = {
+    "pdf": "application/pdf",
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+REMIND_DAYS_BEFORE = 3
+
+
+def evidence_dir() -> Path:
+    path = Path(settings.DATA_DIR) / "evidence"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+# ------------------------------------------------------------------ periods
+
+
+@transaction.atomic
+def open_period(plan: Plan, key: str, due_date: dt.date, user) -> ReportingPeriod:
+    """Open a quarter: one draft report per task and lead department (generic bodies like 各区镇 excluded)."""
+    from carbonpeak.energy.catalog import UnknownName, parse_period
+
+    permissions.require(user, Action.MANAGE_PERIODS)
+    try:
+        period = parse_period(key)
+    except UnknownName as exc:
+        raise ValidationError(str(exc)) from exc
+    if not period.is_quarter:
+        raise ValidationError("报告期须为一个季度，如 2025Q3")
+    if ReportingPeriod.objects.filter(plan=plan, key=period.key).exists():
+        raise ValidationError(f"{period.label}已开启")
+    rp = ReportingPeriod.objects.create(
+        plan=plan, key=period.key, year=period.year, quarter=period.last, due_date=due_date, opened_by=user
+    )
+    leads = (
+        Responsibility.objects.filter(task__plan=plan, role=Role.LEAD, suppressed=False)
+        .exclude(department__name__startswith="各")
+        .select_related("task", "department")
+    )
+    ProgressReport.objects.bulk_create(
+        ProgressReport(period=rp, task=r.task, department=r.department) for r in leads
+    )
+    audit.record(
+        user,
+        audit.Action.OPEN,
+        rp,
+        after={"key": rp.key, "due_date": due_date.isoformat(), "reports": leads.count()},
+    )
+    return rp
+
+
+def _require_open(report: ProgressReport) -> None:
+    if not report.period.is_open:
+        raise ValidationError(f"{report.period}已关闭，报告已冻结，不能再修改")
+
+
+@transaction.atomic
+def close_period(rp: ReportingPeriod, user) -> ReportingPeriod:
+    """Freeze the period: its snapshot keeps what every report said at closing, whatever happens later."""
+    permissions.require(user, Action.MANAGE_PERIODS)
+    if not rp.is_open:
+        raise ValidationError(f"{rp}已关闭")
+    rp.snapshot = {
+        "closed_at": timezone.now().isoformat(),
+        "reports": [_report_snapshot(r) for r in _reports(rp)],
+    }
+    rp.is_open, rp.closed_by, rp.closed_at = False, user, timezone.now()
+    rp.save(update_fields=["snapshot", "is_open", "closed_by", "closed_at"])
+    audit.record(user, audit.Action.CLOSE, rp, after={"reports": len(rp.snapshot["reports"])})
+    return rp
+
+
+def _reports(rp: ReportingPeriod):
+    return rp.reports.select_related("task", "task__action", "department").prefetch_related(
+        "contributions__department", "evidence"
+    )
+
+
+def _report_snapshot(r: ProgressReport) -> dict:
+    return {
+        "task": r.task.label,
+        "task_title": r.task.title,
+        "department": r.department.name,
+        "progress": r.progress,
+        "progress_label": r.get_progress_display(),
+        "status": r.status,
+        "status_label": r.get_status_display(),
+        "narrative": r.narrative,
+        "review_comment": r.review_comment,
+        "contributions": [{"department": c.department.name, "text": c.text} for c in r.contributions.all()],
+        "evidence": [e.original_name for e in r.evidence.all()],
+    }
+
+
+# ------------------------------------------------------------------ reports
+
+
+@transaction.atomic
+def save_report(report: ProgressReport, user, *, progress: str, narrative: str) -> ProgressReport:
+    permissions.require(user, Action.EDIT_PROGRESS, report)
+    _require_open(report)
+    if report.status not in (Status.DRAFT, Status.RETURNED):
+        raise ValidationError(f"{report.get_status_display()}的报告不能修改")
+    if progress not in ProgressStatus.values:
+        raise ValidationError(f"进展状态须为：{'、'.join(ProgressStatus.labels)}")
+    if len(narrative) > 5000:
+        raise ValidationError("进展情况不超过 5000 字")
+    before = audit.snapshot(report, ("progress", "narrative"))
+    report.progress, report.narrative, report.edited, report.updated_by = (
+        progress,
+        narrative.strip(),
+        True,
+        user,
+    )
+    report.save(update_fields=["progress", "narrative", "edited", "updated_by", "updated_at"])
+    audit.record(
+        user,
+        audit.Action.UPDATE,
+        report,
+        before=before,
+        after=audit.snapshot(report, ("progress", "narrative")),
+    )
+    return report
+
+
+@transaction.atomic
+def contribute(report: ProgressReport, user, text: str) -> Contribution:
+    permissions.require(user, Action.CONTRIBUTE_PROGRESS, report)
+    _require_open(report)
+    department = permissions.department_of(user)
+    if department is None:
+        raise ValidationError("只有配合部门的填报员可以补充本部门的配合工作情况")
+    if not text.strip():
+        raise ValidationError("请填写配合工作情况")
+    existing = Contribution.objects.filter(report=report, department=department).first()
+    before = {"text": existing.text} if existing else None
+    contribution, _ = Contribution.objects.update_or_create(
+        report=report, department=department, defaults={"text": text.strip()[:5000], "updated_by": user}
+    )
+    audit.record(
+        user,
+        audit.Action.UPDATE if existing else audit.Action.CREATE,
+        contribution,
+        before=before,
+        after={"text": contribution.text},
+    )
+    return contribution
+
+
+def detect_kind(data: bytes) -> str | None:
+    """The file's type from its content: PDF, PNG, JPEG, or a Word/Excel (OOXML) document."""
+    if data.startswith(b"%PDF-"):
+        return "pdf"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "jpg"
+    if data.startswith(b"PK\x03\x04"):
+        try:
+            names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+        except zipfile.BadZipFile:
+            return None
+        if "[Content_Types].xml" in names:
+            if any(n.startswith("word/") for n in names):
+                return "docx"
+            if any(n.startswith("xl/") for n in names):
+                return "xlsx"
+    return None
+
+
+@transaction.atomic
+def attach_evidence(report: ProgressReport, user, name: str, data: bytes) -> Evidence:
+    if not (
+        permissions.can(user, Action.EDIT_PROGRESS, report)
+        or permissions.can(user, Action.CONTRIBUTE_PROGRESS, report)
+    ):
+        permissions.require(user, Action.EDIT_PROGRESS, report)
+    _require_open(report)
+    if len(data) > MAX_EVIDENCE_BYTES:
+        raise ValidationError(f"文件过大（{len(data) / 1e6:.1f} MB），上限 10 MB")
+    if not data:
+        raise ValidationError("文件为空")
+    kind = detect_kind(data)
+    if kind is None:
+        raise ValidationError(
+            "只接受 PDF、PNG、JPEG 图片和 Word、Excel（.docx/.xlsx）文件；文件内容与这些类型均不符"
+        )
+    digest = hashlib.sha256(data).hexdigest()
+    target = evidence_dir() / digest
+    if not target.exists():
+        target.write_bytes(data)
+    safe_name = Path(name).name[:200] or f"附件.{kind}"
+    evidence = Evidence.objects.create(
+        report=report, original_name=safe_name, kind=kind, size=len(data), sha256=digest, uploaded_by=user
+    )
+    audit.record(
+        user, audit.Action.CREATE, evidence, after={"name": safe_name, "kind": kind, "size": len(data)}
+    )
+    return evidence
+
+
+def can_view_evidence(user, evidence: Evidence) -> bool:
+    """The coordinator, leaders, and the departments that lead or support the task."""
+    if permissions.can(user, Action.REVIEW) or permissions.LEADER in permissions.roles(user):
+        return True
+    report = evidence.report
+    return permissions.can(user, Action.EDIT_PROGRESS, report) or permissions.can(
+        user, Action.CONTRIBUTE_PROGRESS, report
+    )
+
+
+def evidence_bytes(evidence: Evidence) -> bytes:
+    return (evidence_dir() / evidence.sha256).read_bytes()
+
+
+@transaction.atomic
+def submit_report(report: ProgressReport, user) -> ProgressReport:
+    permissions.require(user, Action.EDIT_PROGRESS, report)
+    _require_open(report)
+    if report.status not in (Status.DRAFT, Status.RETURNED):
+        raise ValidationError(f"{report.get_status_display()}的报告不能再次报送")
+    if not report.narrative.strip():
+        raise ValidationError("报送前请填写进展情况")
+    before = report.status
+    report.status, report.submitted_at = Status.SUBMITTED, timezone.now()
+    report.save(update_fields=["status", "submitted_at", "updated_at"])
+    audit.record(
+        user, audit.Action.SUBMIT, report, before={"status": before}, after={"status": report.status}
+    )
+    return report
+
+
+@transaction.atomic
+def review_report(report: ProgressReport, user, *, approve: bool, comment: str = "") -> ProgressReport:
+    permissions.require(user, Action.REVIEW)
+    _require_open(report)
+    if report.status != Status.SUBMITTED:
+        raise ValidationError(f"只能审核已报送的报告（当前状态：{report.get_status_display()}）")
+    if not approve and not comment.strip():
+        raise ValidationError("退回时须填写意见，说明需要修改什么")
+    report.status = Status.APPROVED if approve else Status.RETURNED
+    report.reviewed_by, report.reviewed_at, report.review_comment = user, timezone.now(), comment.strip()
+    report.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment", "updated_at"])
+    action = audit.Action.APPROVE if approve else audit.Action.RETURN
+    audit.record(
+        user,
+        action,
+        report,
+        before={"status": Status.SUBMITTED},
+        after={"status": report.status},
+        comment=comment,
+    )
+    return report
+
+
+# ------------------------------------------------------------------ completeness and reminders
+
+STATE_SHORT = {
+    "not_started": "未",
+    "draft": "草",
+    "submitted": "报",
+    "approved": "审",
+    "returned": "退",
+    "overdue": "逾",
+}
+STATE_LABELS = {
+    "not_started": "未填写",
+    "draft": "草稿",
+    "submitted": "已报送",
+    "approved": "已审核",
+    "returned": "已退回",
+    "overdue": "逾期",
+}
+
+
+def board_state(report: ProgressReport, today: dt.date) -> str:
+    if report.status in (Status.SUBMITTED, Status.APPROVED):
+        return report.status
+    if today > report.period.due_date:
+        return "overdue"
+    if report.status == Status.RETURNED:
+        return "returned"
+    return "draft" if report.edited else "not_started"
+
+
+@dataclass
+class Board:
+    departments: list[Department]
+    tasks: list
+    cells: dict  # (department id, task id) → (state, report)
+    counts: dict
+
+
+def completeness(rp: ReportingPeriod, today: dt.date | None = None) -> Board:
+    today = today or timezone.localdate()
+    reports = list(_reports(rp))
+    departments = sorted({r.department for r in reports}, key=lambda d: d.name)
+    tasks = sorted({r.task for r in reports}, key=lambda t: t.order)
+    cells, counts = {}, dict.fromkeys(STATE_LABELS, 0)
+    for r in reports:
+        state = board_state(r, today)
+        cells[(r.department_id, r.task_id)] = (state, r)
+        counts[state] += 1
+    return Board(departments, tasks, cells, counts)
+
+
+def remind(rp: ReportingPeriod, today: dt.date | None = None) -> list[Reminder]:
+    """Before the due date (within 3 days) and after it, once per department, for reports not yet submitted."""
+    today = today or timezone.localdate()
+    if not rp.is_open:
+        return []
+    if today > rp.due_date:
+        kind = "after"
+    elif (rp.due_date - today).days <= REMIND_DAYS_BEFORE:
+        kind = "before"
+    else:
+        return []
+    pending: dict[int, list[ProgressReport]] = {}
+    for r in rp.reports.select_related("department", "task", "task__action"):
+        if r.status not in (Status.SUBMITTED, Status.APPROVED):
+            pending.setdefault(r.department_id, []).append(r)
+    made = []
+    for reports in pending.values():
+        department = reports[0].department
+        if Reminder.objects.filter(period=rp, department=department, kind=kind).exists():
+            continue
+        labels = "、".join(r.task.label for r in reports)
+        when = (
+            f"已逾期（截止 {rp.due_date:%Y-%m-%d}）"
+            if kind == "after"
+            else f"将于 {rp.due_date:%Y-%m-%d} 截止"
+        )
+        message = f"{department.name}：{rp}进展报告{when}，尚未报送 {len(reports)} 项（{labels}）"
+        reminder = Reminder.objects.create(period=rp, department=department, kind=kind, message=message)
+        if department.email and getattr(settings, "EMAIL_HOST", ""):
+            try:
+                mail.send_mail(f"【碳达峰进展报送】{rp}", message, None, [department.email])
+                Reminder.objects.filter(pk=reminder.pk).update(emailed=True)
+            except OSError as exc:
+                log.warning("提醒邮件发送失败（%s）：%s", department.email, exc)
+        made.append(reminder)
+    return made

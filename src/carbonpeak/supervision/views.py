@@ -1,0 +1,218 @@
+"""Progress reporting pages: periods, the completeness board, a report with its review, evidence downloads."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from carbonpeak.accounts import permissions
+from carbonpeak.accounts.permissions import Action
+from carbonpeak.plans.models import Plan
+from carbonpeak.supervision import services
+from carbonpeak.supervision.models import Evidence, ProgressReport, ProgressStatus, ReportingPeriod
+
+
+def _error(request, exc: ValidationError) -> None:
+    messages.error(request, "；".join(exc.messages))
+
+
+@login_required
+def periods(request):
+    department = permissions.department_of(request.user)
+    mine = []
+    if department is not None:
+        mine = ProgressReport.objects.filter(period__is_open=True).filter(
+            department=department
+        ) | ProgressReport.objects.filter(
+            period__is_open=True,
+            task__responsibilities__department=department,
+            task__responsibilities__role="support",
+        )
+        mine = mine.select_related("period", "task", "department").distinct()
+    return render(
+        request,
+        "supervision/periods.html",
+        {
+            "nav": "progress",
+            "periods": ReportingPeriod.objects.all(),
+            "can_manage": permissions.can(request.user, Action.MANAGE_PERIODS),
+            "mine": mine,
+            "department": department,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def open_period(request):
+    plan = Plan.objects.order_by("-created_at").first()
+    if plan is None:
+        raise Http404("尚未导入任何方案")
+    try:
+        due = dt.date.fromisoformat(request.POST.get("due_date", ""))
+    except ValueError:
+        messages.error(request, "请填写有效的截止日期")
+        return redirect("supervision:periods")
+    try:
+        rp = services.open_period(plan, request.POST.get("key", ""), due, request.user)
+    except ValidationError as exc:
+        _error(request, exc)
+        return redirect("supervision:periods")
+    messages.success(request, f"已开启{rp}，生成 {rp.reports.count()} 份进展报告")
+    return redirect("supervision:board", rp.pk)
+
+
+@login_required
+def board(request, period_id: int):
+    rp = get_object_or_404(ReportingPeriod, pk=period_id)
+    b = services.completeness(rp)
+    rows = []
+    for d in b.departments:
+        cells = [b.cells.get((d.pk, t.pk)) for t in b.tasks]
+        rows.append({"department": d, "cells": [c and (*c, services.STATE_SHORT[c[0]]) for c in cells]})
+    return render(
+        request,
+        "supervision/board.html",
+        {
+            "nav": "progress",
+            "period": rp,
+            "board": b,
+            "rows": rows,
+            "labels": services.STATE_LABELS,
+            "counts": [(k, services.STATE_LABELS[k], v) for k, v in b.counts.items()],
+            "can_manage": permissions.can(request.user, Action.MANAGE_PERIODS),
+        },
+    )
+
+
+@login_required
+@require_POST
+def period_action(request, period_id: int, action: str):
+    rp = get_object_or_404(ReportingPeriod, pk=period_id)
+    try:
+        if action == "close":
+            services.close_period(rp, request.user)
+            messages.success(request, f"{rp}已关闭，报告已冻结为快照")
+        elif action == "remind":
+            permissions.require(request.user, Action.MANAGE_PERIODS)
+            made = services.remind(rp)
+            messages.success(
+                request,
+                f"已发出提醒 {len(made)} 条" if made else "没有需要发出的提醒（已提醒过或不在提醒时段）",
+            )
+        else:
+            raise Http404("未知操作")
+    except ValidationError as exc:
+        _error(request, exc)
+    return redirect("supervision:board", rp.pk)
+
+
+@login_required
+def report(request, report_id: int):
+    r = get_object_or_404(
+        ProgressReport.objects.select_related("period", "task", "task__action", "department", "reviewed_by"),
+        pk=report_id,
+    )
+    supporters = r.task.responsibilities.filter(role="support", suppressed=False).select_related("department")
+    snapshot = None
+    if not r.period.is_open and r.period.snapshot:
+        snapshot = next(
+            (
+                s
+                for s in r.period.snapshot["reports"]
+                if s["task"] == r.task.label and s["department"] == r.department.name
+            ),
+            None,
+        )
+    indicators = r.department.indicators.all()
+    return render(
+        request,
+        "supervision/report.html",
+        {
+            "nav": "progress",
+            "r": r,
+            "supporters": supporters,
+            "contributions": r.contributions.select_related("department"),
+            "evidence": [(e, services.can_view_evidence(request.user, e)) for e in r.evidence.all()],
+            "can_edit": permissions.can(request.user, Action.EDIT_PROGRESS, r) and r.period.is_open,
+            "can_contribute": permissions.can(request.user, Action.CONTRIBUTE_PROGRESS, r)
+            and r.period.is_open
+            and permissions.department_of(request.user) is not None
+            and permissions.department_of(request.user).pk != r.department_id,
+            "can_review": permissions.can(request.user, Action.REVIEW) and r.period.is_open,
+            "progress_choices": ProgressStatus.choices,
+            "snapshot": snapshot,
+            "indicators": indicators,
+        },
+    )
+
+
+@login_required
+@require_POST
+def report_action(request, report_id: int, action: str):
+    r = get_object_or_404(ProgressReport.objects.select_related("period", "task"), pk=report_id)
+    try:
+        if action == "save":
+            services.save_report(
+                r,
+                request.user,
+                progress=request.POST.get("progress", ""),
+                narrative=request.POST.get("narrative", ""),
+            )
+            messages.success(request, "已保存")
+        elif action == "submit":
+            if "narrative" in request.POST:
+                services.save_report(
+                    r,
+                    request.user,
+                    progress=request.POST.get("progress", ""),
+                    narrative=request.POST.get("narrative", ""),
+                )
+            services.submit_report(r, request.user)
+            messages.success(request, "已报送，等待协调员审核")
+        elif action == "contribute":
+            services.contribute(r, request.user, request.POST.get("text", ""))
+            messages.success(request, "已补充本部门配合工作情况")
+        elif action == "evidence":
+            file = request.FILES.get("file")
+            if file is None:
+                raise ValidationError("请选择文件")
+            if file.size > services.MAX_EVIDENCE_BYTES:
+                raise ValidationError(f"文件过大（{file.size / 1e6:.1f} MB），上限 10 MB")
+            services.attach_evidence(r, request.user, file.name, file.read())
+            messages.success(request, f"已上传 {file.name}")
+        elif action in ("approve", "return"):
+            services.review_report(
+                r, request.user, approve=action == "approve", comment=request.POST.get("comment", "")
+            )
+            messages.success(request, "已审核通过" if action == "approve" else "已退回牵头部门")
+        else:
+            raise Http404("未知操作")
+    except ValidationError as exc:
+        _error(request, exc)
+    return redirect("supervision:report", r.pk)
+
+
+@login_required
+def evidence(request, evidence_id: int):
+    e = get_object_or_404(Evidence.objects.select_related("report", "report__task"), pk=evidence_id)
+    if not services.can_view_evidence(request.user, e):
+        raise PermissionDenied("您无权查看该佐证材料")
+    response = HttpResponse(services.evidence_bytes(e), content_type=services.EVIDENCE_TYPES[e.kind])
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(e.original_name)}"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _quote(name: str) -> str:
+    from urllib.parse import quote
+
+    return quote(name)
