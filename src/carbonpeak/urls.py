@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from carbonpeak.accounts.login import LoginView
 from carbonpeak.api import api
 
 admin.site.site_header = "CarbonPeak 碳达峰管理平台"
@@ -10,7 +11,7 @@ admin.site.index_title = "数据管理"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
+    path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("plans/", include("carbonpeak.plans.urls")),
     path("energy/", include("carbonpeak.energy.urls")),

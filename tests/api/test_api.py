@@ -1,0 +1,141 @@
+"""The API: token login, the same permissions as the pages, a whole report cycle, JSON errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+
+from carbonpeak.accounts.models import AuditEvent
+from carbonpeak.accounts.services import ensure_demo_users
+from carbonpeak.supervision import services as supervision
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def setup(imported_plan, settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    cache.clear()
+    ensure_demo_users()
+    coordinator = get_user_model().objects.get(username="coordinator")
+    period = supervision.open_period(imported_plan, "2026Q3", dt.date(2026, 12, 15), coordinator)
+    return period
+
+
+def token(client, username, password="carbonpeak-demo"):
+    response = client.post(
+        "/api/auth/token", {"username": username, "password": password}, content_type="application/json"
+    )
+    assert response.status_code == 200, response.content
+    return {"HTTP_AUTHORIZATION": f"Bearer {response.json()['token']}"}
+
+
+def test_token_login_and_bearer_access(client, setup):
+    assert client.get("/api/targets").json() == {"message": "需要登录：请先 POST /api/auth/token 取得令牌"}
+    wrong = client.post(
+        "/api/auth/token", {"username": "leader", "password": "x"}, content_type="application/json"
+    )
+    assert wrong.status_code == 401 and wrong.json()["message"] == "用户名或密码错误"
+    auth = token(client, "leader")
+    assert client.get("/api/plan", **auth).json()["actions"][0]["tasks"]
+    assert client.get("/api/openapi.json").status_code == 200
+    assert client.get("/api/docs").status_code in (200, 401)
+
+
+def test_login_attempts_are_rate_limited(client, setup):
+    for _ in range(5):
+        client.post(
+            "/api/auth/token", {"username": "leader", "password": "bad"}, content_type="application/json"
+        )
+    locked = client.post(
+        "/api/auth/token",
+        {"username": "leader", "password": "carbonpeak-demo"},
+        content_type="application/json",
+    )
+    assert locked.status_code == 429
+    for _ in range(5):
+        client.post("/login/", {"username": "coordinator", "password": "bad"})
+    page = client.post("/login/", {"username": "coordinator", "password": "carbonpeak-demo"})
+    assert "登录失败次数过多" in page.content.decode()
+
+
+def test_a_department_cannot_change_another_departments_report_by_api(client, setup):
+    mine = setup.reports.filter(department__name="市交运局").first()
+    other = setup.reports.exclude(department__name="市交运局").first()
+    auth = token(client, "市交运局")
+    body = {"progress": "done", "narrative": "改"}
+    response = client.put(f"/api/reports/{other.pk}", body, content_type="application/json", **auth)
+    assert (
+        response.status_code == 403 and response.json()["message"] == "只有牵头部门可以填写本部门的进展报告"
+    )
+    assert client.post(f"/api/reports/{other.pk}/submit", **auth).status_code == 403
+    assert (
+        client.put(f"/api/reports/{mine.pk}", body, content_type="application/json", **auth).status_code
+        == 200
+    )
+    leader = token(client, "leader")
+    assert (
+        client.put(f"/api/reports/{mine.pk}", body, content_type="application/json", **leader).status_code
+        == 403
+    )
+
+
+def test_a_whole_cycle_through_the_api_is_audited(client, setup):
+    r = setup.reports.filter(department__name="市交运局").first()
+    dept, coord = token(client, "市交运局"), token(client, "coordinator")
+    put = {"progress": "in_progress", "narrative": "新增新能源公交 40 辆"}
+    assert client.put(f"/api/reports/{r.pk}", put, content_type="application/json", **dept).status_code == 200
+    assert client.post(f"/api/reports/{r.pk}/submit", **dept).json()["status"] == "submitted"
+    returned = client.post(
+        f"/api/reports/{r.pk}/return", {"comment": ""}, content_type="application/json", **coord
+    )
+    assert returned.status_code == 400 and "须填写意见" in returned.json()["message"]
+    client.post(
+        f"/api/reports/{r.pk}/return", {"comment": "请补充"}, content_type="application/json", **coord
+    )
+    client.put(f"/api/reports/{r.pk}", put | {"narrative": "已补充"}, content_type="application/json", **dept)
+    client.post(f"/api/reports/{r.pk}/submit", **dept)
+    done = client.post(
+        f"/api/reports/{r.pk}/approve", {"comment": ""}, content_type="application/json", **coord
+    )
+    assert done.json()["status"] == "approved"
+    actions = list(
+        AuditEvent.objects.filter(object_type="supervision.ProgressReport", object_id=str(r.pk))
+        .order_by("id")
+        .values_list("action", flat=True)
+    )
+    assert actions == ["update", "submit", "return", "update", "submit", "approve"]
+    listed = client.get("/api/reports?period=2026Q3&department=市交运局", **coord).json()
+    assert any(x["id"] == r.pk and x["status"] == "approved" for x in listed)
+
+
+def test_malformed_requests_are_4xx_with_a_message(client, setup):
+    auth = token(client, "coordinator")
+    r = setup.reports.first()
+    cases = [
+        client.put(f"/api/reports/{r.pk}", {"progress": "飞速"}, content_type="application/json", **auth),
+        client.put(f"/api/reports/{r.pk}", "not json", content_type="application/json", **auth),
+        client.post(
+            "/api/periods", {"key": "明年", "due_date": "2026-12-01"}, content_type="application/json", **auth
+        ),
+        client.post(
+            "/api/periods", {"key": "2026Q4", "due_date": "某天"}, content_type="application/json", **auth
+        ),
+        client.get("/api/reports/999999", **auth),
+        client.get("/api/indicators/abc/observations", **auth),
+    ]
+    for response in cases:
+        assert 400 <= response.status_code < 500, response.content
+        assert "message" in response.json()
+
+
+def test_energy_summary_carries_the_factor_set(client, setup, coordinator):
+    from carbonpeak.energy import services as energy
+
+    energy.ensure_bundled_factor_sets()
+    energy.load_sample_data(coordinator)
+    rows = client.get("/api/energy/summary?region=太仓市", **token(client, "leader")).json()
+    assert rows and {r["factor_set"] for r in rows} == {"national@2026.1"}
