@@ -220,6 +220,19 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_remind(args: argparse.Namespace) -> int:
+    """Remind departments of progress reports due soon or overdue, once each (run daily from cron)."""
+    _django()
+    from carbonpeak.supervision.models import ReportingPeriod
+    from carbonpeak.supervision.services import remind
+
+    made = [r for period in ReportingPeriod.objects.filter(is_open=True) for r in remind(period)]
+    print(f"已发出提醒 {len(made)} 条")
+    for reminder in made:
+        print(f"  {reminder.message}")
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     """Prepare the demo database: migrate, import the Taicang plan, create the demo users."""
     _django()
@@ -357,6 +370,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     ev = sub.add_parser("evaluate", help="评估全部目标并生成预警（可每日定时运行）")
     ev.set_defaults(func=cmd_evaluate)
+
+    rm = sub.add_parser("remind", help="进展报告截止前与逾期提醒（可每日定时运行）")
+    rm.set_defaults(func=cmd_remind)
 
     demo = sub.add_parser("demo", help="准备演示数据库（迁移、导入太仓方案、创建演示账号）")
     demo.add_argument("--serve", action="store_true", help="准备完成后启动服务")

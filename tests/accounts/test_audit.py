@@ -45,3 +45,23 @@ def test_the_log_cannot_be_changed_or_deleted(coordinator, client):
     assert client.get(f"/admin/accounts/auditevent/{event.pk}/delete/").status_code == 403
     page = client.get(reverse("accounts:audit") + "?action=create").content.decode()
     assert "energy.EnergySubmission" in page and "篡改" not in page
+
+
+def test_admin_edits_are_audited_with_before_and_after(client, imported_plan):
+    from django.contrib.auth import get_user_model
+
+    from carbonpeak.accounts.services import ensure_demo_users
+    from carbonpeak.plans.models import Target
+
+    ensure_demo_users()
+    client.force_login(get_user_model().objects.get(username="admin"))
+    target = Target.objects.get(plan=imported_plan, indicator="光伏装机并网容量")
+    page = client.get(f"/admin/plans/target/{target.pk}/change/")
+    form = page.context["adminform"].form
+    data = {k: ("" if v is None else v) for k, v in form.initial.items() if k in form.fields}
+    data.update({"value": "550", "plan": imported_plan.pk})
+    data = {k: (v.pk if hasattr(v, "pk") else v) for k, v in data.items()}
+    response = client.post(f"/admin/plans/target/{target.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    event = AuditEvent.objects.get(object_type="plans.Target", object_id=str(target.pk), action="update")
+    assert event.before["value"] == 500.0 and event.after["value"] == 550.0 and event.username == "admin"

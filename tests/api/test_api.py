@@ -139,3 +139,37 @@ def test_energy_summary_carries_the_factor_set(client, setup, coordinator):
     energy.load_sample_data(coordinator)
     rows = client.get("/api/energy/summary?region=太仓市", **token(client, "leader")).json()
     assert rows and {r["factor_set"] for r in rows} == {"national@2026.1"}
+
+
+USERS = ("admin", "coordinator", "leader", "stats", "chengxiang", "市交运局", "市住建局")
+
+
+def test_permission_matrix_for_progress_reports_through_the_api(client, setup):
+    """Every role × action × owner: only the lead department edits and submits, only the coordinator reviews."""
+    own = {name: setup.reports.filter(department__name=name).first() for name in ("市交运局", "市住建局")}
+    for name in USERS:
+        auth = token(client, name, "carbonpeak-admin" if name == "admin" else "carbonpeak-demo")
+        for owner, report in own.items():
+            may_edit = name in ("admin", "coordinator") or name == owner
+            body = {"progress": "in_progress", "narrative": f"{name} 写"}
+            status = client.put(
+                f"/api/reports/{report.pk}", body, content_type="application/json", **auth
+            ).status_code
+            assert status == (200 if may_edit else 403), (name, owner, "put", status)
+            status = client.post(f"/api/reports/{report.pk}/submit", **auth).status_code
+            assert status == (200 if may_edit else 403), (name, owner, "submit", status)
+            for action in ("return", "approve"):
+                type(report).objects.filter(pk=report.pk).update(status="submitted")
+                status = client.post(
+                    f"/api/reports/{report.pk}/{action}",
+                    {"comment": "意见"},
+                    content_type="application/json",
+                    **auth,
+                ).status_code
+                assert status == (200 if name in ("admin", "coordinator") else 403), (
+                    name,
+                    owner,
+                    action,
+                    status,
+                )
+            type(report).objects.filter(pk=report.pk).update(status="draft")

@@ -181,3 +181,10 @@ def test_pages(cycle, client):
     client.force_login(users["市交运局"])
     html = client.get(reverse("supervision:periods")).content.decode()
     assert 'data-testid="my-reports"' in html
+
+
+def test_remind_command(cycle, capsys):
+    from carbonpeak.cli import main
+
+    assert main(["remind"]) == 0
+    assert "已发出提醒" in capsys.readouterr().out

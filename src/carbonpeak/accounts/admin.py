@@ -1,17 +1,19 @@
 from django.contrib import admin
 
+from carbonpeak.accounts.audit import AuditedModelAdmin
+
 from .models import AuditEvent, Membership
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(AuditedModelAdmin):
     list_display = ("user", "department")
     list_filter = ("department__kind",)
     autocomplete_fields = ("user",)
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(AuditedModelAdmin):
     """Read-only: the log is evidence."""
 
     list_display = ("at", "username", "action", "object_type", "object_repr")

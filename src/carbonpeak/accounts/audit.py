@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 
+from django.contrib import admin
 from django.db import models
 
 from carbonpeak.accounts.models import AuditEvent
@@ -48,3 +49,52 @@ def record(
         after=after,
         comment=comment,
     )
+
+
+class AuditedModelAdmin(admin.ModelAdmin):
+    """Admin edits go into the audit log too, with the values before and after (inlines included)."""
+
+    def save_model(self, request, obj, form, change):
+        before = snapshot(type(obj).objects.get(pk=obj.pk)) if change and obj.pk else None
+        super().save_model(request, obj, form, change)
+        record(
+            request.user,
+            Action.UPDATE if change else Action.CREATE,
+            obj,
+            before=before,
+            after=snapshot(obj),
+            comment="后台管理",
+        )
+
+    def delete_model(self, request, obj):
+        before = snapshot(obj)
+        record(request.user, Action.DELETE, obj, before=before, comment="后台管理")
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            record(request.user, Action.DELETE, obj, before=snapshot(obj), comment="后台管理（批量）")
+        super().delete_queryset(request, queryset)
+
+    def save_formset(self, request, form, formset, change):
+        befores = {
+            f.instance.pk: snapshot(type(f.instance).objects.get(pk=f.instance.pk))
+            for f in formset.initial_forms
+            if f.has_changed() and f.instance.pk
+        }
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            record(request.user, Action.DELETE, obj, before=snapshot(obj), comment="后台管理")
+            obj.delete()
+        for obj in instances:
+            existed = obj.pk is not None
+            obj.save()
+            record(
+                request.user,
+                Action.UPDATE if existed else Action.CREATE,
+                obj,
+                before=befores.get(obj.pk),
+                after=snapshot(obj),
+                comment="后台管理",
+            )
+        formset.save_m2m()

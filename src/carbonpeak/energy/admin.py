@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from carbonpeak.accounts.audit import AuditedModelAdmin
+
 from .models import (
     FACTOR_FIELDS,
     AccountingRun,
@@ -34,7 +36,7 @@ class FactorInline(admin.TabularInline):
 
 
 @admin.register(FactorSet)
-class FactorSetAdmin(admin.ModelAdmin):
+class FactorSetAdmin(AuditedModelAdmin):
     list_display = ("name", "version", "title", "is_default", "based_on", "created_by", "created_at")
     list_filter = ("name", "is_default")
     inlines = [FactorInline]
@@ -67,7 +69,7 @@ class FactorSetAdmin(admin.ModelAdmin):
         return (obj is None or not obj.runs.exists()) and super().has_delete_permission(request, obj)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(AuditedModelAdmin):
     def has_add_permission(self, request):
         return False
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from carbonpeak.accounts.audit import AuditedModelAdmin
+
 from .models import Assessment, Indicator, Observation, TargetIndicator, Warning
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(AuditedModelAdmin):
     list_display = (
         "name",
         "kind",
@@ -24,7 +26,7 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(TargetIndicator)
-class TargetIndicatorAdmin(admin.ModelAdmin):
+class TargetIndicatorAdmin(AuditedModelAdmin):
     list_display = ("target", "indicator", "rule", "confirmed", "value_document")
     list_filter = ("confirmed", "rule")
     list_editable = ("confirmed",)
@@ -36,7 +38,7 @@ class TargetIndicatorAdmin(admin.ModelAdmin):
         queryset.update(confirmed=True)
 
 
-class ReadOnly(admin.ModelAdmin):
+class ReadOnly(AuditedModelAdmin):
     def has_add_permission(self, request):
         return False
 

@@ -2,6 +2,9 @@ from django.contrib import admin, messages
 from django.db.models import Count, Q
 from django.shortcuts import render
 
+from carbonpeak.accounts import audit
+from carbonpeak.accounts.audit import AuditedModelAdmin
+
 from .models import (
     Action,
     Department,
@@ -22,7 +25,7 @@ class DepartmentAliasInline(admin.TabularInline):
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(AuditedModelAdmin):
     list_display = ("name", "short_name", "kind", "lead_count", "support_count")
     list_filter = ("kind",)
     search_fields = ("name", "short_name", "aliases__name")
@@ -101,7 +104,7 @@ class TargetInline(admin.StackedInline):
 
 
 @admin.register(Task)
-class TaskAdmin(admin.ModelAdmin):
+class TaskAdmin(AuditedModelAdmin):
     list_display = ("label", "title", "action", "leads")
     list_filter = ("plan", "action", "section")
     search_fields = ("title", "text", "key")
@@ -151,7 +154,7 @@ class TaskAdmin(admin.ModelAdmin):
 
 
 @admin.register(Responsibility)
-class ResponsibilityAdmin(admin.ModelAdmin):
+class ResponsibilityAdmin(AuditedModelAdmin):
     list_display = ("task", "department", "role", "source", "suppressed")
     list_filter = ("role", "source", "suppressed", "department__kind")
     readonly_fields = ("source",)
@@ -166,14 +169,22 @@ class ResponsibilityAdmin(admin.ModelAdmin):
 
     def delete_model(self, request, obj):
         if obj.source == Responsibility.Source.IMPORT:
+            audit.record(
+                request.user,
+                audit.Action.UPDATE,
+                obj,
+                before={"suppressed": obj.suppressed},
+                after={"suppressed": True},
+                comment="后台管理：标记不适用",
+            )
             obj.suppressed = True
             obj.save(update_fields=["suppressed"])
         else:
-            obj.delete()
+            super().delete_model(request, obj)
 
 
 @admin.register(Target)
-class TargetAdmin(admin.ModelAdmin):
+class TargetAdmin(AuditedModelAdmin):
     list_display = ("indicator", "year", "comparator", "value", "unit", "kind", "task")
     list_filter = ("plan", "kind", "year", "comparator")
     search_fields = ("indicator", "sentence")
@@ -189,14 +200,14 @@ class ActionInline(admin.TabularInline):
 
 
 @admin.register(Action)
-class ActionAdmin(admin.ModelAdmin):
+class ActionAdmin(AuditedModelAdmin):
     list_display = ("number", "title", "plan")
     list_filter = ("plan",)
     readonly_fields = ("key",)
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(AuditedModelAdmin):
     list_display = ("number", "title", "kind", "plan")
     list_filter = ("plan",)
     inlines = [ActionInline]
@@ -216,13 +227,13 @@ class PlanVersionInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(AuditedModelAdmin):
     list_display = ("title", "region", "document_number", "issue_date")
     inlines = [PlanVersionInline]
 
 
 @admin.register(PlanVersion)
-class PlanVersionAdmin(admin.ModelAdmin):
+class PlanVersionAdmin(AuditedModelAdmin):
     list_display = ("plan", "number", "source_name", "imported_by", "imported_at")
     readonly_fields = (
         "plan",
