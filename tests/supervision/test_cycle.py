@@ -188,3 +188,23 @@ def test_remind_command(cycle, capsys):
 
     assert main(["remind"]) == 0
     assert "已发出提醒" in capsys.readouterr().out
+
+
+def test_permission_matrix_for_progress_reports_through_the_pages(cycle, client):
+    period, users = cycle
+    own = {name: period.reports.filter(department__name=name).first() for name in ("市交运局", "市住建局")}
+    for name in ("admin", "coordinator", "leader", "stats", "chengxiang", "市交运局", "市住建局"):
+        client.force_login(users[name])
+        for owner, report in own.items():
+            may_edit = name in ("admin", "coordinator") or name == owner
+            url = reverse("supervision:report_action", args=[report.pk, "save"])
+            status = client.post(url, {"progress": "in_progress", "narrative": name}).status_code
+            assert status == (302 if may_edit else 403), (name, owner, "save")
+            for action in ("return", "approve"):
+                ProgressReport.objects.filter(pk=report.pk).update(status="submitted")
+                url = reverse("supervision:report_action", args=[report.pk, action])
+                status = client.post(url, {"comment": "意见"}).status_code
+                assert status == (302 if name in ("admin", "coordinator") else 403), (name, owner, action)
+                report.refresh_from_db()
+                assert (report.status == "submitted") == (name not in ("admin", "coordinator"))
+            ProgressReport.objects.filter(pk=report.pk).update(status="draft")
