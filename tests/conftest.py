@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -52,10 +51,10 @@ def coordinator(db):
 
 
 @pytest.fixture
-def browser_page(transactional_db):
+def browser_page(transactional_db, monkeypatch):
     # Playwright's sync API runs an event loop in this thread; the ORM calls made by the
     # fixtures are plain synchronous calls, which Django would otherwise refuse
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
 
     ARTIFACTS.mkdir(exist_ok=True)

@@ -21,6 +21,7 @@ def test_check_deploy_is_clean_with_the_production_settings(tmp_path):
         "DJANGO_SETTINGS_MODULE": "carbonpeak.settings",
     }
     env.pop("DATABASE_URL", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests' fixture, never in deployment
     result = subprocess.run(
         [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
         env=env,
