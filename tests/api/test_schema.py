@@ -7,6 +7,8 @@ from collections import Counter
 
 import pytest
 import schemathesis
+from django.core import signals
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +26,15 @@ def api_schema(imported_plan, settings, tmp_path):
     ensure_demo_users()
     coordinator = get_user_model().objects.get(username="coordinator")
     supervision.open_period(imported_plan, "2026Q3", dt.date(2026, 12, 15), coordinator)
-    return schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
+    # Requests go straight to the WSGI application, not through Django's test client, so the end of each
+    # request would close the test's database connection (PostgreSQL); keep it open as the test client does.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_application())
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from carbonpeak.accounts.audit import AuditedModelAdmin
+from carbonpeak.accounts.audit import AuditedModelAdmin, ReadOnlyAdmin
 
 from .models import AuditEvent, Membership
 
@@ -13,18 +13,9 @@ class MembershipAdmin(AuditedModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(AuditedModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     """Read-only: the log is evidence."""
 
     list_display = ("at", "username", "action", "object_type", "object_repr")
     list_filter = ("action", "object_type")
     search_fields = ("username", "object_repr", "comment")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -98,3 +98,16 @@ class AuditedModelAdmin(admin.ModelAdmin):
                 comment="后台管理",
             )
         formset.save_m2m()
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """For records only services write (submissions, results, assessments, the audit log itself)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from carbonpeak.accounts.audit import AuditedModelAdmin
+from carbonpeak.accounts.audit import AuditedModelAdmin, ReadOnlyAdmin
 
 from .models import (
     FACTOR_FIELDS,
@@ -67,17 +67,6 @@ class FactorSetAdmin(AuditedModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return (obj is None or not obj.runs.exists()) and super().has_delete_permission(request, obj)
-
-
-class ReadOnlyAdmin(AuditedModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class RecordInline(admin.TabularInline):

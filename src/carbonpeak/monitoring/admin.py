@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from carbonpeak.accounts.audit import AuditedModelAdmin
+from carbonpeak.accounts import audit
+from carbonpeak.accounts.audit import AuditedModelAdmin, ReadOnlyAdmin
 
 from .models import Assessment, Indicator, Observation, TargetIndicator, Warning
 
@@ -35,33 +36,31 @@ class TargetIndicatorAdmin(AuditedModelAdmin):
 
     @admin.action(description="确认所选对应关系")
     def confirm(self, request, queryset):
-        queryset.update(confirmed=True)
-
-
-class ReadOnly(AuditedModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+        for link in queryset.filter(confirmed=False):
+            link.confirmed = True
+            link.save(update_fields=["confirmed"])
+            audit.record(
+                request.user,
+                audit.Action.UPDATE,
+                link,
+                before={"confirmed": False},
+                after={"confirmed": True},
+            )
 
 
 @admin.register(Observation)
-class ObservationAdmin(ReadOnly):
+class ObservationAdmin(ReadOnlyAdmin):
     list_display = ("indicator", "region", "year", "quarter", "value", "revision", "status", "is_sample")
     list_filter = ("status", "is_sample", "indicator")
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(ReadOnly):
+class AssessmentAdmin(ReadOnlyAdmin):
     list_display = ("target", "grade", "data_state", "period", "value", "expected", "created_at")
     list_filter = ("grade", "data_state")
 
 
 @admin.register(Warning)
-class WarningAdmin(ReadOnly):
+class WarningAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "kind", "department", "message", "emailed")
     list_filter = ("kind", "department")
