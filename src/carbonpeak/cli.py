@@ -234,7 +234,7 @@ def cmd_remind(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    """Prepare the demo database: migrate, import the Taicang plan, create the demo users."""
+    """Prepare the demo database: migrate, import the Taicang plan, create the demo users, load the demo data."""
     _django()
     from django.core.management import call_command
 
@@ -247,7 +247,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     state = "已是最新" if report.unchanged else f"已导入（版本 {report.version}）"
     print(f"方案：{plan.title} {state}")
     logins = ensure_demo_users()
-    _load_demo_energy(report.plan_id)
+    _load_demo_data(report.plan_id)
     print("演示账号（用户名 / 密码 / 角色）：")
     for login in logins:
         print(f"  {login.username:<12} {login.password:<18} {login.role}  {login.note}")
@@ -257,8 +257,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def _load_demo_energy(plan_id: int) -> None:
-    """Sample energy statistics (示例数据) and the Suzhou-assigned intensity target, as a coordinator would enter."""
+def _load_demo_data(plan_id: int) -> None:
+    """The demo's data: sample energy statistics and indicator values (示例数据), the Suzhou-assigned
+    intensity target as a coordinator would enter it, target links and grades, and an open reporting period."""
     from django.contrib.auth import get_user_model
 
     from carbonpeak.energy import sample
