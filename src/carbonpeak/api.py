@@ -93,8 +93,9 @@ def _plan() -> Plan:
     return plan
 
 
-def _get(model, pk: int, what: str):
-    obj = model.objects.filter(pk=pk).first()
+def _get(model_or_queryset, pk: int, what: str):
+    queryset = getattr(model_or_queryset, "objects", model_or_queryset)
+    obj = queryset.filter(pk=pk).first()
     if obj is None:
         raise HttpError(404, f"{what} {pk} 不存在")
     return obj
@@ -454,10 +455,7 @@ def report(request, report_id: int):
 
 
 def _report_or_404(report_id: int) -> ProgressReport:
-    r = _reports().filter(pk=report_id).first()
-    if r is None:
-        raise HttpError(404, f"报告 {report_id} 不存在")
-    return r
+    return _get(_reports(), report_id, "报告")
 
 
 @api.put("/reports/{report_id}", response=ReportOut, summary="填写进展状态和进展情况（牵头部门）")

@@ -276,25 +276,18 @@ def _load_demo_data(plan_id: int) -> None:
         )
     else:
         print(f"能源统计：示例数据已存在，因子集 {fs.label}")
-    plan = Plan.objects.get(pk=plan_id)
-    for row in sample.public_figures():
-        if row["item"] == "suzhou_target_energy_intensity_reduction":
-            set_external_target_value(
-                plan,
-                "单位地区生产总值能耗",
-                int(row["year"]),
-                value=float(row["value"]),
-                unit=row["unit"],
-                base_year=2020,
-            )
     from carbonpeak.monitoring import services as monitoring
 
-    monitoring.propose_links(plan)
-    for row in sample.public_figures():
-        if row["item"] == "suzhou_target_energy_intensity_reduction":
-            monitoring.set_value_document(
-                plan, "单位地区生产总值能耗", int(row["year"]), row["source"].split("：")[0]
-            )
+    plan = Plan.objects.get(pk=plan_id)
+    suzhou = next(
+        r for r in sample.public_figures() if r["item"] == "suzhou_target_energy_intensity_reduction"
+    )
+    year = int(suzhou["year"])
+    set_external_target_value(
+        plan, "单位地区生产总值能耗", year, value=float(suzhou["value"]), unit=suzhou["unit"], base_year=2020
+    )
+    monitoring.propose_links(plan)  # the value document lives on the link, so after the links exist
+    monitoring.set_value_document(plan, "单位地区生产总值能耗", year, suzhou["source"].split("：")[0])
     observed = monitoring.load_sample_observations(plan, coordinator)
     if observed:
         print(f"指标监测：已生成并审核 {observed} 个部门报送指标数值（示例数据）")

@@ -73,7 +73,7 @@ class FuelAccount:
         unit = {"mass": "吨", "volume": "立方米", "energy": "千瓦时"}[dimension]
         quantity = self.quantity
         if fuel == "热力":
-            quantity, unit = self.quantity * 0.0036, "吉焦"  # 1 kWh = 3.6 MJ: a unit conversion
+            quantity, unit = self.quantity * catalog.GJ_PER_KWH, "吉焦"
         return {
             "quantity": _r(quantity),
             "unit": unit,
@@ -355,7 +355,7 @@ def _add_year_to_date(groups: dict[tuple[str, Period], _Group], problems: list[s
             if not all(q in by_quarter for q in range(1, last + 1)):
                 break
             target = Period(year, 1, last)
-            if target in {p for r, p in groups if r == region}:
+            if (region, target) in groups:
                 problems.append(
                     f"{region} {target.label}：既有季度数据又有{target.label}汇总数据，请只报一种"
                 )
@@ -384,9 +384,7 @@ def _account_period(
             unit = catalog.parse_unit(unit_name)
             if sector == catalog.GENERATION:
                 source = catalog.resolve_source(fuel_name)
-                kwh = _energy_kwh(
-                    quantity, unit, electricity_fuel, factors, f"{where} 本地发电 {source.name}"
-                )
+                kwh = _physical(quantity, unit, electricity_fuel, factors, f"{where} 本地发电 {source.name}")
                 acc.electricity.generation_kwh[source.name] = (
                     acc.electricity.generation_kwh.get(source.name, 0) + kwh
                 )
@@ -395,7 +393,7 @@ def _account_period(
             if sector in (catalog.IMPORT, catalog.EXPORT):
                 if fuel.family != catalog.ELECTRICITY:
                     raise UnknownName(f"{where} {sector}：能源品种须为“电力”，而不是“{fuel_name}”")
-                kwh = _energy_kwh(quantity, unit, fuel, factors, f"{where} {sector}")
+                kwh = _physical(quantity, unit, fuel, factors, f"{where} {sector}")
                 if sector == catalog.IMPORT:
                     imported = (imported or 0.0) + kwh
                 else:
@@ -445,12 +443,6 @@ def _physical(
             f"{where}：计量单位“{unit.name}”不适用于{fuel.name}（须为{expected}单位或标准煤单位）"
         )
     return quantity * unit.to_base
-
-
-def _energy_kwh(
-    quantity: float, unit: catalog.UnitScale, fuel: catalog.Fuel, factors: FactorSet, where: str
-) -> float:
-    return _physical(quantity, unit, fuel, factors, where)
 
 
 def _electricity(

@@ -16,6 +16,7 @@ import pint
 
 MASS, VOLUME, ENERGY, COAL_EQUIVALENT = "mass", "volume", "energy", "coal_equivalent"
 BASE_UNIT = {MASS: "t", VOLUME: "m**3", ENERGY: "kWh", COAL_EQUIVALENT: "tce"}
+GJ_PER_KWH = 0.0036  # 1 kWh = 3.6 MJ, for showing heat in 吉焦
 DIMENSION_LABEL = {MASS: "质量", VOLUME: "体积", ENERGY: "能量", COAL_EQUIVALENT: "标准煤"}
 
 # Chinese unit names as reported → pint expressions. Scale words (万, 亿, 百万) are part of the unit.
@@ -243,10 +244,10 @@ SECTORS: tuple[Sector, ...] = (
 SECTOR_GROUPS: tuple[str, ...] = tuple(dict.fromkeys(s.group for s in SECTORS))
 
 
-def _index(items, attr="name") -> dict[str, object]:
+def _index(items) -> dict[str, object]:
     index: dict[str, object] = {}
     for item in items:
-        for form in (getattr(item, attr), *item.aliases):
+        for form in (item.name, *item.aliases):
             index[_clean(form)] = item
     return index
 

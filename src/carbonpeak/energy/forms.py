@@ -221,7 +221,7 @@ def _coefficient_note(factors: FactorSet | None, fuel_name: str) -> str:
         return "因子集未给出"
     base = {"mass": "吨", "volume": "立方米", "energy": "千瓦时"}[fuel.dimension]
     if fuel.family == catalog.HEAT:
-        return f"{value / 0.0036:.5g} 吨标准煤/吉焦"  # 1 GJ = 1/0.0036 kWh
+        return f"{value / catalog.GJ_PER_KWH:.5g} 吨标准煤/吉焦"
     return f"{value:.5g} 吨标准煤/{base}"
 
 

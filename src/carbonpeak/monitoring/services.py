@@ -7,6 +7,7 @@ and the stored evaluations all call it, so they cannot disagree.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 from dataclasses import dataclass, field
 
@@ -44,8 +45,6 @@ def _lead_department(target: Target) -> Department | None:
 
 
 def _code_for(name: str) -> str:
-    import hashlib
-
     return "r-" + hashlib.sha1(name.encode()).hexdigest()[:10]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -207,12 +208,6 @@ def evidence(request, evidence_id: int):
     if not services.can_view_evidence(request.user, e):
         raise PermissionDenied("您无权查看该佐证材料")
     response = HttpResponse(services.evidence_bytes(e), content_type=services.EVIDENCE_TYPES[e.kind])
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(e.original_name)}"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(e.original_name)}"
     response["X-Content-Type-Options"] = "nosniff"
     return response
-
-
-def _quote(name: str) -> str:
-    from urllib.parse import quote
-
-    return quote(name)
