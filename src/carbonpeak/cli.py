@@ -233,6 +233,64 @@ def cmd_remind(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_project(args: argparse.Namespace) -> int:
+    """Project CO2 to the end year under a scenario, from the latest accounting run and the plan's targets."""
+    _django()
+    from carbonpeak.projection import services
+    from carbonpeak.projection.model import ProjectionError
+
+    try:
+        run = services.run_projection(
+            args.scenario, draws=args.draws, seed=args.seed, end_year=args.end_year, reuse=False
+        )
+    except ProjectionError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    result = run.result
+    if args.json:
+        keys = (
+            "scenario",
+            "draws",
+            "seed",
+            "p_peak_by_2030",
+            "peak_year",
+            "peak_value_t",
+            "trajectory",
+            "levers",
+        )
+        out = {k: result[k] for k in keys}
+        out |= {
+            k: result[k]
+            for k in ("base_year", "end_year", "refined_oil", "fit", "notes", "sample", "factor_set")
+        }
+        print(json.dumps(out, ensure_ascii=False, indent=1))
+        return 0
+    print(_projection_text(result, run.elapsed_ms))
+    return 0
+
+
+def _projection_text(r: dict, elapsed_ms: int) -> str:
+    peak = r["peak_year"]
+    years = "、".join(f"{q.upper()} {peak[q] if peak[q] else '未达峰'}" for q in ("p10", "p50", "p90"))
+    lines = [
+        f"{r['scenario']}（{r['draws']} 次抽样，种子 {r['seed']}，{elapsed_ms} 毫秒）"
+        + ("  【示例数据】" if r["sample"] else ""),
+        f"  2030年前达峰的概率：{r['p_peak_by_2030']:.1%}（{r['end_year']}年仍在上升的抽样计为未达峰）",
+        f"  达峰年份：{years}",
+        f"  基年 {r['base_year']}，核算因子集 {r['factor_set']}，历史拟合平均误差 {r['fit']['mape']:.1%}",
+        "  二氧化碳排放（万吨，P10 / P50 / P90）：",
+    ]
+    for year, q in r["trajectory"].items():
+        lines.append(f"    {year}  {q['p10'] / 1e4:>9,.1f} {q['p50'] / 1e4:>9,.1f} {q['p90'] / 1e4:>9,.1f}")
+    if r["levers"]:
+        lines.append("  各措施对2030年排放的贡献（中位数，万吨）：")
+        for name, value in r["levers"].items():
+            lines.append(f"    {name:<20}{value / 1e4:>9,.1f}")
+    for note in r["notes"]:
+        lines.append(f"  注：{note}")
+    return "\n".join(lines)
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     """Prepare the demo database: migrate, import the Taicang plan, create the demo users, load the demo data."""
     _django()
@@ -291,6 +349,12 @@ def _load_demo_data(plan_id: int) -> None:
     observed = monitoring.load_sample_observations(plan, coordinator)
     if observed:
         print(f"指标监测：已生成并审核 {observed} 个部门报送指标数值（示例数据）")
+    from carbonpeak.projection import services as projection
+
+    for name in projection.scenario_names():
+        projection.run_projection(name, plan=plan)
+    planned = projection.run_projection(projection.PLANNED, plan=plan).result
+    print(f"达峰预测：规划情景下2030年前达峰的概率 {planned['p_peak_by_2030']:.1%}（示例数据）")
     raised = monitoring.evaluate(plan)
     print(f"目标评估：已完成，新增预警 {len(raised)} 条")
     import datetime as dt
@@ -367,6 +431,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     rm = sub.add_parser("remind", help="进展报告截止前与逾期提醒（可每日定时运行）")
     rm.set_defaults(func=cmd_remind)
+
+    pj = sub.add_parser("project", help="达峰预测：按情景做蒙特卡洛模拟（使用最新核算结果与方案目标）")
+    pj.add_argument(
+        "--scenario", default="规划情景", help="情景名称（基准情景、规划情景、强化情景或自定义情景）"
+    )
+    pj.add_argument("--draws", type=int, default=10_000, help="抽样次数（默认 10000）")
+    pj.add_argument("--seed", type=int, default=1, help="随机种子（相同种子结果相同）")
+    pj.add_argument("--end-year", type=int, default=2035, help="预测终止年份（默认 2035，可选 2040）")
+    pj.add_argument("--json", action="store_true", help="以一个 JSON 对象输出")
+    pj.set_defaults(func=cmd_project)
 
     demo = sub.add_parser("demo", help="准备演示数据库（迁移、导入太仓方案、创建演示账号）")
     demo.add_argument("--serve", action="store_true", help="准备完成后启动服务")

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "carbonpeak.plans",
     "carbonpeak.energy",
     "carbonpeak.monitoring",
+    "carbonpeak.projection",
     "carbonpeak.supervision",
     "carbonpeak.web",
 ]

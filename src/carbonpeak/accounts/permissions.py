@@ -30,6 +30,7 @@ class Action(StrEnum):
     MANAGE_PERIODS = "manage_periods"
     MANAGE_FACTORS = "manage_factors"
     VIEW_AUDIT = "view_audit"
+    MANAGE_SCENARIOS = "manage_scenarios"
 
 
 MESSAGES = {
@@ -42,6 +43,7 @@ MESSAGES = {
     Action.MANAGE_PERIODS: "只有协调员可以开启或关闭报告期",
     Action.MANAGE_FACTORS: "只有协调员可以管理核算因子",
     Action.VIEW_AUDIT: "只有协调员可以查看审计日志",
+    Action.MANAGE_SCENARIOS: "只有协调员可以新建或修改预测情景",
 }
 
 

@@ -90,6 +90,7 @@ class SectorAccount:
     electricity_kwh: float = 0.0
     electricity_co2_t: float = 0.0  # consumption × grid factor, for information (not part of the total)
     terminal_tce: float = 0.0  # tce + electricity at 当量值
+    by_fuel: dict[str, FuelAccount] = field(default_factory=dict)  # fuels burned, for the projection's mix
 
     def add(self, other: SectorAccount) -> None:
         self.tce += other.tce
@@ -97,6 +98,12 @@ class SectorAccount:
         self.electricity_kwh += other.electricity_kwh
         self.electricity_co2_t += other.electricity_co2_t
         self.terminal_tce += other.terminal_tce
+        for fuel, acc in other.by_fuel.items():
+            mine = self.by_fuel.setdefault(fuel, FuelAccount())
+            mine.quantity += acc.quantity
+            mine.tce += acc.tce
+            mine.tce_equivalent = (mine.tce_equivalent or 0.0) + (acc.tce_equivalent or 0.0)
+            mine.co2_t += acc.co2_t
 
     def to_dict(self) -> dict:
         return {
@@ -105,6 +112,7 @@ class SectorAccount:
             "electricity_kwh": _r(self.electricity_kwh),
             "electricity_co2_t": _r(self.electricity_co2_t),
             "terminal_tce": _r(self.terminal_tce),
+            "by_fuel": {k: v.to_dict(k) for k, v in self.by_fuel.items()},
         }
 
 
@@ -416,6 +424,11 @@ def _account_period(
             sector_acc = acc.by_sector.setdefault(sector, SectorAccount())
             sector_acc.tce += tce
             sector_acc.co2_t += co2
+            sector_fuel = sector_acc.by_fuel.setdefault(fuel.name, FuelAccount())
+            sector_fuel.quantity += physical
+            sector_fuel.tce += tce
+            sector_fuel.tce_equivalent = (sector_fuel.tce_equivalent or 0.0) + tce
+            sector_fuel.co2_t += co2
             if fuel.family == catalog.COAL:
                 acc.coal_tce += tce
         except (UnknownName, MissingFactor) as exc:

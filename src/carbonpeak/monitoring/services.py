@@ -310,6 +310,7 @@ def assess_plan(plan: Plan, today: dt.date | None = None, region: str = REGION) 
         )
     }
     cache: dict[int, list[Point]] = {}
+    peaks: dict | None = None  # the projection's probabilities, computed once and only if a peak target asks
     out = []
     targets = plan.targets.select_related("task", "task__action", "section").order_by("order")
     for target in targets:
@@ -327,7 +328,14 @@ def assess_plan(plan: Plan, today: dt.date | None = None, region: str = REGION) 
         if link.indicator_id not in cache:
             cache[link.indicator_id] = points_for(link.indicator, region, run)
         points = cache[link.indicator_id]
-        spec = grading_target(link, points)
+        probability = None
+        if link.rule == Rule.PEAK:
+            if peaks is None:
+                from carbonpeak.projection import services as projection
+
+                peaks = projection.peak_probabilities(plan) or {}
+            probability = peaks.get("refined_oil" if link.indicator.code == "refined_oil" else "co2")
+        spec = grading_target(link, points, probability)
         # a target is graded on data up to its own year: 2025 targets on 2025 data, not on 2026's
         as_of = (target.year, 4) if target.year else None
         assessment = grading.grade(spec, points, as_of=as_of)

@@ -1,0 +1,940 @@
+"""Will the city peak before 2030? Monte Carlo projection over draws × years × sectors (pure numpy, no Django).
+
+The model is deliberately small enough to read: each end-use sector's fuel use (by family) and electricity
+follow GDP and the sector's own trend fitted on the accounting history; the power sector burns coal in
+proportion to local coal generation; local PV displaces grid electricity; CO2 is counted exactly as the
+accounting counts it (direct combustion + net imported electricity × grid factor, so a net exporter is
+credited at the grid factor). The plan's measures are levers that bend those paths. Every uncertain input
+is an ``Assumption`` with a distribution (``scenarios.py`` reads them from ``data/parameters.csv``, each
+with its source); one seeded generator draws them all, in a fixed order, so that runs with a lever switched
+off share every other draw (common random numbers) and the difference is the lever's contribution.
+``docs/projection.md`` states the equations.
+"""
+
+from __future__ import annotations
+
+import math
+import zlib
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from carbonpeak.energy import catalog
+
+END_YEAR = 2035
+PEAK_DEADLINE = 2030
+Z90 = 1.2815515655446004  # standard normal quantile at 0.9: P10/P90 = mean ∓ Z90·σ
+
+
+@dataclass(frozen=True)
+class ProjectionSector:
+    key: str
+    label: str
+    accounting_sectors: tuple[str, ...]
+
+
+SECTORS: tuple[ProjectionSector, ...] = (
+    ProjectionSector("power", "电力生产", ("电力、热力生产和供应业",)),
+    ProjectionSector("paper", "造纸", ("造纸和纸制品业",)),
+    ProjectionSector("fibre", "化纤", ("化学纤维制造业",)),
+    ProjectionSector("nonferrous", "有色", ("有色金属冶炼和压延加工业",)),
+    ProjectionSector("other_industry", "其他工业", ("其他工业",)),
+    ProjectionSector(
+        "buildings", "建筑（商业、公共与居民）", ("批发和零售业、住宿和餐饮业", "其他行业", "城乡居民生活")
+    ),
+    ProjectionSector("transport", "交通运输", ("交通运输、仓储和邮政业",)),
+    ProjectionSector("agriculture_other", "农业及建筑施工", ("农林牧渔业", "建筑业")),
+)
+SECTOR_INDEX = {s.key: i for i, s in enumerate(SECTORS)}
+SECTOR_OF = {name: i for i, s in enumerate(SECTORS) for name in s.accounting_sectors}
+POWER = SECTOR_INDEX["power"]
+INDUSTRY = tuple(SECTOR_INDEX[k] for k in ("paper", "fibre", "nonferrous", "other_industry"))
+BUILDINGS = SECTOR_INDEX["buildings"]
+TRANSPORT = SECTOR_INDEX["transport"]
+
+# Direct-fuel families; the last column of the energy array is electricity (kWh).
+FAMILIES = ("coal", "refined_oil", "other_oil", "gas", "heat")
+FAMILY_LABEL = {
+    "coal": "煤炭",
+    "refined_oil": "成品油",
+    "other_oil": "其他油品",
+    "gas": "天然气",
+    "heat": "外购热力",
+    "electricity": "电力",
+}
+COAL, REFINED, GAS = FAMILIES.index("coal"), FAMILIES.index("refined_oil"), FAMILIES.index("gas")
+F = len(FAMILIES)
+ELEC = F
+REFINED_OIL_FUELS = ("汽油", "煤油", "柴油")  # as the monitoring indicator 成品油消费量 counts them
+
+
+def family_of(fuel: str) -> int | None:
+    """The projection family of an accounting fuel; None for electricity (handled apart)."""
+    known = catalog.FUEL_BY_NAME.get(fuel)
+    if known is None or known.family == catalog.ELECTRICITY:
+        return None
+    if known.family == catalog.OIL:
+        return REFINED if fuel in REFINED_OIL_FUELS else FAMILIES.index("other_oil")
+    return FAMILIES.index({catalog.COAL: "coal", catalog.GAS: "gas", catalog.HEAT: "heat"}[known.family])
+
+
+class ProjectionError(ValueError):
+    """The history or the scenario cannot support a projection; the message says what is missing."""
+
+
+# ------------------------------------------------------------------ history
+
+
+@dataclass(frozen=True)
+class History:
+    """Complete years of the accounting, reduced to what the model needs."""
+
+    region: str
+    factor_set: str
+    years: tuple[int, ...]
+    gdp: np.ndarray  # (H,) 亿元, comparable prices
+    fuel_tce: np.ndarray  # (H, S, F)
+    fuel_co2: np.ndarray  # (H, S, F) t
+    electricity_kwh: np.ndarray  # (H, S)
+    coal_generation_kwh: np.ndarray  # (H,)
+    other_fossil_generation_kwh: np.ndarray  # (H,)
+    pv_generation_kwh: np.ndarray  # (H,)
+    other_non_fossil_generation_kwh: np.ndarray  # (H,)
+    net_import_kwh: np.ndarray  # (H,) as the accounting used it
+    grid_factor: np.ndarray  # (H,) t/kWh as the accounting used it
+    grid_published: dict[int, float]  # the grid series as published (year → t/kWh), for its trend
+    co2_t: np.ndarray  # (H,) accounted totals
+    refined_oil_t: np.ndarray  # (H,) tonnes
+    electricity_tce_per_kwh: float  # the factor set's 当量值, to turn electrified fuel into kWh
+    sample: bool = False
+
+
+def history_from_periods(
+    periods: list[dict], grid_published: dict[int, float], *, factor_set: str = "", sample: bool = False
+) -> History:
+    """Build the history from accounting results (``PeriodAccount.to_dict()``) of whole years."""
+    years = sorted(
+        {int(p["period"]) for p in periods if str(p["period"]).isdigit()},
+    )
+    by_year = {int(p["period"]): p for p in periods if str(p["period"]).isdigit()}
+    if len(years) < 2:
+        raise ProjectionError("预测至少需要两个完整年度（四个季度均已审核）的核算结果")
+    if years != list(range(years[0], years[-1] + 1)):
+        raise ProjectionError(f"完整年度不连续：{'、'.join(map(str, years))}")
+    h = len(years)
+    gdp = np.zeros(h)
+    fuel_tce = np.zeros((h, len(SECTORS), F))
+    fuel_co2 = np.zeros((h, len(SECTORS), F))
+    elec = np.zeros((h, len(SECTORS)))
+    gen = np.zeros((4, h))
+    net, grid, co2, oil = (np.zeros(h) for _ in range(4))
+    region = ""
+    tce_per_kwh = None
+    for i, year in enumerate(years):
+        p = by_year[year]
+        region = p.get("region", region)
+        if p.get("gdp_constant_100m_yuan") is None:
+            raise ProjectionError(f"{year}年缺少地区生产总值（可比价），无法按经济增长外推")
+        gdp[i] = p["gdp_constant_100m_yuan"]
+        for sector_name, s in p["by_sector"].items():
+            idx = SECTOR_OF.get(sector_name)
+            if idx is None:
+                continue
+            elec[i, idx] += s.get("electricity_kwh") or 0.0
+            for fuel, acc in (s.get("by_fuel") or {}).items():
+                fam = family_of(fuel)
+                if fam is None:
+                    continue
+                fuel_tce[i, idx, fam] += acc["tce"] or 0.0
+                fuel_co2[i, idx, fam] += acc["co2_t"] or 0.0
+        bal = p["electricity"]
+        for source, kwh in bal["generation_kwh"].items():
+            kind = catalog.SOURCE_BY_NAME[source]
+            row = 0 if kind.coal_fired else 1 if not kind.non_fossil else 2 if source == "光伏发电" else 3
+            gen[row, i] += kwh or 0.0
+        net[i] = bal["net_imported_kwh"] or 0.0
+        grid[i] = ((bal.get("grid_factor") or {}).get("value_kg_per_kwh") or 0.0) / 1000
+        co2[i] = p["co2_t"]
+        oil[i] = sum((p["by_fuel"].get(f) or {}).get("quantity") or 0.0 for f in REFINED_OIL_FUELS)
+        for fuel in p["by_fuel"].values():
+            if fuel["unit"] == "千瓦时" and fuel["quantity"] and tce_per_kwh is None:
+                tce_per_kwh = fuel["tce"] / fuel["quantity"]
+    if not fuel_tce.any() and not elec.any():
+        raise ProjectionError("核算结果中没有分行业分品种的能源数据（请用新版本重新核算）")
+    if tce_per_kwh is None:
+        raise ProjectionError("核算结果中没有电力折标系数（无电力调入调出或本地非化石发电数据）")
+    return History(
+        region=region,
+        factor_set=factor_set,
+        years=tuple(years),
+        gdp=gdp,
+        fuel_tce=fuel_tce,
+        fuel_co2=fuel_co2,
+        electricity_kwh=elec,
+        coal_generation_kwh=gen[0],
+        other_fossil_generation_kwh=gen[1],
+        pv_generation_kwh=gen[2],
+        other_non_fossil_generation_kwh=gen[3],
+        net_import_kwh=net,
+        grid_factor=grid,
+        grid_published=dict(grid_published),
+        co2_t=co2,
+        refined_oil_t=oil,
+        electricity_tce_per_kwh=tce_per_kwh,
+        sample=sample,
+    )
+
+
+# ------------------------------------------------------------------ assumptions and scenarios
+
+DISTRIBUTIONS = {
+    "fixed": "定值",
+    "uniform": "均匀分布",
+    "triangular": "三角分布",
+    "normal": "正态分布（P10–P90）",
+    "bernoulli": "0/1（给定概率）",
+    "history": "按核算历史校准",
+}
+
+
+@dataclass(frozen=True)
+class Assumption:
+    """One model input: a distribution over its value and where that value comes from.
+
+    ``low``/``mode``/``high`` mean: fixed → mode; uniform → low..high; triangular → low, mode, high;
+    normal → mode is the mean, low/high the P10/P90; bernoulli → mode is the probability of 1.
+    """
+
+    key: str
+    label: str
+    unit: str
+    distribution: str
+    low: float | None = None
+    mode: float | None = None
+    high: float | None = None
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        if self.distribution not in DISTRIBUTIONS:
+            raise ProjectionError(f"假设“{self.label}”的分布“{self.distribution}”未知")
+        need = {
+            "history": (),
+            "fixed": ("mode",),
+            "uniform": ("low", "high"),
+            "triangular": ("low", "mode", "high"),
+            "normal": ("low", "mode", "high"),
+            "bernoulli": ("mode",),
+        }[self.distribution]
+        for name in need:
+            if getattr(self, name) is None:
+                raise ProjectionError(f"假设“{self.label}”（{DISTRIBUTIONS[self.distribution]}）缺少{name}值")
+        lo, hi = self.low, self.high
+        if lo is not None and hi is not None and lo > hi:
+            raise ProjectionError(f"假设“{self.label}”的下限 {lo:g} 大于上限 {hi:g}")
+        if self.distribution == "triangular" and not (lo <= self.mode <= hi):  # type: ignore[operator]
+            raise ProjectionError(f"假设“{self.label}”的众数须在下限与上限之间")
+        if self.distribution == "bernoulli" and not 0 <= self.mode <= 1:  # type: ignore[operator]
+            raise ProjectionError(f"假设“{self.label}”的概率须在0与1之间")
+
+    @property
+    def central(self) -> float:
+        if self.distribution == "uniform":
+            return (self.low + self.high) / 2  # type: ignore[operator]
+        return float(self.mode)  # type: ignore[arg-type]
+
+    @property
+    def uncertain(self) -> bool:
+        if self.distribution == "fixed":
+            return False
+        if self.distribution == "bernoulli":
+            return 0 < self.mode < 1  # type: ignore[operator]
+        return self.low != self.high
+
+    def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """n values from this assumption's own generator (see ``stream``)."""
+        if self.distribution == "fixed":
+            return np.full(n, float(self.mode))  # type: ignore[arg-type]
+        if self.distribution == "uniform":
+            return rng.uniform(self.low, self.high, n)  # type: ignore[arg-type]
+        if self.distribution == "bernoulli":
+            return (rng.random(n) < self.mode).astype(float)
+        if self.distribution == "triangular":
+            if self.low == self.high:
+                return np.full(n, float(self.low))  # type: ignore[arg-type]
+            return rng.triangular(self.low, self.mode, self.high, n)  # type: ignore[arg-type]
+        sigma = (self.high - self.low) / (2 * Z90)  # type: ignore[operator]
+        return self.mode + sigma * rng.standard_normal(n)
+
+    def describe(self) -> str:
+        if self.distribution == "fixed":
+            return f"{self.mode:g}"
+        if self.distribution == "uniform":
+            return f"{self.low:g}–{self.high:g}"
+        if self.distribution == "bernoulli":
+            return f"概率 {self.mode:g}"
+        if self.distribution == "normal":
+            return f"{self.mode:g}（P10 {self.low:g}，P90 {self.high:g}）"
+        return f"{self.low:g}–{self.high:g}，最可能 {self.mode:g}"
+
+
+@dataclass(frozen=True)
+class Lever:
+    key: str  # lever.<key> switches it
+    label: str
+    parameters: tuple[str, ...]  # the assumptions it reads
+
+
+LEVERS: tuple[Lever, ...] = (
+    Lever("pv", "光伏装机", ("pv.target_mw", "pv.target_year")),
+    Lever(
+        "fleets",
+        "公交、出租及公共领域车辆电动化",
+        (
+            "fleet.bus_target",
+            "fleet.bus_target_year",
+            "fleet.taxi_target",
+            "fleet.taxi_target_year",
+            "fleet.public_target",
+        ),
+    ),
+    Lever(
+        "buildings",
+        "城镇建筑可再生能源替代",
+        ("buildings.renewable_target", "buildings.renewable_target_year"),
+    ),
+    Lever("datacentre", "新建数据中心能效（PUE）", ("dc.pue_target",)),
+    Lever("oil_peak", "成品油消费达峰", ("oil.peak_year",)),
+    Lever("industry", "重点行业能效提升", ("industry.extra_efficiency",)),
+    Lever("coal_shift", "工业燃煤压减（煤改气）", ("coal.shift_rate",)),
+)
+LEVER_BY_KEY = {lever.key: lever for lever in LEVERS}
+
+
+def stream(seed: int, key: str) -> np.random.Generator:
+    """Each input has its own generator derived from the seed and its name: a run with a lever switched
+    off, or with another input's distribution edited, shares every other draw (common random numbers)."""
+    return np.random.default_rng([seed, zlib.crc32(key.encode("utf-8"))])
+
+
+DRAWN = (
+    "power.new_coal_probability",
+    "fleet.bus_base",
+    "pv.hours",
+    "pv.annual_addition_mw",
+    "fleet.taxi_base",
+    "fleet.public_base",
+    "fleet.turnover",
+    "fleet.bus_oil_share",
+    "fleet.taxi_oil_share",
+    "fleet.public_oil_share",
+    "ev.energy_ratio",
+    "buildings.renewable_base",
+    "dc.pue_base",
+    "dc.share",
+    "industry.extra_efficiency",
+    "coal.shift_rate",
+    "grid.change",
+    "power.coal_change",
+)
+FIXED = (
+    "power.existing_coal_mw",
+    "power.new_coal_mw",
+    "power.new_coal_year",
+    "pv.target_mw",
+    "pv.target_year",
+    "fleet.bus_target",
+    "fleet.bus_target_year",
+    "fleet.taxi_target",
+    "fleet.taxi_target_year",
+    "fleet.public_target",
+    "buildings.renewable_target",
+    "buildings.renewable_target_year",
+    "dc.pue_target",
+    "oil.peak_year",
+)
+TREND_SE_SCALE = "trend.se_scale"
+
+
+@dataclass
+class Scenario:
+    """A named set of assumptions; ``notes`` say what could not be resolved (e.g. a lever without target)."""
+
+    name: str
+    description: str
+    assumptions: dict[str, Assumption]
+    notes: list[str] = field(default_factory=list)
+
+    def value(self, key: str) -> float:
+        return self.assumptions[key].central
+
+    def lever_on(self, key: str) -> bool:
+        a = self.assumptions.get(f"lever.{key}")
+        return a is not None and a.central >= 0.5
+
+    def with_lever(self, key: str, on: bool) -> Scenario:
+        a = self.assumptions[f"lever.{key}"]
+        changed = dict(self.assumptions)
+        changed[a.key] = replace(a, distribution="fixed", mode=1.0 if on else 0.0, low=None, high=None)
+        return replace(self, assumptions=changed)
+
+
+# ------------------------------------------------------------------ calibration
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """What the history says: base-year levels, trends (log-rates) with standard errors, emission ratios."""
+
+    base_year: int
+    energy0: np.ndarray  # (S, F+1): tce by family, kWh electricity
+    co2_per_tce: np.ndarray  # (S, F)
+    tau: np.ndarray  # (S, F+1) log-rate relative to GDP
+    tau_se: np.ndarray  # (S, F+1)
+    gdp_growth_mean: float
+    gdp_growth_sd: float
+    coal_change: float
+    coal_change_se: float
+    grid_change: float
+    grid_year: int
+    grid_value: float
+    coal_generation0: float
+    other_generation0: float  # other fossil + non-PV non-fossil
+    pv0: float
+    pv_addition_kwh: float
+    pv_addition_sd_kwh: float
+    balance_residual: float  # reported net import − (consumption − generation), held at the base year's
+    refined_t_per_tce: float
+    kwh_per_tce: float
+
+
+def _trend(series: np.ndarray, years: np.ndarray) -> tuple[float, float]:
+    """Log-linear slope and its standard error; (0, 0) for a series with zeros or too few points."""
+    if len(series) < 2 or np.any(series <= 0):
+        return 0.0, 0.0
+    y = np.log(series)
+    t = years - years.mean()
+    slope = float((t * (y - y.mean())).sum() / (t * t).sum())
+    if len(series) < 3:
+        return slope, 0.0
+    resid = y - y.mean() - slope * t
+    return slope, float(math.sqrt((resid**2).sum() / (len(series) - 2) / (t * t).sum()))
+
+
+def calibrate(history: History) -> Calibration:
+    years = np.array(history.years, dtype=float)
+    energy = np.concatenate([history.fuel_tce, history.electricity_kwh[:, :, None]], axis=2)  # (H,S,F+1)
+    s_count = len(SECTORS)
+    tau = np.zeros((s_count, F + 1))
+    tau_se = np.zeros((s_count, F + 1))
+    for s in range(s_count):
+        for f in range(F + 1):
+            tau[s, f], tau_se[s, f] = _trend(energy[:, s, f] / history.gdp, years)
+    family_ratio = np.divide(
+        history.fuel_co2.sum(axis=(0, 1)),
+        history.fuel_tce.sum(axis=(0, 1)),
+        out=np.zeros(F),
+        where=history.fuel_tce.sum(axis=(0, 1)) > 0,
+    )
+    base_tce, base_co2 = history.fuel_tce[-1], history.fuel_co2[-1]
+    co2_per_tce = np.where(base_tce > 0, base_co2 / np.where(base_tce > 0, base_tce, 1), family_ratio)
+    growth = history.gdp[1:] / history.gdp[:-1] - 1
+    coal_change, coal_se = _trend(history.coal_generation_kwh, years)
+    published = sorted(history.grid_published.items())
+    if published:
+        g_years = np.array([y for y, _ in published], dtype=float)
+        grid_change, _ = _trend(np.array([v for _, v in published]), g_years)
+        grid_year, grid_value = published[-1]
+    else:
+        grid_change, grid_year, grid_value = 0.0, history.years[-1], float(history.grid_factor[-1])
+    generation = (
+        history.coal_generation_kwh
+        + history.other_fossil_generation_kwh
+        + history.pv_generation_kwh
+        + history.other_non_fossil_generation_kwh
+    )
+    residual = history.net_import_kwh - (history.electricity_kwh.sum(axis=1) - generation)
+    pv_steps = np.diff(history.pv_generation_kwh)
+    refined_tce = history.fuel_tce[-1, :, REFINED].sum()
+    return Calibration(
+        base_year=history.years[-1],
+        energy0=energy[-1],
+        co2_per_tce=co2_per_tce,
+        tau=tau,
+        tau_se=tau_se,
+        gdp_growth_mean=float(growth.mean()),
+        gdp_growth_sd=float(growth.std(ddof=1)) if len(growth) > 1 else 0.0,
+        coal_change=coal_change,
+        coal_change_se=coal_se,
+        grid_change=grid_change,
+        grid_year=int(grid_year),
+        grid_value=float(grid_value),
+        coal_generation0=float(history.coal_generation_kwh[-1]),
+        other_generation0=float(
+            history.other_fossil_generation_kwh[-1] + history.other_non_fossil_generation_kwh[-1]
+        ),
+        pv0=float(history.pv_generation_kwh[-1]),
+        pv_addition_kwh=float(pv_steps.mean()) if len(pv_steps) else 0.0,
+        pv_addition_sd_kwh=float(pv_steps.std(ddof=1)) if len(pv_steps) > 1 else 0.0,
+        balance_residual=float(residual[-1]),
+        refined_t_per_tce=float(history.refined_oil_t[-1] / refined_tce) if refined_tce > 0 else 0.0,
+        kwh_per_tce=1.0 / history.electricity_tce_per_kwh,
+    )
+
+
+def _normal(a: Assumption, mean: float, sd: float, source: str) -> Assumption:
+    return replace(
+        a, distribution="normal", low=mean - Z90 * sd, mode=mean, high=mean + Z90 * sd, source=source
+    )
+
+
+def resolve_history(scenario: Scenario, cal: Calibration) -> dict[str, Assumption]:
+    """Replace the assumptions marked 按核算历史校准 by the distributions the history gives."""
+    out = dict(scenario.assumptions)
+    for key, a in scenario.assumptions.items():
+        if a.distribution != "history":
+            continue
+        if key == "gdp.growth":
+            sd = max(cal.gdp_growth_sd * 100, 1.0)
+            out[key] = _normal(a, cal.gdp_growth_mean * 100, sd, a.source)
+        elif key == "grid.change":
+            out[key] = replace(
+                a,
+                distribution="normal",
+                low=cal.grid_change * 100 - 2,
+                mode=cal.grid_change * 100,
+                high=cal.grid_change * 100 + 2,
+            )
+        elif key == "power.coal_change":
+            out[key] = _normal(a, cal.coal_change * 100, cal.coal_change_se * 100, a.source)
+        elif key == "pv.annual_addition_mw":
+            hours = out["pv.hours"].central if "pv.hours" in out else 1.0
+            mw = cal.pv_addition_kwh / hours / 1000
+            out[key] = _normal(a, max(mw, 0.0), cal.pv_addition_sd_kwh / hours / 1000, a.source)
+        else:
+            raise ProjectionError(f"假设“{a.label}”不能按核算历史校准，请给出数值")
+    return out
+
+
+def required_keys() -> tuple[str, ...]:
+    return (*DRAWN, *FIXED, "gdp.growth", TREND_SE_SCALE, *(f"lever.{lever.key}" for lever in LEVERS))
+
+
+def sample_inputs(
+    assumptions: dict[str, Assumption], cal: Calibration, draws: int, years: int, seed: int
+) -> dict[str, np.ndarray]:
+    """Every uncertain input as an array over draws (GDP growth: draws × years; trends: draws × S × F+1)."""
+    missing = [k for k in required_keys() if k not in assumptions]
+    if missing:
+        raise ProjectionError(f"情景缺少假设：{'、'.join(missing)}")
+    x = {key: assumptions[key].draw(stream(seed, key), draws) for key in DRAWN}
+    x["gdp.growth"] = (
+        assumptions["gdp.growth"].draw(stream(seed, "gdp.growth"), draws * years).reshape(draws, years)
+    )
+    scale = assumptions[TREND_SE_SCALE].central
+    z = stream(seed, "trend").standard_normal((draws, *cal.tau.shape))
+    x["tau"] = cal.tau[None] + scale * cal.tau_se[None] * z
+    return x
+
+
+def _ramp(year: np.ndarray, base: int, target_year: float) -> np.ndarray:
+    """0 at the base year, 1 from the target year on (a target year already past applies at once)."""
+    if target_year <= base:
+        return np.ones_like(year, dtype=float)
+    return np.clip((year - base) / (target_year - base), 0.0, 1.0)
+
+
+@dataclass
+class Paths:
+    co2_t: np.ndarray  # (D, P)
+    refined_oil_t: np.ndarray  # (D, P)
+    sector_co2_t: np.ndarray  # (S, D, P) direct
+    electricity_co2_t: np.ndarray  # (D, P) net import × grid factor
+
+
+INDUSTRY_SLICE = slice(min(INDUSTRY), max(INDUSTRY) + 1)
+assert tuple(range(INDUSTRY_SLICE.start, INDUSTRY_SLICE.stop)) == INDUSTRY  # contiguous in SECTORS
+
+
+def paths(
+    cal: Calibration,
+    x: dict[str, np.ndarray],
+    fixed: dict[str, float],
+    levers: dict[str, bool],
+    years: np.ndarray,
+    exogenous: dict[str, np.ndarray] | None = None,
+) -> Paths:
+    """The model over sectors × families × draws × years, vectorised (sector-first, so that each sector's
+    family is one contiguous block); ``exogenous`` (backcast) replaces the drawn GDP, coal generation, PV
+    generation and grid factor paths by observed ones."""
+    exo = exogenous or {}
+    base = cal.base_year
+    k = (years - base).astype(float)  # (P,)
+    g = exo["gdp"] if "gdp" in exo else x["gdp.growth"] / 100
+    draws = g.shape[0]
+    cum = np.cumsum(np.log1p(g), axis=1)  # (D, P)
+    tau = x["tau"]  # (D, S, F+1)
+    energy = np.zeros((len(SECTORS), F + 1, draws, len(years)))
+    for s, f in zip(*np.nonzero(cal.energy0), strict=True):
+        energy[s, f] = cal.energy0[s, f] * np.exp(cum + tau[:, s, f, None] * k[None])
+
+    # power sector: fuel burned follows local coal generation (existing units' trend + new units)
+    existing_kw = fixed["power.existing_coal_mw"] * 1000
+    hours = cal.coal_generation0 / existing_kw if existing_kw else 0.0
+    if "coal_generation" in exo:
+        coal_gen = exo["coal_generation"]
+    else:
+        coal_gen = cal.coal_generation0 * np.exp(np.outer(x["power.coal_change"] / 100, k))
+        online = (years >= fixed["power.new_coal_year"]).astype(float)
+        new_kwh = fixed["power.new_coal_mw"] * 1000 * hours
+        coal_gen = coal_gen + np.outer(x["power.new_coal_probability"], online) * new_kwh
+    ratio = coal_gen / cal.coal_generation0 if cal.coal_generation0 else np.ones_like(coal_gen)
+    energy[POWER, :F] = cal.energy0[POWER, :F, None, None] * ratio[None]
+
+    kwh_per_tce = cal.kwh_per_tce  # electricity replacing fuel: tce of fuel × ratio → kWh (当量值)
+    ev = x["ev.energy_ratio"][:, None]
+    if levers.get("industry"):
+        energy[INDUSTRY_SLICE] *= ((1 - x["industry.extra_efficiency"] / 100)[:, None] ** k[None])[None, None]
+    if levers.get("coal_shift"):
+        rem = (1 - x["coal.shift_rate"] / 100)[:, None] ** k[None]
+        coal = energy[INDUSTRY_SLICE, COAL]
+        energy[INDUSTRY_SLICE, GAS] += coal * (1 - rem)[None]
+        energy[INDUSTRY_SLICE, COAL] = coal * rem[None]
+    if levers.get("buildings"):
+        b = x["buildings.renewable_base"][:, None] / 100
+        target = fixed["buildings.renewable_target"] / 100
+        ramp = _ramp(years, base, fixed["buildings.renewable_target_year"])[None]
+        share = b + np.maximum(target - b, 0) * ramp
+        energy[BUILDINGS] *= ((1 - share) / (1 - b))[None]
+    if levers.get("datacentre"):
+        elec = energy[BUILDINGS, ELEC]
+        new = np.maximum(elec - cal.energy0[BUILDINGS, ELEC], 0) * x["dc.share"][:, None] / 100
+        saving = np.maximum(1 - fixed["dc.pue_target"] / x["dc.pue_base"], 0)[:, None]
+        energy[BUILDINGS, ELEC] = elec - new * saving
+    if levers.get("fleets"):
+        cut = np.zeros((draws, len(years)))
+        for name in ("bus", "taxi"):
+            b = x[f"fleet.{name}_base"][:, None] / 100
+            target = fixed[f"fleet.{name}_target"] / 100
+            ramp = _ramp(years, base, fixed[f"fleet.{name}_target_year"])[None]
+            share = b + np.maximum(target - b, 0) * ramp
+            cut += x[f"fleet.{name}_oil_share"][:, None] / 100 * (1 - (1 - share) / np.maximum(1 - b, 1e-9))
+        b = x["fleet.public_base"][:, None] / 100
+        target = fixed["fleet.public_target"] / 100
+        turnover = x["fleet.turnover"][:, None]
+        share = np.where(target > b, target - (target - b) * (1 - turnover) ** k[None], b)
+        cut += x["fleet.public_oil_share"][:, None] / 100 * (1 - (1 - share) / np.maximum(1 - b, 1e-9))
+        removed = energy[TRANSPORT, REFINED] * cut
+        energy[TRANSPORT, REFINED] -= removed
+        energy[TRANSPORT, ELEC] += removed * ev * kwh_per_tce
+    if levers.get("oil_peak"):
+        refined = energy[:, REFINED]  # (S, D, P)
+        total = refined.sum(axis=0)
+        peak_year = fixed["oil.peak_year"]
+        if peak_year <= base:
+            cap = np.full(draws, cal.energy0[:, REFINED].sum())
+        else:
+            cap = total[:, int(min(peak_year, years[-1]) - years[0])]
+        over = (years > peak_year)[None] & (total > cap[:, None])
+        scale = np.where(over, cap[:, None] / np.where(total > 0, total, 1), 1.0)
+        excess = refined * (1 - scale)[None]
+        energy[:, REFINED] -= excess
+        energy[:, ELEC] += excess * (ev * kwh_per_tce)[None]
+
+    # local PV: capacity held in the baseline, to the target and on at the historical pace with the lever
+    pv_hours = x["pv.hours"][:, None]
+    if "pv_generation" in exo:
+        pv = exo["pv_generation"]
+    elif levers.get("pv"):
+        cap0 = cal.pv0 / pv_hours / 1000  # MW
+        target, target_year = fixed["pv.target_mw"], fixed["pv.target_year"]
+        reached = np.maximum(cap0, target)
+        before = cap0 + (reached - cap0) * _ramp(years, base, target_year)[None]
+        since = np.maximum(years - max(target_year, base), 0)[None]
+        added = np.maximum(x["pv.annual_addition_mw"], 0)[:, None] * since
+        cap = np.where(years[None] <= target_year, before, reached + added)
+        pv = cap * 1000 * pv_hours
+    else:
+        pv = np.full((draws, len(years)), cal.pv0)
+    consumption = energy[:, ELEC].sum(axis=0)
+    net_import = consumption - (coal_gen + cal.other_generation0 + pv) + cal.balance_residual
+    if "grid_factor" in exo:
+        grid = exo["grid_factor"]
+    else:
+        grid = cal.grid_value * np.exp(np.outer(x["grid.change"] / 100, years - cal.grid_year))
+    sector_co2 = np.einsum("sf,sfdp->sdp", cal.co2_per_tce, energy[:, :F], optimize=True)
+    electricity_co2 = net_import * grid
+    return Paths(
+        co2_t=sector_co2.sum(axis=0) + electricity_co2,
+        refined_oil_t=energy[:, REFINED].sum(axis=0) * cal.refined_t_per_tce,
+        sector_co2_t=sector_co2,
+        electricity_co2_t=electricity_co2,
+    )
+
+
+# ------------------------------------------------------------------ the projection
+
+
+@dataclass
+class LeverEffect:
+    key: str
+    label: str
+    active: bool
+    reduction_2030_t: float  # median over draws of CO2 without the lever − with it, in the deadline year
+    delta_probability: float  # P(peak ≤ deadline) with the lever − without it
+    note: str = ""
+
+
+@dataclass
+class Projection:
+    scenario: str
+    description: str
+    draws: int
+    seed: int
+    base_year: int
+    end_year: int
+    deadline: int
+    history_years: tuple[int, ...]
+    history_co2_t: list[float]
+    history_refined_oil_t: list[float]
+    years: tuple[int, ...]  # projected years
+    co2_quantiles: dict[str, list[float]]  # p10/p50/p90 per projected year
+    oil_quantiles: dict[str, list[float]]
+    sector_p50_t: dict[str, list[float]]
+    electricity_p50_t: list[float]
+    p_peak_by_deadline: float
+    peak_year_quantiles: dict[str, int | None]  # None: not peaked by the end year at that quantile
+    peak_value_quantiles: dict[str, float]
+    peak_year_histogram: dict[str, int]  # year or "未达峰"
+    oil_peak_year: int | None
+    p_oil_peak_by_target: float | None
+    levers: list[LeverEffect]
+    fit: dict
+    assumptions: list[dict]
+    notes: list[str]
+    sample: bool
+
+    def to_json(self) -> dict:
+        """The CLI's and the API's shape: the issue's keys first, details after."""
+        return {
+            "scenario": self.scenario,
+            "draws": self.draws,
+            "seed": self.seed,
+            "p_peak_by_2030": _round(self.p_peak_by_deadline, 4),
+            "peak_year": self.peak_year_quantiles,
+            "peak_value_t": {k: _round(v, 0) for k, v in self.peak_value_quantiles.items()},
+            "trajectory": {
+                str(y): {q: _round(self.co2_quantiles[q][i], 0) for q in ("p10", "p50", "p90")}
+                for i, y in enumerate(self.years)
+            },
+            "levers": {e.label: _round(e.reduction_2030_t, 0) for e in self.levers if e.active},
+            "lever_details": [
+                {
+                    "key": e.key,
+                    "label": e.label,
+                    "active": e.active,
+                    "reduction_2030_t": _round(e.reduction_2030_t, 0),
+                    "delta_p_peak_by_2030": _round(e.delta_probability, 4),
+                    "note": e.note,
+                }
+                for e in self.levers
+            ],
+            "base_year": self.base_year,
+            "end_year": self.end_year,
+            "history": {
+                str(y): _round(v, 0) for y, v in zip(self.history_years, self.history_co2_t, strict=True)
+            },
+            "peak_year_histogram": self.peak_year_histogram,
+            "refined_oil": {
+                "peak_year_target": self.oil_peak_year,
+                "p_peak_by_target": _round(self.p_oil_peak_by_target, 4),
+                "trajectory_t": {
+                    str(y): {q: _round(self.oil_quantiles[q][i], 0) for q in ("p10", "p50", "p90")}
+                    for i, y in enumerate(self.years)
+                },
+            },
+            "fit": self.fit,
+            "notes": self.notes,
+            "sample": self.sample,
+        }
+
+
+def _round(value: float | None, digits: int) -> float | None:
+    if value is None:
+        return None
+    out = round(float(value), digits)
+    return int(out) if digits == 0 else out
+
+
+def _peaks(
+    history: np.ndarray, projected: np.ndarray, all_years: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Peak year per draw (0 where still rising in the last year) and the peak value."""
+    full = np.concatenate([np.broadcast_to(history, (projected.shape[0], len(history))), projected], axis=1)
+    full = np.round(full, 3)  # a path held at its cap ties with the cap year instead of exceeding it by 1e-12
+    at = full.argmax(axis=1)
+    peaked = at < full.shape[1] - 1
+    return np.where(peaked, all_years[at], 0), full.max(axis=1)
+
+
+def _p_peak_by(history: np.ndarray, projected: np.ndarray, all_years: np.ndarray, year: int) -> float:
+    peak_year, _ = _peaks(history, projected, all_years)
+    return float(((peak_year > 0) & (peak_year <= year)).mean())
+
+
+def _fixed_values(assumptions: dict[str, Assumption]) -> dict[str, float]:
+    return {key: assumptions[key].central for key in FIXED}
+
+
+def backcast(history: History, cal: Calibration, assumptions: dict[str, Assumption]) -> dict:
+    """Run the model from the first history year with the observed GDP, generation and grid factor and
+    the fitted trends; the gap to the accounted CO2 is the fit error."""
+    first = replace(
+        cal,
+        base_year=history.years[0],
+        energy0=np.concatenate([history.fuel_tce[0], history.electricity_kwh[0][:, None]], axis=1),
+        coal_generation0=float(history.coal_generation_kwh[0]),
+        other_generation0=float(
+            history.other_fossil_generation_kwh[0] + history.other_non_fossil_generation_kwh[0]
+        ),
+        pv0=float(history.pv_generation_kwh[0]),
+    )
+    years = np.array(history.years[1:])
+    if not len(years):
+        return {"mape": None, "years": {}}
+    x = sample_inputs(assumptions, cal, 1, len(years), 0)
+    x["tau"] = cal.tau[None]
+    exo = {
+        "gdp": (history.gdp[1:] / history.gdp[:-1] - 1)[None],
+        "coal_generation": history.coal_generation_kwh[1:][None],
+        "pv_generation": history.pv_generation_kwh[1:][None],
+        "grid_factor": history.grid_factor[1:][None],
+    }
+    modelled = paths(first, x, _fixed_values(assumptions), {}, years, exo).co2_t[0]
+    observed = history.co2_t[1:]
+    errors = (modelled - observed) / observed
+    return {
+        "mape": _round(float(np.abs(errors).mean()), 4),
+        "max_abs_error": _round(float(np.abs(errors).max()), 4),
+        "years": {
+            str(y): {"observed_t": _round(o, 0), "modelled_t": _round(m, 0)}
+            for y, o, m in zip(years, observed, modelled, strict=True)
+        },
+    }
+
+
+def project(
+    history: History,
+    scenario: Scenario,
+    draws: int = 10_000,
+    seed: int = 1,
+    end_year: int = END_YEAR,
+    *,
+    sensitivity: bool = True,
+    deadline: int = PEAK_DEADLINE,
+) -> Projection:
+    """Draw every uncertain input ``draws`` times and run the scenario; with ``sensitivity``, run it again
+    with each active lever switched off (same draws) to measure what that lever contributes."""
+    if draws < 1:
+        raise ProjectionError("抽样次数须为正整数")
+    cal = calibrate(history)
+    if end_year <= cal.base_year:
+        raise ProjectionError(f"预测终止年份须晚于基年 {cal.base_year}")
+    assumptions = resolve_history(scenario, cal)
+    years = np.arange(cal.base_year + 1, end_year + 1)
+    x = sample_inputs(assumptions, cal, draws, len(years), seed)
+    fixed = _fixed_values(assumptions)
+    levers = {lever.key: scenario.lever_on(lever.key) for lever in LEVERS}
+    main = paths(cal, x, fixed, levers, years)
+    all_years = np.array([*history.years, *years])
+    peak_year, peak_value = _peaks(history.co2_t, main.co2_t, all_years)
+    p_main = float(((peak_year > 0) & (peak_year <= deadline)).mean())
+    at_deadline = int(np.searchsorted(years, min(deadline, end_year)))
+
+    effects = []
+    without: dict[str, Paths] = {}
+    for lever in LEVERS:
+        active = levers[lever.key]
+        if not (sensitivity and active):
+            effects.append(LeverEffect(lever.key, lever.label, active, 0.0, 0.0, "" if active else "未启用"))
+            continue
+        off = without[lever.key] = paths(cal, x, fixed, {**levers, lever.key: False}, years)
+        reduction = float(np.median(off.co2_t[:, at_deadline] - main.co2_t[:, at_deadline]))
+        p_off = _p_peak_by(history.co2_t, off.co2_t, all_years, deadline)
+        effects.append(LeverEffect(lever.key, lever.label, True, reduction, p_main - p_off))
+    effects.sort(key=lambda e: -abs(e.reduction_2030_t))
+
+    histogram: dict[str, int] = {}
+    for year in all_years[:-1]:
+        n = int((peak_year == year).sum())
+        if n:
+            histogram[str(int(year))] = n
+    not_peaked = int((peak_year == 0).sum())
+    if not_peaked:
+        histogram["未达峰"] = not_peaked
+    ordered = np.where(peak_year == 0, end_year + 1, peak_year)
+    year_q = {q: int(np.quantile(ordered, p, method="inverted_cdf")) for q, p in _Q.items()}
+
+    # Whether refined oil peaks by the plan's year is judged on the paths without the cap that the
+    # oil-peak lever imposes (with it, the peak would hold by construction).
+    oil_year = int(fixed["oil.peak_year"]) or None
+    p_oil = None
+    if oil_year is not None and history.refined_oil_t.any():
+        uncapped = main
+        if levers["oil_peak"]:
+            uncapped = without.get("oil_peak") or paths(cal, x, fixed, {**levers, "oil_peak": False}, years)
+        p_oil = _p_peak_by(history.refined_oil_t, uncapped.refined_oil_t, all_years, oil_year)
+
+    return Projection(
+        scenario=scenario.name,
+        description=scenario.description,
+        draws=draws,
+        seed=seed,
+        base_year=cal.base_year,
+        end_year=end_year,
+        deadline=deadline,
+        history_years=history.years,
+        history_co2_t=[float(v) for v in history.co2_t],
+        history_refined_oil_t=[float(v) for v in history.refined_oil_t],
+        years=tuple(int(y) for y in years),
+        co2_quantiles=_quantiles(main.co2_t),
+        oil_quantiles=_quantiles(main.refined_oil_t),
+        sector_p50_t={
+            s.label: [float(v) for v in np.median(main.sector_co2_t[i], axis=0)]
+            for i, s in enumerate(SECTORS)
+        },
+        electricity_p50_t=[float(v) for v in np.median(main.electricity_co2_t, axis=0)],
+        p_peak_by_deadline=p_main,
+        peak_year_quantiles={q: (y if y <= end_year else None) for q, y in year_q.items()},
+        peak_value_quantiles={q: float(np.quantile(peak_value, p)) for q, p in _Q.items()},
+        peak_year_histogram=histogram,
+        oil_peak_year=oil_year,
+        p_oil_peak_by_target=p_oil,
+        levers=effects,
+        fit=backcast(history, cal, assumptions),
+        assumptions=[_assumption_row(a) for a in assumptions.values()],
+        notes=list(scenario.notes),
+        sample=history.sample,
+    )
+
+
+_Q = {"p10": 0.1, "p50": 0.5, "p90": 0.9}
+
+
+def _quantiles(values: np.ndarray) -> dict[str, list[float]]:
+    q = np.quantile(values, list(_Q.values()), axis=0)
+    return {name: [float(v) for v in q[i]] for i, name in enumerate(_Q)}
+
+
+def _assumption_row(a: Assumption) -> dict:
+    return {
+        "key": a.key,
+        "label": a.label,
+        "unit": a.unit,
+        "distribution": a.distribution,
+        "distribution_label": DISTRIBUTIONS[a.distribution],
+        "low": a.low,
+        "mode": a.mode,
+        "high": a.high,
+        "value": a.describe(),
+        "source": a.source,
+    }

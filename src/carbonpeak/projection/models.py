@@ -1,0 +1,100 @@
+"""Coordinator-made scenarios (versioned) and the projections kept with the data version they used."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class Scenario(models.Model):
+    """A scenario a coordinator made from a built-in one; its assumptions live in its versions."""
+
+    name = models.CharField("情景名称", max_length=60, unique=True)
+    based_on = models.CharField("基于内置情景", max_length=20)
+    description = models.TextField("说明", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="创建人",
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "自定义情景"
+        verbose_name_plural = "自定义情景"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def current(self) -> ScenarioVersion | None:
+        return self.versions.order_by("-number").first()
+
+
+class ScenarioVersion(models.Model):
+    """One saved set of assumption overrides; earlier versions are kept with who changed what."""
+
+    scenario = models.ForeignKey(
+        Scenario, on_delete=models.CASCADE, related_name="versions", verbose_name="情景"
+    )
+    number = models.PositiveIntegerField("版本")
+    overrides = models.JSONField("修改的假设", default=dict)
+    changes = models.JSONField("与上一版的变化", default=list)
+    comment = models.CharField("修改说明", max_length=300, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="修改人",
+    )
+    created_at = models.DateTimeField("保存时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "情景版本"
+        verbose_name_plural = "情景版本"
+        ordering = ["scenario", "-number"]
+        constraints = [models.UniqueConstraint(fields=["scenario", "number"], name="scenario_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.scenario.name} 第{self.number}版"
+
+
+class ProjectionRun(models.Model):
+    """A projection as computed: the scenario (and version), the accounting run it started from, the draws."""
+
+    scenario_name = models.CharField("情景", max_length=60)
+    scenario_version = models.ForeignKey(
+        ScenarioVersion,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="runs",
+        verbose_name="情景版本",
+    )
+    accounting_run = models.ForeignKey(
+        "energy.AccountingRun", on_delete=models.PROTECT, related_name="projections", verbose_name="核算记录"
+    )
+    plan = models.ForeignKey(
+        "plans.Plan", on_delete=models.CASCADE, related_name="projections", verbose_name="方案"
+    )
+    draws = models.PositiveIntegerField("抽样次数")
+    seed = models.PositiveIntegerField("随机种子")
+    end_year = models.PositiveSmallIntegerField("预测终止年份")
+    result = models.JSONField("结果", default=dict)
+    elapsed_ms = models.PositiveIntegerField("计算耗时（毫秒）", default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField("计算时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "预测记录"
+        verbose_name_plural = "预测记录"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.scenario_name}（{self.draws}次抽样，核算记录{self.accounting_run_id}）"

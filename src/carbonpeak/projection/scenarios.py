@@ -1,0 +1,155 @@
+"""Scenarios as data: the assumptions of 基准/规划/强化情景 with their sources, and the plan's targets (pure).
+
+``data/parameters.csv`` holds one row per assumption (scenario blank = every scenario) and override rows
+per scenario. A value written ``plan:<指标>`` or ``plan-year:<指标>`` is read from the plan registry (the
+targets the importer found), never from code; when the plan has no such target the lever that needs it is
+switched off and the scenario says so.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from carbonpeak.projection.model import LEVERS, Assumption, ProjectionError, Scenario
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+PARAMETERS = DATA_DIR / "parameters.csv"
+SCENARIOS = DATA_DIR / "scenarios.csv"
+BASELINE, PLANNED, STRONGER = "基准情景", "规划情景", "强化情景"
+BUILT_IN = (BASELINE, PLANNED, STRONGER)
+
+
+@dataclass(frozen=True)
+class PlanTarget:
+    """A target of the plan as the projection reads it."""
+
+    indicator: str
+    year: int | None
+    value: float | None
+    sentence: str = ""
+
+
+@dataclass(frozen=True)
+class _Row:
+    key: str
+    label: str
+    unit: str
+    distribution: str
+    low: str
+    mode: str
+    high: str
+    source: str
+
+
+def _rows(path: Path = PARAMETERS) -> dict[str, dict[str, _Row]]:
+    """scenario ('' for all) → key → row."""
+    out: dict[str, dict[str, _Row]] = {}
+    with path.open(encoding="utf-8") as fh:
+        for line in csv.DictReader(fh):
+            row = _Row(
+                line["key"],
+                line["label"],
+                line["unit"],
+                line["distribution"],
+                line["low"],
+                line["mode"],
+                line["high"],
+                line["source"],
+            )
+            out.setdefault(line["scenario"], {})[row.key] = row
+    return out
+
+
+def descriptions(path: Path = SCENARIOS) -> dict[str, str]:
+    with path.open(encoding="utf-8") as fh:
+        return {r["name"]: r["description"] for r in csv.DictReader(fh)}
+
+
+def _number(text: str, plan: dict[str, PlanTarget], row: _Row, notes: list[str]) -> float | None:
+    text = text.strip()
+    if not text or text == "history":
+        return None
+    for prefix, attr in (("plan-year:", "year"), ("plan:", "value")):
+        if text.startswith(prefix):
+            indicator = text[len(prefix) :]
+            target = plan.get(indicator)
+            value = getattr(target, attr) if target else None
+            if value is None:
+                notes.append(
+                    f"方案中未找到“{indicator}”的目标{'年份' if attr == 'year' else '值'}（{row.label}）"
+                )
+                return None
+            return float(value)
+    try:
+        return float(text)
+    except ValueError:
+        raise ProjectionError(f"parameters.csv：{row.key} 的值“{text}”不是数字") from None
+
+
+def _assumption(row: _Row, plan: dict[str, PlanTarget], notes: list[str]) -> Assumption | None:
+    if row.distribution == "normal" and row.mode == "history":
+        return Assumption(row.key, row.label, row.unit, "history", source=row.source)
+    values = [_number(v, plan, row, notes) for v in (row.low, row.mode, row.high)]
+    needs_plan = any(v.startswith("plan") for v in (row.low, row.mode, row.high))
+    if needs_plan and all(v is None for v in values):
+        return None
+    return Assumption(row.key, row.label, row.unit, row.distribution, *values, source=row.source)
+
+
+def built_in(name: str, plan_targets: dict[str, PlanTarget], path: Path = PARAMETERS) -> Scenario:
+    """One of 基准/规划/强化情景 with the plan's target values filled in."""
+    if name not in BUILT_IN:
+        raise ProjectionError(f"未知情景“{name}”；内置情景：{'、'.join(BUILT_IN)}")
+    rows = _rows(path)
+    merged = dict(rows.get("", {}))
+    merged.update(rows.get(name, {}))
+    notes: list[str] = []
+    assumptions: dict[str, Assumption] = {}
+    unresolved: set[str] = set()
+    for key, row in merged.items():
+        a = _assumption(row, plan_targets, notes)
+        if a is None:
+            unresolved.add(key)
+        else:
+            assumptions[key] = a
+    scenario = Scenario(name, descriptions().get(name, ""), assumptions, notes)
+    return _switch_off_unresolved(scenario, unresolved)
+
+
+def _switch_off_unresolved(scenario: Scenario, unresolved: set[str]) -> Scenario:
+    for key in unresolved:  # a placeholder keeps the model's inputs complete; its lever is off
+        scenario.assumptions[key] = Assumption(key, key, "", "fixed", mode=0.0, source="方案中未找到此目标")
+    for lever in LEVERS:
+        if unresolved & set(lever.parameters) and scenario.lever_on(lever.key):
+            scenario = scenario.with_lever(lever.key, False)
+            scenario.notes.append(f"杠杆“{lever.label}”缺少方案目标值，本情景未启用")
+    return scenario
+
+
+def with_overrides(scenario: Scenario, name: str, description: str, overrides: dict[str, dict]) -> Scenario:
+    """A coordinator's scenario: a built-in one with some assumptions replaced (checked like the CSV's)."""
+    changed = dict(scenario.assumptions)
+    for key, spec in overrides.items():
+        base = changed.get(key)
+        if base is None:
+            raise ProjectionError(f"未知假设“{key}”")
+        changed[key] = replace(
+            base,
+            distribution=spec.get("distribution", base.distribution),
+            low=_float(spec.get("low"), base, "low"),
+            mode=_float(spec.get("mode"), base, "mode"),
+            high=_float(spec.get("high"), base, "high"),
+            source=spec.get("source") or base.source,
+        )
+    return Scenario(name, description, changed, list(scenario.notes))
+
+
+def _float(value, base: Assumption, field: str) -> float | None:
+    if value is None or value == "":
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise ProjectionError(f"假设“{base.label}”的{field}值“{value}”不是数字") from None

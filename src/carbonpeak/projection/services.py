@@ -1,0 +1,233 @@
+"""Running projections from the platform's data, and the coordinator's scenarios (one writer: this module).
+
+A projection is computed from the latest accounting run and the plan's targets and stored with both, so a
+figure on a page can always be traced to the data version it came from. A new approval makes a new
+accounting run; the next request then computes a new projection (the old ones stay).
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.db import transaction
+
+from carbonpeak.accounts import audit, permissions
+from carbonpeak.accounts.permissions import Action
+from carbonpeak.energy import services as energy
+from carbonpeak.energy.models import AccountingResult, AccountingRun
+from carbonpeak.plans.models import Plan, Target
+from carbonpeak.projection import model, scenarios
+from carbonpeak.projection.models import ProjectionRun, Scenario, ScenarioVersion
+
+DEFAULT_DRAWS = 10_000
+DEFAULT_SEED = 1
+MAX_DRAWS = 200_000
+PLANNED = scenarios.PLANNED
+
+
+class NoData(model.ProjectionError):
+    """Nothing to project from yet (no plan, no accounting run, too few complete years)."""
+
+
+def plan_targets(plan: Plan) -> dict[str, scenarios.PlanTarget]:
+    """The plan's targets by indicator name, as the levers read them (the first dated one per indicator)."""
+    out: dict[str, scenarios.PlanTarget] = {}
+    for t in Target.objects.filter(plan=plan).order_by("order"):
+        if t.indicator not in out or (out[t.indicator].year is None and t.year is not None):
+            out[t.indicator] = scenarios.PlanTarget(t.indicator, t.year, t.value, t.sentence)
+    return out
+
+
+def _region(plan: Plan, regions: set[str]) -> str:
+    for candidate in (plan.region, f"{plan.region}市"):
+        if candidate in regions:
+            return candidate
+    if len(regions) == 1:
+        return next(iter(regions))
+    raise NoData(f"核算结果含多个地区（{'、'.join(sorted(regions))}），无法确定{plan.region}的数据")
+
+
+def history(plan: Plan, run: AccountingRun | None = None) -> model.History:
+    run = run or energy.latest_run()
+    if run is None:
+        raise NoData("尚无核算结果：请先报送并审核能源统计数据")
+    rows = list(AccountingResult.objects.filter(run=run, first_quarter=1, last_quarter=4))
+    if not rows:
+        raise NoData("尚无完整年度（四个季度）的核算结果")
+    region = _region(plan, {r.region for r in rows})
+    pure = run.factor_set.to_pure()
+    published = {}
+    for f in pure.factors:
+        if f.kind == "grid_co2" and f.key == run.grid_region and f.value is not None and f.year:
+            gf = pure.grid(run.grid_region, f.year)
+            if gf.year == f.year:
+                published[f.year] = gf.value
+    return model.history_from_periods(
+        [r.data for r in rows if r.region == region],
+        published,
+        factor_set=run.factor_set_label,
+        sample=run.includes_sample,
+    )
+
+
+def scenario_names() -> list[str]:
+    return [*scenarios.BUILT_IN, *Scenario.objects.order_by("name").values_list("name", flat=True)]
+
+
+def scenario(name: str, plan: Plan) -> tuple[model.Scenario, ScenarioVersion | None]:
+    targets = plan_targets(plan)
+    if name in scenarios.BUILT_IN:
+        return scenarios.built_in(name, targets), None
+    custom = Scenario.objects.filter(name=name).first()
+    if custom is None:
+        raise model.ProjectionError(f"未知情景“{name}”；可用情景：{'、'.join(scenario_names())}")
+    version = custom.current
+    base = scenarios.built_in(custom.based_on, targets)
+    overrides = version.overrides if version else {}
+    return scenarios.with_overrides(base, custom.name, custom.description, overrides), version
+
+
+def latest_plan() -> Plan:
+    plan = Plan.objects.order_by("-created_at").first()
+    if plan is None:
+        raise NoData("尚未导入任何方案")
+    return plan
+
+
+def run_projection(
+    name: str = PLANNED,
+    *,
+    plan: Plan | None = None,
+    draws: int = DEFAULT_DRAWS,
+    seed: int = DEFAULT_SEED,
+    end_year: int = model.END_YEAR,
+    user=None,
+    reuse: bool = True,
+) -> ProjectionRun:
+    """The projection of ``name`` on the latest accounting run; a stored one with the same inputs is reused."""
+    if not 1 <= draws <= MAX_DRAWS:
+        raise model.ProjectionError(f"抽样次数须在1到{MAX_DRAWS}之间")
+    plan = plan or latest_plan()
+    acc_run = energy.latest_run()
+    if acc_run is None:
+        raise NoData("尚无核算结果：请先报送并审核能源统计数据")
+    pure_scenario, version = scenario(name, plan)
+    if reuse:
+        stored = ProjectionRun.objects.filter(
+            scenario_name=name,
+            scenario_version=version,
+            accounting_run=acc_run,
+            plan=plan,
+            draws=draws,
+            seed=seed,
+            end_year=end_year,
+        ).first()
+        if stored is not None:
+            return stored
+    hist = history(plan, acc_run)
+    started = time.perf_counter()
+    projection = model.project(hist, pure_scenario, draws, seed, end_year)
+    elapsed = int((time.perf_counter() - started) * 1000)
+    result = projection.to_json()
+    result["description"] = projection.description
+    result["assumptions"] = projection.assumptions
+    result["history_refined_oil_t"] = dict(
+        zip(map(str, projection.history_years), projection.history_refined_oil_t, strict=True)
+    )
+    result["sector_p50_t"] = projection.sector_p50_t
+    result["electricity_p50_t"] = projection.electricity_p50_t
+    result["factor_set"] = hist.factor_set
+    return ProjectionRun.objects.create(
+        scenario_name=name,
+        scenario_version=version,
+        accounting_run=acc_run,
+        plan=plan,
+        draws=draws,
+        seed=seed,
+        end_year=end_year,
+        result=result,
+        elapsed_ms=elapsed,
+        created_by=user if user is not None and user.is_authenticated else None,
+    )
+
+
+def peak_probabilities(plan: Plan) -> dict | None:
+    """What the dashboard's peak targets are graded on: P(CO2 peak ≤ 2030) and P(refined oil peak ≤ its
+    target year) under 规划情景, keyed by the target they answer; None when no projection can be made."""
+    try:
+        run = run_projection(PLANNED, plan=plan)
+    except model.ProjectionError:
+        return None
+    return {
+        "co2": run.result["p_peak_by_2030"],
+        "refined_oil": run.result["refined_oil"]["p_peak_by_target"],
+        "run": run.pk,
+    }
+
+
+# ------------------------------------------------------------------ coordinator scenarios
+
+
+def _describe(spec: dict) -> dict:
+    return {
+        k: spec.get(k)
+        for k in ("distribution", "low", "mode", "high", "source")
+        if spec.get(k) not in (None, "")
+    }
+
+
+@transaction.atomic
+def create_scenario(user, name: str, based_on: str, description: str = "") -> Scenario:
+    permissions.require(user, Action.MANAGE_SCENARIOS)
+    name = name.strip()
+    if not name:
+        raise model.ProjectionError("请填写情景名称")
+    if name in scenarios.BUILT_IN or Scenario.objects.filter(name=name).exists():
+        raise model.ProjectionError(f"情景“{name}”已存在，请换一个名称")
+    if based_on not in scenarios.BUILT_IN:
+        raise model.ProjectionError(f"须基于内置情景之一：{'、'.join(scenarios.BUILT_IN)}")
+    created = Scenario.objects.create(name=name, based_on=based_on, description=description, created_by=user)
+    ScenarioVersion.objects.create(scenario=created, number=1, overrides={}, comment="新建", author=user)
+    audit.record(user, audit.Action.CREATE, created, after={"based_on": based_on, "description": description})
+    return created
+
+
+@transaction.atomic
+def save_assumptions(user, custom: Scenario, edits: dict[str, dict], comment: str = "") -> ScenarioVersion:
+    """Save a new version of ``custom``'s overrides; every edit is checked before anything is written."""
+    permissions.require(user, Action.MANAGE_SCENARIOS)
+    plan = latest_plan()
+    base = scenarios.built_in(custom.based_on, plan_targets(plan))
+    current = custom.current
+    overrides = dict(current.overrides if current else {})
+    changes = []
+    for key, spec in edits.items():
+        if key not in base.assumptions:
+            raise model.ProjectionError(f"未知假设“{key}”")
+        before = overrides.get(key) or _describe(model_row(base.assumptions[key]))
+        after = _describe(spec)
+        if after == _describe(before):
+            continue
+        overrides[key] = after
+        changes.append({"key": key, "label": base.assumptions[key].label, "before": before, "after": after})
+    # the whole scenario must still be valid (raises with the assumption named)
+    scenarios.with_overrides(base, custom.name, custom.description, overrides)
+    if not changes:
+        raise model.ProjectionError("没有修改任何假设")
+    number = (current.number if current else 0) + 1
+    version = ScenarioVersion.objects.create(
+        scenario=custom, number=number, overrides=overrides, changes=changes, comment=comment, author=user
+    )
+    audit.record(
+        user,
+        audit.Action.UPDATE,
+        custom,
+        before={c["key"]: c["before"] for c in changes},
+        after={c["key"]: c["after"] for c in changes},
+        comment=comment or f"保存第{number}版",
+    )
+    return version
+
+
+def model_row(a: model.Assumption) -> dict:
+    return {"distribution": a.distribution, "low": a.low, "mode": a.mode, "high": a.high, "source": a.source}
