@@ -17,6 +17,7 @@ urlpatterns = [
     path("energy/", include("carbonpeak.energy.urls")),
     path("monitoring/", include("carbonpeak.monitoring.urls")),
     path("progress/", include("carbonpeak.supervision.urls")),
+    path("projection/", include("carbonpeak.projection.urls")),
     path("api/", api.urls),
     path("accounts/", include("carbonpeak.accounts.urls")),
     path("", include("carbonpeak.web.urls")),

@@ -266,15 +266,20 @@ class Assumption:
         return self.mode + sigma * rng.standard_normal(n)
 
     def describe(self) -> str:
+        def n(value: float | None) -> str:
+            return f"{value:.4g}" if value is not None else "—"
+
+        if self.distribution == "history":
+            return "按核算历史校准"
         if self.distribution == "fixed":
-            return f"{self.mode:g}"
+            return n(self.mode)
         if self.distribution == "uniform":
-            return f"{self.low:g}–{self.high:g}"
+            return f"{n(self.low)}–{n(self.high)}"
         if self.distribution == "bernoulli":
-            return f"概率 {self.mode:g}"
+            return f"概率 {n(self.mode)}"
         if self.distribution == "normal":
-            return f"{self.mode:g}（P10 {self.low:g}，P90 {self.high:g}）"
-        return f"{self.low:g}–{self.high:g}，最可能 {self.mode:g}"
+            return f"{n(self.mode)}（P10 {n(self.low)}，P90 {n(self.high)}）"
+        return f"{n(self.low)}–{n(self.high)}，最可能 {n(self.mode)}"
 
 
 @dataclass(frozen=True)
@@ -911,7 +916,10 @@ def project(
         p_oil_peak_by_target=p_oil,
         levers=effects,
         fit=backcast(history, cal, assumptions),
-        assumptions=[_assumption_row(a) for a in assumptions.values()],
+        assumptions=[
+            _assumption_row(a, scenario.assumptions[k].distribution == "history")
+            for k, a in assumptions.items()
+        ],
         notes=list(scenario.notes),
         sample=history.sample,
     )
@@ -925,8 +933,9 @@ def _quantiles(values: np.ndarray) -> dict[str, list[float]]:
     return {name: [float(v) for v in q[i]] for i, name in enumerate(_Q)}
 
 
-def _assumption_row(a: Assumption) -> dict:
+def _assumption_row(a: Assumption, calibrated: bool = False) -> dict:
     return {
+        "calibrated": calibrated,
         "key": a.key,
         "label": a.label,
         "unit": a.unit,

@@ -168,12 +168,23 @@ def peak_probabilities(plan: Plan) -> dict | None:
 # ------------------------------------------------------------------ coordinator scenarios
 
 
-def _describe(spec: dict) -> dict:
-    return {
-        k: spec.get(k)
-        for k in ("distribution", "low", "mode", "high", "source")
-        if spec.get(k) not in (None, "")
-    }
+def _normalise(spec: dict, label: str) -> dict:
+    """An assumption as stored in a version: distribution, numbers as floats (blank → absent), source."""
+    out: dict = {"distribution": str(spec.get("distribution") or "").strip()}
+    if out["distribution"] not in model.DISTRIBUTIONS:
+        raise model.ProjectionError(f"假设“{label}”的分布“{out['distribution']}”未知")
+    for field, word in (("low", "下限"), ("mode", "取值"), ("high", "上限")):
+        value = spec.get(field)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        try:
+            out[field] = float(value)
+        except (TypeError, ValueError):
+            raise model.ProjectionError(f"假设“{label}”的{word}“{value}”不是数字") from None
+    source = str(spec.get("source") or "").strip()
+    if source:
+        out["source"] = source
+    return out
 
 
 @transaction.atomic
@@ -204,12 +215,17 @@ def save_assumptions(user, custom: Scenario, edits: dict[str, dict], comment: st
     for key, spec in edits.items():
         if key not in base.assumptions:
             raise model.ProjectionError(f"未知假设“{key}”")
-        before = overrides.get(key) or _describe(model_row(base.assumptions[key]))
-        after = _describe(spec)
-        if after == _describe(before):
+        label = base.assumptions[key].label
+        before = _normalise(overrides.get(key) or model_row(base.assumptions[key]), label)
+        after = _normalise(spec, label)
+        if "source" not in after and "source" in before:
+            after["source"] = before["source"]  # a blank source keeps the one before
+        if after == before:
             continue
+        if after.get("source") == before.get("source") and after != before:
+            after["source"] = f"{user.get_username()}修改（原依据：{before.get('source', '')}）"
         overrides[key] = after
-        changes.append({"key": key, "label": base.assumptions[key].label, "before": before, "after": after})
+        changes.append({"key": key, "label": label, "before": before, "after": after})
     # the whole scenario must still be valid (raises with the assumption named)
     scenarios.with_overrides(base, custom.name, custom.description, overrides)
     if not changes:

@@ -21,3 +21,33 @@ def num(value) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text
+
+
+@register.filter
+def percent(value) -> str:
+    """A probability or share (0–1) in per cent: one decimal, and “<0.1%” rather than a misleading 0."""
+    if value is None or value == "":
+        return "—"
+    number = float(value) * 100
+    if 0 < number < 0.05:
+        return "<0.1%"
+    if 99.95 < number < 100:
+        return ">99.9%"
+    return f"{number:.1f}%"
+
+
+@register.filter
+def signed_percent(value) -> str:
+    """A change of probability in percentage points, with its sign."""
+    if value is None or value == "":
+        return "—"
+    number = float(value) * 100
+    return f"{number:+.1f} 个百分点" if abs(number) >= 0.05 else "0"
+
+
+@register.filter
+def wan(value) -> str:
+    """Tonnes shown in 万吨."""
+    if value is None or value == "":
+        return "—"
+    return num(float(value) / 1e4)

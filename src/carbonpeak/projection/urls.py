@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "projection"
+
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("new/", views.create, name="create"),
+    path("<str:name>/", views.detail, name="detail"),
+    path("<str:name>/edit/", views.edit, name="edit"),
+]

@@ -1,0 +1,220 @@
+"""Scenario pages: the scenarios side by side, one scenario's fan chart, peak years and levers, and its edit form."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from carbonpeak.accounts import permissions
+from carbonpeak.accounts.permissions import Action
+from carbonpeak.energy import services as energy
+from carbonpeak.projection import model, scenarios, services
+from carbonpeak.projection.models import Scenario
+
+EDITABLE_DISTRIBUTIONS = ("fixed", "uniform", "triangular", "normal", "bernoulli")
+
+
+def _wan(value: float | None) -> float | None:
+    return None if value is None else value / 1e4
+
+
+def _summary(run) -> dict:
+    r = run.result
+    deadline = r["trajectory"].get("2030") or {}
+    return {
+        "name": run.scenario_name,
+        "description": r.get("description", ""),
+        "p": r["p_peak_by_2030"],
+        "peak_year": r["peak_year"],
+        "co2_2030_p50": _wan(deadline.get("p50")),
+        "run": run,
+    }
+
+
+def _sentence(r: dict) -> str:
+    p = r["p_peak_by_2030"]
+    last = r["end_year"]
+    base = r["base_year"]
+    text = (
+        f"在{r['scenario']}下，以截至{base}年的核算数据为起点，{r['draws']:,}次模拟中有{p:.1%}"
+        f"在2030年或之前达到排放最高点且此后至{last}年不再超过"
+    )
+    median = r["peak_year"]["p50"]
+    text += f"；达峰年份的中位数为{median}年。" if median else f"；多数模拟到{last}年排放仍在上升，未达峰。"
+    return text
+
+
+def _chart_data(r: dict) -> dict:
+    years = [*r["history"], *r["trajectory"]]
+    history = [_wan(v) for v in r["history"].values()]
+    pad = [None] * len(r["trajectory"])
+    last = history[-1]
+    band = {
+        q: [None] * (len(history) - 1) + [last] + [_wan(v[q]) for v in r["trajectory"].values()]
+        for q in ("p10", "p50", "p90")
+    }
+    oil = r["refined_oil"]["trajectory_t"]
+    oil_history = r.get("history_refined_oil_t", {})
+    return {
+        "years": years,
+        "history": history + pad,
+        "p10": band["p10"],
+        "p50": band["p50"],
+        "p90": band["p90"],
+        "histogram": r["peak_year_histogram"],
+        "levers": [
+            {
+                "label": e["label"],
+                "reduction": _wan(e["reduction_2030_t"]),
+                "delta_p": e["delta_p_peak_by_2030"],
+            }
+            for e in r["lever_details"]
+            if e["active"]
+        ],
+        "sectors": {k: [_wan(v) for v in values] for k, values in r.get("sector_p50_t", {}).items()},
+        "electricity": [_wan(v) for v in r.get("electricity_p50_t", [])],
+        "projected_years": list(r["trajectory"]),
+        "oil": {
+            "years": [*oil_history, *oil],
+            "history": [_wan(v) for v in oil_history.values()] + [None] * len(oil),
+            "p50": [None] * max(len(oil_history) - 1, 0)
+            + ([_wan(list(oil_history.values())[-1])] if oil_history else [])
+            + [_wan(v["p50"]) for v in oil.values()],
+        },
+    }
+
+
+@login_required
+def overview(request):
+    try:
+        plan = services.latest_plan()
+        runs = [
+            services.run_projection(name, plan=plan, user=request.user) for name in services.scenario_names()
+        ]
+    except model.ProjectionError as exc:
+        return render(request, "projection/unavailable.html", {"nav": "projection", "reason": str(exc)})
+    summaries = [_summary(run) for run in runs]
+    compare = {
+        "years": [*runs[0].result["history"], *runs[0].result["trajectory"]],
+        "history": [_wan(v) for v in runs[0].result["history"].values()]
+        + [None] * len(runs[0].result["trajectory"]),
+        "scenarios": [
+            {
+                "name": run.scenario_name,
+                "p50": [None] * (len(run.result["history"]) - 1)
+                + [_wan(list(run.result["history"].values())[-1])]
+                + [_wan(v["p50"]) for v in run.result["trajectory"].values()],
+            }
+            for run in runs
+        ],
+    }
+    return render(
+        request,
+        "projection/overview.html",
+        {
+            "nav": "projection",
+            "plan": plan,
+            "summaries": summaries,
+            "compare": compare,
+            "first": runs[0],
+            "sample": runs[0].result.get("sample"),
+            "can_manage": permissions.can(request.user, Action.MANAGE_SCENARIOS),
+            "built_in": scenarios.BUILT_IN,
+        },
+    )
+
+
+@login_required
+def detail(request, name: str):
+    if name not in services.scenario_names():
+        raise Http404(f"未知情景“{name}”")
+    try:
+        plan = services.latest_plan()
+        run = services.run_projection(name, plan=plan, user=request.user)
+    except model.ProjectionError as exc:
+        return render(request, "projection/unavailable.html", {"nav": "projection", "reason": str(exc)})
+    r = run.result
+    custom = Scenario.objects.filter(name=name).first()
+    levers = {lever.key: lever for lever in model.LEVERS}
+    editable = []
+    for a in r["assumptions"]:
+        if a["distribution"] == "history":
+            continue
+        editable.append(a)
+    return render(
+        request,
+        "projection/detail.html",
+        {
+            "nav": "projection",
+            "plan": plan,
+            "run": run,
+            "r": r,
+            "sentence": _sentence(r),
+            "chart": _chart_data(r),
+            "custom": custom,
+            "versions": custom.versions.select_related("author").order_by("-number") if custom else [],
+            "can_manage": permissions.can(request.user, Action.MANAGE_SCENARIOS),
+            "assumptions": r["assumptions"],
+            "editable": editable,
+            "distributions": [(k, model.DISTRIBUTIONS[k]) for k in EDITABLE_DISTRIBUTIONS],
+            "levers": levers,
+            "accounting_run": run.accounting_run,
+            "latest_run": energy.latest_run(),
+            "deadline_p50": _wan((r["trajectory"].get("2030") or {}).get("p50")),
+        },
+    )
+
+
+@login_required
+@require_POST
+def create(request):
+    based_on = request.POST.get("based_on", "")
+    try:
+        created = services.create_scenario(
+            request.user, request.POST.get("name", ""), based_on, request.POST.get("description", "").strip()
+        )
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+        return redirect("projection:overview")
+    except model.ProjectionError as exc:
+        messages.error(request, f"未能新建情景：{exc}")
+        return redirect(
+            reverse("projection:detail", args=[based_on])
+            if based_on in scenarios.BUILT_IN
+            else "projection:overview"
+        )
+    messages.success(request, f"已新建情景“{created.name}”（基于{created.based_on}），可在下方修改假设")
+    return redirect(reverse("projection:detail", args=[created.name]) + "#edit")
+
+
+@login_required
+@require_POST
+def edit(request, name: str):
+    custom = get_object_or_404(Scenario, name=name)
+    edits: dict[str, dict] = {}
+    for key in request.POST.getlist("key"):
+        edits[key] = {
+            "distribution": request.POST.get(f"{key}__distribution", ""),
+            "low": request.POST.get(f"{key}__low", "").strip(),
+            "mode": request.POST.get(f"{key}__mode", "").strip(),
+            "high": request.POST.get(f"{key}__high", "").strip(),
+            "source": request.POST.get(f"{key}__source", "").strip(),
+        }
+    try:
+        version = services.save_assumptions(
+            request.user, custom, edits, request.POST.get("comment", "").strip()
+        )
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+        return redirect("projection:detail", name=name)
+    except model.ProjectionError as exc:
+        messages.error(request, f"未保存：{exc}（其余修改也未保存，请更正后重新提交）")
+        return redirect(reverse("projection:detail", args=[name]) + "#edit")
+    changed = "、".join(c["label"] for c in version.changes)
+    messages.success(request, f"已保存第{version.number}版（修改：{changed}），预测已按新假设重新计算")
+    return redirect("projection:detail", name=name)

@@ -1,0 +1,152 @@
+"""Projections from the platform's data: stored with their data version, the dashboard's peak grades,
+coordinator scenarios with versions and audit, the CLI."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+
+from carbonpeak.accounts.models import AuditEvent
+from carbonpeak.cli import main
+from carbonpeak.energy import services as energy
+from carbonpeak.monitoring import services as monitoring
+from carbonpeak.monitoring.grading import Grade, Rule
+from carbonpeak.projection import model, services
+from carbonpeak.projection.models import ProjectionRun, ScenarioVersion
+
+pytestmark = pytest.mark.django_db
+DRAWS = 2000
+
+
+def test_a_projection_is_kept_with_the_accounting_run_and_rerun_on_new_data(demo_plan, coordinator):
+    first = services.run_projection("规划情景", plan=demo_plan, draws=DRAWS)
+    assert first.accounting_run == energy.latest_run()
+    assert services.run_projection("规划情景", plan=demo_plan, draws=DRAWS) == first  # same inputs, reused
+    assert first.result["sample"] is True and first.result["factor_set"] == "national@2026.1"
+    # an approval (here: a recomputation) makes a new accounting run: the next request projects again
+    new_run = energy.recompute(energy.default_factor_set(), user=coordinator, reason="测试：新数据")
+    second = services.run_projection("规划情景", plan=demo_plan, draws=DRAWS)
+    assert second.pk != first.pk and second.accounting_run == new_run
+    assert ProjectionRun.objects.filter(pk=first.pk).exists()  # the old one stays
+
+
+def test_the_dashboards_peak_targets_take_their_grade_from_the_planned_scenario(demo_plan):
+    statuses = monitoring.assess_plan(demo_plan)
+    peaks = [s for s in statuses if s.link and s.link.rule == Rule.PEAK]
+    assert {s.indicator.code for s in peaks} == {"co2_total", "refined_oil"}
+    result = services.run_projection("规划情景", plan=demo_plan).result
+    for s in peaks:
+        p = (
+            result["p_peak_by_2030"]
+            if s.indicator.code == "co2_total"
+            else result["refined_oil"]["p_peak_by_target"]
+        )
+        assert s.assessment.value == p
+        expected = Grade.GREEN if p >= 0.8 else Grade.YELLOW if p >= 0.5 else Grade.RED
+        assert s.assessment.grade == expected
+        assert "规划情景" in s.assessment.reason
+
+
+def test_without_energy_data_the_peak_target_stays_ungraded(imported_plan):
+    monitoring.propose_links(imported_plan)
+    statuses = monitoring.assess_plan(imported_plan)
+    peak = next(s for s in statuses if s.link and s.link.rule == Rule.PEAK)
+    assert peak.assessment.grade == Grade.UNGRADED
+    with pytest.raises(services.NoData, match="尚无核算结果"):
+        services.run_projection("规划情景", plan=imported_plan)
+
+
+def test_a_coordinator_scenario_is_versioned_and_audited(demo_plan, coordinator):
+    custom = services.create_scenario(coordinator, "加快光伏", "规划情景", "光伏装机2030年达到1500兆瓦")
+    assert custom.current.number == 1
+    before = services.run_projection("加快光伏", plan=demo_plan, draws=DRAWS).result
+    version = services.save_assumptions(
+        coordinator,
+        custom,
+        {
+            "pv.target_mw": {"distribution": "fixed", "mode": "1500"},
+            "pv.target_year": {"distribution": "fixed", "mode": "2030", "source": "协调员设想"},
+            "gdp.growth": {"distribution": "history"},  # unchanged: not a change
+        },
+        "光伏加快",
+    )
+    assert version.number == 2
+    assert {c["key"] for c in version.changes} == {"pv.target_mw", "pv.target_year"}
+    assert version.overrides["pv.target_mw"]["source"].startswith(
+        "coordinator修改"
+    )  # value changed, source not
+    assert version.overrides["pv.target_year"]["source"] == "协调员设想"
+    after = services.run_projection("加快光伏", plan=demo_plan, draws=DRAWS).result
+    pv = next(a for a in after["assumptions"] if a["key"] == "pv.target_mw")
+    assert pv["mode"] == 1500
+    assert after["trajectory"]["2030"]["p50"] < before["trajectory"]["2030"]["p50"]
+    events = AuditEvent.objects.filter(object_type="projection.Scenario", object_id=str(custom.pk))
+    assert [e.action for e in events.order_by("at", "id")] == ["create", "update"]
+    assert "pv.target_mw" in events.get(action="update").after
+
+
+def test_bad_edits_write_nothing_and_say_which_assumption(demo_plan, coordinator):
+    custom = services.create_scenario(coordinator, "测试情景", "规划情景")
+    with pytest.raises(model.ProjectionError, match="光伏年利用小时数.*下限"):
+        services.save_assumptions(
+            coordinator,
+            custom,
+            {
+                "pv.target_mw": {"distribution": "fixed", "mode": "900"},
+                "pv.hours": {"distribution": "uniform", "low": "1300", "high": "1000"},
+            },
+        )
+    with pytest.raises(model.ProjectionError, match="不是数字"):
+        services.save_assumptions(
+            coordinator, custom, {"pv.hours": {"distribution": "uniform", "low": "一千", "high": "1"}}
+        )
+    with pytest.raises(model.ProjectionError, match="没有修改"):
+        services.save_assumptions(coordinator, custom, {})
+    assert ScenarioVersion.objects.filter(scenario=custom).count() == 1
+    with pytest.raises(model.ProjectionError, match="已存在"):
+        services.create_scenario(coordinator, "测试情景", "规划情景")
+    with pytest.raises(model.ProjectionError, match="已存在"):
+        services.create_scenario(coordinator, "规划情景", "规划情景")
+
+
+def test_only_coordinators_manage_scenarios(demo_plan, coordinator):
+    department = get_user_model().objects.get(username="市发改委")
+    with pytest.raises(PermissionDenied, match="只有协调员"):
+        services.create_scenario(department, "部门情景", "规划情景")
+    custom = services.create_scenario(coordinator, "协调员情景", "规划情景")
+    with pytest.raises(PermissionDenied):
+        services.save_assumptions(
+            department, custom, {"pv.target_mw": {"distribution": "fixed", "mode": "900"}}
+        )
+
+
+def test_cli_prints_the_documented_json(demo_plan, capsys):
+    assert main(["project", "--scenario", "规划情景", "--draws", str(DRAWS), "--seed", "1", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert {
+        "scenario",
+        "draws",
+        "p_peak_by_2030",
+        "peak_year",
+        "peak_value_t",
+        "trajectory",
+        "levers",
+    } <= set(out)
+    assert out["scenario"] == "规划情景" and out["draws"] == DRAWS
+    assert set(out["trajectory"]["2030"]) == {"p10", "p50", "p90"}
+    assert "重点行业能效提升" in out["levers"]
+    # the same seed gives the same numbers from the command line too
+    assert main(["project", "--scenario", "规划情景", "--draws", str(DRAWS), "--seed", "1", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == out
+    assert main(["project", "--scenario", "强化情景", "--draws", "500"]) == 0
+    text = capsys.readouterr().out
+    assert "2030年前达峰的概率" in text and "示例数据" in text
+
+
+def test_cli_refuses_unknown_scenarios_and_missing_data(imported_plan, capsys):
+    assert main(["project", "--scenario", "规划情景"]) == 2
+    assert "尚无核算结果" in capsys.readouterr().err
+    assert main(["project", "--scenario", "乐观情景"]) == 2
