@@ -13,7 +13,7 @@ from django.contrib.auth import authenticate
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI, Query, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaError
 from ninja.responses import Status
@@ -26,6 +26,8 @@ from carbonpeak.energy.models import EnergySubmission
 from carbonpeak.monitoring import services as monitoring
 from carbonpeak.monitoring.models import Indicator, Observation
 from carbonpeak.plans.models import Plan, Role
+from carbonpeak.projection import model as projection_model
+from carbonpeak.projection import services as projection
 from carbonpeak.supervision import services as supervision
 from carbonpeak.supervision.models import ProgressReport, ProgressStatus, ReportingPeriod
 
@@ -535,3 +537,44 @@ def energy_summary(request, region: str | None = None):
         }
         for r in qs
     ]
+
+
+# ------------------------------------------------------------------ projection
+
+
+class ScenarioOut(Schema):
+    name: str
+    built_in: bool
+    p_peak_by_2030: float | None = Field(None, description="2030年前达峰的概率（默认抽样次数与种子）")
+
+
+@api.get("/projections", response=list[ScenarioOut], summary="预测情景及其2030年前达峰的概率")
+def projections(request):
+    out = []
+    for name in projection.scenario_names():
+        try:
+            p = projection.run_projection(name, plan=_plan(), user=request.user).result["p_peak_by_2030"]
+        except projection_model.ProjectionError:
+            p = None
+        out.append({"name": name, "built_in": name in projection.scenarios.BUILT_IN, "p_peak_by_2030": p})
+    return out
+
+
+@api.get(
+    "/projections/{name}",
+    response=dict,
+    summary="一个情景的达峰预测（与 carbonpeak project --json 相同的结构）",
+)
+def projection_result(
+    request,
+    name: str,
+    draws: int = Query(projection.DEFAULT_DRAWS, ge=1, le=20_000, description="抽样次数"),
+    seed: int = Query(projection.DEFAULT_SEED, ge=0, le=2**31 - 1, description="随机种子"),
+):
+    if name not in projection.scenario_names():
+        raise HttpError(404, f"未知情景“{name}”")
+    try:
+        run = projection.run_projection(name, plan=_plan(), draws=draws, seed=seed, user=request.user)
+    except projection_model.ProjectionError as exc:
+        raise HttpError(409, str(exc)) from exc
+    return {**run.result, "accounting_run": run.accounting_run_id, "computed_at": run.created_at.isoformat()}
