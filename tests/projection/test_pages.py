@@ -37,6 +37,8 @@ def test_scenario_page_shows_probability_sentence_charts_and_sources(logged_in, 
         assert f'id="{chart}"' in html
     assert "光伏装机并网容量超500兆瓦" in html  # the lever's source, from the plan
     assert "另存为新情景" in html  # built-ins are copied, not edited
+    longer = logged_in.get(reverse("projection:detail", args=["规划情景"]) + "?end=2040").content.decode()
+    assert "2040年" in longer and "至2040年" in longer
 
 
 def test_a_department_reads_but_cannot_manage_scenarios(client, demo_plan, coordinator):

@@ -242,14 +242,6 @@ class Assumption:
             return (self.low + self.high) / 2  # type: ignore[operator]
         return float(self.mode)  # type: ignore[arg-type]
 
-    @property
-    def uncertain(self) -> bool:
-        if self.distribution == "fixed":
-            return False
-        if self.distribution == "bernoulli":
-            return 0 < self.mode < 1  # type: ignore[operator]
-        return self.low != self.high
-
     def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
         """n values from this assumption's own generator (see ``stream``)."""
         if self.distribution == "fixed":
@@ -369,9 +361,6 @@ class Scenario:
     assumptions: dict[str, Assumption]
     notes: list[str] = field(default_factory=list)
 
-    def value(self, key: str) -> float:
-        return self.assumptions[key].central
-
     def lever_on(self, key: str) -> bool:
         a = self.assumptions.get(f"lever.{key}")
         return a is not None and a.central >= 0.5
@@ -486,10 +475,14 @@ def calibrate(history: History) -> Calibration:
     )
 
 
-def _normal(a: Assumption, mean: float, sd: float, source: str) -> Assumption:
-    return replace(
-        a, distribution="normal", low=mean - Z90 * sd, mode=mean, high=mean + Z90 * sd, source=source
-    )
+def _normal(a: Assumption, mean: float, sd: float) -> Assumption:
+    return replace(a, distribution="normal", low=mean - Z90 * sd, mode=mean, high=mean + Z90 * sd)
+
+
+def _setting(assumptions: dict[str, Assumption], key: str) -> float:
+    if key not in assumptions:
+        raise ProjectionError(f"情景缺少假设：{key}")
+    return assumptions[key].central
 
 
 def resolve_history(scenario: Scenario, cal: Calibration) -> dict[str, Assumption]:
@@ -499,22 +492,18 @@ def resolve_history(scenario: Scenario, cal: Calibration) -> dict[str, Assumptio
         if a.distribution != "history":
             continue
         if key == "gdp.growth":
-            sd = max(cal.gdp_growth_sd * 100, 1.0)
-            out[key] = _normal(a, cal.gdp_growth_mean * 100, sd, a.source)
+            floor = _setting(out, "gdp.growth_sd_floor")
+            out[key] = _normal(a, cal.gdp_growth_mean * 100, max(cal.gdp_growth_sd * 100, floor))
         elif key == "grid.change":
-            out[key] = replace(
-                a,
-                distribution="normal",
-                low=cal.grid_change * 100 - 2,
-                mode=cal.grid_change * 100,
-                high=cal.grid_change * 100 + 2,
-            )
+            spread = _setting(out, "grid.change_spread")
+            mean = cal.grid_change * 100
+            out[key] = replace(a, distribution="normal", low=mean - spread, mode=mean, high=mean + spread)
         elif key == "power.coal_change":
-            out[key] = _normal(a, cal.coal_change * 100, cal.coal_change_se * 100, a.source)
+            out[key] = _normal(a, cal.coal_change * 100, cal.coal_change_se * 100)
         elif key == "pv.annual_addition_mw":
-            hours = out["pv.hours"].central if "pv.hours" in out else 1.0
+            hours = _setting(out, "pv.hours")
             mw = cal.pv_addition_kwh / hours / 1000
-            out[key] = _normal(a, max(mw, 0.0), cal.pv_addition_sd_kwh / hours / 1000, a.source)
+            out[key] = _normal(a, max(mw, 0.0), cal.pv_addition_sd_kwh / hours / 1000)
         else:
             raise ProjectionError(f"假设“{a.label}”不能按核算历史校准，请给出数值")
     return out

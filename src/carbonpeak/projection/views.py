@@ -46,6 +46,13 @@ def _sentence(r: dict) -> str:
     )
     median = r["peak_year"]["p50"]
     text += f"；达峰年份的中位数为{median}年。" if median else f"；多数模拟到{last}年排放仍在上升，未达峰。"
+    active = [e for e in r["lever_details"] if e["active"] and e["reduction_2030_t"] > 0]
+    if active:
+        top = max(active, key=lambda e: e["reduction_2030_t"])
+        text += f"作用最大的措施是“{top['label']}”（2030年减排约{top['reduction_2030_t'] / 1e4:,.1f}万吨）。"
+    electricity = r.get("electricity_p50_t") or []
+    if electricity and electricity[0] < 0:
+        text += "本市为电力净调出地区：调出电量按电网因子抵扣，电网越清洁、本地用电越多，抵扣越少，核算排放随之上升。"
     return text
 
 
@@ -133,9 +140,10 @@ def overview(request):
 def detail(request, name: str):
     if name not in services.scenario_names():
         raise Http404(f"未知情景“{name}”")
+    end_year = 2040 if request.GET.get("end") == "2040" else model.END_YEAR
     try:
         plan = services.latest_plan()
-        run = services.run_projection(name, plan=plan, user=request.user)
+        run = services.run_projection(name, plan=plan, end_year=end_year, user=request.user)
     except model.ProjectionError as exc:
         return render(request, "projection/unavailable.html", {"nav": "projection", "reason": str(exc)})
     r = run.result
@@ -166,6 +174,7 @@ def detail(request, name: str):
             "accounting_run": run.accounting_run,
             "latest_run": energy.latest_run(),
             "deadline_p50": _wan((r["trajectory"].get("2030") or {}).get("p50")),
+            "end_year": end_year,
         },
     )
 
