@@ -248,6 +248,17 @@ def test_levers_contribute_and_the_tornado_is_ordered():
     assert set(result.to_json()["levers"]) == {e.label for e in active}
 
 
+def test_the_grid_series_defaults_to_the_years_the_accounting_took_its_factors_from():
+    data = sample.generate()
+    fs = factors.load_factor_set("national")
+    acc = accounting.account([r for rs in data.records.values() for r in rs], fs, list(data.economy.values()))
+    years = [a.to_dict() for a in acc.ordered() if (a.period.first, a.period.last) == (1, 4)]
+    derived = model.history_from_periods(years).grid_published
+    assert derived.keys() == sample_history().grid_published.keys() == {2021, 2022, 2023}
+    for year, value in derived.items():
+        assert value == pytest.approx(sample_history().grid_published[year], rel=1e-6)
+
+
 def test_fit_error_on_the_sample_history_is_within_the_stated_bound():
     result = model.project(sample_history(), planned(), 100, 1)
     assert result.fit["mape"] <= FIT_BOUND

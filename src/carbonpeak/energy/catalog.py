@@ -9,8 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import pint
+if TYPE_CHECKING:  # pint is imported when units are first converted: it takes a tenth of a second
+    import pint
 
 # ---------------------------------------------------------------- units
 
@@ -70,6 +72,8 @@ UNIT_NAMES = (
 @lru_cache(maxsize=1)
 def unit_registry() -> pint.UnitRegistry:
     """pint with standard coal, carbon and CO2 as their own dimensions (they are accounting quantities)."""
+    import pint
+
     ureg = pint.UnitRegistry()
     ureg.define("kgce = [coal_equivalent]")
     ureg.define("tce = 1000 * kgce")

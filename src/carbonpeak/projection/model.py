@@ -110,9 +110,16 @@ class History:
 
 
 def history_from_periods(
-    periods: list[dict], grid_published: dict[int, float], *, factor_set: str = "", sample: bool = False
+    periods: list[dict],
+    grid_published: dict[int, float] | None = None,
+    *,
+    factor_set: str = "",
+    sample: bool = False,
 ) -> History:
-    """Build the history from accounting results (``PeriodAccount.to_dict()``) of whole years."""
+    """Build the history from accounting results (``PeriodAccount.to_dict()``) of whole years.
+
+    ``grid_published`` is the grid series by the year it was published for; by default the years the
+    accounting actually took its grid factors from (a fallback year counts once, as itself)."""
     years = sorted(
         {int(p["period"]) for p in periods if str(p["period"]).isdigit()},
     )
@@ -130,6 +137,7 @@ def history_from_periods(
     net, grid, co2, oil = (np.zeros(h) for _ in range(4))
     region = ""
     tce_per_kwh = None
+    found_grid: dict[int, float] = {}
     for i, year in enumerate(years):
         p = by_year[year]
         region = p.get("region", region)
@@ -153,7 +161,10 @@ def history_from_periods(
             row = 0 if kind.coal_fired else 1 if not kind.non_fossil else 2 if source == "光伏发电" else 3
             gen[row, i] += kwh or 0.0
         net[i] = bal["net_imported_kwh"] or 0.0
-        grid[i] = ((bal.get("grid_factor") or {}).get("value_kg_per_kwh") or 0.0) / 1000
+        factor = bal.get("grid_factor") or {}
+        grid[i] = (factor.get("value_kg_per_kwh") or 0.0) / 1000
+        if factor.get("year") and grid_published is None:
+            found_grid[int(factor["year"])] = grid[i]
         co2[i] = p["co2_t"]
         oil[i] = sum((p["by_fuel"].get(f) or {}).get("quantity") or 0.0 for f in REFINED_OIL_FUELS)
         for fuel in p["by_fuel"].values():
@@ -177,7 +188,7 @@ def history_from_periods(
         other_non_fossil_generation_kwh=gen[3],
         net_import_kwh=net,
         grid_factor=grid,
-        grid_published=dict(grid_published),
+        grid_published=dict(found_grid if grid_published is None else grid_published),
         co2_t=co2,
         refined_oil_t=oil,
         electricity_tce_per_kwh=tce_per_kwh,

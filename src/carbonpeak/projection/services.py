@@ -55,16 +55,8 @@ def history(plan: Plan, run: AccountingRun | None = None) -> model.History:
     if not rows:
         raise NoData("尚无完整年度（四个季度）的核算结果")
     region = _region(plan, {r.region for r in rows})
-    pure = run.factor_set.to_pure()
-    published = {}
-    for f in pure.factors:
-        if f.kind == "grid_co2" and f.key == run.grid_region and f.value is not None and f.year:
-            gf = pure.grid(run.grid_region, f.year)
-            if gf.year == f.year:
-                published[f.year] = gf.value
     return model.history_from_periods(
         [r.data for r in rows if r.region == region],
-        published,
         factor_set=run.factor_set_label,
         sample=run.includes_sample,
     )
