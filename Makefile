@@ -7,9 +7,9 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 SHARED ?= ../shared
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: demo test lint format plan-data install install-test assets system-test-deps clean
+.PHONY: demo test lint format plan-data install install-test assets system-deps system-test-deps clean
 
-demo: install assets
+demo: install assets system-deps
 	$(VENV)/bin/carbonpeak demo --serve --port $(PORT)
 
 test: install-test assets system-test-deps
@@ -45,13 +45,24 @@ node_modules/.installed: package.json package-lock.json
 
 assets: node_modules/.installed
 
-# chromium and a CJK font for the end-to-end tests and screenshots (Debian packages)
-system-test-deps:
-	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+# a CJK font for the report's charts (Debian's fonts-noto-cjk), installed when missing
+system-deps:
+	@if ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
 		if [ "$$(id -u)" = 0 ]; then \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fontconfig fonts-noto-cjk >/dev/null; \
 		else \
-			echo "提示：缺少 chromium 或 fonts-noto-cjk，且非 root 用户无法安装；端到端测试将跳过"; \
+			echo "提示：缺少中文字体 fonts-noto-cjk，且非 root 用户无法安装；季度报告图表中的中文可能无法显示"; \
+		fi; \
+	fi
+
+# chromium for the end-to-end tests, LibreOffice and poppler to render the report once (Debian packages)
+system-test-deps: system-deps
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/soffice ] || [ ! -x /usr/bin/pdftoppm ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+				chromium libreoffice-writer-nogui poppler-utils >/dev/null; \
+		else \
+			echo "提示：缺少 chromium、LibreOffice 或 poppler-utils，且非 root 用户无法安装；相应测试将跳过"; \
 		fi; \
 	fi
 

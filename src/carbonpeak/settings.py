@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "carbonpeak.energy",
     "carbonpeak.monitoring",
     "carbonpeak.projection",
+    "carbonpeak.reports",
     "carbonpeak.supervision",
     "carbonpeak.web",
 ]

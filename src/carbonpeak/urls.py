@@ -18,6 +18,7 @@ urlpatterns = [
     path("monitoring/", include("carbonpeak.monitoring.urls")),
     path("progress/", include("carbonpeak.supervision.urls")),
     path("projection/", include("carbonpeak.projection.urls")),
+    path("reports/", include("carbonpeak.reports.urls")),
     path("api/", api.urls),
     path("accounts/", include("carbonpeak.accounts.urls")),
     path("", include("carbonpeak.web.urls")),

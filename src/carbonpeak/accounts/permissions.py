@@ -31,6 +31,7 @@ class Action(StrEnum):
     MANAGE_FACTORS = "manage_factors"
     VIEW_AUDIT = "view_audit"
     MANAGE_SCENARIOS = "manage_scenarios"
+    MANAGE_REPORTS = "manage_reports"
 
 
 MESSAGES = {
@@ -44,6 +45,7 @@ MESSAGES = {
     Action.MANAGE_FACTORS: "只有协调员可以管理核算因子",
     Action.VIEW_AUDIT: "只有协调员可以查看审计日志",
     Action.MANAGE_SCENARIOS: "只有协调员可以新建或修改预测情景",
+    Action.MANAGE_REPORTS: "只有协调员可以生成和下载季度报告",
 }
 
 

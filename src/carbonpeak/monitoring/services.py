@@ -300,7 +300,11 @@ def _due(indicator: Indicator, today: dt.date) -> tuple[int, int]:
     )
 
 
-def assess_plan(plan: Plan, today: dt.date | None = None, region: str = REGION) -> list[TargetStatus]:
+def assess_plan(
+    plan: Plan, today: dt.date | None = None, region: str = REGION, as_of: tuple[int, int] | None = None
+) -> list[TargetStatus]:
+    """Every target's grade; with ``as_of`` (year, quarter), on the data up to that quarter only (a report
+    for a past quarter says what was known of it, not what came later)."""
     today = today or timezone.localdate()
     run = energy.latest_run()
     links = {
@@ -326,7 +330,8 @@ def assess_plan(plan: Plan, today: dt.date | None = None, region: str = REGION) 
             )
             continue
         if link.indicator_id not in cache:
-            cache[link.indicator_id] = points_for(link.indicator, region, run)
+            found = points_for(link.indicator, region, run)
+            cache[link.indicator_id] = [p for p in found if as_of is None or (p.year, p.quarter) <= as_of]
         points = cache[link.indicator_id]
         probability = None
         if link.rule == Rule.PEAK:
@@ -337,8 +342,10 @@ def assess_plan(plan: Plan, today: dt.date | None = None, region: str = REGION) 
             probability = peaks.get("refined_oil" if link.indicator.code == "refined_oil" else "co2")
         spec = grading_target(link, points, probability)
         # a target is graded on data up to its own year: 2025 targets on 2025 data, not on 2026's
-        as_of = (target.year, 4) if target.year else None
-        assessment = grading.grade(spec, points, as_of=as_of)
+        until = (target.year, 4) if target.year else None
+        if as_of is not None and (until is None or as_of < until):
+            until = as_of
+        assessment = grading.grade(spec, points, as_of=until)
         state = grading.data_state(points, _due(link.indicator, today))
         baseline = _baseline(link.indicator, points)
         out.append(TargetStatus(target, link, assessment, state, points, baseline))

@@ -1,0 +1,74 @@
+"""The quarterly report as plain data: sections of paragraphs, tables and figures (pure, no Django).
+
+One ``Report`` feeds both writers: the .docx shows every table and figure, and the .xlsx export has one
+sheet per table (with units and sources), so the export holds every number the report prints.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+SAMPLE_LABEL = "示例数据"
+
+
+@dataclass
+class Column:
+    title: str
+    unit: str = ""  # shown in the header: 名称（单位）
+    digits: int | None = None  # None: text; else the number of decimals printed in the report
+    width: float = 1.0  # relative width of the column in the printed table
+
+    @property
+    def header(self) -> str:
+        return f"{self.title}（{self.unit}）" if self.unit else self.title
+
+
+@dataclass
+class Table:
+    key: str  # the Excel sheet name (≤ 31 characters)
+    title: str
+    columns: list[Column]
+    rows: list[list]
+    source: str = ""  # where the numbers come from (factor set, data version, …)
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        for row in self.rows:
+            if len(row) != len(self.columns):
+                raise ValueError(f"表“{self.title}”的一行有 {len(row)} 列，应为 {len(self.columns)} 列")
+
+
+@dataclass
+class Figure:
+    key: str
+    title: str
+    kind: str  # "trend" | "fan" | "grades" | "bars"
+    data: dict
+    caption: str = ""
+
+
+@dataclass
+class Section:
+    title: str
+    paragraphs: list[str] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    items: list[str] = field(default_factory=list)  # a bulleted list after the paragraphs
+
+
+@dataclass
+class Report:
+    title: str
+    period_key: str
+    period_label: str
+    region: str
+    generated_at: str
+    sample: bool
+    data_version: dict[str, str]  # what the report was made from, printed on its last page
+    sections: list[Section]
+
+    def tables(self) -> list[Table]:
+        return [t for s in self.sections for t in s.tables]
+
+    def figures(self) -> list[Figure]:
+        return [f for s in self.sections for f in s.figures]

@@ -1,0 +1,62 @@
+"""Generated quarterly reports, kept with the data version they were made from."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class QuarterlyReport(models.Model):
+    class State(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "生成中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    plan = models.ForeignKey(
+        "plans.Plan", on_delete=models.CASCADE, related_name="reports", verbose_name="方案"
+    )
+    period = models.CharField("报告期", max_length=10)
+    status = models.CharField("状态", max_length=10, choices=State.choices, default=State.QUEUED)
+    progress = models.PositiveSmallIntegerField("进度（%）", default=0)
+    message = models.TextField("说明", blank=True)
+    accounting_run = models.ForeignKey(
+        "energy.AccountingRun",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="核算记录",
+    )
+    projection_run = models.ForeignKey(
+        "projection.ProjectionRun",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="达峰预测记录",
+    )
+    data_version = models.JSONField("数据版本", default=dict, blank=True)
+    is_sample = models.BooleanField("含示例数据", default=False)
+    docx_name = models.CharField("Word 文件", max_length=200, blank=True)
+    xlsx_name = models.CharField("Excel 文件", max_length=200, blank=True)
+    docx_sha256 = models.CharField("Word 摘要", max_length=64, blank=True)
+    xlsx_sha256 = models.CharField("Excel 摘要", max_length=64, blank=True)
+    elapsed_ms = models.PositiveIntegerField("用时（毫秒）", default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="生成人",
+    )
+    created_at = models.DateTimeField("请求时间", auto_now_add=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "季度报告"
+        verbose_name_plural = "季度报告"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.period} 季度报告（{self.get_status_display()}）"

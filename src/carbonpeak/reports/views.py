@@ -1,0 +1,83 @@
+"""The coordinator's report page: choose a quarter, generate in the background, download both files."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from carbonpeak.accounts import permissions
+from carbonpeak.accounts.permissions import Action
+from carbonpeak.energy.models import AccountingResult
+from carbonpeak.energy.services import latest_run
+from carbonpeak.projection.services import NoData, latest_plan
+from carbonpeak.reports import services
+from carbonpeak.reports.models import QuarterlyReport
+
+
+def _coordinator(request) -> None:
+    permissions.require(request.user, Action.MANAGE_REPORTS)
+
+
+@login_required
+def index(request):
+    _coordinator(request)
+    run = latest_run()
+    quarters = []
+    if run is not None:
+        quarters = sorted(
+            {
+                r.period
+                for r in AccountingResult.objects.filter(run=run).only(
+                    "period", "first_quarter", "last_quarter"
+                )
+                if r.first_quarter == r.last_quarter
+            },
+            reverse=True,
+        )
+    return render(
+        request,
+        "reports/index.html",
+        {
+            "nav": "reports",
+            "quarters": quarters,
+            "jobs": QuarterlyReport.objects.select_related("created_by")[:30],
+        },
+    )
+
+
+@login_required
+@require_POST
+def generate(request):
+    _coordinator(request)
+    try:
+        job = services.request_report(latest_plan(), request.POST.get("period", ""), request.user)
+    except (services.ReportError, NoData) as exc:
+        messages.error(request, f"未能生成：{exc}")
+        return redirect("reports:index")
+    return redirect("reports:job", job_id=job.pk)
+
+
+@login_required
+def job(request, job_id: int):
+    _coordinator(request)
+    found = get_object_or_404(QuarterlyReport, pk=job_id)
+    template = "reports/_status.html" if request.htmx else "reports/job.html"
+    return render(request, template, {"nav": "reports", "job": found})
+
+
+@login_required
+def download(request, job_id: int, kind: str):
+    _coordinator(request)
+    found = get_object_or_404(QuarterlyReport, pk=job_id)
+    if kind not in ("docx", "xlsx"):
+        raise Http404("未知文件类型")
+    try:
+        path = services.file_path(found, kind)
+    except services.ReportError as exc:
+        raise Http404(str(exc)) from None
+    if not path.exists():
+        raise Http404("报告文件已不存在")
+    return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)

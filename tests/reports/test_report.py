@@ -1,0 +1,209 @@
+"""The quarterly report: the .docx read back against the database, the .xlsx round trip, the CLI, the page."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from docx import Document
+from openpyxl import load_workbook
+
+from carbonpeak.accounts.models import AuditEvent
+from carbonpeak.cli import main
+from carbonpeak.energy import services as energy
+from carbonpeak.energy.models import AccountingResult
+from carbonpeak.monitoring import services as monitoring
+from carbonpeak.projection.models import ProjectionRun
+from carbonpeak.reports import services, writers
+from carbonpeak.reports.models import QuarterlyReport
+
+pytestmark = pytest.mark.django_db
+PERIOD = "2025Q3"
+SECTIONS = [
+    "一、总体情况",
+    "二、能源消费与碳排放",
+    "三、目标晴雨表",
+    "四、任务推进情况",
+    "五、预警情况",
+    "六、碳达峰预测",
+    "七、附件：数据质量",
+    "数据版本",
+]
+
+
+@pytest.fixture
+def report_job(demo_plan, coordinator, settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    job = services.request_report(demo_plan, PERIOD, coordinator, background=False)
+    assert job.status == QuarterlyReport.State.DONE, job.message
+    return job
+
+
+def _docx(job) -> Document:
+    return Document(io.BytesIO(services.file_path(job, "docx").read_bytes()))
+
+
+def _result(period: str) -> dict:
+    return AccountingResult.objects.get(run=energy.latest_run(), region="太仓市", period=period).data
+
+
+def test_the_report_has_every_section_table_and_figure(report_job, demo_plan):
+    doc = _docx(report_job)
+    headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
+    assert headings == SECTIONS
+    report, _ = services.collect(demo_plan, PERIOD)
+    assert len(doc.tables) == len(report.tables())
+    assert len(doc.inline_shapes) == len(report.figures()) == 4
+    assert [f.kind for f in report.figures()] == ["grades", "trend", "bars", "fan"]
+    # 示例数据 on every page: the page header carries it
+    assert "示例数据" in doc.sections[0].header.paragraphs[0].text
+    assert any("本报告含示例数据" in p.text for p in doc.paragraphs)
+
+
+def test_the_reports_figures_are_the_databases(report_job, demo_plan):
+    doc = _docx(report_job)
+    headline = doc.tables[0]
+    ytd, last = _result("2025Q1-Q3"), _result("2024Q1-Q3")
+    rows = {r.cells[0].text: [c.text for c in r.cells] for r in headline.rows[1:]}
+    energy_row = rows["能源消费总量（当量值）"]
+    assert energy_row[3] == writers.format_cell(ytd["energy_tce"] / 1e4, 2)
+    assert energy_row[4] == writers.format_cell(last["energy_tce"] / 1e4, 2)
+    assert rows["二氧化碳排放量"][2] == writers.format_cell(_result(PERIOD)["co2_t"] / 1e4, 2)
+    # the barometer lists every target with the grade the platform gives on data up to the quarter
+    barometer = next(
+        t for t in doc.tables if t.rows[0].cells[0].text == "指标" and t.rows[0].cells[-1].text == "理由"
+    )
+    statuses = monitoring.assess_plan(demo_plan, as_of=(2025, 3))
+    assert len(barometer.rows) - 1 == demo_plan.targets.count() == len(statuses)
+    assert [r.cells[6].text for r in barometer.rows[1:]] == [s.assessment.grade.label for s in statuses]
+    # the peak projection section names the stored projection it used
+    run = ProjectionRun.objects.get(pk=report_job.projection_run_id)
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert f"{run.result['p_peak_by_2030']:.1%}" in text
+    assert report_job.accounting_run == energy.latest_run()
+    assert report_job.data_version["核算记录"].startswith(str(energy.latest_run().pk))
+
+
+def test_the_excel_export_round_trips_every_number(report_job, demo_plan):
+    wb = load_workbook(io.BytesIO(services.file_path(report_job, "xlsx").read_bytes()))
+    report, _ = services.collect(demo_plan, PERIOD)
+    assert wb.sheetnames[0] == "说明"
+    assert len(wb.sheetnames) == len(report.tables()) + 1
+    for name, table in zip(wb.sheetnames[1:], report.tables(), strict=True):
+        ws = wb[name]
+        assert ws["A1"].value.startswith(table.title) and "示例数据" in ws["A1"].value
+        assert [c.value for c in ws[4]] == [c.header for c in table.columns]  # units in the headers
+        values = [[c.value for c in row] for row in ws.iter_rows(min_row=5)]
+        assert len(values) == len(table.rows)
+        for got, expected in zip(values, table.rows, strict=True):
+            for g, e in zip(got, expected, strict=True):
+                if isinstance(e, float):
+                    assert g == pytest.approx(e, rel=1e-12)
+                else:
+                    assert g == (None if e in ("", None) else e)
+        if table.source:
+            assert ws["A2"].value == f"来源：{table.source}"
+    co2 = next(ws for ws in wb.worksheets if ws["A1"].value.startswith("主要指标"))
+    row = next(r for r in co2.iter_rows(min_row=5, values_only=True) if r[0] == "二氧化碳排放量")
+    assert row[2] == pytest.approx(_result(PERIOD)["co2_t"] / 1e4)
+
+
+def test_generation_is_audited_and_coordinator_only(demo_plan, coordinator, settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    department = get_user_model().objects.get(username="市发改委")
+    with pytest.raises(PermissionDenied, match="只有协调员"):
+        services.request_report(demo_plan, PERIOD, department, background=False)
+    job = services.request_report(demo_plan, PERIOD, coordinator, background=False)
+    assert AuditEvent.objects.filter(object_type="reports.QuarterlyReport", object_id=str(job.pk)).exists()
+
+
+def test_bad_periods_and_missing_data_fail_with_a_reason(demo_plan, coordinator, settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    with pytest.raises(services.ReportError, match="须选择一个季度"):
+        services.request_report(demo_plan, "2025", coordinator, background=False)
+    with pytest.raises(services.ReportError, match="无法识别的报告期"):
+        services.request_report(demo_plan, "下季度", coordinator, background=False)
+    job = services.request_report(demo_plan, "2019Q2", coordinator, background=False)
+    assert job.status == QuarterlyReport.State.FAILED
+    assert "2019年第2季度尚无已审核的能源统计数据" in job.message
+    with pytest.raises(services.ReportError, match="尚未生成完成"):
+        services.file_path(job, "docx")
+
+
+def test_cli_writes_both_files(demo_plan, coordinator, settings, tmp_path, capsys):
+    settings.DATA_DIR = tmp_path / "data"
+    out = tmp_path / "out"
+    assert main(["report", "--period", PERIOD, "--out", str(out)]) == 0
+    names = sorted(p.name for p in out.iterdir())
+    assert names == [
+        f"太仓市碳达峰季度报告-{PERIOD}-示例数据.docx",
+        f"太仓市碳达峰季度报告-{PERIOD}-示例数据.xlsx",
+    ]
+    assert "核算记录" in capsys.readouterr().out
+    assert main(["report", "--period", "2025", "--out", str(out)]) == 2
+    assert "须选择一个季度" in capsys.readouterr().err
+
+
+def test_the_page_generates_and_serves_the_files(
+    client, demo_plan, coordinator, settings, tmp_path, monkeypatch
+):
+    settings.DATA_DIR = tmp_path
+    # the page starts a thread after commit; here the work runs in the request so the test sees it
+    monkeypatch.setattr(
+        services, "_start", lambda job_id: services.build(QuarterlyReport.objects.get(pk=job_id))
+    )
+    client.force_login(coordinator)
+    html = client.get(reverse("reports:index")).content.decode()
+    assert f'<option value="{PERIOD}">' in html
+    with_callbacks = client.post(reverse("reports:generate"), {"period": PERIOD})
+    job = QuarterlyReport.objects.get()
+    assert with_callbacks.url == reverse("reports:job", args=[job.pk])
+
+
+def test_non_coordinators_are_told_they_may_not(client, demo_plan):
+    client.force_login(get_user_model().objects.get(username="市住建局"))
+    response = client.get(reverse("reports:index"))
+    assert response.status_code == 403
+    assert "只有协调员可以生成和下载季度报告" in response.content.decode()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not shutil.which("soffice") or not shutil.which("pdftoppm"), reason="未安装 LibreOffice 或 poppler-utils"
+)
+def test_the_report_renders_to_pdf_with_sample_marking_on_every_page(report_job, artifacts, tmp_path):
+    docx = services.file_path(report_job, "docx")
+    subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(docx),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    pdf = tmp_path / (docx.stem + ".pdf")
+    assert pdf.exists()
+    pages = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout.split("\f")
+    pages = [p for p in pages if p.strip()]
+    assert len(pages) >= 6
+    assert all("示例数据" in p for p in pages)  # the header on every page
+    assert "一、总体情况" in pages[0] and "数据版本" in pages[-1]
+    subprocess.run(
+        ["pdftoppm", "-r", "60", "-png", str(pdf), str(artifacts / "report-page")], check=True, timeout=120
+    )
+    assert Path(artifacts / "report-page-01.png").exists() or Path(artifacts / "report-page-1.png").exists()
