@@ -151,7 +151,7 @@ def test_cli_writes_both_files(demo_plan, coordinator, settings, tmp_path, capsy
 
 
 def test_the_page_generates_and_serves_the_files(
-    client, demo_plan, coordinator, settings, tmp_path, monkeypatch
+    client, demo_plan, coordinator, settings, tmp_path, monkeypatch, django_capture_on_commit_callbacks
 ):
     settings.DATA_DIR = tmp_path
     # the page starts a thread after commit; here the work runs in the request so the test sees it
@@ -161,9 +161,19 @@ def test_the_page_generates_and_serves_the_files(
     client.force_login(coordinator)
     html = client.get(reverse("reports:index")).content.decode()
     assert f'<option value="{PERIOD}">' in html
-    with_callbacks = client.post(reverse("reports:generate"), {"period": PERIOD})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("reports:generate"), {"period": PERIOD})
     job = QuarterlyReport.objects.get()
-    assert with_callbacks.url == reverse("reports:job", args=[job.pk])
+    assert response.url == reverse("reports:job", args=[job.pk])
+    html = client.get(response.url).content.decode()
+    assert 'data-status="done"' in html and "下载 Word 报告" in html and "核算记录" in html
+    download = client.get(reverse("reports:download", args=[job.pk, "xlsx"]))
+    assert download.status_code == 200
+    assert "attachment" in download["Content-Disposition"]
+    assert b"".join(download.streaming_content)[:2] == b"PK"  # a zip container (.xlsx)
+    assert client.get(reverse("reports:download", args=[job.pk, "pdf"])).status_code == 404
+    failed = client.post(reverse("reports:generate"), {"period": "2025"}, follow=True)
+    assert "未能生成：季度报告须选择一个季度" in failed.content.decode()
 
 
 def test_non_coordinators_are_told_they_may_not(client, demo_plan):
