@@ -173,7 +173,7 @@ def _grade_peak(target: GradingTarget) -> Assessment:
         return Assessment(Grade.UNGRADED, None, None, "", "达峰目标依据达峰预测评估；预测尚未运行，暂未评估")
     p = target.peak_probability
     g = Grade.GREEN if p >= 0.8 else Grade.YELLOW if p >= 0.5 else Grade.RED
-    return Assessment(g, p, None, "", f"规划情景下{target.target_year}年前达峰的概率为 {p:.0%}")
+    return Assessment(g, p, None, "", f"规划情景下{target.target_year}年前达峰的概率为 {p:.1%}")
 
 
 def _grade_intensity(target: GradingTarget, point: Point, points: list[Point]) -> Assessment:
