@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import shutil
 import subprocess
@@ -11,6 +12,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils import timezone
 from docx import Document
 from openpyxl import load_workbook
 
@@ -217,3 +219,13 @@ def test_the_report_renders_to_pdf_with_sample_marking_on_every_page(report_job,
         ["pdftoppm", "-r", "60", "-png", str(pdf), str(artifacts / "report-page")], check=True, timeout=120
     )
     assert Path(artifacts / "report-page-01.png").exists() or Path(artifacts / "report-page-1.png").exists()
+
+
+def test_a_job_left_running_by_a_stopped_process_ends_as_failed(demo_plan, coordinator):
+    job = QuarterlyReport.objects.create(plan=demo_plan, period=PERIOD, created_by=coordinator)
+    QuarterlyReport.objects.filter(pk=job.pk).update(status=QuarterlyReport.State.RUNNING)
+    assert services.expire_stale() == 0  # a fresh job is left alone
+    later = timezone.now() + services.STALE_AFTER + dt.timedelta(minutes=1)
+    assert services.expire_stale(later) == 1
+    job.refresh_from_db()
+    assert job.status == QuarterlyReport.State.FAILED and "请重新生成" in job.message

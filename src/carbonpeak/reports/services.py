@@ -604,6 +604,21 @@ def _start(job_id: int) -> None:
     threading.Thread(target=work, name=f"report-{job_id}", daemon=True).start()
 
 
+STALE_AFTER = dt.timedelta(minutes=15)
+
+
+def expire_stale(now: dt.datetime | None = None) -> int:
+    """Jobs left queued or running by a process that stopped (a restart, a crash) end as failed, said so."""
+    cutoff = (now or timezone.now()) - STALE_AFTER
+    return QuarterlyReport.objects.filter(
+        status__in=(QuarterlyReport.State.QUEUED, QuarterlyReport.State.RUNNING), created_at__lt=cutoff
+    ).update(
+        status=QuarterlyReport.State.FAILED,
+        message="生成中断（服务曾重启或出错），请重新生成",
+        finished_at=now or timezone.now(),
+    )
+
+
 def file_path(job: QuarterlyReport, kind: str) -> Path:
     name = job.docx_name if kind == "docx" else job.xlsx_name
     if job.status != QuarterlyReport.State.DONE or not name:

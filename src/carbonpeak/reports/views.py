@@ -24,6 +24,7 @@ def _coordinator(request) -> None:
 @login_required
 def index(request):
     _coordinator(request)
+    services.expire_stale()
     run = latest_run()
     quarters = []
     if run is not None:
