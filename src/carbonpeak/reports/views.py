@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import F
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -28,16 +29,8 @@ def index(request):
     run = latest_run()
     quarters = []
     if run is not None:
-        quarters = sorted(
-            {
-                r.period
-                for r in AccountingResult.objects.filter(run=run).only(
-                    "period", "first_quarter", "last_quarter"
-                )
-                if r.first_quarter == r.last_quarter
-            },
-            reverse=True,
-        )
+        single = AccountingResult.objects.filter(run=run, first_quarter=F("last_quarter"))
+        quarters = sorted(set(single.values_list("period", flat=True)), reverse=True)
     return render(
         request,
         "reports/index.html",
