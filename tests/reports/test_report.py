@@ -212,7 +212,7 @@ def test_the_report_renders_to_pdf_with_sample_marking_on_every_page(report_job,
         ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
     ).stdout.split("\f")
     pages = [p for p in pages if p.strip()]
-    assert len(pages) >= 6
+    assert len(pages) >= 5
     assert all("示例数据" in p for p in pages)  # the header on every page
     assert "一、总体情况" in pages[0] and "数据版本" in pages[-1]
     subprocess.run(
