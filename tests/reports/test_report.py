@@ -77,6 +77,7 @@ def test_the_reports_figures_are_the_databases(report_job, demo_plan):
     assert energy_row[3] == writers.format_cell(ytd["energy_tce"] / 1e4, 2)
     assert energy_row[4] == writers.format_cell(last["energy_tce"] / 1e4, 2)
     assert rows["二氧化碳排放量"][2] == writers.format_cell(_result(PERIOD)["co2_t"] / 1e4, 2)
+    assert rows["非化石能源消费比重"][6].startswith("2025年不低于 13 %：")  # against the plan's target
     # the barometer lists every target with the grade the platform gives on data up to the quarter
     barometer = next(
         t for t in doc.tables if t.rows[0].cells[0].text == "指标" and t.rows[0].cells[-1].text == "理由"

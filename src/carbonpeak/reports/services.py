@@ -79,6 +79,22 @@ def _period_bounds(period: Period) -> tuple[dt.date, dt.date]:
 # ------------------------------------------------------------------ sections
 
 
+def _target_for(statuses, code: str | None) -> str:
+    """The nearest graded target of an indicator, as the dashboard's headline picks it."""
+    matching = [s for s in statuses if code and s.indicator and s.indicator.code == code]
+    graded = [s for s in matching if s.assessment.grade != Grade.UNGRADED] or matching
+    if not graded:
+        return "—"
+    chosen = min(graded, key=lambda s: s.target.year or 9999)
+    described = chosen.target.describe()
+    year = (
+        f"{chosen.target.year}年"
+        if chosen.target.year and not described.startswith(str(chosen.target.year))
+        else ""
+    )
+    return f"{year}{described}：{chosen.assessment.grade.label}"
+
+
 def _overview(period: Period, results: dict[str, dict], statuses, factor_set: str) -> Section:
     quarter = results.get(period.key)
     ytd_key = Period(period.year, 1, period.last).key
@@ -87,18 +103,32 @@ def _overview(period: Period, results: dict[str, dict], statuses, factor_set: st
         raise ReportError(f"{period.label}尚无已审核的能源统计数据，无法生成季度报告")
     rows = []
     spec = (
-        ("能源消费总量（当量值）", "万吨标准煤", "energy_tce", _wan, 2),
-        ("二氧化碳排放量", "万吨", "co2_t", _wan, 2),
-        ("单位地区生产总值能耗", "吨标准煤/万元", "energy_intensity_tce_per_10k_yuan", None, 4),
-        ("单位地区生产总值二氧化碳排放", "吨/万元", "carbon_intensity_t_per_10k_yuan", None, 4),
-        ("非化石能源消费比重", "%", "non_fossil_share", _pct, 2),
-        ("煤炭消费比重", "%", "coal_share", _pct, 2),
+        ("能源消费总量（当量值）", "万吨标准煤", "energy_tce", _wan, None),
+        ("二氧化碳排放量", "万吨", "co2_t", _wan, "co2_total"),
+        (
+            "单位地区生产总值能耗",
+            "吨标准煤/万元",
+            "energy_intensity_tce_per_10k_yuan",
+            None,
+            "energy_intensity",
+        ),
+        (
+            "单位地区生产总值二氧化碳排放",
+            "吨/万元",
+            "carbon_intensity_t_per_10k_yuan",
+            None,
+            "carbon_intensity",
+        ),
+        ("非化石能源消费比重", "%", "non_fossil_share", _pct, "non_fossil_share"),
+        ("煤炭消费比重", "%", "coal_share", _pct, "coal_share"),
     )
-    for label, unit, field, convert, _digits in spec:
+    for label, unit, field, convert, code in spec:
         value = (convert or (lambda v: v))(ytd.get(field))
         before = (convert or (lambda v: v))(last_ytd.get(field)) if last_ytd else None
         in_quarter = (convert or (lambda v: v))(quarter.get(field))
-        rows.append([label, unit, in_quarter, value, before, _change(value, before)])
+        rows.append(
+            [label, unit, in_quarter, value, before, _change(value, before), _target_for(statuses, code)]
+        )
     table = Table(
         "主要指标",
         f"主要指标（{period.label}及{Period(period.year, 1, period.last).label}累计）",
@@ -109,9 +139,10 @@ def _overview(period: Period, results: dict[str, dict], statuses, factor_set: st
             Column("累计", digits=2),
             Column("上年同期累计", digits=2),
             Column("同比变化", "%", 1),
+            Column("方案目标与评估", width=2.6),
         ],
         rows,
-        source=f"能源统计核算（因子集 {factor_set}）；强度按可比价GDP",
+        source=f"能源统计核算（因子集 {factor_set}）；强度按可比价GDP；评估见目标晴雨表",
         note="比重按等价值计算，供电标准煤耗未录入时按当量值（见核算说明）",
     )
     counts = Counter(s.assessment.grade for s in statuses)
@@ -137,6 +168,11 @@ def _overview(period: Period, results: dict[str, dict], statuses, factor_set: st
         f"方案共{len(statuses)}个目标：基本顺利{grades['基本顺利']}个，比较严峻{grades['比较严峻']}个，"
         f"十分严峻{grades['十分严峻']}个，未评估{grades['未评估']}个（评估数据截至{period.label}）。"
     )
+    peak = next(
+        (s for s in statuses if s.link and s.link.rule == "peak" and s.indicator.code == "co2_total"), None
+    )
+    if peak is not None and peak.assessment.value is not None:
+        summary += f"碳达峰目标：{peak.assessment.reason}（{peak.assessment.grade.label}）。"
     figure = Figure("grades", "目标评估等级分布", "grades", {"counts": grades})
     return Section("总体情况", [text, summary], [table], [figure])
 
