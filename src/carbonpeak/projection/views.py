@@ -148,12 +148,6 @@ def detail(request, name: str):
         return render(request, "projection/unavailable.html", {"nav": "projection", "reason": str(exc)})
     r = run.result
     custom = Scenario.objects.filter(name=name).first()
-    levers = {lever.key: lever for lever in model.LEVERS}
-    editable = []
-    for a in r["assumptions"]:
-        if a["distribution"] == "history":
-            continue
-        editable.append(a)
     return render(
         request,
         "projection/detail.html",
@@ -168,9 +162,7 @@ def detail(request, name: str):
             "versions": custom.versions.select_related("author").order_by("-number") if custom else [],
             "can_manage": permissions.can(request.user, Action.MANAGE_SCENARIOS),
             "assumptions": r["assumptions"],
-            "editable": editable,
             "distributions": [(k, model.DISTRIBUTIONS[k]) for k in EDITABLE_DISTRIBUTIONS],
-            "levers": levers,
             "accounting_run": run.accounting_run,
             "latest_run": energy.latest_run(),
             "deadline_p50": _wan((r["trajectory"].get("2030") or {}).get("p50")),
