@@ -110,6 +110,8 @@ def test_bad_edits_write_nothing_and_say_which_assumption(demo_plan, coordinator
         services.create_scenario(coordinator, "测试情景", "规划情景")
     with pytest.raises(model.ProjectionError, match="已存在"):
         services.create_scenario(coordinator, "规划情景", "规划情景")
+    with pytest.raises(model.ProjectionError, match="不能含"):
+        services.create_scenario(coordinator, "光伏/工业", "规划情景")
 
 
 def test_only_coordinators_manage_scenarios(demo_plan, coordinator):

@@ -185,6 +185,8 @@ def create_scenario(user, name: str, based_on: str, description: str = "") -> Sc
     name = name.strip()
     if not name:
         raise model.ProjectionError("请填写情景名称")
+    if len(name) > 60 or any(c in name for c in "/\\?#%") or not name.isprintable():
+        raise model.ProjectionError("情景名称不超过60个字，且不能含 / \\ ? # % 等字符")
     if name in scenarios.BUILT_IN or Scenario.objects.filter(name=name).exists():
         raise model.ProjectionError(f"情景“{name}”已存在，请换一个名称")
     if based_on not in scenarios.BUILT_IN:
