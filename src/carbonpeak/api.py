@@ -8,12 +8,13 @@ Errors are JSON ``{"message": …}``; a malformed request is a 4xx, never a 500.
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import quote
 
 from django.contrib.auth import authenticate
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
-from ninja import NinjaAPI, Query, Schema
+from django.http import Http404, HttpResponse
+from ninja import File, NinjaAPI, Query, Schema, UploadedFile
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaError
 from ninja.responses import Status
@@ -29,7 +30,7 @@ from carbonpeak.plans.models import Plan, Role
 from carbonpeak.projection import model as projection_model
 from carbonpeak.projection import services as projection
 from carbonpeak.supervision import services as supervision
-from carbonpeak.supervision.models import ProgressReport, ProgressStatus, ReportingPeriod
+from carbonpeak.supervision.models import Evidence, ProgressReport, ProgressStatus, ReportingPeriod
 
 
 class BearerToken(HttpBearer):
@@ -489,6 +490,66 @@ def return_report(request, report_id: int, payload: CommentIn):
             _report_or_404(report_id), request.user, approve=False, comment=payload.comment
         )
     )
+
+
+class EvidenceOut(Schema):
+    id: int
+    report: int
+    name: str
+    kind: str
+    size: int
+    sha256: str
+    uploaded_by: str
+    uploaded_at: dt.datetime
+    url: str = Field(description="下载地址（有权查看的用户）")
+
+
+def _evidence(e: Evidence) -> dict:
+    return {
+        "id": e.pk,
+        "report": e.report_id,
+        "name": e.original_name,
+        "kind": e.kind,
+        "size": e.size,
+        "sha256": e.sha256,
+        "uploaded_by": e.uploaded_by.username if e.uploaded_by else "",
+        "uploaded_at": e.uploaded_at,
+        "url": f"/api/evidence/{e.pk}",
+    }
+
+
+@api.get("/reports/{report_id}/evidence", response=list[EvidenceOut], summary="进展报告的佐证材料")
+def report_evidence(request, report_id: int):
+    r = _report_or_404(report_id)
+    return [
+        _evidence(e)
+        for e in r.evidence.select_related("uploaded_by")
+        if supervision.can_view_evidence(request.user, e)
+    ]
+
+
+@api.post(
+    "/reports/{report_id}/evidence",
+    response={201: EvidenceOut},
+    summary="上传佐证材料（牵头或配合部门；PDF、PNG、JPEG、.docx、.xlsx，不超过 10 MB）",
+)
+def upload_evidence(request, report_id: int, file: File[UploadedFile]):
+    r = _report_or_404(report_id)
+    if file.size and file.size > supervision.MAX_EVIDENCE_BYTES:
+        raise DjangoValidationError(f"文件过大（{file.size / 1e6:.1f} MB），上限 10 MB")
+    e = supervision.attach_evidence(r, request.user, file.name or "", file.read())
+    return Status(201, _evidence(e))
+
+
+@api.get("/evidence/{evidence_id}", summary="下载佐证材料（协调员、领导及该任务的牵头、配合部门）")
+def download_evidence(request, evidence_id: int):
+    e = _get(Evidence.objects.select_related("report", "report__task"), evidence_id, "佐证材料")
+    if not supervision.can_view_evidence(request.user, e):
+        raise PermissionDenied("您无权查看该佐证材料")
+    response = HttpResponse(supervision.evidence_bytes(e), content_type=supervision.EVIDENCE_TYPES[e.kind])
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(e.original_name)}"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 # ------------------------------------------------------------------ energy

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from carbonpeak.accounts.models import AuditEvent
 from carbonpeak.accounts.services import ensure_demo_users
@@ -173,3 +174,41 @@ def test_permission_matrix_for_progress_reports_through_the_api(client, setup):
                     status,
                 )
             type(report).objects.filter(pk=report.pk).update(status="draft")
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def test_evidence_through_the_api(client, setup):
+    mine = setup.reports.filter(department__name="市交运局").first()
+    dept = token(client, "市交运局")
+    upload = client.post(
+        f"/api/reports/{mine.pk}/evidence", {"file": SimpleUploadedFile("../现场照片.png", PNG)}, **dept
+    )
+    assert upload.status_code == 201, upload.content
+    body = upload.json()
+    assert (body["name"], body["kind"], body["size"]) == ("现场照片.png", "png", len(PNG))
+    listed = client.get(f"/api/reports/{mine.pk}/evidence", **dept).json()
+    assert [e["id"] for e in listed] == [body["id"]]
+    coord = token(client, "coordinator")
+    download = client.get(body["url"], **coord)
+    assert download.status_code == 200 and download.content == PNG and download["Content-Type"] == "image/png"
+    # another department sees neither the list entry nor the file
+    other = token(client, "市住建局")
+    assert client.get(f"/api/reports/{mine.pk}/evidence", **other).json() == []
+    assert client.get(body["url"], **other).status_code == 403
+    # content that is none of the accepted types is refused with the reason, and nothing is stored
+    bad = client.post(
+        f"/api/reports/{mine.pk}/evidence",
+        {"file": SimpleUploadedFile("说明.png", b"MZ\x90\x00 not a png")},
+        **dept,
+    )
+    assert bad.status_code == 400 and "只接受 PDF、PNG" in bad.json()["message"]
+    assert (
+        client.post(
+            f"/api/reports/{mine.pk}/evidence", {"file": SimpleUploadedFile("a.png", PNG)}, **other
+        ).status_code
+        == 403
+    )
+    assert client.get("/api/evidence/999999", **coord).status_code == 404
+    assert AuditEvent.objects.filter(object_type="supervision.Evidence").count() == 1
