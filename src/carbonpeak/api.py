@@ -8,12 +8,11 @@ Errors are JSON ``{"message": …}``; a malformed request is a 4xx, never a 500.
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import quote
 
 from django.contrib.auth import authenticate
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from ninja import File, NinjaAPI, Query, Schema, UploadedFile
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaError
@@ -31,6 +30,7 @@ from carbonpeak.projection import model as projection_model
 from carbonpeak.projection import services as projection
 from carbonpeak.supervision import services as supervision
 from carbonpeak.supervision.models import Evidence, ProgressReport, ProgressStatus, ReportingPeriod
+from carbonpeak.supervision.views import evidence_download
 
 
 class BearerToken(HttpBearer):
@@ -544,12 +544,7 @@ def upload_evidence(request, report_id: int, file: File[UploadedFile]):
 @api.get("/evidence/{evidence_id}", summary="下载佐证材料（协调员、领导及该任务的牵头、配合部门）")
 def download_evidence(request, evidence_id: int):
     e = _get(Evidence.objects.select_related("report", "report__task"), evidence_id, "佐证材料")
-    if not supervision.can_view_evidence(request.user, e):
-        raise PermissionDenied("您无权查看该佐证材料")
-    response = HttpResponse(supervision.evidence_bytes(e), content_type=supervision.EVIDENCE_TYPES[e.kind])
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(e.original_name)}"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return evidence_download(request.user, e)
 
 
 # ------------------------------------------------------------------ energy

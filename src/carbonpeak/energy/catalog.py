@@ -6,6 +6,8 @@ name, so an unknown name is an error that says which name and what is accepted, 
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -322,6 +324,15 @@ class Period:
         if self.first == self.last:
             return f"{self.year}年第{self.last}季度"
         return f"{self.year}年{self.first * 3 - 2}–{self.last * 3}月"
+
+    @property
+    def start_date(self) -> dt.date:
+        return dt.date(self.year, self.first * 3 - 2, 1)
+
+    @property
+    def end_date(self) -> dt.date:
+        month = self.last * 3
+        return dt.date(self.year, month, calendar.monthrange(self.year, month)[1])
 
     @property
     def is_quarter(self) -> bool:

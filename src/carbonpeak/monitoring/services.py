@@ -27,6 +27,7 @@ from carbonpeak.monitoring import indicators as catalogue
 from carbonpeak.monitoring.grading import DataState, Grade, GradingTarget, Point, Rule
 from carbonpeak.monitoring.models import Assessment, Indicator, Observation, TargetIndicator, Warning
 from carbonpeak.plans.models import Department, Plan, Role, Target
+from carbonpeak.projection import services as projection
 
 log = logging.getLogger(__name__)
 REGION = "太仓市"
@@ -336,8 +337,6 @@ def assess_plan(
         probability = None
         if link.rule == Rule.PEAK:
             if peaks is None:
-                from carbonpeak.projection import services as projection
-
                 peaks = projection.peak_probabilities(plan) or {}
             probability = peaks.get("refined_oil" if link.indicator.code == "refined_oil" else "co2")
         spec = grading_target(link, points, probability)

@@ -56,23 +56,28 @@ def _sentence(r: dict) -> str:
     return text
 
 
+def _history_line(r: dict) -> list[float | None]:
+    """The accounted years, then gaps where the projection runs (one x axis for both)."""
+    return [_wan(v) for v in r["history"].values()] + [None] * len(r["trajectory"])
+
+
+def _projected_line(r: dict, quantile: str) -> list[float | None]:
+    """Gaps over the history except its last year, so the projected line starts where the history ends."""
+    history = list(r["history"].values())
+    return (
+        [None] * (len(history) - 1)
+        + [_wan(history[-1])]
+        + [_wan(v[quantile]) for v in r["trajectory"].values()]
+    )
+
+
 def _chart_data(r: dict) -> dict:
-    years = [*r["history"], *r["trajectory"]]
-    history = [_wan(v) for v in r["history"].values()]
-    pad = [None] * len(r["trajectory"])
-    last = history[-1]
-    band = {
-        q: [None] * (len(history) - 1) + [last] + [_wan(v[q]) for v in r["trajectory"].values()]
-        for q in ("p10", "p50", "p90")
-    }
-    oil = r["refined_oil"]["trajectory_t"]
-    oil_history = r.get("history_refined_oil_t", {})
     return {
-        "years": years,
-        "history": history + pad,
-        "p10": band["p10"],
-        "p50": band["p50"],
-        "p90": band["p90"],
+        "years": [*r["history"], *r["trajectory"]],
+        "history": _history_line(r),
+        "p10": _projected_line(r, "p10"),
+        "p50": _projected_line(r, "p50"),
+        "p90": _projected_line(r, "p90"),
         "histogram": r["peak_year_histogram"],
         "levers": [
             {
@@ -86,13 +91,6 @@ def _chart_data(r: dict) -> dict:
         "sectors": {k: [_wan(v) for v in values] for k, values in r.get("sector_p50_t", {}).items()},
         "electricity": [_wan(v) for v in r.get("electricity_p50_t", [])],
         "projected_years": list(r["trajectory"]),
-        "oil": {
-            "years": [*oil_history, *oil],
-            "history": [_wan(v) for v in oil_history.values()] + [None] * len(oil),
-            "p50": [None] * max(len(oil_history) - 1, 0)
-            + ([_wan(list(oil_history.values())[-1])] if oil_history else [])
-            + [_wan(v["p50"]) for v in oil.values()],
-        },
     }
 
 
@@ -106,19 +104,11 @@ def overview(request):
     except model.ProjectionError as exc:
         return render(request, "projection/unavailable.html", {"nav": "projection", "reason": str(exc)})
     summaries = [_summary(run) for run in runs]
+    first = runs[0].result
     compare = {
-        "years": [*runs[0].result["history"], *runs[0].result["trajectory"]],
-        "history": [_wan(v) for v in runs[0].result["history"].values()]
-        + [None] * len(runs[0].result["trajectory"]),
-        "scenarios": [
-            {
-                "name": run.scenario_name,
-                "p50": [None] * (len(run.result["history"]) - 1)
-                + [_wan(list(run.result["history"].values())[-1])]
-                + [_wan(v["p50"]) for v in run.result["trajectory"].values()],
-            }
-            for run in runs
-        ],
+        "years": [*first["history"], *first["trajectory"]],
+        "history": _history_line(first),
+        "scenarios": [{"name": run.scenario_name, "p50": _projected_line(run.result, "p50")} for run in runs],
     }
     return render(
         request,

@@ -69,13 +69,6 @@ def _change(now: float | None, before: float | None) -> float | None:
     return (now / before - 1) * 100
 
 
-def _period_bounds(period: Period) -> tuple[dt.date, dt.date]:
-    start = dt.date(period.year, period.first * 3 - 2, 1)
-    end_month = period.last * 3
-    end = dt.date(period.year + (end_month == 12), end_month % 12 + 1, 1) - dt.timedelta(days=1)
-    return start, end
-
-
 # ------------------------------------------------------------------ sections
 
 
@@ -375,7 +368,7 @@ def _progress(plan: Plan, period: Period) -> Section:
 
 
 def _warnings(period: Period) -> Section:
-    start, _ = _period_bounds(period)
+    start = period.start_date
     found = list(
         Warning.objects.filter(created_at__date__gte=start)
         .select_related("target", "department")
@@ -462,7 +455,6 @@ def _projection(plan: Plan) -> tuple[Section, object | None]:
 
 
 def _quality(period: Period, plan: Plan) -> Section:
-    start, end = _period_bounds(period)
     subs = list(EnergySubmission.objects.filter(period=period.key).order_by("region", "revision"))
     energy_rows = [
         [
@@ -527,9 +519,8 @@ def collect(plan: Plan, period_key: str, *, now: dt.datetime | None = None) -> t
     region = plan.region if AccountingResult.objects.filter(run=run, region=plan.region).exists() else None
     region = region or AccountingResult.objects.filter(run=run).values_list("region", flat=True).first()
     results = _results(run, region)
-    _, end = _period_bounds(period)
     statuses = monitoring.assess_plan(
-        plan, today=end + dt.timedelta(days=45), as_of=(period.year, period.last)
+        plan, today=period.end_date + dt.timedelta(days=45), as_of=(period.year, period.last)
     )
     sections = [
         _overview(period, results, statuses, run.factor_set_label),

@@ -202,12 +202,17 @@ def report_action(request, report_id: int, action: str):
     return redirect("supervision:report", r.pk)
 
 
-@login_required
-def evidence(request, evidence_id: int):
-    e = get_object_or_404(Evidence.objects.select_related("report", "report__task"), pk=evidence_id)
-    if not services.can_view_evidence(request.user, e):
+def evidence_download(user, e: Evidence) -> HttpResponse:
+    """The evidence file as an attachment, for those allowed to see it (the page and the API)."""
+    if not services.can_view_evidence(user, e):
         raise PermissionDenied("您无权查看该佐证材料")
     response = HttpResponse(services.evidence_bytes(e), content_type=services.EVIDENCE_TYPES[e.kind])
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(e.original_name)}"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+def evidence(request, evidence_id: int):
+    e = get_object_or_404(Evidence.objects.select_related("report", "report__task"), pk=evidence_id)
+    return evidence_download(request.user, e)
