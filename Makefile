@@ -7,19 +7,27 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 SHARED ?= ../shared
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: demo test lint format plan-data install install-test assets system-deps system-test-deps clean
+.PHONY: demo test suite lint format plan-data install install-test assets system-deps system-test-deps clean
 
 demo: install assets system-deps
 	$(VENV)/bin/carbonpeak demo --serve --port $(PORT)
 
-test: install-test assets system-test-deps
+# the whole of `make test`, installation included, is timed; the figure is the last line it prints
+test:
+	@start=$$(date +%s); $(MAKE) --no-print-directory suite; status=$$?; \
+	echo "== make test 用时 $$(( $$(date +%s) - start )) 秒（含安装；退出码 $$status）=="; exit $$status
+
+# the suite runs on every core (pytest-xdist), on SQLite and then on PostgreSQL
+PYTEST := $(VENV)/bin/pytest -p no:cacheprovider -n auto --dist worksteal
+
+suite: install-test assets system-test-deps
 	$(VENV)/bin/ruff check src tests benchmarks
 	$(VENV)/bin/ruff format --check src tests benchmarks
 	@echo "== 测试套件：SQLite =="
-	$(VENV)/bin/pytest -p no:cacheprovider
+	$(PYTEST)
 	@if $(PY) -c "import sys, psycopg; psycopg.connect(sys.argv[1], connect_timeout=3).close()" "$(TEST_DATABASE_URL)" 2>/dev/null; then \
 		echo "== 测试套件：PostgreSQL ($(TEST_DATABASE_URL)) =="; \
-		DATABASE_URL="$(TEST_DATABASE_URL)" $(VENV)/bin/pytest -p no:cacheprovider; \
+		DATABASE_URL="$(TEST_DATABASE_URL)" $(PYTEST); \
 	else \
 		echo "== PostgreSQL 不可达（$(TEST_DATABASE_URL)），跳过 PostgreSQL 运行 =="; \
 	fi

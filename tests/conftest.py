@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,21 @@ SHARED = ROOT.parent / "shared"
 BUNDLED_PLAN = ROOT / "src" / "carbonpeak" / "plans" / "data" / "taicang-carbon-peak-plan.json"
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts"
+
+
+def pytest_configure(config):
+    """Settings for the whole run: jobs run at once, a cheap password hash (the demo users are created in many tests, and
+    PBKDF2 at Django's production cost made every such test spend 4–5 s hashing), and a data directory
+    (evidence, report files) of each worker's own, so parallel workers never share files."""
+    import tempfile
+
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # background jobs run at once, inside the service's transaction, so a test sees what follows an event
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    settings.DATA_DIR = Path(tempfile.mkdtemp(prefix=f"carbonpeak-test-{worker}-"))
 
 
 @pytest.fixture
@@ -96,8 +112,27 @@ def demo_plan(db, imported_plan, coordinator):
     ensure_bundled_factor_sets()
     load_sample_data(coordinator)
     set_external_target_value(
-        imported_plan, "单位地区生产总值能耗", 2025, value=14.5, unit="%", base_year=2020
+        imported_plan, "单位地区生产总值能耗", 2025, value=14.5, unit="%", base_year=2020, user=coordinator
     )
     monitoring.propose_links(imported_plan)
     monitoring.load_sample_observations(imported_plan, coordinator)
     return imported_plan
+
+
+@pytest.fixture(autouse=True)
+def background_jobs_must_not_fail():
+    """The immediate task backend records a job's exception instead of raising it: fail the test instead,
+    so a broken chain (approve → recompute → projections → grades) cannot pass unseen."""
+    from django_tasks.base import TaskResultStatus
+    from django_tasks.signals import task_finished
+
+    failed = []
+
+    def on_finished(sender, task_result, **kwargs):
+        if task_result.status == TaskResultStatus.FAILED:
+            failed.append((task_result.task.name, [e.traceback for e in task_result.errors]))
+
+    task_finished.connect(on_finished, weak=False)
+    yield failed
+    task_finished.disconnect(on_finished)
+    assert not failed, f"后台任务失败：{failed}"

@@ -26,6 +26,7 @@ from carbonpeak.energy.models import EnergySubmission
 from carbonpeak.monitoring import services as monitoring
 from carbonpeak.monitoring.models import Indicator, Observation
 from carbonpeak.plans.models import Plan, Role
+from carbonpeak.plans.selectors import current_plan
 from carbonpeak.projection import model as projection_model
 from carbonpeak.projection import services as projection
 from carbonpeak.supervision import services as supervision
@@ -90,7 +91,7 @@ def missing(request, exc):
 
 
 def _plan() -> Plan:
-    plan = Plan.objects.order_by("-created_at").first()
+    plan = current_plan()
     if plan is None:
         raise HttpError(404, "尚未导入任何方案")
     return plan
@@ -378,17 +379,16 @@ def report_observation(request, indicator_id: int, payload: ObservationIn):
     "/observations/{observation_id}/approve", response=ObservationOut, summary="审核通过指标数值（协调员）"
 )
 def approve_observation(request, observation_id: int, payload: CommentIn):
-    obs = monitoring.review_observation(
-        _get(Observation, observation_id, "数值"), request.user, approve=True, comment=payload.comment
+    obs = monitoring.approve_observation(
+        _get(Observation, observation_id, "数值"), request.user, comment=payload.comment
     )
-    monitoring.evaluate(_plan())
     return _observation(obs)
 
 
 @api.post("/observations/{observation_id}/return", response=ObservationOut, summary="退回指标数值（协调员）")
 def return_observation(request, observation_id: int, payload: CommentIn):
-    obs = monitoring.review_observation(
-        _get(Observation, observation_id, "数值"), request.user, approve=False, comment=payload.comment
+    obs = monitoring.return_observation(
+        _get(Observation, observation_id, "数值"), request.user, comment=payload.comment
     )
     return _observation(obs)
 
@@ -477,18 +477,14 @@ def submit_report(request, report_id: int):
 @api.post("/reports/{report_id}/approve", response=ReportOut, summary="审核通过（协调员）")
 def approve_report(request, report_id: int, payload: CommentIn):
     return _report(
-        supervision.review_report(
-            _report_or_404(report_id), request.user, approve=True, comment=payload.comment
-        )
+        supervision.approve_report(_report_or_404(report_id), request.user, comment=payload.comment)
     )
 
 
 @api.post("/reports/{report_id}/return", response=ReportOut, summary="退回并填写意见（协调员）")
 def return_report(request, report_id: int, payload: CommentIn):
     return _report(
-        supervision.review_report(
-            _report_or_404(report_id), request.user, approve=False, comment=payload.comment
-        )
+        supervision.return_report(_report_or_404(report_id), request.user, comment=payload.comment)
     )
 
 

@@ -207,9 +207,9 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     """Grade every target now and raise warnings (run daily, e.g. from cron, to catch overdue data)."""
     _django()
     from carbonpeak.monitoring.services import evaluate
-    from carbonpeak.plans.models import Plan
+    from carbonpeak.plans.selectors import current_plan
 
-    plan = Plan.objects.order_by("-created_at").first()
+    plan = current_plan()
     if plan is None:
         print("错误：尚未导入任何方案", file=sys.stderr)
         return 2
@@ -224,9 +224,9 @@ def cmd_remind(args: argparse.Namespace) -> int:
     """Remind departments of progress reports due soon or overdue, once each (run daily from cron)."""
     _django()
     from carbonpeak.supervision.models import ReportingPeriod
-    from carbonpeak.supervision.services import remind
+    from carbonpeak.supervision.services import send_reminders
 
-    made = [r for period in ReportingPeriod.objects.filter(is_open=True) for r in remind(period)]
+    made = [r for period in ReportingPeriod.objects.filter(is_open=True) for r in send_reminders(period)]
     print(f"已发出提醒 {len(made)} 条")
     for reminder in made:
         print(f"  {reminder.message}")
@@ -299,13 +299,13 @@ def cmd_report(args: argparse.Namespace) -> int:
     from django.contrib.auth import get_user_model
     from django.core.exceptions import PermissionDenied
 
+    from carbonpeak.plans.selectors import current_plan
     from carbonpeak.reports import services
     from carbonpeak.reports.models import QuarterlyReport
 
-    try:
-        plan = services.projection.latest_plan()
-    except services.projection_model.ProjectionError as exc:
-        print(f"错误：{exc}", file=sys.stderr)
+    plan = current_plan()
+    if plan is None:
+        print("错误：尚未导入任何方案", file=sys.stderr)
         return 2
     user = get_user_model().objects.filter(username=args.user).first()
     if user is None:
@@ -382,21 +382,28 @@ def _load_demo_data(plan_id: int) -> None:
     )
     year = int(suzhou["year"])
     set_external_target_value(
-        plan, "单位地区生产总值能耗", year, value=float(suzhou["value"]), unit=suzhou["unit"], base_year=2020
+        plan,
+        "单位地区生产总值能耗",
+        year,
+        value=float(suzhou["value"]),
+        unit=suzhou["unit"],
+        base_year=2020,
+        user=coordinator,
     )
     monitoring.propose_links(plan)  # the value document lives on the link, so after the links exist
     monitoring.set_value_document(plan, "单位地区生产总值能耗", year, suzhou["source"].split("：")[0])
     observed = monitoring.load_sample_observations(plan, coordinator)
     if observed:
         print(f"指标监测：已生成并审核 {observed} 个部门报送指标数值（示例数据）")
+    # the approvals above enqueued the recomputation, projections and grading: run them before serving
+    _run_pending_jobs()
+    from carbonpeak.monitoring.models import Warning
     from carbonpeak.projection import services as projection
 
-    for name in projection.scenario_names():
-        projection.run_projection(name, plan=plan)
-    planned = projection.run_projection(projection.PLANNED, plan=plan).result
-    print(f"达峰预测：规划情景下2030年前达峰的概率 {planned['p_peak_by_2030']:.1%}（示例数据）")
-    raised = monitoring.evaluate(plan)
-    print(f"目标评估：已完成，新增预警 {len(raised)} 条")
+    planned = projection.stored_projection(projection.PLANNED, plan)
+    if planned is not None:
+        print(f"达峰预测：规划情景下2030年前达峰的概率 {planned.result['p_peak_by_2030']:.1%}（示例数据）")
+    print(f"目标评估：已完成，预警共 {Warning.objects.count()} 条")
     import datetime as dt
 
     from carbonpeak.supervision.models import ReportingPeriod
@@ -412,11 +419,41 @@ def _load_demo_data(plan_id: int) -> None:
         )
 
 
+def _run_pending_jobs() -> None:
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if settings.TASKS["default"]["BACKEND"].startswith("django_tasks_db."):
+        call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    """The background worker: recover jobs a stopped worker left, then run jobs as they are enqueued."""
+    _django()
+    from django.core.management import call_command
+
+    from carbonpeak.core import jobs
+
+    retried, failed = jobs.recover_interrupted()
+    if retried or failed:
+        print(f"后台任务：上次中断的任务已重新排队 {retried} 个，标记失败 {failed} 个", flush=True)
+    call_command("db_worker", batch=args.batch, startup_delay=False, interval=args.interval, verbosity=1)
+    return 0
+
+
 def _serve(port: int) -> int:
+    import atexit
+    import subprocess
+
     from gunicorn.app.wsgiapp import run
 
     bind = f"127.0.0.1:{port}"
-    print(f"CarbonPeak 已启动：http://{bind}/  （Ctrl+C 停止）", flush=True)
+    # the background worker runs beside the web server and stops with it
+    worker = subprocess.Popen(
+        [sys.executable, "-c", "import sys; from carbonpeak.cli import main; sys.exit(main(['worker']))"]
+    )
+    atexit.register(worker.terminate)
+    print(f"CarbonPeak 已启动：http://{bind}/  （后台任务进程 {worker.pid}；Ctrl+C 停止）", flush=True)
     sys.argv = [
         "gunicorn",
         "carbonpeak.wsgi:application",
@@ -493,7 +530,13 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     demo.set_defaults(func=cmd_demo)
 
-    serve = sub.add_parser("serve", help="以 gunicorn 启动服务")
+    wk = sub.add_parser(
+        "worker", help="后台任务进程：重算、评估、达峰预测与季度报告（carbonpeak serve 会自动启动）"
+    )
+    wk.add_argument("--batch", action="store_true", help="处理完排队的任务后退出")
+    wk.add_argument("--interval", type=float, default=1.0, help="轮询间隔（秒）")
+    wk.set_defaults(func=cmd_worker)
+    serve = sub.add_parser("serve", help="以 gunicorn 启动服务（同时启动后台任务进程）")
     serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     serve.set_defaults(func=cmd_serve)
     return parser

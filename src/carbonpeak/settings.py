@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
+    "carbonpeak.core",
     "carbonpeak.accounts",
     "carbonpeak.plans",
     "carbonpeak.energy",
@@ -103,6 +106,15 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background jobs (django-tasks): recomputation, grading and projections after an approval, quarterly
+# reports. The database backend needs no other server; `carbonpeak worker` runs them (`make demo` starts it).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("CARBONPEAK_TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from carbonpeak.accounts.models import AuditEvent
+from carbonpeak.core.models import AuditEvent
 from carbonpeak.energy import services as energy
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +42,7 @@ def test_the_log_cannot_be_changed_or_deleted(coordinator, client):
     from django.contrib.auth import get_user_model
 
     client.force_login(get_user_model().objects.get(username="admin"))
-    assert client.get(f"/admin/accounts/auditevent/{event.pk}/delete/").status_code == 403
+    assert client.get(f"/admin/core/auditevent/{event.pk}/delete/").status_code == 403
     page = client.get(reverse("accounts:audit") + "?action=create").content.decode()
     assert "energy.EnergySubmission" in page and "篡改" not in page
 

@@ -103,10 +103,10 @@ def test_observation_report_and_review_through_the_services(users):
         pending = monitoring.report_observation(bus, 2024, 4, 60, users["市交运局"])
         monitoring.submit_observation(pending, users["市交运局"])
         if name in ("admin", "coordinator"):
-            monitoring.review_observation(pending, user, approve=True)
+            monitoring.approve_observation(pending, user)
         else:
             with pytest.raises(PermissionDenied):
-                monitoring.review_observation(pending, user, approve=True)
+                monitoring.approve_observation(pending, user)
             assert Observation.objects.get(pk=pending.pk).status == "submitted"
 
 

@@ -34,6 +34,13 @@ def test_check_deploy_is_clean_with_the_production_settings(tmp_path):
 
 
 @pytest.mark.django_db
-def test_passwords_are_hashed(coordinator):
-    assert coordinator.password.startswith(("pbkdf2_sha256$", "argon2", "scrypt"))
+def test_passwords_are_hashed(coordinator, settings):
+    # the suite hashes with MD5 for speed (conftest); the platform's own settings keep Django's default
+    from django.conf import global_settings
+    from django.contrib.auth.hashers import make_password
+
+    import carbonpeak.settings as platform
+
     assert "carbonpeak-demo" not in coordinator.password
+    settings.PASSWORD_HASHERS = getattr(platform, "PASSWORD_HASHERS", global_settings.PASSWORD_HASHERS)
+    assert make_password("carbonpeak-demo").startswith(("pbkdf2_sha256$", "argon2", "scrypt"))

@@ -64,7 +64,7 @@ def test_errors_name_the_cell_and_exit_2(tmp_path, capsys):
     assert code == 2 and "无法读取" in err
 
 
-def test_a_factor_set_stored_in_the_platform_by_name_and_version(tmp_path, capsys, db):
+def test_a_factor_set_stored_in_the_platform_by_name_and_version(tmp_path, capsys, coordinator):
     from carbonpeak.energy import services
 
     base = services.ensure_bundled_factor_sets()
@@ -72,6 +72,7 @@ def test_a_factor_set_stored_in_the_platform_by_name_and_version(tmp_path, capsy
         "kind,key,year,value,unit,source,status\ngrid_co2,江苏,2023,0.5,kgCO2/kWh,test source,test\n",
         name="national",
         version="2027.1",
+        user=coordinator,
         based_on=base,
     )
     f = tmp_path / "q.csv"

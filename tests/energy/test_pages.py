@@ -9,8 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from carbonpeak.core.models import ReviewStatus
 from carbonpeak.energy import forms, services
-from carbonpeak.energy.models import AccountingRun, EnergySubmission, FactorSet, Status
+from carbonpeak.energy.models import AccountingRun, EnergySubmission, FactorSet
 
 pytestmark = pytest.mark.django_db
 CSV = "period,region,sector,fuel,quantity,unit\n2023Q1,太仓市,其他工业,原煤,1,万吨\n"
@@ -84,11 +85,11 @@ def test_upload_submit_return_resubmit_approve_through_the_pages(logged_in):
     assert "退回时须填写意见" in html  # no comment, no return
     act("return", comment="请补充用电量")
     sub.refresh_from_db()
-    assert sub.status == Status.RETURNED
+    assert sub.status == ReviewStatus.RETURNED
     act("submit")
     act("approve")
     sub.refresh_from_db()
-    assert sub.status == Status.APPROVED
+    assert sub.status == ReviewStatus.APPROVED
     assert AccountingRun.objects.count() == 1
     html = logged_in.get(reverse("energy:submission", args=[sub.pk])).content.decode()
     assert "已审核的数据不再修改" in html and "请补充用电量" in html

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from carbonpeak.core.models import ReviewStatus
 from carbonpeak.energy import services
 from carbonpeak.energy.models import (
     AccountingResult,
@@ -12,7 +13,6 @@ from carbonpeak.energy.models import (
     EnergyRecord,
     EnergySubmission,
     FactorSet,
-    Status,
 )
 
 CSV = "period,region,sector,fuel,quantity,unit\n2023Q1,太仓市,其他工业,原煤,1,万吨\n2023Q1,太仓市,电力调入,电力,1,亿千瓦时\n"
@@ -45,7 +45,7 @@ def test_upload_creates_a_draft_per_period_and_region(coordinator, factor_set):
     result = services.upload(CSV.encode(), "q.csv", coordinator)
     assert result.ok
     (sub,) = result.submissions
-    assert (sub.period, sub.region, sub.revision, sub.status) == ("2023Q1", "太仓市", 1, Status.DRAFT)
+    assert (sub.period, sub.region, sub.revision, sub.status) == ("2023Q1", "太仓市", 1, ReviewStatus.DRAFT)
     assert sub.records.count() == 2
     assert list(sub.events.values_list("action", flat=True)) == ["create"]
 
@@ -87,11 +87,11 @@ def test_lifecycle_submit_return_resubmit_approve(coordinator, factor_set):
         services.return_submission(sub, coordinator, "  ")
     services.return_submission(sub, coordinator, "原煤数量请核对")
     sub.refresh_from_db()
-    assert sub.status == Status.RETURNED and sub.review_comment == "原煤数量请核对"
+    assert sub.status == ReviewStatus.RETURNED and sub.review_comment == "原煤数量请核对"
     services.submit(sub, coordinator)
     services.approve(sub, coordinator)
     sub.refresh_from_db()
-    assert sub.status == Status.APPROVED
+    assert sub.status == ReviewStatus.APPROVED
     actions = list(sub.events.values_list("action", flat=True))
     assert actions == ["create", "submit", "return", "submit", "approve"]
     with pytest.raises(ValidationError):
@@ -122,7 +122,7 @@ def test_a_correction_is_a_new_revision_and_the_approved_one_stays(coordinator, 
     services.approve(second, coordinator)
     assert services.current_submission("2023Q1", "太仓市").pk == second.pk
     first.refresh_from_db()
-    assert first.status == Status.APPROVED and first.records.get(fuel="原煤").quantity == 1
+    assert first.status == ReviewStatus.APPROVED and first.records.get(fuel="原煤").quantity == 1
     assert "supersede" in first.events.values_list("action", flat=True)
     assert round(services.latest_run().results.get(period="2023Q1").co2_t) == 2 * 19003 + 58270
 
@@ -149,7 +149,9 @@ def test_recomputing_with_a_new_set_keeps_the_old_results(coordinator, factor_se
 
 def test_a_new_version_cannot_reuse_an_existing_label(coordinator, factor_set):
     with pytest.raises(ValidationError, match="已存在"):
-        services.import_factor_csv("kind,key,value,unit,source,status\n", name="national", version="2026.1")
+        services.import_factor_csv(
+            "kind,key,value,unit,source,status\n", name="national", version="2026.1", user=coordinator
+        )
 
 
 def test_a_run_that_cannot_account_is_recorded_with_its_error(coordinator, factor_set):
@@ -176,7 +178,7 @@ def test_leader_can_neither_upload_nor_review(leader, coordinator):
 def test_sample_data_is_loaded_once_and_labelled(coordinator, factor_set):
     assert services.load_sample_data(coordinator) == 24
     assert services.load_sample_data(coordinator) == 0
-    assert EnergySubmission.objects.filter(is_sample=True, status=Status.APPROVED).count() == 24
+    assert EnergySubmission.objects.filter(is_sample=True, status=ReviewStatus.APPROVED).count() == 24
     run = services.latest_run()
     assert run.includes_sample
     y2020 = run.results.get(period="2020")

@@ -68,13 +68,13 @@ def test_observation_lifecycle_and_revisions(demo_plan, coordinator):
     bus = Indicator.objects.get(name="新能源和清洁能源公交车辆占比")
     obs = services.report_observation(bus, 2026, 4, 93.0, coordinator)
     with pytest.raises(ValidationError):
-        services.review_observation(obs, coordinator, approve=True)  # a draft is not reviewed
+        services.approve_observation(obs, coordinator)  # a draft is not reviewed
     services.submit_observation(obs, coordinator)
     with pytest.raises(ValidationError, match="须填写意见"):
-        services.review_observation(obs, coordinator, approve=False)
-    services.review_observation(obs, coordinator, approve=False, comment="请附统计口径")
+        services.return_observation(obs, coordinator, comment="")
+    services.return_observation(obs, coordinator, comment="请附统计口径")
     services.submit_observation(obs, coordinator)
-    services.review_observation(obs, coordinator, approve=True)
+    services.approve_observation(obs, coordinator)
     again = services.report_observation(bus, 2026, 4, 94.0, coordinator)
     assert again.revision == 2
     assert services.points_for(bus)[-1].value == 93.0  # the correction counts only once approved
@@ -83,22 +83,21 @@ def test_observation_lifecycle_and_revisions(demo_plan, coordinator):
 
 
 def test_a_quarter_end_to_end_grades_and_warnings_change(demo_plan, coordinator):
-    first = services.evaluate(demo_plan, TODAY)
-    assert {w.kind for w in first} == {Warning.Kind.OVERDUE}
+    # approving the sample values graded the plan (workflows.observation_approved): data overdue is warned
+    assert {w.kind for w in Warning.objects.all()} == {Warning.Kind.OVERDUE}
+    services.evaluate(demo_plan, TODAY)
     assert services.evaluate(demo_plan, TODAY) == []  # nothing changed, nothing raised
     target = status_of(demo_plan, "新能源和清洁能源公交车辆占比", 2025)
     bus = target.indicator
     before = target.assessment.grade
     obs = services.report_observation(bus, 2025, 4, 40.0, coordinator, note="更正")  # far behind the path
     services.submit_observation(obs, coordinator)
-    services.review_observation(obs, coordinator, approve=True)
-    raised = services.evaluate(demo_plan, TODAY)
+    services.approve_observation(obs, coordinator)  # the grades follow the approval, no call needed
     after = status_of(demo_plan, "新能源和清洁能源公交车辆占比", 2025).assessment.grade
     assert after == Grade.RED
-    if before != Grade.RED:
-        (warning,) = [w for w in raised if w.target_id == target.target.pk]
-        assert warning.kind == Warning.Kind.GRADE and warning.department.name == "市交运局"
-        assert "十分严峻" in warning.message
+    assert before != Grade.RED
+    warning = Warning.objects.filter(target=target.target, kind=Warning.Kind.GRADE).latest("id")
+    assert warning.department.name == "市交运局" and "十分严峻" in warning.message
 
 
 def test_warning_is_mailed_to_the_department_when_mail_is_configured(demo_plan, coordinator, settings):
@@ -106,11 +105,12 @@ def test_warning_is_mailed_to_the_department_when_mail_is_configured(demo_plan, 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     from carbonpeak.plans.models import Department
 
-    Department.objects.filter(name="市发改委").update(email="fgw@example.gov.cn")
-    services.evaluate(demo_plan, TODAY)
-    assert mail.outbox and mail.outbox[0].to == ["fgw@example.gov.cn"]
+    Department.objects.filter(name="市交运局").update(email="jtj@example.gov.cn")
+    bus = status_of(demo_plan, "新能源和清洁能源公交车辆占比", 2025).indicator
+    obs = services.report_observation(bus, 2025, 4, 40.0, coordinator, note="更正")
+    services.approve_observation(services.submit_observation(obs, coordinator), coordinator)
+    assert mail.outbox and mail.outbox[0].to == ["jtj@example.gov.cn"]
     assert "碳达峰预警" in mail.outbox[0].subject
-    assert Warning.objects.filter(emailed=True).exists()
 
 
 def test_leader_cannot_report_or_review(demo_plan, coordinator):
@@ -123,7 +123,7 @@ def test_leader_cannot_report_or_review(demo_plan, coordinator):
     obs = services.report_observation(bus, 2026, 4, 90.0, coordinator)
     services.submit_observation(obs, coordinator)
     with pytest.raises(PermissionDenied):
-        services.review_observation(obs, leader, approve=True)
+        services.approve_observation(obs, leader)
     assert Observation.objects.get(pk=obs.pk).status == "submitted"
 
 

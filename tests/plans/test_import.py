@@ -143,12 +143,12 @@ def test_dry_run_writes_nothing(db, bundled_plan):
     assert Plan.objects.count() == 0 and Department.objects.count() == 0 and PlanVersion.objects.count() == 0
 
 
-def test_aliases_route_document_names_to_the_merged_department(imported_plan, bundled_plan):
+def test_aliases_route_document_names_to_the_merged_department(imported_plan, bundled_plan, coordinator):
     keep = Department.objects.get(name="太仓生态环境局")
     other = Department.objects.create(name="市生态环境局")
     task = Task.objects.get(plan=imported_plan, key="四.（四）")
     Responsibility.objects.create(task=task, department=other, role="support")
-    merge_departments(keep, [other])
+    merge_departments(keep, [other], coordinator)
     assert not Department.objects.filter(name="市生态环境局").exists()
     assert DepartmentAlias.objects.get(name="市生态环境局").department == keep
 

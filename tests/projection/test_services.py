@@ -9,8 +9,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 
-from carbonpeak.accounts.models import AuditEvent
 from carbonpeak.cli import main
+from carbonpeak.core.models import AuditEvent
 from carbonpeak.energy import services as energy
 from carbonpeak.monitoring import services as monitoring
 from carbonpeak.monitoring.grading import Grade, Rule

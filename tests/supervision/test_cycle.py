@@ -12,8 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from carbonpeak.accounts.models import AuditEvent
 from carbonpeak.accounts.services import ensure_demo_users
+from carbonpeak.core.models import AuditEvent
 from carbonpeak.supervision import services
 from carbonpeak.supervision.models import ProgressReport, Reminder
 
@@ -51,10 +51,10 @@ def test_submit_return_resubmit_approve_with_audit(cycle):
     services.submit_report(r, dept)
     with pytest.raises(ValidationError):
         services.save_report(r, dept, progress="done", narrative="改")  # submitted: locked
-    services.review_report(r, coordinator, approve=False, comment="请补充充电设施进度")
+    services.return_report(r, coordinator, comment="请补充充电设施进度")
     services.save_report(r, dept, progress="in_progress", narrative="新增新能源公交 40 辆；新建充电桩 120 个")
     services.submit_report(r, dept)
-    services.review_report(r, coordinator, approve=True)
+    services.approve_report(r, coordinator)
     r.refresh_from_db()
     assert r.status == "approved"
     actions = list(
@@ -155,19 +155,21 @@ def test_board_states_and_reminders(cycle, settings):
     assert board.counts["not_started"] > 0 and board.counts["overdue"] == 0
     late = services.completeness(period, dt.date(2025, 10, 21))
     assert late.counts["overdue"] == period.reports.count() - 1 and late.counts["not_started"] == 0
-    assert services.remind(period, dt.date(2025, 10, 1)) == []  # too early
+    assert services.remind(period, users["coordinator"], dt.date(2025, 10, 1)) == []  # too early
     settings.EMAIL_HOST = "mail.example.gov.cn"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     from carbonpeak.plans.models import Department
 
     Department.objects.filter(name="市住建局").update(email="zjj@example.gov.cn")
-    before = services.remind(period, dt.date(2025, 10, 18))
+    before = services.remind(period, users["coordinator"], dt.date(2025, 10, 18))
     assert before and all(m.kind == "before" for m in before)
     assert not any(
         m.department.name == "市交运局" and "2025Q3" in m.message for m in before if len(m.message) < 0
     )
-    assert services.remind(period, dt.date(2025, 10, 19)) == []  # once per department and kind
-    after = services.remind(period, dt.date(2025, 10, 25))
+    assert (
+        services.remind(period, users["coordinator"], dt.date(2025, 10, 19)) == []
+    )  # once per department and kind
+    after = services.remind(period, users["coordinator"], dt.date(2025, 10, 25))
     assert after and all("已逾期" in m.message for m in after)
     assert any(m.to == ["zjj@example.gov.cn"] for m in mail.outbox)
     assert Reminder.objects.filter(emailed=True).exists()

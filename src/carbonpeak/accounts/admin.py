@@ -1,8 +1,8 @@
 from django.contrib import admin
 
-from carbonpeak.accounts.audit import AuditedModelAdmin, ReadOnlyAdmin
+from carbonpeak.core.audit import AuditedModelAdmin
 
-from .models import AuditEvent, Membership
+from .models import Membership
 
 
 @admin.register(Membership)
@@ -10,12 +10,3 @@ class MembershipAdmin(AuditedModelAdmin):
     list_display = ("user", "department")
     list_filter = ("department__kind",)
     autocomplete_fields = ("user",)
-
-
-@admin.register(AuditEvent)
-class AuditEventAdmin(ReadOnlyAdmin):
-    """Read-only: the log is evidence."""
-
-    list_display = ("at", "username", "action", "object_type", "object_repr")
-    list_filter = ("action", "object_type")
-    search_fields = ("username", "object_repr", "comment")

@@ -32,6 +32,7 @@ class Action(StrEnum):
     VIEW_AUDIT = "view_audit"
     MANAGE_SCENARIOS = "manage_scenarios"
     MANAGE_REPORTS = "manage_reports"
+    MANAGE_PLAN = "manage_plan"  # target values handed down, department merges
 
 
 MESSAGES = {
@@ -46,6 +47,7 @@ MESSAGES = {
     Action.VIEW_AUDIT: "只有协调员可以查看审计日志",
     Action.MANAGE_SCENARIOS: "只有协调员可以新建或修改预测情景",
     Action.MANAGE_REPORTS: "只有协调员可以生成和下载季度报告",
+    Action.MANAGE_PLAN: "只有协调员可以修改方案目标或合并部门",
 }
 
 

@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from carbonpeak.accounts import permissions
-from carbonpeak.accounts.models import AuditEvent
+from carbonpeak.core.models import AuditEvent
 
 
 @login_required

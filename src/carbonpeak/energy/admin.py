@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from carbonpeak.accounts.audit import AuditedModelAdmin, ReadOnlyAdmin
+from carbonpeak.core.audit import AuditedModelAdmin, ReadOnlyAdmin
 
 from .models import (
     FACTOR_FIELDS,

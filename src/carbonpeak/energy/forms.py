@@ -577,11 +577,5 @@ def quarter_on_quarter_warnings(
 
 
 def previous_quarter(period: str) -> str | None:
-    p = catalog.parse_period(period)
-    if not p.is_quarter:
-        return None
-    return (
-        catalog.Period(p.year - 1, 4, 4).key
-        if p.last == 1
-        else catalog.Period(p.year, p.last - 1, p.last - 1).key
-    )
+    previous = catalog.parse_period(period).previous_quarter()
+    return previous.key if previous else None

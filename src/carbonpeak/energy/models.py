@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from carbonpeak.core.models import ReviewedRecord
 from carbonpeak.energy import factors as pure_factors
 
 FACTOR_FIELDS = ("kind", "key", "year", "value", "unit", "source", "status", "reference_item", "note")
@@ -76,20 +77,14 @@ class Factor(models.Model):
         return f"{self.get_kind_display()} {self.key}{year} = {self.value} {self.unit}"
 
 
-class Status(models.TextChoices):
-    DRAFT = "draft", "草稿"
-    SUBMITTED = "submitted", "已报送"
-    APPROVED = "approved", "已审核"
-    RETURNED = "returned", "已退回"
-
-
-class EnergySubmission(models.Model):
+class EnergySubmission(ReviewedRecord):
     """One period and region as reported: energy records and economic figures, with their review state."""
+
+    review_noun = "数据"
 
     period = models.CharField("报告期", max_length=16)
     region = models.CharField("地区", max_length=60)
     revision = models.PositiveIntegerField("修订版本", default=1)
-    status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.DRAFT)
     is_sample = models.BooleanField("示例数据", default=False)
     source_name = models.CharField("来源文件", max_length=200, blank=True)
     source_sha256 = models.CharField("文件摘要", max_length=64, blank=True)
@@ -104,17 +99,6 @@ class EnergySubmission(models.Model):
         verbose_name="填报人",
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    submitted_at = models.DateTimeField("报送时间", null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name="审核人",
-    )
-    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
-    review_comment = models.TextField("审核意见", blank=True)
 
     class Meta:
         verbose_name = "能源统计报送"

@@ -10,10 +10,12 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 
-from carbonpeak.accounts import audit, permissions
+from carbonpeak import workflows
+from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
+from carbonpeak.core import audit, review
+from carbonpeak.core.models import ReviewStatus
 from carbonpeak.energy import catalog, forms
 from carbonpeak.energy import factors as pure_factors
 from carbonpeak.energy.accounting import AccountingError, EconomicFigure, account
@@ -27,7 +29,6 @@ from carbonpeak.energy.models import (
     EnergySubmission,
     Factor,
     FactorSet,
-    Status,
     SubmissionEvent,
 )
 
@@ -90,9 +91,10 @@ def factor_set_by_label(label: str) -> pure_factors.FactorSet | None:
 
 @transaction.atomic
 def import_factor_csv(
-    text: str, *, name: str, version: str, title: str = "", user=None, based_on: FactorSet | None = None
+    text: str, *, name: str, version: str, user, title: str = "", based_on: FactorSet | None = None
 ) -> FactorSet:
     """A new factor set: the rows of ``based_on`` with the CSV's rows added or replacing same kind/key/year."""
+    permissions.require(user, Action.MANAGE_FACTORS)
     if FactorSet.objects.filter(name=name, version=version).exists():
         raise ValidationError(f"因子集 {name}@{version} 已存在；新的因子请用新的版本号")
     rows = pure_factors.read_factor_rows(text, "因子 CSV")
@@ -268,43 +270,28 @@ def _decimal(value):
 def submit(sub: EnergySubmission, user) -> EnergySubmission:
     permissions.require(user, Action.REPORT_ENERGY, sub.region)
     sub = EnergySubmission.objects.select_for_update().get(pk=sub.pk)
-    if sub.status not in (Status.DRAFT, Status.RETURNED):
-        raise ValidationError(f"{sub.get_status_display()}的报送不能再次报送")
-    before = sub.status
-    sub.status, sub.submitted_at = Status.SUBMITTED, timezone.now()
-    sub.save(update_fields=["status", "submitted_at"])
+    review.submit(sub, user)
     SubmissionEvent.objects.create(submission=sub, action=SubmissionEvent.Action.SUBMIT, user=user)
-    audit.record(user, audit.Action.SUBMIT, sub, before={"status": before}, after={"status": sub.status})
     return sub
 
 
 @transaction.atomic
-def approve(
-    sub: EnergySubmission, user, *, comment: str = "", recompute_now: bool = True
-) -> EnergySubmission:
-    """Approve; the approved revision becomes current, and the accounting is rerun with the default set."""
+def approve(sub: EnergySubmission, user, *, comment: str = "") -> EnergySubmission:
+    """Approve; the approved revision becomes current, and (after commit) the accounting, the grades and the
+    projections follow (``workflows.energy_approved``)."""
     permissions.require(user, Action.REVIEW)
-    sub = EnergySubmission.objects.select_for_update().get(pk=sub.pk)
-    if sub.status != Status.SUBMITTED:
-        raise ValidationError(f"只能审核已报送的数据（当前状态：{sub.get_status_display()}）")
+    sub = _approve(EnergySubmission.objects.select_for_update().get(pk=sub.pk), user, comment)
+    workflows.energy_approved(sub, user)
+    return sub
+
+
+def _approve(sub: EnergySubmission, user, comment: str) -> EnergySubmission:
+    """The approval itself, without what follows (the sample loader approves many, then recomputes once)."""
+    review.check_reviewable(sub)
     previous = current_submission(sub.period, sub.region)
-    sub.status, sub.reviewed_by, sub.reviewed_at, sub.review_comment = (
-        Status.APPROVED,
-        user,
-        timezone.now(),
-        comment,
-    )
-    sub.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment"])
+    review.approve(sub, user, comment)
     SubmissionEvent.objects.create(
-        submission=sub, action=SubmissionEvent.Action.APPROVE, user=user, comment=comment
-    )
-    audit.record(
-        user,
-        audit.Action.APPROVE,
-        sub,
-        before={"status": Status.SUBMITTED},
-        after={"status": sub.status},
-        comment=comment,
+        submission=sub, action=SubmissionEvent.Action.APPROVE, user=user, comment=sub.review_comment
     )
     if previous is not None and previous.pk != sub.pk:
         SubmissionEvent.objects.create(
@@ -313,38 +300,16 @@ def approve(
             user=user,
             comment=f"第{sub.revision}版",
         )
-    if recompute_now:
-        recompute(
-            default_factor_set(), user=user, reason=f"审核通过 {sub.region} {sub.period} 第{sub.revision}版"
-        )
     return sub
 
 
 @transaction.atomic
 def return_submission(sub: EnergySubmission, user, comment: str) -> EnergySubmission:
     permissions.require(user, Action.REVIEW)
-    if not comment.strip():
-        raise ValidationError("退回时须填写意见，说明需要修改什么")
     sub = EnergySubmission.objects.select_for_update().get(pk=sub.pk)
-    if sub.status != Status.SUBMITTED:
-        raise ValidationError(f"只能退回已报送的数据（当前状态：{sub.get_status_display()}）")
-    sub.status, sub.reviewed_by, sub.reviewed_at, sub.review_comment = (
-        Status.RETURNED,
-        user,
-        timezone.now(),
-        comment,
-    )
-    sub.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment"])
+    review.return_(sub, user, comment)
     SubmissionEvent.objects.create(
-        submission=sub, action=SubmissionEvent.Action.RETURN, user=user, comment=comment
-    )
-    audit.record(
-        user,
-        audit.Action.RETURN,
-        sub,
-        before={"status": Status.SUBMITTED},
-        after={"status": sub.status},
-        comment=comment,
+        submission=sub, action=SubmissionEvent.Action.RETURN, user=user, comment=sub.review_comment
     )
     return sub
 
@@ -352,7 +317,7 @@ def return_submission(sub: EnergySubmission, user, comment: str) -> EnergySubmis
 def current_submission(period: str, region: str) -> EnergySubmission | None:
     """The latest approved revision of a period and region."""
     return (
-        EnergySubmission.objects.filter(period=period, region=region, status=Status.APPROVED)
+        EnergySubmission.objects.filter(period=period, region=region, status=ReviewStatus.APPROVED)
         .order_by("-revision")
         .first()
     )
@@ -360,7 +325,7 @@ def current_submission(period: str, region: str) -> EnergySubmission | None:
 
 def current_submissions() -> list[EnergySubmission]:
     latest: dict[tuple[str, str], EnergySubmission] = {}
-    for sub in EnergySubmission.objects.filter(status=Status.APPROVED).order_by(
+    for sub in EnergySubmission.objects.filter(status=ReviewStatus.APPROVED).order_by(
         "period", "region", "revision"
     ):
         latest[(sub.period, sub.region)] = sub
@@ -450,6 +415,7 @@ def recompute_with(fs: FactorSet, user, reason: str = "") -> AccountingRun:
         after={"factor_set": fs.label, "error": run.error},
         comment=run.reason,
     )
+    workflows.accounts_recomputed(run)
     return run
 
 
@@ -467,6 +433,7 @@ def load_sample_data(user, *, seed: int | None = None) -> int:
     """Generate, submit and approve the Taicang sample quarters once; returns how many were loaded."""
     from carbonpeak.energy import sample
 
+    permissions.require(user, Action.REVIEW)
     if EnergySubmission.objects.filter(is_sample=True).exists():
         return 0
     ensure_bundled_factor_sets()
@@ -483,7 +450,6 @@ def load_sample_data(user, *, seed: int | None = None) -> int:
                 note=sample.SAMPLE_LABEL,
                 is_sample=True,
             )
-            submit(sub, user)
-            approve(sub, user, comment=sample.SAMPLE_LABEL, recompute_now=False)
-    recompute(default_factor_set(), user=user, reason="载入示例数据")
+            _approve(submit(sub, user), user, sample.SAMPLE_LABEL)
+        workflows.sample_energy_loaded(user)
     return len(data.records)

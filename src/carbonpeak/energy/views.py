@@ -9,19 +9,11 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from carbonpeak.core.models import ReviewStatus
 from carbonpeak.energy import catalog, forms, services
-from carbonpeak.energy.models import AccountingResult, AccountingRun, EnergySubmission, FactorSet, Status
+from carbonpeak.energy.models import AccountingResult, AccountingRun, EnergySubmission, FactorSet
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-
-
-def _evaluate_targets() -> int:
-    """New accounts change the computed indicators: grade the plan again (warnings on changes)."""
-    from carbonpeak.monitoring.services import evaluate
-    from carbonpeak.plans.models import Plan
-
-    plan = Plan.objects.order_by("-created_at").first()
-    return len(evaluate(plan)) if plan else 0
 
 
 def _wan(value):
@@ -199,7 +191,7 @@ def submission_list(request):
         "-period", "region", "-revision"
     )
     status = request.GET.get("status", "")
-    if status in Status.values:
+    if status in ReviewStatus.values:
         subs = subs.filter(status=status)
     current = {s.pk for s in services.current_submissions()}
     return render(
@@ -210,7 +202,7 @@ def submission_list(request):
             "submissions": subs[:200],
             "current": current,
             "status": status,
-            "statuses": Status.choices,
+            "statuses": ReviewStatus.choices,
             "can_report": services.can_report(request.user),
             "units": catalog.UNIT_NAMES,
         },
@@ -278,11 +270,7 @@ def submission_action(request, submission_id: int, action: str):
             messages.success(request, "已报送，等待协调员审核")
         elif action == "approve":
             services.approve(sub, request.user, comment=request.POST.get("comment", ""))
-            raised = _evaluate_targets()
-            messages.success(
-                request,
-                f"已审核通过，核算结果已按默认因子集更新{f'；新增预警 {raised} 条' if raised else ''}",
-            )
+            messages.success(request, "已审核通过；核算结果、达峰预测与目标评估随即按默认因子集更新")
         elif action == "return":
             services.return_submission(sub, request.user, request.POST.get("comment", ""))
             messages.warning(request, "已退回填报人")
@@ -384,8 +372,7 @@ def recompute(request, set_id: int):
     if run.error:
         messages.error(request, f"使用 {fs.label} 核算失败：{run.error}")
         return redirect("energy:factor_set", fs.pk)
-    _evaluate_targets()
-    messages.success(request, f"已使用 {fs.label} 重算；此前的核算结果均已保留")
+    messages.success(request, f"已使用 {fs.label} 重算；此前的核算结果均已保留，达峰预测与目标评估随即更新")
     return redirect("energy:run", run.pk)
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from carbonpeak.accounts import audit
-from carbonpeak.accounts.audit import AuditedModelAdmin, ReadOnlyAdmin
+from carbonpeak.core import audit
+from carbonpeak.core.audit import AuditedModelAdmin, ReadOnlyAdmin
 
 from .models import Assessment, Indicator, Observation, TargetIndicator, Warning
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from carbonpeak.energy.models import Status
+from carbonpeak.core.models import ReviewedRecord
 from carbonpeak.monitoring.grading import RULE_LABELS, DataState, Grade
 from carbonpeak.plans.models import Department, Target
 
@@ -80,8 +80,10 @@ class TargetIndicator(models.Model):
         return f"{self.target} → {self.indicator}"
 
 
-class Observation(models.Model):
+class Observation(ReviewedRecord):
     """A reported value; an approved value is never changed, a correction is a new revision."""
+
+    review_noun = "数值"
 
     indicator = models.ForeignKey(
         Indicator, on_delete=models.CASCADE, related_name="observations", verbose_name="指标"
@@ -91,7 +93,6 @@ class Observation(models.Model):
     quarter = models.PositiveSmallIntegerField("截至季度", default=4, help_text="4 表示全年")
     value = models.FloatField("数值")
     revision = models.PositiveIntegerField("修订版本", default=1)
-    status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.DRAFT)
     is_sample = models.BooleanField("示例数据", default=False)
     note = models.CharField("说明/来源", max_length=300, blank=True)
     created_by = models.ForeignKey(
@@ -103,16 +104,6 @@ class Observation(models.Model):
         verbose_name="填报人",
     )
     created_at = models.DateTimeField("填报时间", auto_now_add=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name="审核人",
-    )
-    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
-    review_comment = models.CharField("审核意见", max_length=300, blank=True)
 
     class Meta:
         verbose_name = "指标观测值"

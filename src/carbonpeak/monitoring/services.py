@@ -18,10 +18,13 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from carbonpeak.accounts import audit, permissions
+from carbonpeak import workflows
+from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
+from carbonpeak.core import audit, review
+from carbonpeak.core.models import ReviewStatus
 from carbonpeak.energy import services as energy
-from carbonpeak.energy.models import AccountingRun, Status
+from carbonpeak.energy.models import AccountingRun
 from carbonpeak.monitoring import grading
 from carbonpeak.monitoring import indicators as catalogue
 from carbonpeak.monitoring.grading import DataState, Grade, GradingTarget, Point, Rule
@@ -120,7 +123,9 @@ def points_for(indicator: Indicator, region: str = REGION, run: AccountingRun | 
                 points.append(Point(result.year, result.last_quarter, value))
         return sorted(points)
     latest: dict[tuple[int, int], Observation] = {}
-    for obs in indicator.observations.filter(region=region, status=Status.APPROVED).order_by("revision"):
+    for obs in indicator.observations.filter(region=region, status=ReviewStatus.APPROVED).order_by(
+        "revision"
+    ):
         latest[(obs.year, obs.quarter)] = obs
     return sorted(Point(y, q, o.value) for (y, q), o in latest.items())
 
@@ -148,8 +153,7 @@ def report_observation(
     """A new draft revision of a reported value."""
     if indicator.kind == Indicator.Kind.COMPUTED:
         raise ValidationError(f"“{indicator.name}”由能源统计核算得出，不能直接填报；请报送能源统计数据")
-    if user is not None:
-        permissions.require(user, Action.REPORT_INDICATOR, indicator)
+    permissions.require(user, Action.REPORT_INDICATOR, indicator)
     if not 1 <= quarter <= 4 or not 2000 <= year <= 2100:
         raise ValidationError("报告期无效：年份 2000–2100，季度 1–4")
     last = (
@@ -180,33 +184,23 @@ def report_observation(
 
 @transaction.atomic
 def submit_observation(obs: Observation, user) -> Observation:
-    if user is not None:
-        permissions.require(user, Action.REPORT_INDICATOR, obs.indicator)
-    if obs.status not in (Status.DRAFT, Status.RETURNED):
-        raise ValidationError(f"{obs.get_status_display()}的数值不能再次报送")
-    before = obs.status
-    obs.status = Status.SUBMITTED
-    obs.save(update_fields=["status"])
-    audit.record(user, audit.Action.SUBMIT, obs, before={"status": before}, after={"status": obs.status})
+    permissions.require(user, Action.REPORT_INDICATOR, obs.indicator)
+    return review.submit(Observation.objects.select_for_update().get(pk=obs.pk), user)
+
+
+@transaction.atomic
+def approve_observation(obs: Observation, user, *, comment: str = "") -> Observation:
+    """Approve a reported value; the grades follow in the background (``workflows.observation_approved``)."""
+    permissions.require(user, Action.REVIEW)
+    obs = review.approve(Observation.objects.select_for_update().get(pk=obs.pk), user, comment)
+    workflows.observation_approved(obs, user)
     return obs
 
 
 @transaction.atomic
-def review_observation(obs: Observation, user, *, approve: bool, comment: str = "") -> Observation:
-    if user is not None:
-        permissions.require(user, Action.REVIEW)
-    if obs.status != Status.SUBMITTED:
-        raise ValidationError(f"只能审核已报送的数值（当前状态：{obs.get_status_display()}）")
-    if not approve and not comment.strip():
-        raise ValidationError("退回时须填写意见")
-    obs.status = Status.APPROVED if approve else Status.RETURNED
-    obs.reviewed_by, obs.reviewed_at, obs.review_comment = user, timezone.now(), comment
-    obs.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment"])
-    action = audit.Action.APPROVE if approve else audit.Action.RETURN
-    audit.record(
-        user, action, obs, before={"status": Status.SUBMITTED}, after={"status": obs.status}, comment=comment
-    )
-    return obs
+def return_observation(obs: Observation, user, *, comment: str) -> Observation:
+    permissions.require(user, Action.REVIEW)
+    return review.return_(Observation.objects.select_for_update().get(pk=obs.pk), user, comment)
 
 
 # ------------------------------------------------------------------ assessment
@@ -380,7 +374,8 @@ def evaluate(plan: Plan, today: dt.date | None = None) -> list[Warning]:
             )
             owner = status.indicator.owner if status.indicator else None
             name = f"{target.year or ''}{'年' if target.year else ''}{target.indicator}"
-            if previous is not None and previous.grade != new.grade.value:
+            # a first grade after 未评估 is not a change of grade (本平台规则): only moves between grades warn
+            if previous is not None and previous.grade not in (new.grade.value, Grade.UNGRADED):
                 old = Grade(previous.grade).label
                 warnings.append(
                     Warning.objects.create(
@@ -465,7 +460,10 @@ def load_sample_observations(plan: Plan, user) -> int:
                 indicator.save()
             for year, value in sorted(series.values.items()):
                 obs = report_observation(indicator, year, 4, value, user, note="示例数据", is_sample=True)
-                submit_observation(obs, user)
-                review_observation(obs, user, approve=True, comment="示例数据")
+                obs = submit_observation(obs, user)
+                permissions.require(user, Action.REVIEW)
+                review.approve(obs, user, "示例数据")  # the grades follow once, below, not per value
                 count += 1
+        if count:
+            workflows.observation_approved(None, user)
     return count

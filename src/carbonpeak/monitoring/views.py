@@ -12,10 +12,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from carbonpeak.energy import services as energy
-from carbonpeak.monitoring import services
+from carbonpeak.monitoring import selectors, services
 from carbonpeak.monitoring.grading import Grade
 from carbonpeak.monitoring.models import Indicator, Observation, Warning
 from carbonpeak.plans.models import Plan, Target
+from carbonpeak.plans.selectors import current_plan
 
 HEADLINES = (
     ("co2_total", "二氧化碳排放总量"),
@@ -26,7 +27,7 @@ HEADLINES = (
 
 
 def _plan() -> Plan:
-    plan = Plan.objects.order_by("-created_at").first()
+    plan = current_plan()
     if plan is None:
         raise Http404("尚未导入任何方案")
     return plan
@@ -52,10 +53,7 @@ def dashboard(request):
     run = energy.latest_run()
     headlines = []
     for code, label in HEADLINES:
-        matching = [s for s in statuses if s.indicator and s.indicator.code == code]
-        # the nearest dated target with a grade speaks for the indicator
-        graded = [s for s in matching if s.assessment.grade != Grade.UNGRADED] or matching
-        chosen = min(graded, key=lambda s: s.target.year or 9999) if graded else None
+        chosen = selectors.headline_status(statuses, code)
         latest = chosen.points[-1] if chosen and chosen.points else None
         headlines.append({"label": label, "status": chosen, "latest": latest})
     chart = {
@@ -161,15 +159,13 @@ def review(request, target_id: int, observation_id: int, action: str):
     if not services.can_review(request.user):
         raise PermissionDenied("只有协调员可以审核指标数值")
     try:
-        services.review_observation(
-            obs, request.user, approve=action == "approve", comment=request.POST.get("comment", "")
+        (services.approve_observation if action == "approve" else services.return_observation)(
+            obs, request.user, comment=request.POST.get("comment", "")
         )
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
         return redirect("monitoring:target", target.pk)
-    raised = services.evaluate(target.plan)
-    note = f"；新增预警 {len(raised)} 条" if raised else ""
-    messages.success(request, ("已审核通过" if action == "approve" else "已退回") + note)
+    messages.success(request, "已审核通过，目标评估将随即更新" if action == "approve" else "已退回")
     return redirect("monitoring:target", target.pk)
 
 

@@ -2,8 +2,8 @@ from django.contrib import admin, messages
 from django.db.models import Count, Q
 from django.shortcuts import render
 
-from carbonpeak.accounts import audit
-from carbonpeak.accounts.audit import AuditedModelAdmin
+from carbonpeak.core import audit
+from carbonpeak.core.audit import AuditedModelAdmin
 
 from .models import (
     Action,
@@ -64,7 +64,7 @@ class DepartmentAdmin(AuditedModelAdmin):
                 return None
             others = [d for d in departments if d.pk != keep.pk]
             names = "、".join(d.name for d in others)
-            merge_departments(keep, others)
+            merge_departments(keep, others, request.user)
             self.message_user(
                 request, f"已将 {names} 合并到 {keep.name}，原名称已记为别名。", messages.SUCCESS
             )

@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from carbonpeak.accounts import permissions
+from carbonpeak.core import audit
+
 from . import document as doc
 from .models import (
     Action,
@@ -83,11 +86,24 @@ def resolve_department(name: str, cache: dict[str, Department] | None = None) ->
 
 
 @transaction.atomic
-def merge_departments(keep: Department, others: list[Department]) -> Department:
-    """Fold ``others`` into ``keep``: their tasks move over and their names become aliases."""
+def merge_departments(keep: Department, others: list[Department], user) -> Department:
+    """Fold ``others`` into ``keep``: their tasks move over and their names become aliases (audited)."""
+    permissions.require(user, permissions.Action.MANAGE_PLAN)
     for other in others:
         if other.pk == keep.pk:
             continue
+        moved = [
+            [r.task.label, r.role]
+            for r in Responsibility.objects.filter(department=other).select_related("task")
+        ]
+        audit.record(
+            user,
+            audit.Action.MERGE,
+            keep,
+            before={"merged": other.name, "merged_id": other.pk, "responsibilities": moved},
+            after={"kept": keep.name, "alias": other.name},
+            comment=f"{other.name} 并入 {keep.name}",
+        )
         for resp in Responsibility.objects.filter(department=other):
             clash = Responsibility.objects.filter(task=resp.task, department=keep, role=resp.role).first()
             if clash:
@@ -354,12 +370,26 @@ def _sync_responsibilities(task: Task, t: doc.Task, cache: dict, changes: list[d
 
 @transaction.atomic
 def set_external_target_value(
-    plan: Plan, indicator: str, year: int, *, value: float, unit: str, base_year: int | None = None
+    plan: Plan,
+    indicator: str,
+    year: int,
+    *,
+    value: float,
+    unit: str,
+    user,
+    base_year: int | None = None,
 ) -> int:
     """Enter the value of a target the plan leaves to a higher level (确保完成苏州市下达的指标).
 
     The row's imported snapshot is left alone, so a re-import keeps this value as a coordinator's correction.
-    Returns how many targets were updated.
+    Returns how many targets were updated; each change is audited.
     """
-    targets = Target.objects.filter(plan=plan, indicator=indicator, year=year, comparator="external")
-    return targets.update(value=value, unit=unit, base_year=base_year)
+    permissions.require(user, permissions.Action.MANAGE_PLAN)
+    fields = ("value", "unit", "base_year")
+    targets = list(Target.objects.filter(plan=plan, indicator=indicator, year=year, comparator="external"))
+    for target in targets:
+        before = audit.snapshot(target, fields)
+        target.value, target.unit, target.base_year = value, unit, base_year
+        target.save(update_fields=list(fields))
+        audit.record(user, audit.Action.UPDATE, target, before=before, after=audit.snapshot(target, fields))
+    return len(targets)

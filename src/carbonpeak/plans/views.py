@@ -9,6 +9,8 @@ from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
+from carbonpeak.plans.selectors import current_plan
+
 from .models import (
     Action,
     Department,
@@ -26,7 +28,7 @@ from .models import (
 def _plan_or_latest(plan_id: int | None) -> Plan:
     if plan_id is not None:
         return get_object_or_404(Plan, pk=plan_id)
-    plan = Plan.objects.order_by("-created_at").first()
+    plan = current_plan()
     if plan is None:
         raise Http404("尚未导入任何方案")
     return plan

@@ -11,11 +11,14 @@ import time
 
 from django.db import transaction
 
-from carbonpeak.accounts import audit, permissions
+from carbonpeak import workflows
+from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
+from carbonpeak.core import audit
 from carbonpeak.energy import services as energy
 from carbonpeak.energy.models import AccountingResult, AccountingRun
 from carbonpeak.plans.models import Plan, Target
+from carbonpeak.plans.selectors import current_plan
 from carbonpeak.projection import model, scenarios
 from carbonpeak.projection.models import ProjectionRun, Scenario, ScenarioVersion
 
@@ -80,7 +83,7 @@ def scenario(name: str, plan: Plan) -> tuple[model.Scenario, ScenarioVersion | N
 
 
 def latest_plan() -> Plan:
-    plan = Plan.objects.order_by("-created_at").first()
+    plan = current_plan()
     if plan is None:
         raise NoData("尚未导入任何方案")
     return plan
@@ -143,12 +146,52 @@ def run_projection(
     )
 
 
+def run_all(plan: Plan) -> int:
+    """Every scenario's projection (default draws, seed and horizon) on the latest accounting run, as the
+    background jobs make them after new data; a scenario that cannot be projected yet is skipped."""
+    made = 0
+    for name in scenario_names():
+        try:
+            run_projection(name, plan=plan)
+        except model.ProjectionError:
+            continue
+        made += 1
+    return made
+
+
+def stored_projection(
+    name: str,
+    plan: Plan,
+    *,
+    draws: int = DEFAULT_DRAWS,
+    seed: int = DEFAULT_SEED,
+    end_year: int = model.END_YEAR,
+) -> ProjectionRun | None:
+    """The projection already computed for ``name`` on the latest accounting run (reads only)."""
+    acc_run = energy.latest_run()
+    if acc_run is None or name not in scenario_names():
+        return None
+    version = None
+    if name not in scenarios.BUILT_IN:
+        custom = Scenario.objects.filter(name=name).first()
+        version = custom.current if custom else None
+    return ProjectionRun.objects.filter(
+        scenario_name=name,
+        scenario_version=version,
+        accounting_run=acc_run,
+        plan=plan,
+        draws=draws,
+        seed=seed,
+        end_year=end_year,
+    ).first()
+
+
 def peak_probabilities(plan: Plan) -> dict | None:
     """What the dashboard's peak targets are graded on: P(CO2 peak ≤ 2030) and P(refined oil peak ≤ its
-    target year) under 规划情景, keyed by the target they answer; None when no projection can be made."""
-    try:
-        run = run_projection(PLANNED, plan=plan)
-    except model.ProjectionError:
+    target year) under 规划情景, keyed by the target they answer; None until the background job has made
+    the projection for the latest accounts (grading never computes one)."""
+    run = stored_projection(PLANNED, plan)
+    if run is None:
         return None
     return {
         "co2": run.result["p_peak_by_2030"],
@@ -194,6 +237,7 @@ def create_scenario(user, name: str, based_on: str, description: str = "") -> Sc
     created = Scenario.objects.create(name=name, based_on=based_on, description=description, created_by=user)
     ScenarioVersion.objects.create(scenario=created, number=1, overrides={}, comment="新建", author=user)
     audit.record(user, audit.Action.CREATE, created, after={"based_on": based_on, "description": description})
+    workflows.scenario_changed(created)
     return created
 
 
@@ -236,6 +280,7 @@ def save_assumptions(user, custom: Scenario, edits: dict[str, dict], comment: st
         after={c["key"]: c["after"] for c in changes},
         comment=comment or f"保存第{number}版",
     )
+    workflows.scenario_changed(custom)
     return version
 
 

@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from carbonpeak.accounts.audit import ReadOnlyAdmin
+from carbonpeak.core.audit import ReadOnlyAdmin
 
 from .models import QuarterlyReport
 

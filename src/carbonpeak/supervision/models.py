@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from carbonpeak.energy.models import Status
+from carbonpeak.core.models import ReviewedRecord
 from carbonpeak.plans.models import Department, Plan, Task
 
 
@@ -56,7 +56,8 @@ class ProgressStatus(models.TextChoices):
     BEHIND = "behind", "滞后"
 
 
-class ProgressReport(models.Model):
+class ProgressReport(ReviewedRecord):
+    review_noun = "报告"
     period = models.ForeignKey(
         ReportingPeriod, on_delete=models.CASCADE, related_name="reports", verbose_name="报告期"
     )
@@ -70,7 +71,6 @@ class ProgressReport(models.Model):
         "进展状态", max_length=12, choices=ProgressStatus.choices, default=ProgressStatus.NOT_STARTED
     )
     narrative = models.TextField("进展情况", blank=True)
-    status = models.CharField("报送状态", max_length=12, choices=Status.choices, default=Status.DRAFT)
     edited = models.BooleanField("已填写", default=False)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -81,17 +81,6 @@ class ProgressReport(models.Model):
         verbose_name="填写人",
     )
     updated_at = models.DateTimeField("更新时间", auto_now=True)
-    submitted_at = models.DateTimeField("报送时间", null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name="审核人",
-    )
-    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
-    review_comment = models.TextField("审核意见", blank=True)
 
     class Meta:
         verbose_name = "进展报告"

@@ -16,9 +16,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from carbonpeak.accounts import audit, permissions
+from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
-from carbonpeak.energy.models import Status
+from carbonpeak.core import audit, review
+from carbonpeak.core.models import ReviewStatus
 from carbonpeak.plans.models import Department, Plan, Responsibility, Role
 from carbonpeak.supervision.models import (
     Contribution,
@@ -53,12 +54,12 @@ def evidence_dir() -> Path:
 @transaction.atomic
 def open_period(plan: Plan, key: str, due_date: dt.date, user) -> ReportingPeriod:
     """Open a quarter: one draft report per task and lead department (generic bodies like 各区镇 excluded)."""
-    from carbonpeak.energy.catalog import UnknownName, parse_period
+    from carbonpeak.core.periods import InvalidPeriod, parse_period
 
     permissions.require(user, Action.MANAGE_PERIODS)
     try:
         period = parse_period(key)
-    except UnknownName as exc:
+    except InvalidPeriod as exc:
         raise ValidationError(str(exc)) from exc
     if not period.is_quarter:
         raise ValidationError("报告期须为一个季度，如 2025Q3")
@@ -134,7 +135,7 @@ def _report_snapshot(r: ProgressReport) -> dict:
 def save_report(report: ProgressReport, user, *, progress: str, narrative: str) -> ProgressReport:
     permissions.require(user, Action.EDIT_PROGRESS, report)
     _require_open(report)
-    if report.status not in (Status.DRAFT, Status.RETURNED):
+    if report.status not in (ReviewStatus.DRAFT, ReviewStatus.RETURNED):
         raise ValidationError(f"{report.get_status_display()}的报告不能修改")
     if progress not in ProgressStatus.values:
         raise ValidationError(f"进展状态须为：{'、'.join(ProgressStatus.labels)}")
@@ -252,40 +253,24 @@ def evidence_bytes(evidence: Evidence) -> bytes:
 def submit_report(report: ProgressReport, user) -> ProgressReport:
     permissions.require(user, Action.EDIT_PROGRESS, report)
     _require_open(report)
-    if report.status not in (Status.DRAFT, Status.RETURNED):
-        raise ValidationError(f"{report.get_status_display()}的报告不能再次报送")
+    review.check_submittable(report)
     if not report.narrative.strip():
         raise ValidationError("报送前请填写进展情况")
-    before = report.status
-    report.status, report.submitted_at = Status.SUBMITTED, timezone.now()
-    report.save(update_fields=["status", "submitted_at", "updated_at"])
-    audit.record(
-        user, audit.Action.SUBMIT, report, before={"status": before}, after={"status": report.status}
-    )
-    return report
+    return review.submit(report, user)
 
 
 @transaction.atomic
-def review_report(report: ProgressReport, user, *, approve: bool, comment: str = "") -> ProgressReport:
+def approve_report(report: ProgressReport, user, *, comment: str = "") -> ProgressReport:
     permissions.require(user, Action.REVIEW)
     _require_open(report)
-    if report.status != Status.SUBMITTED:
-        raise ValidationError(f"只能审核已报送的报告（当前状态：{report.get_status_display()}）")
-    if not approve and not comment.strip():
-        raise ValidationError("退回时须填写意见，说明需要修改什么")
-    report.status = Status.APPROVED if approve else Status.RETURNED
-    report.reviewed_by, report.reviewed_at, report.review_comment = user, timezone.now(), comment.strip()
-    report.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment", "updated_at"])
-    action = audit.Action.APPROVE if approve else audit.Action.RETURN
-    audit.record(
-        user,
-        action,
-        report,
-        before={"status": Status.SUBMITTED},
-        after={"status": report.status},
-        comment=comment,
-    )
-    return report
+    return review.approve(report, user, comment)
+
+
+@transaction.atomic
+def return_report(report: ProgressReport, user, *, comment: str) -> ProgressReport:
+    permissions.require(user, Action.REVIEW)
+    _require_open(report)
+    return review.return_(report, user, comment)
 
 
 # ------------------------------------------------------------------ completeness and reminders
@@ -309,11 +294,11 @@ STATE_LABELS = {
 
 
 def board_state(report: ProgressReport, today: dt.date) -> str:
-    if report.status in (Status.SUBMITTED, Status.APPROVED):
+    if report.status in (ReviewStatus.SUBMITTED, ReviewStatus.APPROVED):
         return report.status
     if today > report.period.due_date:
         return "overdue"
-    if report.status == Status.RETURNED:
+    if report.status == ReviewStatus.RETURNED:
         return "returned"
     return "draft" if report.edited else "not_started"
 
@@ -339,7 +324,13 @@ def completeness(rp: ReportingPeriod, today: dt.date | None = None) -> Board:
     return Board(departments, tasks, cells, counts)
 
 
-def remind(rp: ReportingPeriod, today: dt.date | None = None) -> list[Reminder]:
+def remind(rp: ReportingPeriod, user, today: dt.date | None = None) -> list[Reminder]:
+    """The coordinator's 发送提醒 button: the same reminders the daily job sends."""
+    permissions.require(user, Action.MANAGE_PERIODS)
+    return send_reminders(rp, today)
+
+
+def send_reminders(rp: ReportingPeriod, today: dt.date | None = None) -> list[Reminder]:
     """Before the due date (within 3 days) and after it, once per department, for reports not yet submitted."""
     today = today or timezone.localdate()
     if not rp.is_open:
@@ -352,7 +343,7 @@ def remind(rp: ReportingPeriod, today: dt.date | None = None) -> list[Reminder]:
         return []
     pending: dict[int, list[ProgressReport]] = {}
     for r in rp.reports.select_related("department", "task", "task__action"):
-        if r.status not in (Status.SUBMITTED, Status.APPROVED):
+        if r.status not in (ReviewStatus.SUBMITTED, ReviewStatus.APPROVED):
             pending.setdefault(r.department_id, []).append(r)
     made = []
     for reports in pending.values():

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
-from carbonpeak.plans.models import Plan
+from carbonpeak.plans.selectors import current_plan
 from carbonpeak.supervision import services
 from carbonpeak.supervision.models import Evidence, ProgressReport, ProgressStatus, ReportingPeriod
 
@@ -54,7 +54,7 @@ def periods(request):
 @login_required
 @require_POST
 def open_period(request):
-    plan = Plan.objects.order_by("-created_at").first()
+    plan = current_plan()
     if plan is None:
         raise Http404("尚未导入任何方案")
     try:
@@ -103,8 +103,7 @@ def period_action(request, period_id: int, action: str):
             services.close_period(rp, request.user)
             messages.success(request, f"{rp}已关闭，报告已冻结为快照")
         elif action == "remind":
-            permissions.require(request.user, Action.MANAGE_PERIODS)
-            made = services.remind(rp)
+            made = services.remind(rp, request.user)
             messages.success(
                 request,
                 f"已发出提醒 {len(made)} 条" if made else "没有需要发出的提醒（已提醒过或不在提醒时段）",
@@ -191,8 +190,8 @@ def report_action(request, report_id: int, action: str):
             services.attach_evidence(r, request.user, file.name, file.read())
             messages.success(request, f"已上传 {file.name}")
         elif action in ("approve", "return"):
-            services.review_report(
-                r, request.user, approve=action == "approve", comment=request.POST.get("comment", "")
+            (services.approve_report if action == "approve" else services.return_report)(
+                r, request.user, comment=request.POST.get("comment", "")
             )
             messages.success(request, "已审核通过" if action == "approve" else "已退回牵头部门")
         else:

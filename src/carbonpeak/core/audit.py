@@ -8,7 +8,7 @@ import decimal
 from django.contrib import admin
 from django.db import models
 
-from carbonpeak.accounts.models import AuditEvent
+from carbonpeak.core.models import AuditEvent
 
 Action = AuditEvent.Action
 

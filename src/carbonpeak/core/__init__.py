@@ -1,0 +1,4 @@
+"""The bottom layer: vocabulary every domain app shares (periods, the review lifecycle, errors, the audit log).
+
+Nothing here imports a domain app; every domain app may import from here.
+"""

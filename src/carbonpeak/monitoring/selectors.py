@@ -1,0 +1,13 @@
+"""Reads of the grades that pages, the API and the report share."""
+
+from __future__ import annotations
+
+from carbonpeak.monitoring.grading import Grade
+
+
+def headline_status(statuses: list, code: str | None):
+    """The target that speaks for an indicator in a headline: the nearest dated target with a grade (an
+    ungraded one only when none is graded); None when the indicator has no target."""
+    matching = [s for s in statuses if code and s.indicator and s.indicator.code == code]
+    graded = [s for s in matching if s.assessment.grade != Grade.UNGRADED] or matching
+    return min(graded, key=lambda s: s.target.year or 9999) if graded else None

@@ -1,0 +1,546 @@
+"""Gather a quarter's figures from the platform into a ``Report`` (reads only; the jobs are in services).
+
+Every number comes from the platform's own records: the accounting run (with its factor set), the
+targets' grades on data up to the quarter, the progress reports approved for the quarter, the warnings,
+the 规划情景 projection, and the data-quality trail. The report is stored with the versions it used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+from django.utils import timezone
+
+from carbonpeak.core.models import ReviewStatus
+from carbonpeak.core.periods import InvalidPeriod, Period, parse_period
+from carbonpeak.energy import services as energy
+from carbonpeak.energy.models import AccountingResult, AccountingRun, EnergySubmission
+from carbonpeak.monitoring import services as monitoring
+from carbonpeak.monitoring.grading import Grade
+from carbonpeak.monitoring.models import Observation, Warning
+from carbonpeak.monitoring.selectors import headline_status
+from carbonpeak.plans.models import Plan
+from carbonpeak.projection import model as projection_model
+from carbonpeak.projection import services as projection
+from carbonpeak.reports.content import Column, Figure, Report, Section, Table
+from carbonpeak.supervision.models import ProgressReport, Reminder, ReportingPeriod
+
+
+class ReportError(ValueError):
+    """The report cannot be made for this period; the message says why."""
+
+
+def parse_quarter(key: str) -> Period:
+    """The quarter a report is for; anything else is refused with the reason."""
+    try:
+        period = parse_period(key)
+    except InvalidPeriod as exc:
+        raise ReportError(str(exc)) from None
+    if not period.is_quarter:
+        raise ReportError(f"季度报告须选择一个季度（如 2025Q3），而不是“{period.label}”")
+    return period
+
+
+def _results(run: AccountingRun, region: str) -> dict[str, dict]:
+    return {r.period: r.data for r in AccountingResult.objects.filter(run=run, region=region)}
+
+
+def _wan(value: float | None) -> float | None:
+    return None if value is None else value / 1e4
+
+
+def _pct(value: float | None) -> float | None:
+    return None if value is None else value * 100
+
+
+def _change(now: float | None, before: float | None) -> float | None:
+    if now is None or not before:
+        return None
+    return (now / before - 1) * 100
+
+
+# ------------------------------------------------------------------ sections
+
+
+def _target_for(statuses, code: str | None) -> str:
+    """The nearest graded target of an indicator, as the dashboard's headline picks it."""
+    chosen = headline_status(statuses, code)
+    if chosen is None:
+        return "—"
+    described = chosen.target.describe()
+    year = (
+        f"{chosen.target.year}年"
+        if chosen.target.year and not described.startswith(str(chosen.target.year))
+        else ""
+    )
+    return f"{year}{described}：{chosen.assessment.grade.label}"
+
+
+def _overview(period: Period, results: dict[str, dict], statuses, factor_set: str) -> Section:
+    quarter = results.get(period.key)
+    ytd_key = Period(period.year, 1, period.last).key
+    ytd, last_ytd = results.get(ytd_key), results.get(Period(period.year - 1, 1, period.last).key)
+    if quarter is None or ytd is None:
+        raise ReportError(f"{period.label}尚无已审核的能源统计数据，无法生成季度报告")
+    rows = []
+    spec = (
+        ("能源消费总量（当量值）", "万吨标准煤", "energy_tce", _wan, None),
+        ("二氧化碳排放量", "万吨", "co2_t", _wan, "co2_total"),
+        (
+            "单位地区生产总值能耗",
+            "吨标准煤/万元",
+            "energy_intensity_tce_per_10k_yuan",
+            None,
+            "energy_intensity",
+        ),
+        (
+            "单位地区生产总值二氧化碳排放",
+            "吨/万元",
+            "carbon_intensity_t_per_10k_yuan",
+            None,
+            "carbon_intensity",
+        ),
+        ("非化石能源消费比重", "%", "non_fossil_share", _pct, "non_fossil_share"),
+        ("煤炭消费比重", "%", "coal_share", _pct, "coal_share"),
+    )
+    for label, unit, field, convert, code in spec:
+        value = (convert or (lambda v: v))(ytd.get(field))
+        before = (convert or (lambda v: v))(last_ytd.get(field)) if last_ytd else None
+        in_quarter = (convert or (lambda v: v))(quarter.get(field))
+        rows.append(
+            [label, unit, in_quarter, value, before, _change(value, before), _target_for(statuses, code)]
+        )
+    table = Table(
+        "主要指标",
+        f"主要指标（{period.label}及{Period(period.year, 1, period.last).label}累计）",
+        [
+            Column("指标", width=2.2),
+            Column("单位", width=1.3),
+            Column("本季度", digits=2),
+            Column("累计", digits=2),
+            Column("上年同期累计", digits=2),
+            Column("同比变化", "%", 1),
+            Column("方案目标与评估", width=2.6),
+        ],
+        rows,
+        source=f"能源统计核算（因子集 {factor_set}）；强度按可比价GDP；评估见目标晴雨表",
+        note="比重按等价值计算，供电标准煤耗未录入时按当量值（见核算说明）",
+    )
+    counts = Counter(s.assessment.grade for s in statuses)
+    grades = {g.label: counts.get(g, 0) for g in (Grade.GREEN, Grade.YELLOW, Grade.RED, Grade.UNGRADED)}
+    energy_change = _change(ytd.get("energy_tce"), last_ytd.get("energy_tce") if last_ytd else None)
+    co2_change = _change(ytd.get("co2_t"), last_ytd.get("co2_t") if last_ytd else None)
+    text = (
+        f"{Period(period.year, 1, period.last).label}，全市能源消费总量（当量值）{ytd['energy_tce'] / 1e4:,.2f}万吨标准煤"
+        + (
+            f"，同比{'增长' if energy_change >= 0 else '下降'}{abs(energy_change):.1f}%"
+            if energy_change is not None
+            else ""
+        )
+        + f"；二氧化碳排放{ytd['co2_t'] / 1e4:,.2f}万吨"
+        + (
+            f"，同比{'增长' if co2_change >= 0 else '下降'}{abs(co2_change):.1f}%"
+            if co2_change is not None
+            else ""
+        )
+        + "。"
+    )
+    summary = (
+        f"方案共{len(statuses)}个目标：基本顺利{grades['基本顺利']}个，比较严峻{grades['比较严峻']}个，"
+        f"十分严峻{grades['十分严峻']}个，未评估{grades['未评估']}个（评估数据截至{period.label}）。"
+    )
+    peak = next(
+        (s for s in statuses if s.link and s.link.rule == "peak" and s.indicator.code == "co2_total"), None
+    )
+    if peak is not None and peak.assessment.value is not None:
+        summary += f"碳达峰目标：{peak.assessment.reason}（{peak.assessment.grade.label}）。"
+    figure = Figure("grades", "目标评估等级分布", "grades", {"counts": grades})
+    return Section("总体情况", [text, summary], [table], [figure])
+
+
+def _energy(period: Period, results: dict[str, dict], factor_set: str, grid_region: str) -> Section:
+    quarter = results[period.key]
+    fuels = Table(
+        "分品种能源消费",
+        f"{period.label}分品种能源消费与二氧化碳排放",
+        [
+            Column("能源品种", width=1.6),
+            Column("实物量", digits=1, width=1.6),
+            Column("计量单位"),
+            Column("折标准煤（当量值）", "吨标准煤", 1),
+            Column("二氧化碳", "吨", 1),
+        ],
+        [
+            [fuel, f["quantity"], f["unit"], f["tce"], f["co2_t"]]
+            for fuel, f in sorted(quarter["by_fuel"].items(), key=lambda kv: -(kv[1]["co2_t"] or 0))
+        ],
+        source=f"因子集 {factor_set}；电力为净调入（负值为净调出），按{grid_region}电网因子",
+    )
+    sectors = Table(
+        "分行业能源消费",
+        f"{period.label}分行业能源消费与直接排放",
+        [
+            Column("行业", width=2),
+            Column("终端能耗（当量值）", "吨标准煤", 1),
+            Column("其中用电", "万千瓦时", 1),
+            Column("直接二氧化碳排放", "吨", 1),
+        ],
+        [
+            [name, s["terminal_tce"], (s["electricity_kwh"] or 0) / 1e4, s["co2_t"]]
+            for name, s in sorted(quarter["by_sector"].items(), key=lambda kv: -(kv[1]["terminal_tce"] or 0))
+        ],
+        source=f"因子集 {factor_set}",
+        note="直接排放不含用电间接排放；全市排放 = 直接排放 + 净调入电力 × 电网因子",
+    )
+    bal = quarter["electricity"]
+    grid = bal.get("grid_factor") or {}
+    balance_rows = [["全社会用电量", (bal["consumption_kwh"] or 0) / 1e4]]
+    balance_rows += [[f"本地发电：{k}", (v or 0) / 1e4] for k, v in bal["generation_kwh"].items()]
+    balance_rows += [
+        ["电力调入", None if bal["imported_kwh"] is None else bal["imported_kwh"] / 1e4],
+        ["电力调出", None if bal["exported_kwh"] is None else bal["exported_kwh"] / 1e4],
+        ["净调入（负值为净调出）", (bal["net_imported_kwh"] or 0) / 1e4],
+    ]
+    balance = Table(
+        "电力平衡",
+        f"{period.label}电力平衡",
+        [Column("项目"), Column("电量", "万千瓦时", 1)],
+        balance_rows,
+        source=(
+            f"净调入口径：{bal['method']}；电网因子 {grid.get('region', '')}{grid.get('year', '')}年 "
+            f"{grid.get('value_kg_per_kwh', '—')} kgCO2/kWh（{grid.get('source', '')}）"
+        ),
+    )
+    quarters = sorted(
+        (
+            (parse_period(key), data)
+            for key, data in results.items()
+            if "-" not in key and "Q" in key and parse_period(key) <= period
+        ),
+        key=lambda kv: kv[0],
+    )[-8:]
+    trend = Figure(
+        "trend",
+        "分季度二氧化碳排放（万吨）",
+        "trend",
+        {
+            "labels": [p.key for p, _ in quarters],
+            "bars": [d["co2_t"] / 1e4 for _, d in quarters],
+            "bars_label": "二氧化碳排放",
+            "unit": "万吨",
+            "highlight": period.key,
+        },
+        caption="深色为本季度",
+    )
+    text = (
+        f"{period.label}全社会用电量{(bal['consumption_kwh'] or 0) / 1e8:,.2f}亿千瓦时，"
+        f"本地发电{sum((v or 0) for v in bal['generation_kwh'].values()) / 1e8:,.2f}亿千瓦时，"
+        f"净调入{(bal['net_imported_kwh'] or 0) / 1e8:,.2f}亿千瓦时（负值为净调出）。"
+        f"核算采用因子集 {factor_set}。"
+    )
+    by_sector = Figure(
+        "sectors",
+        f"{period.label}分行业直接二氧化碳排放（万吨）",
+        "bars",
+        {
+            "values": {
+                name: (s["co2_t"] or 0) / 1e4
+                for name, s in sorted(quarter["by_sector"].items(), key=lambda kv: -(kv[1]["co2_t"] or 0))
+            },
+            "unit": "万吨",
+        },
+    )
+    notes = [f"核算说明：{n}" for n in quarter.get("notes", [])]
+    return Section("能源消费与碳排放", [text, *notes], [fuels, sectors, balance], [trend, by_sector])
+
+
+def _barometer(statuses, period: Period) -> Section:
+    rows = []
+    for s in statuses:
+        t = s.target
+        peak = s.link is not None and s.link.rule == "peak"
+        value = s.assessment.value * 100 if peak and s.assessment.value is not None else s.assessment.value
+        unit = "%（达峰概率）" if peak else (s.indicator.unit if s.indicator else t.unit)
+        rows.append(
+            [
+                t.indicator,
+                f"{t.year}年 {t.describe()}" if t.year else t.describe(),
+                s.assessment.period or "—",
+                value,
+                s.assessment.expected,
+                unit,
+                s.assessment.grade.label,
+                s.data_state.label,
+                s.assessment.reason,
+            ]
+        )
+    table = Table(
+        "目标晴雨表",
+        "目标晴雨表",
+        [
+            Column("指标", width=2.0),
+            Column("目标", width=2.0),
+            Column("评估期", width=1.4),
+            Column("实际值", digits=2, width=1.5),
+            Column("进度要求", digits=2, width=1.5),
+            Column("单位", width=1.1),
+            Column("评估", width=1.1),
+            Column("数据状态", width=1.0),
+            Column("理由", width=3.9),
+        ],
+        rows,
+        source=f"评估数据截至{period.label}；规则见平台“评估规则”说明",
+    )
+    red = [s for s in statuses if s.assessment.grade == Grade.RED]
+    items = [f"{s.target.indicator}：{s.assessment.reason}" for s in red]
+    text = "评估为“十分严峻”的目标：" if red else "本期无评估为“十分严峻”的目标。"
+    return Section("目标晴雨表", [text], [table], items=items)
+
+
+def _progress(plan: Plan, period: Period) -> Section:
+    rp = ReportingPeriod.objects.filter(plan=plan, key=period.key).first()
+    if rp is None:
+        return Section("任务推进情况", [f"{period.label}未开启进展报送，本节无内容。"])
+    reports = list(
+        ProgressReport.objects.filter(period=rp)
+        .select_related("task", "task__action", "task__section", "department")
+        .prefetch_related("contributions__department")
+        .order_by("task__order", "department__name")
+    )
+    approved = [r for r in reports if r.status == ReviewStatus.APPROVED]
+    missing = [r for r in reports if r.status != ReviewStatus.APPROVED]
+    rows = []
+    for r in approved:
+        action = r.task.action
+        narrative = r.narrative.strip()
+        for c in r.contributions.all():
+            narrative += f"（{c.department.display_name}：{c.text.strip()}）"
+        rows.append(
+            [
+                f"{action.number}{action.title}" if action else r.task.section.title,
+                f"{r.task.label} {r.task.title}",
+                r.department.display_name,
+                r.get_progress_display(),
+                narrative,
+            ]
+        )
+    table = Table(
+        "任务进展",
+        f"{period.label}任务进展（已审核）",
+        [
+            Column("重点行动", width=1.6),
+            Column("任务", width=2.2),
+            Column("牵头部门", width=1.2),
+            Column("进展", width=0.8),
+            Column("进展情况", width=4.5),
+        ],
+        rows,
+        source=f"进展报送 {rp}（截止 {rp.due_date:%Y-%m-%d}）",
+    )
+    by_state = Counter(r.get_progress_display() for r in approved)
+    text = (
+        f"本期应报{len(reports)}份，已审核{len(approved)}份"
+        + ("（" + "，".join(f"{k}{v}份" for k, v in by_state.items()) + "）" if by_state else "")
+        + f"，未审核或未报送{len(missing)}份。"
+    )
+    items = [
+        f"{r.department.display_name}：{r.task.label} {r.task.title}（{r.get_status_display()}）"
+        for r in missing
+    ]
+    return Section(
+        "任务推进情况",
+        [text] + (["未审核或未报送的报告："] if missing else []),
+        [table] if rows else [],
+        items=items,
+    )
+
+
+def _warnings(period: Period) -> Section:
+    start = period.start_date
+    found = list(
+        Warning.objects.filter(created_at__date__gte=start)
+        .select_related("target", "department")
+        .order_by("-created_at")
+    )
+    table = Table(
+        "预警",
+        f"预警（{start:%Y-%m-%d}以来）",
+        [
+            Column("时间", width=1.3),
+            Column("类型", width=1.0),
+            Column("责任部门", width=1.2),
+            Column("内容", width=5),
+        ],
+        [
+            [
+                timezone.localtime(w.created_at).strftime("%Y-%m-%d %H:%M"),
+                w.get_kind_display(),
+                w.department.display_name if w.department else "—",
+                w.message,
+            ]
+            for w in found
+        ],
+        source="目标评估（等级变化或数据逾期时生成）",
+    )
+    kinds = Counter(w.get_kind_display() for w in found)
+    text = f"{start:%Y年%m月%d日}以来共产生预警{len(found)}条" + (
+        "（" + "，".join(f"{k}{v}条" for k, v in kinds.items()) + "）。" if kinds else "。"
+    )
+    return Section("预警情况", [text], [table] if found else [])
+
+
+def _projection(plan: Plan) -> tuple[Section, object | None]:
+    try:
+        run = projection.run_projection(projection.PLANNED, plan=plan)
+    except projection_model.ProjectionError as exc:
+        return Section("碳达峰预测", [f"暂无达峰预测：{exc}"]), None
+    r = run.result
+    p = r["p_peak_by_2030"]
+    median = r["peak_year"]["p50"]
+    text = (
+        f"按规划情景（方案各项措施按目标值落实）和截至{r['base_year']}年的核算数据，{r['draws']:,}次蒙特卡洛模拟中，"
+        f"二氧化碳排放在2030年前达峰的概率为{p:.1%}；"
+        + (f"达峰年份中位数为{median}年。" if median else f"多数模拟至{r['end_year']}年排放仍在上升。")
+    )
+    oil = r["refined_oil"]
+    if oil["p_peak_by_target"] is not None:
+        text += f"成品油消费在{oil['peak_year_target']}年前达峰的概率为{oil['p_peak_by_target']:.1%}。"
+    years = list(r["trajectory"])
+    fan = Figure(
+        "fan",
+        "二氧化碳排放：核算值与规划情景预测（万吨）",
+        "fan",
+        {
+            "history_years": [int(y) for y in r["history"]],
+            "history": [v / 1e4 for v in r["history"].values()],
+            "years": [int(y) for y in years],
+            "p10": [r["trajectory"][y]["p10"] / 1e4 for y in years],
+            "p50": [r["trajectory"][y]["p50"] / 1e4 for y in years],
+            "p90": [r["trajectory"][y]["p90"] / 1e4 for y in years],
+            "unit": "万吨",
+        },
+        caption="阴影为P10–P90区间，虚线为中位数，点线为2030年",
+    )
+    levers = Table(
+        "措施贡献",
+        "各项措施对2030年排放的贡献（规划情景）",
+        [Column("措施"), Column("2030年减排", "万吨", 2), Column("对达峰概率的影响", "百分点", 1)],
+        [
+            [e["label"], e["reduction_2030_t"] / 1e4, e["delta_p_peak_by_2030"] * 100]
+            for e in r["lever_details"]
+            if e["active"]
+        ],
+        source=f"达峰预测记录 {run.pk}（{r['draws']}次抽样，种子{r['seed']}，核算因子集 {r['factor_set']}）",
+    )
+    quantiles = Table(
+        "排放预测",
+        "二氧化碳排放预测（规划情景，万吨）",
+        [Column("年份"), Column("P10", "万吨", 2), Column("P50", "万吨", 2), Column("P90", "万吨", 2)],
+        [[y, q["p10"] / 1e4, q["p50"] / 1e4, q["p90"] / 1e4] for y, q in r["trajectory"].items()],
+        source=f"达峰预测记录 {run.pk}",
+    )
+    return Section("碳达峰预测", [text], [levers, quantiles], [fan]), run
+
+
+def _quality(period: Period, plan: Plan) -> Section:
+    subs = list(EnergySubmission.objects.filter(period=period.key).order_by("region", "revision"))
+    energy_rows = [
+        [
+            s.region,
+            s.revision,
+            s.get_status_display(),
+            timezone.localtime(s.submitted_at).strftime("%Y-%m-%d") if s.submitted_at else "—",
+            "；".join(s.warnings) if s.warnings else "",
+            s.review_comment,
+        ]
+        for s in subs
+    ]
+    revisions = sum(1 for s in subs if s.revision > 1)
+    observations = Observation.objects.filter(year=period.year, revision__gt=1).select_related("indicator")
+    rp = ReportingPeriod.objects.filter(plan=plan, key=period.key).first()
+    late = []
+    if rp is not None:
+        for r in ProgressReport.objects.filter(period=rp).select_related("department", "task"):
+            if r.submitted_at and timezone.localtime(r.submitted_at).date() > rp.due_date:
+                late.append(
+                    f"{r.department.display_name} {r.task.label}：{timezone.localtime(r.submitted_at):%Y-%m-%d}报送（截止{rp.due_date:%Y-%m-%d}）"
+                )
+            elif r.submitted_at is None and timezone.localdate() > rp.due_date:
+                late.append(
+                    f"{r.department.display_name} {r.task.label}：逾期未报送（截止{rp.due_date:%Y-%m-%d}）"
+                )
+    reminders = Reminder.objects.filter(period=rp).count() if rp else 0
+    table = Table(
+        "数据质量_能源报送",
+        f"{period.label}能源统计报送记录",
+        [
+            Column("地区", width=1.0),
+            Column("版本", width=0.6),
+            Column("状态", width=0.8),
+            Column("报送日期", width=1.1),
+            Column("校验提示", width=4),
+            Column("审核意见", width=1.5),
+        ],
+        energy_rows,
+        source="能源统计报送（每一版本均保留）",
+    )
+    text = (
+        f"{period.label}能源统计报送{len(subs)}个版本（其中修订版{revisions}个）；"
+        f"{period.year}年指标数值修订{observations.count()}条；进展报告逾期{len(late)}份，发出提醒{reminders}次。"
+    )
+    items = late + [
+        f"指标修订：{o.indicator.name} {o.year}年（截至第{o.quarter}季度）第{o.revision}版"
+        for o in observations
+    ]
+    return Section("附件：数据质量", [text], [table], items=items)
+
+
+# ------------------------------------------------------------------ assembly
+
+
+def collect(plan: Plan, period_key: str, *, now: dt.datetime | None = None) -> tuple[Report, dict]:
+    """The report's content for one quarter, and the ids of the records it was made from."""
+    period = parse_quarter(period_key)
+    run = energy.latest_run()
+    if run is None:
+        raise ReportError("尚无核算结果：请先报送并审核能源统计数据")
+    region = plan.region if AccountingResult.objects.filter(run=run, region=plan.region).exists() else None
+    region = region or AccountingResult.objects.filter(run=run).values_list("region", flat=True).first()
+    results = _results(run, region)
+    statuses = monitoring.assess_plan(
+        plan, today=period.end_date + dt.timedelta(days=45), as_of=(period.year, period.last)
+    )
+    sections = [
+        _overview(period, results, statuses, run.factor_set_label),
+        _energy(period, results, run.factor_set_label, run.grid_region),
+        _barometer(statuses, period),
+        _progress(plan, period),
+        _warnings(period),
+    ]
+    peak, projection_run = _projection(plan)
+    sections += [peak, _quality(period, plan)]
+    now = now or timezone.localtime()
+    version = plan.versions.order_by("-number").first()
+    data_version = {
+        "核算记录": f"{run.pk}（{timezone.localtime(run.created_at):%Y-%m-%d %H:%M}，因子集 {run.factor_set_label}，电网 {run.grid_region}）",
+        "方案版本": f"{plan.title} 第{version.number}版" if version else plan.title,
+        "达峰预测": (
+            f"记录 {projection_run.pk}（规划情景，{projection_run.draws}次抽样，种子{projection_run.seed}）"
+            if projection_run
+            else "无"
+        ),
+        "评估数据截至": period.label,
+    }
+    report = Report(
+        title=f"{region}碳达峰工作季度报告",
+        period_key=period.key,
+        period_label=period.label,
+        region=region,
+        generated_at=now.strftime("%Y-%m-%d %H:%M"),
+        sample=run.includes_sample,
+        data_version=data_version,
+        sections=sections,
+    )
+    ids = {"accounting_run": run.pk, "projection_run": projection_run.pk if projection_run else None}
+    return report, ids

@@ -1,0 +1,110 @@
+"""What follows a domain event, in one place: pages, API and CLI call the services, the services call these.
+
+An approved energy submission changes the accounts, which change the computed indicators, the projections
+and so the grades; an approved indicator value changes the grades. Each event enqueues one background job
+(django-tasks) that does the whole chain in order. The job is enqueued inside the service's transaction:
+with the database backend its row commits with the approval (a rolled-back approval leaves no job), and the
+worker (``carbonpeak worker``) runs it; in tests the immediate backend runs it at once.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django_tasks import task
+
+log = logging.getLogger(__name__)
+
+REFRESH_QUEUE = "default"
+
+
+# ------------------------------------------------------------------ the chains (run by the worker)
+
+
+@task()
+def refresh_after_energy(reason: str, user_id: int | None = None) -> dict:
+    """New approved energy data: account it with the default factor set, then projections, then grades."""
+    from carbonpeak.energy import services as energy
+
+    run = energy.recompute(energy.default_factor_set(), user=_user(user_id), reason=reason)
+    out = {"accounting_run": run.pk, "error": run.error}
+    if not run.error:
+        out.update(_projections_and_grades())
+    return out
+
+
+@task()
+def refresh_projections_and_grades() -> dict:
+    """New accounts made by hand, or a scenario changed: projections on the latest run, then grades."""
+    return _projections_and_grades()
+
+
+@task()
+def refresh_grades() -> dict:
+    """A reported indicator value approved: grade the plan again (warnings on changes)."""
+    from carbonpeak.monitoring import services as monitoring
+    from carbonpeak.plans.selectors import current_plan
+
+    plan = current_plan()
+    return {"warnings": len(monitoring.evaluate(plan)) if plan else 0}
+
+
+@task()
+def build_quarterly_report(job_id: int) -> str:
+    from carbonpeak.reports import services as jobs
+
+    return jobs.build_by_id(job_id)
+
+
+def _projections_and_grades() -> dict:
+    from carbonpeak.monitoring import services as monitoring
+    from carbonpeak.plans.selectors import current_plan
+    from carbonpeak.projection import services as projection
+
+    plan = current_plan()
+    if plan is None:
+        return {"projections": 0, "warnings": 0}
+    made = projection.run_all(plan)
+    return {"projections": made, "warnings": len(monitoring.evaluate(plan))}
+
+
+def _user(user_id: int | None):
+    if user_id is None:
+        return None
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(pk=user_id).first()
+
+
+def _user_id(user) -> int | None:
+    return user.pk if user is not None and getattr(user, "is_authenticated", False) else None
+
+
+# ------------------------------------------------------------------ the events (called by services)
+
+
+def energy_approved(submission, user) -> None:
+    refresh_after_energy.enqueue(
+        f"审核通过 {submission.region} {submission.period} 第{submission.revision}版", _user_id(user)
+    )
+
+
+def sample_energy_loaded(user) -> None:
+    refresh_after_energy.enqueue("载入示例数据", _user_id(user))
+
+
+def accounts_recomputed(run) -> None:
+    if not run.error:
+        refresh_projections_and_grades.enqueue()
+
+
+def scenario_changed(scenario) -> None:
+    refresh_projections_and_grades.enqueue()
+
+
+def observation_approved(observation, user) -> None:
+    refresh_grades.enqueue()
+
+
+def quarterly_report_requested(job) -> None:
+    build_quarterly_report.enqueue(job.pk)

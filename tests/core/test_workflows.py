@@ -1,0 +1,144 @@
+"""Every entry point of a domain event triggers the same chain (carbonpeak.workflows), and jobs a stopped
+worker left behind are retried or failed with a message."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from django.urls import reverse
+from django_tasks.signals import task_finished
+
+from carbonpeak.energy import services as energy
+from carbonpeak.energy.models import AccountingRun, EnergySubmission
+from carbonpeak.monitoring import services as monitoring
+from carbonpeak.monitoring.grading import Grade
+from carbonpeak.monitoring.models import Assessment, Indicator
+from carbonpeak.projection.models import ProjectionRun
+from carbonpeak.projection.scenarios import BUILT_IN
+from carbonpeak.reports import services as reports
+from carbonpeak.reports.models import QuarterlyReport
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def jobs():
+    """The background jobs that ran during the test: (task name, what it returned)."""
+    ran: list[tuple[str, object]] = []
+
+    def on_finished(sender, task_result, **kwargs):
+        ran.append((task_result.task.name, task_result.return_value))
+
+    task_finished.connect(on_finished, weak=False)
+    yield ran
+    task_finished.disconnect(on_finished)
+
+
+def _new_revision(coordinator) -> EnergySubmission:
+    """A corrected 2025Q4 (every quantity +1 %), submitted and waiting for review."""
+    current = energy.current_submission("2025Q4", "太仓市")
+    records = [dataclasses.replace(r, quantity=r.quantity * 1.01) for r in energy.pure_records(current)]
+    sub = energy.create_submission(
+        "2025Q4", "太仓市", records, energy.pure_economy(current), user=coordinator, is_sample=True
+    )
+    return energy.submit(sub, coordinator)
+
+
+def _approve_energy_by_service(client, sub, coordinator):
+    energy.approve(sub, coordinator)
+
+
+def _approve_energy_by_page(client, sub, coordinator):
+    client.force_login(coordinator)
+    response = client.post(reverse("energy:submission_action", args=[sub.pk, "approve"]))
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize("entry", [_approve_energy_by_service, _approve_energy_by_page])
+def test_approving_energy_data_recomputes_projects_and_grades(demo_plan, coordinator, client, jobs, entry):
+    sub = _new_revision(coordinator)
+    runs_before = AccountingRun.objects.count()
+    entry(client, sub, coordinator)
+    assert [name for name, _ in jobs] == ["refresh_after_energy"]
+    result = jobs[0][1]
+    run = AccountingRun.objects.latest("id")
+    assert AccountingRun.objects.count() == runs_before + 1 and result["accounting_run"] == run.pk
+    assert sub.pk in run.submissions
+    # every built-in scenario projected on the new accounts, then the plan graded on them
+    assert result["projections"] == len(BUILT_IN)
+    assert set(
+        ProjectionRun.objects.filter(accounting_run=run).values_list("scenario_name", flat=True)
+    ) == set(BUILT_IN)
+    assert "warnings" in result
+
+
+def _approve_value_by_service(client, obs, coordinator):
+    monitoring.approve_observation(obs, coordinator)
+
+
+def _approve_value_by_page(client, obs, coordinator):
+    client.force_login(coordinator)
+    target = obs.indicator.targets.first().target
+    response = client.post(reverse("monitoring:review", args=[target.pk, obs.pk, "approve"]))
+    assert response.status_code == 302
+
+
+def _approve_value_by_api(client, obs, coordinator):
+    client.force_login(coordinator)
+    response = client.post(
+        f"/api/observations/{obs.pk}/approve", {"comment": ""}, content_type="application/json"
+    )
+    assert response.status_code == 200, response.content
+
+
+@pytest.mark.parametrize("entry", [_approve_value_by_service, _approve_value_by_page, _approve_value_by_api])
+def test_approving_an_indicator_value_grades_the_plan(demo_plan, coordinator, client, jobs, entry):
+    bus = Indicator.objects.get(name="新能源和清洁能源公交车辆占比")
+    obs = monitoring.report_observation(bus, 2025, 4, 40.0, coordinator, note="更正")
+    obs = monitoring.submit_observation(obs, coordinator)
+    entry(client, obs, coordinator)
+    assert [name for name, _ in jobs] == ["refresh_grades"]
+    target = bus.targets.get(target__year=2025).target
+    assert Assessment.objects.filter(target=target).first().grade == Grade.RED  # the stored grade moved
+
+
+def test_recomputing_with_a_factor_set_reruns_projections_and_grades(demo_plan, coordinator, client, jobs):
+    client.force_login(coordinator)
+    fs = energy.default_factor_set()
+    client.post(reverse("energy:recompute", args=[fs.pk]), {"reason": "复核"})
+    assert [name for name, _ in jobs] == ["refresh_projections_and_grades"]
+    run = AccountingRun.objects.latest("id")
+    assert ProjectionRun.objects.filter(accounting_run=run).count() == len(BUILT_IN)
+
+
+@pytest.mark.parametrize("through", ["service", "page"])
+def test_a_requested_report_is_built_by_a_background_job(demo_plan, coordinator, client, jobs, through):
+    if through == "service":
+        job = reports.request_report(demo_plan, "2025Q3", coordinator)
+    else:
+        client.force_login(coordinator)
+        client.post(reverse("reports:generate"), {"period": "2025Q3"})
+        job = QuarterlyReport.objects.get()
+    assert [name for name, _ in jobs] == ["build_quarterly_report"]
+    job.refresh_from_db()
+    assert job.status == QuarterlyReport.State.DONE and job.docx_name
+
+
+def test_jobs_left_running_by_a_stopped_worker_are_retried_or_failed(demo_plan, coordinator, settings):
+    from django_tasks_db.models import DBTaskResult
+
+    from carbonpeak import workflows
+    from carbonpeak.core import jobs as job_state
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    report = reports.request_report(demo_plan, "2025Q3", coordinator)
+    workflows.refresh_grades.enqueue()
+    assert [j.label for j in job_state.recent()] == ["排队中", "排队中"] and job_state.pending() == 2
+    DBTaskResult.objects.update(status="RUNNING")  # the worker took both, then stopped
+    assert job_state.recover_interrupted() == (1, 1)
+    report.refresh_from_db()
+    assert report.status == QuarterlyReport.State.FAILED and "请重新生成" in report.message
+    assert DBTaskResult.objects.filter(status="FAILED").count() == 2
+    retried = DBTaskResult.objects.get(status="READY")
+    assert retried.task_path.endswith("refresh_grades")
