@@ -107,16 +107,17 @@ def run_projection(
     if acc_run is None:
         raise NoData("尚无核算结果：请先报送并审核能源统计数据")
     pure_scenario, version = scenario(name, plan)
+    inputs = {
+        "scenario_name": name,
+        "scenario_version": version,
+        "accounting_run": acc_run,
+        "plan": plan,
+        "draws": draws,
+        "seed": seed,
+        "end_year": end_year,
+    }
     if reuse:
-        stored = ProjectionRun.objects.filter(
-            scenario_name=name,
-            scenario_version=version,
-            accounting_run=acc_run,
-            plan=plan,
-            draws=draws,
-            seed=seed,
-            end_year=end_year,
-        ).first()
+        stored = ProjectionRun.objects.filter(**inputs).first()
         if stored is not None:
             return stored
     hist = history(plan, acc_run)
@@ -133,13 +134,7 @@ def run_projection(
     result["electricity_p50_t"] = projection.electricity_p50_t
     result["factor_set"] = hist.factor_set
     return ProjectionRun.objects.create(
-        scenario_name=name,
-        scenario_version=version,
-        accounting_run=acc_run,
-        plan=plan,
-        draws=draws,
-        seed=seed,
-        end_year=end_year,
+        **inputs,
         result=result,
         elapsed_ms=elapsed,
         created_by=user if user is not None and user.is_authenticated else None,
