@@ -420,10 +420,11 @@ def _load_demo_data(plan_id: int) -> None:
 
 
 def _run_pending_jobs() -> None:
-    from django.conf import settings
     from django.core.management import call_command
 
-    if settings.TASKS["default"]["BACKEND"].startswith("django_tasks_db."):
+    from carbonpeak.core import jobs
+
+    if jobs.database_backend():
         call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
 
 

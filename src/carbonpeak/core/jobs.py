@@ -29,13 +29,14 @@ class JobState:
     finished_at: object
 
 
-def _database_backend() -> bool:
+def database_backend() -> bool:
+    """Jobs are stored and run by the worker (not at once, as in the test suite)."""
     return settings.TASKS["default"]["BACKEND"].startswith("django_tasks_db.")
 
 
 def recent(limit: int = 10) -> list[JobState]:
     """The latest jobs with their state (empty when jobs run at once, as in the test suite)."""
-    if not _database_backend():
+    if not database_backend():
         return []
     from django_tasks_db.models import DBTaskResult
 
@@ -47,7 +48,7 @@ def recent(limit: int = 10) -> list[JobState]:
 
 def pending() -> int:
     """Jobs queued or running: pages say that the figures are being updated."""
-    if not _database_backend():
+    if not database_backend():
         return 0
     from django_tasks_db.models import DBTaskResult
 
