@@ -50,6 +50,21 @@ def refresh_grades() -> dict:
 
 
 @task()
+def compute_projection(name: str, draws: int, seed: int, end_year: int, user_id: int | None = None) -> dict:
+    """A projection someone asked for with other inputs than the defaults (the API, a longer horizon)."""
+    from carbonpeak.plans.selectors import current_plan
+    from carbonpeak.projection import services as projection
+
+    plan = current_plan()
+    if plan is None:
+        return {"projection": None}
+    run = projection.run_projection(
+        name, plan=plan, draws=draws, seed=seed, end_year=end_year, user=_user(user_id)
+    )
+    return {"projection": run.pk}
+
+
+@task()
 def build_quarterly_report(job_id: int) -> str:
     from carbonpeak.reports import services as jobs
 
@@ -104,6 +119,10 @@ def scenario_changed(scenario) -> None:
 
 def observation_approved(observation, user) -> None:
     refresh_grades.enqueue()
+
+
+def projection_requested(name: str, *, draws: int, seed: int, end_year: int, user) -> None:
+    compute_projection.enqueue(name, draws, seed, end_year, _user_id(user))
 
 
 def quarterly_report_requested(job) -> None:

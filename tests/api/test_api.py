@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -10,6 +11,7 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from carbonpeak.accounts.services import ensure_demo_users
+from carbonpeak.core.api import ERROR_CODES
 from carbonpeak.core.models import AuditEvent
 from carbonpeak.supervision import services as supervision
 
@@ -35,11 +37,17 @@ def token(client, username, password="carbonpeak-demo"):
 
 
 def test_token_login_and_bearer_access(client, setup):
-    assert client.get("/api/targets").json() == {"message": "需要登录：请先 POST /api/auth/token 取得令牌"}
+    assert client.get("/api/targets").json() == {
+        "code": "unauthenticated",
+        "message": "需要登录：请先 POST /api/auth/token 取得令牌",
+    }
     wrong = client.post(
         "/api/auth/token", {"username": "leader", "password": "x"}, content_type="application/json"
     )
-    assert wrong.status_code == 401 and wrong.json()["message"] == "用户名或密码错误"
+    assert wrong.status_code == 401 and wrong.json() == {
+        "code": "bad_credentials",
+        "message": "用户名或密码错误",
+    }
     auth = token(client, "leader")
     assert client.get("/api/plan", **auth).json()["actions"][0]["tasks"]
     assert client.get("/api/openapi.json").status_code == 200
@@ -110,7 +118,7 @@ def test_a_whole_cycle_through_the_api_is_audited(client, setup):
     )
     assert actions == ["update", "submit", "return", "update", "submit", "approve"]
     listed = client.get("/api/reports?period=2026Q3&department=市交运局", **coord).json()
-    assert any(x["id"] == r.pk and x["status"] == "approved" for x in listed)
+    assert any(x["id"] == r.pk and x["status"] == "approved" for x in listed["items"])
 
 
 def test_malformed_requests_are_4xx_with_a_message(client, setup):
@@ -130,7 +138,31 @@ def test_malformed_requests_are_4xx_with_a_message(client, setup):
     ]
     for response in cases:
         assert 400 <= response.status_code < 500, response.content
-        assert "message" in response.json()
+        assert response.json()["message"] and response.json()["code"] in ERROR_CODES
+    codes = [(response.status_code, response.json()["code"]) for response in cases]
+    assert codes == [
+        (422, "malformed_request"),
+        (400, "malformed_request"),
+        (400, "invalid"),
+        (422, "malformed_request"),
+        (404, "not_found"),
+        (422, "malformed_request"),
+    ]
+
+
+def test_lists_are_paged_never_cut(client, setup):
+    auth = token(client, "coordinator")
+    total = setup.reports.count()
+    assert total > 10
+    seen = []
+    for offset in range(0, total, 7):
+        page = client.get(f"/api/reports?limit=7&offset={offset}", **auth).json()
+        assert page["count"] == total and len(page["items"]) <= 7
+        seen += [r["id"] for r in page["items"]]
+    assert sorted(seen) == sorted(setup.reports.values_list("pk", flat=True))
+    assert len(client.get("/api/reports", **auth).json()["items"]) == min(total, 100)
+    too_many = client.get("/api/reports?limit=501", **auth)
+    assert too_many.status_code == 422 and too_many.json()["code"] == "malformed_request"
 
 
 def test_energy_summary_carries_the_factor_set(client, setup, coordinator):
@@ -138,7 +170,7 @@ def test_energy_summary_carries_the_factor_set(client, setup, coordinator):
 
     energy.ensure_bundled_factor_sets()
     energy.load_sample_data(coordinator)
-    rows = client.get("/api/energy/summary?region=太仓市", **token(client, "leader")).json()
+    rows = client.get("/api/energy/summary?region=太仓市", **token(client, "leader")).json()["items"]
     assert rows and {r["factor_set"] for r in rows} == {"national@2026.1"}
 
 
@@ -212,3 +244,11 @@ def test_evidence_through_the_api(client, setup):
     )
     assert client.get("/api/evidence/999999", **coord).status_code == 404
     assert AuditEvent.objects.filter(object_type="supervision.Evidence").count() == 1
+
+
+def test_every_error_code_is_documented():
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "api.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^\| `([a-z_]+)` \| \d", doc, flags=re.M))
+    assert documented == set(ERROR_CODES)

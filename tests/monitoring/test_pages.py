@@ -75,7 +75,10 @@ def test_report_and_approve_through_the_target_page(logged_in, demo_plan):
 
 def test_api_errors_are_json_with_a_message(logged_in, demo_plan):
     response = logged_in.get("/api/indicators/999999/observations")
-    assert response.status_code == 404 and response.json() == {"message": "指标 999999 不存在"}
+    assert response.status_code == 404 and response.json() == {
+        "code": "not_found",
+        "message": "指标 999999 不存在",
+    }
     indicators = logged_in.get("/api/indicators").json()
     bus = next(i for i in indicators if i["name"] == "新能源和清洁能源公交车辆占比")
     points = logged_in.get(f"/api/indicators/{bus['id']}/observations").json()

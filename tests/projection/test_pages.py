@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from carbonpeak.projection.models import Scenario, ScenarioVersion
+from carbonpeak.projection.models import ProjectionRun, Scenario, ScenarioVersion
 
 pytestmark = pytest.mark.django_db
 
@@ -37,8 +37,15 @@ def test_scenario_page_shows_probability_sentence_charts_and_sources(logged_in, 
         assert f'id="{chart}"' in html
     assert "光伏装机并网容量超500兆瓦" in html  # the lever's source, from the plan
     assert "另存为新情景" in html  # built-ins are copied, not edited
-    longer = logged_in.get(reverse("projection:detail", args=["规划情景"]) + "?end=2040").content.decode()
-    assert "2040年" in longer and "至2040年" in longer
+    # the longer horizon is not made by the jobs: the page asks for it and never computes on a GET
+    runs = ProjectionRun.objects.count()
+    pending = logged_in.get(reverse("projection:detail", args=["规划情景"]) + "?end=2040").content.decode()
+    assert 'data-testid="pending"' in pending and "至2040年的预测尚未计算" in pending
+    assert ProjectionRun.objects.count() == runs
+    asked = logged_in.post(reverse("projection:compute", args=["规划情景"]), {"end": "2040"})
+    assert asked.status_code == 302 and asked["Location"].endswith("?end=2040")
+    longer = logged_in.get(asked["Location"]).content.decode()
+    assert "2040年" in longer and "至2040年" in longer and 'data-testid="probability"' in longer
 
 
 def test_a_department_reads_but_cannot_manage_scenarios(client, demo_plan, coordinator):

@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from carbonpeak.core.http import attachment
 from carbonpeak.core.models import ReviewStatus
 from carbonpeak.energy import catalog, forms, services
 from carbonpeak.energy.models import AccountingResult, AccountingRun, EnergySubmission, FactorSet
@@ -292,12 +292,11 @@ def template_download(request):
             messages.error(request, str(exc))
             return redirect("energy:submissions")
     data = forms.template_bytes(period, region, factors=services.default_factor_set().to_pure())
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return attachment(
+        data,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        f"energy-report-{period or 'template'}.xlsx",
     )
-    filename = f"energy-report-{period or 'template'}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 # ------------------------------------------------------------------ factor sets

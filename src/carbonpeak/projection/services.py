@@ -2,7 +2,8 @@
 
 A projection is computed from the latest accounting run and the plan's targets and stored with both, so a
 figure on a page can always be traced to the data version it came from. A new approval makes a new
-accounting run; the next request then computes a new projection (the old ones stay).
+accounting run; a background job then computes the new projections (the old ones stay), and pages and
+the API read what is stored.
 """
 
 from __future__ import annotations
@@ -179,6 +180,34 @@ def stored_projection(
         seed=seed,
         end_year=end_year,
     ).first()
+
+
+def request_projection(
+    name: str,
+    plan: Plan,
+    user,
+    *,
+    draws: int = DEFAULT_DRAWS,
+    seed: int = DEFAULT_SEED,
+    end_year: int = model.END_YEAR,
+) -> ProjectionRun | None:
+    """A projection someone asks for (other draws, seed or horizon than the jobs make): the stored one when
+    it exists; otherwise a background job computes it and this returns None (pages and the API never
+    compute while answering a read)."""
+    permissions.require(user, Action.VIEW)
+    if name not in scenario_names():
+        raise model.ProjectionError(f"未知情景“{name}”")
+    if not 1 <= draws <= MAX_DRAWS:
+        raise model.ProjectionError(f"抽样次数须在1到{MAX_DRAWS}之间")
+    if energy.latest_run() is None:
+        raise NoData("尚无核算结果：请先报送并审核能源统计数据")
+    stored = stored_projection(name, plan, draws=draws, seed=seed, end_year=end_year)
+    if stored is not None:
+        return stored
+    workflows.projection_requested(name, draws=draws, seed=seed, end_year=end_year, user=user)
+    return stored_projection(
+        name, plan, draws=draws, seed=seed, end_year=end_year
+    )  # made already when jobs run at once
 
 
 def peak_probabilities(plan: Plan) -> dict | None:

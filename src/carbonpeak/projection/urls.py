@@ -9,4 +9,5 @@ urlpatterns = [
     path("new/", views.create, name="create"),
     path("<str:name>/", views.detail, name="detail"),
     path("<str:name>/edit/", views.edit, name="edit"),
+    path("<str:name>/compute/", views.compute, name="compute"),
 ]

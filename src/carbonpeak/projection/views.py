@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
+from carbonpeak.core import jobs
 from carbonpeak.energy import services as energy
 from carbonpeak.projection import model, scenarios, services
 from carbonpeak.projection.models import Scenario
@@ -94,15 +95,33 @@ def _chart_data(r: dict) -> dict:
     }
 
 
+def _pending(request, plan, names: list[str], end_year: int = model.END_YEAR):
+    """The page said while the background job computes a projection (it refreshes itself until done)."""
+    return render(
+        request,
+        "projection/pending.html",
+        {
+            "nav": "projection",
+            "plan": plan,
+            "names": names,
+            "end_year": end_year,
+            "jobs_pending": jobs.pending(),
+        },
+    )
+
+
 @login_required
 def overview(request):
     try:
         plan = services.latest_plan()
-        runs = [
-            services.run_projection(name, plan=plan, user=request.user) for name in services.scenario_names()
-        ]
+        if energy.latest_run() is None:
+            raise services.NoData("尚无核算结果：请先报送并审核能源统计数据")
     except model.ProjectionError as exc:
         return render(request, "projection/unavailable.html", {"nav": "projection", "reason": str(exc)})
+    stored = {name: services.stored_projection(name, plan) for name in services.scenario_names()}
+    runs = [run for run in stored.values() if run is not None]
+    if not runs:
+        return _pending(request, plan, list(stored))
     summaries = [_summary(run) for run in runs]
     first = runs[0].result
     compare = {
@@ -122,6 +141,8 @@ def overview(request):
             "sample": runs[0].result.get("sample"),
             "can_manage": permissions.can(request.user, Action.MANAGE_SCENARIOS),
             "built_in": scenarios.BUILT_IN,
+            "missing": [name for name, run in stored.items() if run is None],
+            "jobs_pending": jobs.pending(),
         },
     )
 
@@ -133,9 +154,13 @@ def detail(request, name: str):
     end_year = 2040 if request.GET.get("end") == "2040" else model.END_YEAR
     try:
         plan = services.latest_plan()
-        run = services.run_projection(name, plan=plan, end_year=end_year, user=request.user)
+        if energy.latest_run() is None:
+            raise services.NoData("尚无核算结果：请先报送并审核能源统计数据")
     except model.ProjectionError as exc:
         return render(request, "projection/unavailable.html", {"nav": "projection", "reason": str(exc)})
+    run = services.stored_projection(name, plan, end_year=end_year)
+    if run is None:
+        return _pending(request, plan, [name], end_year)
     r = run.result
     custom = Scenario.objects.filter(name=name).first()
     return render(
@@ -159,6 +184,22 @@ def detail(request, name: str):
             "end_year": end_year,
         },
     )
+
+
+@login_required
+@require_POST
+def compute(request, name: str):
+    """Ask the background job for a projection the jobs have not made (a longer horizon, a missing one)."""
+    end_year = 2040 if request.POST.get("end") == "2040" else model.END_YEAR
+    try:
+        run = services.request_projection(name, services.latest_plan(), request.user, end_year=end_year)
+    except model.ProjectionError as exc:
+        messages.error(request, str(exc))
+        return redirect("projection:overview")
+    if run is None:
+        messages.info(request, f"已交后台任务计算“{name}”至{end_year}年的预测，完成后本页自动显示")
+    url = reverse("projection:detail", args=[name])
+    return redirect(url + "?end=2040" if end_year == 2040 else url)
 
 
 @login_required
@@ -207,5 +248,7 @@ def edit(request, name: str):
         messages.error(request, f"未保存：{exc}（其余修改也未保存，请更正后重新提交）")
         return redirect(reverse("projection:detail", args=[name]) + "#edit")
     changed = "、".join(c["label"] for c in version.changes)
-    messages.success(request, f"已保存第{version.number}版（修改：{changed}），预测已按新假设重新计算")
+    messages.success(
+        request, f"已保存第{version.number}版（修改：{changed}），预测由后台任务按新假设重新计算"
+    )
     return redirect("projection:detail", name=name)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core import mail
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -245,7 +245,10 @@ def can_view_evidence(user, evidence: Evidence) -> bool:
     )
 
 
-def evidence_bytes(evidence: Evidence) -> bytes:
+def read_evidence(user, evidence: Evidence) -> bytes:
+    """The stored file, for those allowed to see it (the page and the API download through here)."""
+    if not can_view_evidence(user, evidence):
+        raise PermissionDenied("您无权查看该佐证材料")
     return (evidence_dir() / evidence.sha256).read_bytes()
 
 

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
+from carbonpeak.core.http import attachment
 from carbonpeak.plans.selectors import current_plan
-from carbonpeak.supervision import services
+from carbonpeak.supervision import selectors, services
 from carbonpeak.supervision.models import Evidence, ProgressReport, ProgressStatus, ReportingPeriod
 
 
@@ -27,16 +27,7 @@ def _error(request, exc: ValidationError) -> None:
 @login_required
 def periods(request):
     department = permissions.department_of(request.user)
-    mine = []
-    if department is not None:
-        mine = ProgressReport.objects.filter(period__is_open=True).filter(
-            department=department
-        ) | ProgressReport.objects.filter(
-            period__is_open=True,
-            task__responsibilities__department=department,
-            task__responsibilities__role="support",
-        )
-        mine = mine.select_related("period", "task", "department").distinct()
+    mine = selectors.my_open_reports(department) if department is not None else []
     return render(
         request,
         "supervision/periods.html",
@@ -201,17 +192,9 @@ def report_action(request, report_id: int, action: str):
     return redirect("supervision:report", r.pk)
 
 
-def evidence_download(user, e: Evidence) -> HttpResponse:
-    """The evidence file as an attachment, for those allowed to see it (the page and the API)."""
-    if not services.can_view_evidence(user, e):
-        raise PermissionDenied("您无权查看该佐证材料")
-    response = HttpResponse(services.evidence_bytes(e), content_type=services.EVIDENCE_TYPES[e.kind])
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(e.original_name)}"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
 @login_required
 def evidence(request, evidence_id: int):
     e = get_object_or_404(Evidence.objects.select_related("report", "report__task"), pk=evidence_id)
-    return evidence_download(request.user, e)
+    return attachment(
+        services.read_evidence(request.user, e), services.EVIDENCE_TYPES[e.kind], e.original_name
+    )

@@ -1,0 +1,110 @@
+"""What every app's API router shares: the error body, its stable codes, lookups and pagination.
+
+Every refusal the API makes is JSON ``{"code": …, "message": …}``: ``message`` is Chinese for a person,
+``code`` is one of :data:`ERROR_CODES` for a program, and does not change when the wording does.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Model, QuerySet
+from django.http import Http404
+from ninja import NinjaAPI, Schema
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as SchemaError
+from ninja.pagination import LimitOffsetPagination
+from pydantic import Field
+
+#: every ``code`` an error body may carry, and what it means (docs/api.md lists the same)
+ERROR_CODES: dict[str, str] = {
+    "unauthenticated": "未登录或令牌无效、已过期",
+    "bad_credentials": "用户名或密码错误",
+    "too_many_attempts": "登录失败次数过多，暂时锁定",
+    "forbidden": "当前用户无权执行此操作",
+    "not_found": "对象不存在",
+    "invalid": "请求内容未通过业务校验（如缺少退回意见、文件类型不符）",
+    "malformed_request": "请求格式不正确（字段缺失、类型或取值范围不符）",
+    "no_plan": "尚未导入任何方案",
+    "no_accounts": "尚无核算结果：请先报送并审核能源统计数据",
+    "not_computed": "该预测尚未计算：由后台任务计算，或 POST 请求计算后再读取",
+    "conflict": "与当前状态冲突",
+}
+
+
+class ApiError(HttpError):
+    """A refusal with a stable code: ``raise ApiError(404, "not_found", "报告 3 不存在")``."""
+
+    def __init__(self, status_code: int, code: str, message: str) -> None:
+        if code not in ERROR_CODES:
+            raise ValueError(f"unknown API error code {code!r}")
+        super().__init__(status_code, message)
+        self.code = code
+
+
+class ErrorOut(Schema):
+    code: str = Field(description="稳定的错误代码，见 /api/docs 说明与 docs/api.md")
+    message: str = Field(description="给人看的中文说明")
+
+
+class CommentIn(Schema):
+    comment: str = Field("", max_length=2000)
+
+
+class Pages(LimitOffsetPagination):
+    """limit/offset pages of at most 500 items (100 unless asked): no list is ever cut silently."""
+
+    class Input(Schema):
+        limit: int = Field(100, ge=1, le=500, description="每页条数（1–500）")
+        offset: int = Field(0, ge=0, le=10_000_000, description="从第几条开始（0起）")
+
+
+def get_or_404(model_or_queryset: type[Model] | QuerySet, pk: int, what: str):
+    """The object ``pk`` of a model or queryset, or a 404 naming ``what`` was not found."""
+    queryset = getattr(model_or_queryset, "objects", model_or_queryset)
+    obj = queryset.filter(pk=pk).first()
+    if obj is None:
+        raise ApiError(404, "not_found", f"{what} {pk} 不存在")
+    return obj
+
+
+_STATUS_CODES = {400: "invalid", 401: "unauthenticated", 403: "forbidden", 404: "not_found", 409: "conflict"}
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    """Turn every refusal (ours, Django's, ninja's) into ``{"code", "message"}`` with the right status."""
+
+    def body(request, status: int, code: str, message: str, **extra):
+        return api.create_response(request, {"code": code, "message": message, **extra}, status=status)
+
+    @api.exception_handler(HttpError)
+    def http_error(request, exc: HttpError):
+        if isinstance(exc, ApiError):
+            return body(request, exc.status_code, exc.code, str(exc))
+        if exc.status_code == 400:  # ninja could not read the body (not JSON, not a form)
+            return body(request, 400, "malformed_request", "请求格式不正确：无法解析请求内容")
+        return body(request, exc.status_code, _STATUS_CODES.get(exc.status_code, "invalid"), str(exc))
+
+    @api.exception_handler(AuthenticationError)
+    def unauthenticated(request, exc):
+        return body(request, 401, "unauthenticated", "需要登录：请先 POST /api/auth/token 取得令牌")
+
+    @api.exception_handler(PermissionDenied)
+    def forbidden(request, exc):
+        return body(request, 403, "forbidden", str(exc) or "无权执行此操作")
+
+    @api.exception_handler(DjangoValidationError)
+    def invalid(request, exc: DjangoValidationError):
+        return body(request, 400, "invalid", "；".join(exc.messages))
+
+    @api.exception_handler(SchemaError)
+    def malformed(request, exc: SchemaError):
+        return body(request, 422, "malformed_request", "请求格式不正确", errors=exc.errors)
+
+    @api.exception_handler(Http404)
+    def not_found(request, exc):
+        return body(request, 404, "not_found", str(exc) or "不存在")
+
+    @api.exception_handler(ObjectDoesNotExist)
+    def missing(request, exc):
+        return body(request, 404, "not_found", "不存在")

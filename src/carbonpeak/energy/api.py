@@ -1,0 +1,78 @@
+"""Energy statistics submissions and the accounting results through the API."""
+
+from __future__ import annotations
+
+from django.db.models import Count
+from ninja import Router, Schema
+from ninja.pagination import paginate
+
+from carbonpeak.core.api import Pages
+from carbonpeak.energy import services
+from carbonpeak.energy.models import AccountingResult, EnergySubmission
+
+router = Router(tags=["能源统计与核算"])
+
+
+class SubmissionOut(Schema):
+    id: int
+    period: str
+    region: str
+    revision: int
+    status: str
+    is_sample: bool
+    records: int
+
+    @staticmethod
+    def resolve_records(submission) -> int:
+        return submission.record_count
+
+
+class SummaryOut(Schema):
+    factor_set: str
+    period: str
+    region: str
+    energy_tce: float
+    energy_tce_equivalent: float | None
+    co2_t: float
+    energy_intensity: float | None
+    carbon_intensity: float | None
+    non_fossil_share: float | None
+
+    @staticmethod
+    def resolve_factor_set(result) -> str:
+        return result.run.factor_set_label
+
+    @staticmethod
+    def resolve_energy_intensity(result) -> float | None:
+        return result.data.get("energy_intensity_tce_per_10k_yuan")
+
+    @staticmethod
+    def resolve_carbon_intensity(result) -> float | None:
+        return result.data.get("carbon_intensity_t_per_10k_yuan")
+
+    @staticmethod
+    def resolve_non_fossil_share(result) -> float | None:
+        return result.data.get("non_fossil_share")
+
+
+@router.get("/energy/submissions", response=list[SubmissionOut], summary="能源统计报送")
+@paginate(Pages)
+def energy_submissions(request, period: str | None = None, region: str | None = None):
+    qs = EnergySubmission.objects.annotate(record_count=Count("records")).order_by("pk")
+    if period:
+        qs = qs.filter(period=period)
+    if region:
+        qs = qs.filter(region=region)
+    return qs
+
+
+@router.get("/energy/summary", response=list[SummaryOut], summary="最新核算结果（年度与累计），附因子集版本")
+@paginate(Pages)
+def energy_summary(request, region: str | None = None):
+    run = services.latest_run()
+    if run is None:
+        return AccountingResult.objects.none()
+    qs = run.results.filter(first_quarter=1).select_related("run")
+    if region:
+        qs = qs.filter(region=region)
+    return qs

@@ -1,0 +1,123 @@
+"""Targets, indicators and reported values through the API, with the pages' services and checks."""
+
+from __future__ import annotations
+
+from ninja import Router, Schema
+from ninja.responses import Status
+from pydantic import Field
+
+from carbonpeak.core.api import CommentIn, get_or_404
+from carbonpeak.monitoring import services
+from carbonpeak.monitoring.models import Indicator, Observation
+from carbonpeak.plans.api import plan_or_404
+
+router = Router(tags=["目标与指标"])
+
+
+class TargetOut(Schema):
+    id: int
+    indicator: str
+    year: int | None
+    target: str
+    target_value: float | None
+    unit: str
+    kind: str
+    action: str
+    owner: str | None
+    rule: str | None
+    grade: str
+    grade_label: str
+    value: float | None
+    expected: float | None
+    period: str
+    data_state: str
+    data_state_label: str
+    reason: str
+
+
+class IndicatorOut(Schema):
+    id: int
+    code: str
+    name: str
+    unit: str
+    kind: str
+    higher_is_better: bool
+    owner: str | None
+    frequency: str
+    baseline_year: int | None
+    baseline_value: float | None
+    baseline_source: str
+
+    @staticmethod
+    def resolve_owner(indicator) -> str | None:
+        return indicator.owner.name if indicator.owner else None
+
+
+class PointOut(Schema):
+    year: int
+    quarter: int
+    value: float
+
+
+class ObservationIn(Schema):
+    year: int = Field(ge=2000, le=2100)
+    quarter: int = Field(4, ge=1, le=4)
+    value: float = Field(allow_inf_nan=False)
+    note: str = Field("", max_length=300)
+
+
+class ObservationOut(Schema):
+    id: int
+    indicator_id: int
+    year: int
+    quarter: int
+    value: float
+    revision: int
+    status: str
+    is_sample: bool
+
+
+@router.get(
+    "/targets", response=list[TargetOut], summary="每个目标的评估等级、实际值、进度要求、数据状态与理由"
+)
+def targets(request):
+    return [s.to_dict() for s in services.assess_plan(plan_or_404())]
+
+
+@router.get("/indicators", response=list[IndicatorOut], summary="指标清单")
+def indicators(request):
+    return Indicator.objects.select_related("owner").order_by("pk")
+
+
+@router.get("/indicators/{indicator_id}/observations", response=list[PointOut], summary="指标的已审核数值")
+def observations(request, indicator_id: int):
+    return services.points_for(get_or_404(Indicator, indicator_id, "指标"))
+
+
+@router.post(
+    "/indicators/{indicator_id}/observations",
+    response={201: ObservationOut},
+    summary="报送指标数值（责任部门）",
+)
+def report_observation(request, indicator_id: int, payload: ObservationIn):
+    indicator = get_or_404(Indicator, indicator_id, "指标")
+    obs = services.report_observation(
+        indicator, payload.year, payload.quarter, payload.value, request.user, note=payload.note
+    )
+    return Status(201, services.submit_observation(obs, request.user))
+
+
+@router.post(
+    "/observations/{observation_id}/approve", response=ObservationOut, summary="审核通过指标数值（协调员）"
+)
+def approve_observation(request, observation_id: int, payload: CommentIn):
+    obs = get_or_404(Observation, observation_id, "数值")
+    return services.approve_observation(obs, request.user, comment=payload.comment)
+
+
+@router.post(
+    "/observations/{observation_id}/return", response=ObservationOut, summary="退回指标数值（协调员）"
+)
+def return_observation(request, observation_id: int, payload: CommentIn):
+    obs = get_or_404(Observation, observation_id, "数值")
+    return services.return_observation(obs, request.user, comment=payload.comment)

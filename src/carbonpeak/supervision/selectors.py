@@ -1,0 +1,31 @@
+"""Reads of progress reports that pages and the API share."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from carbonpeak.plans.models import Department, Role
+from carbonpeak.supervision.models import ProgressReport
+
+
+def progress_reports(*, period: str | None = None, department: str | None = None) -> QuerySet[ProgressReport]:
+    """Reports with what a listing shows, filtered by period key and lead department name when given."""
+    qs = ProgressReport.objects.select_related(
+        "period", "task", "task__action", "department"
+    ).prefetch_related("contributions__department")
+    if period:
+        qs = qs.filter(period__key=period)
+    if department:
+        qs = qs.filter(department__name=department)
+    return qs
+
+
+def my_open_reports(department: Department) -> QuerySet[ProgressReport]:
+    """The open periods' reports a department leads or supports: its 待办."""
+    leads = ProgressReport.objects.filter(period__is_open=True, department=department)
+    supports = ProgressReport.objects.filter(
+        period__is_open=True,
+        task__responsibilities__department=department,
+        task__responsibilities__role=Role.SUPPORT,
+    )
+    return (leads | supports).select_related("period", "task", "department").distinct()
