@@ -58,7 +58,7 @@ def imported_plan(db, bundled_plan):
 
 @pytest.fixture
 def coordinator(db):
-    from carbonpeak.accounts.services import ensure_demo_users
+    from carbonpeak.demo import ensure_demo_users
 
     ensure_demo_users()
     from django.contrib.auth import get_user_model

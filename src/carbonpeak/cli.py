@@ -133,7 +133,7 @@ def cmd_plan_parse(args: argparse.Namespace) -> int:
 
 def cmd_account(args: argparse.Namespace) -> int:
     """Account a reporting form (.xlsx) or long CSV and print the summary (or one JSON object)."""
-    from carbonpeak.energy import forms
+    from carbonpeak.energy import workbook
     from carbonpeak.energy.accounting import AccountingError, account
     from carbonpeak.energy.factors import FactorError, load_factor_set
 
@@ -149,7 +149,7 @@ def cmd_account(args: argparse.Namespace) -> int:
         if factors is None:
             print(f"错误：{exc}", file=sys.stderr)
             return 2
-    form = forms.read_upload(data, os.path.basename(args.file), factors=factors)
+    form = workbook.read_upload(data, os.path.basename(args.file), factors=factors)
     if form.errors:
         print(f"错误：{args.file} 有 {len(form.errors)} 处问题，未核算：", file=sys.stderr)
         for error in form.errors:
@@ -237,7 +237,7 @@ def cmd_project(args: argparse.Namespace) -> int:
     """Project CO2 to the end year under a scenario, from the latest accounting run and the plan's targets."""
     _django()
     from carbonpeak.projection import services
-    from carbonpeak.projection.model import ProjectionError
+    from carbonpeak.projection.montecarlo import ProjectionError
 
     try:
         run = services.run_projection(
@@ -336,7 +336,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     _django()
     from django.core.management import call_command
 
-    from carbonpeak.accounts.services import ensure_demo_users
+    from carbonpeak.demo import ensure_demo_users
     from carbonpeak.plans.services import import_plan
 
     call_command("migrate", interactive=False, verbosity=0)
@@ -397,13 +397,13 @@ def _load_demo_data(plan_id: int) -> None:
         print(f"指标监测：已生成并审核 {observed} 个部门报送指标数值（示例数据）")
     # the approvals above enqueued the recomputation, projections and grading: run them before serving
     _run_pending_jobs()
-    from carbonpeak.monitoring.models import Warning
+    from carbonpeak.monitoring.models import EarlyWarning
     from carbonpeak.projection import services as projection
 
     planned = projection.stored_projection(projection.PLANNED, plan)
     if planned is not None:
         print(f"达峰预测：规划情景下2030年前达峰的概率 {planned.result['p_peak_by_2030']:.1%}（示例数据）")
-    print(f"目标评估：已完成，预警共 {Warning.objects.count()} 条")
+    print(f"目标评估：已完成，预警共 {EarlyWarning.objects.count()} 条")
     import datetime as dt
 
     from carbonpeak.supervision.models import ReportingPeriod

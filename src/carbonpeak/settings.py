@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "carbonpeak.core",
+    "carbonpeak.departments",
     "carbonpeak.accounts",
     "carbonpeak.plans",
     "carbonpeak.energy",

@@ -50,7 +50,7 @@ def test_the_log_cannot_be_changed_or_deleted(coordinator, client):
 def test_admin_edits_are_audited_with_before_and_after(client, imported_plan):
     from django.contrib.auth import get_user_model
 
-    from carbonpeak.accounts.services import ensure_demo_users
+    from carbonpeak.demo import ensure_demo_users
     from carbonpeak.plans.models import Target
 
     ensure_demo_users()

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
-from carbonpeak.accounts.services import ensure_demo_users
+from carbonpeak.demo import ensure_demo_users
 from carbonpeak.energy import services as energy
 from carbonpeak.energy.models import EnergySubmission
 from carbonpeak.monitoring import services as monitoring

@@ -10,9 +10,9 @@ from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from carbonpeak.accounts.services import ensure_demo_users
 from carbonpeak.core.api import ERROR_CODES
 from carbonpeak.core.models import AuditEvent
+from carbonpeak.demo import ensure_demo_users
 from carbonpeak.supervision import services as supervision
 
 pytestmark = pytest.mark.django_db

@@ -19,7 +19,7 @@ def api_schema(imported_plan, settings, tmp_path):
     from django.contrib.auth import get_user_model
     from django.core.wsgi import get_wsgi_application
 
-    from carbonpeak.accounts.services import ensure_demo_users
+    from carbonpeak.demo import ensure_demo_users
     from carbonpeak.supervision import services as supervision
 
     settings.DATA_DIR = tmp_path

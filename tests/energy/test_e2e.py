@@ -20,7 +20,7 @@ pytestmark = [
 def _setup():
     from django.contrib.auth import get_user_model
 
-    from carbonpeak.accounts.services import ensure_demo_users
+    from carbonpeak.demo import ensure_demo_users
     from carbonpeak.energy import services
 
     ensure_demo_users()
@@ -45,7 +45,7 @@ def test_overview_with_sample_data_and_charts(browser_page, live_server, login, 
 
 
 def test_rejected_upload_then_a_form_through_review(browser_page, live_server, login, artifacts, tmp_path):
-    from carbonpeak.energy import forms
+    from carbonpeak.energy import workbook
     from carbonpeak.energy.models import EnergySubmission
 
     services, _ = _setup()
@@ -64,10 +64,10 @@ def test_rejected_upload_then_a_form_through_review(browser_page, live_server, l
     assert EnergySubmission.objects.count() == 0
     page.screenshot(path=str(artifacts / "energy-upload-rejected.png"), full_page=True)
 
-    wb = load_workbook(io.BytesIO(forms.template_bytes("2025Q3", "太仓市")))
-    wb[forms.FUELS_SHEET]["D4"] = 1  # 农林牧渔业 原煤 1 万吨
-    wb[forms.FUELS_SHEET]["E4"] = 8000  # standard quantity 12 % above 7,143: a warning, not an error
-    wb[forms.POWER_USE_SHEET]["B4"] = 500
+    wb = load_workbook(io.BytesIO(workbook.template_bytes("2025Q3", "太仓市")))
+    wb[workbook.FUELS_SHEET]["D4"] = 1  # 农林牧渔业 原煤 1 万吨
+    wb[workbook.FUELS_SHEET]["E4"] = 8000  # standard quantity 12 % above 7,143: a warning, not an error
+    wb[workbook.POWER_USE_SHEET]["B4"] = 500
     good = tmp_path / "2025Q3.xlsx"
     wb.save(good)
     page.goto(f"{live_server.url}/energy/submissions/")

@@ -10,7 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from carbonpeak.core.models import ReviewStatus
-from carbonpeak.energy import forms, services
+from carbonpeak.energy import services, workbook
 from carbonpeak.energy.models import AccountingRun, EnergySubmission, FactorSet
 
 pytestmark = pytest.mark.django_db
@@ -52,13 +52,13 @@ def test_template_download_is_the_form(logged_in):
     assert response.status_code == 200
     wb = load_workbook(io.BytesIO(response.content))
     assert wb.sheetnames == [
-        forms.COVER,
-        forms.FUELS_SHEET,
-        forms.POWER_USE_SHEET,
-        forms.POWER_BALANCE_SHEET,
-        forms.ECONOMY_SHEET,
+        workbook.COVER,
+        workbook.FUELS_SHEET,
+        workbook.POWER_USE_SHEET,
+        workbook.POWER_BALANCE_SHEET,
+        workbook.ECONOMY_SHEET,
     ]
-    assert wb[forms.COVER]["B3"].value == "2025Q3"
+    assert wb[workbook.COVER]["B3"].value == "2025Q3"
 
 
 def test_bad_upload_is_rejected_with_the_cell_and_nothing_written(logged_in):

@@ -23,7 +23,7 @@ def leader(db):
     from django.contrib.auth import get_user_model
 
     services.ensure_bundled_factor_sets()
-    from carbonpeak.accounts.services import ensure_demo_users
+    from carbonpeak.demo import ensure_demo_users
 
     ensure_demo_users()
     return get_user_model().objects.get(username="leader")
@@ -191,11 +191,11 @@ def test_a_workbook_with_one_bad_cell_writes_nothing(coordinator, factor_set):
 
     from openpyxl import load_workbook
 
-    from carbonpeak.energy import forms
+    from carbonpeak.energy import workbook
 
-    wb = load_workbook(io.BytesIO(forms.template_bytes("2025Q3", "太仓市")))
-    wb[forms.FUELS_SHEET]["D4"] = 2
-    wb[forms.POWER_USE_SHEET]["B5"] = "一千"
+    wb = load_workbook(io.BytesIO(workbook.template_bytes("2025Q3", "太仓市")))
+    wb[workbook.FUELS_SHEET]["D4"] = 2
+    wb[workbook.POWER_USE_SHEET]["B5"] = "一千"
     buf = io.BytesIO()
     wb.save(buf)
     result = services.upload(buf.getvalue(), "2025Q3.xlsx", coordinator)

@@ -86,8 +86,8 @@ def test_api_errors_are_json_with_a_message(logged_in, demo_plan):
 
 
 def test_warnings_are_listed_on_the_owner_departments_page(logged_in, demo_plan):
+    from carbonpeak.departments.models import Department
     from carbonpeak.monitoring.services import evaluate
-    from carbonpeak.plans.models import Department
 
     evaluate(demo_plan)
     fgw = Department.objects.get(name="市发改委")

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from carbonpeak.monitoring import services
 from carbonpeak.monitoring.grading import DataState, Grade
-from carbonpeak.monitoring.models import Indicator, Observation, TargetIndicator, Warning
+from carbonpeak.monitoring.models import EarlyWarning, Indicator, Observation, TargetIndicator
 
 TODAY = dt.date(2026, 11, 24)
 
@@ -84,7 +84,7 @@ def test_observation_lifecycle_and_revisions(demo_plan, coordinator):
 
 def test_a_quarter_end_to_end_grades_and_warnings_change(demo_plan, coordinator):
     # approving the sample values graded the plan (workflows.observation_approved): data overdue is warned
-    assert {w.kind for w in Warning.objects.all()} == {Warning.Kind.OVERDUE}
+    assert {w.kind for w in EarlyWarning.objects.all()} == {EarlyWarning.Kind.OVERDUE}
     services.evaluate(demo_plan, TODAY)
     assert services.evaluate(demo_plan, TODAY) == []  # nothing changed, nothing raised
     target = status_of(demo_plan, "新能源和清洁能源公交车辆占比", 2025)
@@ -96,14 +96,14 @@ def test_a_quarter_end_to_end_grades_and_warnings_change(demo_plan, coordinator)
     after = status_of(demo_plan, "新能源和清洁能源公交车辆占比", 2025).assessment.grade
     assert after == Grade.RED
     assert before != Grade.RED
-    warning = Warning.objects.filter(target=target.target, kind=Warning.Kind.GRADE).latest("id")
+    warning = EarlyWarning.objects.filter(target=target.target, kind=EarlyWarning.Kind.GRADE).latest("id")
     assert warning.department.name == "市交运局" and "十分严峻" in warning.message
 
 
 def test_warning_is_mailed_to_the_department_when_mail_is_configured(demo_plan, coordinator, settings):
     settings.EMAIL_HOST = "mail.example.gov.cn"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    from carbonpeak.plans.models import Department
+    from carbonpeak.departments.models import Department
 
     Department.objects.filter(name="市交运局").update(email="jtj@example.gov.cn")
     bus = status_of(demo_plan, "新能源和清洁能源公交车辆占比", 2025).indicator

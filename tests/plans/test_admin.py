@@ -6,7 +6,8 @@ import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 
-from carbonpeak.plans.models import Department, DepartmentAlias, Responsibility, Task
+from carbonpeak.departments.models import Department, DepartmentAlias
+from carbonpeak.plans.models import Responsibility, Task
 from carbonpeak.plans.services import import_plan
 
 pytestmark = pytest.mark.django_db
@@ -19,10 +20,20 @@ def admin_client_for(client, coordinator):
 
 
 @pytest.mark.parametrize(
-    "model", ["department", "plan", "planversion", "section", "action", "task", "responsibility", "target"]
+    "model",
+    [
+        "departments_department",
+        "plans_plan",
+        "plans_planversion",
+        "plans_section",
+        "plans_action",
+        "plans_task",
+        "plans_responsibility",
+        "plans_target",
+    ],
 )
 def test_admin_lists_open(admin_client_for, imported_plan, model):
-    response = admin_client_for.get(reverse(f"admin:plans_{model}_changelist"))
+    response = admin_client_for.get(reverse(f"admin:{model}_changelist"))
     assert response.status_code == 200
 
 
@@ -36,7 +47,7 @@ def test_task_change_page_opens(admin_client_for, imported_plan):
 def test_merge_action_folds_departments_into_one(admin_client_for, imported_plan):
     keep = Department.objects.get(name="太仓生态环境局")
     other = Department.objects.create(name="市生态环境局")
-    url = reverse("admin:plans_department_changelist")
+    url = reverse("admin:departments_department_changelist")
     ids = [str(keep.pk), str(other.pk)]
     page = admin_client_for.post(url, {"action": "merge_selected", ACTION_CHECKBOX_NAME: ids})
     assert page.status_code == 200 and "确认合并" in page.content.decode()
@@ -84,9 +95,33 @@ def test_changing_a_role_by_hand_survives_reimport(admin_client_for, imported_pl
 
 
 def test_leader_cannot_enter_the_admin(client, db):
-    from carbonpeak.accounts.services import ensure_demo_users
+    from carbonpeak.demo import ensure_demo_users
 
     ensure_demo_users()
     client.login(username="leader", password="carbonpeak-demo")
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302
+
+
+def test_a_department_with_users_or_reports_is_not_merged_away(admin_client_for, imported_plan, coordinator):
+    from django.contrib.auth import get_user_model
+
+    from carbonpeak.accounts.models import Membership
+
+    keep = Department.objects.get(name="太仓生态环境局")
+    other = Department.objects.get(name="市交运局")
+    Membership.objects.create(user=get_user_model().objects.create(username="jiaoyun"), department=other)
+    url = reverse("admin:departments_department_changelist")
+    page = admin_client_for.post(
+        url,
+        {
+            "action": "merge_selected",
+            ACTION_CHECKBOX_NAME: [keep.pk, other.pk],
+            "keep": keep.pk,
+            "confirm": "1",
+        },
+        follow=True,
+    )
+    assert "仍有部门成员，不能合并" in page.content.decode()
+    assert Department.objects.filter(pk=other.pk).exists()
+    assert Responsibility.objects.filter(department=other).exists()  # nothing moved either

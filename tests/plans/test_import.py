@@ -8,16 +8,9 @@ import json
 import pytest
 
 from carbonpeak import cli
+from carbonpeak.departments.models import Department, DepartmentAlias
 from carbonpeak.plans.document import parse_plan, plan_from_dict
-from carbonpeak.plans.models import (
-    Department,
-    DepartmentAlias,
-    Plan,
-    PlanVersion,
-    Responsibility,
-    Target,
-    Task,
-)
+from carbonpeak.plans.models import Plan, PlanVersion, Responsibility, Target, Task
 from carbonpeak.plans.services import import_plan, merge_departments
 
 pytestmark = pytest.mark.django_db

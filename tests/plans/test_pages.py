@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from carbonpeak.plans.models import Action, Department, Target
+from carbonpeak.departments.models import Department
+from carbonpeak.plans.models import Action, Target
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from carbonpeak.accounts.services import ensure_demo_users
 from carbonpeak.core.models import AuditEvent
+from carbonpeak.demo import ensure_demo_users
 from carbonpeak.supervision import services
 from carbonpeak.supervision.models import ProgressReport, Reminder
 
@@ -158,7 +158,7 @@ def test_board_states_and_reminders(cycle, settings):
     assert services.remind(period, users["coordinator"], dt.date(2025, 10, 1)) == []  # too early
     settings.EMAIL_HOST = "mail.example.gov.cn"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    from carbonpeak.plans.models import Department
+    from carbonpeak.departments.models import Department
 
     Department.objects.filter(name="市住建局").update(email="zjj@example.gov.cn")
     before = services.remind(period, users["coordinator"], dt.date(2025, 10, 18))

@@ -19,8 +19,8 @@ pytestmark = [
 def test_cycle_end_to_end(browser_page, live_server, login, artifacts, imported_plan, settings, tmp_path):
     from django.contrib.auth import get_user_model
 
-    from carbonpeak.accounts.services import ensure_demo_users
     from carbonpeak.core.models import AuditEvent
+    from carbonpeak.demo import ensure_demo_users
     from carbonpeak.supervision import services
 
     settings.DATA_DIR = tmp_path

@@ -17,7 +17,7 @@ pytestmark = [
 
 
 def test_matrix_to_department(browser_page, live_server, bundled_plan, login, artifacts):
-    from carbonpeak.accounts.services import ensure_demo_users
+    from carbonpeak.demo import ensure_demo_users
     from carbonpeak.plans.services import import_plan
 
     import_plan(bundled_plan, source_name="taicang.json", region="太仓市")
@@ -45,7 +45,7 @@ def test_matrix_to_department(browser_page, live_server, bundled_plan, login, ar
 
 
 def test_plan_page_and_target_filter(browser_page, live_server, bundled_plan, login, artifacts):
-    from carbonpeak.accounts.services import ensure_demo_users
+    from carbonpeak.demo import ensure_demo_users
     from carbonpeak.plans.services import import_plan
 
     import_plan(bundled_plan, source_name="taicang.json", region="太仓市")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from carbonpeak.plans.models import Department
+from carbonpeak.departments.models import Department
 
 
 class Membership(models.Model):

@@ -16,7 +16,7 @@ from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
 from carbonpeak.core import audit, review
 from carbonpeak.core.models import ReviewStatus
-from carbonpeak.energy import catalog, forms
+from carbonpeak.energy import catalog, workbook
 from carbonpeak.energy import factors as pure_factors
 from carbonpeak.energy.accounting import AccountingError, EconomicFigure, account
 from carbonpeak.energy.accounting import EnergyRecord as PureRecord
@@ -144,7 +144,7 @@ def upload(data: bytes, filename: str, user, *, note: str = "") -> UploadResult:
     if not can_report(user):
         raise PermissionDenied(permissions.MESSAGES[Action.REPORT_ENERGY])
     factors = default_factor_set().to_pure()
-    form = forms.read_upload(data, filename, factors=factors)
+    form = workbook.read_upload(data, filename, factors=factors)
     if form.errors:
         return UploadResult(errors=[str(e) for e in form.errors])
     foreign = sorted(
@@ -153,7 +153,7 @@ def upload(data: bytes, filename: str, user, *, note: str = "") -> UploadResult:
     if foreign:
         return UploadResult(errors=[f"文件含有您无权报送的地区：{'、'.join(foreign)}；整个文件未写入"])
     digest = hashlib.sha256(data).hexdigest()
-    by_key: dict[tuple[str, str], list[forms.FormRecord]] = {}
+    by_key: dict[tuple[str, str], list[workbook.FormRecord]] = {}
     for fr in form.records:
         by_key.setdefault((fr.record.period, fr.record.region), []).append(fr)
     economy = {(e.period, e.region): e for e in form.economy}
@@ -180,12 +180,14 @@ def upload(data: bytes, filename: str, user, *, note: str = "") -> UploadResult:
     return result
 
 
-def _warning_belongs(warning: str, records: list[forms.FormRecord]) -> bool:
+def _warning_belongs(warning: str, records: list[workbook.FormRecord]) -> bool:
     return any(f"第{r.row}行" in warning and f"“{r.sheet}”" in warning for r in records)
 
 
-def _qoq_warnings(period: str, region: str, records: list[PureRecord], form: forms.ParsedForm) -> list[str]:
-    previous_key = forms.previous_quarter(period)
+def _qoq_warnings(
+    period: str, region: str, records: list[PureRecord], form: workbook.ParsedForm
+) -> list[str]:
+    previous_key = workbook.previous_quarter(period)
     if previous_key is None or not records:
         return []
     previous = [
@@ -194,14 +196,14 @@ def _qoq_warnings(period: str, region: str, records: list[PureRecord], form: for
     if not previous:
         sub = current_submission(previous_key, region)
         previous = pure_records(sub) if sub else []
-    return forms.quarter_on_quarter_warnings(records, previous, threshold=settings.CARBONPEAK_QOQ_WARNING)
+    return workbook.quarter_on_quarter_warnings(records, previous, threshold=settings.CARBONPEAK_QOQ_WARNING)
 
 
 @transaction.atomic
 def create_submission(
     period: str,
     region: str,
-    records: Iterable[forms.FormRecord | PureRecord],
+    records: Iterable[workbook.FormRecord | PureRecord],
     economy: EconomicFigure | None = None,
     *,
     user=None,
@@ -229,7 +231,7 @@ def create_submission(
     )
     rows = []
     for item in records:
-        fr = item if isinstance(item, forms.FormRecord) else forms.FormRecord(item)
+        fr = item if isinstance(item, workbook.FormRecord) else workbook.FormRecord(item)
         rec = fr.record
         rows.append(
             EnergyRecord(

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from carbonpeak.core.http import attachment
 from carbonpeak.core.models import ReviewStatus
-from carbonpeak.energy import catalog, forms, services
+from carbonpeak.energy import catalog, services, workbook
 from carbonpeak.energy.models import AccountingResult, AccountingRun, EnergySubmission, FactorSet
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -291,7 +291,7 @@ def template_download(request):
         except catalog.UnknownName as exc:
             messages.error(request, str(exc))
             return redirect("energy:submissions")
-    data = forms.template_bytes(period, region, factors=services.default_factor_set().to_pure())
+    data = workbook.template_bytes(period, region, factors=services.default_factor_set().to_pure())
     return attachment(
         data,
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -7,7 +7,7 @@ from django.contrib import admin
 from carbonpeak.core import audit
 from carbonpeak.core.audit import AuditedModelAdmin, ReadOnlyAdmin
 
-from .models import Assessment, Indicator, Observation, TargetIndicator, Warning
+from .models import Assessment, EarlyWarning, Indicator, Observation, TargetIndicator
 
 
 @admin.register(Indicator)
@@ -60,7 +60,7 @@ class AssessmentAdmin(ReadOnlyAdmin):
     list_filter = ("grade", "data_state")
 
 
-@admin.register(Warning)
+@admin.register(EarlyWarning)
 class WarningAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "kind", "department", "message", "emailed")
     list_filter = ("kind", "department")

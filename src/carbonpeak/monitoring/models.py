@@ -10,8 +10,9 @@ from django.conf import settings
 from django.db import models
 
 from carbonpeak.core.models import ReviewedRecord
+from carbonpeak.departments.models import Department
 from carbonpeak.monitoring.grading import RULE_LABELS, DataState, Grade
-from carbonpeak.plans.models import Department, Target
+from carbonpeak.plans.models import Target
 
 
 class Indicator(models.Model):
@@ -142,7 +143,9 @@ class Assessment(models.Model):
         return f"{self.target} {self.get_grade_display()}"
 
 
-class Warning(models.Model):
+class EarlyWarning(models.Model):
+    """A 预警: a target's grade changed, or its data are overdue (shown on the dashboard, e-mailed)."""
+
     class Kind(models.TextChoices):
         GRADE = "grade", "评估等级变化"
         OVERDUE = "overdue", "数据逾期"

@@ -23,13 +23,14 @@ from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
 from carbonpeak.core import audit, review
 from carbonpeak.core.models import ReviewStatus
+from carbonpeak.departments.models import Department
 from carbonpeak.energy import services as energy
 from carbonpeak.energy.models import AccountingRun
 from carbonpeak.monitoring import grading
 from carbonpeak.monitoring import indicators as catalogue
 from carbonpeak.monitoring.grading import DataState, Grade, GradingTarget, Point, Rule
-from carbonpeak.monitoring.models import Assessment, Indicator, Observation, TargetIndicator, Warning
-from carbonpeak.plans.models import Department, Plan, Role, Target
+from carbonpeak.monitoring.models import Assessment, EarlyWarning, Indicator, Observation, TargetIndicator
+from carbonpeak.plans.models import Plan, Role, Target
 from carbonpeak.projection import services as projection
 
 log = logging.getLogger(__name__)
@@ -348,9 +349,9 @@ def assess_plan(
 # ------------------------------------------------------------------ evaluation and warnings
 
 
-def evaluate(plan: Plan, today: dt.date | None = None) -> list[Warning]:
+def evaluate(plan: Plan, today: dt.date | None = None) -> list[EarlyWarning]:
     """Store every target's assessment; a change of grade or newly overdue data raises a warning."""
-    warnings: list[Warning] = []
+    warnings: list[EarlyWarning] = []
     with transaction.atomic():
         for status in assess_plan(plan, today):
             target, new = status.target, status.assessment
@@ -378,10 +379,10 @@ def evaluate(plan: Plan, today: dt.date | None = None) -> list[Warning]:
             if previous is not None and previous.grade not in (new.grade.value, Grade.UNGRADED):
                 old = Grade(previous.grade).label
                 warnings.append(
-                    Warning.objects.create(
+                    EarlyWarning.objects.create(
                         target=target,
                         department=owner,
-                        kind=Warning.Kind.GRADE,
+                        kind=EarlyWarning.Kind.GRADE,
                         previous_grade=previous.grade,
                         grade=new.grade.value,
                         message=f"{name}：评估由“{old}”变为“{new.grade.label}”。{new.reason}",
@@ -391,10 +392,10 @@ def evaluate(plan: Plan, today: dt.date | None = None) -> list[Warning]:
                 previous is None or previous.data_state != DataState.OVERDUE
             ):
                 warnings.append(
-                    Warning.objects.create(
+                    EarlyWarning.objects.create(
                         target=target,
                         department=owner,
-                        kind=Warning.Kind.OVERDUE,
+                        kind=EarlyWarning.Kind.OVERDUE,
                         grade=new.grade.value,
                         message=f"{name}：应报数据逾期未报（{status.indicator.get_frequency_display()}，期末后{status.indicator.due_days}天内报送）",
                     )
@@ -404,7 +405,7 @@ def evaluate(plan: Plan, today: dt.date | None = None) -> list[Warning]:
     return warnings
 
 
-def _email(warning: Warning) -> None:
+def _email(warning: EarlyWarning) -> None:
     """Mail the owner department when it has an address and the mail settings are configured."""
     department = warning.department
     if department is None or not department.email or not getattr(settings, "EMAIL_HOST", ""):
@@ -419,7 +420,7 @@ def _email(warning: Warning) -> None:
     except OSError as exc:  # a mail server that is down must not lose the warning itself
         log.warning("预警邮件发送失败（%s）：%s", department.email, exc)
         return
-    Warning.objects.filter(pk=warning.pk).update(emailed=True)
+    EarlyWarning.objects.filter(pk=warning.pk).update(emailed=True)
 
 
 # ------------------------------------------------------------------ sample data (示例数据)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from carbonpeak.energy import services as energy
 from carbonpeak.monitoring import selectors, services
 from carbonpeak.monitoring.grading import Grade
-from carbonpeak.monitoring.models import Indicator, Observation, Warning
+from carbonpeak.monitoring.models import EarlyWarning, Indicator, Observation
 from carbonpeak.plans.models import Plan, Target
 from carbonpeak.plans.selectors import current_plan
 
@@ -70,7 +70,7 @@ def dashboard(request):
             "total": len(statuses),
             "headlines": headlines,
             "run": run,
-            "warnings": Warning.objects.select_related("department", "target")[:10],
+            "warnings": EarlyWarning.objects.select_related("department", "target")[:10],
             "chart": chart,
             "sample": bool(run and run.includes_sample)
             or Observation.objects.filter(is_sample=True).exists(),
@@ -171,7 +171,7 @@ def review(request, target_id: int, observation_id: int, action: str):
 
 @login_required
 def warnings(request):
-    qs = Warning.objects.select_related("department", "target")
+    qs = EarlyWarning.objects.select_related("department", "target")
     department = request.GET.get("department")
     if department:
         qs = qs.filter(department_id=department)

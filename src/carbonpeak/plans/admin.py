@@ -1,21 +1,13 @@
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import render
 
 from carbonpeak.core import audit
 from carbonpeak.core.audit import AuditedModelAdmin
+from carbonpeak.departments.models import Department, DepartmentAlias
 
-from .models import (
-    Action,
-    Department,
-    DepartmentAlias,
-    Plan,
-    PlanVersion,
-    Responsibility,
-    Section,
-    Target,
-    Task,
-)
+from .models import Action, Plan, PlanVersion, Responsibility, Section, Target, Task
 from .services import merge_departments
 
 
@@ -64,7 +56,11 @@ class DepartmentAdmin(AuditedModelAdmin):
                 return None
             others = [d for d in departments if d.pk != keep.pk]
             names = "、".join(d.name for d in others)
-            merge_departments(keep, others, request.user)
+            try:
+                merge_departments(keep, others, request.user)
+            except ValidationError as exc:
+                self.message_user(request, "；".join(exc.messages), messages.ERROR)
+                return None
             self.message_user(
                 request, f"已将 {names} 合并到 {keep.name}，原名称已记为别名。", messages.SUCCESS
             )

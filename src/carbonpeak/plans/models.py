@@ -9,49 +9,7 @@ from __future__ import annotations
 
 from django.db import models
 
-
-class DepartmentKind(models.TextChoices):
-    CITY = "市级部门", "市级部门"
-    DISTRICT = "区镇", "区镇"
-    ENTERPRISE = "企业", "企业"
-    OTHER = "其他", "其他"
-
-
-class Department(models.Model):
-    name = models.CharField("名称", max_length=100, unique=True)
-    short_name = models.CharField("简称", max_length=30, blank=True)
-    kind = models.CharField(
-        "类型", max_length=10, choices=DepartmentKind.choices, default=DepartmentKind.OTHER
-    )
-    email = models.EmailField("预警通知邮箱", blank=True)
-
-    class Meta:
-        verbose_name = "部门/单位"
-        verbose_name_plural = "部门/单位"
-        ordering = ["kind", "name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def display_name(self) -> str:
-        return self.short_name or self.name
-
-
-class DepartmentAlias(models.Model):
-    """Another name under which a document may mention the department (太仓生态环境局 / 市生态环境局)."""
-
-    department = models.ForeignKey(
-        Department, on_delete=models.CASCADE, related_name="aliases", verbose_name="部门"
-    )
-    name = models.CharField("别名", max_length=100, unique=True)
-
-    class Meta:
-        verbose_name = "部门别名"
-        verbose_name_plural = "部门别名"
-
-    def __str__(self) -> str:
-        return f"{self.name} → {self.department.name}"
+from carbonpeak.departments.models import Department
 
 
 class Plan(models.Model):

@@ -13,24 +13,15 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from carbonpeak.accounts import permissions
 from carbonpeak.core import audit
+from carbonpeak.departments.models import Department, DepartmentAlias
 
 from . import document as doc
-from .models import (
-    Action,
-    Department,
-    DepartmentAlias,
-    Plan,
-    PlanVersion,
-    Responsibility,
-    Role,
-    Section,
-    Target,
-    Task,
-)
+from .models import Action, Plan, PlanVersion, Responsibility, Role, Section, Target, Task
 
 
 @dataclass
@@ -85,10 +76,28 @@ def resolve_department(name: str, cache: dict[str, Department] | None = None) ->
     return department
 
 
+def _records_of(department: Department) -> list[str]:
+    """What besides the plan's responsibilities and the aliases belongs to a department (users, progress
+    reports, indicators, warnings…), by name: deleting it would lose or orphan them."""
+    kinds = []
+    for rel in department._meta.related_objects:
+        if rel.many_to_many or rel.related_model in (Responsibility, DepartmentAlias):
+            continue
+        if rel.related_model._base_manager.filter(**{rel.field.name: department}).exists():
+            kinds.append(str(rel.related_model._meta.verbose_name))
+    return sorted(set(kinds))
+
+
 @transaction.atomic
 def merge_departments(keep: Department, others: list[Department], user) -> Department:
     """Fold ``others`` into ``keep``: their tasks move over and their names become aliases (audited)."""
     permissions.require(user, permissions.Action.MANAGE_PLAN)
+    for other in others:
+        if other.pk != keep.pk and (used := _records_of(other)):
+            raise ValidationError(
+                f"“{other.name}”仍有{'、'.join(used)}，不能合并（合并只移交任务分工和名称，"
+                f"不会改动这些记录）：请先将它们改到“{keep.name}”名下"
+            )
     for other in others:
         if other.pk == keep.pk:
             continue

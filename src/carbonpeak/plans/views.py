@@ -9,20 +9,10 @@ from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
+from carbonpeak.departments.models import Department, DepartmentKind
 from carbonpeak.plans.selectors import current_plan
 
-from .models import (
-    Action,
-    Department,
-    DepartmentKind,
-    Plan,
-    Responsibility,
-    Role,
-    Section,
-    Target,
-    TargetKind,
-    Task,
-)
+from .models import Action, Plan, Responsibility, Role, Section, Target, TargetKind, Task
 
 
 def _plan_or_latest(plan_id: int | None) -> Plan:

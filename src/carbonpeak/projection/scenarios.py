@@ -12,7 +12,7 @@ import csv
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from carbonpeak.projection.model import LEVERS, Assumption, ProjectionError, Scenario
+from carbonpeak.projection.montecarlo import LEVERS, Assumption, ProjectionError, Scenario
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 PARAMETERS = DATA_DIR / "parameters.csv"

@@ -20,7 +20,7 @@ from carbonpeak.energy import services as energy
 from carbonpeak.energy.models import AccountingResult, AccountingRun
 from carbonpeak.plans.models import Plan, Target
 from carbonpeak.plans.selectors import current_plan
-from carbonpeak.projection import model, scenarios
+from carbonpeak.projection import montecarlo, scenarios
 from carbonpeak.projection.models import ProjectionRun, Scenario, ScenarioVersion
 
 DEFAULT_DRAWS = 10_000
@@ -29,7 +29,7 @@ MAX_DRAWS = 200_000
 PLANNED = scenarios.PLANNED
 
 
-class NoData(model.ProjectionError):
+class NoData(montecarlo.ProjectionError):
     """Nothing to project from yet (no plan, no accounting run, too few complete years)."""
 
 
@@ -51,7 +51,7 @@ def _region(plan: Plan, regions: set[str]) -> str:
     raise NoData(f"核算结果含多个地区（{'、'.join(sorted(regions))}），无法确定{plan.region}的数据")
 
 
-def history(plan: Plan, run: AccountingRun | None = None) -> model.History:
+def history(plan: Plan, run: AccountingRun | None = None) -> montecarlo.History:
     run = run or energy.latest_run()
     if run is None:
         raise NoData("尚无核算结果：请先报送并审核能源统计数据")
@@ -59,7 +59,7 @@ def history(plan: Plan, run: AccountingRun | None = None) -> model.History:
     if not rows:
         raise NoData("尚无完整年度（四个季度）的核算结果")
     region = _region(plan, {r.region for r in rows})
-    return model.history_from_periods(
+    return montecarlo.history_from_periods(
         [r.data for r in rows if r.region == region],
         factor_set=run.factor_set_label,
         sample=run.includes_sample,
@@ -70,13 +70,13 @@ def scenario_names() -> list[str]:
     return [*scenarios.BUILT_IN, *Scenario.objects.order_by("name").values_list("name", flat=True)]
 
 
-def scenario(name: str, plan: Plan) -> tuple[model.Scenario, ScenarioVersion | None]:
+def scenario(name: str, plan: Plan) -> tuple[montecarlo.Scenario, ScenarioVersion | None]:
     targets = plan_targets(plan)
     if name in scenarios.BUILT_IN:
         return scenarios.built_in(name, targets), None
     custom = Scenario.objects.filter(name=name).first()
     if custom is None:
-        raise model.ProjectionError(f"未知情景“{name}”；可用情景：{'、'.join(scenario_names())}")
+        raise montecarlo.ProjectionError(f"未知情景“{name}”；可用情景：{'、'.join(scenario_names())}")
     version = custom.current
     base = scenarios.built_in(custom.based_on, targets)
     overrides = version.overrides if version else {}
@@ -96,13 +96,13 @@ def run_projection(
     plan: Plan | None = None,
     draws: int = DEFAULT_DRAWS,
     seed: int = DEFAULT_SEED,
-    end_year: int = model.END_YEAR,
+    end_year: int = montecarlo.END_YEAR,
     user=None,
     reuse: bool = True,
 ) -> ProjectionRun:
     """The projection of ``name`` on the latest accounting run; a stored one with the same inputs is reused."""
     if not 1 <= draws <= MAX_DRAWS:
-        raise model.ProjectionError(f"抽样次数须在1到{MAX_DRAWS}之间")
+        raise montecarlo.ProjectionError(f"抽样次数须在1到{MAX_DRAWS}之间")
     plan = plan or latest_plan()
     acc_run = energy.latest_run()
     if acc_run is None:
@@ -123,7 +123,7 @@ def run_projection(
             return stored
     hist = history(plan, acc_run)
     started = time.perf_counter()
-    projection = model.project(hist, pure_scenario, draws, seed, end_year)
+    projection = montecarlo.project(hist, pure_scenario, draws, seed, end_year)
     elapsed = int((time.perf_counter() - started) * 1000)
     result = projection.to_json()
     result["description"] = projection.description
@@ -149,7 +149,7 @@ def run_all(plan: Plan) -> int:
     for name in scenario_names():
         try:
             run_projection(name, plan=plan)
-        except model.ProjectionError:
+        except montecarlo.ProjectionError:
             continue
         made += 1
     return made
@@ -161,7 +161,7 @@ def stored_projection(
     *,
     draws: int = DEFAULT_DRAWS,
     seed: int = DEFAULT_SEED,
-    end_year: int = model.END_YEAR,
+    end_year: int = montecarlo.END_YEAR,
 ) -> ProjectionRun | None:
     """The projection already computed for ``name`` on the latest accounting run (reads only)."""
     acc_run = energy.latest_run()
@@ -189,16 +189,16 @@ def request_projection(
     *,
     draws: int = DEFAULT_DRAWS,
     seed: int = DEFAULT_SEED,
-    end_year: int = model.END_YEAR,
+    end_year: int = montecarlo.END_YEAR,
 ) -> ProjectionRun | None:
     """A projection someone asks for (other draws, seed or horizon than the jobs make): the stored one when
     it exists; otherwise a background job computes it and this returns None (pages and the API never
     compute while answering a read)."""
     permissions.require(user, Action.VIEW)
     if name not in scenario_names():
-        raise model.ProjectionError(f"未知情景“{name}”")
+        raise montecarlo.ProjectionError(f"未知情景“{name}”")
     if not 1 <= draws <= MAX_DRAWS:
-        raise model.ProjectionError(f"抽样次数须在1到{MAX_DRAWS}之间")
+        raise montecarlo.ProjectionError(f"抽样次数须在1到{MAX_DRAWS}之间")
     if energy.latest_run() is None:
         raise NoData("尚无核算结果：请先报送并审核能源统计数据")
     stored = stored_projection(name, plan, draws=draws, seed=seed, end_year=end_year)
@@ -230,8 +230,8 @@ def peak_probabilities(plan: Plan) -> dict | None:
 def _normalise(spec: dict, label: str) -> dict:
     """An assumption as stored in a version: distribution, numbers as floats (blank → absent), source."""
     out: dict = {"distribution": str(spec.get("distribution") or "").strip()}
-    if out["distribution"] not in model.DISTRIBUTIONS:
-        raise model.ProjectionError(f"假设“{label}”的分布“{out['distribution']}”未知")
+    if out["distribution"] not in montecarlo.DISTRIBUTIONS:
+        raise montecarlo.ProjectionError(f"假设“{label}”的分布“{out['distribution']}”未知")
     for field, word in (("low", "下限"), ("mode", "取值"), ("high", "上限")):
         value = spec.get(field)
         if value is None or (isinstance(value, str) and not value.strip()):
@@ -239,7 +239,7 @@ def _normalise(spec: dict, label: str) -> dict:
         try:
             out[field] = float(value)
         except (TypeError, ValueError):
-            raise model.ProjectionError(f"假设“{label}”的{word}“{value}”不是数字") from None
+            raise montecarlo.ProjectionError(f"假设“{label}”的{word}“{value}”不是数字") from None
     source = str(spec.get("source") or "").strip()
     if source:
         out["source"] = source
@@ -251,13 +251,13 @@ def create_scenario(user, name: str, based_on: str, description: str = "") -> Sc
     permissions.require(user, Action.MANAGE_SCENARIOS)
     name = name.strip()
     if not name:
-        raise model.ProjectionError("请填写情景名称")
+        raise montecarlo.ProjectionError("请填写情景名称")
     if len(name) > 60 or any(c in name for c in "/\\?#%") or not name.isprintable():
-        raise model.ProjectionError("情景名称不超过60个字，且不能含 / \\ ? # % 等字符")
+        raise montecarlo.ProjectionError("情景名称不超过60个字，且不能含 / \\ ? # % 等字符")
     if name in scenarios.BUILT_IN or Scenario.objects.filter(name=name).exists():
-        raise model.ProjectionError(f"情景“{name}”已存在，请换一个名称")
+        raise montecarlo.ProjectionError(f"情景“{name}”已存在，请换一个名称")
     if based_on not in scenarios.BUILT_IN:
-        raise model.ProjectionError(f"须基于内置情景之一：{'、'.join(scenarios.BUILT_IN)}")
+        raise montecarlo.ProjectionError(f"须基于内置情景之一：{'、'.join(scenarios.BUILT_IN)}")
     created = Scenario.objects.create(name=name, based_on=based_on, description=description, created_by=user)
     ScenarioVersion.objects.create(scenario=created, number=1, overrides={}, comment="新建", author=user)
     audit.record(user, audit.Action.CREATE, created, after={"based_on": based_on, "description": description})
@@ -276,7 +276,7 @@ def save_assumptions(user, custom: Scenario, edits: dict[str, dict], comment: st
     changes = []
     for key, spec in edits.items():
         if key not in base.assumptions:
-            raise model.ProjectionError(f"未知假设“{key}”")
+            raise montecarlo.ProjectionError(f"未知假设“{key}”")
         label = base.assumptions[key].label
         before = _normalise(overrides.get(key) or model_row(base.assumptions[key]), label)
         after = _normalise(spec, label)
@@ -291,7 +291,7 @@ def save_assumptions(user, custom: Scenario, edits: dict[str, dict], comment: st
     # the whole scenario must still be valid (raises with the assumption named)
     scenarios.with_overrides(base, custom.name, custom.description, overrides)
     if not changes:
-        raise model.ProjectionError("没有修改任何假设")
+        raise montecarlo.ProjectionError("没有修改任何假设")
     number = (current.number if current else 0) + 1
     version = ScenarioVersion.objects.create(
         scenario=custom, number=number, overrides=overrides, changes=changes, comment=comment, author=user
@@ -308,5 +308,5 @@ def save_assumptions(user, custom: Scenario, edits: dict[str, dict], comment: st
     return version
 
 
-def model_row(a: model.Assumption) -> dict:
+def model_row(a: montecarlo.Assumption) -> dict:
     return {"distribution": a.distribution, "low": a.low, "mode": a.mode, "high": a.high, "source": a.source}

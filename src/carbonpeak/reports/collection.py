@@ -18,10 +18,10 @@ from carbonpeak.energy import services as energy
 from carbonpeak.energy.models import AccountingResult, AccountingRun, EnergySubmission
 from carbonpeak.monitoring import services as monitoring
 from carbonpeak.monitoring.grading import Grade
-from carbonpeak.monitoring.models import Observation, Warning
+from carbonpeak.monitoring.models import EarlyWarning, Observation
 from carbonpeak.monitoring.selectors import headline_status
 from carbonpeak.plans.models import Plan
-from carbonpeak.projection import model as projection_model
+from carbonpeak.projection import montecarlo
 from carbonpeak.projection import services as projection
 from carbonpeak.reports.content import Column, Figure, Report, Section, Table
 from carbonpeak.supervision.models import ProgressReport, Reminder, ReportingPeriod
@@ -359,7 +359,7 @@ def _progress(plan: Plan, period: Period) -> Section:
 def _warnings(period: Period) -> Section:
     start = period.start_date
     found = list(
-        Warning.objects.filter(created_at__date__gte=start)
+        EarlyWarning.objects.filter(created_at__date__gte=start)
         .select_related("target", "department")
         .order_by("-created_at")
     )
@@ -393,7 +393,7 @@ def _warnings(period: Period) -> Section:
 def _projection(plan: Plan) -> tuple[Section, object | None]:
     try:
         run = projection.run_projection(projection.PLANNED, plan=plan)
-    except projection_model.ProjectionError as exc:
+    except montecarlo.ProjectionError as exc:
         return Section("碳达峰预测", [f"暂无达峰预测：{exc}"]), None
     r = run.result
     p = r["p_peak_by_2030"]

@@ -10,7 +10,8 @@ from django.conf import settings
 from django.db import models
 
 from carbonpeak.core.models import ReviewedRecord
-from carbonpeak.plans.models import Department, Plan, Task
+from carbonpeak.departments.models import Department
+from carbonpeak.plans.models import Plan, Task
 
 
 class ReportingPeriod(models.Model):

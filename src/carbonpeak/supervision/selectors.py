@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from carbonpeak.plans.models import Department, Role
+from carbonpeak.departments.models import Department
+from carbonpeak.plans.models import Role
 from carbonpeak.supervision.models import ProgressReport
 
 

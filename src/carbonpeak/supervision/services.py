@@ -20,7 +20,8 @@ from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
 from carbonpeak.core import audit, review
 from carbonpeak.core.models import ReviewStatus
-from carbonpeak.plans.models import Department, Plan, Responsibility, Role
+from carbonpeak.departments.models import Department
+from carbonpeak.plans.models import Plan, Responsibility, Role
 from carbonpeak.supervision.models import (
     Contribution,
     Evidence,

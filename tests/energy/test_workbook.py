@@ -7,7 +7,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from carbonpeak.energy import forms
+from carbonpeak.energy import workbook
 from carbonpeak.energy.factors import load_factor_set
 
 
@@ -18,16 +18,16 @@ def factors():
 
 def filled_template(factors, changes: dict | None = None) -> bytes:
     """The downloaded template with a few cells filled, as a statistics office would."""
-    wb = load_workbook(io.BytesIO(forms.template_bytes("2025Q3", "太仓市", factors=factors)))
-    ws = wb[forms.FUELS_SHEET]
+    wb = load_workbook(io.BytesIO(workbook.template_bytes("2025Q3", "太仓市", factors=factors)))
+    ws = wb[workbook.FUELS_SHEET]
     ws["D4"] = 12.5  # 农林牧渔业 原煤 12.5 万吨
     ws["D11"] = 0.8  # 农林牧渔业 柴油 0.8 万吨
     ws["E11"] = 11657  # standard quantity, 0.8 万吨 × 1.4571 = 11,656.8
-    wb[forms.POWER_USE_SHEET]["B4"] = 1200  # 农林牧渔业 1,200 万千瓦时
-    wb[forms.POWER_BALANCE_SHEET]["C7"] = 300  # 光伏发电 300 万千瓦时
-    wb[forms.ECONOMY_SHEET]["B4"] = 1300.5
-    wb[forms.ECONOMY_SHEET]["B5"] = 5.1
-    wb[forms.ECONOMY_SHEET]["B7"] = 85.2
+    wb[workbook.POWER_USE_SHEET]["B4"] = 1200  # 农林牧渔业 1,200 万千瓦时
+    wb[workbook.POWER_BALANCE_SHEET]["C7"] = 300  # 光伏发电 300 万千瓦时
+    wb[workbook.ECONOMY_SHEET]["B4"] = 1300.5
+    wb[workbook.ECONOMY_SHEET]["B5"] = 5.1
+    wb[workbook.ECONOMY_SHEET]["B7"] = 85.2
     for (sheet, cell), value in (changes or {}).items():
         wb[sheet][cell] = value
     buf = io.BytesIO()
@@ -36,7 +36,7 @@ def filled_template(factors, changes: dict | None = None) -> bytes:
 
 
 def test_template_round_trip(factors):
-    form = forms.read_upload(filled_template(factors), "form.xlsx", factors=factors)
+    form = workbook.read_upload(filled_template(factors), "form.xlsx", factors=factors)
     assert form.ok, form.errors
     got = {(r.record.sector, r.record.fuel, r.record.quantity, r.record.unit) for r in form.records}
     assert got == {
@@ -51,9 +51,9 @@ def test_template_round_trip(factors):
 
 
 def test_template_lists_fuels_as_rows_with_physical_and_standard_columns(factors):
-    wb = load_workbook(io.BytesIO(forms.template_bytes(factors=factors)))
-    ws = wb[forms.FUELS_SHEET]
-    assert [c.value for c in ws[forms.HEADER_ROW]][:5] == [
+    wb = load_workbook(io.BytesIO(workbook.template_bytes(factors=factors)))
+    ws = wb[workbook.FUELS_SHEET]
+    assert [c.value for c in ws[workbook.HEADER_ROW]][:5] == [
         "行业",
         "能源品种",
         "计量单位",
@@ -64,27 +64,27 @@ def test_template_lists_fuels_as_rows_with_physical_and_standard_columns(factors
 
 
 def test_standard_quantity_disagreeing_by_more_than_two_percent_is_a_warning(factors):
-    form = forms.read_upload(
-        filled_template(factors, {(forms.FUELS_SHEET, "E11"): 12500}), "f.xlsx", factors=factors
+    form = workbook.read_upload(
+        filled_template(factors, {(workbook.FUELS_SHEET, "E11"): 12500}), "f.xlsx", factors=factors
     )
     assert form.ok
     assert len(form.warnings) == 1 and "第11行" in form.warnings[0] and "+7.2%" in form.warnings[0]
 
 
 BAD_CELLS = [
-    ((forms.FUELS_SHEET, "D4"), "abc", "工作表“分品种能源消费” 第4行 D列（实物量）：“abc”不是数字"),
-    ((forms.FUELS_SHEET, "D4"), -3, "第4行 D列（实物量）：数量不能为负"),
-    ((forms.FUELS_SHEET, "C4"), "斤", "第4行 C列（计量单位）：未知计量单位“斤”"),
-    ((forms.FUELS_SHEET, "C4"), "万立方米", "第4行 C列（计量单位）：“万立方米”不适用于原煤"),
-    ((forms.FUELS_SHEET, "B4"), "褐煤块", "第4行 B列（能源品种）：未知能源品种“褐煤块”"),
-    ((forms.FUELS_SHEET, "A4"), "航天业", "第4行 A列（行业）：未知行业“航天业”"),
-    ((forms.FUELS_SHEET, "E4"), "十吨", "第4行 E列（标准量）：“十吨”不是数字"),
-    ((forms.POWER_USE_SHEET, "B4"), "x", "工作表“分行业用电量” 第4行 B列（用电量）"),
-    ((forms.POWER_USE_SHEET, "C4"), "万吨", "第4行 C列（计量单位）：“万吨”不是电量单位"),
-    ((forms.POWER_BALANCE_SHEET, "B7"), "潮汐", "工作表“电力平衡” 第7行 B列（类型）：未知发电类型“潮汐”"),
-    ((forms.ECONOMY_SHEET, "B4"), "很多", "工作表“经济与人口” 第4行 B列（数值）"),
-    ((forms.COVER, "B3"), "明年", "工作表“填报说明” 第3行 B列（报告期）"),
-    ((forms.COVER, "B4"), None, "工作表“填报说明” 第4行 B列（地区）：地区为空"),
+    ((workbook.FUELS_SHEET, "D4"), "abc", "工作表“分品种能源消费” 第4行 D列（实物量）：“abc”不是数字"),
+    ((workbook.FUELS_SHEET, "D4"), -3, "第4行 D列（实物量）：数量不能为负"),
+    ((workbook.FUELS_SHEET, "C4"), "斤", "第4行 C列（计量单位）：未知计量单位“斤”"),
+    ((workbook.FUELS_SHEET, "C4"), "万立方米", "第4行 C列（计量单位）：“万立方米”不适用于原煤"),
+    ((workbook.FUELS_SHEET, "B4"), "褐煤块", "第4行 B列（能源品种）：未知能源品种“褐煤块”"),
+    ((workbook.FUELS_SHEET, "A4"), "航天业", "第4行 A列（行业）：未知行业“航天业”"),
+    ((workbook.FUELS_SHEET, "E4"), "十吨", "第4行 E列（标准量）：“十吨”不是数字"),
+    ((workbook.POWER_USE_SHEET, "B4"), "x", "工作表“分行业用电量” 第4行 B列（用电量）"),
+    ((workbook.POWER_USE_SHEET, "C4"), "万吨", "第4行 C列（计量单位）：“万吨”不是电量单位"),
+    ((workbook.POWER_BALANCE_SHEET, "B7"), "潮汐", "工作表“电力平衡” 第7行 B列（类型）：未知发电类型“潮汐”"),
+    ((workbook.ECONOMY_SHEET, "B4"), "很多", "工作表“经济与人口” 第4行 B列（数值）"),
+    ((workbook.COVER, "B3"), "明年", "工作表“填报说明” 第3行 B列（报告期）"),
+    ((workbook.COVER, "B4"), None, "工作表“填报说明” 第4行 B列（地区）：地区为空"),
 ]
 
 
@@ -92,15 +92,15 @@ BAD_CELLS = [
     ("cell", "value", "message"), BAD_CELLS, ids=[m.split("：")[0] for *_, m in BAD_CELLS]
 )
 def test_one_bad_cell_rejects_the_form_and_names_the_cell(factors, cell, value, message):
-    form = forms.read_upload(filled_template(factors, {cell: value}), "f.xlsx", factors=factors)
+    form = workbook.read_upload(filled_template(factors, {cell: value}), "f.xlsx", factors=factors)
     assert not form.ok
     assert any(message in str(e) for e in form.errors), [str(e) for e in form.errors]
 
 
 def test_a_file_that_is_not_a_workbook(factors):
-    form = forms.read_upload(b"PK\x03\x04garbage", "f.xlsx", factors=factors)
+    form = workbook.read_upload(b"PK\x03\x04garbage", "f.xlsx", factors=factors)
     assert "不是有效的 Excel" in str(form.errors[0])
-    form = forms.read_upload(b"period,region\n", "f.xlsx", factors=factors)
+    form = workbook.read_upload(b"period,region\n", "f.xlsx", factors=factors)
     assert "内容不是 Excel" in str(form.errors[0])
 
 
@@ -109,7 +109,7 @@ def test_a_workbook_without_the_templates_sheets(factors):
 
     buf = io.BytesIO()
     Workbook().save(buf)
-    form = forms.read_upload(buf.getvalue(), "f.xlsx", factors=factors)
+    form = workbook.read_upload(buf.getvalue(), "f.xlsx", factors=factors)
     assert "缺少工作表" in str(form.errors[0])
 
 
@@ -117,7 +117,7 @@ CSV_OK = "period,region,sector,fuel,quantity,unit\n2025Q3,太仓市,其他工业
 
 
 def test_long_csv(factors):
-    form = forms.read_upload(CSV_OK.encode(), "q.csv", factors=factors)
+    form = workbook.read_upload(CSV_OK.encode(), "q.csv", factors=factors)
     assert form.ok
     assert [r.record.fuel for r in form.records] == ["原煤", "光伏发电"]
 
@@ -126,7 +126,7 @@ def test_long_csv_with_chinese_headers_in_gb18030(factors):
     text = CSV_OK.replace(
         "period,region,sector,fuel,quantity,unit", "报告期,地区,行业,能源品种,数量,计量单位"
     )
-    form = forms.read_upload(text.encode("gb18030"), "q.csv", factors=factors)
+    form = workbook.read_upload(text.encode("gb18030"), "q.csv", factors=factors)
     assert form.ok and len(form.records) == 2
 
 
@@ -146,7 +146,7 @@ CSV_BAD = [
 
 @pytest.mark.parametrize(("line", "message"), CSV_BAD, ids=[m.split("：")[0] for _, m in CSV_BAD])
 def test_one_bad_csv_cell_names_row_and_column(factors, line, message):
-    form = forms.read_upload(
+    form = workbook.read_upload(
         (CSV_OK.splitlines()[0] + "\n" + CSV_OK.splitlines()[1] + "\n" + line + "\n").encode(), "q.csv"
     )
     assert not form.ok
@@ -154,9 +154,9 @@ def test_one_bad_csv_cell_names_row_and_column(factors, line, message):
 
 
 def test_csv_missing_columns_and_empty_files():
-    assert "缺少列" in str(forms.read_upload(b"period,region\n1,2\n", "q.csv").errors[0])
-    assert "文件为空" in str(forms.read_upload(b"", "q.csv").errors[0])
-    assert "没有数据行" in str(forms.read_upload(CSV_OK.splitlines()[0].encode(), "q.csv").errors[0])
+    assert "缺少列" in str(workbook.read_upload(b"period,region\n1,2\n", "q.csv").errors[0])
+    assert "文件为空" in str(workbook.read_upload(b"", "q.csv").errors[0])
+    assert "没有数据行" in str(workbook.read_upload(CSV_OK.splitlines()[0].encode(), "q.csv").errors[0])
 
 
 def test_quarter_on_quarter_warning():
@@ -170,7 +170,7 @@ def test_quarter_on_quarter_warning():
         R("2025Q3", "太仓市", "其他工业", "原煤", 160000, "吨"),
         R("2025Q3", "太仓市", "居民生活", "电力", 5.5, "亿千瓦时"),
     ]
-    warnings = forms.quarter_on_quarter_warnings(current, previous, threshold=0.5)
+    warnings = workbook.quarter_on_quarter_warnings(current, previous, threshold=0.5)
     assert warnings == ["其他工业 原煤：比上季度变化 +60.0%（超过 ±50%），请核实"]
-    assert forms.previous_quarter("2025Q1") == "2024Q4"
-    assert forms.previous_quarter("2025Q3") == "2025Q2"
+    assert workbook.previous_quarter("2025Q1") == "2024Q4"
+    assert workbook.previous_quarter("2025Q3") == "2025Q2"

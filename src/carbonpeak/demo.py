@@ -1,0 +1,71 @@
+"""The demo's users: one per role and one per lead department of the imported plan (示例账号).
+
+Above the apps (like the CLI): it reads the plan to know which departments lead tasks, and gives each a login.
+The passwords are the documented ones (README), reset on every run so the README stays true.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+
+from carbonpeak.accounts.models import Membership
+from carbonpeak.accounts.permissions import ADMINISTRATOR, COORDINATOR, DEPARTMENT, DISTRICT, LEADER
+from carbonpeak.accounts.services import ensure_roles
+from carbonpeak.departments.models import Department, DepartmentKind
+from carbonpeak.departments.services import ensure_districts
+from carbonpeak.plans.models import Role
+
+DEMO_PASSWORD = "carbonpeak-demo"
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    password: str
+    role: str
+    note: str
+
+
+DEMO_LOGINS = (
+    DemoLogin("admin", "carbonpeak-admin", ADMINISTRATOR, "系统管理员，可进入后台管理"),
+    DemoLogin("coordinator", DEMO_PASSWORD, COORDINATOR, "市发改委协调员：开启报告期、审核、查看全部"),
+    DemoLogin("leader", DEMO_PASSWORD, LEADER, "市领导：只读浏览"),
+    DemoLogin("stats", DEMO_PASSWORD, DEPARTMENT, "市统计局填报员：报送全市能源统计数据"),
+    DemoLogin("chengxiang", DEMO_PASSWORD, DISTRICT, "城厢镇填报员：报送本区镇数据"),
+)
+MEMBERSHIP = {"stats": "市统计局", "chengxiang": "城厢镇"}
+
+
+@transaction.atomic
+def ensure_demo_users() -> list[DemoLogin]:
+    """One user per role and one per lead department (username = the department's name).
+
+    Passwords are reset to the documented ones so the README stays true.
+    """
+    ensure_roles()
+    ensure_districts()
+    Department.objects.get_or_create(name="市统计局", defaults={"kind": DepartmentKind.CITY})
+    logins = list(DEMO_LOGINS)
+    leads = Department.objects.filter(responsibilities__role=Role.LEAD, responsibilities__suppressed=False)
+    for dept in leads.exclude(kind=DepartmentKind.DISTRICT).distinct().order_by("name"):
+        if dept.name.startswith("各"):
+            continue  # 各区镇, 各相关部门: not one body that can log in
+        logins.append(DemoLogin(dept.name, DEMO_PASSWORD, DEPARTMENT, "牵头部门：填报本部门牵头任务和指标"))
+    user_model = get_user_model()
+    for login in logins:
+        user, _ = user_model.objects.get_or_create(username=login.username)
+        user.set_password(login.password)
+        user.is_staff = login.role in (ADMINISTRATOR, COORDINATOR)
+        user.is_superuser = login.role == ADMINISTRATOR
+        user.save()
+        user.groups.set([Group.objects.get(name=login.role)])
+        department = MEMBERSHIP.get(login.username) or (login.username if login.role == DEPARTMENT else None)
+        if department:
+            Membership.objects.update_or_create(
+                user=user, defaults={"department": Department.objects.get(name=department)}
+            )
+    return logins

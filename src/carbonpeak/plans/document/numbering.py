@@ -1,0 +1,72 @@
+"""GB/T 9704 heading numbers (一、 （一） 1.), Chinese numerals, and the text normalisation every step shares.
+
+Pure: no Django (see the package docstring)."""
+
+from __future__ import annotations
+
+import re
+
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+
+
+def chinese_numeral(text: str) -> int:
+    """Value of a Chinese numeral up to 九百九十九 (一, 十一, 二十三, 一百零五)."""
+    if not text:
+        raise ValueError("empty numeral")
+    total, current = 0, 0
+    for ch in text:
+        if ch in _CN_DIGITS:
+            current = _CN_DIGITS[ch]
+        elif ch == "十":
+            total += (current or 1) * 10
+            current = 0
+        elif ch == "百":
+            total += (current or 1) * 100
+            current = 0
+        else:
+            raise ValueError(f"not a Chinese numeral: {text}")
+    return total + current
+
+
+_CN = "一二三四五六七八九十百零〇两"
+HEADING_L1 = re.compile(rf"^([{_CN}]+)、\s*(.*)$")
+HEADING_L2 = re.compile(rf"^[（(]([{_CN}]+)[）)]\s*(.*)$")
+HEADING_L3 = re.compile(r"^(\d{1,3})\s*[.．、](?!\d)\s*(.*)$")
+ISSUE_DATE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
+DOCUMENT_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[［(（](\d{4})[〕\]］)）]\d+号")
+
+_TRANSLATE = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)}, "％": "%", "．": "."})
+
+
+def normalise_text(text: str) -> str:
+    """Unify line ends and spaces; full-width brackets stay, they carry meaning."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u3000", " ").replace("\xa0", " ")
+    return text
+
+
+def ascii_digits(text: str) -> str:
+    return text.translate(_TRANSLATE)
+
+
+def split_heading(rest: str) -> tuple[str, str]:
+    """A heading line is either a bare title or '标题。正文…'. Return (title, body)."""
+    rest = rest.strip()
+    m = re.search(r"[。！？]", rest)
+    if m is None:
+        return rest.rstrip("：:；;"), ""
+    title = rest[: m.start()].strip()
+    body = rest[m.end() :].strip()
+    return title, body
