@@ -77,17 +77,17 @@ def test_energy_upload_through_the_page(client, users):
 
 def test_energy_review_through_the_services(users):
     sub = energy.upload(CSV.format(region="城厢镇").encode(), "q.csv", users["chengxiang"]).submissions[0]
-    energy.submit(sub, users["chengxiang"])
+    energy.submit_submission(sub, users["chengxiang"])
     for name, user in users.items():
         if name in ("admin", "coordinator"):
             continue
         with pytest.raises(PermissionDenied):
-            energy.approve(sub, user)
+            energy.approve_submission(sub, user)
         with pytest.raises(PermissionDenied):
             energy.return_submission(sub, user, "x")
-    energy.approve(sub, users["coordinator"])
+    energy.approve_submission(sub, users["coordinator"])
     with pytest.raises(PermissionDenied):
-        energy.submit(sub, users["市交运局"])  # not its region
+        energy.submit_submission(sub, users["市交运局"])  # not its region
 
 
 def test_observation_report_and_review_through_the_services(users):

@@ -42,11 +42,11 @@ def _new_revision(coordinator) -> EnergySubmission:
     sub = energy.create_submission(
         "2025Q4", "太仓市", records, energy.pure_economy(current), user=coordinator, is_sample=True
     )
-    return energy.submit(sub, coordinator)
+    return energy.submit_submission(sub, coordinator)
 
 
 def _approve_energy_by_service(client, sub, coordinator):
-    energy.approve(sub, coordinator)
+    energy.approve_submission(sub, coordinator)
 
 
 def _approve_energy_by_page(client, sub, coordinator):
@@ -142,3 +142,21 @@ def test_jobs_left_running_by_a_stopped_worker_are_retried_or_failed(demo_plan, 
     assert DBTaskResult.objects.filter(status="FAILED").count() == 2
     retried = DBTaskResult.objects.get(status="READY")
     assert retried.task_path.endswith("refresh_grades")
+
+
+def test_pages_say_what_the_background_jobs_are_doing(demo_plan, coordinator, client, settings):
+    from django.core.management import call_command
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    sub = _new_revision(coordinator)
+    _approve_energy_by_page(client, sub, coordinator)
+    page = client.get(reverse("monitoring:dashboard")).content.decode()
+    assert 'data-testid="jobs-banner"' in page and "后台任务 1 个排队或运行中" in page
+    listing = client.get(reverse("web:jobs")).content.decode()
+    assert "能源统计审核通过后：重新核算、预测、评估目标" in listing and "排队中" in listing
+    assert 'http-equiv="refresh"' in listing
+
+    call_command("db_worker", batch=True, interval=0)
+    listing = client.get(reverse("web:jobs")).content.decode()
+    assert "已完成" in listing and "排队中" not in listing and 'http-equiv="refresh"' not in listing
+    assert 'data-testid="jobs-banner"' not in client.get(reverse("monitoring:dashboard")).content.decode()

@@ -71,8 +71,8 @@ def test_one_bad_cell_rejects_the_whole_file_and_writes_nothing(coordinator, fac
 
 def test_quarter_on_quarter_warning_is_kept_with_the_submission(coordinator, factor_set):
     first = services.upload(CSV.encode(), "q1.csv", coordinator).submissions[0]
-    services.submit(first, coordinator)
-    services.approve(first, coordinator)
+    services.submit_submission(first, coordinator)
+    services.approve_submission(first, coordinator)
     q2 = CSV.replace("2023Q1", "2023Q2").replace("原煤,1,万吨", "原煤,3,万吨")
     sub = services.upload(q2.encode(), "q2.csv", coordinator).submissions[0]
     assert sub.warnings == ["其他工业 原煤：比上季度变化 +200.0%（超过 ±50%），请核实"]
@@ -81,27 +81,27 @@ def test_quarter_on_quarter_warning_is_kept_with_the_submission(coordinator, fac
 def test_lifecycle_submit_return_resubmit_approve(coordinator, factor_set):
     sub = services.upload(CSV.encode(), "q.csv", coordinator).submissions[0]
     with pytest.raises(ValidationError):
-        services.approve(sub, coordinator)  # a draft cannot be approved
-    services.submit(sub, coordinator)
+        services.approve_submission(sub, coordinator)  # a draft cannot be approved
+    services.submit_submission(sub, coordinator)
     with pytest.raises(ValidationError, match="须填写意见"):
         services.return_submission(sub, coordinator, "  ")
     services.return_submission(sub, coordinator, "原煤数量请核对")
     sub.refresh_from_db()
     assert sub.status == ReviewStatus.RETURNED and sub.review_comment == "原煤数量请核对"
-    services.submit(sub, coordinator)
-    services.approve(sub, coordinator)
+    services.submit_submission(sub, coordinator)
+    services.approve_submission(sub, coordinator)
     sub.refresh_from_db()
     assert sub.status == ReviewStatus.APPROVED
     actions = list(sub.events.values_list("action", flat=True))
     assert actions == ["create", "submit", "return", "submit", "approve"]
     with pytest.raises(ValidationError):
-        services.submit(sub, coordinator)  # approved data is never reopened
+        services.submit_submission(sub, coordinator)  # approved data is never reopened
 
 
 def test_approval_accounts_with_the_default_set_and_records_its_version(coordinator, factor_set):
     sub = services.upload(CSV.encode(), "q.csv", coordinator).submissions[0]
-    services.submit(sub, coordinator)
-    services.approve(sub, coordinator)
+    services.submit_submission(sub, coordinator)
+    services.approve_submission(sub, coordinator)
     run = services.latest_run()
     assert run.factor_set_label == "national@2026.1" and run.submissions == [sub.pk]
     result = run.results.get(period="2023Q1")
@@ -111,15 +111,15 @@ def test_approval_accounts_with_the_default_set_and_records_its_version(coordina
 
 def test_a_correction_is_a_new_revision_and_the_approved_one_stays(coordinator, factor_set):
     first = services.upload(CSV.encode(), "q.csv", coordinator).submissions[0]
-    services.submit(first, coordinator)
-    services.approve(first, coordinator)
+    services.submit_submission(first, coordinator)
+    services.approve_submission(first, coordinator)
     second = services.upload(
         CSV.replace("原煤,1,万吨", "原煤,2,万吨").encode(), "q-fix.csv", coordinator
     ).submissions[0]
     assert second.revision == 2
     assert services.current_submission("2023Q1", "太仓市").pk == first.pk  # until the correction is approved
-    services.submit(second, coordinator)
-    services.approve(second, coordinator)
+    services.submit_submission(second, coordinator)
+    services.approve_submission(second, coordinator)
     assert services.current_submission("2023Q1", "太仓市").pk == second.pk
     first.refresh_from_db()
     assert first.status == ReviewStatus.APPROVED and first.records.get(fuel="原煤").quantity == 1
@@ -129,8 +129,8 @@ def test_a_correction_is_a_new_revision_and_the_approved_one_stays(coordinator, 
 
 def test_recomputing_with_a_new_set_keeps_the_old_results(coordinator, factor_set):
     sub = services.upload(CSV.encode(), "q.csv", coordinator).submissions[0]
-    services.submit(sub, coordinator)
-    services.approve(sub, coordinator)
+    services.submit_submission(sub, coordinator)
+    services.approve_submission(sub, coordinator)
     old_run = services.latest_run()
     new_set = services.import_factor_csv(
         "kind,key,year,value,unit,source,status\ngrid_co2,江苏,2023,0.5,kgCO2/kWh,test source,test\n",
@@ -157,8 +157,8 @@ def test_a_new_version_cannot_reuse_an_existing_label(coordinator, factor_set):
 def test_a_run_that_cannot_account_is_recorded_with_its_error(coordinator, factor_set):
     empty = FactorSet.objects.create(name="empty", version="1")
     sub = services.upload(CSV.encode(), "q.csv", coordinator).submissions[0]
-    services.submit(sub, coordinator)
-    services.approve(sub, coordinator)
+    services.submit_submission(sub, coordinator)
+    services.approve_submission(sub, coordinator)
     run = services.recompute_with(empty, coordinator)
     assert "缺少“原煤”的折标准煤系数" in run.error
     assert services.latest_run().pk != run.pk  # the pages keep showing the last good run
@@ -168,9 +168,9 @@ def test_leader_can_neither_upload_nor_review(leader, coordinator):
     with pytest.raises(PermissionDenied):
         services.upload(CSV.encode(), "q.csv", leader)
     sub = services.upload(CSV.encode(), "q.csv", coordinator).submissions[0]
-    services.submit(sub, coordinator)
+    services.submit_submission(sub, coordinator)
     with pytest.raises(PermissionDenied):
-        services.approve(sub, leader)
+        services.approve_submission(sub, leader)
     with pytest.raises(PermissionDenied):
         services.recompute_with(FactorSet.objects.get(is_default=True), leader)
 
@@ -206,7 +206,7 @@ def test_a_workbook_with_one_bad_cell_writes_nothing(coordinator, factor_set):
 def test_quarter_on_quarter_threshold_is_a_setting(coordinator, factor_set, settings):
     settings.CARBONPEAK_QOQ_WARNING = 5.0
     first = services.upload(CSV.encode(), "q1.csv", coordinator).submissions[0]
-    services.submit(first, coordinator)
-    services.approve(first, coordinator)
+    services.submit_submission(first, coordinator)
+    services.approve_submission(first, coordinator)
     q2 = CSV.replace("2023Q1", "2023Q2").replace("原煤,1,万吨", "原煤,3,万吨")
     assert services.upload(q2.encode(), "q2.csv", coordinator).submissions[0].warnings == []

@@ -33,6 +33,16 @@ def test_scenarios_charts_and_an_edited_scenario(browser_page, live_server, logi
     assert "重点行业能效提升" in page.inner_text("[data-testid=levers]")
     page.screenshot(path=str(artifacts / "projection-planned.png"), full_page=True)
 
+    # the longer horizon is asked for, not computed on the page's GET
+    page.click("[data-testid=horizon] >> text=2040年")
+    page.wait_for_selector("[data-testid=pending]")
+    page.screenshot(path=str(artifacts / "projection-pending-2040.png"), full_page=True)
+    page.click("[data-testid=compute]")
+    page.wait_for_selector("[data-testid=chart-fan] svg")
+    assert "至2040年" in page.inner_text("[data-testid=sentence]")
+    page.click("[data-testid=horizon] >> text=2035年")
+    page.wait_for_selector("[data-testid=chart-fan] svg")
+
     page.fill("[data-testid=edit] input[name=name]", "加快光伏与工业节能")
     page.click("[data-testid=edit] button:has-text('另存为新情景')")
     page.wait_for_selector("text=已新建情景")

@@ -13,6 +13,14 @@ from dataclasses import dataclass
 from django.conf import settings
 
 STATE_LABELS = {"READY": "排队中", "RUNNING": "运行中", "SUCCESSFUL": "已完成", "FAILED": "失败"}
+#: what each job (a task in ``carbonpeak.workflows``) does, as the pages say it
+TASK_TITLES = {
+    "refresh_after_energy": "能源统计审核通过后：重新核算、预测、评估目标",
+    "refresh_projections_and_grades": "重新预测、评估目标",
+    "refresh_grades": "指标数值审核通过后：评估目标",
+    "compute_projection": "按请求计算达峰预测",
+    "build_quarterly_report": "生成季度报告",
+}
 INTERRUPTED = "后台任务进程曾停止，任务中断"
 
 
@@ -28,13 +36,17 @@ class JobState:
     enqueued_at: object
     finished_at: object
 
+    @property
+    def title(self) -> str:
+        return TASK_TITLES.get(self.name, self.name)
+
 
 def database_backend() -> bool:
     """Jobs are stored and run by the worker (not at once, as in the test suite)."""
     return settings.TASKS["default"]["BACKEND"].startswith("django_tasks_db.")
 
 
-def recent(limit: int = 10) -> list[JobState]:
+def recent(limit: int = 20) -> list[JobState]:
     """The latest jobs with their state (empty when jobs run at once, as in the test suite)."""
     if not database_backend():
         return []

@@ -206,7 +206,7 @@ def create_submission(
     records: Iterable[workbook.FormRecord | PureRecord],
     economy: EconomicFigure | None = None,
     *,
-    user=None,
+    user,
     source_name: str = "",
     source_sha256: str = "",
     warnings: list[str] | None = None,
@@ -214,6 +214,7 @@ def create_submission(
     is_sample: bool = False,
 ) -> EnergySubmission:
     """A new draft revision for the period and region; earlier revisions are left as they are."""
+    permissions.require(user, Action.REPORT_ENERGY, region)
     period = catalog.parse_period(period).key
     last = (
         EnergySubmission.objects.filter(period=period, region=region).aggregate(m=Max("revision"))["m"] or 0
@@ -269,7 +270,7 @@ def _decimal(value):
 
 
 @transaction.atomic
-def submit(sub: EnergySubmission, user) -> EnergySubmission:
+def submit_submission(sub: EnergySubmission, user) -> EnergySubmission:
     permissions.require(user, Action.REPORT_ENERGY, sub.region)
     sub = EnergySubmission.objects.select_for_update().get(pk=sub.pk)
     review.submit(sub, user)
@@ -278,7 +279,7 @@ def submit(sub: EnergySubmission, user) -> EnergySubmission:
 
 
 @transaction.atomic
-def approve(sub: EnergySubmission, user, *, comment: str = "") -> EnergySubmission:
+def approve_submission(sub: EnergySubmission, user, *, comment: str = "") -> EnergySubmission:
     """Approve; the approved revision becomes current, and (after commit) the accounting, the grades and the
     projections follow (``workflows.energy_approved``)."""
     permissions.require(user, Action.REVIEW)
@@ -452,6 +453,6 @@ def load_sample_data(user, *, seed: int | None = None) -> int:
                 note=sample.SAMPLE_LABEL,
                 is_sample=True,
             )
-            _approve(submit(sub, user), user, sample.SAMPLE_LABEL)
+            _approve(submit_submission(sub, user), user, sample.SAMPLE_LABEL)
         workflows.sample_energy_loaded(user)
     return len(data.records)

@@ -266,10 +266,10 @@ def submission_action(request, submission_id: int, action: str):
     sub = get_object_or_404(EnergySubmission, pk=submission_id)
     try:
         if action == "submit":
-            services.submit(sub, request.user)
+            services.submit_submission(sub, request.user)
             messages.success(request, "已报送，等待协调员审核")
         elif action == "approve":
-            services.approve(sub, request.user, comment=request.POST.get("comment", ""))
+            services.approve_submission(sub, request.user, comment=request.POST.get("comment", ""))
             messages.success(request, "已审核通过；核算结果、达峰预测与目标评估随即按默认因子集更新")
         elif action == "return":
             services.return_submission(sub, request.user, request.POST.get("comment", ""))
