@@ -144,8 +144,12 @@ def test_jobs_left_running_by_a_stopped_worker_are_retried_or_failed(demo_plan, 
     assert retried.task_path.endswith("refresh_grades")
 
 
-def test_pages_say_what_the_background_jobs_are_doing(demo_plan, coordinator, client, settings):
+def test_pages_say_what_the_background_jobs_are_doing(demo_plan, coordinator, client, settings, monkeypatch):
     from django.core.management import call_command
+    from django_tasks_db.management.commands import db_worker
+
+    # the worker drops connections it finds inside a transaction; the test's own is one (PostgreSQL)
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
     sub = _new_revision(coordinator)
