@@ -119,6 +119,28 @@ def demo_plan(db, imported_plan, coordinator):
     return imported_plan
 
 
+@pytest.fixture
+def rates_entered(demo_plan, coordinator):
+    """The demo after a coordinator entered a 发电 coal rate for 2020–2025 (no sourced value exists: these are
+    test inputs, labelled so) and recomputed, as the 核算因子 page does: the 等价值 figures then exist."""
+    from carbonpeak.energy import services as energy
+
+    rows = "".join(
+        f"generation_coal_rate,江苏,{year},{rate},gce/kWh,测试输入（非参考值）,test\n"
+        for year, rate in zip(range(2020, 2026), (300, 298, 296, 294, 292, 290), strict=True)
+    )
+    fs = energy.import_factor_csv(
+        "kind,key,year,value,unit,source,status\n" + rows,
+        name="national",
+        version="test-rates",
+        user=coordinator,
+        based_on=energy.default_factor_set(),
+    )
+    energy.set_default_factor_set(fs, coordinator)
+    energy.recompute_with(fs, coordinator, "录入发电煤耗")
+    return demo_plan
+
+
 @pytest.fixture(autouse=True)
 def background_jobs_must_not_fail():
     """The immediate task backend records a job's exception instead of raising it: fail the test instead,

@@ -184,15 +184,20 @@ def _database_factor_set(name: str):
 
 def _accounts_table(accounts) -> str:
     lines = [f"因子集：{accounts.factor_set}    电网因子地区：{accounts.grid_region}"]
-    header = f"{'报告期':<14}{'能源消费量(当量值,吨标煤)':>24}{'等价值(吨标煤)':>18}{'二氧化碳(吨)':>18}{'非化石比重':>10}"
+    header = (
+        f"{'报告期':<14}{'能源消费量(等价值,吨标煤)':>24}{'当量值(参考)':>18}"
+        f"{'能源活动二氧化碳(吨)':>20}{'非化石比重(等价值)':>14}"
+    )
     lines.append(header)
     for acc in accounts.ordered():
-        eq = "未录入煤耗" if acc.energy_tce_equivalent is None else f"{acc.energy_tce_equivalent:,.1f}"
-        share = "—" if acc.non_fossil_share is None else f"{acc.non_fossil_share:.2%}"
+        eq = "缺失" if acc.energy_tce_equivalent is None else f"{acc.energy_tce_equivalent:,.1f}"
+        share = "缺失" if acc.non_fossil_share is None else f"{acc.non_fossil_share:.2%}"
         region = "" if len(accounts.regions()) == 1 else f"{acc.region} "
         lines.append(
-            f"{region + acc.period.key:<14}{acc.energy_tce:>24,.1f}{eq:>18}{acc.co2_t:>18,.1f}{share:>10}"
+            f"{region + acc.period.key:<14}{eq:>24}{acc.energy_tce:>18,.1f}{acc.co2_t:>20,.1f}{share:>14}"
         )
+    missing = sorted({m for acc in accounts.ordered() for m in acc.missing})
+    lines += ["", *missing] if missing else []
     for acc in accounts.ordered():
         lines.append("")
         lines.append(f"{acc.period.label}（{acc.region}）分品种：")

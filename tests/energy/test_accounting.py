@@ -221,22 +221,78 @@ def test_quarterly_gdp_is_year_to_date(factors):
     assert accounts.get(CITY, "2021Q2").energy_intensity is None  # single quarters carry no intensity
 
 
-def test_supply_coal_rate_gives_the_equivalent_value(factors):
-    from dataclasses import replace
-
+def with_rates(factors, *rows):
+    """The national set plus test inputs: (kind, key, year, value in g/kWh)."""
     from carbonpeak.energy.factors import Factor, FactorSet
 
-    rows = (*factors.factors, Factor("supply_coal_rate", "电力", 2023, 300, "gce/kWh", "test input", "test"))
-    custom = FactorSet("custom", "1", rows)
-    records = [
-        R("2023", CITY, "电力调入", "电力", 1, "亿千瓦时"),
-        R("2023", CITY, "本地发电", "光伏发电", 1, "亿千瓦时"),
-    ]
-    acc = one(records, custom)
-    assert acc.energy_tce_equivalent == pytest.approx(2e8 * 300e-6)
-    assert acc.share_basis == "等价值"
-    assert acc.non_fossil_share == pytest.approx(0.5)
-    assert replace(acc).energy_tce == pytest.approx(2e8 * 0.0001229)
+    extra = tuple(
+        Factor(kind, key, year, value, "gce/kWh", "测试输入", "test") for kind, key, year, value in rows
+    )
+    return FactorSet("custom", "1", (*factors.factors, *extra))
+
+
+POWER_2023 = [
+    R("2023", CITY, "其他工业", "原煤", 1000, "吨"),  # 714.3 tce at 0.7143
+    R("2023", CITY, "其他工业", "电力", 2, "亿千瓦时"),
+    R("2023", CITY, "电力调入", "电力", 1, "亿千瓦时"),
+    R("2023", CITY, "电力调出", "电力", 0, "亿千瓦时"),
+    R("2023", CITY, "本地发电", "光伏发电", 1, "亿千瓦时"),
+]
+
+
+def test_equivalent_value_uses_the_years_generation_coal_rate(factors):
+    """等价值 = fuels + (net import + local non-fossil) × the year's average 发电 coal rate (NBS balance)."""
+    custom = with_rates(factors, ("generation_coal_rate", "江苏", 2023, 290))
+    acc = one(POWER_2023, custom, economy=[EconomicFigure("2023", CITY, gdp_constant=10)])
+    coal_tce = 1000 * 0.7143
+    assert acc.energy_tce_equivalent == pytest.approx(coal_tce + 2e8 * 290e-6)
+    assert acc.energy_tce == pytest.approx(coal_tce + 2e8 * 0.0001229)  # 当量值 beside it
+    assert acc.coal_rate["value_g_per_kwh"] == 290 and acc.coal_rate["region"] == "江苏"
+    assert acc.non_fossil_share == pytest.approx(1e8 * 290e-6 / (coal_tce + 2e8 * 290e-6))
+    assert acc.non_fossil_share_calorific == pytest.approx(1e8 * 0.0001229 / (coal_tce + 2e8 * 0.0001229))
+    assert acc.energy_intensity == pytest.approx(acc.energy_tce_equivalent / 1e5)
+    assert acc.energy_intensity_calorific == pytest.approx(acc.energy_tce / 1e5)
+    assert acc.complete and acc.missing == []
+
+
+def test_without_a_generation_rate_the_equivalent_value_is_missing_never_calorific(factors):
+    """Only a 供电 rate for the year: it is not the balance's rate, so 等价值 and all built on it are 缺失."""
+    custom = with_rates(factors, ("supply_coal_rate", "全国", 2023, 300))
+    acc = one(POWER_2023, custom, economy=[EconomicFigure("2023", CITY, gdp_constant=10, population=50)])
+    assert acc.energy_tce_equivalent is None and acc.by_fuel["电力"].tce_equivalent is None
+    assert acc.energy_intensity is None and acc.energy_per_capita is None
+    assert acc.non_fossil_share is None and acc.coal_share is None
+    assert acc.energy_intensity_calorific == pytest.approx(acc.energy_tce / 1e5)
+    assert acc.non_fossil_share_calorific is not None
+    assert (
+        not acc.complete
+        and "2023年平均发电标准煤耗" in acc.missing[0]
+        and "generation_coal_rate" in acc.missing[0]
+    )
+    data = acc.to_dict()
+    assert data["energy_tce_equivalent"] is None and data["complete"] is False
+    assert (
+        data["energy_intensity_tce_per_10k_yuan"] is None
+        and data["energy_intensity_calorific_tce_per_10k_yuan"]
+    )
+
+
+def test_a_national_rate_serves_when_the_region_has_none_and_says_so(factors):
+    custom = with_rates(factors, ("generation_coal_rate", "全国", 2023, 295))
+    acc = one(POWER_2023, custom)
+    assert acc.coal_rate["region"] == "全国" and "采用全国值" in " ".join(acc.notes)
+    assert acc.energy_tce_equivalent == pytest.approx(1000 * 0.7143 + 2e8 * 295e-6)
+
+
+def test_intensity_changes_never_mix_bases(factors):
+    """2022 without a rate, 2023 with: the 等价值 change is missing, the 当量值 change is given, labelled."""
+    records = POWER_2023 + [R("2022", CITY, r.sector, r.fuel, r.quantity, r.unit) for r in POWER_2023]
+    custom = with_rates(factors, ("generation_coal_rate", "江苏", 2023, 290))
+    economy = [EconomicFigure("2022", CITY, gdp_constant=10), EconomicFigure("2023", CITY, gdp_constant=11)]
+    acc = account(records, custom, economy).get(CITY, "2023")
+    assert acc.energy_intensity is not None and acc.energy_intensity_change is None
+    assert acc.energy_intensity_change_calorific == pytest.approx(10 / 11 - 1)
+    assert acc.carbon_intensity_change is not None
 
 
 def test_arrow_table_input_matches_record_input(factors):

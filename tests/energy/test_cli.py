@@ -85,3 +85,32 @@ def test_a_factor_set_stored_in_the_platform_by_name_and_version(tmp_path, capsy
     assert data["factor_set"] == "national@2027.1" and data["periods"]["2023"]["co2_t"] == pytest.approx(
         50000
     )
+
+
+def test_equivalent_value_is_null_until_a_factor_csv_gives_the_years_generation_rate(tmp_path, capsys):
+    """The --factors CSV adds to the default set: one row, the year's 发电 coal rate, fills the 等价值."""
+    f = tmp_path / "q.csv"
+    f.write_text(
+        "period,region,sector,fuel,quantity,unit\n"
+        "2023,太仓市,其他工业,原煤,1,万吨\n"
+        "2023,太仓市,电力调入,电力,1,亿千瓦时\n"
+        "2023,太仓市,电力调出,电力,0,亿千瓦时\n",
+        encoding="utf-8",
+    )
+    _, out, _ = run(capsys, str(f), "--json")
+    p = json.loads(out)["periods"]["2023"]
+    assert p["energy_tce_equivalent"] is None and p["complete"] is False
+    assert any("发电标准煤耗" in m for m in p["missing"])
+    rate = tmp_path / "rate-2023.csv"
+    rate.write_text(
+        "kind,key,year,value,unit,source,status\n"
+        "generation_coal_rate,江苏,2023,290,gce/kWh,测试：协调员录入的数值,test\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, str(f), "--factors", str(rate), "--json")
+    data = json.loads(out)
+    p = data["periods"]["2023"]
+    assert code == 0 and data["factor_set"] == "rate-2023@file"
+    assert p["energy_tce_equivalent"] == pytest.approx(7143 + 1e8 * 290e-6, abs=0.5)
+    assert p["coal_rate"]["source"] == "测试：协调员录入的数值" and p["complete"] is True
+    assert p["co2_t"] == pytest.approx(19003 + 58270, abs=1)  # the rest of the default set still applies

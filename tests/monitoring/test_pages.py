@@ -48,11 +48,11 @@ def test_api_needs_login(client, demo_plan):
     assert client.get("/api/targets").status_code == 401
 
 
-def test_target_page_explains_the_grade(logged_in, demo_plan):
-    target = demo_plan.targets.get(indicator="单位地区生产总值能耗", year=2025)
+def test_target_page_explains_the_grade(logged_in, rates_entered):
+    target = rates_entered.targets.get(indicator="单位地区生产总值能耗", year=2025)
     html = logged_in.get(reverse("monitoring:target", args=[target.pk])).content.decode()
     assert "评估理由" in html and "年均应降" in html and "target-chart-data" in html
-    assert "national@2026.1" in html
+    assert "national@test-rates" in html
 
 
 def test_report_and_approve_through_the_target_page(logged_in, demo_plan):

@@ -44,24 +44,34 @@ def test_every_target_gets_an_indicator_and_a_rule(imported_plan):
     assert not TargetIndicator.objects.filter(confirmed=True).exists()  # the coordinator confirms
 
 
-def test_computed_indicators_come_from_the_accounting(demo_plan):
-    s = status_of(demo_plan, "单位地区生产总值能耗", 2025)
+def test_computed_indicators_come_from_the_accounting(rates_entered):
+    s = status_of(rates_entered, "单位地区生产总值能耗", 2025)
     assert s.assessment.period == "2025年"
     assert s.assessment.grade in (Grade.GREEN, Grade.YELLOW, Grade.RED)
     assert "年均应降 3.1%" in s.assessment.reason
-    share = status_of(demo_plan, "非化石能源消费比重", 2025)
+    share = status_of(rates_entered, "非化石能源消费比重", 2025)
     assert share.baseline[0] == 2020 and share.assessment.expected is not None
 
 
-def test_data_state_on_time_overdue_missing(demo_plan):
-    assert status_of(demo_plan, "新能源和清洁能源公交车辆占比", 2025).data_state == DataState.ON_TIME
+def test_figures_on_the_equivalent_value_are_missing_without_the_generation_rate(demo_plan):
+    """The demo has no sourced 发电 coal rate: intensity and shares are 缺失 with the reason, not 当量值."""
+    for indicator in ("单位地区生产总值能耗", "非化石能源消费比重"):
+        s = status_of(demo_plan, indicator, 2025)
+        assert s.assessment.grade == Grade.UNGRADED and s.data_state == DataState.MISSING
+        assert s.assessment.reason.startswith("缺失：2020、2021、2022、2023、2024、2025年无法计算")
+        assert "平均发电标准煤耗" in s.assessment.reason
+    assert status_of(demo_plan, "单位地区生产总值二氧化碳排放", 2025).assessment.grade != Grade.UNGRADED
+
+
+def test_data_state_on_time_overdue_missing(rates_entered):
+    assert status_of(rates_entered, "新能源和清洁能源公交车辆占比", 2025).data_state == DataState.ON_TIME
     # quarterly energy data for 2026 Q3 was due 45 days after September
-    assert status_of(demo_plan, "单位地区生产总值能耗", 2025).data_state == DataState.OVERDUE
+    assert status_of(rates_entered, "单位地区生产总值能耗", 2025).data_state == DataState.OVERDUE
     assert (
-        status_of(demo_plan, "单位地区生产总值能耗", 2025, dt.date(2026, 2, 1)).data_state
+        status_of(rates_entered, "单位地区生产总值能耗", 2025, dt.date(2026, 2, 1)).data_state
         == DataState.ON_TIME
     )
-    assert status_of(demo_plan, "重点行业能源利用效率", 2025).data_state == DataState.MISSING
+    assert status_of(rates_entered, "重点行业能源利用效率", 2025).data_state == DataState.MISSING
 
 
 def test_observation_lifecycle_and_revisions(demo_plan, coordinator):

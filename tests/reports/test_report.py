@@ -73,10 +73,13 @@ def test_the_reports_figures_are_the_databases(report_job, demo_plan):
     headline = doc.tables[0]
     ytd, last = _result("2025Q1-Q3"), _result("2024Q1-Q3")
     rows = {r.cells[0].text: [c.text for c in r.cells] for r in headline.rows[1:]}
-    energy_row = rows["能源消费总量（当量值）"]
+    energy_row = rows["能源消费总量（当量值，仅供参考）"]
     assert energy_row[3] == writers.format_cell(ytd["energy_tce"] / 1e4, 2)
     assert energy_row[4] == writers.format_cell(last["energy_tce"] / 1e4, 2)
-    assert rows["二氧化碳排放量"][2] == writers.format_cell(_result(PERIOD)["co2_t"] / 1e4, 2)
+    # no sourced 发电 coal rate in the demo: the figures on 等价值 say 缺失, never a 当量值 in their place
+    assert rows["能源消费总量（等价值）"][2:5] == ["缺失", "缺失", "缺失"]
+    assert rows["单位地区生产总值能耗"][3] == "缺失" and rows["非化石能源消费比重"][3] == "缺失"
+    assert rows["能源活动二氧化碳排放量"][2] == writers.format_cell(_result(PERIOD)["co2_t"] / 1e4, 2)
     assert rows["非化石能源消费比重"][6].startswith("2025年不低于 13 %：")  # against the plan's target
     # the barometer lists every target with the grade the platform gives on data up to the quarter
     barometer = next(
@@ -113,8 +116,11 @@ def test_the_excel_export_round_trips_every_number(report_job, demo_plan):
         if table.source:
             assert ws["A2"].value == f"来源：{table.source}"
     co2 = next(ws for ws in wb.worksheets if ws["A1"].value.startswith("主要指标"))
-    row = next(r for r in co2.iter_rows(min_row=5, values_only=True) if r[0] == "二氧化碳排放量")
+    row = next(r for r in co2.iter_rows(min_row=5, values_only=True) if r[0] == "能源活动二氧化碳排放量")
     assert row[2] == pytest.approx(_result(PERIOD)["co2_t"] / 1e4)
+    # 缺失 stays 缺失 in the export: never an empty cell a formula would read as 0
+    missing = next(r for r in co2.iter_rows(min_row=5, values_only=True) if r[0] == "能源消费总量（等价值）")
+    assert missing[2:5] == ("缺失", "缺失", "缺失")
 
 
 def test_generation_is_audited_and_coordinator_only(demo_plan, coordinator, settings, tmp_path):

@@ -147,39 +147,48 @@ class ElectricityBalance:
 
 @dataclass
 class PeriodAccount:
+    """One period and region. Energy is on two bases: 等价值 (electricity at the year's average 发电 coal rate,
+    the basis of the energy balance and of the assessment) and 当量值 (electricity at its calorific value,
+    0.1229 kgce/kWh). Every ratio is given on 等价值, None (缺失) when the year's rate is not in the factor
+    set, and beside it on 当量值, labelled; the two are never mixed."""
+
     period: Period
     region: str
     energy_tce: float = 0.0  # 当量值
-    energy_tce_equivalent: float | None = None  # 等价值; None when the year's supply coal rate is missing
+    energy_tce_equivalent: float | None = None  # 等价值; None when the year's 发电 coal rate is missing
     co2_t: float = 0.0
     by_fuel: dict[str, FuelAccount] = field(default_factory=dict)
     by_sector: dict[str, SectorAccount] = field(default_factory=dict)
     electricity: ElectricityBalance = field(default_factory=ElectricityBalance)
-    supply_coal_rate_source: str = ""
-    share_basis: str = "当量值"
-    non_fossil_share: float | None = None
-    coal_share: float | None = None
+    coal_rate: dict | None = None  # the 发电 coal rate used for 等价值: value, region, year, source, status
+    non_fossil_share: float | None = None  # 等价值
+    coal_share: float | None = None  # 等价值
+    non_fossil_share_calorific: float | None = None  # 当量值
+    coal_share_calorific: float | None = None  # 当量值
     coal_tce: float = 0.0
     records: int = 0
     # filled when GDP / population are given
     gdp_current: float | None = None
     gdp_constant: float | None = None
     population: float | None = None
-    energy_intensity: float | None = None  # tce / 万元, comparable prices
-    energy_intensity_basis: str = ""
+    energy_intensity: float | None = None  # 等价值 tce / 万元, comparable prices
+    energy_intensity_calorific: float | None = None  # 当量值
     carbon_intensity: float | None = None  # tCO2 / 万元
-    energy_intensity_change: float | None = None  # on the same period last year
+    energy_intensity_change: float | None = None  # 等价值, on the same period last year
+    energy_intensity_change_calorific: float | None = None
     carbon_intensity_change: float | None = None
-    energy_intensity_change_base: float | None = None  # on the same period of the base year
+    energy_intensity_change_base: float | None = None  # 等价值, on the same period of the base year
+    energy_intensity_change_base_calorific: float | None = None
     carbon_intensity_change_base: float | None = None
-    energy_per_capita: float | None = None  # tce / person
+    energy_per_capita: float | None = None  # 等价值 tce / person
+    energy_per_capita_calorific: float | None = None
     co2_per_capita: float | None = None
     notes: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # every input that is missing, in words
 
     @property
-    def energy_for_ratios(self) -> float:
-        """等价值 when the year's supply coal rate is known, else 当量值 (the basis is reported beside it)."""
-        return self.energy_tce_equivalent if self.energy_tce_equivalent is not None else self.energy_tce
+    def complete(self) -> bool:
+        return not self.missing
 
     def by_sector_group(self) -> dict[str, SectorAccount]:
         groups: dict[str, SectorAccount] = {}
@@ -199,22 +208,30 @@ class PeriodAccount:
             "by_sector": {k: v.to_dict() for k, v in self.by_sector.items()},
             "by_sector_group": {k: v.to_dict() for k, v in self.by_sector_group().items()},
             "electricity": self.electricity.to_dict(),
-            "supply_coal_rate_source": self.supply_coal_rate_source,
-            "share_basis": self.share_basis,
+            "coal_rate": self.coal_rate,
+            "share_basis": "等价值",
             "non_fossil_share": _r(self.non_fossil_share, 6),
             "coal_share": _r(self.coal_share, 6),
+            "non_fossil_share_calorific": _r(self.non_fossil_share_calorific, 6),
+            "coal_share_calorific": _r(self.coal_share_calorific, 6),
             "gdp_current_100m_yuan": _r(self.gdp_current, 4),
             "gdp_constant_100m_yuan": _r(self.gdp_constant, 4),
             "population_10k": _r(self.population, 4),
             "energy_intensity_tce_per_10k_yuan": _r(self.energy_intensity, 6),
-            "energy_intensity_basis": self.energy_intensity_basis,
+            "energy_intensity_basis": "等价值",
+            "energy_intensity_calorific_tce_per_10k_yuan": _r(self.energy_intensity_calorific, 6),
             "carbon_intensity_t_per_10k_yuan": _r(self.carbon_intensity, 6),
             "energy_intensity_change": _r(self.energy_intensity_change, 6),
+            "energy_intensity_change_calorific": _r(self.energy_intensity_change_calorific, 6),
             "carbon_intensity_change": _r(self.carbon_intensity_change, 6),
             "energy_intensity_change_on_base": _r(self.energy_intensity_change_base, 6),
+            "energy_intensity_change_on_base_calorific": _r(self.energy_intensity_change_base_calorific, 6),
             "carbon_intensity_change_on_base": _r(self.carbon_intensity_change_base, 6),
             "energy_per_capita_tce": _r(self.energy_per_capita, 6),
+            "energy_per_capita_calorific_tce": _r(self.energy_per_capita_calorific, 6),
             "co2_per_capita_t": _r(self.co2_per_capita, 6),
+            "complete": self.complete,
+            "missing": self.missing,
             "records": self.records,
             "notes": self.notes,
         }
@@ -485,10 +502,10 @@ def _electricity(
     acc.energy_tce = fuels_tce
     acc.energy_tce_equivalent = fuels_tce
     acc.co2_t = sum(f.co2_t for f in acc.by_fuel.values())
-    if not has_electricity:
+    if not has_electricity:  # no electricity: the two bases are the same
         for sector_acc in acc.by_sector.values():
             sector_acc.terminal_tce = sector_acc.tce
-        _shares(acc, 0.0, 0.0, 1.0)
+        _shares(acc, 0.0, 0.0, 1.0, 1.0)
         return
     try:
         calorific = factors.coal_coefficient(catalog.FUEL_BY_NAME["电力"])
@@ -498,7 +515,8 @@ def _electricity(
         return
     if bal.grid_factor.note:
         acc.notes.append(bal.grid_factor.note)
-    rate = factors.supply_coal_rate_tce_per_kwh(acc.period.year)
+    rate_row = factors.generation_coal_rate(grid_region, acc.period.year)
+    rate = None if rate_row is None else factors.coal_rate_tce_per_kwh(rate_row)
     bal.co2_t = bal.net_imported_kwh * bal.grid_factor.value
     for sector, kwh in by_sector_kwh.items():
         sector_acc = acc.by_sector[sector]
@@ -524,23 +542,44 @@ def _electricity(
     acc.co2_t += bal.co2_t
     if rate is None:
         acc.energy_tce_equivalent = None
-        acc.notes.append(f"{acc.period.year}年供电标准煤耗未录入，等价值无法计算，比重与强度按当量值")
+        acc.missing.append(missing_coal_rate(acc.period.year, grid_region))
     else:
         acc.energy_tce_equivalent = fuels_tce + (net + non_fossil) * rate
-        row = factors.supply_coal_rate(acc.period.year)
-        acc.supply_coal_rate_source = row.source if row else ""
+        acc.coal_rate = {
+            "value_g_per_kwh": round(rate * 1e6, 3),
+            "region": rate_row.key,
+            "year": rate_row.year,
+            "source": rate_row.source,
+            "status": rate_row.status,
+        }
+        if rate_row.key != grid_region:
+            acc.notes.append(f"{acc.period.year}年无{grid_region}平均发电煤耗，等价值采用{rate_row.key}值")
     coal_fired = sum(v for k, v in bal.generation_kwh.items() if catalog.SOURCE_BY_NAME[k].coal_fired)
     coal_generation_share = coal_fired / generation if generation else 0.0
-    _shares(acc, non_fossil, max(0.0, -net) * coal_generation_share, rate or calorific)
+    _shares(acc, non_fossil, max(0.0, -net) * coal_generation_share, rate, calorific)
 
 
-def _shares(acc: PeriodAccount, non_fossil_kwh: float, exported_coal_kwh: float, per_kwh: float) -> None:
-    acc.share_basis = "等价值" if acc.energy_tce_equivalent is not None else "当量值"
-    total = acc.energy_for_ratios
-    if total <= 0:
-        return
-    acc.non_fossil_share = non_fossil_kwh * per_kwh / total
-    acc.coal_share = (acc.coal_tce - exported_coal_kwh * per_kwh) / total
+def missing_coal_rate(year: int, region: str) -> str:
+    """What a period without the year's 发电 coal rate says, and what fills it."""
+    return (
+        f"缺失：{year}年平均发电标准煤耗（因子种类 generation_coal_rate，{region}或全国）未录入，"
+        "等价值能源消费量及按等价值计算的能耗强度、非化石能源和煤炭消费比重均无法计算；"
+        "请在“核算因子”中录入该年数值并注明来源后重算（当量值结果见旁，仅供参考）"
+    )
+
+
+def _shares(
+    acc: PeriodAccount, non_fossil_kwh: float, exported_coal_kwh: float, rate: float | None, calorific: float
+) -> None:
+    """Non-fossil and coal shares on 等价值 (None without the year's rate) and, labelled, on 当量值."""
+
+    def on(total: float | None, per_kwh: float | None) -> tuple[float | None, float | None]:
+        if total is None or per_kwh is None or total <= 0:
+            return None, None
+        return non_fossil_kwh * per_kwh / total, (acc.coal_tce - exported_coal_kwh * per_kwh) / total
+
+    acc.non_fossil_share, acc.coal_share = on(acc.energy_tce_equivalent, rate)
+    acc.non_fossil_share_calorific, acc.coal_share_calorific = on(acc.energy_tce, calorific)
 
 
 def _apply_economy(accounts: Accounts, economy: list[EconomicFigure], problems: list[str]) -> None:
@@ -583,29 +622,49 @@ def _apply_economy(accounts: Accounts, economy: list[EconomicFigure], problems: 
             population = year_fig.population
         acc.population = population
         if acc.gdp_constant:
-            acc.energy_intensity = acc.energy_for_ratios / (acc.gdp_constant * TEN_THOUSAND)
-            acc.energy_intensity_basis = acc.share_basis
-            acc.carbon_intensity = acc.co2_t / (acc.gdp_constant * TEN_THOUSAND)
+            gdp_10k = acc.gdp_constant * TEN_THOUSAND
+            acc.energy_intensity = (
+                None if acc.energy_tce_equivalent is None else acc.energy_tce_equivalent / gdp_10k
+            )
+            acc.energy_intensity_calorific = acc.energy_tce / gdp_10k
+            acc.carbon_intensity = acc.co2_t / gdp_10k
         elif fig is not None:
             acc.notes.append("缺少可比价地区生产总值（需基期现价值和逐年实际增速），强度无法计算")
         if population:
-            acc.energy_per_capita = acc.energy_for_ratios / (population * TEN_THOUSAND)
-            acc.co2_per_capita = acc.co2_t / (population * TEN_THOUSAND)
+            people = population * TEN_THOUSAND
+            acc.energy_per_capita = (
+                None if acc.energy_tce_equivalent is None else acc.energy_tce_equivalent / people
+            )
+            acc.energy_per_capita_calorific = acc.energy_tce / people
+            acc.co2_per_capita = acc.co2_t / people
     for (region, period), acc in accounts.periods.items():
         last_year = accounts.periods.get((region, period.shifted(-1)))
         base = accounts.periods.get((region, Period(accounts.base_year, period.first, period.last)))
-        acc.energy_intensity_change, acc.carbon_intensity_change = _changes(acc, last_year)
+        (
+            acc.energy_intensity_change,
+            acc.energy_intensity_change_calorific,
+            acc.carbon_intensity_change,
+        ) = _changes(acc, last_year)
         if base is not None and base is not acc:
-            acc.energy_intensity_change_base, acc.carbon_intensity_change_base = _changes(acc, base)
+            (
+                acc.energy_intensity_change_base,
+                acc.energy_intensity_change_base_calorific,
+                acc.carbon_intensity_change_base,
+            ) = _changes(acc, base)
 
 
-def _changes(acc: PeriodAccount, earlier: PeriodAccount | None) -> tuple[float | None, float | None]:
+def _changes(
+    acc: PeriodAccount, earlier: PeriodAccount | None
+) -> tuple[float | None, float | None, float | None]:
+    """Intensity changes on ``earlier``: energy on 等价值 (both years need their rate), energy on 当量值, CO2."""
+
+    def change(now: float | None, then: float | None) -> float | None:
+        return None if now is None or not then else now / then - 1
+
     if earlier is None or not acc.gdp_constant or not earlier.gdp_constant:
-        return None, None
-    energy = None
-    if acc.energy_intensity_basis == earlier.energy_intensity_basis and earlier.energy_intensity:
-        energy = acc.energy_intensity / earlier.energy_intensity - 1
-    elif earlier.energy_tce:  # bases differ between the years: compare on 当量值, which both have
-        energy = (acc.energy_tce / acc.gdp_constant) / (earlier.energy_tce / earlier.gdp_constant) - 1
-    carbon = acc.carbon_intensity / earlier.carbon_intensity - 1 if earlier.carbon_intensity else None
-    return energy, carbon
+        return None, None, None
+    return (
+        change(acc.energy_intensity, earlier.energy_intensity),
+        change(acc.energy_intensity_calorific, earlier.energy_intensity_calorific),
+        change(acc.carbon_intensity, earlier.carbon_intensity),
+    )

@@ -33,12 +33,17 @@ KINDS = {
     "co2_per_unit": "单位实物量二氧化碳排放",
     "grid_co2": "电网平均排放因子",
     "heat_co2": "热力排放因子",
-    "supply_coal_rate": "供电标准煤耗（等价值）",
+    "generation_coal_rate": "平均发电标准煤耗（等价值，能源平衡表口径）",
+    "supply_coal_rate": "供电标准煤耗（中电联口径，仅供参考，不用于等价值）",
 }
+# kinds that hold one value per year: a row without a year is refused
+YEARLY_KINDS = ("grid_co2", "generation_coal_rate", "supply_coal_rate")
+NATIONAL = "全国"
 # the unit each kind is converted to before use; the engine's base units are t, m³, kWh and tce
 _TARGET_UNITS = {
     "grid_co2": "tCO2/kWh",
     "heat_co2": "tCO2/kWh",
+    "generation_coal_rate": "tce/kWh",
     "supply_coal_rate": "tce/kWh",
     "carbon_content": "tC/TJ",
     "oxidation": "",
@@ -179,14 +184,18 @@ class FactorSet:
         value = catalog.factor_in(chosen.value, chosen.unit, "tCO2/kWh")
         return GridFactor(value, region, chosen.year or year, year, chosen.source, chosen.status)
 
-    def supply_coal_rate(self, year: int) -> Factor | None:
-        """The year's coal consumption of power supply for the 等价值; only an exact year counts."""
-        row = self._get("supply_coal_rate", "电力", year)
-        return row if row is not None and row.value is not None else None
+    def generation_coal_rate(self, region: str, year: int) -> Factor | None:
+        """The year's average 发电 coal rate that converts electricity to 等价值 (NBS: 电力折算标准煤系数按平均
+        发电煤耗计算): the region's row for exactly that year, else the national row for that year (the
+        result names which); never another year's, and never the 供电 rate."""
+        for key in (region, NATIONAL):
+            row = self._get("generation_coal_rate", key, year)
+            if row is not None and row.value is not None:
+                return row
+        return None
 
-    def supply_coal_rate_tce_per_kwh(self, year: int) -> float | None:
-        row = self.supply_coal_rate(year)
-        return None if row is None else catalog.factor_in(row.value, row.unit, "tce/kWh")
+    def coal_rate_tce_per_kwh(self, row: Factor) -> float:
+        return catalog.factor_in(row.value, row.unit, "tce/kWh")
 
     def grid_regions(self) -> list[str]:
         return sorted({f.key for f in self.factors if f.kind == "grid_co2"})
@@ -225,7 +234,7 @@ def read_factor_rows(text: str, source_name: str = "CSV") -> tuple[Factor, ...]:
             if not year_text.isdigit():
                 raise FactorError(f"{where} year 列：“{year_text}”不是年份")
             year = int(year_text)
-        if kind in ("grid_co2", "supply_coal_rate") and year is None:
+        if kind in YEARLY_KINDS and year is None:
             raise FactorError(f"{where} year 列：{KINDS[kind]}须注明年份")
         value = _parse_number(raw.get("value", ""), f"{where} value 列")
         unit = (raw.get("unit") or "").strip()
@@ -259,14 +268,24 @@ def _check_unit(factor: Factor, where: str) -> None:
         raise FactorError(f"{where} unit 列：单位“{factor.unit}”不适用于{KINDS[factor.kind]}") from exc
 
 
+def overlay(
+    base: FactorSet | None, rows: tuple[Factor, ...], name: str, version: str, title: str = ""
+) -> FactorSet:
+    """A new set: ``base``'s rows with ``rows`` added, a row of the same kind, key and year replacing."""
+    merged: dict[tuple, Factor] = {}
+    for f in (*(base.factors if base is not None else ()), *rows):
+        merged[(f.kind, f.key, f.year)] = f
+    return FactorSet(name, version, tuple(merged.values()), title)
+
+
 def load_factor_set(name: str = DEFAULT_SET) -> FactorSet:
-    """A bundled set by name, or a CSV file by path (its name is the file stem, version 'file')."""
+    """A bundled set by name, or a CSV file by path: its rows added to (or replacing rows of) the default
+    set, so a file can carry just the year's 发电 coal rate (its name is the file stem, version 'file')."""
     if name in BUNDLED_SETS:
         path, version, title = BUNDLED_SETS[name]
         return FactorSet(name, version, read_factor_rows(path.read_text("utf-8"), path.name), title)
     path = Path(name)
     if path.suffix.lower() == ".csv" and path.exists():
-        return FactorSet(
-            path.stem, "file", read_factor_rows(path.read_text("utf-8-sig"), path.name), str(path)
-        )
+        rows = read_factor_rows(path.read_text("utf-8-sig"), path.name)
+        return overlay(load_factor_set(DEFAULT_SET), rows, path.stem, "file", f"{DEFAULT_SET} + {path}")
     raise FactorError(f"未知因子集“{name}”；内置：{', '.join(BUNDLED_SETS)}，或给出因子 CSV 文件路径")

@@ -98,13 +98,7 @@ def import_factor_csv(
     if FactorSet.objects.filter(name=name, version=version).exists():
         raise ValidationError(f"因子集 {name}@{version} 已存在；新的因子请用新的版本号")
     rows = pure_factors.read_factor_rows(text, "因子 CSV")
-    merged: dict[tuple, pure_factors.Factor] = {}
-    if based_on is not None:
-        for f in based_on.to_pure().factors:
-            merged[(f.kind, f.key, f.year)] = f
-    for f in rows:
-        merged[(f.kind, f.key, f.year)] = f
-    pure = pure_factors.FactorSet(name, version, tuple(merged.values()), title)
+    pure = pure_factors.overlay(based_on and based_on.to_pure(), rows, name, version, title)
     fs = _store_factor_set(pure, user, based_on)
     audit.record(
         user,

@@ -53,14 +53,18 @@ def overview(request, run_id: int | None = None):
 
 
 def _method_notes(results: list[AccountingResult]) -> list[str]:
-    """One line per kind of note: the years without a supply coal rate are listed together."""
+    """One line per kind of note; the years without a 发电 coal rate are listed together."""
     notes = {n for r in results for n in r.data.get("notes", []) if "电网因子" not in n}
-    missing_rate = sorted({n[:4] for n in notes if "供电标准煤耗未录入" in n})
-    out = sorted(n for n in notes if "供电标准煤耗未录入" not in n)
+    missing_rate = sorted(
+        {m[3:7] for r in results for m in r.data.get("missing", []) if "平均发电标准煤耗" in m}
+    )
+    out = sorted(notes)
     if missing_rate:
         out.append(
-            f"{'、'.join(missing_rate)}年供电标准煤耗未录入（参考资料未给出核实值），等价值无法计算，"
-            "比重与强度按当量值；在因子集中录入后重算即可得到等价值。"
+            f"缺失：{'、'.join(missing_rate)}年平均发电标准煤耗（等价值的折算系数，国家统计局能源平衡表口径）"
+            "未录入，参考资料未给出核实值。等价值能源消费量、能耗强度、非化石能源和煤炭比重因此显示“缺失”；"
+            "灰色小字为当量值（电力按0.1229千克标准煤/千瓦时），仅供参考，不能替代等价值。"
+            "在“核算因子”中录入该年数值（注明来源）后重算即可。"
         )
     return out
 
@@ -74,7 +78,8 @@ def _row(result: AccountingResult) -> dict:
         "energy_eq": _wan(d["energy_tce_equivalent"]),
         "co2": _wan(d["co2_t"]),
         "ei": d["energy_intensity_tce_per_10k_yuan"],
-        "ei_basis": d["energy_intensity_basis"],
+        "ei_calorific": d.get("energy_intensity_calorific_tce_per_10k_yuan"),
+        "ei_change_calorific": _pct(d.get("energy_intensity_change_calorific")),
         "ci": d["carbon_intensity_t_per_10k_yuan"],
         "ei_change": _pct(d["energy_intensity_change"]),
         "ci_change": _pct(d["carbon_intensity_change"]),
@@ -82,7 +87,9 @@ def _row(result: AccountingResult) -> dict:
         "ci_base": _pct(d["carbon_intensity_change_on_base"]),
         "non_fossil": _pct(d["non_fossil_share"]),
         "coal": _pct(d["coal_share"]),
-        "share_basis": d["share_basis"],
+        "non_fossil_calorific": _pct(d.get("non_fossil_share_calorific")),
+        "coal_calorific": _pct(d.get("coal_share_calorific")),
+        "equivalent_missing": d.get("energy_tce_equivalent") is None,
         "co2_pc": d["co2_per_capita_t"],
         "energy_pc": d["energy_per_capita_tce"],
         "gdp": d["gdp_current_100m_yuan"],

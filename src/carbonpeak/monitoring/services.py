@@ -131,6 +131,41 @@ def points_for(indicator: Indicator, region: str = REGION, run: AccountingRun | 
     return sorted(Point(y, q, o.value) for (y, q), o in latest.items())
 
 
+def computed_gaps(
+    indicator: Indicator, region: str = REGION, run: AccountingRun | None = None
+) -> dict[int, str]:
+    """Years whose accounting could not give a computed indicator because an input is missing (e.g. the
+    year's 发电 coal rate for a figure on 等价值), with what is missing: such a year is 缺失, never zero."""
+    if indicator.kind != Indicator.Kind.COMPUTED:
+        return {}
+    run = run or energy.latest_run()
+    if run is None:
+        return {}
+    gaps = {}
+    for result in run.results.filter(region=region, first_quarter=1):
+        missing = result.data.get("missing") or []
+        if missing and catalogue.value_from_account(indicator.computed_field, result.data) is None:
+            gaps[result.year] = missing[0]
+    return dict(sorted(gaps.items()))
+
+
+def _with_gaps(assessment: grading.Assessment, gaps: dict[int, str]) -> grading.Assessment:
+    """Say in the reason which years are 缺失 and why, when they are later than the value graded."""
+    graded_year = int(assessment.period[:4]) if assessment.period[:4].isdigit() else 0
+    later = {year: text for year, text in gaps.items() if year > graded_year}
+    if not later:
+        return assessment
+    years = "、".join(str(y) for y in later)
+    why = next(iter(later.values())).removeprefix("缺失：").split("，")[0]
+    if assessment.value is None:
+        reason = f"缺失：{years}年无法计算（{why}）；请在“核算因子”中录入后重算"
+    else:
+        reason = f"{assessment.reason}；{years}年缺失（{why}）"
+    return grading.Assessment(
+        assessment.grade, assessment.value, assessment.expected, assessment.period, reason
+    )
+
+
 def can_report(user, indicator: Indicator) -> bool:
     return permissions.can(user, Action.REPORT_INDICATOR, indicator)
 
@@ -310,6 +345,7 @@ def assess_plan(
         )
     }
     cache: dict[int, list[Point]] = {}
+    gap_cache: dict[int, dict[int, str]] = {}
     peaks: dict | None = None  # the projection's probabilities, computed once and only if a peak target asks
     out = []
     targets = plan.targets.select_related("task", "task__action", "section").order_by("order")
@@ -340,6 +376,10 @@ def assess_plan(
         if as_of is not None and (until is None or as_of < until):
             until = as_of
         assessment = grading.grade(spec, points, as_of=until)
+        if link.indicator_id not in gap_cache:
+            gap_cache[link.indicator_id] = computed_gaps(link.indicator, region, run)
+        gaps = {y: t for y, t in gap_cache[link.indicator_id].items() if until is None or y <= until[0]}
+        assessment = _with_gaps(assessment, gaps)
         state = grading.data_state(points, _due(link.indicator, today))
         baseline = _baseline(link.indicator, points)
         out.append(TargetStatus(target, link, assessment, state, points, baseline))

@@ -54,8 +54,8 @@ def _pct(value: float | None) -> float | None:
     return None if value is None else value * 100
 
 
-def _change(now: float | None, before: float | None) -> float | None:
-    if now is None or not before:
+def _change(now: float | str | None, before: float | str | None) -> float | None:
+    if not isinstance(now, int | float) or not isinstance(before, int | float) or not before:
         return None
     return (now / before - 1) * 100
 
@@ -77,6 +77,16 @@ def _target_for(statuses, code: str | None) -> str:
     return f"{year}{described}：{chosen.assessment.grade.label}"
 
 
+MISSING = "缺失"
+# figures on 等价值: None there means the year's 发电 coal rate (or another input) is missing
+EQUIVALENT_FIELDS = (
+    "energy_tce_equivalent",
+    "energy_intensity_tce_per_10k_yuan",
+    "non_fossil_share",
+    "coal_share",
+)
+
+
 def _overview(period: Period, results: dict[str, dict], statuses, factor_set: str) -> Section:
     quarter = results.get(period.key)
     ytd_key = Period(period.year, 1, period.last).key
@@ -85,8 +95,9 @@ def _overview(period: Period, results: dict[str, dict], statuses, factor_set: st
         raise ReportError(f"{period.label}尚无已审核的能源统计数据，无法生成季度报告")
     rows = []
     spec = (
-        ("能源消费总量（当量值）", "万吨标准煤", "energy_tce", _wan, None),
-        ("二氧化碳排放量", "万吨", "co2_t", _wan, "co2_total"),
+        ("能源消费总量（等价值）", "万吨标准煤", "energy_tce_equivalent", _wan, None),
+        ("能源消费总量（当量值，仅供参考）", "万吨标准煤", "energy_tce", _wan, None),
+        ("能源活动二氧化碳排放量", "万吨", "co2_t", _wan, "co2_total"),
         (
             "单位地区生产总值能耗",
             "吨标准煤/万元",
@@ -104,10 +115,22 @@ def _overview(period: Period, results: dict[str, dict], statuses, factor_set: st
         ("非化石能源消费比重", "%", "non_fossil_share", _pct, "non_fossil_share"),
         ("煤炭消费比重", "%", "coal_share", _pct, "coal_share"),
     )
+
+    def read(result: dict | None, field: str):
+        """A figure, or 缺失 when an input it needs is missing (e.g. the year's 发电 coal rate): never 0."""
+        if result is None:
+            return None
+        value = result.get(field)
+        if value is None and field in EQUIVALENT_FIELDS and result.get("missing"):
+            return MISSING
+        return value
+
     for label, unit, field, convert, code in spec:
-        value = (convert or (lambda v: v))(ytd.get(field))
-        before = (convert or (lambda v: v))(last_ytd.get(field)) if last_ytd else None
-        in_quarter = (convert or (lambda v: v))(quarter.get(field))
+        conv = convert or (lambda v: v)
+        value, before, in_quarter = (
+            v if v in (None, MISSING) else conv(v)
+            for v in (read(ytd, field), read(last_ytd, field), read(quarter, field))
+        )
         rows.append(
             [label, unit, in_quarter, value, before, _change(value, before), _target_for(statuses, code)]
         )
@@ -125,20 +148,33 @@ def _overview(period: Period, results: dict[str, dict], statuses, factor_set: st
         ],
         rows,
         source=f"能源统计核算（因子集 {factor_set}）；强度按可比价GDP；评估见目标晴雨表",
-        note="比重按等价值计算，供电标准煤耗未录入时按当量值（见核算说明）",
+        note=(
+            "能源消费总量、能耗强度和比重按等价值（电力按当年平均发电标准煤耗折算，能源平衡表口径）；"
+            "该年发电煤耗未录入时为“缺失”，当量值仅供参考，不替代等价值。"
+            "二氧化碳为能源活动排放，不含工业生产过程、农业和土地利用、废弃物处理排放"
+        ),
     )
     counts = Counter(s.assessment.grade for s in statuses)
     grades = {g.label: counts.get(g, 0) for g in (Grade.GREEN, Grade.YELLOW, Grade.RED, Grade.UNGRADED)}
-    energy_change = _change(ytd.get("energy_tce"), last_ytd.get("energy_tce") if last_ytd else None)
+    energy_change = _change(
+        ytd.get("energy_tce_equivalent"), last_ytd.get("energy_tce_equivalent") if last_ytd else None
+    )
     co2_change = _change(ytd.get("co2_t"), last_ytd.get("co2_t") if last_ytd else None)
+    if ytd.get("energy_tce_equivalent") is None:
+        energy_text = (
+            f"全市能源消费总量（等价值）缺失（{period.year}年平均发电标准煤耗未录入；"
+            f"当量值{ytd['energy_tce'] / 1e4:,.2f}万吨标准煤，仅供参考）"
+        )
+    else:
+        energy_text = f"全市能源消费总量（等价值）{ytd['energy_tce_equivalent'] / 1e4:,.2f}万吨标准煤"
     text = (
-        f"{Period(period.year, 1, period.last).label}，全市能源消费总量（当量值）{ytd['energy_tce'] / 1e4:,.2f}万吨标准煤"
+        f"{Period(period.year, 1, period.last).label}，{energy_text}"
         + (
             f"，同比{'增长' if energy_change >= 0 else '下降'}{abs(energy_change):.1f}%"
             if energy_change is not None
             else ""
         )
-        + f"；二氧化碳排放{ytd['co2_t'] / 1e4:,.2f}万吨"
+        + f"；能源活动二氧化碳排放{ytd['co2_t'] / 1e4:,.2f}万吨"
         + (
             f"，同比{'增长' if co2_change >= 0 else '下降'}{abs(co2_change):.1f}%"
             if co2_change is not None
