@@ -172,6 +172,10 @@ def test_energy_summary_carries_the_factor_set(client, setup, coordinator):
     energy.load_sample_data(coordinator)
     rows = client.get("/api/energy/summary?region=太仓市", **token(client, "leader")).json()["items"]
     assert rows and {r["factor_set"] for r in rows} == {"national@2026.1"}
+    # no 发电 coal rate in the sample: 等价值 figures are null (缺失) with the reason, 当量值 beside them
+    electric = [r for r in rows if r["energy_tce_equivalent"] is None]
+    assert electric and all(not r["complete"] and "发电标准煤耗" in r["missing"][0] for r in electric)
+    assert all(r["energy_intensity"] is None for r in electric)
 
 
 USERS = ("admin", "coordinator", "leader", "stats", "chengxiang", "市交运局", "市住建局")

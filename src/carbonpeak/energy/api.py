@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Count
 from ninja import Router, Schema
 from ninja.pagination import paginate
+from pydantic import Field
 
 from carbonpeak.core.api import Pages
 from carbonpeak.energy import services
@@ -31,12 +32,17 @@ class SummaryOut(Schema):
     factor_set: str
     period: str
     region: str
-    energy_tce: float
-    energy_tce_equivalent: float | None
-    co2_t: float
-    energy_intensity: float | None
+    energy_tce_equivalent: float | None = Field(
+        description="能源消费量（等价值，吨标准煤）：电力按当年平均发电标准煤耗折算；该年煤耗未录入时为 null（缺失）"
+    )
+    energy_tce: float = Field(description="能源消费量（当量值，吨标准煤）：仅供参考，不替代等价值")
+    co2_t: float = Field(description="能源活动二氧化碳排放（吨）")
+    energy_intensity: float | None = Field(description="能耗强度（等价值，吨标准煤/万元）；缺失时为 null")
+    energy_intensity_calorific: float | None = Field(description="能耗强度（当量值，仅供参考）")
     carbon_intensity: float | None
-    non_fossil_share: float | None
+    non_fossil_share: float | None = Field(description="非化石能源消费比重（等价值）；缺失时为 null")
+    complete: bool = Field(description="所需数据与因子是否齐全")
+    missing: list[str] = Field(description="缺失的内容（中文）")
 
     @staticmethod
     def resolve_factor_set(result) -> str:
@@ -45,6 +51,18 @@ class SummaryOut(Schema):
     @staticmethod
     def resolve_energy_intensity(result) -> float | None:
         return result.data.get("energy_intensity_tce_per_10k_yuan")
+
+    @staticmethod
+    def resolve_energy_intensity_calorific(result) -> float | None:
+        return result.data.get("energy_intensity_calorific_tce_per_10k_yuan")
+
+    @staticmethod
+    def resolve_complete(result) -> bool:
+        return not result.data.get("missing")
+
+    @staticmethod
+    def resolve_missing(result) -> list[str]:
+        return result.data.get("missing") or []
 
     @staticmethod
     def resolve_carbon_intensity(result) -> float | None:

@@ -84,6 +84,7 @@ def _row(result: AccountingResult) -> dict:
         "ei_change": _pct(d["energy_intensity_change"]),
         "ci_change": _pct(d["carbon_intensity_change"]),
         "ei_base": _pct(d["energy_intensity_change_on_base"]),
+        "ei_base_calorific": _pct(d.get("energy_intensity_change_on_base_calorific")),
         "ci_base": _pct(d["carbon_intensity_change_on_base"]),
         "non_fossil": _pct(d["non_fossil_share"]),
         "coal": _pct(d["coal_share"]),
@@ -126,22 +127,21 @@ def _chart_data(annual: list[AccountingResult], quarters: list[AccountingResult]
     base = next((r for r in annual if r.year == 2020), None)
     path = _intensity_path(base)
     index = {}
-    if base is not None and base.data["energy_intensity_tce_per_10k_yuan"]:
-        b_e, b_c = (
-            base.data["energy_intensity_tce_per_10k_yuan"],
-            base.data["carbon_intensity_t_per_10k_yuan"],
-        )
+    if base is not None:  # a year without 等价值 is a gap in the energy line, never a 当量值 point
+        b_e = base.data["energy_intensity_tce_per_10k_yuan"]
+        b_c = base.data["carbon_intensity_t_per_10k_yuan"]
         index = {
             "energy": [_index(r.data["energy_intensity_tce_per_10k_yuan"], b_e) for r in annual],
             "carbon": [_index(r.data["carbon_intensity_t_per_10k_yuan"], b_c) for r in annual],
         }
+        index["energy_missing"] = all(v is None for v in index["energy"])
     return {
         "years": years,
         "by_fuel": by_fuel,
         "by_group": by_group,
         "intensity_index": index,
         "path": path,
-        "non_fossil": [round((r.data["non_fossil_share"] or 0) * 100, 2) for r in annual],
+        "non_fossil": [_pct(r.data["non_fossil_share"]) for r in annual],  # None is 缺失, not 0
         "non_fossil_target": _non_fossil_target(),
         "quarters": [r.period for r in quarters],
         "quarter_co2": [round(r.co2_t / 1e4, 2) for r in quarters],

@@ -19,10 +19,10 @@ from carbonpeak.plans.models import Plan, Target
 from carbonpeak.plans.selectors import current_plan
 
 HEADLINES = (
-    ("co2_total", "二氧化碳排放总量"),
-    ("energy_intensity", "单位地区生产总值能耗"),
+    ("co2_total", "能源活动二氧化碳排放总量"),
+    ("energy_intensity", "单位地区生产总值能耗（等价值）"),
     ("carbon_intensity", "单位地区生产总值二氧化碳排放"),
-    ("non_fossil_share", "非化石能源消费比重"),
+    ("non_fossil_share", "非化石能源消费比重（等价值）"),
 )
 
 

@@ -44,18 +44,24 @@
   });
 
   var intensity = [];
-  if (d.intensity_index.energy) {
-    intensity.push({ name: "能耗强度（2020=100）", type: "line", data: d.intensity_index.energy, symbolSize: 6 });
+  if (d.intensity_index.carbon) {
+    if (!d.intensity_index.energy_missing) {
+      intensity.push({ name: "能耗强度（等价值，2020=100）", type: "line", data: d.intensity_index.energy, symbolSize: 6 });
+    }
     intensity.push({ name: "碳强度（2020=100）", type: "line", data: d.intensity_index.carbon, symbolSize: 6 });
   }
   if (d.path) {
     intensity.push({ name: d.path.label, type: "line", data: d.path.points, lineStyle: { type: "dashed" }, symbol: "none", color: "#c0392b" });
   }
   draw("chart-intensity", {
-    title: { text: "强度走势与目标路径", left: "center", textStyle: { fontSize: 14 } },
+    title: {
+      text: "强度走势与目标路径", left: "center", textStyle: { fontSize: 14 },
+      subtext: d.intensity_index.energy_missing ? "能耗强度（等价值）缺失：平均发电标准煤耗未录入" : "",
+      subtextStyle: { color: "#8a4b00" }
+    },
     tooltip: { trigger: "axis" },
     legend: { bottom: 0, type: "scroll" },
-    grid: { left: 50, right: 20, top: 40, bottom: 60 },
+    grid: { left: 50, right: 20, top: 60, bottom: 60 },
     xAxis: { type: "category", data: d.years.concat(d.path ? [d.path.points[1][0]] : []).filter(function (v, i, a) { return a.indexOf(v) === i; }).sort() },
     yAxis: { type: "value", scale: true },
     series: intensity
