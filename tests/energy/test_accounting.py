@@ -364,3 +364,47 @@ def test_accounting_scales_with_quantities(records, k):
     for key, (tce, co2) in base.items():
         assert big[key][0] == pytest.approx(tce * k, rel=1e-9, abs=1e-6)
         assert big[key][1] == pytest.approx(co2 * k, rel=1e-9, abs=1e-6)
+
+
+# ------------------------------------------------------------------ missing is never zero
+
+
+def test_export_without_import_is_incomplete_and_names_the_line(factors):
+    records = [
+        R("2023", CITY, "其他工业", "电力", 2, "亿千瓦时"),
+        R("2023", CITY, "电力调出", "电力", 1, "亿千瓦时"),
+    ]
+    acc = one(records, factors)
+    assert not acc.complete
+    assert "数据不全：电力调入未报（电力调出已报）；调入、调出均须填报，没有则填 0" in acc.missing
+    assert acc.electricity.method == "调入−调出（调入未报，数据不全）"
+    both = one([*records, R("2023", CITY, "电力调入", "电力", 0, "亿千瓦时")], factors)
+    assert not any("调入" in m for m in both.missing)  # an explicit 0 is a value
+
+
+def test_a_power_sector_burning_fuel_needs_local_generation(factors):
+    records = [
+        R("2023", CITY, "电力、热力生产和供应业", "原煤", 100, "万吨"),
+        R("2023", CITY, "其他工业", "电力", 2, "亿千瓦时"),
+        R("2023", CITY, "电力调入", "电力", 0, "亿千瓦时"),
+        R("2023", CITY, "电力调出", "电力", 1, "亿千瓦时"),
+    ]
+    acc = one(records, factors)
+    assert "数据不全：电力、热力生产和供应业有燃料消费，但未报本地发电量（按电源分列）" in acc.missing
+    fixed = one([*records, R("2023", CITY, "本地发电", "燃煤发电", 3, "亿千瓦时")], factors)
+    assert not any("本地发电" in m for m in fixed.missing)
+
+
+def test_a_row_reported_in_the_last_four_quarters_and_absent_now_is_incomplete(factors):
+    base = [
+        R(q, CITY, "交通运输", "柴油", 100, "吨") for q in ("2024Q1", "2024Q2", "2024Q3", "2024Q4", "2025Q1")
+    ]
+    records = [*base, R("2024Q2", CITY, "其他工业", "天然气", 5, "万立方米")]  # only in Q2
+    accounts = account(records, factors)
+    q1 = accounts.get(CITY, "2025Q1")
+    assert q1.missing == ["数据不全：其他工业·天然气 前四个季度中报送过，本季度未报（确为零请填 0）"]
+    assert accounts.get(CITY, "2024Q3").missing  # Q2 is one of Q3's four earlier quarters
+    assert not accounts.get(CITY, "2024Q2").missing
+    full_year = accounts.get(CITY, "2024")
+    assert any(m.startswith("2024年第3季度数据不全：其他工业·天然气") for m in full_year.missing)
+    assert full_year.to_dict()["complete"] is False

@@ -20,7 +20,8 @@ def test_json_for_one_wan_tonne_of_coal_and_one_yi_kwh_imported(tmp_path, capsys
     f.write_text(
         "period,region,sector,fuel,quantity,unit\n"
         "2023,太仓市,其他工业,原煤,1,万吨\n"
-        "2023,太仓市,电力调入,电力,1,亿千瓦时\n",
+        "2023,太仓市,电力调入,电力,1,亿千瓦时\n"
+        "2023,太仓市,电力调出,电力,0,亿千瓦时\n",
         encoding="utf-8",
     )
     code, out, _ = run(capsys, str(f), "--json")
@@ -39,7 +40,8 @@ def test_json_for_one_wan_tonne_of_coal_and_one_yi_kwh_imported(tmp_path, capsys
 def test_summary_table_and_factor_csv(tmp_path, capsys):
     f = tmp_path / "q.csv"
     f.write_text(
-        "period,region,sector,fuel,quantity,unit\n2023,太仓市,电力调入,电力,1,亿千瓦时\n", encoding="utf-8"
+        "period,region,sector,fuel,quantity,unit\n2023,太仓市,电力调入,电力,1,亿千瓦时\n2023,太仓市,电力调出,电力,0,亿千瓦时\n",
+        encoding="utf-8",
     )
     factors = tmp_path / "mine.csv"
     factors.write_text(
@@ -77,7 +79,8 @@ def test_a_factor_set_stored_in_the_platform_by_name_and_version(tmp_path, capsy
     )
     f = tmp_path / "q.csv"
     f.write_text(
-        "period,region,sector,fuel,quantity,unit\n2023,太仓市,电力调入,电力,1,亿千瓦时\n", encoding="utf-8"
+        "period,region,sector,fuel,quantity,unit\n2023,太仓市,电力调入,电力,1,亿千瓦时\n2023,太仓市,电力调出,电力,0,亿千瓦时\n",
+        encoding="utf-8",
     )
     code, out, _ = run(capsys, str(f), "--factors", "national@2027.1", "--json")
     assert code == 0
@@ -114,3 +117,14 @@ def test_equivalent_value_is_null_until_a_factor_csv_gives_the_years_generation_
     assert p["energy_tce_equivalent"] == pytest.approx(7143 + 1e8 * 290e-6, abs=0.5)
     assert p["coal_rate"]["source"] == "测试：协调员录入的数值" and p["complete"] is True
     assert p["co2_t"] == pytest.approx(19003 + 58270, abs=1)  # the rest of the default set still applies
+
+
+def test_a_file_whose_balance_lacks_a_line_is_refused(tmp_path, capsys):
+    f = tmp_path / "q.csv"
+    f.write_text(
+        "period,region,sector,fuel,quantity,unit\n2023,太仓市,电力、热力生产和供应业,原煤,50,万吨\n"
+        "2023,太仓市,电力调入,电力,0,亿千瓦时\n2023,太仓市,电力调出,电力,5,亿千瓦时\n",
+        encoding="utf-8",
+    )
+    code, _, err = run(capsys, str(f))
+    assert code == 2 and "有燃料消费，但未报本地发电量" in err

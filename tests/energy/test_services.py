@@ -15,7 +15,10 @@ from carbonpeak.energy.models import (
     FactorSet,
 )
 
-CSV = "period,region,sector,fuel,quantity,unit\n2023Q1,太仓市,其他工业,原煤,1,万吨\n2023Q1,太仓市,电力调入,电力,1,亿千瓦时\n"
+CSV = (
+    "period,region,sector,fuel,quantity,unit\n2023Q1,太仓市,其他工业,原煤,1,万吨\n"
+    "2023Q1,太仓市,电力调入,电力,1,亿千瓦时\n2023Q1,太仓市,电力调出,电力,0,亿千瓦时\n"
+)
 
 
 @pytest.fixture
@@ -46,19 +49,19 @@ def test_upload_creates_a_draft_per_period_and_region(coordinator, factor_set):
     assert result.ok
     (sub,) = result.submissions
     assert (sub.period, sub.region, sub.revision, sub.status) == ("2023Q1", "太仓市", 1, ReviewStatus.DRAFT)
-    assert sub.records.count() == 2
+    assert sub.records.count() == 3
     assert list(sub.events.values_list("action", flat=True)) == ["create"]
 
 
 @pytest.mark.parametrize(
     ("line", "named"),
     [
-        ("2023Q1,太仓市,其他工业,原煤,abc,万吨", "第4行 E列（quantity）"),
-        ("2023Q1,太仓市,其他工业,煤饼,1,万吨", "第4行 D列（fuel）"),
-        ("2023Q1,太仓市,其他工业,原煤,1,斤", "第4行 F列（unit）"),
-        ("2023Q1,太仓市,航天业,原煤,1,万吨", "第4行 C列（sector）"),
-        ("2023Q1,太仓市,其他工业,原煤,-5,万吨", "第4行 E列（quantity）"),
-        ("2023Q5,太仓市,其他工业,原煤,1,万吨", "第4行 A列（period）"),
+        ("2023Q1,太仓市,其他工业,原煤,abc,万吨", "第5行 E列（quantity）"),
+        ("2023Q1,太仓市,其他工业,煤饼,1,万吨", "第5行 D列（fuel）"),
+        ("2023Q1,太仓市,其他工业,原煤,1,斤", "第5行 F列（unit）"),
+        ("2023Q1,太仓市,航天业,原煤,1,万吨", "第5行 C列（sector）"),
+        ("2023Q1,太仓市,其他工业,原煤,-5,万吨", "第5行 E列（quantity）"),
+        ("2023Q5,太仓市,其他工业,原煤,1,万吨", "第5行 A列（period）"),
     ],
 )
 def test_one_bad_cell_rejects_the_whole_file_and_writes_nothing(coordinator, factor_set, line, named):
@@ -210,3 +213,21 @@ def test_quarter_on_quarter_threshold_is_a_setting(coordinator, factor_set, sett
     services.approve_submission(first, coordinator)
     q2 = CSV.replace("2023Q1", "2023Q2").replace("原煤,1,万吨", "原煤,3,万吨")
     assert services.upload(q2.encode(), "q2.csv", coordinator).submissions[0].warnings == []
+
+
+def test_an_export_without_import_is_refused_naming_the_line(coordinator, factor_set):
+    csv_text = "period,region,sector,fuel,quantity,unit\n2023Q1,太仓市,其他工业,电力,1,亿千瓦时\n"
+    result = services.upload(
+        (csv_text + "2023Q1,太仓市,电力调出,电力,1,亿千瓦时\n").encode(), "q.csv", coordinator
+    )
+    assert not result.ok and EnergySubmission.objects.count() == 0
+    assert any("2023Q1 太仓市：电力调入未报（电力调出已报）" in e for e in result.errors), result.errors
+
+
+def test_a_row_absent_against_the_quarters_before_is_shown_to_the_reviewer(coordinator, factor_set):
+    first = services.upload(CSV.encode(), "q1.csv", coordinator).submissions[0]
+    services.submit_submission(first, coordinator)
+    services.approve_submission(first, coordinator)
+    q2 = CSV.replace("2023Q1", "2023Q2").replace("2023Q2,太仓市,其他工业,原煤,1,万吨\n", "")
+    sub = services.upload(q2.encode(), "q2.csv", coordinator).submissions[0]
+    assert "数据不全：其他工业·原煤 前四个季度中报送过，本季度未报（确为零请填 0）" in sub.warnings

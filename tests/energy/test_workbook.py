@@ -25,6 +25,8 @@ def filled_template(factors, changes: dict | None = None) -> bytes:
     ws["E11"] = 11657  # standard quantity, 0.8 万吨 × 1.4571 = 11,656.8
     wb[workbook.POWER_USE_SHEET]["B4"] = 1200  # 农林牧渔业 1,200 万千瓦时
     wb[workbook.POWER_BALANCE_SHEET]["C7"] = 300  # 光伏发电 300 万千瓦时
+    wb[workbook.POWER_BALANCE_SHEET]["C13"] = 900  # 电力调入 900 万千瓦时
+    wb[workbook.POWER_BALANCE_SHEET]["C14"] = 0  # 电力调出: none, said with a 0
     wb[workbook.ECONOMY_SHEET]["B4"] = 1300.5
     wb[workbook.ECONOMY_SHEET]["B5"] = 5.1
     wb[workbook.ECONOMY_SHEET]["B7"] = 85.2
@@ -44,6 +46,8 @@ def test_template_round_trip(factors):
         ("农林牧渔业", "柴油", 0.8, "万吨"),
         ("农林牧渔业", "电力", 1200, "万千瓦时"),
         ("本地发电", "光伏发电", 300, "万千瓦时"),
+        ("电力调入", "电力", 900, "万千瓦时"),
+        ("电力调出", "电力", 0, "万千瓦时"),
     }
     assert {r.record.period for r in form.records} == {"2025Q3"}
     assert form.economy[0].gdp_current == 1300.5 and form.economy[0].population == 85.2
@@ -113,13 +117,16 @@ def test_a_workbook_without_the_templates_sheets(factors):
     assert "缺少工作表" in str(form.errors[0])
 
 
-CSV_OK = "period,region,sector,fuel,quantity,unit\n2025Q3,太仓市,其他工业,原煤,1,万吨\n2025Q3,太仓市,本地发电,光伏,2,万千瓦时\n"
+CSV_OK = (
+    "period,region,sector,fuel,quantity,unit\n2025Q3,太仓市,其他工业,原煤,1,万吨\n2025Q3,太仓市,本地发电,光伏,2,万千瓦时\n"
+    "2025Q3,太仓市,电力调入,电力,0,万千瓦时\n2025Q3,太仓市,电力调出,电力,2,万千瓦时\n"
+)
 
 
 def test_long_csv(factors):
     form = workbook.read_upload(CSV_OK.encode(), "q.csv", factors=factors)
     assert form.ok
-    assert [r.record.fuel for r in form.records] == ["原煤", "光伏发电"]
+    assert [r.record.fuel for r in form.records] == ["原煤", "光伏发电", "电力", "电力"]
 
 
 def test_long_csv_with_chinese_headers_in_gb18030(factors):
@@ -127,7 +134,7 @@ def test_long_csv_with_chinese_headers_in_gb18030(factors):
         "period,region,sector,fuel,quantity,unit", "报告期,地区,行业,能源品种,数量,计量单位"
     )
     form = workbook.read_upload(text.encode("gb18030"), "q.csv", factors=factors)
-    assert form.ok and len(form.records) == 2
+    assert form.ok and len(form.records) == 4
 
 
 CSV_BAD = [
@@ -174,3 +181,13 @@ def test_quarter_on_quarter_warning():
     assert warnings == ["其他工业 原煤：比上季度变化 +60.0%（超过 ±50%），请核实"]
     assert workbook.previous_quarter("2025Q1") == "2024Q4"
     assert workbook.previous_quarter("2025Q3") == "2025Q2"
+
+
+def test_a_form_whose_electricity_balance_lacks_a_line_is_refused(factors):
+    """调入 left blank is 未报, not 0: the file is refused and says what to add."""
+    form = workbook.read_upload(
+        filled_template(factors, {(workbook.POWER_BALANCE_SHEET, "C13"): None}), "f.xlsx", factors=factors
+    )
+    assert [str(e) for e in form.errors] == [
+        "工作表“电力平衡”：2025Q3 太仓市：电力调入未报（电力调出已报）；调入、调出均须填报，没有则填 0"
+    ]

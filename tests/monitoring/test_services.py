@@ -142,3 +142,28 @@ def test_a_shared_indicator_takes_its_owner_and_unit_from_the_task_target(import
     forest = Indicator.objects.get(name="林木覆盖率")
     assert forest.unit == "%" and forest.owner.name != "市发改委"
     assert forest.targets.count() == 2
+
+
+def test_a_grade_on_incomplete_data_says_so(demo_plan, coordinator):
+    """A corrected 2025Q4 that leaves out a row reported in the quarters before: the year is 数据不全, and the
+    grade built on it says which row is missing instead of reading it as zero."""
+    from carbonpeak.energy import services as energy
+
+    current = energy.current_submission("2025Q4", "太仓市")
+    records = energy.pure_records(current)
+    dropped = next(r for r in records if r.sector == "交通运输、仓储和邮政业" and r.fuel == "柴油")
+    sub = energy.create_submission(
+        "2025Q4",
+        "太仓市",
+        [r for r in records if r is not dropped],
+        energy.pure_economy(current),
+        user=coordinator,
+        is_sample=True,
+    )
+    assert (
+        any("交通运输、仓储和邮政业·柴油" in w for w in sub.warnings) is False
+    )  # warnings come with uploads
+    energy.approve_submission(energy.submit_submission(sub, coordinator), coordinator)
+    s = status_of(demo_plan, "单位地区生产总值二氧化碳排放", 2025)
+    assert s.assessment.grade != Grade.UNGRADED
+    assert "；2025年第4季度数据不全：交通运输、仓储和邮政业·柴油" in s.assessment.reason

@@ -298,3 +298,28 @@ def test_bad_inputs_are_refused_with_a_clear_message():
         montecarlo.project(sample_history(), planned(), 0, 1)
     with pytest.raises(ProjectionError, match="未知情景"):
         scenarios.built_in("乐观情景", plan_targets())
+
+
+def test_missing_history_is_never_read_as_zero():
+    """A year without a grid factor stops the projection; a year marked 数据不全 is said in the result."""
+    import copy
+
+    data = sample.generate()
+    fs = factors.load_factor_set("national")
+    records = [r for rs in data.records.values() for r in rs]
+    acc = accounting.account(records, fs, list(data.economy.values()))
+    years = [a.to_dict() for a in acc.ordered() if (a.period.first, a.period.last) == (1, 4)]
+
+    no_grid = copy.deepcopy(years)
+    no_grid[2]["electricity"]["grid_factor"] = None
+    with pytest.raises(ProjectionError, match="没有电网排放因子"):
+        montecarlo.history_from_periods(no_grid)
+
+    incomplete = copy.deepcopy(years)
+    incomplete[-1]["missing"] = [
+        "数据不全：交通运输、仓储和邮政业·柴油 前四个季度中报送过，本季度未报（确为零请填 0）"
+    ]
+    history = montecarlo.history_from_periods(incomplete)
+    assert history.incomplete_years == (int(incomplete[-1]["period"]),)
+    result = montecarlo.project(history, planned(), 200, 1)
+    assert any("历史数据不全的年份" in n for n in result.notes)

@@ -185,6 +185,7 @@ class PeriodAccount:
     co2_per_capita: float | None = None
     notes: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # every input that is missing, in words
+    reported: set[tuple[str, str]] = field(default_factory=set, repr=False)  # (sector, fuel) rows present
 
     @property
     def complete(self) -> bool:
@@ -363,6 +364,7 @@ def account(
             problems.extend(exc.problems)
     if problems:
         raise AccountingError(problems)
+    _rows_absent_against_earlier_quarters(results)
     accounts = Accounts(factors.label, grid_region, base_year, results)
     _apply_economy(accounts, list(economy), problems)
     if problems:
@@ -409,12 +411,14 @@ def _account_period(
             unit = catalog.parse_unit(unit_name)
             if sector == catalog.GENERATION:
                 source = catalog.resolve_source(fuel_name)
+                acc.reported.add((sector, source.name))
                 kwh = _physical(quantity, unit, electricity_fuel, factors, f"{where} 本地发电 {source.name}")
                 acc.electricity.generation_kwh[source.name] = (
                     acc.electricity.generation_kwh.get(source.name, 0) + kwh
                 )
                 continue
             fuel = catalog.resolve_fuel(fuel_name)
+            acc.reported.add((sector, fuel.name))
             if sector in (catalog.IMPORT, catalog.EXPORT):
                 if fuel.family != catalog.ELECTRICITY:
                     raise UnknownName(f"{where} {sector}：能源品种须为“电力”，而不是“{fuel_name}”")
@@ -453,10 +457,64 @@ def _account_period(
             problems.append(message if message.startswith(where) else f"{where}：{message}")
     if problems:
         raise AccountingError(problems)
+    acc.missing.extend(balance_gaps(acc.reported))
     _electricity(acc, by_sector_kwh, imported, exported, factors, grid_region, problems)
     if problems:
         raise AccountingError(problems)
     return acc
+
+
+POWER_SECTOR = "电力、热力生产和供应业"
+
+
+def balance_gaps(reported: set[tuple[str, str]]) -> list[str]:
+    """What a period's electricity balance lacks (missing is never zero): 调入 and 调出 are both required once
+    any electricity is reported (a true zero is entered as 0), and local generation once the power sector
+    burns fuel (otherwise its plants' coal counts while all consumption is taken as imported)."""
+    sectors = {sector for sector, _ in reported}
+    electricity = any(fuel == "电力" for _, fuel in reported) or sectors & {catalog.GENERATION}
+    gaps = []
+    if electricity:
+        for item, other in ((catalog.IMPORT, catalog.EXPORT), (catalog.EXPORT, catalog.IMPORT)):
+            if item not in sectors:
+                said = f"（{other}已报）" if other in sectors else ""
+                gaps.append(f"数据不全：{item}未报{said}；调入、调出均须填报，没有则填 0")
+    burns_fuel = any(sector == POWER_SECTOR and fuel not in ("电力", "热力") for sector, fuel in reported)
+    if burns_fuel and catalog.GENERATION not in sectors:
+        gaps.append(f"数据不全：{POWER_SECTOR}有燃料消费，但未报本地发电量（按电源分列）")
+    return gaps
+
+
+def absent_rows(current: set[tuple[str, str]], earlier: Iterable[set[tuple[str, str]]]) -> list[str]:
+    """Rows (sector × fuel) reported in any of the earlier quarters and absent now: 数据不全, not zero."""
+    seen = set().union(*earlier) if earlier else set()
+    return [
+        f"数据不全：{sector}·{fuel} 前四个季度中报送过，本季度未报（确为零请填 0）"
+        for sector, fuel in sorted(seen - current)
+    ]
+
+
+def _rows_absent_against_earlier_quarters(results: dict[tuple[str, Period], PeriodAccount]) -> None:
+    """Each quarter against the four before it that are in the input; a year-to-date period inherits what
+    its quarters lack."""
+    for (region, period), acc in results.items():
+        if not period.is_quarter:
+            continue
+        earlier = []
+        p = period
+        for _ in range(4):
+            p = p.previous_quarter()
+            if (region, p) in results:
+                earlier.append(results[(region, p)].reported)
+        acc.missing.extend(absent_rows(acc.reported, earlier))
+    for (region, period), acc in results.items():
+        if period.is_quarter:
+            continue
+        for q in range(period.first, period.last + 1):
+            quarter = results.get((region, Period(period.year, q, q)))
+            for gap in quarter.missing if quarter is not None else ():
+                if gap.startswith("数据不全") and gap not in acc.missing:
+                    acc.missing.append(f"{quarter.period.label}{gap}")
 
 
 def _physical(
@@ -488,9 +546,12 @@ def _electricity(
     bal.consumption_kwh = sum(by_sector_kwh.values())
     generation = sum(bal.generation_kwh.values())
     bal.imported_kwh, bal.exported_kwh = imported, exported
-    if imported is not None or exported is not None:
-        bal.net_imported_kwh = (imported or 0.0) - (exported or 0.0)
+    if imported is not None and exported is not None:
+        bal.net_imported_kwh = imported - exported
         bal.method = "调入−调出（报送值）"
+    elif imported is not None or exported is not None:  # one side not reported: flagged in ``missing``
+        bal.net_imported_kwh = (imported or 0.0) - (exported or 0.0)
+        bal.method = f"调入−调出（{'调出' if exported is None else '调入'}未报，数据不全）"
     elif by_sector_kwh:
         bal.net_imported_kwh = bal.consumption_kwh - generation
         bal.method = "全社会用电量−本地发电量"

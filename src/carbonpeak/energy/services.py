@@ -18,7 +18,7 @@ from carbonpeak.core import audit, review
 from carbonpeak.core.models import ReviewStatus
 from carbonpeak.energy import catalog, workbook
 from carbonpeak.energy import factors as pure_factors
-from carbonpeak.energy.accounting import AccountingError, EconomicFigure, account
+from carbonpeak.energy.accounting import AccountingError, EconomicFigure, absent_rows, account
 from carbonpeak.energy.accounting import EnergyRecord as PureRecord
 from carbonpeak.energy.models import (
     FACTOR_FIELDS,
@@ -158,6 +158,7 @@ def upload(data: bytes, filename: str, user, *, note: str = "") -> UploadResult:
             records = by_key.get(key, [])
             warnings = [w for w in form.warnings if _warning_belongs(w, records)]
             warnings += _qoq_warnings(period, region, [r.record for r in records], form)
+            warnings += _absent_warnings(period, region, [r.record for r in records], form)
             sub = create_submission(
                 period,
                 region,
@@ -176,6 +177,28 @@ def upload(data: bytes, filename: str, user, *, note: str = "") -> UploadResult:
 
 def _warning_belongs(warning: str, records: list[workbook.FormRecord]) -> bool:
     return any(f"第{r.row}行" in warning and f"“{r.sheet}”" in warning for r in records)
+
+
+def _absent_warnings(
+    period: str, region: str, records: list[PureRecord], form: workbook.ParsedForm
+) -> list[str]:
+    """Rows reported in any of the four quarters before (in this file or approved) and absent now: the
+    reviewer sees them before approving, and the accounting marks the quarter 数据不全."""
+    try:
+        quarter = catalog.parse_period(period)
+    except catalog.UnknownName:
+        return []
+    if not quarter.is_quarter:
+        return []
+    earlier, p = [], quarter
+    for _ in range(4):
+        p = p.previous_quarter()
+        rows = [r.record for r in form.records if r.record.period == p.key and r.record.region == region]
+        if not rows and (sub := current_submission(p.key, region)) is not None:
+            rows = pure_records(sub)
+        if rows:
+            earlier.append({(r.sector, r.fuel) for r in rows})
+    return absent_rows({(r.sector, r.fuel) for r in records}, earlier)
 
 
 def _qoq_warnings(

@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from carbonpeak.energy import catalog
-from carbonpeak.energy.accounting import EconomicFigure, EnergyRecord
+from carbonpeak.energy.accounting import EconomicFigure, EnergyRecord, balance_gaps
 from carbonpeak.energy.catalog import UnknownName
 from carbonpeak.energy.factors import FactorSet, MissingFactor
 
@@ -136,7 +136,8 @@ def build_template(period: str = "", region: str = "", *, factors: FactorSet | N
         "数量留空表示未报送（不是零）；确为零时请填 0。",
         "实物量与标准量可只填其一；两者都填时，标准量与“实物量×参考折标系数”相差超过 2% 会给出提示。",
         "电厂发电耗用的燃料填在“电力、热力生产和供应业”行；本地发电量按类型填在“电力平衡”表。",
-        "电力调入、调出已知时填写，核算按“调入−调出”计净调入；未填时按“全社会用电量−本地发电量”计算。",
+        "电力调入、电力调出均须填写（没有则填 0），核算按“调入−调出”计净调入；"
+        "电力、热力生产和供应业有燃料消费时，须在“电力平衡”表按电源填写本地发电量。缺少这些行的文件不被接收。",
         "计量单位可从下拉列表选择：" + "、".join(catalog.UNIT_NAMES) + "。",
         "上传时任何一处错误都会使整个文件不被接收，错误信息会指出工作表、行和列。",
     ]
@@ -510,12 +511,32 @@ def read_csv(data: bytes, name: str = "CSV", *, factors: FactorSet | None = None
 def read_upload(data: bytes, filename: str, *, factors: FactorSet | None = None) -> ParsedForm:
     """Dispatch on content, not on the name: an .xlsx is a zip archive, anything else is read as CSV."""
     if data[:4] == b"PK\x03\x04":
-        return read_workbook(data, factors=factors)
-    if filename.lower().endswith((".xlsx", ".xlsm")):
+        form = read_workbook(data, factors=factors)
+        sheet = POWER_BALANCE_SHEET
+    elif filename.lower().endswith((".xlsx", ".xlsm")):
         form = ParsedForm()
         form.errors.append(FormError("（文件）", None, None, "文件扩展名为 .xlsx，但内容不是 Excel 文件"))
         return form
-    return read_csv(data, filename or "CSV", factors=factors)
+    else:
+        form = read_csv(data, filename or "CSV", factors=factors)
+        sheet = filename or "CSV"
+    if not form.errors:
+        _check_balances(form, sheet)
+    return form
+
+
+def _check_balances(form: ParsedForm, sheet: str) -> None:
+    """A period's electricity balance must be whole (调入 and 调出, local generation when the power sector
+    burns fuel): a missing line would be read as zero, so the file is refused naming what to add."""
+    reported: dict[tuple[str, str], set[tuple[str, str]]] = defaultdict(set)
+    for fr in form.records:
+        r = fr.record
+        reported[(r.period, r.region)].add((r.sector, r.fuel))
+    for (period, region), rows in sorted(reported.items()):
+        for gap in balance_gaps(rows):
+            form.errors.append(
+                FormError(sheet, None, None, f"{period} {region}：{gap.removeprefix('数据不全：')}")
+            )
 
 
 # ------------------------------------------------------------------ warnings

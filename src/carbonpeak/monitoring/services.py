@@ -133,9 +133,10 @@ def points_for(indicator: Indicator, region: str = REGION, run: AccountingRun | 
 
 def computed_gaps(
     indicator: Indicator, region: str = REGION, run: AccountingRun | None = None
-) -> dict[int, str]:
-    """Years whose accounting could not give a computed indicator because an input is missing (e.g. the
-    year's 发电 coal rate for a figure on 等价值), with what is missing: such a year is 缺失, never zero."""
+) -> dict[int, tuple[str, bool]]:
+    """Years whose accounting lacks an input a computed indicator needs, with what is missing and whether the
+    value itself is missing (e.g. no 发电 coal rate for a figure on 等价值: 缺失, never zero) or only built on
+    incomplete data (a row or balance line not reported: 数据不全)."""
     if indicator.kind != Indicator.Kind.COMPUTED:
         return {}
     run = run or energy.latest_run()
@@ -144,23 +145,47 @@ def computed_gaps(
     gaps = {}
     for result in run.results.filter(region=region, first_quarter=1):
         missing = result.data.get("missing") or []
-        if missing and catalogue.value_from_account(indicator.computed_field, result.data) is None:
-            gaps[result.year] = missing[0]
-    return dict(sorted(gaps.items()))
+        if not missing:
+            continue
+        value_missing = catalogue.value_from_account(indicator.computed_field, result.data) is None
+        incomplete = [m for m in missing if "数据不全" in m]
+        if value_missing or incomplete:
+            gaps[(result.year, result.last_quarter)] = (
+                missing[0] if value_missing else incomplete[0],
+                value_missing,
+            )
+    by_year: dict[int, tuple[str, bool]] = {}
+    for (year, _), gap in sorted(gaps.items()):
+        by_year[year] = gap  # the latest year-to-date period of the year speaks for it
+    return by_year
 
 
-def _with_gaps(assessment: grading.Assessment, gaps: dict[int, str]) -> grading.Assessment:
-    """Say in the reason which years are 缺失 and why, when they are later than the value graded."""
+def _with_gaps(assessment: grading.Assessment, gaps: dict[int, tuple[str, bool]]) -> grading.Assessment:
+    """Say in the reason which years are 缺失 or 数据不全 and why: the years after the value graded whose
+    value is missing, and the graded year when its data are incomplete."""
     graded_year = int(assessment.period[:4]) if assessment.period[:4].isdigit() else 0
-    later = {year: text for year, text in gaps.items() if year > graded_year}
-    if not later:
+    later = {
+        year: text for year, (text, value_missing) in gaps.items() if year > graded_year and value_missing
+    }
+    notes = []
+    if later:
+        years = "、".join(str(y) for y in later)
+        why = next(iter(later.values())).removeprefix("缺失：").split("，")[0]
+        if assessment.value is None:
+            return grading.Assessment(
+                assessment.grade,
+                None,
+                assessment.expected,
+                assessment.period,
+                f"缺失：{years}年无法计算（{why}）；请在“核算因子”中录入后重算",
+            )
+        notes.append(f"{years}年缺失（{why}）")
+    if graded_year in gaps and not gaps[graded_year][1]:
+        text = gaps[graded_year][0]
+        notes.append(text if text[:4].isdigit() else f"{graded_year}年{text}")
+    if not notes:
         return assessment
-    years = "、".join(str(y) for y in later)
-    why = next(iter(later.values())).removeprefix("缺失：").split("，")[0]
-    if assessment.value is None:
-        reason = f"缺失：{years}年无法计算（{why}）；请在“核算因子”中录入后重算"
-    else:
-        reason = f"{assessment.reason}；{years}年缺失（{why}）"
+    reason = "；".join([assessment.reason, *notes])
     return grading.Assessment(
         assessment.grade, assessment.value, assessment.expected, assessment.period, reason
     )
@@ -345,7 +370,7 @@ def assess_plan(
         )
     }
     cache: dict[int, list[Point]] = {}
-    gap_cache: dict[int, dict[int, str]] = {}
+    gap_cache: dict[int, dict[int, tuple[str, bool]]] = {}
     peaks: dict | None = None  # the projection's probabilities, computed once and only if a peak target asks
     out = []
     targets = plan.targets.select_related("task", "task__action", "section").order_by("order")

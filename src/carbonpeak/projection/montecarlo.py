@@ -107,6 +107,9 @@ class History:
     refined_oil_t: np.ndarray  # (H,) tonnes
     electricity_tce_per_kwh: float  # the factor set's 当量值, to turn electrified fuel into kWh
     sample: bool = False
+    incomplete_years: tuple[
+        int, ...
+    ] = ()  # years whose accounts say 数据不全 (a row or balance line missing)
 
 
 def history_from_periods(
@@ -138,6 +141,7 @@ def history_from_periods(
     region = ""
     tce_per_kwh = None
     found_grid: dict[int, float] = {}
+    incomplete: list[int] = []
     for i, year in enumerate(years):
         p = by_year[year]
         region = p.get("region", region)
@@ -148,21 +152,26 @@ def history_from_periods(
             idx = SECTOR_OF.get(sector_name)
             if idx is None:
                 continue
-            elec[i, idx] += s.get("electricity_kwh") or 0.0
+            # a sector or fuel absent from the account was not used; a value present is never None
+            elec[i, idx] += s["electricity_kwh"]
             for fuel, acc in (s.get("by_fuel") or {}).items():
                 fam = family_of(fuel)
                 if fam is None:
                     continue
-                fuel_tce[i, idx, fam] += acc["tce"] or 0.0
-                fuel_co2[i, idx, fam] += acc["co2_t"] or 0.0
+                fuel_tce[i, idx, fam] += acc["tce"]
+                fuel_co2[i, idx, fam] += acc["co2_t"]
         bal = p["electricity"]
         for source, kwh in bal["generation_kwh"].items():
             kind = catalog.SOURCE_BY_NAME[source]
             row = 0 if kind.coal_fired else 1 if not kind.non_fossil else 2 if source == "光伏发电" else 3
-            gen[row, i] += kwh or 0.0
-        net[i] = bal["net_imported_kwh"] or 0.0
-        factor = bal.get("grid_factor") or {}
-        grid[i] = (factor.get("value_kg_per_kwh") or 0.0) / 1000
+            gen[row, i] += kwh
+        net[i] = bal["net_imported_kwh"]
+        factor = bal.get("grid_factor")
+        if factor is None or factor.get("value_kg_per_kwh") is None:
+            raise ProjectionError(f"{year}年核算结果没有电网排放因子（缺少电力数据）：缺失不能按0外推")
+        grid[i] = factor["value_kg_per_kwh"] / 1000
+        if any("数据不全" in m for m in p.get("missing") or []):
+            incomplete.append(year)
         if factor.get("year") and grid_published is None:
             found_grid[int(factor["year"])] = grid[i]
         co2[i] = p["co2_t"]
@@ -193,6 +202,7 @@ def history_from_periods(
         refined_oil_t=oil,
         electricity_tce_per_kwh=tce_per_kwh,
         sample=sample,
+        incomplete_years=tuple(incomplete),
     )
 
 
@@ -920,7 +930,15 @@ def project(
             _assumption_row(a, scenario.assumptions[k].distribution == "history")
             for k, a in assumptions.items()
         ],
-        notes=list(scenario.notes),
+        notes=list(scenario.notes)
+        + (
+            [
+                f"历史数据不全的年份：{'、'.join(map(str, history.incomplete_years))}（有未报的行或电力平衡项，"
+                "见核算结果）；预测以这些年份已报的数据校准，结果可能偏低，请补报后重算"
+            ]
+            if history.incomplete_years
+            else []
+        ),
         sample=history.sample,
     )
 
