@@ -408,3 +408,106 @@ def test_a_row_reported_in_the_last_four_quarters_and_absent_now_is_incomplete(f
     full_year = accounts.get(CITY, "2024")
     assert any(m.startswith("2024年第3季度数据不全：其他工业·天然气") for m in full_year.missing)
     assert full_year.to_dict()["complete"] is False
+
+
+# ------------------------------------------------------------------ boundaries
+
+
+def test_three_boundaries_by_hand(factors):
+    """A city with a coal plant exporting power: territorial counts the plant, assessed credits the export,
+    consumption counts what the city's users consumed at the grid factor and leaves the plant out."""
+    coal_t = factors.co2_per_unit(catalog.FUEL_BY_NAME["原煤"])  # tCO2 per tonne
+    grid = 0.5827e-3  # 江苏 2023, tCO2/kWh
+    records = [
+        R("2023", CITY, "其他工业", "原煤", 1, "万吨"),
+        R("2023", CITY, "电力、热力生产和供应业", "原煤", 10, "万吨"),
+        R("2023", CITY, "其他工业", "电力", 2, "亿千瓦时"),
+        R("2023", CITY, "电力调入", "电力", 0, "亿千瓦时"),
+        R("2023", CITY, "电力调出", "电力", 1, "亿千瓦时"),
+        R("2023", CITY, "本地发电", "燃煤发电", 3, "亿千瓦时"),
+    ]
+    acc = one(records, factors)
+    b = acc.to_dict()["co2_t_by_boundary"]
+    assert b["territorial"] == pytest.approx(11e4 * coal_t, abs=1)
+    assert (
+        b["assessed"] == pytest.approx(11e4 * coal_t - 1e8 * grid, abs=1) == pytest.approx(acc.co2_t, abs=1)
+    )
+    assert b["consumption"] == pytest.approx(1e4 * coal_t + 2e8 * grid, abs=1)
+    assert acc.to_dict()["co2_boundary"] == "assessed"
+
+
+def test_carbon_intensity_change_with_the_grid_factor_held_at_the_base_vintage(factors):
+    """Same activity in 2021 and 2022, same GDP: the whole change in carbon intensity is the new grid factor."""
+    records = []
+    for year in ("2020", "2021", "2022"):
+        records += [
+            R(year, CITY, "其他工业", "电力", 1, "亿千瓦时"),
+            R(year, CITY, "电力调入", "电力", 1, "亿千瓦时"),
+            R(year, CITY, "电力调出", "电力", 0, "亿千瓦时"),
+        ]
+    economy = [EconomicFigure(y, CITY, gdp_constant=100) for y in ("2020", "2021", "2022")]
+    acc = account(records, factors, economy).get(CITY, "2022")
+    assert acc.carbon_intensity_change == pytest.approx(0.5978 / 0.6451 - 1, abs=1e-6)  # vintage 2022 vs 2021
+    assert acc.carbon_intensity_change_fixed_grid == pytest.approx(0, abs=1e-9)
+    assert acc.carbon_intensity_change_base_fixed_grid == pytest.approx(0, abs=1e-9)
+
+
+# ------------------------------------------------------------------ deductions (113号, 803号)
+
+
+def test_feedstock_and_non_fossil_are_deducted_for_the_assessment(factors):
+    """原料用能 stays in the gross total, leaves the assessed total and burns no CO2; local non-fossil
+    electricity leaves the assessed total at the 发电 rate; GDP is unchanged."""
+    custom = with_rates(factors, ("generation_coal_rate", "江苏", 2023, 290))
+    coal_tce = factors.coal_coefficient(catalog.FUEL_BY_NAME["原煤"])  # tce per tonne
+    gas_tce = factors.coal_coefficient(catalog.FUEL_BY_NAME["天然气"])  # tce per m³
+    records = [
+        R("2023", CITY, "其他工业", "原煤", 1000, "吨"),
+        R("2023", CITY, "化学纤维制造业", "天然气", 100, "万立方米", "原料"),
+        R("2023", CITY, "化学纤维制造业", "天然气", 50, "万立方米"),
+        R("2023", CITY, "其他工业", "电力", 1, "亿千瓦时"),
+        R("2023", CITY, "本地发电", "光伏发电", 0.5, "亿千瓦时"),
+        R("2023", CITY, "电力调入", "电力", 0.5, "亿千瓦时"),
+        R("2023", CITY, "电力调出", "电力", 0, "亿千瓦时"),
+    ]
+    acc = one(records, custom, economy=[EconomicFigure("2023", CITY, gdp_constant=10)])
+    feedstock = 100e4 * gas_tce
+    gross = 1000 * coal_tce + 150e4 * gas_tce + 1e8 * 290e-6
+    assert acc.feedstock_tce == pytest.approx(feedstock)
+    assert acc.energy_tce_equivalent == pytest.approx(gross)
+    assert acc.non_fossil_tce == pytest.approx(0.5e8 * 290e-6)
+    assert acc.energy_tce_assessed == pytest.approx(gross - 0.5e8 * 290e-6 - feedstock)
+    assert acc.energy_intensity_assessed == pytest.approx(acc.energy_tce_assessed / 1e5)
+    gas_co2 = factors.co2_per_unit(catalog.FUEL_BY_NAME["天然气"])
+    assert acc.by_sector["化学纤维制造业"].co2_t == pytest.approx(
+        50e4 * gas_co2
+    )  # the 原料 part burns nothing
+
+
+def test_deductions_apply_in_base_and_current_year(factors):
+    """803号: 原料用能 out of both years' totals; the change is computed on the deducted totals."""
+    custom = with_rates(
+        factors, ("generation_coal_rate", "江苏", 2020, 300), ("generation_coal_rate", "江苏", 2023, 290)
+    )
+    records = []
+    for year, feed in (("2020", 100), ("2023", 300)):
+        records += [
+            R(year, CITY, "其他工业", "原煤", 1000, "吨"),
+            R(year, CITY, "化学纤维制造业", "原煤", feed, "吨", "原料"),
+            R(year, CITY, "电力调入", "电力", 0, "亿千瓦时"),
+            R(year, CITY, "电力调出", "电力", 0, "亿千瓦时"),
+        ]
+    economy = [EconomicFigure("2020", CITY, gdp_constant=10), EconomicFigure("2023", CITY, gdp_constant=12)]
+    acc = account(records, custom, economy).get(CITY, "2023")
+    coal = factors.coal_coefficient(catalog.FUEL_BY_NAME["原煤"])
+    assert acc.energy_intensity_assessed_change_base == pytest.approx(
+        (1000 * coal / 12) / (1000 * coal / 10) - 1
+    )
+    assert acc.energy_intensity_change_base == pytest.approx((1300 * coal / 12) / (1100 * coal / 10) - 1)
+
+
+def test_a_use_other_than_fuel_or_feedstock_is_an_error(factors):
+    with pytest.raises(AccountingError, match="用途“燃烧”须为“燃料”或“原料”"):
+        one([R("2023", CITY, "其他工业", "原煤", 1, "吨", "燃烧")], factors)
+    with pytest.raises(AccountingError, match="电力、热力不能作为原料用能"):
+        one([R("2023", CITY, "其他工业", "电力", 1, "千瓦时", "原料")], factors)

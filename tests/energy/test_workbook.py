@@ -191,3 +191,24 @@ def test_a_form_whose_electricity_balance_lacks_a_line_is_refused(factors):
     assert [str(e) for e in form.errors] == [
         "工作表“电力平衡”：2025Q3 太仓市：电力调入未报（电力调出已报）；调入、调出均须填报，没有则填 0"
     ]
+
+
+def test_feedstock_in_the_form_and_the_csv(factors):
+    """The form's 其中：用作原料 column and the CSV's optional use column both give 原料 records."""
+    form = workbook.read_upload(
+        filled_template(factors, {(workbook.FUELS_SHEET, "G4"): 2.5}), "f.xlsx", factors=factors
+    )
+    assert form.ok, form.errors
+    coal = [(r.record.quantity, r.record.use) for r in form.records if r.record.fuel == "原煤"]
+    assert coal == [(10.0, "燃料"), (2.5, "原料")]  # 12.5 万吨, of which 2.5 as raw material
+    too_much = workbook.read_upload(
+        filled_template(factors, {(workbook.FUELS_SHEET, "G4"): 20}), "f.xlsx", factors=factors
+    )
+    assert "不超过实物量" in str(too_much.errors[0])
+    text = CSV_OK.replace("unit\n", "unit,use\n").replace(
+        "2025Q3,太仓市,其他工业,原煤,1,万吨\n", "2025Q3,太仓市,其他工业,原煤,1,万吨,原料\n"
+    )
+    form = workbook.read_upload(text.encode(), "q.csv", factors=factors)
+    assert form.ok and [r.record.use for r in form.records] == ["原料", "燃料", "燃料", "燃料"]
+    bad = workbook.read_upload(text.replace(",原料\n", ",燃烧\n").encode(), "q.csv", factors=factors)
+    assert "用途“燃烧”须为“燃料”或“原料”" in str(bad.errors[0])

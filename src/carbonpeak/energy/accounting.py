@@ -21,9 +21,20 @@ from carbonpeak.energy.catalog import Period, UnknownName
 from carbonpeak.energy.factors import FactorSet, GridFactor, MissingFactor
 
 DEFAULT_GRID_REGION = "江苏"
+# the three CO2 boundaries the engine returns; ASSESSED is the one every headline figure is on
+TERRITORIAL, ASSESSED, CONSUMPTION = "territorial", "assessed", "consumption"
+BOUNDARY_LABELS = {
+    TERRITORIAL: "本地燃烧口径（辖区内化石燃料燃烧）",
+    ASSESSED: "考核口径（本地燃烧＋外购热力＋净调入电力×电网因子）",
+    CONSUMPTION: "消费口径（终端用能燃烧＋外购热力＋全社会用电量×电网因子，本地电厂燃料不计）",
+}
 BASE_YEAR = 2020
 NON_FOSSIL_ELECTRICITY = "本地非化石电力"
 TEN_THOUSAND = 1e4  # 万元 per unit of GDP kept in 万元; 亿元 = 1e4 万元
+
+
+FUEL_USE, FEEDSTOCK_USE = "燃料", "原料"  # 原料用能: energy used as raw material (发改环资〔2022〕803号)
+USES = (FUEL_USE, FEEDSTOCK_USE)
 
 
 @dataclass(frozen=True)
@@ -34,6 +45,7 @@ class EnergyRecord:
     fuel: str
     quantity: float
     unit: str
+    use: str = FUEL_USE  # 原料: counted in energy, deducted for the assessment, and not burned (no CO2)
 
 
 @dataclass(frozen=True)
@@ -156,6 +168,9 @@ class PeriodAccount:
     region: str
     energy_tce: float = 0.0  # 当量值
     energy_tce_equivalent: float | None = None  # 等价值; None when the year's 发电 coal rate is missing
+    energy_tce_assessed: float | None = None  # 等价值 less non-fossil energy and 原料用能 (113号, 803号)
+    non_fossil_tce: float | None = None  # non-fossil energy on 等价值 (deducted for the assessment)
+    feedstock_tce: float = 0.0  # 原料用能 (deducted for the assessment; no CO2)
     co2_t: float = 0.0
     by_fuel: dict[str, FuelAccount] = field(default_factory=dict)
     by_sector: dict[str, SectorAccount] = field(default_factory=dict)
@@ -173,6 +188,9 @@ class PeriodAccount:
     population: float | None = None
     energy_intensity: float | None = None  # 等价值 tce / 万元, comparable prices
     energy_intensity_calorific: float | None = None  # 当量值
+    energy_intensity_assessed: float | None = None  # the assessment's: deducted total / GDP (GDP unchanged)
+    energy_intensity_assessed_change: float | None = None
+    energy_intensity_assessed_change_base: float | None = None
     carbon_intensity: float | None = None  # tCO2 / 万元
     energy_intensity_change: float | None = None  # 等价值, on the same period last year
     energy_intensity_change_calorific: float | None = None
@@ -183,6 +201,9 @@ class PeriodAccount:
     energy_per_capita: float | None = None  # 等价值 tce / person
     energy_per_capita_calorific: float | None = None
     co2_per_capita: float | None = None
+    co2_by_boundary: dict[str, float] = field(default_factory=dict)
+    carbon_intensity_change_fixed_grid: float | None = None  # grid factor held at the base year's vintage
+    carbon_intensity_change_base_fixed_grid: float | None = None
     notes: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # every input that is missing, in words
     reported: set[tuple[str, str]] = field(default_factory=set, repr=False)  # (sector, fuel) rows present
@@ -204,6 +225,9 @@ class PeriodAccount:
             "region": self.region,
             "energy_tce": _r(self.energy_tce),
             "energy_tce_equivalent": _r(self.energy_tce_equivalent),
+            "energy_tce_assessed": _r(self.energy_tce_assessed),
+            "non_fossil_tce": _r(self.non_fossil_tce),
+            "feedstock_tce": _r(self.feedstock_tce),
             "co2_t": _r(self.co2_t),
             "by_fuel": {k: v.to_dict(k) for k, v in self.by_fuel.items()},
             "by_sector": {k: v.to_dict() for k, v in self.by_sector.items()},
@@ -221,6 +245,9 @@ class PeriodAccount:
             "energy_intensity_tce_per_10k_yuan": _r(self.energy_intensity, 6),
             "energy_intensity_basis": "等价值",
             "energy_intensity_calorific_tce_per_10k_yuan": _r(self.energy_intensity_calorific, 6),
+            "energy_intensity_assessed_tce_per_10k_yuan": _r(self.energy_intensity_assessed, 6),
+            "energy_intensity_assessed_change": _r(self.energy_intensity_assessed_change, 6),
+            "energy_intensity_assessed_change_on_base": _r(self.energy_intensity_assessed_change_base, 6),
             "carbon_intensity_t_per_10k_yuan": _r(self.carbon_intensity, 6),
             "energy_intensity_change": _r(self.energy_intensity_change, 6),
             "energy_intensity_change_calorific": _r(self.energy_intensity_change_calorific, 6),
@@ -231,6 +258,10 @@ class PeriodAccount:
             "energy_per_capita_tce": _r(self.energy_per_capita, 6),
             "energy_per_capita_calorific_tce": _r(self.energy_per_capita_calorific, 6),
             "co2_per_capita_t": _r(self.co2_per_capita, 6),
+            "co2_boundary": ASSESSED,
+            "co2_t_by_boundary": {k: _r(v) for k, v in self.co2_by_boundary.items()},
+            "carbon_intensity_change_fixed_grid": _r(self.carbon_intensity_change_fixed_grid, 6),
+            "carbon_intensity_change_on_base_fixed_grid": _r(self.carbon_intensity_change_base_fixed_grid, 6),
             "complete": self.complete,
             "missing": self.missing,
             "records": self.records,
@@ -279,9 +310,9 @@ def _r(value: float | None, digits: int = 3) -> float | None:
 
 RECORD_COLUMNS = ("period", "region", "sector", "fuel", "quantity", "unit")
 AGGREGATE_SQL = """
-SELECT period, region, sector, fuel, unit,
+SELECT period, region, sector, fuel, unit, use,
        sum(quantity) AS quantity, count(*) AS n, count(quantity) AS n_valued, min(quantity) AS smallest
-FROM records GROUP BY period, region, sector, fuel, unit
+FROM records GROUP BY period, region, sector, fuel, unit, use
 """
 
 
@@ -290,6 +321,8 @@ def records_table(records: Iterable[EnergyRecord] | pa.Table) -> pa.Table:
         missing = [c for c in RECORD_COLUMNS if c not in records.column_names]
         if missing:
             raise AccountingError([f"记录表缺少列：{', '.join(missing)}"])
+        if "use" not in records.column_names:  # a table without uses is all fuel, as the form's default
+            records = records.append_column("use", pa.array([FUEL_USE] * records.num_rows, pa.string()))
         return records
     rows = list(records)
     return pa.table(
@@ -300,6 +333,7 @@ def records_table(records: Iterable[EnergyRecord] | pa.Table) -> pa.Table:
             "fuel": pa.array([r.fuel for r in rows], pa.string()),
             "quantity": pa.array([r.quantity for r in rows], pa.float64()),
             "unit": pa.array([r.unit for r in rows], pa.string()),
+            "use": pa.array([r.use or FUEL_USE for r in rows], pa.string()),
         }
     )
 
@@ -320,7 +354,7 @@ def aggregate(records: Iterable[EnergyRecord] | pa.Table) -> list[tuple]:
 
 @dataclass
 class _Group:
-    rows: list[tuple[str, str, str, float]] = field(default_factory=list)  # sector, fuel, unit, quantity
+    rows: list[tuple[str, str, str, float, str]] = field(default_factory=list)  # sector, fuel, unit, qty, use
     records: int = 0
 
 
@@ -336,7 +370,7 @@ def account(
     """Account every period and region in the records; quarters are also summed year-to-date."""
     problems: list[str] = []
     groups: dict[tuple[str, Period], _Group] = defaultdict(_Group)
-    for period_text, region, sector, fuel, unit, quantity, n, n_valued, smallest in aggregate(records):
+    for period_text, region, sector, fuel, unit, use, quantity, n, n_valued, smallest in aggregate(records):
         try:
             period = catalog.parse_period(period_text)
         except UnknownName as exc:
@@ -350,7 +384,10 @@ def account(
         if smallest is not None and smallest < 0:
             problems.append(f"{period.key} {region} {sector} {fuel}：数量为负（{smallest}）")
         group = groups[(str(region).strip(), period)]
-        group.rows.append((sector, fuel, unit, float(quantity or 0.0)))
+        if use not in USES:
+            problems.append(f"{period.key} {region} {sector} {fuel}：用途“{use}”须为“燃料”或“原料”")
+            continue
+        group.rows.append((sector, fuel, unit, float(quantity or 0.0), use))
         group.records += n
     if problems:
         raise AccountingError(problems)
@@ -405,7 +442,7 @@ def _account_period(
     electricity_fuel = catalog.FUEL_BY_NAME["电力"]
     by_sector_kwh: dict[str, float] = defaultdict(float)
     imported = exported = None
-    for sector_name, fuel_name, unit_name, quantity in group.rows:
+    for sector_name, fuel_name, unit_name, quantity, use in group.rows:
         try:
             sector = catalog.resolve_sector(sector_name)
             unit = catalog.parse_unit(unit_name)
@@ -429,6 +466,9 @@ def _account_period(
                     exported = (exported or 0.0) + kwh
                 continue
             physical = _physical(quantity, unit, fuel, factors, f"{where} {sector} {fuel.name}")
+            feedstock = use == FEEDSTOCK_USE
+            if feedstock and fuel.family in (catalog.ELECTRICITY, catalog.HEAT):
+                raise UnknownName(f"{where} {sector} {fuel.name}：电力、热力不能作为原料用能")
             if fuel.family == catalog.ELECTRICITY:
                 by_sector_kwh[sector] += physical
                 acc.by_sector.setdefault(sector, SectorAccount())
@@ -436,7 +476,11 @@ def _account_period(
             tce = co2 = 0.0
             if physical:
                 tce = physical * factors.coal_coefficient(fuel)
-                co2 = physical * factors.co2_per_unit(fuel)
+                co2 = (
+                    0.0 if feedstock else physical * factors.co2_per_unit(fuel)
+                )  # raw material is not burned
+            if feedstock:
+                acc.feedstock_tce += tce
             fuel_acc = acc.by_fuel.setdefault(fuel.name, FuelAccount())
             fuel_acc.quantity += physical
             fuel_acc.tce += tce
@@ -461,7 +505,45 @@ def _account_period(
     _electricity(acc, by_sector_kwh, imported, exported, factors, grid_region, problems)
     if problems:
         raise AccountingError(problems)
+    _boundaries(acc)
+    _assessed(acc)
     return acc
+
+
+def _assessed(acc: PeriodAccount) -> None:
+    """The total the intensity assessment uses: 等价值 less non-fossil energy (发改环资〔2024〕113号 二(一)) and
+    less 原料用能 (发改环资〔2022〕803号); None while 等价值 is missing."""
+    non_fossil = acc.by_fuel.get(NON_FOSSIL_ELECTRICITY)
+    acc.non_fossil_tce = (
+        None
+        if non_fossil is not None and non_fossil.tce_equivalent is None
+        else (non_fossil.tce_equivalent if non_fossil is not None else 0.0)
+    )
+    if acc.energy_tce_equivalent is None or acc.non_fossil_tce is None:
+        acc.energy_tce_assessed = None
+    else:
+        acc.energy_tce_assessed = acc.energy_tce_equivalent - acc.non_fossil_tce - acc.feedstock_tce
+
+
+def _boundaries(acc: PeriodAccount) -> None:
+    """CO2 on the three boundaries. Territorial: fuels burned in the city. Assessed (the headline): that plus
+    purchased heat and net imported electricity × grid factor (a net exporter is credited). Consumption:
+    end users' fuels and heat plus all electricity consumed × grid factor, the local power sector's fuel out."""
+    combustion = sum(
+        f.co2_t for name, f in acc.by_fuel.items() if name not in ("电力", "热力", NON_FOSSIL_ELECTRICITY)
+    )
+    heat = acc.by_fuel["热力"].co2_t if "热力" in acc.by_fuel else 0.0
+    power_fuel = sum(
+        f.co2_t
+        for name, f in acc.by_sector.get(POWER_SECTOR, SectorAccount()).by_fuel.items()
+        if name != "热力"
+    )
+    grid = acc.electricity.grid_factor.value if acc.electricity.grid_factor else 0.0
+    acc.co2_by_boundary = {
+        TERRITORIAL: combustion,
+        ASSESSED: acc.co2_t,
+        CONSUMPTION: combustion - power_fuel + heat + acc.electricity.consumption_kwh * grid,
+    }
 
 
 POWER_SECTOR = "电力、热力生产和供应业"
@@ -688,6 +770,8 @@ def _apply_economy(accounts: Accounts, economy: list[EconomicFigure], problems: 
                 None if acc.energy_tce_equivalent is None else acc.energy_tce_equivalent / gdp_10k
             )
             acc.energy_intensity_calorific = acc.energy_tce / gdp_10k
+            if acc.energy_tce_assessed is not None:
+                acc.energy_intensity_assessed = acc.energy_tce_assessed / gdp_10k
             acc.carbon_intensity = acc.co2_t / gdp_10k
         elif fig is not None:
             acc.notes.append("缺少可比价地区生产总值（需基期现价值和逐年实际增速），强度无法计算")
@@ -698,6 +782,26 @@ def _apply_economy(accounts: Accounts, economy: list[EconomicFigure], problems: 
             )
             acc.energy_per_capita_calorific = acc.energy_tce / people
             acc.co2_per_capita = acc.co2_t / people
+    for (region, period), acc in accounts.periods.items():
+        base = accounts.periods.get((region, Period(accounts.base_year, period.first, period.last)))
+        last_year = accounts.periods.get((region, period.shifted(-1)))
+        # deductions in both years, GDP unchanged (803号: 同步从基年和目标年度能源消费总量中扣除)
+        for earlier, attr in (
+            (last_year, "energy_intensity_assessed_change"),
+            (base, "energy_intensity_assessed_change_base"),
+        ):
+            if (
+                earlier is not None
+                and earlier is not acc
+                and acc.energy_intensity_assessed is not None
+                and earlier.energy_intensity_assessed
+            ):
+                setattr(acc, attr, acc.energy_intensity_assessed / earlier.energy_intensity_assessed - 1)
+        if base is not None and base.electricity.grid_factor is not None:
+            vintage = base.electricity.grid_factor.value  # the base year's grid factor, held for both years
+            acc.carbon_intensity_change_fixed_grid = _fixed_grid_change(acc, last_year, vintage)
+            if base is not acc:
+                acc.carbon_intensity_change_base_fixed_grid = _fixed_grid_change(acc, base, vintage)
     for (region, period), acc in accounts.periods.items():
         last_year = accounts.periods.get((region, period.shifted(-1)))
         base = accounts.periods.get((region, Period(accounts.base_year, period.first, period.last)))
@@ -712,6 +816,19 @@ def _apply_economy(accounts: Accounts, economy: list[EconomicFigure], problems: 
                 acc.energy_intensity_change_base_calorific,
                 acc.carbon_intensity_change_base,
             ) = _changes(acc, base)
+
+
+def _fixed_grid_change(acc: PeriodAccount, earlier: PeriodAccount | None, grid: float) -> float | None:
+    """The carbon-intensity change with both years' net imported electricity at one grid factor: what the
+    city changed, apart from the grid factor's new vintage."""
+    if earlier is None or not acc.gdp_constant or not earlier.gdp_constant:
+        return None
+
+    def co2(a: PeriodAccount) -> float:
+        return a.co2_t - a.electricity.co2_t + a.electricity.net_imported_kwh * grid
+
+    then = co2(earlier) / earlier.gdp_constant
+    return None if not then else (co2(acc) / acc.gdp_constant) / then - 1
 
 
 def _changes(

@@ -73,7 +73,7 @@ class RecordInline(admin.TabularInline):
     model = EnergyRecord
     extra = 0
     can_delete = False
-    readonly_fields = ("sector", "fuel", "quantity", "unit", "reported_tce", "sheet", "row")
+    readonly_fields = ("sector", "fuel", "quantity", "unit", "use", "reported_tce", "sheet", "row")
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 
 from carbonpeak.core.models import ReviewedRecord
+from carbonpeak.energy import accounting as pure_accounting
 from carbonpeak.energy import factors as pure_factors
 
 FACTOR_FIELDS = ("kind", "key", "year", "value", "unit", "source", "status", "reference_item", "note")
@@ -124,6 +125,14 @@ class EnergyRecord(models.Model):
     fuel = models.CharField("能源品种/发电类型", max_length=30)
     quantity = models.DecimalField("数量", max_digits=24, decimal_places=6)
     unit = models.CharField("计量单位", max_length=20)
+    use = models.CharField(
+        "用途",
+        max_length=4,
+        choices=[(u, u) for u in pure_accounting.USES],
+        default=pure_accounting.FUEL_USE,
+        db_default=pure_accounting.FUEL_USE,
+        help_text="原料用能：计入能源消费总量，考核时扣除，不计燃烧排放（发改环资〔2022〕803号）",
+    )
     reported_tce = models.DecimalField(
         "报送标准量（吨标准煤）", max_digits=24, decimal_places=6, null=True, blank=True
     )

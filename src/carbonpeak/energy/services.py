@@ -258,6 +258,7 @@ def create_submission(
                 fuel=rec.fuel,
                 quantity=_decimal(rec.quantity),
                 unit=rec.unit,
+                use=rec.use,
                 reported_tce=None if fr.reported_tce is None else _decimal(fr.reported_tce),
                 sheet=fr.sheet,
                 row=fr.row,
@@ -354,7 +355,7 @@ def current_submissions() -> list[EnergySubmission]:
 
 def pure_records(sub: EnergySubmission) -> list[PureRecord]:
     return [
-        PureRecord(sub.period, sub.region, r.sector, r.fuel, float(r.quantity), r.unit)
+        PureRecord(sub.period, sub.region, r.sector, r.fuel, float(r.quantity), r.unit, r.use)
         for r in sub.records.all()
     ]
 

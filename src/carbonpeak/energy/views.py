@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from carbonpeak.core.http import attachment
 from carbonpeak.core.models import ReviewStatus
-from carbonpeak.energy import catalog, services, workbook
+from carbonpeak.energy import accounting, catalog, services, workbook
 from carbonpeak.energy.models import AccountingResult, AccountingRun, EnergySubmission, FactorSet
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -47,6 +47,15 @@ def overview(request, run_id: int | None = None):
             "chart": _chart_data(annual, quarters),
             "grid_notes": sorted({n for r in results for n in r.data.get("notes", []) if "电网因子" in n}),
             "method_notes": _method_notes(results),
+            "boundary_labels": accounting.BOUNDARY_LABELS,
+            "incomplete": sorted(
+                {
+                    f"{r.data['label']}：{m}"
+                    for r in quarters
+                    for m in r.data.get("missing", [])
+                    if "数据不全" in m
+                }
+            ),
         }
     )
     return render(request, "energy/overview.html", context)
@@ -77,6 +86,15 @@ def _row(result: AccountingResult) -> dict:
         "energy": _wan(d["energy_tce"]),
         "energy_eq": _wan(d["energy_tce_equivalent"]),
         "co2": _wan(d["co2_t"]),
+        "energy_assessed": _wan(d.get("energy_tce_assessed")),
+        "non_fossil_tce": _wan(d.get("non_fossil_tce")),
+        "feedstock_tce": _wan(d.get("feedstock_tce")),
+        "ei_assessed": d.get("energy_intensity_assessed_tce_per_10k_yuan"),
+        "ei_assessed_change": _pct(d.get("energy_intensity_assessed_change")),
+        "ci_base_fixed": _pct(d.get("carbon_intensity_change_on_base_fixed_grid")),
+        "co2_territorial": _wan((d.get("co2_t_by_boundary") or {}).get("territorial")),
+        "co2_consumption": _wan((d.get("co2_t_by_boundary") or {}).get("consumption")),
+        "ci_change_fixed": _pct(d.get("carbon_intensity_change_fixed_grid")),
         "ei": d["energy_intensity_tce_per_10k_yuan"],
         "ei_calorific": d.get("energy_intensity_calorific_tce_per_10k_yuan"),
         "ei_change_calorific": _pct(d.get("energy_intensity_change_calorific")),

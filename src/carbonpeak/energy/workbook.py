@@ -18,7 +18,14 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from carbonpeak.energy import catalog
-from carbonpeak.energy.accounting import EconomicFigure, EnergyRecord, balance_gaps
+from carbonpeak.energy.accounting import (
+    FEEDSTOCK_USE,
+    FUEL_USE,
+    USES,
+    EconomicFigure,
+    EnergyRecord,
+    balance_gaps,
+)
 from carbonpeak.energy.catalog import UnknownName
 from carbonpeak.energy.factors import FactorSet, MissingFactor
 
@@ -55,6 +62,7 @@ CSV_HEADERS = {
     "quantity": ("quantity", "数量", "实物量"),
     "unit": ("unit", "计量单位", "单位"),
 }
+OPTIONAL_CSV_HEADERS = {"use": ("use", "用途")}  # 燃料 (default) or 原料
 
 
 @dataclass(frozen=True)
@@ -166,8 +174,16 @@ def build_template(period: str = "", region: str = "", *, factors: FactorSet | N
 
     ws = sheet(
         FUELS_SHEET,
-        ["行业", "能源品种", "计量单位", "实物量", "标准量（吨标准煤）", "参考折标系数"],
-        [28, 14, 12, 14, 18, 22],
+        [
+            "行业",
+            "能源品种",
+            "计量单位",
+            "实物量",
+            "标准量（吨标准煤）",
+            "参考折标系数",
+            "其中：用作原料（实物量）",
+        ],
+        [28, 14, 12, 14, 18, 22, 16],
     )
     ws.add_data_validation(unit_list)
     row = HEADER_ROW + 1
@@ -310,12 +326,28 @@ def read_workbook(data: bytes, *, factors: FactorSet | None = None) -> ParsedFor
                 continue
             yield number, values
 
-    for number, (sector, fuel, unit, physical, standard, _note) in rows(FUELS_SHEET, 6):
+    for number, (sector, fuel, unit, physical, standard, _note, raw_feedstock) in rows(FUELS_SHEET, 7):
         errors_before = len(form.errors)
         qty = _number(physical, form.errors, FUELS_SHEET, number, _col(4, "实物量"))
         std = _number(standard, form.errors, FUELS_SHEET, number, _col(5, "标准量"))
+        feedstock = _number(raw_feedstock, form.errors, FUELS_SHEET, number, _col(7, "其中：用作原料"))
         if qty is None and std is None:
+            if feedstock is not None:
+                form.errors.append(
+                    FormError(
+                        FUELS_SHEET, number, _col(4, "实物量"), "填了用作原料的量，须同时填写实物量（含原料）"
+                    )
+                )
             continue
+        if feedstock is not None and (qty is None or feedstock > qty):
+            form.errors.append(
+                FormError(
+                    FUELS_SHEET,
+                    number,
+                    _col(7, "其中：用作原料"),
+                    "用作原料的量须以实物量填写，且不超过实物量",
+                )
+            )
         sector_name = _resolve(catalog.resolve_sector, sector, form, FUELS_SHEET, number, _col(1, "行业"))
         fuel_obj = _resolve(catalog.resolve_fuel, fuel, form, FUELS_SHEET, number, _col(2, "能源品种"))
         if sector_name in catalog.BALANCE_ITEMS:
@@ -341,10 +373,18 @@ def read_workbook(data: bytes, *, factors: FactorSet | None = None) -> ParsedFor
         if len(form.errors) > errors_before:
             continue
         if qty is not None:
-            record = EnergyRecord(period, region, sector_name, fuel_obj.name, qty, _text(unit))
+            burned = qty - (feedstock or 0.0)
+            record = EnergyRecord(period, region, sector_name, fuel_obj.name, burned, _text(unit))
         else:
             record = EnergyRecord(period, region, sector_name, fuel_obj.name, std, "吨标准煤")
-        form.records.append(FormRecord(record, std if qty is not None else None, FUELS_SHEET, number))
+        form.records.append(
+            FormRecord(record, std if qty is not None and not feedstock else None, FUELS_SHEET, number)
+        )
+        if feedstock:
+            raw = EnergyRecord(
+                period, region, sector_name, fuel_obj.name, feedstock, _text(unit), FEEDSTOCK_USE
+            )
+            form.records.append(FormRecord(raw, None, FUELS_SHEET, number))
 
     for number, (sector, amount, unit) in rows(POWER_USE_SHEET, 3):
         errors_before = len(form.errors)
@@ -448,7 +488,7 @@ def read_csv(data: bytes, name: str = "CSV", *, factors: FactorSet | None = None
         return form
     positions: dict[str, int] = {}
     cleaned = [h.strip().lower() for h in header]
-    for key, names in CSV_HEADERS.items():
+    for key, names in {**CSV_HEADERS, **OPTIONAL_CSV_HEADERS}.items():
         for i, h in enumerate(cleaned):
             if h in names:
                 positions[key] = i
@@ -501,7 +541,18 @@ def read_csv(data: bytes, name: str = "CSV", *, factors: FactorSet | None = None
         qty = _number(cell["quantity"], form.errors, sheet, number, column("quantity"))
         if len(form.errors) > errors_before or qty is None:
             continue
-        record = EnergyRecord(period.key, cell["region"], sector, fuel_name, qty, cell["unit"])
+        use = cell.get("use") or FUEL_USE
+        if use not in USES:
+            form.errors.append(
+                FormError(sheet, number, column("use"), f"用途“{use}”须为“燃料”或“原料”（留空为燃料）")
+            )
+            continue
+        if use == FEEDSTOCK_USE and (sector in catalog.BALANCE_ITEMS or fuel_name in ("电力", "热力")):
+            form.errors.append(
+                FormError(sheet, number, column("use"), "只有燃料（煤、油、气等）可以用作原料")
+            )
+            continue
+        record = EnergyRecord(period.key, cell["region"], sector, fuel_name, qty, cell["unit"], use)
         form.records.append(FormRecord(record, None, sheet, number))
     if not form.records and not form.errors:
         form.errors.append(FormError(sheet, None, None, "文件中没有数据行"))
