@@ -30,6 +30,7 @@ BOUNDARY_LABELS = {
 }
 BASE_YEAR = 2020
 NON_FOSSIL_ELECTRICITY = "本地非化石电力"
+POWER_SECTOR = "电力、热力生产和供应业"
 TEN_THOUSAND = 1e4  # 万元 per unit of GDP kept in 万元; 亿元 = 1e4 万元
 
 
@@ -476,9 +477,8 @@ def _account_period(
             tce = co2 = 0.0
             if physical:
                 tce = physical * factors.coal_coefficient(fuel)
-                co2 = (
-                    0.0 if feedstock else physical * factors.co2_per_unit(fuel)
-                )  # raw material is not burned
+                # raw material is not burned: no combustion CO2
+                co2 = 0.0 if feedstock else physical * factors.co2_per_unit(fuel)
             if feedstock:
                 acc.feedstock_tce += tce
             fuel_acc = acc.by_fuel.setdefault(fuel.name, FuelAccount())
@@ -514,11 +514,7 @@ def _assessed(acc: PeriodAccount) -> None:
     """The total the intensity assessment uses: 等价值 less non-fossil energy (发改环资〔2024〕113号 二(一)) and
     less 原料用能 (发改环资〔2022〕803号); None while 等价值 is missing."""
     non_fossil = acc.by_fuel.get(NON_FOSSIL_ELECTRICITY)
-    acc.non_fossil_tce = (
-        None
-        if non_fossil is not None and non_fossil.tce_equivalent is None
-        else (non_fossil.tce_equivalent if non_fossil is not None else 0.0)
-    )
+    acc.non_fossil_tce = 0.0 if non_fossil is None else non_fossil.tce_equivalent  # None without the rate
     if acc.energy_tce_equivalent is None or acc.non_fossil_tce is None:
         acc.energy_tce_assessed = None
     else:
@@ -544,9 +540,6 @@ def _boundaries(acc: PeriodAccount) -> None:
         ASSESSED: acc.co2_t,
         CONSUMPTION: combustion - power_fuel + heat + acc.electricity.consumption_kwh * grid,
     }
-
-
-POWER_SECTOR = "电力、热力生产和供应业"
 
 
 def balance_gaps(reported: set[tuple[str, str]]) -> list[str]:
