@@ -175,7 +175,9 @@ def test_energy_summary_carries_the_factor_set(client, setup, coordinator):
     # no 发电 coal rate in the sample: 等价值 figures are null (缺失) with the reason, 当量值 beside them
     electric = [r for r in rows if r["energy_tce_equivalent"] is None]
     assert electric and all(not r["complete"] and "发电标准煤耗" in r["missing"][0] for r in electric)
-    assert all(r["energy_intensity"] is None for r in electric)
+    assert all(r["energy_intensity"] is None and r["energy_tce_assessed"] is None for r in electric)
+    assert all(r["co2_t_by_boundary"]["assessed"] == pytest.approx(r["co2_t"], abs=0.01) for r in rows)
+    assert all(set(r["co2_t_by_boundary"]) == {"territorial", "assessed", "consumption"} for r in rows)
 
 
 USERS = ("admin", "coordinator", "leader", "stats", "chengxiang", "市交运局", "市住建局")

@@ -125,3 +125,14 @@ def test_intensity_rising_more_never_improves_the_grade(last_year, now, more):
     before = grade(target, [Point(2023, 4, last_year), Point(2024, 4, now)]).grade
     after = grade(target, [Point(2023, 4, last_year), Point(2024, 4, now + more)]).grade
     assert after.rank <= before.rank
+
+
+def test_rules_the_barometer_does_not_give_say_they_are_the_platforms():
+    assert "本平台规则" in grade(SHARE, [Point(2023, 4, 10.0)]).reason  # the 10 % band
+    assert "本平台规则" in grade(SHARE, [Point(2023, 4, 9.5)]).reason
+    direction = GradingTarget(Rule.DIRECTION, True)
+    assert "本平台规则" in grade(direction, [Point(2023, 4, 5.0), Point(2024, 4, 5.0)]).reason  # flat
+    peak = GradingTarget(Rule.PEAK, False, 2030, peak_probability=0.6)
+    assert "本平台规则" in grade(peak, []).reason
+    # the barometer's own intensity rule is not labelled as the platform's
+    assert "本平台规则" not in grade(INTENSITY, [Point(2023, 3, 0.40), Point(2024, 3, 0.39)]).reason

@@ -78,6 +78,7 @@ def test_the_reports_figures_are_the_databases(report_job, demo_plan):
     assert energy_row[4] == writers.format_cell(last["energy_tce"] / 1e4, 2)
     # no sourced 发电 coal rate in the demo: the figures on 等价值 say 缺失, never a 当量值 in their place
     assert rows["能源消费总量（等价值）"][2:5] == ["缺失", "缺失", "缺失"]
+    assert rows["考核用能源消费量（扣除非化石能源和原料用能）"][3] == "缺失"
     assert rows["单位地区生产总值能耗"][3] == "缺失" and rows["非化石能源消费比重"][3] == "缺失"
     assert rows["能源活动二氧化碳排放量"][2] == writers.format_cell(_result(PERIOD)["co2_t"] / 1e4, 2)
     assert rows["非化石能源消费比重"][6].startswith("2025年不低于 13 %：")  # against the plan's target

@@ -36,7 +36,15 @@ class SummaryOut(Schema):
         description="能源消费量（等价值，吨标准煤）：电力按当年平均发电标准煤耗折算；该年煤耗未录入时为 null（缺失）"
     )
     energy_tce: float = Field(description="能源消费量（当量值，吨标准煤）：仅供参考，不替代等价值")
-    co2_t: float = Field(description="能源活动二氧化碳排放（吨）")
+    energy_tce_assessed: float | None = Field(
+        None, description="考核用能源消费量：等价值扣除非化石能源（113号）和原料用能（803号）；缺失时为 null"
+    )
+    co2_t: float = Field(
+        description="能源活动二氧化碳排放（吨，考核口径：本地燃烧＋外购热力＋净调入电力×电网因子）"
+    )
+    co2_t_by_boundary: dict[str, float] = Field(
+        default_factory=dict, description="三种口径：territorial 本地燃烧、assessed 考核、consumption 消费"
+    )
     energy_intensity: float | None = Field(description="能耗强度（等价值，吨标准煤/万元）；缺失时为 null")
     energy_intensity_calorific: float | None = Field(description="能耗强度（当量值，仅供参考）")
     carbon_intensity: float | None
@@ -55,6 +63,14 @@ class SummaryOut(Schema):
     @staticmethod
     def resolve_energy_intensity_calorific(result) -> float | None:
         return result.data.get("energy_intensity_calorific_tce_per_10k_yuan")
+
+    @staticmethod
+    def resolve_energy_tce_assessed(result) -> float | None:
+        return result.data.get("energy_tce_assessed")
+
+    @staticmethod
+    def resolve_co2_t_by_boundary(result) -> dict[str, float]:
+        return result.data.get("co2_t_by_boundary") or {}
 
     @staticmethod
     def resolve_complete(result) -> bool:

@@ -64,6 +64,9 @@ RULE_LABELS = {
     Rule.NONE: "不作进度评估",
 }
 TOLERANCE = 0.10  # behind the path by no more than 10 % of the target value is yellow
+# said beside every rule the national barometer (晴雨表) does not give: the 10 % band on progress targets, the
+# peak-probability thresholds, flat = yellow for direction targets (shared/reference/README.md)
+PLATFORM_RULE = "本平台规则"
 
 
 @dataclass(frozen=True, order=True)
@@ -173,7 +176,13 @@ def _grade_peak(target: GradingTarget) -> Assessment:
         return Assessment(Grade.UNGRADED, None, None, "", "达峰目标依据达峰预测评估；预测尚未运行，暂未评估")
     p = target.peak_probability
     g = Grade.GREEN if p >= 0.8 else Grade.YELLOW if p >= 0.5 else Grade.RED
-    return Assessment(g, p, None, "", f"规划情景下{target.target_year}年前达峰的概率为 {p:.1%}")
+    return Assessment(
+        g,
+        p,
+        None,
+        "",
+        f"规划情景下{target.target_year}年前达峰的概率为 {p:.1%}（不低于80%基本顺利、50%–80%比较严峻、低于50%十分严峻：{PLATFORM_RULE}）",
+    )
 
 
 def _grade_intensity(target: GradingTarget, point: Point, points: list[Point]) -> Assessment:
@@ -210,7 +219,11 @@ def _grade_direction(target: GradingTarget, point: Point, points: list[Point]) -
     words = f"{point.label} {_fmt(point.value, target.unit)}，上年同期 {_fmt(previous.value, target.unit)}"
     if change == 0:
         return Assessment(
-            Grade.YELLOW, point.value, previous.value, point.label, f"{words}，持平，目标为持续{wanted}"
+            Grade.YELLOW,
+            point.value,
+            previous.value,
+            point.label,
+            f"{words}，持平，目标为持续{wanted}（持平记为比较严峻：{PLATFORM_RULE}）",
         )
     right_way = (change > 0) == target.higher_is_better
     if right_way:
@@ -239,9 +252,19 @@ def _grade_level(target: GradingTarget, point: Point) -> Assessment:
     behind = f"落后 {_fmt(-gap, unit)}"
     if -gap <= allowed:
         return Assessment(
-            Grade.YELLOW, point.value, expected, point.label, f"{words}，{behind}，未超过目标值的10%"
+            Grade.YELLOW,
+            point.value,
+            expected,
+            point.label,
+            f"{words}，{behind}，未超过目标值的10%（{PLATFORM_RULE}）",
         )
-    return Assessment(Grade.RED, point.value, expected, point.label, f"{words}，{behind}，超过目标值的10%")
+    return Assessment(
+        Grade.RED,
+        point.value,
+        expected,
+        point.label,
+        f"{words}，{behind}，超过目标值的10%（{PLATFORM_RULE}）",
+    )
 
 
 def data_state(points: list[Point], due: tuple[int, int] | None) -> DataState:

@@ -81,6 +81,7 @@ MISSING = "缺失"
 # figures on 等价值: None there means the year's 发电 coal rate (or another input) is missing
 EQUIVALENT_FIELDS = (
     "energy_tce_equivalent",
+    "energy_tce_assessed",
     "energy_intensity_tce_per_10k_yuan",
     "non_fossil_share",
     "coal_share",
@@ -97,6 +98,7 @@ def _overview(period: Period, results: dict[str, dict], statuses, factor_set: st
     spec = (
         ("能源消费总量（等价值）", "万吨标准煤", "energy_tce_equivalent", _wan, None),
         ("能源消费总量（当量值，仅供参考）", "万吨标准煤", "energy_tce", _wan, None),
+        ("考核用能源消费量（扣除非化石能源和原料用能）", "万吨标准煤", "energy_tce_assessed", _wan, None),
         ("能源活动二氧化碳排放量", "万吨", "co2_t", _wan, "co2_total"),
         (
             "单位地区生产总值能耗",
@@ -151,7 +153,9 @@ def _overview(period: Period, results: dict[str, dict], statuses, factor_set: st
         note=(
             "能源消费总量、能耗强度和比重按等价值（电力按当年平均发电标准煤耗折算，能源平衡表口径）；"
             "该年发电煤耗未录入时为“缺失”，当量值仅供参考，不替代等价值。"
-            "二氧化碳为能源活动排放，不含工业生产过程、农业和土地利用、废弃物处理排放"
+            "考核用能源消费量按发改环资〔2024〕113号、〔2022〕803号扣除非化石能源和原料用能（调入非化石电力和绿证尚未计入）。"
+            "二氧化碳为能源活动排放（考核口径：本地燃烧＋外购热力＋净调入电力×电网因子），"
+            "不含工业生产过程、农业和土地利用、废弃物处理排放"
         ),
     )
     counts = Counter(s.assessment.grade for s in statuses)
