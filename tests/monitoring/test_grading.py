@@ -136,3 +136,24 @@ def test_rules_the_barometer_does_not_give_say_they_are_the_platforms():
     assert "本平台规则" in grade(peak, []).reason
     # the barometer's own intensity rule is not labelled as the platform's
     assert "本平台规则" not in grade(INTENSITY, [Point(2023, 3, 0.40), Point(2024, 3, 0.39)]).reason
+
+
+def test_cumulative_progress_is_a_second_line_of_an_intensity_target():
+    """−14.5 % on 2020 by 2025: by 2023 the cumulative fall due is 1 − 0.855^(3/5) ≈ 8.97 %."""
+    from carbonpeak.monitoring.grading import grade_progress
+
+    due = 1 - 0.855**0.6
+    on_track = grade_progress(INTENSITY, [Point(2023, 4, 0.50 * (1 - due) - 0.001)])
+    assert on_track.grade == Grade.GREEN and "进度要求下降 9.0%" in on_track.reason
+    slow = grade_progress(INTENSITY, [Point(2023, 4, 0.48)])  # fell 4 %
+    assert slow.grade == Grade.YELLOW and "2023年比2020年下降 4.0%" in slow.reason
+    assert grade_progress(INTENSITY, [Point(2023, 4, 0.51)]).grade == Grade.RED
+    # only full years count, and only up to the date asked for
+    assert grade_progress(INTENSITY, [Point(2023, 3, 0.40)]) is None
+    assert (
+        grade_progress(INTENSITY, [Point(2023, 4, 0.48), Point(2024, 4, 0.40)], as_of=(2023, 4)).period
+        == "2023年"
+    )
+    assert (
+        grade_progress(GradingTarget(Rule.INTENSITY, False), [Point(2023, 4, 1.0)]) is None
+    )  # no target value

@@ -49,6 +49,8 @@ def test_computed_indicators_come_from_the_accounting(rates_entered):
     assert s.assessment.period == "2025年"
     assert s.assessment.grade in (Grade.GREEN, Grade.YELLOW, Grade.RED)
     assert "年均应降 3.1%" in s.assessment.reason
+    assert s.progress is not None and s.progress.reason.startswith("累计：2025年比2020年")
+    assert "进度要求下降 14.5%" in s.progress.reason  # 2025 is the target year
     share = status_of(rates_entered, "非化石能源消费比重", 2025)
     assert share.baseline[0] == 2020 and share.assessment.expected is not None
 

@@ -14,6 +14,15 @@ from carbonpeak.plans.api import plan_or_404
 router = Router(tags=["目标与指标"])
 
 
+class ProgressOut(Schema):
+    grade: str
+    grade_label: str
+    value: float | None
+    expected: float | None
+    period: str
+    reason: str
+
+
 class TargetOut(Schema):
     id: int
     indicator: str
@@ -33,6 +42,7 @@ class TargetOut(Schema):
     data_state: str
     data_state_label: str
     reason: str
+    progress: ProgressOut | None = Field(None, description="强度目标的第二行：累计降幅与进度要求")
 
 
 class IndicatorOut(Schema):

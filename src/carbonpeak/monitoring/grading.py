@@ -171,6 +171,34 @@ def grade(target: GradingTarget, points: list[Point], as_of: tuple[int, int] | N
     return _grade_level(target, point)
 
 
+def grade_progress(
+    target: GradingTarget, points: list[Point], as_of: tuple[int, int] | None = None
+) -> Assessment | None:
+    """The second line of an intensity target: the cumulative change of the latest full year on the base year
+    against the progress the five-year reduction requires by then (−14.5 % on 2020 by 2025 → about −9.0 % by
+    2023), graded as the barometer grades: rose on the base year red, fell by less than required yellow."""
+    rate = target.required_annual_rate()
+    if target.rule != Rule.INTENSITY or rate is None or not target.baseline_value:
+        return None
+    years = [p for p in points if p.quarter == 4 and p.year > target.baseline_year]
+    point = latest(years, as_of)
+    if point is None:
+        return None
+    elapsed = min(point.year, target.target_year) - target.baseline_year
+    required = 1 - (1 - rate) ** elapsed  # the cumulative fall due by then
+    change = point.value / target.baseline_value - 1
+    words = (
+        f"累计：{point.year}年比{target.baseline_year}年{'上升' if change > 0 else '下降'} {abs(change):.1%}，"
+        f"进度要求下降 {required:.1%}（{target.target_year}年下降 {target.target_value:g}%）"
+    )
+    expected = target.baseline_value * (1 - required)
+    if change > 0:
+        return Assessment(Grade.RED, point.value, expected, point.label, f"{words}，不降反升")
+    if -change < required - 1e-12:
+        return Assessment(Grade.YELLOW, point.value, expected, point.label, f"{words}，慢于进度")
+    return Assessment(Grade.GREEN, point.value, expected, point.label, f"{words}，达到进度")
+
+
 def _grade_peak(target: GradingTarget) -> Assessment:
     if target.peak_probability is None:
         return Assessment(Grade.UNGRADED, None, None, "", "达峰目标依据达峰预测评估；预测尚未运行，暂未评估")

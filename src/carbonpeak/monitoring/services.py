@@ -275,6 +275,7 @@ class TargetStatus:
     data_state: DataState
     points: list[Point] = field(default_factory=list)
     baseline: tuple[int, float] | None = None
+    progress: grading.Assessment | None = None  # intensity targets: the cumulative line toward the target
 
     @property
     def indicator(self) -> Indicator | None:
@@ -310,6 +311,7 @@ class TargetStatus:
             "data_state": self.data_state.value,
             "data_state_label": self.data_state.label,
             "reason": self.assessment.reason,
+            "progress": self.progress.to_dict() if self.progress else None,
         }
 
 
@@ -407,7 +409,8 @@ def assess_plan(
         assessment = _with_gaps(assessment, gaps)
         state = grading.data_state(points, _due(link.indicator, today))
         baseline = _baseline(link.indicator, points)
-        out.append(TargetStatus(target, link, assessment, state, points, baseline))
+        progress = grading.grade_progress(spec, points, as_of=until)
+        out.append(TargetStatus(target, link, assessment, state, points, baseline, progress))
     return out
 
 

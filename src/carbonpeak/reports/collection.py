@@ -312,7 +312,8 @@ def _barometer(statuses, period: Period) -> Section:
                 unit,
                 s.assessment.grade.label,
                 s.data_state.label,
-                s.assessment.reason,
+                s.assessment.reason
+                + (f"；{s.progress.reason}（{s.progress.grade.label}）" if s.progress else ""),
             ]
         )
     table = Table(
