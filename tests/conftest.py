@@ -121,13 +121,17 @@ def demo_plan(db, imported_plan, coordinator):
 
 @pytest.fixture
 def rates_entered(demo_plan, coordinator):
-    """The demo after a coordinator entered a 发电 coal rate for 2020–2025 (no sourced value exists: these are
-    test inputs, labelled so) and recomputed, as the 核算因子 page does: the 等价值 figures then exist."""
+    """The demo after a coordinator entered a 发电 coal rate and the Jiangsu grid's non-fossil share for
+    2020–2025 (no sourced value exists: these are test inputs, labelled so) and recomputed, as the 核算因子
+    page does: the 等价值 figures and the non-fossil share then exist."""
     from carbonpeak.energy import services as energy
 
     rows = "".join(
         f"generation_coal_rate,江苏,{year},{rate},gce/kWh,测试输入（非参考值）,test\n"
-        for year, rate in zip(range(2020, 2026), (300, 298, 296, 294, 292, 290), strict=True)
+        f"grid_non_fossil_share,江苏,{year},{share},%,测试输入（非参考值）,test\n"
+        for year, rate, share in zip(
+            range(2020, 2026), (300, 298, 296, 294, 292, 290), (20, 22, 24, 26, 28, 30), strict=True
+        )
     )
     fs = energy.import_factor_csv(
         "kind,key,year,value,unit,source,status\n" + rows,

@@ -222,13 +222,19 @@ def test_quarterly_gdp_is_year_to_date(factors):
 
 
 def with_rates(factors, *rows):
-    """The national set plus test inputs: (kind, key, year, value in g/kWh)."""
+    """The national set plus test inputs: (kind, key, year, value) in g/kWh, or a share in %."""
     from carbonpeak.energy.factors import Factor, FactorSet
 
+    def unit(kind):
+        return "%" if kind == "grid_non_fossil_share" else "gce/kWh"
+
     extra = tuple(
-        Factor(kind, key, year, value, "gce/kWh", "测试输入", "test") for kind, key, year, value in rows
+        Factor(kind, key, year, value, unit(kind), "测试输入", "test") for kind, key, year, value in rows
     )
     return FactorSet("custom", "1", (*factors.factors, *extra))
+
+
+JIANGSU_SHARE_2023 = ("grid_non_fossil_share", "江苏", 2023, 30)  # a test input, not a sourced share
 
 
 POWER_2023 = [
@@ -242,14 +248,16 @@ POWER_2023 = [
 
 def test_equivalent_value_uses_the_years_generation_coal_rate(factors):
     """等价值 = fuels + (net import + local non-fossil) × the year's average 发电 coal rate (NBS balance)."""
-    custom = with_rates(factors, ("generation_coal_rate", "江苏", 2023, 290))
+    custom = with_rates(factors, ("generation_coal_rate", "江苏", 2023, 290), JIANGSU_SHARE_2023)
     acc = one(POWER_2023, custom, economy=[EconomicFigure("2023", CITY, gdp_constant=10)])
     coal_tce = 1000 * 0.7143
     assert acc.energy_tce_equivalent == pytest.approx(coal_tce + 2e8 * 290e-6)
     assert acc.energy_tce == pytest.approx(coal_tce + 2e8 * 0.0001229)  # 当量值 beside it
     assert acc.coal_rate["value_g_per_kwh"] == 290 and acc.coal_rate["region"] == "江苏"
-    assert acc.non_fossil_share == pytest.approx(1e8 * 290e-6 / (coal_tce + 2e8 * 290e-6))
-    assert acc.non_fossil_share_calorific == pytest.approx(1e8 * 0.0001229 / (coal_tce + 2e8 * 0.0001229))
+    # non-fossil consumed: 1 亿 kWh local PV + 30 % of the 1 亿 kWh imported from the provincial grid
+    assert acc.electricity.imported_non_fossil_kwh == pytest.approx(0.3e8)
+    assert acc.non_fossil_share == pytest.approx(1.3e8 * 290e-6 / (coal_tce + 2e8 * 290e-6))
+    assert acc.non_fossil_share_calorific == pytest.approx(1.3e8 * 0.0001229 / (coal_tce + 2e8 * 0.0001229))
     assert acc.energy_intensity == pytest.approx(acc.energy_tce_equivalent / 1e5)
     assert acc.energy_intensity_calorific == pytest.approx(acc.energy_tce / 1e5)
     assert acc.complete and acc.missing == []
@@ -257,7 +265,7 @@ def test_equivalent_value_uses_the_years_generation_coal_rate(factors):
 
 def test_without_a_generation_rate_the_equivalent_value_is_missing_never_calorific(factors):
     """Only a 供电 rate for the year: it is not the balance's rate, so 等价值 and all built on it are 缺失."""
-    custom = with_rates(factors, ("supply_coal_rate", "全国", 2023, 300))
+    custom = with_rates(factors, ("supply_coal_rate", "全国", 2023, 300), JIANGSU_SHARE_2023)
     acc = one(POWER_2023, custom, economy=[EconomicFigure("2023", CITY, gdp_constant=10, population=50)])
     assert acc.energy_tce_equivalent is None and acc.by_fuel["电力"].tce_equivalent is None
     assert acc.energy_intensity is None and acc.energy_per_capita is None
@@ -458,7 +466,7 @@ def test_carbon_intensity_change_with_the_grid_factor_held_at_the_base_vintage(f
 def test_feedstock_and_non_fossil_are_deducted_for_the_assessment(factors):
     """原料用能 stays in the gross total, leaves the assessed total and burns no CO2; local non-fossil
     electricity leaves the assessed total at the 发电 rate; GDP is unchanged."""
-    custom = with_rates(factors, ("generation_coal_rate", "江苏", 2023, 290))
+    custom = with_rates(factors, ("generation_coal_rate", "江苏", 2023, 290), JIANGSU_SHARE_2023)
     coal_tce = factors.coal_coefficient(catalog.FUEL_BY_NAME["原煤"])  # tce per tonne
     gas_tce = factors.coal_coefficient(catalog.FUEL_BY_NAME["天然气"])  # tce per m³
     records = [
@@ -475,8 +483,9 @@ def test_feedstock_and_non_fossil_are_deducted_for_the_assessment(factors):
     gross = 1000 * coal_tce + 150e4 * gas_tce + 1e8 * 290e-6
     assert acc.feedstock_tce == pytest.approx(feedstock)
     assert acc.energy_tce_equivalent == pytest.approx(gross)
-    assert acc.non_fossil_tce == pytest.approx(0.5e8 * 290e-6)
-    assert acc.energy_tce_assessed == pytest.approx(gross - 0.5e8 * 290e-6 - feedstock)
+    non_fossil = (0.5e8 + 0.3 * 0.5e8) * 290e-6  # local PV and 30 % of the grid import
+    assert acc.non_fossil_tce == pytest.approx(non_fossil)
+    assert acc.energy_tce_assessed == pytest.approx(gross - non_fossil - feedstock)
     assert acc.energy_intensity_assessed == pytest.approx(acc.energy_tce_assessed / 1e5)
     gas_co2 = factors.co2_per_unit(catalog.FUEL_BY_NAME["天然气"])
     assert acc.by_sector["化学纤维制造业"].co2_t == pytest.approx(
@@ -511,3 +520,39 @@ def test_a_use_other_than_fuel_or_feedstock_is_an_error(factors):
         one([R("2023", CITY, "其他工业", "原煤", 1, "吨", "燃烧")], factors)
     with pytest.raises(AccountingError, match="电力、热力不能作为原料用能"):
         one([R("2023", CITY, "其他工业", "电力", 1, "千瓦时", "原料")], factors)
+
+
+# ------------------------------------------------------------------ grid structure
+
+
+def test_imports_by_grid_structure_count_their_non_fossil_part(factors):
+    """绿电交易 counts whole (113号 二(三)); 省内电网 at its entered share; green power sold out leaves the city."""
+    custom = with_rates(factors, ("generation_coal_rate", "江苏", 2023, 290), JIANGSU_SHARE_2023)
+    records = [
+        R("2023", CITY, "其他工业", "电力", 4, "亿千瓦时"),
+        R("2023", CITY, "本地发电", "光伏发电", 1, "亿千瓦时"),
+        R("2023", CITY, "电力调入", "省内电网", 2, "亿千瓦时"),
+        R("2023", CITY, "电力调入", "绿电交易", 1, "亿千瓦时"),
+        R("2023", CITY, "电力调出", "绿电交易", 0.5, "亿千瓦时"),
+        R("2023", CITY, "电力调出", "省内电网", 0, "亿千瓦时"),
+    ]
+    acc = one(records, custom)
+    bal = acc.electricity
+    assert bal.imported_by == {"省内电网": pytest.approx(2e8), "绿电交易": pytest.approx(1e8)}
+    assert bal.imported_non_fossil_kwh == pytest.approx(0.6e8 + 1e8)
+    assert bal.exported_green_kwh == pytest.approx(0.5e8)
+    consumed = 1e8 + 1.6e8 - 0.5e8
+    assert acc.non_fossil_share == pytest.approx(consumed * 290e-6 / acc.energy_tce_equivalent)
+    assert bal.net_imported_kwh == pytest.approx(2.5e8)
+
+
+def test_a_missing_grid_share_makes_the_non_fossil_share_missing_not_local_only(factors):
+    custom = with_rates(factors, ("generation_coal_rate", "江苏", 2023, 290))
+    acc = one(POWER_2023, custom)
+    assert acc.non_fossil_share is None and acc.energy_tce_assessed is None
+    assert any("2023年江苏电网非化石电量占比" in m and "grid_non_fossil_share" in m for m in acc.missing)
+    assert acc.coal_share is not None  # the rest of the shares stand
+    green_only = [r for r in POWER_2023 if r.sector != "电力调入"] + [
+        R("2023", CITY, "电力调入", "绿电", 1, "亿千瓦时")
+    ]
+    assert one(green_only, custom).non_fossil_share is not None  # a green-power trade needs no share

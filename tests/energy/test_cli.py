@@ -107,7 +107,8 @@ def test_equivalent_value_is_null_until_a_factor_csv_gives_the_years_generation_
     rate = tmp_path / "rate-2023.csv"
     rate.write_text(
         "kind,key,year,value,unit,source,status\n"
-        "generation_coal_rate,江苏,2023,290,gce/kWh,测试：协调员录入的数值,test\n",
+        "generation_coal_rate,江苏,2023,290,gce/kWh,测试：协调员录入的数值,test\n"
+        "grid_non_fossil_share,江苏,2023,30,%,测试：协调员录入的数值,test\n",
         encoding="utf-8",
     )
     code, out, _ = run(capsys, str(f), "--factors", str(rate), "--json")

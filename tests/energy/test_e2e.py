@@ -68,8 +68,8 @@ def test_rejected_upload_then_a_form_through_review(browser_page, live_server, l
     wb[workbook.FUELS_SHEET]["D4"] = 1  # 农林牧渔业 原煤 1 万吨
     wb[workbook.FUELS_SHEET]["E4"] = 8000  # standard quantity 12 % above 7,143: a warning, not an error
     wb[workbook.POWER_USE_SHEET]["B4"] = 500
-    wb[workbook.POWER_BALANCE_SHEET]["C13"] = 500  # 电力调入
-    wb[workbook.POWER_BALANCE_SHEET]["C14"] = 0  # 电力调出: none
+    wb[workbook.POWER_BALANCE_SHEET]["C13"] = 500  # 电力调入 · 省内电网
+    wb[workbook.POWER_BALANCE_SHEET]["C16"] = 0  # 电力调出 · 省内电网: none
     good = tmp_path / "2025Q3.xlsx"
     wb.save(good)
     page.goto(f"{live_server.url}/energy/submissions/")

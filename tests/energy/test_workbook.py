@@ -25,8 +25,8 @@ def filled_template(factors, changes: dict | None = None) -> bytes:
     ws["E11"] = 11657  # standard quantity, 0.8 万吨 × 1.4571 = 11,656.8
     wb[workbook.POWER_USE_SHEET]["B4"] = 1200  # 农林牧渔业 1,200 万千瓦时
     wb[workbook.POWER_BALANCE_SHEET]["C7"] = 300  # 光伏发电 300 万千瓦时
-    wb[workbook.POWER_BALANCE_SHEET]["C13"] = 900  # 电力调入 900 万千瓦时
-    wb[workbook.POWER_BALANCE_SHEET]["C14"] = 0  # 电力调出: none, said with a 0
+    wb[workbook.POWER_BALANCE_SHEET]["C13"] = 900  # 电力调入 · 省内电网 900 万千瓦时
+    wb[workbook.POWER_BALANCE_SHEET]["C16"] = 0  # 电力调出 · 省内电网: none, said with a 0
     wb[workbook.ECONOMY_SHEET]["B4"] = 1300.5
     wb[workbook.ECONOMY_SHEET]["B5"] = 5.1
     wb[workbook.ECONOMY_SHEET]["B7"] = 85.2
@@ -46,8 +46,8 @@ def test_template_round_trip(factors):
         ("农林牧渔业", "柴油", 0.8, "万吨"),
         ("农林牧渔业", "电力", 1200, "万千瓦时"),
         ("本地发电", "光伏发电", 300, "万千瓦时"),
-        ("电力调入", "电力", 900, "万千瓦时"),
-        ("电力调出", "电力", 0, "万千瓦时"),
+        ("电力调入", "省内电网", 900, "万千瓦时"),
+        ("电力调出", "省内电网", 0, "万千瓦时"),
     }
     assert {r.record.period for r in form.records} == {"2025Q3"}
     assert form.economy[0].gdp_current == 1300.5 and form.economy[0].population == 85.2

@@ -139,6 +139,10 @@ class ElectricityBalance:
     method: str = "无电力数据"
     grid_factor: GridFactor | None = None
     co2_t: float = 0.0
+    imported_by: dict[str, float] = field(default_factory=dict)  # 调入 by grid structure (电力: not split)
+    exported_by: dict[str, float] = field(default_factory=dict)
+    imported_non_fossil_kwh: float | None = None  # None when a structure's non-fossil share is missing
+    exported_green_kwh: float = 0.0  # local green power sold out of the city as such: no longer the city's
 
     @property
     def non_fossil_generation_kwh(self) -> float:
@@ -155,6 +159,10 @@ class ElectricityBalance:
             "method": self.method,
             "grid_factor": self.grid_factor.to_dict() if self.grid_factor else None,
             "co2_t": _r(self.co2_t),
+            "imported_by_structure": {k: _r(v) for k, v in self.imported_by.items()},
+            "exported_by_structure": {k: _r(v) for k, v in self.exported_by.items()},
+            "imported_non_fossil_kwh": _r(self.imported_non_fossil_kwh),
+            "exported_green_kwh": _r(self.exported_green_kwh),
         }
 
 
@@ -455,17 +463,25 @@ def _account_period(
                     acc.electricity.generation_kwh.get(source.name, 0) + kwh
                 )
                 continue
-            fuel = catalog.resolve_fuel(fuel_name)
-            acc.reported.add((sector, fuel.name))
             if sector in (catalog.IMPORT, catalog.EXPORT):
-                if fuel.family != catalog.ELECTRICITY:
-                    raise UnknownName(f"{where} {sector}：能源品种须为“电力”，而不是“{fuel_name}”")
-                kwh = _physical(quantity, unit, fuel, factors, f"{where} {sector}")
+                try:
+                    structure = catalog.resolve_structure(fuel_name)
+                except UnknownName as exc:
+                    raise UnknownName(f"{where} {sector}：{exc}") from None
+                part = structure.name if structure else catalog.UNSPLIT
+                acc.reported.add((sector, part))
+                kwh = _physical(quantity, unit, electricity_fuel, factors, f"{where} {sector}")
+                by_part = (
+                    acc.electricity.imported_by if sector == catalog.IMPORT else acc.electricity.exported_by
+                )
+                by_part[part] = by_part.get(part, 0.0) + kwh
                 if sector == catalog.IMPORT:
                     imported = (imported or 0.0) + kwh
                 else:
                     exported = (exported or 0.0) + kwh
                 continue
+            fuel = catalog.resolve_fuel(fuel_name)
+            acc.reported.add((sector, fuel.name))
             physical = _physical(quantity, unit, fuel, factors, f"{where} {sector} {fuel.name}")
             feedstock = use == FEEDSTOCK_USE
             if feedstock and fuel.family in (catalog.ELECTRICITY, catalog.HEAT):
@@ -513,8 +529,14 @@ def _account_period(
 def _assessed(acc: PeriodAccount) -> None:
     """The total the intensity assessment uses: 等价值 less non-fossil energy (发改环资〔2024〕113号 二(一)) and
     less 原料用能 (发改环资〔2022〕803号); None while 等价值 is missing."""
-    non_fossil = acc.by_fuel.get(NON_FOSSIL_ELECTRICITY)
-    acc.non_fossil_tce = 0.0 if non_fossil is None else non_fossil.tce_equivalent  # None without the rate
+    bal = acc.electricity
+    if not bal.generation_kwh and not bal.imported_by:
+        acc.non_fossil_tce = 0.0
+    elif bal.imported_non_fossil_kwh is None or acc.coal_rate is None:
+        acc.non_fossil_tce = None
+    else:
+        consumed = bal.non_fossil_generation_kwh + bal.imported_non_fossil_kwh - bal.exported_green_kwh
+        acc.non_fossil_tce = consumed * acc.coal_rate["value_g_per_kwh"] / 1e6
     if acc.energy_tce_equivalent is None or acc.non_fossil_tce is None:
         acc.energy_tce_assessed = None
     else:
@@ -692,7 +714,50 @@ def _electricity(
             acc.notes.append(f"{acc.period.year}年无{grid_region}平均发电煤耗，等价值采用{rate_row.key}值")
     coal_fired = sum(v for k, v in bal.generation_kwh.items() if catalog.SOURCE_BY_NAME[k].coal_fired)
     coal_generation_share = coal_fired / generation if generation else 0.0
-    _shares(acc, non_fossil, max(0.0, -net) * coal_generation_share, rate, calorific)
+    consumed = _non_fossil_consumed(acc, factors, grid_region)
+    _shares(acc, consumed, max(0.0, -net) * coal_generation_share, rate, calorific)
+
+
+def _non_fossil_consumed(acc: PeriodAccount, factors: FactorSet, grid_region: str) -> float | None:
+    """Non-fossil electricity the city consumed: local non-fossil generation, plus the non-fossil part of 调入
+    by grid structure, less local green power sold out as such (绿电交易 调出). None (缺失) when a structure's
+    non-fossil share for the year is not in the factor set."""
+    bal = acc.electricity
+    year = acc.period.year
+    imported_non_fossil = 0.0
+    unsplit_as = next((g for g in catalog.GRID_STRUCTURES if g.share_key == "{grid_region}"), None)
+    for part, kwh in bal.imported_by.items():
+        structure = catalog.resolve_structure(part) or unsplit_as
+        if not kwh or structure is None:
+            continue
+        if structure.non_fossil == "all":
+            imported_non_fossil += kwh
+            continue
+        key = structure.key_for(grid_region)
+        found = factors.grid_non_fossil_share(key, year)
+        if found is None:
+            label = (
+                structure.name
+                if part != catalog.UNSPLIT
+                else f"{structure.name}（未分结构的调入按此计，本平台规则）"
+            )
+            acc.missing.append(
+                f"缺失：{year}年{key}电网非化石电量占比（因子种类 grid_non_fossil_share，key {key}）未录入，"
+                f"调入电力中{label}的非化石电量无法计算，非化石能源消费比重因此缺失；请录入并注明来源后重算"
+            )
+            bal.imported_non_fossil_kwh = None
+            return None
+        imported_non_fossil += kwh * found[0]
+    bal.imported_non_fossil_kwh = imported_non_fossil
+    bal.exported_green_kwh = min(
+        sum(
+            kwh
+            for part, kwh in bal.exported_by.items()
+            if (g := catalog.resolve_structure(part)) and g.non_fossil == "all"
+        ),
+        bal.non_fossil_generation_kwh + imported_non_fossil,
+    )
+    return bal.non_fossil_generation_kwh + imported_non_fossil - bal.exported_green_kwh
 
 
 def missing_coal_rate(year: int, region: str) -> str:
@@ -705,14 +770,20 @@ def missing_coal_rate(year: int, region: str) -> str:
 
 
 def _shares(
-    acc: PeriodAccount, non_fossil_kwh: float, exported_coal_kwh: float, rate: float | None, calorific: float
+    acc: PeriodAccount,
+    non_fossil_kwh: float | None,
+    exported_coal_kwh: float,
+    rate: float | None,
+    calorific: float,
 ) -> None:
-    """Non-fossil and coal shares on 等价值 (None without the year's rate) and, labelled, on 当量值."""
+    """Non-fossil and coal shares on 等价值 (None without the year's rate) and, labelled, on 当量值; the
+    non-fossil share is None too when the non-fossil electricity consumed is not known."""
 
     def on(total: float | None, per_kwh: float | None) -> tuple[float | None, float | None]:
         if total is None or per_kwh is None or total <= 0:
             return None, None
-        return non_fossil_kwh * per_kwh / total, (acc.coal_tce - exported_coal_kwh * per_kwh) / total
+        non_fossil = None if non_fossil_kwh is None else non_fossil_kwh * per_kwh / total
+        return non_fossil, (acc.coal_tce - exported_coal_kwh * per_kwh) / total
 
     acc.non_fossil_share, acc.coal_share = on(acc.energy_tce_equivalent, rate)
     acc.non_fossil_share_calorific, acc.coal_share_calorific = on(acc.energy_tce, calorific)

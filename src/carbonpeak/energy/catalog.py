@@ -6,8 +6,10 @@ name, so an unknown name is an error that says which name and what is accepted, 
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from carbonpeak.core import periods
@@ -182,6 +184,54 @@ BALANCE_ALIASES = {
     "调出电量": EXPORT,
     "发电量": GENERATION,
 }
+
+
+@dataclass(frozen=True)
+class GridStructure:
+    """A part of 调入/调出 by grid structure (分电网结构, plan 四(一)); the list is data (data/grid-structures.csv),
+    so a city can add its own. ``non_fossil`` is ``all`` (green-power trades: wholly non-fossil) or
+    ``grid_share`` (the share of factor kind grid_non_fossil_share under ``share_key``)."""
+
+    name: str
+    non_fossil: str
+    share_key: str
+    aliases: tuple[str, ...]
+    basis: str
+
+    def key_for(self, grid_region: str) -> str:
+        return self.share_key.replace("{grid_region}", grid_region)
+
+
+def _read_structures() -> tuple[GridStructure, ...]:
+    path = Path(__file__).resolve().parent / "data" / "grid-structures.csv"
+    with open(path, encoding="utf-8") as fh:
+        return tuple(
+            GridStructure(
+                r["name"],
+                r["non_fossil"],
+                r["share_key"],
+                tuple(filter(None, r["aliases"].split(";"))),
+                r["basis"],
+            )
+            for r in csv.DictReader(fh)
+        )
+
+
+GRID_STRUCTURES = _read_structures()
+UNSPLIT = "电力"  # 调入/调出 not split by structure: counted as 省内电网 (本平台规则)
+_STRUCTURES = {n: g for g in GRID_STRUCTURES for n in (g.name, *g.aliases)}
+
+
+def resolve_structure(name: str) -> GridStructure | None:
+    """The structure a 调入/调出 row names in its fuel column; None for plain 电力 (not split)."""
+    cleaned = _clean(name)
+    if cleaned in (UNSPLIT, "电", "电能", ""):
+        return None
+    structure = _STRUCTURES.get(cleaned) or _STRUCTURES.get(cleaned.removeprefix("电力").strip("（）()·-"))
+    if structure is None:
+        names = "、".join(g.name for g in GRID_STRUCTURES)
+        raise UnknownName(f"未知电网结构“{name}”（调入、调出行的能源品种填“电力”或电网结构）；可用：{names}")
+    return structure
 
 
 @dataclass(frozen=True)

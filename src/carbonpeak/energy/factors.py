@@ -35,9 +35,10 @@ KINDS = {
     "heat_co2": "热力排放因子",
     "generation_coal_rate": "平均发电标准煤耗（等价值，能源平衡表口径）",
     "supply_coal_rate": "供电标准煤耗（中电联口径，仅供参考，不用于等价值）",
+    "grid_non_fossil_share": "电网非化石电量占比（调入电力中的非化石电量，分电网结构）",
 }
 # kinds that hold one value per year: a row without a year is refused
-YEARLY_KINDS = ("grid_co2", "generation_coal_rate", "supply_coal_rate")
+YEARLY_KINDS = ("grid_co2", "generation_coal_rate", "supply_coal_rate", "grid_non_fossil_share")
 NATIONAL = "全国"
 # the unit each kind is converted to before use; the engine's base units are t, m³, kWh and tce
 _TARGET_UNITS = {
@@ -194,6 +195,14 @@ class FactorSet:
                 return row
         return None
 
+    def grid_non_fossil_share(self, key: str, year: int) -> tuple[float, Factor] | None:
+        """The non-fossil share of a grid's supply in that exact year (a fraction) and its row; None until a
+        coordinator enters it with its source (the reference has no sourced Jiangsu share)."""
+        row = self._get("grid_non_fossil_share", key, year)
+        if row is None or row.value is None:
+            return None
+        return (row.value / 100 if row.unit.strip() == "%" else row.value), row
+
     def coal_rate_tce_per_kwh(self, row: Factor) -> float:
         return catalog.factor_in(row.value, row.unit, "tce/kWh")
 
@@ -258,6 +267,11 @@ def read_factor_rows(text: str, source_name: str = "CSV") -> tuple[Factor, ...]:
 
 
 def _check_unit(factor: Factor, where: str) -> None:
+    if factor.kind == "grid_non_fossil_share":
+        share = factor.value / 100 if factor.unit.strip() == "%" else factor.value
+        if factor.unit.strip() not in ("%", "1", "") or not 0 <= (share or 0) <= 1:
+            raise FactorError(f"{where}：{KINDS[factor.kind]}须为 0–100 %（单位 %）或 0–1（单位 1）")
+        return
     target = _TARGET_UNITS.get(factor.kind)
     try:
         if target:

@@ -144,7 +144,7 @@ def build_template(period: str = "", region: str = "", *, factors: FactorSet | N
         "数量留空表示未报送（不是零）；确为零时请填 0。",
         "实物量与标准量可只填其一；两者都填时，标准量与“实物量×参考折标系数”相差超过 2% 会给出提示。",
         "电厂发电耗用的燃料填在“电力、热力生产和供应业”行；本地发电量按类型填在“电力平衡”表。",
-        "电力调入、电力调出均须填写（没有则填 0），核算按“调入−调出”计净调入；"
+        "电力调入、电力调出均须填写（没有则填 0），按电网结构（省内电网、区外来电、绿电交易）分行填写，核算按“调入−调出”计净调入；"
         "电力、热力生产和供应业有燃料消费时，须在“电力平衡”表按电源填写本地发电量。缺少这些行的文件不被接收。",
         "计量单位可从下拉列表选择：" + "、".join(catalog.UNIT_NAMES) + "。",
         "上传时任何一处错误都会使整个文件不被接收，错误信息会指出工作表、行和列。",
@@ -206,7 +206,8 @@ def build_template(period: str = "", region: str = "", *, factors: FactorSet | N
     ws = sheet(POWER_BALANCE_SHEET, ["项目", "类型", "电量", "计量单位"], [14, 16, 14, 12])
     ws.add_data_validation(unit_list)
     items = [(catalog.GENERATION, s.name) for s in catalog.GENERATION_SOURCES]
-    items += [(catalog.IMPORT, "电力"), (catalog.EXPORT, "电力")]
+    items += [(catalog.IMPORT, g.name) for g in catalog.GRID_STRUCTURES]
+    items += [(catalog.EXPORT, g.name) for g in catalog.GRID_STRUCTURES]
     for row, (item, kind) in enumerate(items, start=HEADER_ROW + 1):
         ws.cell(row=row, column=1, value=item)
         ws.cell(row=row, column=2, value=kind)
@@ -424,6 +425,8 @@ def read_workbook(data: bytes, *, factors: FactorSet | None = None) -> ParsedFor
                 catalog.resolve_source, kind, form, POWER_BALANCE_SHEET, number, _col(2, "类型")
             )
             kind_name = source.name if source else ""
+        elif item_name in (catalog.IMPORT, catalog.EXPORT):
+            kind_name, _ = _balance_part(kind, item_name, form, POWER_BALANCE_SHEET, number, _col(2, "类型"))
         _check_energy_unit(unit, form, POWER_BALANCE_SHEET, number, _col(4, "计量单位"))
         if len(form.errors) == errors_before:
             record = EnergyRecord(period, region, item_name, kind_name, qty, _text(unit))
@@ -519,12 +522,12 @@ def read_csv(data: bytes, name: str = "CSV", *, factors: FactorSet | None = None
             source = _resolve(catalog.resolve_source, cell["fuel"], form, sheet, number, column("fuel"))
             fuel_name = source.name if source else None
             dimension = catalog.ENERGY
+        elif sector in (catalog.IMPORT, catalog.EXPORT):
+            fuel_name, dimension = _balance_part(cell["fuel"], sector, form, sheet, number, column("fuel"))
         else:
             fuel = _resolve(catalog.resolve_fuel, cell["fuel"], form, sheet, number, column("fuel"))
             fuel_name = fuel.name if fuel else None
             dimension = fuel.dimension if fuel else None
-            if fuel and sector in (catalog.IMPORT, catalog.EXPORT) and fuel.family != catalog.ELECTRICITY:
-                form.errors.append(FormError(sheet, number, column("fuel"), f"{sector}的能源品种须为“电力”"))
         unit = _resolve(catalog.parse_unit, cell["unit"], form, sheet, number, column("unit"))
         if unit and dimension and unit.dimension not in (dimension, catalog.COAL_EQUIVALENT):
             label = catalog.DIMENSION_LABEL[dimension]
@@ -557,6 +560,23 @@ def read_csv(data: bytes, name: str = "CSV", *, factors: FactorSet | None = None
     if not form.records and not form.errors:
         form.errors.append(FormError(sheet, None, None, "文件中没有数据行"))
     return form
+
+
+def _balance_part(text, sector: str, form: ParsedForm, sheet: str, row: int, column: str):
+    """A 调入/调出 row's fuel column: 电力 (not split) or a grid structure (分电网结构)."""
+    try:
+        structure = catalog.resolve_structure(_text(text))
+    except UnknownName as exc:
+        try:
+            fuel = catalog.resolve_fuel(_text(text))
+        except UnknownName:
+            form.errors.append(FormError(sheet, row, column, str(exc)))
+            return None, None
+        if fuel.family != catalog.ELECTRICITY:
+            form.errors.append(FormError(sheet, row, column, f"{sector}的能源品种须为“电力”或电网结构"))
+            return None, None
+        structure = None
+    return (structure.name if structure else catalog.UNSPLIT), catalog.ENERGY
 
 
 def read_upload(data: bytes, filename: str, *, factors: FactorSet | None = None) -> ParsedForm:
