@@ -33,6 +33,8 @@ ASSUMPTIONS = {
     "pv_mw": {2020: 160, 2021: 220, 2022: 300, 2023: 380, 2024: 460, 2025: 540},
     "pv_hours": 1100,
     "import_share": 0.03,  # electricity bought in from the grid at peak, share of consumption
+    "green_trade_share": 0.15,  # of that, bought through green-power trades (绿电交易)
+    "feedstock_share": {"化学纤维制造业": ("天然气", 0.20)},  # part of a sector's fuel used as raw material
     "gdp_real_growth_generated": {2021: 8.0, 2023: 5.0, 2025: 5.5},
     "gdp_deflator": 1.02,  # current-price growth beyond real growth where no public figure exists
     "population_growth_10k": 0.45,
@@ -139,11 +141,20 @@ def generate(seed: int = DEFAULT_SEED, years: tuple[int, ...] = YEARS) -> Sample
                 quarter_use += kwh
                 add(sector, "电力", kwh, "万千瓦时")
             imported = quarter_use * a["import_share"]
-            add("电力调入", "电力", imported, "万千瓦时")
-            add("电力调出", "电力", max(0.0, generation_coal + pv + imported - quarter_use), "万千瓦时")
+            green = imported * a["green_trade_share"]
+            add("电力调入", "省内电网", imported - green, "万千瓦时")  # by grid structure (分电网结构)
+            add("电力调入", "绿电交易", green, "万千瓦时")
+            add("电力调出", "省内电网", max(0.0, generation_coal + pv + imported - quarter_use), "万千瓦时")
             for sector, fuel, unit, base, trend, season in FUEL_USE:
                 annual = base * (1 + trend) ** step
-                add(sector, fuel, noisy(annual * QUARTER_SHARE[season][q - 1]), unit)
+                quantity = noisy(annual * QUARTER_SHARE[season][q - 1])
+                feed_fuel, feed_share = a["feedstock_share"].get(sector, (None, 0.0))
+                if fuel == feed_fuel:  # 原料用能: counted in energy, not burned (803号)
+                    recs.append(
+                        EnergyRecord(key, REGION, sector, fuel, round(quantity * feed_share, 4), unit, "原料")
+                    )
+                    quantity *= 1 - feed_share
+                add(sector, fuel, quantity, unit)
             out.records[key] = recs
             ytd_share = sum(QUARTER_SHARE["gdp"][:q])
             gdp_current, growth = gdp_annual[year]
