@@ -44,6 +44,30 @@ def test_overview_with_sample_data_and_charts(browser_page, live_server, login, 
     page.screenshot(path=str(artifacts / "energy-overview.png"), full_page=True)
 
 
+def test_the_coordinator_enters_a_missing_rate_and_the_equivalent_value_appears(
+    browser_page, live_server, login, artifacts
+):
+    services, coordinator = _setup()
+    services.load_sample_data(coordinator)
+    page = browser_page
+    login(page, live_server)
+    page.goto(f"{live_server.url}/energy/")
+    row_2025 = page.locator("[data-testid=annual-table] tbody tr", has_text="2025年全年")
+    assert "缺失" in row_2025.inner_text()
+    page.click("text=录入年度因子（发电煤耗、电网非化石电量占比）")
+    page.wait_for_selector("[data-testid=enter-factor]")
+    page.fill("#id_year", "2025")
+    page.fill("#id_value", "290")
+    page.fill("#id_source", "测试：协调员录入（非参考值）")
+    page.screenshot(path=str(artifacts / "energy-enter-factor.png"), full_page=True)
+    page.click("[data-testid=enter-factor] button")
+    page.wait_for_selector("text=已录入并以因子集 national@2026.1-录入1 重算")
+    row_2025 = page.locator("[data-testid=annual-table] tbody tr", has_text="2025年全年")
+    cells = row_2025.locator("td").all_inner_texts()
+    assert cells[1] != "缺失" and float(cells[1].replace(",", "")) > 0  # 等价值 now computed
+    page.screenshot(path=str(artifacts / "energy-after-rate.png"), full_page=True)
+
+
 def test_rejected_upload_then_a_form_through_review(browser_page, live_server, login, artifacts, tmp_path):
     from carbonpeak.energy import workbook
     from carbonpeak.energy.models import EnergySubmission

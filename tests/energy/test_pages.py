@@ -173,3 +173,78 @@ def test_admin_factor_sets_editable_until_used_submissions_read_only(client, coo
     new = FactorSet.objects.get(version="2027.1")
     assert new.factors.count() == fs.factors.count() + 1
     assert new.to_pure().grid("江苏", 2024).value == pytest.approx(0.00055)
+
+
+def test_a_coordinator_enters_the_years_rate_and_the_equivalent_value_appears(client, coordinator):
+    """The 缺失 loop closes on the page: one yearly factor with its source → a new default version, recomputed."""
+    from carbonpeak.energy import services as energy_services
+    from carbonpeak.energy.models import AccountingRun
+    from carbonpeak.energy.models import FactorSet as StoredSet
+
+    energy_services.ensure_bundled_factor_sets()
+    energy_services.load_sample_data(coordinator)
+    client.force_login(coordinator)
+    assert "缺失" in client.get(reverse("energy:overview")).content.decode()
+    refused = client.post(
+        reverse("energy:factor_enter"),
+        {
+            "kind": "generation_coal_rate",
+            "key": "江苏",
+            "year": "2025",
+            "value": "290",
+            "unit": "gce/kWh",
+            "source": "",
+        },
+        follow=True,
+    )
+    assert "请注明来源" in refused.content.decode() and StoredSet.objects.count() == 1
+    runs = AccountingRun.objects.count()
+    for year in (2024, 2025):
+        client.post(
+            reverse("energy:factor_enter"),
+            {
+                "kind": "generation_coal_rate",
+                "key": "江苏",
+                "year": year,
+                "value": "290",
+                "unit": "gce/kWh",
+                "source": "测试：协调员录入",
+            },
+        )
+    default = StoredSet.objects.get(is_default=True)
+    assert default.label == "national@2026.1-录入2" and default.based_on.label == "national@2026.1-录入1"
+    assert AccountingRun.objects.count() == runs + 2
+    latest = energy_services.latest_run().results.get(period="2025", region="太仓市")
+    assert (
+        latest.energy_tce_equivalent is not None and latest.data["coal_rate"]["source"] == "测试：协调员录入"
+    )
+    # still 缺失 until the grid share is entered too: the non-fossil share needs the imports' non-fossil part
+    assert (
+        latest.data["non_fossil_share"] is None
+        and latest.data["energy_intensity_tce_per_10k_yuan"] is not None
+    )
+    assert (
+        energy_services.latest_run().results.get(period="2023", region="太仓市").energy_tce_equivalent is None
+    )
+
+
+def test_only_a_coordinator_enters_factors(client, db):
+    from django.contrib.auth import get_user_model
+
+    from carbonpeak.demo import ensure_demo_users
+
+    ensure_demo_users()
+    client.force_login(get_user_model().objects.get(username="leader"))
+    page = client.post(
+        reverse("energy:factor_enter"),
+        {
+            "kind": "generation_coal_rate",
+            "key": "江苏",
+            "year": "2025",
+            "value": "290",
+            "unit": "gce/kWh",
+            "source": "x",
+        },
+        follow=True,
+    )
+    assert "只有协调员可以管理核算因子" in page.content.decode()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -107,6 +109,42 @@ def import_factor_csv(
         after={"factors": len(pure.factors), "based_on": based_on and based_on.label},
     )
     return fs
+
+
+ENTERED_KINDS = ("generation_coal_rate", "grid_non_fossil_share")  # yearly inputs the reference cannot give
+
+
+@transaction.atomic
+def enter_yearly_factor(
+    user, *, kind: str, key: str, year: int, value: float, unit: str, source: str, status: str = "录入"
+) -> AccountingRun:
+    """A coordinator's yearly input with its source (the year's 发电 coal rate, a grid's non-fossil share):
+    a new version of the default set with the row added or replaced becomes the default, and the accounts are
+    recomputed with it (earlier versions and results stay)."""
+    permissions.require(user, Action.MANAGE_FACTORS)
+    if kind not in ENTERED_KINDS:
+        raise ValidationError(f"只能录入：{'、'.join(pure_factors.KINDS[k] for k in ENTERED_KINDS)}")
+    if not source.strip():
+        raise ValidationError("请注明来源（文件名称、文号或网址）")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["kind", "key", "year", "value", "unit", "source", "status"])
+    writer.writerow([kind, key.strip(), year, value, unit.strip(), source.strip()[:500], status.strip()[:40]])
+    pure_factors.read_factor_rows(buffer.getvalue(), "录入的因子")  # the same checks as a CSV: unit, range
+    base = default_factor_set()
+    root = base.version.split("-录入")[0]  # 2026.1 → 2026.1-录入1, 2026.1-录入2, …
+    taken = set(FactorSet.objects.filter(name=base.name).values_list("version", flat=True))
+    version = next(f"{root}-录入{n}" for n in range(1, 10_000) if f"{root}-录入{n}" not in taken)
+    fs = import_factor_csv(
+        buffer.getvalue(),
+        name=base.name,
+        version=version,
+        user=user,
+        title=f"在 {base.label} 上录入{year}年{pure_factors.KINDS[kind]}（{key.strip()}）"[:200],
+        based_on=base,
+    )
+    set_default_factor_set(fs, user)
+    return recompute_with(fs, user, f"录入{year}年{pure_factors.KINDS[kind]}（{key}）")
 
 
 @transaction.atomic

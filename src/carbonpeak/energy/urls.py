@@ -14,6 +14,7 @@ urlpatterns = [
     path("template.xlsx", views.template_download, name="template"),
     path("factors/", views.factor_sets, name="factor_sets"),
     path("factors/import/", views.factor_set_import, name="factor_set_import"),
+    path("factors/enter/", views.factor_enter, name="factor_enter"),
     path("factors/<int:set_id>/", views.factor_set_detail, name="factor_set"),
     path("factors/<int:set_id>/recompute/", views.recompute, name="recompute"),
     path("factors/<int:set_id>/default/", views.make_default, name="make_default"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -67,7 +68,15 @@ def _method_notes(results: list[AccountingResult]) -> list[str]:
     missing_rate = sorted(
         {m[3:7] for r in results for m in r.data.get("missing", []) if "平均发电标准煤耗" in m}
     )
+    missing_share = sorted(
+        {m[3:7] for r in results for m in r.data.get("missing", []) if "电网非化石电量占比" in m}
+    )
     out = sorted(notes)
+    if missing_share:
+        out.append(
+            f"缺失：{'、'.join(missing_share)}年电网非化石电量占比（调入电力中的非化石部分，分电网结构）未录入，"
+            "参考资料没有江苏电网的核实值；非化石能源消费比重和考核用能源消费量因此显示“缺失”，而不是只计本地发电。"
+        )
     if missing_rate:
         out.append(
             f"缺失：{'、'.join(missing_rate)}年平均发电标准煤耗（等价值的折算系数，国家统计局能源平衡表口径）"
@@ -109,6 +118,7 @@ def _row(result: AccountingResult) -> dict:
         "non_fossil_calorific": _pct(d.get("non_fossil_share_calorific")),
         "coal_calorific": _pct(d.get("coal_share_calorific")),
         "equivalent_missing": d.get("energy_tce_equivalent") is None,
+        "non_fossil_missing": d["non_fossil_share"] is None and bool(d.get("missing")),
         "co2_pc": d["co2_per_capita_t"],
         "energy_pc": d["energy_per_capita_tce"],
         "gdp": d["gdp_current_100m_yuan"],
@@ -338,6 +348,7 @@ def factor_sets(request):
             "sets": sets,
             "can_review": services.can_review(request.user),
             "latest": services.latest_run(),
+            "grid_region": settings.CARBONPEAK_GRID_REGION,
         },
     )
 
@@ -355,6 +366,39 @@ def factor_set_detail(request, set_id: int):
             "can_review": services.can_review(request.user),
         },
     )
+
+
+@login_required
+@require_POST
+def factor_enter(request):
+    """The coordinator enters one yearly factor with its source; the accounts follow at once."""
+    post = request.POST
+    try:
+        year, value = int(post.get("year", "")), float(post.get("value", ""))
+    except ValueError:
+        messages.error(request, "请填写有效的年份和数值")
+        return redirect("energy:factor_sets")
+    try:
+        run = services.enter_yearly_factor(
+            request.user,
+            kind=post.get("kind", ""),
+            key=post.get("key", ""),
+            year=year,
+            value=value,
+            unit=post.get("unit", ""),
+            source=post.get("source", ""),
+        )
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+        return redirect("energy:factor_sets")
+    except (ValidationError, ValueError) as exc:
+        messages.error(request, "未录入：" + "；".join(getattr(exc, "messages", [str(exc)])))
+        return redirect("energy:factor_sets")
+    if run.error:
+        messages.error(request, f"已录入，但重算失败：{run.error}")
+    else:
+        messages.success(request, f"已录入并以因子集 {run.factor_set_label} 重算；预测与目标评估随后更新")
+    return redirect("energy:overview")
 
 
 @login_required
