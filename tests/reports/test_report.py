@@ -19,6 +19,7 @@ from openpyxl import load_workbook
 from carbonpeak.cli import main
 from carbonpeak.core.models import AuditEvent
 from carbonpeak.energy import services as energy
+from carbonpeak.energy.accounting import BOUNDARY_LABELS
 from carbonpeak.energy.models import AccountingResult
 from carbonpeak.monitoring import services as monitoring
 from carbonpeak.projection.models import ProjectionRun
@@ -82,6 +83,11 @@ def test_the_reports_figures_are_the_databases(report_job, demo_plan):
     assert rows["单位地区生产总值能耗"][3] == "缺失" and rows["非化石能源消费比重"][3] == "缺失"
     assert rows["能源活动二氧化碳排放量"][2] == writers.format_cell(_result(PERIOD)["co2_t"] / 1e4, 2)
     assert rows["非化石能源消费比重"][6].startswith("2025年不低于 13 %：")  # against the plan's target
+    # the three CO2 boundaries, the assessed one being the report's
+    boundaries = next(t for t in doc.tables if t.rows[0].cells[0].text == "口径")
+    by_label = {r.cells[0].text: r.cells[1].text for r in boundaries.rows[1:]}
+    assert by_label[BOUNDARY_LABELS["assessed"]] == writers.format_cell(_result(PERIOD)["co2_t"], 1)
+    assert len(by_label) == 3
     # the barometer lists every target with the grade the platform gives on data up to the quarter
     barometer = next(
         t for t in doc.tables if t.rows[0].cells[0].text == "指标" and t.rows[0].cells[-1].text == "理由"

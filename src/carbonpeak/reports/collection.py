@@ -15,6 +15,7 @@ from django.utils import timezone
 from carbonpeak.core.models import ReviewStatus
 from carbonpeak.core.periods import InvalidPeriod, Period, parse_period
 from carbonpeak.energy import services as energy
+from carbonpeak.energy.accounting import ASSESSED, BOUNDARY_LABELS, CONSUMPTION, TERRITORIAL
 from carbonpeak.energy.models import AccountingResult, AccountingRun, EnergySubmission
 from carbonpeak.monitoring import services as monitoring
 from carbonpeak.monitoring.grading import Grade
@@ -237,11 +238,11 @@ def _energy(period: Period, results: dict[str, dict], factor_set: str, grid_regi
     grid = bal.get("grid_factor") or {}
     balance_rows = [["全社会用电量", (bal["consumption_kwh"] or 0) / 1e4]]
     balance_rows += [[f"本地发电：{k}", (v or 0) / 1e4] for k, v in bal["generation_kwh"].items()]
-    balance_rows += [
-        ["电力调入", None if bal["imported_kwh"] is None else bal["imported_kwh"] / 1e4],
-        ["电力调出", None if bal["exported_kwh"] is None else bal["exported_kwh"] / 1e4],
-        ["净调入（负值为净调出）", (bal["net_imported_kwh"] or 0) / 1e4],
-    ]
+    balance_rows += [["电力调入", None if bal["imported_kwh"] is None else bal["imported_kwh"] / 1e4]]
+    balance_rows += [[f"　其中：{k}", v / 1e4] for k, v in (bal.get("imported_by_structure") or {}).items()]
+    balance_rows += [["电力调出", None if bal["exported_kwh"] is None else bal["exported_kwh"] / 1e4]]
+    balance_rows += [[f"　其中：{k}", v / 1e4] for k, v in (bal.get("exported_by_structure") or {}).items()]
+    balance_rows += [["净调入（负值为净调出）", bal["net_imported_kwh"] / 1e4]]
     balance = Table(
         "电力平衡",
         f"{period.label}电力平衡",
@@ -291,8 +292,20 @@ def _energy(period: Period, results: dict[str, dict], factor_set: str, grid_regi
             "unit": "万吨",
         },
     )
+    by_boundary = quarter.get("co2_t_by_boundary") or {}
+    boundaries = Table(
+        "排放口径",
+        f"{period.label}能源活动二氧化碳：三种口径",
+        [Column("口径", width=4.2), Column("二氧化碳", "吨", 1)],
+        [[BOUNDARY_LABELS[k], by_boundary.get(k)] for k in (TERRITORIAL, ASSESSED, CONSUMPTION)],
+        source=f"因子集 {factor_set}",
+        note="本报告其他二氧化碳数字均为考核口径；消费口径不计本地电厂燃料（其外供热力因此未计，本平台规则）",
+    )
     notes = [f"核算说明：{n}" for n in quarter.get("notes", [])]
-    return Section("能源消费与碳排放", [text, *notes], [fuels, sectors, balance], [trend, by_sector])
+    notes += [f"数据缺失或不全：{m}" for m in quarter.get("missing", [])]
+    return Section(
+        "能源消费与碳排放", [text, *notes], [fuels, sectors, balance, boundaries], [trend, by_sector]
+    )
 
 
 def _barometer(statuses, period: Period) -> Section:
