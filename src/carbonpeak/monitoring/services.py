@@ -148,10 +148,11 @@ def computed_gaps(
         if not missing:
             continue
         value_missing = catalogue.value_from_account(indicator.computed_field, result.data) is None
+        absent = [m for m in missing if m.startswith("缺失")]  # an input missing: the value cannot exist
         incomplete = [m for m in missing if "数据不全" in m]
         if value_missing or incomplete:
             gaps[(result.year, result.last_quarter)] = (
-                missing[0] if value_missing else incomplete[0],
+                (absent or missing)[0] if value_missing else incomplete[0],
                 value_missing,
             )
     by_year: dict[int, tuple[str, bool]] = {}
@@ -170,7 +171,8 @@ def _with_gaps(assessment: grading.Assessment, gaps: dict[int, tuple[str, bool]]
     notes = []
     if later:
         years = "、".join(str(y) for y in later)
-        why = next(iter(later.values())).removeprefix("缺失：").split("，")[0]
+        first = next(iter(later.values())).removeprefix("缺失：")
+        why = first.split("未录入")[0] + "未录入" if "未录入" in first else first.split("；")[0]
         if assessment.value is None:
             return grading.Assessment(
                 assessment.grade,
