@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.utils.functional import SimpleLazyObject
+
 from carbonpeak.core import jobs
 
 
 def background_jobs(request) -> dict:
-    # a callable: the template counts only on the pages that show the banner (logged-in users)
-    return {"background_jobs_pending": jobs.pending}
+    # counted once per page, and only on the pages that show it (the banner is for logged-in users)
+    return {"background_jobs_pending": SimpleLazyObject(jobs.pending)}

@@ -178,7 +178,7 @@ class PeriodAccount:
     energy_tce: float = 0.0  # 当量值
     energy_tce_equivalent: float | None = None  # 等价值; None when the year's 发电 coal rate is missing
     energy_tce_assessed: float | None = None  # 等价值 less non-fossil energy and 原料用能 (113号, 803号)
-    non_fossil_tce: float | None = None  # non-fossil energy on 等价值 (deducted for the assessment)
+    non_fossil_tce: float | None = None  # non-fossil energy consumed, on 等价值 (deducted for the assessment)
     feedstock_tce: float = 0.0  # 原料用能 (deducted for the assessment; no CO2)
     co2_t: float = 0.0
     by_fuel: dict[str, FuelAccount] = field(default_factory=dict)
@@ -529,14 +529,6 @@ def _account_period(
 def _assessed(acc: PeriodAccount) -> None:
     """The total the intensity assessment uses: 等价值 less non-fossil energy (发改环资〔2024〕113号 二(一)) and
     less 原料用能 (发改环资〔2022〕803号); None while 等价值 is missing."""
-    bal = acc.electricity
-    if not bal.generation_kwh and not bal.imported_by:
-        acc.non_fossil_tce = 0.0
-    elif bal.imported_non_fossil_kwh is None or acc.coal_rate is None:
-        acc.non_fossil_tce = None
-    else:
-        consumed = bal.non_fossil_generation_kwh + bal.imported_non_fossil_kwh - bal.exported_green_kwh
-        acc.non_fossil_tce = consumed * acc.coal_rate["value_g_per_kwh"] / 1e6
     if acc.energy_tce_equivalent is None or acc.non_fossil_tce is None:
         acc.energy_tce_assessed = None
     else:
@@ -660,7 +652,8 @@ def _electricity(
     acc.energy_tce = fuels_tce
     acc.energy_tce_equivalent = fuels_tce
     acc.co2_t = sum(f.co2_t for f in acc.by_fuel.values())
-    if not has_electricity:  # no electricity: the two bases are the same
+    if not has_electricity:  # no electricity: the two bases are the same, and no non-fossil energy
+        acc.non_fossil_tce = 0.0
         for sector_acc in acc.by_sector.values():
             sector_acc.terminal_tce = sector_acc.tce
         _shares(acc, 0.0, 0.0, 1.0, 1.0)
@@ -715,6 +708,7 @@ def _electricity(
     coal_fired = sum(v for k, v in bal.generation_kwh.items() if catalog.SOURCE_BY_NAME[k].coal_fired)
     coal_generation_share = coal_fired / generation if generation else 0.0
     consumed = _non_fossil_consumed(acc, factors, grid_region)
+    acc.non_fossil_tce = None if consumed is None or rate is None else consumed * rate
     _shares(acc, consumed, max(0.0, -net) * coal_generation_share, rate, calorific)
 
 

@@ -130,7 +130,6 @@ def enter_yearly_factor(
     writer = csv.writer(buffer)
     writer.writerow(["kind", "key", "year", "value", "unit", "source", "status"])
     writer.writerow([kind, key.strip(), year, value, unit.strip(), source.strip()[:500], status.strip()[:40]])
-    pure_factors.read_factor_rows(buffer.getvalue(), "录入的因子")  # the same checks as a CSV: unit, range
     base = default_factor_set()
     root = base.version.split("-录入")[0]  # 2026.1 → 2026.1-录入1, 2026.1-录入2, …
     taken = set(FactorSet.objects.filter(name=base.name).values_list("version", flat=True))

@@ -65,12 +65,11 @@ def overview(request, run_id: int | None = None):
 def _method_notes(results: list[AccountingResult]) -> list[str]:
     """One line per kind of note; the years without a 发电 coal rate are listed together."""
     notes = {n for r in results for n in r.data.get("notes", []) if "电网因子" not in n}
-    missing_rate = sorted(
-        {m[3:7] for r in results for m in r.data.get("missing", []) if "平均发电标准煤耗" in m}
-    )
-    missing_share = sorted(
-        {m[3:7] for r in results for m in r.data.get("missing", []) if "电网非化石电量占比" in m}
-    )
+
+    def years_missing(what: str) -> list[str]:
+        return sorted({m[3:7] for r in results for m in r.data.get("missing", []) if what in m})
+
+    missing_rate, missing_share = years_missing("平均发电标准煤耗"), years_missing("电网非化石电量占比")
     out = sorted(notes)
     if missing_share:
         out.append(

@@ -111,14 +111,26 @@ def set_value_document(plan: Plan, indicator: str, year: int, document: str) -> 
 # ------------------------------------------------------------------ observations
 
 
-def points_for(indicator: Indicator, region: str = REGION, run: AccountingRun | None = None) -> list[Point]:
+def _year_to_date_results(region: str, run: AccountingRun | None, results: list | None) -> list:
+    """The run's year-to-date results for the region: the ones given (read once for a whole plan), else
+    read now from ``run`` or the latest run."""
+    if results is not None:
+        return results
+    run = run or energy.latest_run()
+    return [] if run is None else list(run.results.filter(region=region, first_quarter=1))
+
+
+def points_for(
+    indicator: Indicator,
+    region: str = REGION,
+    run: AccountingRun | None = None,
+    *,
+    results: list | None = None,
+) -> list[Point]:
     """Approved values: computed ones from the latest accounting run, reported ones the latest revision each."""
     if indicator.kind == Indicator.Kind.COMPUTED:
-        run = run or energy.latest_run()
-        if run is None:
-            return []
         points = []
-        for result in run.results.filter(region=region, first_quarter=1):
+        for result in _year_to_date_results(region, run, results):
             value = catalogue.value_from_account(indicator.computed_field, result.data)
             if value is not None:
                 points.append(Point(result.year, result.last_quarter, value))
@@ -132,18 +144,19 @@ def points_for(indicator: Indicator, region: str = REGION, run: AccountingRun | 
 
 
 def computed_gaps(
-    indicator: Indicator, region: str = REGION, run: AccountingRun | None = None
+    indicator: Indicator,
+    region: str = REGION,
+    run: AccountingRun | None = None,
+    *,
+    results: list | None = None,
 ) -> dict[int, tuple[str, bool]]:
     """Years whose accounting lacks an input a computed indicator needs, with what is missing and whether the
     value itself is missing (e.g. no 发电 coal rate for a figure on 等价值: 缺失, never zero) or only built on
     incomplete data (a row or balance line not reported: 数据不全)."""
     if indicator.kind != Indicator.Kind.COMPUTED:
         return {}
-    run = run or energy.latest_run()
-    if run is None:
-        return {}
     gaps = {}
-    for result in run.results.filter(region=region, first_quarter=1):
+    for result in _year_to_date_results(region, run, results):
         missing = result.data.get("missing") or []
         if not missing:
             continue
@@ -373,6 +386,7 @@ def assess_plan(
             "indicator", "indicator__owner"
         )
     }
+    results = _year_to_date_results(region, run, None)  # read once: every computed indicator reads them
     cache: dict[int, list[Point]] = {}
     gap_cache: dict[int, dict[int, tuple[str, bool]]] = {}
     peaks: dict | None = None  # the projection's probabilities, computed once and only if a peak target asks
@@ -391,7 +405,7 @@ def assess_plan(
             )
             continue
         if link.indicator_id not in cache:
-            found = points_for(link.indicator, region, run)
+            found = points_for(link.indicator, region, run, results=results)
             cache[link.indicator_id] = [p for p in found if as_of is None or (p.year, p.quarter) <= as_of]
         points = cache[link.indicator_id]
         probability = None
@@ -406,7 +420,7 @@ def assess_plan(
             until = as_of
         assessment = grading.grade(spec, points, as_of=until)
         if link.indicator_id not in gap_cache:
-            gap_cache[link.indicator_id] = computed_gaps(link.indicator, region, run)
+            gap_cache[link.indicator_id] = computed_gaps(link.indicator, region, run, results=results)
         gaps = {y: t for y, t in gap_cache[link.indicator_id].items() if until is None or y <= until[0]}
         assessment = _with_gaps(assessment, gaps)
         state = grading.data_state(points, _due(link.indicator, today))

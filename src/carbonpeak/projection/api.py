@@ -9,7 +9,6 @@ from ninja.responses import Status
 from pydantic import Field
 
 from carbonpeak.core.api import ApiError, ErrorOut
-from carbonpeak.energy import services as energy
 from carbonpeak.plans.api import plan_or_404
 from carbonpeak.projection import montecarlo, scenarios, services
 
@@ -76,8 +75,10 @@ def projection_result(request, name: str, inputs: Query[ProjectionInputs]):
         name, plan, draws=inputs.draws, seed=inputs.seed, end_year=inputs.end_year
     )
     if run is None:
-        if energy.latest_run() is None:
-            raise ApiError(409, "no_accounts", "尚无核算结果：请先报送并审核能源统计数据")
+        try:
+            services.latest_accounts()
+        except services.NoData as exc:
+            raise ApiError(409, "no_accounts", str(exc)) from exc
         raise ApiError(
             409,
             "not_computed",

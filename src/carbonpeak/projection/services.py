@@ -51,10 +51,19 @@ def _region(plan: Plan, regions: set[str]) -> str:
     raise NoData(f"核算结果含多个地区（{'、'.join(sorted(regions))}），无法确定{plan.region}的数据")
 
 
-def history(plan: Plan, run: AccountingRun | None = None) -> montecarlo.History:
-    run = run or energy.latest_run()
+NO_ACCOUNTS = "尚无核算结果：请先报送并审核能源统计数据"
+
+
+def latest_accounts() -> AccountingRun:
+    """The accounting run projections start from; NoData until approved energy data has been accounted."""
+    run = energy.latest_run()
     if run is None:
-        raise NoData("尚无核算结果：请先报送并审核能源统计数据")
+        raise NoData(NO_ACCOUNTS)
+    return run
+
+
+def history(plan: Plan, run: AccountingRun | None = None) -> montecarlo.History:
+    run = run or latest_accounts()
     rows = list(AccountingResult.objects.filter(run=run, first_quarter=1, last_quarter=4))
     if not rows:
         raise NoData("尚无完整年度（四个季度）的核算结果")
@@ -104,9 +113,7 @@ def run_projection(
     if not 1 <= draws <= MAX_DRAWS:
         raise montecarlo.ProjectionError(f"抽样次数须在1到{MAX_DRAWS}之间")
     plan = plan or latest_plan()
-    acc_run = energy.latest_run()
-    if acc_run is None:
-        raise NoData("尚无核算结果：请先报送并审核能源统计数据")
+    acc_run = latest_accounts()
     pure_scenario, version = scenario(name, plan)
     inputs = {
         "scenario_name": name,
@@ -199,8 +206,7 @@ def request_projection(
         raise montecarlo.ProjectionError(f"未知情景“{name}”")
     if not 1 <= draws <= MAX_DRAWS:
         raise montecarlo.ProjectionError(f"抽样次数须在1到{MAX_DRAWS}之间")
-    if energy.latest_run() is None:
-        raise NoData("尚无核算结果：请先报送并审核能源统计数据")
+    latest_accounts()
     stored = stored_projection(name, plan, draws=draws, seed=seed, end_year=end_year)
     if stored is not None:
         return stored

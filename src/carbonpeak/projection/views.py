@@ -12,7 +12,6 @@ from django.views.decorators.http import require_POST
 
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
-from carbonpeak.core import jobs
 from carbonpeak.energy import services as energy
 from carbonpeak.projection import montecarlo, scenarios, services
 from carbonpeak.projection.models import Scenario
@@ -105,7 +104,6 @@ def _pending(request, plan, names: list[str], end_year: int = montecarlo.END_YEA
             "plan": plan,
             "names": names,
             "end_year": end_year,
-            "jobs_pending": jobs.pending(),
         },
     )
 
@@ -114,8 +112,7 @@ def _pending(request, plan, names: list[str], end_year: int = montecarlo.END_YEA
 def overview(request):
     try:
         plan = services.latest_plan()
-        if energy.latest_run() is None:
-            raise services.NoData("尚无核算结果：请先报送并审核能源统计数据")
+        services.latest_accounts()
     except montecarlo.ProjectionError as exc:
         return render(request, "projection/unavailable.html", {"nav": "projection", "reason": str(exc)})
     stored = {name: services.stored_projection(name, plan) for name in services.scenario_names()}
@@ -142,7 +139,6 @@ def overview(request):
             "can_manage": permissions.can(request.user, Action.MANAGE_SCENARIOS),
             "built_in": scenarios.BUILT_IN,
             "missing": [name for name, run in stored.items() if run is None],
-            "jobs_pending": jobs.pending(),
         },
     )
 
@@ -154,8 +150,7 @@ def detail(request, name: str):
     end_year = 2040 if request.GET.get("end") == "2040" else montecarlo.END_YEAR
     try:
         plan = services.latest_plan()
-        if energy.latest_run() is None:
-            raise services.NoData("尚无核算结果：请先报送并审核能源统计数据")
+        services.latest_accounts()
     except montecarlo.ProjectionError as exc:
         return render(request, "projection/unavailable.html", {"nav": "projection", "reason": str(exc)})
     run = services.stored_projection(name, plan, end_year=end_year)
