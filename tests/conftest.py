@@ -24,6 +24,11 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # background jobs run at once, inside the service's transaction, so a test sees what follows an event
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    from django_tasks import task_backends
+
+    # the admin's imports may have made the backend already, with the settings of before
+    task_backends.__dict__.pop("settings", None)
+    task_backends.__init__()
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
     settings.DATA_DIR = Path(tempfile.mkdtemp(prefix=f"carbonpeak-test-{worker}-"))
 
@@ -110,10 +115,11 @@ def demo_plan(db, imported_plan, coordinator):
     from carbonpeak.plans.services import set_external_target_value
 
     ensure_bundled_factor_sets()
-    load_sample_data(coordinator)
+    # the target handed down first, as the demo does: the sample accounts cap the certificate deduction with it
     set_external_target_value(
         imported_plan, "单位地区生产总值能耗", 2025, value=14.5, unit="%", base_year=2020, user=coordinator
     )
+    load_sample_data(coordinator)
     monitoring.propose_links(imported_plan)
     monitoring.load_sample_observations(imported_plan, coordinator)
     return imported_plan

@@ -372,13 +372,6 @@ def _load_demo_data(plan_id: int) -> None:
 
     fs = ensure_bundled_factor_sets()
     coordinator = get_user_model().objects.get(username="coordinator")
-    loaded = load_sample_data(coordinator)
-    if loaded:
-        print(
-            f"能源统计：已生成并审核 {loaded} 个季度的示例数据（示例数据，seed {sample.DEFAULT_SEED}），因子集 {fs.label}"
-        )
-    else:
-        print(f"能源统计：示例数据已存在，因子集 {fs.label}")
     from carbonpeak.monitoring import services as monitoring
 
     plan = Plan.objects.get(pk=plan_id)
@@ -386,6 +379,7 @@ def _load_demo_data(plan_id: int) -> None:
         r for r in sample.public_figures() if r["item"] == "suzhou_target_energy_intensity_reduction"
     )
     year = int(suzhou["year"])
+    # the target handed down first: the accounts of the sample data cap the certificate deduction with it
     set_external_target_value(
         plan,
         "单位地区生产总值能耗",
@@ -395,6 +389,13 @@ def _load_demo_data(plan_id: int) -> None:
         base_year=2020,
         user=coordinator,
     )
+    loaded = load_sample_data(coordinator)
+    if loaded:
+        print(
+            f"能源统计：已生成并审核 {loaded} 个季度的示例数据（示例数据，seed {sample.DEFAULT_SEED}），因子集 {fs.label}"
+        )
+    else:
+        print(f"能源统计：示例数据已存在，因子集 {fs.label}")
     monitoring.propose_links(plan)  # the value document lives on the link, so after the links exist
     monitoring.set_value_document(plan, "单位地区生产总值能耗", year, suzhou["source"].split("：")[0])
     observed = monitoring.load_sample_observations(plan, coordinator)

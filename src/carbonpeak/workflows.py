@@ -108,6 +108,22 @@ def sample_energy_loaded(user) -> None:
     refresh_after_energy.enqueue("载入示例数据", _user_id(user))
 
 
+def certificates_changed(reason: str, user) -> None:
+    """The register of 绿证 changed: the non-fossil share and the deduction change with it."""
+    refresh_after_energy.enqueue(reason, _user_id(user))
+
+
+def target_value_set(target, user, *, caps_certificates: bool) -> None:
+    """A target value handed down was entered: the grades depend on it, and the accounts too when it is the
+    energy-intensity target that caps the certificate deduction."""
+    if caps_certificates:
+        refresh_after_energy.enqueue(
+            f"录入上级下达目标值：{target.indicator} {target.year}年", _user_id(user)
+        )
+    else:
+        refresh_grades.enqueue()
+
+
 def accounts_recomputed(run) -> None:
     if not run.error:
         refresh_projections_and_grades.enqueue()

@@ -12,9 +12,11 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "carbonpeak"
 
 PURE = [
     "core/periods.py",
+    "core/upload_errors.py",
     "plans/document",
     "energy/accounting.py",
     "energy/workbook.py",
+    "energy/certificates.py",
     "energy/factors.py",
     "monitoring/grading.py",
     "projection/montecarlo.py",

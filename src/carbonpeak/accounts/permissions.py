@@ -33,6 +33,7 @@ class Action(StrEnum):
     MANAGE_SCENARIOS = "manage_scenarios"
     MANAGE_REPORTS = "manage_reports"
     MANAGE_PLAN = "manage_plan"  # target values handed down, department merges
+    MANAGE_CERTIFICATES = "manage_certificates"  # the register of 绿证 and 绿电交易
 
 
 MESSAGES = {
@@ -48,6 +49,7 @@ MESSAGES = {
     Action.MANAGE_SCENARIOS: "只有协调员可以新建或修改预测情景",
     Action.MANAGE_REPORTS: "只有协调员可以生成和下载季度报告",
     Action.MANAGE_PLAN: "只有协调员可以修改方案目标或合并部门",
+    Action.MANAGE_CERTIFICATES: "只有协调员可以登记或撤销绿证与绿电交易",
 }
 
 

@@ -17,6 +17,7 @@ import duckdb
 import pyarrow as pa
 
 from carbonpeak.energy import catalog
+from carbonpeak.energy import certificates as register
 from carbonpeak.energy.catalog import Period, UnknownName
 from carbonpeak.energy.factors import FactorSet, GridFactor, MissingFactor
 
@@ -36,6 +37,17 @@ TEN_THOUSAND = 1e4  # 万元 per unit of GDP kept in 万元; 亿元 = 1e4 万元
 
 FUEL_USE, FEEDSTOCK_USE = "燃料", "原料"  # 原料用能: energy used as raw material (发改环资〔2022〕803号)
 USES = (FUEL_USE, FEEDSTOCK_USE)
+
+
+@dataclass(frozen=True)
+class IntensityTarget:
+    """The five-year energy-intensity target handed down (e.g. −14.5 % on 2020 by 2025): the certificate
+    deduction is capped at half the energy saving it requires (发改环资〔2024〕113号 二(三))."""
+
+    reduction: float  # a fraction: 0.145
+    base_year: int
+    target_year: int
+    source: str = ""
 
 
 @dataclass(frozen=True)
@@ -180,6 +192,12 @@ class PeriodAccount:
     energy_tce_assessed: float | None = None  # 等价值 less non-fossil energy and 原料用能 (113号, 803号)
     non_fossil_tce: float | None = None  # non-fossil energy consumed, on 等价值 (deducted for the assessment)
     feedstock_tce: float = 0.0  # 原料用能 (deducted for the assessment; no CO2)
+    certificates: register.CertificateCount | None = None  # the register's entries used in the period
+    certificate_tce: float | None = (
+        None  # certificates held apart from electricity, on 等价值 (in non_fossil_tce)
+    )
+    certificate_cap_tce: float | None = None  # half the saving the intensity target requires (113号 二(三))
+    certificate_deducted_tce: float | None = None  # what the assessment deducts of certificate_tce
     co2_t: float = 0.0
     by_fuel: dict[str, FuelAccount] = field(default_factory=dict)
     by_sector: dict[str, SectorAccount] = field(default_factory=dict)
@@ -227,6 +245,21 @@ class PeriodAccount:
             groups.setdefault(catalog.SECTOR_BY_NAME[name].group, SectorAccount()).add(acc)
         return groups
 
+    def _certificates_dict(self) -> dict | None:
+        c = self.certificates
+        if c is None:
+            return None
+        return {
+            "entries": c.entries,
+            "bought_kwh_by_kind": {k: _r(v) for k, v in c.bought_by_kind.items()},
+            "sold_kwh_by_kind": {k: _r(v) for k, v in c.sold_by_kind.items()},
+            "counted_kwh": _r(c.bought_unbundled_kwh),
+            "sold_out_kwh": _r(c.sold_unbundled_kwh),
+            "counted_tce": _r(self.certificate_tce),
+            "cap_tce": _r(self.certificate_cap_tce),
+            "deducted_tce": _r(self.certificate_deducted_tce),
+        }
+
     def to_dict(self) -> dict:
         return {
             "period": self.period.key,
@@ -237,6 +270,7 @@ class PeriodAccount:
             "energy_tce_assessed": _r(self.energy_tce_assessed),
             "non_fossil_tce": _r(self.non_fossil_tce),
             "feedstock_tce": _r(self.feedstock_tce),
+            "certificates": self._certificates_dict(),
             "co2_t": _r(self.co2_t),
             "by_fuel": {k: v.to_dict(k) for k, v in self.by_fuel.items()},
             "by_sector": {k: v.to_dict() for k, v in self.by_sector.items()},
@@ -375,8 +409,11 @@ def account(
     grid_region: str = DEFAULT_GRID_REGION,
     base_year: int = BASE_YEAR,
     cumulate: bool = True,
+    certificates: Iterable[register.CertificateEntry] = (),
+    intensity_target: IntensityTarget | None = None,
 ) -> Accounts:
-    """Account every period and region in the records; quarters are also summed year-to-date."""
+    """Account every period and region in the records; quarters are also summed year-to-date. Register
+    entries (绿证, 绿电交易) count in the periods they were used in; ``intensity_target`` caps their deduction."""
     problems: list[str] = []
     groups: dict[tuple[str, Period], _Group] = defaultdict(_Group)
     for period_text, region, sector, fuel, unit, use, quantity, n, n_valued, smallest in aggregate(records):
@@ -403,16 +440,18 @@ def account(
     if cumulate:
         _add_year_to_date(groups, problems)
     results: dict[tuple[str, Period], PeriodAccount] = {}
+    entries = list(certificates)
     for (region, period), group in groups.items():
+        counted = register.count_for(entries, region, period.year, period.first, period.last)
         try:
-            results[(region, period)] = _account_period(period, region, group, factors, grid_region)
+            results[(region, period)] = _account_period(period, region, group, factors, grid_region, counted)
         except AccountingError as exc:
             problems.extend(exc.problems)
     if problems:
         raise AccountingError(problems)
     _rows_absent_against_earlier_quarters(results)
     accounts = Accounts(factors.label, grid_region, base_year, results)
-    _apply_economy(accounts, list(economy), problems)
+    _apply_economy(accounts, list(economy), problems, intensity_target)
     if problems:
         raise AccountingError(problems)
     return accounts
@@ -443,10 +482,15 @@ def _add_year_to_date(groups: dict[tuple[str, Period], _Group], problems: list[s
 
 
 def _account_period(
-    period: Period, region: str, group: _Group, factors: FactorSet, grid_region: str
+    period: Period,
+    region: str,
+    group: _Group,
+    factors: FactorSet,
+    grid_region: str,
+    counted: register.CertificateCount | None = None,
 ) -> PeriodAccount:
     problems: list[str] = []
-    acc = PeriodAccount(period=period, region=region, records=group.records)
+    acc = PeriodAccount(period=period, region=region, records=group.records, certificates=counted)
     where = f"{period.key} {region}"
     electricity_fuel = catalog.FUEL_BY_NAME["电力"]
     by_sector_kwh: dict[str, float] = defaultdict(float)
@@ -522,17 +566,56 @@ def _account_period(
     if problems:
         raise AccountingError(problems)
     _boundaries(acc)
-    _assessed(acc)
     return acc
 
 
-def _assessed(acc: PeriodAccount) -> None:
-    """The total the intensity assessment uses: 等价值 less non-fossil energy (发改环资〔2024〕113号 二(一)) and
-    less 原料用能 (发改环资〔2022〕803号); None while 等价值 is missing."""
+def _before_certificates(acc: PeriodAccount) -> float | None:
+    """等价值 less the physical non-fossil energy and 原料用能: the assessed total before any certificate."""
     if acc.energy_tce_equivalent is None or acc.non_fossil_tce is None:
+        return None
+    return acc.energy_tce_equivalent - (acc.non_fossil_tce - (acc.certificate_tce or 0.0)) - acc.feedstock_tce
+
+
+def _assessed(acc: PeriodAccount, base: PeriodAccount | None, target: IntensityTarget | None) -> None:
+    """The total the intensity assessment uses: 等价值 less non-fossil energy (发改环资〔2024〕113号 二(一)) and
+    less 原料用能 (发改环资〔2022〕803号); certificates held apart from electricity are deducted up to half the
+    saving the intensity target requires by this year (113号 二(三)). None while an input is missing."""
+    before = _before_certificates(acc)
+    certificates = acc.certificate_tce or 0.0
+    if before is None or not certificates:
+        acc.energy_tce_assessed = before
+        if before is not None and acc.certificates is not None:
+            acc.certificate_deducted_tce = 0.0
+        return
+    if not acc.period.is_cumulative:
         acc.energy_tce_assessed = None
-    else:
-        acc.energy_tce_assessed = acc.energy_tce_equivalent - acc.non_fossil_tce - acc.feedstock_tce
+        acc.notes.append("绿证抵扣按1月至本季度末累计计算，单季度的扣除后能源消费总量不单列")
+        return
+    why = None
+    if target is None:
+        why = "上级下达的能耗强度下降目标未录入"
+    elif base is None or not base.gdp_constant or _before_certificates(base) is None:
+        why = f"缺少{target.base_year}年同期的扣除后能源消费量或可比价地区生产总值"
+    elif not acc.gdp_constant:
+        why = "缺少本期可比价地区生产总值"
+    if why is not None:
+        acc.energy_tce_assessed = None
+        acc.missing.append(
+            f"缺失：绿证抵扣上限（完成能耗强度下降目标所需节能量的50%，发改环资〔2024〕113号 二(三)）无法计算，"
+            f"{why}；扣除后的能源消费总量和能耗强度因此缺失"
+        )
+        return
+    base_intensity = _before_certificates(base) / base.gdp_constant
+    due = register.required_reduction(target.reduction, target.base_year, target.target_year, acc.period.year)
+    acc.certificate_cap_tce = register.CAP_SHARE * base_intensity * acc.gdp_constant * due
+    acc.certificate_deducted_tce = min(certificates, acc.certificate_cap_tce)
+    acc.energy_tce_assessed = before - acc.certificate_deducted_tce
+    if certificates > acc.certificate_cap_tce:
+        acc.notes.append(
+            f"绿证折 {certificates:,.0f} 吨标准煤，超过抵扣上限 {acc.certificate_cap_tce:,.0f} 吨标准煤"
+            f"（到{acc.period.year}年应降 {due:.1%} 所需节能量的50%；按年均降幅分摊到各年为{register.PLATFORM_RULE}），"
+            "按上限抵扣；非化石能源消费比重按全部绿证计"
+        )
 
 
 def _boundaries(acc: PeriodAccount) -> None:
@@ -709,6 +792,8 @@ def _electricity(
     coal_generation_share = coal_fired / generation if generation else 0.0
     consumed = _non_fossil_consumed(acc, factors, grid_region)
     acc.non_fossil_tce = None if consumed is None or rate is None else consumed * rate
+    if acc.certificates is not None and rate is not None:
+        acc.certificate_tce = acc.certificates.bought_unbundled_kwh * rate
     _shares(acc, consumed, max(0.0, -net) * coal_generation_share, rate, calorific)
 
 
@@ -743,15 +828,33 @@ def _non_fossil_consumed(acc: PeriodAccount, factors: FactorSet, grid_region: st
             return None
         imported_non_fossil += kwh * found[0]
     bal.imported_non_fossil_kwh = imported_non_fossil
+    counted = acc.certificates or register.CertificateCount()
+    physical = bal.non_fossil_generation_kwh + imported_non_fossil
     bal.exported_green_kwh = min(
         sum(
             kwh
             for part, kwh in bal.exported_by.items()
             if (g := catalog.resolve_structure(part)) and g.non_fossil == "all"
         ),
-        bal.non_fossil_generation_kwh + imported_non_fossil,
+        physical,
     )
-    return bal.non_fossil_generation_kwh + imported_non_fossil - bal.exported_green_kwh
+    sold = min(counted.sold_unbundled_kwh, physical - bal.exported_green_kwh)
+    if counted.sold_unbundled_kwh > sold + 1e-6:
+        acc.notes.append(
+            f"登记售出的绿证 {counted.sold_unbundled_kwh:,.0f} 千瓦时多于本市可计的非化石电量，超出部分不再扣减；请核对登记"
+        )
+    traded = counted.bought_by_kind.get(register.GREEN_TRADE, 0.0)
+    green_in = sum(
+        kwh
+        for part, kwh in bal.imported_by.items()
+        if (g := catalog.resolve_structure(part)) and g.non_fossil == "all"
+    )
+    if traded > green_in + 1e-6:
+        acc.notes.append(
+            f"登记购入的绿电交易 {traded:,.0f} 千瓦时多于电力平衡中的调入·绿电交易 {green_in:,.0f} 千瓦时；"
+            "绿电交易按物理电量计入（发改环资〔2024〕113号 二(三)），以电力平衡为准，请核对"
+        )
+    return physical - bal.exported_green_kwh - sold + counted.bought_unbundled_kwh
 
 
 def missing_coal_rate(year: int, region: str) -> str:
@@ -783,7 +886,12 @@ def _shares(
     acc.non_fossil_share_calorific, acc.coal_share_calorific = on(acc.energy_tce, calorific)
 
 
-def _apply_economy(accounts: Accounts, economy: list[EconomicFigure], problems: list[str]) -> None:
+def _apply_economy(
+    accounts: Accounts,
+    economy: list[EconomicFigure],
+    problems: list[str],
+    target: IntensityTarget | None = None,
+) -> None:
     figures: dict[tuple[str, Period], EconomicFigure] = {}
     for fig in economy:
         try:
@@ -811,13 +919,18 @@ def _apply_economy(accounts: Accounts, economy: list[EconomicFigure], problems: 
         return None if previous is None else previous * (1 + fig.real_growth_pct / 100)
 
     for (region, period), acc in accounts.periods.items():
+        fig = figures.get((region, period))
+        if period.is_cumulative and fig is not None:
+            acc.gdp_current = fig.gdp_current
+            acc.gdp_constant = constant(region, period)
+    for (region, period), acc in accounts.periods.items():
+        base = accounts.periods.get((region, Period(accounts.base_year, period.first, period.last)))
+        _assessed(acc, base, target)
+    for (region, period), acc in accounts.periods.items():
         if not period.is_cumulative:
             continue
         fig = figures.get((region, period))
         year_fig = figures.get((region, Period(period.year)))
-        if fig is not None:
-            acc.gdp_current = fig.gdp_current
-            acc.gdp_constant = constant(region, period)
         population = fig.population if fig and fig.population is not None else None
         if population is None and year_fig is not None:
             population = year_fig.population

@@ -11,6 +11,7 @@ from django.db import models
 
 from carbonpeak.core.models import ReviewedRecord
 from carbonpeak.energy import accounting as pure_accounting
+from carbonpeak.energy import certificates as pure_certificates
 from carbonpeak.energy import factors as pure_factors
 
 FACTOR_FIELDS = ("kind", "key", "year", "value", "unit", "source", "status", "reference_item", "note")
@@ -262,3 +263,54 @@ class AccountingResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.region} {self.period}（{self.run.factor_set_label}）"
+
+
+class GreenCertificate(models.Model):
+    """A line of the register of 绿证 and 绿电交易 that count for the city: one certificate or trade number,
+    unique, so the same certificate is never counted twice (发改能源〔2023〕1044号: 1 张 = 1,000 kWh)."""
+
+    serial = models.CharField("证书编号或交易编号", max_length=100, unique=True)
+    region = models.CharField("地区", max_length=60)
+    used_on = models.DateField("核销（使用）日期", help_text="计入该日期所在的季度")
+    kind = models.CharField("类型", max_length=8, choices=[(k, k) for k in pure_certificates.KINDS])
+    direction = models.CharField("方向", max_length=4, choices=[(d, d) for d in pure_certificates.DIRECTIONS])
+    certificates = models.PositiveIntegerField("绿证数量（张）", null=True, blank=True)
+    kwh = models.DecimalField("电量（千瓦时）", max_digits=20, decimal_places=3)
+    buyer = models.CharField("购买方", max_length=100, blank=True)
+    seller = models.CharField("出售方", max_length=100, blank=True)
+    seller_province = models.CharField("出售方所在省份", max_length=100, blank=True)
+    source = models.CharField("凭证", max_length=100, help_text="交易平台、合同或文件")
+    is_sample = models.BooleanField("示例数据", default=False)
+    source_name = models.CharField("来源文件", max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="登记人",
+    )
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "绿证与绿电交易登记"
+        verbose_name_plural = "绿证与绿电交易登记"
+        ordering = ["-used_on", "serial"]
+
+    def __str__(self) -> str:
+        return f"{self.serial}（{self.kind}，{self.direction}，{self.kwh} 千瓦时）"
+
+    def to_pure(self) -> pure_certificates.CertificateEntry:
+        return pure_certificates.CertificateEntry(
+            serial=self.serial,
+            region=self.region,
+            used_on=self.used_on,
+            kind=self.kind,
+            direction=self.direction,
+            kwh=float(self.kwh),
+            certificates=self.certificates,
+            buyer=self.buyer,
+            seller=self.seller,
+            seller_province=self.seller_province,
+            source=self.source,
+        )

@@ -10,12 +10,14 @@ written in ``docs/sample-data.md``.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from carbonpeak.energy.accounting import EconomicFigure, EnergyRecord
+from carbonpeak.energy.certificates import BOUGHT, GREEN_TRADE, KWH_PER_CERTIFICATE, SOLD, CertificateEntry
 
 PUBLIC_FIGURES = Path(__file__).resolve().parent / "data" / "taicang-public-figures.csv"
 REGION = "太仓市"
@@ -39,6 +41,14 @@ ASSUMPTIONS = {
     "gdp_deflator": 1.02,  # current-price growth beyond real growth where no public figure exists
     "population_growth_10k": 0.45,
     "noise": 0.03,
+    # the register of 绿证 (sample data): what share of a year's 调入·绿电交易 carries a registered trade, and
+    # certificates bought apart from electricity (张 per year, seller province) or sold out of the city
+    "registered_green_trade_share": 0.8,
+    "certificates_bought": {
+        2024: (("单独绿证", 30_000, "内蒙古"),),
+        2025: (("单独绿证", 60_000, "四川"), ("省内", 10_000, "江苏")),
+    },
+    "certificates_sold": {2025: 5_000},  # local PV whose certificates were sold out of the city
 }
 QUARTER_SHARE = {  # seasonal shares of a year's quantity
     "electricity": (0.23, 0.24, 0.28, 0.25),
@@ -84,6 +94,7 @@ FUEL_USE = (
 class SampleData:
     records: dict[str, list[EnergyRecord]] = field(default_factory=dict)  # by quarter key
     economy: dict[str, EconomicFigure] = field(default_factory=dict)  # by quarter key, year-to-date
+    certificates: list[CertificateEntry] = field(default_factory=list)  # the register (示例数据)
     seed: int = DEFAULT_SEED
     sources: list[str] = field(default_factory=list)
 
@@ -164,6 +175,64 @@ def generate(seed: int = DEFAULT_SEED, years: tuple[int, ...] = YEARS) -> Sample
                 gdp_current=round(gdp_current * ytd_share, 2),
                 real_growth_pct=growth if year > years[0] else None,
                 population=population[year] if q == 4 else None,
+            )
+    out.certificates = _certificates(out, years)
+    return out
+
+
+def _certificates(data: SampleData, years: tuple[int, ...]) -> list[CertificateEntry]:
+    """A few register lines (示例数据): each year's green-power trades (most of 调入·绿电交易), and from 2024
+    certificates bought apart from electricity and some local PV certificates sold out."""
+    a = ASSUMPTIONS
+    out = []
+
+    def line(serial: str, on: dt.date, kind: str, direction: str, kwh: float, count=None, **kw) -> None:
+        out.append(
+            CertificateEntry(
+                serial=f"示例-{serial}",
+                region=REGION,
+                used_on=on,
+                kind=kind,
+                direction=direction,
+                kwh=kwh,
+                certificates=count,
+                source=f"{SAMPLE_LABEL}（energy/sample.py）",
+                **kw,
+            )
+        )
+
+    for year in years:
+        if year < 2023:
+            continue
+        for q in range(1, 5):
+            green = sum(
+                r.quantity * 1e4
+                for r in data.records.get(f"{year}Q{q}", [])
+                if r.sector == "电力调入" and r.fuel == "绿电交易"
+            )
+            kwh = round(green * a["registered_green_trade_share"], -3)
+            line(f"绿电-{year}Q{q}", dt.date(year, 3 * q, 28), GREEN_TRADE, BOUGHT, kwh, buyer="示例用电企业")
+        for i, (kind, count, province) in enumerate(a["certificates_bought"].get(year, ()), start=1):
+            line(
+                f"绿证-{year}-{i:02d}",
+                dt.date(year, 6, 30),
+                kind,
+                BOUGHT,
+                count * KWH_PER_CERTIFICATE,
+                count,
+                buyer="示例用电企业",
+                seller_province=province,
+            )
+        sold = a["certificates_sold"].get(year)
+        if sold:
+            line(
+                f"售出-{year}",
+                dt.date(year, 9, 30),
+                "单独绿证",
+                SOLD,
+                sold * KWH_PER_CERTIFICATE,
+                sold,
+                seller="示例分布式光伏",
             )
     return out
 

@@ -19,8 +19,16 @@ from carbonpeak.accounts.permissions import Action
 from carbonpeak.core import audit, review
 from carbonpeak.core.models import ReviewStatus
 from carbonpeak.energy import catalog, workbook
+from carbonpeak.energy import certificates as register
 from carbonpeak.energy import factors as pure_factors
-from carbonpeak.energy.accounting import AccountingError, EconomicFigure, absent_rows, account
+from carbonpeak.energy.accounting import (
+    BASE_YEAR,
+    AccountingError,
+    EconomicFigure,
+    IntensityTarget,
+    absent_rows,
+    account,
+)
 from carbonpeak.energy.accounting import EnergyRecord as PureRecord
 from carbonpeak.energy.models import (
     FACTOR_FIELDS,
@@ -31,6 +39,7 @@ from carbonpeak.energy.models import (
     EnergySubmission,
     Factor,
     FactorSet,
+    GreenCertificate,
     SubmissionEvent,
 )
 
@@ -45,6 +54,10 @@ def can_report(user) -> bool:
 
 def can_review(user) -> bool:
     return permissions.can(user, Action.REVIEW)
+
+
+def can_manage_certificates(user) -> bool:
+    return permissions.can(user, Action.MANAGE_CERTIFICATES)
 
 
 # ------------------------------------------------------------------ factor sets
@@ -415,6 +428,106 @@ def pure_economy(sub: EnergySubmission) -> EconomicFigure | None:
     )
 
 
+# ------------------------------------------------------------------ the register of 绿证 and 绿电交易
+
+
+@dataclass
+class RegisterResult:
+    created: list[GreenCertificate] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def city_region() -> str:
+    """The city the register counts for: the region of the plan the platform runs."""
+    from carbonpeak.plans.selectors import current_plan
+
+    plan = current_plan()
+    return plan.region if plan is not None else "太仓市"
+
+
+def upload_certificates(data: bytes, filename: str, user, *, is_sample: bool = False) -> RegisterResult:
+    """Register the lines of an uploaded template (or CSV): any error, or a number already registered,
+    refuses the whole file and nothing is written; then the accounts are recomputed."""
+    permissions.require(user, Action.MANAGE_CERTIFICATES)
+    parsed = register.read_register(
+        data, filename, region=city_region(), home_province=settings.CARBONPEAK_GRID_REGION
+    )
+    return _register(parsed, user, source_name=filename[:200], is_sample=is_sample)
+
+
+def enter_certificate(user, cells: dict[str, object]) -> RegisterResult:
+    """One line entered on the page, checked by the same rules as a row of the template."""
+    permissions.require(user, Action.MANAGE_CERTIFICATES)
+    parsed = register.read_fields(cells, region=city_region(), home_province=settings.CARBONPEAK_GRID_REGION)
+    return _register(parsed, user, source_name="页面录入")
+
+
+def _register(
+    parsed: register.ParsedRegister, user, *, source_name: str, is_sample: bool = False, notify: bool = True
+) -> RegisterResult:
+    if parsed.errors:
+        return RegisterResult(errors=[str(e) for e in parsed.errors])
+    serials = [entry.serial for _, entry in parsed.entries]
+    taken = {
+        c.serial: c
+        for chunk in range(0, len(serials), 500)
+        for c in GreenCertificate.objects.filter(serial__in=serials[chunk : chunk + 500])
+    }
+    if taken:
+        return RegisterResult(
+            errors=[
+                f"第{row}行：编号“{entry.serial}”已于{taken[entry.serial].created_at:%Y-%m-%d}登记"
+                f"（{taken[entry.serial].used_on:%Y-%m-%d} 计入），同一绿证不能重复计入；整个文件未写入"
+                for row, entry in parsed.entries
+                if entry.serial in taken
+            ]
+        )
+    with transaction.atomic():
+        created = GreenCertificate.objects.bulk_create(
+            GreenCertificate(
+                serial=e.serial,
+                region=e.region,
+                used_on=e.used_on,
+                kind=e.kind,
+                direction=e.direction,
+                certificates=e.certificates,
+                kwh=e.kwh,
+                buyer=e.buyer,
+                seller=e.seller,
+                seller_province=e.seller_province,
+                source=e.source,
+                is_sample=is_sample,
+                source_name=source_name,
+                created_by=user if getattr(user, "is_authenticated", False) else None,
+            )
+            for _, e in parsed.entries
+        )
+        audit.record_many(user, audit.Action.CREATE, created, comment=f"绿证登记：{source_name}")
+        if notify:
+            workflows.certificates_changed(f"绿证登记 {len(created)} 条（{source_name}）", user)
+    return RegisterResult(created=created)
+
+
+@transaction.atomic
+def withdraw_certificate(entry: GreenCertificate, user, *, reason: str) -> None:
+    """Take a line out of the register (entered by mistake): audited with its values, then recomputed."""
+    permissions.require(user, Action.MANAGE_CERTIFICATES)
+    if not reason.strip():
+        raise ValidationError("请说明撤销登记的原因")
+    before = audit.snapshot(entry)
+    audit.record(user, audit.Action.DELETE, entry, before=before, comment=reason.strip()[:500])
+    entry.delete()
+    workflows.certificates_changed(f"撤销绿证登记 {before['serial']}", user)
+
+
+def register_entries() -> list[register.CertificateEntry]:
+    return [c.to_pure() for c in GreenCertificate.objects.all()]
+
+
 # ------------------------------------------------------------------ accounting runs
 
 
@@ -439,7 +552,14 @@ def recompute(fs: FactorSet, *, user=None, reason: str, grid_region: str | None 
         created_by=user,
     )
     try:
-        accounts = account(records, fs.to_pure(), economy, grid_region=grid_region)
+        accounts = account(
+            records,
+            fs.to_pure(),
+            economy,
+            grid_region=grid_region,
+            certificates=register_entries(),
+            intensity_target=intensity_target(),
+        )
     except AccountingError as exc:
         run.error = "\n".join(exc.problems)
         run.save(update_fields=["error"])
@@ -460,6 +580,21 @@ def recompute(fs: FactorSet, *, user=None, reason: str, grid_region: str | None 
         for acc in accounts.ordered()
     )
     return run
+
+
+def intensity_target() -> IntensityTarget | None:
+    """The energy-intensity target handed down to the plan (−14.5 % on 2020 by 2025), for the certificate cap."""
+    from carbonpeak.plans.selectors import energy_intensity_target
+
+    target = energy_intensity_target()
+    if target is None:
+        return None
+    return IntensityTarget(
+        reduction=target.value / 100,
+        base_year=target.base_year or BASE_YEAR,
+        target_year=target.year,
+        source=target.describe(),
+    )
 
 
 def recompute_with(fs: FactorSet, user, reason: str = "") -> AccountingRun:
@@ -509,5 +644,7 @@ def load_sample_data(user, *, seed: int | None = None) -> int:
                 is_sample=True,
             )
             _approve(submit_submission(sub, user), user, sample.SAMPLE_LABEL)
+        sample_register = register.ParsedRegister(entries=[(0, e) for e in data.certificates])
+        _register(sample_register, user, source_name=sample.SAMPLE_LABEL, is_sample=True, notify=False)
         workflows.sample_energy_loaded(user)
     return len(data.records)

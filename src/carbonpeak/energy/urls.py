@@ -18,4 +18,11 @@ urlpatterns = [
     path("factors/<int:set_id>/", views.factor_set_detail, name="factor_set"),
     path("factors/<int:set_id>/recompute/", views.recompute, name="recompute"),
     path("factors/<int:set_id>/default/", views.make_default, name="make_default"),
+    path("certificates/", views.certificates, name="certificates"),
+    path("certificates/template.xlsx", views.certificate_template, name="certificate_template"),
+    path("certificates/enter/", views.certificate_enter, name="certificate_enter"),
+    path("certificates/upload/", views.certificate_upload, name="certificate_upload"),
+    path(
+        "certificates/<int:certificate_id>/withdraw/", views.certificate_withdraw, name="certificate_withdraw"
+    ),
 ]

@@ -12,7 +12,14 @@ from django.views.decorators.http import require_POST
 from carbonpeak.core.http import attachment
 from carbonpeak.core.models import ReviewStatus
 from carbonpeak.energy import accounting, catalog, services, workbook
-from carbonpeak.energy.models import AccountingResult, AccountingRun, EnergySubmission, FactorSet
+from carbonpeak.energy import certificates as register
+from carbonpeak.energy.models import (
+    AccountingResult,
+    AccountingRun,
+    EnergySubmission,
+    FactorSet,
+    GreenCertificate,
+)
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
@@ -450,3 +457,108 @@ def make_default(request, set_id: int):
     services.set_default_factor_set(fs, request.user)
     messages.success(request, f"{fs.label} 已设为默认因子集（此后审核通过的数据用它核算）")
     return redirect("energy:factor_sets")
+
+
+# ------------------------------------------------------------------ the register of 绿证 and 绿电交易
+
+REGISTER_PAGE = 100
+
+
+@login_required
+def certificates(request):
+    """The register with what it does to the accounts, year by year, and (for the coordinator) entry and upload."""
+    from django.core.paginator import Paginator
+
+    page = Paginator(GreenCertificate.objects.select_related("created_by"), REGISTER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    run = services.latest_run()
+    years = []
+    if run is not None:
+        for result in run.results.filter(first_quarter=1, last_quarter=4).order_by("year"):
+            counted = result.data.get("certificates")
+            if counted:
+                traded = counted["bought_kwh_by_kind"].get(register.GREEN_TRADE, 0)
+                years.append({"year": result.year, "region": result.region, "c": counted, "traded": traded})
+    return render(
+        request,
+        "energy/certificates.html",
+        {
+            "nav": "factors",
+            "page": page,
+            "years": years,
+            "run": run,
+            "kinds": register.KINDS,
+            "directions": register.DIRECTIONS,
+            "columns": register.COLUMNS,
+            "can_manage": services.can_manage_certificates(request.user),
+            "rule": register.CERTIFICATE_RULE,
+            "home_province": settings.CARBONPEAK_GRID_REGION,
+        },
+    )
+
+
+@login_required
+def certificate_template(request):
+    return attachment(
+        register.template_bytes(services.city_region()),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "green-certificates-template.xlsx",
+    )
+
+
+@login_required
+@require_POST
+def certificate_enter(request):
+    cells = {key: request.POST.get(key, "") for key, _, _ in register.COLUMNS}
+    try:
+        result = services.enter_certificate(request.user, cells)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+        return redirect("energy:certificates")
+    if not result.ok:
+        messages.error(request, "未登记：" + "；".join(result.errors))
+    else:
+        messages.success(request, f"已登记 {result.created[0].serial}；核算、预测与目标评估随后更新")
+    return redirect("energy:certificates")
+
+
+@login_required
+@require_POST
+def certificate_upload(request):
+    file = request.FILES.get("file")
+    if file is None:
+        messages.error(request, "请选择要上传的登记表（.xlsx 或 .csv）")
+        return redirect("energy:certificates")
+    if file.size > MAX_UPLOAD_BYTES:
+        messages.error(request, f"文件过大（{file.size / 1e6:.1f} MB），上限 10 MB")
+        return redirect("energy:certificates")
+    try:
+        result = services.upload_certificates(file.read(), file.name, request.user)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+        return redirect("energy:certificates")
+    if not result.ok:
+        return render(
+            request,
+            "energy/upload_rejected.html",
+            {"nav": "factors", "errors": result.errors, "filename": file.name, "back": "energy:certificates"},
+            status=400,
+        )
+    messages.success(request, f"已登记 {len(result.created)} 条（{file.name}）；核算、预测与目标评估随后更新")
+    return redirect("energy:certificates")
+
+
+@login_required
+@require_POST
+def certificate_withdraw(request, certificate_id: int):
+    entry = get_object_or_404(GreenCertificate, pk=certificate_id)
+    try:
+        services.withdraw_certificate(entry, request.user, reason=request.POST.get("reason", ""))
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    except ValidationError as exc:
+        messages.error(request, "未撤销：" + "；".join(exc.messages))
+    else:
+        messages.success(request, f"已撤销登记 {entry.serial}；核算随后更新")
+    return redirect("energy:certificates")

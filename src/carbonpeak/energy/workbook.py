@@ -17,6 +17,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from carbonpeak.core.upload_errors import FormError
 from carbonpeak.energy import catalog
 from carbonpeak.energy.accounting import (
     FEEDSTOCK_USE,
@@ -63,27 +64,6 @@ CSV_HEADERS = {
     "unit": ("unit", "计量单位", "单位"),
 }
 OPTIONAL_CSV_HEADERS = {"use": ("use", "用途")}  # 燃料 (default) or 原料
-
-
-@dataclass(frozen=True)
-class FormError:
-    sheet: str
-    row: int | None
-    column: str | None
-    message: str
-
-    def __str__(self) -> str:
-        is_file = self.sheet.lower().endswith(".csv") or self.sheet in ("CSV", "（文件）")
-        place = (
-            self.sheet
-            if self.sheet == "（文件）"
-            else (f"文件“{self.sheet}”" if is_file else f"工作表“{self.sheet}”")
-        )
-        if self.row:
-            place += f" 第{self.row}行"
-        if self.column:
-            place += f" {self.column}"
-        return f"{place}：{self.message}"
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from carbonpeak import workflows
 from carbonpeak.accounts import permissions
 from carbonpeak.core import audit
 from carbonpeak.departments.models import Department, DepartmentAlias
@@ -401,4 +402,10 @@ def set_external_target_value(
         target.value, target.unit, target.base_year = value, unit, base_year
         target.save(update_fields=list(fields))
         audit.record(user, audit.Action.UPDATE, target, before=before, after=audit.snapshot(target, fields))
+    if targets:
+        from carbonpeak.energy.models import GreenCertificate
+        from carbonpeak.plans.selectors import ENERGY_INTENSITY
+
+        caps = indicator in ENERGY_INTENSITY and GreenCertificate.objects.exists()
+        workflows.target_value_set(targets[0], user, caps_certificates=caps)
     return len(targets)
