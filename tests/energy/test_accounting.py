@@ -556,3 +556,41 @@ def test_a_missing_grid_share_makes_the_non_fossil_share_missing_not_local_only(
         R("2023", CITY, "电力调入", "绿电", 1, "亿千瓦时")
     ]
     assert one(green_only, custom).non_fossil_share is not None  # a green-power trade needs no share
+
+
+def test_the_factor_set_names_the_assessed_boundary_and_every_headline_follows(factors):
+    """A setting row (kind assessed_boundary) chooses the boundary of co2_t, the carbon intensity and its
+    fixed-grid change; the three boundaries are all still given, and a later row replaces an earlier one."""
+    from carbonpeak.energy.factors import Factor, overlay
+
+    records = [
+        R("2023", CITY, "电力、热力生产和供应业", "原煤", 1000, "吨"),
+        R("2023", CITY, "本地发电", "燃煤发电", 0.03, "亿千瓦时"),
+        R("2023", CITY, "其他工业", "电力", 0.01, "亿千瓦时"),
+        R("2023", CITY, "电力调入", "电力", 0, "亿千瓦时"),
+        R("2023", CITY, "电力调出", "电力", 0.02, "亿千瓦时"),
+    ]
+    economy = [EconomicFigure("2023", CITY, gdp_constant=1)]
+    default = one(records, factors, economy=economy)
+    assert default.co2_boundary == "assessed" and default.co2_t == default.co2_by_boundary["assessed"]
+
+    def setting(key):
+        return Factor("assessed_boundary", key, None, None, "", "测试：上级文件", "录入")
+
+    consumption = overlay(factors, (setting("territorial"), setting("consumption")), "custom", "1")
+    assert consumption.assessed_boundary == "consumption"
+    acc = one(records, consumption, economy=economy)
+    assert acc.co2_boundary == "consumption"
+    assert acc.co2_t == pytest.approx(default.co2_by_boundary["consumption"])
+    assert acc.co2_by_boundary == pytest.approx(default.co2_by_boundary)
+    assert acc.carbon_intensity == pytest.approx(acc.co2_t / 1e4)
+    assert acc.to_dict()["co2_boundary_label"].startswith("考核口径：消费口径")
+
+
+def test_a_boundary_setting_must_name_a_known_boundary():
+    from carbonpeak.energy.factors import FactorError, read_factor_rows
+
+    with pytest.raises(FactorError, match="口径须为 territorial / assessed / consumption"):
+        read_factor_rows(
+            "kind,key,year,value,unit,source,status\nassessed_boundary,全口径,,,,文件,录入\n", "x"
+        )

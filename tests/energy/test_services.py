@@ -231,3 +231,20 @@ def test_a_row_absent_against_the_quarters_before_is_shown_to_the_reviewer(coord
     q2 = CSV.replace("2023Q1", "2023Q2").replace("2023Q2,太仓市,其他工业,原煤,1,万吨\n", "")
     sub = services.upload(q2.encode(), "q2.csv", coordinator).submissions[0]
     assert "数据不全：其他工业·原煤 前四个季度中报送过，本季度未报（确为零请填 0）" in sub.warnings
+
+
+def test_the_coordinator_names_the_assessed_boundary_with_its_basis(coordinator, factor_set, leader):
+    sub = services.upload(CSV.encode(), "q.csv", coordinator).submissions[0]
+    services.submit_submission(sub, coordinator)
+    services.approve_submission(sub, coordinator)
+    with pytest.raises(ValidationError, match="请注明依据"):
+        services.set_assessed_boundary(coordinator, boundary="consumption", source=" ")
+    with pytest.raises(PermissionDenied):
+        services.set_assessed_boundary(leader, boundary="consumption", source="文件")
+    run = services.set_assessed_boundary(coordinator, boundary="territorial", source="测试：上级口径文件")
+    assert run.factor_set.to_pure().assessed_boundary == "territorial"
+    assert services.default_factor_set() == run.factor_set
+    data = run.results.get(period="2023Q1").data
+    assert data["co2_boundary"] == "territorial"
+    assert data["co2_t"] == data["co2_t_by_boundary"]["territorial"]
+    assert factor_set.to_pure().assessed_boundary == "assessed"  # the earlier version is unchanged

@@ -24,11 +24,19 @@ from carbonpeak.energy.factors import FactorSet, GridFactor, MissingFactor
 DEFAULT_GRID_REGION = "江苏"
 # the three CO2 boundaries the engine returns; ASSESSED is the one every headline figure is on
 TERRITORIAL, ASSESSED, CONSUMPTION = "territorial", "assessed", "consumption"
+BOUNDARY_NAMES = {TERRITORIAL: "本地燃烧口径", ASSESSED: "净调入口径", CONSUMPTION: "消费口径"}
 BOUNDARY_LABELS = {
     TERRITORIAL: "本地燃烧口径（辖区内化石燃料燃烧）",
-    ASSESSED: "考核口径（本地燃烧＋外购热力＋净调入电力×电网因子）",
+    ASSESSED: "净调入口径（本地燃烧＋外购热力＋净调入电力×电网因子）",
     CONSUMPTION: "消费口径（终端用能燃烧＋外购热力＋全社会用电量×电网因子，本地电厂燃料不计）",
 }
+
+
+def boundary_caption(boundary: str) -> str:
+    """What every headline CO2 figure says it is on: the assessed boundary the factor set names."""
+    return f"考核口径：{BOUNDARY_LABELS[boundary]}"
+
+
 BASE_YEAR = 2020
 NON_FOSSIL_ELECTRICITY = "本地非化石电力"
 POWER_SECTOR = "电力、热力生产和供应业"
@@ -229,6 +237,7 @@ class PeriodAccount:
     energy_per_capita_calorific: float | None = None
     co2_per_capita: float | None = None
     co2_by_boundary: dict[str, float] = field(default_factory=dict)
+    co2_boundary: str = ASSESSED  # the boundary co2_t is on: the factor set's setting
     carbon_intensity_change_fixed_grid: float | None = None  # grid factor held at the base year's vintage
     carbon_intensity_change_base_fixed_grid: float | None = None
     notes: list[str] = field(default_factory=list)
@@ -301,7 +310,8 @@ class PeriodAccount:
             "energy_per_capita_tce": _r(self.energy_per_capita, 6),
             "energy_per_capita_calorific_tce": _r(self.energy_per_capita_calorific, 6),
             "co2_per_capita_t": _r(self.co2_per_capita, 6),
-            "co2_boundary": ASSESSED,
+            "co2_boundary": self.co2_boundary,
+            "co2_boundary_label": boundary_caption(self.co2_boundary),
             "co2_t_by_boundary": {k: _r(v) for k, v in self.co2_by_boundary.items()},
             "carbon_intensity_change_fixed_grid": _r(self.carbon_intensity_change_fixed_grid, 6),
             "carbon_intensity_change_on_base_fixed_grid": _r(self.carbon_intensity_change_base_fixed_grid, 6),
@@ -565,7 +575,7 @@ def _account_period(
     _electricity(acc, by_sector_kwh, imported, exported, factors, grid_region, problems)
     if problems:
         raise AccountingError(problems)
-    _boundaries(acc)
+    _boundaries(acc, factors.assessed_boundary)
     return acc
 
 
@@ -618,10 +628,11 @@ def _assessed(acc: PeriodAccount, base: PeriodAccount | None, target: IntensityT
         )
 
 
-def _boundaries(acc: PeriodAccount) -> None:
-    """CO2 on the three boundaries. Territorial: fuels burned in the city. Assessed (the headline): that plus
+def _boundaries(acc: PeriodAccount, assessed: str = ASSESSED) -> None:
+    """CO2 on the three boundaries. Territorial: fuels burned in the city. Assessed (考核口径): that plus
     purchased heat and net imported electricity × grid factor (a net exporter is credited). Consumption:
-    end users' fuels and heat plus all electricity consumed × grid factor, the local power sector's fuel out."""
+    end users' fuels and heat plus all electricity consumed × grid factor, the local power sector's fuel out.
+    The headline ``co2_t`` is the one the factor set names as assessed (``assessed``)."""
     combustion = sum(
         f.co2_t for name, f in acc.by_fuel.items() if name not in ("电力", "热力", NON_FOSSIL_ELECTRICITY)
     )
@@ -637,6 +648,8 @@ def _boundaries(acc: PeriodAccount) -> None:
         ASSESSED: acc.co2_t,
         CONSUMPTION: combustion - power_fuel + heat + acc.electricity.consumption_kwh * grid,
     }
+    acc.co2_boundary = assessed
+    acc.co2_t = acc.co2_by_boundary[assessed]
 
 
 def balance_gaps(reported: set[tuple[str, str]]) -> list[str]:
@@ -996,10 +1009,19 @@ def _fixed_grid_change(acc: PeriodAccount, earlier: PeriodAccount | None, grid: 
         return None
 
     def co2(a: PeriodAccount) -> float:
-        return a.co2_t - a.electricity.co2_t + a.electricity.net_imported_kwh * grid
+        electricity = {
+            TERRITORIAL: (0.0, 0.0),
+            ASSESSED: (a.electricity.co2_t, a.electricity.net_imported_kwh),
+            CONSUMPTION: (a.electricity.consumption_kwh * _grid(a), a.electricity.consumption_kwh),
+        }[a.co2_boundary]
+        return a.co2_t - electricity[0] + electricity[1] * grid
 
     then = co2(earlier) / earlier.gdp_constant
     return None if not then else (co2(acc) / acc.gdp_constant) / then - 1
+
+
+def _grid(acc: PeriodAccount) -> float:
+    return acc.electricity.grid_factor.value if acc.electricity.grid_factor else 0.0
 
 
 def _changes(

@@ -9,6 +9,7 @@ from pydantic import Field
 
 from carbonpeak.core.api import Pages
 from carbonpeak.energy import services
+from carbonpeak.energy.accounting import ASSESSED, boundary_caption
 from carbonpeak.energy.models import AccountingResult, EnergySubmission
 
 router = Router(tags=["能源统计与核算"])
@@ -40,15 +41,26 @@ class SummaryOut(Schema):
         None, description="考核用能源消费量：等价值扣除非化石能源（113号）和原料用能（803号）；缺失时为 null"
     )
     co2_t: float = Field(
-        description="能源活动二氧化碳排放（吨，考核口径：本地燃烧＋外购热力＋净调入电力×电网因子）"
+        description="能源活动二氧化碳排放（吨）：因子集设定的考核口径，见 co2_boundary 与 co2_boundary_label"
     )
+    co2_boundary: str = Field(
+        "assessed", description="考核采用的口径（因子集设置）：territorial / assessed / consumption"
+    )
+    co2_boundary_label: str = Field("", description="考核口径的中文说明，随每个二氧化碳数字显示")
     co2_t_by_boundary: dict[str, float] = Field(
-        default_factory=dict, description="三种口径：territorial 本地燃烧、assessed 考核、consumption 消费"
+        default_factory=dict,
+        description="三种口径：territorial 本地燃烧、assessed 净调入（默认考核口径）、consumption 消费",
     )
     energy_intensity: float | None = Field(description="能耗强度（等价值，吨标准煤/万元）；缺失时为 null")
     energy_intensity_calorific: float | None = Field(description="能耗强度（当量值，仅供参考）")
     carbon_intensity: float | None
-    non_fossil_share: float | None = Field(description="非化石能源消费比重（等价值）；缺失时为 null")
+    non_fossil_share: float | None = Field(
+        description="非化石能源消费比重（等价值，含调入非化石电量和登记的绿证）；缺失时为 null"
+    )
+    certificates: dict | None = Field(
+        None,
+        description="本期计入的绿证与绿电交易：条数、按类型电量、计入与售出电量、折标准煤、抵扣上限与实际抵扣",
+    )
     complete: bool = Field(description="所需数据与因子是否齐全")
     missing: list[str] = Field(description="缺失的内容（中文）")
 
@@ -71,6 +83,18 @@ class SummaryOut(Schema):
     @staticmethod
     def resolve_co2_t_by_boundary(result) -> dict[str, float]:
         return result.data.get("co2_t_by_boundary") or {}
+
+    @staticmethod
+    def resolve_co2_boundary(result) -> str:
+        return result.data.get("co2_boundary") or "assessed"
+
+    @staticmethod
+    def resolve_co2_boundary_label(result) -> str:
+        return result.data.get("co2_boundary_label") or boundary_caption(ASSESSED)
+
+    @staticmethod
+    def resolve_certificates(result) -> dict | None:
+        return result.data.get("certificates")
 
     @staticmethod
     def resolve_complete(result) -> bool:

@@ -36,7 +36,12 @@ KINDS = {
     "generation_coal_rate": "平均发电标准煤耗（等价值，能源平衡表口径）",
     "supply_coal_rate": "供电标准煤耗（中电联口径，仅供参考，不用于等价值）",
     "grid_non_fossil_share": "电网非化石电量占比（调入电力中的非化石电量，分电网结构）",
+    "assessed_boundary": "考核采用的二氧化碳核算口径（设置：key 为 territorial / assessed / consumption）",
 }
+# settings, not numbers: one row per set (a new row replaces the old), the choice in ``key``, no value
+SETTING_KINDS = ("assessed_boundary",)
+BOUNDARIES = ("territorial", "assessed", "consumption")
+DEFAULT_BOUNDARY = "assessed"
 # kinds that hold one value per year: a row without a year is refused
 YEARLY_KINDS = ("grid_co2", "generation_coal_rate", "supply_coal_rate", "grid_non_fossil_share")
 NATIONAL = "全国"
@@ -121,6 +126,16 @@ class FactorSet:
     @property
     def label(self) -> str:
         return f"{self.name}@{self.version}"
+
+    @property
+    def assessed_boundary(self) -> str:
+        """The CO2 boundary the set names as assessed (every headline CO2 figure is on it)."""
+        row = next((f for f in reversed(self.factors) if f.kind == "assessed_boundary"), None)
+        return row.key if row is not None else DEFAULT_BOUNDARY
+
+    def assessed_boundary_source(self) -> str:
+        row = next((f for f in reversed(self.factors) if f.kind == "assessed_boundary"), None)
+        return row.source if row is not None else "本平台规则（因子集未设置，默认考核口径）"
 
     def _get(self, kind: str, key: str, year: int | None = None) -> Factor | None:
         return self._by_key.get((kind, key, year))
@@ -258,6 +273,13 @@ def read_factor_rows(text: str, source_name: str = "CSV") -> tuple[Factor, ...]:
             reference_item=(raw.get("reference_item") or "").strip(),
             note=(raw.get("note") or "").strip(),
         )
+        if kind in SETTING_KINDS:
+            if factor.key not in BOUNDARIES:
+                raise FactorError(
+                    f"{where} key 列：口径须为 {' / '.join(BOUNDARIES)}（填的是“{factor.key}”）"
+                )
+            if not factor.source:
+                raise FactorError(f"{where} source 列：设置须注明依据")
         if value is not None:
             if not factor.source:
                 raise FactorError(f"{where} source 列：每个因子都须注明来源")
@@ -288,7 +310,7 @@ def overlay(
     """A new set: ``base``'s rows with ``rows`` added, a row of the same kind, key and year replacing."""
     merged: dict[tuple, Factor] = {}
     for f in (*(base.factors if base is not None else ()), *rows):
-        merged[(f.kind, f.key, f.year)] = f
+        merged[(f.kind, None, None) if f.kind in SETTING_KINDS else (f.kind, f.key, f.year)] = f
     return FactorSet(name, version, tuple(merged.values()), title)
 
 

@@ -23,6 +23,7 @@ from carbonpeak.energy import certificates as register
 from carbonpeak.energy import factors as pure_factors
 from carbonpeak.energy.accounting import (
     BASE_YEAR,
+    BOUNDARY_NAMES,
     AccountingError,
     EconomicFigure,
     IntensityTarget,
@@ -139,10 +140,29 @@ def enter_yearly_factor(
         raise ValidationError(f"只能录入：{'、'.join(pure_factors.KINDS[k] for k in ENTERED_KINDS)}")
     if not source.strip():
         raise ValidationError("请注明来源（文件名称、文号或网址）")
+    row = [kind, key.strip(), year, value, unit.strip(), source.strip()[:500], status.strip()[:40]]
+    return _new_default_version(user, row, f"录入{year}年{pure_factors.KINDS[kind]}（{key.strip()}）")
+
+
+@transaction.atomic
+def set_assessed_boundary(user, *, boundary: str, source: str) -> AccountingRun:
+    """Which CO2 boundary is assessed (a setting of the factor set, 本平台规则 until a higher level says
+    otherwise): a new version of the default set carries it, and the accounts are recomputed on it."""
+    permissions.require(user, Action.MANAGE_FACTORS)
+    if boundary not in pure_factors.BOUNDARIES:
+        raise ValidationError(f"口径须为：{'、'.join(BOUNDARY_NAMES[b] for b in pure_factors.BOUNDARIES)}")
+    if not source.strip():
+        raise ValidationError("请注明依据（上级文件名称、文号或会议纪要）")
+    row = ["assessed_boundary", boundary, "", "", "", source.strip()[:500], "录入"]
+    return _new_default_version(user, row, f"考核口径改为{BOUNDARY_NAMES[boundary]}")
+
+
+def _new_default_version(user, row: list, what: str) -> AccountingRun:
+    """A new version of the default set with one row added or replaced, made the default, then recomputed."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["kind", "key", "year", "value", "unit", "source", "status"])
-    writer.writerow([kind, key.strip(), year, value, unit.strip(), source.strip()[:500], status.strip()[:40]])
+    writer.writerow(row)
     base = default_factor_set()
     root = base.version.split("-录入")[0]  # 2026.1 → 2026.1-录入1, 2026.1-录入2, …
     taken = set(FactorSet.objects.filter(name=base.name).values_list("version", flat=True))
@@ -152,11 +172,11 @@ def enter_yearly_factor(
         name=base.name,
         version=version,
         user=user,
-        title=f"在 {base.label} 上录入{year}年{pure_factors.KINDS[kind]}（{key.strip()}）"[:200],
+        title=f"在 {base.label} 上{what}"[:200],
         based_on=base,
     )
     set_default_factor_set(fs, user)
-    return recompute_with(fs, user, f"录入{year}年{pure_factors.KINDS[kind]}（{key}）")
+    return recompute_with(fs, user, what)
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ urlpatterns = [
     path("factors/", views.factor_sets, name="factor_sets"),
     path("factors/import/", views.factor_set_import, name="factor_set_import"),
     path("factors/enter/", views.factor_enter, name="factor_enter"),
+    path("factors/boundary/", views.boundary_set, name="boundary_set"),
     path("factors/<int:set_id>/", views.factor_set_detail, name="factor_set"),
     path("factors/<int:set_id>/recompute/", views.recompute, name="recompute"),
     path("factors/<int:set_id>/default/", views.make_default, name="make_default"),

@@ -45,6 +45,7 @@ def overview(request, run_id: int | None = None):
     quarters = [r for r in results if r.first_quarter == r.last_quarter]
     latest_year = max((r.year for r in results), default=None)
     cumulative = [r for r in results if r.first_quarter == 1 and r.year == latest_year]
+    boundary = results[0].data.get("co2_boundary", accounting.ASSESSED) if results else accounting.ASSESSED
     context.update(
         {
             "region": region,
@@ -56,6 +57,9 @@ def overview(request, run_id: int | None = None):
             "grid_notes": sorted({n for r in results for n in r.data.get("notes", []) if "电网因子" in n}),
             "method_notes": _method_notes(results),
             "boundary_labels": accounting.BOUNDARY_LABELS,
+            "assessed_boundary": boundary,
+            "assessed_name": accounting.BOUNDARY_NAMES[boundary],
+            "boundary_caption": accounting.boundary_caption(boundary),
             "incomplete": sorted(
                 {
                     f"{r.data['label']}：{m}"
@@ -109,6 +113,8 @@ def _row(result: AccountingResult) -> dict:
         "ci_base_fixed": _pct(d.get("carbon_intensity_change_on_base_fixed_grid")),
         "co2_territorial": _wan((d.get("co2_t_by_boundary") or {}).get("territorial")),
         "co2_consumption": _wan((d.get("co2_t_by_boundary") or {}).get("consumption")),
+        "co2_net": _wan((d.get("co2_t_by_boundary") or {}).get("assessed")),
+        "certificate_deducted": _wan((d.get("certificates") or {}).get("deducted_tce")),
         "ci_change_fixed": _pct(d.get("carbon_intensity_change_fixed_grid")),
         "ei": d["energy_intensity_tce_per_10k_yuan"],
         "ei_calorific": d.get("energy_intensity_calorific_tce_per_10k_yuan"),
@@ -355,6 +361,9 @@ def factor_sets(request):
             "can_review": services.can_review(request.user),
             "latest": services.latest_run(),
             "grid_region": settings.CARBONPEAK_GRID_REGION,
+            "boundaries": [(b, accounting.BOUNDARY_LABELS[b]) for b in accounting.BOUNDARY_LABELS],
+            "assessed_boundary": services.default_factor_set().to_pure().assessed_boundary,
+            "boundary_source": services.default_factor_set().to_pure().assessed_boundary_source(),
         },
     )
 
@@ -404,6 +413,27 @@ def factor_enter(request):
         messages.error(request, f"已录入，但重算失败：{run.error}")
     else:
         messages.success(request, f"已录入并以因子集 {run.factor_set_label} 重算；预测与目标评估随后更新")
+    return redirect("energy:overview")
+
+
+@login_required
+@require_POST
+def boundary_set(request):
+    """The coordinator names the assessed CO2 boundary with its basis; the accounts follow."""
+    try:
+        run = services.set_assessed_boundary(
+            request.user, boundary=request.POST.get("boundary", ""), source=request.POST.get("source", "")
+        )
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+        return redirect("energy:factor_sets")
+    except ValidationError as exc:
+        messages.error(request, "未更改：" + "；".join(exc.messages))
+        return redirect("energy:factor_sets")
+    if run.error:
+        messages.error(request, f"已更改，但重算失败：{run.error}")
+    else:
+        messages.success(request, f"考核口径已更改，并以因子集 {run.factor_set_label} 重算")
     return redirect("energy:overview")
 
 

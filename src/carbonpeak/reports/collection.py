@@ -15,7 +15,14 @@ from django.utils import timezone
 from carbonpeak.core.models import ReviewStatus
 from carbonpeak.core.periods import InvalidPeriod, Period, parse_period
 from carbonpeak.energy import services as energy
-from carbonpeak.energy.accounting import ASSESSED, BOUNDARY_LABELS, CONSUMPTION, TERRITORIAL
+from carbonpeak.energy.accounting import (
+    ASSESSED,
+    BOUNDARY_LABELS,
+    BOUNDARY_NAMES,
+    CONSUMPTION,
+    TERRITORIAL,
+    boundary_caption,
+)
 from carbonpeak.energy.models import AccountingResult, AccountingRun, EnergySubmission
 from carbonpeak.monitoring import services as monitoring
 from carbonpeak.monitoring.grading import Grade
@@ -95,12 +102,13 @@ def _overview(period: Period, results: dict[str, dict], statuses, factor_set: st
     ytd, last_ytd = results.get(ytd_key), results.get(Period(period.year - 1, 1, period.last).key)
     if quarter is None or ytd is None:
         raise ReportError(f"{period.label}尚无已审核的能源统计数据，无法生成季度报告")
+    boundary = quarter.get("co2_boundary", ASSESSED)
     rows = []
     spec = (
         ("能源消费总量（等价值）", "万吨标准煤", "energy_tce_equivalent", _wan, None),
         ("能源消费总量（当量值，仅供参考）", "万吨标准煤", "energy_tce", _wan, None),
         ("考核用能源消费量（扣除非化石能源和原料用能）", "万吨标准煤", "energy_tce_assessed", _wan, None),
-        ("能源活动二氧化碳排放量", "万吨", "co2_t", _wan, "co2_total"),
+        (f"能源活动二氧化碳排放量（{BOUNDARY_NAMES[boundary]}）", "万吨", "co2_t", _wan, "co2_total"),
         (
             "单位地区生产总值能耗",
             "吨标准煤/万元",
@@ -154,8 +162,9 @@ def _overview(period: Period, results: dict[str, dict], statuses, factor_set: st
         note=(
             "能源消费总量、能耗强度和比重按等价值（电力按当年平均发电标准煤耗折算，能源平衡表口径）；"
             "该年发电煤耗未录入时为“缺失”，当量值仅供参考，不替代等价值。"
-            "考核用能源消费量按发改环资〔2024〕113号、〔2022〕803号扣除非化石能源（含按电网结构计入的调入非化石电量，单独交易的绿证尚未计入）和原料用能。"
-            "二氧化碳为能源活动排放（考核口径：本地燃烧＋外购热力＋净调入电力×电网因子），"
+            "考核用能源消费量按发改环资〔2024〕113号、〔2022〕803号扣除非化石能源（含按电网结构计入的调入非化石电量和登记的绿证，"
+            "绿证抵扣不超过完成强度目标所需节能量的50%）和原料用能。"
+            f"二氧化碳为能源活动排放（{boundary_caption(boundary)}，因子集设置），"
             "不含工业生产过程、农业和土地利用、废弃物处理排放"
         ),
     )
@@ -202,6 +211,7 @@ def _overview(period: Period, results: dict[str, dict], statuses, factor_set: st
 
 def _energy(period: Period, results: dict[str, dict], factor_set: str, grid_region: str) -> Section:
     quarter = results[period.key]
+    boundary = quarter.get("co2_boundary", ASSESSED)
     fuels = Table(
         "分品种能源消费",
         f"{period.label}分品种能源消费与二氧化碳排放",
@@ -297,9 +307,12 @@ def _energy(period: Period, results: dict[str, dict], factor_set: str, grid_regi
         "排放口径",
         f"{period.label}能源活动二氧化碳：三种口径",
         [Column("口径", width=4.2), Column("二氧化碳", "吨", 1)],
-        [[BOUNDARY_LABELS[k], by_boundary.get(k)] for k in (TERRITORIAL, ASSESSED, CONSUMPTION)],
+        [
+            [BOUNDARY_LABELS[k] + ("（考核采用）" if k == boundary else ""), by_boundary.get(k)]
+            for k in (TERRITORIAL, ASSESSED, CONSUMPTION)
+        ],
         source=f"因子集 {factor_set}",
-        note="本报告其他二氧化碳数字均为考核口径；消费口径不计本地电厂燃料（其外供热力因此未计，本平台规则）",
+        note=f"本报告其他二氧化碳数字均为{boundary_caption(boundary)}；消费口径不计本地电厂燃料（其外供热力因此未计，本平台规则）",
     )
     notes = [f"核算说明：{n}" for n in quarter.get("notes", [])]
     notes += [f"数据缺失或不全：{m}" for m in quarter.get("missing", [])]
