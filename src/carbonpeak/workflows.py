@@ -124,6 +124,15 @@ def target_value_set(target, user, *, caps_certificates: bool) -> None:
         refresh_grades.enqueue()
 
 
+def handed_down_total_set(target, document: str, user) -> None:
+    """A total handed down: linked to its computed indicator at once (with the document), then graded."""
+    from carbonpeak.monitoring import services as monitoring
+
+    monitoring.propose_links(target.plan)
+    monitoring.set_value_document(target.plan, target.indicator, target.year, document)
+    refresh_grades.enqueue()
+
+
 def accounts_recomputed(run) -> None:
     if not run.error:
         refresh_projections_and_grades.enqueue()

@@ -157,3 +157,25 @@ def test_cumulative_progress_is_a_second_line_of_an_intensity_target():
     assert (
         grade_progress(GradingTarget(Rule.INTENSITY, False), [Point(2023, 4, 1.0)]) is None
     )  # no target value
+
+
+CAP = GradingTarget(Rule.CAP, False, 2025, 400.0, None, None, "万吨标准煤")  # 下达 2025 total: 400
+
+
+def test_a_total_handed_down_is_a_cap_for_its_year():
+    assert grade(CAP, [Point(2025, 4, 400.0)]).grade == Grade.GREEN
+    yellow = grade(CAP, [Point(2025, 4, 430.0)])  # 30 over ≤ 40 (10 % of the allowance)
+    assert yellow.grade == Grade.YELLOW and "超出 30" in yellow.reason and "本平台规则" in yellow.reason
+    assert grade(CAP, [Point(2025, 4, 441.0)]).grade == Grade.RED
+
+
+def test_a_year_to_date_total_is_graded_on_the_quarters_elapsed_and_says_it_is_the_platforms():
+    half = grade(CAP, [Point(2025, 2, 190.0)])
+    assert half.grade == Grade.GREEN and half.expected == 200.0
+    assert "按2/4分摊：本平台规则" in half.reason
+    assert grade(CAP, [Point(2025, 2, 215.0)]).grade == Grade.YELLOW
+
+
+def test_a_cap_for_another_year_is_not_graded_on_this_years_data():
+    other = grade(CAP, [Point(2024, 4, 999.0)])
+    assert other.grade == Grade.UNGRADED and "2025年数据尚无" in other.reason

@@ -169,3 +169,64 @@ def test_a_grade_on_incomplete_data_says_so(demo_plan, coordinator):
     s = status_of(demo_plan, "单位地区生产总值二氧化碳排放", 2025)
     assert s.assessment.grade != Grade.UNGRADED
     assert "；2025年第4季度数据不全：交通运输、仓储和邮政业·柴油" in s.assessment.reason
+
+
+def test_a_total_handed_down_is_linked_and_graded_as_a_cap(rates_entered, coordinator):
+    from carbonpeak.energy.services import latest_run
+    from carbonpeak.plans.models import Target
+    from carbonpeak.plans.services import set_handed_down_total
+
+    with pytest.raises(ValidationError, match="请填写下达单位和下达文件"):
+        set_handed_down_total(
+            rates_entered, "能源消费总量", 2025, value=1, issuer="", document="", user=coordinator
+        )
+    with pytest.raises(ValidationError, match="只能录入"):
+        set_handed_down_total(
+            rates_entered, "用水总量", 2025, value=1, issuer="苏州市", document="x", user=coordinator
+        )
+    annual = latest_run().results.get(period="2025").data
+    used = annual["energy_tce_assessed"] / 1e4  # 万吨标准煤, after the 113号 and 803号 deductions
+    target = set_handed_down_total(
+        rates_entered,
+        "能源消费总量",
+        2025,
+        value=round(used * 1.05, 1),
+        issuer="苏州市",
+        document="测试文件",
+        user=coordinator,
+    )
+    link = TargetIndicator.objects.get(target=target)
+    assert (link.indicator.code, link.rule, link.value_document) == ("energy_total", "cap", "测试文件")
+    s = status_of(rates_entered, "能源消费总量", 2025)
+    assert s.assessment.grade == Grade.GREEN and s.assessment.value == pytest.approx(used)
+    fossil = set_handed_down_total(
+        rates_entered,
+        "化石能源消费总量",
+        2025,
+        value=round(used * 0.5, 1),
+        issuer="苏州市",
+        document="测试",
+        user=coordinator,
+    )
+    s = status_of(rates_entered, "化石能源消费总量", 2025)
+    assert s.assessment.grade == Grade.RED
+    assert s.assessment.value == pytest.approx(
+        (annual["energy_tce_assessed"] + annual["feedstock_tce"]) / 1e4
+    )
+    # entered again: replaced, not added
+    set_handed_down_total(
+        rates_entered, "化石能源消费总量", 2025, value=1e6, issuer="苏州市", document="更正", user=coordinator
+    )
+    assert Target.objects.filter(plan=rates_entered, indicator="化石能源消费总量").count() == 1
+    assert status_of(rates_entered, "化石能源消费总量", 2025).assessment.grade == Grade.GREEN
+    assert fossil.pk == Target.objects.get(plan=rates_entered, indicator="化石能源消费总量").pk
+
+
+def test_a_reimport_keeps_the_totals_handed_down(imported_plan, coordinator, bundled_plan):
+    from carbonpeak.plans.services import import_plan, set_handed_down_total
+
+    set_handed_down_total(
+        imported_plan, "能源消费总量", 2025, value=500, issuer="苏州市", document="x", user=coordinator
+    )
+    import_plan(bundled_plan, source_name="taicang.json", region="太仓市")
+    assert imported_plan.targets.filter(indicator="能源消费总量").exists()

@@ -81,12 +81,16 @@ def test_the_reports_figures_are_the_databases(report_job, demo_plan):
     assert rows["能源消费总量（等价值）"][2:5] == ["缺失", "缺失", "缺失"]
     assert rows["考核用能源消费量（扣除非化石能源和原料用能）"][3] == "缺失"
     assert rows["单位地区生产总值能耗"][3] == "缺失" and rows["非化石能源消费比重"][3] == "缺失"
-    assert rows["能源活动二氧化碳排放量（净调入口径）"][2] == writers.format_cell(_result(PERIOD)["co2_t"] / 1e4, 2)
+    assert rows["能源活动二氧化碳排放量（净调入口径）"][2] == writers.format_cell(
+        _result(PERIOD)["co2_t"] / 1e4, 2
+    )
     assert rows["非化石能源消费比重"][6].startswith("2025年不低于 13 %：")  # against the plan's target
     # the three CO2 boundaries, the assessed one being the report's
     boundaries = next(t for t in doc.tables if t.rows[0].cells[0].text == "口径")
     by_label = {r.cells[0].text: r.cells[1].text for r in boundaries.rows[1:]}
-    assert by_label[BOUNDARY_LABELS["assessed"] + "（考核采用）"] == writers.format_cell(_result(PERIOD)["co2_t"], 1)
+    assert by_label[BOUNDARY_LABELS["assessed"] + "（考核采用）"] == writers.format_cell(
+        _result(PERIOD)["co2_t"], 1
+    )
     assert len(by_label) == 3
     # the barometer lists every target with the grade the platform gives on data up to the quarter
     barometer = next(
@@ -123,7 +127,11 @@ def test_the_excel_export_round_trips_every_number(report_job, demo_plan):
         if table.source:
             assert ws["A2"].value == f"来源：{table.source}"
     co2 = next(ws for ws in wb.worksheets if ws["A1"].value.startswith("主要指标"))
-    row = next(r for r in co2.iter_rows(min_row=5, values_only=True) if r[0] == "能源活动二氧化碳排放量（净调入口径）")
+    row = next(
+        r
+        for r in co2.iter_rows(min_row=5, values_only=True)
+        if r[0] == "能源活动二氧化碳排放量（净调入口径）"
+    )
     assert row[2] == pytest.approx(_result(PERIOD)["co2_t"] / 1e4)
     # 缺失 stays 缺失 in the export: never an empty cell a formula would read as 0
     missing = next(r for r in co2.iter_rows(min_row=5, values_only=True) if r[0] == "能源消费总量（等价值）")

@@ -206,6 +206,7 @@ class PeriodAccount:
     )
     certificate_cap_tce: float | None = None  # half the saving the intensity target requires (113号 二(三))
     certificate_deducted_tce: float | None = None  # what the assessment deducts of certificate_tce
+    fossil_tce: float | None = None  # 等价值 less the non-fossil energy deducted (原料用能 is fossil: in)
     co2_t: float = 0.0
     by_fuel: dict[str, FuelAccount] = field(default_factory=dict)
     by_sector: dict[str, SectorAccount] = field(default_factory=dict)
@@ -279,6 +280,7 @@ class PeriodAccount:
             "energy_tce_assessed": _r(self.energy_tce_assessed),
             "non_fossil_tce": _r(self.non_fossil_tce),
             "feedstock_tce": _r(self.feedstock_tce),
+            "fossil_tce": _r(self.fossil_tce),
             "certificates": self._certificates_dict(),
             "co2_t": _r(self.co2_t),
             "by_fuel": {k: v.to_dict(k) for k, v in self.by_fuel.items()},
@@ -939,6 +941,8 @@ def _apply_economy(
     for (region, period), acc in accounts.periods.items():
         base = accounts.periods.get((region, Period(accounts.base_year, period.first, period.last)))
         _assessed(acc, base, target)
+        if acc.energy_tce_assessed is not None:
+            acc.fossil_tce = acc.energy_tce_assessed + acc.feedstock_tce
     for (region, period), acc in accounts.periods.items():
         if not period.is_cumulative:
             continue

@@ -52,6 +52,7 @@ class Rule(StrEnum):
     CUMULATIVE = "cumulative"  # a count that accumulates from zero at the baseline
     PEAK = "peak"  # graded from the projection's probability once it exists
     DIRECTION = "direction"  # 持续提升 / 持续下降
+    CAP = "cap"  # a total handed down for a year (能源消费总量, 化石能源消费总量, 二氧化碳排放总量): not above it
     NONE = "none"  # standing rules and targets without a value
 
 
@@ -61,6 +62,7 @@ RULE_LABELS = {
     Rule.CUMULATIVE: "累计目标：自基期零起的线性进度",
     Rule.PEAK: "达峰目标：依据达峰预测",
     Rule.DIRECTION: "方向性目标：与上年同期相比的走向",
+    Rule.CAP: "总量目标：不超过上级下达的当年总量（季度按累计季度数分摊）",
     Rule.NONE: "不作进度评估",
 }
 TOLERANCE = 0.10  # behind the path by no more than 10 % of the target value is yellow
@@ -168,7 +170,44 @@ def grade(target: GradingTarget, points: list[Point], as_of: tuple[int, int] | N
         return _grade_intensity(target, point, points)
     if target.rule == Rule.DIRECTION:
         return _grade_direction(target, point, points)
+    if target.rule == Rule.CAP:
+        return _grade_cap(target, point)
     return _grade_level(target, point)
+
+
+def _grade_cap(target: GradingTarget, point: Point) -> Assessment:
+    """A total handed down for one year: the year's value against it; a year-to-date value against the share
+    of the quarters elapsed (quarters/4, 本平台规则); over by up to 10 % of the allowance yellow (本平台规则)."""
+    unit = target.unit
+    if target.target_value is None or target.target_year is None:
+        return Assessment(Grade.UNGRADED, point.value, None, point.label, "下达的总量未录入，不作评估")
+    if point.year != target.target_year:
+        return Assessment(
+            Grade.UNGRADED,
+            point.value,
+            None,
+            point.label,
+            f"下达的是{target.target_year}年总量 {_fmt(target.target_value, unit)}，"
+            f"{target.target_year}年数据尚无（最新为{point.label}）",
+        )
+    allowance = target.target_value * point.quarter / 4
+    share = "" if point.quarter == 4 else f"（按{point.quarter}/4分摊：{PLATFORM_RULE}）"
+    words = (
+        f"{point.label} {_fmt(point.value, unit)}，下达{target.target_year}年总量 "
+        f"{_fmt(target.target_value, unit)}，同期可用 {_fmt(allowance, unit)}{share}"
+    )
+    over = point.value - allowance
+    if over <= 1e-9 * max(1.0, abs(allowance)):
+        return Assessment(Grade.GREEN, point.value, allowance, point.label, f"{words}，未超出")
+    grade = Grade.YELLOW if over <= TOLERANCE * allowance else Grade.RED
+    band = "未超过" if grade == Grade.YELLOW else "超过"
+    return Assessment(
+        grade,
+        point.value,
+        allowance,
+        point.label,
+        f"{words}，超出 {_fmt(over, unit)}，{band}可用量的10%（{PLATFORM_RULE}）",
+    )
 
 
 def grade_progress(

@@ -46,12 +46,29 @@ COMPUTED = (
         "co2_total", "二氧化碳排放量", ("二氧化碳排放量", "二氧化碳排放总量"), "万吨", False, "co2_t"
     ),
     ComputedIndicator(
+        "energy_total",
+        "能源消费总量",
+        ("能源消费总量", "能耗总量", "能源消费总量（考核）"),
+        "万吨标准煤",
+        False,
+        "energy_tce_assessed",  # 等价值 less non-fossil (113号) and 原料用能 (803号): what total control counts
+    ),
+    ComputedIndicator(
+        "fossil_total",
+        "化石能源消费总量",
+        ("化石能源消费总量", "化石能源消费量"),
+        "万吨标准煤",
+        False,
+        "fossil_tce",  # 等价值 less non-fossil energy (113号: 重点控制化石能源消费)
+    ),
+    ComputedIndicator(
         "refined_oil", "成品油消费量", ("成品油消费", "成品油消费量"), "万吨", False, "refined_oil"
     ),
 )
 COMPUTED_BY_NAME = {name: c for c in COMPUTED for name in c.names}
 REFINED_OIL = ("汽油", "煤油", "柴油")
 COUNT_UNITS = ("个", "家", "座", "项", "辆", "台")
+TOTALS = ("energy_total", "fossil_total", "co2_total")  # graded as a cap when handed down (下达)
 
 
 def value_from_account(field: str, data: dict) -> float | None:
@@ -64,7 +81,7 @@ def value_from_account(field: str, data: dict) -> float | None:
         return None
     if field in ("non_fossil_share", "coal_share"):
         return value * 100
-    if field == "co2_t":
+    if field in ("co2_t", "energy_tce_assessed", "fossil_tce"):
         return value / 1e4
     return value
 
@@ -80,6 +97,8 @@ def rule_for(kind: str, comparator: str, indicator: str, unit: str) -> Rule:
         return Rule.DIRECTION
     if computed is not None and computed.code in ("energy_intensity", "carbon_intensity"):
         return Rule.INTENSITY
+    if computed is not None and computed.code in TOTALS and comparator in ("<=", "<", "external"):
+        return Rule.CAP
     if kind == "external":
         return Rule.LEVEL
     if unit in COUNT_UNITS and comparator in ("=", ">=", ">"):

@@ -247,7 +247,8 @@ def _apply(plan_doc: doc.PlanDocument, region: str, digest: str, source_name: st
     existing_sections = {s.key: s for s in plan.sections.all()}
     existing_actions = {a.key: a for a in plan.actions.all()}
     existing_tasks = {t.key: t for t in plan.tasks.all()}
-    existing_targets = {t.key: t for t in plan.targets.all()}
+    # totals handed down later are the coordinator's, not the document's: a re-import keeps them
+    existing_targets = {t.key: t for t in plan.targets.exclude(key__startswith=HANDED_DOWN_PREFIX)}
     order = {"task": 0, "target": 0}
 
     def save_targets(targets: list[doc.Target], section: Section, task: Task | None, owner: str):
@@ -376,6 +377,51 @@ def _sync_responsibilities(task: Task, t: doc.Task, cache: dict, changes: list[d
                 }
             )
             resp.delete()
+
+
+HANDED_DOWN_PREFIX = "下达/"
+# the totals a higher level may hand down, each graded against the accounts (monitoring.indicators.TOTALS)
+HANDED_DOWN_TOTALS = {
+    "能源消费总量": "万吨标准煤",
+    "化石能源消费总量": "万吨标准煤",
+    "二氧化碳排放总量": "万吨",
+}
+
+
+@transaction.atomic
+def set_handed_down_total(
+    plan: Plan, indicator: str, year: int, *, value: float, issuer: str, document: str, user
+) -> Target:
+    """A total handed down for a year (下达的能源消费总量, 化石能源消费总量 or 二氧化碳排放总量): a target of
+    the plan the grading checks as a cap; entered again, the value is replaced (audited)."""
+    permissions.require(user, permissions.Action.MANAGE_PLAN)
+    if indicator not in HANDED_DOWN_TOTALS:
+        raise ValidationError(f"只能录入：{'、'.join(HANDED_DOWN_TOTALS)}")
+    if not 2000 <= year <= 2100:
+        raise ValidationError("年份须在 2000–2100 之间")
+    if not value > 0 or value != value or value == float("inf"):
+        raise ValidationError("下达总量须为正数")
+    if not issuer.strip() or not document.strip():
+        raise ValidationError("请填写下达单位和下达文件（文号）")
+    key = f"{HANDED_DOWN_PREFIX}{indicator}/{year}"
+    target = Target.objects.filter(plan=plan, key=key).first()
+    before = audit.snapshot(target, ("value", "issuer", "sentence")) if target else None
+    if target is None:
+        last = plan.targets.order_by("-order").values_list("order", flat=True).first() or 0
+        target = Target(plan=plan, key=key, order=last + 1)
+    target.indicator, target.year, target.comparator = indicator, year, "<="
+    target.value, target.unit, target.kind = value, HANDED_DOWN_TOTALS[indicator], "external"
+    target.issuer, target.commitment = issuer.strip()[:50], "下达"
+    target.sentence = (
+        f"{issuer.strip()}下达{year}年{indicator}不高于{value:g}{target.unit}（{document.strip()}）"[:500]
+    )
+    target.save()
+    after = audit.snapshot(target, ("value", "issuer", "sentence"))
+    audit.record(
+        user, audit.Action.UPDATE if before else audit.Action.CREATE, target, before=before, after=after
+    )
+    workflows.handed_down_total_set(target, document.strip()[:200], user)
+    return target
 
 
 @transaction.atomic

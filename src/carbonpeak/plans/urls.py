@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:plan_id>/matrix/", views.responsibility_matrix, name="matrix_for_plan"),
     path("targets/", views.target_list, name="targets"),
     path("<int:plan_id>/targets/", views.target_list, name="targets_for_plan"),
+    path("<int:plan_id>/targets/handed-down/", views.handed_down_total, name="handed_down_total"),
     path("departments/", views.department_list, name="departments"),
     path("departments/<int:department_id>/", views.department_detail, name="department"),
 ]

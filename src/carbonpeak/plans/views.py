@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
+from carbonpeak.accounts import permissions
 from carbonpeak.departments.models import Department, DepartmentKind
+from carbonpeak.plans import services
 from carbonpeak.plans.selectors import current_plan
 
 from .models import Action, Plan, Responsibility, Role, Section, Target, TargetKind, Task
@@ -232,6 +237,38 @@ def target_list(request, plan_id: int | None = None):
         "kinds": TargetKind.choices,
         "filters": f,
         "nav": "targets",
+        "can_manage_plan": permissions.can(request.user, permissions.Action.MANAGE_PLAN),
+        "totals": services.HANDED_DOWN_TOTALS,
     }
     template = "plans/_target_table.html" if request.htmx else "plans/target_list.html"
     return render(request, template, context)
+
+
+@login_required
+@require_POST
+def handed_down_total(request, plan_id: int):
+    """The coordinator enters a total handed down for a year, with its document; it is graded as a cap."""
+    plan = get_object_or_404(Plan, pk=plan_id)
+    post = request.POST
+    try:
+        year, value = int(post.get("year", "")), float(post.get("value", ""))
+    except ValueError:
+        messages.error(request, "请填写有效的年份和数值")
+        return redirect("plans:targets_for_plan", plan.pk)
+    try:
+        target = services.set_handed_down_total(
+            plan,
+            post.get("indicator", ""),
+            year,
+            value=value,
+            issuer=post.get("issuer", ""),
+            document=post.get("document", ""),
+            user=request.user,
+        )
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    except ValidationError as exc:
+        messages.error(request, "未录入：" + "；".join(exc.messages))
+    else:
+        messages.success(request, f"已录入：{target.sentence}；目标评估随后更新")
+    return redirect("plans:targets_for_plan", plan.pk)
