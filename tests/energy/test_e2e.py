@@ -112,3 +112,52 @@ def test_rejected_upload_then_a_form_through_review(browser_page, live_server, l
     page.goto(f"{live_server.url}/energy/")
     page.wait_for_selector("[data-testid=quarter-table]")
     assert "2025年第3季度" in page.inner_text("[data-testid=quarter-table]")
+
+
+def test_the_register_of_certificates_in_the_browser(browser_page, live_server, login, artifacts, tmp_path):
+    """The coordinator sees the sample register (示例数据) and what it does to the accounts, uploads a file
+    with a number already registered (refused, row named, nothing written), then enters one line."""
+    from carbonpeak.energy.models import GreenCertificate
+
+    services, coordinator = _setup()
+    services.load_sample_data(coordinator)
+    services.enter_yearly_factor(
+        coordinator,
+        kind="generation_coal_rate",
+        key="江苏",
+        year=2025,
+        value=290,
+        unit="gce/kWh",
+        source="测试输入",
+    )
+    before = GreenCertificate.objects.count()
+    page = browser_page
+    login(page, live_server)
+    page.goto(f"{live_server.url}/energy/factors/")
+    page.click("[data-testid=link-certificates]")
+    page.wait_for_selector("[data-testid=certificate-register]")
+    assert "示例数据" in page.inner_text("[data-testid=certificate-register]")
+    effect = page.inner_text("[data-testid=certificate-effect]")
+    assert "2025年" in effect
+    page.screenshot(path=str(artifacts / "energy-certificates.png"), full_page=True)
+    bad = tmp_path / "register.csv"
+    bad.write_text(
+        "证书编号或交易编号,核销（使用）日期,类型,方向,绿证数量（张）,出售方所在省份,凭证\n"
+        "GEC-NEW,2025-05-01,单独绿证,购入,10,四川,平台\n示例-绿证-2025-01,2025-06-30,单独绿证,购入,1,四川,平台\n",
+        encoding="utf-8",
+    )
+    page.set_input_files("[data-testid=certificate-upload] input[type=file]", str(bad))
+    page.click("[data-testid=certificate-upload] button")
+    page.wait_for_selector("[data-testid=upload-errors]")
+    assert "第3行：编号“示例-绿证-2025-01”已于" in page.inner_text("[data-testid=upload-errors]")
+    assert GreenCertificate.objects.count() == before
+    page.screenshot(path=str(artifacts / "energy-certificates-refused.png"), full_page=True)
+    page.goto(f"{live_server.url}/energy/certificates/")
+    page.fill("#c_serial", "GEC-页面-1")
+    page.fill("#c_used_on", "2025-05-01")
+    page.fill("#c_certificates", "100")
+    page.fill("#c_seller_province", "四川")
+    page.fill("#c_source", "中国绿色电力证书交易平台")
+    page.click("[data-testid=certificate-enter] button")
+    page.wait_for_selector("text=已登记 GEC-页面-1")
+    assert GreenCertificate.objects.count() == before + 1

@@ -593,11 +593,14 @@ def _assessed(acc: PeriodAccount, base: PeriodAccount | None, target: IntensityT
     less 原料用能 (发改环资〔2022〕803号); certificates held apart from electricity are deducted up to half the
     saving the intensity target requires by this year (113号 二(三)). None while an input is missing."""
     before = _before_certificates(acc)
-    certificates = acc.certificate_tce or 0.0
-    if before is None or not certificates:
+    certificates = acc.certificate_tce
+    if not certificates:  # none held apart from electricity (0.0), none registered or the rate missing (None)
         acc.energy_tce_assessed = before
-        if before is not None and acc.certificates is not None:
+        if certificates is not None:
             acc.certificate_deducted_tce = 0.0
+        return
+    if before is None:
+        acc.energy_tce_assessed = None
         return
     if not acc.period.is_cumulative:
         acc.energy_tce_assessed = None
@@ -807,8 +810,9 @@ def _electricity(
     coal_generation_share = coal_fired / generation if generation else 0.0
     consumed = _non_fossil_consumed(acc, factors, grid_region)
     acc.non_fossil_tce = None if consumed is None or rate is None else consumed * rate
-    if acc.certificates is not None and rate is not None:
-        acc.certificate_tce = acc.certificates.bought_unbundled_kwh * rate
+    if acc.certificates is not None:
+        bought = acc.certificates.bought_unbundled_kwh
+        acc.certificate_tce = 0.0 if not bought else (None if rate is None else bought * rate)
     _shares(acc, consumed, max(0.0, -net) * coal_generation_share, rate, calorific)
 
 

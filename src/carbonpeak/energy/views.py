@@ -509,7 +509,16 @@ def certificates(request):
             counted = result.data.get("certificates")
             if counted:
                 traded = counted["bought_kwh_by_kind"].get(register.GREEN_TRADE, 0)
-                years.append({"year": result.year, "region": result.region, "c": counted, "traded": traded})
+                years.append(
+                    {
+                        "year": result.year,
+                        "region": result.region,
+                        "c": counted,
+                        "traded": traded / 1e4,  # 万千瓦时, as the statistics report electricity
+                        "counted": (counted["counted_kwh"] or 0) / 1e4,
+                        "sold": (counted["sold_out_kwh"] or 0) / 1e4,
+                    }
+                )
     return render(
         request,
         "energy/certificates.html",
