@@ -113,3 +113,18 @@ def test_the_register_page_shows_the_effect_and_refuses_a_duplicate(client, rate
     assert "同一绿证不能重复计入" in response.content.decode()
     template = client.get("/energy/certificates/template.xlsx")
     assert template.status_code == 200 and template.content[:2] == b"PK"
+
+
+def test_the_api_lists_the_register_and_the_summary_names_boundary_and_certificates(
+    client, rates_entered, coordinator
+):
+    client.force_login(coordinator)
+    listed = client.get("/api/energy/certificates?year=2025&limit=500").json()
+    assert listed["count"] == GreenCertificate.objects.filter(used_on__year=2025).count()
+    assert {"serial", "kind", "direction", "kwh", "is_sample"} <= set(listed["items"][0])
+    summary = client.get("/api/energy/summary?limit=500").json()["items"]
+    year = next(i for i in summary if i["period"] == "2025")
+    assert year["co2_boundary"] == "assessed" and year["co2_boundary_label"].startswith(
+        "考核口径：净调入口径"
+    )
+    assert year["certificates"]["counted_kwh"] == 70_000_000

@@ -30,6 +30,9 @@ def test_dashboard_shows_every_target_with_grade_and_data_state(logged_in, demo_
     assert "示例数据" in html and "共 37 个目标" in html
     for label in ("基本顺利", "比较严峻", "十分严峻", "未评估", "按时", "逾期"):
         assert label in html
+    # the CO2 headlines name their boundary (the factor set's setting), the others their basis
+    assert html.count("考核口径：净调入口径（本地燃烧＋外购热力＋净调入电力×电网因子）") == 2
+    assert "单位地区生产总值能耗（等价值）" in html
 
 
 def test_api_returns_the_same_grades_as_the_page(logged_in, demo_plan):

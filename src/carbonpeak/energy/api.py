@@ -10,7 +10,7 @@ from pydantic import Field
 from carbonpeak.core.api import Pages
 from carbonpeak.energy import services
 from carbonpeak.energy.accounting import ASSESSED, boundary_caption
-from carbonpeak.energy.models import AccountingResult, EnergySubmission
+from carbonpeak.energy.models import AccountingResult, EnergySubmission, GreenCertificate
 
 router = Router(tags=["能源统计与核算"])
 
@@ -27,6 +27,29 @@ class SubmissionOut(Schema):
     @staticmethod
     def resolve_records(submission) -> int:
         return submission.record_count
+
+
+class CertificateOut(Schema):
+    serial: str
+    region: str
+    used_on: str = Field(description="核销（使用）日期，计入该日期所在季度")
+    kind: str = Field(description="绿电交易 / 单独绿证 / 省内")
+    direction: str = Field(description="购入 / 售出")
+    certificates: int | None = Field(description="绿证数量（张）；按电量登记时为 null")
+    kwh: float = Field(description="电量（千瓦时；1张=1000千瓦时，发改能源〔2023〕1044号）")
+    buyer: str
+    seller: str
+    seller_province: str
+    source: str
+    is_sample: bool = Field(description="示例数据")
+
+    @staticmethod
+    def resolve_used_on(c) -> str:
+        return c.used_on.isoformat()
+
+    @staticmethod
+    def resolve_kwh(c) -> float:
+        return float(c.kwh)
 
 
 class SummaryOut(Schema):
@@ -133,4 +156,13 @@ def energy_summary(request, region: str | None = None):
     qs = run.results.filter(first_quarter=1).select_related("run")
     if region:
         qs = qs.filter(region=region)
+    return qs
+
+
+@router.get("/energy/certificates", response=list[CertificateOut], summary="绿证与绿电交易登记簿")
+@paginate(Pages)
+def energy_certificates(request, year: int | None = None):
+    qs = GreenCertificate.objects.order_by("used_on", "serial")
+    if year:
+        qs = qs.filter(used_on__year=year)
     return qs

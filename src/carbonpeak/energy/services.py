@@ -22,6 +22,7 @@ from carbonpeak.energy import catalog, workbook
 from carbonpeak.energy import certificates as register
 from carbonpeak.energy import factors as pure_factors
 from carbonpeak.energy.accounting import (
+    ASSESSED,
     BASE_YEAR,
     BOUNDARY_NAMES,
     AccountingError,
@@ -630,6 +631,12 @@ def recompute_with(fs: FactorSet, user, reason: str = "") -> AccountingRun:
     )
     workflows.accounts_recomputed(run)
     return run
+
+
+def assessed_boundary_of(run: AccountingRun | None) -> str:
+    """The CO2 boundary a run's headline figures are on (the factor set's setting when it ran)."""
+    first = run.results.only("data").first() if run is not None else None
+    return (first.data.get("co2_boundary") if first is not None else None) or ASSESSED
 
 
 def latest_run(fs: FactorSet | None = None) -> AccountingRun | None:

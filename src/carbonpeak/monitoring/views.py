@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from carbonpeak.energy import services as energy
+from carbonpeak.energy.accounting import boundary_caption
 from carbonpeak.monitoring import selectors, services
 from carbonpeak.monitoring.grading import Grade
 from carbonpeak.monitoring.models import EarlyWarning, Indicator, Observation
@@ -51,11 +52,13 @@ def dashboard(request):
         groups.setdefault(_group(s), []).append(s)
     counts = Counter(s.assessment.grade for s in statuses)
     run = energy.latest_run()
+    boundary = boundary_caption(energy.assessed_boundary_of(run))
     headlines = []
     for code, label in HEADLINES:
         chosen = selectors.headline_status(statuses, code)
         latest = chosen.points[-1] if chosen and chosen.points else None
-        headlines.append({"label": label, "status": chosen, "latest": latest})
+        basis = boundary if code in ("co2_total", "carbon_intensity") else ""
+        headlines.append({"label": label, "status": chosen, "latest": latest, "basis": basis})
     chart = {
         "grades": [{"name": g.label, "value": counts.get(g, 0), "grade": g.value} for g in Grade],
     }
