@@ -92,6 +92,12 @@ def test_the_reports_figures_are_the_databases(report_job, demo_plan):
         _result(PERIOD)["co2_t"], 1
     )
     assert len(by_label) == 3
+    # the register of 绿证 (示例数据) in the year to date: 60,000 + 10,000 certificates bought apart from
+    # electricity; without a 发电 coal rate in the demo their standard coal and the deduction are 缺失
+    register = next(t for t in doc.tables if t.rows[0].cells[0].text == "项目" and len(t.rows) == 7)
+    cells = {r.cells[0].text: r.cells[2].text for r in register.rows[1:]}
+    assert cells["购入·单独绿证与省内绿证（计入非化石能源消费）"] == writers.format_cell(7000.0, 1)
+    assert cells["计入的绿证折标准煤（等价值）"] == "缺失" and cells["考核实际抵扣"] == "缺失"
     # the barometer lists every target with the grade the platform gives on data up to the quarter
     barometer = next(
         t for t in doc.tables if t.rows[0].cells[0].text == "指标" and t.rows[0].cells[-1].text == "理由"

@@ -316,8 +316,39 @@ def _energy(period: Period, results: dict[str, dict], factor_set: str, grid_regi
     )
     notes = [f"核算说明：{n}" for n in quarter.get("notes", [])]
     notes += [f"数据缺失或不全：{m}" for m in quarter.get("missing", [])]
-    return Section(
-        "能源消费与碳排放", [text, *notes], [fuels, sectors, balance, boundaries], [trend, by_sector]
+    tables = [fuels, sectors, balance, boundaries]
+    ytd = results.get(Period(period.year, 1, period.last).key) or {}
+    if ytd.get("certificates"):
+        tables.append(_certificates_table(Period(period.year, 1, period.last), ytd))
+    return Section("能源消费与碳排放", [text, *notes], tables, [trend, by_sector])
+
+
+def _certificates_table(ytd_period: Period, ytd: dict) -> Table:
+    """What the register of 绿证 did to the year-to-date account; 缺失 where an input is missing, never 0."""
+    c = ytd["certificates"]
+
+    def tce(value):
+        return MISSING if value is None else value
+
+    rows = [
+        [
+            "购入·绿电交易（随物理电量计入，不重复）",
+            "万千瓦时",
+            c["bought_kwh_by_kind"].get("绿电交易", 0) / 1e4,
+        ],
+        ["购入·单独绿证与省内绿证（计入非化石能源消费）", "万千瓦时", (c["counted_kwh"] or 0) / 1e4],
+        ["售出本市（不再计入本市）", "万千瓦时", (c["sold_out_kwh"] or 0) / 1e4],
+        ["计入的绿证折标准煤（等价值）", "吨", tce(c["counted_tce"])],
+        ["抵扣上限（完成强度目标所需节能量的50%）", "吨", tce(c["cap_tce"]) if c["counted_kwh"] else None],
+        ["考核实际抵扣", "吨", tce(c["deducted_tce"])],
+    ]
+    return Table(
+        "绿证",
+        f"绿证与绿电交易（{ytd_period.label}累计，登记{c['entries']}条）",
+        [Column("项目", width=3.6), Column("单位"), Column("数值", digits=1)],
+        rows,
+        source="绿证与绿电交易登记簿；发改环资〔2024〕113号 二(二)(三)，发改能源〔2023〕1044号",
+        note="上限的年度分摊按年均降幅（本平台规则）；省内绿证与跨省绿证同样计入并受上限约束（本平台规则）",
     )
 
 
