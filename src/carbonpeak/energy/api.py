@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Count
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import Field
 
@@ -161,7 +161,7 @@ def energy_summary(request, region: str | None = None):
 
 @router.get("/energy/certificates", response=list[CertificateOut], summary="绿证与绿电交易登记簿")
 @paginate(Pages)
-def energy_certificates(request, year: int | None = None):
+def energy_certificates(request, year: int | None = Query(None, ge=2000, le=2100, description="核销年份")):
     qs = GreenCertificate.objects.order_by("used_on", "serial")
     if year:
         qs = qs.filter(used_on__year=year)
