@@ -37,8 +37,21 @@ def record(
     after: dict | None = None,
     comment: str = "",
 ) -> AuditEvent:
+    event = _event(user, action, obj, before=before, after=after, comment=comment)
+    event.save()
+    return event
+
+
+def record_many(user, action: str, objs: list[models.Model], *, comment: str = "") -> None:
+    """One event per object (with its values), written in one statement (an upload of thousands of rows)."""
+    AuditEvent.objects.bulk_create(
+        _event(user, action, obj, before=None, after=snapshot(obj), comment=comment) for obj in objs
+    )
+
+
+def _event(user, action: str, obj: models.Model, *, before, after, comment: str) -> AuditEvent:
     authenticated = user is not None and getattr(user, "is_authenticated", False)
-    return AuditEvent.objects.create(
+    return AuditEvent(
         user=user if authenticated else None,
         username=user.get_username() if authenticated else "系统",
         action=action,
@@ -48,24 +61,6 @@ def record(
         before=before,
         after=after,
         comment=comment,
-    )
-
-
-def record_many(user, action: str, objs: list[models.Model], *, comment: str = "") -> None:
-    """One event per object, written in one statement (an upload of thousands of rows)."""
-    authenticated = user is not None and getattr(user, "is_authenticated", False)
-    AuditEvent.objects.bulk_create(
-        AuditEvent(
-            user=user if authenticated else None,
-            username=user.get_username() if authenticated else "系统",
-            action=action,
-            object_type=f"{obj._meta.app_label}.{obj._meta.object_name}",
-            object_id=str(obj.pk),
-            object_repr=str(obj)[:300],
-            after=snapshot(obj),
-            comment=comment,
-        )
-        for obj in objs
     )
 
 

@@ -5,6 +5,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+ENCODING_REFUSED = "文件编码无法识别（请存为 UTF-8 或 GB18030 编码的 CSV）"
+
+
+def decode_csv(data: bytes) -> str | None:
+    """A CSV's text as Excel and WPS save it in China (UTF-8 with or without BOM, or GB18030); None otherwise."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None
+
 
 @dataclass(frozen=True)
 class FormError:

@@ -20,7 +20,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from carbonpeak.core.upload_errors import FormError
+from carbonpeak.core.upload_errors import ENCODING_REFUSED, FormError, decode_csv
 
 KWH_PER_CERTIFICATE = 1000.0  # 发改能源〔2023〕1044号 (二)：1个绿证单位对应1000千瓦时可再生能源电量
 CERTIFICATE_RULE = "发改能源〔2023〕1044号：1个绿证对应1000千瓦时可再生能源电量"
@@ -224,16 +224,10 @@ def _read_xlsx(data: bytes, *, region: str, home_province: str) -> ParsedRegiste
 
 def _read_csv(data: bytes, name: str, *, region: str, home_province: str) -> ParsedRegister:
     parsed = ParsedRegister()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("gb18030")
-        except UnicodeDecodeError:
-            parsed.errors.append(
-                FormError(name, None, None, "文件编码无法识别（请存为 UTF-8 或 GB18030 编码的 CSV）")
-            )
-            return parsed
+    text = decode_csv(data)
+    if text is None:
+        parsed.errors.append(FormError(name, None, None, ENCODING_REFUSED))
+        return parsed
     reader = csv.reader(io.StringIO(text))
     header = next(reader, None)
     if header is None:

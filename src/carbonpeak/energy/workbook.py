@@ -17,7 +17,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from carbonpeak.core.upload_errors import FormError
+from carbonpeak.core.upload_errors import ENCODING_REFUSED, FormError, decode_csv
 from carbonpeak.energy import catalog
 from carbonpeak.energy.accounting import (
     FEEDSTOCK_USE,
@@ -454,16 +454,10 @@ def read_csv(data: bytes, name: str = "CSV", *, factors: FactorSet | None = None
     """The long format ``period,region,sector,fuel,quantity,unit`` (Chinese headers accepted)."""
     form = ParsedForm()
     sheet = name
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("gb18030")
-        except UnicodeDecodeError:
-            form.errors.append(
-                FormError(sheet, None, None, "文件编码无法识别（请存为 UTF-8 或 GB18030 编码的 CSV）")
-            )
-            return form
+    text = decode_csv(data)
+    if text is None:
+        form.errors.append(FormError(sheet, None, None, ENCODING_REFUSED))
+        return form
     reader = csv.reader(io.StringIO(text))
     header = next(reader, None)
     if header is None:
