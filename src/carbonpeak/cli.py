@@ -133,8 +133,9 @@ def cmd_plan_parse(args: argparse.Namespace) -> int:
 
 def cmd_account(args: argparse.Namespace) -> int:
     """Account a reporting form (.xlsx) or long CSV and print the summary (or one JSON object)."""
+    from carbonpeak.energy import certificates as register
     from carbonpeak.energy import workbook
-    from carbonpeak.energy.accounting import AccountingError, account
+    from carbonpeak.energy.accounting import BASE_YEAR, AccountingError, IntensityTarget, account
     from carbonpeak.energy.factors import FactorError, load_factor_set
 
     try:
@@ -155,8 +156,44 @@ def cmd_account(args: argparse.Namespace) -> int:
         for error in form.errors:
             print(f"  {error}", file=sys.stderr)
         return 2
+    entries, target = [], None
+    if args.intensity_target:
+        pct, _, year = args.intensity_target.partition(":")
+        try:
+            target = IntensityTarget(
+                float(pct) / 100, BASE_YEAR, int(year or 2025), "命令行 --intensity-target"
+            )
+        except ValueError:
+            print(
+                f"错误：--intensity-target 须写作 百分数:年份（如 14.5:2025），不是“{args.intensity_target}”",
+                file=sys.stderr,
+            )
+            return 2
+    if args.certificates:
+        try:
+            raw = Path(args.certificates).read_bytes()
+        except OSError as exc:
+            print(f"错误：无法读取 {args.certificates}：{exc.strerror}", file=sys.stderr)
+            return 2
+        regions = sorted({r.region for r in form.energy_records()}) or [""]
+        parsed = register.read_register(
+            raw, os.path.basename(args.certificates), region=regions[0], home_province=args.grid_region
+        )
+        if parsed.errors:
+            print(f"错误：{args.certificates} 有 {len(parsed.errors)} 处问题，未核算：", file=sys.stderr)
+            for error in parsed.errors:
+                print(f"  {error}", file=sys.stderr)
+            return 2
+        entries = [entry for _, entry in parsed.entries]
     try:
-        accounts = account(form.energy_records(), factors, form.economy, grid_region=args.grid_region)
+        accounts = account(
+            form.energy_records(),
+            factors,
+            form.economy,
+            grid_region=args.grid_region,
+            certificates=entries,
+            intensity_target=target,
+        )
     except AccountingError as exc:
         print("错误：核算失败：", file=sys.stderr)
         for problem in exc.problems:
@@ -507,6 +544,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--factors", default="national", help="因子集：内置名称、因子 CSV 路径或平台中的 名称@版本"
     )
     acc.add_argument("--grid-region", default="江苏", help="电网排放因子所用地区（默认 江苏）")
+    acc.add_argument(
+        "--certificates",
+        metavar="FILE",
+        help="绿证与绿电交易登记表（平台模板 .xlsx 或同列 .csv），计入非化石能源与考核扣除",
+    )
+    acc.add_argument(
+        "--intensity-target",
+        metavar="PCT:YEAR",
+        help="上级下达的能耗强度下降目标（比2020年，如 14.5:2025），用于绿证抵扣上限",
+    )
     acc.add_argument("--json", action="store_true", help="以一个 JSON 对象输出")
     acc.set_defaults(func=cmd_account)
 

@@ -129,3 +129,41 @@ def test_a_file_whose_balance_lacks_a_line_is_refused(tmp_path, capsys):
     )
     code, _, err = run(capsys, str(f))
     assert code == 2 and "有燃料消费，但未报本地发电量" in err
+
+
+def test_certificates_count_from_a_register_file_and_the_target_caps_them(tmp_path, capsys):
+    """--certificates adds the register (1 张 = 1,000 kWh): the share rises by exactly its 等价值; without
+    --intensity-target the deducted total is null with the reason, with it the cap applies."""
+    f = tmp_path / "q.csv"
+    f.write_text(
+        "period,region,sector,fuel,quantity,unit\n"
+        + "".join(
+            f"{y},太仓市,其他工业,原煤,1,万吨\n{y},太仓市,电力调入,电力,1,亿千瓦时\n{y},太仓市,电力调出,电力,0,亿千瓦时\n"
+            for y in (2020, 2023)
+        ),
+        encoding="utf-8",
+    )
+    rate = tmp_path / "rates.csv"
+    rate.write_text(
+        "kind,key,year,value,unit,source,status\n"
+        + "".join(
+            f"generation_coal_rate,江苏,{y},290,gce/kWh,测试,test\ngrid_non_fossil_share,江苏,{y},30,%,测试,test\n"
+            for y in (2020, 2023)
+        ),
+        encoding="utf-8",
+    )
+    register = tmp_path / "register.csv"
+    register.write_text(
+        "证书编号或交易编号,核销（使用）日期,类型,方向,绿证数量（张）,出售方所在省份,凭证\n"
+        "GEC-1,2023-05-01,单独绿证,购入,1000,四川,测试\n",
+        encoding="utf-8",
+    )
+    _, out, _ = run(capsys, str(f), "--factors", str(rate), "--json")
+    plain = json.loads(out)["periods"]["2023"]
+    code, out, _ = run(capsys, str(f), "--factors", str(rate), "--certificates", str(register), "--json")
+    p = json.loads(out)["periods"]["2023"]
+    assert code == 0
+    assert p["non_fossil_tce"] - plain["non_fossil_tce"] == pytest.approx(1e6 * 290e-6, abs=1e-3)
+    assert p["energy_tce_assessed"] is None and any("绿证抵扣上限" in m for m in p["missing"])
+    code, _, err = run(capsys, str(f), "--certificates", str(register), "--intensity-target", "abc")
+    assert code == 2 and "百分数:年份" in err
