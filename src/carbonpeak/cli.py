@@ -18,6 +18,22 @@ def _django() -> None:
     django.setup()
 
 
+NOT_INITIALISED = "数据库尚未初始化：请先运行 make demo（或 carbonpeak demo）导入方案、载入数据，再运行本命令"
+
+
+def _database_missing() -> str | None:
+    """Why the database cannot answer yet (not migrated, unreachable), in Chinese; None when it can."""
+    from django.db import DatabaseError, connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    try:
+        executor = MigrationExecutor(connection)
+        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except DatabaseError as exc:
+        return f"无法连接数据库（{type(exc).__name__}）：请检查 DATABASE_URL，或先运行 make demo"
+    return NOT_INITIALISED if pending else None
+
+
 def _load_plan(path: str):
     from carbonpeak.plans import document as doc
 
@@ -248,6 +264,9 @@ def _accounts_table(accounts) -> str:
 def cmd_evaluate(args: argparse.Namespace) -> int:
     """Grade every target now and raise warnings (run daily, e.g. from cron, to catch overdue data)."""
     _django()
+    if (why := _database_missing()) is not None:
+        print(f"错误：{why}", file=sys.stderr)
+        return 2
     from carbonpeak.monitoring.services import evaluate
     from carbonpeak.plans.selectors import current_plan
 
@@ -265,6 +284,9 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 def cmd_remind(args: argparse.Namespace) -> int:
     """Remind departments of progress reports due soon or overdue, once each (run daily from cron)."""
     _django()
+    if (why := _database_missing()) is not None:
+        print(f"错误：{why}", file=sys.stderr)
+        return 2
     from carbonpeak.supervision.models import ReportingPeriod
     from carbonpeak.supervision.services import send_reminders
 
@@ -278,12 +300,20 @@ def cmd_remind(args: argparse.Namespace) -> int:
 def cmd_project(args: argparse.Namespace) -> int:
     """Project CO2 to the end year under a scenario, from the latest accounting run and the plan's targets."""
     _django()
+    if (why := _database_missing()) is not None:
+        print(f"错误：{why}", file=sys.stderr)
+        return 2
     from carbonpeak.projection import services
     from carbonpeak.projection.montecarlo import ProjectionError
 
     try:
         run = services.run_projection(
-            args.scenario, draws=args.draws, seed=args.seed, end_year=args.end_year, reuse=False
+            args.scenario,
+            draws=args.draws,
+            seed=args.seed,
+            end_year=args.end_year,
+            boundary=args.boundary or "",
+            reuse=False,
         )
     except ProjectionError as exc:
         print(f"错误：{exc}", file=sys.stderr)
@@ -299,6 +329,15 @@ def cmd_project(args: argparse.Namespace) -> int:
             "peak_value_t",
             "trajectory",
             "levers",
+            "boundary",
+            "boundary_label",
+            "peak_rule",
+            "p_plateau",
+            "validation",
+            "history",
+            "boundaries",
+            "events",
+            "boundary_sentence",
         )
         out = {k: result[k] for k in keys}
         out |= {
@@ -317,7 +356,12 @@ def _projection_text(r: dict, elapsed_ms: int) -> str:
     lines = [
         f"{r['scenario']}（{r['draws']} 次抽样，种子 {r['seed']}，{elapsed_ms} 毫秒）"
         + ("  【示例数据】" if r["sample"] else ""),
-        f"  2030年前达峰的概率：{r['p_peak_by_2030']:.1%}（{r['end_year']}年仍在上升的抽样计为未达峰）",
+        f"  2030年前达峰的概率：{r['p_peak_by_2030']:.1%}（{r['boundary_label']}；{r['peak_rule']['text']}）",
+        f"  平台期（峰值年在{r['plateau_window'][0]}–{r['plateau_window'][1]}年）的概率：{r['p_plateau']:.1%}",
+        *(
+            f"  {b['label']}：2030年前达峰的概率 {b['p_peak_by_2030']:.1%}"
+            for b in r.get("boundaries", {}).values()
+        ),
         f"  达峰年份：{years}",
         f"  基年 {r['base_year']}，核算因子集 {r['factor_set']}，历史拟合平均误差 {r['fit']['mape']:.1%}",
         "  二氧化碳排放（万吨，P10 / P50 / P90）：",
@@ -336,6 +380,9 @@ def _projection_text(r: dict, elapsed_ms: int) -> str:
 def cmd_report(args: argparse.Namespace) -> int:
     """Write the quarterly report (.docx) and its data (.xlsx) for one quarter into a folder."""
     _django()
+    if (why := _database_missing()) is not None:
+        print(f"错误：{why}", file=sys.stderr)
+        return 2
     import shutil
 
     from django.contrib.auth import get_user_model
@@ -571,6 +618,11 @@ def build_parser() -> argparse.ArgumentParser:
     pj.add_argument("--seed", type=int, default=1, help="随机种子（相同种子结果相同）")
     pj.add_argument("--end-year", type=int, default=2035, help="预测终止年份（默认 2035，可选 2040）")
     pj.add_argument("--json", action="store_true", help="以一个 JSON 对象输出")
+    pj.add_argument(
+        "--boundary",
+        choices=("territorial", "assessed", "consumption"),
+        help="主口径（默认按核算因子集设定的考核口径）：territorial 本地燃烧、assessed 净调入、consumption 消费",
+    )
     pj.set_defaults(func=cmd_project)
 
     rp = sub.add_parser("report", help="生成季度报告（.docx）与数据表（.xlsx）")

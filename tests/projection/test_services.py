@@ -146,6 +146,43 @@ def test_cli_prints_the_documented_json(demo_plan, capsys):
     assert main(["project", "--scenario", "强化情景", "--draws", "500"]) == 0
     text = capsys.readouterr().out
     assert "2030年前达峰的概率" in text and "示例数据" in text
+    assert "本地燃烧口径：2030年前达峰的概率" in text and "平台期" in text
+    # the issue's keys: boundary, rule, plateau, validation and the history on the same boundary
+    assert out["boundary"] == "assessed" and out["peak_rule"]["tolerance"] == 0.01
+    assert 0 <= out["p_plateau"] <= 1 and set(out["validation"]) >= {
+        "holdout_years",
+        "coverage_80",
+        "median_abs_error",
+    }
+    assert set(out["history"]) == {"2020", "2021", "2022", "2023", "2024", "2025"}
+    assert main(["project", "--draws", str(DRAWS), "--seed", "1", "--json", "--boundary", "territorial"]) == 0
+    territorial = json.loads(capsys.readouterr().out)
+    assert territorial["boundary"] == "territorial"
+    assert territorial["p_peak_by_2030"] == out["boundaries"]["territorial"]["p_peak_by_2030"]
+    assert territorial["history"] == out["boundaries"]["territorial"]["history"]
+
+
+def test_cli_before_the_database_exists_says_what_to_run(tmp_path):
+    """Run as a new user would before `make demo`: a fresh data directory, no database yet."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    env["CARBONPEAK_DATA_DIR"] = str(tmp_path)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from carbonpeak.cli import main; raise SystemExit(main(['project', '--json']))",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "请先运行 make demo" in done.stderr
 
 
 def test_cli_refuses_unknown_scenarios_and_missing_data(imported_plan, capsys):

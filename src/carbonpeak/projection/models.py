@@ -84,6 +84,9 @@ class ProjectionRun(models.Model):
     draws = models.PositiveIntegerField("抽样次数")
     seed = models.PositiveIntegerField("随机种子")
     end_year = models.PositiveSmallIntegerField("预测终止年份")
+    boundary = models.CharField(
+        "主口径", max_length=12, blank=True, default="", help_text="留空：核算因子集设定的考核口径"
+    )
     result = models.JSONField("结果", default=dict)
     elapsed_ms = models.PositiveIntegerField("计算耗时（毫秒）", default=0)
     created_by = models.ForeignKey(

@@ -23,6 +23,12 @@ from carbonpeak.energy import catalog
 
 END_YEAR = 2035
 PEAK_DEADLINE = 2030
+# the accounting's three CO2 boundaries (energy.accounting): the model returns a path on each
+BOUNDARIES = ("territorial", "assessed", "consumption")
+BOUNDARY_NAMES = {"territorial": "本地燃烧口径", "assessed": "净调入口径", "consumption": "消费口径"}
+PEAK_TOLERANCE = 0.01  # the robust peak rule's default band (本平台规则; the setting ``peak.tolerance``)
+PLATEAU_WINDOW = 2  # P(plateau): the peak year within the deadline ± this many years
+HOLDOUT_YEARS = 2  # validation: calibrate on all but these last accounted years and predict them
 Z90 = 1.2815515655446004  # standard normal quantile at 0.9: P10/P90 = mean ∓ Z90·σ
 
 
@@ -63,6 +69,7 @@ FAMILY_LABEL = {
     "electricity": "电力",
 }
 COAL, REFINED, GAS = FAMILIES.index("coal"), FAMILIES.index("refined_oil"), FAMILIES.index("gas")
+HEAT = FAMILIES.index("heat")
 F = len(FAMILIES)
 ELEC = F
 REFINED_OIL_FUELS = ("汽油", "煤油", "柴油")  # as the monitoring indicator 成品油消费量 counts them
@@ -103,13 +110,15 @@ class History:
     net_import_kwh: np.ndarray  # (H,) as the accounting used it
     grid_factor: np.ndarray  # (H,) t/kWh as the accounting used it
     grid_published: dict[int, float]  # the grid series as published (year → t/kWh), for its trend
-    co2_t: np.ndarray  # (H,) accounted totals
+    co2_t: np.ndarray  # (H,) accounted totals, on the accounting's assessed boundary (``boundary``)
     refined_oil_t: np.ndarray  # (H,) tonnes
     electricity_tce_per_kwh: float  # the factor set's 当量值, to turn electrified fuel into kWh
     sample: bool = False
     incomplete_years: tuple[
         int, ...
     ] = ()  # years whose accounts say 数据不全 (a row or balance line missing)
+    co2_by_boundary: dict[str, np.ndarray] = field(default_factory=dict)  # (H,) per boundary, accounted
+    boundary: str = "assessed"  # the boundary the accounting names as assessed (the factor set's setting)
 
 
 def history_from_periods(
@@ -138,6 +147,8 @@ def history_from_periods(
     elec = np.zeros((h, len(SECTORS)))
     gen = np.zeros((4, h))
     net, grid, co2, oil = (np.zeros(h) for _ in range(4))
+    by_boundary = {b: np.zeros(h) for b in BOUNDARIES}
+    boundary = "assessed"
     region = ""
     tce_per_kwh = None
     found_grid: dict[int, float] = {}
@@ -175,6 +186,14 @@ def history_from_periods(
         if factor.get("year") and grid_published is None:
             found_grid[int(factor["year"])] = grid[i]
         co2[i] = p["co2_t"]
+        boundary = p.get("co2_boundary") or boundary
+        known = p.get("co2_t_by_boundary") or {}
+        for b in BOUNDARIES:
+            if known.get(b) is None:
+                raise ProjectionError(
+                    f"{year}年核算结果没有{BOUNDARY_NAMES[b]}的二氧化碳（请用新版本重新核算）"
+                )
+            by_boundary[b][i] = known[b]
         oil[i] = sum((p["by_fuel"].get(f) or {}).get("quantity") or 0.0 for f in REFINED_OIL_FUELS)
         for fuel in p["by_fuel"].values():
             if fuel["unit"] == "千瓦时" and fuel["quantity"] and tce_per_kwh is None:
@@ -203,6 +222,8 @@ def history_from_periods(
         electricity_tce_per_kwh=tce_per_kwh,
         sample=sample,
         incomplete_years=tuple(incomplete),
+        co2_by_boundary=by_boundary,
+        boundary=boundary,
     )
 
 
@@ -455,12 +476,13 @@ def calibrate(history: History) -> Calibration:
     growth = history.gdp[1:] / history.gdp[:-1] - 1
     coal_change, coal_se = _trend(history.coal_generation_kwh, years)
     published = sorted(history.grid_published.items())
+    grid_change = 0.0
     if published:
         g_years = np.array([y for y, _ in published], dtype=float)
         grid_change, _ = _trend(np.array([v for _, v in published]), g_years)
-        grid_year, grid_value = published[-1]
-    else:
-        grid_change, grid_year, grid_value = 0.0, history.years[-1], float(history.grid_factor[-1])
+    # anchored on the factor the base year's account actually used: the path continues from it at the
+    # published series' trend, so the first projected year does not jump to a trend value (no seam)
+    grid_year, grid_value = history.years[-1], float(history.grid_factor[-1])
     generation = (
         history.coal_generation_kwh
         + history.other_fossil_generation_kwh
@@ -560,10 +582,11 @@ def _ramp(year: np.ndarray, base: int, target_year: float) -> np.ndarray:
 
 @dataclass
 class Paths:
-    co2_t: np.ndarray  # (D, P)
+    co2_t: np.ndarray  # (D, P) on the 净调入 boundary (the accounting's ``assessed`` key)
     refined_oil_t: np.ndarray  # (D, P)
     sector_co2_t: np.ndarray  # (S, D, P) direct
     electricity_co2_t: np.ndarray  # (D, P) net import × grid factor
+    by_boundary: dict[str, np.ndarray] = field(default_factory=dict)  # (D, P) per boundary
 
 
 INDUSTRY_SLICE = slice(min(INDUSTRY), max(INDUSTRY) + 1)
@@ -678,11 +701,21 @@ def paths(
         grid = cal.grid_value * np.exp(np.outer(x["grid.change"] / 100, years - cal.grid_year))
     sector_co2 = np.einsum("sf,sfdp->sdp", cal.co2_per_tce, energy[:, :F], optimize=True)
     electricity_co2 = net_import * grid
+    heat_co2 = cal.co2_per_tce[:, HEAT, None, None] * energy[:, HEAT]  # (S, D, P) purchased heat
+    direct = sector_co2.sum(axis=0)
+    assessed = direct + electricity_co2
     return Paths(
-        co2_t=sector_co2.sum(axis=0) + electricity_co2,
+        co2_t=assessed,
         refined_oil_t=energy[:, REFINED].sum(axis=0) * cal.refined_t_per_tce,
         sector_co2_t=sector_co2,
         electricity_co2_t=electricity_co2,
+        by_boundary={
+            # as the accounting counts them (docs/accounting.md): fuels burned in the city; + heat and net
+            # imported electricity × grid; end users' fuels and heat + all electricity consumed × grid
+            "territorial": direct - heat_co2.sum(axis=0),
+            "assessed": assessed,
+            "consumption": direct - (sector_co2[POWER] - heat_co2[POWER]) + consumption * grid,
+        },
     )
 
 
@@ -727,6 +760,13 @@ class Projection:
     assumptions: list[dict]
     notes: list[str]
     sample: bool
+    boundary: str = "assessed"
+    tolerance: float = PEAK_TOLERANCE
+    p_plateau: float = 0.0
+    by_boundary: dict = field(default_factory=dict)  # the other two boundaries' peak figures
+    validation: dict | None = None
+    events: list[dict] = field(default_factory=list)
+    boundary_sentence: str = ""
 
     def to_json(self) -> dict:
         """The CLI's and the API's shape: the issue's keys first, details after."""
@@ -735,6 +775,30 @@ class Projection:
             "draws": self.draws,
             "seed": self.seed,
             "p_peak_by_2030": _round(self.p_peak_by_deadline, 4),
+            "boundary": self.boundary,
+            "boundary_label": BOUNDARY_NAMES[self.boundary],
+            "peak_rule": {"tolerance": self.tolerance, "text": peak_rule(self.tolerance)},
+            "p_plateau": _round(self.p_plateau, 4),
+            "plateau_window": [self.deadline - PLATEAU_WINDOW, self.deadline + PLATEAU_WINDOW],
+            "validation": self.validation,
+            "events": self.events,
+            "boundaries": {
+                b: {
+                    "label": BOUNDARY_NAMES[b],
+                    "p_peak_by_2030": _round(f["p_peak_by_deadline"], 4),
+                    "p_plateau": _round(f["p_plateau"], 4),
+                    "peak_year": f["peak_year"],
+                    "trajectory": {
+                        str(y): {q: _round(f["quantiles"][q][i], 0) for q in ("p10", "p50", "p90")}
+                        for i, y in enumerate(self.years)
+                    },
+                    "history": {
+                        str(y): _round(v, 0) for y, v in zip(self.history_years, f["history"], strict=True)
+                    },
+                }
+                for b, f in self.by_boundary.items()
+            },
+            "boundary_sentence": self.boundary_sentence,
             "peak_year": self.peak_year_quantiles,
             "peak_value_t": {k: _round(v, 0) for k, v in self.peak_value_quantiles.items()},
             "trajectory": {
@@ -781,19 +845,40 @@ def _round(value: float | None, digits: int) -> float | None:
 
 
 def _peaks(
-    history: np.ndarray, projected: np.ndarray, all_years: np.ndarray
+    history: np.ndarray, projected: np.ndarray, all_years: np.ndarray, tolerance: float = PEAK_TOLERANCE
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Peak year per draw (0 where still rising in the last year) and the peak value."""
+    """The robust peak rule, per draw: the peak year is the first year Y after which the path (history, then
+    projection) never exceeds E(Y) by more than ``tolerance`` through the horizon; 0 where no year
+    qualifies (the last year never does: nothing after it shows that it was a peak). A history year is a
+    peak only if everything after it stays below it. Returns the peak year and E(Y) (the path's maximum
+    where it has not peaked)."""
     full = np.concatenate([np.broadcast_to(history, (projected.shape[0], len(history))), projected], axis=1)
-    full = np.round(full, 3)  # a path held at its cap ties with the cap year instead of exceeding it by 1e-12
-    at = full.argmax(axis=1)
-    peaked = at < full.shape[1] - 1
-    return np.where(peaked, all_years[at], 0), full.max(axis=1)
+    later = np.maximum.accumulate(full[:, ::-1], axis=1)[:, ::-1]  # the maximum from each year to the end
+    after = np.full_like(full, np.inf)
+    after[:, :-1] = later[:, 1:]
+    ok = after <= full + tolerance * np.abs(full) + 1e-9
+    peaked = ok.any(axis=1)
+    at = ok.argmax(axis=1)
+    value = np.where(peaked, full[np.arange(full.shape[0]), at], full.max(axis=1))
+    return np.where(peaked, all_years[at], 0), value
 
 
-def _p_peak_by(history: np.ndarray, projected: np.ndarray, all_years: np.ndarray, year: int) -> float:
-    peak_year, _ = _peaks(history, projected, all_years)
+def _p_peak_by(
+    history: np.ndarray,
+    projected: np.ndarray,
+    all_years: np.ndarray,
+    year: int,
+    tolerance: float = PEAK_TOLERANCE,
+) -> float:
+    peak_year, _ = _peaks(history, projected, all_years, tolerance)
     return float(((peak_year > 0) & (peak_year <= year)).mean())
+
+
+def peak_rule(tolerance: float) -> str:
+    return (
+        f"峰值年：此后各年（至预测终止年）排放均不超过该年排放的 {1 + tolerance:g} 倍的第一年"
+        f"（容差 {tolerance:.0%}，本平台规则）；预测终止年本身不算峰值；历史年份只有其后各年都不超过它才算峰值"
+    )
 
 
 def _fixed_values(assumptions: dict[str, Assumption]) -> dict[str, float]:
@@ -837,6 +922,122 @@ def backcast(history: History, cal: Calibration, assumptions: dict[str, Assumpti
     }
 
 
+def _truncate(history: History, keep: int) -> History:
+    """The first ``keep`` years of a history (validation calibrates on them)."""
+    cut = slice(0, keep)
+    arrays = {
+        name: getattr(history, name)[cut]
+        for name in (
+            "gdp",
+            "fuel_tce",
+            "fuel_co2",
+            "electricity_kwh",
+            "coal_generation_kwh",
+            "other_fossil_generation_kwh",
+            "pv_generation_kwh",
+            "other_non_fossil_generation_kwh",
+            "net_import_kwh",
+            "grid_factor",
+            "co2_t",
+            "refined_oil_t",
+        )
+    }
+    last = history.years[keep - 1]
+    return replace(
+        history,
+        years=history.years[:keep],
+        grid_published={y: v for y, v in history.grid_published.items() if y <= last},
+        co2_by_boundary={b: v[cut] for b, v in history.co2_by_boundary.items()},
+        **arrays,
+    )
+
+
+def _boundary_history(history: History, boundary: str) -> np.ndarray:
+    found = history.co2_by_boundary.get(boundary)
+    if found is not None and len(found):
+        return found
+    if boundary == "assessed":
+        return history.co2_t
+    raise ProjectionError(f"核算结果没有{BOUNDARY_NAMES.get(boundary, boundary)}的历史排放（请重新核算）")
+
+
+def validate(
+    history: History,
+    scenario: Scenario,
+    draws: int,
+    seed: int,
+    boundary: str = "assessed",
+    holdout: int = HOLDOUT_YEARS,
+) -> dict:
+    """Out of sample: calibrate on all but the last ``holdout`` accounted years, predict them with every
+    input drawn as in a projection, and compare with what was accounted: the share of held-out years inside
+    the 80 % interval (P10–P90) and the median absolute error of the median, relative."""
+    if len(history.years) < holdout + 3:
+        return {
+            "holdout_years": [],
+            "coverage_80": None,
+            "median_abs_error": None,
+            "note": f"完整年度少于{holdout + 3}个，无法留出{holdout}年做样本外检验",
+        }
+    train = _truncate(history, len(history.years) - holdout)
+    cal = calibrate(train)
+    assumptions = resolve_history(scenario, cal)
+    years = np.array(history.years[-holdout:])
+    x = sample_inputs(assumptions, cal, draws, len(years), seed)
+    levers = {lever.key: scenario.lever_on(lever.key) for lever in LEVERS}
+    predicted = paths(cal, x, _fixed_values(assumptions), levers, years).by_boundary[boundary]
+    observed = _boundary_history(history, boundary)[-holdout:]
+    q = np.quantile(predicted, [0.1, 0.5, 0.9], axis=0)
+    inside = (observed >= q[0]) & (observed <= q[2])
+    errors = np.abs(q[1] - observed) / np.abs(observed)
+    return {
+        "holdout_years": [int(y) for y in years],
+        "calibration_years": [int(y) for y in train.years],
+        "coverage_80": _round(float(inside.mean()), 4),
+        "median_abs_error": _round(float(np.median(errors)), 4),
+        "years": {
+            str(int(y)): {
+                "observed_t": _round(o, 0),
+                "p10_t": _round(lo, 0),
+                "p50_t": _round(mid, 0),
+                "p90_t": _round(hi, 0),
+            }
+            for y, o, lo, mid, hi in zip(years, observed, q[0], q[1], q[2], strict=True)
+        },
+    }
+
+
+def _events(assumptions: dict[str, Assumption], base: int, end_year: int) -> list[dict]:
+    """Named, dated events the model applies (a unit entering service): a jump in their year is theirs."""
+    out = []
+    mw = assumptions["power.new_coal_mw"].central
+    year = int(assumptions["power.new_coal_year"].central)
+    p = assumptions["power.new_coal_probability"]
+    if mw > 0 and base < year <= end_year:
+        out.append(
+            {
+                "year": year,
+                "label": f"新增燃煤机组 {mw:g} 兆瓦投运",
+                "probability": _round(p.central, 4),
+                "source": assumptions["power.new_coal_mw"].source,
+            }
+        )
+    return out
+
+
+def boundary_sentence(history: History) -> str:
+    """Why the three boundaries give different answers, in one sentence a coordinator reads."""
+    if history.net_import_kwh[-1] < 0:
+        return (
+            "本市是电力净调出地区：本地燃烧口径计入电厂为外地发电所烧的煤，净调入口径按电网因子扣减调出电量的排放，"
+            "消费口径只计本市用电；因此电网变清洁会使净调入口径的扣减变小、排放上升，而本地燃烧口径只随本地燃煤变化。"
+        )
+    return (
+        "本市是电力净调入地区：净调入口径和消费口径按电网因子计入调入电力的排放，本地燃烧口径不计；"
+        "因此电网变清洁会使前两种口径下降更快，而本地燃烧口径只随本地燃料消费变化。"
+    )
+
+
 def project(
     history: History,
     scenario: Scenario,
@@ -846,24 +1047,59 @@ def project(
     *,
     sensitivity: bool = True,
     deadline: int = PEAK_DEADLINE,
+    boundary: str | None = None,
+    validation: bool = True,
 ) -> Projection:
     """Draw every uncertain input ``draws`` times and run the scenario; with ``sensitivity``, run it again
-    with each active lever switched off (same draws) to measure what that lever contributes."""
+    with each active lever switched off (same draws) to measure what that lever contributes. Peak figures
+    are given on every boundary; the headline (fan chart, tornado) on ``boundary``, by default the one the
+    accounting names as assessed."""
     if draws < 1:
         raise ProjectionError("抽样次数须为正整数")
+    boundary = boundary or history.boundary
+    if boundary not in BOUNDARIES:
+        raise ProjectionError(f"口径须为 {' / '.join(BOUNDARIES)}（填的是“{boundary}”）")
     cal = calibrate(history)
     if end_year <= cal.base_year:
         raise ProjectionError(f"预测终止年份须晚于基年 {cal.base_year}")
     assumptions = resolve_history(scenario, cal)
+    tolerance = (
+        assumptions["peak.tolerance"].central / 100 if "peak.tolerance" in assumptions else PEAK_TOLERANCE
+    )
     years = np.arange(cal.base_year + 1, end_year + 1)
     x = sample_inputs(assumptions, cal, draws, len(years), seed)
     fixed = _fixed_values(assumptions)
     levers = {lever.key: scenario.lever_on(lever.key) for lever in LEVERS}
     main = paths(cal, x, fixed, levers, years)
     all_years = np.array([*history.years, *years])
-    peak_year, peak_value = _peaks(history.co2_t, main.co2_t, all_years)
-    p_main = float(((peak_year > 0) & (peak_year <= deadline)).mean())
     at_deadline = int(np.searchsorted(years, min(deadline, end_year)))
+
+    def peak_figures(b: str, projected: np.ndarray) -> dict:
+        hist = _boundary_history(history, b)
+        year, value = _peaks(hist, projected, all_years, tolerance)
+        peaked = year > 0
+        ordered = np.where(peaked, year, end_year + 1)
+        histogram: dict[str, int] = {}
+        for y in all_years[:-1]:
+            n = int((year == y).sum())
+            if n:
+                histogram[str(int(y))] = n
+        if (~peaked).any():
+            histogram["未达峰"] = int((~peaked).sum())
+        quantile_years = {q: int(np.quantile(ordered, p, method="inverted_cdf")) for q, p in _Q.items()}
+        return {
+            "p_peak_by_deadline": float((peaked & (year <= deadline)).mean()),
+            "p_plateau": float((peaked & (np.abs(year - deadline) <= PLATEAU_WINDOW)).mean()),
+            "peak_year": {q: (y if y <= end_year else None) for q, y in quantile_years.items()},
+            "peak_value": {q: float(np.quantile(value, p)) for q, p in _Q.items()},
+            "histogram": histogram,
+            "quantiles": _quantiles(projected),
+            "history": [float(v) for v in hist],
+        }
+
+    figures = {b: peak_figures(b, main.by_boundary[b]) for b in BOUNDARIES}
+    headline = figures[boundary]
+    p_main = headline["p_peak_by_deadline"]
 
     effects = []
     without: dict[str, Paths] = {}
@@ -873,21 +1109,11 @@ def project(
             effects.append(LeverEffect(lever.key, lever.label, active, 0.0, 0.0, "" if active else "未启用"))
             continue
         off = without[lever.key] = paths(cal, x, fixed, {**levers, lever.key: False}, years)
-        reduction = float(np.median(off.co2_t[:, at_deadline] - main.co2_t[:, at_deadline]))
-        p_off = _p_peak_by(history.co2_t, off.co2_t, all_years, deadline)
+        on_path, off_path = main.by_boundary[boundary], off.by_boundary[boundary]
+        reduction = float(np.median(off_path[:, at_deadline] - on_path[:, at_deadline]))
+        p_off = _p_peak_by(_boundary_history(history, boundary), off_path, all_years, deadline, tolerance)
         effects.append(LeverEffect(lever.key, lever.label, True, reduction, p_main - p_off))
     effects.sort(key=lambda e: -abs(e.reduction_2030_t))
-
-    histogram: dict[str, int] = {}
-    for year in all_years[:-1]:
-        n = int((peak_year == year).sum())
-        if n:
-            histogram[str(int(year))] = n
-    not_peaked = int((peak_year == 0).sum())
-    if not_peaked:
-        histogram["未达峰"] = not_peaked
-    ordered = np.where(peak_year == 0, end_year + 1, peak_year)
-    year_q = {q: int(np.quantile(ordered, p, method="inverted_cdf")) for q, p in _Q.items()}
 
     # Whether refined oil peaks by the plan's year is judged on the paths without the cap that the
     # oil-peak lever imposes (with it, the peak would hold by construction).
@@ -897,7 +1123,7 @@ def project(
         uncapped = main
         if levers["oil_peak"]:
             uncapped = without.get("oil_peak") or paths(cal, x, fixed, {**levers, "oil_peak": False}, years)
-        p_oil = _p_peak_by(history.refined_oil_t, uncapped.refined_oil_t, all_years, oil_year)
+        p_oil = _p_peak_by(history.refined_oil_t, uncapped.refined_oil_t, all_years, oil_year, tolerance)
 
     return Projection(
         scenario=scenario.name,
@@ -908,10 +1134,10 @@ def project(
         end_year=end_year,
         deadline=deadline,
         history_years=history.years,
-        history_co2_t=[float(v) for v in history.co2_t],
+        history_co2_t=headline["history"],
         history_refined_oil_t=[float(v) for v in history.refined_oil_t],
         years=tuple(int(y) for y in years),
-        co2_quantiles=_quantiles(main.co2_t),
+        co2_quantiles=headline["quantiles"],
         oil_quantiles=_quantiles(main.refined_oil_t),
         sector_p50_t={
             s.label: [float(v) for v in np.median(main.sector_co2_t[i], axis=0)]
@@ -919,9 +1145,9 @@ def project(
         },
         electricity_p50_t=[float(v) for v in np.median(main.electricity_co2_t, axis=0)],
         p_peak_by_deadline=p_main,
-        peak_year_quantiles={q: (y if y <= end_year else None) for q, y in year_q.items()},
-        peak_value_quantiles={q: float(np.quantile(peak_value, p)) for q, p in _Q.items()},
-        peak_year_histogram=histogram,
+        peak_year_quantiles=headline["peak_year"],
+        peak_value_quantiles=headline["peak_value"],
+        peak_year_histogram=headline["histogram"],
         oil_peak_year=oil_year,
         p_oil_peak_by_target=p_oil,
         levers=effects,
@@ -940,6 +1166,15 @@ def project(
             else []
         ),
         sample=history.sample,
+        boundary=boundary,
+        tolerance=tolerance,
+        p_plateau=headline["p_plateau"],
+        by_boundary={
+            b: {k: v for k, v in f.items() if k != "histogram"} for b, f in figures.items() if b != boundary
+        },
+        validation=validate(history, scenario, draws, seed, boundary) if validation else None,
+        events=_events(assumptions, cal.base_year, end_year),
+        boundary_sentence=boundary_sentence(history),
     )
 
 

@@ -108,8 +108,10 @@ def run_projection(
     end_year: int = montecarlo.END_YEAR,
     user=None,
     reuse: bool = True,
+    boundary: str = "",
 ) -> ProjectionRun:
-    """The projection of ``name`` on the latest accounting run; a stored one with the same inputs is reused."""
+    """The projection of ``name`` on the latest accounting run; a stored one with the same inputs is reused.
+    ``boundary`` chooses the headline boundary (blank: the one the accounting names as assessed)."""
     if not 1 <= draws <= MAX_DRAWS:
         raise montecarlo.ProjectionError(f"抽样次数须在1到{MAX_DRAWS}之间")
     plan = plan or latest_plan()
@@ -123,6 +125,7 @@ def run_projection(
         "draws": draws,
         "seed": seed,
         "end_year": end_year,
+        "boundary": boundary,
     }
     if reuse:
         stored = ProjectionRun.objects.filter(**inputs).first()
@@ -130,7 +133,7 @@ def run_projection(
             return stored
     hist = history(plan, acc_run)
     started = time.perf_counter()
-    projection = montecarlo.project(hist, pure_scenario, draws, seed, end_year)
+    projection = montecarlo.project(hist, pure_scenario, draws, seed, end_year, boundary=boundary or None)
     elapsed = int((time.perf_counter() - started) * 1000)
     result = projection.to_json()
     result["description"] = projection.description
@@ -186,6 +189,7 @@ def stored_projection(
         draws=draws,
         seed=seed,
         end_year=end_year,
+        boundary="",
     ).first()
 
 

@@ -1,0 +1,102 @@
+"""What makes P(peak) believable: no seam at the first projected year, a robust peak rule, the three
+boundaries side by side, and an out-of-sample check that can fail."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from carbonpeak.projection import montecarlo, scenarios
+
+from .test_montecarlo import plan_targets, planned, sample_history
+
+
+def _scenario(name: str) -> montecarlo.Scenario:
+    return planned() if name == scenarios.PLANNED else scenarios.built_in(name, plan_targets())
+
+
+def _without_new_units(s: montecarlo.Scenario) -> montecarlo.Scenario:
+    a = dict(s.assumptions)
+    a["power.new_coal_probability"] = replace(a["power.new_coal_probability"], distribution="fixed", mode=0.0)
+    return replace(s, assumptions=a)
+
+
+@pytest.mark.parametrize("name", scenarios.BUILT_IN)
+def test_no_seam_between_the_last_accounted_year_and_the_first_projected_one(name):
+    """On every boundary the median first projected year moves from the last accounted year by no more than
+    the largest year-on-year change of the history, once the one dated event (new coal units) is set aside;
+    with the event in, the projection names it in its year."""
+    history = sample_history()
+    result = montecarlo.project(
+        history, _without_new_units(_scenario(name)), 2000, 3, sensitivity=False, validation=False
+    )
+    first = {result.boundary: (result.co2_quantiles["p50"][0], result.history_co2_t)}
+    first |= {b: (f["quantiles"]["p50"][0], f["history"]) for b, f in result.by_boundary.items()}
+    assert set(first) == set(montecarlo.BOUNDARIES)
+    for boundary, (p50, past) in first.items():
+        past = np.array(past)
+        largest = np.abs(np.diff(past) / past[:-1]).max()
+        assert abs(p50 / past[-1] - 1) <= largest, (boundary, p50 / past[-1] - 1, largest)
+    with_event = montecarlo.project(history, _scenario(name), 500, 3, sensitivity=False, validation=False)
+    assert [e["year"] for e in with_event.events] == [2026]
+    assert "新增燃煤机组" in with_event.events[0]["label"] and with_event.events[0]["probability"] == 0.5
+
+
+def test_the_grid_factor_continues_from_the_value_the_last_account_used():
+    history = sample_history()
+    cal = montecarlo.calibrate(history)
+    assert (cal.grid_year, cal.grid_value) == (history.years[-1], pytest.approx(history.grid_factor[-1]))
+
+
+YEARS = np.arange(2020, 2031)
+
+
+def _peak(path, tolerance=0.01):
+    year, value = montecarlo._peaks(np.array([]), np.array([path], dtype=float), YEARS, tolerance)
+    return int(year[0]), float(value[0])
+
+
+def test_the_peak_is_the_first_year_nothing_later_exceeds_by_more_than_the_tolerance():
+    rising_then_flat = [100, 104, 108, 110, 110.5, 110.8, 110.2, 109, 108, 107, 106]
+    assert _peak(rising_then_flat) == (2023, 110)  # 110.8 is within 1 % of 110: the plateau starts in 2023
+    assert _peak(rising_then_flat, tolerance=0.0) == (2025, 110.8)
+    noisy_rise = [100, 99, 102, 101, 104, 103, 106, 105, 108, 107, 110]
+    assert _peak(noisy_rise)[0] == 0  # still rising by the end: not peaked, however noisy
+    early = [120, 110, 100, 100, 100, 100, 100, 100, 100, 100, 100]
+    assert _peak(early) == (2020, 120)  # a history year is a peak when everything after stays below it
+    dip_then_higher = [110, 100, 100, 100, 100, 100, 100, 100, 100, 100, 115]
+    assert _peak(dip_then_higher)[0] == 0  # the final year is never a peak: nothing shows it was one
+
+
+def test_three_boundaries_side_by_side_with_the_accounted_history_of_each():
+    history = sample_history()
+    result = montecarlo.project(history, planned(), 1000, 1, sensitivity=False, validation=False).to_json()
+    assert result["boundary"] == "assessed" and set(result["boundaries"]) == {"territorial", "consumption"}
+    for b, figures in result["boundaries"].items():
+        accounted = history.co2_by_boundary[b]
+        assert list(figures["history"].values()) == [round(v) for v in accounted]
+        assert 0 <= figures["p_peak_by_2030"] <= 1
+    assert list(result["history"].values()) == [round(v) for v in history.co2_by_boundary["assessed"]]
+    assert "净调出" in result["boundary_sentence"]
+    territorial = montecarlo.project(history, planned(), 1000, 1, boundary="territorial", sensitivity=False)
+    assert territorial.p_peak_by_deadline == result["boundaries"]["territorial"]["p_peak_by_2030"]
+    with pytest.raises(montecarlo.ProjectionError, match="口径须为"):
+        montecarlo.project(history, planned(), 10, 1, boundary="全口径")
+
+
+def test_out_of_sample_the_80_percent_interval_covers_and_the_median_is_close():
+    """Calibrated on 2020–2023, the model predicts 2024 and 2025 of the sample history: both inside the
+    P10–P90 band and the median within 5 % of what was accounted."""
+    result = montecarlo.project(sample_history(), planned(), 4000, 1, sensitivity=False)
+    v = result.validation
+    assert v["holdout_years"] == [2024, 2025] and v["calibration_years"] == [2020, 2021, 2022, 2023]
+    assert v["coverage_80"] >= 0.5
+    assert v["median_abs_error"] <= 0.05
+
+
+def test_too_short_a_history_says_why_there_is_no_validation():
+    history = montecarlo._truncate(sample_history(), 4)
+    v = montecarlo.validate(history, planned(), 100, 1)
+    assert v["coverage_80"] is None and "无法留出2年" in v["note"]
