@@ -30,6 +30,8 @@ def _summary(run) -> dict:
         "name": run.scenario_name,
         "description": r.get("description", ""),
         "p": r["p_peak_by_2030"],
+        "boundary_label": r.get("boundary_label", "净调入口径"),
+        "others": [(b["label"], b["p_peak_by_2030"]) for b in (r.get("boundaries") or {}).values()],
         "peak_year": r["peak_year"],
         "co2_2030_p50": _wan(deadline.get("p50")),
         "run": run,
@@ -40,9 +42,12 @@ def _sentence(r: dict) -> str:
     p = r["p_peak_by_2030"]
     last = r["end_year"]
     base = r["base_year"]
+    tolerance = (r.get("peak_rule") or {}).get("tolerance", 0.0)
     text = (
-        f"在{r['scenario']}下，以截至{base}年的核算数据为起点，{r['draws']:,}次模拟中有{p:.1%}"
-        f"在2030年或之前达到排放最高点且此后至{last}年不再超过"
+        f"在{r['scenario']}下，以截至{base}年的核算数据为起点，按{r.get('boundary_label', '净调入口径')}，"
+        f"{r['draws']:,}次模拟中有{p:.1%}在2030年或之前达峰（此后至{last}年排放不再超过峰值"
+        + (f"的{1 + tolerance:g}倍" if tolerance else "")
+        + "）"
     )
     median = r["peak_year"]["p50"]
     text += f"；达峰年份的中位数为{median}年。" if median else f"；多数模拟到{last}年排放仍在上升，未达峰。"
@@ -176,6 +181,11 @@ def detail(request, name: str):
             "accounting_run": run.accounting_run,
             "latest_run": energy.latest_run(),
             "deadline_p50": _wan((r["trajectory"].get("2030") or {}).get("p50")),
+            "base_history": (r.get("history") or {}).get(str(r["base_year"])),
+            "other_boundaries": [
+                {**b, "base": b["history"].get(str(r["base_year"]))}
+                for b in (r.get("boundaries") or {}).values()
+            ],
             "end_year": end_year,
         },
     )
