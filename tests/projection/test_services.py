@@ -189,3 +189,44 @@ def test_cli_refuses_unknown_scenarios_and_missing_data(imported_plan, capsys):
     assert main(["project", "--scenario", "规划情景"]) == 2
     assert "尚无核算结果" in capsys.readouterr().err
     assert main(["project", "--scenario", "乐观情景"]) == 2
+
+
+def test_what_moved_p_splits_new_data_from_changed_assumptions(rates_entered, coordinator):
+    """A new accounting run with the same CO2 (a 发电 coal rate entered changes no CO2) moves nothing; a
+    changed assumption on the same accounts moves P by exactly the assumptions' share, and the sentence
+    says so."""
+    runs = ProjectionRun.objects.filter(scenario_name="规划情景", draws=10_000, seed=1, boundary="")
+    latest = runs.order_by("-created_at", "-id").first()
+    change = latest.result["change"]
+    assert change["previous_run"] != latest.pk and change["new_data"] == 0.0 and change["assumptions"] == 0.0
+    assert "与上次基本相同" in change["sentence"]
+
+    custom = services.create_scenario(coordinator, "强化工业节能", "规划情景")
+    first = services.run_projection("强化工业节能", plan=rates_entered, draws=DRAWS).result
+    assert "change" not in first
+    services.save_assumptions(
+        coordinator,
+        custom,
+        {"industry.extra_efficiency": {"distribution": "uniform", "low": "3", "high": "5"}},
+    )
+    after = services.run_projection("强化工业节能", plan=rates_entered, draws=DRAWS).result
+    moved = after["change"]
+    assert moved["p_before"] == first["p_peak_by_2030"] and moved["p_now"] == after["p_peak_by_2030"]
+    assert moved["new_data"] == 0.0  # the same accounts: nothing is the data's
+    assert moved["assumptions"] == pytest.approx(after["p_peak_by_2030"] - first["p_peak_by_2030"], abs=1e-4)
+    assert moved["delta"] > 0 and "主要因为情景假设调整" in moved["sentence"]
+    assert (
+        moved["top_lever"]
+        == max(
+            (e for e in after["lever_details"] if e["active"]), key=lambda e: abs(e["delta_p_peak_by_2030"])
+        )["label"]
+    )
+
+
+def test_the_page_says_what_moved_and_shows_the_boundaries(client, rates_entered, coordinator):
+    client.force_login(coordinator)
+    page = client.get("/projection/规划情景/").content.decode()
+    assert 'data-testid="what-moved"' in page and "与上次预测相比" in page
+    assert (
+        'data-testid="boundaries"' in page and "本地燃烧口径" in page and 'data-testid="validation"' in page
+    )

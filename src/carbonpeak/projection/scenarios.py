@@ -153,3 +153,25 @@ def _float(value, base: Assumption, field: str) -> float | None:
         return float(value)
     except (TypeError, ValueError):
         raise ProjectionError(f"假设“{base.label}”的{field}值“{value}”不是数字") from None
+
+
+def from_stored(name: str, rows: list[dict]) -> Scenario:
+    """The scenario a stored projection ran with (its ``assumptions`` rows): calibrated inputs are calibrated
+    again on the history they are given, every other input keeps the value it had. What moved P uses it to
+    run the new data with the old assumptions."""
+    assumptions = {}
+    for r in rows:
+        if r.get("calibrated"):
+            assumptions[r["key"]] = Assumption(r["key"], r["label"], r["unit"], "history", source=r["source"])
+        else:
+            assumptions[r["key"]] = Assumption(
+                r["key"],
+                r["label"],
+                r["unit"],
+                r["distribution"],
+                r["low"],
+                r["mode"],
+                r["high"],
+                r["source"],
+            )
+    return Scenario(name, "", assumptions, [])

@@ -136,6 +136,16 @@ def run_projection(
     projection = montecarlo.project(hist, pure_scenario, draws, seed, end_year, boundary=boundary or None)
     elapsed = int((time.perf_counter() - started) * 1000)
     result = projection.to_json()
+    previous = (
+        ProjectionRun.objects.filter(
+            scenario_name=name, plan=plan, draws=draws, seed=seed, end_year=end_year, boundary=boundary
+        )
+        .select_related("accounting_run")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if previous is not None and previous.result.get("assumptions"):
+        result["change"] = _what_moved(previous, hist, result, draws, seed, end_year, boundary)
     result["description"] = projection.description
     result["assumptions"] = projection.assumptions
     result["history_refined_oil_t"] = dict(
@@ -150,6 +160,20 @@ def run_projection(
         elapsed_ms=elapsed,
         created_by=user if user is not None and user.is_authenticated else None,
     )
+
+
+def _what_moved(previous: ProjectionRun, hist, result: dict, draws, seed, end_year, boundary: str) -> dict:
+    """ΔP since ``previous`` and its attribution: the previous assumptions run again on the new accounts."""
+    old = scenarios.from_stored(previous.scenario_name, previous.result["assumptions"])
+    p_mixed = montecarlo.project(
+        hist, old, draws, seed, end_year, sensitivity=False, validation=False, boundary=boundary or None
+    ).p_peak_by_deadline
+    change = montecarlo.what_moved(result, previous.result, p_mixed)
+    change["previous_run"] = previous.pk
+    change["previous_at"] = previous.created_at.isoformat()
+    change["previous_accounting"] = previous.accounting_run.created_at.isoformat()
+    change["previous_factor_set"] = previous.accounting_run.factor_set_label
+    return change
 
 
 def run_all(plan: Plan) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -182,6 +184,7 @@ def detail(request, name: str):
             "latest_run": energy.latest_run(),
             "deadline_p50": _wan((r["trajectory"].get("2030") or {}).get("p50")),
             "base_history": (r.get("history") or {}).get(str(r["base_year"])),
+            "change_at": dt.datetime.fromisoformat(r["change"]["previous_at"]) if r.get("change") else None,
             "other_boundaries": [
                 {**b, "base": b["history"].get(str(r["base_year"]))}
                 for b in (r.get("boundaries") or {}).values()

@@ -498,9 +498,20 @@ def _projection(plan: Plan) -> tuple[Section, object | None]:
     median = r["peak_year"]["p50"]
     text = (
         f"按规划情景（方案各项措施按目标值落实）和截至{r['base_year']}年的核算数据，{r['draws']:,}次蒙特卡洛模拟中，"
-        f"二氧化碳排放在2030年前达峰的概率为{p:.1%}；"
+        f"二氧化碳排放（{r.get('boundary_label', '净调入口径')}）在2030年前达峰的概率为{p:.1%}；"
         + (f"达峰年份中位数为{median}年。" if median else f"多数模拟至{r['end_year']}年排放仍在上升。")
     )
+    others = r.get("boundaries") or {}
+    if others:
+        text += (
+            "其他口径："
+            + "，".join(f"{b['label']}{b['p_peak_by_2030']:.1%}" for b in others.values())
+            + f"。{r.get('boundary_sentence', '')}"
+        )
+    if r.get("peak_rule"):
+        text += f"达峰判定：{r['peak_rule']['text']}。"
+    if r.get("change"):
+        text += f"与上次预测相比，{r['change']['sentence']}"
     oil = r["refined_oil"]
     if oil["p_peak_by_target"] is not None:
         text += f"成品油消费在{oil['peak_year_target']}年前达峰的概率为{oil['p_peak_by_target']:.1%}。"
