@@ -57,6 +57,8 @@ def test_scenarios_charts_and_an_edited_scenario(browser_page, live_server, logi
     edited = page.inner_text("[data-testid=probability]")
     assert float(edited.strip("<>%")) > float(planned.strip("<>%"))
     assert "第2版" in page.inner_text("[data-testid=versions]")
+    assert "主要因为情景假设调整" in page.inner_text("[data-testid=what-moved]")  # ΔP and why
+    assert "本地燃烧口径" in page.inner_text("[data-testid=boundaries]")
     page.screenshot(path=str(artifacts / "projection-edited.png"), full_page=True)
 
     page.click("nav >> text=总览")
