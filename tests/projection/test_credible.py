@@ -100,3 +100,70 @@ def test_too_short_a_history_says_why_there_is_no_validation():
     history = montecarlo._truncate(sample_history(), 4)
     v = montecarlo.validate(history, planned(), 100, 1)
     assert v["coverage_80"] is None and "无法留出2年" in v["note"]
+
+
+def _with(s: montecarlo.Scenario, **values: float) -> montecarlo.Scenario:
+    a = dict(s.assumptions)
+    for key, value in values.items():
+        a[key] = replace(a[key], distribution="fixed", mode=value, low=None, high=None)
+    return replace(s, assumptions=a)
+
+
+def _inputs(s: montecarlo.Scenario, draws: int = 4000) -> dict:
+    history = sample_history()
+    cal = montecarlo.calibrate(history)
+    return cal, montecarlo.sample_inputs(montecarlo.resolve_history(s, cal), cal, draws, 10, 7)
+
+
+@pytest.mark.parametrize("phi", [0.0, 0.8])
+def test_gdp_growth_shocks_persist_as_the_setting_says_and_keep_their_spread(phi):
+    s = _with(planned(), **{"gdp.persistence": phi})
+    cal, x = _inputs(s)
+    g = x["gdp.growth"]
+    lag1 = np.corrcoef(g[:, 4], g[:, 5])[0, 1]
+    assert lag1 == pytest.approx(phi, abs=0.05)
+    growth = montecarlo.resolve_history(s, cal)["gdp.growth"]
+    sigma = (growth.high - growth.low) / (2 * montecarlo.Z90)
+    assert g[:, 7].std() == pytest.approx(sigma, rel=0.05) and g.mean() == pytest.approx(growth.mode, abs=0.1)
+
+
+@pytest.mark.parametrize("rho", [0.0, 1.0])
+def test_sector_elasticities_move_together_through_one_common_factor(rho):
+    s = _with(planned(), **{"elasticity.correlation": rho})
+    cal, x = _inputs(s)
+    uncertain = list(zip(*np.nonzero(cal.elasticity_se > 0), strict=True))
+    (s1, f1), (s2, f2) = uncertain[0], uncertain[-1]
+    corr = np.corrcoef(x["elasticity"][:, s1, f1], x["elasticity"][:, s2, f2])[0, 1]
+    assert corr == pytest.approx(rho, abs=0.05)
+
+
+def test_energy_follows_gdp_through_the_fitted_elasticity():
+    """A city whose gas grew as GDP^0.5: the fitted elasticity is 0.5 and, GDP growing 6 % a year with no
+    uncertainty, the projected CO2 grows as 1.06^(0.5·k)."""
+    from .test_montecarlo import _synthetic_history, fixed_everything
+
+    history = _synthetic_history(0.0, 100_000.0, 0.06)
+    ratio = history.gdp / history.gdp[-1]
+    fuel_tce, fuel_co2 = history.fuel_tce.copy(), history.fuel_co2.copy()
+    fuel_tce[:, :, montecarlo.GAS] *= ratio[:, None] ** -0.5  # was ∝ GDP: now ∝ GDP^0.5
+    fuel_co2[:, :, montecarlo.GAS] *= ratio[:, None] ** -0.5
+    co2 = fuel_co2.sum(axis=(1, 2))
+    history = replace(
+        history,
+        fuel_tce=fuel_tce,
+        fuel_co2=fuel_co2,
+        co2_t=co2,
+        co2_by_boundary={b: co2 for b in montecarlo.BOUNDARIES},
+    )
+    assert montecarlo.calibrate(history).elasticity[montecarlo.BUILDINGS, montecarlo.GAS] == pytest.approx(
+        0.5
+    )
+    s = fixed_everything(planned(), history)
+    s = replace(
+        s, assumptions={**s.assumptions, "gdp.growth": replace(s.assumptions["gdp.growth"], mode=6.0)}
+    )
+    for lever in montecarlo.LEVERS:
+        s = s.with_lever(lever.key, False)
+    result = montecarlo.project(history, s, 5, 1, sensitivity=False, validation=False)
+    expected = [co2[-1] * 1.06 ** (0.5 * k) for k in range(1, len(result.years) + 1)]
+    np.testing.assert_allclose(result.co2_quantiles["p50"], expected, rtol=1e-9)

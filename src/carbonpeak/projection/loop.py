@@ -40,7 +40,7 @@ def co2_path(
     base = cal.base_year
     sectors = range(len(SECTORS))
     e0 = cal.energy0.tolist()
-    tau = x["tau"]
+    elasticity = x["elasticity"]
     k2 = cal.co2_per_tce.tolist()
     existing_kw = fixed["power.existing_coal_mw"] * 1000
     hours = cal.coal_generation0 / existing_kw if existing_kw else 0.0
@@ -52,7 +52,7 @@ def co2_path(
         k = year - base
         cum += math.log1p(x["gdp.growth"][i] / 100)
         e = [
-            [e0[s][f] * math.exp(cum + tau[s][f] * k) if e0[s][f] else 0.0 for f in range(F + 1)]
+            [e0[s][f] * math.exp(elasticity[s][f] * cum) if e0[s][f] else 0.0 for f in range(F + 1)]
             for s in sectors
         ]
         coal_gen = cal.coal_generation0 * math.exp(x["power.coal_change"] / 100 * k)
@@ -129,7 +129,7 @@ def draw_inputs(x: dict, d: int) -> dict:
     """Draw ``d`` of the vectorised inputs, as plain Python values."""
     one: dict = {}
     for key, values in x.items():
-        if key == "tau" or key == "gdp.growth":
+        if key == "elasticity" or key == "gdp.growth":
             one[key] = values[d].tolist()
         else:
             one[key] = float(values[d])

@@ -29,6 +29,7 @@ BOUNDARY_NAMES = {"territorial": "本地燃烧口径", "assessed": "净调入口
 PEAK_TOLERANCE = 0.01  # the robust peak rule's default band (本平台规则; the setting ``peak.tolerance``)
 PLATEAU_WINDOW = 2  # P(plateau): the peak year within the deadline ± this many years
 HOLDOUT_YEARS = 2  # validation: calibrate on all but these last accounted years and predict them
+UNRESOLVED = "方案中未找到此目标"  # the source of a placeholder input whose plan target is missing
 Z90 = 1.2815515655446004  # standard normal quantile at 0.9: P10/P90 = mean ∓ Z90·σ
 
 
@@ -392,6 +393,8 @@ FIXED = (
     "oil.peak_year",
 )
 TREND_SE_SCALE = "trend.se_scale"
+PERSISTENCE = "gdp.persistence"  # AR(1) coefficient of the GDP growth shock
+CORRELATION = "elasticity.correlation"  # share of the elasticities' variance that is common to all sectors
 
 
 @dataclass
@@ -424,8 +427,8 @@ class Calibration:
     base_year: int
     energy0: np.ndarray  # (S, F+1): tce by family, kWh electricity
     co2_per_tce: np.ndarray  # (S, F)
-    tau: np.ndarray  # (S, F+1) log-rate relative to GDP
-    tau_se: np.ndarray  # (S, F+1)
+    elasticity: np.ndarray  # (S, F+1) d ln(energy) / d ln(GDP), fitted on the history
+    elasticity_se: np.ndarray  # (S, F+1)
     gdp_growth_mean: float
     gdp_growth_sd: float
     coal_change: float
@@ -456,15 +459,31 @@ def _trend(series: np.ndarray, years: np.ndarray) -> tuple[float, float]:
     return slope, float(math.sqrt((resid**2).sum() / (len(series) - 2) / (t * t).sum()))
 
 
+def _elasticity(series: np.ndarray, gdp: np.ndarray) -> tuple[float, float]:
+    """Energy's elasticity to GDP (slope of ln E on ln GDP) and its standard error; (1, 0) for a series with
+    zeros (a fuel that appears or disappears follows GDP) or a GDP that does not move."""
+    if len(series) < 2 or np.any(series <= 0):
+        return 1.0, 0.0
+    x, y = np.log(gdp), np.log(series)
+    dx = x - x.mean()
+    if (dx * dx).sum() < 1e-12:
+        return 1.0, 0.0
+    slope = float((dx * (y - y.mean())).sum() / (dx * dx).sum())
+    if len(series) < 3:
+        return slope, 0.0
+    resid = y - y.mean() - slope * dx
+    return slope, float(math.sqrt((resid**2).sum() / (len(series) - 2) / (dx * dx).sum()))
+
+
 def calibrate(history: History) -> Calibration:
     years = np.array(history.years, dtype=float)
     energy = np.concatenate([history.fuel_tce, history.electricity_kwh[:, :, None]], axis=2)  # (H,S,F+1)
     s_count = len(SECTORS)
-    tau = np.zeros((s_count, F + 1))
-    tau_se = np.zeros((s_count, F + 1))
+    elasticity = np.ones((s_count, F + 1))
+    elasticity_se = np.zeros((s_count, F + 1))
     for s in range(s_count):
         for f in range(F + 1):
-            tau[s, f], tau_se[s, f] = _trend(energy[:, s, f] / history.gdp, years)
+            elasticity[s, f], elasticity_se[s, f] = _elasticity(energy[:, s, f], history.gdp)
     family_ratio = np.divide(
         history.fuel_co2.sum(axis=(0, 1)),
         history.fuel_tce.sum(axis=(0, 1)),
@@ -496,8 +515,8 @@ def calibrate(history: History) -> Calibration:
         base_year=history.years[-1],
         energy0=energy[-1],
         co2_per_tce=co2_per_tce,
-        tau=tau,
-        tau_se=tau_se,
+        elasticity=elasticity,
+        elasticity_se=elasticity_se,
         gdp_growth_mean=float(growth.mean()),
         gdp_growth_sd=float(growth.std(ddof=1)) if len(growth) > 1 else 0.0,
         coal_change=coal_change,
@@ -567,10 +586,42 @@ def sample_inputs(
     x["gdp.growth"] = (
         assumptions["gdp.growth"].draw(stream(seed, "gdp.growth"), draws * years).reshape(draws, years)
     )
+    x["gdp.growth"] = _autocorrelated(assumptions, x["gdp.growth"], draws, years, seed)
+    # elasticities drawn around their fit, correlated across sectors through one common factor (a year of
+    # faster structural change lowers them together): z = √ρ·common + √(1−ρ)·own
     scale = assumptions[TREND_SE_SCALE].central
-    z = stream(seed, "trend").standard_normal((draws, *cal.tau.shape))
-    x["tau"] = cal.tau[None] + scale * cal.tau_se[None] * z
+    rho = (
+        assumptions[CORRELATION].draw(stream(seed, CORRELATION), draws)
+        if CORRELATION in assumptions
+        else np.zeros(draws)
+    )
+    common = stream(seed, "elasticity.common").standard_normal(draws)
+    own = stream(seed, "trend").standard_normal((draws, *cal.elasticity.shape))
+    rho = np.clip(rho, 0.0, 1.0)[:, None, None]
+    z = np.sqrt(rho) * common[:, None, None] + np.sqrt(1 - rho) * own
+    x["elasticity"] = cal.elasticity[None] + scale * cal.elasticity_se[None] * z
     return x
+
+
+def _autocorrelated(
+    assumptions: dict[str, Assumption], iid: np.ndarray, draws: int, years: int, seed: int
+) -> np.ndarray:
+    """GDP growth around its mean with an AR(1) shock (persistence φ, ``gdp.persistence``): a slow year tends
+    to follow a slow year. The marginal distribution of each year stays the assumption's (normal: mean,
+    σ); other distributions are drawn year by year as given."""
+    growth = assumptions["gdp.growth"]
+    if PERSISTENCE not in assumptions or growth.distribution != "normal" or years < 2:
+        return iid
+    mean = growth.mode
+    sigma = (growth.high - growth.low) / (2 * Z90)  # type: ignore[operator]
+    phi = np.clip(assumptions[PERSISTENCE].draw(stream(seed, PERSISTENCE), draws), 0.0, 0.99)
+    z = (iid - mean) / sigma if sigma > 0 else np.zeros_like(iid)  # the same draws, standardised
+    shock = np.empty_like(z)
+    shock[:, 0] = z[:, 0]
+    scale = np.sqrt(1 - phi**2)
+    for t in range(1, years):
+        shock[:, t] = phi * shock[:, t - 1] + scale * z[:, t]
+    return mean + sigma * shock
 
 
 def _ramp(year: np.ndarray, base: int, target_year: float) -> np.ndarray:
@@ -610,10 +661,10 @@ def paths(
     g = exo["gdp"] if "gdp" in exo else x["gdp.growth"] / 100
     draws = g.shape[0]
     cum = np.cumsum(np.log1p(g), axis=1)  # (D, P)
-    tau = x["tau"]  # (D, S, F+1)
+    elasticity = x["elasticity"]  # (D, S, F+1)
     energy = np.zeros((len(SECTORS), F + 1, draws, len(years)))
     for s, f in zip(*np.nonzero(cal.energy0), strict=True):
-        energy[s, f] = cal.energy0[s, f] * np.exp(cum + tau[:, s, f, None] * k[None])
+        energy[s, f] = cal.energy0[s, f] * np.exp(elasticity[:, s, f, None] * cum)
 
     # power sector: fuel burned follows local coal generation (existing units' trend + new units)
     existing_kw = fixed["power.existing_coal_mw"] * 1000
@@ -902,7 +953,7 @@ def backcast(history: History, cal: Calibration, assumptions: dict[str, Assumpti
     if not len(years):
         return {"mape": None, "years": {}}
     x = sample_inputs(assumptions, cal, 1, len(years), 0)
-    x["tau"] = cal.tau[None]
+    x["elasticity"] = cal.elasticity[None]
     exo = {
         "gdp": (history.gdp[1:] / history.gdp[:-1] - 1)[None],
         "coal_generation": history.coal_generation_kwh[1:][None],
@@ -971,7 +1022,9 @@ def validate(
 ) -> dict:
     """Out of sample: calibrate on all but the last ``holdout`` accounted years, predict them with every
     input drawn as in a projection, and compare with what was accounted: the share of held-out years inside
-    the 80 % interval (P10–P90) and the median absolute error of the median, relative."""
+    the 80 % interval (P10–P90) and the median absolute error of the median, relative. The measures are
+    taken as under way (every lever whose inputs exist is on, at the scenario's values), whatever the
+    scenario: a counterfactual such as 基准情景 says what would have happened, not what did."""
     if len(history.years) < holdout + 3:
         return {
             "holdout_years": [],
@@ -984,7 +1037,13 @@ def validate(
     assumptions = resolve_history(scenario, cal)
     years = np.array(history.years[-holdout:])
     x = sample_inputs(assumptions, cal, draws, len(years), seed)
-    levers = {lever.key: scenario.lever_on(lever.key) for lever in LEVERS}
+    levers = {
+        lever.key: all(
+            assumptions.get(key) is not None and assumptions[key].source != UNRESOLVED
+            for key in lever.parameters
+        )
+        for lever in LEVERS
+    }
     predicted = paths(cal, x, _fixed_values(assumptions), levers, years).by_boundary[boundary]
     observed = _boundary_history(history, boundary)[-holdout:]
     q = np.quantile(predicted, [0.1, 0.5, 0.9], axis=0)
@@ -993,6 +1052,7 @@ def validate(
     return {
         "holdout_years": [int(y) for y in years],
         "calibration_years": [int(y) for y in train.years],
+        "measures": "方案措施按本情景取值全部计入（检验模型对已发生年份的预测能力，与情景是否假设新措施无关）",
         "coverage_80": _round(float(inside.mean()), 4),
         "median_abs_error": _round(float(np.median(errors)), 4),
         "years": {

@@ -12,7 +12,7 @@ import csv
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from carbonpeak.projection.montecarlo import LEVERS, Assumption, ProjectionError, Scenario
+from carbonpeak.projection.montecarlo import LEVERS, UNRESOLVED, Assumption, ProjectionError, Scenario
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 PARAMETERS = DATA_DIR / "parameters.csv"
@@ -120,7 +120,7 @@ def built_in(name: str, plan_targets: dict[str, PlanTarget], path: Path = PARAME
 
 def _switch_off_unresolved(scenario: Scenario, unresolved: set[str]) -> Scenario:
     for key in unresolved:  # a placeholder keeps the model's inputs complete; its lever is off
-        scenario.assumptions[key] = Assumption(key, key, "", "fixed", mode=0.0, source="方案中未找到此目标")
+        scenario.assumptions[key] = Assumption(key, key, "", "fixed", mode=0.0, source=UNRESOLVED)
     for lever in LEVERS:
         if unresolved & set(lever.parameters) and scenario.lever_on(lever.key):
             scenario = scenario.with_lever(lever.key, False)
