@@ -185,6 +185,20 @@ def detail(request, name: str):
             "deadline_p50": _wan((r["trajectory"].get("2030") or {}).get("p50")),
             "base_history": (r.get("history") or {}).get(str(r["base_year"])),
             "change_at": dt.datetime.fromisoformat(r["change"]["previous_at"]) if r.get("change") else None,
+            "lever_rows": [
+                {
+                    **e,
+                    "before": next(
+                        (
+                            c["delta_p_before"]
+                            for c in (r.get("change") or {}).get("levers", [])
+                            if c["key"] == e["key"]
+                        ),
+                        None,
+                    ),
+                }
+                for e in r["lever_details"]
+            ],
             "other_boundaries": [
                 {**b, "base": b["history"].get(str(r["base_year"]))}
                 for b in (r.get("boundaries") or {}).values()
