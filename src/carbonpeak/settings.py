@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "carbonpeak.core.middleware.LimitRequestBody",
     "carbonpeak.core.middleware.RejectNulCharacters",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -181,6 +182,8 @@ LOGGING = {
 # quarter-on-quarter change (fraction) beyond which an upload is flagged for checking
 CARBONPEAK_GRID_REGION = os.environ.get("CARBONPEAK_GRID_REGION", "江苏")
 CARBONPEAK_QOQ_WARNING = float(os.environ.get("CARBONPEAK_QOQ_WARNING", "0.5"))
+# a request body above this is refused (413) before it is read; uploads themselves are capped at 10 MB
+CARBONPEAK_MAX_REQUEST_BYTES = int(os.environ.get("CARBONPEAK_MAX_REQUEST_BYTES", str(12 * 2**20)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # the department whose reporters submit the city's energy statistics (四(一))
 CARBONPEAK_STATISTICS_OFFICE = os.environ.get("CARBONPEAK_STATISTICS_OFFICE", "市统计局")

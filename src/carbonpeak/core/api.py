@@ -29,6 +29,7 @@ ERROR_CODES: dict[str, str] = {
     "no_accounts": "尚无核算结果：请先报送并审核能源统计数据",
     "not_computed": "该预测尚未计算：由后台任务计算，或 POST 请求计算后再读取",
     "conflict": "与当前状态冲突",
+    "too_large": "请求内容超过上限，未读取",
 }
 
 

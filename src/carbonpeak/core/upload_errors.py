@@ -1,11 +1,21 @@
-"""Where an uploaded file is wrong (pure): every form reader collects these, so the reporter fixes the whole
-file at once, and any one of them refuses the file."""
+"""What an uploaded file may be, and where it is wrong (pure): every form reader collects ``FormError``s, so
+the reporter fixes the whole file at once, and any one of them refuses the file. The limits below are the
+platform's own (本平台规则, docs/operations.md): a file that exceeds one is refused naming the limit, before it
+can hold a worker or its memory."""
 
 from __future__ import annotations
 
+import csv
+import io
+import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 ENCODING_REFUSED = "文件编码无法识别（请存为 UTF-8 或 GB18030 编码的 CSV）"
+MAX_XLSX_UNCOMPRESSED = 50 * 2**20  # bytes an .xlsx may hold once decompressed (a 1 MB file held 1 GB)
+MAX_XLSX_MEMBERS = 500  # parts of the zip archive
+MAX_CELL_CHARS = 1000  # characters of one cell (names, units, a note; a certificate's fields are shorter)
+MAX_ERRORS = 200  # errors listed before reading stops: the first ones, then how to go on
 
 
 def decode_csv(data: bytes) -> str | None:
@@ -37,3 +47,129 @@ class FormError:
         if self.column:
             place += f" {self.column}"
         return f"{place}：{self.message}"
+
+
+def check_xlsx(data: bytes) -> str | None:
+    """Why an .xlsx cannot be read safely, or None: every part is decompressed in chunks, counting, and the
+    reading stops at the limit (the sizes the archive declares are not trusted)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+            if len(members) > MAX_XLSX_MEMBERS:
+                return f"文件包含 {len(members)} 个部件，超过上限 {MAX_XLSX_MEMBERS}；请使用平台下载的模板"
+            total = 0
+            for member in members:
+                with archive.open(member) as part:
+                    while chunk := part.read(1 << 20):
+                        total += len(chunk)
+                        if total > MAX_XLSX_UNCOMPRESSED:
+                            return (
+                                f"文件解压后超过 {MAX_XLSX_UNCOMPRESSED // 2**20} MB（本平台上限），未读取；"
+                                "请删除多余的工作表或内容后重新上传"
+                            )
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        EOFError,
+        OSError,
+        NotImplementedError,
+        ValueError,
+    ) as exc:
+        return f"不是有效的 Excel（.xlsx）文件：{type(exc).__name__}"
+    return None
+
+
+def checked_rows(
+    ws, first_row: int, width: int, errors: list[FormError], sheet: str, max_rows: int
+) -> Iterator[tuple[int, tuple]]:
+    """The non-empty rows of a read-only worksheet loaded *with* formulas (``data_only=False``): a formula
+    cell, an over-long cell or a row beyond ``max_rows`` is an error naming it (never a row dropped in
+    silence); reading stops once ``MAX_ERRORS`` errors are listed."""
+    from openpyxl.utils import get_column_letter
+
+    seen = 0
+    for number, cells in enumerate(ws.iter_rows(min_row=first_row, max_col=width), first_row):
+        if len(errors) >= MAX_ERRORS:
+            errors.append(too_many_errors())
+            return
+        values = []
+        bad = False
+        for column, cell in enumerate(cells, 1):
+            value = cell.value
+            if getattr(cell, "data_type", None) == "f":
+                errors.append(
+                    FormError(
+                        sheet,
+                        number,
+                        f"{get_column_letter(column)}列",
+                        "是公式；请复制后“选择性粘贴 → 数值”再上传（平台不计算公式，也不会跳过含公式的行）",
+                    )
+                )
+                bad = True
+            elif isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+                errors.append(
+                    FormError(
+                        sheet, number, f"{get_column_letter(column)}列", f"内容超过 {MAX_CELL_CHARS} 个字符"
+                    )
+                )
+                bad = True
+            values.append(value)
+        values += [None] * (width - len(values))
+        if all(v is None or str(v).strip() == "" for v in values):
+            continue
+        seen += 1
+        if seen > max_rows:
+            errors.append(
+                FormError(sheet, number, None, f"数据超过 {max_rows} 行（本平台上限），请分文件上传")
+            )
+            return
+        if not bad:
+            yield number, tuple(values)
+
+
+def too_many_errors() -> FormError:
+    return FormError(
+        "（文件）", None, None, f"问题超过 {MAX_ERRORS} 处，以上为前 {MAX_ERRORS} 处；请先改正这些再上传"
+    )
+
+
+def csv_rows(reader, errors: list[FormError], sheet: str, max_rows: int) -> Iterator[tuple[int, list[str]]]:
+    """The non-empty rows of a CSV after its header (line numbers as a spreadsheet shows them): an unreadable
+    line, an over-long cell or a row beyond ``max_rows`` is an error naming it; reading stops once
+    ``MAX_ERRORS`` errors are listed."""
+    number, seen = 1, 0
+    while True:
+        number += 1
+        if len(errors) >= MAX_ERRORS:
+            errors.append(too_many_errors())
+            return
+        try:
+            raw = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            errors.append(FormError(sheet, number, None, f"无法读取（{exc}）；请检查引号和分隔符"))
+            continue
+        if not any(cell.strip() for cell in raw):
+            continue
+        seen += 1
+        if seen > max_rows:
+            errors.append(
+                FormError(sheet, number, None, f"数据超过 {max_rows} 行（本平台上限），请分文件上传")
+            )
+            return
+        if any(len(cell) > MAX_CELL_CHARS for cell in raw):
+            errors.append(FormError(sheet, number, None, f"有单元格超过 {MAX_CELL_CHARS} 个字符"))
+            continue
+        yield number, raw
+
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(value):
+    """A text cell the platform writes to a spreadsheet, made unable to run as a formula in Excel, WPS or a
+    CSV opened in them (OWASP: prefix with an apostrophe); numbers and everything else unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value

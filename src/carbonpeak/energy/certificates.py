@@ -20,7 +20,15 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from carbonpeak.core.upload_errors import ENCODING_REFUSED, FormError, decode_csv
+from carbonpeak.core.upload_errors import (
+    ENCODING_REFUSED,
+    FormError,
+    check_xlsx,
+    checked_rows,
+    csv_rows,
+    decode_csv,
+    inert,
+)
 
 KWH_PER_CERTIFICATE = 1000.0  # 发改能源〔2023〕1044号 (二)：1个绿证单位对应1000千瓦时可再生能源电量
 CERTIFICATE_RULE = "发改能源〔2023〕1044号：1个绿证对应1000千瓦时可再生能源电量"
@@ -149,7 +157,7 @@ def template_bytes(region: str = "") -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET
-    ws["A1"] = f"绿证与绿电交易登记表{('（' + region + '）') if region else ''}"
+    ws["A1"] = inert(f"绿证与绿电交易登记表{('（' + region + '）') if region else ''}")
     ws["A1"].font = Font(bold=True, size=14)
     ws["A2"] = (
         "每行一个证书编号（或交易编号），同一编号只能登记一次；绿证数量与电量填其一（1张绿证=1000千瓦时，"
@@ -194,8 +202,12 @@ def read_register(data: bytes, filename: str, *, region: str, home_province: str
 
 def _read_xlsx(data: bytes, *, region: str, home_province: str) -> ParsedRegister:
     parsed = ParsedRegister()
-    try:
-        wb = load_workbook(io.BytesIO(data), data_only=True, read_only=True)
+    refused = check_xlsx(data)
+    if refused is not None:
+        parsed.errors.append(FormError("（文件）", None, None, refused))
+        return parsed
+    try:  # with formulas: a formula cell is refused by name (checked_rows), never read or skipped
+        wb = load_workbook(io.BytesIO(data), data_only=False, read_only=True)
     except Exception as exc:  # openpyxl raises zipfile, KeyError, InvalidFileException…
         parsed.errors.append(
             FormError("（文件）", None, None, f"不是有效的 Excel（.xlsx）文件：{type(exc).__name__}")
@@ -207,14 +219,7 @@ def _read_xlsx(data: bytes, *, region: str, home_province: str) -> ParsedRegiste
         )
         return parsed
     width = len(COLUMNS)
-    rows = wb[SHEET].iter_rows(min_row=HEADER_ROW + 1, max_col=width, values_only=True)
-    for number, values in enumerate(rows, HEADER_ROW + 1):
-        values = tuple(values) + (None,) * (width - len(values))
-        if all(v is None or str(v).strip() == "" for v in values):
-            continue
-        if len(parsed.entries) + len(parsed.errors) >= MAX_ROWS:
-            parsed.errors.append(FormError(SHEET, number, None, f"超过 {MAX_ROWS} 行，请分文件上传"))
-            break
+    for number, values in checked_rows(wb[SHEET], HEADER_ROW + 1, width, parsed.errors, SHEET, MAX_ROWS):
         cells = {key: values[i] for i, (key, _, _) in enumerate(COLUMNS)}
         columns = {key: f"{get_column_letter(i)}列（{h}）" for i, (key, h, _) in enumerate(COLUMNS, 1)}
         _read_row(parsed, SHEET, number, cells, columns, region, home_province)
@@ -229,7 +234,11 @@ def _read_csv(data: bytes, name: str, *, region: str, home_province: str) -> Par
         parsed.errors.append(FormError(name, None, None, ENCODING_REFUSED))
         return parsed
     reader = csv.reader(io.StringIO(text))
-    header = next(reader, None)
+    try:
+        header = next(reader, None)
+    except csv.Error as exc:
+        parsed.errors.append(FormError(name, 1, None, f"表头无法读取（{exc}）"))
+        return parsed
     if header is None:
         parsed.errors.append(FormError(name, None, None, "文件为空"))
         return parsed
@@ -240,12 +249,7 @@ def _read_csv(data: bytes, name: str, *, region: str, home_province: str) -> Par
         parsed.errors.append(FormError(name, 1, None, f"缺少列：{', '.join(required)}"))
         return parsed
     columns = {k: f"{get_column_letter(i + 1)}列（{header[i].strip()}）" for k, i in positions.items()}
-    for number, raw in enumerate(reader, start=2):
-        if not any(cell.strip() for cell in raw):
-            continue
-        if len(parsed.entries) + len(parsed.errors) >= MAX_ROWS:
-            parsed.errors.append(FormError(name, number, None, f"超过 {MAX_ROWS} 行，请分文件上传"))
-            break
+    for number, raw in csv_rows(reader, parsed.errors, name, MAX_ROWS):
         raw = raw + [""] * (len(header) - len(raw))
         cells = {key: raw[i] for key, i in positions.items()}
         _read_row(parsed, name, number, cells, columns, region, home_province)

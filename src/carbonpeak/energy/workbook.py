@@ -17,7 +17,16 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from carbonpeak.core.upload_errors import ENCODING_REFUSED, FormError, decode_csv
+from carbonpeak.core.upload_errors import (
+    ENCODING_REFUSED,
+    MAX_CELL_CHARS,
+    FormError,
+    check_xlsx,
+    checked_rows,
+    csv_rows,
+    decode_csv,
+    inert,
+)
 from carbonpeak.energy import catalog
 from carbonpeak.energy.accounting import (
     FEEDSTOCK_USE,
@@ -55,6 +64,8 @@ TEMPLATE_FUELS = (
 )
 STANDARD_TOLERANCE = 0.02  # a reported standard quantity may differ from physical × coefficient by 2 %
 QOQ_THRESHOLD = 0.5  # quarter-on-quarter change that earns a warning
+MAX_FORM_ROWS = 2_000  # data rows of one sheet of the form (本平台规则; the long CSV has its own)
+MAX_CSV_ROWS = 200_000  # rows of the long CSV (a city's quarters for years; meter data goes to the CLI)
 CSV_HEADERS = {
     "period": ("period", "报告期"),
     "region": ("region", "地区"),
@@ -114,8 +125,8 @@ def build_template(period: str = "", region: str = "", *, factors: FactorSet | N
     cover.title = COVER
     cover["A1"] = "能源消费与碳排放统计季度报表"
     cover["A1"].font = Font(bold=True, size=14)
-    cover["A3"], cover["B3"] = "报告期", period
-    cover["A4"], cover["B4"] = "地区", region
+    cover["A3"], cover["B3"] = "报告期", inert(period)
+    cover["A4"], cover["B4"] = "地区", inert(region)
     cover["A5"], cover["B5"] = "填报单位", ""
     for cell in ("A3", "A4", "A5"):
         cover[cell].font = bold
@@ -267,8 +278,12 @@ def _col(index: int, header: str) -> str:
 def read_workbook(data: bytes, *, factors: FactorSet | None = None) -> ParsedForm:
     """Read the quarterly form; errors name sheet, row and column."""
     form = ParsedForm()
-    try:
-        wb = load_workbook(io.BytesIO(data), data_only=True, read_only=True)
+    refused = check_xlsx(data)
+    if refused is not None:
+        form.errors.append(FormError("（文件）", None, None, refused))
+        return form
+    try:  # with formulas, not their cached values: a formula cell is refused by name, never read or skipped
+        wb = load_workbook(io.BytesIO(data), data_only=False, read_only=True)
     except Exception as exc:  # openpyxl raises zipfile, KeyError, InvalidFileException…
         form.errors.append(
             FormError("（文件）", None, None, f"不是有效的 Excel（.xlsx）文件：{type(exc).__name__}")
@@ -285,6 +300,11 @@ def read_workbook(data: bytes, *, factors: FactorSet | None = None) -> ParsedFor
         )
         return form
     cover = wb[COVER]
+    for ref, row in (("B3", 3), ("B4", 4)):
+        cell = cover[ref]
+        if cell.data_type == "f" or len(_text(cell.value)) > MAX_CELL_CHARS:
+            form.errors.append(FormError(COVER, row, "B列", "须直接填写文字（不能是公式，不超过1000字）"))
+            return form
     period_text, region = _text(cover["B3"].value), _text(cover["B4"].value)
     period = None
     try:
@@ -298,14 +318,7 @@ def read_workbook(data: bytes, *, factors: FactorSet | None = None) -> ParsedFor
     period = period or "?"
 
     def rows(name: str, width: int):
-        ws = wb[name]
-        for number, values in enumerate(
-            ws.iter_rows(min_row=HEADER_ROW + 1, max_col=width, values_only=True), HEADER_ROW + 1
-        ):
-            values = tuple(values) + (None,) * (width - len(values))
-            if all(v is None or _text(v) == "" for v in values):
-                continue
-            yield number, values
+        yield from checked_rows(wb[name], HEADER_ROW + 1, width, form.errors, name, MAX_FORM_ROWS)
 
     for number, (sector, fuel, unit, physical, standard, _note, raw_feedstock) in rows(FUELS_SHEET, 7):
         errors_before = len(form.errors)
@@ -459,7 +472,11 @@ def read_csv(data: bytes, name: str = "CSV", *, factors: FactorSet | None = None
         form.errors.append(FormError(sheet, None, None, ENCODING_REFUSED))
         return form
     reader = csv.reader(io.StringIO(text))
-    header = next(reader, None)
+    try:
+        header = next(reader, None)
+    except csv.Error as exc:
+        form.errors.append(FormError(sheet, 1, None, f"表头无法读取（{exc}）"))
+        return form
     if header is None:
         form.errors.append(FormError(sheet, None, None, "文件为空"))
         return form
@@ -481,9 +498,7 @@ def read_csv(data: bytes, name: str = "CSV", *, factors: FactorSet | None = None
     def column(key: str) -> str:
         return f"{get_column_letter(positions[key] + 1)}列（{header[positions[key]].strip()}）"
 
-    for number, raw in enumerate(reader, start=2):
-        if not any(cell.strip() for cell in raw):
-            continue
+    for number, raw in csv_rows(reader, form.errors, sheet, MAX_CSV_ROWS):
         raw = raw + [""] * (len(header) - len(raw))
         cell = {k: raw[i].strip() for k, i in positions.items()}
         errors_before = len(form.errors)

@@ -15,6 +15,7 @@ from docx.shared import Cm, Pt, RGBColor
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from carbonpeak.core.upload_errors import inert
 from carbonpeak.reports import charts
 from carbonpeak.reports.content import SAMPLE_LABEL, Report, Table
 
@@ -200,23 +201,23 @@ def write_xlsx(report: Report) -> bytes:
     names = [(sheet_name(t.key, used), t) for t in report.tables()]
     rows += [(name, t.title) for name, t in names]
     for row in rows:
-        about.append(list(row))
+        about.append([inert(v) for v in row])
     about["A1"].font = Font(bold=True, size=14)
     about.column_dimensions["A"].width = 28
     about.column_dimensions["B"].width = 80
     fill = PatternFill("solid", fgColor="E8EEF4")
     for name, table in names:
         ws = wb.create_sheet(name)
-        ws.append([table.title + (f"（{SAMPLE_LABEL}）" if report.sample else "")])
+        ws.append([inert(table.title + (f"（{SAMPLE_LABEL}）" if report.sample else ""))])
         ws["A1"].font = Font(bold=True, size=12)
-        ws.append([f"来源：{table.source}" if table.source else ""])
-        ws.append([table.note])
-        ws.append([c.header for c in table.columns])
+        ws.append([inert(f"来源：{table.source}" if table.source else "")])
+        ws.append([inert(table.note)])
+        ws.append([inert(c.header) for c in table.columns])
         for cell in ws[4]:
             cell.font, cell.fill = bold, fill
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         for row in table.rows:
-            ws.append([None if v == "" else v for v in row])
+            ws.append([None if v == "" else inert(v) for v in row])
         for i, column in enumerate(table.columns, start=1):
             letter = ws.cell(row=4, column=i).column_letter
             ws.column_dimensions[letter].width = 14 if column.digits is not None else 28
