@@ -85,8 +85,14 @@ def browser_page(transactional_db, monkeypatch):
             args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
         page = browser.new_page(viewport={"width": 1400, "height": 900}, locale="zh-CN")
+        refused: list[str] = []  # the Content-Security-Policy must let every page work: nothing refused
+        page.on(
+            "console",
+            lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None,
+        )
         yield page
         browser.close()
+        assert not refused, f"内容安全策略拦截了页面资源：{refused}"
 
 
 @pytest.fixture

@@ -23,3 +23,8 @@ urlpatterns = [
     path("accounts/", include("carbonpeak.accounts.urls")),
     path("", include("carbonpeak.web.urls")),
 ]
+
+handler400 = "carbonpeak.web.errors.bad_request"
+handler403 = "carbonpeak.web.errors.permission_denied"
+handler404 = "carbonpeak.web.errors.page_not_found"
+handler500 = "carbonpeak.web.errors.server_error"

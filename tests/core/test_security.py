@@ -116,3 +116,68 @@ def test_a_request_body_over_the_cap_is_refused_before_it_is_read(client, settin
     assert response.status_code == 413 and response.json()["code"] == "too_large"
     page = client.generic("POST", "/energy/submissions/upload/", b"x" * 2000, content_type="text/plain")
     assert page.status_code == 413 and "上限" in page.content.decode()
+
+
+JUNK = ["abc", "-1", "2025-13-45", "9" * 30, "%E4%B8%AD", "' OR 1=1 --", "<script>alert(1)</script>"]
+LIST_PAGES = {
+    "/monitoring/warnings/": ("department",),
+    "/accounts/audit/": ("date_from", "date_to", "user", "action", "object_type", "page"),
+    "/plans/targets/": ("year", "action", "department", "kind"),
+    "/plans/matrix/": ("plan", "group"),
+    "/energy/": ("region",),
+    "/energy/submissions/": ("status",),
+    "/energy/certificates/": ("page",),
+    "/energy/template.xlsx": ("period", "region"),
+    "/projection/规划情景/": ("end",),
+    "/progress/": ("period",),
+}
+
+
+@pytest.mark.parametrize("path", list(LIST_PAGES))
+def test_every_list_page_answers_junk_filters_without_a_server_error(client, demo_plan, coordinator, path):
+    client.force_login(coordinator)
+    for name in LIST_PAGES[path]:
+        for junk in JUNK:
+            response = client.get(path, {name: junk})
+            assert response.status_code < 500, (path, name, junk)
+            if response.status_code == 400:
+                assert "请求有误" in response.content.decode() or "无效" in response.content.decode()
+
+
+def test_bad_filters_are_400s_in_chinese(client, coordinator):
+    client.force_login(coordinator)
+    response = client.get("/monitoring/warnings/", {"department": "abc"})
+    assert response.status_code == 400 and "部门参数“abc”无效：须为" in response.content.decode()
+    response = client.get("/accounts/audit/", {"date_to": "2025-13-45"})
+    assert response.status_code == 400 and "须写作 2025-01-31" in response.content.decode()
+
+
+def test_error_pages_and_api_errors_are_chinese(client, coordinator):
+    missing = client.get("/no-such-page/")
+    assert missing.status_code == 404 and "页面不存在" in missing.content.decode()
+    api = client.get("/api/no-such-endpoint")
+    assert (
+        api.status_code == 404 and api.json()["code"] == "not_found" and not api.json()["message"].isascii()
+    )
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(coordinator)
+    refused = strict.post("/energy/factors/enter/", {"kind": "generation_coal_rate"})
+    assert (
+        refused.status_code == 403
+        and "CSRF" in refused.content.decode()
+        and "刷新页面" in refused.content.decode()
+    )
+    malformed = client.generic("POST", "/api/auth/token", b"{not json", content_type="application/json")
+    assert malformed.status_code in (400, 422) and not malformed.json()["message"].isascii()
+
+
+def test_pages_carry_a_content_security_policy_without_inline_scripts(client, coordinator):
+    client.force_login(coordinator)
+    response = client.get("/energy/submissions/")
+    policy = response["Content-Security-Policy"]
+    assert (
+        "script-src 'self'" in policy and "frame-ancestors 'none'" in policy and "object-src 'none'" in policy
+    )
+    assert " on" + "change=" not in response.content.decode()  # event handlers live in static files

@@ -94,9 +94,10 @@ def test_target_filter_via_htmx_returns_the_table_only(logged_in, imported_plan)
     assert "<table" in html and "<html" not in html
 
 
-def test_bad_filter_values_are_ignored_not_errors(logged_in, imported_plan):
+def test_bad_filter_values_are_400s_naming_the_parameter(logged_in, imported_plan):
     response = logged_in.get(reverse("plans:targets"), {"year": "abc", "action": "x", "kind": "nope"})
-    assert response.status_code == 200
+    assert response.status_code == 400 and "年份参数“abc”无效" in response.content.decode()
+    assert logged_in.get(reverse("plans:targets"), {"kind": "nope"}).status_code == 200  # a choice: ignored
 
 
 def test_no_plan_yet_is_a_404(logged_in):

@@ -115,6 +115,12 @@ def test_evidence_is_checked_by_content_and_served_only_to_those_allowed(cycle, 
     big = SimpleUploadedFile("big.pdf", b"%PDF-" + b"0" * (10 * 1024 * 1024))
     client.post(reverse("supervision:report_action", args=[r.pk, "evidence"]), {"file": big})
     assert r.evidence.count() == 1
+    # the file gone from storage (a database restored without its files): a 404 that says so, page and API
+    (services.evidence_dir() / e.sha256).unlink()
+    page = client.get(reverse("supervision:evidence", args=[e.pk]))
+    assert page.status_code == 404 and "不在存储中" in page.content.decode()
+    api = client.get(f"/api/evidence/{e.pk}")
+    assert api.status_code == 404 and "不在存储中" in api.json()["message"]
 
 
 def test_docx_is_recognised_and_an_exe_renamed_docx_is_not(cycle):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import BadRequest
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
@@ -23,10 +26,13 @@ def audit_log(request):
         events = events.filter(action=filters["action"])
     if filters["object_type"]:
         events = events.filter(object_type=filters["object_type"])
-    if filters["date_from"]:
-        events = events.filter(at__date__gte=filters["date_from"])
-    if filters["date_to"]:
-        events = events.filter(at__date__lte=filters["date_to"])
+    for key, lookup in (("date_from", "at__date__gte"), ("date_to", "at__date__lte")):
+        if filters[key]:
+            try:
+                day = dt.date.fromisoformat(filters[key])
+            except ValueError:
+                raise BadRequest(f"日期“{filters[key][:20]}”无效：须写作 2025-01-31") from None
+            events = events.filter(**{lookup: day})
     page = Paginator(events, 100).get_page(request.GET.get("page"))
     query = "&".join(f"{k}={v}" for k, v in filters.items() if v)
     return render(

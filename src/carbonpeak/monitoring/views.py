@@ -11,6 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from carbonpeak.core.http import number_param
 from carbonpeak.energy import services as energy
 from carbonpeak.energy.accounting import boundary_caption
 from carbonpeak.monitoring import selectors, services
@@ -175,7 +176,7 @@ def review(request, target_id: int, observation_id: int, action: str):
 @login_required
 def warnings(request):
     qs = EarlyWarning.objects.select_related("department", "target")
-    department = request.GET.get("department")
-    if department:
+    department = number_param(request, "department", "部门")
+    if department is not None:
         qs = qs.filter(department_id=department)
     return render(request, "monitoring/warnings.html", {"nav": "warnings", "warnings": qs[:200]})

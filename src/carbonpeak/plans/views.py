@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from carbonpeak.accounts import permissions
+from carbonpeak.core.http import number_param
 from carbonpeak.departments.models import Department, DepartmentKind
 from carbonpeak.plans import services
 from carbonpeak.plans.selectors import current_plan
@@ -143,7 +144,8 @@ def _total(per_column: dict, role: str) -> int:
 @login_required
 def department_detail(request, department_id: int):
     department = get_object_or_404(Department.objects.prefetch_related("aliases"), pk=department_id)
-    plan = _plan_or_latest(int(request.GET["plan"])) if request.GET.get("plan", "").isdigit() else None
+    plan_id = number_param(request, "plan", "方案")
+    plan = _plan_or_latest(plan_id) if plan_id is not None else None
     scope = Q(responsibilities__department=department, responsibilities__suppressed=False)
     tasks = _tasks_queryset().filter(scope)
     if plan is not None:
@@ -207,13 +209,13 @@ def target_list(request, plan_id: int | None = None):
     f = {k: request.GET.get(k, "") for k in ("year", "action", "department", "kind")}
     if f["year"] == "none":
         targets = targets.filter(year__isnull=True)
-    elif f["year"].isdigit():
-        targets = targets.filter(year=int(f["year"]))
-    if f["action"].isdigit():
-        targets = targets.filter(task__action_id=int(f["action"]))
-    if f["department"].isdigit():
+    elif (year := number_param(request, "year", "年份", low=1900, high=2100)) is not None:
+        targets = targets.filter(year=year)
+    if (action := number_param(request, "action", "重点行动")) is not None:
+        targets = targets.filter(task__action_id=action)
+    if (department := number_param(request, "department", "责任部门")) is not None:
         targets = targets.filter(
-            task__responsibilities__department_id=int(f["department"]),
+            task__responsibilities__department_id=department,
             task__responsibilities__suppressed=False,
         ).distinct()
     if f["kind"] in TargetKind.values:

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 
 from carbonpeak.accounts import permissions
@@ -250,7 +251,12 @@ def read_evidence(user, evidence: Evidence) -> bytes:
     """The stored file, for those allowed to see it (the page and the API download through here)."""
     if not can_view_evidence(user, evidence):
         raise PermissionDenied("您无权查看该佐证材料")
-    return (evidence_dir() / evidence.sha256).read_bytes()
+    path = evidence_dir() / evidence.sha256
+    if not path.is_file():  # e.g. the database restored without its files: a 404 that says so, never a 500
+        raise Http404(
+            f"佐证材料“{evidence.original_name}”的文件不在存储中（可能未随数据库一并恢复），请联系管理员"
+        )
+    return path.read_bytes()
 
 
 @transaction.atomic

@@ -1,0 +1,61 @@
+"""The platform's answers when something is refused or fails: Chinese pages, and JSON on the API (the same
+``{"code", "message"}`` shape as every other API refusal), for 400, 403 (CSRF included), 404 and 500."""
+
+from __future__ import annotations
+
+from django.core.exceptions import BadRequest, PermissionDenied
+from django.http import Http404, HttpResponse, JsonResponse
+from django.template import loader
+
+TITLES = {400: "请求有误", 403: "没有权限", 404: "页面不存在", 500: "服务器出错"}
+DEFAULT_MESSAGES = {
+    400: "请求的参数有误，请检查后重试",
+    403: "您没有执行此操作的权限",
+    404: "您访问的页面或对象不存在",
+    500: "服务器处理请求时出错，已记录；请稍后重试，或联系管理员",
+}
+CODES = {400: "malformed_request", 403: "forbidden", 404: "not_found", 500: "server_error"}
+
+
+def _message(status: int, exception) -> str:
+    """The exception's own message when the platform raised it in Chinese (BadRequest, PermissionDenied,
+    Http404 from our code); Django's English defaults are replaced by ours."""
+    text = str(exception) if exception is not None else ""
+    if isinstance(exception, BadRequest | PermissionDenied | Http404) and text and not text.isascii():
+        return text
+    return DEFAULT_MESSAGES[status]
+
+
+def _answer(request, status: int, exception=None, message: str | None = None):
+    message = message or _message(status, exception)
+    if request.path.startswith("/api/"):
+        return JsonResponse({"code": CODES[status], "message": message}, status=status)
+    # a plain template without context processors: it must render even when the database is the fault
+    body = loader.get_template("errors/error.html").render(
+        {"status": status, "title": TITLES[status], "message": message}
+    )
+    return HttpResponse(body, status=status)
+
+
+def bad_request(request, exception=None):
+    return _answer(request, 400, exception)
+
+
+def permission_denied(request, exception=None):
+    return _answer(request, 403, exception)
+
+
+def page_not_found(request, exception=None):
+    return _answer(request, 404, exception)
+
+
+def server_error(request):
+    return _answer(request, 500)
+
+
+def csrf_failure(request, reason: str = ""):
+    return _answer(
+        request,
+        403,
+        message="表单已过期或来源无法验证（CSRF），未提交；请刷新页面后重新提交",
+    )
