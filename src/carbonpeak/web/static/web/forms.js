@@ -6,3 +6,11 @@ document.addEventListener("change", function (event) {
     target.form.submit();
   }
 });
+
+// A <form data-confirm="…"> asks before it is sent (instead of an inline onsubmit handler).
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  if (form && form.hasAttribute && form.hasAttribute("data-confirm") && !window.confirm(form.getAttribute("data-confirm"))) {
+    event.preventDefault();
+  }
+});
