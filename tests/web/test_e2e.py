@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from playwright.sync_api import expect
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -61,7 +62,8 @@ def test_plan_page_and_target_filter(browser_page, live_server, bundled_plan, lo
     page.goto(f"{live_server.url}/plans/targets/")
     total = page.locator("#targets tbody tr").count()
     page.select_option("#f-year", "2030")
-    page.wait_for_function(f"document.querySelectorAll('#targets tbody tr').length < {total}")
+    # waited for through locators (Playwright's utility world): the page's CSP refuses evaluating strings
+    expect(page.locator("#targets tbody tr")).not_to_have_count(total)
     years = page.locator("#targets tbody tr td:first-child").all_inner_texts()
     assert years and set(years) == {"2030"}
     assert "year=2030" in page.url  # the filter is in the address, so it can be bookmarked
