@@ -11,6 +11,7 @@ from ninja.security import HttpBearer
 from pydantic import Field
 
 from carbonpeak.accounts import tokens
+from carbonpeak.accounts.models import ApiToken
 from carbonpeak.core.api import ErrorOut
 
 router = Router(tags=["登录"])
@@ -54,3 +55,22 @@ def token(request, payload: TokenIn):
     tokens.succeeded(payload.username, ip)
     raw, record = tokens.issue(user)
     return Status(200, {"token": raw, "expires_at": record.expires_at})
+
+
+class TokenInfo(Schema):
+    id: int
+    prefix: str = Field(description="令牌前8个字符（令牌本身不保存，只保存摘要）")
+    created_at: dt.datetime
+    expires_at: dt.datetime = Field(description=f"过期时间（签发后 {tokens.TOKEN_DAYS} 天）")
+    last_used_at: dt.datetime | None
+
+
+@router.get("/auth/tokens", response=list[TokenInfo], summary="我的令牌（每人最多保留若干个，见说明）")
+def my_tokens(request):
+    return ApiToken.objects.filter(user=request.user).order_by("-created_at")
+
+
+@router.delete("/auth/tokens/{token_id}", response={204: None}, summary="撤销我的一个令牌")
+def revoke_token(request, token_id: int):
+    tokens.revoke(request.user, token_id)
+    return Status(204, None)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.http import Http404
+from django.shortcuts import redirect, render
 
 from carbonpeak.accounts import permissions
 from carbonpeak.core.models import AuditEvent
@@ -45,5 +47,30 @@ def audit_log(request):
             "query": query,
             "actions": AuditEvent.Action.choices,
             "types": AuditEvent.objects.order_by().values_list("object_type", flat=True).distinct(),
+        },
+    )
+
+
+@login_required
+def my_tokens(request):
+    """The user's own API tokens: when each expires, when it was last used, and a button to revoke it."""
+    from carbonpeak.accounts import tokens
+    from carbonpeak.accounts.models import ApiToken
+
+    if request.method == "POST":
+        try:
+            revoked = tokens.revoke(request.user, int(request.POST.get("token", "0") or 0))
+        except (ValueError, Http404):
+            messages.error(request, "令牌不存在或已撤销")
+        else:
+            messages.success(request, f"已撤销令牌 {revoked.prefix}…，使用它的程序将无法再访问接口")
+        return redirect("accounts:tokens")
+    return render(
+        request,
+        "accounts/tokens.html",
+        {
+            "tokens": ApiToken.objects.filter(user=request.user).order_by("-created_at"),
+            "days": tokens.TOKEN_DAYS,
+            "limit": tokens.MAX_TOKENS_PER_USER,
         },
     )

@@ -1,0 +1,23 @@
+"""A user's API tokens stop working when their password changes or their account is deactivated, however
+that happens (the password page, the admin, the shell): the hook is the user row itself."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
+
+from carbonpeak.accounts import tokens
+
+
+@receiver(pre_save, sender=get_user_model())
+def revoke_tokens_on_password_change_or_deactivation(sender, instance, **kwargs) -> None:
+    if instance.pk is None:
+        return
+    before = sender.objects.filter(pk=instance.pk).values("password", "is_active").first()
+    if before is None:
+        return
+    if before["password"] != instance.password:
+        tokens.revoke_all(instance, "密码已更改：该用户的全部令牌失效")
+    elif before["is_active"] and not instance.is_active:
+        tokens.revoke_all(instance, "账号已停用：该用户的全部令牌失效")
