@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -230,3 +231,28 @@ def test_a_reimport_keeps_the_totals_handed_down(imported_plan, coordinator, bun
     )
     import_plan(bundled_plan, source_name="taicang.json", region="太仓市")
     assert imported_plan.targets.filter(indicator="能源消费总量").exists()
+
+
+def test_implausible_values_are_refused_and_jumps_flagged_for_the_reviewer(demo_plan, coordinator):
+    from carbonpeak.monitoring import indicators
+
+    today = (2026, 4)
+    assert indicators.implausible("%", 120, 2025, 4, today) is not None
+    assert indicators.implausible("%", -3.9e136, 2025, 4, today) is not None
+    assert indicators.implausible("个", 2.5, 2025, 4, today) is not None
+    assert indicators.implausible("万吨", 12.0, 2080, 4, today) is not None  # a period not yet come
+    assert indicators.implausible("%", 37.5, 2025, 4, today) is None
+    share = next(
+        i
+        for i in Indicator.objects.filter(kind="reported", unit="%")
+        if i.observations.filter(status="approved").exists()
+        and i.observations.filter(status="approved").order_by("-year").first().value < 50
+    )
+    owner = get_user_model().objects.get(membership__department=share.owner)
+    with pytest.raises(ValidationError, match="百分比须在 0–100 之间"):
+        services.report_observation(share, 2025, 4, 120.0, owner)
+    with pytest.raises(ValidationError, match="报告期须在"):
+        services.report_observation(share, 2080, 4, 50.0, owner)
+    last = share.observations.filter(status="approved").order_by("-year", "-quarter").first()
+    obs = services.report_observation(share, last.year, last.quarter, last.value * 1.9 + 1, owner)
+    assert obs.warnings and "请核实" in obs.warnings[0]  # not refused: flagged for the reviewer

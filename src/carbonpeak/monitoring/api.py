@@ -85,6 +85,7 @@ class ObservationOut(Schema):
     revision: int
     status: str
     is_sample: bool
+    warnings: list[str] = Field(default_factory=list, description="给审核人的提示（如与上期相比变化过大）")
 
 
 @router.get(

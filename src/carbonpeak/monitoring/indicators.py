@@ -113,3 +113,35 @@ def higher_is_better(comparator: str, indicator: str, value: float | None) -> bo
     if comparator in ("<=", "<", "decrease"):
         return False
     return not (comparator == "=" and value == 0)
+
+
+PLATFORM_RULE = "本平台规则"
+MAX_MAGNITUDE = 1e12  # no indicator of a city reaches it in any unit: beyond, a typing error
+FIRST_YEAR = 2015  # values before the plans' base year (2020) and its five-year lead-in are not reported here
+
+
+def implausible(unit: str, value: float, year: int, quarter: int, today: tuple[int, int]) -> str | None:
+    """Why a reported value cannot be right, in Chinese (None when it can): the unit implies its bounds — a
+    share in [0, 100] %, a count a non-negative whole number, every level non-negative and finite — and the
+    period lies between 2015 and the current quarter (bounds: 本平台规则)."""
+    if value != value or value in (float("inf"), float("-inf")) or abs(value) > MAX_MAGNITUDE:
+        return f"数值 {value!r} 不是有效数值"
+    if not (FIRST_YEAR, 1) <= (year, quarter) <= today:
+        return f"报告期须在 {FIRST_YEAR} 年至本季度（{today[0]}年第{today[1]}季度）之间（{PLATFORM_RULE}）"
+    if unit.strip() == "%" and not 0 <= value <= 100:
+        return f"百分比须在 0–100 之间，填的是 {value:g}（{PLATFORM_RULE}）"
+    if unit.strip() in COUNT_UNITS and (value < 0 or value != int(value)):
+        return f"以“{unit}”计的数量须为非负整数，填的是 {value:g}（{PLATFORM_RULE}）"
+    if value < 0:
+        return f"数值不能为负（{value:g} {unit}）（{PLATFORM_RULE}）"
+    return None
+
+
+def jump(value: float, previous: float | None, threshold: float) -> str | None:
+    """A change on the previous approved value large enough that the reviewer should look (not refused)."""
+    if previous is None or not previous:
+        return None
+    change = value / previous - 1
+    if abs(change) <= threshold:
+        return None
+    return f"比上期已审核值 {previous:g} {'增加' if change > 0 else '减少'} {abs(change):.0%}，超过 {threshold:.0%}，请核实"

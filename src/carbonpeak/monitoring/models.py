@@ -96,6 +96,9 @@ class Observation(ReviewedRecord):
     revision = models.PositiveIntegerField("修订版本", default=1)
     is_sample = models.BooleanField("示例数据", default=False)
     note = models.CharField("说明/来源", max_length=300, blank=True)
+    warnings = models.JSONField(
+        "校验提示", default=list, blank=True, help_text="给审核人的提示，如与上期相比变化过大"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

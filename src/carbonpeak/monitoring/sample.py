@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from carbonpeak.energy import sample as energy_sample
+from carbonpeak.monitoring.indicators import COUNT_UNITS
 
 YEARS = tuple(range(2020, 2026))
 DEFAULT_SEED = 20260102
@@ -65,7 +66,8 @@ def generate(targets: list[dict], seed: int = DEFAULT_SEED) -> list[SampleSeries
             value *= float(rng.lognormal(0, 0.01))
             if unit == "%" and higher:
                 value = min(value, 100.0)
-            values[y] = round(max(value, 0.0), 2)
+            # a count (个, 家, …) is a whole number: the plausibility rules refuse 9.26 家
+            values[y] = float(round(max(value, 0.0))) if unit in COUNT_UNITS else round(max(value, 0.0), 2)
         if base_year in values:
             values[base_year] = base
         out.append(SampleSeries(name, base_year, base, source, values))

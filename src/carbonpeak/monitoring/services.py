@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from carbonpeak import workflows
@@ -232,6 +232,21 @@ def report_observation(
     permissions.require(user, Action.REPORT_INDICATOR, indicator)
     if not 1 <= quarter <= 4 or not 2000 <= year <= 2100:
         raise ValidationError("报告期无效：年份 2000–2100，季度 1–4")
+    today = timezone.localdate()
+    refused = catalogue.implausible(
+        indicator.unit, value, year, quarter, (today.year, (today.month - 1) // 3 + 1)
+    )
+    if refused is not None:
+        raise ValidationError(f"“{indicator.name}”{refused}")
+    previous = (
+        Observation.objects.filter(indicator=indicator, region=region, status=ReviewStatus.APPROVED)
+        .exclude(year=year, quarter=quarter)
+        .filter(Q(year__lt=year) | Q(year=year, quarter__lt=quarter))
+        .order_by("-year", "-quarter", "-revision")
+        .values_list("value", flat=True)
+        .first()
+    )
+    warning = catalogue.jump(value, previous, settings.CARBONPEAK_QOQ_WARNING)
     last = (
         Observation.objects.filter(indicator=indicator, region=region, year=year, quarter=quarter).aggregate(
             m=Max("revision")
@@ -248,6 +263,7 @@ def report_observation(
         note=note,
         created_by=user,
         is_sample=is_sample,
+        warnings=[warning] if warning else [],
     )
     audit.record(
         user,
