@@ -133,6 +133,24 @@ def too_many_errors() -> FormError:
     )
 
 
+def open_csv(data: bytes, errors: list[FormError], sheet: str):
+    """A CSV's reader and header row, or None with the reason in ``errors`` (encoding, empty, unreadable)."""
+    text = decode_csv(data)
+    if text is None:
+        errors.append(FormError(sheet, None, None, ENCODING_REFUSED))
+        return None
+    reader = csv.reader(io.StringIO(text))
+    try:
+        header = next(reader, None)
+    except csv.Error as exc:
+        errors.append(FormError(sheet, 1, None, f"表头无法读取（{exc}）"))
+        return None
+    if header is None:
+        errors.append(FormError(sheet, None, None, "文件为空"))
+        return None
+    return reader, header
+
+
 def csv_rows(reader, errors: list[FormError], sheet: str, max_rows: int) -> Iterator[tuple[int, list[str]]]:
     """The non-empty rows of a CSV after its header (line numbers as a spreadsheet shows them): an unreadable
     line, an over-long cell or a row beyond ``max_rows`` is an error naming it; reading stops once

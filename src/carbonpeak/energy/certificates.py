@@ -8,7 +8,6 @@ says which rule comes from which document and which are the platform's own (本�
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import re
@@ -21,13 +20,12 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from carbonpeak.core.upload_errors import (
-    ENCODING_REFUSED,
     FormError,
     check_xlsx,
     checked_rows,
     csv_rows,
-    decode_csv,
     inert,
+    open_csv,
 )
 
 KWH_PER_CERTIFICATE = 1000.0  # 发改能源〔2023〕1044号 (二)：1个绿证单位对应1000千瓦时可再生能源电量
@@ -229,19 +227,10 @@ def _read_xlsx(data: bytes, *, region: str, home_province: str) -> ParsedRegiste
 
 def _read_csv(data: bytes, name: str, *, region: str, home_province: str) -> ParsedRegister:
     parsed = ParsedRegister()
-    text = decode_csv(data)
-    if text is None:
-        parsed.errors.append(FormError(name, None, None, ENCODING_REFUSED))
+    opened = open_csv(data, parsed.errors, name)
+    if opened is None:
         return parsed
-    reader = csv.reader(io.StringIO(text))
-    try:
-        header = next(reader, None)
-    except csv.Error as exc:
-        parsed.errors.append(FormError(name, 1, None, f"表头无法读取（{exc}）"))
-        return parsed
-    if header is None:
-        parsed.errors.append(FormError(name, None, None, "文件为空"))
-        return parsed
+    reader, header = opened
     cleaned = [h.strip().lower().removesuffix("（必填）") for h in header]
     positions = {key: i for key, names in CSV_HEADERS.items() for i, h in enumerate(cleaned) if h in names}
     required = [key for key, _, needed in COLUMNS if needed and key not in positions]

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from carbonpeak import workflows
@@ -501,12 +501,23 @@ def _register(
     if taken:
         return RegisterResult(
             errors=[
-                f"第{row}行：编号“{entry.serial}”已于{taken[entry.serial].created_at:%Y-%m-%d}登记"
+                (f"第{row}行：" if row else "")
+                + f"编号“{entry.serial}”已于{taken[entry.serial].created_at:%Y-%m-%d}登记"
                 f"（{taken[entry.serial].used_on:%Y-%m-%d} 计入），同一绿证不能重复计入；整个文件未写入"
                 for row, entry in parsed.entries
                 if entry.serial in taken
             ]
         )
+    try:
+        created = _store_register(parsed, user, source_name, is_sample, notify)
+    except IntegrityError:  # the same number registered by someone else in the meantime
+        return RegisterResult(
+            errors=["有编号刚被他人登记，同一绿证不能重复计入；整个文件未写入，请刷新后重试"]
+        )
+    return RegisterResult(created=created)
+
+
+def _store_register(parsed, user, source_name: str, is_sample: bool, notify: bool) -> list[GreenCertificate]:
     with transaction.atomic():
         created = GreenCertificate.objects.bulk_create(
             GreenCertificate(
@@ -530,7 +541,7 @@ def _register(
         audit.record_many(user, audit.Action.CREATE, created, comment=f"绿证登记：{source_name}")
         if notify:
             workflows.certificates_changed(f"绿证登记 {len(created)} 条（{source_name}）", user)
-    return RegisterResult(created=created)
+    return created
 
 
 @transaction.atomic

@@ -6,7 +6,6 @@ and column it is in, so the reporter can fix the whole file at once; any error r
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import defaultdict
 from collections.abc import Iterable
@@ -18,14 +17,13 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from carbonpeak.core.upload_errors import (
-    ENCODING_REFUSED,
     MAX_CELL_CHARS,
     FormError,
     check_xlsx,
     checked_rows,
     csv_rows,
-    decode_csv,
     inert,
+    open_csv,
 )
 from carbonpeak.energy import catalog
 from carbonpeak.energy.accounting import (
@@ -467,19 +465,10 @@ def read_csv(data: bytes, name: str = "CSV", *, factors: FactorSet | None = None
     """The long format ``period,region,sector,fuel,quantity,unit`` (Chinese headers accepted)."""
     form = ParsedForm()
     sheet = name
-    text = decode_csv(data)
-    if text is None:
-        form.errors.append(FormError(sheet, None, None, ENCODING_REFUSED))
+    opened = open_csv(data, form.errors, sheet)
+    if opened is None:
         return form
-    reader = csv.reader(io.StringIO(text))
-    try:
-        header = next(reader, None)
-    except csv.Error as exc:
-        form.errors.append(FormError(sheet, 1, None, f"表头无法读取（{exc}）"))
-        return form
-    if header is None:
-        form.errors.append(FormError(sheet, None, None, "文件为空"))
-        return form
+    reader, header = opened
     positions: dict[str, int] = {}
     cleaned = [h.strip().lower() for h in header]
     for key, names in {**CSV_HEADERS, **OPTIONAL_CSV_HEADERS}.items():
