@@ -145,7 +145,10 @@ def run_projection(
         .first()
     )
     if previous is not None and previous.result.get("assumptions"):
-        result["change"] = _what_moved(previous, hist, result, draws, seed, end_year, boundary)
+        try:
+            result["change"] = _what_moved(previous, hist, result, draws, seed, end_year, boundary)
+        except montecarlo.ProjectionError:  # a run stored by an older model whose inputs no longer fit
+            result["notes"].append("与上次预测的比较无法计算（上次预测由旧版模型计算，假设不完整）")
     result["description"] = projection.description
     result["assumptions"] = projection.assumptions
     result["history_refined_oil_t"] = dict(
