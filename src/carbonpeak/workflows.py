@@ -113,10 +113,13 @@ def certificates_changed(reason: str, user) -> None:
     refresh_after_energy.enqueue(reason, _user_id(user))
 
 
-def target_value_set(target, user, *, caps_certificates: bool) -> None:
+def target_value_set(target, user) -> None:
     """A target value handed down was entered: the grades depend on it, and the accounts too when it is the
-    energy-intensity target that caps the certificate deduction."""
-    if caps_certificates:
+    energy-intensity target that caps the certificate deduction (and certificates are registered)."""
+    from carbonpeak.energy.models import GreenCertificate
+    from carbonpeak.plans.selectors import ENERGY_INTENSITY
+
+    if target.indicator in ENERGY_INTENSITY and GreenCertificate.objects.exists():
         refresh_after_energy.enqueue(
             f"录入上级下达目标值：{target.indicator} {target.year}年", _user_id(user)
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import BadRequest
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 
@@ -20,8 +21,6 @@ MAX_ID = 2**31 - 1  # the largest key every database the platform runs on stores
 def number_param(request, name: str, what: str, *, low: int = 0, high: int = MAX_ID) -> int | None:
     """An integer query parameter (an id, a year): None when absent; a 400 in Chinese naming it when it is
     not a number within [low, high] — never a database overflow or a silent match of nothing."""
-    from django.core.exceptions import BadRequest
-
     text = request.GET.get(name, "").strip()
     if not text:
         return None

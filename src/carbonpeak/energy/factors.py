@@ -127,14 +127,17 @@ class FactorSet:
     def label(self) -> str:
         return f"{self.name}@{self.version}"
 
+    def _boundary_row(self) -> Factor | None:
+        return next((f for f in reversed(self.factors) if f.kind == "assessed_boundary"), None)
+
     @property
     def assessed_boundary(self) -> str:
         """The CO2 boundary the set names as assessed (every headline CO2 figure is on it)."""
-        row = next((f for f in reversed(self.factors) if f.kind == "assessed_boundary"), None)
+        row = self._boundary_row()
         return row.key if row is not None else DEFAULT_BOUNDARY
 
     def assessed_boundary_source(self) -> str:
-        row = next((f for f in reversed(self.factors) if f.kind == "assessed_boundary"), None)
+        row = self._boundary_row()
         return row.source if row is not None else "本平台规则（因子集未设置，默认考核口径）"
 
     def _get(self, kind: str, key: str, year: int | None = None) -> Factor | None:

@@ -351,6 +351,7 @@ def template_download(request):
 
 @login_required
 def factor_sets(request):
+    default = services.default_factor_set().to_pure()
     sets = FactorSet.objects.select_related("created_by", "based_on").prefetch_related("runs")
     return render(
         request,
@@ -362,8 +363,8 @@ def factor_sets(request):
             "latest": services.latest_run(),
             "grid_region": settings.CARBONPEAK_GRID_REGION,
             "boundaries": [(b, accounting.BOUNDARY_LABELS[b]) for b in accounting.BOUNDARY_LABELS],
-            "assessed_boundary": services.default_factor_set().to_pure().assessed_boundary,
-            "boundary_source": services.default_factor_set().to_pure().assessed_boundary_source(),
+            "assessed_boundary": default.assessed_boundary,
+            "boundary_source": default.assessed_boundary_source(),
         },
     )
 

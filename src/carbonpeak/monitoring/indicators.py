@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from carbonpeak.monitoring.grading import Rule
+from carbonpeak.monitoring.grading import PLATFORM_RULE, Rule
 
 
 @dataclass(frozen=True)
@@ -115,7 +115,6 @@ def higher_is_better(comparator: str, indicator: str, value: float | None) -> bo
     return not (comparator == "=" and value == 0)
 
 
-PLATFORM_RULE = "本平台规则"
 MAX_MAGNITUDE = 1e12  # no indicator of a city reaches it in any unit: beyond, a typing error
 FIRST_YEAR = 2015  # values before the plans' base year (2020) and its five-year lead-in are not reported here
 

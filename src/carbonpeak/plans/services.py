@@ -449,9 +449,5 @@ def set_external_target_value(
         target.save(update_fields=list(fields))
         audit.record(user, audit.Action.UPDATE, target, before=before, after=audit.snapshot(target, fields))
     if targets:
-        from carbonpeak.energy.models import GreenCertificate
-        from carbonpeak.plans.selectors import ENERGY_INTENSITY
-
-        caps = indicator in ENERGY_INTENSITY and GreenCertificate.objects.exists()
-        workflows.target_value_set(targets[0], user, caps_certificates=caps)
+        workflows.target_value_set(targets[0], user)
     return len(targets)
