@@ -174,3 +174,110 @@ def background_jobs_must_not_fail():
     yield failed
     task_finished.disconnect(on_finished)
     assert not failed, f"后台任务失败：{failed}"
+
+
+class Site:
+    """A CarbonPeak installation of its own: a migrated database of the run's kind and a data directory,
+    run in processes of its own (the CLI, servers), as a real deployment is."""
+
+    def __init__(self, env: dict[str, str], root: Path) -> None:
+        self.env = env
+        self.root = root
+        self.servers: list = []
+
+    def run(self, *args: str, env: dict[str, str] | None = None):
+        import subprocess
+        import sys
+
+        code = "import sys; from carbonpeak.cli import main; sys.exit(main(sys.argv[1:]))"
+        return subprocess.run(
+            [sys.executable, "-c", code, *args],
+            env={**self.env, **(env or {})},
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+
+    def python(self, code: str):
+        """Python run inside the site's Django (users, checks), in a process of its own."""
+        return self.run("manage", "shell", "-c", code)
+
+    def serve(self) -> str:
+        """One more server process (gunicorn, one worker) on a free port; its address."""
+        import socket
+        import subprocess
+        import sys
+        import time
+        import urllib.request
+
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "carbonpeak.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "1",
+            ],
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        self.servers.append(server)
+        url = f"http://127.0.0.1:{port}"
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(url + "/login/", timeout=1)
+                return url
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError(f"服务进程未能在 30 秒内启动（{url}）")
+
+    def close(self) -> None:
+        for server in self.servers:
+            server.terminate()
+            server.wait(timeout=10)
+
+
+def new_database_url(tmp_path: Path, label: str) -> tuple[str, object]:
+    """A new, empty database of the kind this run uses (SQLite file, or a PostgreSQL database beside the
+    suite's); the second value drops it."""
+    import uuid
+
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        return f"sqlite:///{tmp_path / f'{label}.sqlite3'}", lambda: None
+    import psycopg
+
+    name = f"carbonpeak_{label}_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+    def drop() -> None:
+        with psycopg.connect(url, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    return url.rsplit("/", 1)[0] + "/" + name, drop
+
+
+@pytest.fixture
+def fresh_site(tmp_path):
+    url, drop = new_database_url(tmp_path, "site")
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "CARBONPEAK_DATA_DIR": str(tmp_path / "var"),
+        "DJANGO_SETTINGS_MODULE": "carbonpeak.settings",
+    }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    site = Site(env, tmp_path)
+    migrated = site.run("migrate", "-v", "0")
+    assert migrated.returncode == 0, migrated.stdout + migrated.stderr
+    yield site
+    site.close()
+    drop()

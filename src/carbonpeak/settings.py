@@ -6,6 +6,7 @@ with no service; PostgreSQL is used when DATABASE_URL points at one.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "carbonpeak.core",
     "carbonpeak.departments",
     "carbonpeak.accounts",
@@ -79,6 +81,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # last: turns a login refused for too many failures into the Chinese 429 (accounts/throttling.py)
+    "axes.middleware.AxesMiddleware",
 ]
 
 # Content-Security-Policy (django-csp): scripts only from the platform's own static files (ECharts, htmx and
@@ -168,6 +172,23 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
+
+# Failed logins (django-axes, counted in the database: every worker and machine, page and API together).
+# 本平台规则: 5 failures of one user name, or 20 from one address (an office behind one NAT address), within
+# 15 minutes lock for 15 minutes; a success clears its own user name's count (docs/operations.md)
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_HANDLER = "carbonpeak.accounts.throttling.NameAndAddressHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = int(os.environ.get("CARBONPEAK_LOGIN_FAILURES_PER_NAME", "5"))
+CARBONPEAK_LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("CARBONPEAK_LOGIN_FAILURES_PER_ADDRESS", "20"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("CARBONPEAK_LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # attempts during a lockout neither count nor extend it
+AXES_LOCKOUT_CALLABLE = "carbonpeak.accounts.throttling.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "carbonpeak.accounts.throttling.client_address"
+# reverse proxies in front of the site that append to X-Forwarded-For (0: the connection's own address)
+CARBONPEAK_TRUSTED_PROXIES = int(os.environ.get("CARBONPEAK_TRUSTED_PROXIES", "0"))
+AXES_VERBOSE = False
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "web:home"

@@ -98,7 +98,9 @@ def test_leader_cannot_enter_the_admin(client, db):
     from carbonpeak.demo import ensure_demo_users
 
     ensure_demo_users()
-    client.login(username="leader", password="carbonpeak-demo")
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.get(username="leader"))
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302
 

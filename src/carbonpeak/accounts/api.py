@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_logged_in
 from ninja import Router, Schema
 from ninja.responses import Status
 from ninja.security import HttpBearer
 from pydantic import Field
 
-from carbonpeak.accounts import tokens
+from carbonpeak.accounts import throttling, tokens
 from carbonpeak.accounts.models import ApiToken
 from carbonpeak.core.api import ErrorOut
 
@@ -42,17 +43,14 @@ class TokenOut(Schema):
     summary="用户名和密码换取令牌",
 )
 def token(request, payload: TokenIn):
-    ip = tokens.client_ip(request)
-    if tokens.locked(payload.username, ip):
-        minutes = tokens.LOCKOUT_SECONDS // 60
-        return Status(
-            429, {"code": "too_many_attempts", "message": f"登录失败次数过多，请 {minutes} 分钟后再试"}
-        )
+    # django-axes's backend refuses a locked user name or address before the password is checked
     user = authenticate(request, username=payload.username, password=payload.password)
+    if getattr(request, "axes_locked_out", False):
+        return Status(429, {"code": "too_many_attempts", "message": throttling.lockout_message()})
     if user is None:
-        tokens.failed(payload.username, ip)
         return Status(401, {"code": "bad_credentials", "message": "用户名或密码错误"})
-    tokens.succeeded(payload.username, ip)
+    # a token is a login without a session: the signal lets axes clear the user's failures, as the page does
+    user_logged_in.send(sender=user.__class__, request=request, user=user)
     raw, record = tokens.issue(user)
     return Status(200, {"token": raw, "expires_at": record.expires_at})
 

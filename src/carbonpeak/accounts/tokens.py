@@ -1,4 +1,4 @@
-"""API tokens and the limit on failed logins (pages and API share it)."""
+"""API tokens: issued for 30 days, at most ten per user, revocable (failed logins: ``accounts/throttling.py``)."""
 
 from __future__ import annotations
 
@@ -7,15 +7,12 @@ import hashlib
 import secrets
 
 from django.conf import settings
-from django.core.cache import cache
 from django.utils import timezone
 
 from carbonpeak.accounts.models import ApiToken
 
 TOKEN_DAYS = 30
 MAX_TOKENS_PER_USER = 10  # 本平台规则: a new token beyond it replaces the oldest (expired ones go first)
-MAX_FAILURES = 5
-LOCKOUT_SECONDS = 15 * 60
 
 
 def issue(user) -> tuple[str, ApiToken]:
@@ -50,31 +47,6 @@ def user_for(raw: str):
         return None
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
     return token.user
-
-
-def _key(username: str, ip: str) -> str:
-    return "login-failures:" + hashlib.sha256(f"{username.lower()}|{ip}".encode()).hexdigest()
-
-
-def locked(username: str, ip: str) -> bool:
-    return cache.get(_key(username, ip), 0) >= MAX_FAILURES
-
-
-def failed(username: str, ip: str) -> None:
-    key = _key(username, ip)
-    cache.add(key, 0, LOCKOUT_SECONDS)
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, LOCKOUT_SECONDS)
-
-
-def succeeded(username: str, ip: str) -> None:
-    cache.delete(_key(username, ip))
-
-
-def client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def revoke(user, token_id: int) -> ApiToken:
