@@ -63,14 +63,15 @@ system-deps:
 		fi; \
 	fi
 
-# chromium for the end-to-end tests, LibreOffice and poppler to render the report once (Debian packages)
+# chromium for the end-to-end tests, LibreOffice and poppler to render the report once, pg_dump and
+# pg_restore for the backup round trip on PostgreSQL (Debian packages)
 system-test-deps: system-deps
-	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/soffice ] || [ ! -x /usr/bin/pdftoppm ]; then \
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/soffice ] || [ ! -x /usr/bin/pdftoppm ] || [ ! -x /usr/bin/pg_restore ]; then \
 		if [ "$$(id -u)" = 0 ]; then \
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-				chromium libreoffice-writer-nogui poppler-utils >/dev/null; \
+				chromium libreoffice-writer-nogui poppler-utils postgresql-client >/dev/null; \
 		else \
-			echo "提示：缺少 chromium、LibreOffice 或 poppler-utils，且非 root 用户无法安装；相应测试将跳过"; \
+			echo "提示：缺少 chromium、LibreOffice、poppler-utils 或 postgresql-client，且非 root 用户无法安装；相应测试将跳过或失败"; \
 		fi; \
 	fi
 

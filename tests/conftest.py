@@ -266,18 +266,32 @@ def new_database_url(tmp_path: Path, label: str) -> tuple[str, object]:
 
 
 @pytest.fixture
-def fresh_site(tmp_path):
-    url, drop = new_database_url(tmp_path, "site")
-    env = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "CARBONPEAK_DATA_DIR": str(tmp_path / "var"),
-        "DJANGO_SETTINGS_MODULE": "carbonpeak.settings",
-    }
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    site = Site(env, tmp_path)
-    migrated = site.run("migrate", "-v", "0")
-    assert migrated.returncode == 0, migrated.stdout + migrated.stderr
-    yield site
-    site.close()
-    drop()
+def make_site(tmp_path):
+    """Sites of their own (``Site``), each with its database and data directory, removed after the test."""
+    made: list[tuple[Site, object]] = []
+
+    def make(label: str = "site", *, migrate: bool = True) -> Site:
+        url, drop = new_database_url(tmp_path, label)
+        env = {
+            **os.environ,
+            "DATABASE_URL": url,
+            "CARBONPEAK_DATA_DIR": str(tmp_path / label / "var"),
+            "DJANGO_SETTINGS_MODULE": "carbonpeak.settings",
+        }
+        env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        site = Site(env, tmp_path / label)
+        made.append((site, drop))
+        if migrate:
+            migrated = site.run("migrate", "-v", "0")
+            assert migrated.returncode == 0, migrated.stdout + migrated.stderr
+        return site
+
+    yield make
+    for site, drop in made:
+        site.close()
+        drop()
+
+
+@pytest.fixture
+def fresh_site(make_site):
+    return make_site("site")

@@ -532,6 +532,49 @@ def cmd_worker(args: argparse.Namespace) -> int:
     return 0
 
 
+def _backup_summary(summary) -> None:
+    from carbonpeak.core.backup import VENDOR_NAMES
+
+    secret = "含密钥" if summary.secret_key else "不含密钥"
+    print(
+        f"  {summary.path}：{VENDOR_NAMES[summary.vendor]} 数据库 {summary.tables} 张表 {summary.rows} 行，"
+        f"文件 {summary.files} 个（{summary.file_bytes / 2**20:.1f} MB），{secret}；备份时间 {summary.created_at}"
+    )
+    for note in summary.notes:
+        print(f"  注意：{note}")
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    """One archive of the database, the evidence and report files and the secret key (docs/operations.md)."""
+    _django()
+    from carbonpeak.core import backup
+
+    try:
+        summary = backup.create(Path(args.out))
+    except backup.BackupError as error:
+        print(f"备份失败：{error}", file=sys.stderr)
+        return 1
+    print("备份完成：")
+    _backup_summary(summary)
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """Replace this site's data with a backup's, migrate, and check every table against the backup."""
+    _django()
+    from carbonpeak.core import backup
+
+    try:
+        summary = backup.restore(Path(args.archive), force=args.force)
+    except backup.BackupError as error:
+        print(f"恢复失败：{error}", file=sys.stderr)
+        return 1
+    print("恢复完成，各表行数与备份一致：")
+    _backup_summary(summary)
+    print("  请重新启动服务（carbonpeak serve）")
+    return 0
+
+
 def _serve(port: int) -> int:
     import atexit
     import subprocess
@@ -642,6 +685,13 @@ def build_parser() -> argparse.ArgumentParser:
     wk.add_argument("--batch", action="store_true", help="处理完排队的任务后退出")
     wk.add_argument("--interval", type=float, default=1.0, help="轮询间隔（秒）")
     wk.set_defaults(func=cmd_worker)
+    bk = sub.add_parser("backup", help="备份：数据库、佐证材料与报告文件、密钥，写成一个 .tar.gz 文件")
+    bk.add_argument("out", help="备份文件名，如 carbonpeak-20261130.tar.gz")
+    bk.set_defaults(func=cmd_backup)
+    rs = sub.add_parser("restore", help="从备份恢复（覆盖当前站点的数据库、文件与密钥，并核对各表行数）")
+    rs.add_argument("archive", help="carbonpeak backup 写出的备份文件")
+    rs.add_argument("--force", action="store_true", help="当前站点已有数据时仍然恢复（将被覆盖）")
+    rs.set_defaults(func=cmd_restore)
     serve = sub.add_parser("serve", help="以 gunicorn 启动服务（同时启动后台任务进程）")
     serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     serve.set_defaults(func=cmd_serve)

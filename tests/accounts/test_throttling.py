@@ -124,3 +124,14 @@ def test_two_server_processes_share_one_count(fresh_site):
         status, answer = _post(server + "/api/auth/token", {"username": "leader", "password": RIGHT})
         assert status == 429, answer
         assert answer["code"] == "too_many_attempts"
+
+
+def test_a_forwarded_address_that_is_not_an_address_is_not_an_error(client, users, settings):
+    settings.CARBONPEAK_TRUSTED_PROXIES = 1
+    answer = client.post(
+        "/api/auth/token",
+        {"username": "coordinator", "password": "bad"},
+        content_type="application/json",
+        HTTP_X_FORWARDED_FOR="<script>, unknown",
+    )
+    assert answer.status_code == 401

@@ -10,6 +10,8 @@ office would lock the whole office out: ``NameAndAddressHandler`` keeps axes's s
 
 from __future__ import annotations
 
+import ipaddress
+
 from axes.handlers.database import AxesDatabaseHandler
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
@@ -51,15 +53,17 @@ class NameAndAddressHandler(AxesDatabaseHandler):
         return count
 
 
-def client_address(request: HttpRequest) -> str:
+def client_address(request: HttpRequest) -> str | None:
     """The address a login comes from. Behind ``CARBONPEAK_TRUSTED_PROXIES`` reverse proxies (each appending
     to X-Forwarded-For) it is the entry the nearest trusted proxy saw; otherwise the connection's address,
-    so that a client cannot choose its own by sending the header."""
+    so that a client cannot choose its own by sending the header. None when it is not an address."""
     hops = settings.CARBONPEAK_TRUSTED_PROXIES
     forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
-    if hops and len(forwarded) >= hops:
-        return forwarded[-hops][:45]
-    return request.META.get("REMOTE_ADDR") or "unknown"
+    found = forwarded[-hops] if hops and len(forwarded) >= hops else request.META.get("REMOTE_ADDR", "")
+    try:
+        return str(ipaddress.ip_address(found[:45]))
+    except ValueError:
+        return None
 
 
 def lockout_response(

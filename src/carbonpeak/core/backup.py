@@ -1,0 +1,357 @@
+"""Backup and restore of a whole site: the database, the files it points to and the secret key, in one archive.
+
+A site's data is more than its database: evidence files (``DATA_DIR/evidence``), generated reports
+(``DATA_DIR/reports``) and the key that signs sessions (``DATA_DIR/secret_key``). A database restored without
+them turns downloads into 404s, so one archive holds all three, with a manifest that lists every part's SHA-256
+and every table's row count; restore checks both.
+
+The database copy is made by django-dbbackup's connectors: SQLite's online backup API (consistent while the
+site runs) or ``pg_dump --format=custom`` (a consistent snapshot), restored with ``pg_restore --clean``. The
+database is copied before the files: files are only ever added, so every file the copy names is in the archive.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+import logging
+import os
+import shutil
+import tarfile
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.db import connection, connections
+
+FORMAT = "carbonpeak-backup"
+VERSION = 1
+FILE_DIRS = ("evidence", "reports")
+SECRET_FILE = "secret_key"
+MANIFEST = "manifest.json"
+MAX_MANIFEST_BYTES = 4 * 2**20
+CHUNK = 2**20
+DUMP_NAMES = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
+VENDOR_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+
+
+class BackupError(Exception):
+    """A backup or restore refused, with the reason in Chinese; nothing was changed."""
+
+
+@dataclass
+class Summary:
+    path: Path
+    vendor: str
+    created_at: str
+    tables: int
+    rows: int
+    files: int
+    file_bytes: int
+    secret_key: bool
+    notes: list[str] = field(default_factory=list)
+
+
+def _sha256_of(fileobj) -> str:
+    digest = hashlib.sha256()
+    for chunk in iter(lambda: fileobj.read(CHUNK), b""):
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _row_counts() -> dict[str, int]:
+    """Every table's row count (Django's and the platform's): what a restore must give back."""
+    tables = set(connection.introspection.table_names())
+    return {
+        model._meta.db_table: model._base_manager.count()
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.db_table in tables and not model._meta.proxy
+    }
+
+
+def _vendor() -> str:
+    vendor = connection.vendor
+    if vendor not in DUMP_NAMES:
+        raise BackupError(f"不支持备份 {vendor} 数据库：仅支持 SQLite 与 PostgreSQL")
+    return vendor
+
+
+def _connector():
+    from dbbackup.db.base import get_connector
+
+    logging.getLogger("dbbackup.command").setLevel(logging.WARNING)  # it would print every command it runs
+    connector = get_connector("default")
+    if connection.vendor == "postgresql":
+        # a fresh machine's database may belong to another role: the data, not the owners, is restored
+        connector.pg_options = ["--no-owner", "--no-privileges"]
+    return connector
+
+
+def _run(action: str, step):
+    from dbbackup.db.exceptions import CommandConnectorError
+
+    try:
+        return step()
+    except CommandConnectorError as error:
+        detail = str(error).strip().splitlines()[-1][:300] if str(error).strip() else ""
+        raise BackupError(
+            f"{action}失败：{detail}（PostgreSQL 需要 pg_dump / pg_restore，Debian 软件包 postgresql-client）"
+        ) from error
+
+
+def _data_files() -> list[tuple[str, Path]]:
+    data_dir = Path(settings.DATA_DIR)
+    found = []
+    for name in FILE_DIRS:
+        root = data_dir / name
+        if root.is_dir():
+            for path in sorted(root.rglob("*")):
+                if path.is_file() and not path.is_symlink():
+                    found.append((path.relative_to(data_dir).as_posix(), path))
+    return found
+
+
+def _add(archive: tarfile.TarFile, name: str, fileobj, size: int) -> None:
+    info = tarfile.TarInfo(name)
+    info.size = size
+    info.mtime = int(dt.datetime.now().timestamp())
+    info.mode = 0o600
+    archive.addfile(info, fileobj)
+
+
+def create(out: Path) -> Summary:
+    """Write the site's backup to ``out`` (a .tar.gz), written under a temporary name and renamed when whole."""
+    vendor = _vendor()
+    out = Path(out)
+    if out.exists() and out.is_dir():
+        raise BackupError(f"{out} 是目录：请给出备份文件名，如 carbonpeak-备份.tar.gz")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    created_at = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+    counts = _row_counts()
+    dump = _run(
+        "导出数据库", _connector().create_dump
+    )  # the database first: the files it names are then all present
+    dump.seek(0, os.SEEK_END)
+    dump_size = dump.tell()
+    dump.seek(0)
+    parts = {DUMP_NAMES[vendor]: {"sha256": _sha256_of(dump), "bytes": dump_size}}
+    dump.seek(0)
+    files = _data_files()
+    secret = Path(settings.DATA_DIR) / SECRET_FILE
+    has_secret = secret.is_file() and not os.environ.get("SECRET_KEY")
+    notes = []
+    if not has_secret:
+        notes.append(
+            "密钥来自环境变量 SECRET_KEY，未写入备份：恢复后的站点须设置同一密钥，原有登录会话才有效"
+        )
+    partial = out.with_name(out.name + ".partial")
+    try:
+        with tarfile.open(partial, "w:gz") as archive:
+            _add(archive, DUMP_NAMES[vendor], dump, dump_size)
+            file_bytes = 0
+            for name, path in files:
+                with path.open("rb") as handle:
+                    size = path.stat().st_size
+                    parts["files/" + name] = {"sha256": _sha256_of(handle), "bytes": size}
+                    handle.seek(0)
+                    _add(archive, "files/" + name, handle, size)
+                    file_bytes += size
+            if has_secret:
+                data = secret.read_bytes()
+                parts[SECRET_FILE] = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+                _add(archive, SECRET_FILE, io.BytesIO(data), len(data))
+            manifest = {
+                "format": FORMAT,
+                "version": VERSION,
+                "created_at": created_at,
+                "vendor": vendor,
+                "database": DUMP_NAMES[vendor],
+                "parts": parts,
+                "row_counts": counts,
+                "migrations": _applied_migrations(),
+            }
+            body = json.dumps(manifest, ensure_ascii=False, indent=1).encode()
+            _add(archive, MANIFEST, io.BytesIO(body), len(body))
+        partial.replace(out)
+    finally:
+        partial.unlink(missing_ok=True)
+    return Summary(
+        out, vendor, created_at, len(counts), sum(counts.values()), len(files), file_bytes, has_secret, notes
+    )
+
+
+def _applied_migrations() -> list[str]:
+    from django.db.migrations.recorder import MigrationRecorder
+
+    return sorted(f"{app}.{name}" for app, name in MigrationRecorder(connection).applied_migrations())
+
+
+def _read_manifest(archive: tarfile.TarFile) -> dict:
+    try:
+        member = archive.getmember(MANIFEST)
+    except KeyError:
+        raise BackupError("不是 CarbonPeak 备份文件：缺少 manifest.json") from None
+    if not member.isfile() or member.size > MAX_MANIFEST_BYTES:
+        raise BackupError("备份文件的 manifest.json 无效")
+    try:
+        manifest = json.loads(archive.extractfile(member).read())
+    except ValueError:
+        raise BackupError("备份文件的 manifest.json 无法读取") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise BackupError("不是 CarbonPeak 备份文件")
+    if manifest.get("version") != VERSION:
+        raise BackupError(f"备份格式版本 {manifest.get('version')} 不受支持（本版本读取第 {VERSION} 版）")
+    return manifest
+
+
+def _check_members(archive: tarfile.TarFile, manifest: dict) -> None:
+    """Every part the manifest lists is present, whole and unaltered; nothing else is in the archive."""
+    parts = manifest.get("parts") or {}
+    names = {m.name: m for m in archive.getmembers()}
+    extra = sorted(set(names) - set(parts) - {MANIFEST})
+    if extra:
+        raise BackupError(f"备份文件含清单之外的内容：{'、'.join(extra[:5])}")
+    for name, expected in parts.items():
+        member = names.get(name)
+        if member is None:
+            raise BackupError(f"备份文件不完整：缺少 {name}")
+        bad_name = name.startswith("/") or ".." in Path(name).parts
+        if (
+            bad_name
+            or not member.isfile()
+            or not (name in DUMP_NAMES.values() or name == SECRET_FILE or name.startswith("files/"))
+        ):
+            raise BackupError(f"备份文件中的 {name} 不是允许的文件")
+        if _sha256_of(archive.extractfile(member)) != expected.get("sha256"):
+            raise BackupError(f"备份文件已损坏：{name} 的校验值不符")
+
+
+def _has_data() -> str | None:
+    from django.contrib.auth import get_user_model
+
+    from carbonpeak.plans.models import Plan
+
+    tables = set(connection.introspection.table_names())
+    if get_user_model()._meta.db_table not in tables:
+        return None
+    users, plans = (
+        get_user_model().objects.count(),
+        Plan.objects.count() if Plan._meta.db_table in tables else 0,
+    )
+    return f"{users} 个用户、{plans} 个方案" if users or plans else None
+
+
+def restore(path: Path, *, force: bool = False) -> Summary:
+    """Replace this site's database, files and secret key with the backup's, then migrate to this version's
+    schema and check every table's row count against the backup's. Refused, with nothing changed, when the
+    archive is damaged or foreign, the databases differ in kind, or (without ``force``) this site has data."""
+    path = Path(path)
+    if not path.is_file():
+        raise BackupError(f"备份文件不存在：{path}")
+    vendor = _vendor()
+    try:
+        archive = tarfile.open(path, "r:gz")  # noqa: SIM115 (closed by the ``with archive`` below)
+    except (tarfile.TarError, OSError):
+        raise BackupError(f"无法读取备份文件 {path.name}：不是 .tar.gz 压缩包或已损坏") from None
+    with archive:
+        try:
+            manifest = _read_manifest(archive)
+            _check_members(archive, manifest)
+        except (tarfile.TarError, OSError, EOFError):
+            raise BackupError(f"备份文件 {path.name} 已损坏或不完整") from None
+        if manifest["vendor"] != vendor:
+            raise BackupError(
+                f"备份来自 {VENDOR_NAMES.get(manifest['vendor'], manifest['vendor'])} 数据库，当前站点使用 "
+                f"{VENDOR_NAMES[vendor]}：请在同类数据库上恢复"
+            )
+        existing = _has_data()
+        if existing and not force:
+            raise BackupError(f"当前站点已有数据（{existing}），恢复将覆盖全部数据；确认请加 --force")
+        _restore_database(archive.extractfile(manifest["database"]), vendor)
+        notes = _restore_files(archive, manifest)
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+    counts = _row_counts()
+    differing = [
+        f"{table}（备份 {expected} 行，恢复后 {counts.get(table)} 行）"
+        for table, expected in manifest["row_counts"].items()
+        if counts.get(table) != expected
+    ]
+    if differing:
+        raise BackupError("恢复后核对不符：" + "；".join(differing[:10]))
+    from carbonpeak.core import jobs
+
+    if jobs.database_backend():
+        retried, failed = jobs.recover_interrupted()
+        if retried or failed:
+            notes.append(f"备份时正在运行的后台任务：重新排队 {retried} 个，标记失败 {failed} 个")
+    files = [n for n in manifest["parts"] if n.startswith("files/")]
+    return Summary(
+        path,
+        vendor,
+        manifest["created_at"],
+        len(manifest["row_counts"]),
+        sum(manifest["row_counts"].values()),
+        len(files),
+        sum(manifest["parts"][n]["bytes"] for n in files),
+        SECRET_FILE in manifest["parts"],
+        notes,
+    )
+
+
+def _restore_database(dump, vendor: str) -> None:
+    connector = _connector()
+    with tempfile.SpooledTemporaryFile(max_size=64 * 2**20) as spooled:
+        shutil.copyfileobj(dump, spooled, CHUNK)
+        spooled.seek(0)
+        _restore_spooled(connector, spooled, vendor)
+
+
+def _restore_spooled(connector, spooled, vendor: str) -> None:
+    if vendor == "sqlite":
+        connections.close_all()
+        name = Path(connection.settings_dict["NAME"])
+        for leftover in (name.with_name(name.name + "-wal"), name.with_name(name.name + "-shm")):
+            leftover.unlink(missing_ok=True)
+    else:
+        # the backup's tables replace all of this database's: none of another version's may remain
+        with connection.cursor() as cursor:
+            for table in connection.introspection.table_names():
+                cursor.execute(f"DROP TABLE IF EXISTS {connection.ops.quote_name(table)} CASCADE")
+    _run("恢复数据库", lambda: connector.restore_dump(spooled))
+    connections.close_all()
+
+
+def _restore_files(archive: tarfile.TarFile, manifest: dict) -> list[str]:
+    """The files are extracted beside their place first, then swapped in: a failure leaves the old ones."""
+    data_dir = Path(settings.DATA_DIR)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".restore-", dir=data_dir))
+    try:
+        for name in manifest["parts"]:
+            if name.startswith("files/") or name == SECRET_FILE:
+                target = staging / name.removeprefix("files/")
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with archive.extractfile(name) as source, target.open("wb") as out:
+                    shutil.copyfileobj(source, out, CHUNK)
+        for name in FILE_DIRS:
+            current = data_dir / name
+            if current.exists():
+                shutil.rmtree(current)
+            if (staging / name).exists():
+                (staging / name).replace(current)
+        notes = []
+        if (staging / SECRET_FILE).exists():
+            (staging / SECRET_FILE).replace(data_dir / SECRET_FILE)
+            (data_dir / SECRET_FILE).chmod(0o600)
+            notes.append("密钥已恢复：重新启动服务后，原有登录会话继续有效")
+        else:
+            notes.append("备份中没有密钥（来自环境变量 SECRET_KEY）：请为恢复后的站点设置同一密钥")
+        return notes
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
