@@ -7,7 +7,6 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from carbonpeak.core.api import ERROR_CODES
@@ -21,7 +20,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def setup(imported_plan, settings, tmp_path):
     settings.DATA_DIR = tmp_path
-    cache.clear()
     ensure_demo_users()
     coordinator = get_user_model().objects.get(username="coordinator")
     period = supervision.open_period(imported_plan, "2026Q3", dt.date(2026, 12, 15), coordinator)

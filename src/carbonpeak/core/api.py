@@ -16,6 +16,8 @@ from ninja.errors import ValidationError as SchemaError
 from ninja.pagination import LimitOffsetPagination
 from pydantic import Field
 
+from carbonpeak.core.quotas import QuotaExceeded
+
 #: every ``code`` an error body may carry, and what it means (docs/api.md lists the same)
 ERROR_CODES: dict[str, str] = {
     "unauthenticated": "未登录或令牌无效、已过期",
@@ -30,6 +32,7 @@ ERROR_CODES: dict[str, str] = {
     "not_computed": "该预测尚未计算：由后台任务计算，或 POST 请求计算后再读取",
     "conflict": "与当前状态冲突",
     "too_large": "请求内容超过上限，未读取",
+    "too_many_requests": "计算类请求过于频繁（每人每小时上限，本平台规则），稍后再试",
 }
 
 
@@ -101,6 +104,12 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(SchemaError)
     def malformed(request, exc: SchemaError):
         return body(request, 422, "malformed_request", "请求格式不正确", errors=exc.errors)
+
+    @api.exception_handler(QuotaExceeded)
+    def too_many(request, exc: QuotaExceeded):
+        response = body(request, 429, "too_many_requests", str(exc))
+        response["Retry-After"] = str(exc.retry_after)
+        return response
 
     @api.exception_handler(Http404)
     def not_found(request, exc):

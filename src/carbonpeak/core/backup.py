@@ -231,18 +231,18 @@ def _check_members(archive: tarfile.TarFile, manifest: dict) -> None:
 
 
 def _has_data() -> str | None:
+    """What this site already holds that a restore would overwrite: its users and its audit log (a migrated
+    database without either is as empty as a new one)."""
     from django.contrib.auth import get_user_model
 
-    from carbonpeak.plans.models import Plan
+    from carbonpeak.core.models import AuditEvent
 
     tables = set(connection.introspection.table_names())
     if get_user_model()._meta.db_table not in tables:
         return None
-    users, plans = (
-        get_user_model().objects.count(),
-        Plan.objects.count() if Plan._meta.db_table in tables else 0,
-    )
-    return f"{users} 个用户、{plans} 个方案" if users or plans else None
+    users = get_user_model().objects.count()
+    events = AuditEvent.objects.count() if AuditEvent._meta.db_table in tables else 0
+    return f"{users} 个用户、{events} 条审计记录" if users or events else None
 
 
 def restore(path: Path, *, force: bool = False) -> Summary:

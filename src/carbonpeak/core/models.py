@@ -88,3 +88,20 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionDenied("审计日志不可删除")
+
+
+class ComputeRequest(models.Model):
+    """One piece of costly work a user asked for (a projection computed, a report generated, a file read):
+    what the per-user limits of ``core.quotas`` count, in the database so that every worker sees them."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField("类别", max_length=20)
+    at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "计算请求"
+        verbose_name_plural = "计算请求"
+        indexes = [models.Index(fields=["user", "kind", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"

@@ -16,7 +16,7 @@ from django.db.models import Max
 from carbonpeak import workflows
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
-from carbonpeak.core import audit, review
+from carbonpeak.core import audit, quotas, review
 from carbonpeak.core.models import ReviewStatus
 from carbonpeak.energy import catalog, workbook
 from carbonpeak.energy import certificates as register
@@ -208,6 +208,7 @@ def upload(data: bytes, filename: str, user, *, note: str = "") -> UploadResult:
     """Validate an uploaded form or CSV; any error rejects the whole file and nothing is written."""
     if not can_report(user):
         raise PermissionDenied(permissions.MESSAGES[Action.REPORT_ENERGY])
+    quotas.take(user, "upload")
     factors = default_factor_set().to_pure()
     form = workbook.read_upload(data, filename, factors=factors)
     if form.errors:
@@ -474,6 +475,7 @@ def upload_certificates(data: bytes, filename: str, user, *, is_sample: bool = F
     """Register the lines of an uploaded template (or CSV): any error, or a number already registered,
     refuses the whole file and nothing is written; then the accounts are recomputed."""
     permissions.require(user, Action.MANAGE_CERTIFICATES)
+    quotas.take(user, "upload")
     parsed = register.read_register(
         data, filename, region=city_region(), home_province=settings.CARBONPEAK_GRID_REGION
     )

@@ -15,7 +15,7 @@ from django.db import transaction
 from carbonpeak import workflows
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
-from carbonpeak.core import audit
+from carbonpeak.core import audit, quotas
 from carbonpeak.energy import services as energy
 from carbonpeak.energy.models import AccountingResult, AccountingRun
 from carbonpeak.plans.models import Plan, Target
@@ -26,6 +26,9 @@ from carbonpeak.projection.models import ProjectionRun, Scenario, ScenarioVersio
 DEFAULT_DRAWS = 10_000
 DEFAULT_SEED = 1
 MAX_DRAWS = 200_000
+#: 本平台规则: projections asked for with other inputs than the jobs' defaults are kept up to this number;
+#: older ones are removed (a report's own projection never is): each is ~26 KB and any seed makes a new one
+MAX_REQUESTED_RUNS = 100
 PLANNED = scenarios.PLANNED
 
 
@@ -157,12 +160,36 @@ def run_projection(
     result["sector_p50_t"] = projection.sector_p50_t
     result["electricity_p50_t"] = projection.electricity_p50_t
     result["factor_set"] = hist.factor_set
-    return ProjectionRun.objects.create(
+    made = ProjectionRun.objects.create(
         **inputs,
         result=result,
         elapsed_ms=elapsed,
         created_by=user if user is not None and user.is_authenticated else None,
     )
+    _prune_requested_runs()
+    return made
+
+
+def _requested_runs():
+    """Runs with other inputs than the ones the background jobs make after new data."""
+    return ProjectionRun.objects.exclude(
+        draws=DEFAULT_DRAWS, seed=DEFAULT_SEED, end_year=montecarlo.END_YEAR, boundary=""
+    )
+
+
+def _prune_requested_runs() -> int:
+    from carbonpeak.reports.models import QuarterlyReport
+
+    in_reports = QuarterlyReport.objects.exclude(projection_run=None).values("projection_run")
+    stale = list(
+        _requested_runs()
+        .exclude(pk__in=in_reports)
+        .order_by("-created_at", "-id")
+        .values_list("pk", flat=True)[MAX_REQUESTED_RUNS:]
+    )
+    if stale:
+        ProjectionRun.objects.filter(pk__in=stale).delete()
+    return len(stale)
 
 
 def _what_moved(previous: ProjectionRun, hist, result: dict, draws, seed, end_year, boundary: str) -> dict:
@@ -241,6 +268,7 @@ def request_projection(
     stored = stored_projection(name, plan, draws=draws, seed=seed, end_year=end_year)
     if stored is not None:
         return stored
+    quotas.take(user, "projection")
     workflows.projection_requested(name, draws=draws, seed=seed, end_year=end_year, user=user)
     return stored_projection(
         name, plan, draws=draws, seed=seed, end_year=end_year

@@ -18,7 +18,7 @@ from django.utils import timezone
 from carbonpeak import workflows
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
-from carbonpeak.core import audit
+from carbonpeak.core import audit, quotas
 from carbonpeak.plans.models import Plan
 from carbonpeak.projection import montecarlo
 from carbonpeak.reports import writers
@@ -81,6 +81,7 @@ def request_report(plan: Plan, period_key: str, user, *, background: bool = True
     (the CLI)."""
     permissions.require(user, Action.MANAGE_REPORTS)
     period = parse_quarter(period_key)
+    quotas.take(user, "report")
     with transaction.atomic():
         job = QuarterlyReport.objects.create(plan=plan, period=period.key, created_by=user)
         audit.record(user, audit.Action.CREATE, job, after={"period": period.key})

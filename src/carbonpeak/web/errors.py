@@ -7,14 +7,21 @@ from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.template import loader
 
-TITLES = {400: "请求有误", 403: "没有权限", 404: "页面不存在", 500: "服务器出错"}
+TITLES = {400: "请求有误", 403: "没有权限", 404: "页面不存在", 429: "请求过于频繁", 500: "服务器出错"}
 DEFAULT_MESSAGES = {
     400: "请求的参数有误，请检查后重试",
     403: "您没有执行此操作的权限",
     404: "您访问的页面或对象不存在",
+    429: "请求过于频繁，请稍后再试",
     500: "服务器处理请求时出错，已记录；请稍后重试，或联系管理员",
 }
-CODES = {400: "malformed_request", 403: "forbidden", 404: "not_found", 500: "server_error"}
+CODES = {
+    400: "malformed_request",
+    403: "forbidden",
+    404: "not_found",
+    429: "too_many_requests",
+    500: "server_error",
+}
 
 
 def _message(status: int, exception) -> str:
@@ -51,6 +58,13 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     return _answer(request, 500)
+
+
+def too_many_requests(request, exception):
+    """Work refused by ``core.quotas``: its message says which limit and when to try again."""
+    response = _answer(request, 429, message=str(exception))
+    response["Retry-After"] = str(exception.retry_after)
+    return response
 
 
 def csrf_failure(request, reason: str = ""):
