@@ -19,6 +19,7 @@ import json
 import logging
 import os
 import shutil
+import sqlite3
 import tarfile
 import tempfile
 from dataclasses import dataclass, field
@@ -26,7 +27,7 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 
 FORMAT = "carbonpeak-backup"
 VERSION = 1
@@ -63,14 +64,51 @@ def _sha256_of(fileobj) -> str:
     return digest.hexdigest()
 
 
+def _model_tables() -> list[str]:
+    """The tables of every installed model (Django's and the platform's)."""
+    return sorted({m._meta.db_table for m in apps.get_models(include_auto_created=True) if not m._meta.proxy})
+
+
 def _row_counts() -> dict[str, int]:
-    """Every table's row count (Django's and the platform's): what a restore must give back."""
-    tables = set(connection.introspection.table_names())
-    return {
-        model._meta.db_table: model._base_manager.count()
-        for model in apps.get_models(include_auto_created=True)
-        if model._meta.db_table in tables and not model._meta.proxy
-    }
+    """Every table's row count in this database: what a restore must give back."""
+    existing = set(connection.introspection.table_names())
+    with connection.cursor() as cursor:
+        counts = {}
+        for table in _model_tables():
+            if table in existing:
+                cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")
+                counts[table] = cursor.fetchone()[0]
+    return counts
+
+
+def _dump_and_count(vendor: str):
+    """The database copy and the row counts of exactly that copy (the site may be writing meanwhile)."""
+    connector = _connector()
+    if vendor == "postgresql":
+        # one snapshot for the counts and for pg_dump: exported by this transaction, imported by pg_dump
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            cursor.execute("SELECT pg_export_snapshot()")
+            connector.dump_suffix = f"--snapshot={cursor.fetchone()[0]}"
+            counts = _row_counts()
+            dump = _run("导出数据库", connector.create_dump)
+        return dump, counts
+    dump = _run("导出数据库", connector.create_dump)
+    with tempfile.NamedTemporaryFile(suffix=".sqlite3") as copy:
+        shutil.copyfileobj(dump, copy, CHUNK)
+        copy.flush()
+        copied = sqlite3.connect(copy.name)
+        try:
+            existing = {r[0] for r in copied.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            counts = {
+                table: copied.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0]
+                for table in _model_tables()
+                if table in existing
+            }
+        finally:
+            copied.close()
+    dump.seek(0)
+    return dump, counts
 
 
 def _vendor() -> str:
@@ -131,10 +169,7 @@ def create(out: Path) -> Summary:
         raise BackupError(f"{out} 是目录：请给出备份文件名，如 carbonpeak-备份.tar.gz")
     out.parent.mkdir(parents=True, exist_ok=True)
     created_at = dt.datetime.now().astimezone().isoformat(timespec="seconds")
-    counts = _row_counts()
-    dump = _run(
-        "导出数据库", _connector().create_dump
-    )  # the database first: the files it names are then all present
+    dump, counts = _dump_and_count(vendor)  # the database first: the files it names are then all present
     dump.seek(0, os.SEEK_END)
     dump_size = dump.tell()
     dump.seek(0)
@@ -272,18 +307,19 @@ def restore(path: Path, *, force: bool = False) -> Summary:
         if existing and not force:
             raise BackupError(f"当前站点已有数据（{existing}），恢复将覆盖全部数据；确认请加 --force")
         _restore_database(archive.extractfile(manifest["database"]), vendor)
+        # checked before migrating: a newer version's migrations may add rows of their own
+        counts = _row_counts()
+        differing = [
+            f"{table}（备份 {expected} 行，恢复后 {counts.get(table)} 行）"
+            for table, expected in manifest["row_counts"].items()
+            if counts.get(table) != expected
+        ]
+        if differing:
+            raise BackupError("恢复后核对不符，文件未恢复：" + "；".join(differing[:10]))
         notes = _restore_files(archive, manifest)
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0, interactive=False)
-    counts = _row_counts()
-    differing = [
-        f"{table}（备份 {expected} 行，恢复后 {counts.get(table)} 行）"
-        for table, expected in manifest["row_counts"].items()
-        if counts.get(table) != expected
-    ]
-    if differing:
-        raise BackupError("恢复后核对不符：" + "；".join(differing[:10]))
     from carbonpeak.core import jobs
 
     if jobs.database_backend():
