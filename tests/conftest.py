@@ -158,6 +158,17 @@ def rates_entered(demo_plan, coordinator):
 
 
 @pytest.fixture(autouse=True)
+def fresh_process_cache():
+    """Figures cached per data version live in the process; a test's database rolls back to versions an
+    earlier test may have cached other data under, so each test starts with none."""
+    from carbonpeak.core import versions
+
+    versions.clear()
+    yield
+    versions.clear()
+
+
+@pytest.fixture(autouse=True)
 def background_jobs_must_not_fail():
     """The immediate task backend records a job's exception instead of raising it: fail the test instead,
     so a broken chain (approve → recompute → projections → grades) cannot pass unseen."""

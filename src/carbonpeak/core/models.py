@@ -105,3 +105,19 @@ class ComputeRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+
+class DataVersion(models.Model):
+    """One row whose token changes, in the same transaction, with every write to data that computed figures
+    depend on: what is cached is keyed by it, so a cached figure can never outlive its data
+    (``core.versions``)."""
+
+    token = models.CharField("版本", max_length=32)
+    changed_at = models.DateTimeField("变更时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "数据版本"
+        verbose_name_plural = "数据版本"
+
+    def __str__(self) -> str:
+        return self.token

@@ -7,7 +7,7 @@ from ninja.responses import Status
 from pydantic import Field
 
 from carbonpeak.core.api import CommentIn, get_or_404
-from carbonpeak.monitoring import services
+from carbonpeak.monitoring import selectors, services
 from carbonpeak.monitoring.models import Indicator, Observation
 from carbonpeak.plans.api import plan_or_404
 
@@ -92,7 +92,7 @@ class ObservationOut(Schema):
     "/targets", response=list[TargetOut], summary="每个目标的评估等级、实际值、进度要求、数据状态与理由"
 )
 def targets(request):
-    return [s.to_dict() for s in services.assess_plan(plan_or_404())]
+    return [s.to_dict() for s in selectors.plan_statuses(plan_or_404())]
 
 
 @router.get("/indicators", response=list[IndicatorOut], summary="指标清单")

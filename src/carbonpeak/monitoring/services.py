@@ -21,7 +21,7 @@ from django.utils import timezone
 from carbonpeak import workflows
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
-from carbonpeak.core import audit, review
+from carbonpeak.core import audit, review, versions
 from carbonpeak.core.models import ReviewStatus
 from carbonpeak.departments.models import Department
 from carbonpeak.energy import services as energy
@@ -103,9 +103,11 @@ def propose_links(plan: Plan) -> int:
 
 def set_value_document(plan: Plan, indicator: str, year: int, document: str) -> int:
     """Record the document an externally assigned target value comes from (苏府〔2024〕34号)."""
-    return TargetIndicator.objects.filter(
+    changed = TargetIndicator.objects.filter(
         target__plan=plan, target__indicator=indicator, target__year=year
     ).update(value_document=document)
+    versions.bump()  # an update() sends no signal
+    return changed
 
 
 # ------------------------------------------------------------------ observations
@@ -126,8 +128,10 @@ def points_for(
     run: AccountingRun | None = None,
     *,
     results: list | None = None,
+    approved: list[Observation] | None = None,
 ) -> list[Point]:
-    """Approved values: computed ones from the latest accounting run, reported ones the latest revision each."""
+    """Approved values: computed ones from the latest accounting run, reported ones the latest revision each
+    (``approved``: the indicator's approved observations in the region, when read once for a whole plan)."""
     if indicator.kind == Indicator.Kind.COMPUTED:
         points = []
         for result in _year_to_date_results(region, run, results):
@@ -135,10 +139,10 @@ def points_for(
             if value is not None:
                 points.append(Point(result.year, result.last_quarter, value))
         return sorted(points)
+    if approved is None:
+        approved = list(indicator.observations.filter(region=region, status=ReviewStatus.APPROVED))
     latest: dict[tuple[int, int], Observation] = {}
-    for obs in indicator.observations.filter(region=region, status=ReviewStatus.APPROVED).order_by(
-        "revision"
-    ):
+    for obs in sorted(approved, key=lambda o: o.revision):
         latest[(obs.year, obs.quarter)] = obs
     return sorted(Point(y, q, o.value) for (y, q), o in latest.items())
 
@@ -399,10 +403,17 @@ def assess_plan(
     links = {
         link.target_id: link
         for link in TargetIndicator.objects.filter(target__plan=plan).select_related(
-            "indicator", "indicator__owner"
+            "target", "indicator", "indicator__owner"
         )
     }
     results = _year_to_date_results(region, run, None)  # read once: every computed indicator reads them
+    approved: dict[int, list[Observation]] = {}  # and every reported indicator's approved values, at once
+    for obs in Observation.objects.filter(
+        indicator_id__in={link.indicator_id for link in links.values()},
+        region=region,
+        status=ReviewStatus.APPROVED,
+    ):
+        approved.setdefault(obs.indicator_id, []).append(obs)
     cache: dict[int, list[Point]] = {}
     gap_cache: dict[int, dict[int, tuple[str, bool]]] = {}
     peaks: dict | None = None  # the projection's probabilities, computed once and only if a peak target asks
@@ -421,7 +432,9 @@ def assess_plan(
             )
             continue
         if link.indicator_id not in cache:
-            found = points_for(link.indicator, region, run, results=results)
+            found = points_for(
+                link.indicator, region, run, results=results, approved=approved.get(link.indicator_id, [])
+            )
             cache[link.indicator_id] = [p for p in found if as_of is None or (p.year, p.quarter) <= as_of]
         points = cache[link.indicator_id]
         probability = None

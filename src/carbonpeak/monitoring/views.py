@@ -47,7 +47,7 @@ def _group(status) -> str:
 @login_required
 def dashboard(request):
     plan = _plan()
-    statuses = services.assess_plan(plan)
+    statuses = selectors.plan_statuses(plan)
     groups: dict[str, list] = {}
     for s in statuses:
         groups.setdefault(_group(s), []).append(s)
@@ -85,7 +85,7 @@ def dashboard(request):
 @login_required
 def target_detail(request, target_id: int):
     target = get_object_or_404(Target.objects.select_related("task", "section", "plan"), pk=target_id)
-    status = next(s for s in services.assess_plan(target.plan) if s.target.pk == target.pk)
+    status = next(s for s in selectors.plan_statuses(target.plan) if s.target.pk == target.pk)
     indicator = status.indicator
     years = []
     if status.points or status.baseline:

@@ -32,7 +32,8 @@ class PeriodOut(Schema):
 
     @staticmethod
     def resolve_reports(period) -> int:
-        return period.reports.count()
+        counted = getattr(period, "report_count", None)  # annotated in listings (selectors.periods)
+        return period.reports.count() if counted is None else counted
 
 
 class ContributionOut(Schema):
@@ -112,7 +113,7 @@ def _report(report_id: int) -> ProgressReport:
 @router.get("/periods", response=list[PeriodOut], summary="报告期")
 @paginate(Pages)
 def periods(request):
-    return ReportingPeriod.objects.order_by("pk")
+    return selectors.periods().order_by("pk")
 
 
 @router.post("/periods", response={201: PeriodOut}, summary="开启报告期（协调员）")

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from carbonpeak.departments.models import Department
 from carbonpeak.plans.models import Role
-from carbonpeak.supervision.models import ProgressReport
+from carbonpeak.supervision.models import ProgressReport, ReportingPeriod
 
 
 def progress_reports(*, period: str | None = None, department: str | None = None) -> QuerySet[ProgressReport]:
     """Reports with what a listing shows, filtered by period key and lead department name when given."""
     qs = ProgressReport.objects.select_related(
-        "period", "task", "task__action", "department"
+        "period", "task", "task__action", "task__section", "department"
     ).prefetch_related("contributions__department")
     if period:
         qs = qs.filter(period__key=period)
@@ -29,4 +29,13 @@ def my_open_reports(department: Department) -> QuerySet[ProgressReport]:
         task__responsibilities__department=department,
         task__responsibilities__role=Role.SUPPORT,
     )
-    return (leads | supports).select_related("period", "task", "department").distinct()
+    return (
+        (leads | supports)
+        .select_related("period", "task", "task__action", "task__section", "department")
+        .distinct()
+    )
+
+
+def periods() -> QuerySet[ReportingPeriod]:
+    """Reporting periods with their number of reports and who opened them (one query for a listing)."""
+    return ReportingPeriod.objects.select_related("opened_by").annotate(report_count=Count("reports"))

@@ -33,7 +33,7 @@ def periods(request):
         "supervision/periods.html",
         {
             "nav": "progress",
-            "periods": ReportingPeriod.objects.all(),
+            "periods": selectors.periods(),
             "can_manage": permissions.can(request.user, Action.MANAGE_PERIODS),
             "mine": mine,
             "department": department,

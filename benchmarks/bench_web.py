@@ -1,0 +1,272 @@
+"""The demo under a whole city's use: latency per page with N users at once, on this machine.
+
+Usage: python benchmarks/bench_web.py [--users 20] [--seconds 60] [--background] [--port 8765]
+
+Prepares a demo site of its own in a temporary directory (``carbonpeak demo``, SQLite), serves it as
+``make demo`` does (``carbonpeak serve``: gunicorn and the background worker), logs in N users of mixed roles
+(coordinator, leader, the statistics office, lead departments) and has each request the mix below, one request
+after another with no pause, for the given time, from this process only (loopback, at most N requests in
+flight). Measured in the same run before the load: each page alone, one user, 10 times (the baseline).
+
+With ``--background`` one projection with a new seed is asked for (a background job) and one 10 MB energy CSV
+is uploaded while the users work: the light pages must stay fast meanwhile.
+
+Prints requests/s and p50/p95/p99 per page; the last line gives the dashboard's p95 against the 200 ms goal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.cookiejar
+import json
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from collections import defaultdict
+from pathlib import Path
+
+DASHBOARD = "/monitoring/"
+#: the mix a quarter's deadline brings: (path, weight)
+MIX = [
+    (DASHBOARD, 4),
+    ("/plans/", 2),
+    ("/plans/targets/", 2),
+    ("/energy/", 2),
+    ("/projection/", 2),
+    ("/progress/", 2),
+    ("/api/targets", 2),
+]
+LIGHT = {"/plans/", "/plans/targets/", "/progress/"}
+GOAL_MS = 200
+PASSWORD = "carbonpeak-demo"
+
+
+def carbonpeak(env: dict, *args: str, **kwargs) -> subprocess.CompletedProcess:
+    code = "import sys; from carbonpeak.cli import main; sys.exit(main(sys.argv[1:]))"
+    return subprocess.run([sys.executable, "-c", code, *args], env=env, check=True, **kwargs)
+
+
+def demo_users(env: dict) -> list[str]:
+    """Every demo user but the administrator, coordinator and leader first."""
+    out = carbonpeak(
+        env,
+        "manage",
+        "shell",
+        "-c",
+        "import json; from django.contrib.auth import get_user_model; "
+        "print(json.dumps(list(get_user_model().objects.exclude(username='admin')"
+        ".order_by('id').values_list('username', flat=True))))",
+        capture_output=True,
+        text=True,
+    ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+class User:
+    """One logged-in browser: its own cookies, urllib without following redirects."""
+
+    def __init__(self, base: str, username: str) -> None:
+        self.base = base
+        self.username = username
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+
+    def csrf(self) -> str:
+        return next(c.value for c in self.jar if c.name == "csrftoken")
+
+    def get(self, path: str) -> tuple[int, bytes]:
+        try:
+            with self.opener.open(self.base + path, timeout=120) as response:
+                return response.status, response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read()
+
+    def post(self, path: str, data: bytes, content_type: str) -> tuple[int, bytes]:
+        request = urllib.request.Request(
+            self.base + path,
+            data=data,
+            headers={"Content-Type": content_type, "X-CSRFToken": self.csrf(), "Referer": self.base + path},
+        )
+        try:
+            with self.opener.open(request, timeout=300) as response:
+                return response.status, response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read()
+
+    def login(self) -> None:
+        status, body = self.get("/login/")
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', body).group(1).decode()
+        form = urllib.parse.urlencode(
+            {"username": self.username, "password": PASSWORD, "csrfmiddlewaretoken": token}
+        ).encode()
+        self.post("/login/", form, "application/x-www-form-urlencoded")
+        if not any(c.name == "sessionid" for c in self.jar):
+            raise RuntimeError(f"{self.username} 未能登录")
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q / 100 * len(ordered)) - 1))]
+
+
+def timed(user: User, path: str) -> tuple[float, int]:
+    started = time.perf_counter()
+    status, _ = user.get(path)
+    return (time.perf_counter() - started) * 1000, status
+
+
+def ten_megabyte_csv() -> bytes:
+    lines = ["period,region,sector,fuel,quantity,unit"]
+    row = 0
+    while sum(map(len, lines)) < 10 * 10**6 - 200:
+        row += 1
+        lines.append(f"2025Q1,城厢镇,其他工业,原煤,{row % 97 + 1},吨")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def background_work(base: str, done: dict) -> None:
+    """One projection with a new seed (queued for the worker) and one 10 MB upload, while the users work."""
+    coordinator, stats = User(base, "coordinator"), User(base, "stats")
+    coordinator.login()
+    stats.login()
+    seed = random.randrange(10**6, 2 * 10**6)
+    started = time.perf_counter()
+    status, body = coordinator.post(
+        "/api/projections/" + urllib.parse.quote("规划情景") + "/runs",
+        json.dumps({"seed": seed}).encode(),
+        "application/json",
+    )
+    done["projection"] = (status, json.loads(body).get("status"))
+    boundary = uuid.uuid4().hex
+    data = ten_megabyte_csv()
+    multipart = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="big.csv"\r\n'
+            "Content-Type: text/csv\r\n\r\n"
+        ).encode()
+        + data
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    stats.get("/energy/submissions/")
+    status, _ = stats.post("/energy/upload/", multipart, f"multipart/form-data; boundary={boundary}")
+    done["upload"] = (status, len(data), round(time.perf_counter() - started, 1))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--users", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--background", action="store_true", help="一个预测任务与一个 10 MB 上传同时进行")
+    args = parser.parse_args()
+    base = f"http://127.0.0.1:{args.port}"
+
+    with tempfile.TemporaryDirectory(prefix="carbonpeak-bench-web-") as data_dir:
+        env = {**os.environ, "CARBONPEAK_DATA_DIR": data_dir, "PYTHONUNBUFFERED": "1"}
+        env.pop("DATABASE_URL", None)
+        started = time.perf_counter()
+        carbonpeak(env, "demo", stdout=subprocess.DEVNULL)
+        print(f"demo site prepared in {time.perf_counter() - started:.0f} s ({data_dir})")
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-c",
+                "import sys; from carbonpeak.cli import main; sys.exit(main(sys.argv[1:]))",
+                "serve",
+                "--port",
+                str(args.port),
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        try:
+            run(args, base, env)
+        finally:
+            os.killpg(server.pid, 15)
+            server.wait(timeout=30)
+
+
+def run(args, base: str, env: dict) -> None:
+    for _ in range(600):
+        try:
+            urllib.request.urlopen(base + "/login/", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.1)
+    names = demo_users(env)
+    users = [User(base, names[i % len(names)]) for i in range(args.users)]
+    for user in users:
+        user.login()
+    print(f"{len(users)} users logged in: {', '.join(sorted({u.username for u in users}))}")
+
+    # the baseline, in the same run: each page alone, one user, after a warm-up
+    baseline = {}
+    for path, _ in MIX:
+        timed(users[0], path)
+        samples = [timed(users[0], path) for _ in range(10)]
+        baseline[path] = statistics.median(ms for ms, _ in samples)
+
+    paths = [p for p, w in MIX for _ in range(w)]
+    latencies: dict[str, list[float]] = defaultdict(list)
+    errors: dict[str, int] = defaultdict(int)
+    lock = threading.Lock()
+    deadline = time.perf_counter() + args.seconds
+
+    def browse(user: User, seed: int) -> None:
+        rng = random.Random(seed)
+        while time.perf_counter() < deadline:
+            path = rng.choice(paths)
+            ms, status = timed(user, path)
+            with lock:
+                latencies[path].append(ms)
+                if status != 200:
+                    errors[path] += 1
+
+    done: dict = {}
+    threads = [threading.Thread(target=browse, args=(u, i)) for i, u in enumerate(users)]
+    if args.background:
+        threads.append(threading.Thread(target=background_work, args=(base, done)))
+    began = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - began
+
+    total = sum(len(v) for v in latencies.values())
+    print(
+        f"\n{args.users} users, {elapsed:.0f} s: {total} requests, {total / elapsed:.1f} requests/s, "
+        f"{sum(errors.values())} errors" + (f"; background: {done}" if args.background else "")
+    )
+    print(f"{'page':<18}{'n':>6}{'alone p50':>11}{'p50':>9}{'p95':>9}{'p99':>9}{'errors':>8}  (ms)")
+    for path, _ in MIX:
+        values = latencies[path]
+        print(
+            f"{path:<18}{len(values):>6}{baseline[path]:>11.0f}{percentile(values, 50):>9.0f}"
+            f"{percentile(values, 95):>9.0f}{percentile(values, 99):>9.0f}{errors[path]:>8}"
+        )
+    light = [ms for p in LIGHT for ms in latencies[p]]
+    worst = max(percentile(latencies[p], 95) for p, _ in MIX)
+    print(f"light pages p95 {percentile(light, 95):.0f} ms; worst page p95 {worst:.0f} ms (goal 300 ms)")
+    p95 = percentile(latencies[DASHBOARD], 95)
+    print(
+        f"dashboard p95 {p95:.0f} ms = {p95 / GOAL_MS:.2f} × the {GOAL_MS} ms goal "
+        f"(alone: {baseline[DASHBOARD]:.0f} ms)"
+    )
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+    main()

@@ -1,0 +1,73 @@
+"""The data version: a token that changes with every write to the data computed figures depend on, and a
+per-process cache keyed by it.
+
+The token changes inside the writing transaction (a model signal of the apps that register their inputs, or
+an explicit :func:`bump` after a queryset ``update``), so a reader either sees the old data with the old token
+or the new data with the new one: what is cached under a token was computed from that token's data. Cached
+values live in the process that computed them (no cache server to run); each process computes a figure once
+per version.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import TypeVar
+
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from carbonpeak.core.models import DataVersion
+
+T = TypeVar("T")
+ROW = 1
+MAX_ENTRIES = 32
+_cache: OrderedDict[tuple, object] = OrderedDict()
+_lock = threading.Lock()
+
+
+def current() -> str:
+    """The token now (one query); created on first use."""
+    token = DataVersion.objects.filter(pk=ROW).values_list("token", flat=True).first()
+    if token is None:
+        token = DataVersion.objects.get_or_create(pk=ROW, defaults={"token": uuid.uuid4().hex})[0].token
+    return token
+
+
+def bump(**_ignored) -> None:
+    """A new token: every figure cached under the old one is no longer read."""
+    DataVersion.objects.update_or_create(pk=ROW, defaults={"token": uuid.uuid4().hex})
+
+
+def track(*models) -> None:
+    """Writes to ``models`` (save, delete, many-to-many changes) change the data version."""
+    for model in models:
+        uid = f"data-version:{model._meta.label}"
+        post_save.connect(bump, sender=model, weak=False, dispatch_uid=uid + ":save")
+        post_delete.connect(bump, sender=model, weak=False, dispatch_uid=uid + ":delete")
+        for field in model._meta.local_many_to_many:
+            m2m_changed.connect(
+                bump, sender=field.remote_field.through, weak=False, dispatch_uid=uid + field.name
+            )
+
+
+def cached(key: Hashable, compute: Callable[[], T]) -> T:
+    """``compute()`` once per (data version, ``key``) in this process."""
+    full = (current(), key)
+    with _lock:
+        if full in _cache:
+            _cache.move_to_end(full)
+            return _cache[full]  # type: ignore[return-value]
+    value = compute()
+    with _lock:
+        _cache[full] = value
+        while len(_cache) > MAX_ENTRIES:
+            _cache.popitem(last=False)
+    return value
+
+
+def clear() -> None:
+    """Forget every cached value (tests, whose databases roll back to earlier versions)."""
+    with _lock:
+        _cache.clear()
