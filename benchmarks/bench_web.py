@@ -126,11 +126,12 @@ def timed(user: User, path: str) -> tuple[float, int]:
 
 
 def ten_megabyte_csv() -> bytes:
-    lines = ["period,region,sector,fuel,quantity,unit"]
-    row = 0
-    while sum(map(len, lines)) < 10 * 10**6 - 200:
+    """A valid energy CSV of 10 MB (under the 200,000-row cap): the largest upload a reporter may send."""
+    lines, size, row = ["period,region,sector,fuel,quantity,unit"], 40, 0
+    while size < 10 * 10**6 - 200:
         row += 1
-        lines.append(f"2025Q1,城厢镇,其他工业,原煤,{row % 97 + 1},吨")
+        lines.append(f"2025Q1,城厢镇,其他工业,原煤,{row % 9000 + 1000}.{row % 1000:03d},万吨")
+        size += len(lines[-1].encode()) + 1
     return ("\n".join(lines) + "\n").encode()
 
 

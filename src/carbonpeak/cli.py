@@ -575,6 +575,18 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def _server_size() -> list[str]:
+    """gunicorn's workers and threads for this machine (``CARBONPEAK_WEB_WORKERS`` / ``_THREADS`` override):
+    measured with benchmarks/bench_web.py, see docs/operations.md."""
+    cores = os.cpu_count() or 1
+    workers = int(os.environ.get("CARBONPEAK_WEB_WORKERS", str(cores + 1)))
+    threads = int(os.environ.get("CARBONPEAK_WEB_THREADS", "1"))
+    size = ["--workers", str(workers)]
+    if threads > 1:
+        size += ["--worker-class", "gthread", "--threads", str(threads)]
+    return size
+
+
 def _serve(port: int) -> int:
     import atexit
     import subprocess
@@ -593,8 +605,7 @@ def _serve(port: int) -> int:
         "carbonpeak.wsgi:application",
         "--bind",
         bind,
-        "--workers",
-        "2",
+        *_server_size(),
         "--access-logfile",
         "-",
     ]

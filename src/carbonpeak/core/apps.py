@@ -1,4 +1,10 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
+
+#: the apps whose data computed figures (grades, the accounts and plan pages) are built from: a write to any of
+#: their models changes the data version (core.versions) …
+VERSIONED_APPS = ("plans", "departments", "monitoring", "energy", "projection")
+#: … except what the grading itself writes: its output, not an input
+NOT_INPUTS = {"monitoring.Assessment", "monitoring.EarlyWarning"}
 
 
 class CoreConfig(AppConfig):
@@ -6,3 +12,11 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = "公共"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from carbonpeak.core import versions
+
+        for label in VERSIONED_APPS:
+            versions.track(
+                *(m for m in apps.get_app_config(label).get_models() if m._meta.label not in NOT_INPUTS)
+            )

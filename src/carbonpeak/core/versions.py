@@ -17,12 +17,14 @@ from collections.abc import Callable, Hashable
 from typing import TypeVar
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
 
 from carbonpeak.core.models import DataVersion
 
 T = TypeVar("T")
 ROW = 1
-MAX_ENTRIES = 32
+MAX_ENTRIES = 128
 _cache: OrderedDict[tuple, object] = OrderedDict()
 _lock = threading.Lock()
 
@@ -65,6 +67,12 @@ def cached(key: Hashable, compute: Callable[[], T]) -> T:
         while len(_cache) > MAX_ENTRIES:
             _cache.popitem(last=False)
     return value
+
+
+def cached_html(key: Hashable, request, template: str, context: Callable[[], dict]) -> SafeString:
+    """A part of a page rendered once per data version: ``context()`` is only called when it is not cached.
+    The part must depend on nothing but versioned data and ``key`` (no user, no form, no CSRF token)."""
+    return cached(("html", template, key), lambda: mark_safe(render_to_string(template, context(), request)))
 
 
 def clear() -> None:

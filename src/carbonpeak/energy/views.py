@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from carbonpeak.core import versions
 from carbonpeak.core.http import attachment
 from carbonpeak.core.models import ReviewStatus
 from carbonpeak.energy import accounting, catalog, services, workbook
@@ -32,45 +33,53 @@ def _wan(value):
 def overview(request, run_id: int | None = None):
     """The accounts of the latest run (or a chosen one): tables and charts, the factor set beside every figure."""
     run = get_object_or_404(AccountingRun, pk=run_id) if run_id else services.latest_run()
-    context = {"nav": "energy", "run": run, "runs": AccountingRun.objects.select_related("created_by")[:20]}
-    if run is None:
-        return render(request, "energy/overview.html", context)
-    results = list(run.results.all())
-    regions = sorted({r.region for r in results})
-    region = request.GET.get("region") or (
-        "太仓市" if "太仓市" in regions else (regions[0] if regions else "")
-    )
-    results = [r for r in results if r.region == region]
+    region = request.GET.get("region", "")
+
+    def body() -> dict:
+        context = {"run": run, "runs": AccountingRun.objects.select_related("created_by")[:20]}
+        if run is None:
+            return context
+        results = list(run.results.all())
+        regions = sorted({r.region for r in results})
+        chosen = region or ("太仓市" if "太仓市" in regions else (regions[0] if regions else ""))
+        results = [r for r in results if r.region == chosen]
+        context.update(_accounts(results, regions, chosen))
+        return context
+
+    # the accounts are rendered once per data version, run and region (nothing in them depends on the user)
+    key = ("energy-overview", run.pk if run else None, region[:60])
+    rendered = versions.cached_html(key, request, "energy/_overview_body.html", body)
+    return render(request, "energy/overview.html", {"nav": "energy", "run": run, "body": rendered})
+
+
+def _accounts(results: list[AccountingResult], regions: list[str], region: str) -> dict:
     annual = [r for r in results if r.first_quarter == 1 and r.last_quarter == 4]
     quarters = [r for r in results if r.first_quarter == r.last_quarter]
     latest_year = max((r.year for r in results), default=None)
     cumulative = [r for r in results if r.first_quarter == 1 and r.year == latest_year]
     boundary = results[0].data.get("co2_boundary", accounting.ASSESSED) if results else accounting.ASSESSED
-    context.update(
-        {
-            "region": region,
-            "regions": regions,
-            "annual": [_row(r) for r in annual],
-            "cumulative": [_row(r) for r in cumulative],
-            "quarters": [_row(r) for r in quarters],
-            "chart": _chart_data(annual, quarters),
-            "grid_notes": sorted({n for r in results for n in r.data.get("notes", []) if "电网因子" in n}),
-            "method_notes": _method_notes(results),
-            "boundary_labels": accounting.BOUNDARY_LABELS,
-            "assessed_boundary": boundary,
-            "assessed_name": accounting.BOUNDARY_NAMES[boundary],
-            "boundary_caption": accounting.boundary_caption(boundary),
-            "incomplete": sorted(
-                {
-                    f"{r.data['label']}：{m}"
-                    for r in quarters
-                    for m in r.data.get("missing", [])
-                    if "数据不全" in m
-                }
-            ),
-        }
-    )
-    return render(request, "energy/overview.html", context)
+    return {
+        "region": region,
+        "regions": regions,
+        "annual": [_row(r) for r in annual],
+        "cumulative": [_row(r) for r in cumulative],
+        "quarters": [_row(r) for r in quarters],
+        "chart": _chart_data(annual, quarters),
+        "grid_notes": sorted({n for r in results for n in r.data.get("notes", []) if "电网因子" in n}),
+        "method_notes": _method_notes(results),
+        "boundary_labels": accounting.BOUNDARY_LABELS,
+        "assessed_boundary": boundary,
+        "assessed_name": accounting.BOUNDARY_NAMES[boundary],
+        "boundary_caption": accounting.boundary_caption(boundary),
+        "incomplete": sorted(
+            {
+                f"{r.data['label']}：{m}"
+                for r in quarters
+                for m in r.data.get("missing", [])
+                if "数据不全" in m
+            }
+        ),
+    }
 
 
 def _method_notes(results: list[AccountingResult]) -> list[str]:

@@ -10,31 +10,6 @@ from carbonpeak.core import versions
 from carbonpeak.monitoring.grading import Grade
 
 
-def grade_inputs() -> list:
-    """Every model the plan's grades are computed from (the warnings and stored assessments are their output,
-    not an input)."""
-    from carbonpeak.departments.models import Department
-    from carbonpeak.energy.models import AccountingResult, AccountingRun
-    from carbonpeak.monitoring.models import Indicator, Observation, TargetIndicator
-    from carbonpeak.plans.models import Action, Plan, Section, Target, Task
-    from carbonpeak.projection.models import ProjectionRun
-
-    return [
-        Plan,
-        Section,
-        Action,
-        Task,
-        Target,
-        Department,
-        Indicator,
-        TargetIndicator,
-        Observation,
-        AccountingRun,
-        AccountingResult,
-        ProjectionRun,
-    ]
-
-
 def plan_statuses(plan, today: dt.date | None = None) -> list:
     """Every target's grade, computed once per data version and day in each process (the dashboard, the
     target pages and ``/api/targets`` read it; a page never grades the plan again)."""

@@ -9,8 +9,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from carbonpeak.core import versions
 from carbonpeak.core.http import number_param
 from carbonpeak.energy import services as energy
 from carbonpeak.energy.accounting import boundary_caption
@@ -47,11 +49,16 @@ def _group(status) -> str:
 @login_required
 def dashboard(request):
     plan = _plan()
-    statuses = selectors.plan_statuses(plan)
-    groups: dict[str, list] = {}
-    for s in statuses:
-        groups.setdefault(_group(s), []).append(s)
+    today = timezone.localdate()
+    statuses = selectors.plan_statuses(plan, today)
     counts = Counter(s.assessment.grade for s in statuses)
+
+    def barometer() -> dict:
+        groups: dict[str, list] = {}
+        for s in statuses:
+            groups.setdefault(_group(s), []).append(s)
+        return {"groups": groups, "counts": [(g, counts.get(g, 0)) for g in Grade], "total": len(statuses)}
+
     run = energy.latest_run()
     boundary = boundary_caption(energy.assessed_boundary_of(run))
     headlines = []
@@ -69,9 +76,10 @@ def dashboard(request):
         {
             "nav": "dashboard",
             "plan": plan,
-            "groups": groups,
-            "counts": [(g, counts.get(g, 0)) for g in Grade],
-            "total": len(statuses),
+            # the table of every target, rendered once per data version and day
+            "barometer": versions.cached_html(
+                ("barometer", plan.pk, today), request, "monitoring/_barometer.html", barometer
+            ),
             "headlines": headlines,
             "run": run,
             "warnings": EarlyWarning.objects.select_related("department", "target")[:10],

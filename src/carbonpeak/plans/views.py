@@ -8,11 +8,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from carbonpeak.accounts import permissions
+from carbonpeak.core import versions
 from carbonpeak.core.http import number_param
 from carbonpeak.departments.models import Department, DepartmentKind
 from carbonpeak.plans import services
@@ -58,33 +59,34 @@ def _decorate(task: Task) -> Task:
 @login_required
 def plan_detail(request, plan_id: int | None = None):
     plan = _plan_or_latest(plan_id)
-    tasks = [_decorate(t) for t in _tasks_queryset().filter(plan=plan)]
-    by_action, by_section = defaultdict(list), defaultdict(list)
-    for t in tasks:
-        (by_action[t.action_id] if t.action_id else by_section[t.section_id]).append(t)
-    sections = list(plan.sections.prefetch_related("actions"))
-    section_targets = defaultdict(list)
-    for target in plan.targets.filter(task__isnull=True).order_by("order"):
-        section_targets[target.section_id].append(target)
-    for s in sections:
-        s.action_list = [a for a in s.actions.all()]
-        for a in s.action_list:
-            a.task_list = by_action[a.pk]
-        s.item_list = by_section[s.pk]
-        s.own_targets = section_targets[s.pk]
-    return render(
-        request,
-        "plans/plan_detail.html",
-        {
+
+    def body() -> dict:
+        tasks = [_decorate(t) for t in _tasks_queryset().filter(plan=plan)]
+        by_action, by_section = defaultdict(list), defaultdict(list)
+        for t in tasks:
+            (by_action[t.action_id] if t.action_id else by_section[t.section_id]).append(t)
+        sections = list(plan.sections.prefetch_related("actions"))
+        section_targets = defaultdict(list)
+        for target in plan.targets.filter(task__isnull=True).order_by("order"):
+            section_targets[target.section_id].append(target)
+        for s in sections:
+            s.action_list = [a for a in s.actions.all()]
+            for a in s.action_list:
+                a.task_list = by_action[a.pk]
+            s.item_list = by_section[s.pk]
+            s.own_targets = section_targets[s.pk]
+        return {
             "plan": plan,
             "sections": sections,
             "task_count": len(tasks),
             "action_count": sum(len(s.action_list) for s in sections),
             "target_count": plan.targets.count(),
             "version": plan.current_version,
-            "nav": "plan",
-        },
-    )
+        }
+
+    # the whole plan, rendered once per data version (it shows nothing that depends on the user)
+    rendered = versions.cached_html(("plan", plan.pk), request, "plans/_plan_body.html", body)
+    return render(request, "plans/plan_detail.html", {"plan": plan, "body": rendered, "nav": "plan"})
 
 
 def _matrix_columns(plan: Plan) -> list[dict]:
@@ -194,56 +196,62 @@ def department_list(request):
 @login_required
 def target_list(request, plan_id: int | None = None):
     plan = _plan_or_latest(plan_id)
-    targets = (
-        Target.objects.filter(plan=plan)
-        .select_related("task__action", "task__section", "section")
-        .prefetch_related("task__responsibilities__department")
-    )
-    years = sorted({y for y in plan.targets.values_list("year", flat=True) if y})
-    actions = list(Action.objects.filter(plan=plan).order_by("order"))
-    departments = list(
-        Department.objects.filter(responsibilities__task__plan=plan, responsibilities__role=Role.LEAD)
-        .distinct()
-        .order_by("kind", "name")
-    )
     f = {k: request.GET.get(k, "") for k in ("year", "action", "department", "kind")}
-    if f["year"] == "none":
-        targets = targets.filter(year__isnull=True)
-    elif (year := number_param(request, "year", "年份", low=1900, high=2100)) is not None:
-        targets = targets.filter(year=year)
-    if (action := number_param(request, "action", "重点行动")) is not None:
-        targets = targets.filter(task__action_id=action)
-    if (department := number_param(request, "department", "责任部门")) is not None:
-        targets = targets.filter(
-            task__responsibilities__department_id=department,
-            task__responsibilities__suppressed=False,
-        ).distinct()
-    if f["kind"] in TargetKind.values:
-        targets = targets.filter(kind=f["kind"])
-    targets = list(targets.order_by("order"))
-    for t in targets:
-        lead_names = []
-        if t.task_id:
-            lead_names = [
+    year = None if f["year"] == "none" else number_param(request, "year", "年份", low=1900, high=2100)
+    action = number_param(request, "action", "重点行动")
+    department = number_param(request, "department", "责任部门")
+    kind = f["kind"] if f["kind"] in TargetKind.values else ""
+
+    def table() -> dict:
+        targets = (
+            Target.objects.filter(plan=plan)
+            .select_related("task__action", "task__section", "section")
+            .prefetch_related("task__responsibilities__department")
+        )
+        if f["year"] == "none":
+            targets = targets.filter(year__isnull=True)
+        elif year is not None:
+            targets = targets.filter(year=year)
+        if action is not None:
+            targets = targets.filter(task__action_id=action)
+        if department is not None:
+            targets = targets.filter(
+                task__responsibilities__department_id=department,
+                task__responsibilities__suppressed=False,
+            ).distinct()
+        if kind:
+            targets = targets.filter(kind=kind)
+        targets = list(targets.order_by("order"))
+        for t in targets:
+            t.leads = [
                 r.department
-                for r in t.task.responsibilities.all()
+                for r in (t.task.responsibilities.all() if t.task_id else [])
                 if r.role == Role.LEAD and not r.suppressed
             ]
-        t.leads = lead_names
+        return {"targets": targets}
+
+    # the table is rendered once per data version and filter
+    key = ("targets", plan.pk, f["year"] == "none", year, action, department, kind)
+    rendered = versions.cached_html(key, request, "plans/_target_table.html", table)
+    if request.htmx:
+        return HttpResponse(rendered)
     context = {
         "plan": plan,
-        "targets": targets,
-        "years": years,
-        "actions": actions,
-        "departments": departments,
+        "table": rendered,
+        "years": sorted({y for y in plan.targets.values_list("year", flat=True) if y}),
+        "actions": list(Action.objects.filter(plan=plan).order_by("order")),
+        "departments": list(
+            Department.objects.filter(responsibilities__task__plan=plan, responsibilities__role=Role.LEAD)
+            .distinct()
+            .order_by("kind", "name")
+        ),
         "kinds": TargetKind.choices,
         "filters": f,
         "nav": "targets",
         "can_manage_plan": permissions.can(request.user, permissions.Action.MANAGE_PLAN),
         "totals": services.HANDED_DOWN_TOTALS,
     }
-    template = "plans/_target_table.html" if request.htmx else "plans/target_list.html"
-    return render(request, template, context)
+    return render(request, "plans/target_list.html", context)
 
 
 @login_required

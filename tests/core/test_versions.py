@@ -1,0 +1,51 @@
+"""Figures cached per data version cannot go stale: every write to what the grades are computed from changes
+the version in the same transaction, and what the grades produce (warnings, stored assessments) does not."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from carbonpeak.core import versions
+from carbonpeak.monitoring import services
+from carbonpeak.monitoring.models import EarlyWarning, Indicator
+
+pytestmark = pytest.mark.django_db
+BUS = "新能源和清洁能源公交车辆占比"
+
+
+def bus_value(client) -> float | None:
+    rows = client.get("/api/targets").json()
+    return next(r["value"] for r in rows if r["indicator"] == BUS and r["year"] == 2025)
+
+
+def test_an_approval_shows_at_once_and_reading_again_computes_nothing(client, demo_plan, coordinator):
+    client.force_login(coordinator)
+    before = bus_value(client)
+    with CaptureQueriesContext(connection) as again:
+        assert bus_value(client) == before
+    assert len(again) <= 5  # session, user, the version: the grades come from the cache
+    indicator = Indicator.objects.get(name=BUS)
+    observation = services.report_observation(indicator, 2025, 4, 99.5, coordinator)
+    services.submit_observation(observation, coordinator)
+    services.approve_observation(observation, coordinator)
+    assert bus_value(client) == 99.5
+
+
+def test_what_the_grades_produce_does_not_change_the_version(demo_plan, coordinator):
+    token = versions.current()
+    EarlyWarning.objects.create(
+        target=demo_plan.targets.first(), kind=EarlyWarning.Kind.OVERDUE, message="测试"
+    )
+    assert versions.current() == token
+    services.set_value_document(demo_plan, "单位地区生产总值能耗", 2025, "苏府〔2024〕34号")  # an update()
+    assert versions.current() != token
+
+
+def test_a_value_cached_under_a_version_is_computed_once(demo_plan):
+    calls = []
+    compute = lambda: calls.append(1) or len(calls)  # noqa: E731
+    assert versions.cached("k", compute) == versions.cached("k", compute) == 1
+    versions.bump()
+    assert versions.cached("k", compute) == 2
