@@ -248,3 +248,16 @@ def test_only_a_coordinator_enters_factors(client, db):
         follow=True,
     )
     assert "只有协调员可以管理核算因子" in page.content.decode()
+
+
+def test_a_long_submission_is_shown_a_page_at_a_time(logged_in):
+    lines = "".join(f"2023Q1,太仓市,其他工业,原煤,{i + 1},吨\n" for i in range(450))
+    csv = "period,region,sector,fuel,quantity,unit\n" + lines
+    logged_in.post(reverse("energy:upload"), {"file": SimpleUploadedFile("long.csv", csv.encode())})
+    submission = EnergySubmission.objects.get()
+    assert submission.records.count() == 450
+    first = logged_in.get(reverse("energy:submission", args=[submission.pk])).content.decode()
+    assert first.count("<td>其他工业</td>") == 200
+    assert "共 450 行，第 1 / 3 页" in first and "?page=2" in first
+    last = logged_in.get(reverse("energy:submission", args=[submission.pk]) + "?page=3").content.decode()
+    assert "第 3 / 3 页" in last and last.count("<td>其他工业</td>") == 50

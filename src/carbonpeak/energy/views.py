@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -293,6 +294,9 @@ def upload(request):
     return redirect("energy:submissions")
 
 
+RECORDS_PAGE = 200
+
+
 @login_required
 def submission_detail(request, submission_id: int):
     sub = get_object_or_404(
@@ -305,7 +309,8 @@ def submission_detail(request, submission_id: int):
         {
             "nav": "submissions",
             "sub": sub,
-            "records": sub.records.all(),
+            # a submission may hold 200,000 lines (a long CSV): shown a page at a time, with their count
+            "records": Paginator(sub.records.all(), RECORDS_PAGE).get_page(request.GET.get("page")),
             "economy": getattr(sub, "economy", None),
             "events": sub.events.select_related("user"),
             "is_current": current is not None and current.pk == sub.pk,
@@ -507,8 +512,6 @@ REGISTER_PAGE = 100
 @login_required
 def certificates(request):
     """The register with what it does to the accounts, year by year, and (for the coordinator) entry and upload."""
-    from django.core.paginator import Paginator
-
     page = Paginator(GreenCertificate.objects.select_related("created_by"), REGISTER_PAGE).get_page(
         request.GET.get("page")
     )
