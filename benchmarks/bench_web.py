@@ -159,7 +159,7 @@ def background_work(base: str, done: dict) -> None:
         + f"\r\n--{boundary}--\r\n".encode()
     )
     stats.get("/energy/submissions/")
-    status, _ = stats.post("/energy/upload/", multipart, f"multipart/form-data; boundary={boundary}")
+    status, _ = stats.post("/energy/submissions/upload/", multipart, f"multipart/form-data; boundary={boundary}")
     done["upload"] = (status, len(data), round(time.perf_counter() - started, 1))
 
 

