@@ -22,6 +22,8 @@ import json
 import os
 import random
 import re
+import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -159,7 +161,9 @@ def background_work(base: str, done: dict) -> None:
         + f"\r\n--{boundary}--\r\n".encode()
     )
     stats.get("/energy/submissions/")
-    status, _ = stats.post("/energy/submissions/upload/", multipart, f"multipart/form-data; boundary={boundary}")
+    status, _ = stats.post(
+        "/energy/submissions/upload/", multipart, f"multipart/form-data; boundary={boundary}"
+    )
     done["upload"] = (status, len(data), round(time.perf_counter() - started, 1))
 
 
@@ -171,6 +175,9 @@ def main() -> None:
     parser.add_argument("--background", action="store_true", help="一个预测任务与一个 10 MB 上传同时进行")
     args = parser.parse_args()
     base = f"http://127.0.0.1:{args.port}"
+    with socket.socket() as probe:  # a server left on the port would be measured instead of this one
+        if probe.connect_ex(("127.0.0.1", args.port)) == 0:
+            sys.exit(f"port {args.port} is already in use: stop what serves it, or pass --port")
 
     with tempfile.TemporaryDirectory(prefix="carbonpeak-bench-web-") as data_dir:
         env = {**os.environ, "CARBONPEAK_DATA_DIR": data_dir, "PYTHONUNBUFFERED": "1"}
@@ -192,6 +199,7 @@ def main() -> None:
             stderr=subprocess.DEVNULL,
             start_new_session=True,
         )
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped"))  # so that the server is stopped too
         try:
             run(args, base, env)
         finally:
@@ -211,6 +219,10 @@ def run(args, base: str, env: dict) -> None:
     for user in users:
         user.login()
     print(f"{len(users)} users logged in: {', '.join(sorted({u.username for u in users}))}")
+    _, page = users[0].get(DASHBOARD)
+    script = re.search(rb'src="(/static/vendor/echarts/[^"]+)"', page).group(1).decode()
+    with urllib.request.urlopen(base + script, timeout=10) as response:
+        print(f"static: {script} · Cache-Control: {response.headers.get('Cache-Control')}")
 
     # the baseline, in the same run: each page alone, one user, after a warm-up
     baseline = {}

@@ -170,7 +170,7 @@ STATICFILES_DIRS = [
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "carbonpeak.web.static_storage.StaticFiles"},
 }
 WHITENOISE_USE_FINDERS = True
 
