@@ -49,3 +49,16 @@ def test_a_value_cached_under_a_version_is_computed_once(demo_plan):
     assert versions.cached("k", compute) == versions.cached("k", compute) == 1
     versions.bump()
     assert versions.cached("k", compute) == 2
+
+
+def test_pages_read_the_grades_the_background_job_computed(client, demo_plan, coordinator, monkeypatch):
+    # the sample values were approved: the job that followed graded the plan and kept the grades
+    versions.clear()  # another server process: nothing in its memory
+
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("a page graded the plan again")
+
+    monkeypatch.setattr(services, "assess_plan", must_not_run)
+    client.force_login(coordinator)
+    assert client.get("/monitoring/").status_code == 200
+    assert client.get("/api/targets").status_code == 200

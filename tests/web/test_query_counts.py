@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from carbonpeak.core import versions
+from carbonpeak.core.models import ComputedFigure
 from carbonpeak.energy.models import EnergySubmission
 from carbonpeak.monitoring.models import TargetIndicator
 from carbonpeak.plans.models import Target
@@ -59,8 +60,10 @@ QUARTERS = [
 
 
 def queries(client, path: str) -> int:
-    """Queries of one request, nothing cached before it (the first request after the data changed)."""
+    """Queries of one request, nothing cached or kept before it (the first request after the data changed
+    outside any background job, which is when a page computes)."""
     versions.clear()
+    ComputedFigure.objects.all().delete()
     with CaptureQueriesContext(connection) as captured:
         response = client.get(path)
     assert response.status_code == 200, (path, response.status_code)

@@ -121,3 +121,21 @@ class DataVersion(models.Model):
 
     def __str__(self) -> str:
         return self.token
+
+
+class ComputedFigure(models.Model):
+    """A figure computed from the data of one data version (the plan's grades), kept so that pages read it
+    instead of computing it: written by the background job that follows a change, or by the first reader
+    (``core.versions.stored``)."""
+
+    key = models.CharField("名称", max_length=200, unique=True)
+    token = models.CharField("数据版本", max_length=32)
+    payload = models.BinaryField("内容")
+    computed_at = models.DateTimeField("计算时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "已计算结果"
+        verbose_name_plural = "已计算结果"
+
+    def __str__(self) -> str:
+        return f"{self.key} @ {self.token}"

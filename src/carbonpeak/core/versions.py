@@ -10,6 +10,8 @@ per version.
 
 from __future__ import annotations
 
+import datetime as dt
+import pickle
 import threading
 import uuid
 from collections import OrderedDict
@@ -18,9 +20,10 @@ from typing import TypeVar
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from carbonpeak.core.models import DataVersion
+from carbonpeak.core.models import ComputedFigure, DataVersion
 
 T = TypeVar("T")
 ROW = 1
@@ -62,6 +65,33 @@ def cached(key: Hashable, compute: Callable[[], T]) -> T:
             _cache.move_to_end(full)
             return _cache[full]  # type: ignore[return-value]
     value = compute()
+    with _lock:
+        _cache[full] = value
+        while len(_cache) > MAX_ENTRIES:
+            _cache.popitem(last=False)
+    return value
+
+
+def stored(key: str, compute: Callable[[], T]) -> T:
+    """Like :func:`cached`, and kept in the database for every process: the background job that follows a
+    change computes it once (the grades, after an approval), and pages only read it. A reader computes it
+    only when no job has yet for this data version (a change made in the admin, a new day)."""
+    token = current()
+    full = (token, key)
+    with _lock:
+        if full in _cache:
+            _cache.move_to_end(full)
+            return _cache[full]  # type: ignore[return-value]
+    row = ComputedFigure.objects.filter(key=key, token=token).values_list("payload", flat=True).first()
+    if row is not None:
+        value = pickle.loads(row)  # noqa: S301 (written by this platform only, just above or by its worker)
+    else:
+        value = compute()
+        ComputedFigure.objects.update_or_create(
+            key=key, defaults={"token": token, "payload": pickle.dumps(value, pickle.HIGHEST_PROTOCOL)}
+        )
+        # figures of past days (keys carry the day) are not read again
+        ComputedFigure.objects.filter(computed_at__lt=timezone.now() - dt.timedelta(days=2)).delete()
     with _lock:
         _cache[full] = value
         while len(_cache) > MAX_ENTRIES:

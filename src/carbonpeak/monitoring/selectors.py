@@ -11,12 +11,14 @@ from carbonpeak.monitoring.grading import Grade
 
 
 def plan_statuses(plan, today: dt.date | None = None) -> list:
-    """Every target's grade, computed once per data version and day in each process (the dashboard, the
-    target pages and ``/api/targets`` read it; a page never grades the plan again)."""
+    """Every target's grade, computed once per data version and day — by the background job that grades the
+    plan after a change (``services.evaluate``) — and read by the dashboard, the target pages and
+    ``/api/targets``."""
     from carbonpeak.monitoring import services
 
     today = today or timezone.localdate()
-    return versions.cached(("plan-statuses", plan.pk, today), lambda: services.assess_plan(plan, today))
+    key = f"plan-statuses:{plan.pk}:{today.isoformat()}"
+    return versions.stored(key, lambda: services.assess_plan(plan, today))
 
 
 def headline_status(statuses: list, code: str | None):

@@ -465,8 +465,10 @@ def assess_plan(
 def evaluate(plan: Plan, today: dt.date | None = None) -> list[EarlyWarning]:
     """Store every target's assessment; a change of grade or newly overdue data raises a warning."""
     warnings: list[EarlyWarning] = []
+    from carbonpeak.monitoring.selectors import plan_statuses
+
     with transaction.atomic():
-        for status in assess_plan(plan, today):
+        for status in plan_statuses(plan, today):  # computed once here and kept for the pages
             target, new = status.target, status.assessment
             previous = Assessment.objects.filter(target=target).first()
             unchanged = previous is not None and (
