@@ -281,9 +281,9 @@ def _has_data() -> str | None:
 
 
 def restore(path: Path, *, force: bool = False) -> Summary:
-    """Replace this site's database, files and secret key with the backup's, then migrate to this version's
-    schema and check every table's row count against the backup's. Refused, with nothing changed, when the
-    archive is damaged or foreign, the databases differ in kind, or (without ``force``) this site has data."""
+    """Replace this site's database with the backup's and check every table's row count against it, then put
+    back the files and the secret key and migrate to this version's schema. Refused, with nothing changed, when
+    the archive is damaged or foreign, the databases differ in kind, or (without ``force``) this site has data."""
     path = Path(path)
     if not path.is_file():
         raise BackupError(f"备份文件不存在：{path}")

@@ -1,11 +1,12 @@
-"""The data version: a token that changes with every write to the data computed figures depend on, and a
-per-process cache keyed by it.
+"""The data version: a token that changes with every write to the data computed figures depend on, and the
+figures kept under it.
 
-The token changes inside the writing transaction (a model signal of the apps that register their inputs, or
-an explicit :func:`bump` after a queryset ``update``), so a reader either sees the old data with the old token
-or the new data with the new one: what is cached under a token was computed from that token's data. Cached
-values live in the process that computed them (no cache server to run); each process computes a figure once
-per version.
+The token changes inside the writing transaction (a model signal of the apps ``core.apps`` lists, or an
+explicit :func:`bump` after a queryset ``update``), so a reader either sees the old data with the old token
+or the new data with the new one: what is kept under a token was computed from that token's data and is never
+read under another. :func:`cached` and :func:`cached_html` keep a value in the memory of the process that
+computed it (no cache server to run); :func:`stored` also keeps it in the database, so that the background
+job computes it once for every process.
 """
 
 from __future__ import annotations
