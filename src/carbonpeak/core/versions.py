@@ -58,9 +58,9 @@ def track(*models) -> None:
             )
 
 
-def cached(key: Hashable, compute: Callable[[], T]) -> T:
-    """``compute()`` once per (data version, ``key``) in this process."""
-    full = (current(), key)
+def _remembered(token: str, key: Hashable, compute: Callable[[], T]) -> T:
+    """``compute()`` once per (``token``, ``key``) in this process; the oldest entries are forgotten first."""
+    full = (token, key)
     with _lock:
         if full in _cache:
             _cache.move_to_end(full)
@@ -73,31 +73,30 @@ def cached(key: Hashable, compute: Callable[[], T]) -> T:
     return value
 
 
+def cached(key: Hashable, compute: Callable[[], T]) -> T:
+    """``compute()`` once per (data version, ``key``) in this process."""
+    return _remembered(current(), key, compute)
+
+
 def stored(key: str, compute: Callable[[], T]) -> T:
     """Like :func:`cached`, and kept in the database for every process: the background job that follows a
     change computes it once (the grades, after an approval), and pages only read it. A reader computes it
     only when no job has yet for this data version (a change made in the admin, a new day)."""
     token = current()
-    full = (token, key)
-    with _lock:
-        if full in _cache:
-            _cache.move_to_end(full)
-            return _cache[full]  # type: ignore[return-value]
-    row = ComputedFigure.objects.filter(key=key, token=token).values_list("payload", flat=True).first()
-    if row is not None:
-        value = pickle.loads(row)  # noqa: S301 (written by this platform only, just above or by its worker)
-    else:
+
+    def from_database() -> T:
+        row = ComputedFigure.objects.filter(key=key, token=token).values_list("payload", flat=True).first()
+        if row is not None:
+            return pickle.loads(row)  # noqa: S301 (written by this platform only, below or by its worker)
         value = compute()
         ComputedFigure.objects.update_or_create(
             key=key, defaults={"token": token, "payload": pickle.dumps(value, pickle.HIGHEST_PROTOCOL)}
         )
         # figures of past days (keys carry the day) are not read again
         ComputedFigure.objects.filter(computed_at__lt=timezone.now() - dt.timedelta(days=2)).delete()
-    with _lock:
-        _cache[full] = value
-        while len(_cache) > MAX_ENTRIES:
-            _cache.popitem(last=False)
-    return value
+        return value
+
+    return _remembered(token, key, from_database)
 
 
 def cached_html(key: Hashable, request, template: str, context: Callable[[], dict]) -> SafeString:
