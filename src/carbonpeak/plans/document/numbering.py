@@ -45,16 +45,31 @@ _CN = "一二三四五六七八九十百零〇两"
 HEADING_L1 = re.compile(rf"^([{_CN}]+)、\s*(.*)$")
 HEADING_L2 = re.compile(rf"^[（(]([{_CN}]+)[）)]\s*(.*)$")
 HEADING_L3 = re.compile(r"^(\d{1,3})\s*[.．、](?!\d)\s*(.*)$")
+HEADING_L4 = re.compile(r"^[（(](\d{1,2})[）)]\s*(.*)$")
 ISSUE_DATE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
 DOCUMENT_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[［(（](\d{4})[〕\]］)）]\d+号")
 
 _TRANSLATE = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)}, "％": "%", "．": "."})
 
 
+_FULLWIDTH = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)}, "％": "%"})
+_CJK = r"\u3000-\u303f\u3400-\u9fff\uff00-\uffef“”‘’《》、。，；：？！（）〔〕【】"
+# spaces between Chinese and a number or Latin letters; a space between two Chinese names stays
+# ('中共某市委 某市人民政府' are two issuers)
+_SPACE_BY_CJK = re.compile(rf"(?<=[{_CJK}])[ \t]+(?=[0-9A-Za-z%.])|(?<=[0-9A-Za-z%.])[ \t]+(?=[{_CJK}])")
+
+
+def squeeze_spaces(text: str) -> str:
+    """Drop the spaces a PDF or a typist puts between Chinese and digits ('到 2025 年' → '到2025年')."""
+    return _SPACE_BY_CJK.sub("", text)
+
+
 def normalise_text(text: str) -> str:
-    """Unify line ends and spaces; full-width brackets stay, they carry meaning."""
+    """Unify line ends, spaces and full-width digits (２０３０年, １３％); full-width brackets stay, they carry
+    meaning."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u3000", " ").replace("\xa0", " ")
-    return text
+    text = text.replace("\ufeff", "").replace("\u200b", "")
+    return "\n".join(squeeze_spaces(line.strip()) for line in text.translate(_FULLWIDTH).split("\n"))
 
 
 def ascii_digits(text: str) -> str:

@@ -7,18 +7,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .clauses import CLAUSE_AT_END, parse_clause
+from .aliases import apply_aliases
+from .clauses import Conventions, clause_at_end, clauses_inside, parse_clause, read_conventions, trailing_clause
 from .numbering import (
     DOCUMENT_NUMBER,
     HEADING_L1,
     HEADING_L2,
     HEADING_L3,
+    HEADING_L4,
     ISSUE_DATE,
     chinese_numeral,
     normalise_text,
     split_heading,
 )
-from .shapes import EQ, GE, Action, PlanDocument, PlanParseError, Section, Subsection, Target, Task
+from .shapes import EQ, GE, Action, Clause, PlanDocument, PlanParseError, Section, Subsection, Target, Task
+from .tables import SourceTable, sections_from_tables
 from .targets import extract_targets
 
 
@@ -35,23 +38,38 @@ class _Node:
         return "\n".join(line for line in self.lines if line)
 
 
-def _find_title(lines: list[str], first_heading: int) -> str:
-    head = "\n".join(lines[:first_heading])
-    m = re.search(r"印发[《〈](.+?)[》〉]", head)
-    if m:
-        return m.group(1).strip()
-    m = re.search(r"关于印发(.+?)的通知", head.replace("\n", ""))
-    if m:
-        return m.group(1).strip()
+_NOTICE_BODY = re.compile(r"印发给你们|现印发你们|印发你们|现予印发|予以印发|现将.{0,60}印发|请认真(?:贯彻|组织|抓好)")
+_PUBLIC_NOTE = re.compile(r"^[（(](?:此件|本件)[^）)]{0,12}[）)]$")
+_CC = re.compile(r"^(?:抄送|抄报|主送|分送)[：:]")
+_PRINTED = re.compile(r"^[\u4e00-\u9fff（）()]{2,40}\s*(?:\d{4}年\d{1,2}月\d{1,2}日)?\s*(?:印发|发布)$")
+_ATTACHMENT = re.compile(r"^附件\s*\d{0,2}\s*[:：]?$")
+
+
+def _find_title(lines: list[str], first_heading: int, notice: str) -> str:
+    # title lines only: a citation in the preamble's prose ('深入实施《国务院关于印发…的通知》') is no title
+    head = "".join(line for line in lines[:first_heading] if len(line) <= 60 and "。" not in line)
+    for source in (notice, head):
+        m = re.search(r"印发[《〈](.+?)[》〉]", source) or re.search(r"关于印发(.+?)的通知", source)
+        if m:
+            return m.group(1).strip()
+        m = re.search(r"[《〈]([^》〉]{4,80}?(?:方案|计划|规划|意见|措施|办法))[》〉](?:已经|已|现)", source)
+        if m:
+            return m.group(1).strip()
     candidates = [
         line
         for line in lines[:first_heading]
-        if line and len(line) <= 40 and "。" not in line and not ISSUE_DATE.match(line) and "：" not in line
+        if line
+        and len(line) <= 40
+        and "。" not in line
+        and not ISSUE_DATE.match(line)
+        and "：" not in line
+        and not _ATTACHMENT.match(line)
+        and not DOCUMENT_NUMBER.search(line)
     ]
     # a title wrapped over two short lines joins back up
     for i, line in enumerate(candidates):
-        if re.search(r"(?:方案|规划|意见|计划|通知|办法)$", line):
-            if i > 0 and not re.search(r"(?:方案|规划|意见|计划|通知)$", candidates[i - 1]):
+        if re.search(r"(?:方案|规划|意见|计划|通知|办法|措施)$", line):
+            if i > 0 and not re.search(r"(?:方案|规划|意见|计划|通知|措施)$", candidates[i - 1]):
                 prev = candidates[i - 1]
                 if len(prev) >= 8 and not re.search(r"(?:政府|局|委|厅|部)$", prev):
                     return prev + line
@@ -59,19 +77,54 @@ def _find_title(lines: list[str], first_heading: int) -> str:
     return candidates[0] if candidates else ""
 
 
+def _strip_notice(head: list[str]) -> tuple[list[str], list[str]]:
+    """The transmittal notice (红头: 关于印发…的通知, 文号, 主送, 现将…印发给你们, 落款, 日期) off the head.
+
+    Returns (notice lines, the rest); the notice gives the title, document number and date, the rest is the
+    plan's own preamble."""
+    for i, line in enumerate(head):
+        if _NOTICE_BODY.search(line):
+            for j in range(i + 1, min(len(head), i + 10)):
+                if ISSUE_DATE.match(head[j]):
+                    end = j + 1
+                    while end < len(head) and (_PUBLIC_NOTE.match(head[end]) or "代章" in head[end]):
+                        end += 1
+                    return head[:end], head[end:]
+            return head[: i + 1], head[i + 1 :]
+    return [], head
+
+
+def _strip_tail(lines: list[str]) -> tuple[list[str], list[str]]:
+    """The 抄送 block, the '…印发' line and '（此件公开发布）' at the end of a document."""
+    kept = [line for line in lines if not _PUBLIC_NOTE.match(line)]
+    for i, line in enumerate(kept):
+        if _CC.match(line) and not any(HEADING_L1.match(x) for x in kept[i + 1 :]):
+            return kept[:i], kept[i:]
+    tail = []
+    while kept and len(tail) < 4 and (_PRINTED.match(kept[-1]) or ISSUE_DATE.match(kept[-1])):
+        tail.insert(0, kept.pop())
+    return kept, tail
+
+
 def _build_tree(lines: list[str]) -> tuple[list[str], list[_Node]]:
     preamble: list[str] = []
     roots: list[_Node] = []
     stack: list[_Node] = []
     for line in lines:
+        if _ATTACHMENT.match(line):
+            stack = []  # a second document (附件2) starts: its head is no part of the last task
+            preamble.append(line)
+            continue
         matched = None
-        for level, pattern in ((1, HEADING_L1), (2, HEADING_L2), (3, HEADING_L3)):
+        for level, pattern in ((1, HEADING_L1), (2, HEADING_L2), (3, HEADING_L3), (4, HEADING_L4)):
             m = pattern.match(line)
             if m:
                 matched = (level, m)
                 break
         if matched and matched[0] == 1 and len(matched[1].group(2)) > 60 and "。" not in line[:30]:
             matched = None  # a long sentence that merely starts with 一、 is prose
+        if matched and matched[0] == 4 and not stack:
+            matched = None
         if matched is None:
             if stack:
                 stack[-1].lines.append(line)
@@ -95,46 +148,113 @@ def _build_tree(lines: list[str]) -> tuple[list[str], list[_Node]]:
     return preamble, roots
 
 
+def _heading(node: _Node) -> str:
+    if node.level == 3:
+        return f"{node.number}."
+    if node.level == 1:
+        return f"{node.number}、"
+    return f"（{node.number}）"
+
+
 def _flatten_text(node: _Node) -> str:
     parts = [node.text]
     for child in node.children:
-        head = f"{child.number}.{child.title}" if child.level == 3 else f"（{child.number}）{child.title}"
-        parts.append(head + "。" + _flatten_text(child))
+        parts.append(_heading(child) + child.title + "。" + _flatten_text(child))
     return "\n".join(p for p in parts if p)
 
 
-def _take_clause(text: str) -> tuple[str, str]:
-    """Split the responsibility clause off the end of a task text (end of paragraph or own line)."""
+def _take_clause(text: str) -> tuple[list[str], str]:
+    """The responsibility clauses of a task text: at the end of a paragraph or line, labelled ones inside a
+    paragraph, or a trailing '…负责' sentence; and the text without them."""
     lines = [line for line in text.split("\n") if line.strip()]
-    clause = ""
+    clauses: list[str] = []
     kept: list[str] = []
     for line in lines:
-        m = CLAUSE_AT_END.search(line)
-        if m:
-            clause = m.group(1)
-            line = line[: m.start()].rstrip()
+        inside = clauses_inside(line)
+        found = clause_at_end(line)
+        if found:
+            clause, line = found
+            inside = clauses_inside(line)
+            clauses.extend(inside)
+            clauses.append(clause)
+        else:
+            clauses.extend(inside)
         if line:
             kept.append(line)
-    return clause, "\n".join(kept)
+    if not clauses and kept:
+        clause, rest = trailing_clause(kept[-1])
+        if clause:
+            clauses.append(clause)
+            kept[-1] = rest
+    return clauses, "\n".join(k for k in kept if k)
 
 
-def parse_plan(text: str) -> PlanDocument:
-    """Structure of a plan: sections, actions, tasks with their responsibilities, targets."""
+def _has_clause(node: _Node) -> bool:
+    return bool(_take_clause(_flatten_text(node))[0])
+
+
+def _number(node: _Node) -> str:
+    return node.number if node.level == 3 else f"（{node.number}）"
+
+
+def _task_nodes(node: _Node, key: str, number: str) -> list[tuple[str, str, _Node]]:
+    """(key, number, node) of the tasks in a node: its children when most of them carry their own clause
+    (a four-level plan: 1. → （1）), else the node itself."""
+    kids = node.children
+    own = _take_clause(node.text)[0]
+    with_clause = sum(1 for c in kids if _has_clause(c))
+    if kids and not own and with_clause >= 2 and with_clause * 2 >= len(kids):
+        out = []
+        for child in kids:
+            out.extend(_task_nodes(child, f"{key}.{_number(child)}", f"{number}{_number(child)}"))
+        return out
+    return [(key, number, node)]
+
+
+def _is_group(node: _Node) -> bool:
+    """A heading over numbered tasks, none of which carries a clause (a plan without any clause keeps its
+    actions)."""
+    kids = [c for c in node.children if c.level >= 3]
+    return len(kids) >= 2 and not _has_clause(node)
+
+
+def _parts(roots: list[_Node]) -> list[tuple[str, _Node]]:
+    """Key prefix of each top-level section: when numbering starts again at 一、 a second document begins."""
+    out, part, last = [], 1, 0
+    for root in roots:
+        try:
+            n = chinese_numeral(root.number)
+        except ValueError:
+            n = last + 1
+        if out and n <= last and n == 1:
+            part += 1
+        last = n
+        out.append(("" if part == 1 else f"{part}/", root))
+    return out
+
+
+def parse_plan(text: str, tables: list[SourceTable] | tuple = ()) -> PlanDocument:
+    """Structure of a plan: sections, actions, tasks with their responsibilities, targets.
+
+    ``tables`` are the task and indicator tables a .docx or PDF holds (see ``tables``)."""
     text = normalise_text(text)
-    lines = [line.strip() for line in text.split("\n")]
-    if not any(lines):
+    lines = [line for line in text.split("\n") if line]
+    if not lines and not tables:
         raise PlanParseError("文件为空")
-    first_heading = next((i for i, line in enumerate(lines) if line and HEADING_L1.match(line)), None)
-    if first_heading is None:
+    lines, _tail = _strip_tail(lines)
+    first_heading = next((i for i, line in enumerate(lines) if HEADING_L1.match(line)), None)
+    if first_heading is None and not tables:
         raise PlanParseError(
             "未识别到一级标题（“一、”“二、”……）：本导入器识别按“一、（一）1.”编号的方案文本，"
             "请检查文件是否为方案正文"
         )
-    title = _find_title([line for line in lines if line], first_heading) or "（未识别到标题）"
-    head_lines = [line for line in lines[:first_heading] if line]
+    if first_heading is None:
+        first_heading = len(lines)
+    notice, head_lines = _strip_notice(lines[:first_heading])
+    title = _find_title(lines, first_heading, "".join(notice)) or "（未识别到标题）"
     document_number = ""
     issue_date = ""
-    for line in head_lines:
+    for line in notice + head_lines:
         if not document_number and len(line) <= 30:
             m = DOCUMENT_NUMBER.search(line)
             if m and "《" not in line:
@@ -142,82 +262,78 @@ def parse_plan(text: str) -> PlanDocument:
         d = ISSUE_DATE.match(line)
         if d and not issue_date:
             issue_date = f"{int(d.group(1)):04d}-{int(d.group(2)):02d}-{int(d.group(3)):02d}"
-
-    preamble_lines, roots = _build_tree([line for line in lines[first_heading:] if line])
-    warnings: list[str] = []
-    order_free = bool(re.search(r"(?:排名|排序|顺序)不分先后|不分先后", text))
-    if order_free:
-        warnings.append("文件注明部门排名不分先后：未标“牵头”的条款中，所列部门均记为牵头")
+    body_lines = lines[first_heading:]
+    preamble_lines, roots = _build_tree(body_lines)
+    conventions, warnings = read_conventions(text)
+    if notice:
+        warnings.append(f"已去除印发通知（红头）部分 {len(notice)} 行")
+    if _tail:
+        warnings.append(f"已去除文末抄送、印发部分 {len(_tail)} 行")
 
     sections: list[Section] = []
     standing: list[str] = []
-    seen_numbers: set[int] = set()
-    for root in roots:
-        try:
-            n = chinese_numeral(root.number)
-        except ValueError:
-            n = -1
-        if n in seen_numbers:
+    parts = _parts(roots)
+    if any(prefix for prefix, _ in parts):
+        warnings.append("文件中一级标题编号重新从“一、”开始：视为多份文件，第二份起章节编号前加“2/”等")
+    seen_numbers: set[str] = set()
+    for prefix, root in parts:
+        key = f"{prefix}{root.number}"
+        if key in seen_numbers:
             warnings.append(f"一级标题编号“{root.number}、”重复出现")
-        seen_numbers.add(n)
-        section = Section(key=root.number, number=root.number, title=root.title, text=root.text)
-        has_actions = any(
-            child.level == 2 and any(g.level == 3 for g in child.children) for child in root.children
-        )
+        seen_numbers.add(key)
+        section = Section(key=key, number=root.number, title=root.title, text=root.text)
         level2 = [c for c in root.children if c.level == 2]
-        items_are_tasks = not has_actions and any(_take_clause(_flatten_text(c))[0] for c in level2)
+        # an action groups numbered tasks that carry their own clauses; numbered conditions inside one
+        # item (（四）下列项目… 1. … 2. …（A负责）) are the item's text
+        has_actions = any(len(_task_nodes(c, "", "")) > 1 or _is_group(c) for c in level2)
+        items_are_tasks = not has_actions and any(_has_clause(c) for c in level2)
         if has_actions or items_are_tasks:
             # the section's own text (before its first item); its items carry their own targets
             section.targets = _tag(extract_targets(root.text), None)
         else:
             section.targets = _section_targets(root)
+        make = _TaskMaker(standing, conventions, warnings)
         if has_actions:
             section.kind = "actions"
             for child in root.children:
-                if child.level == 3:
+                if child.level != 2:
                     # a numbered paragraph directly under the section heading: a task without an action
-                    task = _make_task(
-                        f"{root.number}.{child.number}", child, standing, not order_free, warnings
-                    )
-                    section.items.append(task)
+                    for k, n, node in _task_nodes(child, f"{key}.{_number(child)}", _number(child)):
+                        section.items.append(make(k, n, node))
                     continue
                 action = Action(
-                    key=f"{root.number}.（{child.number}）",
+                    key=f"{key}.（{child.number}）",
                     number=f"（{child.number}）",
                     title=child.title,
                     text=child.text,
                 )
                 for grandchild in child.children:
-                    task = _make_task(
-                        f"{action.key}.{grandchild.number}", grandchild, standing, not order_free, warnings
-                    )
-                    action.tasks.append(task)
+                    for k, n, node in _task_nodes(grandchild, f"{action.key}.{_number(grandchild)}", _number(grandchild)):
+                        action.tasks.append(make(k, n, node))
                 if not action.tasks:
                     # an action without numbered tasks is itself the unit of work
-                    task = _make_task(f"{action.key}", child, standing, not order_free, warnings)
-                    task.number = action.number
-                    action.tasks.append(task)
+                    action.tasks.append(make(action.key, action.number, child))
                 section.actions.append(action)
         elif items_are_tasks:
             section.kind = "items"
             for child in level2:
-                task = _make_task(
-                    f"{root.number}.（{child.number}）", child, standing, not order_free, warnings
-                )
-                task.number = f"（{child.number}）"
-                section.items.append(task)
+                for k, n, node in _task_nodes(child, f"{key}.（{child.number}）", f"（{child.number}）"):
+                    section.items.append(make(k, n, node))
         else:
             for child in root.children:
                 section.subsections.append(
                     Subsection(
-                        key=f"{root.number}.{child.number}",
-                        number=f"（{child.number}）" if child.level == 2 else child.number,
+                        key=f"{key}.{child.number}",
+                        number=_number(child),
                         title=child.title,
                         text=_flatten_text(child),
                     )
                 )
         sections.append(section)
 
+    table_sections, table_warnings = sections_from_tables(list(tables), conventions)
+    sections.extend(table_sections)
+    warnings.extend(table_warnings)
     plan = PlanDocument(
         title=title,
         document_number=document_number,
@@ -226,6 +342,9 @@ def parse_plan(text: str) -> PlanDocument:
         sections=sections,
         warnings=warnings,
     )
+    _unique_keys(plan)
+    plan.aliases, alias_warnings = apply_aliases(plan)
+    plan.warnings.extend(alias_warnings)
     if not plan.tasks:
         plan.warnings.append(
             "未识别到带责任分工的任务：没有找到“（……牵头/负责）”形式的部门条款，方案只导入了章节结构"
@@ -237,6 +356,21 @@ def parse_plan(text: str) -> PlanDocument:
     if not plan.actions and plan.tasks:
         plan.warnings.append("未识别到“行动”层级（二级标题下的编号任务）：任务按章节列出")
     return plan
+
+
+def _unique_keys(plan: PlanDocument) -> None:
+    """Keys are unique within a plan whatever the numbering does (a repeated （三） gets '#2')."""
+    for items in (plan.sections, plan.actions, plan.tasks):
+        seen: set[str] = set()
+        for item in items:
+            key, n = item.key, 1
+            while key in seen:
+                n += 1
+                key = f"{item.key}#{n}"
+            if key != item.key:
+                plan.warnings.append(f"编号“{item.key}”重复出现，第 {n} 次出现记为“{key}”")
+                item.key = key
+            seen.add(key)
 
 
 def _section_targets(root: _Node) -> list[Target]:
@@ -255,26 +389,42 @@ def _tag(targets: list[Target], task_key: str | None) -> list[Target]:
     return targets
 
 
-def _make_task(key: str, node: _Node, standing: list[str], first_is_lead: bool, warnings: list[str]) -> Task:
-    full = _flatten_text(node)
-    clause_text, body = _take_clause(full)
-    task = Task(key=key, number=node.number, title=node.title, text=body, clause=clause_text)
-    if clause_text:
-        clause = parse_clause(clause_text, first_is_lead=first_is_lead)
-        task.lead = clause.lead
-        task.support = clause.support
-        task.implement = list(clause.implement)
-        for name in standing:
-            if name not in task.implement:
-                task.implement.append(name)
-        # a rule stated here applies from the next task on; this one names its implementers itself
-        for name in clause.standing_implement:
-            if name not in standing:
-                standing.append(name)
-            if name not in task.implement:
-                task.implement.append(name)
-    else:
-        task.implement = list(standing)
-        warnings.append(f"任务 {key}“{node.title}”没有部门条款")
-    task.targets = _tag(extract_targets(node.title + "。" + body), key)
-    return task
+class _TaskMaker:
+    """Tasks from nodes, carrying the document's conventions and its standing implementers along."""
+
+    def __init__(self, standing: list[str], conventions: Conventions, warnings: list[str]):
+        self.standing, self.conventions, self.warnings = standing, conventions, warnings
+
+    def __call__(self, key: str, number: str, node: _Node) -> Task:
+        full = _flatten_text(node)
+        clause_texts, body = _take_clause(full)
+        task = Task(key=key, number=number, title=node.title, text=body, clause="；".join(clause_texts))
+        if clause_texts:
+            clause = merge_clauses([parse_clause(c, conventions=self.conventions) for c in clause_texts])
+            task.lead, task.support, task.implement = clause.lead, clause.support, list(clause.implement)
+            for name in self.standing:
+                if name not in task.implement:
+                    task.implement.append(name)
+            # a rule stated here applies from the next task on; this one names its implementers itself
+            for name in clause.standing_implement:
+                if name not in self.standing:
+                    self.standing.append(name)
+                if name not in task.implement:
+                    task.implement.append(name)
+        else:
+            task.implement = list(self.standing)
+            self.warnings.append(f"任务 {key}“{node.title}”没有部门条款")
+        task.targets = _tag(extract_targets(node.title + "。" + body), key)
+        return task
+
+
+def merge_clauses(clauses: list[Clause]) -> Clause:
+    """Several clauses of one task (one per measure in it): every lead leads, the others support."""
+    merged = Clause(text="；".join(c.text for c in clauses))
+    for c in clauses:
+        merged.lead.extend(n for n in c.lead if n not in merged.lead)
+    for c in clauses:
+        merged.support.extend(n for n in c.support if n not in merged.support and n not in merged.lead)
+        merged.implement.extend(n for n in c.implement if n not in merged.implement)
+        merged.standing_implement.extend(n for n in c.standing_implement if n not in merged.standing_implement)
+    return merged

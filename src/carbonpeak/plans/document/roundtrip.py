@@ -38,6 +38,8 @@ def _task_from_dict(d: dict) -> Task:
         implement=list(d.get("implement", [])),
         clause=d.get("clause", ""),
         targets=[_target_from_dict(t) for t in d.get("targets", [])],
+        due=d.get("due", ""),
+        deadline=d.get("deadline", ""),
     )
 
 
@@ -76,6 +78,7 @@ def plan_from_dict(data: dict) -> PlanDocument:
             preamble=data.get("preamble", ""),
             sections=sections,
             warnings=list(data.get("warnings", [])),
+            aliases=dict(data.get("aliases", {})),
         )
     except (KeyError, TypeError) as exc:
         raise PlanParseError(f"结构化方案数据不完整：缺少 {exc}") from exc

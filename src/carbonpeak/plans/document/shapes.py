@@ -53,6 +53,8 @@ class Target:
     base_year: int | None = None
     issuer: str = ""
     task: str | None = None  # key of the task (or section item) it belongs to
+    base_value: float | None = None  # 基期值, from an indicator table
+    attribute: str = ""  # 约束性 / 预期性, from an indicator table
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -69,10 +71,14 @@ class Task:
     implement: list[str] = field(default_factory=list)
     clause: str = ""
     targets: list[Target] = field(default_factory=list)
+    due: str = ""  # ISO date of the deadline (完成时限), when the plan gives one
+    deadline: str = ""  # the deadline as written ('2025年底前', '长期坚持')
 
     def to_dict(self) -> dict:
         return {
             "key": self.key,
+            "due": self.due,
+            "deadline": self.deadline,
             "number": self.number,
             "title": self.title,
             "text": self.text,
@@ -146,6 +152,8 @@ class PlanDocument:
     preamble: str
     sections: list[Section]
     warnings: list[str] = field(default_factory=list)
+    # short names mapped to the full name the same document uses ('区发改局' → '区发展和改革局')
+    aliases: dict[str, str] = field(default_factory=dict)
 
     @property
     def actions(self) -> list[Action]:
@@ -191,6 +199,7 @@ class PlanDocument:
             "targets": [t.to_dict() for t in self.targets],
             "departments": self.departments(),
             "warnings": self.warnings,
+            "aliases": self.aliases,
             "counts": {
                 "sections": len(self.sections),
                 "actions": len(self.actions),

@@ -486,3 +486,22 @@ def _dedupe(targets: list[Target]) -> list[Target]:
             seen.add(key)
             out.append(t)
     return out
+
+
+_SYMBOLS = {"≥": GE, "≤": LE, ">": GT, "<": LT, "＞": GT, "＜": LT, "⩾": GE, "⩽": LE}
+
+
+def value_of(text: str) -> tuple[str | None, float, float | None, str] | None:
+    """(comparator, value, upper value, unit) of a table cell ('≥13.5', '下降14%', '40以上', '1.3'); None
+    when the cell holds no number."""
+    norm = ascii_digits(text.strip())
+    m = _VALUE.search(norm)
+    if not m:
+        return None
+    prefix = norm[: m.start()].strip()
+    cmp = _SYMBOLS.get(prefix[-1]) if prefix else None
+    if cmp is None and prefix:
+        cmp = _comparator_before(prefix)[0]
+    cmp = _apply_suffix(cmp, m.group("suffix"))
+    value_max = float(m.group("num2")) if m.group("num2") else None
+    return cmp, float(m.group("num")), value_max, m.group("unit") or ""
