@@ -43,7 +43,8 @@ def _load_plan(path: str):
                 return doc.plan_from_dict(json.load(fh))
             except json.JSONDecodeError as exc:
                 raise doc.PlanParseError(f"JSON 格式错误：第 {exc.lineno} 行：{exc.msg}") from exc
-    return doc.parse_plan(doc.read_plan_file(path))
+    source = doc.read_plan_source(path)
+    return doc.parse_plan(source.text, source.tables)
 
 
 def _database_ready() -> bool:
@@ -56,17 +57,36 @@ def _database_ready() -> bool:
         return False
 
 
+def _refuse(args: argparse.Namespace, message: str) -> int:
+    """A refusal in Chinese: on stderr, and as a JSON object on stdout when --json asked for one."""
+    print(f"错误：{message}", file=sys.stderr)
+    if getattr(args, "json", False):
+        json.dump({"error": message}, sys.stdout, ensure_ascii=False)
+        sys.stdout.write("\n")
+    return 2
+
+
 def cmd_plan_import(args: argparse.Namespace) -> int:
+    """Import a plan; whatever the file holds, the answer is the structure or a Chinese message."""
+    from django.core.exceptions import ValidationError
+
     from carbonpeak.plans import document as doc
 
-    if not os.path.exists(args.file):
-        print(f"错误：找不到文件 {args.file}", file=sys.stderr)
-        return 2
+    if not os.path.isfile(args.file):
+        return _refuse(args, f"找不到文件 {args.file}")
     try:
         plan = _load_plan(args.file)
     except doc.PlanParseError as exc:
-        print(f"错误：无法识别方案 {args.file}：{exc}", file=sys.stderr)
-        return 2
+        return _refuse(args, f"无法识别方案 {args.file}：{exc}")
+    except (OSError, RecursionError, MemoryError) as exc:
+        return _refuse(args, f"无法读取 {args.file}（{type(exc).__name__}）")
+    try:
+        return _import_parsed(args, plan)
+    except ValidationError as exc:
+        return _refuse(args, "；".join(exc.messages))
+
+
+def _import_parsed(args: argparse.Namespace, plan) -> int:
     _django()
     report = None
     if _database_ready():
@@ -132,7 +152,8 @@ def cmd_plan_parse(args: argparse.Namespace) -> int:
     from carbonpeak.plans import document as doc
 
     try:
-        plan = doc.parse_plan(doc.read_plan_file(args.file))
+        source = doc.read_plan_source(args.file)
+        plan = doc.parse_plan(source.text, source.tables)
     except (OSError, doc.PlanParseError) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
@@ -630,7 +651,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     plan = sub.add_parser("plan", help="方案：导入与解析")
     plan_sub = plan.add_subparsers(dest="plan_command", required=True)
-    imp = plan_sub.add_parser("import", help="导入方案文件（UTF-8/GB18030 文本、.docx 或结构化 .json）")
+    imp = plan_sub.add_parser(
+        "import", help="导入方案文件（文字版 PDF、.docx、UTF-8/GB18030 文本或结构化 .json）"
+    )
     imp.add_argument("file")
     imp.add_argument("--dry-run", action="store_true", help="只解析并比较，不写入数据库")
     imp.add_argument("--json", action="store_true", help="以 JSON 输出完整结构")

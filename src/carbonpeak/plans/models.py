@@ -109,6 +109,8 @@ class Task(models.Model):
     title = models.CharField("标题", max_length=300)
     text = models.TextField("全文", blank=True)
     clause = models.CharField("分工条款", max_length=500, blank=True)
+    due_date = models.DateField("完成时限", null=True, blank=True)
+    deadline = models.CharField("完成时限（原文）", max_length=60, blank=True)
     order = models.PositiveIntegerField("顺序", default=0)
     imported = models.JSONField(default=dict, editable=False)
     departments = models.ManyToManyField(Department, through="Responsibility", related_name="tasks")
@@ -205,6 +207,10 @@ class Target(models.Model):
     kind = models.CharField("类型", max_length=10, choices=TargetKind.choices)
     base_year = models.PositiveSmallIntegerField("基准年", null=True, blank=True)
     issuer = models.CharField("下达单位", max_length=50, blank=True)
+    base_value = models.FloatField("基期值", null=True, blank=True)
+    attribute = models.CharField(
+        "属性", max_length=10, blank=True, choices=[("约束性", "约束性"), ("预期性", "预期性")]
+    )
     sentence = models.TextField("原文", blank=True)
     order = models.PositiveIntegerField("顺序", default=0)
     imported = models.JSONField(default=dict, editable=False)

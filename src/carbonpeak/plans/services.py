@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from carbonpeak import workflows
 from carbonpeak.accounts import permissions
@@ -52,18 +52,17 @@ class ImportReport:
         }
 
 
-class _DryRun(Exception):
-    pass
-
-
 def structure_sha256(plan: doc.PlanDocument) -> str:
     """Digest of the parsed structure: the same document gives the same digest in any encoding."""
     payload = json.dumps(plan.to_dict(), ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def resolve_department(name: str, cache: dict[str, Department] | None = None) -> Department:
-    """The department a document name refers to, through its aliases; created when new."""
+def resolve_department(
+    name: str, cache: dict[str, Department] | None = None, *, create: bool = True
+) -> Department:
+    """The department a document name refers to, through its aliases; created when new (an unsaved one
+    when ``create`` is False, for a dry run)."""
     if cache is not None and name in cache:
         return cache[name]
     department = Department.objects.filter(name=name).first()
@@ -71,7 +70,9 @@ def resolve_department(name: str, cache: dict[str, Department] | None = None) ->
         alias = DepartmentAlias.objects.select_related("department").filter(name=name).first()
         department = alias.department if alias else None
     if department is None:
-        department = Department.objects.create(name=name, kind=doc.classify_department(name))
+        department = Department(name=name, kind=doc.classify_department(name))
+        if create:
+            department.save()
     if cache is not None:
         cache[name] = department
     return department
@@ -128,6 +129,13 @@ def merge_departments(keep: Department, others: list[Department], user) -> Depar
     return keep
 
 
+def _iso_date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
 def _plain(value):
     if isinstance(value, dt.date):
         return value.isoformat()
@@ -175,20 +183,34 @@ def _merge(obj, values: dict, changes: list[dict], entity: str, key: str) -> boo
     return dirty
 
 
+def _fit(model, values: dict) -> dict:
+    """Values cut to their columns' lengths: a document's overlong heading never fails the import."""
+    out = {}
+    for name, value in values.items():
+        limit = getattr(model._meta.get_field(name), "max_length", None)
+        out[name] = value[:limit] if limit and isinstance(value, str) else value
+    return out
+
+
 def _target_values(t: doc.Target) -> dict:
-    return {
-        "year": t.year,
-        "indicator": t.indicator,
-        "comparator": t.comparator,
-        "value": t.value,
-        "value_max": t.value_max,
-        "unit": t.unit,
-        "commitment": t.commitment,
-        "kind": t.kind,
-        "base_year": t.base_year,
-        "issuer": t.issuer,
-        "sentence": t.sentence,
-    }
+    return _fit(
+        Target,
+        {
+            "year": t.year if t.year is None or 1900 <= t.year <= 2200 else None,
+            "indicator": t.indicator,
+            "comparator": t.comparator,
+            "value": t.value,
+            "value_max": t.value_max,
+            "unit": t.unit,
+            "commitment": t.commitment,
+            "kind": t.kind,
+            "base_year": t.base_year if t.base_year is None or 1900 <= t.base_year <= 2200 else None,
+            "issuer": t.issuer,
+            "base_value": t.base_value,
+            "attribute": t.attribute,
+            "sentence": t.sentence,
+        },
+    )
 
 
 def _target_key(owner: str, t: doc.Target, seen: set[str]) -> str:
@@ -211,44 +233,75 @@ def import_plan(
     user: str = "",
 ) -> ImportReport:
     """Merge a parsed plan into the registry and record a version when anything changed."""
-    region = region or doc.guess_region(plan_doc) or "未注明地区"
+    region = (region or doc.guess_region(plan_doc) or "未注明地区")[
+        : Plan._meta.get_field("region").max_length
+    ]
+    plan_doc.title = plan_doc.title[: Plan._meta.get_field("title").max_length]
     digest = structure_sha256(plan_doc)
     plan = Plan.objects.filter(region=region, title=plan_doc.title).first()
     latest = plan.versions.order_by("-number").first() if plan else None
     if latest and latest.source_sha256 == digest and not force:
         return ImportReport(plan.pk, plan.title, latest.number, unchanged=True, dry_run=dry_run)
     report = ImportReport(None, plan_doc.title, None, unchanged=False, dry_run=dry_run)
-    try:
-        with transaction.atomic():
-            _apply(plan_doc, region, digest, source_name, user, report)
-            if dry_run:
-                raise _DryRun
-    except _DryRun:
+    if dry_run:
+        # a dry run reads and compares: it saves, creates and deletes nothing, not even inside a rollback
+        _apply(plan_doc, region, digest, source_name, user, report, write=False)
         report.plan_id = None if plan is None else plan.pk
+    else:
+        try:
+            with transaction.atomic():
+                _apply(plan_doc, region, digest, source_name, user, report, write=True)
+        except IntegrityError as exc:
+            raise ValidationError(f"方案结构无法写入（编号冲突）：{exc}；请检查文件中重复的编号") from exc
     if not report.changes and latest is not None:
         report.unchanged = True
     return report
 
 
-def _apply(plan_doc: doc.PlanDocument, region: str, digest: str, source_name: str, user: str, report) -> None:
+def _apply(
+    plan_doc: doc.PlanDocument,
+    region: str,
+    digest: str,
+    source_name: str,
+    user: str,
+    report,
+    *,
+    write: bool,
+) -> None:
+    """Merge the document into the registry, or (``write=False``) only list what merging would change."""
     changes = report.changes
+
+    def save(obj) -> None:
+        if write:
+            obj.save()
+
     plan = Plan.objects.filter(region=region, title=plan_doc.title).first() or Plan(
         region=region, title=plan_doc.title
     )
-    issue_date = dt.date.fromisoformat(plan_doc.issue_date) if plan_doc.issue_date else None
+    try:
+        issue_date = dt.date.fromisoformat(plan_doc.issue_date) if plan_doc.issue_date else None
+    except ValueError:
+        issue_date = None
     if _merge(
-        plan, {"document_number": plan_doc.document_number, "issue_date": issue_date}, changes, "plan", ""
+        plan,
+        _fit(Plan, {"document_number": plan_doc.document_number, "issue_date": issue_date}),
+        changes,
+        "plan",
+        "",
     ):
-        plan.save()
+        save(plan)
     report.plan_id = plan.pk
     departments: dict[str, Department] = {}
 
     seen_sections, seen_actions, seen_tasks, seen_targets = set(), set(), set(), set()
-    existing_sections = {s.key: s for s in plan.sections.all()}
-    existing_actions = {a.key: a for a in plan.actions.all()}
-    existing_tasks = {t.key: t for t in plan.tasks.all()}
+    stored = plan.pk is not None
+    existing_sections = {s.key: s for s in plan.sections.all()} if stored else {}
+    existing_actions = {a.key: a for a in plan.actions.all()} if stored else {}
+    existing_tasks = {t.key: t for t in plan.tasks.all()} if stored else {}
     # totals handed down later are the coordinator's, not the document's: a re-import keeps them
-    existing_targets = {t.key: t for t in plan.targets.exclude(key__startswith=HANDED_DOWN_PREFIX)}
+    existing_targets = (
+        {t.key: t for t in plan.targets.exclude(key__startswith=HANDED_DOWN_PREFIX)} if stored else {}
+    )
     order = {"task": 0, "target": 0}
 
     def save_targets(targets: list[doc.Target], section: Section, task: Task | None, owner: str):
@@ -262,21 +315,31 @@ def _apply(plan_doc: doc.PlanDocument, region: str, digest: str, source_name: st
             if target.order != order["target"]:
                 target.order, dirty = order["target"], True
             if dirty:
-                target.save()
+                save(target)
 
     def save_task(t: doc.Task, section: Section, action: Action | None):
         task = existing_tasks.get(t.key) or Task(plan=plan, key=t.key)
         seen_tasks.add(t.key)
         order["task"] += 1
-        values = {"number": t.number, "title": t.title, "text": t.text, "clause": t.clause}
+        values = _fit(
+            Task,
+            {
+                "number": t.number,
+                "title": t.title,
+                "text": t.text,
+                "clause": t.clause,
+                "due_date": _iso_date(t.due),
+                "deadline": t.deadline,
+            },
+        )
         dirty = _merge(task, values, changes, "task", t.key)
         if task.section_id != section.pk or task.action_id != (action.pk if action else None):
             task.section, task.action, dirty = section, action, True
         if task.order != order["task"]:
             task.order, dirty = order["task"], True
         if dirty:
-            task.save()
-        _sync_responsibilities(task, t, departments, changes)
+            save(task)
+        _sync_responsibilities(task, t, departments, changes, write=write)
         save_targets(t.targets, section, task, t.key)
 
     for s_order, s in enumerate(plan_doc.sections, start=1):
@@ -289,7 +352,7 @@ def _apply(plan_doc: doc.PlanDocument, region: str, digest: str, source_name: st
             ).strip()
         dirty = _merge(
             section,
-            {"number": s.number, "title": s.title, "text": text, "kind": s.kind},
+            _fit(Section, {"number": s.number, "title": s.title, "text": text, "kind": s.kind}),
             changes,
             "section",
             s.key,
@@ -297,18 +360,22 @@ def _apply(plan_doc: doc.PlanDocument, region: str, digest: str, source_name: st
         if section.order != s_order:
             section.order, dirty = s_order, True
         if dirty:
-            section.save()
+            save(section)
         save_targets(s.targets, section, None, s.key)
         for a_order, a in enumerate(s.actions, start=1):
             action = existing_actions.get(a.key) or Action(plan=plan, key=a.key)
             seen_actions.add(a.key)
             dirty = _merge(
-                action, {"number": a.number, "title": a.title, "text": a.text}, changes, "action", a.key
+                action,
+                _fit(Action, {"number": a.number, "title": a.title, "text": a.text}),
+                changes,
+                "action",
+                a.key,
             )
             if action.section_id != section.pk or action.order != a_order:
                 action.section, action.order, dirty = section, a_order, True
             if dirty:
-                action.save()
+                save(action)
             for t in a.tasks:
                 save_task(t, section, action)
         for t in s.items:
@@ -324,9 +391,13 @@ def _apply(plan_doc: doc.PlanDocument, region: str, digest: str, source_name: st
         for key, obj in existing.items():
             if key not in seen:
                 changes.append({"entity": entity, "key": key, "change": "removed"})
-                obj.delete()
+                if write:
+                    obj.delete()
 
-    latest = plan.versions.order_by("-number").first()
+    latest = plan.versions.order_by("-number").first() if stored else None
+    if not write:
+        report.version = (latest.number + 1) if latest and latest.source_sha256 != digest else None
+        return
     if latest is None or latest.source_sha256 != digest:
         version = PlanVersion.objects.create(
             plan=plan,
@@ -342,29 +413,30 @@ def _apply(plan_doc: doc.PlanDocument, region: str, digest: str, source_name: st
         report.version = latest.number
 
 
-def _sync_responsibilities(task: Task, t: doc.Task, cache: dict, changes: list[dict]) -> None:
+def _sync_responsibilities(task: Task, t: doc.Task, cache: dict, changes: list[dict], *, write: bool) -> None:
     wanted: list[tuple[Department, str, int]] = []
     for role, names in ((Role.LEAD, t.lead), (Role.SUPPORT, t.support), (Role.IMPLEMENT, t.implement)):
         for i, name in enumerate(names):
-            wanted.append((resolve_department(name, cache), role, i))
+            wanted.append((resolve_department(name, cache, create=write), role, i))
     existing = list(task.responsibilities.all()) if task.pk else []
     manual_departments = {r.department_id for r in existing if r.source == Responsibility.Source.MANUAL}
     by_key = {(r.department_id, r.role): r for r in existing}
     wanted_keys = set()
     for department, role, i in wanted:
-        key = (department.pk, role)
+        key = (department.pk or department.name, role)
         wanted_keys.add(key)
         resp = by_key.get(key)
         if resp is None:
             if department.pk in manual_departments:
                 continue  # the coordinator set this department's role by hand
-            Responsibility.objects.create(
-                task=task, department=department, role=role, source=Responsibility.Source.IMPORT, order=i
-            )
+            if write:
+                Responsibility.objects.create(
+                    task=task, department=department, role=role, source=Responsibility.Source.IMPORT, order=i
+                )
             changes.append(
                 {"entity": "responsibility", "key": f"{t.key}|{department.name}|{role}", "change": "added"}
             )
-        elif resp.order != i and resp.source == Responsibility.Source.IMPORT:
+        elif resp.order != i and resp.source == Responsibility.Source.IMPORT and write:
             resp.order = i
             resp.save(update_fields=["order"])
     for key, resp in by_key.items():
@@ -376,7 +448,8 @@ def _sync_responsibilities(task: Task, t: doc.Task, cache: dict, changes: list[d
                     "change": "removed",
                 }
             )
-            resp.delete()
+            if write:
+                resp.delete()
 
 
 HANDED_DOWN_PREFIX = "下达/"

@@ -6,7 +6,10 @@ numbering 一、 （一） 1. （1）, responsibility clauses in full-width brac
 anything else is reported instead of guessed.
 
 - ``shapes``: what a parsed plan is (sections, actions, tasks, clauses, targets) and its JSON form;
-- ``files``: reading a plan file (text in UTF-8 or GB18030, .docx);
+- ``files``: reading a plan file (text in UTF-8 or GB18030, .docx, text PDF through ``pdf``);
+- ``pdf``: a published PDF's text layer back into paragraphs, page furniture and tables kept apart;
+- ``tables``: task tables (重点任务分工表) and indicator tables into sections;
+- ``aliases``: short names of bodies mapped to the full names in the same document;
 - ``numbering``: heading numbers, Chinese numerals, normalisation;
 - ``clauses``: responsibility clauses into lead, supporting and implementing bodies;
 - ``targets``: dated targets with comparator, value, unit and base year;
@@ -17,9 +20,10 @@ anything else is reported instead of guessed.
 from __future__ import annotations
 
 from .clauses import classify_department, parse_clause
-from .files import decode_plan_bytes, read_plan_file
+from .files import decode_plan_bytes, read_plan_bytes, read_plan_file, read_plan_source
 from .numbering import chinese_numeral
 from .outline import parse_plan
+from .pdf import SourceDocument
 from .roundtrip import guess_region, plan_from_dict
 from .shapes import (
     COMPARATORS,
@@ -32,6 +36,7 @@ from .shapes import (
     Target,
     Task,
 )
+from .tables import SourceTable
 from .targets import extract_targets
 
 __all__ = [
@@ -52,5 +57,9 @@ __all__ = [
     "parse_clause",
     "parse_plan",
     "plan_from_dict",
+    "read_plan_bytes",
     "read_plan_file",
+    "read_plan_source",
+    "SourceDocument",
+    "SourceTable",
 ]

@@ -66,7 +66,5 @@ def apply_aliases(plan: PlanDocument) -> tuple[dict[str, str], list[str]]:
                     rewritten.append(full)
             setattr(task, role, rewritten)
         task.support = [n for n in task.support if n not in task.lead]
-    warnings.append(
-        "已按本文件中的全称合并简称：" + "；".join(f"{s} → {f}" for s, f in mapping.items())
-    )
+    warnings.append("已按本文件中的全称合并简称：" + "；".join(f"{s} → {f}" for s, f in mapping.items()))
     return mapping, warnings

@@ -25,7 +25,9 @@ _CLAUSE_WORDS = re.compile(rf"负责|牵头|落实|配合|职责分工|按职责
 _OPEN, _CLOSE = "（(〔［[", "）)〕］]"
 _LABEL = re.compile(rf"({_LABELS})\s*[：:]")
 # a labelled clause inside a paragraph, before the next sentence: '…。（责任单位：A）完善…'
-_CLAUSE_INSIDE = re.compile(rf"[（(〔［]((?:{_LABELS})\s*[：:][^（）()〔〕［］]*(?:〔[^〔〕]*〕[^（）()〔〕［］]*)*)[）)〕］]")
+_CLAUSE_INSIDE = re.compile(
+    rf"[（(〔［]((?:{_LABELS})\s*[：:][^（）()〔〕［］]*(?:〔[^〔〕]*〕[^（）()〔〕［］]*)*)[）)〕］]"
+)
 _SUFFIX_PATTERNS = [
     r"等(?:有关|相关)?(?:部门|单位|部门和单位)?(?:要)?(?:按照|按)?(?:职责分工|职能分工|职责)?(?:负责|配合)?$",
     r"(?:要)?(?:按照|按)(?:职责分工|职能分工|职责)(?:负责|配合)?$",
@@ -140,7 +142,9 @@ _STANDING = re.compile(
 
 def is_jurisdiction(name: str) -> bool:
     """A district, town or lower government ('各区人民政府', '各市相关主管部门', '浏河镇')."""
-    if name.startswith("各") and re.search(r"^各(?:区|县|市|镇|乡|街道|地|省辖市|区县|区镇|开发区|园区|板块)", name):
+    if name.startswith("各") and re.search(
+        r"^各(?:区|县|市|镇|乡|街道|地|省辖市|区县|区镇|开发区|园区|板块)", name
+    ):
         return True
     return classify_department(name) == "区镇"
 
@@ -180,9 +184,7 @@ def _assign_listed(clause: Clause, listed: list[str], conventions: Conventions, 
     clause.support.extend(n for n in central[1:] if n not in clause.support)
 
 
-def parse_clause(
-    text: str, first_is_lead: bool = True, conventions: Conventions | None = None
-) -> Clause:
+def parse_clause(text: str, first_is_lead: bool = True, conventions: Conventions | None = None) -> Clause:
     """Split a responsibility clause into lead, supporting and implementing bodies."""
     conventions = conventions or Conventions(first_is_lead=first_is_lead)
     clause = Clause(text=text)
@@ -280,7 +282,9 @@ def classify_department(name: str) -> str:
         return "区镇"
     if _DISTRICT_NAME.search(name) and not name.endswith(("委", "局")):
         return "区镇"
-    if re.search(r"(?:区|县|镇|乡|街道)(?:人民)?政府$", name) or re.match(r"^各.*(?:主管部门|有关部门)$", name):
+    if re.search(r"(?:区|县|镇|乡|街道)(?:人民)?政府$", name) or re.match(
+        r"^各.*(?:主管部门|有关部门)$", name
+    ):
         return "区镇"
     if _GOVERNMENT_NAME.search(name):
         return "市级部门"

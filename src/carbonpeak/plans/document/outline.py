@@ -8,7 +8,14 @@ import re
 from dataclasses import dataclass, field
 
 from .aliases import apply_aliases
-from .clauses import Conventions, clause_at_end, clauses_inside, parse_clause, read_conventions, trailing_clause
+from .clauses import (
+    Conventions,
+    clause_at_end,
+    clauses_inside,
+    parse_clause,
+    read_conventions,
+    trailing_clause,
+)
 from .numbering import (
     DOCUMENT_NUMBER,
     HEADING_L1,
@@ -38,7 +45,9 @@ class _Node:
         return "\n".join(line for line in self.lines if line)
 
 
-_NOTICE_BODY = re.compile(r"印发给你们|现印发你们|印发你们|现予印发|予以印发|现将.{0,60}印发|请认真(?:贯彻|组织|抓好)")
+_NOTICE_BODY = re.compile(
+    r"印发给你们|现印发你们|印发你们|现予印发|予以印发|现将.{0,60}印发|请认真(?:贯彻|组织|抓好)"
+)
 _PUBLIC_NOTE = re.compile(r"^[（(](?:此件|本件)[^）)]{0,12}[）)]$")
 _CC = re.compile(r"^(?:抄送|抄报|主送|分送)[：:]")
 _PRINTED = re.compile(r"^[\u4e00-\u9fff（）()]{2,40}\s*(?:\d{4}年\d{1,2}月\d{1,2}日)?\s*(?:印发|发布)$")
@@ -308,7 +317,9 @@ def parse_plan(text: str, tables: list[SourceTable] | tuple = ()) -> PlanDocumen
                     text=child.text,
                 )
                 for grandchild in child.children:
-                    for k, n, node in _task_nodes(grandchild, f"{action.key}.{_number(grandchild)}", _number(grandchild)):
+                    for k, n, node in _task_nodes(
+                        grandchild, f"{action.key}.{_number(grandchild)}", _number(grandchild)
+                    ):
                         action.tasks.append(make(k, n, node))
                 if not action.tasks:
                     # an action without numbered tasks is itself the unit of work
@@ -426,5 +437,7 @@ def merge_clauses(clauses: list[Clause]) -> Clause:
     for c in clauses:
         merged.support.extend(n for n in c.support if n not in merged.support and n not in merged.lead)
         merged.implement.extend(n for n in c.implement if n not in merged.implement)
-        merged.standing_implement.extend(n for n in c.standing_implement if n not in merged.standing_implement)
+        merged.standing_implement.extend(
+            n for n in c.standing_implement if n not in merged.standing_implement
+        )
     return merged

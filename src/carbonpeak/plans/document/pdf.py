@@ -13,6 +13,7 @@ Pure: no Django (see the package docstring).
 from __future__ import annotations
 
 import io
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -103,7 +104,10 @@ def _read_pages(pages) -> SourceDocument:
             kept_boxes.append(table.bbox)
         for ln in page.extract_text_lines(return_chars=True, strip=True):
             if any(
-                b[0] - 1 <= ln["x0"] and ln["x1"] <= b[2] + 1 and b[1] - 1 <= ln["top"] and ln["bottom"] <= b[3] + 1
+                b[0] - 1 <= ln["x0"]
+                and ln["x1"] <= b[2] + 1
+                and b[1] - 1 <= ln["top"]
+                and ln["bottom"] <= b[3] + 1
                 for b in kept_boxes
             ):
                 continue
@@ -159,7 +163,7 @@ def _paragraphs(lines: list[_Line]) -> str:
     if not lines:
         return ""
     left = _mode([ln.x0 for ln in lines])
-    pitch = _mode([b.top - a.top for a, b in zip(lines, lines[1:]) if a.page == b.page and b.top > a.top])
+    pitch = _mode([b.top - a.top for a, b in itertools.pairwise(lines) if a.page == b.page and b.top > a.top])
     right = _mode([ln.x1 for ln in lines if len(ln.text) >= 10]) or max(ln.x1 for ln in lines)
     paragraphs: list[str] = []
     previous: _Line | None = None
@@ -174,7 +178,10 @@ def _paragraphs(lines: list[_Line]) -> str:
             and (
                 previous.x1 >= right - ln.size * 1.5
                 # a body line cut short before a bracket or a name still runs on (not a centred title)
-                or (previous.x0 <= left + ln.size * 2.5 and not re.search(r"[。；：！？:;!?）)〕]$", previous.text))
+                or (
+                    previous.x0 <= left + ln.size * 2.5
+                    and not re.search(r"[。；：！？:;!?）)〕]$", previous.text)
+                )
             )
             and (previous.page != ln.page or ln.top - previous.top < max(pitch, ln.size) * 1.35)
         )

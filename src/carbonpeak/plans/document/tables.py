@@ -85,7 +85,9 @@ def parse_deadline(text: str) -> str:
     return dt.date(year, 12, 31).isoformat()
 
 
-def sections_from_tables(tables: list[SourceTable], conventions: Conventions) -> tuple[list[Section], list[str]]:
+def sections_from_tables(
+    tables: list[SourceTable], conventions: Conventions
+) -> tuple[list[Section], list[str]]:
     """A section per task or indicator table, numbered 表1, 表2 … in the order they appear."""
     sections: list[Section] = []
     warnings: list[str] = []
@@ -165,9 +167,13 @@ def _indicator_section(n: int, table: SourceTable, header: list[str], warnings: 
             continue
         unit_in_name = re.search(r"[（(]([^（）()]{1,12})[）)]$", name)
         indicator = name[: unit_in_name.start()] if unit_in_name else name
-        unit = (row[unit_col] if unit_col is not None else "") or (unit_in_name.group(1) if unit_in_name else "")
+        unit = (row[unit_col] if unit_col is not None else "") or (
+            unit_in_name.group(1) if unit_in_name else ""
+        )
         base = value_of(row[base_col]) if base_col is not None else None
-        attribute = next((a for a in ("约束性", "预期性") if attribute_col is not None and a in row[attribute_col]), "")
+        attribute = next(
+            (a for a in ("约束性", "预期性") if attribute_col is not None and a in row[attribute_col]), ""
+        )
         for col in target_cols:
             parsed = value_of(row[col])
             if parsed is None:

@@ -227,8 +227,11 @@ def _apply_suffix(cmp: str | None, suffix: str | None) -> str | None:
     return cmp
 
 
-def _value_targets(clause: str, previous: str, year: int | None, sentence: str) -> list[Target]:
-    """Quantitative targets in one clause."""
+def _value_targets(
+    clause: str, previous: str, year: int | None, sentence: str, carried: str = ""
+) -> list[Target]:
+    """Quantitative targets in one clause; ``carried`` is the indicator of the text's last target, for a
+    clause that leaves it out ('到2025年，X力争达到a；到2030年，力争达到b')."""
     text = ascii_digits(clause)
     found: list[Target] = []
     last_end = 0
@@ -300,6 +303,8 @@ def _value_targets(clause: str, previous: str, year: int | None, sentence: str) 
             indicator += "占比"
         if len(indicator) < 2 and found:
             indicator = found[-1].indicator  # '提升至60%左右，2030年达到70%': same indicator
+        if len(indicator) < 2 and not previous and carried:
+            indicator = carried  # an elliptical clause in a new sentence continues the last indicator
         if len(indicator) < 2 or indicator.startswith(("安装", "配建", "建设", "执行")):
             prev = _strip_indicator(re.sub(r"^(?:鼓励|推动|要求|支持|引导)", "", previous))
             indicator = (prev + indicator).strip()
@@ -349,6 +354,7 @@ def _split_respectively(subject: str, count: int) -> list[str] | None:
 def extract_targets(text: str) -> list[Target]:
     """Every target stated in a piece of plan text, with the sentence it came from."""
     out: list[Target] = []
+    carried = ""
     for sentence in _sentences(text):
         clauses = _clauses(sentence)
         year: int | None = None
@@ -363,14 +369,18 @@ def extract_targets(text: str) -> list[Target]:
                 body = clause
             if not body:
                 continue
-            found = _targets_in_clause(body, previous, year, sentence)
+            found = _targets_in_clause(body, previous, year, sentence, carried)
             out.extend(found)
+            if found:
+                carried = found[-1].indicator
             # the next clause may continue the subject: the last target's indicator, else this clause
             previous = found[-1].indicator if found else body
     return _dedupe(out)
 
 
-def _targets_in_clause(clause: str, previous: str, year: int | None, sentence: str) -> list[Target]:
+def _targets_in_clause(
+    clause: str, previous: str, year: int | None, sentence: str, carried: str = ""
+) -> list[Target]:
     norm = ascii_digits(clause)
     # targets set by a higher level
     m = _EXTERNAL.search(norm)
@@ -435,7 +445,7 @@ def _targets_in_clause(clause: str, previous: str, year: int | None, sentence: s
                 )
                 for name, v in zip(names, values, strict=True)
             ]
-    found = _value_targets(clause, previous, year, sentence)
+    found = _value_targets(clause, previous, year, sentence, carried)
     if found:
         return found
     # zero targets: '原生生活垃圾全量焚烧零填埋'
