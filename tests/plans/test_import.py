@@ -193,3 +193,11 @@ def test_parser_output_imports_for_a_plan_without_actions(db):
     plan = Plan.objects.get(pk=report.plan_id)
     assert plan.region == "示范市"
     assert plan.tasks.get().responsibilities.get(role="lead").department.name == "甲局"
+
+
+def test_cli_refusal_is_json_when_json_was_asked(tmp_path, capsys):
+    path = tmp_path / "plan.pdf"
+    path.write_bytes(b"%PDF-1.4\nnot really")
+    assert cli.main(["plan", "import", str(path), "--dry-run", "--json"]) == 2
+    out = capsys.readouterr()
+    assert "损坏" in json.loads(out.out)["error"] and "错误" in out.err

@@ -216,3 +216,14 @@ def test_permission_matrix_for_progress_reports_through_the_pages(cycle, client)
                 report.refresh_from_db()
                 assert (report.status == "submitted") == (name not in ("admin", "coordinator"))
             ProgressReport.objects.filter(pk=report.pk).update(status="draft")
+
+
+def test_reminders_name_a_task_deadline_that_has_passed_or_is_near(cycle):
+    period, users = cycle
+    from carbonpeak.plans.models import Task
+
+    report = period.reports.filter(department__name="市交运局").first()
+    Task.objects.filter(pk=report.task_id).update(due_date=dt.date(2025, 6, 30), deadline="2025年6月底前")
+    made = services.remind(period, users["coordinator"], dt.date(2025, 10, 25))
+    message = next(m.message for m in made if m.department.name == "市交运局")
+    assert "完成时限 2025-06-30 已过" in message

@@ -340,6 +340,17 @@ def remind(rp: ReportingPeriod, user, today: dt.date | None = None) -> list[Remi
     return send_reminders(rp, today)
 
 
+def _deadline_note(task, rp: ReportingPeriod) -> str:
+    """The task's own deadline (完成时限 from the plan) when it has passed or falls in the next year."""
+    if task.due_date is None:
+        return ""
+    if task.due_date < rp.due_date:
+        return f"［完成时限 {task.due_date:%Y-%m-%d} 已过］"
+    if (task.due_date - rp.due_date).days <= 366:
+        return f"［完成时限 {task.due_date:%Y-%m-%d}］"
+    return ""
+
+
 def send_reminders(rp: ReportingPeriod, today: dt.date | None = None) -> list[Reminder]:
     """Before the due date (within 3 days) and after it, once per department, for reports not yet submitted."""
     today = today or timezone.localdate()
@@ -360,7 +371,7 @@ def send_reminders(rp: ReportingPeriod, today: dt.date | None = None) -> list[Re
         department = reports[0].department
         if Reminder.objects.filter(period=rp, department=department, kind=kind).exists():
             continue
-        labels = "、".join(r.task.label for r in reports)
+        labels = "、".join(r.task.label + _deadline_note(r.task, rp) for r in reports)
         when = (
             f"已逾期（截止 {rp.due_date:%Y-%m-%d}）"
             if kind == "after"

@@ -13,6 +13,7 @@ import re
 from .shapes import PlanDocument
 
 _PREFIX = re.compile(r"^(?:省|市|区|县|镇)")
+_BRANCH = ("分局", "分行", "支行", "分公司", "分中心")
 
 
 def _is_subsequence(short: str, full: str) -> bool:
@@ -38,6 +39,8 @@ def abbreviates(short: str, full: str) -> bool:
         return not s_prefix and bool(f_prefix)
     if s_core in f_core:
         return False
+    if f_core.endswith(_BRANCH) and not s_core.endswith(f_core[-2:]):
+        return False  # '某分局' is a branch, another body than the one abbreviated
     return s_core[0] == f_core[0] and s_core[-1] == f_core[-1] and _is_subsequence(s_core, f_core)
 
 

@@ -158,8 +158,8 @@ def _assign_listed(clause: Clause, listed: list[str], conventions: Conventions, 
     """Bodies listed without 牵头: by convention the first leads (per jurisdiction when the plan says so)."""
     central = [n for n in listed if not is_jurisdiction(n)]
     local = [n for n in listed if is_jurisdiction(n)]
-    if not central:
-        central, local = local, []
+    if not central and not lead_label:
+        central, local = local, []  # only districts named: they answer for the work themselves
     for name in local:
         if name not in clause.implement:
             clause.implement.append(name)

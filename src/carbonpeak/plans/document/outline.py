@@ -295,7 +295,7 @@ def parse_plan(text: str, tables: list[SourceTable] | tuple = ()) -> PlanDocumen
         # an action groups numbered tasks that carry their own clauses; numbered conditions inside one
         # item (（四）下列项目… 1. … 2. …（A负责）) are the item's text
         has_actions = any(len(_task_nodes(c, "", "")) > 1 or _is_group(c) for c in level2)
-        items_are_tasks = not has_actions and any(_has_clause(c) for c in level2)
+        items_are_tasks = not has_actions and any(_has_clause(c) for c in root.children)
         if has_actions or items_are_tasks:
             # the section's own text (before its first item); its items carry their own targets
             section.targets = _tag(extract_targets(root.text), None)
@@ -327,8 +327,8 @@ def parse_plan(text: str, tables: list[SourceTable] | tuple = ()) -> PlanDocumen
                 section.actions.append(action)
         elif items_are_tasks:
             section.kind = "items"
-            for child in level2:
-                for k, n, node in _task_nodes(child, f"{key}.（{child.number}）", f"（{child.number}）"):
+            for child in root.children:
+                for k, n, node in _task_nodes(child, f"{key}.{_number(child)}", _number(child)):
                     section.items.append(make(k, n, node))
         else:
             for child in root.children:
