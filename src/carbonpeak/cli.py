@@ -99,6 +99,7 @@ def _import_parsed(args: argparse.Namespace, plan) -> int:
             dry_run=args.dry_run,
             force=args.force,
             user=os.environ.get("USER", ""),
+            role=args.role,
         )
         if not args.dry_run and report.plan_id is not None:
             from carbonpeak.monitoring.services import propose_links
@@ -517,14 +518,10 @@ def _load_demo_data(plan_id: int) -> None:
     print(f"目标评估：已完成，预警共 {EarlyWarning.objects.count()} 条")
     import datetime as dt
 
-    from carbonpeak.supervision.models import ReportingPeriod
-    from carbonpeak.supervision.services import open_period
+    from carbonpeak.supervision.services import open_latest_quarter
 
-    today = dt.date.today()
-    last_quarter = (today.year, (today.month - 1) // 3) if today.month > 3 else (today.year - 1, 4)
-    key = f"{last_quarter[0]}Q{last_quarter[1]}"
-    if not ReportingPeriod.objects.filter(plan=plan, key=key).exists():
-        period = open_period(plan, key, today + dt.timedelta(days=21), coordinator)
+    period = open_latest_quarter(plan, coordinator, dt.date.today())
+    if period is not None:
         print(
             f"进展报送：已开启{period}（截止 {period.due_date:%Y-%m-%d}），{period.reports.count()} 份报告待各牵头部门填写"
         )
@@ -659,6 +656,12 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--json", action="store_true", help="以 JSON 输出完整结构")
     imp.add_argument("--region", help="地区（默认从标题识别）")
     imp.add_argument("--force", action="store_true", help="即使与上一版相同也重新合并")
+    imp.add_argument(
+        "--role",
+        choices=("own", "sector", "reference"),
+        help="方案类别：own 本市综合方案（平台按它运行）、sector 本市专项方案、reference 上级方案（参照）；"
+        "默认：尚无综合方案时为 own，否则为 sector",
+    )
     imp.set_defaults(func=cmd_plan_import)
     parse = plan_sub.add_parser("parse", help="解析方案并输出结构化数据（不访问数据库）")
     parse.add_argument("file")

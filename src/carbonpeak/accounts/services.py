@@ -1,7 +1,11 @@
-"""Roles (Django groups) and what each may edit in the admin."""
+"""Roles (Django groups) and what each may edit in the admin; logins made for a new city's departments."""
 
 from __future__ import annotations
 
+import secrets
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
@@ -24,3 +28,46 @@ def ensure_roles() -> None:
     )
     for name in (ADMINISTRATOR, DEPARTMENT, DISTRICT):
         Group.objects.get_or_create(name=name)
+
+
+@dataclass
+class NewLogin:
+    """A login made for a department; the password is shown once and never stored in clear."""
+
+    username: str
+    department: str
+    role: str
+    password: str  # "" when the account existed already (its password is left as it was)
+
+
+def create_department_logins(departments, user) -> list[NewLogin]:
+    """One login per department or district that answers for tasks (username = its name), each with a
+    random initial password. An existing account is kept as it is. Audited."""
+    from carbonpeak.accounts import permissions
+    from carbonpeak.accounts.models import Membership
+    from carbonpeak.core import audit
+    from carbonpeak.departments.models import DepartmentKind
+
+    permissions.require(user, permissions.Action.MANAGE_PLAN)
+    ensure_roles()
+    user_model = get_user_model()
+    made: list[NewLogin] = []
+    for department in departments:
+        if department.name.startswith("各"):
+            continue  # 各区镇, 各有关部门: not one body that can log in
+        role = DISTRICT if department.kind == DepartmentKind.DISTRICT else DEPARTMENT
+        existing = user_model.objects.filter(username=department.name).first()
+        if existing is not None:
+            made.append(NewLogin(department.name, department.name, role, ""))
+            continue
+        password = "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(12))
+        account = user_model.objects.create_user(username=department.name, password=password)
+        account.groups.set([Group.objects.get(name=role)])
+        Membership.objects.create(user=account, department=department)
+        audit.record(user, audit.Action.CREATE, account, after={"username": account.username, "role": role})
+        made.append(NewLogin(account.username, department.name, role, password))
+    return made
+
+
+# no 0/O, 1/l/I: an initial password is read off paper
+_PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from carbonpeak.accounts import permissions
 from carbonpeak.core import versions
 from carbonpeak.core.http import number_param
 from carbonpeak.energy import services as energy
@@ -48,6 +49,16 @@ def _group(status) -> str:
 
 @login_required
 def dashboard(request):
+    if current_plan() is None:
+        # a new installation: the home page says what to do first instead of 'not found'
+        return render(
+            request,
+            "monitoring/no_plan.html",
+            {
+                "nav": "dashboard",
+                "can_manage_plan": permissions.can(request.user, permissions.Action.MANAGE_PLAN),
+            },
+        )
     plan = _plan()
     today = timezone.localdate()
     statuses = selectors.plan_statuses(plan, today)

@@ -224,7 +224,8 @@ class PlanVersionInline(admin.TabularInline):
 
 @admin.register(Plan)
 class PlanAdmin(AuditedModelAdmin):
-    list_display = ("title", "region", "document_number", "issue_date")
+    list_display = ("title", "region", "role", "document_number", "issue_date")
+    list_filter = ("role",)
     inlines = [PlanVersionInline]
 
 

@@ -7,14 +7,24 @@ value differs from the imported one) from an untouched value, and keep the forme
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 from carbonpeak.departments.models import Department
 
 
+class PlanRole(models.TextChoices):
+    """Why a city keeps a plan: the one it runs, a sector plan beside it, or a higher level's for reference."""
+
+    OWN = "own", "本市综合方案"
+    SECTOR = "sector", "本市专项方案"
+    REFERENCE = "reference", "上级方案（参照）"
+
+
 class Plan(models.Model):
     region = models.CharField("地区", max_length=50)
     title = models.CharField("标题", max_length=200)
+    role = models.CharField("方案类别", max_length=10, choices=PlanRole.choices, default=PlanRole.OWN)
     document_number = models.CharField("文号", max_length=60, blank=True)
     issue_date = models.DateField("印发日期", null=True, blank=True)
     imported = models.JSONField(default=dict, editable=False)
@@ -247,3 +257,42 @@ class Target(models.Model):
         }[self.comparator]
         base = f"比{self.base_year}年" if self.base_year else ""
         return f"{base}{words} {value}{unit}"
+
+
+class PlanDraft(models.Model):
+    """An uploaded plan being checked before it enters the registry: the text read from the file, the
+    structure parsed from it and the coordinator's corrections, until it is confirmed or discarded."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "待确认"
+        CONFIRMED = "confirmed", "已确认导入"
+        DISCARDED = "discarded", "已放弃"
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="上传人"
+    )
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+    source_name = models.CharField("来源文件", max_length=255)
+    source_sha256 = models.CharField("文件摘要", max_length=64)
+    text = models.TextField("读出的正文")
+    structure = models.JSONField("解析结构", default=dict)
+    region = models.CharField("地区", max_length=50)
+    role = models.CharField("方案类别", max_length=10, choices=PlanRole.choices, default=PlanRole.OWN)
+    corrections = models.JSONField("更正", default=dict, blank=True)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT)
+    plan = models.ForeignKey(
+        Plan,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="drafts",
+        verbose_name="导入后的方案",
+    )
+
+    class Meta:
+        verbose_name = "待确认的方案"
+        verbose_name_plural = "待确认的方案"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.structure.get('title') or self.source_name}（{self.get_status_display()}）"

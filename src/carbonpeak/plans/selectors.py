@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
-from carbonpeak.plans.models import Plan, Target
+from carbonpeak.plans.models import Plan, PlanRole, Target
 
 
 def current_plan() -> Plan | None:
-    """The plan the platform runs: the one imported last."""
-    return Plan.objects.order_by("-created_at", "-id").first()
+    """The plan the platform runs: the city's own comprehensive plan (the latest, should there be two).
+
+    Sector plans and higher-level plans kept for reference sit beside it and never replace it."""
+    return Plan.objects.filter(role=PlanRole.OWN).order_by("-created_at", "-id").first()
+
+
+def city_plans() -> dict[str, list[Plan]]:
+    """The city's plans side by side, by role (own, sector, reference), each newest first."""
+    out: dict[str, list[Plan]] = {role: [] for role in PlanRole.values}
+    for plan in Plan.objects.order_by("-created_at", "-id"):
+        out[plan.role].append(plan)
+    return out
 
 
 ENERGY_INTENSITY = ("单位地区生产总值能耗", "单位地区生产总值能源消耗")

@@ -22,7 +22,7 @@ from carbonpeak.core import audit
 from carbonpeak.departments.models import Department, DepartmentAlias
 
 from . import document as doc
-from .models import Action, Plan, PlanVersion, Responsibility, Role, Section, Target, Task
+from .models import Action, Plan, PlanRole, PlanVersion, Responsibility, Role, Section, Target, Task
 
 
 @dataclass
@@ -231,8 +231,12 @@ def import_plan(
     dry_run: bool = False,
     force: bool = False,
     user: str = "",
+    role: str | None = None,
 ) -> ImportReport:
-    """Merge a parsed plan into the registry and record a version when anything changed."""
+    """Merge a parsed plan into the registry and record a version when anything changed.
+
+    ``role``: why the city keeps it (``PlanRole``); a new plan without one is the city's own when the city
+    has none yet, else a sector plan beside it; a plan imported again keeps its role unless one is given."""
     region = (region or doc.guess_region(plan_doc) or "未注明地区")[
         : Plan._meta.get_field("region").max_length
     ]
@@ -240,17 +244,17 @@ def import_plan(
     digest = structure_sha256(plan_doc)
     plan = Plan.objects.filter(region=region, title=plan_doc.title).first()
     latest = plan.versions.order_by("-number").first() if plan else None
-    if latest and latest.source_sha256 == digest and not force:
+    if latest and latest.source_sha256 == digest and not force and (role is None or role == plan.role):
         return ImportReport(plan.pk, plan.title, latest.number, unchanged=True, dry_run=dry_run)
     report = ImportReport(None, plan_doc.title, None, unchanged=False, dry_run=dry_run)
     if dry_run:
         # a dry run reads and compares: it saves, creates and deletes nothing, not even inside a rollback
-        _apply(plan_doc, region, digest, source_name, user, report, write=False)
+        _apply(plan_doc, region, digest, source_name, user, report, write=False, role=role)
         report.plan_id = None if plan is None else plan.pk
     else:
         try:
             with transaction.atomic():
-                _apply(plan_doc, region, digest, source_name, user, report, write=True)
+                _apply(plan_doc, region, digest, source_name, user, report, write=True, role=role)
         except IntegrityError as exc:
             raise ValidationError(f"方案结构无法写入（编号冲突）：{exc}；请检查文件中重复的编号") from exc
     if not report.changes and latest is not None:
@@ -267,6 +271,7 @@ def _apply(
     report,
     *,
     write: bool,
+    role: str | None = None,
 ) -> None:
     """Merge the document into the registry, or (``write=False``) only list what merging would change."""
     changes = report.changes
@@ -282,13 +287,22 @@ def _apply(
         issue_date = dt.date.fromisoformat(plan_doc.issue_date) if plan_doc.issue_date else None
     except ValueError:
         issue_date = None
-    if _merge(
+    dirty = _merge(
         plan,
         _fit(Plan, {"document_number": plan_doc.document_number, "issue_date": issue_date}),
         changes,
         "plan",
         "",
-    ):
+    )
+    if plan.pk is None and role is None:
+        role = PlanRole.SECTOR if Plan.objects.filter(role=PlanRole.OWN).exists() else PlanRole.OWN
+    if role is not None and role != plan.role:
+        if plan.pk is not None:
+            changes.append(
+                {"entity": "plan", "key": "", "change": "changed", "fields": {"role": [plan.role, role]}}
+            )
+        plan.role, dirty = role, True
+    if dirty:
         save(plan)
     report.plan_id = plan.pk
     departments: dict[str, Department] = {}

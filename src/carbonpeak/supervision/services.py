@@ -54,6 +54,25 @@ def evidence_dir() -> Path:
 
 
 @transaction.atomic
+def latest_quarter(today: dt.date) -> str:
+    """The quarter that ended last before ``today`` (the one progress is reported for), e.g. '2026Q3'."""
+    if today.month > 3:
+        return f"{today.year}Q{(today.month - 1) // 3}"
+    return f"{today.year - 1}Q4"
+
+
+FIRST_DUE_DAYS = 21  # 本平台规则: the first quarter opened for a new plan is due three weeks later
+
+
+def open_latest_quarter(plan: Plan, user, today: dt.date) -> ReportingPeriod | None:
+    """Open the quarter that ended last for a plan, due three weeks from today (本平台规则); None when it is
+    open already."""
+    key = latest_quarter(today)
+    if ReportingPeriod.objects.filter(plan=plan, key=key).exists():
+        return None
+    return open_period(plan, key, today + dt.timedelta(days=FIRST_DUE_DAYS), user)
+
+
 def open_period(plan: Plan, key: str, due_date: dt.date, user) -> ReportingPeriod:
     """Open a quarter: one draft report per task and lead department (generic bodies like 各区镇 excluded)."""
     from carbonpeak.core.periods import InvalidPeriod, parse_period

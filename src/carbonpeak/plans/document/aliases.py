@@ -13,6 +13,7 @@ import re
 from .shapes import PlanDocument
 
 _PREFIX = re.compile(r"^(?:省|市|区|县|镇)")
+_SHORT_ENDINGS = (("委员会", "委"), ("办公室", "办"))
 _BRANCH = ("分局", "分行", "支行", "分公司", "分中心")
 
 
@@ -26,8 +27,8 @@ def abbreviates(short: str, full: str) -> bool:
     ('工业和信息化厅' of '省工业和信息化厅'), or its characters in order with the same first and last
     ('区发改局' of '区发展和改革局'); never a contiguous part of it (that names another body:
     市生态环境局 is not 某市生态环境局某区分局)."""
-    if len(short) >= len(full):
-        return False
+    if len(short) >= len(full) or short.startswith("各") or full.startswith("各"):
+        return False  # '各区人民政府' and '各相关区人民政府' are groups, not one body's short and full name
     s_prefix, f_prefix = _PREFIX.match(short), _PREFIX.match(full)
     if s_prefix and (not f_prefix or s_prefix.group(0) != f_prefix.group(0)):
         return False
@@ -41,7 +42,12 @@ def abbreviates(short: str, full: str) -> bool:
         return False
     if f_core.endswith(_BRANCH) and not s_core.endswith(f_core[-2:]):
         return False  # '某分局' is a branch, another body than the one abbreviated
-    return s_core[0] == f_core[0] and s_core[-1] == f_core[-1] and _is_subsequence(s_core, f_core)
+    # 委员会 is written 委, 办公室 办 ('发改委' of '发展和改革委员会')
+    endings = {
+        f_core[-1],
+        *(short_end for long_end, short_end in _SHORT_ENDINGS if f_core.endswith(long_end)),
+    }
+    return s_core[0] == f_core[0] and s_core[-1] in endings and _is_subsequence(s_core, f_core)
 
 
 def apply_aliases(plan: PlanDocument) -> tuple[dict[str, str], list[str]]:

@@ -135,6 +135,9 @@ def _clean_department_list(text: str) -> list[str]:
     return names
 
 
+_STANDING_ANY = re.compile(
+    r"(?:以下|下同|后续|此后)[^，。；〈〉（）]*?(?:均需|均由|都需|均要|全部由|均应)([^，。；〈〉（）]+?)(?:负责)?落实[^。；〈〉）]*"
+)
 _STANDING = re.compile(
     r"^(?:以下|下同|后续|此后)[^，。；]*?(?:均需|均由|都需|均要|全部由|均应)(.+?)(?:负责)?落实"
 )
@@ -189,6 +192,16 @@ def parse_clause(text: str, first_is_lead: bool = True, conventions: Conventions
     conventions = conventions or Conventions(first_is_lead=first_is_lead)
     clause = Clause(text=text)
     body = text.strip().strip("（）()〔〕［］[]")
+    # a standing rule anywhere in the clause, even inside a note ('各区人民政府〈…以下工作任务均需各区人民政府落实，
+    # 不再列出〉'), then the notes themselves, which qualify a name and are no names
+    for m in _STANDING_ANY.finditer(body):
+        clause.standing_implement.extend(
+            n for n in _clean_department_list(m.group(1)) if n not in clause.standing_implement
+        )
+    body = _STANDING_ANY.sub("", body)
+    body = re.sub(r"[〈<][^〈〉<>]*[〉>]", "", body)
+    body = re.sub(r"[，,]?\s*不再列出", "", body)
+    clause.implement.extend(clause.standing_implement)
     if _LABEL.search(body):
         _parse_labelled(body, clause, conventions)
         return clause

@@ -14,3 +14,11 @@ document.addEventListener("submit", function (event) {
     event.preventDefault();
   }
 });
+
+// A <button data-print> prints the page (the login list of a new city), without an inline handler.
+document.addEventListener("click", function (event) {
+  var target = event.target;
+  if (target && target.hasAttribute && target.hasAttribute("data-print")) {
+    window.print();
+  }
+});

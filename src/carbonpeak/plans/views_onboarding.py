@@ -1,0 +1,222 @@
+"""Pages of a new city's onboarding: upload a plan, check it against its text and correct it, confirm; and
+the city's plans side by side. Thin: the writes are ``plans.onboarding``'s."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from carbonpeak.accounts import permissions
+from carbonpeak.plans import onboarding
+from carbonpeak.plans.document.files import MAX_PLAN_BYTES
+from carbonpeak.plans.document.review import all_tasks, apply_corrections, locate, segments, target_refs
+from carbonpeak.plans.selectors import city_plans, current_plan
+
+from .models import PlanDraft, PlanRole
+
+
+def _require_manager(request) -> None:
+    if not permissions.can(request.user, permissions.Action.MANAGE_PLAN):
+        raise PermissionDenied(permissions.MESSAGES[permissions.Action.MANAGE_PLAN])
+
+
+@login_required
+def plans(request):
+    """The city's plans side by side: its own comprehensive plan, its sector plans, higher plans kept for reference."""
+    groups = city_plans()
+    return render(
+        request,
+        "plans/plans.html",
+        {
+            "nav": "plans",
+            "groups": [(PlanRole(role).label, role, items) for role, items in groups.items()],
+            "current": current_plan(),
+            "can_manage_plan": permissions.can(request.user, permissions.Action.MANAGE_PLAN),
+        },
+    )
+
+
+@login_required
+def onboard(request):
+    _require_manager(request)
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, "请选择方案文件（文字版 PDF、.docx 或文本）")
+            return redirect("plans:onboard")
+        if upload.size > MAX_PLAN_BYTES:
+            messages.error(request, f"文件超过 {MAX_PLAN_BYTES // (1024 * 1024)} MB：这不像一份方案，未读取")
+            return redirect("plans:onboard")
+        try:
+            draft = onboarding.stage(
+                request.user,
+                upload.name,
+                upload.read(MAX_PLAN_BYTES + 1),
+                region=request.POST.get("region", ""),
+                role=request.POST.get("role", PlanRole.OWN),
+            )
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+            return redirect("plans:onboard")
+        return redirect("plans:onboard_review", draft.pk)
+    drafts = PlanDraft.objects.filter(status=PlanDraft.Status.DRAFT).select_related("created_by")
+    return render(
+        request,
+        "plans/onboard.html",
+        {
+            "nav": "plans",
+            "drafts": drafts,
+            "roles": PlanRole.choices,
+            "max_mb": MAX_PLAN_BYTES // (1024 * 1024),
+        },
+    )
+
+
+def _review_context(draft: PlanDraft) -> dict:
+    data = apply_corrections(draft.structure, draft.corrections)
+    # where things came from is a property of the parsed text: spans and target refs are the original's
+    spans = locate(draft.text, draft.structure)
+    anchor_of = {ref: span.anchor for span in spans for ref in span.refs}
+    counts: Counter = Counter()
+    for task in all_tasks(data):
+        for role in ("lead", "support", "implement"):
+            for name in task[role]:
+                counts[(name, role)] += 1
+    original = draft.structure.get("departments", [])
+    renames = draft.corrections.get("departments", {})
+    names = list(dict.fromkeys(renames.get(n, n) for n in original))
+    departments = [
+        {
+            "index": i,
+            "name": name,
+            "now": renames.get(name, name),
+            "kind": _kind(renames.get(name, name)),
+            "lead": counts[(renames.get(name, name), "lead")],
+            "support": counts[(renames.get(name, name), "support")],
+            "implement": counts[(renames.get(name, name), "implement")],
+        }
+        for i, name in enumerate(original)
+    ]
+    changes = draft.corrections.get("targets", {})
+    for task in all_tasks(data):
+        task["anchor"] = anchor_of.get(task["key"], "")
+        task["lead_text"] = "、".join(task["lead"])
+    sections = []
+    for section in data["sections"]:
+        actions = [a for a in data["actions"] if a["key"] in section.get("actions", [])]
+        sections.append({"section": section, "actions": actions})
+    return {
+        "draft": draft,
+        "data": data,
+        "segments": segments(draft.text, spans),
+        "anchor_of": anchor_of,
+        "departments": departments,
+        "names": names,
+        "sections": sections,
+        "targets": [
+            {
+                "ref": ref,
+                "target": {**t, **{k: v for k, v in changes.get(ref, {}).items() if k in ("value", "year")}},
+                "dropped": bool(changes.get(ref, {}).get("drop")),
+                "anchor": anchor_of.get(ref, ""),
+            }
+            for ref, t in target_refs(draft.structure)
+        ],
+        "tasks_without_lead": [t["key"] for t in all_tasks(data) if not t["lead"]],
+    }
+
+
+def _kind(name: str) -> str:
+    from carbonpeak.plans.document import classify_department
+
+    return classify_department(name)
+
+
+@login_required
+def onboard_review(request, draft_id: int):
+    _require_manager(request)
+    draft = get_object_or_404(PlanDraft, pk=draft_id)
+    if request.method == "POST":
+        try:
+            onboarding.correct(
+                draft, request.user, _corrections_from(request.POST, draft), region=request.POST.get("region")
+            )
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, "更正已保存：右侧为更正后的结构")
+        return redirect("plans:onboard_review", draft.pk)
+    context = _review_context(draft)
+    context["nav"] = "plans"
+    return render(request, "plans/onboard_review.html", context)
+
+
+def _corrections_from(post, draft: PlanDraft) -> dict:
+    """The form's fields as corrections: only what differs from the parsed plan is kept."""
+    original = draft.structure.get("departments", [])
+    renames = {}
+    for i, name in enumerate(original):
+        new = (post.get(f"dept-{i}") or "").strip()
+        if new and new != name:
+            renames[name] = new
+    renamed = apply_corrections(draft.structure, {"departments": renames})
+    leads = {}
+    for task in all_tasks(renamed):
+        field = f"lead-{task['key']}"
+        if field not in post:
+            continue
+        typed = post.get(field, "").replace("，", "、").replace(",", "、").split("、")
+        # the page showed the names before this save's renames: a name typed as shown follows its rename
+        wanted = list(dict.fromkeys(renames.get(n.strip(), n.strip()) for n in typed if n.strip()))
+        if wanted != task["lead"]:
+            leads[task["key"]] = wanted
+    targets = {}
+    for ref, target in target_refs(draft.structure):
+        if f"shown-{ref}" not in post:
+            continue
+        if f"keep-{ref}" not in post:
+            targets[ref] = {"drop": True}
+            continue
+        raw = (post.get(f"value-{ref}") or "").strip()
+        if raw == "" and target.get("value") is None:
+            continue
+        try:
+            value = float(raw) if raw else None
+        except ValueError as exc:
+            raise ValidationError(f"目标“{target['indicator']}”的目标值须为数字（或留空）") from exc
+        if value != target.get("value"):
+            targets[ref] = {"value": value}
+    return {"departments": renames, "leads": leads, "targets": targets}
+
+
+@login_required
+@require_POST
+def onboard_confirm(request, draft_id: int):
+    _require_manager(request)
+    draft = get_object_or_404(PlanDraft, pk=draft_id)
+    try:
+        done = onboarding.confirm(draft, request.user, timezone.localdate())
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect("plans:onboard_review", draft.pk)
+    return render(request, "plans/onboard_done.html", {"nav": "plans", "done": done, "draft": draft})
+
+
+@login_required
+@require_POST
+def onboard_discard(request, draft_id: int):
+    _require_manager(request)
+    draft = get_object_or_404(PlanDraft, pk=draft_id)
+    try:
+        onboarding.discard(draft, request.user)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, f"已放弃导入“{draft.source_name}”")
+    return redirect("plans:onboard")
