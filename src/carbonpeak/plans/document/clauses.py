@@ -34,7 +34,6 @@ _SUFFIX_PATTERNS = [
     r"(?:分工)?负责$",
     r"(?:参与|配合|协同|协助)$",
 ]
-_DEPT_SPLIT = re.compile(r"[、，,；;/]")
 
 
 def _bracket_group_at_end(line: str) -> tuple[int, int] | None:
@@ -114,19 +113,7 @@ def _clean_department_list(text: str) -> list[str]:
     text = re.sub(r"^(?:由|请)", "", text)
     names: list[str] = []
     # a bracket inside a name ('各省直管县〔市〕政府') is part of it: split outside brackets only
-    depth, buf, parts = 0, [], []
-    for ch in text:
-        if ch in "〔（([［":
-            depth += 1
-        elif ch in "〕）)]］" and depth:
-            depth -= 1
-        if depth == 0 and _DEPT_SPLIT.match(ch):
-            parts.append("".join(buf))
-            buf = []
-            continue
-        buf.append(ch)
-    parts.append("".join(buf))
-    for part in parts:
+    for part in _split_outside_brackets(text, "、，,；;/"):
         part = part.strip(" 　")
         part = re.sub(r"^(?:由|和|及|以及)", "", part)
         part = re.sub(r"等(?:有关|相关)?(?:部门|单位)?$", "", part).strip()
@@ -241,19 +228,23 @@ def parse_clause(text: str, first_is_lead: bool = True, conventions: Conventions
 
 def _top_level_parts(body: str) -> list[str]:
     """Split on commas and semicolons outside brackets ('各省直管县〔市〕政府' stays whole)."""
+    return [p for p in _split_outside_brackets(body, "，,；;。") if p.strip()]
+
+
+def _split_outside_brackets(text: str, separators: str) -> list[str]:
     parts, depth, buf = [], 0, []
-    for ch in body:
-        if ch in "〔（([［":
+    for ch in text:
+        if ch in _OPEN:
             depth += 1
-        elif ch in "〕）)]］" and depth:
+        elif ch in _CLOSE and depth:
             depth -= 1
-        if depth == 0 and ch in "，,；;。":
+        if depth == 0 and ch in separators:
             parts.append("".join(buf))
             buf = []
             continue
         buf.append(ch)
     parts.append("".join(buf))
-    return [p for p in parts if p.strip()]
+    return parts
 
 
 def _parse_labelled(body: str, clause: Clause, conventions: Conventions) -> None:
