@@ -329,6 +329,16 @@ def test_pdf_made_by_libreoffice_reads_back_without_page_furniture(tmp_path):
             f"{n}.第{n}项任务。到２０２５年，第{n}项指标达到 {n} 个，推进相关工作持续开展，"
             f"确保各项措施落实到位。（牵头单位：甲局；配合单位：乙委）"
         )
+    document.add_paragraph("附表：重点任务分工表")
+    rows = [["序号", "重点任务", "牵头单位", "配合单位", "完成时限"]] + [
+        [str(n), f"表中第{n}项任务，推进示范项目建设", "丙办", "丁中心、各镇", f"{2024 + n % 2}年底前"]
+        for n in range(1, 31)
+    ]
+    table = document.add_table(rows=len(rows), cols=len(rows[0]))
+    table.style = "Table Grid"
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
     path = tmp_path / "plan.docx"
     document.save(path)
     subprocess.run(
@@ -341,8 +351,15 @@ def test_pdf_made_by_libreoffice_reads_back_without_page_furniture(tmp_path):
     assert source.pages >= 2
     assert "行政规范性文件" not in source.text
     plan = parse_plan(source.text, source.tables)
-    assert len(plan.tasks) == 40 and all(t.lead == ["甲局"] for t in plan.tasks)
+    body = [t for t in plan.tasks if not t.key.startswith("表")]
+    assert len(body) == 40 and all(t.lead == ["甲局"] for t in body)
     assert {t.year for t in plan.targets} == {2025}
+    # the task table, over a page break, read as rows and not as text
+    assert "表中第" not in source.text
+    rows = [t for t in plan.tasks if t.key.startswith("表")]
+    assert [t.number for t in rows] == [str(n) for n in range(1, 31)]
+    assert all(t.lead == ["丙办"] and t.support == ["丁中心"] and t.implement == ["各镇"] for t in rows)
+    assert rows[0].due == "2025-12-31" and rows[1].due == "2024-12-31"
 
 
 # ------------------------------------------------------------------ never a traceback

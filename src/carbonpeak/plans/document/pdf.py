@@ -25,6 +25,9 @@ from .tables import SourceTable, cell_text, is_kept_table
 MAX_PDF_PAGES = 300  # a plan is tens of pages; beyond this the file is not a plan
 _BAND = 0.1  # top and bottom tenth of a page: where headers, footers and page numbers sit
 _PAGE_NUMBER = re.compile(r"^[-—–－‒\s·]*(?:第\s*)?#(?:\s*页)?(?:\s*[/／]\s*#|\s*共\s*#\s*页)?[-—–－‒\s·]*$")
+_HEADING = re.compile(
+    r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d{1,3}[.．、](?!\d)|附件\s*\d)"
+)
 _DASHED_NUMBER = re.compile(r"^[-—–－‒]+#[-—–－‒]+$")  # '— 3 —' is a page number wherever it sits
 
 
@@ -177,12 +180,15 @@ def _paragraphs(lines: list[_Line]) -> str:
             and abs(ln.x0 - left) <= tolerance
             and (
                 previous.x1 >= right - ln.size * 1.5
-                # a body line cut short before a bracket or a name still runs on (not a centred title)
+                # a body line cut a few characters short (justified type keeps '〔' off a line's end) runs on;
+                # a short title or heading does not
                 or (
                     previous.x0 <= left + ln.size * 2.5
+                    and previous.x1 >= right - ln.size * 4
                     and not re.search(r"[。；：！？:;!?）)〕]$", previous.text)
                 )
             )
+            and not _HEADING.match(text)
             and (previous.page != ln.page or ln.top - previous.top < max(pitch, ln.size) * 1.35)
         )
         if continues and paragraphs:
