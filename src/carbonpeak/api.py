@@ -16,6 +16,7 @@ from carbonpeak.accounts.api import BearerToken
 from carbonpeak.accounts.api import router as accounts
 from carbonpeak.core.api import ERROR_CODES, install_error_handlers
 from carbonpeak.energy.api import router as energy
+from carbonpeak.enterprises.api import router as enterprises
 from carbonpeak.monitoring.api import router as monitoring
 from carbonpeak.plans.api import router as plans
 from carbonpeak.projection.api import router as projection
@@ -35,5 +36,5 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 
-for router in (accounts, plans, monitoring, supervision, energy, projection):
+for router in (accounts, plans, monitoring, supervision, energy, projection, enterprises):
     api.add_router("", router)

@@ -458,7 +458,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     logins = ensure_demo_users()
     _load_demo_data(report.plan_id)
     print("演示账号（用户名 / 密码 / 角色）：")
-    for login in logins:
+    from carbonpeak.demo import DEMO_ENTERPRISE_LOGIN
+
+    for login in (*logins, DEMO_ENTERPRISE_LOGIN):
         print(f"  {login.username:<12} {login.password:<18} {login.role}  {login.note}")
     if args.serve:
         call_command("collectstatic", interactive=False, verbosity=0)
@@ -507,6 +509,11 @@ def _load_demo_data(plan_id: int) -> None:
     observed = monitoring.load_sample_observations(plan, coordinator)
     if observed:
         print(f"指标监测：已生成并审核 {observed} 个部门报送指标数值（示例数据）")
+    from carbonpeak.demo import ensure_demo_enterprises
+
+    enterprises, enterprise_login = ensure_demo_enterprises(coordinator)
+    if enterprises:
+        print(f"重点企业：已登记 {enterprises} 家示例企业（示例数据），企业用户 {enterprise_login.username}")
     # the approvals above enqueued the recomputation, projections and grading: run them before serving
     _run_pending_jobs()
     from carbonpeak.monitoring.models import EarlyWarning

@@ -13,7 +13,14 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from carbonpeak.accounts.models import Membership
-from carbonpeak.accounts.permissions import ADMINISTRATOR, COORDINATOR, DEPARTMENT, DISTRICT, LEADER
+from carbonpeak.accounts.permissions import (
+    ADMINISTRATOR,
+    COORDINATOR,
+    DEPARTMENT,
+    DISTRICT,
+    ENTERPRISE,
+    LEADER,
+)
 from carbonpeak.accounts.services import ensure_roles
 from carbonpeak.departments.models import Department, DepartmentKind
 from carbonpeak.departments.services import ensure_districts
@@ -69,3 +76,28 @@ def ensure_demo_users() -> list[DemoLogin]:
                 user=user, defaults={"department": Department.objects.get(name=department)}
             )
     return logins
+
+
+DEMO_ENTERPRISE_LOGIN = DemoLogin(
+    "jiulong", DEMO_PASSWORD, ENTERPRISE, "示例企业用户（玖龙纸业（太仓）（示例））：只能查看和报送本企业"
+)
+
+
+@transaction.atomic
+def ensure_demo_enterprises(coordinator) -> tuple[int, DemoLogin]:
+    """The sample register (示例数据) through the register import, and one enterprise user for it."""
+    from carbonpeak.enterprises import sample, services
+    from carbonpeak.enterprises.models import Enterprise, EnterpriseMembership
+
+    loaded = 0
+    if not Enterprise.objects.filter(sample=True).exists():
+        loaded = services.import_register(coordinator, sample.register_bytes(), sample=True).created
+    ensure_roles()
+    user, _ = get_user_model().objects.get_or_create(username=DEMO_ENTERPRISE_LOGIN.username)
+    user.set_password(DEMO_ENTERPRISE_LOGIN.password)
+    user.save()
+    user.groups.set([Group.objects.get(name=ENTERPRISE)])
+    EnterpriseMembership.objects.update_or_create(
+        user=user, defaults={"enterprise": Enterprise.objects.get(credit_code=sample.credit_code(5))}
+    )
+    return loaded, DEMO_ENTERPRISE_LOGIN

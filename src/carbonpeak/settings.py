@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "carbonpeak.projection",
     "carbonpeak.reports",
     "carbonpeak.supervision",
+    "carbonpeak.enterprises",
     "carbonpeak.web",
 ]
 

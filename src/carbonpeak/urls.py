@@ -19,6 +19,7 @@ urlpatterns = [
     path("progress/", include("carbonpeak.supervision.urls")),
     path("projection/", include("carbonpeak.projection.urls")),
     path("reports/", include("carbonpeak.reports.urls")),
+    path("enterprises/", include("carbonpeak.enterprises.urls")),
     path("api/", api.urls),
     path("accounts/", include("carbonpeak.accounts.urls")),
     path("", include("carbonpeak.web.urls")),

@@ -10,14 +10,15 @@ from enum import StrEnum
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 
-COORDINATOR, DEPARTMENT, DISTRICT, LEADER, ADMINISTRATOR = (
+COORDINATOR, DEPARTMENT, DISTRICT, LEADER, ADMINISTRATOR, ENTERPRISE = (
     "协调员",
     "部门填报员",
     "区镇填报员",
     "领导",
     "管理员",
+    "企业填报员",
 )
-ROLES = (COORDINATOR, DEPARTMENT, DISTRICT, LEADER, ADMINISTRATOR)
+ROLES = (COORDINATOR, DEPARTMENT, DISTRICT, LEADER, ADMINISTRATOR, ENTERPRISE)
 
 
 class Action(StrEnum):
@@ -34,6 +35,9 @@ class Action(StrEnum):
     MANAGE_REPORTS = "manage_reports"
     MANAGE_PLAN = "manage_plan"  # target values handed down, department merges
     MANAGE_CERTIFICATES = "manage_certificates"  # the register of 绿证 and 绿电交易
+    VIEW_ENTERPRISE = "view_enterprise"  # obj: enterprises.Enterprise (None: the register as a whole)
+    REPORT_ENTERPRISE = "report_enterprise"  # obj: enterprises.Enterprise
+    MANAGE_ENTERPRISES = "manage_enterprises"  # the register: import, buildings, exemptions
 
 
 MESSAGES = {
@@ -50,6 +54,9 @@ MESSAGES = {
     Action.MANAGE_REPORTS: "只有协调员可以生成和下载季度报告",
     Action.MANAGE_PLAN: "只有协调员可以修改方案目标或合并部门",
     Action.MANAGE_CERTIFICATES: "只有协调员可以登记或撤销绿证与绿电交易",
+    Action.VIEW_ENTERPRISE: "企业用户只能查看本企业的数据",
+    Action.REPORT_ENTERPRISE: "只有本企业的企业用户或协调员可以报送该企业的数据",
+    Action.MANAGE_ENTERPRISES: "只有协调员可以维护重点企业名录",
 }
 
 
@@ -67,6 +74,14 @@ def department_of(user):
     return membership.department if membership is not None else None
 
 
+def enterprise_of(user):
+    """The enterprise an enterprise user reports for, or None."""
+    if user is None or not user.is_authenticated:
+        return None
+    membership = getattr(user, "enterprise_membership", None)
+    return membership.enterprise if membership is not None else None
+
+
 def can(user, action: Action, obj=None) -> bool:
     held = roles(user)
     if not held:
@@ -75,6 +90,11 @@ def can(user, action: Action, obj=None) -> bool:
         return True
     if action == Action.VIEW:
         return True
+    if action in (Action.VIEW_ENTERPRISE, Action.REPORT_ENTERPRISE) and ENTERPRISE in held:
+        own = enterprise_of(user)
+        return own is not None and obj is not None and obj.pk == own.pk
+    if action == Action.VIEW_ENTERPRISE:
+        return bool(held & {DEPARTMENT, DISTRICT, LEADER})  # government users read the register
     department = department_of(user)
     if department is None:
         return False

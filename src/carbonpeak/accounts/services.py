@@ -9,7 +9,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
-from carbonpeak.accounts.permissions import ADMINISTRATOR, COORDINATOR, DEPARTMENT, DISTRICT, LEADER
+from carbonpeak.accounts.permissions import (
+    ADMINISTRATOR,
+    COORDINATOR,
+    DEPARTMENT,
+    DISTRICT,
+    ENTERPRISE,
+    LEADER,
+)
 
 
 @transaction.atomic
@@ -26,7 +33,7 @@ def ensure_roles() -> None:
             content_type__app_label__in=("departments", "plans"), codename__startswith="view_"
         )
     )
-    for name in (ADMINISTRATOR, DEPARTMENT, DISTRICT):
+    for name in (ADMINISTRATOR, DEPARTMENT, DISTRICT, ENTERPRISE):
         Group.objects.get_or_create(name=name)
 
 

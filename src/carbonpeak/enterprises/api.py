@@ -1,0 +1,146 @@
+"""Key enterprises through the API: the register, one enterprise with its buildings and PV findings, and the
+PV compliance list. An enterprise user sees its own enterprise only."""
+
+from __future__ import annotations
+
+from ninja import Query, Router, Schema
+from ninja.pagination import paginate
+
+from carbonpeak.accounts import permissions
+from carbonpeak.core.api import ApiError, Pages, get_or_404
+
+from . import selectors
+from .models import Enterprise
+
+router = Router(tags=["重点企业"])
+
+
+class EnterpriseOut(Schema):
+    id: int
+    credit_code: str
+    name: str
+    district: str
+    industry_code: str
+    sector: str
+    key_energy_user: bool
+    ets_covered: bool
+    two_high: bool
+    data_centre: bool
+    pue: float | None
+    state_owned: bool
+    sample: bool
+
+
+class FindingOut(Schema):
+    enterprise: str
+    credit_code: str
+    building: str
+    rule: str
+    rule_name: str
+    status: str
+    why: str
+    installed_mw: float | None
+    storage_share: float | None
+    source: str
+
+    @staticmethod
+    def resolve_enterprise(row) -> str:
+        return row.enterprise.name
+
+    @staticmethod
+    def resolve_credit_code(row) -> str:
+        return row.enterprise.credit_code
+
+    @staticmethod
+    def resolve_building(row) -> str:
+        return row.building.name
+
+    @staticmethod
+    def resolve_rule(row) -> str:
+        return row.finding.rule
+
+    @staticmethod
+    def resolve_rule_name(row) -> str:
+        return row.finding.name
+
+    @staticmethod
+    def resolve_status(row) -> str:
+        return row.finding.status
+
+    @staticmethod
+    def resolve_why(row) -> str:
+        return row.finding.why
+
+    @staticmethod
+    def resolve_installed_mw(row) -> float | None:
+        return row.finding.installed_mw
+
+    @staticmethod
+    def resolve_storage_share(row) -> float | None:
+        return row.finding.storage_share
+
+    @staticmethod
+    def resolve_source(row) -> str:
+        return row.finding.source
+
+
+class BuildingOut(Schema):
+    name: str
+    industrial: bool
+    new_build: bool
+    roof_area_m2: float | None
+    standard_factory: bool
+    state_capital: bool
+    pv_installed_mw: float | None
+    storage_mw: float | None
+    exemption: str
+
+
+class EnterpriseDetailOut(EnterpriseOut):
+    buildings: list[BuildingOut]
+    pv: list[FindingOut]
+
+
+@router.get("/enterprises", response=list[EnterpriseOut], summary="重点企业名录（企业用户只见本企业）")
+@paginate(Pages)
+def enterprises(
+    request,
+    district: str | None = None,
+    sector: str | None = None,
+    key_energy_user: bool = False,
+    ets_covered: bool = False,
+    two_high: bool = False,
+    data_centre: bool = False,
+    q: str | None = Query(None, max_length=50, description="名称或统一社会信用代码的一部分"),
+):
+    flags = {"key_energy_user": key_energy_user, "ets_covered": ets_covered, "two_high": two_high}
+    flags["data_centre"] = data_centre
+    params = {"district": district, "sector": sector, "q": q, **{k: "1" for k, v in flags.items() if v}}
+    return selectors.filtered(selectors.visible_enterprises(request.user), params).order_by("pk")
+
+
+@router.get(
+    "/enterprises/{int:enterprise_id}",
+    response=EnterpriseDetailOut,
+    summary="一家企业：名录信息、建筑与光伏规则",
+)
+def enterprise(request, enterprise_id: int):
+    obj = get_or_404(Enterprise, enterprise_id, "企业")
+    if not permissions.can(request.user, permissions.Action.VIEW_ENTERPRISE, obj):
+        raise ApiError(403, "forbidden", permissions.MESSAGES[permissions.Action.VIEW_ENTERPRISE])
+    return {
+        **EnterpriseOut.from_orm(obj).dict(),
+        "buildings": list(obj.buildings.all()),
+        "pv": selectors.pv_compliance(Enterprise.objects.filter(pk=obj.pk)),
+    }
+
+
+@router.get("/pv-compliance", response=list[FindingOut], summary="光伏规则执行情况（每栋建筑、每条规则）")
+@paginate(Pages)
+def pv_compliance(request, status: str | None = None, rule: str | None = None):
+    rows = selectors.pv_compliance(selectors.visible_enterprises(request.user))
+    if status:
+        rows = [r for r in rows if r.finding.status == status]
+    if rule:
+        rows = [r for r in rows if r.finding.rule == rule]
+    return rows

@@ -1,0 +1,81 @@
+"""Key enterprises: the register (统一社会信用代码, district, industry, flags) and their buildings (roof, PV)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class Enterprise(models.Model):
+    credit_code = models.CharField("统一社会信用代码", max_length=18, unique=True)
+    name = models.CharField("企业名称", max_length=200)
+    district = models.CharField("所在区镇", max_length=50, blank=True)
+    industry_code = models.CharField("行业代码（GB/T 4754）", max_length=5)
+    sector = models.CharField("核算行业", max_length=40, help_text="由行业代码确定，与全市能源核算的行业一致")
+    key_energy_user = models.BooleanField("重点用能单位", default=False)
+    ets_covered = models.BooleanField("纳入全国碳市场", default=False)
+    two_high = models.BooleanField("两高企业", default=False)
+    data_centre = models.BooleanField("数据中心", default=False)
+    pue = models.FloatField("PUE", null=True, blank=True, help_text="数据中心的电能利用效率；未报为空")
+    state_owned = models.BooleanField("国有企业", default=False)
+    sample = models.BooleanField("示例数据", default=False, help_text="由演示脚本生成的示例数据")
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "重点企业"
+        verbose_name_plural = "重点企业"
+        ordering = ["district", "name"]
+        indexes = [models.Index(fields=["sector"]), models.Index(fields=["district"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Building(models.Model):
+    """A building of an enterprise, with what the plan's PV rules read: roof, new or existing, PV installed."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="buildings", verbose_name="企业"
+    )
+    name = models.CharField("建筑名称", max_length=100)
+    industrial = models.BooleanField("工业建筑", default=True)
+    new_build = models.BooleanField("新建", default=False, help_text="新建（否则为既有）建筑")
+    roof_area_m2 = models.FloatField("屋顶面积（m²）", null=True, blank=True)
+    standard_factory = models.BooleanField("标准厂房及配套用房", default=False)
+    state_capital = models.BooleanField("以国有资本为主投资", default=False)
+    pv_installed_mw = models.FloatField(
+        "光伏装机（MW）", null=True, blank=True, help_text="未报为空，0 为确无光伏"
+    )
+    storage_mw = models.FloatField("储能（MW）", null=True, blank=True)
+    exemption = models.CharField("豁免原因", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "企业建筑"
+        verbose_name_plural = "企业建筑"
+        ordering = ["enterprise", "name"]
+        constraints = [models.UniqueConstraint(fields=["enterprise", "name"], name="building_name_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} · {self.name}"
+
+
+class EnterpriseMembership(models.Model):
+    """The enterprise an enterprise user reports for: they see and report for it only."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="enterprise_membership",
+        verbose_name="用户",
+    )
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, related_name="members", verbose_name="企业"
+    )
+
+    class Meta:
+        verbose_name = "企业用户"
+        verbose_name_plural = "企业用户"
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.enterprise}"

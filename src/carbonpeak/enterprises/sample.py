@@ -1,0 +1,93 @@
+"""Sample enterprises for the demo (示例数据): the names of Taicang's key energy users as public sources give
+them (../shared/reference/taicang-public-figures.md, "Use them only as names of demo enterprises"), every
+code and figure generated from a seed and labelled 示例数据 wherever it shows (pure, no Django).
+
+The 统一社会信用代码 are made up (valid check characters, a serial that belongs to no one); the industry codes
+are the GB/T 4754 class the business name says; roofs, PV and storage are drawn from the seed.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+
+from openpyxl import Workbook
+
+from . import workbook
+from .creditcode import check_character
+
+DEFAULT_SEED = 20251130
+# name, district, GB/T 4754 code, 重点用能, 碳市场, 两高, 数据中心, 国有 — from the public list of names;
+# the flags follow the sector (power: ETS and 两高; paper and fibre: 两高) and are sample values
+ENTERPRISES = (
+    ("华能太仓电厂（示例）", "港区", "D4411", True, True, True, False, True),
+    ("太仓华苏发电（示例）", "港区", "D4411", True, True, True, False, True),
+    ("国华太仓发电（示例）", "港区", "D4411", True, True, True, False, True),
+    ("太仓港协鑫发电（示例）", "港区", "D4411", True, True, True, False, False),
+    ("玖龙纸业（太仓）（示例）", "港区", "C2221", True, True, True, False, False),
+    ("申久化纤（示例）", "璜泾镇", "C2822", True, False, True, False, False),
+    ("桐昆化纤（示例）", "璜泾镇", "C2822", True, False, True, False, False),
+    ("荣文化纤（示例）", "璜泾镇", "C2822", True, False, True, False, False),
+    ("太仓中集集装箱制造（示例）", "港区", "C3433", True, False, False, False, True),
+    ("太仓示例数据中心（示例）", "高新区", "I6450", False, False, False, True, True),
+)
+
+
+def credit_code(n: int) -> str:
+    """A made-up code with a valid check character: 9 (工商) 1 (企业) 320585 (太仓市) and a serial of our own."""
+    first17 = f"91320585DEMO{n:05d}".replace("O", "0")
+    return first17 + check_character(first17)
+
+
+def register_bytes(seed: int = DEFAULT_SEED) -> bytes:
+    """The sample register as the import template holds it, so it goes through the same checks."""
+    rng = random.Random(seed)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = workbook.REGISTER_SHEET
+    ws.append(["示例数据：由演示脚本生成"])
+    ws.append(list(workbook.REGISTER_COLUMNS))
+    bs = wb.create_sheet(workbook.BUILDINGS_SHEET)
+    bs.append(["示例数据：由演示脚本生成"])
+    bs.append(list(workbook.BUILDING_COLUMNS))
+    yes = {True: "是", False: "否"}
+    for n, (name, district, code, key, ets, two_high, dc, state) in enumerate(ENTERPRISES, start=1):
+        pue = round(rng.uniform(1.25, 1.45), 2) if dc else None
+        ws.append(
+            [
+                credit_code(n),
+                name,
+                district,
+                code,
+                yes[key],
+                yes[ets],
+                yes[two_high],
+                yes[dc],
+                pue,
+                yes[state],
+            ]
+        )
+        for b in range(rng.randint(1, 3)):
+            new_build = rng.random() < 0.25
+            roof = round(rng.uniform(1500, 40000), -2)
+            pv = None if rng.random() < 0.15 else round(rng.choice([0, 0, rng.uniform(0.3, 6.0)]), 2)
+            storage = None if pv is None or pv < 2 else round(pv * rng.choice([0.0, 0.05, 0.1]), 2)
+            standard = state and rng.random() < 0.5
+            exemption = "屋面承重不足，不符合安全条件（示例）" if pv == 0 and rng.random() < 0.3 else ""
+            bs.append(
+                [
+                    credit_code(n),
+                    f"{'新建' if new_build else ''}{b + 1}号{'机房楼' if dc else '厂房'}",
+                    yes[not dc],  # a data centre's building is no industrial building
+                    "新建" if new_build else "既有",
+                    roof,
+                    yes[standard],
+                    yes[standard],
+                    pv,
+                    storage,
+                    exemption,
+                ]
+            )
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

@@ -1,0 +1,126 @@
+"""Writing the enterprise register: the only code that writes the enterprises app's tables.
+
+``import_register`` reads an uploaded register and merges it (by 统一社会信用代码; a building by its name within
+its enterprise) in one transaction: any error in the file and nothing is written. Every row created or
+changed is audited with its values before and after.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from carbonpeak.accounts import permissions
+from carbonpeak.core import audit, quotas
+from carbonpeak.core.upload_errors import FormError
+
+from . import workbook
+from .models import Building, Enterprise
+
+_ENTERPRISE_FIELDS = (
+    "name",
+    "district",
+    "industry_code",
+    "sector",
+    "key_energy_user",
+    "ets_covered",
+    "two_high",
+    "data_centre",
+    "pue",
+    "state_owned",
+)
+_BUILDING_FIELDS = workbook.BUILDING_FIELDS[1:]  # the name identifies the building
+
+
+class RegisterRejected(ValidationError):
+    """The file was refused: every problem, each naming sheet, row and column."""
+
+    def __init__(self, errors: list[FormError]):
+        self.form_errors = errors
+        super().__init__([str(e) for e in errors])
+
+
+@dataclass
+class RegisterImport:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    buildings_created: int = 0
+    buildings_updated: int = 0
+
+    def summary(self) -> str:
+        return (
+            f"企业新增 {self.created} 家、更新 {self.updated} 家、未变 {self.unchanged} 家；"
+            f"建筑新增 {self.buildings_created} 栋、更新 {self.buildings_updated} 栋"
+        )
+
+
+def import_register(user, data: bytes, *, sample: bool = False) -> RegisterImport:
+    """Merge an uploaded register; refuse it whole (``RegisterRejected``) when any row is wrong."""
+    permissions.require(user, permissions.Action.MANAGE_ENTERPRISES)
+    if not sample:
+        quotas.take(user, "upload")
+    parsed = workbook.read_register(data)
+    known = set(
+        Enterprise.objects.filter(credit_code__in={b.credit_code for b in parsed.buildings}).values_list(
+            "credit_code", flat=True
+        )
+    )
+    in_file = {e.credit_code for e in parsed.enterprises}
+    for b in parsed.buildings:
+        if b.credit_code not in in_file and b.credit_code not in known:
+            parsed.errors.append(
+                FormError(
+                    workbook.BUILDINGS_SHEET,
+                    b.row,
+                    "A列（统一社会信用代码）",
+                    f"企业“{b.credit_code}”不在名录中：请先在“{workbook.REGISTER_SHEET}”登记",
+                )
+            )
+    if parsed.errors:
+        raise RegisterRejected(parsed.errors)
+    result = RegisterImport()
+    with transaction.atomic():
+        existing = {e.credit_code: e for e in Enterprise.objects.filter(credit_code__in=in_file)}
+        by_code: dict[str, Enterprise] = {}
+        for row in parsed.enterprises:
+            values = {f: getattr(row, f) for f in _ENTERPRISE_FIELDS}
+            enterprise = existing.get(row.credit_code)
+            if enterprise is None:
+                enterprise = Enterprise.objects.create(credit_code=row.credit_code, sample=sample, **values)
+                audit.record(user, audit.Action.CREATE, enterprise, after=audit.snapshot(enterprise))
+                result.created += 1
+            elif any(getattr(enterprise, f) != v for f, v in values.items()):
+                before = audit.snapshot(enterprise)
+                for f, v in values.items():
+                    setattr(enterprise, f, v)
+                enterprise.save()
+                audit.record(
+                    user, audit.Action.UPDATE, enterprise, before=before, after=audit.snapshot(enterprise)
+                )
+                result.updated += 1
+            else:
+                result.unchanged += 1
+            by_code[row.credit_code] = enterprise
+        missing = {b.credit_code for b in parsed.buildings} - set(by_code)
+        by_code.update({e.credit_code: e for e in Enterprise.objects.filter(credit_code__in=missing)})
+        for row in parsed.buildings:
+            enterprise = by_code[row.credit_code]
+            values = {f: getattr(row, f) for f in _BUILDING_FIELDS}
+            building = Building.objects.filter(enterprise=enterprise, name=row.name).first()
+            if building is None:
+                building = Building.objects.create(enterprise=enterprise, name=row.name, **values)
+                audit.record(user, audit.Action.CREATE, building, after=audit.snapshot(building))
+                result.buildings_created += 1
+            elif any(getattr(building, f) != v for f, v in values.items()):
+                before = audit.snapshot(building)
+                for f, v in values.items():
+                    setattr(building, f, v)
+                building.save()
+                audit.record(
+                    user, audit.Action.UPDATE, building, before=before, after=audit.snapshot(building)
+                )
+                result.buildings_updated += 1
+    return result

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "enterprises"
+
+urlpatterns = [
+    path("", views.register, name="register"),
+    path("<int:enterprise_id>/", views.detail, name="detail"),
+    path("pv/", views.pv_compliance, name="pv"),
+    path("template.xlsx", views.template, name="template"),
+    path("export.xlsx", views.export, name="export"),
+    path("import/", views.import_register, name="import"),
+]

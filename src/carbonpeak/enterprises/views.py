@@ -1,0 +1,150 @@
+"""Enterprise pages: the register with filters, one enterprise, PV compliance; import and export. Thin: the
+writes are ``services``', the reads ``selectors``'."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from carbonpeak.accounts import permissions
+from carbonpeak.core.quotas import QuotaExceeded
+
+from . import pv, selectors, services, workbook
+from .models import Building, Enterprise
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_REGISTER_BYTES = 20 * 1024 * 1024  # 本平台规则: a province's register is a few MB
+
+
+def _own_enterprise(request):
+    """An enterprise user's own enterprise (they have no register to browse), else None."""
+    if permissions.ENTERPRISE in permissions.roles(request.user):
+        return permissions.enterprise_of(request.user)
+    return None
+
+
+@login_required
+def register(request):
+    own = _own_enterprise(request)
+    if own is not None:
+        return redirect("enterprises:detail", own.pk)
+    if not permissions.can(request.user, permissions.Action.VIEW_ENTERPRISE):
+        raise PermissionDenied(permissions.MESSAGES[permissions.Action.VIEW_ENTERPRISE])
+    everything = selectors.visible_enterprises(request.user)
+    shown = selectors.filtered(everything, request.GET).order_by("district", "name")
+    return render(
+        request,
+        "enterprises/register.html",
+        {
+            "nav": "enterprises",
+            "enterprises": shown[:1000],
+            "count": shown.count(),
+            "districts": everything.order_by().values_list("district", flat=True).distinct(),
+            "sectors": everything.order_by().values_list("sector", flat=True).distinct(),
+            "filters": request.GET,
+            "any_sample": everything.filter(sample=True).exists(),
+            "can_manage": permissions.can(request.user, permissions.Action.MANAGE_ENTERPRISES),
+        },
+    )
+
+
+@login_required
+def detail(request, enterprise_id: int):
+    enterprise = get_object_or_404(Enterprise, pk=enterprise_id)
+    permissions.require(request.user, permissions.Action.VIEW_ENTERPRISE, enterprise)
+    return render(
+        request,
+        "enterprises/detail.html",
+        {
+            "nav": "enterprises",
+            "enterprise": enterprise,
+            "buildings": enterprise.buildings.all(),
+            "findings": selectors.pv_compliance(Enterprise.objects.filter(pk=enterprise.pk)),
+        },
+    )
+
+
+@login_required
+def pv_compliance(request):
+    if _own_enterprise(request) is None and not permissions.can(
+        request.user, permissions.Action.VIEW_ENTERPRISE
+    ):
+        raise PermissionDenied(permissions.MESSAGES[permissions.Action.VIEW_ENTERPRISE])
+    visible = selectors.visible_enterprises(request.user)
+    rows = selectors.pv_compliance(visible)
+    status = request.GET.get("status", "")
+    shown = [r for r in rows if not status or r.finding.status == status]
+    counts = Counter(r.finding.status for r in rows)
+    total, unreported = selectors.installed_pv_mw(visible)
+    return render(
+        request,
+        "enterprises/pv.html",
+        {
+            "nav": "enterprises",
+            "rows": shown,
+            "status_counts": [
+                (s, counts.get(s, 0)) for s in (pv.COMPLIANT, pv.TO_INSTALL, pv.EXEMPT, pv.MISSING)
+            ],
+            "status": status,
+            "installed_mw": total,
+            "unreported": unreported,
+            "buildings": Building.objects.filter(enterprise__in=visible).count(),
+            "rules": pv.load_rules(),
+            "any_sample": visible.filter(sample=True).exists(),
+        },
+    )
+
+
+@login_required
+def template(request):
+    response = HttpResponse(workbook.template_bytes(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="enterprise-register-template.xlsx"'
+    return response
+
+
+@login_required
+def export(request):
+    own = _own_enterprise(request)
+    if own is None and not permissions.can(request.user, permissions.Action.VIEW_ENTERPRISE):
+        raise PermissionDenied(permissions.MESSAGES[permissions.Action.VIEW_ENTERPRISE])
+    visible = selectors.filtered(selectors.visible_enterprises(request.user), request.GET)
+    enterprises = list(visible.order_by("district", "name").values())
+    buildings = [
+        {**b, "credit_code": b.pop("enterprise__credit_code")}
+        for b in Building.objects.filter(enterprise__in=visible)
+        .order_by("enterprise__name", "name")
+        .values("enterprise__credit_code", *workbook.BUILDING_FIELDS)
+    ]
+    response = HttpResponse(workbook.export_bytes(enterprises, buildings), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="enterprise-register.xlsx"'
+    return response
+
+
+@login_required
+@require_POST
+def import_register(request):
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, "请选择名录文件（.xlsx）")
+        return redirect("enterprises:register")
+    if upload.size > MAX_REGISTER_BYTES:
+        messages.error(request, f"文件超过 {MAX_REGISTER_BYTES // (1024 * 1024)} MB（本平台上限），未读取")
+        return redirect("enterprises:register")
+    try:
+        result = services.import_register(request.user, upload.read(MAX_REGISTER_BYTES + 1))
+    except services.RegisterRejected as exc:
+        for message in exc.messages[:50]:
+            messages.error(request, message)
+        messages.error(request, f"共 {len(exc.messages)} 处问题，文件未导入（没有写入任何数据）")
+        return redirect("enterprises:register")
+    except QuotaExceeded as exc:
+        messages.error(request, str(exc))
+        return redirect("enterprises:register")
+    messages.success(request, "名录已导入：" + result.summary())
+    return redirect("enterprises:register")

@@ -1,0 +1,57 @@
+"""The register, an enterprise and PV compliance in chromium on the sample data; the enterprise user's view."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(
+        not os.path.exists(CHROMIUM), reason="未安装 chromium（make test 以 root 运行时会自动安装）"
+    ),
+]
+
+
+def test_register_enterprise_and_pv_pages(browser_page, live_server, login, artifacts):
+    from django.contrib.auth import get_user_model
+
+    from carbonpeak.demo import ensure_demo_enterprises, ensure_demo_users
+    from carbonpeak.enterprises import sample
+    from carbonpeak.enterprises.models import Enterprise
+
+    ensure_demo_users()
+    ensure_demo_enterprises(get_user_model().objects.get(username="coordinator"))
+    own = Enterprise.objects.get(credit_code=sample.credit_code(5))
+    other = Enterprise.objects.get(credit_code=sample.credit_code(1))
+    page = browser_page
+    login(page, live_server)
+    page.wait_for_selector("nav")
+    page.goto(f"{live_server.url}/enterprises/")
+    page.wait_for_selector("[data-testid=register]")
+    assert page.locator("[data-testid=register] tbody tr").count() == 10
+    assert page.is_visible("[data-testid=sample-banner]")
+    page.select_option("#f-district", "璜泾镇")
+    page.wait_for_url("**district=*")
+    assert page.locator("[data-testid=register] tbody tr").count() == 3
+    page.screenshot(path=str(artifacts / "enterprises-register.png"), full_page=True)
+    page.locator("[data-testid=register] tbody a").first.click()
+    page.wait_for_selector("[data-testid=buildings]")
+    assert "化纤" in page.inner_text("h1")
+    page.goto(f"{live_server.url}/enterprises/{own.pk}/")
+    page.wait_for_selector("[data-testid=buildings]")
+    page.screenshot(path=str(artifacts / "enterprise-detail.png"), full_page=True)
+    page.goto(f"{live_server.url}/enterprises/pv/")
+    page.wait_for_selector("[data-testid=pv-findings]")
+    page.screenshot(path=str(artifacts / "enterprises-pv.png"), full_page=True)
+
+    page.context.clear_cookies()
+    login(page, live_server, "jiulong")
+    page.wait_for_selector("nav")
+    page.goto(f"{live_server.url}/enterprises/")
+    page.wait_for_selector("[data-testid=enterprise-facts]")
+    assert own.name in page.inner_text("h1")
+    response = page.goto(f"{live_server.url}/enterprises/{other.pk}/")
+    assert response.status == 403 and "只能查看本企业" in page.inner_text("body")
