@@ -92,6 +92,12 @@ def ensure_demo_enterprises(coordinator) -> tuple[int, DemoLogin]:
     loaded = 0
     if not Enterprise.objects.filter(sample=True).exists():
         loaded = services.import_register(coordinator, sample.register_bytes(), sample=True).created
+        for row in sample.projects():
+            serial = row.pop("serial")
+            enterprise = Enterprise.objects.get(credit_code=sample.credit_code(serial))
+            services.create_project(
+                coordinator, enterprise=enterprise, district=enterprise.district, sample=True, **row
+            )
     ensure_roles()
     user, _ = get_user_model().objects.get_or_create(username=DEMO_ENTERPRISE_LOGIN.username)
     user.set_password(DEMO_ENTERPRISE_LOGIN.password)

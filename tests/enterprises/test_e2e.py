@@ -46,6 +46,13 @@ def test_register_enterprise_and_pv_pages(browser_page, live_server, login, arti
     page.goto(f"{live_server.url}/enterprises/pv/")
     page.wait_for_selector("[data-testid=pv-findings]")
     page.screenshot(path=str(artifacts / "enterprises-pv.png"), full_page=True)
+    page.goto(f"{live_server.url}/enterprises/projects/")
+    page.fill("#value_pct", "5")
+    page.fill("#source", "某市发改委关于节能审查验收的通知（测试输入）")
+    page.click("[data-testid=tolerance-form] button")
+    page.wait_for_selector("text=已录入验收偏差容许值")
+    assert page.is_visible("[data-testid=project-warnings]")
+    page.screenshot(path=str(artifacts / "enterprises-projects.png"), full_page=True)
 
     page.context.clear_cookies()
     login(page, live_server, "jiulong")

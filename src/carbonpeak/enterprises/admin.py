@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from carbonpeak.core.audit import AuditedModelAdmin
 
-from .models import Building, Enterprise, EnterpriseMembership
+from .models import Building, Enterprise, EnterpriseMembership, TwoHighProject
 
 
 class BuildingInline(admin.TabularInline):
@@ -44,3 +44,12 @@ class EnterpriseAdmin(AuditedModelAdmin):
 class EnterpriseMembershipAdmin(AuditedModelAdmin):
     list_display = ("user", "enterprise")
     autocomplete_fields = ("enterprise",)
+
+
+@admin.register(TwoHighProject)
+class TwoHighProjectAdmin(AuditedModelAdmin):
+    list_display = ("name", "enterprise", "status", "disposal", "approved_tce", "acceptance_tce", "sample")
+    list_filter = ("status", "disposal", "renewable_commitment", "sample")
+    search_fields = ("name", "review_number", "enterprise__name")
+    autocomplete_fields = ("enterprise",)
+    readonly_fields = ("sample",)

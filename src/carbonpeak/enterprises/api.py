@@ -144,3 +144,37 @@ def pv_compliance(request, status: str | None = None, rule: str | None = None):
     if rule:
         rows = [r for r in rows if r.finding.rule == rule]
     return rows
+
+
+class ProjectOut(Schema):
+    id: int
+    name: str
+    enterprise: str | None
+    credit_code: str | None
+    district: str
+    status: str
+    disposal: str
+    planned_tce: float | None
+    review_number: str
+    approved_tce: float | None
+    acceptance_tce: float | None
+    acceptance_status: str
+    acceptance_deviation_pct: float | None
+    acceptance_note: str
+    reported_year: int | None
+    reported_tce: float | None
+    warning: str
+    renewable_commitment: bool
+    renewable_share_pct: float | None
+    sample: bool
+
+
+@router.get("/projects", response=list[ProjectOut], summary="两高项目清单：节能审查、验收与超批复预警")
+@paginate(Pages)
+def two_high_projects(request, status: str | None = None, disposal: str | None = None):
+    queryset = selectors.visible_projects(request.user)
+    if status:
+        queryset = queryset.filter(status=status)
+    if disposal:
+        queryset = queryset.filter(disposal=disposal)
+    return [row.as_dict() for row in selectors.project_rows(queryset)]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from . import projects
+
 
 class Enterprise(models.Model):
     credit_code = models.CharField("统一社会信用代码", max_length=18, unique=True)
@@ -79,3 +81,64 @@ class EnterpriseMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.enterprise}"
+
+
+class TwoHighProject(models.Model):
+    """A project on the 两高 list (清单管理, 分类处置, 动态监控): its energy-saving review and 验收."""
+
+    STATUS_CHOICES = [(s, s) for s in projects.STATUSES]
+    DISPOSAL_CHOICES = [(s, s) for s in projects.DISPOSALS]
+
+    enterprise = models.ForeignKey(
+        Enterprise,
+        on_delete=models.PROTECT,
+        related_name="projects",
+        verbose_name="企业",
+        null=True,
+        blank=True,
+    )
+    name = models.CharField("项目名称", max_length=200)
+    district = models.CharField("所在区镇", max_length=50, blank=True)
+    status = models.CharField("状态", max_length=6, choices=STATUS_CHOICES)
+    disposal = models.CharField("分类处置", max_length=6, choices=DISPOSAL_CHOICES, blank=True)
+    planned_tce = models.FloatField("设计年综合能源消费量（tce，当量值）", null=True, blank=True)
+    review_number = models.CharField("节能审查文号", max_length=100, blank=True)
+    review_date = models.DateField("节能审查日期", null=True, blank=True)
+    approved_tce = models.FloatField("批复年综合能源消费量（tce，当量值）", null=True, blank=True)
+    acceptance_date = models.DateField("验收日期", null=True, blank=True)
+    acceptance_tce = models.FloatField("验收实测年综合能源消费量（tce）", null=True, blank=True)
+    reported_year = models.PositiveSmallIntegerField("最新报告年份", null=True, blank=True)
+    reported_tce = models.FloatField("最新报告年能耗（tce）", null=True, blank=True)
+    renewable_commitment = models.BooleanField("可再生能源消费承诺", default=False)
+    renewable_share_pct = models.FloatField("承诺可再生能源消费比例（%）", null=True, blank=True)
+    commitment_note = models.CharField("承诺说明", max_length=300, blank=True)
+    sample = models.BooleanField("示例数据", default=False)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "两高项目"
+        verbose_name_plural = "两高项目"
+        ordering = ["status", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AcceptanceTolerance(models.Model):
+    """The 验收 tolerance (actual over approved energy use, %) as the coordinator entered it, with its document:
+    no public source gives one. The latest entry applies; earlier ones are kept."""
+
+    value_pct = models.FloatField("容许偏差（%）")
+    source = models.CharField("依据文件", max_length=300)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="录入人"
+    )
+    entered_at = models.DateTimeField("录入时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "验收偏差容许值"
+        verbose_name_plural = "验收偏差容许值"
+        ordering = ["-entered_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.value_pct:g}%（{self.source}）"

@@ -91,3 +91,38 @@ def register_bytes(seed: int = DEFAULT_SEED) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def projects(seed: int = DEFAULT_SEED) -> list[dict]:
+    """Sample 两高 projects (示例数据) of the sample enterprises, keyed by their serial: approvals, 验收 and
+    reported use drawn from the seed, one of them running past its approval."""
+    rng = random.Random(seed + 1)
+    out = []
+    for serial, name, status, disposal in (
+        (5, "年产60万吨高档包装纸技改项目（示例）", "在建", "改造升级"),
+        (6, "差别化涤纶长丝扩建项目（示例）", "已投产", "保留"),
+        (7, "聚酯熔体直纺节能改造项目（示例）", "已投产", "改造升级"),
+        (1, "燃煤机组灵活性改造项目（示例）", "在建", "改造升级"),
+        (8, "老旧纺丝生产线（示例）", "已投产", "淘汰"),
+    ):
+        approved = round(rng.uniform(8000, 60000), -2)
+        produced = status == "已投产"
+        out.append(
+            {
+                "serial": serial,
+                "name": name,
+                "status": status,
+                "disposal": disposal,
+                "planned_tce": approved * 1.02,
+                "review_number": f"苏发改能评〔2023〕{rng.randint(10, 99)}号（示例）",
+                "approved_tce": approved,
+                "acceptance_tce": round(approved * rng.uniform(0.9, 1.08), -1) if produced else None,
+                "reported_year": 2025 if produced else None,
+                "reported_tce": round(approved * (1.12 if serial == 7 else rng.uniform(0.8, 0.98)), -1)
+                if produced
+                else None,
+                "renewable_commitment": serial in (5, 6),
+                "renewable_share_pct": 20.0 if serial in (5, 6) else None,
+            }
+        )
+    return out

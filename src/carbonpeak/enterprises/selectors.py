@@ -8,8 +8,8 @@ from django.db.models import QuerySet
 
 from carbonpeak.accounts import permissions
 
-from . import pv
-from .models import Building, Enterprise
+from . import projects, pv
+from .models import AcceptanceTolerance, Building, Enterprise, TwoHighProject
 
 
 def visible_enterprises(user) -> QuerySet[Enterprise]:
@@ -75,3 +75,64 @@ def installed_pv_mw(enterprises: QuerySet[Enterprise]) -> tuple[float, int]:
     buildings = Building.objects.filter(enterprise__in=enterprises)
     total = sum(b.pv_installed_mw for b in buildings if b.pv_installed_mw is not None)
     return total, buildings.filter(pv_installed_mw__isnull=True).count()
+
+
+@dataclass
+class ProjectRow:
+    project: TwoHighProject
+    acceptance: projects.Acceptance
+    warning: str
+
+    def as_dict(self) -> dict:
+        p = self.project
+        return {
+            "id": p.pk,
+            "name": p.name,
+            "enterprise": p.enterprise.name if p.enterprise else None,
+            "credit_code": p.enterprise.credit_code if p.enterprise else None,
+            "district": p.district,
+            "status": p.status,
+            "disposal": p.disposal,
+            "planned_tce": p.planned_tce,
+            "review_number": p.review_number,
+            "approved_tce": p.approved_tce,
+            "acceptance_tce": p.acceptance_tce,
+            "acceptance_status": self.acceptance.status,
+            "acceptance_deviation_pct": self.acceptance.deviation_pct,
+            "acceptance_note": self.acceptance.why,
+            "reported_year": p.reported_year,
+            "reported_tce": p.reported_tce,
+            "warning": self.warning,
+            "renewable_commitment": p.renewable_commitment,
+            "renewable_share_pct": p.renewable_share_pct,
+            "sample": p.sample,
+        }
+
+
+def current_tolerance() -> AcceptanceTolerance | None:
+    return AcceptanceTolerance.objects.first()
+
+
+def visible_projects(user) -> QuerySet[TwoHighProject]:
+    """Projects a user may see: an enterprise user its own enterprise's only."""
+    own = permissions.enterprise_of(user)
+    if own is not None and permissions.ENTERPRISE in permissions.roles(user):
+        return TwoHighProject.objects.filter(enterprise=own)
+    if not permissions.can(user, permissions.Action.VIEW_ENTERPRISE):
+        return TwoHighProject.objects.none()
+    return TwoHighProject.objects.all()
+
+
+def project_rows(queryset: QuerySet[TwoHighProject]) -> list[ProjectRow]:
+    """Each project with its 验收 judged against the entered tolerance and a warning when its reported use
+    runs past the approval."""
+    tolerance = current_tolerance()
+    value = tolerance.value_pct if tolerance else None
+    return [
+        ProjectRow(
+            p,
+            projects.acceptance(p.approved_tce, p.acceptance_tce, value),
+            projects.overrun(p.approved_tce, p.reported_tce, p.reported_year),
+        )
+        for p in queryset.select_related("enterprise").order_by("status", "name")
+    ]

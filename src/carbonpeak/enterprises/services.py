@@ -17,7 +17,7 @@ from carbonpeak.core import audit, quotas
 from carbonpeak.core.upload_errors import FormError
 
 from . import workbook
-from .models import Building, Enterprise
+from .models import AcceptanceTolerance, Building, Enterprise, TwoHighProject
 
 _ENTERPRISE_FIELDS = (
     "name",
@@ -124,3 +124,26 @@ def import_register(user, data: bytes, *, sample: bool = False) -> RegisterImpor
                 )
                 result.buildings_updated += 1
     return result
+
+
+def set_acceptance_tolerance(user, value_pct: float, source: str) -> AcceptanceTolerance:
+    """Enter the 验收 tolerance with the document it comes from (no public source gives one)."""
+    permissions.require(user, permissions.Action.MANAGE_ENTERPRISES)
+    source = (source or "").strip()
+    if not source:
+        raise ValidationError("请填写容许偏差的依据文件（文号或名称）")
+    if not 0 <= value_pct <= 100:
+        raise ValidationError("容许偏差须在 0 至 100（%）之间")
+    entry = AcceptanceTolerance.objects.create(value_pct=value_pct, source=source[:300], entered_by=user)
+    audit.record(user, audit.Action.CREATE, entry, after=audit.snapshot(entry))
+    return entry
+
+
+def create_project(user, *, enterprise: Enterprise | None, sample: bool = False, **fields) -> TwoHighProject:
+    """Put a project on the 两高 list (the admin edits it afterwards, audited the same way)."""
+    permissions.require(user, permissions.Action.MANAGE_ENTERPRISES)
+    project = TwoHighProject(enterprise=enterprise, sample=sample, **fields)
+    project.full_clean()
+    project.save()
+    audit.record(user, audit.Action.CREATE, project, after=audit.snapshot(project))
+    return project

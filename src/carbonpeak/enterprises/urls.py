@@ -11,4 +11,6 @@ urlpatterns = [
     path("template.xlsx", views.template, name="template"),
     path("export.xlsx", views.export, name="export"),
     path("import/", views.import_register, name="import"),
+    path("projects/", views.two_high_projects, name="projects"),
+    path("projects/tolerance/", views.acceptance_tolerance, name="acceptance_tolerance"),
 ]

@@ -7,7 +7,7 @@ from collections import Counter
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from carbonpeak.accounts import permissions
 from carbonpeak.core.quotas import QuotaExceeded
 
-from . import pv, selectors, services, workbook
+from . import projects, pv, selectors, services, workbook
 from .models import Building, Enterprise
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -66,6 +66,7 @@ def detail(request, enterprise_id: int):
             "enterprise": enterprise,
             "buildings": enterprise.buildings.all(),
             "findings": selectors.pv_compliance(Enterprise.objects.filter(pk=enterprise.pk)),
+            "projects": selectors.project_rows(enterprise.projects.all()),
         },
     )
 
@@ -148,3 +149,47 @@ def import_register(request):
         return redirect("enterprises:register")
     messages.success(request, "名录已导入：" + result.summary())
     return redirect("enterprises:register")
+
+
+@login_required
+def two_high_projects(request):
+    if _own_enterprise(request) is None and not permissions.can(
+        request.user, permissions.Action.VIEW_ENTERPRISE
+    ):
+        raise PermissionDenied(permissions.MESSAGES[permissions.Action.VIEW_ENTERPRISE])
+    queryset = selectors.visible_projects(request.user)
+    status = request.GET.get("status", "")
+    if status:
+        queryset = queryset.filter(status=status)
+    rows = selectors.project_rows(queryset)
+    return render(
+        request,
+        "enterprises/projects.html",
+        {
+            "nav": "enterprises",
+            "rows": rows,
+            "statuses": projects.STATUSES,
+            "status": status,
+            "tolerance": selectors.current_tolerance(),
+            "warnings": [r for r in rows if r.warning],
+            "any_sample": any(r.project.sample for r in rows),
+            "can_manage": permissions.can(request.user, permissions.Action.MANAGE_ENTERPRISES),
+        },
+    )
+
+
+@login_required
+@require_POST
+def acceptance_tolerance(request):
+    try:
+        value = float(request.POST.get("value_pct", ""))
+    except ValueError:
+        messages.error(request, "容许偏差须为数字（%）")
+        return redirect("enterprises:projects")
+    try:
+        entry = services.set_acceptance_tolerance(request.user, value, request.POST.get("source", ""))
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, f"已录入验收偏差容许值 {entry}")
+    return redirect("enterprises:projects")
