@@ -87,43 +87,58 @@ def import_register(user, data: bytes, *, sample: bool = False) -> RegisterImpor
         by_code: dict[str, Enterprise] = {}
         for row in parsed.enterprises:
             values = {f: getattr(row, f) for f in _ENTERPRISE_FIELDS}
-            enterprise = existing.get(row.credit_code)
-            if enterprise is None:
-                enterprise = Enterprise.objects.create(credit_code=row.credit_code, sample=sample, **values)
-                audit.record(user, audit.Action.CREATE, enterprise, after=audit.snapshot(enterprise))
-                result.created += 1
-            elif any(getattr(enterprise, f) != v for f, v in values.items()):
-                before = audit.snapshot(enterprise)
-                for f, v in values.items():
-                    setattr(enterprise, f, v)
-                enterprise.save()
-                audit.record(
-                    user, audit.Action.UPDATE, enterprise, before=before, after=audit.snapshot(enterprise)
-                )
-                result.updated += 1
-            else:
-                result.unchanged += 1
+            enterprise, change = _merge_row(
+                user,
+                existing.get(row.credit_code),
+                lambda row=row, values=values: Enterprise(
+                    credit_code=row.credit_code, sample=sample, **values
+                ),
+                values,
+            )
+            result.created += change == "created"
+            result.updated += change == "updated"
+            result.unchanged += change == "unchanged"
             by_code[row.credit_code] = enterprise
         missing = {b.credit_code for b in parsed.buildings} - set(by_code)
         by_code.update({e.credit_code: e for e in Enterprise.objects.filter(credit_code__in=missing)})
+        buildings = {
+            (b.enterprise_id, b.name): b
+            for b in Building.objects.filter(
+                enterprise__in=[by_code[b.credit_code] for b in parsed.buildings]
+            )
+        }
         for row in parsed.buildings:
             enterprise = by_code[row.credit_code]
             values = {f: getattr(row, f) for f in _BUILDING_FIELDS}
-            building = Building.objects.filter(enterprise=enterprise, name=row.name).first()
-            if building is None:
-                building = Building.objects.create(enterprise=enterprise, name=row.name, **values)
-                audit.record(user, audit.Action.CREATE, building, after=audit.snapshot(building))
-                result.buildings_created += 1
-            elif any(getattr(building, f) != v for f, v in values.items()):
-                before = audit.snapshot(building)
-                for f, v in values.items():
-                    setattr(building, f, v)
-                building.save()
-                audit.record(
-                    user, audit.Action.UPDATE, building, before=before, after=audit.snapshot(building)
-                )
-                result.buildings_updated += 1
+            _, change = _merge_row(
+                user,
+                buildings.get((enterprise.pk, row.name)),
+                lambda enterprise=enterprise, row=row, values=values: Building(
+                    enterprise=enterprise, name=row.name, **values
+                ),
+                values,
+            )
+            result.buildings_created += change == "created"
+            result.buildings_updated += change == "updated"
     return result
+
+
+def _merge_row(user, existing, make, values: dict):
+    """Create the row (``make()``) or update ``existing`` with ``values``, auditing what changed; returns the
+    row and 'created', 'updated' or 'unchanged'."""
+    if existing is None:
+        row = make()
+        row.save()
+        audit.record(user, audit.Action.CREATE, row, after=audit.snapshot(row))
+        return row, "created"
+    if all(getattr(existing, f) == v for f, v in values.items()):
+        return existing, "unchanged"
+    before = audit.snapshot(existing)
+    for f, v in values.items():
+        setattr(existing, f, v)
+    existing.save()
+    audit.record(user, audit.Action.UPDATE, existing, before=before, after=audit.snapshot(existing))
+    return existing, "updated"
 
 
 def set_acceptance_tolerance(user, value_pct: float, source: str) -> AcceptanceTolerance:
