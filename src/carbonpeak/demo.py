@@ -98,6 +98,21 @@ def ensure_demo_enterprises(coordinator) -> tuple[int, DemoLogin]:
             services.create_project(
                 coordinator, enterprise=enterprise, district=enterprise.district, sample=True, **row
             )
+        verifier = "示例核查机构（示例数据）"
+        for row in sample.reports():
+            enterprise = Enterprise.objects.get(credit_code=sample.credit_code(row.pop("serial")))
+            year = row.pop("year")
+            plan = services.save_monitoring_plan(
+                coordinator, enterprise, year, "示例数据：按计量器具台账监测"
+            )
+            services.submit_monitoring_plan(coordinator, plan)
+            services.review_monitoring_plan(coordinator, plan, approve=True)
+            report = services.save_report(coordinator, enterprise, year, **row)
+            services.submit_report(coordinator, report)
+            services.record_verification(
+                coordinator, report, verifier=verifier, result="通过", reference=f"示例-{year}"
+            )
+            services.approve_report(coordinator, report)
     ensure_roles()
     user, _ = get_user_model().objects.get_or_create(username=DEMO_ENTERPRISE_LOGIN.username)
     user.set_password(DEMO_ENTERPRISE_LOGIN.password)

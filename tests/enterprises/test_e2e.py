@@ -62,3 +62,41 @@ def test_register_enterprise_and_pv_pages(browser_page, live_server, login, arti
     assert own.name in page.inner_text("h1")
     response = page.goto(f"{live_server.url}/enterprises/{other.pk}/")
     assert response.status == 403 and "只能查看本企业" in page.inner_text("body")
+
+
+def test_report_lifecycle_and_reconciliation_pages(
+    browser_page, live_server, login, artifacts, demo_plan, coordinator
+):
+    from carbonpeak.demo import ensure_demo_enterprises
+    from carbonpeak.enterprises import sample
+    from carbonpeak.enterprises.models import Enterprise
+
+    ensure_demo_enterprises(coordinator)
+    paper = Enterprise.objects.get(credit_code=sample.credit_code(5))
+    page = browser_page
+    login(page, live_server, "jiulong")
+    page.wait_for_selector("nav")
+    page.goto(f"{live_server.url}/enterprises/{paper.pk}/reports/2023/")
+    page.fill("textarea[name=content]", "燃煤锅炉：皮带秤计量；天然气：贸易结算表。")
+    page.click("button[name=submit_plan]")
+    page.wait_for_selector("text=监测计划已报送")
+    page.fill("input[name=fuel-0]", "原煤")
+    page.fill("input[name=unit-0]", "吨")
+    page.fill("input[name=quantity-0]", "1200000")
+    page.fill("#bought", "900000000")
+    page.fill("#sold", "0")
+    page.click("[data-testid=report-form] button[value=save]")
+    page.wait_for_selector("text=草稿已保存")
+    assert page.is_visible("[data-testid=report-preview]")
+    page.screenshot(path=str(artifacts / "enterprise-report-draft.png"), full_page=True)
+
+    page.context.clear_cookies()
+    login(page, live_server)
+    page.wait_for_selector("nav")
+    page.goto(f"{live_server.url}/enterprises/reconciliation/?year=2025")
+    page.wait_for_selector("[data-testid=reconciliation] tbody tr")
+    assert "造纸和纸制品业" in page.inner_text("[data-testid=reconciliation]")
+    page.screenshot(path=str(artifacts / "enterprises-reconciliation.png"), full_page=True)
+    page.goto(f"{live_server.url}/enterprises/{paper.pk}/reports/2025/")
+    page.wait_for_selector("[data-testid=report-figures]")
+    page.screenshot(path=str(artifacts / "enterprise-report-approved.png"), full_page=True)

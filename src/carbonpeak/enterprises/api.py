@@ -119,6 +119,44 @@ def enterprises(
     return selectors.filtered(selectors.visible_enterprises(request.user), params).order_by("pk")
 
 
+class ReconciliationOut(Schema):
+    sector: str
+    enterprises: int
+    enterprises_tce: float
+    city_tce: float | None
+    coverage: float | None
+    gap_tce: float | None
+    warning: str
+
+
+class ReconciliationAnswer(Schema):
+    year: int
+    region: str
+    basis: str
+    items: list[ReconciliationOut]
+    movers: list[dict]
+
+
+@router.get(
+    "/enterprises/reconciliation",
+    response=ReconciliationAnswer,
+    summary="重点企业报告按行业合计与全市分行业核算比对（终端能源消费，当量值）",
+)
+def reconciliation(request, year: int = Query(..., ge=2000, le=2100)):
+    if not permissions.can(
+        request.user, permissions.Action.VIEW_ENTERPRISE
+    ) or permissions.ENTERPRISE in permissions.roles(request.user):
+        raise ApiError(403, "forbidden", "只有政府用户可以查看全市比对")
+    rows, region = selectors.reconciliation(year)
+    return {
+        "year": year,
+        "region": region,
+        "basis": "终端能源消费量（当量值，tce）：企业为燃料（含原料）加用电量，全市为分行业核算的同口径值",
+        "items": [r.as_dict() for r in rows],
+        "movers": selectors.movers(year),
+    }
+
+
 @router.get(
     "/enterprises/{int:enterprise_id}",
     response=EnterpriseDetailOut,

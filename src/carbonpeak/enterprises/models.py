@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from carbonpeak.core.models import ReviewedRecord
+
 from . import projects
 
 
@@ -142,3 +144,100 @@ class AcceptanceTolerance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.value_pct:g}%（{self.source}）"
+
+
+class MonitoringPlan(ReviewedRecord):
+    """An enterprise's monitoring plan for a year (监测计划): how it measures what it reports."""
+
+    review_noun = "监测计划"
+
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="monitoring_plans", verbose_name="企业"
+    )
+    year = models.PositiveSmallIntegerField("年份")
+    content = models.TextField("监测计划内容", help_text="排放源、计量器具、数据来源与监测频次")
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "监测计划"
+        verbose_name_plural = "监测计划"
+        ordering = ["enterprise", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "year"], name="monitoring_plan_year_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} {self.year}年监测计划"
+
+
+class EnterpriseReport(ReviewedRecord):
+    """An enterprise's annual energy and carbon report (MRV): fuels, electricity, output; verified by a third
+    party before approval. A correction after approval is a new revision; the approved one stays."""
+
+    review_noun = "企业年度报告"
+    RESULT_CHOICES = [("通过", "通过"), ("不通过", "不通过")]
+
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.CASCADE, related_name="reports", verbose_name="企业"
+    )
+    year = models.PositiveSmallIntegerField("年份")
+    revision = models.PositiveSmallIntegerField("版本", default=1)
+    output_value = models.FloatField("工业总产值（万元）", null=True, blank=True)
+    value_added = models.FloatField("增加值（万元）", null=True, blank=True)
+    electricity_bought_kwh = models.FloatField("外购电量（千瓦时）", null=True, blank=True)
+    electricity_sold_kwh = models.FloatField("外供电量（千瓦时）", null=True, blank=True)
+    electricity_generated_kwh = models.FloatField("自发电量（千瓦时）", null=True, blank=True)
+    generation_source = models.CharField("发电类型", max_length=20, blank=True)
+    verifier = models.CharField("核查机构", max_length=200, blank=True)
+    verification_result = models.CharField("核查结论", max_length=4, choices=RESULT_CHOICES, blank=True)
+    verification_reference = models.CharField("核查报告编号", max_length=100, blank=True)
+    verified_at = models.DateTimeField("核查录入时间", null=True, blank=True)
+    # computed at approval by the city's engine and factor set (mrv.figures)
+    energy_tce = models.FloatField("综合能源消费量（tce，当量值）", null=True, blank=True)
+    energy_tce_equivalent = models.FloatField("综合能源消费量（tce，等价值）", null=True, blank=True)
+    terminal_tce = models.FloatField(
+        "终端能源消费量（tce，当量值）",
+        null=True,
+        blank=True,
+        help_text="燃料（含原料）加用电量，与全市分行业核算口径一致",
+    )
+    electricity_kwh = models.FloatField("用电量（千瓦时）", null=True, blank=True)
+    co2_direct_t = models.FloatField("直接排放（tCO2，化石燃料燃烧）", null=True, blank=True)
+    co2_t = models.FloatField("含净外购电力的排放（tCO2）", null=True, blank=True)
+    factor_set = models.CharField("因子集", max_length=60, blank=True)
+    computed_missing = models.JSONField("缺失项", default=list, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "企业年度报告"
+        verbose_name_plural = "企业年度报告"
+        ordering = ["enterprise", "-year", "-revision"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "year", "revision"], name="enterprise_report_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["year", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} {self.year}年报告（第{self.revision}版）"
+
+
+class ReportFuel(models.Model):
+    report = models.ForeignKey(
+        EnterpriseReport, on_delete=models.CASCADE, related_name="fuels", verbose_name="报告"
+    )
+    fuel = models.CharField("能源品种", max_length=30)
+    unit = models.CharField("计量单位", max_length=20)
+    quantity = models.FloatField("实物量")
+    reported_tce = models.FloatField("折标准煤（tce，企业填报）", null=True, blank=True)
+    use = models.CharField("用途", max_length=4, default="燃料", choices=[("燃料", "燃料"), ("原料", "原料")])
+
+    class Meta:
+        verbose_name = "报告能源品种"
+        verbose_name_plural = "报告能源品种"
+        ordering = ["report", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.fuel} {self.quantity:g} {self.unit}"

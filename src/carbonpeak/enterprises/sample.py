@@ -126,3 +126,50 @@ def projects(seed: int = DEFAULT_SEED) -> list[dict]:
             }
         )
     return out
+
+
+# fuels of a sample report by sector, sized as a plausible share of a city like the sample accounts'
+# (示例数据: quantities per year before the seed's ±10 %)
+_REPORTS = {
+    1: ([("原煤", "吨", 1_650_000)], 0, 4_600_000_000, 4_900_000_000, "燃煤发电"),
+    2: ([("原煤", "吨", 1_400_000)], 0, 3_900_000_000, 4_150_000_000, "燃煤发电"),
+    3: ([("原煤", "吨", 1_500_000)], 0, 4_200_000_000, 4_450_000_000, "燃煤发电"),
+    4: (
+        [("原煤", "吨", 1_100_000), ("天然气", "万立方米", 2_000)],
+        0,
+        3_100_000_000,
+        3_300_000_000,
+        "燃煤发电",
+    ),
+    5: ([("原煤", "吨", 1_200_000), ("天然气", "万立方米", 3_000)], 950_000_000, 0, None, ""),
+    6: ([("原煤", "吨", 90_000), ("天然气", "万立方米", 2_500)], 520_000_000, 0, None, ""),
+    7: ([("原煤", "吨", 110_000), ("天然气", "万立方米", 2_000)], 610_000_000, 0, None, ""),
+    8: ([("天然气", "万立方米", 1_800)], 380_000_000, 0, None, ""),
+    9: ([("天然气", "万立方米", 600), ("柴油", "吨", 900)], 160_000_000, 0, None, ""),
+    10: ([], 210_000_000, 0, None, ""),
+}
+
+
+def reports(years: tuple[int, ...] = (2024, 2025), seed: int = DEFAULT_SEED) -> list[dict]:
+    """Sample annual reports (示例数据) of the sample enterprises, keyed by serial and year."""
+    rng = random.Random(seed + 2)
+    out = []
+    for serial, (fuels, bought, sold, generated, source) in _REPORTS.items():
+        for year in years:
+            scale = rng.uniform(0.9, 1.1)
+            out.append(
+                {
+                    "serial": serial,
+                    "year": year,
+                    "fuels": [
+                        {"fuel": f, "unit": u, "quantity": round(q * scale, -1), "use": "燃料"}
+                        for f, u, q in fuels
+                    ],
+                    "electricity_bought_kwh": round(bought * scale, -3),
+                    "electricity_sold_kwh": round(sold * scale, -3),
+                    "electricity_generated_kwh": round(generated * scale, -3) if generated else None,
+                    "generation_source": source,
+                    "value_added": round(rng.uniform(5, 60) * 1e4 * scale, -1),
+                }
+            )
+    return out

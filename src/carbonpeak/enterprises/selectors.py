@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from carbonpeak.accounts import permissions
+from carbonpeak.core.models import ReviewStatus
 
 from . import projects, pv
-from .models import AcceptanceTolerance, Building, Enterprise, TwoHighProject
+from .models import AcceptanceTolerance, Building, Enterprise, EnterpriseReport, TwoHighProject
 
 
 def visible_enterprises(user) -> QuerySet[Enterprise]:
@@ -44,12 +45,22 @@ class PvRow:
     finding: pv.Finding
 
 
+def latest_approved_reports(enterprises: QuerySet[Enterprise]) -> dict[int, EnterpriseReport]:
+    """Each enterprise's latest approved annual report (latest year, then latest revision)."""
+    out: dict[int, EnterpriseReport] = {}
+    approved = EnterpriseReport.objects.filter(enterprise__in=enterprises, status=ReviewStatus.APPROVED)
+    for report in approved.order_by("enterprise_id", "-year", "-revision"):
+        out.setdefault(report.enterprise_id, report)
+    return out
+
+
 def pv_compliance(enterprises: QuerySet[Enterprise]) -> list[PvRow]:
     """Every building of these enterprises against the plan's PV rules.
 
-    The annual energy use an existing building's rule needs comes from the enterprise's annual report;
-    until one is approved it is 未报 and the rule's status is 缺失."""
+    The annual energy use (当量值) and electricity an existing building's rule needs come from the enterprise's
+    latest approved annual report; without one they are 未报 and the rule's status is 缺失."""
     rules = pv.load_rules()
+    reports = latest_approved_reports(enterprises)
     rows: list[PvRow] = []
     buildings = Building.objects.filter(enterprise__in=enterprises).select_related("enterprise")
     for b in buildings.order_by("enterprise__name", "name"):
@@ -65,7 +76,13 @@ def pv_compliance(enterprises: QuerySet[Enterprise]) -> list[PvRow]:
             storage_mw=b.storage_mw,
             exemption=b.exemption,
         )
-        for finding in pv.evaluate(facts, pv.EnterpriseUse(), rules):
+        report = reports.get(b.enterprise_id)
+        use = (
+            pv.EnterpriseUse(report.energy_tce, report.electricity_kwh)
+            if report is not None
+            else pv.EnterpriseUse()
+        )
+        for finding in pv.evaluate(facts, use, rules):
             rows.append(PvRow(b.enterprise, b, finding))
     return rows
 
@@ -136,3 +153,102 @@ def project_rows(queryset: QuerySet[TwoHighProject]) -> list[ProjectRow]:
         )
         for p in queryset.select_related("enterprise").order_by("status", "name")
     ]
+
+
+@dataclass
+class ReconciliationRow:
+    sector: str
+    enterprises: int
+    enterprises_tce: float
+    city_tce: float | None  # None: the city's account for the year has no such sector (or no account)
+    coverage: float | None  # enterprises / city
+    gap_tce: float | None
+    warning: str
+
+    def as_dict(self) -> dict:
+        return self.__dict__.copy()
+
+
+def _approved_latest(year: int) -> dict[int, tuple[str, str, float | None]]:
+    """Each enterprise's latest approved revision for the year: enterprise id → (name, sector, terminal
+    tce). One query of plain values, ordered so that the first row per enterprise is its latest revision."""
+    rows = (
+        EnterpriseReport.objects.filter(year=year, status=ReviewStatus.APPROVED)
+        .order_by("enterprise_id", "-revision")
+        .values_list("enterprise_id", "enterprise__name", "enterprise__sector", "terminal_tce")
+    )
+    out: dict[int, tuple[str, str, float | None]] = {}
+    for enterprise_id, name, sector, tce in rows:
+        out.setdefault(enterprise_id, (name, sector, tce))
+    return out
+
+
+def city_sector_accounts(year: int, region: str | None = None) -> tuple[dict[str, float], str]:
+    """The city's sector accounts for a year (terminal energy, 当量值) from the latest accounting run, and the
+    region they are for (the plan's region when it has an account, else the run's largest)."""
+    from carbonpeak.energy.services import latest_run
+
+    run = latest_run()
+    if run is None:
+        return {}, ""
+    results = run.results.filter(year=year, first_quarter=1, last_quarter=4)
+    result = (results.filter(region=region).first() if region else None) or results.order_by(
+        "-energy_tce"
+    ).first()
+    if result is None:
+        return {}, ""
+    sectors = result.data.get("by_sector", {})
+    return {
+        name: s.get("terminal_tce") for name, s in sectors.items() if s.get("terminal_tce") is not None
+    }, result.region
+
+
+def reconciliation(year: int, region: str | None = None) -> tuple[list[ReconciliationRow], str]:
+    """The key enterprises' approved reports summed by sector against the city's sector accounts of the
+    same year: coverage, the gap, and a warning when the enterprises report more than the sector."""
+    sums: dict[str, list[float]] = {}
+    for _, sector, tce in _approved_latest(year).values():
+        entry = sums.setdefault(sector, [0, 0.0])
+        entry[0] += 1
+        entry[1] += tce or 0.0
+    city, city_region = city_sector_accounts(year, region)
+    rows = []
+    for sector, (count, total) in sorted(sums.items()):
+        city_tce = city.get(sector)
+        coverage = total / city_tce if city_tce else None
+        warning = ""
+        if city_tce is None:
+            warning = f"全市{year}年核算中没有“{sector}”的数据：无法比对"
+        elif total > city_tce:
+            warning = f"重点企业报告合计 {total:,.0f} tce 超过全市该行业 {city_tce:,.0f} tce：请核对企业报告或全市统计"
+        rows.append(
+            ReconciliationRow(
+                sector,
+                count,
+                total,
+                city_tce,
+                coverage,
+                None if city_tce is None else city_tce - total,
+                warning,
+            )
+        )
+    return rows, city_region
+
+
+def movers(year: int, limit: int = 10) -> list[dict]:
+    """Enterprises whose terminal energy moved most on the year before (both years approved)."""
+    now, before = _approved_latest(year), _approved_latest(year - 1)
+    moved = [
+        {
+            "enterprise": name,
+            "enterprise_id": eid,
+            "sector": sector,
+            "tce": tce,
+            "previous_tce": before[eid][2],
+            "change_tce": tce - before[eid][2],
+        }
+        for eid, (name, sector, tce) in now.items()
+        if eid in before and before[eid][2] is not None and tce is not None
+    ]
+    moved.sort(key=lambda m: abs(m["change_tce"]), reverse=True)
+    return moved[:limit]

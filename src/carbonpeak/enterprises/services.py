@@ -11,13 +11,23 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from carbonpeak.accounts import permissions
-from carbonpeak.core import audit, quotas
+from carbonpeak.core import audit, quotas, review
+from carbonpeak.core.models import ReviewStatus
 from carbonpeak.core.upload_errors import FormError
 
-from . import workbook
-from .models import AcceptanceTolerance, Building, Enterprise, TwoHighProject
+from . import mrv, workbook
+from .models import (
+    AcceptanceTolerance,
+    Building,
+    Enterprise,
+    EnterpriseReport,
+    MonitoringPlan,
+    ReportFuel,
+    TwoHighProject,
+)
 
 _ENTERPRISE_FIELDS = (
     "name",
@@ -162,3 +172,266 @@ def create_project(user, *, enterprise: Enterprise | None, sample: bool = False,
     project.save()
     audit.record(user, audit.Action.CREATE, project, after=audit.snapshot(project))
     return project
+
+
+# ------------------------------------------------------------------ annual reports (MRV)
+
+MONITORING_PLAN_FIRST = "须先有本年度经审核的监测计划（本平台规则：先监测计划、后报告、再核查）"
+VERIFIED_FIRST = "须先录入第三方核查结论“通过”才能审核通过（本平台规则）"
+
+
+def _require_editable(record) -> None:
+    if record.status not in (ReviewStatus.DRAFT, ReviewStatus.RETURNED):
+        raise ValidationError(f"{record.get_status_display()}的{record.review_noun}不能修改")
+
+
+@transaction.atomic
+def save_monitoring_plan(user, enterprise: Enterprise, year: int, content: str) -> MonitoringPlan:
+    permissions.require(user, permissions.Action.REPORT_ENTERPRISE, enterprise)
+    content = (content or "").strip()
+    if not content:
+        raise ValidationError("请填写监测计划内容")
+    if len(content) > 20_000:
+        raise ValidationError("监测计划内容不超过 20000 字")
+    plan = MonitoringPlan.objects.filter(enterprise=enterprise, year=year).first()
+    if plan is None:
+        plan = MonitoringPlan.objects.create(enterprise=enterprise, year=year, content=content)
+        audit.record(user, audit.Action.CREATE, plan, after=audit.snapshot(plan))
+        return plan
+    _require_editable(plan)
+    before = audit.snapshot(plan)
+    plan.content = content
+    plan.save()
+    audit.record(user, audit.Action.UPDATE, plan, before=before, after=audit.snapshot(plan))
+    return plan
+
+
+@transaction.atomic
+def submit_monitoring_plan(user, plan: MonitoringPlan) -> MonitoringPlan:
+    permissions.require(user, permissions.Action.REPORT_ENTERPRISE, plan.enterprise)
+    return review.submit(plan, user)
+
+
+@transaction.atomic
+def review_monitoring_plan(user, plan: MonitoringPlan, *, approve: bool, comment: str = "") -> MonitoringPlan:
+    permissions.require(user, permissions.Action.REVIEW)
+    return review.approve(plan, user, comment) if approve else review.return_(plan, user, comment)
+
+
+def _number(value, label: str) -> float | None:
+    if value is None or str(value).strip() == "":
+        return None
+    try:
+        number = float(str(value).replace(",", ""))
+    except ValueError as exc:
+        raise ValidationError(f"{label}“{value}”不是数字") from exc
+    if not number >= 0 or number == float("inf"):
+        raise ValidationError(f"{label}须为不小于0的数字")
+    return number
+
+
+def _clean_fuels(fuels: list[dict]) -> list[dict]:
+    from carbonpeak.energy import catalog
+    from carbonpeak.energy.catalog import UnknownName
+
+    out, problems = [], []
+    for i, line in enumerate(fuels, start=1):
+        name = str(line.get("fuel") or "").strip()
+        if not name and not str(line.get("quantity") or "").strip():
+            continue  # an empty row of the form
+        try:
+            fuel = catalog.resolve_fuel(name)
+            if fuel.family == catalog.ELECTRICITY:
+                raise UnknownName("电力请填在外购、外供、自发电量中，不作为能源品种行")
+            unit = str(line.get("unit") or "").strip()
+            catalog.parse_unit(unit)
+            quantity = _number(line.get("quantity"), f"第{i}行实物量")
+            if quantity is None:
+                raise ValidationError(f"第{i}行{fuel.name}：实物量为空（确为零请填 0）")
+            use = str(line.get("use") or "燃料").strip()
+            if use not in ("燃料", "原料"):
+                raise ValidationError(f"第{i}行{fuel.name}：用途须为“燃料”或“原料”")
+            out.append(
+                {
+                    "fuel": fuel.name,
+                    "unit": unit,
+                    "quantity": quantity,
+                    "reported_tce": _number(line.get("reported_tce"), f"第{i}行折标准煤"),
+                    "use": use,
+                }
+            )
+        except UnknownName as exc:
+            problems.append(f"第{i}行：{exc}")
+        except ValidationError as exc:
+            problems.extend(exc.messages)
+    if problems:
+        raise ValidationError(problems)
+    return out
+
+
+REPORT_NUMBERS = {
+    "output_value": "工业总产值",
+    "value_added": "增加值",
+    "electricity_bought_kwh": "外购电量",
+    "electricity_sold_kwh": "外供电量",
+    "electricity_generated_kwh": "自发电量",
+}
+
+
+@transaction.atomic
+def save_report(user, enterprise: Enterprise, year: int, *, fuels: list[dict], **values) -> EnterpriseReport:
+    """Save the year's report as a draft: the latest revision while it is a draft or returned, a new revision
+    once the latest is approved (the approved one is kept as it was). Nothing is saved on any error."""
+    permissions.require(user, permissions.Action.REPORT_ENTERPRISE, enterprise)
+    if not 2000 <= int(year) <= 2100:
+        raise ValidationError("年份不正确")
+    numbers = {field: _number(values.get(field), label) for field, label in REPORT_NUMBERS.items()}
+    source = str(values.get("generation_source") or "").strip()
+    if source:
+        from carbonpeak.energy import catalog
+
+        try:
+            source = catalog.resolve_source(source).name
+        except catalog.UnknownName as exc:
+            raise ValidationError(str(exc)) from exc
+    lines = _clean_fuels(fuels)
+    latest = EnterpriseReport.objects.filter(enterprise=enterprise, year=year).order_by("-revision").first()
+    if latest is not None and latest.status == ReviewStatus.SUBMITTED:
+        raise ValidationError("本年度报告已报送、正在审核，不能修改")
+    before = None
+    if latest is None or latest.status == ReviewStatus.APPROVED:
+        report = EnterpriseReport(
+            enterprise=enterprise, year=year, revision=(latest.revision + 1) if latest else 1
+        )
+    else:
+        report = latest
+        before = {**audit.snapshot(report), "fuels": [fuel_dict(f) for f in report.fuels.all()]}
+    for field, number in numbers.items():
+        setattr(report, field, number)
+    report.generation_source = source
+    report.save()
+    report.fuels.all().delete()
+    ReportFuel.objects.bulk_create(ReportFuel(report=report, **line) for line in lines)
+    after = {**audit.snapshot(report), "fuels": lines}
+    audit.record(
+        user, audit.Action.UPDATE if before else audit.Action.CREATE, report, before=before, after=after
+    )
+    return report
+
+
+def fuel_dict(f: ReportFuel) -> dict:
+    return {
+        "fuel": f.fuel,
+        "unit": f.unit,
+        "quantity": f.quantity,
+        "reported_tce": f.reported_tce,
+        "use": f.use,
+    }
+
+
+def report_input(report: EnterpriseReport) -> mrv.ReportInput:
+    return mrv.ReportInput(
+        code=report.enterprise.credit_code,
+        sector=report.enterprise.sector,
+        year=report.year,
+        fuels=tuple(mrv.FuelLine(f.fuel, f.unit, f.quantity, f.use) for f in report.fuels.all()),
+        bought_kwh=report.electricity_bought_kwh,
+        sold_kwh=report.electricity_sold_kwh,
+        generated_kwh=report.electricity_generated_kwh,
+        generation_source=report.generation_source,
+    )
+
+
+def report_figures(report: EnterpriseReport) -> mrv.ReportFigures:
+    """The report's energy and CO2 by the city's default factor set (ValidationError listing what cannot
+    be accounted)."""
+    from carbonpeak.energy.accounting import AccountingError
+    from carbonpeak.energy.services import default_factor_set
+
+    try:
+        return mrv.figures(report_input(report), default_factor_set().to_pure())
+    except AccountingError as exc:
+        raise ValidationError(exc.problems) from exc
+
+
+@transaction.atomic
+def submit_report(user, report: EnterpriseReport) -> EnterpriseReport:
+    permissions.require(user, permissions.Action.REPORT_ENTERPRISE, report.enterprise)
+    plan = MonitoringPlan.objects.filter(enterprise=report.enterprise, year=report.year).first()
+    if plan is None or plan.status != ReviewStatus.APPROVED:
+        raise ValidationError(MONITORING_PLAN_FIRST)
+    if report.electricity_bought_kwh is None or report.electricity_sold_kwh is None:
+        raise ValidationError("外购电量、外供电量均须填写（没有则填 0）")
+    report_figures(report)  # refuses what the engine cannot account
+    return review.submit(report, user)
+
+
+@transaction.atomic
+def record_verification(
+    user, report: EnterpriseReport, *, verifier: str, result: str, reference: str
+) -> EnterpriseReport:
+    """The third-party verification (核查) of a submitted report: who verified, the conclusion, the report no."""
+    permissions.require(user, permissions.Action.REVIEW)
+    if report.status != ReviewStatus.SUBMITTED:
+        raise ValidationError("只能为已报送的报告录入核查结论")
+    verifier, reference = (verifier or "").strip(), (reference or "").strip()
+    if not verifier or result not in ("通过", "不通过"):
+        raise ValidationError("请填写核查机构，并选择核查结论“通过”或“不通过”")
+    before = audit.snapshot(report, ("verifier", "verification_result", "verification_reference"))
+    report.verifier, report.verification_result = verifier[:200], result
+    report.verification_reference, report.verified_at = reference[:100], timezone.now()
+    report.save(
+        update_fields=[
+            "verifier",
+            "verification_result",
+            "verification_reference",
+            "verified_at",
+            "updated_at",
+        ]
+    )
+    audit.record(
+        user,
+        audit.Action.UPDATE,
+        report,
+        before=before,
+        after=audit.snapshot(report, ("verifier", "verification_result", "verification_reference")),
+        comment="第三方核查",
+    )
+    return report
+
+
+@transaction.atomic
+def approve_report(user, report: EnterpriseReport, comment: str = "") -> EnterpriseReport:
+    """Approve a verified report and keep its figures as the city's engine gives them today."""
+    permissions.require(user, permissions.Action.REVIEW)
+    if report.verification_result != "通过":
+        raise ValidationError(VERIFIED_FIRST)
+    figures = report_figures(report)
+    report.energy_tce, report.energy_tce_equivalent = figures.energy_tce, figures.energy_tce_equivalent
+    report.terminal_tce = figures.terminal_tce
+    report.electricity_kwh, report.co2_direct_t, report.co2_t = (
+        figures.electricity_kwh,
+        figures.co2_direct_t,
+        figures.co2_t,
+    )
+    report.factor_set, report.computed_missing = figures.factor_set, figures.missing
+    report.save(
+        update_fields=[
+            "energy_tce",
+            "energy_tce_equivalent",
+            "terminal_tce",
+            "electricity_kwh",
+            "co2_direct_t",
+            "co2_t",
+            "factor_set",
+            "computed_missing",
+            "updated_at",
+        ]
+    )
+    return review.approve(report, user, comment)
+
+
+@transaction.atomic
+def return_report(user, report: EnterpriseReport, comment: str) -> EnterpriseReport:
+    permissions.require(user, permissions.Action.REVIEW)
+    return review.return_(report, user, comment)

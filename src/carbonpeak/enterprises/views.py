@@ -10,13 +10,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from carbonpeak.accounts import permissions
 from carbonpeak.core.quotas import QuotaExceeded
 
 from . import projects, pv, selectors, services, workbook
-from .models import Building, Enterprise
+from .models import Building, Enterprise, EnterpriseReport
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_REGISTER_BYTES = 20 * 1024 * 1024  # 本平台规则: a province's register is a few MB
@@ -67,6 +68,8 @@ def detail(request, enterprise_id: int):
             "buildings": enterprise.buildings.all(),
             "findings": selectors.pv_compliance(Enterprise.objects.filter(pk=enterprise.pk)),
             "projects": selectors.project_rows(enterprise.projects.all()),
+            "reports": enterprise.reports.order_by("-year", "-revision"),
+            "report_year": timezone.localdate().year - 1,
         },
     )
 
@@ -193,3 +196,137 @@ def acceptance_tolerance(request):
     else:
         messages.success(request, f"已录入验收偏差容许值 {entry}")
     return redirect("enterprises:projects")
+
+
+# ------------------------------------------------------------------ annual reports (MRV)
+
+FUEL_ROWS = 8  # rows of fuels on the form (more: save and the form opens with the saved ones plus blanks)
+
+
+def _report_context(request, enterprise: Enterprise, year: int) -> dict:
+    from carbonpeak.energy import catalog
+
+    report = enterprise.reports.filter(year=year).order_by("-revision").first()
+    plan = enterprise.monitoring_plans.filter(year=year).first()
+    fuels = [services.fuel_dict(f) for f in report.fuels.all()] if report else []
+    figures, problems = None, []
+    if report is not None and report.status != "approved":
+        try:
+            figures = services.report_figures(report)
+        except ValidationError as exc:
+            problems = exc.messages
+    return {
+        "nav": "enterprises",
+        "enterprise": enterprise,
+        "year": year,
+        "report": report,
+        "plan": plan,
+        "fuel_rows": fuels + [{}] * max(2, FUEL_ROWS - len(fuels)),
+        "fuel_names": [f.name for f in catalog.FUELS if f.family != catalog.ELECTRICITY],
+        "unit_names": catalog.UNIT_NAMES,
+        "sources": [s.name for s in catalog.GENERATION_SOURCES],
+        "figures": figures,
+        "problems": problems,
+        "can_report": permissions.can(request.user, permissions.Action.REPORT_ENTERPRISE, enterprise),
+        "can_review": permissions.can(request.user, permissions.Action.REVIEW),
+    }
+
+
+@login_required
+def report(request, enterprise_id: int, year: int):
+    enterprise = get_object_or_404(Enterprise, pk=enterprise_id)
+    permissions.require(request.user, permissions.Action.VIEW_ENTERPRISE, enterprise)
+    if request.method == "POST":
+        return _report_action(request, enterprise, year)
+    return render(request, "enterprises/report.html", _report_context(request, enterprise, year))
+
+
+def _report_action(request, enterprise: Enterprise, year: int):
+    action = request.POST.get("action", "")
+    report = enterprise.reports.filter(year=year).order_by("-revision").first()
+    plan = enterprise.monitoring_plans.filter(year=year).first()
+    post = request.POST
+    try:
+        if action in ("save", "submit"):
+            try:
+                rows = min(int(post.get("fuel_rows", FUEL_ROWS)), 200)
+            except ValueError:
+                rows = FUEL_ROWS
+            fields = ("fuel", "unit", "quantity", "reported_tce", "use")
+            fuels = [{k: post.get(f"{k}-{i}", "") for k in fields} for i in range(rows)]
+            values = {k: post.get(k, "") for k in services.REPORT_NUMBERS}
+            report = services.save_report(
+                request.user,
+                enterprise,
+                year,
+                fuels=fuels,
+                generation_source=post.get("generation_source", ""),
+                **values,
+            )
+            if action == "submit":
+                services.submit_report(request.user, report)
+                messages.success(request, "报告已报送，等待第三方核查和协调员审核")
+            else:
+                messages.success(request, "草稿已保存")
+        elif action == "plan_save":
+            plan = services.save_monitoring_plan(request.user, enterprise, year, post.get("content", ""))
+            if post.get("submit_plan"):
+                services.submit_monitoring_plan(request.user, plan)
+                messages.success(request, "监测计划已报送")
+            else:
+                messages.success(request, "监测计划已保存")
+        elif action in ("plan_approve", "plan_return") and plan is not None:
+            services.review_monitoring_plan(
+                request.user, plan, approve=action == "plan_approve", comment=post.get("comment", "")
+            )
+            messages.success(request, "监测计划已审核通过" if action == "plan_approve" else "监测计划已退回")
+        elif action == "verify" and report is not None:
+            services.record_verification(
+                request.user,
+                report,
+                verifier=post.get("verifier", ""),
+                result=post.get("result", ""),
+                reference=post.get("reference", ""),
+            )
+            messages.success(request, "核查结论已录入")
+        elif action == "approve" and report is not None:
+            services.approve_report(request.user, report, post.get("comment", ""))
+            messages.success(request, "报告已审核通过，能耗与排放已按全市核算方法计算")
+        elif action == "return" and report is not None:
+            services.return_report(request.user, report, post.get("comment", ""))
+            messages.success(request, "报告已退回")
+        else:
+            messages.error(request, "无法识别的操作")
+    except ValidationError as exc:
+        for message in exc.messages[:30]:
+            messages.error(request, message)
+    return redirect("enterprises:report", enterprise.pk, year)
+
+
+@login_required
+def reconciliation(request):
+    if _own_enterprise(request) is not None or not permissions.can(
+        request.user, permissions.Action.VIEW_ENTERPRISE
+    ):
+        raise PermissionDenied("只有政府用户可以查看全市比对")
+    years = sorted(
+        set(EnterpriseReport.objects.filter(status="approved").values_list("year", flat=True)), reverse=True
+    )
+    try:
+        year = int(request.GET.get("year") or (years[0] if years else timezone.localdate().year - 1))
+    except ValueError:
+        year = timezone.localdate().year - 1
+    rows, region = selectors.reconciliation(year)
+    return render(
+        request,
+        "enterprises/reconciliation.html",
+        {
+            "nav": "enterprises",
+            "year": year,
+            "years": years,
+            "rows": rows,
+            "region": region,
+            "movers": selectors.movers(year),
+            "any_sample": Enterprise.objects.filter(sample=True).exists(),
+        },
+    )
