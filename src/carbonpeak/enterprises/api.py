@@ -9,6 +9,7 @@ from ninja.pagination import paginate
 from carbonpeak.accounts import permissions
 from carbonpeak.core.api import ApiError, Pages, get_or_404
 
+from . import efficiency as efficiency_rules
 from . import selectors
 from .models import Enterprise
 
@@ -155,6 +156,50 @@ def reconciliation(request, year: int = Query(..., ge=2000, le=2100)):
         "items": [r.as_dict() for r in rows],
         "movers": selectors.movers(year),
     }
+
+
+class EfficiencyOut(Schema):
+    enterprise_id: int
+    name: str
+    sector: str
+    value_added: float | None
+    energy_tce: float | None
+    co2_t: float | None
+    value_added_per_tce: float | None
+    co2_per_value_added: float | None
+    grade: str
+    rank: int | None
+    peers: int
+    note: str
+
+
+class EfficiencyAnswer(Schema):
+    year: int
+    rule: str
+    items: list[EfficiencyOut]
+
+
+@router.get(
+    "/enterprises/efficiency", response=EfficiencyAnswer, summary="能耗产出效益评价（本平台分级规则）"
+)
+def efficiency(request, year: int = Query(..., ge=2000, le=2100)):
+    if not permissions.can(
+        request.user, permissions.Action.VIEW_ENTERPRISE
+    ) or permissions.ENTERPRISE in permissions.roles(request.user):
+        raise ApiError(403, "forbidden", "只有政府用户可以查看企业间的比较")
+    items = [
+        {
+            **g.figures.__dict__,
+            "value_added_per_tce": g.value_added_per_tce,
+            "co2_per_value_added": g.co2_per_value_added,
+            "grade": g.grade,
+            "rank": g.rank,
+            "peers": g.peers,
+            "note": g.note,
+        }
+        for g in selectors.efficiency(year)
+    ]
+    return {"year": year, "rule": efficiency_rules.RULE, "items": items}
 
 
 @router.get(

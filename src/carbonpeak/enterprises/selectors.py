@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from carbonpeak.accounts import permissions
 from carbonpeak.core.models import ReviewStatus
 
+from . import efficiency as efficiency_rules
 from . import projects, pv
 from .models import AcceptanceTolerance, Building, Enterprise, EnterpriseReport, TwoHighProject
 
@@ -252,3 +253,21 @@ def movers(year: int, limit: int = 10) -> list[dict]:
     ]
     moved.sort(key=lambda m: abs(m["change_tce"]), reverse=True)
     return moved[:limit]
+
+
+def efficiency(year: int) -> list[efficiency_rules.Graded]:
+    """能耗产出效益评价 for a year: each enterprise's latest approved revision, graded within its sector."""
+    rows = (
+        EnterpriseReport.objects.filter(year=year, status=ReviewStatus.APPROVED)
+        .order_by("enterprise_id", "-revision")
+        .values_list(
+            "enterprise_id", "enterprise__name", "enterprise__sector", "value_added", "energy_tce", "co2_t"
+        )
+    )
+    latest: dict[int, efficiency_rules.Figures] = {}
+    for eid, name, sector, value_added, energy, co2 in rows:
+        if eid not in latest:
+            latest[eid] = efficiency_rules.Figures(eid, name, sector, value_added, energy, co2)
+    graded = efficiency_rules.grade(list(latest.values()))
+    order = {g: i for i, g in enumerate((*efficiency_rules.GRADES, "未分级", "缺失"))}
+    return sorted(graded, key=lambda g: (g.figures.sector, order[g.grade], g.rank or 0))

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:enterprise_id>/reports/<int:year>/", views.report, name="report"),
     path("pv/", views.pv_compliance, name="pv"),
     path("reconciliation/", views.reconciliation, name="reconciliation"),
+    path("efficiency/", views.efficiency, name="efficiency"),
     path("template.xlsx", views.template, name="template"),
     path("export.xlsx", views.export, name="export"),
     path("import/", views.import_register, name="import"),

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from carbonpeak.accounts import permissions
 from carbonpeak.core.quotas import QuotaExceeded
 
+from . import efficiency as efficiency_rules
 from . import projects, pv, selectors, services, workbook
 from .models import Building, Enterprise, EnterpriseReport
 
@@ -305,17 +306,9 @@ def _report_action(request, enterprise: Enterprise, year: int):
 
 @login_required
 def reconciliation(request):
-    if _own_enterprise(request) is not None or not permissions.can(
-        request.user, permissions.Action.VIEW_ENTERPRISE
-    ):
-        raise PermissionDenied("只有政府用户可以查看全市比对")
-    years = sorted(
-        set(EnterpriseReport.objects.filter(status="approved").values_list("year", flat=True)), reverse=True
-    )
-    try:
-        year = int(request.GET.get("year") or (years[0] if years else timezone.localdate().year - 1))
-    except ValueError:
-        year = timezone.localdate().year - 1
+    _government_only(request)
+    years = _report_years()
+    year = _year(request, years)
     rows, region = selectors.reconciliation(year)
     return render(
         request,
@@ -327,6 +320,54 @@ def reconciliation(request):
             "rows": rows,
             "region": region,
             "movers": selectors.movers(year),
+            "any_sample": Enterprise.objects.filter(sample=True).exists(),
+        },
+    )
+
+
+def _government_only(request) -> None:
+    if _own_enterprise(request) is not None or not permissions.can(
+        request.user, permissions.Action.VIEW_ENTERPRISE
+    ):
+        raise PermissionDenied("只有政府用户可以查看企业间的比较")
+
+
+def _report_years() -> list[int]:
+    return sorted(
+        set(EnterpriseReport.objects.filter(status="approved").values_list("year", flat=True)), reverse=True
+    )
+
+
+def _year(request, years: list[int]) -> int:
+    try:
+        return int(request.GET.get("year") or (years[0] if years else timezone.localdate().year - 1))
+    except ValueError:
+        return timezone.localdate().year - 1
+
+
+@login_required
+def efficiency(request):
+    _government_only(request)
+    years = _report_years()
+    year = _year(request, years)
+    graded = selectors.efficiency(year)
+    only_d = request.GET.get("grade") == "D"
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(
+            workbook.efficiency_bytes(year, graded, efficiency_rules.RULE), content_type=XLSX
+        )
+        response["Content-Disposition"] = f'attachment; filename="efficiency-{year}.xlsx"'
+        return response
+    return render(
+        request,
+        "enterprises/efficiency.html",
+        {
+            "nav": "enterprises",
+            "year": year,
+            "years": years,
+            "rows": [g for g in graded if not only_d or g.grade == "D"],
+            "only_d": only_d,
+            "rule": efficiency_rules.RULE,
             "any_sample": Enterprise.objects.filter(sample=True).exists(),
         },
     )

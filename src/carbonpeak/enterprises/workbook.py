@@ -340,3 +340,45 @@ def _number(value, errors: list[FormError], sheet: str, row: int, col: int, head
         errors.append(FormError(sheet, row, _col(col, header), "须为不小于0的数字"))
         return None
     return number
+
+
+def efficiency_bytes(year: int, graded: list, rule: str) -> bytes:
+    """能耗产出效益评价 as a workbook: the list a coordinator uses for differentiated electricity prices."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "能耗产出效益评价"
+    ws.append([f"{year}年重点企业能耗产出效益评价"])
+    ws.append([rule])
+    ws.append(
+        [
+            "企业",
+            "核算行业",
+            "增加值（万元）",
+            "综合能源消费量（tce，当量值）",
+            "单位能耗增加值（万元/tce）",
+            "单位增加值二氧化碳（tCO2/万元）",
+            "等级",
+            "行业内排名",
+            "同行业企业数",
+            "说明",
+        ]
+    )
+    for g in graded:
+        f = g.figures
+        ws.append(
+            [
+                inert(f.name),
+                f.sector,
+                f.value_added,
+                f.energy_tce,
+                g.value_added_per_tce,
+                g.co2_per_value_added,
+                g.grade,
+                g.rank,
+                g.peers,
+                g.note,
+            ]
+        )
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
