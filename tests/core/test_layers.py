@@ -20,8 +20,25 @@ PURE = [
     "energy/factors.py",
     "monitoring/grading.py",
     "projection/montecarlo.py",
+    "enterprises/creditcode.py",
+    "enterprises/industry.py",
+    "enterprises/pv.py",
+    "enterprises/projects.py",
+    "enterprises/efficiency.py",
+    "enterprises/mrv.py",
+    "enterprises/workbook.py",
+    "enterprises/sample.py",
 ]
-DOMAIN_APPS = ("plans", "energy", "monitoring", "supervision", "projection", "reports", "accounts")
+DOMAIN_APPS = (
+    "plans",
+    "energy",
+    "monitoring",
+    "supervision",
+    "projection",
+    "reports",
+    "accounts",
+    "enterprises",
+)
 
 
 def _imports(path: Path) -> set[str]:

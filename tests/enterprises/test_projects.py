@@ -116,3 +116,19 @@ def test_enterprise_pages_answer_in_a_constant_number_of_queries(demo, client):
     after = counts()
     grown = {path: (before[path], after[path]) for path in pages if after[path] != before[path]}
     assert not grown, f"queries that grow with the register (×10): {grown}"
+
+
+def test_the_pv_target_shows_the_registers_pv_beside_the_reported_figure(demo, client, imported_plan):
+    from carbonpeak.enterprises.selectors import register_installed_pv
+    from carbonpeak.plans.models import Target
+
+    target = Target.objects.get(plan=imported_plan, indicator="光伏装机并网容量")
+    client.force_login(demo)
+    html = client.get(reverse("monitoring:target", args=[target.pk])).content.decode()
+    total, unreported = register_installed_pv()
+    assert 'data-testid="register-pv"' in html and f"{total:.2f} MW" in html and f"{unreported} 栋" in html
+    other = Target.objects.filter(plan=imported_plan).exclude(indicator__contains="光伏").first()
+    assert (
+        'data-testid="register-pv"'
+        not in client.get(reverse("monitoring:target", args=[other.pk])).content.decode()
+    )

@@ -271,3 +271,8 @@ def efficiency(year: int) -> list[efficiency_rules.Graded]:
     graded = efficiency_rules.grade(list(latest.values()))
     order = {g: i for i, g in enumerate((*efficiency_rules.GRADES, "未分级", "缺失"))}
     return sorted(graded, key=lambda g: (g.figures.sector, order[g.grade], g.rank or 0))
+
+
+def register_installed_pv() -> tuple[float, int]:
+    """The whole register's PV installed (MW) and buildings without a reported figure."""
+    return installed_pv_mw(Enterprise.objects.all())

@@ -145,8 +145,20 @@ def target_detail(request, target_id: int):
             and services.can_report(request.user, indicator),
             "can_review": services.can_review(request.user),
             "run": energy.latest_run(),
+            "register_pv": _register_pv(target),
         },
     )
+
+
+def _register_pv(target: Target) -> dict | None:
+    """For the PV target: the PV installed in the key-enterprise register's buildings, beside the reported
+    city figure (part of it: households, ground-mounted and public PV are not in the register)."""
+    if "光伏" not in target.indicator or "装机" not in target.indicator:
+        return None
+    from carbonpeak.enterprises import selectors as enterprises
+
+    total, unreported = enterprises.register_installed_pv()
+    return {"mw": total, "unreported": unreported}
 
 
 @login_required
