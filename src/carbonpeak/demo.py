@@ -113,6 +113,14 @@ def ensure_demo_enterprises(coordinator) -> tuple[int, DemoLogin]:
                 coordinator, report, verifier=verifier, result="通过", reference=f"示例-{year}"
             )
             services.approve_report(coordinator, report)
+        for serial, title, goal, steps in sample.REDUCTION_PLANS:
+            services.create_reduction_plan(
+                coordinator,
+                Enterprise.objects.get(credit_code=sample.credit_code(serial)),
+                title=title,
+                goal=goal,
+                milestones=list(steps),
+            )
     ensure_roles()
     user, _ = get_user_model().objects.get_or_create(username=DEMO_ENTERPRISE_LOGIN.username)
     user.set_password(DEMO_ENTERPRISE_LOGIN.password)

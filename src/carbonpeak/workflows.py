@@ -155,3 +155,10 @@ def projection_requested(name: str, *, draws: int, seed: int, end_year: int, use
 
 def quarterly_report_requested(job) -> None:
     build_quarterly_report.enqueue(job.pk)
+
+
+def period_opened(period) -> None:
+    """A quarter opened: the key enterprises' 一企一策 progress is due in it too, like a task's."""
+    from carbonpeak.enterprises import services as enterprises
+
+    enterprises.open_progress(period)

@@ -241,3 +241,71 @@ class ReportFuel(models.Model):
 
     def __str__(self) -> str:
         return f"{self.fuel} {self.quantity:g} {self.unit}"
+
+
+class EnterprisePlan(models.Model):
+    """一企一策 (九3): a key enterprise's own carbon-reduction plan, with measures due by dates, reported on
+    every quarter of the progress cycle."""
+
+    enterprise = models.OneToOneField(
+        Enterprise, on_delete=models.CASCADE, related_name="reduction_plan", verbose_name="企业"
+    )
+    title = models.CharField("方案名称", max_length=200)
+    goal = models.TextField("减排目标与路径", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="制定人"
+    )
+    created_at = models.DateTimeField("制定时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "一企一策"
+        verbose_name_plural = "一企一策"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Milestone(models.Model):
+    plan = models.ForeignKey(
+        EnterprisePlan, on_delete=models.CASCADE, related_name="milestones", verbose_name="方案"
+    )
+    measure = models.CharField("措施", max_length=300)
+    due_date = models.DateField("完成时限")
+    done_on = models.DateField("完成日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "措施节点"
+        verbose_name_plural = "措施节点"
+        ordering = ["plan", "due_date", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.measure}（{self.due_date:%Y-%m-%d}）"
+
+
+class PlanProgress(ReviewedRecord):
+    """A quarter's progress on an enterprise's plan, reported by the enterprise and reviewed like a task's."""
+
+    review_noun = "一企一策进展"
+
+    plan = models.ForeignKey(
+        EnterprisePlan, on_delete=models.CASCADE, related_name="progress", verbose_name="方案"
+    )
+    period = models.ForeignKey(
+        "supervision.ReportingPeriod",
+        on_delete=models.CASCADE,
+        related_name="enterprise_progress",
+        verbose_name="报告期",
+    )
+    narrative = models.TextField("进展情况", blank=True)
+    milestones_done = models.JSONField("本期完成的措施", default=list, blank=True)
+    pue = models.FloatField("数据中心PUE（本期实测）", null=True, blank=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "一企一策进展"
+        verbose_name_plural = "一企一策进展"
+        ordering = ["plan", "period"]
+        constraints = [models.UniqueConstraint(fields=["plan", "period"], name="plan_progress_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.plan} · {self.period}"

@@ -7,6 +7,7 @@ changed is audited with its values before and after.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -23,8 +24,11 @@ from .models import (
     AcceptanceTolerance,
     Building,
     Enterprise,
+    EnterprisePlan,
     EnterpriseReport,
+    Milestone,
     MonitoringPlan,
+    PlanProgress,
     ReportFuel,
     TwoHighProject,
 )
@@ -435,3 +439,117 @@ def approve_report(user, report: EnterpriseReport, comment: str = "") -> Enterpr
 def return_report(user, report: EnterpriseReport, comment: str) -> EnterpriseReport:
     permissions.require(user, permissions.Action.REVIEW)
     return review.return_(report, user, comment)
+
+
+# ------------------------------------------------------------------ 一企一策
+
+
+def _parse_milestones(lines: list[tuple[str, str]]) -> list[tuple[str, dt.date]]:
+    out, problems = [], []
+    for i, (measure, due) in enumerate(lines, start=1):
+        measure = (measure or "").strip()
+        if not measure and not (due or "").strip():
+            continue
+        try:
+            date = dt.date.fromisoformat((due or "").strip())
+        except ValueError:
+            problems.append(f"第{i}项措施“{measure[:20]}”：完成时限应为日期，如 2025-12-31")
+            continue
+        if not measure:
+            problems.append(f"第{i}项：措施内容为空")
+            continue
+        out.append((measure[:300], date))
+    if problems:
+        raise ValidationError(problems)
+    if not out:
+        raise ValidationError("请至少填写一项措施及其完成时限")
+    return out
+
+
+@transaction.atomic
+def create_reduction_plan(
+    user, enterprise: Enterprise, *, title: str, goal: str, milestones: list[tuple[str, str]]
+) -> EnterprisePlan:
+    """一企一策 for a key enterprise: measures with dates; progress on it is due in every open quarter."""
+    from carbonpeak.supervision.models import ReportingPeriod
+
+    permissions.require(user, permissions.Action.MANAGE_ENTERPRISES)
+    if hasattr(enterprise, "reduction_plan"):
+        raise ValidationError(f"{enterprise.name}已有一企一策方案")
+    title = (title or "").strip()[:200]
+    if not title:
+        raise ValidationError("请填写方案名称")
+    steps = _parse_milestones(milestones)
+    plan = EnterprisePlan.objects.create(
+        enterprise=enterprise, title=title, goal=(goal or "")[:5000], created_by=user
+    )
+    Milestone.objects.bulk_create(Milestone(plan=plan, measure=m, due_date=d) for m, d in steps)
+    audit.record(
+        user, audit.Action.CREATE, plan, after={**audit.snapshot(plan), "milestones": [m for m, _ in steps]}
+    )
+    for period in ReportingPeriod.objects.filter(is_open=True):
+        PlanProgress.objects.get_or_create(plan=plan, period=period)
+    return plan
+
+
+def open_progress(period) -> int:
+    """A quarter opened: a draft progress report for every enterprise's plan (called by the period's opening)."""
+    plans = EnterprisePlan.objects.exclude(progress__period=period)
+    made = PlanProgress.objects.bulk_create(PlanProgress(plan=plan, period=period) for plan in plans)
+    return len(made)
+
+
+@transaction.atomic
+def save_progress(
+    user,
+    progress: PlanProgress,
+    *,
+    narrative: str,
+    milestones_done: list[int],
+    pue: str | float | None = None,
+) -> PlanProgress:
+    permissions.require(user, permissions.Action.REPORT_ENTERPRISE, progress.plan.enterprise)
+    _require_editable(progress)
+    valid = set(progress.plan.milestones.values_list("id", flat=True))
+    if any(m not in valid for m in milestones_done):
+        raise ValidationError("所选措施不属于本方案")
+    value = _number(pue, "PUE")
+    if value is not None and not 1.0 <= value <= 5.0:
+        raise ValidationError("PUE 须在 1 至 5 之间")
+    before = audit.snapshot(progress, ("narrative", "milestones_done", "pue"))
+    progress.narrative, progress.milestones_done, progress.pue = (
+        (narrative or "")[:5000],
+        sorted(milestones_done),
+        value,
+    )
+    progress.save()
+    audit.record(
+        user,
+        audit.Action.UPDATE,
+        progress,
+        before=before,
+        after=audit.snapshot(progress, ("narrative", "milestones_done", "pue")),
+    )
+    return progress
+
+
+@transaction.atomic
+def submit_progress(user, progress: PlanProgress) -> PlanProgress:
+    permissions.require(user, permissions.Action.REPORT_ENTERPRISE, progress.plan.enterprise)
+    if not progress.narrative.strip():
+        raise ValidationError("请填写进展情况")
+    if progress.plan.enterprise.data_centre and progress.pue is None:
+        raise ValidationError("数据中心须填报本期实测 PUE")
+    return review.submit(progress, user)
+
+
+@transaction.atomic
+def review_progress(user, progress: PlanProgress, *, approve: bool, comment: str = "") -> PlanProgress:
+    """Approve (the measures reported done are marked done as of the period's end) or return."""
+    permissions.require(user, permissions.Action.REVIEW)
+    if not approve:
+        return review.return_(progress, user, comment)
+    review.approve(progress, user, comment)
+    end = progress.period.due_date
+    Milestone.objects.filter(pk__in=progress.milestones_done, done_on__isnull=True).update(done_on=end)
+    return progress

@@ -17,8 +17,8 @@ from carbonpeak.accounts import permissions
 from carbonpeak.core.quotas import QuotaExceeded
 
 from . import efficiency as efficiency_rules
-from . import projects, pv, selectors, services, workbook
-from .models import Building, Enterprise, EnterpriseReport
+from . import projects, pv, selectors, services, thresholds, workbook
+from .models import Building, Enterprise, EnterpriseReport, PlanProgress
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_REGISTER_BYTES = 20 * 1024 * 1024  # 本平台规则: a province's register is a few MB
@@ -71,6 +71,7 @@ def detail(request, enterprise_id: int):
             "projects": selectors.project_rows(enterprise.projects.all()),
             "reports": enterprise.reports.order_by("-year", "-revision"),
             "report_year": timezone.localdate().year - 1,
+            **_reduction_plan_context(request, enterprise),
         },
     )
 
@@ -371,3 +372,110 @@ def efficiency(request):
             "any_sample": Enterprise.objects.filter(sample=True).exists(),
         },
     )
+
+
+# ------------------------------------------------------------------ 一企一策
+
+MILESTONE_ROWS = 6
+
+
+@login_required
+@require_POST
+def create_reduction_plan(request, enterprise_id: int):
+    enterprise = get_object_or_404(Enterprise, pk=enterprise_id)
+    lines = [
+        (request.POST.get(f"measure-{i}", ""), request.POST.get(f"due-{i}", ""))
+        for i in range(MILESTONE_ROWS)
+    ]
+    try:
+        services.create_reduction_plan(
+            request.user,
+            enterprise,
+            title=request.POST.get("title", ""),
+            goal=request.POST.get("goal", ""),
+            milestones=lines,
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, "一企一策方案已制定；开启中的季度已生成进展报告")
+    return redirect("enterprises:detail", enterprise.pk)
+
+
+@login_required
+def progress(request, progress_id: int):
+    item = get_object_or_404(
+        PlanProgress.objects.select_related("plan__enterprise", "period"), pk=progress_id
+    )
+    enterprise = item.plan.enterprise
+    permissions.require(request.user, permissions.Action.VIEW_ENTERPRISE, enterprise)
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action in ("save", "submit"):
+                done = [int(v) for v in request.POST.getlist("done") if v.isdigit()]
+                services.save_progress(
+                    request.user,
+                    item,
+                    narrative=request.POST.get("narrative", ""),
+                    milestones_done=done,
+                    pue=request.POST.get("pue", ""),
+                )
+                if action == "submit":
+                    services.submit_progress(request.user, item)
+                messages.success(request, "已报送" if action == "submit" else "已保存")
+            elif action in ("approve", "return"):
+                services.review_progress(
+                    request.user, item, approve=action == "approve", comment=request.POST.get("comment", "")
+                )
+                messages.success(request, "已审核通过" if action == "approve" else "已退回")
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        return redirect("enterprises:progress", item.pk)
+    limit = thresholds.load()["data_centre_pue_max"]
+    return render(
+        request,
+        "enterprises/progress.html",
+        {
+            "nav": "enterprises",
+            "item": item,
+            "enterprise": enterprise,
+            "milestones": item.plan.milestones.all(),
+            "pue_limit": limit,
+            "pue_status": thresholds.pue_status(item.pue, limit.value) if enterprise.data_centre else "",
+            "can_report": permissions.can(request.user, permissions.Action.REPORT_ENTERPRISE, enterprise)
+            and item.status in ("draft", "returned"),
+            "can_review": permissions.can(request.user, permissions.Action.REVIEW)
+            and item.status == "submitted",
+        },
+    )
+
+
+def _reduction_plan_context(request, enterprise: Enterprise) -> dict:
+    plan = getattr(enterprise, "reduction_plan", None)
+    today = timezone.localdate()
+    limit = thresholds.load()["data_centre_pue_max"]
+    progress = (
+        list(plan.progress.select_related("period").order_by("-period__year", "-period__quarter"))
+        if plan
+        else []
+    )
+    return {
+        "reduction_plan": plan,
+        "milestones": [
+            {"m": m, "overdue": m.done_on is None and m.due_date < today}
+            for m in (plan.milestones.all() if plan else [])
+        ],
+        "plan_progress": [
+            {
+                "p": p,
+                "pue_status": thresholds.pue_status(p.pue, limit.value) if enterprise.data_centre else "",
+            }
+            for p in progress
+        ],
+        "pue_limit": limit,
+        "milestone_rows": range(MILESTONE_ROWS),
+        "can_manage": permissions.can(request.user, permissions.Action.MANAGE_ENTERPRISES),
+    }

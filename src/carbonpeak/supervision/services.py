@@ -17,6 +17,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
+from carbonpeak import workflows
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
 from carbonpeak.core import audit, review
@@ -103,6 +104,7 @@ def open_period(plan: Plan, key: str, due_date: dt.date, user) -> ReportingPerio
         rp,
         after={"key": rp.key, "due_date": due_date.isoformat(), "reports": leads.count()},
     )
+    workflows.period_opened(rp)
     return rp
 
 
