@@ -54,7 +54,6 @@ def evidence_dir() -> Path:
 # ------------------------------------------------------------------ periods
 
 
-@transaction.atomic
 def latest_quarter(today: dt.date) -> str:
     """The quarter that ended last before ``today`` (the one progress is reported for), e.g. '2026Q3'."""
     if today.month > 3:
@@ -74,6 +73,7 @@ def open_latest_quarter(plan: Plan, user, today: dt.date) -> ReportingPeriod | N
     return open_period(plan, key, today + dt.timedelta(days=FIRST_DUE_DAYS), user)
 
 
+@transaction.atomic
 def open_period(plan: Plan, key: str, due_date: dt.date, user) -> ReportingPeriod:
     """Open a quarter: one draft report per task and lead department (generic bodies like 各区镇 excluded)."""
     from carbonpeak.core.periods import InvalidPeriod, parse_period
