@@ -84,8 +84,10 @@ DEMO_ENTERPRISE_LOGIN = DemoLogin(
 
 
 @transaction.atomic
-def ensure_demo_enterprises(coordinator) -> tuple[int, DemoLogin]:
-    """The sample register (示例数据) through the register import, and one enterprise user for it."""
+def ensure_demo_enterprises(coordinator, *, reports: bool = True) -> tuple[int, DemoLogin]:
+    """The sample register (示例数据) through the register import, its 两高 projects, annual reports
+    (``reports``: the demo has them; a test that does not read them leaves them out) and 一企一策 plans, and
+    one enterprise user for it."""
     from carbonpeak.enterprises import sample, services
     from carbonpeak.enterprises.models import Enterprise, EnterpriseMembership
 
@@ -99,7 +101,7 @@ def ensure_demo_enterprises(coordinator) -> tuple[int, DemoLogin]:
                 coordinator, enterprise=enterprise, district=enterprise.district, sample=True, **row
             )
         verifier = "示例核查机构（示例数据）"
-        for row in sample.reports():
+        for row in sample.reports() if reports else ():
             enterprise = Enterprise.objects.get(credit_code=sample.credit_code(row.pop("serial")))
             year = row.pop("year")
             plan = services.save_monitoring_plan(

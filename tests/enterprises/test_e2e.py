@@ -23,7 +23,7 @@ def test_register_enterprise_and_pv_pages(browser_page, live_server, login, arti
     from carbonpeak.enterprises.models import Enterprise
 
     ensure_demo_users()
-    ensure_demo_enterprises(get_user_model().objects.get(username="coordinator"))
+    ensure_demo_enterprises(get_user_model().objects.get(username="coordinator"), reports=False)
     own = Enterprise.objects.get(credit_code=sample.credit_code(5))
     other = Enterprise.objects.get(credit_code=sample.credit_code(1))
     page = browser_page

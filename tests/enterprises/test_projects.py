@@ -33,7 +33,7 @@ def test_overrun_warns_only_on_two_reported_figures():
 def demo(db):
     ensure_demo_users()
     coordinator = get_user_model().objects.get(username="coordinator")
-    ensure_demo_enterprises(coordinator)
+    ensure_demo_enterprises(coordinator, reports=False)
     return coordinator
 
 

@@ -31,7 +31,7 @@ def setup(imported_plan):
     ensure_demo_users()
     users = get_user_model().objects
     coordinator = users.get(username="coordinator")
-    ensure_demo_enterprises(coordinator)
+    ensure_demo_enterprises(coordinator, reports=False)
     return coordinator, users.get(username="jiulong"), imported_plan
 
 

@@ -55,7 +55,7 @@ def setup():
     ensure_demo_users()
     User = get_user_model()
     coordinator = User.objects.get(username="coordinator")
-    ensure_demo_enterprises(coordinator)
+    ensure_demo_enterprises(coordinator, reports=False)
     paper = Enterprise.objects.get(credit_code=sample.credit_code(5))
     return coordinator, User.objects.get(username="jiulong"), paper
 
@@ -216,3 +216,55 @@ def test_the_report_page_drives_the_lifecycle(setup, client):
     client.force_login(company)
     assert client.get(reverse("enterprises:report", args=[other.pk, 2023])).status_code == 403
     assert client.post(reverse("enterprises:report", args=[other.pk, 2023]), form).status_code == 403
+
+
+def test_the_verification_report_is_a_pdf_kept_and_read_by_who_may_see_the_enterprise(
+    setup, client, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    settings.DATA_DIR = tmp_path
+    coordinator, company, paper = setup
+    plan = services.save_monitoring_plan(company, paper, 2023, "计量器具台账")
+    services.submit_monitoring_plan(company, plan)
+    services.review_monitoring_plan(coordinator, plan, approve=True)
+    report = services.save_report(
+        company, paper, 2023, fuels=FUELS, electricity_bought_kwh="1", electricity_sold_kwh="0"
+    )
+    services.submit_report(company, report)
+    with pytest.raises(ValidationError, match="PDF"):
+        services.record_verification(
+            coordinator, report, verifier="某机构", result="通过", reference="A", file=("x.pdf", b"not a pdf")
+        )
+    url = reverse("enterprises:report", args=[paper.pk, 2023])
+    client.force_login(coordinator)
+    pdf = b"%PDF-1.4\n% verification report (test)\n"
+    answer = client.post(
+        url,
+        {
+            "action": "verify",
+            "verifier": "某机构（测试）",
+            "result": "通过",
+            "reference": "HC-7",
+            "file": SimpleUploadedFile("核查报告.pdf", pdf, content_type="application/pdf"),
+        },
+        follow=True,
+    )
+    report.refresh_from_db()
+    assert report.verification_file_name == "核查报告.pdf", [str(m) for m in answer.context["messages"]]
+    download = reverse("enterprises:verification_file", args=[report.pk])
+    client.force_login(company)
+    assert client.get(download).content == pdf
+    other_user = get_user_model().objects.create_user("别家企业")
+    from django.contrib.auth.models import Group
+
+    from carbonpeak.accounts.permissions import ENTERPRISE
+    from carbonpeak.enterprises.models import EnterpriseMembership
+
+    other_user.groups.set([Group.objects.get(name=ENTERPRISE)])
+    EnterpriseMembership.objects.create(
+        user=other_user, enterprise=Enterprise.objects.get(credit_code=sample.credit_code(1))
+    )
+    client.force_login(other_user)
+    assert client.get(download).status_code == 403

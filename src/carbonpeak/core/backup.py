@@ -1,8 +1,9 @@
 """Backup and restore of a whole site: the database, the files it points to and the secret key, in one archive.
 
-A site's data is more than its database: evidence files (``DATA_DIR/evidence``), generated reports
-(``DATA_DIR/reports``) and the key that signs sessions (``DATA_DIR/secret_key``). A database restored without
-them turns downloads into 404s, so one archive holds all three, with a manifest that lists every part's SHA-256
+A site's data is more than its database: evidence files (``DATA_DIR/evidence``), enterprises' verification
+reports (``DATA_DIR/verification``), generated reports (``DATA_DIR/reports``) and the key that signs sessions
+(``DATA_DIR/secret_key``). A database restored without them turns downloads into 404s, so one archive holds them
+all, with a manifest that lists every part's SHA-256
 and every table's row count; restore checks both.
 
 The database copy is made by django-dbbackup's connectors: SQLite's online backup API (consistent while the
@@ -31,7 +32,7 @@ from django.db import connection, connections, transaction
 
 FORMAT = "carbonpeak-backup"
 VERSION = 1
-FILE_DIRS = ("evidence", "reports")
+FILE_DIRS = ("evidence", "reports", "verification")
 SECRET_FILE = "secret_key"
 MANIFEST = "manifest.json"
 MAX_MANIFEST_BYTES = 4 * 2**20

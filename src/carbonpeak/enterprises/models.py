@@ -192,6 +192,8 @@ class EnterpriseReport(ReviewedRecord):
     verification_result = models.CharField("核查结论", max_length=4, choices=RESULT_CHOICES, blank=True)
     verification_reference = models.CharField("核查报告编号", max_length=100, blank=True)
     verified_at = models.DateTimeField("核查录入时间", null=True, blank=True)
+    verification_file_name = models.CharField("核查报告文件", max_length=200, blank=True)
+    verification_file_sha256 = models.CharField("核查报告文件摘要", max_length=64, blank=True)
     # computed at approval by the city's engine and factor set (mrv.figures)
     energy_tce = models.FloatField("综合能源消费量（tce，当量值）", null=True, blank=True)
     energy_tce_equivalent = models.FloatField("综合能源消费量（tce，等价值）", null=True, blank=True)

@@ -8,8 +8,11 @@ changed is audited with its values before and after.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
+from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -370,18 +373,47 @@ def submit_report(user, report: EnterpriseReport) -> EnterpriseReport:
     return review.submit(report, user)
 
 
+MAX_VERIFICATION_BYTES = 10 * 1024 * 1024  # the same limit as progress evidence (本平台规则)
+
+
+def verification_dir() -> Path:
+    path = Path(settings.DATA_DIR) / "verification"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
 @transaction.atomic
 def record_verification(
-    user, report: EnterpriseReport, *, verifier: str, result: str, reference: str
+    user,
+    report: EnterpriseReport,
+    *,
+    verifier: str,
+    result: str,
+    reference: str,
+    file: tuple[str, bytes] | None = None,
 ) -> EnterpriseReport:
-    """The third-party verification (核查) of a submitted report: who verified, the conclusion, the report no."""
+    """The third-party verification (核查) of a submitted report: who verified, the conclusion, the report no.
+    and, when given, the verification report itself (a PDF, checked by its content, ≤ 10 MB)."""
     permissions.require(user, permissions.Action.REVIEW)
     if report.status != ReviewStatus.SUBMITTED:
         raise ValidationError("只能为已报送的报告录入核查结论")
     verifier, reference = (verifier or "").strip(), (reference or "").strip()
     if not verifier or result not in ("通过", "不通过"):
         raise ValidationError("请填写核查机构，并选择核查结论“通过”或“不通过”")
-    before = audit.snapshot(report, ("verifier", "verification_result", "verification_reference"))
+    fields = ("verifier", "verification_result", "verification_reference", "verification_file_name")
+    before = audit.snapshot(report, fields)
+    if file is not None:
+        name, data = file
+        if len(data) > MAX_VERIFICATION_BYTES:
+            raise ValidationError(f"核查报告文件过大（{len(data) / 1e6:.1f} MB），上限 10 MB")
+        if not data.startswith(b"%PDF-"):
+            raise ValidationError("核查报告须为 PDF 文件（按文件内容判断）")
+        digest = hashlib.sha256(data).hexdigest()
+        target = verification_dir() / digest
+        if not target.exists():
+            target.write_bytes(data)
+        report.verification_file_name = Path(name).name[:200] or "核查报告.pdf"
+        report.verification_file_sha256 = digest
     report.verifier, report.verification_result = verifier[:200], result
     report.verification_reference, report.verified_at = reference[:100], timezone.now()
     report.save(
@@ -390,6 +422,8 @@ def record_verification(
             "verification_result",
             "verification_reference",
             "verified_at",
+            "verification_file_name",
+            "verification_file_sha256",
             "updated_at",
         ]
     )
@@ -398,7 +432,7 @@ def record_verification(
         audit.Action.UPDATE,
         report,
         before=before,
-        after=audit.snapshot(report, ("verifier", "verification_result", "verification_reference")),
+        after=audit.snapshot(report, fields),
         comment="第三方核查",
     )
     return report
@@ -553,3 +587,14 @@ def review_progress(user, progress: PlanProgress, *, approve: bool, comment: str
     end = progress.period.due_date
     Milestone.objects.filter(pk__in=progress.milestones_done, done_on__isnull=True).update(done_on=end)
     return progress
+
+
+def read_verification_file(user, report: EnterpriseReport) -> bytes:
+    """The stored verification report, for those who may see the enterprise."""
+    from django.http import Http404
+
+    permissions.require(user, permissions.Action.VIEW_ENTERPRISE, report.enterprise)
+    path = verification_dir() / report.verification_file_sha256 if report.verification_file_sha256 else None
+    if path is None or not path.is_file():
+        raise Http404("核查报告文件不在存储中（可能未随数据库一并恢复），请联系管理员")
+    return path.read_bytes()

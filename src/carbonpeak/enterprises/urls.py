@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:enterprise_id>/reports/<int:year>/", views.report, name="report"),
     path("<int:enterprise_id>/reduction-plan/", views.create_reduction_plan, name="create_reduction_plan"),
     path("progress/<int:progress_id>/", views.progress, name="progress"),
+    path("reports/<int:report_id>/verification.pdf", views.verification_file, name="verification_file"),
     path("pv/", views.pv_compliance, name="pv"),
     path("reconciliation/", views.reconciliation, name="reconciliation"),
     path("efficiency/", views.efficiency, name="efficiency"),

@@ -4,6 +4,7 @@ writes are ``services``', the reads ``selectors``'."""
 from __future__ import annotations
 
 from collections import Counter
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -283,12 +284,16 @@ def _report_action(request, enterprise: Enterprise, year: int):
             )
             messages.success(request, "监测计划已审核通过" if action == "plan_approve" else "监测计划已退回")
         elif action == "verify" and report is not None:
+            upload = request.FILES.get("file")
+            if upload is not None and upload.size > services.MAX_VERIFICATION_BYTES:
+                raise ValidationError("核查报告文件过大，上限 10 MB")
             services.record_verification(
                 request.user,
                 report,
                 verifier=post.get("verifier", ""),
                 result=post.get("result", ""),
                 reference=post.get("reference", ""),
+                file=(upload.name, upload.read(services.MAX_VERIFICATION_BYTES + 1)) if upload else None,
             )
             messages.success(request, "核查结论已录入")
         elif action == "approve" and report is not None:
@@ -479,3 +484,13 @@ def _reduction_plan_context(request, enterprise: Enterprise) -> dict:
         "milestone_rows": range(MILESTONE_ROWS),
         "can_manage": permissions.can(request.user, permissions.Action.MANAGE_ENTERPRISES),
     }
+
+
+@login_required
+def verification_file(request, report_id: int):
+    report = get_object_or_404(EnterpriseReport.objects.select_related("enterprise"), pk=report_id)
+    response = HttpResponse(
+        services.read_verification_file(request.user, report), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''" + quote(report.verification_file_name)
+    return response
