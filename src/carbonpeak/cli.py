@@ -455,6 +455,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     report = import_plan(plan, source_name=BUNDLED_PLAN.name, region="太仓市", user="demo")
     state = "已是最新" if report.unchanged else f"已导入（版本 {report.version}）"
     print(f"方案：{plan.title} {state}")
+    from carbonpeak.core.regions import ensure_regions
+
+    ensure_regions()
     logins = ensure_demo_users()
     _load_demo_data(report.plan_id)
     print("演示账号（用户名 / 密码 / 角色）：")

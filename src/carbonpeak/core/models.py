@@ -139,3 +139,24 @@ class ComputedFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} @ {self.token}"
+
+
+class Region(models.Model):
+    """A region in the tree the platform serves (省 → 地级市 → 县级市 → 区镇): energy records and accounts are
+    by region name, and a region's children roll up to it (``core.regions``)."""
+
+    name = models.CharField("名称", max_length=50, unique=True)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name="上级"
+    )
+    level = models.CharField("层级", max_length=10)
+    note = models.CharField("说明", max_length=200, blank=True)
+    source = models.CharField("来源", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "地区"
+        verbose_name_plural = "地区"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -7,7 +7,7 @@ from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import Field
 
-from carbonpeak.core.api import Pages
+from carbonpeak.core.api import ApiError, Pages
 from carbonpeak.energy import services
 from carbonpeak.energy.accounting import ASSESSED, boundary_caption
 from carbonpeak.energy.models import AccountingResult, EnergySubmission, GreenCertificate
@@ -166,3 +166,38 @@ def energy_certificates(request, year: int | None = Query(None, ge=2000, le=2100
     if year:
         qs = qs.filter(used_on__year=year)
     return qs
+
+
+class RegionOut(Schema):
+    name: str
+    parent: str | None
+    level: str
+    note: str
+    source: str
+
+    @staticmethod
+    def resolve_parent(region) -> str | None:
+        return region.parent.name if region.parent_id else None
+
+
+@router.get("/regions", response=list[RegionOut], summary="地区树（省 → 地级市 → 县级市 → 区镇）")
+@paginate(Pages)
+def regions(request):
+    from carbonpeak.core.models import Region
+
+    return Region.objects.select_related("parent").order_by("id")
+
+
+@router.get("/regions/{name}/rollup", summary="下级地区核算合计与本级核算的比对（未分解部分单列）")
+def region_rollup(request, name: str, year: int = Query(..., ge=2000, le=2100)):
+    from carbonpeak.core.models import Region
+    from carbonpeak.core.regions import rollup
+
+    if not Region.objects.filter(name=name).exists():
+        raise ApiError(404, "not_found", f"地区“{name}”不存在")
+    run = services.latest_run()
+    accounts = {}
+    if run is not None:
+        for result in run.results.filter(year=year, first_quarter=1, last_quarter=4):
+            accounts[result.region] = (result.energy_tce, result.co2_t)
+    return {"year": year, "accounting_run": run.pk if run else None, **rollup(name, accounts)}
