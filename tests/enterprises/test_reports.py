@@ -144,22 +144,9 @@ def test_bad_lines_are_refused_and_nothing_is_saved(setup):
             ],
             electricity_bought_kwh="abc",
         )
-    assert "不是数字" in " ".join(refused.value.messages)
-    with pytest.raises(ValidationError) as refused:
-        services.save_report(
-            company,
-            paper,
-            2023,
-            fuels=[
-                {"fuel": "月光", "unit": "吨", "quantity": "1"},
-                {"fuel": "原煤", "unit": "桶桶", "quantity": "1"},
-                {"fuel": "原煤", "unit": "吨", "quantity": "-5"},
-                {"fuel": "原煤", "unit": "吨", "quantity": ""},
-                {"fuel": "电力", "unit": "千瓦时", "quantity": "5"},
-            ],
-        )
     text = " ".join(refused.value.messages)
     for part in (
+        "外购电量“abc”不是数字",
         "第1行：未知能源品种“月光”",
         "第2行：未知计量单位“桶桶”",
         "第3行实物量须为不小于0",

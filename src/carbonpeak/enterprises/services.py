@@ -292,16 +292,27 @@ def save_report(user, enterprise: Enterprise, year: int, *, fuels: list[dict], *
     permissions.require(user, permissions.Action.REPORT_ENTERPRISE, enterprise)
     if not 2000 <= int(year) <= 2100:
         raise ValidationError("年份不正确")
-    numbers = {field: _number(values.get(field), label) for field, label in REPORT_NUMBERS.items()}
+    from carbonpeak.energy import catalog
+
+    problems: list[str] = []  # every problem of the form at once, not the first one only
+    numbers: dict[str, float | None] = {}
+    for field, label in REPORT_NUMBERS.items():
+        try:
+            numbers[field] = _number(values.get(field), label)
+        except ValidationError as exc:
+            problems.extend(exc.messages)
     source = str(values.get("generation_source") or "").strip()
     if source:
-        from carbonpeak.energy import catalog
-
         try:
             source = catalog.resolve_source(source).name
         except catalog.UnknownName as exc:
-            raise ValidationError(str(exc)) from exc
-    lines = _clean_fuels(fuels)
+            problems.append(str(exc))
+    try:
+        lines = _clean_fuels(fuels)
+    except ValidationError as exc:
+        problems.extend(exc.messages)
+    if problems:
+        raise ValidationError(problems)
     latest = EnterpriseReport.objects.filter(enterprise=enterprise, year=year).order_by("-revision").first()
     if latest is not None and latest.status == ReviewStatus.SUBMITTED:
         raise ValidationError("本年度报告已报送、正在审核，不能修改")
