@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Count, F, Q, QuerySet, Sum
 
 from carbonpeak.accounts import permissions
 from carbonpeak.core.models import ReviewStatus
@@ -14,14 +14,20 @@ from . import projects, pv
 from .models import AcceptanceTolerance, Building, Enterprise, EnterpriseReport, TwoHighProject
 
 
-def visible_enterprises(user) -> QuerySet[Enterprise]:
-    """The enterprises a user may see: an enterprise user its own only, government users all of them."""
+def _scoped(user, queryset: QuerySet, enterprise_field: str) -> QuerySet:
+    """Government users see every row; an enterprise user its own enterprise's only; anyone else none.
+    (``can(VIEW_ENTERPRISE)`` without an object is the register as a whole, which enterprise users never get.)"""
+    if permissions.can(user, permissions.Action.VIEW_ENTERPRISE):
+        return queryset
     own = permissions.enterprise_of(user)
     if own is not None and permissions.ENTERPRISE in permissions.roles(user):
-        return Enterprise.objects.filter(pk=own.pk)
-    if not permissions.can(user, permissions.Action.VIEW_ENTERPRISE):
-        return Enterprise.objects.none()
-    return Enterprise.objects.all()
+        return queryset.filter(**{enterprise_field: own.pk})
+    return queryset.none()
+
+
+def visible_enterprises(user) -> QuerySet[Enterprise]:
+    """The enterprises a user may see: an enterprise user its own only, government users all of them."""
+    return _scoped(user, Enterprise.objects.all(), "pk")
 
 
 def filtered(queryset: QuerySet[Enterprise], params) -> QuerySet[Enterprise]:
@@ -90,9 +96,10 @@ def pv_compliance(enterprises: QuerySet[Enterprise]) -> list[PvRow]:
 
 def installed_pv_mw(enterprises: QuerySet[Enterprise]) -> tuple[float, int]:
     """PV installed in the register's buildings (MW) and how many buildings have not reported theirs."""
-    buildings = Building.objects.filter(enterprise__in=enterprises)
-    total = sum(b.pv_installed_mw for b in buildings if b.pv_installed_mw is not None)
-    return total, buildings.filter(pv_installed_mw__isnull=True).count()
+    figures = Building.objects.filter(enterprise__in=enterprises).aggregate(
+        total=Sum("pv_installed_mw"), unreported=Count("id", filter=Q(pv_installed_mw__isnull=True))
+    )
+    return figures["total"] or 0.0, figures["unreported"]
 
 
 @dataclass
@@ -133,12 +140,7 @@ def current_tolerance() -> AcceptanceTolerance | None:
 
 def visible_projects(user) -> QuerySet[TwoHighProject]:
     """Projects a user may see: an enterprise user its own enterprise's only."""
-    own = permissions.enterprise_of(user)
-    if own is not None and permissions.ENTERPRISE in permissions.roles(user):
-        return TwoHighProject.objects.filter(enterprise=own)
-    if not permissions.can(user, permissions.Action.VIEW_ENTERPRISE):
-        return TwoHighProject.objects.none()
-    return TwoHighProject.objects.all()
+    return _scoped(user, TwoHighProject.objects.all(), "enterprise")
 
 
 def project_rows(queryset: QuerySet[TwoHighProject]) -> list[ProjectRow]:
@@ -170,17 +172,26 @@ class ReconciliationRow:
         return self.__dict__.copy()
 
 
-def _approved_latest(year: int) -> dict[int, tuple[str, str, float | None]]:
-    """Each enterprise's latest approved revision for the year: enterprise id → (name, sector, terminal
-    tce). One query of plain values, ordered so that the first row per enterprise is its latest revision."""
+def _approved_latest(year: int) -> dict[int, dict]:
+    """Each enterprise's latest approved revision for the year: enterprise id → its figures (name, sector,
+    terminal tce, value added, energy, CO2). One query of plain values, ordered so that the first row per
+    enterprise is its latest revision; the reconciliation, the movers and the efficiency grading read it."""
     rows = (
         EnterpriseReport.objects.filter(year=year, status=ReviewStatus.APPROVED)
         .order_by("enterprise_id", "-revision")
-        .values_list("enterprise_id", "enterprise__name", "enterprise__sector", "terminal_tce")
+        .values(
+            "enterprise_id",
+            "terminal_tce",
+            "value_added",
+            "energy_tce",
+            "co2_t",
+            name=F("enterprise__name"),
+            sector=F("enterprise__sector"),
+        )
     )
-    out: dict[int, tuple[str, str, float | None]] = {}
-    for enterprise_id, name, sector, tce in rows:
-        out.setdefault(enterprise_id, (name, sector, tce))
+    out: dict[int, dict] = {}
+    for row in rows:
+        out.setdefault(row["enterprise_id"], row)
     return out
 
 
@@ -208,7 +219,8 @@ def reconciliation(year: int, region: str | None = None) -> tuple[list[Reconcili
     """The key enterprises' approved reports summed by sector against the city's sector accounts of the
     same year: coverage, the gap, and a warning when the enterprises report more than the sector."""
     sums: dict[str, list[float]] = {}
-    for _, sector, tce in _approved_latest(year).values():
+    for row in _approved_latest(year).values():
+        sector, tce = row["sector"], row["terminal_tce"]
         entry = sums.setdefault(sector, [0, 0.0])
         entry[0] += 1
         entry[1] += tce or 0.0
@@ -241,15 +253,15 @@ def movers(year: int, limit: int = 10) -> list[dict]:
     now, before = _approved_latest(year), _approved_latest(year - 1)
     moved = [
         {
-            "enterprise": name,
+            "enterprise": row["name"],
             "enterprise_id": eid,
-            "sector": sector,
-            "tce": tce,
-            "previous_tce": before[eid][2],
-            "change_tce": tce - before[eid][2],
+            "sector": row["sector"],
+            "tce": row["terminal_tce"],
+            "previous_tce": before[eid]["terminal_tce"],
+            "change_tce": row["terminal_tce"] - before[eid]["terminal_tce"],
         }
-        for eid, (name, sector, tce) in now.items()
-        if eid in before and before[eid][2] is not None and tce is not None
+        for eid, row in now.items()
+        if eid in before and before[eid]["terminal_tce"] is not None and row["terminal_tce"] is not None
     ]
     moved.sort(key=lambda m: abs(m["change_tce"]), reverse=True)
     return moved[:limit]
@@ -257,18 +269,13 @@ def movers(year: int, limit: int = 10) -> list[dict]:
 
 def efficiency(year: int) -> list[efficiency_rules.Graded]:
     """能耗产出效益评价 for a year: each enterprise's latest approved revision, graded within its sector."""
-    rows = (
-        EnterpriseReport.objects.filter(year=year, status=ReviewStatus.APPROVED)
-        .order_by("enterprise_id", "-revision")
-        .values_list(
-            "enterprise_id", "enterprise__name", "enterprise__sector", "value_added", "energy_tce", "co2_t"
+    latest = [
+        efficiency_rules.Figures(
+            eid, row["name"], row["sector"], row["value_added"], row["energy_tce"], row["co2_t"]
         )
-    )
-    latest: dict[int, efficiency_rules.Figures] = {}
-    for eid, name, sector, value_added, energy, co2 in rows:
-        if eid not in latest:
-            latest[eid] = efficiency_rules.Figures(eid, name, sector, value_added, energy, co2)
-    graded = efficiency_rules.grade(list(latest.values()))
+        for eid, row in _approved_latest(year).items()
+    ]
+    graded = efficiency_rules.grade(latest)
     order = {g: i for i, g in enumerate((*efficiency_rules.GRADES, "未分级", "缺失"))}
     return sorted(graded, key=lambda g: (g.figures.sector, order[g.grade], g.rank or 0))
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from carbonpeak.accounts import permissions
 from carbonpeak.plans import onboarding
+from carbonpeak.plans.document import classify_department
 from carbonpeak.plans.document.files import MAX_PLAN_BYTES
 from carbonpeak.plans.document.review import all_tasks, apply_corrections, locate, segments, target_refs
 from carbonpeak.plans.selectors import city_plans, current_plan
@@ -96,7 +97,7 @@ def _review_context(draft: PlanDraft) -> dict:
             "index": i,
             "name": name,
             "now": renames.get(name, name),
-            "kind": _kind(renames.get(name, name)),
+            "kind": classify_department(renames.get(name, name)),
             "lead": counts[(renames.get(name, name), "lead")],
             "support": counts[(renames.get(name, name), "support")],
             "implement": counts[(renames.get(name, name), "implement")],
@@ -130,12 +131,6 @@ def _review_context(draft: PlanDraft) -> dict:
         ],
         "tasks_without_lead": [t["key"] for t in all_tasks(data) if not t["lead"]],
     }
-
-
-def _kind(name: str) -> str:
-    from carbonpeak.plans.document import classify_department
-
-    return classify_department(name)
 
 
 @login_required

@@ -49,10 +49,11 @@ HEADING_L4 = re.compile(r"^[（(](\d{1,2})[）)]\s*(.*)$")
 ISSUE_DATE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
 DOCUMENT_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}[〔\[［(（](\d{4})[〕\]］)）]\d+号")
 
-_TRANSLATE = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)}, "％": "%", "．": "."})
+_FULLWIDTH_DIGITS = {chr(0xFF10 + i): str(i) for i in range(10)}
+_TRANSLATE = str.maketrans({**_FULLWIDTH_DIGITS, "％": "%", "．": "."})
 
 
-_FULLWIDTH = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)}, "％": "%"})
+_FULLWIDTH = str.maketrans({**_FULLWIDTH_DIGITS, "％": "%"})  # '．' stays: '1．' numbers a heading as written
 _CJK = r"\u3000-\u303f\u3400-\u9fff\uff00-\uffef“”‘’《》、。，；：？！（）〔〕【】"
 # spaces between Chinese and a number or Latin letters; a space between two Chinese names stays
 # ('中共某市委 某市人民政府' are two issuers)

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from .clauses import Conventions, parse_clause
-from .numbering import normalise_text, squeeze_spaces
+from .numbering import normalise_text
 from .shapes import EQ, Section, Target, Task
 from .targets import value_of
 
@@ -27,7 +27,7 @@ class SourceTable:
 
 def cell_text(value: object) -> str:
     """A cell's text on one line, full-width digits and PDF spaces normalised."""
-    return normalise_text(squeeze_spaces(re.sub(r"\s*\n\s*", "", str(value or "")))).strip()
+    return normalise_text(re.sub(r"\s*\n\s*", "", str(value or ""))).strip()
 
 
 _TASK_COL = re.compile(r"任务|工作内容|重点工作|举措|措施|工作事项|具体内容")
