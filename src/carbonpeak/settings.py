@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "carbonpeak.reports",
     "carbonpeak.supervision",
     "carbonpeak.enterprises",
+    "carbonpeak.budgets",
     "carbonpeak.web",
 ]
 

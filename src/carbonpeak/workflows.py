@@ -76,11 +76,18 @@ def _projections_and_grades() -> dict:
     from carbonpeak.plans.selectors import current_plan
     from carbonpeak.projection import services as projection
 
+    from carbonpeak.budgets import services as budgets
+
+    budget_warnings = budgets.refresh_all()  # the budgets' use follows the accounts, plan or not
     plan = current_plan()
     if plan is None:
-        return {"projections": 0, "warnings": 0}
+        return {"projections": 0, "warnings": 0, "budget_warnings": budget_warnings}
     made = projection.run_all(plan)
-    return {"projections": made, "warnings": len(monitoring.evaluate(plan))}
+    return {
+        "projections": made,
+        "warnings": len(monitoring.evaluate(plan)),
+        "budget_warnings": budget_warnings,
+    }
 
 
 def _user(user_id: int | None):

@@ -26,6 +26,24 @@ class Membership(models.Model):
         return f"{self.user} · {self.department}"
 
 
+class RegionScope(models.Model):
+    """A parent region's viewer (上级查看员): the region whose subtree they read (苏州市 reads 太仓市 and its towns)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="region_scope", verbose_name="用户"
+    )
+    region = models.ForeignKey(
+        "core.Region", on_delete=models.PROTECT, related_name="viewers", verbose_name="所属地区"
+    )
+
+    class Meta:
+        verbose_name = "上级查看范围"
+        verbose_name_plural = "上级查看范围"
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.region}"
+
+
 class ApiToken(models.Model):
     """A bearer token for the API; only its SHA-256 digest is stored."""
 

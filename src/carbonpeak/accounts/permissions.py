@@ -10,15 +10,16 @@ from enum import StrEnum
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 
-COORDINATOR, DEPARTMENT, DISTRICT, LEADER, ADMINISTRATOR, ENTERPRISE = (
+COORDINATOR, DEPARTMENT, DISTRICT, LEADER, ADMINISTRATOR, ENTERPRISE, PARENT = (
     "协调员",
     "部门填报员",
     "区镇填报员",
     "领导",
     "管理员",
     "企业填报员",
+    "上级查看员",
 )
-ROLES = (COORDINATOR, DEPARTMENT, DISTRICT, LEADER, ADMINISTRATOR, ENTERPRISE)
+ROLES = (COORDINATOR, DEPARTMENT, DISTRICT, LEADER, ADMINISTRATOR, ENTERPRISE, PARENT)
 
 
 class Action(StrEnum):
@@ -38,6 +39,9 @@ class Action(StrEnum):
     VIEW_ENTERPRISE = "view_enterprise"  # obj: enterprises.Enterprise (None: the register as a whole)
     REPORT_ENTERPRISE = "report_enterprise"  # obj: enterprises.Enterprise
     MANAGE_ENTERPRISES = "manage_enterprises"  # the register: import, buildings, exemptions
+    MANAGE_BUDGETS = "manage_budgets"  # carbon budgets and their allocation
+    SUBMIT_PROJECT = "submit_project"  # obj: district name (a project's carbon assessment for the review)
+    VIEW_REGION = "view_region"  # obj: core.Region (its roll-up, budgets and quarterly figures)
 
 
 MESSAGES = {
@@ -57,6 +61,9 @@ MESSAGES = {
     Action.VIEW_ENTERPRISE: "企业用户只能查看本企业的数据",
     Action.REPORT_ENTERPRISE: "只有本企业的企业用户或协调员可以报送该企业的数据",
     Action.MANAGE_ENTERPRISES: "只有协调员可以维护重点企业名录",
+    Action.MANAGE_BUDGETS: "只有协调员可以设定或分配碳预算",
+    Action.SUBMIT_PROJECT: "只有协调员或项目所在区镇的填报员可以登记和报送项目碳排放评价",
+    Action.VIEW_REGION: "上级查看员只能查看本级及下级地区",
 }
 
 
@@ -82,6 +89,23 @@ def enterprise_of(user):
     return membership.enterprise if membership is not None else None
 
 
+def region_of(user):
+    """The region a parent region's viewer (上级查看员, e.g. 苏州市) reads from, or None."""
+    if user is None or not user.is_authenticated:
+        return None
+    scope = getattr(user, "region_scope", None)
+    return scope.region if scope is not None else None
+
+
+def _within(region, ancestor) -> bool:
+    node = region
+    while node is not None:
+        if node.pk == ancestor.pk:
+            return True
+        node = node.parent
+    return False
+
+
 def can(user, action: Action, obj=None) -> bool:
     held = roles(user)
     if not held:
@@ -90,6 +114,11 @@ def can(user, action: Action, obj=None) -> bool:
         return True
     if action == Action.VIEW:
         return True
+    if PARENT in held:  # a parent region's viewer reads the regions under its own, and writes nothing
+        scope = region_of(user)
+        return action == Action.VIEW_REGION and scope is not None and obj is not None and _within(obj, scope)
+    if action == Action.VIEW_REGION:
+        return True  # the city's own users read every region the platform holds
     if action in (Action.VIEW_ENTERPRISE, Action.REPORT_ENTERPRISE) and ENTERPRISE in held:
         own = enterprise_of(user)
         return own is not None and obj is not None and obj.pk == own.pk
@@ -112,7 +141,7 @@ def can(user, action: Action, obj=None) -> bool:
             )
         if action == Action.REPORT_ENERGY:
             return department.name == settings.CARBONPEAK_STATISTICS_OFFICE
-    if DISTRICT in held and action == Action.REPORT_ENERGY:
+    if DISTRICT in held and action in (Action.REPORT_ENERGY, Action.SUBMIT_PROJECT):
         return obj is not None and str(obj) == department.name
     return False
 

@@ -16,6 +16,7 @@ from carbonpeak.accounts.permissions import (
     DISTRICT,
     ENTERPRISE,
     LEADER,
+    PARENT,
 )
 
 
@@ -33,7 +34,7 @@ def ensure_roles() -> None:
             content_type__app_label__in=("departments", "plans"), codename__startswith="view_"
         )
     )
-    for name in (ADMINISTRATOR, DEPARTMENT, DISTRICT, ENTERPRISE):
+    for name in (ADMINISTRATOR, DEPARTMENT, DISTRICT, ENTERPRISE, PARENT):
         Group.objects.get_or_create(name=name)
 
 

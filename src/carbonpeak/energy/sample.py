@@ -262,3 +262,84 @@ def _economy(rows, years) -> tuple[dict[int, tuple[float, float]], dict[int, flo
             people = population[year - 1] + a["population_growth_10k"]
         population[year] = round(people, 2)
     return gdp, population
+
+
+# ------------------------------------------------------------------ the seven units (示例数据)
+
+DISTRICT_YEARS = (2023, 2024, 2025)
+# Generator assumptions (sample data): each unit's share of a sector's quantity. The shares of a sector sum to
+# less than one: what is left is the city's 未分解 (consumption the towns' statistics do not carry), which the
+# roll-up shows. The power plants and the paper mill are in 港区 (浮桥), the chemical-fibre mills in 璜泾.
+DISTRICT_WEIGHTS = {
+    "港区": 0.20,
+    "高新区": 0.28,
+    "城厢镇": 0.14,
+    "沙溪镇": 0.10,
+    "浏河镇": 0.10,
+    "璜泾镇": 0.09,
+    "双凤镇": 0.06,
+}  # Σ = 0.97
+DISTRICT_SECTOR_SHARES = {
+    "电力、热力生产和供应业": {"港区": 1.0},
+    "造纸和纸制品业": {"港区": 0.97},
+    "化学纤维制造业": {"璜泾镇": 0.80, "沙溪镇": 0.12, "双凤镇": 0.05},
+    "有色金属冶炼和压延加工业": {"高新区": 0.60, "城厢镇": 0.37},
+}
+DISTRICT_GDP_WEIGHTS = {  # of the city's GDP; Σ = 1 (the economy is fully attributed)
+    "港区": 0.22,
+    "高新区": 0.31,
+    "城厢镇": 0.14,
+    "沙溪镇": 0.09,
+    "浏河镇": 0.10,
+    "璜泾镇": 0.08,
+    "双凤镇": 0.06,
+}
+
+
+def district_data(data: SampleData, years: tuple[int, ...] = DISTRICT_YEARS) -> SampleData:
+    """The seven units' quarters (示例数据): the city's records split by ``DISTRICT_SECTOR_SHARES`` (else
+    ``DISTRICT_WEIGHTS``) with 2 % noise, coal generation in 港区, each unit's electricity balanced by its
+    own 调入 or 调出, GDP by ``DISTRICT_GDP_WEIGHTS``. What the shares leave is the city's 未分解."""
+    rng = np.random.default_rng(data.seed + 7)
+    out = SampleData(seed=data.seed + 7, sources=data.sources)
+    for key in sorted(data.records):
+        if int(key[:4]) not in years:
+            continue
+        by_district: dict[str, list[EnergyRecord]] = {d: [] for d in DISTRICT_WEIGHTS}
+        consumption = dict.fromkeys(DISTRICT_WEIGHTS, 0.0)
+        generation = dict.fromkeys(DISTRICT_WEIGHTS, 0.0)
+        for rec in data.records[key]:
+            if rec.sector in ("电力调入", "电力调出"):
+                continue  # each unit's own balance below
+            if rec.sector == "本地发电":
+                shares = {"港区": 1.0} if rec.fuel == "燃煤发电" else DISTRICT_WEIGHTS
+            else:
+                shares = DISTRICT_SECTOR_SHARES.get(rec.sector, DISTRICT_WEIGHTS)
+            for district, share in shares.items():
+                noise = 1.0 if share == 1.0 else float(rng.lognormal(0.0, 0.02))
+                quantity = round(rec.quantity * share * noise, 4)
+                by_district[district].append(
+                    EnergyRecord(key, district, rec.sector, rec.fuel, quantity, rec.unit, rec.use)
+                )
+                if rec.fuel == "电力":
+                    consumption[district] += quantity
+                elif rec.sector == "本地发电":
+                    generation[district] += quantity
+        for district, recs in by_district.items():
+            net = consumption[district] - generation[district]  # 万千瓦时
+            recs.append(
+                EnergyRecord(key, district, "电力调入", "省内电网", round(max(net, 0.0), 4), "万千瓦时")
+            )
+            recs.append(
+                EnergyRecord(key, district, "电力调出", "省内电网", round(max(-net, 0.0), 4), "万千瓦时")
+            )
+            out.records[f"{key}/{district}"] = recs
+            city = data.economy.get(key)
+            if city is not None:
+                out.economy[f"{key}/{district}"] = EconomicFigure(
+                    key,
+                    district,
+                    gdp_current=round(city.gdp_current * DISTRICT_GDP_WEIGHTS[district], 2),
+                    real_growth_pct=city.real_growth_pct,
+                )
+    return out

@@ -695,24 +695,46 @@ def load_sample_data(user, *, seed: int | None = None) -> int:
     from carbonpeak.energy import sample
 
     permissions.require(user, Action.REVIEW)
-    if EnergySubmission.objects.filter(is_sample=True).exists():
+    if EnergySubmission.objects.filter(is_sample=True, region=sample.REGION).exists():
         return 0
     ensure_bundled_factor_sets()
     data = sample.generate(seed if seed is not None else sample.DEFAULT_SEED)
     with transaction.atomic():
-        for key in sorted(data.records, key=lambda k: catalog.parse_period(k)):
-            sub = create_submission(
-                key,
-                sample.REGION,
-                data.records[key],
-                data.economy.get(key),
-                user=user,
-                source_name=f"示例数据生成器 energy/sample.py（seed {data.seed}）",
-                note=sample.SAMPLE_LABEL,
-                is_sample=True,
-            )
-            _approve(submit_submission(sub, user), user, sample.SAMPLE_LABEL)
+        _approve_sample(data, user)
         sample_register = register.ParsedRegister(entries=[(0, e) for e in data.certificates])
         _register(sample_register, user, source_name=sample.SAMPLE_LABEL, is_sample=True, notify=False)
         workflows.sample_energy_loaded(user)
     return len(data.records)
+
+
+def load_sample_districts(user, *, seed: int | None = None) -> int:
+    """The seven units' sample quarters (示例数据, split from the city's) once; returns how many were loaded."""
+    from carbonpeak.energy import sample
+
+    permissions.require(user, Action.REVIEW)
+    if EnergySubmission.objects.filter(is_sample=True).exclude(region=sample.REGION).exists():
+        return 0
+    ensure_bundled_factor_sets()
+    data = sample.district_data(sample.generate(seed if seed is not None else sample.DEFAULT_SEED))
+    with transaction.atomic():
+        _approve_sample(data, user)
+        workflows.sample_energy_loaded(user)
+    return len(data.records)
+
+
+def _approve_sample(data, user) -> None:
+    from carbonpeak.energy import sample
+
+    for key in sorted(data.records, key=lambda k: (catalog.parse_period(k.split("/")[0]), k)):
+        records = data.records[key]
+        sub = create_submission(
+            records[0].period,
+            records[0].region,
+            records,
+            data.economy.get(key),
+            user=user,
+            source_name=f"示例数据生成器 energy/sample.py（seed {data.seed}）",
+            note=sample.SAMPLE_LABEL,
+            is_sample=True,
+        )
+        _approve(submit_submission(sub, user), user, sample.SAMPLE_LABEL)

@@ -283,3 +283,20 @@ def efficiency(year: int) -> list[efficiency_rules.Graded]:
 def register_installed_pv() -> tuple[float, int]:
     """The whole register's PV installed (MW) and buildings without a reported figure."""
     return installed_pv_mw(Enterprise.objects.all())
+
+
+def sector_intensity(year: int, sector: str) -> dict:
+    """The register's enterprises of a sector for a year (latest approved revisions): energy (当量值) and CO2
+    per 万元 of value added over those that reported value added — the 'sector' a project is compared with."""
+    rows = [
+        r
+        for r in _approved_latest(year).values()
+        if r["sector"] == sector and r["value_added"] and r["value_added"] > 0 and r["energy_tce"] is not None
+    ]
+    value_added = sum(r["value_added"] for r in rows)
+    return {
+        "year": year,
+        "enterprises": len(rows),
+        "tce_per_10k_yuan": sum(r["energy_tce"] for r in rows) / value_added if rows else None,
+        "co2_t_per_10k_yuan": sum(r["co2_t"] or 0.0 for r in rows) / value_added if rows else None,
+    }

@@ -98,6 +98,9 @@ class GradingTarget:
     baseline_value: float | None = None
     unit: str = ""
     peak_probability: float | None = None  # P(peak by the target year), from the projection
+    # CAP: each quarter's share of the year (a carbon budget's seasonal split); None: quarters/4
+    quarter_shares: tuple[float, float, float, float] | None = None
+    quarter_basis: str = ""  # the words for how the shares were set
 
     def required_annual_rate(self) -> float | None:
         """INTENSITY: the equal yearly fall that reaches the reduction by the target year."""
@@ -190,8 +193,17 @@ def _grade_cap(target: GradingTarget, point: Point) -> Assessment:
             f"下达的是{target.target_year}年总量 {_fmt(target.target_value, unit)}，"
             f"{target.target_year}年数据尚无（最新为{point.label}）",
         )
-    allowance = target.target_value * point.quarter / 4
-    share = "" if point.quarter == 4 else f"（按{point.quarter}/4分摊：{PLATFORM_RULE}）"
+    if target.quarter_shares is None:
+        allowance = target.target_value * point.quarter / 4
+        share = "" if point.quarter == 4 else f"（按{point.quarter}/4分摊：{PLATFORM_RULE}）"
+    else:
+        fraction = sum(target.quarter_shares[: point.quarter])
+        allowance = target.target_value * fraction
+        share = (
+            ""
+            if point.quarter == 4
+            else f"（{target.quarter_basis}：前{point.quarter}季度占 {fraction:.1%}）"
+        )
     words = (
         f"{point.label} {_fmt(point.value, unit)}，下达{target.target_year}年总量 "
         f"{_fmt(target.target_value, unit)}，同期可用 {_fmt(allowance, unit)}{share}"

@@ -147,13 +147,22 @@ class Assessment(models.Model):
 
 
 class EarlyWarning(models.Model):
-    """A 预警: a target's grade changed, or its data are overdue (shown on the dashboard, e-mailed)."""
+    """A 预警: a target's grade changed, or its data are overdue, or a carbon budget's use changed grade
+    (shown on the dashboard, e-mailed). A budget's warning has no plan target: ``subject`` and ``link`` say
+    what it is about."""
 
     class Kind(models.TextChoices):
         GRADE = "grade", "评估等级变化"
         OVERDUE = "overdue", "数据逾期"
+        BUDGET = "budget", "碳预算执行"
 
-    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="warnings", verbose_name="目标")
+    target = models.ForeignKey(
+        Target, on_delete=models.CASCADE, related_name="warnings", verbose_name="目标", null=True, blank=True
+    )
+    subject = models.CharField(
+        "对象", max_length=100, blank=True, help_text="无方案目标的预警（如碳预算）所指对象"
+    )
+    link = models.CharField("链接", max_length=200, blank=True)
     department = models.ForeignKey(
         Department,
         null=True,
@@ -176,3 +185,13 @@ class EarlyWarning(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+    @property
+    def subject_name(self) -> str:
+        return self.target.indicator if self.target_id else self.subject
+
+    @property
+    def href(self) -> str:
+        from django.urls import reverse
+
+        return reverse("monitoring:target", args=[self.target_id]) if self.target_id else self.link

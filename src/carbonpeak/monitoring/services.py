@@ -520,6 +520,25 @@ def evaluate(plan: Plan, today: dt.date | None = None) -> list[EarlyWarning]:
     return warnings
 
 
+def raise_budget_warning(
+    subject: str, link: str, message: str, *, grade: str, previous_grade: str, department=None
+) -> EarlyWarning:
+    """A carbon budget's use changed grade (``budgets.services`` decides when): stored and mailed like a
+    target's warning."""
+    warning = EarlyWarning.objects.create(
+        target=None,
+        subject=subject[:100],
+        link=link[:200],
+        department=department,
+        kind=EarlyWarning.Kind.BUDGET,
+        previous_grade=previous_grade,
+        grade=grade,
+        message=message,
+    )
+    transaction.on_commit(lambda: _email(warning))
+    return warning
+
+
 def _email(warning: EarlyWarning) -> None:
     """Mail the owner department when it has an address and the mail settings are configured."""
     department = warning.department
@@ -527,7 +546,7 @@ def _email(warning: EarlyWarning) -> None:
         return
     try:
         mail.send_mail(
-            subject=f"【碳达峰预警】{warning.get_kind_display()}：{warning.target.indicator}",
+            subject=f"【碳达峰预警】{warning.get_kind_display()}：{warning.subject_name}",
             message=warning.message,
             from_email=None,
             recipient_list=[department.email],

@@ -1,0 +1,133 @@
+"""Reads of the accounts that budgets, tracking, project assessment and the pages share."""
+
+from __future__ import annotations
+
+from carbonpeak.core.models import Region
+from carbonpeak.energy import catalog
+from carbonpeak.energy.accounting import POWER_SECTOR
+from carbonpeak.energy.models import AccountingResult, AccountingRun
+from carbonpeak.energy.services import latest_run
+
+from .models import BudgetTracking, CarbonBudget
+from .tracking import SectorUse, attribute_to_sectors
+
+UNALLOCATED = "市级统筹（未分解）"
+
+
+def year_to_date(run: AccountingRun | None, region: str, year: int) -> dict[int, AccountingResult]:
+    """A region's year-to-date results of the year by last quarter (4 = the whole year)."""
+    if run is None:
+        return {}
+    results = run.results.filter(region=region, year=year, first_quarter=1).select_related("run")
+    return {r.last_quarter: r for r in results}
+
+
+def annual(run: AccountingRun | None, region: str, year: int) -> AccountingResult | None:
+    return year_to_date(run, region, year).get(4)
+
+
+def quarterly_co2(run: AccountingRun | None, region: str, year: int) -> list[float | None] | None:
+    """Each quarter's own CO2 (differences of the year-to-date figures); None without the four quarters."""
+    ytd = year_to_date(run, region, year)
+    if not all(q in ytd for q in (1, 2, 3, 4)):
+        return None
+    values = [ytd[q].co2_t for q in (1, 2, 3, 4)]
+    return [values[0], *(b - a for a, b in zip(values, values[1:], strict=False))]
+
+
+def sector_uses(result: AccountingResult) -> tuple[dict[str, float], float | None]:
+    """The assessed total of a result attributed to sector groups (``tracking.attribute_to_sectors``)."""
+    by_sector = result.data.get("by_sector") or {}
+    uses = {
+        name: SectorUse(float(acc.get("co2_t") or 0.0), float(acc.get("electricity_kwh") or 0.0))
+        for name, acc in by_sector.items()
+    }
+    detailed, factor = attribute_to_sectors(result.co2_t, uses, POWER_SECTOR)
+    groups: dict[str, float] = {}
+    for name, value in detailed.items():
+        sector = catalog.SECTOR_BY_NAME.get(name)
+        group = sector.group if sector else name
+        groups[group] = groups.get(group, 0.0) + value
+    return groups, factor
+
+
+def district_names(region: Region) -> list[str]:
+    return list(region.children.order_by("id").values_list("name", flat=True))
+
+
+def budget_for(year: int, region: Region | None = None) -> CarbonBudget | None:
+    qs = CarbonBudget.objects.filter(year=year).select_related("region")
+    if region is not None:
+        qs = qs.filter(region=region)
+    return qs.order_by("region_id").first()
+
+
+def _row(t: BudgetTracking) -> dict:
+    remaining = t.remaining_tco2
+    return {
+        "name": t.name,
+        "budget_tco2": t.budget_tco2,
+        "used_tco2": t.used_tco2,
+        "remaining_tco2": remaining,
+        "expected_tco2": t.expected_tco2,
+        "used_share": None if t.used_tco2 is None or t.budget_tco2 <= 0 else t.used_tco2 / t.budget_tco2,
+        "period": t.period,
+        "grade": t.grade,
+        "reason": t.reason,
+    }
+
+
+def budget_table(budget: CarbonBudget) -> dict:
+    """The budget, its allocations and the tracking as last computed: one shape for page, API and export."""
+    rows = list(budget.tracking.order_by("dimension", "order"))
+    allocations = {a.dimension: a for a in budget.allocations.prefetch_related("parts")}
+    city = next((t for t in rows if t.dimension == BudgetTracking.CITY), None)
+    out = {
+        "region": budget.region.name,
+        "year": budget.year,
+        "boundary": budget.boundary,
+        "city": {
+            "region": budget.region.name,
+            "budget_tco2": budget.tco2,
+            "method": budget.method,
+            "method_label": budget.get_method_display(),
+            "document": budget.document,
+            "inputs": budget.inputs,
+            "quarter_shares": budget.quarter_shares,
+            "quarter_basis": budget.quarter_basis,
+            "is_sample": budget.is_sample,
+            **({k: v for k, v in _row(city).items() if k != "name"} if city else {}),
+        },
+    }
+    for dimension, key, label in (
+        (BudgetTracking.DISTRICT, "districts", "district"),
+        (BudgetTracking.SECTOR, "sectors", "sector"),
+    ):
+        allocation = allocations.get(dimension)
+        parts = {p.name: p for p in allocation.parts.all()} if allocation else {}
+        out[key] = [
+            {
+                label: t.name,
+                **_row(t),
+                "base_tco2": parts[t.name].base_tco2 if t.name in parts else None,
+                "weight": parts[t.name].weight if t.name in parts else None,
+            }
+            for t in rows
+            if t.dimension == dimension
+        ]
+        out[f"{key}_allocation"] = (
+            {
+                "method": allocation.method,
+                "method_label": allocation.get_method_display(),
+                "base_year": allocation.base_year,
+                "rule": allocation.rule,
+                "note": allocation.note,
+                "sum_tco2": sum(p.tco2 for p in parts.values()),
+            }
+            if allocation
+            else None
+        )
+    return out
+
+
+__all__ = ["latest_run", "UNALLOCATED"]
