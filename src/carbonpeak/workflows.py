@@ -72,11 +72,10 @@ def build_quarterly_report(job_id: int) -> str:
 
 
 def _projections_and_grades() -> dict:
+    from carbonpeak.budgets import services as budgets
     from carbonpeak.monitoring import services as monitoring
     from carbonpeak.plans.selectors import current_plan
     from carbonpeak.projection import services as projection
-
-    from carbonpeak.budgets import services as budgets
 
     budget_warnings = budgets.refresh_all()  # the budgets' use follows the accounts, plan or not
     plan = current_plan()
