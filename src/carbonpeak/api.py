@@ -14,6 +14,7 @@ from ninja.security import django_auth
 
 from carbonpeak.accounts.api import BearerToken
 from carbonpeak.accounts.api import router as accounts
+from carbonpeak.budgets.api import router as budgets
 from carbonpeak.core.api import ERROR_CODES, install_error_handlers
 from carbonpeak.energy.api import router as energy
 from carbonpeak.enterprises.api import router as enterprises
@@ -36,5 +37,5 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 
-for router in (accounts, plans, monitoring, supervision, energy, projection, enterprises):
+for router in (accounts, plans, monitoring, supervision, energy, projection, enterprises, budgets):
     api.add_router("", router)

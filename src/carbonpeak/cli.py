@@ -517,8 +517,17 @@ def _load_demo_data(plan_id: int) -> None:
     enterprises, enterprise_login = ensure_demo_enterprises(coordinator)
     if enterprises:
         print(f"重点企业：已登记 {enterprises} 家示例企业（示例数据），企业用户 {enterprise_login.username}")
+    from carbonpeak.energy.services import load_sample_districts
+
+    towns = load_sample_districts(coordinator)
+    if towns:
+        print(f"区镇能源统计：已生成并审核七个区镇 {towns} 个季度报送（示例数据）")
     # the approvals above enqueued the recomputation, projections and grading: run them before serving
     _run_pending_jobs()
+    from carbonpeak.demo import ensure_demo_budgets
+
+    projects = ensure_demo_budgets(coordinator)
+    print(f"碳排放双控：2024年碳预算已按区镇、行业分配（示例数据），项目碳排放评价 {projects} 项")
     from carbonpeak.monitoring.models import EarlyWarning
     from carbonpeak.projection import services as projection
 

@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from carbonpeak.accounts.models import Membership
+from carbonpeak.accounts.models import Membership, RegionScope
 from carbonpeak.accounts.permissions import (
     ADMINISTRATOR,
     COORDINATOR,
@@ -20,8 +20,10 @@ from carbonpeak.accounts.permissions import (
     DISTRICT,
     ENTERPRISE,
     LEADER,
+    PARENT,
 )
 from carbonpeak.accounts.services import ensure_roles
+from carbonpeak.core.models import Region
 from carbonpeak.departments.models import Department, DepartmentKind
 from carbonpeak.departments.services import ensure_districts
 from carbonpeak.plans.models import Role
@@ -43,8 +45,10 @@ DEMO_LOGINS = (
     DemoLogin("leader", DEMO_PASSWORD, LEADER, "市领导：只读浏览"),
     DemoLogin("stats", DEMO_PASSWORD, DEPARTMENT, "市统计局填报员：报送全市能源统计数据"),
     DemoLogin("chengxiang", DEMO_PASSWORD, DISTRICT, "城厢镇填报员：报送本区镇数据"),
+    DemoLogin("suzhou", DEMO_PASSWORD, PARENT, "苏州市查看员：只读查看太仓市及其区镇的汇总与碳预算"),
 )
 MEMBERSHIP = {"stats": "市统计局", "chengxiang": "城厢镇"}
+REGION_SCOPE = {"suzhou": "苏州市"}
 
 
 @transaction.atomic
@@ -53,7 +57,10 @@ def ensure_demo_users() -> list[DemoLogin]:
 
     Passwords are reset to the documented ones so the README stays true.
     """
+    from carbonpeak.core.regions import ensure_regions
+
     ensure_roles()
+    ensure_regions()
     ensure_districts()
     Department.objects.get_or_create(name="市统计局", defaults={"kind": DepartmentKind.CITY})
     logins = list(DEMO_LOGINS)
@@ -74,6 +81,10 @@ def ensure_demo_users() -> list[DemoLogin]:
         if department:
             Membership.objects.update_or_create(
                 user=user, defaults={"department": Department.objects.get(name=department)}
+            )
+        if login.username in REGION_SCOPE:
+            RegionScope.objects.update_or_create(
+                user=user, defaults={"region": Region.objects.get(name=REGION_SCOPE[login.username])}
             )
     return logins
 
@@ -132,3 +143,57 @@ def ensure_demo_enterprises(coordinator, *, reports: bool = True) -> tuple[int, 
         user=user, defaults={"enterprise": Enterprise.objects.get(credit_code=sample.credit_code(5))}
     )
     return loaded, DEMO_ENTERPRISE_LOGIN
+
+
+def ensure_demo_budgets(coordinator) -> int:
+    """Taicang's 2024 budget from the sourced intensity target and growth (示例数据), its allocation to the
+    seven units (historical share) and sectors, and the sample project assessments; returns how many projects
+    were added. Runs once the accounts of the city and of the units (``load_sample_districts``) exist."""
+    from carbonpeak.budgets import sample, services
+    from carbonpeak.budgets.models import Allocation, ProjectAssessment
+    from carbonpeak.enterprises.models import Enterprise, TwoHighProject
+    from carbonpeak.enterprises.sample import credit_code
+
+    inputs = sample.demo_inputs()
+    target, growth = inputs["co2_intensity_reduction"], inputs["gdp_real_growth"]
+    budget = services.set_budget(
+        coordinator,
+        region="太仓市",
+        year=sample.YEAR,
+        method="intensity",
+        reduction_pct=float(target["value"]),
+        baseline_year=sample.YEAR - 1,
+        target_year=sample.YEAR,
+        growth_pct=float(growth["value"]),
+        document=f"示例数据：强度目标 {target['source']}；增速 {growth['source']}",
+        is_sample=True,
+    )
+    services.allocate(coordinator, budget, Allocation.DISTRICT, "historical", note="示例数据")
+    services.allocate(coordinator, budget, Allocation.SECTOR, "historical", note="示例数据")
+    added = 0
+    for name, serial, applicant, district, sector, fuels, kwh, value_added, decision in sample.PROJECTS:
+        if ProjectAssessment.objects.filter(name=name).exists():
+            continue
+        enterprise = Enterprise.objects.filter(credit_code=credit_code(serial)).first() if serial else None
+        listed = TwoHighProject.objects.filter(enterprise=enterprise).first() if enterprise else None
+        project = services.register_project(
+            coordinator,
+            name=name,
+            applicant=applicant,
+            district=district,
+            sector=sector,
+            operation_year=sample.YEAR + 2,
+            fuels=[{"fuel": f, "unit": u, "quantity": q} for f, u, q in fuels],
+            electricity_kwh=kwh,
+            value_added_10k=value_added,
+            enterprise=enterprise,
+            two_high_project=listed,
+            is_sample=True,
+        )
+        if decision is not None:
+            services.submit_project(coordinator, project)
+            services.decide_project(
+                coordinator, project, decision=decision[0], conditions=decision[1], review_number="（示例）"
+            )
+        added += 1
+    return added

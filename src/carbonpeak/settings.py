@@ -120,6 +120,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "carbonpeak.core.context_processors.background_jobs",
+                "carbonpeak.accounts.context_processors.viewer",
             ],
         },
     },

@@ -20,6 +20,7 @@ urlpatterns = [
     path("projection/", include("carbonpeak.projection.urls")),
     path("reports/", include("carbonpeak.reports.urls")),
     path("enterprises/", include("carbonpeak.enterprises.urls")),
+    path("budgets/", include("carbonpeak.budgets.urls")),
     path("api/", api.urls),
     path("accounts/", include("carbonpeak.accounts.urls")),
     path("", include("carbonpeak.web.urls")),

@@ -28,6 +28,10 @@ PURE = [
     "enterprises/mrv.py",
     "enterprises/workbook.py",
     "enterprises/sample.py",
+    "budgets/allocation.py",
+    "budgets/tracking.py",
+    "budgets/review.py",
+    "budgets/sample.py",
 ]
 DOMAIN_APPS = (
     "plans",
@@ -38,6 +42,7 @@ DOMAIN_APPS = (
     "reports",
     "accounts",
     "enterprises",
+    "budgets",
 )
 
 

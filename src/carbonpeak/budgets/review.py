@@ -97,10 +97,9 @@ def review_level(tce_calorific: float, electricity_kwh: float | None, co2_t: flo
         value = tce_calorific if r.applies_to == "tce_calorific" else co2_t
         if value is not None and value >= r.value:
             out.notes.append(f"达到{r.rule}（{r.value:,.0f} {r.unit}，{_standing(r)}）：投产后须报送碳排放")
-    assessment = t["carbon_assessment_2025"]
     out.notes.append(
         "碳排放评价结果纳入节能审查意见（国家发展改革委令2025年第31号）；该办法的分级门槛参考资料未找到，"
-        f"以上分级依据2023年办法（{assessment.status}）"
+        "以上分级依据2023年办法"
     )
     return out
 

@@ -123,6 +123,7 @@ def budget_table(budget: CarbonBudget) -> dict:
                 "rule": allocation.rule,
                 "note": allocation.note,
                 "sum_tco2": sum(p.tco2 for p in parts.values()),
+                "sums_to_whole": sum(p.tco2 for p in parts.values()) == round(budget.tco2),
             }
             if allocation
             else None

@@ -86,6 +86,7 @@ def track(
         unit="吨",
         quarter_shares=shares,
         quarter_basis=shares_basis,
+        cap_noun="碳预算",
     )
     if not quarters:
         missing = Assessment(Grade.UNGRADED, None, None, f"{year}年", f"{year}年用量未报，不作评估")

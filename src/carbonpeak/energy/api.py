@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.db.models import Count
-from ninja import Query, Router, Schema
+from ninja import File, Query, Router, Schema, UploadedFile
 from ninja.pagination import paginate
+from ninja.responses import Status
 from pydantic import Field
 
 from carbonpeak.core.api import ApiError, Pages
@@ -147,6 +148,26 @@ def energy_submissions(request, period: str | None = None, region: str | None = 
     return qs
 
 
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # as the upload page
+
+
+@router.post(
+    "/energy/submissions",
+    response={201: list[SubmissionOut]},
+    summary="上传能源统计报表（.xlsx 或 .csv；只能报送本人有权报送的地区，任一错误则整个文件不写入）",
+)
+def upload_submission(request, file: File[UploadedFile], note: str = ""):
+    if file.size and file.size > MAX_UPLOAD_BYTES:
+        raise ApiError(400, "invalid", f"文件过大（{file.size / 1e6:.1f} MB），上限 10 MB")
+    result = services.upload(file.read(), file.name or "upload", request.user, note=note[:500])
+    if not result.ok:
+        raise ApiError(400, "invalid", "；".join(result.errors[:20]))
+    ids = [s.pk for s in result.submissions]
+    return Status(
+        201, list(EnergySubmission.objects.filter(pk__in=ids).annotate(record_count=Count("records")))
+    )
+
+
 @router.get("/energy/summary", response=list[SummaryOut], summary="最新核算结果（年度与累计），附因子集版本")
 @paginate(Pages)
 def energy_summary(request, region: str | None = None):
@@ -193,8 +214,12 @@ def region_rollup(request, name: str, year: int = Query(..., ge=2000, le=2100)):
     from carbonpeak.core.models import Region
     from carbonpeak.core.regions import rollup
 
-    if not Region.objects.filter(name=name).exists():
+    region = Region.objects.filter(name=name).first()
+    if region is None:
         raise ApiError(404, "not_found", f"地区“{name}”不存在")
+    from carbonpeak.accounts import permissions
+
+    permissions.require(request.user, permissions.Action.VIEW_REGION, region)
     run = services.latest_run()
     accounts = {}
     if run is not None:

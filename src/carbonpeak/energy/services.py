@@ -216,8 +216,8 @@ def upload(data: bytes, filename: str, user, *, note: str = "") -> UploadResult:
     foreign = sorted(
         {region for _, region in form.periods() if not permissions.can(user, Action.REPORT_ENERGY, region)}
     )
-    if foreign:
-        return UploadResult(errors=[f"文件含有您无权报送的地区：{'、'.join(foreign)}；整个文件未写入"])
+    if foreign:  # a district's reporter reports for its own district only: the whole file is refused
+        raise PermissionDenied(f"文件含有您无权报送的地区：{'、'.join(foreign)}；整个文件未写入")
     digest = hashlib.sha256(data).hexdigest()
     by_key: dict[tuple[str, str], list[workbook.FormRecord]] = {}
     for fr in form.records:

@@ -101,6 +101,7 @@ class GradingTarget:
     # CAP: each quarter's share of the year (a carbon budget's seasonal split); None: quarters/4
     quarter_shares: tuple[float, float, float, float] | None = None
     quarter_basis: str = ""  # the words for how the shares were set
+    cap_noun: str = "下达"  # what the CAP total is called: 下达 (handed down) or 碳预算 (a budget)
 
     def required_annual_rate(self) -> float | None:
         """INTENSITY: the equal yearly fall that reaches the reduction by the target year."""
@@ -183,14 +184,16 @@ def _grade_cap(target: GradingTarget, point: Point) -> Assessment:
     of the quarters elapsed (quarters/4, 本平台规则); over by up to 10 % of the allowance yellow (本平台规则)."""
     unit = target.unit
     if target.target_value is None or target.target_year is None:
-        return Assessment(Grade.UNGRADED, point.value, None, point.label, "下达的总量未录入，不作评估")
+        return Assessment(
+            Grade.UNGRADED, point.value, None, point.label, f"{target.cap_noun}总量未录入，不作评估"
+        )
     if point.year != target.target_year:
         return Assessment(
             Grade.UNGRADED,
             point.value,
             None,
             point.label,
-            f"下达的是{target.target_year}年总量 {_fmt(target.target_value, unit)}，"
+            f"{target.cap_noun}的是{target.target_year}年总量 {_fmt(target.target_value, unit)}，"
             f"{target.target_year}年数据尚无（最新为{point.label}）",
         )
     if target.quarter_shares is None:
@@ -205,7 +208,7 @@ def _grade_cap(target: GradingTarget, point: Point) -> Assessment:
             else f"（{target.quarter_basis}：前{point.quarter}季度占 {fraction:.1%}）"
         )
     words = (
-        f"{point.label} {_fmt(point.value, unit)}，下达{target.target_year}年总量 "
+        f"{point.label} {_fmt(point.value, unit)}，{target.cap_noun}{target.target_year}年总量 "
         f"{_fmt(target.target_value, unit)}，同期可用 {_fmt(allowance, unit)}{share}"
     )
     over = point.value - allowance

@@ -6,6 +6,10 @@ from carbonpeak.core import jobs
 
 @login_required
 def home(request):
+    from carbonpeak.accounts import permissions
+
+    if permissions.region_of(request.user) is not None:  # a parent region's viewer starts at its region
+        return redirect("budgets:my_region")
     return redirect("monitoring:dashboard")
 
 

@@ -1,0 +1,356 @@
+"""Carbon double control pages: the budget of a year (set, allocate, track, send up), the project carbon
+assessments, and a region's roll-up (what a parent region's viewer reads). Thin: writes are ``services``'."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from carbonpeak.accounts import permissions
+from carbonpeak.accounts.permissions import Action
+from carbonpeak.core.models import Region
+
+from . import allocation as pure
+from . import selectors, services, upward
+from .models import Allocation, CarbonBudget, ProjectAssessment
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_FUEL_LINES = 20  # 本平台规则: a project's declaration lists a handful of energy types
+
+
+def _number(value: str | None, label: str) -> float | None:
+    text = (value or "").strip().replace(",", "").replace("，", "")
+    if not text:
+        return None
+    try:
+        number = float(text)
+    except ValueError:
+        raise ValidationError(f"{label}须为数字（收到“{text[:20]}”）") from None
+    if number != number or number in (float("inf"), float("-inf")):
+        raise ValidationError(f"{label}须为有限的数字")
+    return number
+
+
+def _integer(value: str | None, label: str) -> int | None:
+    number = _number(value, label)
+    if number is not None and number != int(number):
+        raise ValidationError(f"{label}须为整数")
+    return None if number is None else int(number)
+
+
+def _region(request) -> Region:
+    from carbonpeak.energy.services import city_region
+
+    name = request.GET.get("region") or request.POST.get("region") or city_region()
+    region = Region.objects.filter(name=name[:50]).first()
+    if region is None:
+        raise PermissionDenied(f"地区“{name[:50]}”不存在")
+    permissions.require(request.user, Action.VIEW_REGION, region)
+    return region
+
+
+def _refused(request, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+@login_required
+def index(request):
+    region = _region(request)
+    latest = CarbonBudget.objects.filter(region=region).order_by("-year").first()
+    year = latest.year if latest else (services.factor_year() or dt.date.today().year - 1)
+    return redirect(f"{reverse('budgets:year', args=[year])}?region={quote(region.name)}")
+
+
+@login_required
+def year_page(request, year: int):
+    region = _region(request)
+    budget = selectors.budget_for(year, region)
+    table = selectors.budget_table(budget) if budget else None
+    years = list(CarbonBudget.objects.filter(region=region).order_by("-year").values_list("year", flat=True))
+    manual_parts = {}
+    if budget is not None and permissions.can(request.user, Action.MANAGE_BUDGETS):
+        for dimension in (Allocation.DISTRICT, Allocation.SECTOR):
+            manual_parts[dimension] = [p.name for p in services.part_bases(budget, dimension)[0]]
+    return render(
+        request,
+        "budgets/year.html",
+        {
+            "nav": "budgets",
+            "region": region,
+            "year": year,
+            "years": years,
+            "budget": budget,
+            "table": table,
+            "methods": [(m.value, m.label) for m in pure.Method],
+            "manual_parts": manual_parts,
+            "can_manage": permissions.can(request.user, Action.MANAGE_BUDGETS),
+            "districts": selectors.district_names(region),
+        },
+    )
+
+
+@login_required
+@require_POST
+def set_budget(request):
+    region = _region(request)
+    year = request.POST.get("year", "")
+    try:
+        year = _integer(year, "年份")
+        if year is None:
+            raise ValidationError("请填写年份")
+        services.set_budget(
+            request.user,
+            region=region.name,
+            year=year,
+            method=request.POST.get("method", ""),
+            document=request.POST.get("document", "")[:300],
+            tco2=_number(request.POST.get("tco2"), "下达的碳预算"),
+            reduction_pct=_number(request.POST.get("reduction_pct"), "强度下降目标"),
+            baseline_year=_integer(request.POST.get("baseline_year"), "基准年"),
+            target_year=_integer(request.POST.get("target_year"), "目标年"),
+            growth_pct=_number(request.POST.get("growth_pct"), "预期增速"),
+        )
+        messages.success(request, f"已设定{region.name}{year}年碳预算")
+    except ValidationError as exc:
+        _refused(request, exc)
+        return redirect(f"{reverse('budgets:index')}?region={quote(region.name)}")
+    return redirect(f"{reverse('budgets:year', args=[year])}?region={quote(region.name)}")
+
+
+@login_required
+@require_POST
+def allocate(request, year: int):
+    region = _region(request)
+    budget = get_object_or_404(CarbonBudget, region=region, year=year)
+    dimension = request.POST.get("dimension", "")
+    method = request.POST.get("method", "")
+    try:
+        names = services.part_bases(budget, dimension)[0] if dimension in ("district", "sector") else []
+        values = {p.name: _number(request.POST.get(f"part-{i}"), p.name) for i, p in enumerate(names)}
+        services.allocate(
+            request.user,
+            budget,
+            dimension,
+            method,
+            manual=values if method == pure.Method.MANUAL else None,
+            growth=values if method == pure.Method.INTENSITY else None,
+            note=request.POST.get("note", "")[:300],
+        )
+        messages.success(request, "已分配，各部分合计等于总量")
+    except ValidationError as exc:
+        _refused(request, exc)
+    return redirect(f"{reverse('budgets:year', args=[year])}?region={quote(region.name)}")
+
+
+@login_required
+def export(request, year: int):
+    region = _region(request)
+    budget = get_object_or_404(CarbonBudget, region=region, year=year)
+    response = HttpResponse(upward.workbook(budget), content_type=XLSX)
+    name = quote(f"{region.name}{year}年碳排放双控报送表.xlsx")
+    response["Content-Disposition"] = f"attachment; filename=\"budget-{year}.xlsx\"; filename*=UTF-8''{name}"
+    return response
+
+
+# ------------------------------------------------------------------ regions
+
+
+@login_required
+def region_page(request, name: str):
+    region = get_object_or_404(Region.objects.select_related("parent"), name=name)
+    permissions.require(request.user, Action.VIEW_REGION, region)
+    run = selectors.latest_run()
+    years = sorted(
+        set(run.results.filter(first_quarter=1, last_quarter=4).values_list("year", flat=True))
+        if run
+        else set(),
+        reverse=True,
+    )
+    year = _integer(request.GET.get("year"), "年份") if request.GET.get("year", "").isdigit() else None
+    year = year or (years[0] if years else dt.date.today().year - 1)
+    from carbonpeak.core.regions import rollup
+
+    names = [region.name, *selectors.district_names(region)]
+    accounts = {}
+    for n in names:
+        result = selectors.annual(run, n, year)
+        if result is not None:
+            accounts[n] = (result.energy_tce, result.co2_t)
+    ancestors = []
+    node = region.parent
+    while node is not None:
+        if permissions.can(request.user, Action.VIEW_REGION, node):
+            ancestors.insert(0, node)
+        node = node.parent
+    return render(
+        request,
+        "budgets/region.html",
+        {
+            "nav": "budgets",
+            "region": region,
+            "ancestors": ancestors,
+            "year": year,
+            "years": years,
+            "rollup": rollup(region.name, accounts),
+            "budgets": CarbonBudget.objects.filter(region=region).order_by("-year"),
+            "sample": bool(run and run.includes_sample),
+        },
+    )
+
+
+@login_required
+def my_region(request):
+    """A parent region's viewer starts at its own region; everyone else at the city's."""
+    from carbonpeak.energy.services import city_region
+
+    own = permissions.region_of(request.user)
+    return redirect("budgets:region", own.name if own else city_region())
+
+
+# ------------------------------------------------------------------ project carbon assessment
+
+
+def _projects_allowed(request) -> None:
+    held = permissions.roles(request.user)
+    if held & {permissions.ENTERPRISE, permissions.PARENT} and not held & {
+        permissions.COORDINATOR,
+        permissions.ADMINISTRATOR,
+    }:
+        raise PermissionDenied("项目碳排放评价仅限本市政府用户查看")
+
+
+def _fuels(post) -> list[dict]:
+    lines = []
+    for i in range(MAX_FUEL_LINES):
+        fuel = post.get(f"fuel-{i}", "").strip()
+        quantity = post.get(f"quantity-{i}", "").strip()
+        if not fuel and not quantity:
+            continue
+        lines.append(
+            {
+                "fuel": fuel,
+                "unit": post.get(f"unit-{i}", "").strip(),
+                "quantity": _number(quantity, f"第{i + 1}行年用量"),
+                "use": post.get(f"use-{i}", "燃料"),
+            }
+        )
+    return lines
+
+
+@login_required
+def projects(request):
+    _projects_allowed(request)
+    from carbonpeak.energy import catalog
+
+    if request.method == "POST":
+        district = request.POST.get("district", "")
+        try:
+            project = services.register_project(
+                request.user,
+                name=request.POST.get("name", ""),
+                applicant=request.POST.get("applicant", ""),
+                district=district,
+                sector=request.POST.get("sector", ""),
+                operation_year=_integer(request.POST.get("operation_year"), "预计投产年份") or 0,
+                fuels=_fuels(request.POST),
+                electricity_kwh=_number(request.POST.get("electricity_kwh"), "年用电量"),
+                value_added_10k=_number(request.POST.get("value_added_10k"), "达产年工业增加值"),
+                output=request.POST.get("output", ""),
+            )
+            messages.success(request, f"已登记并评价“{project.name}”（草稿，核对后请报送审查）")
+            return redirect("budgets:project", project.pk)
+        except ValidationError as exc:
+            _refused(request, exc)
+    rows = ProjectAssessment.objects.select_related("reviewed_by").order_by("-created_at", "-id")
+    return render(
+        request,
+        "budgets/projects.html",
+        {
+            "nav": "budgets",
+            "projects": rows,
+            "any_sample": rows.filter(is_sample=True).exists(),
+            "districts": Region.objects.filter(level="区镇").values_list("name", flat=True),
+            "sectors": [s.name for s in catalog.SECTORS],
+            "fuels": [f.name for f in catalog.FUELS],
+            "lines": range(4),
+            "form": request.POST if request.method == "POST" else {},
+            "can_register": any(
+                permissions.can(request.user, Action.SUBMIT_PROJECT, d)
+                for d in Region.objects.filter(level="区镇").values_list("name", flat=True)
+            ),
+        },
+    )
+
+
+@login_required
+def project(request, project_id: int):
+    _projects_allowed(request)
+    item = get_object_or_404(
+        ProjectAssessment.objects.select_related("enterprise", "two_high_project"), pk=project_id
+    )
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "submit":
+                services.submit_project(request.user, item)
+                messages.success(request, "已报送审查")
+            elif action == "decide":
+                services.decide_project(
+                    request.user,
+                    item,
+                    decision=request.POST.get("decision", ""),
+                    conditions=request.POST.get("conditions", "")[:2000],
+                    review_number=request.POST.get("review_number", ""),
+                )
+                messages.success(request, "已录入审查结论")
+            elif action == "return":
+                services.return_project(request.user, item, comment=request.POST.get("comment", "")[:2000])
+                messages.success(request, "已退回")
+            elif action == "accept":
+                try:
+                    accepted_on = dt.date.fromisoformat(request.POST.get("accepted_on", ""))
+                except ValueError:
+                    raise ValidationError("验收日期格式应为 YYYY-MM-DD") from None
+                services.accept_project(
+                    request.user,
+                    item,
+                    accepted_on=accepted_on,
+                    fuels=_fuels(request.POST),
+                    electricity_kwh=_number(request.POST.get("electricity_kwh"), "验收实测年用电量"),
+                )
+                messages.success(request, "已录入验收实测")
+            else:
+                raise ValidationError("未知操作")
+        except ValidationError as exc:
+            _refused(request, exc)
+        return redirect("budgets:project", item.pk)
+    from carbonpeak.energy import catalog
+
+    return render(
+        request,
+        "budgets/project.html",
+        {
+            "nav": "budgets",
+            "p": item,
+            "a": item.assessment,
+            "declared": [f for f in item.fuels.all() if f.stage == "declared"],
+            "actual": [f for f in item.fuels.all() if f.stage == "actual"],
+            "can_submit": permissions.can(request.user, Action.SUBMIT_PROJECT, item.district)
+            and item.status in ("draft", "returned"),
+            "can_review": permissions.can(request.user, Action.REVIEW) and item.status == "submitted",
+            "can_accept": permissions.can(request.user, Action.REVIEW)
+            and item.decision in ("approved", "conditional"),
+            "decisions": [c for c in ProjectAssessment.Decision.choices if c[0]],
+            "fuels": [f.name for f in catalog.FUELS],
+            "lines": range(4),
+        },
+    )
