@@ -94,6 +94,7 @@ def year_page(request, year: int):
             "manual_parts": manual_parts,
             "can_manage": permissions.can(request.user, Action.MANAGE_BUDGETS),
             "districts": selectors.district_names(region),
+            "accounts_sample": bool((run := selectors.latest_run()) and run.includes_sample),
         },
     )
 
