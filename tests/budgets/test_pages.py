@@ -103,6 +103,29 @@ def test_setting_a_budget_on_the_page_refuses_bad_input_whole(client, budget, co
     assert budget.method == "intensity"
 
 
+def test_a_manual_allocation_is_deleted_on_the_page_before_the_whole_changes(client, budget, coordinator):
+    client.force_login(coordinator)
+    names = [p.name for p in budget.allocations.get(dimension="district").parts.order_by("order")]
+    whole = round(budget.tco2)
+    form = {"region": "太仓市", "dimension": "district", "method": "manual"}
+    form |= {f"part-{i}": str(whole if i == 0 else 0) for i in range(len(names))}
+    client.post(reverse("budgets:allocate", args=[2024]), form)
+    assert budget.allocations.get(dimension="district").method == "manual"
+    change = {
+        "region": "太仓市",
+        "year": "2024",
+        "method": "handed_down",
+        "tco2": "1000000",
+        "document": "文件",
+    }
+    refused = client.post(reverse("budgets:set"), change, follow=True).content.decode()
+    assert "手工分配" in refused
+    client.post(reverse("budgets:delete_allocation", args=[2024, "district"]), {"region": "太仓市"})
+    client.post(reverse("budgets:set"), change)
+    budget.refresh_from_db()
+    assert budget.tco2 == 1_000_000 and not budget.allocations.filter(dimension="district").exists()
+
+
 def _district_csv(region: str) -> bytes:
     return f"period,region,sector,fuel,quantity,unit\n2026Q1,{region},其他工业,原煤,1,万吨\n".encode()
 

@@ -190,3 +190,17 @@ def test_a_project_the_engine_cannot_account_writes_nothing(districts_loaded):
     with pytest.raises(ValidationError, match="区镇"):
         _project(districts_loaded, district="火星")
     assert not ProjectAssessment.objects.exists()
+
+
+def test_a_new_whole_reallocates_computed_methods_with_their_inputs(districts_loaded):
+    user = districts_loaded
+    budget = _budget_2024(user)
+    names = [*selectors.district_names(budget.region), selectors.UNALLOCATED]
+    growth = {name: 4.0 + i for i, name in enumerate(names)}
+    services.allocate(user, budget, Allocation.DISTRICT, "intensity", growth=growth)
+    budget = services.set_budget(
+        user, region="太仓市", year=2024, method="handed_down", tco2=1.5e7, document="测试输入"
+    )
+    parts = list(budget.allocations.get(dimension=Allocation.DISTRICT).parts.all())
+    assert sum(p.tco2 for p in parts) == 15_000_000
+    assert {p.name: p.growth_pct for p in parts} == growth  # the same method with the same inputs

@@ -4,8 +4,11 @@ depends on it, so the pages, the API and the CLI cannot differ."""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
@@ -115,8 +118,11 @@ def set_budget(
         before=None if created else audit.snapshot(previous, ("method", "tco2", "document")),
         after=audit.snapshot(budget, ("method", "tco2", "document", "quarter_basis")),
     )
-    for existing in budget.allocations.exclude(method=pure.Method.MANUAL):
-        _allocate(budget, existing.dimension, pure.Method(existing.method), user, note=existing.note)
+    for existing in budget.allocations.exclude(method=pure.Method.MANUAL).prefetch_related("parts"):
+        growth = {p.name: p.growth_pct for p in existing.parts.all()}  # the intensity method's inputs, kept
+        _allocate(
+            budget, existing.dimension, pure.Method(existing.method), user, growth=growth, note=existing.note
+        )
     refresh_tracking(budget)
     return budget
 
@@ -370,7 +376,7 @@ def refresh_tracking(budget: CarbonBudget) -> list:
         warnings.append(
             monitoring.raise_budget_warning(
                 subject,
-                f"/budgets/{budget.year}/?region={region}",
+                f"{reverse('budgets:year', args=[budget.year])}?region={quote(region)}",
                 f"{subject}：评估由“{Grade(before).label}”变为“{new.label}”。{t.assessment.reason}",
                 grade=new.value,
                 previous_grade=before,
@@ -395,23 +401,10 @@ def _upto_latest(used: dict[int, float | None]) -> dict[int, float | None]:
 
 
 def _fuel_lines(fuels) -> list[dict]:
-    lines = []
-    for i, line in enumerate(fuels or [], start=1):
-        fuel = str(line.get("fuel") or "").strip()
-        unit = str(line.get("unit") or "").strip()
-        quantity = line.get("quantity")
-        if not fuel and quantity in (None, ""):
-            continue
-        try:
-            quantity = float(quantity)
-        except (TypeError, ValueError):
-            raise ValidationError(f"第{i}行能源品种：年用量须为数字") from None
-        if quantity < 0 or quantity != quantity or quantity == float("inf"):
-            raise ValidationError(f"第{i}行能源品种：年用量须为非负数")
-        lines.append(
-            {"fuel": fuel[:30], "unit": unit[:20], "quantity": quantity, "use": line.get("use") or "燃料"}
-        )
-    return lines
+    from carbonpeak.enterprises.services import clean_fuel_lines
+
+    lines = clean_fuel_lines(list(fuels or []))
+    return [{k: line[k] for k in ("fuel", "unit", "quantity", "use")} for line in lines]
 
 
 def _figures(project, stage: str, electricity_kwh: float | None, year: int):

@@ -153,6 +153,18 @@ def allocate(request, year: int):
 
 
 @login_required
+@require_POST
+def delete_allocation(request, year: int, dimension: str):
+    region = _region(request)
+    budget = get_object_or_404(CarbonBudget, region=region, year=year)
+    services.delete_allocation(
+        request.user, get_object_or_404(Allocation, budget=budget, dimension=dimension)
+    )
+    messages.success(request, "已删除该分配")
+    return redirect(f"{reverse('budgets:year', args=[year])}?region={quote(region.name)}")
+
+
+@login_required
 def export(request, year: int):
     region = _region(request)
     budget = get_object_or_404(CarbonBudget, region=region, year=year)

@@ -148,16 +148,13 @@ def energy_submissions(request, period: str | None = None, region: str | None = 
     return qs
 
 
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # as the upload page
-
-
 @router.post(
     "/energy/submissions",
     response={201: list[SubmissionOut]},
     summary="上传能源统计报表（.xlsx 或 .csv；只能报送本人有权报送的地区，任一错误则整个文件不写入）",
 )
 def upload_submission(request, file: File[UploadedFile], note: str = ""):
-    if file.size and file.size > MAX_UPLOAD_BYTES:
+    if file.size and file.size > services.MAX_UPLOAD_BYTES:
         raise ApiError(400, "invalid", f"文件过大（{file.size / 1e6:.1f} MB），上限 10 MB")
     result = services.upload(file.read(), file.name or "upload", request.user, note=note[:500])
     if not result.ok:

@@ -204,6 +204,9 @@ class UploadResult:
         return not self.errors
 
 
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # a quarter's form is a few hundred kB; bulk data goes through the CLI
+
+
 def upload(data: bytes, filename: str, user, *, note: str = "") -> UploadResult:
     """Validate an uploaded form or CSV; any error rejects the whole file and nothing is written."""
     if not can_report(user):

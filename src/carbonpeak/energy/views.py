@@ -23,7 +23,7 @@ from carbonpeak.energy.models import (
     GreenCertificate,
 )
 
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MAX_UPLOAD_BYTES = services.MAX_UPLOAD_BYTES
 
 
 def _wan(value):

@@ -237,7 +237,9 @@ def _number(value, label: str) -> float | None:
     return number
 
 
-def _clean_fuels(fuels: list[dict]) -> list[dict]:
+def clean_fuel_lines(fuels: list[dict]) -> list[dict]:
+    """A form's fuel lines checked against the catalogue (name, unit, quantity, use), every problem at once;
+    the enterprise reports and the projects' declarations read them the same way."""
     from carbonpeak.energy import catalog
     from carbonpeak.energy.catalog import UnknownName
 
@@ -308,7 +310,7 @@ def save_report(user, enterprise: Enterprise, year: int, *, fuels: list[dict], *
         except catalog.UnknownName as exc:
             problems.append(str(exc))
     try:
-        lines = _clean_fuels(fuels)
+        lines = clean_fuel_lines(fuels)
     except ValidationError as exc:
         problems.extend(exc.messages)
     if problems:
