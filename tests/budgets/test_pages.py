@@ -175,3 +175,32 @@ def test_a_parent_regions_viewer_reads_its_children_and_writes_nothing(client, b
     RegionScope.objects.filter(user=suzhou).update(region=Region.objects.get(name="港区"))
     assert client.get(reverse("budgets:region", args=["太仓市"])).status_code == 403
     assert client.get("/api/budgets/2024").status_code == 403
+
+
+def test_a_town_works_to_the_citys_plan_and_a_project_links_to_the_register(
+    client, budget, coordinator, imported_plan
+):
+    from carbonpeak.demo import ensure_demo_enterprises
+    from carbonpeak.enterprises import sample
+    from carbonpeak.enterprises.models import TwoHighProject
+
+    client.force_login(coordinator)
+    html = client.get(reverse("budgets:region", args=["港区"])).content.decode()
+    assert "本级无方案，沿用太仓市方案" in html
+    ensure_demo_enterprises(coordinator, reports=False)
+    listed = TwoHighProject.objects.filter(enterprise__credit_code=sample.credit_code(6)).first()
+    fields = {"name": "扩能", "applicant": "", "district": "璜泾镇", "sector": "化学纤维制造业"}
+    made = client.post(
+        "/api/project-assessments",
+        fields
+        | {"operation_year": 2026, "credit_code": sample.credit_code(6), "two_high_project": listed.pk},
+        content_type="application/json",
+    )
+    assert made.status_code == 201, made.content
+    assert made.json()["applicant"] == listed.enterprise.name
+    unknown = client.post(
+        "/api/project-assessments",
+        fields | {"operation_year": 2026, "credit_code": "91320585XXXXXXXXXX"},
+        content_type="application/json",
+    )
+    assert unknown.status_code == 404

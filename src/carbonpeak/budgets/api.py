@@ -198,6 +198,10 @@ class AssessmentIn(Schema):
     electricity_kwh: float | None = Field(None, ge=0)
     value_added_10k: float | None = Field(None, ge=0)
     output: str = Field("", max_length=200)
+    credit_code: str | None = Field(
+        None, max_length=18, description="建设单位在重点企业名录中的统一社会信用代码"
+    )
+    two_high_project: int | None = Field(None, description="两高项目清单中的项目 id")
 
 
 @router.post(
@@ -206,7 +210,14 @@ class AssessmentIn(Schema):
     summary="登记项目并评价（协调员，或项目所在区镇的填报员）",
 )
 def register_project(request, payload: AssessmentIn):
+    from carbonpeak.enterprises.models import Enterprise, TwoHighProject
+
     data = payload.dict()
+    code, listed = data.pop("credit_code"), data.pop("two_high_project")
+    data["enterprise"] = Enterprise.objects.filter(credit_code=code.strip().upper()).first() if code else None
+    if code and data["enterprise"] is None:
+        raise ApiError(404, "not_found", f"重点企业名录中没有统一社会信用代码为 {code} 的企业")
+    data["two_high_project"] = get_or_404(TwoHighProject, listed, "两高项目") if listed else None
     return Status(201, services.register_project(request.user, **data))
 
 

@@ -545,7 +545,21 @@ def register_project(
     """A project as declared for the energy-saving review (a draft), assessed at once; nothing is written
     when the engine cannot account its energy."""
     permissions.require(user, Action.SUBMIT_PROJECT, district)
+    if two_high_project is not None and enterprise is None:
+        enterprise = two_high_project.enterprise
+    if (
+        two_high_project is not None
+        and enterprise is not None
+        and two_high_project.enterprise_id
+        not in (
+            None,
+            enterprise.pk,
+        )
+    ):
+        raise ValidationError("所选两高项目不属于所选企业")
     name, applicant = (name or "").strip()[:200], (applicant or "").strip()[:200]
+    if enterprise is not None and not applicant:
+        applicant = enterprise.name
     if not name or not applicant:
         raise ValidationError("请填写项目名称和建设单位")
     sector = _check_project_fields(district, sector, operation_year, value_added_10k, electricity_kwh)

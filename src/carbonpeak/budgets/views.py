@@ -204,10 +204,15 @@ def region_page(request, name: str):
         if permissions.can(request.user, Action.VIEW_REGION, node):
             ancestors.insert(0, node)
         node = node.parent
+    from carbonpeak.plans.selectors import region_plan
+
+    plan, own_plan = region_plan(region)
     return render(
         request,
         "budgets/region.html",
         {
+            "plan": plan,
+            "own_plan": own_plan,
             "nav": "budgets",
             "region": region,
             "ancestors": ancestors,
@@ -259,10 +264,24 @@ def _fuels(post) -> list[dict]:
     return lines
 
 
+def _links(post) -> dict:
+    """The register's enterprise (by 统一社会信用代码) and the 两高 list's project a declaration names, if any."""
+    from carbonpeak.enterprises.models import Enterprise, TwoHighProject
+
+    code = post.get("credit_code", "").strip().upper()[:18]
+    listed = post.get("two_high_project", "").strip()
+    enterprise = Enterprise.objects.filter(credit_code=code).first() if code else None
+    if code and enterprise is None:
+        raise ValidationError(f"重点企业名录中没有统一社会信用代码为 {code} 的企业")
+    project = TwoHighProject.objects.filter(pk=int(listed)).first() if listed.isdigit() else None
+    return {"enterprise": enterprise, "two_high_project": project}
+
+
 @login_required
 def projects(request):
     _projects_allowed(request)
     from carbonpeak.energy import catalog
+    from carbonpeak.enterprises.models import TwoHighProject
 
     if request.method == "POST":
         district = request.POST.get("district", "")
@@ -278,6 +297,7 @@ def projects(request):
                 electricity_kwh=_number(request.POST.get("electricity_kwh"), "年用电量"),
                 value_added_10k=_number(request.POST.get("value_added_10k"), "达产年工业增加值"),
                 output=request.POST.get("output", ""),
+                **_links(request.POST),
             )
             messages.success(request, f"已登记并评价“{project.name}”（草稿，核对后请报送审查）")
             return redirect("budgets:project", project.pk)
@@ -295,6 +315,7 @@ def projects(request):
             "sectors": [s.name for s in catalog.SECTORS],
             "fuels": [f.name for f in catalog.FUELS],
             "lines": range(4),
+            "two_high_projects": TwoHighProject.objects.select_related("enterprise").order_by("name"),
             "form": request.POST if request.method == "POST" else {},
             "can_register": any(
                 permissions.can(request.user, Action.SUBMIT_PROJECT, d)

@@ -34,3 +34,20 @@ def energy_intensity_target() -> Target | None:
         .order_by("year")
         .first()
     )
+
+
+def region_plan(region) -> tuple[Plan | None, bool]:
+    """The plan a region works to: its own (the latest with its name as region, any role but reference), or
+    else the nearest ancestor's; the flag says whether it is the region's own."""
+    node, own = region, True
+    while node is not None:
+        plan = (
+            Plan.objects.filter(region=node.name)
+            .exclude(role=PlanRole.REFERENCE)
+            .order_by("role", "-created_at", "-id")
+            .first()
+        )
+        if plan is not None:
+            return plan, own
+        node, own = node.parent, False
+    return None, False
