@@ -21,6 +21,7 @@ from carbonpeak.enterprises.api import router as enterprises
 from carbonpeak.monitoring.api import router as monitoring
 from carbonpeak.plans.api import router as plans
 from carbonpeak.projection.api import router as projection
+from carbonpeak.sinks.api import router as sinks
 from carbonpeak.supervision.api import router as supervision
 
 _CODES = "；".join(f"{code}：{meaning}" for code, meaning in ERROR_CODES.items())
@@ -37,5 +38,5 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 
-for router in (accounts, plans, monitoring, supervision, energy, projection, enterprises, budgets):
+for router in (accounts, plans, monitoring, supervision, energy, projection, enterprises, budgets, sinks):
     api.add_router("", router)

@@ -528,6 +528,11 @@ def _load_demo_data(plan_id: int) -> None:
 
     projects = ensure_demo_budgets(coordinator)
     print(f"碳排放双控：2024年碳预算已按区镇、行业分配（示例数据），项目碳排放评价 {projects} 项")
+    from carbonpeak.demo import ensure_demo_sinks
+
+    land = ensure_demo_sinks(coordinator)
+    if land:
+        print(f"碳汇：已载入七个区镇 {land} 条国土与森林数据（示例数据），气候带由演示选定并注明")
     from carbonpeak.monitoring.models import EarlyWarning
     from carbonpeak.projection import services as projection
 

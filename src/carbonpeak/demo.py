@@ -197,3 +197,22 @@ def ensure_demo_budgets(coordinator) -> int:
             )
         added += 1
     return added
+
+
+DEMO_CLIMATE_ZONE = (
+    "温带",
+    "示例数据：太仓所属气候带参考资料未核实（shared/reference/national-rules-2022-2024.md §4.1）；"
+    "演示选用温带，以使用参考资料中的温带阔叶参数",
+)
+
+
+def ensure_demo_sinks(coordinator) -> int:
+    """The seven units' sample land data (示例数据) and, once, the demo's climate-zone choice; returns how many
+    land records were added."""
+    from carbonpeak.sinks import services
+
+    services.ensure_bundled_set()
+    added = services.load_sample(coordinator)
+    if not services.default_set().climate_zone:
+        services.choose_climate_zone(coordinator, *DEMO_CLIMATE_ZONE)
+    return added

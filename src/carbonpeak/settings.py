@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "carbonpeak.supervision",
     "carbonpeak.enterprises",
     "carbonpeak.budgets",
+    "carbonpeak.sinks",
     "carbonpeak.web",
 ]
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("reports/", include("carbonpeak.reports.urls")),
     path("enterprises/", include("carbonpeak.enterprises.urls")),
     path("budgets/", include("carbonpeak.budgets.urls")),
+    path("sinks/", include("carbonpeak.sinks.urls")),
     path("api/", api.urls),
     path("accounts/", include("carbonpeak.accounts.urls")),
     path("", include("carbonpeak.web.urls")),

@@ -32,6 +32,8 @@ PURE = [
     "budgets/tracking.py",
     "budgets/review.py",
     "budgets/sample.py",
+    "sinks/engine.py",
+    "sinks/sample.py",
 ]
 DOMAIN_APPS = (
     "plans",
@@ -43,6 +45,7 @@ DOMAIN_APPS = (
     "accounts",
     "enterprises",
     "budgets",
+    "sinks",
 )
 
 

@@ -42,6 +42,7 @@ class Action(StrEnum):
     MANAGE_BUDGETS = "manage_budgets"  # carbon budgets and their allocation
     SUBMIT_PROJECT = "submit_project"  # obj: district name (a project's carbon assessment for the review)
     VIEW_REGION = "view_region"  # obj: core.Region (its roll-up, budgets and quarterly figures)
+    REPORT_LAND = "report_land"  # obj: district name (land, forest and wetland data for the sinks)
 
 
 MESSAGES = {
@@ -64,6 +65,7 @@ MESSAGES = {
     Action.MANAGE_BUDGETS: "只有协调员可以设定或分配碳预算",
     Action.SUBMIT_PROJECT: "只有协调员或项目所在区镇的填报员可以登记和报送项目碳排放评价",
     Action.VIEW_REGION: "上级查看员只能查看本级及下级地区",
+    Action.REPORT_LAND: "只有协调员、市级部门或本区镇的填报员可以填报该区镇的国土与森林数据",
 }
 
 
@@ -128,6 +130,10 @@ def can(user, action: Action, obj=None) -> bool:
     if department is None:
         return False
     if DEPARTMENT in held:
+        if (
+            action == Action.REPORT_LAND
+        ):  # the city's departments (资源规划、农业农村) report for every district
+            return True
         if action == Action.REPORT_INDICATOR:
             return obj is not None and obj.owner_id == department.pk
         if action == Action.EDIT_PROGRESS:
@@ -141,7 +147,7 @@ def can(user, action: Action, obj=None) -> bool:
             )
         if action == Action.REPORT_ENERGY:
             return department.name == settings.CARBONPEAK_STATISTICS_OFFICE
-    if DISTRICT in held and action in (Action.REPORT_ENERGY, Action.SUBMIT_PROJECT):
+    if DISTRICT in held and action in (Action.REPORT_ENERGY, Action.SUBMIT_PROJECT, Action.REPORT_LAND):
         return obj is not None and str(obj) == department.name
     return False
 

@@ -72,7 +72,11 @@ def index(request):
 
 @login_required
 def year_page(request, year: int):
-    region = _region(request)
+    return _year_page(request, year, _region(request))
+
+
+def _year_page(request, year: int, region: Region, form=None, status: int = 200):
+    """The page of a year; after a refused form, again with what was typed (nothing lost) and a 400."""
     budget = selectors.budget_for(year, region)
     table = selectors.budget_table(budget) if budget else None
     years = list(CarbonBudget.objects.filter(region=region).order_by("-year").values_list("year", flat=True))
@@ -95,7 +99,9 @@ def year_page(request, year: int):
             "can_manage": permissions.can(request.user, Action.MANAGE_BUDGETS),
             "districts": selectors.district_names(region),
             "accounts_sample": bool((run := selectors.latest_run()) and run.includes_sample),
+            "form": form or {},
         },
+        status=status,
     )
 
 
@@ -123,7 +129,8 @@ def set_budget(request):
         messages.success(request, f"已设定{region.name}{year}年碳预算")
     except ValidationError as exc:
         _refused(request, exc)
-        return redirect(f"{reverse('budgets:index')}?region={quote(region.name)}")
+        shown = year if isinstance(year, int) else (services.factor_year() or dt.date.today().year - 1)
+        return _year_page(request, shown, region, request.POST, 400)
     return redirect(f"{reverse('budgets:year', args=[year])}?region={quote(region.name)}")
 
 

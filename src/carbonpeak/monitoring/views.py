@@ -22,6 +22,7 @@ from carbonpeak.monitoring.grading import Grade
 from carbonpeak.monitoring.models import EarlyWarning, Indicator, Observation
 from carbonpeak.plans.models import Plan, Target
 from carbonpeak.plans.selectors import current_plan
+from carbonpeak.sinks import selectors as sink_selectors
 
 HEADLINES = (
     ("co2_total", "能源活动二氧化碳排放总量"),
@@ -95,6 +96,7 @@ def dashboard(request):
             "run": run,
             "warnings": EarlyWarning.objects.select_related("department", "target")[:10],
             "chart": chart,
+            "sinks": sink_selectors.city_summary(),
             "sample": bool(run and run.includes_sample)
             or Observation.objects.filter(is_sample=True).exists(),
         },

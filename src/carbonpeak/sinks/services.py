@@ -1,0 +1,300 @@
+"""Every write of the sinks: land data, the sink factor set's versions (the climate zone chosen, a parameter
+entered with its source), and the results recomputed after each. Permission, validation, audit and the
+recomputation live here, so pages, API and CLI cannot differ."""
+
+from __future__ import annotations
+
+import math
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from carbonpeak.accounts import permissions
+from carbonpeak.accounts.permissions import Action
+from carbonpeak.core import audit
+
+from . import engine
+from .models import LandRecord, SinkFactorRow, SinkFactorSet, SinkResult
+
+BUNDLED_NAME, BUNDLED_VERSION = "sinks", "reference-2026"
+ZONES = ("温带", "亚热带湿润")  # the zones the bundled parameters are indexed by
+NUMBER_FIELDS = {
+    "area_ha": "面积",
+    "protected_area_ha": "受保护面积",
+    "growing_stock_m3": "蓄积",
+    "increment_m3": "年净生长量",
+    "harvest_m3": "年采伐消耗",
+    "crown_area_ha": "树冠覆盖面积",
+    "biochar_t": "生物质炭施用量",
+    "relative_error_pct": "活动数据相对误差",
+}
+FACTOR_FIELDS = (
+    "parameter",
+    "zone",
+    "group",
+    "class_low",
+    "class_high",
+    "value",
+    "low",
+    "high",
+    "unit",
+    "source",
+    "status",
+)
+
+
+@transaction.atomic
+def ensure_bundled_set() -> SinkFactorSet:
+    """The bundled parameters (``data/sink-factors.csv``, each with its source), no climate zone chosen."""
+    found = SinkFactorSet.objects.filter(name=BUNDLED_NAME, version=BUNDLED_VERSION).first()
+    if found is None:
+        found = SinkFactorSet.objects.create(name=BUNDLED_NAME, version=BUNDLED_VERSION)
+        SinkFactorRow.objects.bulk_create(
+            SinkFactorRow(factor_set=found, **{k: getattr(f, k) for k in FACTOR_FIELDS})
+            for f in engine.bundled_factors()
+        )
+    if not SinkFactorSet.objects.filter(is_default=True).exists():
+        SinkFactorSet.objects.filter(pk=found.pk).update(is_default=True)
+        found.is_default = True
+    return found
+
+
+def default_set() -> SinkFactorSet:
+    return SinkFactorSet.objects.filter(is_default=True).first() or ensure_bundled_set()
+
+
+def _derive(user, base: SinkFactorSet, *, zone: str, zone_source: str, extra: list[dict]) -> SinkFactorSet:
+    version = timezone.localtime().strftime("%Y%m%d-%H%M%S-%f")
+    new = SinkFactorSet.objects.create(
+        name=base.name,
+        version=version,
+        climate_zone=zone,
+        climate_zone_source=zone_source,
+        based_on=base,
+        created_by=user,
+    )
+    rows = [
+        SinkFactorRow(factor_set=new, **{k: getattr(f, k) for k in FACTOR_FIELDS})
+        for f in base.factors.order_by("id")
+    ]
+    rows += [SinkFactorRow(factor_set=new, **row) for row in extra]
+    SinkFactorRow.objects.bulk_create(rows)
+    SinkFactorSet.objects.filter(is_default=True).update(is_default=False)
+    SinkFactorSet.objects.filter(pk=new.pk).update(is_default=True)
+    new.is_default = True
+    return new
+
+
+@transaction.atomic
+def choose_climate_zone(user, zone: str, source: str) -> SinkFactorSet:
+    """A new version of the default set with the zone chosen (and why); results recomputed."""
+    permissions.require(user, Action.MANAGE_FACTORS)
+    source = (source or "").strip()
+    if zone not in ZONES:
+        raise ValidationError(f"气候带须为：{'、'.join(ZONES)}")
+    if not source:
+        raise ValidationError("请注明选择该气候带的依据")
+    base = default_set()
+    new = _derive(user, base, zone=zone, zone_source=source[:300], extra=[])
+    audit.record(
+        user,
+        audit.Action.CREATE,
+        new,
+        after={"climate_zone": zone, "source": source[:300], "based_on": base.label},
+    )
+    recompute()
+    return new
+
+
+def _number(value, label: str, *, negative: bool = False) -> float | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        number = float(str(value).replace(",", "").strip())
+    except ValueError:
+        raise ValidationError(f"{label}须为数字（收到“{str(value)[:20]}”）") from None
+    if not math.isfinite(number) or (number < 0 and not negative):
+        raise ValidationError(f"{label}须为非负的有限数字")
+    return number
+
+
+@transaction.atomic
+def enter_parameter(
+    user,
+    *,
+    parameter: str,
+    value,
+    source: str,
+    zone: str = engine.ALL,
+    group: str = engine.ALL,
+    low=None,
+    high=None,
+    class_low=None,
+    class_high=None,
+) -> SinkFactorSet:
+    """A parameter the reference lacks, entered with its source: a new version of the default set (the
+    bundled row stays, the entry wins); results recomputed."""
+    permissions.require(user, Action.MANAGE_FACTORS)
+    if parameter not in engine.PARAMETER_NAMES:
+        raise ValidationError(f"未知参数：{parameter}")
+    source = (source or "").strip()
+    if not source:
+        raise ValidationError("请注明参数来源（文献、表号或文件）")
+    row = {
+        "parameter": parameter,
+        "zone": (zone or engine.ALL).strip()[:20],
+        "group": (group or engine.ALL).strip()[:30],
+        "value": _number(value, "数值"),
+        "low": _number(low, "范围下限"),
+        "high": _number(high, "范围上限"),
+        "class_low": _number(class_low, "分级下限"),
+        "class_high": _number(class_high, "分级上限"),
+        "source": source[:1000],
+        "status": "entered",
+    }
+    if row["value"] is None:
+        raise ValidationError("请填写数值")
+    if (row["low"] is None) != (row["high"] is None):
+        raise ValidationError("不确定范围须同时填写下限和上限，或都不填")
+    if row["low"] is not None and not row["low"] <= row["value"] <= row["high"]:
+        raise ValidationError("数值须在不确定范围之内")
+    unit = next((f.unit for f in engine.bundled_factors() if f.parameter == parameter), "")
+    base = default_set()
+    new = _derive(
+        user, base, zone=base.climate_zone, zone_source=base.climate_zone_source, extra=[row | {"unit": unit}]
+    )
+    audit.record(user, audit.Action.CREATE, new, after=row | {"based_on": base.label})
+    recompute()
+    return new
+
+
+@transaction.atomic
+def save_land_record(
+    user, *, district: str, year, land_type: str, source: str, is_sample: bool = False, **values
+) -> LandRecord:
+    """One district's land of one type in one year (entered or corrected: the same key replaces its figures,
+    the audit keeps both); results recomputed."""
+    permissions.require(user, Action.REPORT_LAND, district)
+    record = _save(user, district, year, land_type, source, is_sample, values)
+    recompute()
+    return record
+
+
+def _save(
+    user, district: str, year, land_type: str, source: str, is_sample: bool, values: dict
+) -> LandRecord:
+    from carbonpeak.core.models import Region
+    from carbonpeak.core.regions import DISTRICT_LEVEL
+
+    problems = []
+    if not Region.objects.filter(name=district, level=DISTRICT_LEVEL).exists():
+        problems.append(f"区镇“{district}”不在地区树中")
+    try:
+        year = int(year)
+        if not 1990 <= year <= 2100:
+            raise ValueError
+    except (TypeError, ValueError):
+        problems.append("年份须为 1990–2100 之间的整数")
+    if land_type not in engine.LAND_TYPES:
+        problems.append(f"地类须为：{'、'.join(engine.LAND_TYPES.values())}")
+    source = (source or "").strip()
+    if not source:
+        problems.append("请填写数据来源（如 森林资源二类调查、湿地资源调查）")
+    numbers = {}
+    for name, label in NUMBER_FIELDS.items():
+        try:
+            numbers[name] = _number(values.get(name), label)
+        except ValidationError as exc:
+            problems.extend(exc.messages)
+    group = str(values.get("group") or "").strip()[:30]
+    leaf_type = str(values.get("leaf_type") or "").strip()
+    if land_type == "forest" and leaf_type not in ("阔叶", "针叶"):
+        problems.append("乔木林须注明针阔（阔叶或针叶）")
+    if (
+        numbers.get("protected_area_ha") is not None
+        and (numbers.get("area_ha") or 0) < numbers["protected_area_ha"]
+    ):
+        problems.append("受保护面积不能大于面积")
+    if problems:
+        raise ValidationError(problems)
+    previous = LandRecord.objects.filter(
+        district=district, year=year, land_type=land_type, group=group
+    ).first()
+    before = audit.snapshot(previous) if previous else None
+    record, created = LandRecord.objects.update_or_create(
+        district=district,
+        year=year,
+        land_type=land_type,
+        group=group,
+        defaults={
+            **numbers,
+            "leaf_type": leaf_type if land_type == "forest" else "",
+            "source": source[:300],
+            "is_sample": is_sample,
+            "created_by": user,
+        },
+    )
+    audit.record(
+        user,
+        audit.Action.CREATE if created else audit.Action.UPDATE,
+        record,
+        before=before,
+        after=audit.snapshot(record),
+    )
+    return record
+
+
+@transaction.atomic
+def recompute(seed: int = 20260301) -> int:
+    """The default set's results for every land record, replacing the set's earlier ones; returns how many."""
+    factors = default_set()
+    records = list(LandRecord.objects.all())
+    sample = {(r.district, r.land_type, r.group) for r in records if r.is_sample}
+    results = engine.compute([r.to_pure() for r in records], factors.to_pure(), seed=seed)
+    SinkResult.objects.filter(factor_set=factors).delete()
+    SinkResult.objects.bulk_create(
+        SinkResult(
+            factor_set=factors,
+            district=r.district,
+            land_type=r.land_type,
+            group=r.group,
+            year=r.year,
+            method=r.method,
+            stock_tc=r.stock_tc,
+            sink_tco2=r.sink_tco2,
+            p5=r.band[0] if r.band else None,
+            p50=r.band[1] if r.band else None,
+            p95=r.band[2] if r.band else None,
+            climate_zone=r.climate_zone,
+            data=r.to_dict(),
+            includes_sample=(r.district, r.land_type, r.group) in sample,
+        )
+        for r in results
+    )
+    return len(results)
+
+
+@transaction.atomic
+def load_sample(user) -> int:
+    """The seven units' sample land data (示例数据) once, through the same checks; returns how many."""
+    from . import sample
+
+    permissions.require(user, Action.MANAGE_FACTORS)
+    if LandRecord.objects.filter(is_sample=True).exists():
+        return 0
+    ensure_bundled_set()
+    rows = sample.records()
+    for row in rows:
+        fields = dict(row)
+        _save(
+            user,
+            fields.pop("district"),
+            fields.pop("year"),
+            fields.pop("land_type"),
+            sample.SOURCE,
+            True,
+            fields,
+        )
+    recompute()
+    return len(rows)

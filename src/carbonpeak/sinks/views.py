@@ -1,0 +1,134 @@
+"""The sinks page: the annual sink by district and land type with its interval and what is still missing, and
+the coordinator's forms (climate zone, a parameter with its source, land data). Thin: writes are services'."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from carbonpeak.accounts import permissions
+from carbonpeak.accounts.permissions import Action
+from carbonpeak.core.models import Region
+
+from . import engine, selectors, services
+
+
+@login_required
+def overview(request):
+    return _page(request)
+
+
+def _page(request, form=None, status: int = 200):
+    """The page; after a refused form, again with what was typed (nothing lost) and a 400."""
+    years = selectors.years()
+    text = request.GET.get("year", "") or (form or {}).get("year", "")
+    year = int(text) if text.isdigit() and int(text) in years else (years[0] if years else None)
+    rows = list(selectors.results(year)) if year else []
+    factors = selectors.current_set()
+    return render(
+        request,
+        "sinks/overview.html",
+        {
+            "nav": "sinks",
+            "year": year,
+            "years": years,
+            "rows": rows,
+            "totals": selectors.district_totals(rows),
+            "factors": factors,
+            "any_sample": any(r.includes_sample for r in rows),
+            "missing": sorted(
+                {m for r in rows for m in r.data.get("missing", []) if "：" in m and "未报" not in m}
+            ),
+            "can_manage": permissions.can(request.user, Action.MANAGE_FACTORS),
+            "can_report": any(
+                permissions.can(request.user, Action.REPORT_LAND, d)
+                for d in Region.objects.filter(level="区镇").values_list("name", flat=True)
+            ),
+            "number_fields": [
+                (n, f"{label}（{_unit(n)}）", (form or {}).get(n, ""))
+                for n, label in services.NUMBER_FIELDS.items()
+            ],
+            "zones": services.ZONES,
+            "parameters": engine.PARAMETER_NAMES,
+            "land_types": engine.LAND_TYPES,
+            "districts": Region.objects.filter(level="区镇").values_list("name", flat=True),
+            "form": form or {},
+        },
+        status=status,
+    )
+
+
+def _unit(name: str) -> str:
+    if name == "relative_error_pct":
+        return "%"
+    return "公顷" if name.endswith("_ha") else "吨" if name == "biochar_t" else "立方米"
+
+
+def _back(request):
+    year = request.POST.get("year", "")
+    return redirect(f"{reverse('sinks:overview')}{'?year=' + year if year.isdigit() else ''}")
+
+
+@login_required
+@require_POST
+def climate_zone(request):
+    try:
+        services.choose_climate_zone(
+            request.user, request.POST.get("zone", ""), request.POST.get("source", "")[:300]
+        )
+        messages.success(request, "已选择气候带并重算")
+    except ValidationError as exc:
+        for m in exc.messages:
+            messages.error(request, m)
+    return _back(request)
+
+
+@login_required
+@require_POST
+def parameter(request):
+    post = request.POST
+    try:
+        services.enter_parameter(
+            request.user,
+            parameter=post.get("parameter", ""),
+            value=post.get("value"),
+            source=post.get("source", "")[:1000],
+            zone=post.get("zone") or engine.ALL,
+            group=post.get("group") or engine.ALL,
+            low=post.get("low"),
+            high=post.get("high"),
+        )
+        messages.success(request, "已录入参数并重算")
+    except ValidationError as exc:
+        for m in exc.messages:
+            messages.error(request, m)
+        return _page(request, post, 400)
+    return _back(request)
+
+
+@login_required
+@require_POST
+def land_record(request):
+    post = request.POST
+    values = {name: post.get(name) for name in services.NUMBER_FIELDS}
+    try:
+        services.save_land_record(
+            request.user,
+            district=post.get("district", ""),
+            year=post.get("record_year", ""),
+            land_type=post.get("land_type", ""),
+            source=post.get("source", "")[:300],
+            group=post.get("group", ""),
+            leaf_type=post.get("leaf_type", ""),
+            **values,
+        )
+        messages.success(request, "已保存并重算")
+    except ValidationError as exc:
+        for m in exc.messages:
+            messages.error(request, m)
+        return _page(request, post, 400)
+    return _back(request)
