@@ -34,6 +34,7 @@ def test_sinks_page(browser_page, live_server, login, artifacts):
     assert page.is_visible("[data-testid=sample-banner]") and page.is_visible("[data-testid=separate]")
     assert "CRW" in page.inner_text("[data-testid=missing-parameters]")
     assert page.locator("[data-testid=district-totals] tbody tr").count() == 7
+    page.wait_for_selector("#chart-sinks svg")  # the chart drew (stocks and sinks by land type)
     page.screenshot(path=str(artifacts / "sinks.png"), full_page=True)
     crown_missing = page.locator("[data-testid=sinks] tr:has-text('城市树木') >> text=缺失").count()
     assert crown_missing == 3

@@ -101,3 +101,85 @@ def test_reads_create_nothing(client, coordinator):
     assert client.get("/api/sinks").json()["items"] == []
     assert client.get("/sinks/").status_code == 200
     assert not SinkFactorSet.objects.exists()
+
+
+def _workbook(rows: list[list]) -> bytes:
+    import io
+
+    from openpyxl import load_workbook
+
+    from carbonpeak.sinks import workbook
+
+    wb = load_workbook(io.BytesIO(workbook.template_bytes([])))
+    ws = wb[workbook.SHEET]
+    for row in rows:
+        ws.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def test_an_uploaded_workbook_is_refused_whole_naming_row_and_column(sample, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(sample)
+    count = LandRecord.objects.count()
+    blank = [None] * 7
+    good = ["港区", 2026, "湿地", "河流湿地", "", 2100, 1400, *blank[:5], 5, "湿地调查（测试输入）"]
+    bad = ["港区", "二〇二六", "草地", "", "", "-3", *blank, ""]
+    formula = ["港区", 2026, "耕地", "秸秆还田", "", "=1+1", *blank, "x"]
+    upload = SimpleUploadedFile("l.xlsx", _workbook([good, bad, formula]))
+    response = client.post("/sinks/land/upload/", {"file": upload})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "第4行 B列（年份）" in html and "C列（地类）" in html and "F列（面积（公顷））" in html
+    assert "数据来源为空" in html and "第5行 F列：是公式" in html
+    assert LandRecord.objects.count() == count
+    ok = client.post(
+        "/sinks/land/upload/", {"file": SimpleUploadedFile("l.xlsx", _workbook([good]))}, follow=True
+    )
+    assert "已接收" in ok.content.decode()
+    assert LandRecord.objects.get(district="港区", year=2026, land_type="wetland").protected_area_ha == 1400
+
+
+def test_a_district_reporter_uploading_another_district_is_refused(sample, client, django_user_model):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(django_user_model.objects.get(username="chengxiang"))
+    row = ["港区", 2026, "湿地", "河流湿地", "", 10, None, None, None, None, None, None, None, "x"]
+    response = client.post("/sinks/land/upload/", {"file": SimpleUploadedFile("l.xlsx", _workbook([row]))})
+    assert response.status_code == 403 and not LandRecord.objects.filter(year=2026).exists()
+
+
+def test_baseline_frozen_and_compared_and_the_export(sample, client):
+    import io
+
+    from openpyxl import load_workbook
+
+    client.force_login(sample)
+    baseline = services.freeze_baseline(sample, 2024)
+    with pytest.raises(ValidationError, match="已冻结"):
+        services.freeze_baseline(sample, 2024)
+    services.enter_parameter(sample, parameter="urban_crw", value="1.5", source="测试输入（非参考值）")
+    baseline.refresh_from_db()  # the snapshot does not move with the live results
+    frozen_trees = [r for r in baseline.data["results"] if r["land_type"] == "urban_trees"]
+    assert all(r["sink_tco2"] is None for r in frozen_trees)
+    html = client.get("/sinks/?year=2025").content.decode()
+    assert "与2024年本底比较" in html and 'id="sinks-chart-data"' in html
+    book = load_workbook(io.BytesIO(client.get("/sinks/2025/export.xlsx").content))
+    rows = [[c.value for c in r] for r in book["碳汇"].iter_rows(min_row=5)]
+    assert any(r[5] == "缺失" for r in rows) and any(isinstance(r[5], float) for r in rows)
+    assert book["参数"].max_row > 4
+
+
+def test_the_wetland_protection_rate_from_the_land_data_beside_the_reported_one(sample):
+    from carbonpeak.sinks import sample as land_sample
+    from carbonpeak.sinks import selectors
+
+    rows = selectors.land_indicators()
+    wetland = next(r for r in rows if r["indicator"] == "湿地保护率" and r["year"] == 2025)
+    areas = [r for r in land_sample.records() if r["land_type"] == "wetland" and r["year"] == 2025]
+    by_hand = sum(r["protected_area_ha"] for r in areas) / sum(r["area_ha"] for r in areas) * 100
+    assert wetland["computed"] == pytest.approx(by_hand) and wetland["reported"] is None  # 未报, not 0
+    cover = next(r for r in rows if r["indicator"] == "林木覆盖率")
+    assert cover["computed"] is None and "国土面积" in cover["basis"]

@@ -50,7 +50,10 @@ def overview(request, run_id: int | None = None):
     # the accounts are rendered once per data version, run and region (nothing in them depends on the user)
     key = ("energy-overview", run.pk if run else None, region[:60])
     rendered = versions.cached_html(key, request, "energy/_overview_body.html", body)
-    return render(request, "energy/overview.html", {"nav": "energy", "run": run, "body": rendered})
+    from carbonpeak.sinks import selectors as sinks
+
+    context = {"nav": "energy", "run": run, "body": rendered, "sinks": sinks.city_summary()}
+    return render(request, "energy/overview.html", context)
 
 
 def _accounts(results: list[AccountingResult], regions: list[str], region: str) -> dict:

@@ -323,6 +323,54 @@ def _energy(period: Period, results: dict[str, dict], factor_set: str, grid_regi
     return Section("能源消费与碳排放", [text, *notes], tables, [trend, by_sector])
 
 
+def _sinks(period: Period) -> Section:
+    """The sinks beside the energy account, never netted into it: the latest year up to the report's, by
+    district, computed parts with their interval and the parts still 缺失."""
+    from carbonpeak.sinks import selectors as sinks
+
+    years = [y for y in sinks.years() if y <= period.year]
+    title = "碳汇（单列，不抵扣能源活动排放）"
+    if not years:
+        return Section(title, ["尚无国土与森林数据，碳汇未计算。"])
+    year = years[0]
+    totals = sinks.district_totals(sinks.results(year))
+    factors = sinks.current_set()
+    computed = sum(t["sink_tco2"] for t in totals)
+    missing = sum(t["missing"] for t in totals)
+    text = (
+        f"{year}年已计算的碳汇合计 {computed / 1e4:.2f} 万吨二氧化碳（90%区间 {sum(t['p5'] for t in totals) / 1e4:.2f}–"
+        f"{sum(t['p95'] for t in totals) / 1e4:.2f} 万吨），另有 {missing} 项因参数或数据未录入而缺失、未计入。"
+        f"碳汇与能源活动排放分列，考核口径排放和强度考核均不扣减碳汇。参数集 {factors.label if factors else '—'}，"
+        f"气候带 {factors.climate_zone if factors and factors.climate_zone else '未选择'}。"
+    )
+    table = Table(
+        "碳汇",
+        f"{year}年碳汇（按区镇，已计算部分）",
+        [
+            Column("区镇", width=1.2),
+            Column("年碳汇", "吨二氧化碳", 0),
+            Column("区间P5", "吨二氧化碳", 0),
+            Column("区间P95", "吨二氧化碳", 0),
+            Column("已计算项", "", 0),
+            Column("缺失项", "", 0),
+        ],
+        [
+            [
+                t["district"],
+                t["sink_tco2"] if t["computed"] else "缺失",
+                t["p5"] if t["computed"] else "缺失",
+                t["p95"] if t["computed"] else "缺失",
+                t["computed"],
+                t["missing"],
+            ]
+            for t in totals
+        ],
+        source=f"碳汇参数集 {factors.label if factors else '—'}",
+        note="区间为各项蒙特卡洛 90% 区间首尾相加（本平台规则）；缺失项不按 0 计",
+    )
+    return Section(title, [text], [table])
+
+
 def _certificates_table(ytd_period: Period, ytd: dict) -> Table:
     """What the register of 绿证 did to the year-to-date account; 缺失 where an input is missing, never 0."""
     c = ytd["certificates"]
@@ -623,6 +671,7 @@ def collect(plan: Plan, period_key: str, *, now: dt.datetime | None = None) -> t
     sections = [
         _overview(period, results, statuses, run.factor_set_label),
         _energy(period, results, run.factor_set_label, run.grid_region),
+        _sinks(period),
         _barometer(statuses, period),
         _progress(plan, period),
         _warnings(period),

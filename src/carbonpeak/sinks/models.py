@@ -165,3 +165,25 @@ class SinkResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.district} {self.year} {self.get_land_type_display()} {self.group}"
+
+
+class SinkBaseline(models.Model):
+    """The 本底调查: one year's land data, parameters and results frozen as they stood, so later years are
+    compared with what was known then (the live results move when a parameter is entered)."""
+
+    year = models.PositiveSmallIntegerField("本底年份", unique=True)
+    factor_set_label = models.CharField("参数集", max_length=100)
+    climate_zone = models.CharField("气候带", max_length=20, blank=True)
+    data = models.JSONField("快照")
+    frozen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    frozen_at = models.DateTimeField("冻结时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "碳汇本底"
+        verbose_name_plural = "碳汇本底"
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return f"{self.year}年碳汇本底（{self.factor_set_label}）"

@@ -68,3 +68,109 @@ def city_summary() -> dict | None:
         "missing": sum(t["missing"] for t in totals),
         "climate_zone": current_set().climate_zone,
     }
+
+
+def _chosen(rows: list[dict]) -> dict[tuple, dict]:
+    """One row per land record (stock difference where it has a value, else the other)."""
+    out: dict[tuple, dict] = {}
+    for r in rows:
+        key = (r["district"], r["land_type"], r["group"])
+        rank = (r.get("sink_tco2") is not None, r.get("method") == "stock_difference")
+        if key not in out or rank > (
+            out[key].get("sink_tco2") is not None,
+            out[key].get("method") == "stock_difference",
+        ):
+            out[key] = r
+    return out
+
+
+def against_baseline(baseline, year: int) -> list[dict]:
+    """Per district: the baseline's computed sink and stock as frozen, the year's as now computed, the
+    change; a part 缺失 on either side is counted, not taken as 0."""
+    then = _chosen(baseline.data.get("results", []))
+    now = _chosen([r.data for r in results(year)])
+    districts = sorted({k[0] for k in then} | {k[0] for k in now})
+    out = []
+    for district in districts:
+        row = {"district": district}
+        for label, chosen in (("baseline", then), ("current", now)):
+            parts = [r for k, r in chosen.items() if k[0] == district]
+            computed = [r for r in parts if r.get("sink_tco2") is not None]
+            row[label] = {
+                "sink_tco2": sum(r["sink_tco2"] for r in computed) if computed else None,
+                "stock_tc": sum(r["stock_tc"] for r in parts if r.get("stock_tc") is not None) or None,
+                "missing": len(parts) - len(computed),
+            }
+        b, c = row["baseline"]["sink_tco2"], row["current"]["sink_tco2"]
+        row["change_tco2"] = None if b is None or c is None else c - b
+        out.append(row)
+    return out
+
+
+def chart_series() -> dict:
+    """Stocks (t C) and computed sinks (t CO2) over the years, by land type, over the computed parts only:
+    for the page's chart (which says so)."""
+    years_list = sorted(years())
+    stock: dict[str, list] = {}
+    sink: dict[str, list] = {}
+    for i, year in enumerate(years_list):
+        for key, r in _chosen([r.data for r in results(year)]).items():
+            label = r.get("land_type_label", key[1])
+            for series, value in ((stock, r.get("stock_tc")), (sink, r.get("sink_tco2"))):
+                if value is None:  # 缺失 is left out (a gap in the line), never drawn as 0
+                    continue
+                line = series.setdefault(label, [None] * len(years_list))
+                line[i] = (line[i] or 0.0) + value
+    return {"years": years_list, "stock": stock, "sink": sink}
+
+
+INDICATOR_INPUTS = {
+    "林木覆盖率": "全市国土面积（及四旁树木覆盖面积）",
+    "建成区绿化覆盖率": "建成区面积与建成区绿化覆盖面积",
+    "秸秆综合利用率": "秸秆产生量与综合利用量",
+}
+
+
+def land_indicators() -> list[dict]:
+    """The plan's indicators the land data can give, by year: 湿地保护率 = Σ protected / Σ wetland area (over
+    the districts that reported both), beside the value the responsible department reported; the others say
+    which input they still need (an input to enter with its source, never assumed)."""
+    from carbonpeak.monitoring.models import Indicator
+    from carbonpeak.monitoring.services import points_for
+
+    from .models import LandRecord
+
+    reported: dict[str, dict[int, float]] = {}
+    for name in ("湿地保护率", *INDICATOR_INPUTS):
+        indicator = Indicator.objects.filter(name__contains=name).first()
+        if indicator is not None:
+            reported[name] = {p.year: p.value for p in points_for(indicator) if p.quarter == 4}
+    wetlands: dict[int, list[float]] = {}
+    for r in LandRecord.objects.filter(land_type="wetland"):
+        if r.area_ha and r.protected_area_ha is not None:
+            pair = wetlands.setdefault(r.year, [0.0, 0.0])
+            pair[0] += r.protected_area_ha
+            pair[1] += r.area_ha
+    out = []
+    for year in sorted(wetlands, reverse=True):
+        protected, area = wetlands[year]
+        out.append(
+            {
+                "indicator": "湿地保护率",
+                "year": year,
+                "computed": protected / area * 100,
+                "basis": f"受保护湿地 {protected:,.1f} 公顷 ÷ 湿地 {area:,.1f} 公顷（已填报的区镇）",
+                "reported": reported.get("湿地保护率", {}).get(year),
+            }
+        )
+    for name, needed in INDICATOR_INPUTS.items():
+        out.append(
+            {
+                "indicator": name,
+                "year": None,
+                "computed": None,
+                "basis": f"缺失：须录入{needed}",
+                "reported": None,
+            }
+        )
+    return out

@@ -5,6 +5,7 @@ recomputation live here, so pages, API and CLI cannot differ."""
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,7 +16,7 @@ from carbonpeak.accounts.permissions import Action
 from carbonpeak.core import audit
 
 from . import engine
-from .models import LandRecord, SinkFactorRow, SinkFactorSet, SinkResult
+from .models import LandRecord, SinkBaseline, SinkFactorRow, SinkFactorSet, SinkResult
 
 BUNDLED_NAME, BUNDLED_VERSION = "sinks", "reference-2026"
 ZONES = ("温带", "亚热带湿润")  # the zones the bundled parameters are indexed by
@@ -298,3 +299,84 @@ def load_sample(user) -> int:
         )
     recompute()
     return len(rows)
+
+
+@dataclass
+class UploadResult:
+    saved: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def upload_land(user, data: bytes) -> UploadResult:
+    """An uploaded land workbook: any error refuses the whole file, naming sheet, row and column; a row for a
+    district the user may not report refuses it too (403); nothing is written unless every row is good."""
+    from django.core.exceptions import PermissionDenied
+
+    from . import workbook
+
+    parsed = workbook.read_land(data)
+    if parsed.errors:
+        return UploadResult(errors=[str(e) for e in parsed.errors])
+    foreign = sorted(
+        {r["district"] for r in parsed.rows if not permissions.can(user, Action.REPORT_LAND, r["district"])}
+    )
+    if foreign:
+        raise PermissionDenied(f"文件含有您无权填报的区镇：{'、'.join(foreign)}；整个文件未写入")
+    problems = []
+    try:
+        with transaction.atomic():
+            for row in parsed.rows:
+                fields = {
+                    k: v
+                    for k, v in row.items()
+                    if k not in ("row", "district", "year", "land_type", "source")
+                }
+                try:
+                    with transaction.atomic():
+                        _save(
+                            user, row["district"], row["year"], row["land_type"], row["source"], False, fields
+                        )
+                except ValidationError as exc:
+                    problems += [f"工作表“{workbook.SHEET}” 第{row['row']}行：{m}" for m in exc.messages]
+            if problems:
+                raise ValidationError(problems)
+            recompute()
+    except ValidationError:
+        return UploadResult(errors=problems)
+    return UploadResult(saved=len(parsed.rows))
+
+
+@transaction.atomic
+def freeze_baseline(user, year: int) -> SinkBaseline:
+    """Freeze the year's land data, parameters and results as the 本底 (once per year: a baseline is not
+    rewritten; the live results beside it show what changed since)."""
+    from django.forms.models import model_to_dict
+
+    permissions.require(user, Action.MANAGE_FACTORS)
+    if SinkBaseline.objects.filter(year=year).exists():
+        raise ValidationError(f"{year}年本底已冻结，不再改写")
+    factors = default_set()
+    results = list(SinkResult.objects.filter(factor_set=factors, year=year))
+    if not results:
+        raise ValidationError(f"{year}年尚无国土与森林数据，无法冻结本底")
+    land = LandRecord.objects.filter(year=year)
+    baseline = SinkBaseline.objects.create(
+        year=year,
+        factor_set_label=factors.label,
+        climate_zone=factors.climate_zone,
+        data={
+            "results": [r.data for r in results],
+            "land": [
+                {k: v for k, v in model_to_dict(r).items() if k not in ("id", "created_by")} for r in land
+            ],
+            "parameters": [{k: getattr(f, k) for k in FACTOR_FIELDS} for f in factors.factors.order_by("id")],
+            "climate_zone_source": factors.climate_zone_source,
+        },
+        frozen_by=user,
+    )
+    audit.record(user, audit.Action.CREATE, baseline, after={"year": year, "factor_set": factors.label})
+    return baseline

@@ -9,4 +9,8 @@ urlpatterns = [
     path("climate-zone/", views.climate_zone, name="climate_zone"),
     path("parameters/", views.parameter, name="parameter"),
     path("land/", views.land_record, name="land_record"),
+    path("land/template.xlsx", views.template, name="template"),
+    path("land/upload/", views.upload, name="upload"),
+    path("baseline/", views.freeze, name="freeze"),
+    path("<int:year>/export.xlsx", views.export_xlsx, name="export"),
 ]

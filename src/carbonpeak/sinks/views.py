@@ -3,9 +3,12 @@ the coordinator's forms (climate zone, a parameter with its source, land data). 
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -14,7 +17,11 @@ from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
 from carbonpeak.core.models import Region
 
-from . import engine, selectors, services
+from . import engine, export, selectors, services, workbook
+from .models import SinkBaseline
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # as the energy form
 
 
 @login_required
@@ -57,9 +64,20 @@ def _page(request, form=None, status: int = 200):
             "land_types": engine.LAND_TYPES,
             "districts": Region.objects.filter(level="区镇").values_list("name", flat=True),
             "form": form or {},
+            "baselines": SinkBaseline.objects.order_by("-year"),
+            "comparison": _comparison(year),
+            "chart": selectors.chart_series(),
+            "indicators": selectors.land_indicators(),
         },
         status=status,
     )
+
+
+def _comparison(year: int | None):
+    baseline = SinkBaseline.objects.order_by("year").first()
+    if baseline is None or year is None:
+        return None
+    return {"baseline": baseline, "rows": selectors.against_baseline(baseline, year)}
 
 
 def _unit(name: str) -> str:
@@ -132,3 +150,65 @@ def land_record(request):
             messages.error(request, m)
         return _page(request, post, 400)
     return _back(request)
+
+
+@login_required
+@require_POST
+def freeze(request):
+    text = request.POST.get("year", "")
+    try:
+        if not text.isdigit():
+            raise ValidationError("请选择年份")
+        services.freeze_baseline(request.user, int(text))
+        messages.success(request, f"已冻结{text}年碳汇本底")
+    except ValidationError as exc:
+        for m in exc.messages:
+            messages.error(request, m)
+    return _back(request)
+
+
+@login_required
+def template(request):
+    districts = list(Region.objects.filter(level="区镇").values_list("name", flat=True))
+    response = HttpResponse(workbook.template_bytes(districts), content_type=XLSX)
+    response["Content-Disposition"] = (
+        "attachment; filename=\"land-template.xlsx\"; filename*=UTF-8''" + quote("国土与森林数据填报表.xlsx")
+    )
+    return response
+
+
+@login_required
+@require_POST
+def upload(request):
+    file = request.FILES.get("file")
+    if file is None:
+        messages.error(request, "请选择要上传的文件（.xlsx）")
+        return _back(request)
+    if file.size > MAX_UPLOAD_BYTES:
+        messages.error(request, f"文件过大（{file.size / 1e6:.1f} MB），上限 10 MB")
+        return _back(request)
+    result = services.upload_land(request.user, file.read())
+    if not result.ok:
+        return render(
+            request,
+            "energy/upload_rejected.html",
+            {
+                "nav": "sinks",
+                "errors": result.errors,
+                "filename": file.name,
+                "back": "sinks:overview",
+                "back_label": "返回碳汇",
+            },
+            status=400,
+        )
+    messages.success(request, f"已接收 {file.name}：{result.saved} 行，已重算")
+    return _back(request)
+
+
+@login_required
+def export_xlsx(request, year: int):
+    response = HttpResponse(export.workbook(year), content_type=XLSX)
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"sinks-{year}.xlsx\"; filename*=UTF-8''" + quote(f"{year}年碳汇.xlsx")
+    )
+    return response
