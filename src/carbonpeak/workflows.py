@@ -114,6 +114,11 @@ def sample_energy_loaded(user) -> None:
     refresh_after_energy.enqueue("载入示例数据", _user_id(user))
 
 
+def land_data_changed() -> None:
+    """The sinks were recomputed: an indicator computed from the land data (湿地保护率) may change grade."""
+    refresh_grades.enqueue()
+
+
 def certificates_changed(reason: str, user) -> None:
     """The register of 绿证 changed: the non-fossil share and the deduction change with it."""
     refresh_after_energy.enqueue(reason, _user_id(user))

@@ -183,3 +183,24 @@ def test_the_wetland_protection_rate_from_the_land_data_beside_the_reported_one(
     assert wetland["computed"] == pytest.approx(by_hand) and wetland["reported"] is None  # 未报, not 0
     cover = next(r for r in rows if r["indicator"] == "林木覆盖率")
     assert cover["computed"] is None and "国土面积" in cover["basis"]
+
+
+def test_the_wetland_target_is_graded_on_the_land_data_with_the_reported_value_beside(
+    sample, client, demo_plan
+):
+    from carbonpeak.monitoring.models import Indicator
+    from carbonpeak.monitoring.selectors import plan_statuses
+
+    indicator = Indicator.objects.get(name="全市湿地保护率")
+    assert indicator.land_field == "wetland_protection"
+    status = next(s for s in plan_statuses(demo_plan) if s.indicator and s.indicator.pk == indicator.pk)
+    latest = status.points[-1]
+    assert (latest.year, latest.quarter) == (2025, 4)
+    assert latest.value == pytest.approx(
+        64.5, abs=0.01
+    )  # the sample wetlands are protected at the plan's rate
+    reported = indicator.observations.filter(year=2025, status="approved").order_by("-revision").first()
+    assert reported is not None and reported.value != latest.value  # the department's own value, kept beside
+    client.force_login(sample)
+    html = client.get(f"/monitoring/targets/{status.target.pk}/").content.decode()
+    assert 'data-testid="land-computed"' in html

@@ -2,7 +2,7 @@ from django.apps import AppConfig, apps
 
 #: the apps whose data computed figures (grades, the accounts and plan pages) are built from: a write to any of
 #: their models changes the data version (core.versions) …
-VERSIONED_APPS = ("plans", "departments", "monitoring", "energy", "projection")
+VERSIONED_APPS = ("plans", "departments", "monitoring", "energy", "projection", "sinks")
 #: … except what the grading itself writes (its output, not an input) and a plan still being checked before
 #: import (nothing is computed from it)
 NOT_INPUTS = {"monitoring.Assessment", "monitoring.EarlyWarning", "plans.PlanDraft"}

@@ -30,6 +30,12 @@ class Indicator(models.Model):
     higher_is_better = models.BooleanField("越高越好", default=True)
     kind = models.CharField("类型", max_length=10, choices=Kind.choices, default=Kind.REPORTED)
     computed_field = models.CharField("核算字段", max_length=60, blank=True)
+    land_field = models.CharField(
+        "国土数据计算字段",
+        max_length=40,
+        blank=True,
+        help_text="由碳汇模块的国土数据计算（如湿地保护率）；有计算值的年份以计算值评估，部门报送值并列对照",
+    )
     owner = models.ForeignKey(
         Department,
         null=True,

@@ -90,6 +90,7 @@ def propose_links(plan: Plan) -> int:
                     "owner": _lead_department(target) or coordinating,
                     "frequency": Indicator.Frequency.ANNUAL,
                     "due_days": 120,
+                    "land_field": catalogue.land_field_for(target.indicator),
                 },
             )
             if not made and not indicator.unit and target.unit:
@@ -144,7 +145,13 @@ def points_for(
     latest: dict[tuple[int, int], Observation] = {}
     for obs in sorted(approved, key=lambda o: o.revision):
         latest[(obs.year, obs.quarter)] = obs
-    return sorted(Point(y, q, o.value) for (y, q), o in latest.items())
+    points = {(y, q): o.value for (y, q), o in latest.items()}
+    if indicator.land_field and region == REGION:
+        from carbonpeak.sinks.selectors import land_points
+
+        for year, value in land_points(indicator.land_field).items():
+            points[(year, 4)] = value  # the land data's value grades the year; the reported one stands beside
+    return sorted(Point(y, q, v) for (y, q), v in points.items())
 
 
 def computed_gaps(

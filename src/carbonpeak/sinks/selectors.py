@@ -131,26 +131,39 @@ INDICATOR_INPUTS = {
 }
 
 
+def _wetlands() -> dict[int, list[float]]:
+    from .models import LandRecord
+
+    out: dict[int, list[float]] = {}
+    for r in LandRecord.objects.filter(land_type="wetland"):
+        if r.area_ha and r.protected_area_ha is not None:
+            pair = out.setdefault(r.year, [0.0, 0.0])
+            pair[0] += r.protected_area_ha
+            pair[1] += r.area_ha
+    return out
+
+
+def land_points(field: str) -> dict[int, float]:
+    """A plan indicator computed from the land data, by year (what ``Indicator.land_field`` names)."""
+    if field == "wetland_protection":
+        return {year: protected / area * 100 for year, (protected, area) in _wetlands().items()}
+    return {}
+
+
 def land_indicators() -> list[dict]:
     """The plan's indicators the land data can give, by year: 湿地保护率 = Σ protected / Σ wetland area (over
     the districts that reported both), beside the value the responsible department reported; the others say
     which input they still need (an input to enter with its source, never assumed)."""
-    from carbonpeak.monitoring.models import Indicator
-    from carbonpeak.monitoring.services import points_for
-
-    from .models import LandRecord
+    from carbonpeak.core.models import ReviewStatus
+    from carbonpeak.monitoring.models import Observation
 
     reported: dict[str, dict[int, float]] = {}
     for name in ("湿地保护率", *INDICATOR_INPUTS):
-        indicator = Indicator.objects.filter(name__contains=name).first()
-        if indicator is not None:
-            reported[name] = {p.year: p.value for p in points_for(indicator) if p.quarter == 4}
-    wetlands: dict[int, list[float]] = {}
-    for r in LandRecord.objects.filter(land_type="wetland"):
-        if r.area_ha and r.protected_area_ha is not None:
-            pair = wetlands.setdefault(r.year, [0.0, 0.0])
-            pair[0] += r.protected_area_ha
-            pair[1] += r.area_ha
+        rows = Observation.objects.filter(
+            indicator__name__contains=name, quarter=4, status=ReviewStatus.APPROVED
+        ).order_by("year", "revision")
+        reported[name] = {o.year: o.value for o in rows}  # the department's own, latest revision per year
+    wetlands = _wetlands()
     out = []
     for year in sorted(wetlands, reverse=True):
         protected, area = wetlands[year]

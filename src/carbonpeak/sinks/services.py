@@ -273,6 +273,11 @@ def recompute(seed: int = 20260301) -> int:
         )
         for r in results
     )
+    from carbonpeak import workflows
+    from carbonpeak.core import versions
+
+    versions.bump()  # bulk writes send no signal
+    workflows.land_data_changed()
     return len(results)
 
 
