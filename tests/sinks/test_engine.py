@@ -90,3 +90,25 @@ def test_crossing_a_growing_stock_class_is_not_taken_for_a_loss():
     second = _by(got, engine.STOCK_DIFFERENCE)[1]
     assert second.sink_tco2 == pytest.approx((10100 - 9700) * 1.4 * 1.23 * 0.48 * CO2_PER_C)
     assert "本平台规则" in second.notes[0]
+
+
+def test_wetland_cropland_and_biochar_by_hand_once_their_rates_are_entered():
+    def entered(parameter: str, value: float) -> SinkFactor:
+        return SinkFactor(parameter, "全部", "全部", None, None, value, None, None, "t C", "测试输入", "test")
+
+    rates = (entered("wetland_burial", 0.8), entered("straw_return_soc", 0.3), entered("biochar_carbon", 0.6))
+    records = [
+        LandRecord("浏河镇", 2025, "wetland", "河流湿地", area_ha=100.0),
+        LandRecord("双凤镇", 2025, "cropland", "秸秆还田", area_ha=200.0),
+        LandRecord("双凤镇", 2025, "cropland", "生物质炭", biochar_t=50.0),
+    ]
+    got = {(r.district, r.group): r for r in engine.compute(records, _set(extra=rates))}
+    assert got[("浏河镇", "河流湿地")].sink_tco2 == pytest.approx(100 * 0.8 * CO2_PER_C)
+    assert got[("双凤镇", "秸秆还田")].sink_tco2 == pytest.approx(200 * 0.3 * CO2_PER_C)
+    assert got[("双凤镇", "生物质炭")].sink_tco2 == pytest.approx(50 * 0.6 * CO2_PER_C)
+    assert all(r.method == engine.AREA_RATE and not r.missing for r in got.values())
+
+
+def test_no_climate_zone_chosen_leaves_forests_missing():
+    (got,) = engine.compute([_poplar(2025, 8400.0)], _set(zone=""))
+    assert got.sink_tco2 is None and "气候带未选择" in got.missing[0]
