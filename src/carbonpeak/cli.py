@@ -533,6 +533,7 @@ def _load_demo_data(plan_id: int) -> None:
     land = ensure_demo_sinks(coordinator)
     if land:
         print(f"碳汇：已载入七个区镇 {land} 条国土与森林数据（示例数据），气候带由演示选定并注明")
+    _run_pending_jobs()  # the land data re-grade the plan (湿地保护率 is computed from them)
     from carbonpeak.monitoring.models import EarlyWarning
     from carbonpeak.projection import services as projection
 
