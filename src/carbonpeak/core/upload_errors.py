@@ -79,6 +79,24 @@ def check_xlsx(data: bytes) -> str | None:
     return None
 
 
+def open_workbook(data: bytes, errors: list[FormError]):
+    """An upload opened read-only *with* formulas (a formula cell is then refused by name in
+    ``checked_rows``, never read or skipped), after ``check_xlsx``; None with the reason in ``errors``."""
+    from openpyxl import load_workbook
+
+    refused = check_xlsx(data)
+    if refused is not None:
+        errors.append(FormError("（文件）", None, None, refused))
+        return None
+    try:
+        return load_workbook(io.BytesIO(data), data_only=False, read_only=True)
+    except Exception as exc:  # openpyxl raises zipfile, KeyError, InvalidFileException…
+        errors.append(
+            FormError("（文件）", None, None, f"不是有效的 Excel（.xlsx）文件：{type(exc).__name__}")
+        )
+        return None
+
+
 def checked_rows(
     ws, first_row: int, width: int, errors: list[FormError], sheet: str, max_rows: int
 ) -> Iterator[tuple[int, tuple]]:

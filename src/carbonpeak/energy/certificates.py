@@ -14,18 +14,18 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from carbonpeak.core.upload_errors import (
     FormError,
-    check_xlsx,
     checked_rows,
     csv_rows,
     inert,
     open_csv,
+    open_workbook,
 )
 
 KWH_PER_CERTIFICATE = 1000.0  # 发改能源〔2023〕1044号 (二)：1个绿证单位对应1000千瓦时可再生能源电量
@@ -200,16 +200,8 @@ def read_register(data: bytes, filename: str, *, region: str, home_province: str
 
 def _read_xlsx(data: bytes, *, region: str, home_province: str) -> ParsedRegister:
     parsed = ParsedRegister()
-    refused = check_xlsx(data)
-    if refused is not None:
-        parsed.errors.append(FormError("（文件）", None, None, refused))
-        return parsed
-    try:  # with formulas: a formula cell is refused by name (checked_rows), never read or skipped
-        wb = load_workbook(io.BytesIO(data), data_only=False, read_only=True)
-    except Exception as exc:  # openpyxl raises zipfile, KeyError, InvalidFileException…
-        parsed.errors.append(
-            FormError("（文件）", None, None, f"不是有效的 Excel（.xlsx）文件：{type(exc).__name__}")
-        )
+    wb = open_workbook(data, parsed.errors)
+    if wb is None:
         return parsed
     if SHEET not in wb.sheetnames:
         parsed.errors.append(

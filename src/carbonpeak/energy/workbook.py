@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -19,11 +19,11 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from carbonpeak.core.upload_errors import (
     MAX_CELL_CHARS,
     FormError,
-    check_xlsx,
     checked_rows,
     csv_rows,
     inert,
     open_csv,
+    open_workbook,
 )
 from carbonpeak.energy import catalog
 from carbonpeak.energy.accounting import (
@@ -276,16 +276,8 @@ def _col(index: int, header: str) -> str:
 def read_workbook(data: bytes, *, factors: FactorSet | None = None) -> ParsedForm:
     """Read the quarterly form; errors name sheet, row and column."""
     form = ParsedForm()
-    refused = check_xlsx(data)
-    if refused is not None:
-        form.errors.append(FormError("（文件）", None, None, refused))
-        return form
-    try:  # with formulas, not their cached values: a formula cell is refused by name, never read or skipped
-        wb = load_workbook(io.BytesIO(data), data_only=False, read_only=True)
-    except Exception as exc:  # openpyxl raises zipfile, KeyError, InvalidFileException…
-        form.errors.append(
-            FormError("（文件）", None, None, f"不是有效的 Excel（.xlsx）文件：{type(exc).__name__}")
-        )
+    wb = open_workbook(data, form.errors)
+    if wb is None:
         return form
     missing = [
         s

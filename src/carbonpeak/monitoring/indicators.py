@@ -74,6 +74,8 @@ LAND_COMPUTED = {"湿地保护率": "wetland_protection"}
 def land_field_for(indicator: str) -> str:
     """The land computation for a plan's indicator name (全市湿地保护率 → wetland_protection), or ''."""
     return next((field for name, field in LAND_COMPUTED.items() if name in indicator), "")
+
+
 REFINED_OIL = ("汽油", "煤油", "柴油")
 COUNT_UNITS = ("个", "家", "座", "项", "辆", "台")
 TOTALS = ("energy_total", "fossil_total", "co2_total")  # graded as a cap when handed down (下达)

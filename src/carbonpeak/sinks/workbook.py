@@ -10,11 +10,11 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from carbonpeak.core.upload_errors import FormError, check_xlsx, checked_rows, inert
+from carbonpeak.core.upload_errors import FormError, checked_rows, inert, open_workbook
 
 from .engine import LAND_TYPES
 
@@ -77,16 +77,8 @@ def template_bytes(districts: list[str]) -> bytes:
 def read_land(data: bytes) -> ParsedLand:
     """Read an upload; every problem is an error naming sheet, row and column."""
     parsed = ParsedLand()
-    refused = check_xlsx(data)
-    if refused is not None:
-        parsed.errors.append(FormError("（文件）", None, None, refused))
-        return parsed
-    try:  # with formulas: a formula cell is refused by name, never read or skipped
-        wb = load_workbook(io.BytesIO(data), data_only=False, read_only=True)
-    except Exception as exc:  # openpyxl raises zipfile, KeyError, InvalidFileException…
-        parsed.errors.append(
-            FormError("（文件）", None, None, f"不是有效的 Excel（.xlsx）文件：{type(exc).__name__}")
-        )
+    wb = open_workbook(data, parsed.errors)
+    if wb is None:
         return parsed
     if SHEET not in wb.sheetnames:
         parsed.errors.append(FormError("（文件）", None, None, f"缺少工作表“{SHEET}”：请使用平台下载的模板"))

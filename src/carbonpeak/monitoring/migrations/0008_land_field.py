@@ -6,7 +6,9 @@ from django.db import migrations, models
 def link_land_indicators(apps, schema_editor):
     """Indicators a plan already links that the land data can compute (湿地保护率) get their land field."""
     Indicator = apps.get_model("monitoring", "Indicator")
-    Indicator.objects.filter(name__contains="湿地保护率", kind="reported").update(land_field="wetland_protection")
+    Indicator.objects.filter(name__contains="湿地保护率", kind="reported").update(
+        land_field="wetland_protection"
+    )
 
 
 class Migration(migrations.Migration):
