@@ -16,12 +16,12 @@ from django.views.decorators.http import require_POST
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
 from carbonpeak.core.models import Region
+from carbonpeak.energy.services import MAX_UPLOAD_BYTES  # the same limit as the energy form
 
 from . import engine, export, selectors, services, workbook
 from .models import SinkBaseline
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # as the energy form
 
 
 @login_required
