@@ -195,8 +195,8 @@ def region_page(request, name: str):
         else set(),
         reverse=True,
     )
-    year = _integer(request.GET.get("year"), "年份") if request.GET.get("year", "").isdigit() else None
-    year = year or (years[0] if years else dt.date.today().year - 1)
+    text = request.GET.get("year", "")
+    year = int(text) if text.isdigit() else (years[0] if years else dt.date.today().year - 1)
     from carbonpeak.core.regions import rollup
 
     names = [region.name, *selectors.district_names(region)]

@@ -27,14 +27,7 @@ def district_totals(rows) -> list[dict]:
     """Per district, the computed sinks added up (one method per land record: stock difference where it
     exists, else gain–loss) and how many entries are 缺失: a total over what could be computed, said so."""
 
-    def preference(r: SinkResult) -> tuple:
-        return (r.sink_tco2 is not None, r.method == "stock_difference")
-
-    chosen: dict[tuple, SinkResult] = {}
-    for r in rows:
-        key = (r.district, r.land_type, r.group)
-        if key not in chosen or preference(r) > preference(chosen[key]):
-            chosen[key] = r
+    chosen = _chosen(rows, getattr)
     out: dict[str, dict] = {}
     for (district, _, _), r in chosen.items():
         total = out.setdefault(
@@ -70,16 +63,17 @@ def city_summary() -> dict | None:
     }
 
 
-def _chosen(rows: list[dict]) -> dict[tuple, dict]:
-    """One row per land record (stock difference where it has a value, else the other)."""
-    out: dict[tuple, dict] = {}
+def _chosen(rows, read=dict.get) -> dict[tuple, object]:
+    """One row per land record (stock difference where it has a value, else the other); ``read`` gets a
+    field from a row (``dict.get`` for stored dicts, ``getattr`` for results)."""
+
+    def rank(r) -> tuple:
+        return (read(r, "sink_tco2") is not None, read(r, "method") == "stock_difference")
+
+    out: dict[tuple, object] = {}
     for r in rows:
-        key = (r["district"], r["land_type"], r["group"])
-        rank = (r.get("sink_tco2") is not None, r.get("method") == "stock_difference")
-        if key not in out or rank > (
-            out[key].get("sink_tco2") is not None,
-            out[key].get("method") == "stock_difference",
-        ):
+        key = (read(r, "district"), read(r, "land_type"), read(r, "group"))
+        if key not in out or rank(r) > rank(out[key]):
             out[key] = r
     return out
 
