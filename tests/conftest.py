@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from tests import snapshots
+
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 BUNDLED_PLAN = ROOT / "src" / "carbonpeak" / "plans" / "data" / "taicang-carbon-peak-plan.json"
@@ -52,23 +54,38 @@ def bundled_plan():
     return plan_from_dict(json.loads(BUNDLED_PLAN.read_text(encoding="utf-8")))
 
 
-@pytest.fixture
-def imported_plan(db, bundled_plan):
+def _import_bundled_plan():
+    from carbonpeak.plans.document import plan_from_dict
     from carbonpeak.plans.models import Plan
     from carbonpeak.plans.services import import_plan
 
-    report = import_plan(bundled_plan, source_name="taicang.json", region="太仓市")
+    plan = plan_from_dict(json.loads(BUNDLED_PLAN.read_text(encoding="utf-8")))
+    report = import_plan(plan, source_name="taicang.json", region="太仓市")
     return Plan.objects.get(pk=report.plan_id)
 
 
-@pytest.fixture
-def coordinator(db):
-    from carbonpeak.demo import ensure_demo_users
-
-    ensure_demo_users()
+def _coordinator():
     from django.contrib.auth import get_user_model
 
     return get_user_model().objects.get(username="coordinator")
+
+
+@pytest.fixture
+def imported_plan(db, request):
+    if "demo_plan" in request.fixturenames:  # the demo holds the plan: one plan, built or written back
+        return request.getfixturevalue("demo_plan")
+    return _import_bundled_plan()
+
+
+@pytest.fixture
+def coordinator(db, request):
+    if "demo_plan" in request.fixturenames:
+        request.getfixturevalue("demo_plan")
+        return _coordinator()
+    from carbonpeak.demo import ensure_demo_users
+
+    ensure_demo_users()
+    return _coordinator()
 
 
 @pytest.fixture
@@ -114,21 +131,31 @@ def login():
 
 
 @pytest.fixture
-def demo_plan(db, imported_plan, coordinator):
-    """The Taicang plan with indicators linked, sample energy data and sample observations, as `make demo`."""
-    from carbonpeak.energy.services import ensure_bundled_factor_sets, load_sample_data
-    from carbonpeak.monitoring import services as monitoring
-    from carbonpeak.plans.services import set_external_target_value
+def demo_plan(db):
+    """The Taicang plan with indicators linked, sample energy data and sample observations, as `make demo`;
+    built once per worker and written back for later tests (tests/snapshots.py)."""
+    from carbonpeak.plans.models import Plan
 
-    ensure_bundled_factor_sets()
-    # the target handed down first, as the demo does: the sample accounts cap the certificate deduction with it
-    set_external_target_value(
-        imported_plan, "单位地区生产总值能耗", 2025, value=14.5, unit="%", base_year=2020, user=coordinator
-    )
-    load_sample_data(coordinator)
-    monitoring.propose_links(imported_plan)
-    monitoring.load_sample_observations(imported_plan, coordinator)
-    return imported_plan
+    def build():
+        from carbonpeak.demo import ensure_demo_users
+        from carbonpeak.energy.services import ensure_bundled_factor_sets, load_sample_data
+        from carbonpeak.monitoring import services as monitoring
+        from carbonpeak.plans.services import set_external_target_value
+
+        plan = _import_bundled_plan()
+        ensure_demo_users()
+        coordinator = _coordinator()
+        ensure_bundled_factor_sets()
+        # the target handed down first, as the demo does: the sample accounts cap the certificate deduction
+        set_external_target_value(
+            plan, "单位地区生产总值能耗", 2025, value=14.5, unit="%", base_year=2020, user=coordinator
+        )
+        load_sample_data(coordinator)
+        monitoring.propose_links(plan)
+        monitoring.load_sample_observations(plan, coordinator)
+
+    snapshots.build_or_restore("demo_plan", build)
+    return Plan.objects.get(region="太仓市")
 
 
 @pytest.fixture
@@ -136,24 +163,28 @@ def rates_entered(demo_plan, coordinator):
     """The demo after a coordinator entered a 发电 coal rate and the Jiangsu grid's non-fossil share for
     2020–2025 (no sourced value exists: these are test inputs, labelled so) and recomputed, as the 核算因子
     page does: the 等价值 figures and the non-fossil share then exist."""
-    from carbonpeak.energy import services as energy
 
-    rows = "".join(
-        f"generation_coal_rate,江苏,{year},{rate},gce/kWh,测试输入（非参考值）,test\n"
-        f"grid_non_fossil_share,江苏,{year},{share},%,测试输入（非参考值）,test\n"
-        for year, rate, share in zip(
-            range(2020, 2026), (300, 298, 296, 294, 292, 290), (20, 22, 24, 26, 28, 30), strict=True
+    def build():
+        from carbonpeak.energy import services as energy
+
+        rows = "".join(
+            f"generation_coal_rate,江苏,{year},{rate},gce/kWh,测试输入（非参考值）,test\n"
+            f"grid_non_fossil_share,江苏,{year},{share},%,测试输入（非参考值）,test\n"
+            for year, rate, share in zip(
+                range(2020, 2026), (300, 298, 296, 294, 292, 290), (20, 22, 24, 26, 28, 30), strict=True
+            )
         )
-    )
-    fs = energy.import_factor_csv(
-        "kind,key,year,value,unit,source,status\n" + rows,
-        name="national",
-        version="test-rates",
-        user=coordinator,
-        based_on=energy.default_factor_set(),
-    )
-    energy.set_default_factor_set(fs, coordinator)
-    energy.recompute_with(fs, coordinator, "录入发电煤耗")
+        fs = energy.import_factor_csv(
+            "kind,key,year,value,unit,source,status\n" + rows,
+            name="national",
+            version="test-rates",
+            user=coordinator,
+            based_on=energy.default_factor_set(),
+        )
+        energy.set_default_factor_set(fs, coordinator)
+        energy.recompute_with(fs, coordinator, "录入发电煤耗")
+
+    snapshots.build_or_restore("rates_entered", build)
     return demo_plan
 
 
