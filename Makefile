@@ -26,8 +26,8 @@ suite: install-test assets system-test-deps
 	@echo "== 测试套件：SQLite =="
 	$(PYTEST)
 	@if $(PY) -c "import sys, psycopg; psycopg.connect(sys.argv[1], connect_timeout=3).close()" "$(TEST_DATABASE_URL)" 2>/dev/null; then \
-		echo "== 测试套件：PostgreSQL ($(TEST_DATABASE_URL)) =="; \
-		DATABASE_URL="$(TEST_DATABASE_URL)" $(PYTEST); \
+		echo "== 测试套件：PostgreSQL ($(TEST_DATABASE_URL))；不用数据库的 Spark 测试已在上一轮运行 =="; \
+		DATABASE_URL="$(TEST_DATABASE_URL)" $(PYTEST) -m "not spark"; \
 	else \
 		echo "== PostgreSQL 不可达（$(TEST_DATABASE_URL)），跳过 PostgreSQL 运行 =="; \
 	fi
@@ -64,14 +64,14 @@ system-deps:
 	fi
 
 # chromium for the end-to-end tests, LibreOffice and poppler to render the report once, pg_dump and
-# pg_restore for the backup round trip on PostgreSQL (Debian packages)
+# pg_restore for the backup round trip on PostgreSQL, Java for PySpark's local mode (Debian packages)
 system-test-deps: system-deps
-	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/soffice ] || [ ! -x /usr/bin/pdftoppm ] || [ ! -x /usr/bin/pg_restore ]; then \
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/soffice ] || [ ! -x /usr/bin/pdftoppm ] || [ ! -x /usr/bin/pg_restore ] || ! command -v java >/dev/null; then \
 		if [ "$$(id -u)" = 0 ]; then \
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-				chromium libreoffice-writer-nogui poppler-utils postgresql-client >/dev/null; \
+				chromium libreoffice-writer-nogui poppler-utils postgresql-client default-jre-headless >/dev/null; \
 		else \
-			echo "提示：缺少 chromium、LibreOffice、poppler-utils 或 postgresql-client，且非 root 用户无法安装；相应测试将跳过或失败"; \
+			echo "提示：缺少 chromium、LibreOffice、poppler-utils、postgresql-client 或 Java，且非 root 用户无法安装；相应测试将跳过或失败"; \
 		fi; \
 	fi
 

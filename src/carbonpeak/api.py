@@ -18,6 +18,7 @@ from carbonpeak.budgets.api import router as budgets
 from carbonpeak.core.api import ERROR_CODES, install_error_handlers
 from carbonpeak.energy.api import router as energy
 from carbonpeak.enterprises.api import router as enterprises
+from carbonpeak.meters.api import router as meters
 from carbonpeak.monitoring.api import router as monitoring
 from carbonpeak.plans.api import router as plans
 from carbonpeak.projection.api import router as projection
@@ -38,5 +39,16 @@ api = NinjaAPI(
 )
 install_error_handlers(api)
 
-for router in (accounts, plans, monitoring, supervision, energy, projection, enterprises, budgets, sinks):
+for router in (
+    accounts,
+    plans,
+    monitoring,
+    supervision,
+    energy,
+    projection,
+    enterprises,
+    budgets,
+    sinks,
+    meters,
+):
     api.add_router("", router)

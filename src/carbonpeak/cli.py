@@ -534,6 +534,14 @@ def _load_demo_data(plan_id: int) -> None:
     if land:
         print(f"碳汇：已载入七个区镇 {land} 条国土与森林数据（示例数据），气候带由演示选定并注明")
     _run_pending_jobs()  # the land data re-grade the plan (湿地保护率 is computed from them)
+    from carbonpeak.demo import ensure_demo_meters
+
+    readings, faults = ensure_demo_meters(coordinator)
+    if readings:
+        print(
+            f"在线监测：已导入 {readings} 条示例读数（示例数据），数据质量已评价；预置问题 {len(faults)} 处："
+            + "；".join(f"{f.month} {f.what}" for f in faults)
+        )
     from carbonpeak.monitoring.models import EarlyWarning
     from carbonpeak.projection import services as projection
 
@@ -550,6 +558,55 @@ def _load_demo_data(plan_id: int) -> None:
         print(
             f"进展报送：已开启{period}（截止 {period.due_date:%Y-%m-%d}），{period.reports.count()} 份报告待各牵头部门填写"
         )
+
+
+def cmd_meters(args: argparse.Namespace) -> int:
+    """Online-monitoring data: import a file of readings, withdraw a batch, or print the aggregation's SQL
+    for an engine (what an operator submits to a Spark cluster: docs/scale.md)."""
+    if args.action == "sql":
+        from carbonpeak.meters.aggregation import sql_for
+
+        print(sql_for(args.engine))
+        return 0
+    _django()
+    if (why := _database_missing()) is not None:
+        print(f"错误：{why}", file=sys.stderr)
+        return 2
+    from django.contrib.auth import get_user_model
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from carbonpeak.meters import services
+    from carbonpeak.meters.models import ReadingBatch
+
+    user = get_user_model().objects.filter(username=args.user).first()
+    if user is None:
+        print(f"错误：用户“{args.user}”不存在（--user 指定以其名义导入的协调员）", file=sys.stderr)
+        return 2
+    try:
+        if args.action == "ingest":
+            path = Path(args.target)
+            if not path.is_file():
+                print(f"错误：文件不存在：{path}", file=sys.stderr)
+                return 2
+            batch = services.ingest_path(user, path)
+            print(
+                f"已导入 {path.name}：批次 {batch.batch}，{batch.rows} 条读数，月份 {'、'.join(batch.months)}，"
+                f"{batch.enterprises} 家企业；月度用量与数据质量已重算"
+            )
+        else:
+            batch = ReadingBatch.objects.filter(batch=args.target).first()
+            if batch is None:
+                print(f"错误：批次“{args.target}”不存在", file=sys.stderr)
+                return 2
+            services.withdraw(user, batch)
+            print(f"已撤回批次 {batch.batch}（{batch.file_name}）；涉及月份已重算")
+    except PermissionDenied as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    except ValidationError as exc:
+        print("文件未导入：\n" + "\n".join(exc.messages), file=sys.stderr)
+        return 1
+    return 0
 
 
 def _run_pending_jobs() -> None:
@@ -750,6 +807,21 @@ def build_parser() -> argparse.ArgumentParser:
     wk.add_argument("--batch", action="store_true", help="处理完排队的任务后退出")
     wk.add_argument("--interval", type=float, default=1.0, help="轮询间隔（秒）")
     wk.set_defaults(func=cmd_worker)
+    mt = sub.add_parser("meters", help="在线监测：导入读数文件、撤回批次、输出汇总 SQL（DuckDB 或 Spark）")
+    mt_sub = mt.add_subparsers(dest="action", required=True)
+    mi = mt_sub.add_parser(
+        "ingest", help="导入读数文件（.csv UTF-8 或 .parquet，不限大小；任一行有误整个文件不导入）"
+    )
+    mi.add_argument("target", metavar="FILE")
+    mi.add_argument("--user", default="coordinator", help="以其名义导入的协调员（默认 coordinator）")
+    mw = mt_sub.add_parser("withdraw", help="撤回一个批次（其读数移出列式存储，涉及月份重算）")
+    mw.add_argument("target", metavar="BATCH")
+    mw.add_argument("--user", default="coordinator")
+    ms = mt_sub.add_parser(
+        "sql", help="输出“读数 → 企业×月份×能源品种”汇总的 SQL（提交到 Spark 集群用 --engine spark）"
+    )
+    ms.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb")
+    mt.set_defaults(func=cmd_meters)
     bk = sub.add_parser("backup", help="备份：数据库、佐证材料与报告文件、密钥，写成一个 .tar.gz 文件")
     bk.add_argument("out", help="备份文件名，如 carbonpeak-20261130.tar.gz")
     bk.set_defaults(func=cmd_backup)

@@ -7,6 +7,7 @@ The passwords are the documented ones (README), reset on every run so the README
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -216,3 +217,50 @@ def ensure_demo_sinks(coordinator) -> int:
     if not services.default_set().climate_zone:
         services.choose_climate_zone(coordinator, *DEMO_CLIMATE_ZONE)
     return added
+
+
+def ensure_demo_meters(coordinator) -> tuple[int, list]:
+    """Sample online-monitoring readings (示例数据) of the sample enterprises that report no power
+    generation, spread from their approved 2024 reports with three planted faults (``meters.sample``),
+    imported once through the same checks as any file; returns the readings added and the faults."""
+    import tempfile
+
+    import pyarrow.parquet as pq
+
+    from carbonpeak.energy import catalog
+    from carbonpeak.enterprises.models import EnterpriseReport
+    from carbonpeak.meters import sample, services
+    from carbonpeak.meters.models import ReadingBatch
+
+    if ReadingBatch.objects.filter(sample=True).exists():
+        return 0, []
+    reports = (
+        EnterpriseReport.objects.filter(
+            year=2024, status="approved", enterprise__sample=True, electricity_generated_kwh__isnull=True
+        )
+        .select_related("enterprise")
+        .prefetch_related("fuels")
+        .order_by("enterprise__credit_code", "-revision")
+    )
+    enterprises, seen = [], set()
+    for report in reports:
+        if report.enterprise_id in seen or report.electricity_kwh is None:
+            continue
+        seen.add(report.enterprise_id)
+        fuels = []
+        for line in report.fuels.all():
+            scale = catalog.parse_unit(line.unit)
+            base = {catalog.MASS: "吨", catalog.VOLUME: "立方米"}.get(scale.dimension)
+            if base is not None:
+                fuels.append((line.fuel, base, line.quantity * scale.to_base))
+        enterprises.append(
+            sample.SampleEnterprise(report.enterprise.credit_code, report.electricity_kwh, tuple(fuels))
+        )
+    if not enterprises:
+        return 0, []
+    table, faults = sample.readings(enterprises)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "在线监测示例数据.parquet"
+        pq.write_table(table, path)
+        batch = services.ingest_path(coordinator, path, sample=True)
+    return batch.rows, faults

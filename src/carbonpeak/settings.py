@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "carbonpeak.enterprises",
     "carbonpeak.budgets",
     "carbonpeak.sinks",
+    "carbonpeak.meters",
     "carbonpeak.web",
 ]
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("enterprises/", include("carbonpeak.enterprises.urls")),
     path("budgets/", include("carbonpeak.budgets.urls")),
     path("sinks/", include("carbonpeak.sinks.urls")),
+    path("meters/", include("carbonpeak.meters.urls")),
     path("api/", api.urls),
     path("accounts/", include("carbonpeak.accounts.urls")),
     path("", include("carbonpeak.web.urls")),

@@ -43,6 +43,7 @@ class Action(StrEnum):
     SUBMIT_PROJECT = "submit_project"  # obj: district name (a project's carbon assessment for the review)
     VIEW_REGION = "view_region"  # obj: core.Region (its roll-up, budgets and quarterly figures)
     REPORT_LAND = "report_land"  # obj: district name (land, forest and wetland data for the sinks)
+    INGEST_METERS = "ingest_meters"  # online-monitoring readings: import and withdraw batches
 
 
 MESSAGES = {
@@ -66,6 +67,7 @@ MESSAGES = {
     Action.SUBMIT_PROJECT: "只有协调员或项目所在区镇的填报员可以登记和报送项目碳排放评价",
     Action.VIEW_REGION: "上级查看员只能查看本级及下级地区",
     Action.REPORT_LAND: "只有协调员、市级部门或本区镇的填报员可以填报该区镇的国土与森林数据",
+    Action.INGEST_METERS: "只有协调员可以导入或撤回在线监测数据",
 }
 
 

@@ -374,7 +374,7 @@ def refresh_tracking(budget: CarbonBudget) -> list:
         what = {"city": "", "district": "区镇", "sector": "行业"}[dimension]
         subject = f"{budget.year}年碳预算·{what}{t.name}"
         warnings.append(
-            monitoring.raise_budget_warning(
+            monitoring.raise_subject_warning(
                 subject,
                 f"{reverse('budgets:year', args=[budget.year])}?region={quote(region)}",
                 f"{subject}：评估由“{Grade(before).label}”变为“{new.label}”。{t.assessment.reason}",

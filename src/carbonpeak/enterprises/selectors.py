@@ -167,6 +167,9 @@ class ReconciliationRow:
     coverage: float | None  # enterprises / city
     gap_tce: float | None
     warning: str
+    measured_enterprises: int = 0  # enterprises of the sector with a whole measured year (online monitoring)
+    measured_tce: float | None = None  # their terminal energy by their meters; None: none measured
+    measured_reported_tce: float | None = None  # the same enterprises' reports, for a like-for-like look
 
     def as_dict(self) -> dict:
         return self.__dict__.copy()
@@ -217,16 +220,27 @@ def city_sector_accounts(year: int, region: str | None = None) -> tuple[dict[str
 
 def reconciliation(year: int, region: str | None = None) -> tuple[list[ReconciliationRow], str]:
     """The key enterprises' approved reports summed by sector against the city's sector accounts of the
-    same year: coverage, the gap, and a warning when the enterprises report more than the sector."""
+    same year: coverage, the gap, and a warning when the enterprises report more than the sector; beside
+    them, for the enterprises whose meters cover the whole year, their measured terminal energy."""
+    from carbonpeak.meters.selectors import measured_terminal_tce
+
+    measured = measured_terminal_tce(year)
     sums: dict[str, list[float]] = {}
-    for row in _approved_latest(year).values():
+    beside: dict[str, list[float]] = {}  # sector → [enterprises, measured tce, their reported tce]
+    for eid, row in _approved_latest(year).items():
         sector, tce = row["sector"], row["terminal_tce"]
         entry = sums.setdefault(sector, [0, 0.0])
         entry[0] += 1
         entry[1] += tce or 0.0
+        if eid in measured and tce is not None:
+            line = beside.setdefault(sector, [0, 0.0, 0.0])
+            line[0] += 1
+            line[1] += measured[eid]
+            line[2] += tce
     city, city_region = city_sector_accounts(year, region)
     rows = []
     for sector, (count, total) in sorted(sums.items()):
+        metered = beside.get(sector)
         city_tce = city.get(sector)
         coverage = total / city_tce if city_tce else None
         warning = ""
@@ -243,6 +257,9 @@ def reconciliation(year: int, region: str | None = None) -> tuple[list[Reconcili
                 coverage,
                 None if city_tce is None else city_tce - total,
                 warning,
+                metered[0] if metered else 0,
+                metered[1] if metered else None,
+                metered[2] if metered else None,
             )
         )
     return rows, city_region

@@ -208,6 +208,7 @@ FUEL_ROWS = 8  # rows of fuels on the form (more: save and the form opens with t
 
 def _report_context(request, enterprise: Enterprise, year: int) -> dict:
     from carbonpeak.energy import catalog
+    from carbonpeak.meters.selectors import beside_report
 
     report = enterprise.reports.filter(year=year).order_by("-revision").first()
     plan = enterprise.monitoring_plans.filter(year=year).first()
@@ -230,6 +231,7 @@ def _report_context(request, enterprise: Enterprise, year: int) -> dict:
         "sources": [s.name for s in catalog.GENERATION_SOURCES],
         "figures": figures,
         "problems": problems,
+        "measured": beside_report(enterprise.pk, year, report),
         "can_report": permissions.can(request.user, permissions.Action.REPORT_ENTERPRISE, enterprise),
         "can_review": permissions.can(request.user, permissions.Action.REVIEW),
     }

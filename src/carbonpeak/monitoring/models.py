@@ -153,14 +153,15 @@ class Assessment(models.Model):
 
 
 class EarlyWarning(models.Model):
-    """A 预警: a target's grade changed, or its data are overdue, or a carbon budget's use changed grade
-    (shown on the dashboard, e-mailed). A budget's warning has no plan target: ``subject`` and ``link`` say
-    what it is about."""
+    """A 预警: a target's grade changed, or its data are overdue, or a carbon budget's use changed grade, or
+    an enterprise's online-monitoring data failed a data-quality rule (shown on the dashboard, e-mailed). A
+    budget's or a meter's warning has no plan target: ``subject`` and ``link`` say what it is about."""
 
     class Kind(models.TextChoices):
         GRADE = "grade", "评估等级变化"
         OVERDUE = "overdue", "数据逾期"
         BUDGET = "budget", "碳预算执行"
+        METER = "meter", "在线监测数据质量"
 
     target = models.ForeignKey(
         Target, on_delete=models.CASCADE, related_name="warnings", verbose_name="目标", null=True, blank=True

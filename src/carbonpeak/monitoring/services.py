@@ -527,17 +527,25 @@ def evaluate(plan: Plan, today: dt.date | None = None) -> list[EarlyWarning]:
     return warnings
 
 
-def raise_budget_warning(
-    subject: str, link: str, message: str, *, grade: str, previous_grade: str, department=None
+def raise_subject_warning(
+    subject: str,
+    link: str,
+    message: str,
+    *,
+    grade: str,
+    previous_grade: str,
+    department=None,
+    kind: str = EarlyWarning.Kind.BUDGET,
 ) -> EarlyWarning:
-    """A carbon budget's use changed grade (``budgets.services`` decides when): stored and mailed like a
-    target's warning."""
+    """A warning about something other than a plan target — a carbon budget's use changed grade
+    (``budgets.services`` decides when), an enterprise's monitoring data failed a rule (``meters.services``):
+    stored and mailed like a target's warning."""
     warning = EarlyWarning.objects.create(
         target=None,
         subject=subject[:100],
         link=link[:200],
         department=department,
-        kind=EarlyWarning.Kind.BUDGET,
+        kind=kind,
         previous_grade=previous_grade,
         grade=grade,
         message=message,

@@ -1,0 +1,128 @@
+"""What the platform keeps of online-monitoring data in its own database: the batches taken into the
+columnar store (the readings themselves stay there, outside Django), and what was computed from them —
+monthly totals per enterprise and energy type, and the data-quality verdicts per enterprise and month."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from . import quality
+
+
+class ReadingBatch(models.Model):
+    """One file of readings accepted into the store (its files are named by ``batch``)."""
+
+    batch = models.CharField("批次号", max_length=32, unique=True)
+    file_name = models.CharField("文件名", max_length=200)
+    sha256 = models.CharField("文件校验值", max_length=64, db_index=True)
+    rows = models.PositiveBigIntegerField("读数条数")
+    months = models.JSONField("涉及月份", default=list)
+    regions = models.JSONField("涉及地区（行政区划码）", default=list)
+    enterprises = models.PositiveIntegerField("涉及企业数")
+    first_ts = models.CharField("最早时标", max_length=30)
+    last_ts = models.CharField("最晚时标", max_length=30)
+    sample = models.BooleanField("示例数据", default=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="导入人",
+    )
+    uploaded_at = models.DateTimeField("导入时间", auto_now_add=True)
+    withdrawn_at = models.DateTimeField("撤回时间", null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="撤回人",
+    )
+
+    class Meta:
+        verbose_name = "在线监测数据批次"
+        verbose_name_plural = "在线监测数据批次"
+        ordering = ["-uploaded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name}（{self.batch}）"
+
+
+class MonthlyTotal(models.Model):
+    """An enterprise's measured consumption of one energy type in one month (the store's aggregation)."""
+
+    credit_code = models.CharField("统一社会信用代码", max_length=18)
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="meter_totals",
+        verbose_name="企业（名录中）",
+    )
+    region = models.CharField("行政区划码", max_length=6)
+    month = models.CharField("月份", max_length=7)
+    energy_type = models.CharField("能源品种", max_length=30)
+    unit = models.CharField("计量单位", max_length=10)
+    total = models.FloatField("实测用量")
+    readings = models.PositiveBigIntegerField("读数条数")
+    meters = models.PositiveIntegerField("计量器具数")
+    computed_at = models.DateTimeField("计算时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "在线监测月度用量"
+        verbose_name_plural = "在线监测月度用量"
+        ordering = ["credit_code", "month", "energy_type"]
+        constraints = [
+            models.UniqueConstraint(fields=["credit_code", "month", "energy_type"], name="meter_total_once")
+        ]
+        indexes = [models.Index(fields=["month"])]
+
+    def __str__(self) -> str:
+        return f"{self.credit_code} {self.month} {self.energy_type} {self.total:g} {self.unit}"
+
+
+class QualityCheck(models.Model):
+    """One data-quality rule's verdict for an enterprise in a month."""
+
+    class Rule(models.TextChoices):
+        COMPLETENESS = quality.COMPLETENESS, quality.RULE_LABEL[quality.COMPLETENESS]
+        DAILY_MONTHLY = quality.DAILY_MONTHLY, quality.RULE_LABEL[quality.DAILY_MONTHLY]
+        TIMESTAMP = quality.TIMESTAMP, quality.RULE_LABEL[quality.TIMESTAMP]
+        REPAIR = quality.REPAIR, quality.RULE_LABEL[quality.REPAIR]
+
+    class Status(models.TextChoices):
+        PASS = quality.PASS, quality.STATUS_LABEL[quality.PASS]
+        FAIL = quality.FAIL, quality.STATUS_LABEL[quality.FAIL]
+        NOT_JUDGED = quality.NOT_JUDGED, quality.STATUS_LABEL[quality.NOT_JUDGED]
+
+    credit_code = models.CharField("统一社会信用代码", max_length=18)
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="meter_checks",
+        verbose_name="企业（名录中）",
+    )
+    region = models.CharField("行政区划码", max_length=6)
+    month = models.CharField("月份", max_length=7)
+    rule = models.CharField("规则", max_length=16, choices=Rule.choices)
+    status = models.CharField("结果", max_length=4, choices=Status.choices)
+    figure = models.FloatField("数值", null=True, blank=True)
+    detail = models.TextField("说明")
+    computed_at = models.DateTimeField("计算时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "在线监测数据质量"
+        verbose_name_plural = "在线监测数据质量"
+        ordering = ["-month", "credit_code", "rule"]
+        constraints = [
+            models.UniqueConstraint(fields=["credit_code", "month", "rule"], name="meter_check_once")
+        ]
+        indexes = [models.Index(fields=["month", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.credit_code} {self.month} {self.get_rule_display()}：{self.get_status_display()}"

@@ -1,0 +1,393 @@
+"""Online-monitoring readings: the file a monitoring system exports, checked row by row and written to the
+columnar store (pure, no Django: DuckDB does the work, so a file of millions of rows is checked and written
+without passing through Python row by row).
+
+A reading is what one meter measured over one period: the enterprise's 统一社会信用代码, the meter, the
+energy type, the period's start (数据时标), the quantity consumed in the period, its unit, and the kind of
+data (15-minute, daily or monthly; 15-minute when the file has no such column). A bad file is refused whole:
+every problem is named by its row (the first 50, with the total), and nothing is written.
+
+Stored, each reading carries its nominal period (the grid point nearest its timestamp, so that a daily
+figure stamped 23:59:30 counts for the next day) and its offset from it (what the timestamp rule checks),
+the quantity in the energy type's base unit (t, m³, kWh), and its batch. The store is Parquet partitioned by
+month and region — the region being the 登记管理机关行政区划码 in the credit code (GB 32100-2015, characters
+3–8), which a province's readings carry without any register — so that a month's or a county's readings are
+read alone, by DuckDB here or by Spark on a cluster.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from carbonpeak.energy import catalog
+from carbonpeak.enterprises import creditcode
+
+# canonical column → the headers accepted for it (as monitoring systems and hand-made files spell them)
+HEADERS: dict[str, tuple[str, ...]] = {
+    "credit_code": ("统一社会信用代码", "信用代码", "credit_code"),
+    "meter": ("计量器具编号", "计量器具", "表计编号", "meter", "meter_id"),
+    "energy_type": ("能源品种", "能源类型", "energy_type"),
+    "ts": ("数据时标", "采集时间", "时间", "timestamp", "ts"),
+    "value": ("数值", "采集值", "用量", "value"),
+    "unit": ("计量单位", "单位", "unit"),
+    "granularity": ("数据类型", "采集频率", "granularity"),
+}
+REQUIRED = ("credit_code", "meter", "energy_type", "ts", "value", "unit")
+LABEL = {
+    "credit_code": "统一社会信用代码",
+    "meter": "计量器具编号",
+    "energy_type": "能源品种",
+    "ts": "数据时标",
+    "value": "数值",
+    "unit": "计量单位",
+    "granularity": "数据类型",
+}
+
+# kinds of data: stored code → label, the accepted spellings, and the grid its timestamps fall on
+FIFTEEN_MINUTES, DAILY, MONTHLY = "15min", "day", "month"
+GRANULARITY_LABEL = {FIFTEEN_MINUTES: "15分钟数据", DAILY: "日数据", MONTHLY: "月数据"}
+GRANULARITY_ALIASES = {
+    FIFTEEN_MINUTES: ("15分钟", "15分钟数据", "15min", "15m", "实时"),
+    DAILY: ("日", "日数据", "day", "daily"),
+    MONTHLY: ("月", "月数据", "month", "monthly"),
+}
+# the nominal period of a timestamp: the nearest grid point (a month's: the start of the month nearest it)
+SLOT_SQL = {
+    FIFTEEN_MINUTES: "time_bucket(INTERVAL 15 MINUTE, ts + INTERVAL 450 SECOND)",
+    DAILY: "date_trunc('day', ts + INTERVAL 12 HOUR)",
+    MONTHLY: "date_trunc('month', ts + INTERVAL 15 DAY)",
+}
+TIMESTAMP_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y-%m-%d")
+MAX_ERRORS = 50
+# letters, digits, CJK and _ - . # /: no formula start (=, +, @), no control characters
+METER_PATTERN = "^[0-9A-Za-z_.#/\\-" + "\u4e00-\u9fff" + "]{1,50}$"
+
+# the columns of the store, in order (month and region are the partitions)
+STORE_COLUMNS = (
+    "credit_code",
+    "meter",
+    "energy_type",
+    "unit",
+    "granularity",
+    "ts",
+    "slot",
+    "offset_s",
+    "value",
+    "batch",
+)
+
+
+class ReadingsError(ValueError):
+    """A file refused: ``problems`` names each bad row (the first 50) and ``total`` counts them all."""
+
+    def __init__(self, problems: list[str], total: int | None = None) -> None:
+        self.problems = problems
+        self.total = len(problems) if total is None else total
+        more = f"（共 {self.total} 处，仅列前 {len(problems)} 处）" if self.total > len(problems) else ""
+        super().__init__("；".join(problems) + more)
+
+
+@dataclass
+class Written:
+    """What one accepted file put into the store."""
+
+    batch: str
+    rows: int
+    months: list[str] = field(default_factory=list)
+    regions: list[str] = field(default_factory=list)
+    credit_codes: list[str] = field(default_factory=list)
+    first_ts: str = ""
+    last_ts: str = ""
+
+
+def _header_map(columns: list[str]) -> dict[str, str]:
+    """Canonical column → the file's header, or ReadingsError naming what is missing or unknown."""
+    by_name = {h.lower(): canonical for canonical, names in HEADERS.items() for h in names}
+    found: dict[str, str] = {}
+    for col in columns:
+        canonical = by_name.get(str(col).strip().lower())
+        if canonical and canonical not in found:
+            found[canonical] = col
+    missing = [LABEL[c] for c in REQUIRED if c not in found]
+    if missing:
+        expected = "、".join(LABEL[c] for c in (*REQUIRED, "granularity"))
+        raise ReadingsError(
+            [f"缺少列：{'、'.join(missing)}（表头应为：{expected}；数据类型可省略，默认为15分钟数据）"]
+        )
+    return found
+
+
+def _read(con: duckdb.DuckDBPyConnection, path: Path, kind: str) -> None:
+    """The file as a table of text (every cell as written), keeping the file's row order in ``rowid``."""
+    source = str(path).replace("'", "''")
+    try:
+        if kind == "parquet":
+            con.execute(f"CREATE TABLE raw_typed AS SELECT * FROM read_parquet('{source}')")
+            columns = [r[0] for r in con.execute("DESCRIBE raw_typed").fetchall()]
+            casts = ", ".join(f'CAST("{c}" AS VARCHAR) AS "{c}"' for c in columns)
+            con.execute(f"CREATE TABLE raw AS SELECT {casts} FROM raw_typed ORDER BY rowid")
+            con.execute("DROP TABLE raw_typed")
+        else:
+            con.execute(
+                f"CREATE TABLE raw AS SELECT * FROM read_csv('{source}', all_varchar = true, header = true, "
+                "auto_detect = true, encoding = 'utf-8')"
+            )
+    except duckdb.Error as exc:
+        what = "Parquet" if kind == "parquet" else "CSV（UTF-8 编码，首行为表头）"
+        raise ReadingsError([f"无法读取文件：不是有效的{what}（{str(exc).splitlines()[0][:200]}）"]) from exc
+
+
+def _lookup_tables(con: duckdb.DuckDBPyConnection, cols: dict[str, str]) -> list[str]:
+    """Each distinct code, energy type, unit and kind resolved once in Python (a few thousand values, not
+    millions of rows) into small tables the row check joins; returns problems found with no row to name."""
+    codes = [r[0] for r in con.execute(f'SELECT DISTINCT "{cols["credit_code"]}" FROM raw').fetchall()]
+    con.execute("CREATE TABLE code_ok (raw VARCHAR, code VARCHAR, region VARCHAR, problem VARCHAR)")
+    code_rows = []
+    for raw in codes:
+        try:
+            code = creditcode.validate(raw or "")
+            code_rows.append((raw, code, code[2:8], None))
+        except creditcode.CreditCodeError as exc:
+            code_rows.append((raw, None, None, str(exc)))
+    if code_rows:
+        con.executemany("INSERT INTO code_ok VALUES (?, ?, ?, ?)", code_rows)
+
+    pairs = con.execute(f'SELECT DISTINCT "{cols["energy_type"]}", "{cols["unit"]}" FROM raw').fetchall()
+    con.execute(
+        "CREATE TABLE unit_ok (raw_type VARCHAR, raw_unit VARCHAR, energy_type VARCHAR, unit VARCHAR, "
+        "to_base DOUBLE, problem VARCHAR)"
+    )
+    unit_rows = []
+    for raw_type, raw_unit in pairs:
+        try:
+            fuel = catalog.resolve_fuel(raw_type or "")
+            scale = catalog.parse_unit(raw_unit or "")
+            if scale.dimension != fuel.dimension:
+                raise catalog.UnknownName(
+                    f"{fuel.name}的计量单位应为{catalog.DIMENSION_LABEL[fuel.dimension]}单位，"
+                    f"“{raw_unit}”是{catalog.DIMENSION_LABEL[scale.dimension]}单位"
+                )
+            base = catalog.BASE_UNIT[fuel.dimension].replace("m**3", "m3")
+            unit_rows.append((raw_type, raw_unit, fuel.name, base, scale.to_base, None))
+        except catalog.UnknownName as exc:
+            unit_rows.append((raw_type, raw_unit, None, None, None, str(exc)))
+    if unit_rows:
+        con.executemany("INSERT INTO unit_ok VALUES (?, ?, ?, ?, ?, ?)", unit_rows)
+
+    con.execute("CREATE TABLE kind_ok (raw VARCHAR, granularity VARCHAR)")
+    kinds = [(alias, code) for code, aliases in GRANULARITY_ALIASES.items() for alias in aliases]
+    con.executemany("INSERT INTO kind_ok VALUES (?, ?)", kinds)
+    return []
+
+
+def _timestamp_sql(column: str) -> str:
+    tries = ", ".join(f"try_strptime(trim({column}), '{f}')" for f in TIMESTAMP_FORMATS)
+    return f"coalesce(TRY_CAST(trim({column}) AS TIMESTAMP), {tries})"
+
+
+def check(con: duckdb.DuckDBPyConnection, path: Path, kind: str) -> int:
+    """Read and check a file into table ``checked`` (the store's columns plus month and region); refuses
+    it with ReadingsError naming the rows (the header is row 1). Returns the number of readings."""
+    _read(con, path, kind)
+    columns = [r[0] for r in con.execute("DESCRIBE raw").fetchall()]
+    cols = _header_map(columns)
+    _lookup_tables(con, cols)
+    q = {k: f'r."{v}"' for k, v in cols.items()}
+    granularity = f"lower(trim({q['granularity']}))" if "granularity" in cols else f"'{FIFTEEN_MINUTES}'"
+    slot = "CASE granularity " + " ".join(f"WHEN '{g}' THEN {sql}" for g, sql in SLOT_SQL.items()) + " END"
+    con.execute(
+        f"""
+        CREATE TABLE parsed AS
+        SELECT r.rowid + 2 AS line,
+               c.code AS credit_code, c.region, c.problem AS code_problem, {q["credit_code"]} AS raw_code,
+               trim({q["meter"]}) AS meter,
+               u.energy_type, u.unit, u.to_base, u.problem AS unit_problem,
+               k.granularity, {granularity} AS raw_granularity,
+               {_timestamp_sql(q["ts"])} AS ts, {q["ts"]} AS raw_ts,
+               TRY_CAST(trim({q["value"]}) AS DOUBLE) AS number, {q["value"]} AS raw_value
+        FROM raw r
+        LEFT JOIN code_ok c ON c.raw IS NOT DISTINCT FROM {q["credit_code"]}
+        LEFT JOIN unit_ok u ON u.raw_type IS NOT DISTINCT FROM {q["energy_type"]}
+                           AND u.raw_unit IS NOT DISTINCT FROM {q["unit"]}
+        LEFT JOIN kind_ok k ON k.raw = {granularity}
+        """
+    )
+    con.execute(
+        f"""
+        CREATE TABLE problems AS
+        SELECT line, concat_ws('；',
+            CASE WHEN code_problem IS NOT NULL THEN code_problem END,
+            CASE WHEN meter IS NULL OR meter = '' THEN '计量器具编号为空'
+                 WHEN NOT regexp_matches(meter, '{METER_PATTERN}')
+                 THEN '计量器具编号“' || left(meter, 20) || '”含不允许的字符或超过50字' END,
+            CASE WHEN unit_problem IS NOT NULL THEN unit_problem END,
+            CASE WHEN granularity IS NULL THEN '数据类型“' || coalesce(raw_granularity, '') ||
+                 '”无法识别（可填 15分钟、日、月）' END,
+            CASE WHEN ts IS NULL THEN '数据时标“' || coalesce(raw_ts, '') ||
+                 '”无法识别（如 2025-03-01 08:15:00）' END,
+            CASE WHEN raw_value IS NULL OR trim(raw_value) = ''
+                 THEN '数值为空（未采集的时段不填写该行，不要填 0）'
+                 WHEN number IS NULL OR isnan(number) OR isinf(number)
+                 THEN '数值“' || left(raw_value, 20) || '”不是数字'
+                 WHEN number < 0 THEN '数值为负（应为本时段的用量）' END
+        ) AS problem
+        FROM parsed
+        """
+    )
+    con.execute(
+        f"""
+        CREATE TABLE checked AS
+        SELECT line, credit_code, meter, energy_type, unit, granularity, ts,
+               {slot} AS slot, number * to_base AS value, region
+        FROM parsed p
+        WHERE NOT EXISTS (SELECT 1 FROM problems x WHERE x.line = p.line AND x.problem <> '')
+        """
+    )
+    con.execute(
+        """
+        CREATE TABLE twice AS
+        SELECT line, first_value(line) OVER w AS first_line
+        FROM checked
+        WINDOW w AS (PARTITION BY credit_code, meter, energy_type, granularity, slot ORDER BY line)
+        QUALIFY line <> first_value(line) OVER w
+        """
+    )
+    total = con.execute(
+        "SELECT (SELECT count(*) FROM problems WHERE problem <> '') + (SELECT count(*) FROM twice)"
+    ).fetchone()[0]
+    if total:
+        listed = con.execute(
+            f"""
+            SELECT line, problem FROM (
+                SELECT line, problem FROM problems WHERE problem <> ''
+                UNION ALL
+                SELECT line, '与第' || first_line || '行是同一计量器具同一时段的重复数据' FROM twice
+            ) ORDER BY line LIMIT {MAX_ERRORS}
+            """
+        ).fetchall()
+        raise ReadingsError([f"第{line}行：{problem}" for line, problem in listed], total)
+    rows = con.execute("SELECT count(*) FROM checked").fetchone()[0]
+    if not rows:
+        raise ReadingsError(["文件没有数据行"])
+    return rows
+
+
+def store_glob(store: Path, months: list[str] | None = None, regions: list[str] | None = None) -> list[str]:
+    """The store's Parquet files (of some months and regions only, when given): what a query reads."""
+    month_dirs = (
+        [store / f"month={m}" for m in months] if months is not None else sorted(store.glob("month=*"))
+    )
+    files = []
+    for month_dir in month_dirs:
+        region_dirs = (
+            [month_dir / f"region={r}" for r in regions]
+            if regions is not None
+            else sorted(month_dir.glob("region=*"))
+        )
+        for region_dir in region_dirs:
+            files.extend(str(p) for p in sorted(region_dir.glob("*.parquet")))
+    return files
+
+
+def readings_view(
+    con: duckdb.DuckDBPyConnection, store: Path, months: list[str] | None = None, name: str = "readings"
+) -> bool:
+    """A view ``readings`` over the store (the given months only), month and region read as text from the
+    partition names; False when there are no readings."""
+    files = store_glob(store, months)
+    if not files:
+        return False
+    listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
+    con.execute(
+        f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM read_parquet([{listed}], hive_partitioning = true, "
+        "hive_types = {'month': VARCHAR, 'region': VARCHAR})"
+    )
+    return True
+
+
+def overlaps(con: duckdb.DuckDBPyConnection, store: Path) -> None:
+    """Refuse a file that repeats readings already stored (same meter, kind and period): the batch holding
+    them must be withdrawn first, so a reading is never counted twice."""
+    months = [r[0] for r in con.execute("SELECT DISTINCT strftime(slot, '%Y-%m') FROM checked").fetchall()]
+    if not readings_view(con, store, months, name="stored"):
+        return
+    rows = con.execute(
+        f"""
+        SELECT c.line, s.batch FROM checked c
+        JOIN stored s ON s.credit_code = c.credit_code AND s.meter = c.meter
+             AND s.energy_type = c.energy_type AND s.granularity = c.granularity AND s.slot = c.slot
+        ORDER BY c.line LIMIT {MAX_ERRORS + 1}
+        """
+    ).fetchall()
+    if rows:
+        total = con.execute(
+            """SELECT count(*) FROM checked c JOIN stored s ON s.credit_code = c.credit_code
+               AND s.meter = c.meter AND s.energy_type = c.energy_type AND s.granularity = c.granularity
+               AND s.slot = c.slot"""
+        ).fetchone()[0]
+        raise ReadingsError(
+            [
+                f"第{line}行：该时段已在批次 {batch} 中入库（如需更正，请先撤回该批次）"
+                for line, batch in rows[:MAX_ERRORS]
+            ],
+            total,
+        )
+
+
+def write(con: duckdb.DuckDBPyConnection, store: Path, batch: str) -> Written:
+    """The checked readings into the store, partitioned by month and region, in files named by the batch
+    (so that a batch can be withdrawn by removing its files)."""
+    store.mkdir(parents=True, exist_ok=True)
+    target = str(store).replace("'", "''")
+    con.execute(
+        f"""
+        COPY (
+            SELECT credit_code, meter, energy_type, unit, granularity, ts, slot,
+                   CAST(epoch(ts) - epoch(slot) AS INTEGER) AS offset_s, value, '{batch}' AS batch,
+                   strftime(slot, '%Y-%m') AS month, region
+            FROM checked ORDER BY credit_code, meter, slot
+        ) TO '{target}' (FORMAT PARQUET, PARTITION_BY (month, region), OVERWRITE_OR_IGNORE true,
+                         FILENAME_PATTERN 'batch_{batch}_{{i}}')
+        """
+    )
+    summary = con.execute(
+        """SELECT count(*), list(DISTINCT strftime(slot, '%Y-%m') ORDER BY 1), list(DISTINCT region ORDER BY 1),
+                  list(DISTINCT credit_code ORDER BY 1), CAST(min(ts) AS VARCHAR), CAST(max(ts) AS VARCHAR)
+           FROM checked"""
+    ).fetchone()
+    # DuckDB orders a list's DISTINCT elements by the ORDER BY given; sort again in case
+    rows, months, regions, codes, first, last = summary
+    return Written(batch, rows, sorted(months), sorted(regions), sorted(codes), first, last)
+
+
+def ingest(path: Path, kind: str, store: Path, batch: str) -> Written:
+    """Check a file and, when every row is good and none repeats a stored reading, write it to the store."""
+    if not re.fullmatch(r"[0-9a-zA-Z]{1,40}", batch):
+        raise ValueError("batch id must be alphanumeric")
+    con = duckdb.connect()
+    try:
+        check(con, path, kind)
+        overlaps(con, store)
+        return write(con, store, batch)
+    finally:
+        con.close()
+
+
+def withdraw(store: Path, batch: str) -> list[str]:
+    """Remove a batch's files from the store; the months it touched (to recompute)."""
+    months = set()
+    for path in store.glob(f"month=*/region=*/batch_{batch}_*.parquet"):
+        months.add(path.parent.parent.name.removeprefix("month="))
+        path.unlink()
+    for region_dir in store.glob("month=*/region=*"):
+        if not any(region_dir.iterdir()):
+            region_dir.rmdir()
+    for month_dir in store.glob("month=*"):
+        if not any(month_dir.iterdir()):
+            shutil.rmtree(month_dir)
+    return sorted(months)

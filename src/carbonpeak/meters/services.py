@@ -1,0 +1,208 @@
+"""Every write of the online-monitoring data: a file of readings taken into the store, a batch withdrawn,
+and what follows each — the monthly totals and the data-quality verdicts of the months it touched
+recomputed, a warning raised where a rule newly fails. Pages, API and CLI call these, so they cannot differ."""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from carbonpeak.accounts import permissions
+from carbonpeak.accounts.permissions import Action
+from carbonpeak.core import audit, versions
+
+from . import aggregation, quality, readings
+from .models import MonthlyTotal, QualityCheck, ReadingBatch
+
+# a web upload is bounded; a province's files (gigabytes) go through the CLI, which DuckDB reads streaming
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+KINDS = {".csv": "csv", ".parquet": "parquet"}
+
+
+def store_dir() -> Path:
+    """Where the readings live: Parquet partitioned by month and region, beside the site's other files."""
+    return Path(settings.DATA_DIR) / "meters" / "readings"
+
+
+def _kind(file_name: str) -> str:
+    kind = KINDS.get(Path(file_name).suffix.lower())
+    if kind is None:
+        raise ValidationError(
+            f"不支持的文件类型“{Path(file_name).suffix}”：请上传 .csv（UTF-8）或 .parquet 文件"
+        )
+    return kind
+
+
+def ingest_bytes(user, file_name: str, data: bytes, *, sample: bool = False) -> ReadingBatch:
+    """A file uploaded through a page or the API (bounded in size)."""
+    permissions.require(user, Action.INGEST_METERS)
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise ValidationError(
+            f"文件过大（{len(data) / 1048576:.1f} MB，网页上传上限 {MAX_UPLOAD_BYTES // 1048576} MB）："
+            "大文件请由管理员用命令 carbonpeak meters ingest 导入"
+        )
+    kind = _kind(file_name)
+    with tempfile.NamedTemporaryFile(suffix="." + kind) as fh:
+        fh.write(data)
+        fh.flush()
+        return _ingest(user, file_name, Path(fh.name), kind, hashlib.sha256(data).hexdigest(), sample)
+
+
+def ingest_path(user, path: Path, *, sample: bool = False) -> ReadingBatch:
+    """A file on the server's disk (the CLI: no size bound, DuckDB reads it without loading it whole)."""
+    permissions.require(user, Action.INGEST_METERS)
+    kind = _kind(path.name)
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return _ingest(user, path.name, path, kind, digest.hexdigest(), sample)
+
+
+def _ingest(user, file_name: str, path: Path, kind: str, sha256: str, sample: bool) -> ReadingBatch:
+    earlier = ReadingBatch.objects.filter(sha256=sha256, withdrawn_at__isnull=True).first()
+    if earlier is not None:
+        raise ValidationError(
+            f"该文件已于 {earlier.uploaded_at:%Y-%m-%d %H:%M} 导入（批次 {earlier.batch}），未重复导入"
+        )
+    batch_id = uuid.uuid4().hex
+    try:
+        written = readings.ingest(path, kind, store_dir(), batch_id)
+    except readings.ReadingsError as exc:
+        more = (
+            [f"共 {exc.total} 处问题，仅列前 {len(exc.problems)} 处；整个文件未导入"]
+            if exc.total > len(exc.problems)
+            else []
+        )
+        raise ValidationError([*exc.problems, *more]) from exc
+    try:
+        with transaction.atomic():
+            batch = ReadingBatch.objects.create(
+                batch=batch_id,
+                file_name=file_name[:200],
+                sha256=sha256,
+                rows=written.rows,
+                months=written.months,
+                regions=written.regions,
+                enterprises=len(written.credit_codes),
+                first_ts=written.first_ts,
+                last_ts=written.last_ts,
+                sample=sample,
+                uploaded_by=user if getattr(user, "is_authenticated", False) else None,
+            )
+            audit.record(user, "导入在线监测数据", batch, comment=f"{written.rows} 条读数")
+            refresh(written.months)
+    except BaseException:
+        readings.withdraw(store_dir(), batch_id)  # the files go with the record: nothing half-written
+        raise
+    return batch
+
+
+@transaction.atomic
+def withdraw(user, batch: ReadingBatch) -> ReadingBatch:
+    """A batch's readings taken out of the store (to correct them: withdraw, then import the corrected
+    file); the months it touched are recomputed."""
+    permissions.require(user, Action.INGEST_METERS)
+    if batch.withdrawn_at is not None:
+        raise ValidationError("该批次已撤回")
+    months = readings.withdraw(store_dir(), batch.batch)
+    batch.withdrawn_at = timezone.now()
+    batch.withdrawn_by = user
+    batch.save(update_fields=["withdrawn_at", "withdrawn_by"])
+    audit.record(user, "撤回在线监测数据", batch)
+    refresh(sorted(set(months) | set(batch.months)))
+    return batch
+
+
+def _enterprises(codes: set[str]) -> dict[str, int]:
+    from carbonpeak.enterprises.models import Enterprise
+
+    return dict(Enterprise.objects.filter(credit_code__in=codes).values_list("credit_code", "pk"))
+
+
+def refresh(months: list[str]) -> None:
+    """The monthly totals and quality verdicts of these months recomputed from the store (with the month
+    after each, and any month not yet judged whole: a reading arriving later can change them)."""
+    open_months = set(
+        QualityCheck.objects.filter(detail__contains="本月未结束").values_list("month", flat=True).distinct()
+    )
+    affected = sorted(set(months) | {_month_after(m) for m in months} | open_months)
+    store = store_dir()
+    totals = aggregation.monthly_totals(store, [m for m in affected if readings.store_glob(store, [m])])
+    stats, gaps, as_of = quality.gather(store, affected)
+    checks = quality.evaluate(stats, gaps, as_of, affected)
+    codes = {t.credit_code for t in totals} | {c.credit_code for c in checks}
+    register = _enterprises(codes)
+
+    MonthlyTotal.objects.filter(month__in=affected).delete()
+    MonthlyTotal.objects.bulk_create(
+        MonthlyTotal(
+            credit_code=t.credit_code,
+            enterprise_id=register.get(t.credit_code),
+            region=t.region,
+            month=t.month,
+            energy_type=t.energy_type,
+            unit=t.unit,
+            total=t.total,
+            readings=t.readings,
+            meters=t.meters,
+        )
+        for t in totals
+    )
+    failing_before = set(
+        QualityCheck.objects.filter(month__in=affected, status=QualityCheck.Status.FAIL).values_list(
+            "credit_code", "month", "rule"
+        )
+    )
+    QualityCheck.objects.filter(month__in=affected).delete()
+    QualityCheck.objects.bulk_create(
+        QualityCheck(
+            credit_code=c.credit_code,
+            enterprise_id=register.get(c.credit_code),
+            region=c.region,
+            month=c.month,
+            rule=c.rule,
+            status=c.status,
+            figure=c.figure,
+            detail=c.detail,
+        )
+        for c in checks
+    )
+    for c in checks:
+        if c.status == quality.FAIL and (c.credit_code, c.month, c.rule) not in failing_before:
+            _warn(c, register.get(c.credit_code))
+    versions.bump()
+
+
+def _warn(check: quality.Check, enterprise_id: int | None) -> None:
+    from carbonpeak.enterprises.models import Enterprise
+    from carbonpeak.monitoring import services as monitoring
+    from carbonpeak.monitoring.models import EarlyWarning
+
+    name = (
+        Enterprise.objects.filter(pk=enterprise_id).values_list("name", flat=True).first()
+        if enterprise_id
+        else None
+    ) or check.credit_code
+    rule = quality.RULE_LABEL[check.rule]
+    monitoring.raise_subject_warning(
+        f"{name} {check.month} {rule}",
+        reverse("meters:enterprise", args=[check.credit_code]) + f"?month={check.month}",
+        f"{name}（{check.credit_code}）{check.month} 在线监测数据“{rule}”不合格：{check.detail}",
+        grade="不合格",
+        previous_grade="",
+        kind=EarlyWarning.Kind.METER,
+    )
+
+
+def _month_after(month: str) -> str:
+    _, end = quality.month_bounds(month)
+    return end.strftime("%Y-%m")

@@ -1,0 +1,124 @@
+"""The online-monitoring pages: the data-quality table by enterprise and month with the rules and their
+sources, the batches taken in, an upload form; an enterprise's months. Thin: writes are services'."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from carbonpeak.accounts import permissions
+from carbonpeak.accounts.permissions import Action
+from carbonpeak.enterprises.models import Enterprise
+
+from . import quality, selectors, services
+from .models import ReadingBatch
+
+
+def _rules_context() -> dict:
+    return {
+        "rules": [(quality.RULE_LABEL[r], r) for r in quality.RULES],
+        "thresholds": list(quality.thresholds().values()),
+        "platform_rules": quality.PLATFORM_RULES,
+    }
+
+
+@login_required
+def overview(request):
+    permissions.require(request.user, Action.VIEW_ENTERPRISE)
+    months = selectors.months()
+    month = request.GET.get("month", "")
+    month = month if month in months else (months[0] if months else None)
+    only_failing = request.GET.get("failing") == "1"
+    return render(
+        request,
+        "meters/overview.html",
+        {
+            "nav": "meters",
+            "months": months,
+            "month": month,
+            "only_failing": only_failing,
+            "rows": selectors.quality_table(month, only_failing) if month else [],
+            "summary": selectors.summary(month) if month else None,
+            "batches": selectors.batches(),
+            "store": selectors.store_figures(),
+            "can_ingest": permissions.can(request.user, Action.INGEST_METERS),
+            "max_mb": services.MAX_UPLOAD_BYTES // 1048576,
+            **_rules_context(),
+        },
+    )
+
+
+@login_required
+def enterprise(request, credit_code: str):
+    found = Enterprise.objects.filter(credit_code=credit_code).first()
+    if not permissions.can(request.user, Action.VIEW_ENTERPRISE, found):
+        raise PermissionDenied(permissions.MESSAGES[Action.VIEW_ENTERPRISE])
+    rows, totals = selectors.enterprise_months(credit_code)
+    if not rows and not totals and found is None:
+        raise Http404("没有该企业的在线监测数据")
+    return render(
+        request,
+        "meters/enterprise.html",
+        {
+            "nav": "meters",
+            "credit_code": credit_code,
+            "enterprise": found,
+            "rows": rows,
+            "totals": totals,
+            "month": request.GET.get("month", ""),
+            **_rules_context(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def upload(request):
+    file = request.FILES.get("file")
+    if file is None:
+        messages.error(request, "请选择要导入的文件（.csv 或 .parquet）")
+        return redirect("meters:overview")
+    if file.size > services.MAX_UPLOAD_BYTES:
+        messages.error(
+            request,
+            f"文件过大（{file.size / 1048576:.1f} MB，网页上传上限 {services.MAX_UPLOAD_BYTES // 1048576} MB）："
+            "大文件请由管理员用命令 carbonpeak meters ingest 导入",
+        )
+        return redirect("meters:overview")
+    try:
+        batch = services.ingest_bytes(request.user, file.name, file.read())
+    except ValidationError as exc:
+        return render(
+            request,
+            "energy/upload_rejected.html",
+            {
+                "nav": "meters",
+                "errors": exc.messages,
+                "filename": file.name,
+                "back": "meters:overview",
+                "back_label": "返回在线监测",
+            },
+            status=400,
+        )
+    messages.success(
+        request,
+        f"已导入 {file.name}：{batch.rows} 条读数，{len(batch.months)} 个月，{batch.enterprises} 家企业；已重算",
+    )
+    return redirect("meters:overview")
+
+
+@login_required
+@require_POST
+def withdraw(request, pk: int):
+    batch = get_object_or_404(ReadingBatch, pk=pk)
+    try:
+        services.withdraw(request.user, batch)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect("meters:overview")
+    messages.success(request, f"已撤回批次 {batch.batch}（{batch.file_name}）；涉及月份已重算")
+    return redirect("meters:overview")

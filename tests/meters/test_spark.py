@@ -1,0 +1,53 @@
+"""The aggregation's Spark text run in PySpark's local mode on the same Parquet store gives DuckDB's result
+(run with ``pytest -m spark``; ``make test`` installs Java and PySpark)."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from carbonpeak.meters import aggregation, readings
+
+from .conftest import csv_bytes
+from .test_aggregation import random_rows
+
+pytestmark = pytest.mark.spark
+
+
+@pytest.fixture(scope="module")
+def spark():
+    if shutil.which("java") is None:
+        pytest.skip("没有 Java（Debian 软件包 default-jre-headless，make test 会安装）：跳过 Spark 测试")
+    from pyspark.sql import SparkSession
+
+    session = (
+        SparkSession.builder.master("local[2]")
+        .appName("carbonpeak-test")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.sql.session.timeZone", "UTC")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
+
+
+def test_spark_and_duckdb_give_the_same_totals(spark, tmp_path):
+    store = tmp_path / "store"
+    for seed in (11, 12):  # two batches, so the store holds several files per partition
+        path = tmp_path / f"r{seed}.csv"
+        rows = [r for r in random_rows(seed) if r[1] != "M0" or seed == 11]
+        if seed == 12:
+            rows = [[r[0], r[1] + "b", *r[2:]] for r in rows]  # other meters: no repeated reading
+        path.write_bytes(csv_bytes(rows))
+        readings.ingest(path, "csv", store, f"b{seed}")
+    duck = aggregation.monthly_totals(store)
+    sparked = aggregation.monthly_totals_spark(spark, store)
+    assert len(duck) > 10
+    key = lambda t: (t.credit_code, t.month, t.energy_type)  # noqa: E731
+    assert [key(t) for t in sorted(sparked, key=key)] == [key(t) for t in sorted(duck, key=key)]
+    for d, s in zip(sorted(duck, key=key), sorted(sparked, key=key), strict=True):
+        assert (s.region, s.unit, s.readings, s.meters) == (d.region, d.unit, d.readings, d.meters)
+        assert s.total == pytest.approx(d.total, rel=1e-9)
