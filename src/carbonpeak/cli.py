@@ -568,6 +568,20 @@ def cmd_meters(args: argparse.Namespace) -> int:
 
         print(sql_for(args.engine))
         return 0
+    if args.action == "spark-job":
+        import shutil
+
+        from carbonpeak.meters import spark_job
+        from carbonpeak.meters.aggregation import sql_for
+
+        folder = Path(args.target)
+        folder.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(spark_job.__file__, folder / "spark_job.py")
+        (folder / "monthly_totals.sql").write_text(sql_for("spark"), encoding="utf-8")
+        print(
+            f"已写出 {folder / 'spark_job.py'} 与 {folder / 'monthly_totals.sql'}：用 spark-submit 提交（docs/scale.md）"
+        )
+        return 0
     _django()
     if (why := _database_missing()) is not None:
         print(f"错误：{why}", file=sys.stderr)
@@ -593,6 +607,9 @@ def cmd_meters(args: argparse.Namespace) -> int:
                 f"已导入 {path.name}：批次 {batch.batch}，{batch.rows} 条读数，月份 {'、'.join(batch.months)}，"
                 f"{batch.enterprises} 家企业；月度用量与数据质量已重算"
             )
+        elif args.action == "load-totals":
+            record = services.load_totals(user, Path(args.target))
+            print(f"已导入集群汇总结果：{record.rows} 行，月份 {record.months[0]} 至 {record.months[-1]}")
         else:
             batch = ReadingBatch.objects.filter(batch=args.target).first()
             if batch is None:
@@ -604,7 +621,7 @@ def cmd_meters(args: argparse.Namespace) -> int:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
     except ValidationError as exc:
-        print("文件未导入：\n" + "\n".join(exc.messages), file=sys.stderr)
+        print("未导入：\n" + "\n".join(exc.messages), file=sys.stderr)
         return 1
     return 0
 
@@ -817,10 +834,19 @@ def build_parser() -> argparse.ArgumentParser:
     mw = mt_sub.add_parser("withdraw", help="撤回一个批次（其读数移出列式存储，涉及月份重算）")
     mw.add_argument("target", metavar="BATCH")
     mw.add_argument("--user", default="coordinator")
+    ml = mt_sub.add_parser(
+        "load-totals", help="导入 Spark 集群算出的月度用量（spark_job.py --out 的文件夹），替换其所含月份"
+    )
+    ml.add_argument("target", metavar="FOLDER")
+    ml.add_argument("--user", default="coordinator")
     ms = mt_sub.add_parser(
         "sql", help="输出“读数 → 企业×月份×能源品种”汇总的 SQL（提交到 Spark 集群用 --engine spark）"
     )
     ms.add_argument("--engine", choices=("duckdb", "spark"), default="duckdb")
+    mj = mt_sub.add_parser(
+        "spark-job", help="写出提交到 Spark 集群的作业文件与 SQL（spark_job.py、monthly_totals.sql）"
+    )
+    mj.add_argument("target", metavar="FOLDER")
     mt.set_defaults(func=cmd_meters)
     bk = sub.add_parser("backup", help="备份：数据库、佐证材料与报告文件、密钥，写成一个 .tar.gz 文件")
     bk.add_argument("out", help="备份文件名，如 carbonpeak-20261130.tar.gz")

@@ -31,10 +31,7 @@ def test_the_thresholds_come_from_the_reference_with_their_source():
     assert (t["completeness_min"].value, t["daily_monthly_max_deviation"].value) == (90, 5)
     assert (t["timestamp_tolerance_daily"].value, t["timestamp_tolerance_monthly"].value) == (60, 86400)
     assert t["repair_max_working_days"].value == 3
-    assert all(
-        "sanyawang" in x.source or x.source == "same two pages" or "same two pages" in x.source
-        for x in t.values()
-    )
+    assert all("sanyawang" in x.source and "hao3537" in x.source for x in t.values())
 
 
 def _july_tail():

@@ -115,3 +115,42 @@ def test_the_demo_meters_feed_the_enterprise_report_and_the_reconciliation(demo_
     assert metered and all(r.measured_enterprises >= 1 for r in metered)
     for r in metered:
         assert r.measured_tce == pytest.approx(r.measured_reported_tce, rel=0.1)
+
+
+def test_totals_from_a_cluster_replace_their_months_and_anything_else_is_refused(coordinator, tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from carbonpeak.meters.models import TotalsImport
+
+    services.ingest_bytes(coordinator, "june.csv", _june_with_an_outage())
+    out = tmp_path / "totals"
+    out.mkdir()
+    pq.write_table(
+        pa.table(
+            {
+                "credit_code": [A, A],
+                "region": ["320585", "320585"],
+                "month": ["2025-06", "2025-08"],
+                "energy_type": ["电力", "电力"],
+                "unit": ["kWh", "kWh"],
+                "total": [123.0, 456.0],
+                "readings": [3, 4],
+                "meters": [1, 1],
+            }
+        ),
+        out / "part-00000.parquet",
+    )
+    record = services.load_totals(coordinator, out)
+    assert record.rows == 2 and record.months == ["2025-06", "2025-08"]
+    june = MonthlyTotal.objects.get(month="2025-06")
+    assert (june.total, june.engine) == (123.0, "spark")
+    assert MonthlyTotal.objects.get(month="2025-07").engine == "duckdb"  # a month the cluster did not carry
+
+    (tmp_path / "other").mkdir()
+    pq.write_table(pa.table({"x": [1]}), tmp_path / "other" / "a.parquet")
+    with pytest.raises(ValidationError, match="缺少列"):
+        services.load_totals(coordinator, tmp_path / "other")
+    with pytest.raises(ValidationError, match="没有 Parquet"):
+        services.load_totals(coordinator, tmp_path / "nothing")
+    assert TotalsImport.objects.count() == 1

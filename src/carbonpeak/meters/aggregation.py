@@ -43,6 +43,7 @@ ORDER BY credit_code, month, energy_type
 """
 
 DIALECTS = ("duckdb", "spark")
+TOTAL_COLUMNS = ("credit_code", "region", "month", "energy_type", "unit", "total", "readings", "meters")
 
 
 @dataclass(frozen=True)
@@ -88,8 +89,31 @@ def monthly_totals(store: Path, months: list[str] | None = None) -> list[Monthly
 
 
 def monthly_totals_spark(spark, store: Path) -> list[MonthlyTotal]:
-    """The same aggregation in Spark SQL over the same store: the partitions are read as text, as DuckDB
-    reads them, and the result comes back to the driver as rows."""
-    spark.conf.set("spark.sql.sources.partitionColumnTypeInference.enabled", "false")
-    spark.read.option("basePath", str(store)).parquet(str(store)).createOrReplaceTempView("readings")
-    return rows_to_totals(tuple(r) for r in spark.sql(sql_for("spark")).collect())
+    """The same aggregation in Spark SQL over the same store (``spark_job.totals_frame``, what the cluster
+    job runs), its rows brought back to the driver."""
+    from .spark_job import totals_frame
+
+    return rows_to_totals(tuple(r) for r in totals_frame(spark, str(store), sql_for("spark")).collect())
+
+
+def read_totals(folder: Path) -> list[MonthlyTotal]:
+    """Totals a Spark job wrote (a Parquet folder, ``spark_job.py --out``), read back with their columns
+    checked: a folder of anything else is refused with the reason."""
+    files = (
+        sorted(str(p) for p in Path(folder).rglob("*.parquet")) if Path(folder).is_dir() else [str(folder)]
+    )
+    if not files or not all(Path(f).is_file() for f in files):
+        raise ValueError(f"{folder} 中没有 Parquet 文件")
+    con = duckdb.connect()
+    try:
+        listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
+        con.execute(f"CREATE VIEW totals AS SELECT * FROM read_parquet([{listed}])")
+        columns = [r[0] for r in con.execute("DESCRIBE totals").fetchall()]
+        missing = [c for c in TOTAL_COLUMNS if c not in columns]
+        if missing:
+            raise ValueError(f"不是月度用量结果：缺少列 {', '.join(missing)}")
+        return rows_to_totals(con.execute(f"SELECT {', '.join(TOTAL_COLUMNS)} FROM totals").fetchall())
+    except duckdb.Error as exc:
+        raise ValueError(f"无法读取 {folder}：{str(exc).splitlines()[0][:200]}") from exc
+    finally:
+        con.close()

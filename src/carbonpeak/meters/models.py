@@ -69,6 +69,13 @@ class MonthlyTotal(models.Model):
     total = models.FloatField("实测用量")
     readings = models.PositiveBigIntegerField("读数条数")
     meters = models.PositiveIntegerField("计量器具数")
+    engine = models.CharField(
+        "计算引擎",
+        max_length=10,
+        default="duckdb",
+        choices=[("duckdb", "本机 DuckDB"), ("spark", "Spark 集群")],
+        help_text="本机汇总列式存储，或由 Spark 集群汇总后导入",
+    )
     computed_at = models.DateTimeField("计算时间", auto_now=True)
 
     class Meta:
@@ -126,3 +133,27 @@ class QualityCheck(models.Model):
 
     def __str__(self) -> str:
         return f"{self.credit_code} {self.month} {self.get_rule_display()}：{self.get_status_display()}"
+
+
+class TotalsImport(models.Model):
+    """Monthly totals computed on a Spark cluster and loaded back (``carbonpeak meters load-totals``)."""
+
+    source = models.CharField("结果文件夹", max_length=300)
+    rows = models.PositiveIntegerField("月度用量行数")
+    months = models.JSONField("涉及月份", default=list)
+    loaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="导入人",
+    )
+    loaded_at = models.DateTimeField("导入时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "集群汇总结果导入"
+        verbose_name_plural = "集群汇总结果导入"
+        ordering = ["-loaded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.source}（{self.rows} 行）"

@@ -5,6 +5,7 @@ recomputed, a warning raised where a rule newly fails. Pages, API and CLI call t
 from __future__ import annotations
 
 import hashlib
+import re
 import tempfile
 import uuid
 from pathlib import Path
@@ -17,14 +18,15 @@ from django.utils import timezone
 
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
-from carbonpeak.core import audit, versions
+from carbonpeak.core import audit, quotas, versions
 
 from . import aggregation, quality, readings
-from .models import MonthlyTotal, QualityCheck, ReadingBatch
+from .models import MonthlyTotal, QualityCheck, ReadingBatch, TotalsImport
 
 # a web upload is bounded; a province's files (gigabytes) go through the CLI, which DuckDB reads streaming
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 KINDS = {".csv": "csv", ".parquet": "parquet"}
+_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 
 def store_dir() -> Path:
@@ -42,8 +44,9 @@ def _kind(file_name: str) -> str:
 
 
 def ingest_bytes(user, file_name: str, data: bytes, *, sample: bool = False) -> ReadingBatch:
-    """A file uploaded through a page or the API (bounded in size)."""
+    """A file uploaded through a page or the API (bounded in size, counted in the user's upload quota)."""
     permissions.require(user, Action.INGEST_METERS)
+    quotas.take(user, "upload")
     if len(data) > MAX_UPLOAD_BYTES:
         raise ValidationError(
             f"文件过大（{len(data) / 1048576:.1f} MB，网页上传上限 {MAX_UPLOAD_BYTES // 1048576} MB）："
@@ -122,6 +125,53 @@ def withdraw(user, batch: ReadingBatch) -> ReadingBatch:
     return batch
 
 
+@transaction.atomic
+def load_totals(user, folder: Path) -> TotalsImport:
+    """Monthly totals a Spark cluster computed (``spark_job.py --out``) taken into the platform: they replace
+    the totals of the months they carry, as a local recomputation would (the latest computation of a month
+    wins, and the audit log says which). The quality verdicts stay the local store's."""
+    permissions.require(user, Action.INGEST_METERS)
+    try:
+        totals = aggregation.read_totals(folder)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from exc
+    problems = [
+        f"第{i}行：月份“{t.month}”、用量 {t.total} 或统一社会信用代码“{t.credit_code}”不合规"
+        for i, t in enumerate(totals, start=1)
+        if not (_MONTH.fullmatch(t.month) and t.total >= 0 and len(t.credit_code) == 18)
+    ]
+    if problems or not totals:
+        raise ValidationError(problems[:50] or ["结果为空：没有月度用量"])
+    months = sorted({t.month for t in totals})
+    record = TotalsImport.objects.create(
+        source=str(folder)[:300], rows=len(totals), months=months, loaded_by=user
+    )
+    _replace_totals(months, totals, engine="spark")
+    audit.record(user, "导入集群汇总结果", record, comment=f"{len(totals)} 行，{months[0]} 至 {months[-1]}")
+    versions.bump()
+    return record
+
+
+def _replace_totals(months: list[str], totals: list[aggregation.MonthlyTotal], engine: str) -> None:
+    register = _enterprises({t.credit_code for t in totals})
+    MonthlyTotal.objects.filter(month__in=months).delete()
+    MonthlyTotal.objects.bulk_create(
+        MonthlyTotal(
+            credit_code=t.credit_code,
+            enterprise_id=register.get(t.credit_code),
+            region=t.region,
+            month=t.month,
+            energy_type=t.energy_type,
+            unit=t.unit,
+            total=t.total,
+            readings=t.readings,
+            meters=t.meters,
+            engine=engine,
+        )
+        for t in totals
+    )
+
+
 def _enterprises(codes: set[str]) -> dict[str, int]:
     from carbonpeak.enterprises.models import Enterprise
 
@@ -142,21 +192,7 @@ def refresh(months: list[str]) -> None:
     codes = {t.credit_code for t in totals} | {c.credit_code for c in checks}
     register = _enterprises(codes)
 
-    MonthlyTotal.objects.filter(month__in=affected).delete()
-    MonthlyTotal.objects.bulk_create(
-        MonthlyTotal(
-            credit_code=t.credit_code,
-            enterprise_id=register.get(t.credit_code),
-            region=t.region,
-            month=t.month,
-            energy_type=t.energy_type,
-            unit=t.unit,
-            total=t.total,
-            readings=t.readings,
-            meters=t.meters,
-        )
-        for t in totals
-    )
+    _replace_totals(affected, totals, engine="duckdb")
     failing_before = set(
         QualityCheck.objects.filter(month__in=affected, status=QualityCheck.Status.FAIL).values_list(
             "credit_code", "month", "rule"
