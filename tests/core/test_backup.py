@@ -24,6 +24,7 @@ PAGES = [
     "/progress/",
     "/reports/",
     "/accounts/audit/",
+    "/meters/",
 ]
 
 # what a user sees of the site, printed as one JSON object by a process running inside the site
@@ -50,8 +51,10 @@ for job in QuarterlyReport.objects.order_by("pk"):
         downloads[f"report {job.pk} {kind}"] = seen(client.get(reverse("reports:download", args=[job.pk, kind])))
 audit = [[str(e.at), e.user_id, e.action, e.object_type, e.object_id, e.object_repr, e.before, e.after, e.comment]
          for e in AuditEvent.objects.order_by("pk")]
+from carbonpeak.meters import aggregation, services as meters
+store = [[t.credit_code, t.month, t.energy_type, t.total] for t in aggregation.monthly_totals(meters.store_dir())]
 print(json.dumps({"pages": {p: seen(client.get(p)) for p in PAGES}, "downloads": downloads,
-                  "audit": audit, "session": client.cookies["sessionid"].value}))
+                  "audit": audit, "session": client.cookies["sessionid"].value, "store": store}))
 """
 
 PREPARE = """
@@ -97,6 +100,7 @@ def test_a_restore_on_a_fresh_machine_gives_back_the_same_site(make_site, tmp_pa
     assert after["pages"] == before["pages"]
     assert after["downloads"] == before["downloads"]
     assert after["audit"] == before["audit"]
+    assert before["store"] and after["store"] == before["store"]  # the readings' Parquet store came back
     # the secret key came back: a session opened on the original site still works on the restored one
     still_logged_in = fresh.python(
         "from django.test import Client\n"

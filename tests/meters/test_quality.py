@@ -124,3 +124,31 @@ def test_a_meter_still_silent_is_a_fault_not_yet_mended(tmp_path):
 def test_working_days_count_monday_to_friday():
     assert quality.working_days(datetime(2025, 6, 6, 12), datetime(2025, 6, 10)) == 2  # Fri, Mon
     assert quality.working_days(datetime(2025, 6, 7), datetime(2025, 6, 9)) == 0  # a weekend
+
+
+def test_a_meter_silent_for_a_whole_month_counts_as_missing_not_as_absent(tmp_path):
+    # E1 reports in June only; E2 reports June to August: July and August expect E1 too
+    rows = (
+        quarter_hours(A, "E1", JUNE, JUNE_SLOTS)
+        + quarter_hours(A, "E2", JUNE, (30 + 31 + 31) * 96)
+        + quarter_hours(A, "E2", datetime(2025, 9, 1), 1)
+    )
+    checks = judge(tmp_path, rows, months=("2025-07", "2025-08"))
+    for month in ("2025-07", "2025-08"):
+        completeness = checks[(month, "completeness")]
+        assert completeness.status == quality.FAIL and completeness.figure == pytest.approx(50.0)
+        assert "E1" in completeness.detail and "本月无读数" in completeness.detail
+        assert (
+            checks[(month, "repair")].status == quality.FAIL
+            and "至今未恢复" in checks[(month, "repair")].detail
+        )
+
+
+def test_an_enterprise_silent_altogether_still_gets_its_verdicts(tmp_path):
+    rows = quarter_hours(A, "E1", JUNE, JUNE_SLOTS) + quarter_hours(
+        code("Q0002"), "X", datetime(2025, 8, 1), 4
+    )
+    checks = judge(tmp_path, rows, months=("2025-07",))
+    assert checks[("2025-07", "completeness")].figure == 0.0
+    assert checks[("2025-07", "timestamp")].status == quality.NOT_JUDGED
+    assert checks[("2025-07", "repair")].status == quality.FAIL

@@ -84,7 +84,7 @@ def test_only_a_coordinator_imports_or_withdraws(coordinator, django_user_model)
     assert ReadingBatch.objects.count() == 1
 
 
-def test_the_demo_meters_feed_the_enterprise_report_and_the_reconciliation(demo_plan, coordinator):
+def test_the_demo_meters_feed_the_enterprise_report_and_the_reconciliation(demo_plan, coordinator, client):
     from carbonpeak.demo import ensure_demo_enterprises, ensure_demo_meters
     from carbonpeak.enterprises import selectors as enterprises
     from carbonpeak.enterprises.models import Enterprise
@@ -115,6 +115,12 @@ def test_the_demo_meters_feed_the_enterprise_report_and_the_reconciliation(demo_
     assert metered and all(r.measured_enterprises >= 1 for r in metered)
     for r in metered:
         assert r.measured_tce == pytest.approx(r.measured_reported_tce, rel=0.1)
+    client.force_login(coordinator)
+    api = {r["sector"]: r for r in client.get("/api/enterprises/reconciliation?year=2024").json()["items"]}
+    assert all(api[r.sector]["measured_tce"] == pytest.approx(r.measured_tce) for r in metered)
+    assert any(
+        r["measured_tce"] is None and r["measured_enterprises"] == 0 for r in api.values()
+    )  # power plants
 
 
 def test_totals_from_a_cluster_replace_their_months_and_anything_else_is_refused(coordinator, tmp_path):

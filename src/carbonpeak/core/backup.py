@@ -1,14 +1,15 @@
 """Backup and restore of a whole site: the database, the files it points to and the secret key, in one archive.
 
 A site's data is more than its database: evidence files (``DATA_DIR/evidence``), enterprises' verification
-reports (``DATA_DIR/verification``), generated reports (``DATA_DIR/reports``) and the key that signs sessions
-(``DATA_DIR/secret_key``). A database restored without them turns downloads into 404s, so one archive holds them
+reports (``DATA_DIR/verification``), generated reports (``DATA_DIR/reports``), the online-monitoring readings'
+Parquet store (``DATA_DIR/meters``) and the key that signs sessions (``DATA_DIR/secret_key``). A database restored without them turns downloads into 404s, so one archive holds them
 all, with a manifest that lists every part's SHA-256
 and every table's row count; restore checks both.
 
 The database copy is made by django-dbbackup's connectors: SQLite's online backup API (consistent while the
 site runs) or ``pg_dump --format=custom`` (a consistent snapshot), restored with ``pg_restore --clean``. The
-database is copied before the files: files are only ever added, so every file the copy names is in the archive.
+database is copied before the files: files are only ever added (a withdrawn batch of readings is the exception:
+withdraw while no backup runs), so every file the copy names is in the archive.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from django.db import connection, connections, transaction
 
 FORMAT = "carbonpeak-backup"
 VERSION = 1
-FILE_DIRS = ("evidence", "reports", "verification")
+FILE_DIRS = ("evidence", "reports", "verification", "meters")
 SECRET_FILE = "secret_key"
 MANIFEST = "manifest.json"
 MAX_MANIFEST_BYTES = 4 * 2**20

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
+from pydantic import Field
 
 from carbonpeak.accounts import permissions
 from carbonpeak.core.api import ApiError, Pages, get_or_404
@@ -128,6 +129,13 @@ class ReconciliationOut(Schema):
     coverage: float | None
     gap_tce: float | None
     warning: str
+    measured_enterprises: int = Field(description="有全年在线监测数据（含电力）的企业数")
+    measured_tce: float | None = Field(
+        description="这些企业在线监测实测的终端能源消费量（tce，当量值）；无则为 null，不是 0"
+    )
+    measured_reported_tce: float | None = Field(
+        description="同一批企业报告的终端能源消费量（tce），与实测并列比较"
+    )
 
 
 class ReconciliationAnswer(Schema):

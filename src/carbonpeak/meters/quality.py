@@ -112,8 +112,9 @@ class Check:
 
 
 def gather(store: Path, months: list[str]) -> tuple[list[MeterMonth], list[Gap], datetime | None]:
-    """Per meter-month figures and the long gaps of the given months (with the month before, so that a gap
-    running into them is seen), and the latest reading in the store."""
+    """Per meter-month figures and the long gaps of the given months (each series' last reading before them
+    included, so that a gap running into them — a meter silent since long before — is seen), and the latest
+    reading in the store."""
     con = duckdb.connect()
     try:
         if not readings_view(con, store, None, name="everything"):
@@ -143,6 +144,10 @@ def gather(store: Path, months: list[str]) -> tuple[list[MeterMonth], list[Gap],
                 WITH s AS (
                     SELECT DISTINCT credit_code, meter, energy_type, granularity, slot
                     FROM readings WHERE granularity <> '{MONTHLY}'
+                    UNION
+                    SELECT credit_code, meter, energy_type, granularity, max(slot)
+                    FROM everything WHERE month < '{min(months)}' AND granularity <> '{MONTHLY}'
+                    GROUP BY ALL
                 ), n AS (
                     SELECT *, lead(slot) OVER (PARTITION BY credit_code, meter, energy_type, granularity
                                                ORDER BY slot) AS next_slot
@@ -200,9 +205,20 @@ def evaluate(
     for s in stats:
         if s.month in months:
             by_enterprise.setdefault((s.credit_code, s.month), []).append(s)
+    # a meter silent for a whole month has no figures in it, only a gap across it: it still counts as
+    # expected (missing is never invisible), and an enterprise silent altogether still gets its verdicts
+    reporting = {(s.credit_code, s.month, s.meter, s.energy_type, s.granularity) for s in stats}
+    silent: dict[tuple[str, str], set[tuple[str, str]]] = {}
+    for g in gaps:
+        for month in months:
+            start, end = month_bounds(month)
+            touches = g.last + STEP[g.granularity] < end and g.resumed > start
+            if touches and (g.credit_code, month, g.meter, g.energy_type, g.granularity) not in reporting:
+                silent.setdefault((g.credit_code, month), set()).add((g.meter, g.granularity))
+                by_enterprise.setdefault((g.credit_code, month), [])
     out: list[Check] = []
     for (code, month), rows in sorted(by_enterprise.items()):
-        region = rows[0].region
+        region = rows[0].region if rows else code[2:8]
         start, end = month_bounds(month)
         ended = as_of is not None and as_of + timedelta(minutes=15) >= end
 
@@ -216,6 +232,10 @@ def evaluate(
             expected, got = expected + e, got + min(s.slots, e)
             if e and (worst is None or s.slots / e < worst[0]):
                 worst = (s.slots / e, f"{s.meter}（{GRANULARITY_LABEL[s.granularity]}）")
+        for meter, granularity in sorted(silent.get((code, month), ())):
+            if as_of is not None and (e := expected_slots(month, granularity, as_of)):
+                expected += e
+                worst = (0.0, f"{meter}（{GRANULARITY_LABEL[granularity]}，本月无读数）")
         floor = t["completeness_min"].value
         if expected:
             ratio = 100 * got / expected
@@ -285,12 +305,15 @@ def evaluate(
         # timestamps against their period
         off = sum(s.off_time for s in rows)
         total_readings = sum(s.slots for s in rows)
-        worst_s = max(s.worst_offset_s for s in rows)
-        if off:
+        worst_s = max((s.worst_offset_s for s in rows), default=0)
+        if not rows:
+            out.append(Check(code, region, month, TIMESTAMP, NOT_JUDGED, None, "本月没有读数"))
+        elif off:
             detail = f"{off} 条读数的时标偏离时段超过容许值（最大偏离 {_duration(worst_s)}；日数据 ±1分钟、月数据 ±1天）"
+            out.append(Check(code, region, month, TIMESTAMP, FAIL, float(off), detail))
         else:
             detail = f"{total_readings} 条读数时标均在容许范围内（最大偏离 {_duration(worst_s)}）"
-        out.append(Check(code, region, month, TIMESTAMP, FAIL if off else PASS, float(off), detail))
+            out.append(Check(code, region, month, TIMESTAMP, PASS, 0.0, detail))
 
         # collection faults: a gap in the month longer than the repair limit
         limit_days = int(t["repair_max_working_days"].value)

@@ -4,15 +4,18 @@ recomputed, a warning raised where a rule newly fails. Pages, API and CLI call t
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import re
 import tempfile
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,7 +27,7 @@ from . import aggregation, quality, readings
 from .models import MonthlyTotal, QualityCheck, ReadingBatch, TotalsImport
 
 # a web upload is bounded; a province's files (gigabytes) go through the CLI, which DuckDB reads streaming
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # within the 12 MB request-body bound every request has
 KINDS = {".csv": "csv", ".parquet": "parquet"}
 _MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
@@ -70,7 +73,26 @@ def ingest_path(user, path: Path, *, sample: bool = False) -> ReadingBatch:
     return _ingest(user, path.name, path, kind, digest.hexdigest(), sample)
 
 
+@contextmanager
+def _store_lock():
+    """One import or withdrawal at a time (across server processes): the check that no reading is stored
+    twice and the writing must see the same store."""
+    store = store_dir()
+    store.mkdir(parents=True, exist_ok=True)
+    with open(store.parent / ".lock", "w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
 def _ingest(user, file_name: str, path: Path, kind: str, sha256: str, sample: bool) -> ReadingBatch:
+    with _store_lock():
+        return _ingest_locked(user, file_name, path, kind, sha256, sample)
+
+
+def _ingest_locked(user, file_name: str, path: Path, kind: str, sha256: str, sample: bool) -> ReadingBatch:
     earlier = ReadingBatch.objects.filter(sha256=sha256, withdrawn_at__isnull=True).first()
     if earlier is not None:
         raise ValidationError(
@@ -116,7 +138,8 @@ def withdraw(user, batch: ReadingBatch) -> ReadingBatch:
     permissions.require(user, Action.INGEST_METERS)
     if batch.withdrawn_at is not None:
         raise ValidationError("该批次已撤回")
-    months = readings.withdraw(store_dir(), batch.batch)
+    with _store_lock():
+        months = readings.withdraw(store_dir(), batch.batch)
     batch.withdrawn_at = timezone.now()
     batch.withdrawn_by = user
     batch.save(update_fields=["withdrawn_at", "withdrawn_by"])
@@ -179,12 +202,11 @@ def _enterprises(codes: set[str]) -> dict[str, int]:
 
 
 def refresh(months: list[str]) -> None:
-    """The monthly totals and quality verdicts of these months recomputed from the store (with the month
-    after each, and any month not yet judged whole: a reading arriving later can change them)."""
-    open_months = set(
-        QualityCheck.objects.filter(detail__contains="本月未结束").values_list("month", flat=True).distinct()
-    )
-    affected = sorted(set(months) | {_month_after(m) for m in months} | open_months)
+    """The monthly totals and quality verdicts recomputed from the store for these months and every month
+    after them up to the latest judged, and one more: a reading arriving or withdrawn moves the gaps and the
+    store's latest reading, which the later months' verdicts depend on."""
+    latest = QualityCheck.objects.aggregate(latest=Max("month"))["latest"]
+    affected = _month_range(min(months), max([*months, *([latest] if latest else [])]))
     store = store_dir()
     totals = aggregation.monthly_totals(store, [m for m in affected if readings.store_glob(store, [m])])
     stats, gaps, as_of = quality.gather(store, affected)
@@ -239,6 +261,9 @@ def _warn(check: quality.Check, enterprise_id: int | None) -> None:
     )
 
 
-def _month_after(month: str) -> str:
-    _, end = quality.month_bounds(month)
-    return end.strftime("%Y-%m")
+def _month_range(first: str, last: str) -> list[str]:
+    """Every month from ``first`` to the month after ``last``."""
+    out = [first]
+    while out[-1] <= last:
+        out.append(quality.month_bounds(out[-1])[1].strftime("%Y-%m"))
+    return out
