@@ -159,3 +159,20 @@ def test_a_timestamp_is_stored_with_its_period_and_its_offset(tmp_path, store):
         ("day", "2025-02", "2025-02-01 00:00:00", -30),
         ("month", "2025-02", "2025-02-01 00:00:00", -86400),
     ]
+
+
+def test_hostile_column_names_in_a_parquet_file_are_only_names(tmp_path, store):
+    table = pa.table(
+        {
+            'x" AS VARCHAR), 1; DROP TABLE raw; --': ["a"],
+            "统一社会信用代码": [A],
+            "计量器具编号": ["E1"],
+            "能源品种": ["电力"],
+            "数据时标": ["2025-05-01 00:00"],
+            "数值": ["1"],
+            "计量单位": ["千瓦时"],
+        }
+    )
+    path = tmp_path / "r.parquet"
+    pq.write_table(table, path)
+    assert readings.ingest(path, "parquet", store, "pq").rows == 1

@@ -122,6 +122,11 @@ def _header_map(columns: list[str]) -> dict[str, str]:
     return found
 
 
+def _ident(name: str) -> str:
+    """A column name from the file as a quoted SQL identifier (a header is text from outside)."""
+    return '"' + str(name).replace('"', '""') + '"'
+
+
 def _read(con: duckdb.DuckDBPyConnection, path: Path, kind: str) -> None:
     """The file as a table of text (every cell as written), keeping the file's row order in ``rowid``."""
     source = str(path).replace("'", "''")
@@ -129,7 +134,7 @@ def _read(con: duckdb.DuckDBPyConnection, path: Path, kind: str) -> None:
         if kind == "parquet":
             con.execute(f"CREATE TABLE raw_typed AS SELECT * FROM read_parquet('{source}')")
             columns = [r[0] for r in con.execute("DESCRIBE raw_typed").fetchall()]
-            casts = ", ".join(f'CAST("{c}" AS VARCHAR) AS "{c}"' for c in columns)
+            casts = ", ".join(f"CAST({_ident(c)} AS VARCHAR) AS {_ident(c)}" for c in columns)
             con.execute(f"CREATE TABLE raw AS SELECT {casts} FROM raw_typed ORDER BY rowid")
             con.execute("DROP TABLE raw_typed")
         else:
@@ -142,10 +147,10 @@ def _read(con: duckdb.DuckDBPyConnection, path: Path, kind: str) -> None:
         raise ReadingsError([f"无法读取文件：不是有效的{what}（{str(exc).splitlines()[0][:200]}）"]) from exc
 
 
-def _lookup_tables(con: duckdb.DuckDBPyConnection, cols: dict[str, str]) -> list[str]:
+def _lookup_tables(con: duckdb.DuckDBPyConnection, cols: dict[str, str]) -> None:
     """Each distinct code, energy type, unit and kind resolved once in Python (a few thousand values, not
-    millions of rows) into small tables the row check joins; returns problems found with no row to name."""
-    codes = [r[0] for r in con.execute(f'SELECT DISTINCT "{cols["credit_code"]}" FROM raw').fetchall()]
+    millions of rows) into small tables the row check joins."""
+    codes = [r[0] for r in con.execute(f"SELECT DISTINCT {_ident(cols['credit_code'])} FROM raw").fetchall()]
     con.execute("CREATE TABLE code_ok (raw VARCHAR, code VARCHAR, region VARCHAR, problem VARCHAR)")
     code_rows = []
     for raw in codes:
@@ -157,7 +162,9 @@ def _lookup_tables(con: duckdb.DuckDBPyConnection, cols: dict[str, str]) -> list
     if code_rows:
         con.executemany("INSERT INTO code_ok VALUES (?, ?, ?, ?)", code_rows)
 
-    pairs = con.execute(f'SELECT DISTINCT "{cols["energy_type"]}", "{cols["unit"]}" FROM raw').fetchall()
+    pairs = con.execute(
+        f"SELECT DISTINCT {_ident(cols['energy_type'])}, {_ident(cols['unit'])} FROM raw"
+    ).fetchall()
     con.execute(
         "CREATE TABLE unit_ok (raw_type VARCHAR, raw_unit VARCHAR, energy_type VARCHAR, unit VARCHAR, "
         "to_base DOUBLE, problem VARCHAR)"
@@ -182,7 +189,6 @@ def _lookup_tables(con: duckdb.DuckDBPyConnection, cols: dict[str, str]) -> list
     con.execute("CREATE TABLE kind_ok (raw VARCHAR, granularity VARCHAR)")
     kinds = [(alias, code) for code, aliases in GRANULARITY_ALIASES.items() for alias in aliases]
     con.executemany("INSERT INTO kind_ok VALUES (?, ?)", kinds)
-    return []
 
 
 def _timestamp_sql(column: str) -> str:
@@ -197,7 +203,7 @@ def check(con: duckdb.DuckDBPyConnection, path: Path, kind: str) -> int:
     columns = [r[0] for r in con.execute("DESCRIBE raw").fetchall()]
     cols = _header_map(columns)
     _lookup_tables(con, cols)
-    q = {k: f'r."{v}"' for k, v in cols.items()}
+    q = {k: f"r.{_ident(v)}" for k, v in cols.items()}
     granularity = f"lower(trim({q['granularity']}))" if "granularity" in cols else f"'{FIFTEEN_MINUTES}'"
     slot = "CASE granularity " + " ".join(f"WHEN '{g}' THEN {sql}" for g, sql in SLOT_SQL.items()) + " END"
     con.execute(
