@@ -130,7 +130,7 @@ LIST_PAGES = {
     "/energy/template.xlsx": ("period", "region"),
     "/projection/规划情景/": ("end",),
     "/progress/": ("period",),
-    "/meters/": ("month", "failing"),
+    "/meters/": ("month", "failing", "page"),
 }
 
 

@@ -95,3 +95,24 @@ def test_an_enterprise_user_is_refused_the_city_table(client, coordinator, djang
     assert client.get(reverse("meters:overview")).status_code == 403
     assert client.get("/api/meters/quality").status_code == 403
     assert client.get(reverse("meters:enterprise", args=[A])).status_code == 403
+
+
+def test_a_province_month_comes_in_pages_of_two_hundred(client, coordinator):
+    from carbonpeak.meters.models import QualityCheck
+
+    QualityCheck.objects.bulk_create(
+        QualityCheck(
+            credit_code=code(f"N{i:04d}"),
+            region="320585",
+            month="2025-06",
+            rule="completeness",
+            status="pass",
+            detail="-",
+        )
+        for i in range(201)
+    )
+    client.force_login(coordinator)
+    first = client.get(reverse("meters:overview"), {"month": "2025-06"}).content.decode()
+    assert first.count('href="/meters/enterprises/') == 200 and "第 1 / 2 页" in first
+    second = client.get(reverse("meters:overview"), {"month": "2025-06", "page": "2"}).content.decode()
+    assert second.count('href="/meters/enterprises/') == 1

@@ -34,11 +34,15 @@ def months() -> list[str]:
     return list(QualityCheck.objects.order_by("-month").values_list("month", flat=True).distinct())
 
 
-def quality_table(month: str | None = None, only_failing: bool = False) -> list[QualityRow]:
-    """Every enterprise's verdicts for a month (the latest by default), failing ones first."""
+def quality_table(
+    month: str | None = None, only_failing: bool = False, credit_code: str | None = None
+) -> list[QualityRow]:
+    """The enterprises' verdicts (of a month, of one enterprise), by month, failing enterprises first."""
     checks = QualityCheck.objects.select_related("enterprise")
     if month:
         checks = checks.filter(month=month)
+    if credit_code:
+        checks = checks.filter(credit_code=credit_code)
     rows: dict[tuple[str, str], QualityRow] = {}
     for c in checks.order_by("credit_code", "month", "rule"):
         key = (c.credit_code, c.month)
@@ -71,7 +75,7 @@ def summary(month: str) -> dict:
 
 def enterprise_months(credit_code: str) -> tuple[list[QualityRow], list[MonthlyTotal]]:
     return (
-        [r for r in quality_table() if r.credit_code == credit_code],
+        quality_table(credit_code=credit_code),
         list(MonthlyTotal.objects.filter(credit_code=credit_code).order_by("-month", "energy_type")),
     )
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -33,6 +34,10 @@ def overview(request):
     month = request.GET.get("month", "")
     month = month if month in months else (months[0] if months else None)
     only_failing = request.GET.get("failing") == "1"
+    # a province's month is thousands of enterprises: pages of 200 (本平台规则)
+    rows = Paginator(selectors.quality_table(month, only_failing) if month else [], 200).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "meters/overview.html",
@@ -41,7 +46,7 @@ def overview(request):
             "months": months,
             "month": month,
             "only_failing": only_failing,
-            "rows": selectors.quality_table(month, only_failing) if month else [],
+            "rows": rows,
             "summary": selectors.summary(month) if month else None,
             "batches": selectors.batches(),
             "store": selectors.store_figures(),
