@@ -2,9 +2,9 @@
 
 A site's data is more than its database: evidence files (``DATA_DIR/evidence``), enterprises' verification
 reports (``DATA_DIR/verification``), generated reports (``DATA_DIR/reports``), the online-monitoring readings'
-Parquet store (``DATA_DIR/meters``) and the key that signs sessions (``DATA_DIR/secret_key``). A database restored without them turns downloads into 404s, so one archive holds them
-all, with a manifest that lists every part's SHA-256
-and every table's row count; restore checks both.
+Parquet store (``DATA_DIR/meters``) and the key that signs sessions (``DATA_DIR/secret_key``). A database
+restored without them turns downloads into 404s, so one archive holds them all, with a manifest that lists every
+part's SHA-256 and every table's row count; restore checks both.
 
 The database copy is made by django-dbbackup's connectors: SQLite's online backup API (consistent while the
 site runs) or ``pg_dump --format=custom`` (a consistent snapshot), restored with ``pg_restore --clean``. The
