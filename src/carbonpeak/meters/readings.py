@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,6 +65,7 @@ SLOT_SQL = {
 }
 TIMESTAMP_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y-%m-%d")
 MAX_ERRORS = 50
+MEMORY_LIMIT = "1GB"  # DuckDB spills beyond it: the check's memory does not grow with the file (本平台规则)
 # letters, digits, CJK and _ - . # /: no formula start (=, +, @), no control characters
 METER_PATTERN = "^[0-9A-Za-z_.#/\\-" + "\u4e00-\u9fff" + "]{1,50}$"
 
@@ -200,6 +202,8 @@ def check(con: duckdb.DuckDBPyConnection, path: Path, kind: str) -> int:
     """Read and check a file into table ``checked`` (the store's columns plus month and region); refuses
     it with ReadingsError naming the rows (the header is row 1). Returns the number of readings."""
     _read(con, path, kind)
+    # the file's order is in raw's rowid from here on: the rest may run in any order, which spills better
+    con.execute("SET preserve_insertion_order = false")
     columns = [r[0] for r in con.execute("DESCRIBE raw").fetchall()]
     cols = _header_map(columns)
     _lookup_tables(con, cols)
@@ -208,7 +212,7 @@ def check(con: duckdb.DuckDBPyConnection, path: Path, kind: str) -> int:
     slot = "CASE granularity " + " ".join(f"WHEN '{g}' THEN {sql}" for g, sql in SLOT_SQL.items()) + " END"
     con.execute(
         f"""
-        CREATE TABLE parsed AS
+        CREATE VIEW parsed AS
         SELECT r.rowid + 2 AS line,
                c.code AS credit_code, c.region, c.problem AS code_problem, {q["credit_code"]} AS raw_code,
                trim({q["meter"]}) AS meter,
@@ -226,7 +230,7 @@ def check(con: duckdb.DuckDBPyConnection, path: Path, kind: str) -> int:
     con.execute(
         f"""
         CREATE TABLE problems AS
-        SELECT line, concat_ws('；',
+        SELECT line, problem FROM (SELECT line, concat_ws('；',
             CASE WHEN code_problem IS NOT NULL THEN code_problem END,
             CASE WHEN meter IS NULL OR meter = '' THEN '计量器具编号为空'
                  WHEN NOT regexp_matches(meter, '{METER_PATTERN}')
@@ -242,7 +246,7 @@ def check(con: duckdb.DuckDBPyConnection, path: Path, kind: str) -> int:
                  THEN '数值“' || left(raw_value, 20) || '”不是数字'
                  WHEN number < 0 THEN '数值为负（应为本时段的用量）' END
         ) AS problem
-        FROM parsed
+        FROM parsed) WHERE problem <> ''
         """
     )
     con.execute(
@@ -251,26 +255,33 @@ def check(con: duckdb.DuckDBPyConnection, path: Path, kind: str) -> int:
         SELECT line, credit_code, meter, energy_type, unit, granularity, ts,
                {slot} AS slot, number * to_base AS value, region
         FROM parsed p
-        WHERE NOT EXISTS (SELECT 1 FROM problems x WHERE x.line = p.line AND x.problem <> '')
+        WHERE NOT EXISTS (SELECT 1 FROM problems x WHERE x.line = p.line)
         """
     )
     con.execute(
         """
         CREATE TABLE twice AS
-        SELECT line, first_value(line) OVER w AS first_line
-        FROM checked
-        WINDOW w AS (PARTITION BY credit_code, meter, energy_type, granularity, slot ORDER BY line)
-        QUALIFY line <> first_value(line) OVER w
+        WITH repeated_hash AS (  -- one number per key first: an aggregate that spills, whatever the file's size
+            SELECT hash(credit_code, meter, energy_type, granularity, slot) AS h
+            FROM checked GROUP BY h HAVING count(*) > 1
+        ), candidates AS (
+            SELECT c.* FROM checked c SEMI JOIN repeated_hash r
+            ON hash(c.credit_code, c.meter, c.energy_type, c.granularity, c.slot) = r.h
+        ), repeated AS (
+            SELECT credit_code, meter, energy_type, granularity, slot, min(line) AS first_line
+            FROM candidates GROUP BY ALL HAVING count(*) > 1
+        )
+        SELECT c.line, r.first_line
+        FROM candidates c JOIN repeated r USING (credit_code, meter, energy_type, granularity, slot)
+        WHERE c.line <> r.first_line
         """
     )
-    total = con.execute(
-        "SELECT (SELECT count(*) FROM problems WHERE problem <> '') + (SELECT count(*) FROM twice)"
-    ).fetchone()[0]
+    total = con.execute("SELECT (SELECT count(*) FROM problems) + (SELECT count(*) FROM twice)").fetchone()[0]
     if total:
         listed = con.execute(
             f"""
             SELECT line, problem FROM (
-                SELECT line, problem FROM problems WHERE problem <> ''
+                SELECT line, problem FROM problems
                 UNION ALL
                 SELECT line, '与第' || first_line || '行是同一计量器具同一时段的重复数据' FROM twice
             ) ORDER BY line LIMIT {MAX_ERRORS}
@@ -356,7 +367,7 @@ def write(con: duckdb.DuckDBPyConnection, store: Path, batch: str) -> Written:
             SELECT credit_code, meter, energy_type, unit, granularity, ts, slot,
                    CAST(epoch(ts) - epoch(slot) AS INTEGER) AS offset_s, value, '{batch}' AS batch,
                    strftime(slot, '%Y-%m') AS month, region
-            FROM checked ORDER BY credit_code, meter, slot
+            FROM checked
         ) TO '{target}' (FORMAT PARQUET, PARTITION_BY (month, region), OVERWRITE_OR_IGNORE true,
                          FILENAME_PATTERN 'batch_{batch}_{{i}}')
         """
@@ -375,13 +386,18 @@ def ingest(path: Path, kind: str, store: Path, batch: str) -> Written:
     """Check a file and, when every row is good and none repeats a stored reading, write it to the store."""
     if not re.fullmatch(r"[0-9a-zA-Z]{1,40}", batch):
         raise ValueError("batch id must be alphanumeric")
-    con = duckdb.connect()
-    try:
-        check(con, path, kind)
-        overlaps(con, store)
-        return write(con, store, batch)
-    finally:
-        con.close()
+    with tempfile.TemporaryDirectory(prefix="carbonpeak-ingest-") as work:
+        # a database on disk with a memory limit: a file of any size is checked by spilling, not by holding it
+        con = duckdb.connect(str(Path(work) / "check.duckdb"))
+        try:
+            con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
+            con.execute(f"SET temp_directory = '{work}'")
+            con.execute("SET enable_progress_bar = false")
+            check(con, path, kind)
+            overlaps(con, store)
+            return write(con, store, batch)
+        finally:
+            con.close()
 
 
 def withdraw(store: Path, batch: str) -> list[str]:
