@@ -35,6 +35,14 @@ def test_meters_pages(browser_page, live_server, login, artifacts, demo_plan, co
     assert failing.count() == 1 and "化纤" in failing.inner_text()
     assert "75.5%" in failing.inner_text() and "5 个工作日" in failing.inner_text()
     page.screenshot(path=str(artifacts / "meters.png"), full_page=True)
+    failing.locator("a").first.click()
+    page.wait_for_selector("[data-testid=totals]")
+    assert page.inner_text("[data-testid=quality] tr.table-active td:first-child") == "2024-09"
+    assert page.locator("[data-testid=totals] tbody tr").count() > 12 and page.is_visible(
+        "[data-testid=sample-badge]"
+    )
+    page.screenshot(path=str(artifacts / "meters-enterprise.png"), full_page=True)
+    page.go_back()
 
     paper = Enterprise.objects.get(name__startswith="玖龙纸业")
     bad = tmp_path / "坏文件.csv"
