@@ -152,3 +152,16 @@ def test_an_enterprise_silent_altogether_still_gets_its_verdicts(tmp_path):
     assert checks[("2025-07", "completeness")].figure == 0.0
     assert checks[("2025-07", "timestamp")].status == quality.NOT_JUDGED
     assert checks[("2025-07", "repair")].status == quality.FAIL
+
+
+def test_a_meter_silent_for_more_than_twelve_months_is_taken_as_retired(tmp_path):
+    # E1 reports in June 2025 only; E2 until July 2026: E1 is expected through June 2026, not in July 2026
+    rows = quarter_hours(A, "E1", JUNE, JUNE_SLOTS) + [
+        [A, "E2", "电力", f"{y}-{m:02d}-01", 100, "千瓦时", "日"]
+        for y, m in [(2025, 6), *[(2025, k) for k in range(7, 13)], *[(2026, k) for k in range(1, 9)]]
+    ]
+    still = judge(tmp_path / "a", rows, months=("2026-06",))[("2026-06", "completeness")]
+    assert still.status == quality.FAIL and "E1" in still.detail
+    retired = judge(tmp_path / "b", rows, months=("2026-07",))[("2026-07", "completeness")]
+    assert "E1" not in retired.detail
+    assert "停用" in "".join(quality.PLATFORM_RULES)

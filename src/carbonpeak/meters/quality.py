@@ -37,7 +37,9 @@ PLATFORM_RULES = (
     "15分钟数据的时标按日数据的容许偏差（±1分钟）检查",
     "工作日按周一至周五计，法定节假日未扣除",
     "未结束的月份按库中最新读数时刻之前的时段评价",
+    "计量器具停报超过12个月即视为停用，不再计入应报",
 )
+SILENT_MONTHS = 12  # a meter silent longer than this is taken as retired (本平台规则, above)
 EPSILON = 1e-9  # a threshold met exactly is met, whatever the last bit of the division
 STEP = {FIFTEEN_MINUTES: timedelta(minutes=15), DAILY: timedelta(days=1)}
 
@@ -146,7 +148,9 @@ def gather(store: Path, months: list[str]) -> tuple[list[MeterMonth], list[Gap],
                     FROM readings WHERE granularity <> '{MONTHLY}'
                     UNION
                     SELECT credit_code, meter, energy_type, granularity, max(slot)
-                    FROM everything WHERE month < '{min(months)}' AND granularity <> '{MONTHLY}'
+                    FROM everything
+                    WHERE month < '{min(months)}' AND month >= '{_months_before(min(months), SILENT_MONTHS)}'
+                      AND granularity <> '{MONTHLY}'
                     GROUP BY ALL
                 ), n AS (
                     SELECT *, lead(slot) OVER (PARTITION BY credit_code, meter, energy_type, granularity
@@ -164,6 +168,19 @@ def gather(store: Path, months: list[str]) -> tuple[list[MeterMonth], list[Gap],
         return stats, gaps, as_of
     finally:
         con.close()
+
+
+def _months_before(month: str, n: int) -> str:
+    for _ in range(n):
+        month = _month_before(month)
+    return month
+
+
+def _retired(g: Gap, month_start: datetime) -> bool:
+    """The meter's last reading lies more than SILENT_MONTHS calendar months before the month: retired there
+    (the same bound as the lookup of each series' last reading in ``gather``)."""
+    months_apart = (month_start.year - g.last.year) * 12 + month_start.month - g.last.month
+    return months_apart > SILENT_MONTHS
 
 
 def _month_before(month: str) -> str:
@@ -212,7 +229,7 @@ def evaluate(
     for g in gaps:
         for month in months:
             start, end = month_bounds(month)
-            touches = g.last + STEP[g.granularity] < end and g.resumed > start
+            touches = g.last + STEP[g.granularity] < end and g.resumed > start and not _retired(g, start)
             if touches and (g.credit_code, month, g.meter, g.energy_type, g.granularity) not in reporting:
                 silent.setdefault((g.credit_code, month), set()).add((g.meter, g.granularity))
                 by_enterprise.setdefault((g.credit_code, month), [])
@@ -322,8 +339,8 @@ def evaluate(
             if g.credit_code != code:
                 continue
             first_missing = g.last + STEP[g.granularity]
-            if first_missing >= end or g.resumed <= start:
-                continue  # the gap does not touch this month
+            if first_missing >= end or g.resumed <= start or _retired(g, start):
+                continue  # the gap does not touch this month, or the meter is retired by then
             days = working_days(first_missing, g.resumed)
             if days > limit_days:
                 long_gaps.append((days, g))
