@@ -17,7 +17,7 @@ from pathlib import Path
 
 import duckdb
 
-from .readings import readings_view
+from .readings import readings_view, sql_text
 
 MONTHLY_TOTALS_SQL = """
 WITH per_meter AS (
@@ -106,7 +106,7 @@ def read_totals(folder: Path) -> list[MonthlyTotal]:
         raise ValueError(f"{folder} 中没有 Parquet 文件")
     con = duckdb.connect()
     try:
-        listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
+        listed = ", ".join(sql_text(f) for f in files)
         con.execute(f"CREATE VIEW totals AS SELECT * FROM read_parquet([{listed}])")
         columns = [r[0] for r in con.execute("DESCRIBE totals").fetchall()]
         missing = [c for c in TOTAL_COLUMNS if c not in columns]

@@ -128,9 +128,5 @@ def batches(request):
 )
 def upload(request, file: File[UploadedFile]):
     if file.size and file.size > services.MAX_UPLOAD_BYTES:
-        raise ApiError(
-            400,
-            "invalid",
-            f"文件过大（{file.size / 1048576:.1f} MB），网页与接口上限 {services.MAX_UPLOAD_BYTES // 1048576} MB",
-        )
+        raise ApiError(400, "invalid", services.too_large(file.size))
     return Status(201, services.ingest_bytes(request.user, file.name or "upload.csv", file.read()))

@@ -124,6 +124,16 @@ def _header_map(columns: list[str]) -> dict[str, str]:
     return found
 
 
+def sql_text(value: str) -> str:
+    """A path or name as an SQL string literal."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def base_unit(fuel: catalog.Fuel) -> str:
+    """The unit the store keeps an energy type in: its dimension's base unit (kWh, m3, t)."""
+    return catalog.BASE_UNIT[fuel.dimension].replace("m**3", "m3")
+
+
 def _ident(name: str) -> str:
     """A column name from the file as a quoted SQL identifier (a header is text from outside)."""
     return '"' + str(name).replace('"', '""') + '"'
@@ -131,17 +141,17 @@ def _ident(name: str) -> str:
 
 def _read(con: duckdb.DuckDBPyConnection, path: Path, kind: str) -> None:
     """The file as a table of text (every cell as written), keeping the file's row order in ``rowid``."""
-    source = str(path).replace("'", "''")
+    source = sql_text(path)
     try:
         if kind == "parquet":
-            con.execute(f"CREATE TABLE raw_typed AS SELECT * FROM read_parquet('{source}')")
+            con.execute(f"CREATE TABLE raw_typed AS SELECT * FROM read_parquet({source})")
             columns = [r[0] for r in con.execute("DESCRIBE raw_typed").fetchall()]
             casts = ", ".join(f"CAST({_ident(c)} AS VARCHAR) AS {_ident(c)}" for c in columns)
             con.execute(f"CREATE TABLE raw AS SELECT {casts} FROM raw_typed ORDER BY rowid")
             con.execute("DROP TABLE raw_typed")
         else:
             con.execute(
-                f"CREATE TABLE raw AS SELECT * FROM read_csv('{source}', all_varchar = true, header = true, "
+                f"CREATE TABLE raw AS SELECT * FROM read_csv({source}, all_varchar = true, header = true, "
                 "auto_detect = true, encoding = 'utf-8')"
             )
     except duckdb.Error as exc:
@@ -181,8 +191,7 @@ def _lookup_tables(con: duckdb.DuckDBPyConnection, cols: dict[str, str]) -> None
                     f"{fuel.name}的计量单位应为{catalog.DIMENSION_LABEL[fuel.dimension]}单位，"
                     f"“{raw_unit}”是{catalog.DIMENSION_LABEL[scale.dimension]}单位"
                 )
-            base = catalog.BASE_UNIT[fuel.dimension].replace("m**3", "m3")
-            unit_rows.append((raw_type, raw_unit, fuel.name, base, scale.to_base, None))
+            unit_rows.append((raw_type, raw_unit, fuel.name, base_unit(fuel), scale.to_base, None))
         except catalog.UnknownName as exc:
             unit_rows.append((raw_type, raw_unit, None, None, None, str(exc)))
     if unit_rows:
@@ -319,7 +328,7 @@ def readings_view(
     files = store_glob(store, months)
     if not files:
         return False
-    listed = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
+    listed = ", ".join(sql_text(f) for f in files)
     con.execute(
         f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM read_parquet([{listed}], hive_partitioning = true, "
         "hive_types = {'month': VARCHAR, 'region': VARCHAR})"
@@ -335,24 +344,19 @@ def overlaps(con: duckdb.DuckDBPyConnection, store: Path) -> None:
         return
     rows = con.execute(
         f"""
-        SELECT c.line, s.batch FROM checked c
+        SELECT c.line, s.batch, count(*) OVER () AS total FROM checked c
         JOIN stored s ON s.credit_code = c.credit_code AND s.meter = c.meter
              AND s.energy_type = c.energy_type AND s.granularity = c.granularity AND s.slot = c.slot
-        ORDER BY c.line LIMIT {MAX_ERRORS + 1}
+        ORDER BY c.line LIMIT {MAX_ERRORS}
         """
     ).fetchall()
     if rows:
-        total = con.execute(
-            """SELECT count(*) FROM checked c JOIN stored s ON s.credit_code = c.credit_code
-               AND s.meter = c.meter AND s.energy_type = c.energy_type AND s.granularity = c.granularity
-               AND s.slot = c.slot"""
-        ).fetchone()[0]
         raise ReadingsError(
             [
                 f"第{line}行：该时段已在批次 {batch} 中入库（如需更正，请先撤回该批次）"
-                for line, batch in rows[:MAX_ERRORS]
+                for line, batch, _ in rows
             ],
-            total,
+            rows[0][2],
         )
 
 
@@ -360,7 +364,7 @@ def write(con: duckdb.DuckDBPyConnection, store: Path, batch: str) -> Written:
     """The checked readings into the store, partitioned by month and region, in files named by the batch
     (so that a batch can be withdrawn by removing its files)."""
     store.mkdir(parents=True, exist_ok=True)
-    target = str(store).replace("'", "''")
+    target = sql_text(store)
     con.execute(
         f"""
         COPY (
@@ -368,7 +372,7 @@ def write(con: duckdb.DuckDBPyConnection, store: Path, batch: str) -> Written:
                    CAST(epoch(ts) - epoch(slot) AS INTEGER) AS offset_s, value, '{batch}' AS batch,
                    strftime(slot, '%Y-%m') AS month, region
             FROM checked
-        ) TO '{target}' (FORMAT PARQUET, PARTITION_BY (month, region), OVERWRITE_OR_IGNORE true,
+        ) TO {target} (FORMAT PARQUET, PARTITION_BY (month, region), OVERWRITE_OR_IGNORE true,
                          FILENAME_PATTERN 'batch_{batch}_{{i}}')
         """
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Count, Sum
 
 from . import quality
 from .models import MonthlyTotal, QualityCheck, ReadingBatch
@@ -88,7 +88,7 @@ def store_figures() -> dict:
     live = ReadingBatch.objects.filter(withdrawn_at__isnull=True)
     return {
         "batches": live.count(),
-        "rows": sum(live.values_list("rows", flat=True)),
+        "rows": live.aggregate(rows=Sum("rows"))["rows"] or 0,
         "sample": live.filter(sample=True).exists(),
     }
 
@@ -149,6 +149,8 @@ def beside_report(enterprise_id: int, year: int, report) -> list[BesideReport]:
     enterprise has no meter data that year."""
     from carbonpeak.energy import catalog
 
+    from .readings import base_unit
+
     measured = measured_year([enterprise_id], year).get(enterprise_id, {})
     if not measured:
         return []  # no meter data that year: nothing to set beside the report
@@ -164,7 +166,7 @@ def beside_report(enterprise_id: int, year: int, report) -> list[BesideReport]:
     out = []
     for name in names:
         m = measured.get(name)
-        unit = m.unit if m else catalog.BASE_UNIT[catalog.resolve_fuel(name).dimension].replace("m**3", "m3")
+        unit = m.unit if m else base_unit(catalog.resolve_fuel(name))
         out.append(
             BesideReport(
                 name,

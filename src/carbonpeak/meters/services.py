@@ -46,15 +46,20 @@ def _kind(file_name: str) -> str:
     return kind
 
 
+def too_large(size: int) -> str:
+    """Why a file is refused on the page or the API, and where it goes instead."""
+    return (
+        f"文件过大（{size / 1048576:.1f} MB，网页与接口上传上限 {MAX_UPLOAD_BYTES // 1048576} MB）："
+        "大文件请由管理员用命令 carbonpeak meters ingest 导入"
+    )
+
+
 def ingest_bytes(user, file_name: str, data: bytes, *, sample: bool = False) -> ReadingBatch:
     """A file uploaded through a page or the API (bounded in size, counted in the user's upload quota)."""
     permissions.require(user, Action.INGEST_METERS)
     quotas.take(user, "upload")
     if len(data) > MAX_UPLOAD_BYTES:
-        raise ValidationError(
-            f"文件过大（{len(data) / 1048576:.1f} MB，网页上传上限 {MAX_UPLOAD_BYTES // 1048576} MB）："
-            "大文件请由管理员用命令 carbonpeak meters ingest 导入"
-        )
+        raise ValidationError(too_large(len(data)))
     kind = _kind(file_name)
     with tempfile.NamedTemporaryFile(suffix="." + kind) as fh:
         fh.write(data)
@@ -169,14 +174,15 @@ def load_totals(user, folder: Path) -> TotalsImport:
     record = TotalsImport.objects.create(
         source=str(folder)[:300], rows=len(totals), months=months, loaded_by=user
     )
-    _replace_totals(months, totals, engine="spark")
+    _replace_totals(months, totals, "spark", _enterprises({t.credit_code for t in totals}))
     audit.record(user, "导入集群汇总结果", record, comment=f"{len(totals)} 行，{months[0]} 至 {months[-1]}")
     versions.bump()
     return record
 
 
-def _replace_totals(months: list[str], totals: list[aggregation.MonthlyTotal], engine: str) -> None:
-    register = _enterprises({t.credit_code for t in totals})
+def _replace_totals(
+    months: list[str], totals: list[aggregation.MonthlyTotal], engine: str, register: dict[str, int]
+) -> None:
     MonthlyTotal.objects.filter(month__in=months).delete()
     MonthlyTotal.objects.bulk_create(
         MonthlyTotal(
@@ -208,13 +214,13 @@ def refresh(months: list[str]) -> None:
     latest = QualityCheck.objects.aggregate(latest=Max("month"))["latest"]
     affected = _month_range(min(months), max([*months, *([latest] if latest else [])]))
     store = store_dir()
-    totals = aggregation.monthly_totals(store, [m for m in affected if readings.store_glob(store, [m])])
+    totals = aggregation.monthly_totals(store, affected)
     stats, gaps, as_of = quality.gather(store, affected)
     checks = quality.evaluate(stats, gaps, as_of, affected)
     codes = {t.credit_code for t in totals} | {c.credit_code for c in checks}
     register = _enterprises(codes)
 
-    _replace_totals(affected, totals, engine="duckdb")
+    _replace_totals(affected, totals, "duckdb", register)
     failing_before = set(
         QualityCheck.objects.filter(month__in=affected, status=QualityCheck.Status.FAIL).values_list(
             "credit_code", "month", "rule"

@@ -88,11 +88,7 @@ def upload(request):
         messages.error(request, "请选择要导入的文件（.csv 或 .parquet）")
         return redirect("meters:overview")
     if file.size > services.MAX_UPLOAD_BYTES:
-        messages.error(
-            request,
-            f"文件过大（{file.size / 1048576:.1f} MB，网页上传上限 {services.MAX_UPLOAD_BYTES // 1048576} MB）："
-            "大文件请由管理员用命令 carbonpeak meters ingest 导入",
-        )
+        messages.error(request, services.too_large(file.size))
         return redirect("meters:overview")
     try:
         batch = services.ingest_bytes(request.user, file.name, file.read())
