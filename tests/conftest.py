@@ -179,10 +179,9 @@ def rates_entered(demo_plan, coordinator):
             name="national",
             version="test-rates",
             user=coordinator,
-            based_on=energy.default_factor_set(),
+            based_on=energy.official_factor_set(),
         )
-        energy.set_default_factor_set(fs, coordinator)
-        energy.recompute_with(fs, coordinator, "录入发电煤耗")
+        energy.adopt_factor_set(fs, user=coordinator, reason="录入发电煤耗")
 
     snapshots.build_or_restore("rates_entered", build)
     return demo_plan

@@ -543,7 +543,7 @@ def _load_demo_data(plan_id: int) -> None:
             + "；".join(f"{f.month} {f.what}" for f in faults)
         )
     from carbonpeak.monitoring.models import EarlyWarning
-    from carbonpeak.projection import services as projection
+    from carbonpeak.projection import selectors as projection
 
     planned = projection.stored_projection(projection.PLANNED, plan)
     if planned is not None:
@@ -635,6 +635,32 @@ def _run_pending_jobs() -> None:
         call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
 
 
+SCHEDULE_SECONDS = 600  # how often the worker looks whether the day's re-grade is due
+
+
+def _start_daily_schedule() -> None:
+    """Beside the worker's loop: the day's re-grade is enqueued once the day has none (grades depend on the
+    date as well as the data, and pages only read them)."""
+    import threading
+    import time
+
+    from django.db import connection
+
+    from carbonpeak import workflows
+
+    def loop() -> None:
+        while True:
+            try:
+                workflows.regrade_if_new_day()
+            except Exception as exc:  # a database away for a moment: try again at the next turn
+                print(f"后台任务：每日评估未能排队（{exc}），稍后重试", file=sys.stderr, flush=True)
+            finally:
+                connection.close()
+            time.sleep(SCHEDULE_SECONDS)
+
+    threading.Thread(target=loop, name="daily-regrade", daemon=True).start()
+
+
 def cmd_worker(args: argparse.Namespace) -> int:
     """The background worker: recover jobs a stopped worker left, then run jobs as they are enqueued."""
     _django()
@@ -645,6 +671,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
     retried, failed = jobs.recover_interrupted()
     if retried or failed:
         print(f"后台任务：上次中断的任务已重新排队 {retried} 个，标记失败 {failed} 个", flush=True)
+    if not args.batch:
+        _start_daily_schedule()
     call_command("db_worker", batch=args.batch, startup_delay=False, interval=args.interval, verbosity=1)
     return 0
 

@@ -23,20 +23,25 @@ REFRESH_QUEUE = "default"
 
 @task()
 def refresh_after_energy(reason: str, user_id: int | None = None) -> dict:
-    """New approved energy data: account it with the default factor set, then projections, then grades."""
+    """New approved energy data: account it with the official factor set, then budgets, projections and
+    grades on the run just made."""
     from carbonpeak.energy import services as energy
 
-    run = energy.recompute(energy.default_factor_set(), user=_user(user_id), reason=reason)
+    run = energy.recompute(energy.official_factor_set(), user=_user(user_id), reason=reason)
     out = {"accounting_run": run.pk, "error": run.error}
     if not run.error:
-        out.update(_projections_and_grades())
+        out.update(_projections_and_grades(run))
     return out
 
 
 @task()
-def refresh_projections_and_grades() -> dict:
-    """New accounts made by hand, or a scenario changed: projections on the latest run, then grades."""
-    return _projections_and_grades()
+def refresh_projections_and_grades(run_id: int | None = None) -> dict:
+    """New official accounts made by hand, or a scenario changed: budgets, projections and grades on the
+    given run (or the current accounts)."""
+    from carbonpeak.energy.models import AccountingRun
+
+    run = AccountingRun.objects.filter(pk=run_id).first() if run_id is not None else None
+    return _projections_and_grades(run)
 
 
 @task()
@@ -71,20 +76,41 @@ def build_quarterly_report(job_id: int) -> str:
     return jobs.build_by_id(job_id)
 
 
-def _projections_and_grades() -> dict:
+def regrade_if_new_day() -> bool:
+    """The daily re-grade (the worker's schedule calls this): a grade depends on the day too (data fall
+    overdue), so once a day the job grades the plan and keeps the grades for the pages, which never do.
+    Returns whether a job was enqueued (none when today's grades are stored or a re-grade is queued)."""
+    from django.utils import timezone
+
+    from carbonpeak.core import jobs, versions
+    from carbonpeak.monitoring.selectors import statuses_key
+    from carbonpeak.plans.selectors import current_plan
+
+    plan = current_plan()
+    if plan is None or versions.is_stored(statuses_key(plan, timezone.localdate())):
+        return False
+    if jobs.queued(refresh_grades.name) or jobs.queued(refresh_projections_and_grades.name):
+        return False
+    refresh_grades.enqueue()
+    return True
+
+
+def _projections_and_grades(run=None) -> dict:
     from carbonpeak.budgets import services as budgets
+    from carbonpeak.energy import selectors as energy
     from carbonpeak.monitoring import services as monitoring
     from carbonpeak.plans.selectors import current_plan
     from carbonpeak.projection import services as projection
 
-    budget_warnings = budgets.refresh_all()  # the budgets' use follows the accounts, plan or not
+    run = run or energy.current_run()
+    budget_warnings = budgets.refresh_all(run)  # the budgets' use follows the accounts, plan or not
     plan = current_plan()
     if plan is None:
         return {"projections": 0, "warnings": 0, "budget_warnings": budget_warnings}
-    made = projection.run_all(plan)
+    made = projection.run_all(plan, run=run)
     return {
         "projections": made,
-        "warnings": len(monitoring.evaluate(plan)),
+        "warnings": len(monitoring.evaluate(plan, run=run)),
         "budget_warnings": budget_warnings,
     }
 
@@ -148,8 +174,9 @@ def handed_down_total_set(target, document: str, user) -> None:
 
 
 def accounts_recomputed(run) -> None:
+    """The official accounts were recomputed by hand (a what-if run is followed by nothing)."""
     if not run.error:
-        refresh_projections_and_grades.enqueue()
+        refresh_projections_and_grades.enqueue(run.pk)
 
 
 def scenario_changed(scenario) -> None:

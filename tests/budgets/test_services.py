@@ -38,7 +38,7 @@ def _budget_2024(user):
 
 def test_budget_from_the_accounts_and_its_allocations(districts_loaded):
     user = districts_loaded
-    run = selectors.latest_run()
+    run = selectors.current_run()
     base = selectors.annual(run, "太仓市", 2023)
     budget = _budget_2024(user)
     intensity = base.data["carbon_intensity_t_per_10k_yuan"] * (1 - 0.039)
@@ -127,7 +127,7 @@ def _project(user, district="港区", **extra):
 
 
 def test_a_projects_assessment_and_its_share_of_the_remaining_budget(districts_loaded):
-    from carbonpeak.energy.services import default_factor_set
+    from carbonpeak.energy.selectors import official_factors
     from carbonpeak.enterprises import mrv
 
     user = districts_loaded
@@ -138,7 +138,7 @@ def test_a_projects_assessment_and_its_share_of_the_remaining_budget(districts_l
     # the same engine as the enterprise reports: fuels plus electricity bought, on the assessed boundary
     fig = mrv.figures(
         mrv.ReportInput("x", "化学纤维制造业", 2025, (mrv.FuelLine("天然气", "万立方米", 500.0),), 8e7, 0.0),
-        default_factor_set().to_pure(),
+        official_factors(),
     )
     assert got["factor_year"] == 2025
     assert got["co2_t"] == pytest.approx(fig.co2_t) and got["tce_calorific"] == pytest.approx(fig.energy_tce)

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from carbonpeak.core import versions
-from carbonpeak.monitoring import services
+from carbonpeak.monitoring import assessment, services
 from carbonpeak.monitoring.models import EarlyWarning, Indicator
 
 pytestmark = pytest.mark.django_db
@@ -58,7 +58,32 @@ def test_pages_read_the_grades_the_background_job_computed(client, demo_plan, co
     def must_not_run(*args, **kwargs):
         raise AssertionError("a page graded the plan again")
 
-    monkeypatch.setattr(services, "assess_plan", must_not_run)
+    monkeypatch.setattr(assessment, "assess_plan", must_not_run)
     client.force_login(coordinator)
     assert client.get("/monitoring/").status_code == 200
     assert client.get("/api/targets").status_code == 200
+
+
+def test_a_page_read_before_the_job_has_graded_writes_nothing(client, demo_plan, coordinator):
+    """A new day (or a change made in the admin) before the re-grade: the page grades in its own process and
+    keeps nothing; storing the grades is the background job's (no GET writes)."""
+    from carbonpeak.core.models import ComputedFigure
+    from carbonpeak.monitoring.models import Assessment
+
+    versions.bump()  # nothing is stored for this data version
+    versions.clear()
+    figures, assessments = ComputedFigure.objects.count(), Assessment.objects.count()
+    client.force_login(coordinator)
+    assert client.get("/monitoring/").status_code == 200
+    assert client.get("/api/targets").status_code == 200
+    assert (ComputedFigure.objects.count(), Assessment.objects.count()) == (figures, assessments)
+    services.evaluate(demo_plan)  # the job: it stores the grades for the pages
+    assert ComputedFigure.objects.filter(token=versions.current()).exists()
+
+
+def test_the_daily_regrade_stores_the_days_grades_once(demo_plan):
+    from carbonpeak import workflows
+
+    versions.bump()  # a new day, or a change made in the admin: nothing stored for it
+    assert workflows.regrade_if_new_day() is True
+    assert workflows.regrade_if_new_day() is False  # stored now: the next turn of the schedule does nothing

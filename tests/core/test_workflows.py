@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django_tasks.signals import task_finished
 
+from carbonpeak.energy import selectors as energy_selectors
 from carbonpeak.energy import services as energy
 from carbonpeak.energy.models import AccountingRun, EnergySubmission
 from carbonpeak.monitoring import services as monitoring
@@ -37,10 +38,12 @@ def jobs():
 
 def _new_revision(coordinator) -> EnergySubmission:
     """A corrected 2025Q4 (every quantity +1 %), submitted and waiting for review."""
-    current = energy.current_submission("2025Q4", "太仓市")
-    records = [dataclasses.replace(r, quantity=r.quantity * 1.01) for r in energy.pure_records(current)]
+    current = energy_selectors.current_submission("2025Q4", "太仓市")
+    records = [
+        dataclasses.replace(r, quantity=r.quantity * 1.01) for r in energy_selectors.pure_records(current)
+    ]
     sub = energy.create_submission(
-        "2025Q4", "太仓市", records, energy.pure_economy(current), user=coordinator, is_sample=True
+        "2025Q4", "太仓市", records, energy_selectors.pure_economy(current), user=coordinator, is_sample=True
     )
     return energy.submit_submission(sub, coordinator)
 
@@ -105,7 +108,7 @@ def test_approving_an_indicator_value_grades_the_plan(demo_plan, coordinator, cl
 
 def test_recomputing_with_a_factor_set_reruns_projections_and_grades(demo_plan, coordinator, client, jobs):
     client.force_login(coordinator)
-    fs = energy.default_factor_set()
+    fs = energy.official_factor_set()
     client.post(reverse("energy:recompute", args=[fs.pk]), {"reason": "复核"})
     assert [name for name, _ in jobs] == ["refresh_projections_and_grades"]
     run = AccountingRun.objects.latest("id")

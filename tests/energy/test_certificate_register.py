@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from carbonpeak.core.models import AuditEvent
-from carbonpeak.energy import services
+from carbonpeak.energy import selectors, services
 from carbonpeak.energy.models import GreenCertificate
 
 HEADER = "证书编号或交易编号,核销（使用）日期,类型,方向,绿证数量（张）,电量（千瓦时）,出售方所在省份,凭证\n"
@@ -83,7 +83,7 @@ def test_the_sample_register_counts_in_the_demo_accounts(rates_entered):
     """示例数据: the register is labelled, and 2025's certificates reach the accounts with the cap applied."""
     assert GreenCertificate.objects.filter(is_sample=True).count() == GreenCertificate.objects.count() > 0
     assert all(s.startswith("示例-") for s in GreenCertificate.objects.values_list("serial", flat=True))
-    run = services.latest_run()
+    run = selectors.current_run()
     year = run.results.get(period="2025").data
     counted = year["certificates"]
     assert counted["counted_kwh"] == (60_000 + 10_000) * 1000

@@ -10,7 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from carbonpeak.core.models import ReviewStatus
-from carbonpeak.energy import services, workbook
+from carbonpeak.energy import selectors, services, workbook
 from carbonpeak.energy.models import AccountingRun, EnergySubmission, FactorSet
 
 pytestmark = pytest.mark.django_db
@@ -105,13 +105,13 @@ def test_leader_sees_but_cannot_act(client, coordinator):
     assert "上传报表" not in html
     response = client.post(reverse("energy:upload"), {"file": SimpleUploadedFile("q.csv", CSV.encode())})
     assert response.status_code == 403
-    fs = services.default_factor_set()
+    fs = services.official_factor_set()
     assert client.post(reverse("energy:recompute", args=[fs.pk])).status_code == 403
     assert EnergySubmission.objects.count() == 0
 
 
 def test_factor_set_pages_and_csv_import(logged_in):
-    fs = services.default_factor_set()
+    fs = services.official_factor_set()
     html = logged_in.get(reverse("energy:factor_set", args=[fs.pk])).content.decode()
     assert "0.5827" in html and "secondary-consistent" in html and "未给出" in html
     csv = "kind,key,year,value,unit,source,status\ngrid_co2,江苏,2024,0.55,kgCO2/kWh,MEE 公告（测试）,secondary\n"
@@ -141,7 +141,7 @@ def test_admin_factor_sets_editable_until_used_submissions_read_only(client, coo
     services.load_sample_data(coordinator)
     admin = get_user_model().objects.get(username="admin")
     client.force_login(admin)
-    fs = services.default_factor_set()
+    fs = services.official_factor_set()
     for url in (
         "/admin/energy/factorset/",
         "/admin/energy/energysubmission/",
@@ -214,7 +214,7 @@ def test_a_coordinator_enters_the_years_rate_and_the_equivalent_value_appears(cl
     default = StoredSet.objects.get(is_default=True)
     assert default.label == "national@2026.1-录入2" and default.based_on.label == "national@2026.1-录入1"
     assert AccountingRun.objects.count() == runs + 2
-    latest = energy_services.latest_run().results.get(period="2025", region="太仓市")
+    latest = selectors.current_run().results.get(period="2025", region="太仓市")
     assert (
         latest.energy_tce_equivalent is not None and latest.data["coal_rate"]["source"] == "测试：协调员录入"
     )
@@ -223,9 +223,7 @@ def test_a_coordinator_enters_the_years_rate_and_the_equivalent_value_appears(cl
         latest.data["non_fossil_share"] is None
         and latest.data["energy_intensity_tce_per_10k_yuan"] is not None
     )
-    assert (
-        energy_services.latest_run().results.get(period="2023", region="太仓市").energy_tce_equivalent is None
-    )
+    assert selectors.current_run().results.get(period="2023", region="太仓市").energy_tce_equivalent is None
 
 
 def test_only_a_coordinator_enters_factors(client, db):

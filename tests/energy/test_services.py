@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from carbonpeak.core.models import ReviewStatus
-from carbonpeak.energy import services
+from carbonpeak.energy import selectors, services
 from carbonpeak.energy.models import (
     AccountingResult,
     AccountingRun,
@@ -105,7 +105,7 @@ def test_approval_accounts_with_the_default_set_and_records_its_version(coordina
     sub = services.upload(CSV.encode(), "q.csv", coordinator).submissions[0]
     services.submit_submission(sub, coordinator)
     services.approve_submission(sub, coordinator)
-    run = services.latest_run()
+    run = selectors.current_run()
     assert run.factor_set_label == "national@2026.1" and run.submissions == [sub.pk]
     result = run.results.get(period="2023Q1")
     assert round(result.co2_t) == 19003 + 58270
@@ -120,21 +120,21 @@ def test_a_correction_is_a_new_revision_and_the_approved_one_stays(coordinator, 
         CSV.replace("原煤,1,万吨", "原煤,2,万吨").encode(), "q-fix.csv", coordinator
     ).submissions[0]
     assert second.revision == 2
-    assert services.current_submission("2023Q1", "太仓市").pk == first.pk  # until the correction is approved
+    assert selectors.current_submission("2023Q1", "太仓市").pk == first.pk  # until the correction is approved
     services.submit_submission(second, coordinator)
     services.approve_submission(second, coordinator)
-    assert services.current_submission("2023Q1", "太仓市").pk == second.pk
+    assert selectors.current_submission("2023Q1", "太仓市").pk == second.pk
     first.refresh_from_db()
     assert first.status == ReviewStatus.APPROVED and first.records.get(fuel="原煤").quantity == 1
     assert "supersede" in first.events.values_list("action", flat=True)
-    assert round(services.latest_run().results.get(period="2023Q1").co2_t) == 2 * 19003 + 58270
+    assert round(selectors.current_run().results.get(period="2023Q1").co2_t) == 2 * 19003 + 58270
 
 
 def test_recomputing_with_a_new_set_keeps_the_old_results(coordinator, factor_set):
     sub = services.upload(CSV.encode(), "q.csv", coordinator).submissions[0]
     services.submit_submission(sub, coordinator)
     services.approve_submission(sub, coordinator)
-    old_run = services.latest_run()
+    old_run = selectors.current_run()
     new_set = services.import_factor_csv(
         "kind,key,year,value,unit,source,status\ngrid_co2,江苏,2023,0.5,kgCO2/kWh,test source,test\n",
         name="national",
@@ -164,7 +164,7 @@ def test_a_run_that_cannot_account_is_recorded_with_its_error(coordinator, facto
     services.approve_submission(sub, coordinator)
     run = services.recompute_with(empty, coordinator)
     assert "缺少“原煤”的折标准煤系数" in run.error
-    assert services.latest_run().pk != run.pk  # the pages keep showing the last good run
+    assert selectors.current_run().pk != run.pk  # the pages keep showing the last good run
 
 
 def test_leader_can_neither_upload_nor_review(leader, coordinator):
@@ -182,7 +182,7 @@ def test_sample_data_is_loaded_once_and_labelled(coordinator, factor_set):
     assert services.load_sample_data(coordinator) == 24
     assert services.load_sample_data(coordinator) == 0
     assert EnergySubmission.objects.filter(is_sample=True, status=ReviewStatus.APPROVED).count() == 24
-    run = services.latest_run()
+    run = selectors.current_run()
     assert run.includes_sample
     y2020 = run.results.get(period="2020")
     assert y2020.data["gdp_current_100m_yuan"] == pytest.approx(1386.09)  # the public figure, as published
@@ -243,7 +243,7 @@ def test_the_coordinator_names_the_assessed_boundary_with_its_basis(coordinator,
         services.set_assessed_boundary(leader, boundary="consumption", source="文件")
     run = services.set_assessed_boundary(coordinator, boundary="territorial", source="测试：上级口径文件")
     assert run.factor_set.to_pure().assessed_boundary == "territorial"
-    assert services.default_factor_set() == run.factor_set
+    assert selectors.official_factor_set() == run.factor_set
     data = run.results.get(period="2023Q1").data
     assert data["co2_boundary"] == "territorial"
     assert data["co2_t"] == data["co2_t_by_boundary"]["territorial"]

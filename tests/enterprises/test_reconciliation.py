@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from carbonpeak.demo import ensure_demo_enterprises
-from carbonpeak.energy import services as energy
+from carbonpeak.energy import selectors as energy
 from carbonpeak.enterprises import selectors
 from carbonpeak.enterprises.models import EnterpriseReport
 
@@ -21,7 +21,7 @@ def reconciled(demo_plan, coordinator):
 
 def test_sums_coverage_and_gap_by_hand(reconciled, client):
     rows, region = selectors.reconciliation(2025)
-    run = energy.latest_run()
+    run = energy.current_run()
     city = run.results.get(region=region, year=2025, first_quarter=1, last_quarter=4).data["by_sector"]
     approved = EnterpriseReport.objects.filter(year=2025, status="approved").select_related("enterprise")
     by_sector: dict[str, list[float]] = {}

@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from carbonpeak.monitoring import services
+from carbonpeak.monitoring import assessment, services
 from carbonpeak.monitoring.grading import DataState, Grade
 from carbonpeak.monitoring.models import EarlyWarning, Indicator, Observation, TargetIndicator
 
@@ -19,7 +19,7 @@ TODAY = dt.date(2026, 11, 24)
 def status_of(plan, indicator, year, today=TODAY):
     return next(
         s
-        for s in services.assess_plan(plan, today)
+        for s in assessment.assess_plan(plan, today)
         if s.target.indicator == indicator and s.target.year == year
     )
 
@@ -90,7 +90,7 @@ def test_observation_lifecycle_and_revisions(demo_plan, coordinator):
     services.approve_observation(obs, coordinator)
     again = services.report_observation(bus, 2026, 4, 94.0, coordinator)
     assert again.revision == 2
-    assert services.points_for(bus)[-1].value == 93.0  # the correction counts only once approved
+    assert assessment.points_for(bus)[-1].value == 93.0  # the correction counts only once approved
     with pytest.raises(ValidationError, match="核算得出"):
         services.report_observation(Indicator.objects.get(code="energy_intensity"), 2026, 4, 0.4, coordinator)
 
@@ -150,16 +150,17 @@ def test_a_shared_indicator_takes_its_owner_and_unit_from_the_task_target(import
 def test_a_grade_on_incomplete_data_says_so(demo_plan, coordinator):
     """A corrected 2025Q4 that leaves out a row reported in the quarters before: the year is 数据不全, and the
     grade built on it says which row is missing instead of reading it as zero."""
+    from carbonpeak.energy import selectors
     from carbonpeak.energy import services as energy
 
-    current = energy.current_submission("2025Q4", "太仓市")
-    records = energy.pure_records(current)
+    current = selectors.current_submission("2025Q4", "太仓市")
+    records = selectors.pure_records(current)
     dropped = next(r for r in records if r.sector == "交通运输、仓储和邮政业" and r.fuel == "柴油")
     sub = energy.create_submission(
         "2025Q4",
         "太仓市",
         [r for r in records if r is not dropped],
-        energy.pure_economy(current),
+        selectors.pure_economy(current),
         user=coordinator,
         is_sample=True,
     )
@@ -173,7 +174,7 @@ def test_a_grade_on_incomplete_data_says_so(demo_plan, coordinator):
 
 
 def test_a_total_handed_down_is_linked_and_graded_as_a_cap(rates_entered, coordinator):
-    from carbonpeak.energy.services import latest_run
+    from carbonpeak.energy.selectors import current_run
     from carbonpeak.plans.models import Target
     from carbonpeak.plans.services import set_handed_down_total
 
@@ -185,7 +186,7 @@ def test_a_total_handed_down_is_linked_and_graded_as_a_cap(rates_entered, coordi
         set_handed_down_total(
             rates_entered, "用水总量", 2025, value=1, issuer="苏州市", document="x", user=coordinator
         )
-    annual = latest_run().results.get(period="2025").data
+    annual = current_run().results.get(period="2025").data
     used = annual["energy_tce_assessed"] / 1e4  # 万吨标准煤, after the 113号 and 803号 deductions
     target = set_handed_down_total(
         rates_entered,

@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 import pytest
 
-from carbonpeak.projection import services
+from carbonpeak.projection import selectors
 from carbonpeak.projection.models import ProjectionRun
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,7 @@ def test_reads_what_the_jobs_stored_and_never_computes_on_a_get(logged_in, demo_
     assert [s["name"] for s in listing] == ["基准情景", "规划情景", "强化情景"]
     assert all(s["computed"] and 0 <= s["p_peak_by_2030"] <= 1 for s in listing)
     body = logged_in.get(f"/api/projections/{PLANNED}").json()
-    stored = services.stored_projection("规划情景", demo_plan)
+    stored = selectors.stored_projection("规划情景", demo_plan)
     assert body["accounting_run"] == stored.accounting_run_id
     assert body["p_peak_by_2030"] == stored.result["p_peak_by_2030"]
     assert body["trajectory"] == stored.result["trajectory"]
@@ -44,7 +44,7 @@ def test_other_inputs_are_asked_for_with_a_post_and_a_job_computes_them(logged_i
     # the suite runs jobs at once, so the job has run by the time the POST answers
     assert asked.status_code == 200 and asked.json()["status"] == "done"
     body = logged_in.get(asked.json()["url"]).json()
-    stored = services.stored_projection("规划情景", demo_plan, draws=1000, seed=3)
+    stored = selectors.stored_projection("规划情景", demo_plan, draws=1000, seed=3)
     assert body["p_peak_by_2030"] == stored.result["p_peak_by_2030"] and stored.draws == 1000
     again = logged_in.post(
         f"/api/projections/{PLANNED}/runs", {"draws": 1000, "seed": 3}, content_type="application/json"

@@ -11,7 +11,9 @@ from django.core.exceptions import PermissionDenied
 
 from carbonpeak.cli import main
 from carbonpeak.core.models import AuditEvent
+from carbonpeak.energy import selectors as energy_selectors
 from carbonpeak.energy import services as energy
+from carbonpeak.monitoring import assessment
 from carbonpeak.monitoring import services as monitoring
 from carbonpeak.monitoring.grading import Grade, Rule
 from carbonpeak.projection import montecarlo, services
@@ -23,18 +25,18 @@ DRAWS = 2000
 
 def test_a_projection_is_kept_with_the_accounting_run_and_rerun_on_new_data(demo_plan, coordinator):
     first = services.run_projection("规划情景", plan=demo_plan, draws=DRAWS)
-    assert first.accounting_run == energy.latest_run()
+    assert first.accounting_run == energy_selectors.current_run()
     assert services.run_projection("规划情景", plan=demo_plan, draws=DRAWS) == first  # same inputs, reused
     assert first.result["sample"] is True and first.result["factor_set"] == "national@2026.1"
     # an approval (here: a recomputation) makes a new accounting run: the next request projects again
-    new_run = energy.recompute(energy.default_factor_set(), user=coordinator, reason="测试：新数据")
+    new_run = energy.recompute(energy.official_factor_set(), user=coordinator, reason="测试：新数据")
     second = services.run_projection("规划情景", plan=demo_plan, draws=DRAWS)
     assert second.pk != first.pk and second.accounting_run == new_run
     assert ProjectionRun.objects.filter(pk=first.pk).exists()  # the old one stays
 
 
 def test_the_dashboards_peak_targets_take_their_grade_from_the_planned_scenario(demo_plan):
-    statuses = monitoring.assess_plan(demo_plan)
+    statuses = assessment.assess_plan(demo_plan)
     peaks = [s for s in statuses if s.link and s.link.rule == Rule.PEAK]
     assert {s.indicator.code for s in peaks} == {"co2_total", "refined_oil"}
     result = services.run_projection("规划情景", plan=demo_plan).result
@@ -52,7 +54,7 @@ def test_the_dashboards_peak_targets_take_their_grade_from_the_planned_scenario(
 
 def test_without_energy_data_the_peak_target_stays_ungraded(imported_plan):
     monitoring.propose_links(imported_plan)
-    statuses = monitoring.assess_plan(imported_plan)
+    statuses = assessment.assess_plan(imported_plan)
     peak = next(s for s in statuses if s.link and s.link.rule == Rule.PEAK)
     assert peak.assessment.grade == Grade.UNGRADED
     with pytest.raises(services.NoData, match="尚无核算结果"):

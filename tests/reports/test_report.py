@@ -18,10 +18,10 @@ from openpyxl import load_workbook
 
 from carbonpeak.cli import main
 from carbonpeak.core.models import AuditEvent
-from carbonpeak.energy import services as energy
+from carbonpeak.energy import selectors as energy
 from carbonpeak.energy.accounting import BOUNDARY_LABELS
 from carbonpeak.energy.models import AccountingResult
-from carbonpeak.monitoring import services as monitoring
+from carbonpeak.monitoring import assessment
 from carbonpeak.projection.models import ProjectionRun
 from carbonpeak.reports import services, writers
 from carbonpeak.reports.models import QuarterlyReport
@@ -54,7 +54,7 @@ def _docx(job) -> Document:
 
 
 def _result(period: str) -> dict:
-    return AccountingResult.objects.get(run=energy.latest_run(), region="太仓市", period=period).data
+    return AccountingResult.objects.get(run=energy.current_run(), region="太仓市", period=period).data
 
 
 def test_the_report_has_every_section_table_and_figure(report_job, demo_plan):
@@ -103,15 +103,15 @@ def test_the_reports_figures_are_the_databases(report_job, demo_plan):
     barometer = next(
         t for t in doc.tables if t.rows[0].cells[0].text == "指标" and t.rows[0].cells[-1].text == "理由"
     )
-    statuses = monitoring.assess_plan(demo_plan, as_of=(2025, 3))
+    statuses = assessment.assess_plan(demo_plan, as_of=(2025, 3))
     assert len(barometer.rows) - 1 == demo_plan.targets.count() == len(statuses)
     assert [r.cells[6].text for r in barometer.rows[1:]] == [s.assessment.grade.label for s in statuses]
     # the peak projection section names the stored projection it used
     run = ProjectionRun.objects.get(pk=report_job.projection_run_id)
     text = "\n".join(p.text for p in doc.paragraphs)
     assert f"{run.result['p_peak_by_2030']:.1%}" in text
-    assert report_job.accounting_run == energy.latest_run()
-    assert report_job.data_version["核算记录"].startswith(str(energy.latest_run().pk))
+    assert report_job.accounting_run == energy.current_run()
+    assert report_job.data_version["核算记录"].startswith(str(energy.current_run().pk))
 
 
 def test_the_excel_export_round_trips_every_number(report_job, demo_plan):

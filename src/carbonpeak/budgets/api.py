@@ -20,7 +20,7 @@ router = Router(tags=["碳排放双控"])
 
 
 def _region(name: str | None) -> Region:
-    from carbonpeak.energy.services import city_region
+    from carbonpeak.energy.selectors import city_region
 
     region = Region.objects.filter(name=name or city_region()).first()
     if region is None:

@@ -6,7 +6,7 @@ from carbonpeak.core.models import Region
 from carbonpeak.energy import catalog
 from carbonpeak.energy.accounting import POWER_SECTOR
 from carbonpeak.energy.models import AccountingResult, AccountingRun
-from carbonpeak.energy.services import latest_run
+from carbonpeak.energy.selectors import current_run
 
 from .models import BudgetTracking, CarbonBudget
 from .tracking import SectorUse, attribute_to_sectors
@@ -131,4 +131,4 @@ def budget_table(budget: CarbonBudget) -> dict:
     return out
 
 
-__all__ = ["latest_run", "UNALLOCATED"]
+__all__ = ["current_run", "UNALLOCATED"]

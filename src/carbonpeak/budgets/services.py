@@ -14,6 +14,7 @@ from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
 from carbonpeak.core import audit
 from carbonpeak.core.models import Region
+from carbonpeak.energy.models import AccountingRun
 
 from . import allocation as pure
 from . import selectors
@@ -60,7 +61,7 @@ def set_budget(
         raise ValidationError("请填写依据：下达文件文号，或强度目标与预期增速的来源")
     if not 2000 <= year <= 2100:
         raise ValidationError("年份须在 2000–2100 之间")
-    run = selectors.latest_run()
+    run = selectors.current_run()
     inputs: dict = {}
     try:
         if method == pure.WholeMethod.HANDED_DOWN:
@@ -189,7 +190,7 @@ def allocate(
 
 def part_bases(budget: CarbonBudget, dimension: str) -> tuple[list[pure.PartBasis], int]:
     """The parts and their base-year CO2 (the year before the budget's) on the budget's boundary."""
-    run = selectors.latest_run()
+    run = selectors.current_run()
     base_year = budget.year - 1
     city = selectors.annual(run, budget.region.name, base_year)
     if dimension == Allocation.SECTOR:
@@ -282,20 +283,20 @@ def delete_allocation(user, allocation: Allocation) -> None:
 # ------------------------------------------------------------------ tracking (after every accounting)
 
 
-def refresh_all() -> int:
-    """Every budget's tracking again (the accounts changed); returns how many warnings were raised."""
-    return sum(len(refresh_tracking(b)) for b in CarbonBudget.objects.select_related("region"))
+def refresh_all(run: AccountingRun | None = None) -> int:
+    """Every budget's tracking again on the new accounts; returns how many warnings were raised."""
+    return sum(len(refresh_tracking(b, run=run)) for b in CarbonBudget.objects.select_related("region"))
 
 
 @transaction.atomic
-def refresh_tracking(budget: CarbonBudget) -> list:
+def refresh_tracking(budget: CarbonBudget, *, run: AccountingRun | None = None) -> list:
     """Use against budget for the region, its districts and its sectors at the latest quarter of the year the
     region has data for; a change of grade raises a warning (after a first grade, 本平台规则 as for targets)."""
     from carbonpeak.departments.models import Department
     from carbonpeak.monitoring import services as monitoring
     from carbonpeak.monitoring.grading import Grade
 
-    run = selectors.latest_run()
+    run = run or selectors.current_run()
     region = budget.region.name
     shares = tuple(budget.quarter_shares) if len(budget.quarter_shares) == 4 else (0.25,) * 4
     city_ytd = selectors.year_to_date(run, region, budget.year)
@@ -409,7 +410,7 @@ def _fuel_lines(fuels) -> list[dict]:
 
 def _figures(project, stage: str, electricity_kwh: float | None, year: int):
     from carbonpeak.energy.accounting import AccountingError
-    from carbonpeak.energy.services import default_factor_set
+    from carbonpeak.energy.selectors import official_factors
     from carbonpeak.enterprises import mrv
 
     lines = [f for f in project.fuels.all() if f.stage == stage]
@@ -422,7 +423,7 @@ def _figures(project, stage: str, electricity_kwh: float | None, year: int):
         sold_kwh=0.0,
     )
     try:
-        return mrv.figures(report, default_factor_set().to_pure())
+        return mrv.figures(report, official_factors())
     except AccountingError as exc:
         raise ValidationError(exc.problems) from exc
 
@@ -430,9 +431,9 @@ def _figures(project, stage: str, electricity_kwh: float | None, year: int):
 def factor_year() -> int | None:
     """The latest year the city has a whole year's account for: a project is assessed with that year's
     factors and against that year's city figures (its own operation year has neither yet)."""
-    from carbonpeak.energy.services import city_region
+    from carbonpeak.energy.selectors import city_region
 
-    run = selectors.latest_run()
+    run = selectors.current_run()
     if run is None:
         return None
     years = run.results.filter(region=city_region(), first_quarter=1, last_quarter=4).values_list(
@@ -444,14 +445,14 @@ def factor_year() -> int | None:
 def assess(project) -> dict:
     """The project's energy and CO2 by the city's engine, per 万元 of value added against the city's and its
     sector's, its share of the remaining district and city budgets, and the review it falls under."""
-    from carbonpeak.energy.services import city_region
+    from carbonpeak.energy.selectors import city_region
     from carbonpeak.enterprises.selectors import sector_intensity
 
     from .review import budget_share, per_value_added, review_level
 
     year = factor_year() or project.operation_year
     fig = _figures(project, ProjectFuel.DECLARED, project.electricity_kwh, year)
-    run = selectors.latest_run()
+    run = selectors.current_run()
     city_name = city_region()
     city = selectors.annual(run, city_name, year)
     sector = sector_intensity(year, project.sector)

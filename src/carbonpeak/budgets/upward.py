@@ -21,7 +21,7 @@ def _or(value, missing: str = NOT_REPORTED):
 
 
 def workbook(budget: CarbonBudget) -> bytes:
-    run = selectors.latest_run()
+    run = selectors.current_run()
     region = budget.region
     year = budget.year
     ytd = selectors.year_to_date(run, region.name, year)

@@ -47,7 +47,7 @@ def _integer(value: str | None, label: str) -> int | None:
 
 
 def _region(request) -> Region:
-    from carbonpeak.energy.services import city_region
+    from carbonpeak.energy.selectors import city_region
 
     name = request.GET.get("region") or request.POST.get("region") or city_region()
     region = Region.objects.filter(name=name[:50]).first()
@@ -98,7 +98,7 @@ def _year_page(request, year: int, region: Region, form=None, status: int = 200)
             "manual_parts": manual_parts,
             "can_manage": permissions.can(request.user, Action.MANAGE_BUDGETS),
             "districts": selectors.district_names(region),
-            "accounts_sample": bool((run := selectors.latest_run()) and run.includes_sample),
+            "accounts_sample": bool((run := selectors.current_run()) and run.includes_sample),
             "form": form or {},
         },
         status=status,
@@ -188,7 +188,7 @@ def export(request, year: int):
 def region_page(request, name: str):
     region = get_object_or_404(Region.objects.select_related("parent"), name=name)
     permissions.require(request.user, Action.VIEW_REGION, region)
-    run = selectors.latest_run()
+    run = selectors.current_run()
     years = sorted(
         set(run.results.filter(first_quarter=1, last_quarter=4).values_list("year", flat=True))
         if run
@@ -235,7 +235,7 @@ def region_page(request, name: str):
 @login_required
 def my_region(request):
     """A parent region's viewer starts at its own region; everyone else at the city's."""
-    from carbonpeak.energy.services import city_region
+    from carbonpeak.energy.selectors import city_region
 
     own = permissions.region_of(request.user)
     return redirect("budgets:region", own.name if own else city_region())

@@ -17,7 +17,7 @@ STATE_LABELS = {"READY": "排队中", "RUNNING": "运行中", "SUCCESSFUL": "已
 TASK_TITLES = {
     "refresh_after_energy": "能源统计审核通过后：重新核算、预测、评估目标",
     "refresh_projections_and_grades": "重新预测、评估目标",
-    "refresh_grades": "指标数值审核通过后：评估目标",
+    "refresh_grades": "评估目标（指标数值审核通过后，及每日一次）",
     "compute_projection": "按请求计算达峰预测",
     "build_quarterly_report": "生成季度报告",
 }
@@ -65,6 +65,17 @@ def pending() -> int:
     from django_tasks_db.models import DBTaskResult
 
     return DBTaskResult.objects.filter(status__in=("READY", "RUNNING")).count()
+
+
+def queued(task_name: str) -> bool:
+    """Is a job of this task waiting or running? (a schedule does not queue a second one)"""
+    if not database_backend():
+        return False
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(
+        status__in=("READY", "RUNNING"), task_path__endswith=f".{task_name}"
+    ).exists()
 
 
 def recover_interrupted() -> tuple[int, int]:

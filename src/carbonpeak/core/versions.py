@@ -5,8 +5,8 @@ The token changes inside the writing transaction (a model signal of the apps ``c
 explicit :func:`bump` after a queryset ``update``), so a reader either sees the old data with the old token
 or the new data with the new one: what is kept under a token was computed from that token's data and is never
 read under another. :func:`cached` and :func:`cached_html` keep a value in the memory of the process that
-computed it (no cache server to run); :func:`stored` also keeps it in the database, so that the background
-job computes it once for every process.
+computed it (no cache server to run); :func:`store` keeps a value in the database for every process (the
+background job writes it), and :func:`stored` reads it there.
 """
 
 from __future__ import annotations
@@ -78,25 +78,38 @@ def cached(key: Hashable, compute: Callable[[], T]) -> T:
     return _remembered(current(), key, compute)
 
 
+def store(key: str, value: T) -> T:
+    """Keep ``value`` under ``key`` and the current data version for every process: written by the background
+    job that follows a change (the grades after an approval, the daily re-grade), never by a page."""
+    token = current()
+    ComputedFigure.objects.update_or_create(
+        key=key, defaults={"token": token, "payload": pickle.dumps(value, pickle.HIGHEST_PROTOCOL)}
+    )
+    # figures of past days (keys carry the day) are not read again
+    ComputedFigure.objects.filter(computed_at__lt=timezone.now() - dt.timedelta(days=2)).delete()
+    with _lock:
+        _cache[(token, key)] = value
+    return value
+
+
 def stored(key: str, compute: Callable[[], T]) -> T:
-    """Like :func:`cached`, and kept in the database for every process: the background job that follows a
-    change computes it once (the grades, after an approval), and pages only read it. A reader computes it
-    only when no job has yet for this data version (a change made in the admin, a new day)."""
+    """What the background job kept under ``key`` for the current data version; until it has (a change made
+    in the admin, a new day before the daily re-grade), ``compute()`` once in this process — a read never
+    writes."""
     token = current()
 
     def from_database() -> T:
         row = ComputedFigure.objects.filter(key=key, token=token).values_list("payload", flat=True).first()
         if row is not None:
-            return pickle.loads(row)  # noqa: S301 (written by this platform only, below or by its worker)
-        value = compute()
-        ComputedFigure.objects.update_or_create(
-            key=key, defaults={"token": token, "payload": pickle.dumps(value, pickle.HIGHEST_PROTOCOL)}
-        )
-        # figures of past days (keys carry the day) are not read again
-        ComputedFigure.objects.filter(computed_at__lt=timezone.now() - dt.timedelta(days=2)).delete()
-        return value
+            return pickle.loads(row)  # noqa: S301 (written by this platform only, by store())
+        return compute()
 
     return _remembered(token, key, from_database)
+
+
+def is_stored(key: str) -> bool:
+    """Has a job kept ``key`` for the current data version?"""
+    return ComputedFigure.objects.filter(key=key, token=current()).exists()
 
 
 def cached_html(key: Hashable, request, template: str, context: Callable[[], dict]) -> SafeString:

@@ -9,7 +9,7 @@ from ninja.responses import Status
 from pydantic import Field
 
 from carbonpeak.core.api import ApiError, Pages
-from carbonpeak.energy import services
+from carbonpeak.energy import selectors, services
 from carbonpeak.energy.accounting import ASSESSED, boundary_caption
 from carbonpeak.energy.models import AccountingResult, EnergySubmission, GreenCertificate
 
@@ -168,7 +168,7 @@ def upload_submission(request, file: File[UploadedFile], note: str = ""):
 @router.get("/energy/summary", response=list[SummaryOut], summary="最新核算结果（年度与累计），附因子集版本")
 @paginate(Pages)
 def energy_summary(request, region: str | None = None):
-    run = services.latest_run()
+    run = selectors.current_run()
     if run is None:
         return AccountingResult.objects.none()
     qs = run.results.filter(first_quarter=1).select_related("run")
@@ -217,7 +217,7 @@ def region_rollup(request, name: str, year: int = Query(..., ge=2000, le=2100)):
     from carbonpeak.accounts import permissions
 
     permissions.require(request.user, permissions.Action.VIEW_REGION, region)
-    run = services.latest_run()
+    run = selectors.current_run()
     accounts = {}
     if run is not None:
         for result in run.results.filter(year=year, first_quarter=1, last_quarter=4):

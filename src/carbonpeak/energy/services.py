@@ -17,17 +17,13 @@ from carbonpeak import workflows
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
 from carbonpeak.core import audit, quotas, review
-from carbonpeak.core.models import ReviewStatus
-from carbonpeak.energy import catalog, workbook
+from carbonpeak.energy import catalog, selectors, workbook
 from carbonpeak.energy import certificates as register
 from carbonpeak.energy import factors as pure_factors
 from carbonpeak.energy.accounting import (
-    ASSESSED,
-    BASE_YEAR,
     BOUNDARY_NAMES,
     AccountingError,
     EconomicFigure,
-    IntensityTarget,
     absent_rows,
     account,
 )
@@ -92,8 +88,9 @@ def _store_factor_set(pure: pure_factors.FactorSet, user, based_on: FactorSet | 
     return fs
 
 
-def default_factor_set() -> FactorSet:
-    fs = FactorSet.objects.filter(is_default=True).first()
+def official_factor_set() -> FactorSet:
+    """The adopted set, the bundled sets stored first when none is (a new installation's first write)."""
+    fs = selectors.official_factor_set()
     return fs if fs is not None else ensure_bundled_factor_sets()
 
 
@@ -164,7 +161,7 @@ def _new_default_version(user, row: list, what: str) -> AccountingRun:
     writer = csv.writer(buffer)
     writer.writerow(["kind", "key", "year", "value", "unit", "source", "status"])
     writer.writerow(row)
-    base = default_factor_set()
+    base = official_factor_set()
     root = base.version.split("-录入")[0]  # 2026.1 → 2026.1-录入1, 2026.1-录入2, …
     taken = set(FactorSet.objects.filter(name=base.name).values_list("version", flat=True))
     version = next(f"{root}-录入{n}" for n in range(1, 10_000) if f"{root}-录入{n}" not in taken)
@@ -176,18 +173,27 @@ def _new_default_version(user, row: list, what: str) -> AccountingRun:
         title=f"在 {base.label} 上{what}"[:200],
         based_on=base,
     )
-    set_default_factor_set(fs, user)
-    return recompute_with(fs, user, what)
+    return adopt_factor_set(fs, user=user, reason=what)
 
 
 @transaction.atomic
-def set_default_factor_set(fs: FactorSet, user) -> None:
+def adopt_factor_set(fs: FactorSet, *, user, reason: str = "") -> AccountingRun:
+    """The coordinator's choice of the official factor set (audited): the accounts are recomputed with it, and
+    grades, projections and budgets follow. Until this choice, a run on another set is only a what-if."""
     permissions.require(user, Action.MANAGE_FACTORS)
+    previous = selectors.official_factor_set()
     FactorSet.objects.exclude(pk=fs.pk).update(is_default=False)
     FactorSet.objects.filter(pk=fs.pk).update(is_default=True)
+    fs.refresh_from_db()
     audit.record(
-        user, audit.Action.UPDATE, fs, before={"is_default": fs.is_default}, after={"is_default": True}
+        user,
+        audit.Action.UPDATE,
+        fs,
+        before={"official_set": previous.label if previous else None},
+        after={"official_set": fs.label},
+        comment=reason,
     )
+    return recompute_with(fs, user, reason or f"采用因子集 {fs.label} 为正式因子集")
 
 
 # ------------------------------------------------------------------ submissions
@@ -212,7 +218,7 @@ def upload(data: bytes, filename: str, user, *, note: str = "") -> UploadResult:
     if not can_report(user):
         raise PermissionDenied(permissions.MESSAGES[Action.REPORT_ENERGY])
     quotas.take(user, "upload")
-    factors = default_factor_set().to_pure()
+    factors = selectors.official_factors()
     form = workbook.read_upload(data, filename, factors=factors)
     if form.errors:
         return UploadResult(errors=[str(e) for e in form.errors])
@@ -269,8 +275,8 @@ def _absent_warnings(
     for _ in range(4):
         p = p.previous_quarter()
         rows = [r.record for r in form.records if r.record.period == p.key and r.record.region == region]
-        if not rows and (sub := current_submission(p.key, region)) is not None:
-            rows = pure_records(sub)
+        if not rows and (sub := selectors.current_submission(p.key, region)) is not None:
+            rows = selectors.pure_records(sub)
         if rows:
             earlier.append({(r.sector, r.fuel) for r in rows})
     return absent_rows({(r.sector, r.fuel) for r in records}, earlier)
@@ -286,8 +292,8 @@ def _qoq_warnings(
         r.record for r in form.records if r.record.period == previous_key and r.record.region == region
     ]
     if not previous:
-        sub = current_submission(previous_key, region)
-        previous = pure_records(sub) if sub else []
+        sub = selectors.current_submission(previous_key, region)
+        previous = selectors.pure_records(sub) if sub else []
     return workbook.quarter_on_quarter_warnings(records, previous, threshold=settings.CARBONPEAK_QOQ_WARNING)
 
 
@@ -412,7 +418,7 @@ def approve_submission(sub: EnergySubmission, user, *, comment: str = "") -> Ene
 def _approve(sub: EnergySubmission, user, comment: str) -> EnergySubmission:
     """The approval itself, without what follows (the sample loader approves many, then recomputes once)."""
     review.check_reviewable(sub)
-    previous = current_submission(sub.period, sub.region)
+    previous = selectors.current_submission(sub.period, sub.region)
     review.approve(sub, user, comment)
     SubmissionEvent.objects.create(
         submission=sub, action=SubmissionEvent.Action.APPROVE, user=user, comment=sub.review_comment
@@ -438,49 +444,6 @@ def return_submission(sub: EnergySubmission, user, comment: str) -> EnergySubmis
     return sub
 
 
-def current_submission(period: str, region: str) -> EnergySubmission | None:
-    """The latest approved revision of a period and region."""
-    return (
-        EnergySubmission.objects.filter(period=period, region=region, status=ReviewStatus.APPROVED)
-        .order_by("-revision")
-        .first()
-    )
-
-
-def current_submissions() -> list[EnergySubmission]:
-    latest: dict[tuple[str, str], EnergySubmission] = {}
-    for sub in EnergySubmission.objects.filter(status=ReviewStatus.APPROVED).order_by(
-        "period", "region", "revision"
-    ):
-        latest[(sub.period, sub.region)] = sub
-    return list(latest.values())
-
-
-def pure_records(sub: EnergySubmission) -> list[PureRecord]:
-    return [
-        PureRecord(sub.period, sub.region, r.sector, r.fuel, float(r.quantity), r.unit, r.use)
-        for r in sub.records.all()
-    ]
-
-
-def pure_economy(sub: EnergySubmission) -> EconomicFigure | None:
-    eco = getattr(sub, "economy", None)
-    if eco is None:
-        return None
-
-    def f(v):
-        return None if v is None else float(v)
-
-    return EconomicFigure(
-        sub.period,
-        sub.region,
-        f(eco.gdp_current),
-        f(eco.real_growth_pct),
-        f(eco.gdp_constant),
-        f(eco.population),
-    )
-
-
 # ------------------------------------------------------------------ the register of 绿证 and 绿电交易
 
 
@@ -494,21 +457,13 @@ class RegisterResult:
         return not self.errors
 
 
-def city_region() -> str:
-    """The city the register counts for: the region of the plan the platform runs."""
-    from carbonpeak.plans.selectors import current_plan
-
-    plan = current_plan()
-    return plan.region if plan is not None else "太仓市"
-
-
 def upload_certificates(data: bytes, filename: str, user, *, is_sample: bool = False) -> RegisterResult:
     """Register the lines of an uploaded template (or CSV): any error, or a number already registered,
     refuses the whole file and nothing is written; then the accounts are recomputed."""
     permissions.require(user, Action.MANAGE_CERTIFICATES)
     quotas.take(user, "upload")
     parsed = register.read_register(
-        data, filename, region=city_region(), home_province=settings.CARBONPEAK_GRID_REGION
+        data, filename, region=selectors.city_region(), home_province=settings.CARBONPEAK_GRID_REGION
     )
     return _register(parsed, user, source_name=filename[:200], is_sample=is_sample)
 
@@ -516,7 +471,9 @@ def upload_certificates(data: bytes, filename: str, user, *, is_sample: bool = F
 def enter_certificate(user, cells: dict[str, object]) -> RegisterResult:
     """One line entered on the page, checked by the same rules as a row of the template."""
     permissions.require(user, Action.MANAGE_CERTIFICATES)
-    parsed = register.read_fields(cells, region=city_region(), home_province=settings.CARBONPEAK_GRID_REGION)
+    parsed = register.read_fields(
+        cells, region=selectors.city_region(), home_province=settings.CARBONPEAK_GRID_REGION
+    )
     return _register(parsed, user, source_name="页面录入")
 
 
@@ -589,22 +546,18 @@ def withdraw_certificate(entry: GreenCertificate, user, *, reason: str) -> None:
     workflows.certificates_changed(f"撤销绿证登记 {before['serial']}", user)
 
 
-def register_entries() -> list[register.CertificateEntry]:
-    return [c.to_pure() for c in GreenCertificate.objects.all()]
-
-
 # ------------------------------------------------------------------ accounting runs
 
 
 def recompute(fs: FactorSet, *, user=None, reason: str, grid_region: str | None = None) -> AccountingRun:
     """Account all current approved data with ``fs``; the run and its results are kept beside earlier ones."""
     grid_region = grid_region or settings.CARBONPEAK_GRID_REGION
-    subs = current_submissions()
+    subs = selectors.current_submissions()
     records: list[PureRecord] = []
     economy: list[EconomicFigure] = []
     for sub in subs:
-        records.extend(pure_records(sub))
-        eco = pure_economy(sub)
+        records.extend(selectors.pure_records(sub))
+        eco = selectors.pure_economy(sub)
         if eco is not None:
             economy.append(eco)
     run = AccountingRun.objects.create(
@@ -622,8 +575,8 @@ def recompute(fs: FactorSet, *, user=None, reason: str, grid_region: str | None 
             fs.to_pure(),
             economy,
             grid_region=grid_region,
-            certificates=register_entries(),
-            intensity_target=intensity_target(),
+            certificates=selectors.register_entries(),
+            intensity_target=selectors.intensity_target(),
         )
     except AccountingError as exc:
         run.error = "\n".join(exc.problems)
@@ -647,47 +600,23 @@ def recompute(fs: FactorSet, *, user=None, reason: str, grid_region: str | None 
     return run
 
 
-def intensity_target() -> IntensityTarget | None:
-    """The energy-intensity target handed down to the plan (−14.5 % on 2020 by 2025), for the certificate cap."""
-    from carbonpeak.plans.selectors import energy_intensity_target
-
-    target = energy_intensity_target()
-    if target is None:
-        return None
-    return IntensityTarget(
-        reduction=target.value / 100,
-        base_year=target.base_year or BASE_YEAR,
-        target_year=target.year,
-        source=target.describe(),
-    )
-
-
 def recompute_with(fs: FactorSet, user, reason: str = "") -> AccountingRun:
-    """The coordinator's explicit recomputation with another factor set; earlier results stay."""
+    """The coordinator's explicit recomputation with a factor set; earlier results stay. With the official
+    set it renews the accounts (grades, projections and budgets follow); with any other it is a what-if
+    (试算) shown beside them and followed by nothing."""
     permissions.require(user, Action.MANAGE_FACTORS)
-    run = recompute(fs, user=user, reason=reason or f"使用因子集 {fs.label} 重算")
+    official = fs.is_default
+    run = recompute(fs, user=user, reason=reason or f"使用因子集 {fs.label} {'重算' if official else '试算'}")
     audit.record(
         user,
         audit.Action.RECOMPUTE,
         run,
-        after={"factor_set": fs.label, "error": run.error},
+        after={"factor_set": fs.label, "official": official, "error": run.error},
         comment=run.reason,
     )
-    workflows.accounts_recomputed(run)
+    if official and not run.error:
+        workflows.accounts_recomputed(run)
     return run
-
-
-def assessed_boundary_of(run: AccountingRun | None) -> str:
-    """The CO2 boundary a run's headline figures are on (the factor set's setting when it ran)."""
-    first = run.results.only("data").first() if run is not None else None
-    return (first.data.get("co2_boundary") if first is not None else None) or ASSESSED
-
-
-def latest_run(fs: FactorSet | None = None) -> AccountingRun | None:
-    qs = AccountingRun.objects.filter(error="")
-    if fs is not None:
-        qs = qs.filter(factor_set=fs)
-    return qs.order_by("-created_at", "-id").first()
 
 
 # ------------------------------------------------------------------ sample data (示例数据)

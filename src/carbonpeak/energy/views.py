@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from carbonpeak.core import versions
 from carbonpeak.core.http import attachment
 from carbonpeak.core.models import ReviewStatus
-from carbonpeak.energy import accounting, catalog, services, workbook
+from carbonpeak.energy import accounting, catalog, selectors, services, workbook
 from carbonpeak.energy import certificates as register
 from carbonpeak.energy.models import (
     AccountingResult,
@@ -33,7 +33,7 @@ def _wan(value):
 @login_required
 def overview(request, run_id: int | None = None):
     """The accounts of the latest run (or a chosen one): tables and charts, the factor set beside every figure."""
-    run = get_object_or_404(AccountingRun, pk=run_id) if run_id else services.latest_run()
+    run = get_object_or_404(AccountingRun, pk=run_id) if run_id else selectors.current_run()
     region = request.GET.get("region", "")
 
     def body() -> dict:
@@ -52,7 +52,14 @@ def overview(request, run_id: int | None = None):
     rendered = versions.cached_html(key, request, "energy/_overview_body.html", body)
     from carbonpeak.sinks import selectors as sinks
 
-    context = {"nav": "energy", "run": run, "body": rendered, "sinks": sinks.city_summary()}
+    context = {
+        "nav": "energy",
+        "run": run,
+        "what_if": selectors.is_what_if(run),
+        "current": selectors.current_run() if run_id else run,
+        "body": rendered,
+        "sinks": sinks.city_summary(),
+    }
     return render(request, "energy/overview.html", context)
 
 
@@ -253,7 +260,7 @@ def submission_list(request):
     status = request.GET.get("status", "")
     if status in ReviewStatus.values:
         subs = subs.filter(status=status)
-    current = {s.pk for s in services.current_submissions()}
+    current = {s.pk for s in selectors.current_submissions()}
     return render(
         request,
         "energy/submission_list.html",
@@ -305,7 +312,7 @@ def submission_detail(request, submission_id: int):
     sub = get_object_or_404(
         EnergySubmission.objects.select_related("created_by", "reviewed_by"), pk=submission_id
     )
-    current = services.current_submission(sub.period, sub.region)
+    current = selectors.current_submission(sub.period, sub.region)
     return render(
         request,
         "energy/submission_detail.html",
@@ -355,7 +362,7 @@ def template_download(request):
         except catalog.UnknownName as exc:
             messages.error(request, str(exc))
             return redirect("energy:submissions")
-    data = workbook.template_bytes(period, region, factors=services.default_factor_set().to_pure())
+    data = workbook.template_bytes(period, region, factors=selectors.official_factors())
     return attachment(
         data,
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -368,7 +375,7 @@ def template_download(request):
 
 @login_required
 def factor_sets(request):
-    default = services.default_factor_set().to_pure()
+    default = selectors.official_factors()
     sets = FactorSet.objects.select_related("created_by", "based_on").prefetch_related("runs")
     return render(
         request,
@@ -377,7 +384,7 @@ def factor_sets(request):
             "nav": "factors",
             "sets": sets,
             "can_review": services.can_review(request.user),
-            "latest": services.latest_run(),
+            "latest": selectors.current_run(),
             "grid_region": settings.CARBONPEAK_GRID_REGION,
             "boundaries": [(b, accounting.BOUNDARY_LABELS[b]) for b in accounting.BOUNDARY_LABELS],
             "assessed_boundary": default.assessed_boundary,
@@ -494,7 +501,14 @@ def recompute(request, set_id: int):
     if run.error:
         messages.error(request, f"使用 {fs.label} 核算失败：{run.error}")
         return redirect("energy:factor_set", fs.pk)
-    messages.success(request, f"已使用 {fs.label} 重算；此前的核算结果均已保留，达峰预测与目标评估随即更新")
+    if fs.is_default:
+        messages.success(
+            request, f"已使用 {fs.label} 重算；此前的核算结果均已保留，达峰预测与目标评估随即更新"
+        )
+    else:
+        messages.success(
+            request, f"已使用 {fs.label} 试算；试算结果不是正式核算，不影响目标评估、预测与碳预算"
+        )
     return redirect("energy:run", run.pk)
 
 
@@ -502,9 +516,14 @@ def recompute(request, set_id: int):
 @require_POST
 def make_default(request, set_id: int):
     fs = get_object_or_404(FactorSet, pk=set_id)
-    services.set_default_factor_set(fs, request.user)
-    messages.success(request, f"{fs.label} 已设为默认因子集（此后审核通过的数据用它核算）")
-    return redirect("energy:factor_sets")
+    run = services.adopt_factor_set(
+        fs, user=request.user, reason=request.POST.get("reason", "").strip()[:500]
+    )
+    if run.error:
+        messages.error(request, f"{fs.label} 已采用为正式因子集，但核算失败：{run.error}")
+        return redirect("energy:factor_sets")
+    messages.success(request, f"{fs.label} 已采用为正式因子集并重新核算；目标评估、预测与碳预算随后更新")
+    return redirect("energy:overview")
 
 
 # ------------------------------------------------------------------ the register of 绿证 and 绿电交易
@@ -518,7 +537,7 @@ def certificates(request):
     page = Paginator(GreenCertificate.objects.select_related("created_by"), REGISTER_PAGE).get_page(
         request.GET.get("page")
     )
-    run = services.latest_run()
+    run = selectors.current_run()
     years = []
     if run is not None:
         for result in run.results.filter(first_quarter=1, last_quarter=4).order_by("year"):
@@ -556,7 +575,7 @@ def certificates(request):
 @login_required
 def certificate_template(request):
     return attachment(
-        register.template_bytes(services.city_region()),
+        register.template_bytes(selectors.city_region()),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         "green-certificates-template.xlsx",
     )

@@ -201,9 +201,9 @@ def _approved_latest(year: int) -> dict[int, dict]:
 def city_sector_accounts(year: int, region: str | None = None) -> tuple[dict[str, float], str]:
     """The city's sector accounts for a year (terminal energy, 当量值) from the latest accounting run, and the
     region they are for (the plan's region when it has an account, else the run's largest)."""
-    from carbonpeak.energy.services import latest_run
+    from carbonpeak.energy.selectors import current_run
 
-    run = latest_run()
+    run = current_run()
     if run is None:
         return {}, ""
     results = run.results.filter(year=year, first_quarter=1, last_quarter=4)

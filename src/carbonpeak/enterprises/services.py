@@ -366,10 +366,10 @@ def report_figures(report: EnterpriseReport) -> mrv.ReportFigures:
     """The report's energy and CO2 by the city's default factor set (ValidationError listing what cannot
     be accounted)."""
     from carbonpeak.energy.accounting import AccountingError
-    from carbonpeak.energy.services import default_factor_set
+    from carbonpeak.energy.selectors import official_factors
 
     try:
-        return mrv.figures(report_input(report), default_factor_set().to_pure())
+        return mrv.figures(report_input(report), official_factors())
     except AccountingError as exc:
         raise ValidationError(exc.problems) from exc
 

@@ -186,7 +186,7 @@ def measured_terminal_tce(year: int) -> dict[int, float]:
     every measured energy type has all twelve months (the others have no measured figure: missing, not zero).
     Electricity measured is taken as consumed."""
     from carbonpeak.energy.accounting import AccountingError
-    from carbonpeak.energy.services import default_factor_set
+    from carbonpeak.energy.selectors import official_factors
     from carbonpeak.enterprises import mrv
     from carbonpeak.enterprises.models import Enterprise
 
@@ -203,7 +203,7 @@ def measured_terminal_tce(year: int) -> dict[int, float]:
         electricity = types.get("电力")
         if electricity is None or any(t.total is None for t in types.values()):
             continue  # no meter on its electricity, or a month missing: no measured figure
-        factors = factors or default_factor_set().to_pure()
+        factors = factors or official_factors()
         try:
             figures = mrv.figures(
                 mrv.ReportInput(

@@ -7,7 +7,7 @@ from ninja.responses import Status
 from pydantic import Field
 
 from carbonpeak.core.api import CommentIn, get_or_404
-from carbonpeak.monitoring import selectors, services
+from carbonpeak.monitoring import assessment, selectors, services
 from carbonpeak.monitoring.models import Indicator, Observation
 from carbonpeak.plans.api import plan_or_404
 
@@ -102,7 +102,7 @@ def indicators(request):
 
 @router.get("/indicators/{indicator_id}/observations", response=list[PointOut], summary="指标的已审核数值")
 def observations(request, indicator_id: int):
-    return services.points_for(get_or_404(Indicator, indicator_id, "指标"))
+    return assessment.points_for(get_or_404(Indicator, indicator_id, "指标"))
 
 
 @router.post(

@@ -7,18 +7,20 @@ import datetime as dt
 from django.utils import timezone
 
 from carbonpeak.core import versions
+from carbonpeak.monitoring import assessment
 from carbonpeak.monitoring.grading import Grade
 
 
-def plan_statuses(plan, today: dt.date | None = None) -> list:
-    """Every target's grade, computed once per data version and day — by the background job that grades the
-    plan after a change (``services.evaluate``) — and read by the dashboard, the target pages and
-    ``/api/targets``."""
-    from carbonpeak.monitoring import services
+def statuses_key(plan, today: dt.date) -> str:
+    return f"plan-statuses:{plan.pk}:{today.isoformat()}"
 
+
+def plan_statuses(plan, today: dt.date | None = None) -> list:
+    """Every target's grade as the background job stored it for the current data and day (after a change,
+    ``services.evaluate``; each morning, the worker's daily re-grade), read by the dashboard, the target
+    pages and ``/api/targets``. Before the job has run, worked out in this process and not stored."""
     today = today or timezone.localdate()
-    key = f"plan-statuses:{plan.pk}:{today.isoformat()}"
-    return versions.stored(key, lambda: services.assess_plan(plan, today))
+    return versions.stored(statuses_key(plan, today), lambda: assessment.assess_plan(plan, today))
 
 
 def headline_status(statuses: list, code: str | None):

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from carbonpeak.accounts import permissions
 from carbonpeak.core import versions
 from carbonpeak.core.http import number_param
-from carbonpeak.energy import services as energy
+from carbonpeak.energy import selectors as energy
 from carbonpeak.energy.accounting import boundary_caption
 from carbonpeak.monitoring import selectors, services
 from carbonpeak.monitoring.grading import Grade
@@ -71,7 +71,7 @@ def dashboard(request):
             groups.setdefault(_group(s), []).append(s)
         return {"groups": groups, "counts": [(g, counts.get(g, 0)) for g in Grade], "total": len(statuses)}
 
-    run = energy.latest_run()
+    run = energy.current_run()
     boundary = boundary_caption(energy.assessed_boundary_of(run))
     headlines = []
     for code, label in HEADLINES:
@@ -146,7 +146,7 @@ def target_detail(request, target_id: int):
             and indicator.kind == Indicator.Kind.REPORTED
             and services.can_report(request.user, indicator),
             "can_review": services.can_review(request.user),
-            "run": energy.latest_run(),
+            "run": energy.current_run(),
             "register_pv": _register_pv(target),
         },
     )

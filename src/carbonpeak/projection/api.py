@@ -10,7 +10,7 @@ from pydantic import Field
 
 from carbonpeak.core.api import ApiError, ErrorOut
 from carbonpeak.plans.api import plan_or_404
-from carbonpeak.projection import montecarlo, scenarios, services
+from carbonpeak.projection import montecarlo, scenarios, selectors, services
 
 router = Router(tags=["达峰预测"])
 
@@ -37,7 +37,7 @@ class RequestedOut(Schema):
 
 
 def _known(name: str) -> None:
-    if name not in services.scenario_names():
+    if name not in selectors.scenario_names():
         raise ApiError(404, "not_found", f"未知情景“{name}”")
 
 
@@ -49,8 +49,8 @@ def _result_url(name: str, inputs: ProjectionInputs) -> str:
 def projections(request):
     plan = plan_or_404()
     out = []
-    for name in services.scenario_names():
-        run = services.stored_projection(name, plan)
+    for name in selectors.scenario_names():
+        run = selectors.stored_projection(name, plan)
         out.append(
             {
                 "name": name,
@@ -71,7 +71,7 @@ def projections(request):
 def projection_result(request, name: str, inputs: Query[ProjectionInputs]):
     _known(name)
     plan = plan_or_404()
-    run = services.stored_projection(
+    run = selectors.stored_projection(
         name, plan, draws=inputs.draws, seed=inputs.seed, end_year=inputs.end_year
     )
     if run is None:

@@ -16,20 +16,24 @@ from carbonpeak import workflows
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
 from carbonpeak.core import audit, quotas
-from carbonpeak.energy import services as energy
+from carbonpeak.energy import selectors as energy
 from carbonpeak.energy.models import AccountingResult, AccountingRun
 from carbonpeak.plans.models import Plan, Target
 from carbonpeak.plans.selectors import current_plan
 from carbonpeak.projection import montecarlo, scenarios
 from carbonpeak.projection.models import ProjectionRun, Scenario, ScenarioVersion
+from carbonpeak.projection.selectors import (
+    DEFAULT_DRAWS,
+    DEFAULT_SEED,
+    PLANNED,
+    scenario_names,
+    stored_projection,
+)
 
-DEFAULT_DRAWS = 10_000
-DEFAULT_SEED = 1
 MAX_DRAWS = 200_000
 #: 本平台规则: projections asked for with other inputs than the jobs' defaults are kept up to this number;
 #: older ones are removed (a report's own projection never is): each is ~26 KB and any seed makes a new one
 MAX_REQUESTED_RUNS = 100
-PLANNED = scenarios.PLANNED
 
 
 class NoData(montecarlo.ProjectionError):
@@ -58,8 +62,8 @@ NO_ACCOUNTS = "尚无核算结果：请先报送并审核能源统计数据"
 
 
 def latest_accounts() -> AccountingRun:
-    """The accounting run projections start from; NoData until approved energy data has been accounted."""
-    run = energy.latest_run()
+    """The accounts projections start from; NoData until approved energy data has been accounted."""
+    run = energy.current_run()
     if run is None:
         raise NoData(NO_ACCOUNTS)
     return run
@@ -76,10 +80,6 @@ def history(plan: Plan, run: AccountingRun | None = None) -> montecarlo.History:
         factor_set=run.factor_set_label,
         sample=run.includes_sample,
     )
-
-
-def scenario_names() -> list[str]:
-    return [*scenarios.BUILT_IN, *Scenario.objects.order_by("name").values_list("name", flat=True)]
 
 
 def scenario(name: str, plan: Plan) -> tuple[montecarlo.Scenario, ScenarioVersion | None]:
@@ -112,13 +112,14 @@ def run_projection(
     user=None,
     reuse: bool = True,
     boundary: str = "",
+    accounts: AccountingRun | None = None,
 ) -> ProjectionRun:
-    """The projection of ``name`` on the latest accounting run; a stored one with the same inputs is reused.
+    """The projection of ``name`` on the current accounts (or the run the job chain just made); a stored one with the same inputs is reused.
     ``boundary`` chooses the headline boundary (blank: the one the accounting names as assessed)."""
     if not 1 <= draws <= MAX_DRAWS:
         raise montecarlo.ProjectionError(f"抽样次数须在1到{MAX_DRAWS}之间")
     plan = plan or latest_plan()
-    acc_run = latest_accounts()
+    acc_run = accounts or latest_accounts()
     pure_scenario, version = scenario(name, plan)
     inputs = {
         "scenario_name": name,
@@ -206,45 +207,18 @@ def _what_moved(previous: ProjectionRun, hist, result: dict, draws, seed, end_ye
     return change
 
 
-def run_all(plan: Plan) -> int:
-    """Every scenario's projection (default draws, seed and horizon) on the latest accounting run, as the
-    background jobs make them after new data; a scenario that cannot be projected yet is skipped."""
+def run_all(plan: Plan, *, run: AccountingRun | None = None) -> int:
+    """Every scenario's projection (default draws, seed and horizon) on the current accounts (or the run the
+    job chain just made), as the background jobs make them after new data; a scenario that cannot be
+    projected yet is skipped."""
     made = 0
     for name in scenario_names():
         try:
-            run_projection(name, plan=plan)
+            run_projection(name, plan=plan, accounts=run)
         except montecarlo.ProjectionError:
             continue
         made += 1
     return made
-
-
-def stored_projection(
-    name: str,
-    plan: Plan,
-    *,
-    draws: int = DEFAULT_DRAWS,
-    seed: int = DEFAULT_SEED,
-    end_year: int = montecarlo.END_YEAR,
-) -> ProjectionRun | None:
-    """The projection already computed for ``name`` on the latest accounting run (reads only)."""
-    acc_run = energy.latest_run()
-    if acc_run is None or name not in scenario_names():
-        return None
-    version = None
-    if name not in scenarios.BUILT_IN:
-        custom = Scenario.objects.filter(name=name).first()
-        version = custom.current if custom else None
-    return ProjectionRun.objects.filter(
-        scenario_name=name,
-        scenario_version=version,
-        accounting_run=acc_run,
-        plan=plan,
-        draws=draws,
-        seed=seed,
-        end_year=end_year,
-        boundary="",
-    ).first()
 
 
 def request_projection(
@@ -273,20 +247,6 @@ def request_projection(
     return stored_projection(
         name, plan, draws=draws, seed=seed, end_year=end_year
     )  # made already when jobs run at once
-
-
-def peak_probabilities(plan: Plan) -> dict | None:
-    """What the dashboard's peak targets are graded on: P(CO2 peak ≤ 2030) and P(refined oil peak ≤ its
-    target year) under 规划情景, keyed by the target they answer; None until the background job has made
-    the projection for the latest accounts (grading never computes one)."""
-    run = stored_projection(PLANNED, plan)
-    if run is None:
-        return None
-    return {
-        "co2": run.result["p_peak_by_2030"],
-        "refined_oil": run.result["refined_oil"]["p_peak_by_target"],
-        "run": run.pk,
-    }
 
 
 # ------------------------------------------------------------------ coordinator scenarios

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
-from carbonpeak.energy import services as energy
-from carbonpeak.projection import montecarlo, scenarios, services
+from carbonpeak.energy import selectors as energy
+from carbonpeak.projection import montecarlo, scenarios, selectors, services
 from carbonpeak.projection.models import Scenario
 
 EDITABLE_DISTRIBUTIONS = ("fixed", "uniform", "triangular", "normal", "bernoulli")
@@ -122,7 +122,7 @@ def overview(request):
         services.latest_accounts()
     except montecarlo.ProjectionError as exc:
         return render(request, "projection/unavailable.html", {"nav": "projection", "reason": str(exc)})
-    stored = {name: services.stored_projection(name, plan) for name in services.scenario_names()}
+    stored = {name: selectors.stored_projection(name, plan) for name in selectors.scenario_names()}
     runs = [run for run in stored.values() if run is not None]
     if not runs:
         return _pending(request, plan, list(stored))
@@ -152,7 +152,7 @@ def overview(request):
 
 @login_required
 def detail(request, name: str):
-    if name not in services.scenario_names():
+    if name not in selectors.scenario_names():
         raise Http404(f"未知情景“{name}”")
     end_year = 2040 if request.GET.get("end") == "2040" else montecarlo.END_YEAR
     try:
@@ -160,7 +160,7 @@ def detail(request, name: str):
         services.latest_accounts()
     except montecarlo.ProjectionError as exc:
         return render(request, "projection/unavailable.html", {"nav": "projection", "reason": str(exc)})
-    run = services.stored_projection(name, plan, end_year=end_year)
+    run = selectors.stored_projection(name, plan, end_year=end_year)
     if run is None:
         return _pending(request, plan, [name], end_year)
     r = run.result
@@ -181,7 +181,7 @@ def detail(request, name: str):
             "assumptions": r["assumptions"],
             "distributions": [(k, montecarlo.DISTRIBUTIONS[k]) for k in EDITABLE_DISTRIBUTIONS],
             "accounting_run": run.accounting_run,
-            "latest_run": energy.latest_run(),
+            "latest_run": energy.current_run(),
             "deadline_p50": _wan((r["trajectory"].get("2030") or {}).get("p50")),
             "base_history": (r.get("history") or {}).get(str(r["base_year"])),
             "change_at": dt.datetime.fromisoformat(r["change"]["previous_at"]) if r.get("change") else None,

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from carbonpeak.core.models import ReviewStatus
 from carbonpeak.core.periods import InvalidPeriod, Period, parse_period
-from carbonpeak.energy import services as energy
+from carbonpeak.energy import selectors as energy
 from carbonpeak.energy.accounting import (
     ASSESSED,
     BOUNDARY_LABELS,
@@ -24,7 +24,7 @@ from carbonpeak.energy.accounting import (
     boundary_caption,
 )
 from carbonpeak.energy.models import AccountingResult, AccountingRun, EnergySubmission
-from carbonpeak.monitoring import services as monitoring
+from carbonpeak.monitoring import assessment as monitoring
 from carbonpeak.monitoring.grading import Grade
 from carbonpeak.monitoring.models import EarlyWarning, Observation
 from carbonpeak.monitoring.selectors import headline_status
@@ -659,7 +659,7 @@ def _quality(period: Period, plan: Plan) -> Section:
 def collect(plan: Plan, period_key: str, *, now: dt.datetime | None = None) -> tuple[Report, dict]:
     """The report's content for one quarter, and the ids of the records it was made from."""
     period = parse_quarter(period_key)
-    run = energy.latest_run()
+    run = energy.current_run()
     if run is None:
         raise ReportError("尚无核算结果：请先报送并审核能源统计数据")
     region = plan.region if AccountingResult.objects.filter(run=run, region=plan.region).exists() else None

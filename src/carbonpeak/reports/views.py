@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
 from carbonpeak.energy.models import AccountingResult
-from carbonpeak.energy.services import latest_run
+from carbonpeak.energy.selectors import current_run
 from carbonpeak.projection.services import NoData, latest_plan
 from carbonpeak.reports import services
 from carbonpeak.reports.models import QuarterlyReport
@@ -26,7 +26,7 @@ def _coordinator(request) -> None:
 def index(request):
     _coordinator(request)
     services.expire_stale()
-    run = latest_run()
+    run = current_run()
     quarters = []
     if run is not None:
         single = AccountingResult.objects.filter(run=run, first_quarter=F("last_quarter"))

@@ -1,0 +1,62 @@
+"""Reads of the stored projections that the dashboard's grading, the pages, the API and the CLI share.
+
+Pages and grading never compute a projection: the background jobs make them after new accounts
+(``services.run_all``), and these functions only read what was stored for the current accounts.
+"""
+
+from __future__ import annotations
+
+from carbonpeak.energy import selectors as energy
+from carbonpeak.plans.models import Plan
+from carbonpeak.projection import montecarlo, scenarios
+from carbonpeak.projection.models import ProjectionRun, Scenario
+
+DEFAULT_DRAWS = 10_000
+DEFAULT_SEED = 1
+PLANNED = scenarios.PLANNED
+
+
+def scenario_names() -> list[str]:
+    return [*scenarios.BUILT_IN, *Scenario.objects.order_by("name").values_list("name", flat=True)]
+
+
+def stored_projection(
+    name: str,
+    plan: Plan,
+    *,
+    draws: int = DEFAULT_DRAWS,
+    seed: int = DEFAULT_SEED,
+    end_year: int = montecarlo.END_YEAR,
+) -> ProjectionRun | None:
+    """The projection already computed for ``name`` on the latest accounting run (reads only)."""
+    acc_run = energy.current_run()
+    if acc_run is None or name not in scenario_names():
+        return None
+    version = None
+    if name not in scenarios.BUILT_IN:
+        custom = Scenario.objects.filter(name=name).first()
+        version = custom.current if custom else None
+    return ProjectionRun.objects.filter(
+        scenario_name=name,
+        scenario_version=version,
+        accounting_run=acc_run,
+        plan=plan,
+        draws=draws,
+        seed=seed,
+        end_year=end_year,
+        boundary="",
+    ).first()
+
+
+def peak_probabilities(plan: Plan) -> dict | None:
+    """What the dashboard's peak targets are graded on: P(CO2 peak ≤ 2030) and P(refined oil peak ≤ its
+    target year) under 规划情景, keyed by the target they answer; None until the background job has made
+    the projection for the latest accounts (grading never computes one)."""
+    run = stored_projection(PLANNED, plan)
+    if run is None:
+        return None
+    return {
+        "co2": run.result["p_peak_by_2030"],
+        "refined_oil": run.result["refined_oil"]["p_peak_by_target"],
+        "run": run.pk,
+    }
