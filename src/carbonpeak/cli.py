@@ -101,11 +101,6 @@ def _import_parsed(args: argparse.Namespace, plan) -> int:
             user=os.environ.get("USER", ""),
             role=args.role,
         )
-        if not args.dry_run and report.plan_id is not None:
-            from carbonpeak.monitoring.services import propose_links
-            from carbonpeak.plans.models import Plan
-
-            propose_links(Plan.objects.get(pk=report.plan_id))
     elif not args.dry_run:
         print("错误：数据库尚未初始化，请先运行 carbonpeak migrate（或 make demo）", file=sys.stderr)
         return 2

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from carbonpeak.monitoring import grading
 from carbonpeak.monitoring.grading import (
     DataState,
     Grade,
@@ -179,3 +180,18 @@ def test_a_year_to_date_total_is_graded_on_the_quarters_elapsed_and_says_it_is_t
 def test_a_cap_for_another_year_is_not_graded_on_this_years_data():
     other = grade(CAP, [Point(2024, 4, 999.0)])
     assert other.grade == Grade.UNGRADED and "2025年数据尚无" in other.reason
+
+
+@pytest.mark.parametrize(
+    ("previous", "new", "warns"),
+    [
+        (None, "green", False),  # a first grade
+        ("ungraded", "red", False),  # a grade after 未评估
+        ("green", "ungraded", False),  # a fall to 未评估: missing or overdue data warn on their own
+        ("green", "green", False),
+        ("green", "yellow", True),
+        ("red", "green", True),
+    ],
+)
+def test_only_a_move_between_two_grades_warns(previous, new, warns):
+    assert grading.grade_changed(previous, new) is warns

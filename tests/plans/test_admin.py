@@ -124,6 +124,6 @@ def test_a_department_with_users_or_reports_is_not_merged_away(admin_client_for,
         },
         follow=True,
     )
-    assert "仍有部门成员，不能合并" in page.content.decode()
+    assert "“市交运局”仍有指标、部门成员，不能合并" in page.content.decode()
     assert Department.objects.filter(pk=other.pk).exists()
     assert Responsibility.objects.filter(department=other).exists()  # nothing moved either

@@ -201,3 +201,17 @@ def test_cli_refusal_is_json_when_json_was_asked(tmp_path, capsys):
     assert cli.main(["plan", "import", str(path), "--dry-run", "--json"]) == 2
     out = capsys.readouterr()
     assert "损坏" in json.loads(out.out)["error"] and "错误" in out.err
+
+
+def test_an_import_links_the_targets_whichever_door_it_came_through(db):
+    """The plan_imported event: the monitoring app links targets to indicators for the CLI, the onboarding
+    page and any other caller of import_plan alike."""
+    from carbonpeak.core import events
+    from carbonpeak.monitoring.models import TargetIndicator
+    from carbonpeak.plans import document as doc
+    from carbonpeak.plans.services import import_plan
+
+    text = "太仓市碳达峰实施方案\n一、主要目标\n到2025年，单位地区生产总值能耗比2020年下降14.5%。\n"
+    report = import_plan(doc.parse_plan(text), source_name="t.txt", region="太仓市")
+    assert TargetIndicator.objects.filter(target__plan_id=report.plan_id).exists()
+    assert events.chain()["方案导入或更新"] == ["将方案目标对应到监测指标"]

@@ -44,6 +44,10 @@ class Action(StrEnum):
     VIEW_REGION = "view_region"  # obj: core.Region (its roll-up, budgets and quarterly figures)
     REPORT_LAND = "report_land"  # obj: district name (land, forest and wetland data for the sinks)
     INGEST_METERS = "ingest_meters"  # online-monitoring readings: import and withdraw batches
+    VIEW_PROJECT_ASSESSMENTS = (
+        "view_project_assessments"  # projects' carbon assessment (the city's own users)
+    )
+    VIEW_EVIDENCE = "view_evidence"  # obj: supervision.Evidence
 
 
 MESSAGES = {
@@ -68,7 +72,12 @@ MESSAGES = {
     Action.VIEW_REGION: "上级查看员只能查看本级及下级地区",
     Action.REPORT_LAND: "只有协调员、市级部门或本区镇的填报员可以填报该区镇的国土与森林数据",
     Action.INGEST_METERS: "只有协调员可以导入或撤回在线监测数据",
+    Action.VIEW_PROJECT_ASSESSMENTS: "项目碳排放评价仅限本市政府用户查看",
+    Action.VIEW_EVIDENCE: "您无权查看该佐证材料",
 }
+
+#: what ``enterprise_scope`` answers for a user who may read the whole register
+ALL_ENTERPRISES = "all"
 
 
 def roles(user) -> set[str]:
@@ -128,6 +137,14 @@ def can(user, action: Action, obj=None) -> bool:
         return own is not None and obj is not None and obj.pk == own.pk
     if action == Action.VIEW_ENTERPRISE:
         return bool(held & {DEPARTMENT, DISTRICT, LEADER})  # government users read the register
+    if action == Action.VIEW_PROJECT_ASSESSMENTS:  # the city's government users, not an enterprise's
+        return ENTERPRISE not in held and bool(held & {DEPARTMENT, DISTRICT, LEADER})
+    if action == Action.VIEW_EVIDENCE:  # leaders, and the departments that lead or support the task
+        return (
+            LEADER in held
+            or can(user, Action.EDIT_PROGRESS, obj.report)
+            or can(user, Action.CONTRIBUTE_PROGRESS, obj.report)
+        )
     department = department_of(user)
     if department is None:
         return False
@@ -152,6 +169,15 @@ def can(user, action: Action, obj=None) -> bool:
     if DISTRICT in held and action in (Action.REPORT_ENERGY, Action.SUBMIT_PROJECT, Action.REPORT_LAND):
         return obj is not None and str(obj) == department.name
     return False
+
+
+def enterprise_scope(user):
+    """Which enterprises a user reads: ``ALL_ENTERPRISES`` (the city's users), the one it reports for (an
+    enterprise user), or None."""
+    if can(user, Action.VIEW_ENTERPRISE):
+        return ALL_ENTERPRISES
+    own = enterprise_of(user)
+    return own if own is not None and can(user, Action.VIEW_ENTERPRISE, own) else None
 
 
 def require(user, action: Action, obj=None) -> None:

@@ -3,7 +3,6 @@ projects' carbon assessment. Writes go through ``budgets.services`` like the pag
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
@@ -171,10 +170,7 @@ class AssessmentOut(Schema):
 @router.get("/project-assessments", response=list[AssessmentOut], summary="项目碳排放评价（节能审查）")
 @paginate(Pages)
 def project_assessments(request, district: str | None = None):
-    if permissions.ENTERPRISE in permissions.roles(request.user) or permissions.PARENT in permissions.roles(
-        request.user
-    ):
-        raise PermissionDenied("项目碳排放评价仅限本市政府用户查看")
+    permissions.require(request.user, permissions.Action.VIEW_PROJECT_ASSESSMENTS)
     qs = ProjectAssessment.objects.select_related("reviewed_by").order_by("-created_at", "-id")
     if district:
         qs = qs.filter(district=district)

@@ -294,7 +294,7 @@ def refresh_tracking(budget: CarbonBudget, *, run: AccountingRun | None = None) 
     region has data for; a change of grade raises a warning (after a first grade, 本平台规则 as for targets)."""
     from carbonpeak.departments.models import Department
     from carbonpeak.monitoring import services as monitoring
-    from carbonpeak.monitoring.grading import Grade
+    from carbonpeak.monitoring.grading import Grade, grade_changed
 
     run = run or selectors.current_run()
     region = budget.region.name
@@ -370,7 +370,7 @@ def refresh_tracking(budget: CarbonBudget, *, run: AccountingRun | None = None) 
     for dimension, t in rows:
         before = previous.get((dimension, t.name))
         new = t.assessment.grade
-        if before is None or before in (new.value, Grade.UNGRADED) or new == Grade.UNGRADED:
+        if not grade_changed(before, new.value):
             continue
         what = {"city": "", "district": "区镇", "sector": "行业"}[dimension]
         subject = f"{budget.year}年碳预算·{what}{t.name}"

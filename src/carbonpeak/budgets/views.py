@@ -245,12 +245,7 @@ def my_region(request):
 
 
 def _projects_allowed(request) -> None:
-    held = permissions.roles(request.user)
-    if held & {permissions.ENTERPRISE, permissions.PARENT} and not held & {
-        permissions.COORDINATOR,
-        permissions.ADMINISTRATOR,
-    }:
-        raise PermissionDenied("项目碳排放评价仅限本市政府用户查看")
+    permissions.require(request.user, Action.VIEW_PROJECT_ASSESSMENTS)
 
 
 def _fuels(post) -> list[dict]:

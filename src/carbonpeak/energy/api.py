@@ -8,6 +8,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 from pydantic import Field
 
+from carbonpeak.core import limits
 from carbonpeak.core.api import ApiError, Pages
 from carbonpeak.energy import selectors, services
 from carbonpeak.energy.accounting import ASSESSED, boundary_caption
@@ -154,9 +155,9 @@ def energy_submissions(request, period: str | None = None, region: str | None = 
     summary="上传能源统计报表（.xlsx 或 .csv；只能报送本人有权报送的地区，任一错误则整个文件不写入）",
 )
 def upload_submission(request, file: File[UploadedFile], note: str = ""):
-    if file.size and file.size > services.MAX_UPLOAD_BYTES:
-        raise ApiError(400, "invalid", f"文件过大（{file.size / 1e6:.1f} MB），上限 10 MB")
-    result = services.upload(file.read(), file.name or "upload", request.user, note=note[:500])
+    result = services.upload(
+        limits.read(limits.ENERGY_FORM, file), file.name or "upload", request.user, note=note[:500]
+    )
     if not result.ok:
         raise ApiError(400, "invalid", "；".join(result.errors[:20]))
     ids = [s.pk for s in result.submissions]

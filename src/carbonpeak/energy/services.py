@@ -16,7 +16,7 @@ from django.db.models import Max
 from carbonpeak import workflows
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
-from carbonpeak.core import audit, quotas, review
+from carbonpeak.core import audit, limits, quotas, review
 from carbonpeak.energy import catalog, selectors, workbook
 from carbonpeak.energy import certificates as register
 from carbonpeak.energy import factors as pure_factors
@@ -210,13 +210,12 @@ class UploadResult:
         return not self.errors
 
 
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # a quarter's form is a few hundred kB; bulk data goes through the CLI
-
-
 def upload(data: bytes, filename: str, user, *, note: str = "") -> UploadResult:
     """Validate an uploaded form or CSV; any error rejects the whole file and nothing is written."""
     if not can_report(user):
         raise PermissionDenied(permissions.MESSAGES[Action.REPORT_ENERGY])
+    if (too_large := limits.refusal(limits.ENERGY_FORM, len(data))) is not None:
+        return UploadResult(errors=[too_large])
     quotas.take(user, "upload")
     factors = selectors.official_factors()
     form = workbook.read_upload(data, filename, factors=factors)
@@ -461,6 +460,8 @@ def upload_certificates(data: bytes, filename: str, user, *, is_sample: bool = F
     """Register the lines of an uploaded template (or CSV): any error, or a number already registered,
     refuses the whole file and nothing is written; then the accounts are recomputed."""
     permissions.require(user, Action.MANAGE_CERTIFICATES)
+    if (too_large := limits.refusal(limits.CERTIFICATES, len(data))) is not None:
+        return RegisterResult(errors=[too_large])
     quotas.take(user, "upload")
     parsed = register.read_register(
         data, filename, region=selectors.city_region(), home_province=settings.CARBONPEAK_GRID_REGION

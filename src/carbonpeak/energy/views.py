@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from carbonpeak.core import versions
+from carbonpeak.core import limits, versions
 from carbonpeak.core.http import attachment
 from carbonpeak.core.models import ReviewStatus
 from carbonpeak.energy import accounting, catalog, selectors, services, workbook
@@ -22,8 +22,6 @@ from carbonpeak.energy.models import (
     FactorSet,
     GreenCertificate,
 )
-
-MAX_UPLOAD_BYTES = services.MAX_UPLOAD_BYTES
 
 
 def _wan(value):
@@ -215,16 +213,9 @@ def _index(value, base):
 
 def _intensity_path(base: AccountingResult | None) -> dict | None:
     """The energy-intensity target path (2020 = 100) when the plan's target carries a value."""
-    from carbonpeak.plans.models import Target
+    from carbonpeak.plans.selectors import energy_intensity_target
 
-    target = (
-        Target.objects.filter(
-            indicator__in=("单位地区生产总值能耗", "单位地区生产总值能源消耗"), year__isnull=False
-        )
-        .exclude(value__isnull=True)
-        .order_by("year")
-        .first()
-    )
+    target = energy_intensity_target()
     if target is None or base is None:
         return None
     base_year = target.base_year or base.year
@@ -238,14 +229,9 @@ def _intensity_path(base: AccountingResult | None) -> dict | None:
 
 
 def _non_fossil_target():
-    from carbonpeak.plans.models import Target
+    from carbonpeak.plans.selectors import plan_target
 
-    target = (
-        Target.objects.filter(indicator="非化石能源消费比重")
-        .exclude(value__isnull=True)
-        .order_by("year")
-        .first()
-    )
+    target = plan_target(("非化石能源消费比重",))
     return None if target is None else {"year": target.year, "value": target.value}
 
 
@@ -286,10 +272,9 @@ def upload(request):
     if file is None:
         messages.error(request, "请选择要上传的文件（.xlsx 报表或 .csv）")
         return redirect("energy:submissions")
-    if file.size > MAX_UPLOAD_BYTES:
-        messages.error(request, f"文件过大（{file.size / 1e6:.1f} MB），上限 10 MB；大批量数据请用命令行导入")
-        return redirect("energy:submissions")
-    result = services.upload(file.read(), file.name, request.user, note=request.POST.get("note", ""))
+    result = services.upload(
+        limits.read(limits.ENERGY_FORM, file), file.name, request.user, note=request.POST.get("note", "")
+    )
     if not result.ok:
         return render(
             request,
@@ -604,11 +589,8 @@ def certificate_upload(request):
     if file is None:
         messages.error(request, "请选择要上传的登记表（.xlsx 或 .csv）")
         return redirect("energy:certificates")
-    if file.size > MAX_UPLOAD_BYTES:
-        messages.error(request, f"文件过大（{file.size / 1e6:.1f} MB），上限 10 MB")
-        return redirect("energy:certificates")
     try:
-        result = services.upload_certificates(file.read(), file.name, request.user)
+        result = services.upload_certificates(limits.read(limits.CERTIFICATES, file), file.name, request.user)
     except PermissionDenied as exc:
         messages.error(request, str(exc))
         return redirect("energy:certificates")

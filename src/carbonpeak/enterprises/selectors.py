@@ -17,12 +17,10 @@ from .models import AcceptanceTolerance, Building, Enterprise, EnterpriseReport,
 def _scoped(user, queryset: QuerySet, enterprise_field: str) -> QuerySet:
     """Government users see every row; an enterprise user its own enterprise's only; anyone else none.
     (``can(VIEW_ENTERPRISE)`` without an object is the register as a whole, which enterprise users never get.)"""
-    if permissions.can(user, permissions.Action.VIEW_ENTERPRISE):
+    scope = permissions.enterprise_scope(user)
+    if scope == permissions.ALL_ENTERPRISES:
         return queryset
-    own = permissions.enterprise_of(user)
-    if own is not None and permissions.ENTERPRISE in permissions.roles(user):
-        return queryset.filter(**{enterprise_field: own.pk})
-    return queryset.none()
+    return queryset.filter(**{enterprise_field: scope.pk}) if scope is not None else queryset.none()
 
 
 def visible_enterprises(user) -> QuerySet[Enterprise]:

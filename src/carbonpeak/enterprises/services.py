@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from carbonpeak.accounts import permissions
-from carbonpeak.core import audit, quotas, review
+from carbonpeak.core import audit, limits, quotas, review
 from carbonpeak.core.models import ReviewStatus
 from carbonpeak.core.upload_errors import FormError
 
@@ -77,6 +77,8 @@ class RegisterImport:
 def import_register(user, data: bytes, *, sample: bool = False) -> RegisterImport:
     """Merge an uploaded register; refuse it whole (``RegisterRejected``) when any row is wrong."""
     permissions.require(user, permissions.Action.MANAGE_ENTERPRISES)
+    if (too_large := limits.refusal(limits.ENTERPRISE_REGISTER, len(data))) is not None:
+        raise ValidationError(too_large)
     if not sample:
         quotas.take(user, "upload")
     parsed = workbook.read_register(data)
@@ -386,7 +388,6 @@ def submit_report(user, report: EnterpriseReport) -> EnterpriseReport:
     return review.submit(report, user)
 
 
-MAX_VERIFICATION_BYTES = 10 * 1024 * 1024  # the same limit as progress evidence (本平台规则)
 
 
 def verification_dir() -> Path:
@@ -417,8 +418,8 @@ def record_verification(
     before = audit.snapshot(report, fields)
     if file is not None:
         name, data = file
-        if len(data) > MAX_VERIFICATION_BYTES:
-            raise ValidationError(f"核查报告文件过大（{len(data) / 1e6:.1f} MB），上限 10 MB")
+        if (too_large := limits.refusal(limits.VERIFICATION, len(data))) is not None:
+            raise ValidationError(too_large)
         if not data.startswith(b"%PDF-"):
             raise ValidationError("核查报告须为 PDF 文件（按文件内容判断）")
         digest = hashlib.sha256(data).hexdigest()

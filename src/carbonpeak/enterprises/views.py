@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from carbonpeak.accounts import permissions
+from carbonpeak.core import limits
 from carbonpeak.core.quotas import QuotaExceeded
 
 from . import efficiency as efficiency_rules
@@ -22,14 +23,12 @@ from . import projects, pv, selectors, services, thresholds, workbook
 from .models import Building, Enterprise, EnterpriseReport, PlanProgress
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-MAX_REGISTER_BYTES = 20 * 1024 * 1024  # 本平台规则: a province's register is a few MB
 
 
 def _own_enterprise(request):
     """An enterprise user's own enterprise (they have no register to browse), else None."""
-    if permissions.ENTERPRISE in permissions.roles(request.user):
-        return permissions.enterprise_of(request.user)
-    return None
+    scope = permissions.enterprise_scope(request.user)
+    return None if scope == permissions.ALL_ENTERPRISES else scope
 
 
 @login_required
@@ -140,11 +139,8 @@ def import_register(request):
     if upload is None:
         messages.error(request, "请选择名录文件（.xlsx）")
         return redirect("enterprises:register")
-    if upload.size > MAX_REGISTER_BYTES:
-        messages.error(request, f"文件超过 {MAX_REGISTER_BYTES // (1024 * 1024)} MB（本平台上限），未读取")
-        return redirect("enterprises:register")
     try:
-        result = services.import_register(request.user, upload.read(MAX_REGISTER_BYTES + 1))
+        result = services.import_register(request.user, limits.read(limits.ENTERPRISE_REGISTER, upload))
     except services.RegisterRejected as exc:
         for message in exc.messages[:50]:
             messages.error(request, message)
@@ -287,15 +283,13 @@ def _report_action(request, enterprise: Enterprise, year: int):
             messages.success(request, "监测计划已审核通过" if action == "plan_approve" else "监测计划已退回")
         elif action == "verify" and report is not None:
             upload = request.FILES.get("file")
-            if upload is not None and upload.size > services.MAX_VERIFICATION_BYTES:
-                raise ValidationError("核查报告文件过大，上限 10 MB")
             services.record_verification(
                 request.user,
                 report,
                 verifier=post.get("verifier", ""),
                 result=post.get("result", ""),
                 reference=post.get("reference", ""),
-                file=(upload.name, upload.read(services.MAX_VERIFICATION_BYTES + 1)) if upload else None,
+                file=(upload.name, limits.read(limits.VERIFICATION, upload)) if upload else None,
             )
             messages.success(request, "核查结论已录入")
         elif action == "approve" and report is not None:

@@ -11,7 +11,8 @@ from pydantic import Field
 
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
-from carbonpeak.core.api import ApiError, Pages
+from carbonpeak.core import limits
+from carbonpeak.core.api import Pages
 
 from . import services
 from .models import MonthlyTotal, QualityCheck, ReadingBatch
@@ -127,6 +128,5 @@ def batches(request):
     summary="导入在线监测读数（.csv UTF-8 或 .parquet；任一行有误则整个文件不导入，逐行列出）",
 )
 def upload(request, file: File[UploadedFile]):
-    if file.size and file.size > services.MAX_UPLOAD_BYTES:
-        raise ApiError(400, "invalid", services.too_large(file.size))
-    return Status(201, services.ingest_bytes(request.user, file.name or "upload.csv", file.read()))
+    data = limits.read(limits.METER_READINGS, file)
+    return Status(201, services.ingest_bytes(request.user, file.name or "upload.csv", data))

@@ -21,13 +21,12 @@ from django.utils import timezone
 
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
-from carbonpeak.core import audit, quotas, versions
+from carbonpeak.core import audit, limits, quotas, versions
 
 from . import aggregation, quality, readings
 from .models import MonthlyTotal, QualityCheck, ReadingBatch, TotalsImport
 
 # a web upload is bounded; a province's files (gigabytes) go through the CLI, which DuckDB reads streaming
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # within the 12 MB request-body bound every request has
 KINDS = {".csv": "csv", ".parquet": "parquet"}
 _MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
@@ -46,20 +45,12 @@ def _kind(file_name: str) -> str:
     return kind
 
 
-def too_large(size: int) -> str:
-    """Why a file is refused on the page or the API, and where it goes instead."""
-    return (
-        f"文件过大（{size / 1048576:.1f} MB，网页与接口上传上限 {MAX_UPLOAD_BYTES // 1048576} MB）："
-        "大文件请由管理员用命令 carbonpeak meters ingest 导入"
-    )
-
-
 def ingest_bytes(user, file_name: str, data: bytes, *, sample: bool = False) -> ReadingBatch:
     """A file uploaded through a page or the API (bounded in size, counted in the user's upload quota)."""
     permissions.require(user, Action.INGEST_METERS)
     quotas.take(user, "upload")
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise ValidationError(too_large(len(data)))
+    if (too_large := limits.refusal(limits.METER_READINGS, len(data))) is not None:
+        raise ValidationError(too_large)
     kind = _kind(file_name)
     with tempfile.NamedTemporaryFile(suffix="." + kind) as fh:
         fh.write(data)

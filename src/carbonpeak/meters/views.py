@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
+from carbonpeak.core import limits
 from carbonpeak.enterprises.models import Enterprise
 
 from . import quality, selectors, services
@@ -51,7 +52,7 @@ def overview(request):
             "batches": selectors.batches(),
             "store": selectors.store_figures(),
             "can_ingest": permissions.can(request.user, Action.INGEST_METERS),
-            "max_mb": services.MAX_UPLOAD_BYTES // 1048576,
+            "max_mb": limits.max_bytes(limits.METER_READINGS) // limits.MB,
             **_rules_context(),
         },
     )
@@ -87,11 +88,8 @@ def upload(request):
     if file is None:
         messages.error(request, "请选择要导入的文件（.csv 或 .parquet）")
         return redirect("meters:overview")
-    if file.size > services.MAX_UPLOAD_BYTES:
-        messages.error(request, services.too_large(file.size))
-        return redirect("meters:overview")
     try:
-        batch = services.ingest_bytes(request.user, file.name, file.read())
+        batch = services.ingest_bytes(request.user, file.name, limits.read(limits.METER_READINGS, file))
     except ValidationError as exc:
         return render(
             request,

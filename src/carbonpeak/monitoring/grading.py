@@ -161,6 +161,13 @@ def latest(points: list[Point], as_of: tuple[int, int] | None = None) -> Point |
     return max(eligible, default=None)
 
 
+def grade_changed(previous: str | None, new: str) -> bool:
+    """Does a move from ``previous`` to ``new`` raise a warning? Only a move between two grades does: a first
+    grade, a grade after 未评估 and a fall to 未评估 (the data are then missing or overdue, which warn on their
+    own) do not (本平台规则, the same for targets, budgets and meters)."""
+    return previous is not None and Grade.UNGRADED not in (previous, new) and previous != new
+
+
 def grade(target: GradingTarget, points: list[Point], as_of: tuple[int, int] | None = None) -> Assessment:
     """Grade the latest observation up to ``as_of`` (year, quarter)."""
     if target.rule == Rule.PEAK:

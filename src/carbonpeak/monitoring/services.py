@@ -23,7 +23,7 @@ from carbonpeak.core import audit, review, versions
 from carbonpeak.core.models import ReviewStatus
 from carbonpeak.departments.models import Department
 from carbonpeak.energy.models import AccountingRun
-from carbonpeak.monitoring import assessment, selectors
+from carbonpeak.monitoring import assessment, grading, selectors
 from carbonpeak.monitoring import indicators as catalogue
 from carbonpeak.monitoring.assessment import BASE_YEAR, REGION
 from carbonpeak.monitoring.grading import DataState, Grade, Rule
@@ -237,8 +237,7 @@ def evaluate(
             )
             owner = status.indicator.owner if status.indicator else None
             name = f"{target.year or ''}{'年' if target.year else ''}{target.indicator}"
-            # a first grade after 未评估 is not a change of grade (本平台规则): only moves between grades warn
-            if previous is not None and previous.grade not in (new.grade.value, Grade.UNGRADED):
+            if grading.grade_changed(previous and previous.grade, new.grade.value):
                 old = Grade(previous.grade).label
                 warnings.append(
                     EarlyWarning.objects.create(

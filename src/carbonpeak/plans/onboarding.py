@@ -14,7 +14,7 @@ from django.db import transaction
 
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.services import NewLogin, create_department_logins
-from carbonpeak.core import audit, quotas
+from carbonpeak.core import audit, limits, quotas
 from carbonpeak.departments.models import Department
 
 from . import document as doc
@@ -30,6 +30,8 @@ def stage(user, name: str, raw: bytes, *, region: str = "", role: str = PlanRole
     permissions.require(user, permissions.Action.MANAGE_PLAN)
     if role not in PlanRole.values:
         raise ValidationError("请选择方案类别")
+    if (too_large := limits.refusal(limits.PLAN_DOCUMENT, len(raw))) is not None:
+        raise ValidationError(too_large)
     quotas.take(user, "upload")
     try:
         source = doc.read_plan_bytes(raw, name)

@@ -23,17 +23,24 @@ def city_plans() -> dict[str, list[Plan]]:
 ENERGY_INTENSITY = ("单位地区生产总值能耗", "单位地区生产总值能源消耗")
 
 
-def energy_intensity_target() -> Target | None:
-    """The current plan's energy-intensity target with a value in % (entered when handed down)."""
+def plan_target(indicators: tuple[str, ...], **conditions) -> Target | None:
+    """The current plan's earliest dated target of one of these indicators that has a value (never a sector
+    or reference plan's)."""
     plan = current_plan()
     if plan is None:
         return None
     return (
-        Target.objects.filter(plan=plan, indicator__in=ENERGY_INTENSITY, year__isnull=False, unit="%")
+        Target.objects.filter(plan=plan, indicator__in=indicators, year__isnull=False, **conditions)
         .exclude(value__isnull=True)
         .order_by("year")
         .first()
     )
+
+
+def energy_intensity_target() -> Target | None:
+    """The current plan's energy-intensity target with a value in % (entered when handed down): the one
+    definition the certificate cap, the energy page's path and the grades read."""
+    return plan_target(ENERGY_INTENSITY, unit="%")
 
 
 def region_plan(region) -> tuple[Plan | None, bool]:

@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 
 from carbonpeak import workflows
 from carbonpeak.accounts import permissions
-from carbonpeak.core import audit
+from carbonpeak.core import audit, events
 from carbonpeak.departments.models import Department, DepartmentAlias
 
 from . import document as doc
@@ -255,6 +255,7 @@ def import_plan(
         try:
             with transaction.atomic():
                 _apply(plan_doc, region, digest, source_name, user, report, write=True, role=role)
+                events.emit("plan_imported", plan_id=report.plan_id)
         except IntegrityError as exc:
             raise ValidationError(f"方案结构无法写入（编号冲突）：{exc}；请检查文件中重复的编号") from exc
     if not report.changes and latest is not None:

@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from carbonpeak.accounts import permissions
+from carbonpeak.core import limits
 from carbonpeak.plans import onboarding
 from carbonpeak.plans.document import classify_department
-from carbonpeak.plans.document.files import MAX_PLAN_BYTES
 from carbonpeak.plans.document.review import all_tasks, apply_corrections, locate, segments, target_refs
 from carbonpeak.plans.selectors import city_plans, current_plan
 
@@ -51,14 +51,11 @@ def onboard(request):
         if upload is None:
             messages.error(request, "请选择方案文件（文字版 PDF、.docx 或文本）")
             return redirect("plans:onboard")
-        if upload.size > MAX_PLAN_BYTES:
-            messages.error(request, f"文件超过 {MAX_PLAN_BYTES // (1024 * 1024)} MB：这不像一份方案，未读取")
-            return redirect("plans:onboard")
         try:
             draft = onboarding.stage(
                 request.user,
                 upload.name,
-                upload.read(MAX_PLAN_BYTES + 1),
+                limits.read(limits.PLAN_DOCUMENT, upload),
                 region=request.POST.get("region", ""),
                 role=request.POST.get("role", PlanRole.OWN),
             )
@@ -74,7 +71,7 @@ def onboard(request):
             "nav": "plans",
             "drafts": drafts,
             "roles": PlanRole.choices,
-            "max_mb": MAX_PLAN_BYTES // (1024 * 1024),
+            "max_mb": limits.max_bytes(limits.PLAN_DOCUMENT) // limits.MB,
         },
     )
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
-from carbonpeak.core import audit
+from carbonpeak.core import audit, limits
 
 from . import engine
 from .models import LandRecord, SinkBaseline, SinkFactorRow, SinkFactorSet, SinkResult
@@ -323,6 +323,8 @@ def upload_land(user, data: bytes) -> UploadResult:
 
     from . import workbook
 
+    if (too_large := limits.refusal(limits.LAND_DATA, len(data))) is not None:
+        return UploadResult(errors=[too_large])
     parsed = workbook.read_land(data)
     if parsed.errors:
         return UploadResult(errors=[str(e) for e in parsed.errors])

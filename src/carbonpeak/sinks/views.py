@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST
 
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
+from carbonpeak.core import limits
 from carbonpeak.core.models import Region
-from carbonpeak.energy.services import MAX_UPLOAD_BYTES  # the same limit as the energy form
 
 from . import engine, export, selectors, services, workbook
 from .models import SinkBaseline
@@ -184,10 +184,7 @@ def upload(request):
     if file is None:
         messages.error(request, "请选择要上传的文件（.xlsx）")
         return _back(request)
-    if file.size > MAX_UPLOAD_BYTES:
-        messages.error(request, f"文件过大（{file.size / 1e6:.1f} MB），上限 10 MB")
-        return _back(request)
-    result = services.upload_land(request.user, file.read())
+    result = services.upload_land(request.user, limits.read(limits.LAND_DATA, file))
     if not result.ok:
         return render(
             request,

@@ -9,7 +9,8 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 from pydantic import Field
 
-from carbonpeak.core.api import ApiError, CommentIn, Pages, get_or_404
+from carbonpeak.core import limits
+from carbonpeak.core.api import CommentIn, Pages, get_or_404
 from carbonpeak.core.http import attachment
 from carbonpeak.plans.api import plan_or_404
 from carbonpeak.supervision import selectors, services
@@ -181,9 +182,8 @@ def report_evidence(request, report_id: int):
 )
 def upload_evidence(request, report_id: int, file: File[UploadedFile]):
     report = _report(report_id)
-    if file.size and file.size > services.MAX_EVIDENCE_BYTES:
-        raise ApiError(400, "invalid", f"文件过大（{file.size / 1e6:.1f} MB），上限 10 MB")
-    return Status(201, services.attach_evidence(report, request.user, file.name or "", file.read()))
+    data = limits.read(limits.EVIDENCE, file)
+    return Status(201, services.attach_evidence(report, request.user, file.name or "", data))
 
 
 @router.get("/evidence/{evidence_id}", summary="下载佐证材料（协调员、领导及该任务的牵头、配合部门）")

@@ -20,7 +20,7 @@ from django.utils import timezone
 from carbonpeak import workflows
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
-from carbonpeak.core import audit, review
+from carbonpeak.core import audit, limits, review
 from carbonpeak.core.models import ReviewStatus
 from carbonpeak.departments.models import Department
 from carbonpeak.plans.models import Plan, Responsibility, Role
@@ -34,7 +34,6 @@ from carbonpeak.supervision.models import (
 )
 
 log = logging.getLogger(__name__)
-MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 EVIDENCE_TYPES = {
     "pdf": "application/pdf",
     "png": "image/png",
@@ -235,8 +234,8 @@ def attach_evidence(report: ProgressReport, user, name: str, data: bytes) -> Evi
     ):
         permissions.require(user, Action.EDIT_PROGRESS, report)
     _require_open(report)
-    if len(data) > MAX_EVIDENCE_BYTES:
-        raise ValidationError(f"文件过大（{len(data) / 1e6:.1f} MB），上限 10 MB")
+    if (too_large := limits.refusal(limits.EVIDENCE, len(data))) is not None:
+        raise ValidationError(too_large)
     if not data:
         raise ValidationError("文件为空")
     kind = detect_kind(data)
@@ -260,18 +259,13 @@ def attach_evidence(report: ProgressReport, user, name: str, data: bytes) -> Evi
 
 def can_view_evidence(user, evidence: Evidence) -> bool:
     """The coordinator, leaders, and the departments that lead or support the task."""
-    if permissions.can(user, Action.REVIEW) or permissions.LEADER in permissions.roles(user):
-        return True
-    report = evidence.report
-    return permissions.can(user, Action.EDIT_PROGRESS, report) or permissions.can(
-        user, Action.CONTRIBUTE_PROGRESS, report
-    )
+    return permissions.can(user, Action.VIEW_EVIDENCE, evidence)
 
 
 def read_evidence(user, evidence: Evidence) -> bytes:
     """The stored file, for those allowed to see it (the page and the API download through here)."""
     if not can_view_evidence(user, evidence):
-        raise PermissionDenied("您无权查看该佐证材料")
+        raise PermissionDenied(permissions.MESSAGES[Action.VIEW_EVIDENCE])
     path = evidence_dir() / evidence.sha256
     if not path.is_file():  # e.g. the database restored without its files: a 404 that says so, never a 500
         raise Http404(

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
+from carbonpeak.core import limits
 from carbonpeak.core.http import attachment
 from carbonpeak.plans.selectors import current_plan
 from carbonpeak.supervision import selectors, services
@@ -176,9 +177,7 @@ def report_action(request, report_id: int, action: str):
             file = request.FILES.get("file")
             if file is None:
                 raise ValidationError("请选择文件")
-            if file.size > services.MAX_EVIDENCE_BYTES:
-                raise ValidationError(f"文件过大（{file.size / 1e6:.1f} MB），上限 10 MB")
-            services.attach_evidence(r, request.user, file.name, file.read())
+            services.attach_evidence(r, request.user, file.name, limits.read(limits.EVIDENCE, file))
             messages.success(request, f"已上传 {file.name}")
         elif action in ("approve", "return"):
             (services.approve_report if action == "approve" else services.return_report)(
