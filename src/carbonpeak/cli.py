@@ -641,12 +641,12 @@ def _start_daily_schedule() -> None:
 
     from django.db import connection
 
-    from carbonpeak import workflows
+    from carbonpeak.monitoring.services import regrade_if_new_day
 
     def loop() -> None:
         while True:
             try:
-                workflows.regrade_if_new_day()
+                regrade_if_new_day()
             except Exception as exc:  # a database away for a moment: try again at the next turn
                 print(f"后台任务：每日评估未能排队（{exc}），稍后重试", file=sys.stderr, flush=True)
             finally:
@@ -654,6 +654,20 @@ def _start_daily_schedule() -> None:
             time.sleep(SCHEDULE_SECONDS)
 
     threading.Thread(target=loop, name="daily-regrade", daemon=True).start()
+
+
+def cmd_events(args: argparse.Namespace) -> int:
+    """What follows each domain event, in order: the chain each app declares in its events.py."""
+    _django()
+    from carbonpeak.core import events
+
+    for event, steps in events.chain().items():
+        print(event)
+        for n, step in enumerate(steps, 1):
+            print(f"  {n}. {step}")
+        if not steps:
+            print("  （无）")
+    return 0
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
@@ -847,6 +861,8 @@ def build_parser() -> argparse.ArgumentParser:
     wk.add_argument("--batch", action="store_true", help="处理完排队的任务后退出")
     wk.add_argument("--interval", type=float, default=1.0, help="轮询间隔（秒）")
     wk.set_defaults(func=cmd_worker)
+    chain = sub.add_parser("events", help="列出每个事件之后依次发生的处理（各模块在启动时登记）")
+    chain.set_defaults(func=cmd_events)
     mt = sub.add_parser("meters", help="在线监测：导入读数文件、撤回批次、输出汇总 SQL（DuckDB 或 Spark）")
     mt_sub = mt.add_subparsers(dest="action", required=True)
     mi = mt_sub.add_parser(

@@ -84,7 +84,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "carbonpeak.core.middleware.AnswerQuotaExceeded",
+    "carbonpeak.web.middleware.AnswerQuotaExceeded",
     "django_htmx.middleware.HtmxMiddleware",
     # last: turns a login refused for too many failures into the Chinese 429 (accounts/throttling.py)
     "axes.middleware.AxesMiddleware",

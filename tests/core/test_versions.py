@@ -82,8 +82,6 @@ def test_a_page_read_before_the_job_has_graded_writes_nothing(client, demo_plan,
 
 
 def test_the_daily_regrade_stores_the_days_grades_once(demo_plan):
-    from carbonpeak import workflows
-
     versions.bump()  # a new day, or a change made in the admin: nothing stored for it
-    assert workflows.regrade_if_new_day() is True
-    assert workflows.regrade_if_new_day() is False  # stored now: the next turn of the schedule does nothing
+    assert services.regrade_if_new_day() is True
+    assert services.regrade_if_new_day() is False  # stored now: the next turn of the schedule does nothing

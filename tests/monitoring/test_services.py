@@ -98,7 +98,7 @@ def test_observation_lifecycle_and_revisions(demo_plan, coordinator):
 
 
 def test_a_quarter_end_to_end_grades_and_warnings_change(demo_plan, coordinator):
-    # approving the sample values graded the plan (workflows.observation_approved): data overdue is warned
+    # approving the sample values graded the plan (the observation_approved event): data overdue is warned
     assert {w.kind for w in EarlyWarning.objects.all()} == {EarlyWarning.Kind.OVERDUE}
     services.evaluate(demo_plan, TODAY)
     assert services.evaluate(demo_plan, TODAY) == []  # nothing changed, nothing raised

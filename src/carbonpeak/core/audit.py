@@ -49,6 +49,11 @@ def record_many(user, action: str, objs: list[models.Model], *, comment: str = "
     )
 
 
+def user_id(user) -> int | None:
+    """The acting user's id for an event's payload (None for the system or an anonymous caller)."""
+    return user.pk if user is not None and getattr(user, "is_authenticated", False) else None
+
+
 def _event(user, action: str, obj: models.Model, *, before, after, comment: str) -> AuditEvent:
     authenticated = user is not None and getattr(user, "is_authenticated", False)
     return AuditEvent(

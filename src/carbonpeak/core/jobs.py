@@ -1,9 +1,9 @@
 """Background jobs' state for pages, and what becomes of jobs whose worker stopped.
 
-The jobs themselves are django-tasks tasks (``carbonpeak.workflows``) stored by django-tasks-db; the one
-worker runs them (``carbonpeak worker``). A job left 运行中 when the worker stopped (a restart, a crash) is
-found when the worker starts again: chains that can simply run again are retried, a quarterly report is
-marked failed with a message that says to generate it again.
+Each job is one domain event's chain (``core.events.handle_event``), stored by django-tasks-db and run by the
+worker (``carbonpeak worker``). A job left 运行中 when the worker stopped (a restart, a crash) is found when
+the worker starts again: a chain that can simply run again is retried; one whose handlers say otherwise (a
+quarterly report, which is marked failed with a message that says to generate it again) is not.
 """
 
 from __future__ import annotations
@@ -12,16 +12,11 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from carbonpeak.core import events
+
 STATE_LABELS = {"READY": "排队中", "RUNNING": "运行中", "SUCCESSFUL": "已完成", "FAILED": "失败"}
-#: what each job (a task in ``carbonpeak.workflows``) does, as the pages say it
-TASK_TITLES = {
-    "refresh_after_energy": "能源统计审核通过后：重新核算、预测、评估目标",
-    "refresh_projections_and_grades": "重新预测、评估目标",
-    "refresh_grades": "评估目标（指标数值审核通过后，及每日一次）",
-    "compute_projection": "按请求计算达峰预测",
-    "build_quarterly_report": "生成季度报告",
-}
 INTERRUPTED = "后台任务进程曾停止，任务中断"
+EVENT_JOB = "handle_event"
 
 
 class WorkerStopped(RuntimeError):
@@ -30,7 +25,7 @@ class WorkerStopped(RuntimeError):
 
 @dataclass(frozen=True)
 class JobState:
-    name: str
+    event: str
     status: str
     label: str
     enqueued_at: object
@@ -38,12 +33,17 @@ class JobState:
 
     @property
     def title(self) -> str:
-        return TASK_TITLES.get(self.name, self.name)
+        return events.job_title(self.event)
 
 
 def database_backend() -> bool:
     """Jobs are stored and run by the worker (not at once, as in the test suite)."""
     return settings.TASKS["default"]["BACKEND"].startswith("django_tasks_db.")
+
+
+def _event_of(result) -> str:
+    args = (result.args_kwargs or {}).get("args") or [""]
+    return str(args[0])
 
 
 def recent(limit: int = 20) -> list[JobState]:
@@ -53,7 +53,7 @@ def recent(limit: int = 20) -> list[JobState]:
     from django_tasks_db.models import DBTaskResult
 
     return [
-        JobState(r.task_name, r.status, STATE_LABELS.get(r.status, r.status), r.enqueued_at, r.finished_at)
+        JobState(_event_of(r), r.status, STATE_LABELS.get(r.status, r.status), r.enqueued_at, r.finished_at)
         for r in DBTaskResult.objects.order_by("-enqueued_at")[:limit]
     ]
 
@@ -67,15 +67,14 @@ def pending() -> int:
     return DBTaskResult.objects.filter(status__in=("READY", "RUNNING")).count()
 
 
-def queued(task_name: str) -> bool:
-    """Is a job of this task waiting or running? (a schedule does not queue a second one)"""
+def queued(*event_names: str) -> bool:
+    """Is the job of one of these events waiting or running? (a schedule does not queue a second one)"""
     if not database_backend():
         return False
     from django_tasks_db.models import DBTaskResult
 
-    return DBTaskResult.objects.filter(
-        status__in=("READY", "RUNNING"), task_path__endswith=f".{task_name}"
-    ).exists()
+    waiting = DBTaskResult.objects.filter(status__in=("READY", "RUNNING"), task_path__endswith=EVENT_JOB)
+    return any(_event_of(r) in event_names for r in waiting.only("args_kwargs"))
 
 
 def recover_interrupted() -> tuple[int, int]:
@@ -83,21 +82,17 @@ def recover_interrupted() -> tuple[int, int]:
     Returns (retried, failed)."""
     from django_tasks_db.models import DBTaskResult
 
-    from carbonpeak import workflows
-    from carbonpeak.reports import services as reports
-
     retried = failed = 0
     for result in DBTaskResult.objects.filter(status="RUNNING"):
         result.set_failed(WorkerStopped(INTERRUPTED))
-        args, kwargs = result.args_kwargs["args"], result.args_kwargs["kwargs"]
-        if result.task_path.endswith(".build_quarterly_report"):
-            reports.fail_interrupted(args[:1], f"生成中断（{INTERRUPTED}），请重新生成")
-            failed += 1
+        args = result.args_kwargs["args"]
+        if not result.task_path.endswith(EVENT_JOB) or len(args) != 2:
+            failed += 1  # a job of an earlier version of the platform: its figures follow the next event
             continue
-        task = getattr(workflows, result.task_path.rsplit(".", 1)[1], None)
-        if task is not None:  # the chains recompute from the current data: running them again is safe
-            task.enqueue(*args, **kwargs)
-            retried += 1
-        else:
+        event, payload = args
+        if events.interrupted(event, payload):
             failed += 1
+        else:  # the chains recompute from the current data: running them again is safe
+            events.handle_event.enqueue(event, payload)
+            retried += 1
     return retried, failed

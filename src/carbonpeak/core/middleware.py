@@ -56,22 +56,3 @@ class LimitRequestBody:
                 return JsonResponse({"code": "too_large", "message": message}, status=413)
             return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
-
-
-class AnswerQuotaExceeded:
-    """A page whose work was refused by ``core.quotas`` answers 429 with the reason in Chinese and when to try
-    again (the API answers the same through its own error handlers)."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
-
-    def process_exception(self, request, exception):
-        from carbonpeak.core.quotas import QuotaExceeded
-        from carbonpeak.web.errors import too_many_requests
-
-        if isinstance(exception, QuotaExceeded):
-            return too_many_requests(request, exception)
-        return None

@@ -13,10 +13,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 
-from carbonpeak import workflows
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
-from carbonpeak.core import audit, limits, quotas, review
+from carbonpeak.core import audit, events, limits, quotas, review
 from carbonpeak.energy import catalog, selectors, workbook
 from carbonpeak.energy import certificates as register
 from carbonpeak.energy import factors as pure_factors
@@ -407,10 +406,14 @@ def submit_submission(sub: EnergySubmission, user) -> EnergySubmission:
 @transaction.atomic
 def approve_submission(sub: EnergySubmission, user, *, comment: str = "") -> EnergySubmission:
     """Approve; the approved revision becomes current, and (after commit) the accounting, the grades and the
-    projections follow (``workflows.energy_approved``)."""
+    projections follow (the ``energy_changed`` event)."""
     permissions.require(user, Action.REVIEW)
     sub = _approve(EnergySubmission.objects.select_for_update().get(pk=sub.pk), user, comment)
-    workflows.energy_approved(sub, user)
+    events.emit(
+        "energy_changed",
+        reason=f"审核通过 {sub.region} {sub.period} 第{sub.revision}版",
+        user_id=audit.user_id(user),
+    )
     return sub
 
 
@@ -531,7 +534,11 @@ def _store_register(parsed, user, source_name: str, is_sample: bool, notify: boo
         )
         audit.record_many(user, audit.Action.CREATE, created, comment=f"绿证登记：{source_name}")
         if notify:
-            workflows.certificates_changed(f"绿证登记 {len(created)} 条（{source_name}）", user)
+            events.emit(
+                "energy_changed",
+                reason=f"绿证登记 {len(created)} 条（{source_name}）",
+                user_id=audit.user_id(user),
+            )
     return created
 
 
@@ -544,7 +551,7 @@ def withdraw_certificate(entry: GreenCertificate, user, *, reason: str) -> None:
     before = audit.snapshot(entry)
     audit.record(user, audit.Action.DELETE, entry, before=before, comment=reason.strip()[:500])
     entry.delete()
-    workflows.certificates_changed(f"撤销绿证登记 {before['serial']}", user)
+    events.emit("energy_changed", reason=f"撤销绿证登记 {before['serial']}", user_id=audit.user_id(user))
 
 
 # ------------------------------------------------------------------ accounting runs
@@ -616,7 +623,7 @@ def recompute_with(fs: FactorSet, user, reason: str = "") -> AccountingRun:
         comment=run.reason,
     )
     if official and not run.error:
-        workflows.accounts_recomputed(run)
+        events.emit("accounts_recomputed", run_id=run.pk)
     return run
 
 
@@ -636,7 +643,7 @@ def load_sample_data(user, *, seed: int | None = None) -> int:
         _approve_sample(data, user)
         sample_register = register.ParsedRegister(entries=[(0, e) for e in data.certificates])
         _register(sample_register, user, source_name=sample.SAMPLE_LABEL, is_sample=True, notify=False)
-        workflows.sample_energy_loaded(user)
+        events.emit("energy_changed", reason="载入示例数据", user_id=audit.user_id(user))
     return len(data.records)
 
 
@@ -651,7 +658,7 @@ def load_sample_districts(user, *, seed: int | None = None) -> int:
     data = sample.district_data(sample.generate(seed if seed is not None else sample.DEFAULT_SEED))
     with transaction.atomic():
         _approve_sample(data, user)
-        workflows.sample_energy_loaded(user)
+        events.emit("energy_changed", reason="载入示例数据", user_id=audit.user_id(user))
     return len(data.records)
 
 

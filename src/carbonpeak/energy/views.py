@@ -326,7 +326,7 @@ def submission_action(request, submission_id: int, action: str):
             messages.success(request, "已报送，等待协调员审核")
         elif action == "approve":
             services.approve_submission(sub, request.user, comment=request.POST.get("comment", ""))
-            messages.success(request, "已审核通过；核算结果、达峰预测与目标评估随即按默认因子集更新")
+            messages.success(request, "已审核通过；核算结果、达峰预测与目标评估随即按正式因子集更新")
         elif action == "return":
             services.return_submission(sub, request.user, request.POST.get("comment", ""))
             messages.warning(request, "已退回填报人")

@@ -5,3 +5,6 @@ class EnterprisesConfig(AppConfig):
     name = "carbonpeak.enterprises"
     label = "enterprises"
     verbose_name = "重点企业"
+
+    def ready(self) -> None:
+        from carbonpeak.enterprises import events  # noqa: F401  (registers its handlers)

@@ -388,8 +388,6 @@ def submit_report(user, report: EnterpriseReport) -> EnterpriseReport:
     return review.submit(report, user)
 
 
-
-
 def verification_dir() -> Path:
     path = Path(settings.DATA_DIR) / "verification"
     path.mkdir(parents=True, exist_ok=True)

@@ -16,10 +16,9 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from carbonpeak import workflows
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
-from carbonpeak.core import audit, review, versions
+from carbonpeak.core import audit, events, review, versions
 from carbonpeak.core.models import ReviewStatus
 from carbonpeak.departments.models import Department
 from carbonpeak.energy.models import AccountingRun
@@ -185,10 +184,10 @@ def submit_observation(obs: Observation, user) -> Observation:
 
 @transaction.atomic
 def approve_observation(obs: Observation, user, *, comment: str = "") -> Observation:
-    """Approve a reported value; the grades follow in the background (``workflows.observation_approved``)."""
+    """Approve a reported value; the grades follow in the background (``observation_approved``)."""
     permissions.require(user, Action.REVIEW)
     obs = review.approve(Observation.objects.select_for_update().get(pk=obs.pk), user, comment)
-    workflows.observation_approved(obs, user)
+    events.emit("observation_approved", observation_id=obs.pk)
     return obs
 
 
@@ -264,6 +263,35 @@ def evaluate(
     for warning in warnings:
         _email(warning)
     return warnings
+
+
+#: events whose job grades the plan: while one waits, the day's re-grade is not queued again
+GRADING_EVENTS = (
+    "new_day",
+    "accounts_recomputed",
+    "energy_changed",
+    "observation_approved",
+    "scenario_changed",
+    "target_value_set",
+    "land_data_changed",
+)
+
+
+def regrade_if_new_day() -> bool:
+    """The daily re-grade (the worker's schedule calls this): a grade depends on the day too (data fall
+    overdue), so once a day the job grades the plan and keeps the grades for the pages, which never do.
+    Returns whether the ``new_day`` event was emitted (not when today's grades are stored, or a job that
+    grades is waiting)."""
+    from carbonpeak.core import jobs
+    from carbonpeak.plans.selectors import current_plan
+
+    plan = current_plan()
+    if plan is None or versions.is_stored(selectors.statuses_key(plan, timezone.localdate())):
+        return False
+    if jobs.queued(*GRADING_EVENTS):
+        return False
+    events.emit("new_day")
+    return True
 
 
 def raise_subject_warning(
@@ -354,5 +382,5 @@ def load_sample_observations(plan: Plan, user) -> int:
                 review.approve(obs, user, "示例数据")  # the grades follow once, below, not per value
                 count += 1
         if count:
-            workflows.observation_approved(None, user)
+            events.emit("observation_approved", observation_id=None)
     return count

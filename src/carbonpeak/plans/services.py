@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from carbonpeak import workflows
 from carbonpeak.accounts import permissions
 from carbonpeak.core import audit, events
 from carbonpeak.departments.models import Department, DepartmentAlias
@@ -508,7 +507,7 @@ def set_handed_down_total(
     audit.record(
         user, audit.Action.UPDATE if before else audit.Action.CREATE, target, before=before, after=after
     )
-    workflows.handed_down_total_set(target, document.strip()[:200], user)
+    events.emit("handed_down_total_set", target_id=target.pk, document=document.strip()[:200])
     return target
 
 
@@ -537,5 +536,5 @@ def set_external_target_value(
         target.save(update_fields=list(fields))
         audit.record(user, audit.Action.UPDATE, target, before=before, after=audit.snapshot(target, fields))
     if targets:
-        workflows.target_value_set(targets[0], user)
+        events.emit("target_value_set", target_id=targets[0].pk, user_id=audit.user_id(user))
     return len(targets)

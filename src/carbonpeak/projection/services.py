@@ -12,10 +12,9 @@ import time
 
 from django.db import transaction
 
-from carbonpeak import workflows
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
-from carbonpeak.core import audit, quotas
+from carbonpeak.core import audit, events, quotas
 from carbonpeak.energy import selectors as energy
 from carbonpeak.energy.models import AccountingResult, AccountingRun
 from carbonpeak.plans.models import Plan, Target
@@ -243,7 +242,14 @@ def request_projection(
     if stored is not None:
         return stored
     quotas.take(user, "projection")
-    workflows.projection_requested(name, draws=draws, seed=seed, end_year=end_year, user=user)
+    events.emit(
+        "projection_requested",
+        name=name,
+        draws=draws,
+        seed=seed,
+        end_year=end_year,
+        user_id=audit.user_id(user),
+    )
     return stored_projection(
         name, plan, draws=draws, seed=seed, end_year=end_year
     )  # made already when jobs run at once
@@ -286,7 +292,7 @@ def create_scenario(user, name: str, based_on: str, description: str = "") -> Sc
     created = Scenario.objects.create(name=name, based_on=based_on, description=description, created_by=user)
     ScenarioVersion.objects.create(scenario=created, number=1, overrides={}, comment="新建", author=user)
     audit.record(user, audit.Action.CREATE, created, after={"based_on": based_on, "description": description})
-    workflows.scenario_changed(created)
+    events.emit("scenario_changed", scenario=created.name)
     return created
 
 
@@ -329,7 +335,7 @@ def save_assumptions(user, custom: Scenario, edits: dict[str, dict], comment: st
         after={c["key"]: c["after"] for c in changes},
         comment=comment or f"保存第{number}版",
     )
-    workflows.scenario_changed(custom)
+    events.emit("scenario_changed", scenario=custom.name)
     return version
 
 

@@ -1,6 +1,6 @@
 """Quarterly report jobs (the one writer of QuarterlyReport): request, build in the background, files.
 
-A request is audited and enqueued as a background job (``workflows.build_quarterly_report``); the worker
+A request is audited and enqueued as a background job (the ``report_requested`` event); the worker
 builds the .docx and .xlsx from ``collection.collect`` and keeps them with the data version they came from.
 """
 
@@ -15,10 +15,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from carbonpeak import workflows
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
-from carbonpeak.core import audit, quotas
+from carbonpeak.core import audit, events, quotas
 from carbonpeak.plans.models import Plan
 from carbonpeak.projection import montecarlo
 from carbonpeak.reports import writers
@@ -86,7 +85,7 @@ def request_report(plan: Plan, period_key: str, user, *, background: bool = True
         job = QuarterlyReport.objects.create(plan=plan, period=period.key, created_by=user)
         audit.record(user, audit.Action.CREATE, job, after={"period": period.key})
         if background:
-            workflows.quarterly_report_requested(job)
+            events.emit("report_requested", report_id=job.pk)
     if not background:
         return build(job)
     job.refresh_from_db()

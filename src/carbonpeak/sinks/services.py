@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
-from carbonpeak.core import audit, limits
+from carbonpeak.core import audit, events, limits
 
 from . import engine
 from .models import LandRecord, SinkBaseline, SinkFactorRow, SinkFactorSet, SinkResult
@@ -273,11 +273,10 @@ def recompute(seed: int = 20260301) -> int:
         )
         for r in results
     )
-    from carbonpeak import workflows
     from carbonpeak.core import versions
 
     versions.bump()  # bulk writes send no signal
-    workflows.land_data_changed()
+    events.emit("land_data_changed")
     return len(results)
 
 

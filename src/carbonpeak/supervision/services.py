@@ -17,10 +17,9 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
-from carbonpeak import workflows
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
-from carbonpeak.core import audit, limits, review
+from carbonpeak.core import audit, events, limits, review
 from carbonpeak.core.models import ReviewStatus
 from carbonpeak.departments.models import Department
 from carbonpeak.plans.models import Plan, Responsibility, Role
@@ -103,7 +102,7 @@ def open_period(plan: Plan, key: str, due_date: dt.date, user) -> ReportingPerio
         rp,
         after={"key": rp.key, "due_date": due_date.isoformat(), "reports": leads.count()},
     )
-    workflows.period_opened(rp)
+    events.emit("period_opened", period_id=rp.pk)
     return rp
 
 

@@ -1,5 +1,5 @@
-"""Every entry point of a domain event triggers the same chain (carbonpeak.workflows), and jobs a stopped
-worker left behind are retried or failed with a message."""
+"""Every entry point of a domain event triggers the same chain (each app's events.py, assembled at start-up),
+one background job per event, and jobs a stopped worker left behind are retried or failed with a message."""
 
 from __future__ import annotations
 
@@ -25,11 +25,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def jobs():
-    """The background jobs that ran during the test: (task name, what it returned)."""
+    """The background jobs that ran during the test: (event, what its handlers returned), in the order they
+    finished (a job that emits a further event finishes after that event's job)."""
     ran: list[tuple[str, object]] = []
 
     def on_finished(sender, task_result, **kwargs):
-        ran.append((task_result.task.name, task_result.return_value))
+        ran.append((task_result.args[0], task_result.return_value))
 
     task_finished.connect(on_finished, weak=False)
     yield ran
@@ -63,17 +64,19 @@ def test_approving_energy_data_recomputes_projects_and_grades(demo_plan, coordin
     sub = _new_revision(coordinator)
     runs_before = AccountingRun.objects.count()
     entry(client, sub, coordinator)
-    assert [name for name, _ in jobs] == ["refresh_after_energy"]
-    result = jobs[0][1]
+    assert [event for event, _ in jobs] == ["accounts_recomputed", "energy_changed"]
+    followed, recomputed = jobs[0][1], jobs[1][1]
     run = AccountingRun.objects.latest("id")
-    assert AccountingRun.objects.count() == runs_before + 1 and result["accounting_run"] == run.pk
+    assert AccountingRun.objects.count() == runs_before + 1
+    assert recomputed["按正式因子集重新核算"]["accounting_run"] == run.pk
     assert sub.pk in run.submissions
     # every built-in scenario projected on the new accounts, then the plan graded on them
-    assert result["projections"] == len(BUILT_IN)
+    assert list(followed) == ["碳预算使用跟踪", "各情景达峰预测", "评估目标并发出预警"]
+    assert followed["各情景达峰预测"]["projections"] == len(BUILT_IN)
     assert set(
         ProjectionRun.objects.filter(accounting_run=run).values_list("scenario_name", flat=True)
     ) == set(BUILT_IN)
-    assert "warnings" in result
+    assert "warnings" in followed["评估目标并发出预警"]
 
 
 def _approve_value_by_service(client, obs, coordinator):
@@ -101,7 +104,7 @@ def test_approving_an_indicator_value_grades_the_plan(demo_plan, coordinator, cl
     obs = monitoring.report_observation(bus, 2025, 4, 40.0, coordinator, note="更正")
     obs = monitoring.submit_observation(obs, coordinator)
     entry(client, obs, coordinator)
-    assert [name for name, _ in jobs] == ["refresh_grades"]
+    assert [event for event, _ in jobs] == ["observation_approved"]
     target = bus.targets.get(target__year=2025).target
     assert Assessment.objects.filter(target=target).first().grade == Grade.RED  # the stored grade moved
 
@@ -110,7 +113,7 @@ def test_recomputing_with_a_factor_set_reruns_projections_and_grades(demo_plan, 
     client.force_login(coordinator)
     fs = energy.official_factor_set()
     client.post(reverse("energy:recompute", args=[fs.pk]), {"reason": "复核"})
-    assert [name for name, _ in jobs] == ["refresh_projections_and_grades"]
+    assert [event for event, _ in jobs] == ["accounts_recomputed"]
     run = AccountingRun.objects.latest("id")
     assert ProjectionRun.objects.filter(accounting_run=run).count() == len(BUILT_IN)
 
@@ -123,7 +126,7 @@ def test_a_requested_report_is_built_by_a_background_job(demo_plan, coordinator,
         client.force_login(coordinator)
         client.post(reverse("reports:generate"), {"period": "2025Q3"})
         job = QuarterlyReport.objects.get()
-    assert [name for name, _ in jobs] == ["build_quarterly_report"]
+    assert [event for event, _ in jobs] == ["report_requested"]
     job.refresh_from_db()
     assert job.status == QuarterlyReport.State.DONE and job.docx_name
 
@@ -131,12 +134,12 @@ def test_a_requested_report_is_built_by_a_background_job(demo_plan, coordinator,
 def test_jobs_left_running_by_a_stopped_worker_are_retried_or_failed(demo_plan, coordinator, settings):
     from django_tasks_db.models import DBTaskResult
 
-    from carbonpeak import workflows
+    from carbonpeak.core import events
     from carbonpeak.core import jobs as job_state
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
     report = reports.request_report(demo_plan, "2025Q3", coordinator)
-    workflows.refresh_grades.enqueue()
+    events.emit("observation_approved", observation_id=None)
     assert [j.label for j in job_state.recent()] == ["排队中", "排队中"] and job_state.pending() == 2
     DBTaskResult.objects.update(status="RUNNING")  # the worker took both, then stopped
     assert job_state.recover_interrupted() == (1, 1)
@@ -144,7 +147,7 @@ def test_jobs_left_running_by_a_stopped_worker_are_retried_or_failed(demo_plan, 
     assert report.status == QuarterlyReport.State.FAILED and "请重新生成" in report.message
     assert DBTaskResult.objects.filter(status="FAILED").count() == 2
     retried = DBTaskResult.objects.get(status="READY")
-    assert retried.task_path.endswith("refresh_grades")
+    assert retried.args_kwargs["args"] == ["observation_approved", {"observation_id": None}]
 
 
 def test_pages_say_what_the_background_jobs_are_doing(demo_plan, coordinator, client, settings, monkeypatch):
@@ -160,10 +163,33 @@ def test_pages_say_what_the_background_jobs_are_doing(demo_plan, coordinator, cl
     page = client.get(reverse("monitoring:dashboard")).content.decode()
     assert 'data-testid="jobs-banner"' in page and "后台任务 1 个排队或运行中" in page
     listing = client.get(reverse("web:jobs")).content.decode()
-    assert "能源统计审核通过后：重新核算、预测、评估目标" in listing and "排队中" in listing
+    assert "能源数据变化（报送审核通过、绿证登记、采用因子集）：按正式因子集重新核算" in listing
+    assert "排队中" in listing
     assert 'http-equiv="refresh"' in listing
 
     call_command("db_worker", batch=True, interval=0)
     listing = client.get(reverse("web:jobs")).content.decode()
     assert "已完成" in listing and "排队中" not in listing and 'http-equiv="refresh"' not in listing
     assert 'data-testid="jobs-banner"' not in client.get(reverse("monitoring:dashboard")).content.decode()
+
+
+def test_the_chain_is_declared_by_the_apps_and_printed_in_order():
+    from carbonpeak.core import events
+
+    chain = events.chain()
+    assert chain["正式核算更新"] == ["碳预算使用跟踪", "各情景达峰预测", "评估目标并发出预警"]
+    assert chain["方案导入或更新"] == ["将方案目标对应到监测指标"]
+    assert all(event in events.EVENTS.values() for event in chain)
+
+
+def test_a_rolled_back_write_leaves_no_job(demo_plan, coordinator, settings):
+    from django.db import transaction
+    from django_tasks_db.models import DBTaskResult
+
+    from carbonpeak.core import events
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    with pytest.raises(RuntimeError), transaction.atomic():
+        events.emit("observation_approved", observation_id=None)
+        raise RuntimeError("the write failed")
+    assert not DBTaskResult.objects.exists()

@@ -1,0 +1,14 @@
+"""What the key-enterprises app does on events (registered at start-up by ``EnterprisesConfig``)."""
+
+from __future__ import annotations
+
+from carbonpeak.core import events
+
+
+@events.handles("period_opened", "为各重点企业的一企一策建立本期进展", background=False)
+def open_plan_progress(period_id: int) -> None:
+    """A quarter opened: the key enterprises' 一企一策 progress is due in it too, like a task's."""
+    from carbonpeak.enterprises import services
+    from carbonpeak.supervision.models import ReportingPeriod
+
+    services.open_progress(ReportingPeriod.objects.get(pk=period_id))
