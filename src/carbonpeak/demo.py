@@ -119,14 +119,14 @@ def ensure_demo_enterprises(coordinator, *, reports: bool = True) -> tuple[int, 
             plan = services.save_monitoring_plan(
                 coordinator, enterprise, year, "示例数据：按计量器具台账监测"
             )
-            services.submit_monitoring_plan(coordinator, plan)
-            services.review_monitoring_plan(coordinator, plan, approve=True)
+            services.submit_monitoring_plan(plan, user=coordinator)
+            services.approve_monitoring_plan(plan, user=coordinator)
             report = services.save_report(coordinator, enterprise, year, **row)
-            services.submit_report(coordinator, report)
+            services.submit_report(report, user=coordinator)
             services.record_verification(
                 coordinator, report, verifier=verifier, result="通过", reference=f"示例-{year}"
             )
-            services.approve_report(coordinator, report)
+            services.approve_report(report, user=coordinator)
         for serial, title, goal, steps in sample.REDUCTION_PLANS:
             services.create_reduction_plan(
                 coordinator,
@@ -192,9 +192,13 @@ def ensure_demo_budgets(coordinator) -> int:
             is_sample=True,
         )
         if decision is not None:
-            services.submit_project(coordinator, project)
+            services.submit_project(project, user=coordinator)
             services.decide_project(
-                coordinator, project, decision=decision[0], conditions=decision[1], review_number="（示例）"
+                project,
+                user=coordinator,
+                decision=decision[0],
+                conditions=decision[1],
+                review_number="（示例）",
             )
         added += 1
     return added

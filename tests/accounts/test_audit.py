@@ -16,10 +16,10 @@ CSV = "period,region,sector,fuel,quantity,unit\n2023Q1,太仓市,其他工业,�
 def test_an_energy_cycle_is_in_the_log(coordinator):
     energy.ensure_bundled_factor_sets()
     sub = energy.upload(CSV.encode(), "q.csv", coordinator).submissions[0]
-    energy.submit_submission(sub, coordinator)
-    energy.return_submission(sub, coordinator, "请核对")
-    energy.submit_submission(sub, coordinator)
-    energy.approve_submission(sub, coordinator)
+    energy.submit_submission(sub, user=coordinator)
+    energy.return_submission(sub, user=coordinator, comment="请核对")
+    energy.submit_submission(sub, user=coordinator)
+    energy.approve_submission(sub, user=coordinator)
     events = AuditEvent.objects.filter(object_type="energy.EnergySubmission", object_id=str(sub.pk)).order_by(
         "at", "id"
     )

@@ -77,17 +77,17 @@ def test_energy_upload_through_the_page(client, users):
 
 def test_energy_review_through_the_services(users):
     sub = energy.upload(CSV.format(region="城厢镇").encode(), "q.csv", users["chengxiang"]).submissions[0]
-    energy.submit_submission(sub, users["chengxiang"])
+    energy.submit_submission(sub, user=users["chengxiang"])
     for name, user in users.items():
         if name in ("admin", "coordinator"):
             continue
         with pytest.raises(PermissionDenied):
-            energy.approve_submission(sub, user)
+            energy.approve_submission(sub, user=user)
         with pytest.raises(PermissionDenied):
-            energy.return_submission(sub, user, "x")
-    energy.approve_submission(sub, users["coordinator"])
+            energy.return_submission(sub, user=user, comment="x")
+    energy.approve_submission(sub, user=users["coordinator"])
     with pytest.raises(PermissionDenied):
-        energy.submit_submission(sub, users["市交运局"])  # not its region
+        energy.submit_submission(sub, user=users["市交运局"])  # not its region
 
 
 def test_observation_report_and_review_through_the_services(users):
@@ -96,17 +96,17 @@ def test_observation_report_and_review_through_the_services(users):
         for indicator in (bus, green):
             if permissions.can(user, Action.REPORT_INDICATOR, indicator):
                 obs = monitoring.report_observation(indicator, 2025, 4, 50, user)
-                monitoring.submit_observation(obs, user)
+                monitoring.submit_observation(obs, user=user)
             else:
                 with pytest.raises(PermissionDenied):
                     monitoring.report_observation(indicator, 2025, 4, 50, user)
         pending = monitoring.report_observation(bus, 2024, 4, 60, users["市交运局"])
-        monitoring.submit_observation(pending, users["市交运局"])
+        monitoring.submit_observation(pending, user=users["市交运局"])
         if name in ("admin", "coordinator"):
-            monitoring.approve_observation(pending, user)
+            monitoring.approve_observation(pending, user=user)
         else:
             with pytest.raises(PermissionDenied):
-                monitoring.approve_observation(pending, user)
+                monitoring.approve_observation(pending, user=user)
             assert Observation.objects.get(pk=pending.pk).status == "submitted"
 
 

@@ -278,3 +278,19 @@ def test_a_nul_character_is_refused_before_it_reaches_the_database(client, setup
     assert page.status_code == 400 and "空字符" in page.content.decode()
     r.refresh_from_db()
     assert "\x00" not in r.narrative
+
+
+def test_a_refusal_by_state_answers_409_with_its_code(client, coordinator, demo_plan):
+    """The review lifecycle's refusals are DomainErrors with a stable code: approving what was not
+    submitted is a conflict, not a bad request."""
+    from carbonpeak.monitoring import services as monitoring
+    from carbonpeak.monitoring.models import Indicator
+
+    bus = Indicator.objects.get(name="新能源和清洁能源公交车辆占比")
+    draft = monitoring.report_observation(bus, 2025, 4, 40.0, coordinator)
+    client.force_login(coordinator)
+    response = client.post(
+        f"/api/observations/{draft.pk}/approve", {"comment": ""}, content_type="application/json"
+    )
+    assert response.status_code == 409 and response.json()["code"] == "conflict"
+    assert "只能审核已报送的" in response.json()["message"]

@@ -155,11 +155,15 @@ def test_a_projects_assessment_and_its_share_of_the_remaining_budget(districts_l
     assert got["city_remaining_tco2"] == pytest.approx(city.budget_tco2 - city.used_tco2)
     assert got["review"]["level"] in ("省级节能审查", "地方节能审查")
 
-    services.submit_project(user, project)
+    services.submit_project(project, user=user)
     with pytest.raises(ValidationError, match="条件"):
-        services.decide_project(user, project, decision="conditional")
+        services.decide_project(project, user=user, decision="conditional")
     services.decide_project(
-        user, project, decision="conditional", conditions="配套建设光伏", review_number="太发改〔2026〕1号"
+        project,
+        user=user,
+        decision="conditional",
+        conditions="配套建设光伏",
+        review_number="太发改〔2026〕1号",
     )
     project.refresh_from_db()
     assert (project.status, project.decision, project.reviewed_by) == ("approved", "conditional", user)

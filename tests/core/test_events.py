@@ -46,11 +46,11 @@ def _new_revision(coordinator) -> EnergySubmission:
     sub = energy.create_submission(
         "2025Q4", "太仓市", records, energy_selectors.pure_economy(current), user=coordinator, is_sample=True
     )
-    return energy.submit_submission(sub, coordinator)
+    return energy.submit_submission(sub, user=coordinator)
 
 
 def _approve_energy_by_service(client, sub, coordinator):
-    energy.approve_submission(sub, coordinator)
+    energy.approve_submission(sub, user=coordinator)
 
 
 def _approve_energy_by_page(client, sub, coordinator):
@@ -80,7 +80,7 @@ def test_approving_energy_data_recomputes_projects_and_grades(demo_plan, coordin
 
 
 def _approve_value_by_service(client, obs, coordinator):
-    monitoring.approve_observation(obs, coordinator)
+    monitoring.approve_observation(obs, user=coordinator)
 
 
 def _approve_value_by_page(client, obs, coordinator):
@@ -102,7 +102,7 @@ def _approve_value_by_api(client, obs, coordinator):
 def test_approving_an_indicator_value_grades_the_plan(demo_plan, coordinator, client, jobs, entry):
     bus = Indicator.objects.get(name="新能源和清洁能源公交车辆占比")
     obs = monitoring.report_observation(bus, 2025, 4, 40.0, coordinator, note="更正")
-    obs = monitoring.submit_observation(obs, coordinator)
+    obs = monitoring.submit_observation(obs, user=coordinator)
     entry(client, obs, coordinator)
     assert [event for event, _ in jobs] == ["observation_approved"]
     target = bus.targets.get(target__year=2025).target

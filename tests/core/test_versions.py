@@ -28,8 +28,8 @@ def test_an_approval_shows_at_once_and_reading_again_computes_nothing(client, de
     assert len(again) <= 5  # session, user, the version: the grades come from the cache
     indicator = Indicator.objects.get(name=BUS)
     observation = services.report_observation(indicator, 2025, 4, 99.5, coordinator)
-    services.submit_observation(observation, coordinator)
-    services.approve_observation(observation, coordinator)
+    services.submit_observation(observation, user=coordinator)
+    services.approve_observation(observation, user=coordinator)
     assert bus_value(client) == 99.5
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from carbonpeak.core import audit
 from carbonpeak.core.models import ReviewStatus
 from carbonpeak.energy import selectors, services
 from carbonpeak.energy.models import (
@@ -50,7 +51,7 @@ def test_upload_creates_a_draft_per_period_and_region(coordinator, factor_set):
     (sub,) = result.submissions
     assert (sub.period, sub.region, sub.revision, sub.status) == ("2023Q1", "太仓市", 1, ReviewStatus.DRAFT)
     assert sub.records.count() == 3
-    assert list(sub.events.values_list("action", flat=True)) == ["create"]
+    assert list(audit.history(sub).values_list("action", flat=True)) == ["create"]
 
 
 @pytest.mark.parametrize(
@@ -74,8 +75,8 @@ def test_one_bad_cell_rejects_the_whole_file_and_writes_nothing(coordinator, fac
 
 def test_quarter_on_quarter_warning_is_kept_with_the_submission(coordinator, factor_set):
     first = services.upload(CSV.encode(), "q1.csv", coordinator).submissions[0]
-    services.submit_submission(first, coordinator)
-    services.approve_submission(first, coordinator)
+    services.submit_submission(first, user=coordinator)
+    services.approve_submission(first, user=coordinator)
     q2 = CSV.replace("2023Q1", "2023Q2").replace("原煤,1,万吨", "原煤,3,万吨")
     sub = services.upload(q2.encode(), "q2.csv", coordinator).submissions[0]
     assert sub.warnings == ["其他工业 原煤：比上季度变化 +200.0%（超过 ±50%），请核实"]
@@ -84,27 +85,27 @@ def test_quarter_on_quarter_warning_is_kept_with_the_submission(coordinator, fac
 def test_lifecycle_submit_return_resubmit_approve(coordinator, factor_set):
     sub = services.upload(CSV.encode(), "q.csv", coordinator).submissions[0]
     with pytest.raises(ValidationError):
-        services.approve_submission(sub, coordinator)  # a draft cannot be approved
-    services.submit_submission(sub, coordinator)
+        services.approve_submission(sub, user=coordinator)  # a draft cannot be approved
+    services.submit_submission(sub, user=coordinator)
     with pytest.raises(ValidationError, match="须填写意见"):
-        services.return_submission(sub, coordinator, "  ")
-    services.return_submission(sub, coordinator, "原煤数量请核对")
+        services.return_submission(sub, user=coordinator, comment="  ")
+    services.return_submission(sub, user=coordinator, comment="原煤数量请核对")
     sub.refresh_from_db()
     assert sub.status == ReviewStatus.RETURNED and sub.review_comment == "原煤数量请核对"
-    services.submit_submission(sub, coordinator)
-    services.approve_submission(sub, coordinator)
+    services.submit_submission(sub, user=coordinator)
+    services.approve_submission(sub, user=coordinator)
     sub.refresh_from_db()
     assert sub.status == ReviewStatus.APPROVED
-    actions = list(sub.events.values_list("action", flat=True))
+    actions = list(audit.history(sub).values_list("action", flat=True))
     assert actions == ["create", "submit", "return", "submit", "approve"]
     with pytest.raises(ValidationError):
-        services.submit_submission(sub, coordinator)  # approved data is never reopened
+        services.submit_submission(sub, user=coordinator)  # approved data is never reopened
 
 
 def test_approval_accounts_with_the_default_set_and_records_its_version(coordinator, factor_set):
     sub = services.upload(CSV.encode(), "q.csv", coordinator).submissions[0]
-    services.submit_submission(sub, coordinator)
-    services.approve_submission(sub, coordinator)
+    services.submit_submission(sub, user=coordinator)
+    services.approve_submission(sub, user=coordinator)
     run = selectors.current_run()
     assert run.factor_set_label == "national@2026.1" and run.submissions == [sub.pk]
     result = run.results.get(period="2023Q1")
@@ -114,26 +115,26 @@ def test_approval_accounts_with_the_default_set_and_records_its_version(coordina
 
 def test_a_correction_is_a_new_revision_and_the_approved_one_stays(coordinator, factor_set):
     first = services.upload(CSV.encode(), "q.csv", coordinator).submissions[0]
-    services.submit_submission(first, coordinator)
-    services.approve_submission(first, coordinator)
+    services.submit_submission(first, user=coordinator)
+    services.approve_submission(first, user=coordinator)
     second = services.upload(
         CSV.replace("原煤,1,万吨", "原煤,2,万吨").encode(), "q-fix.csv", coordinator
     ).submissions[0]
     assert second.revision == 2
     assert selectors.current_submission("2023Q1", "太仓市").pk == first.pk  # until the correction is approved
-    services.submit_submission(second, coordinator)
-    services.approve_submission(second, coordinator)
+    services.submit_submission(second, user=coordinator)
+    services.approve_submission(second, user=coordinator)
     assert selectors.current_submission("2023Q1", "太仓市").pk == second.pk
     first.refresh_from_db()
     assert first.status == ReviewStatus.APPROVED and first.records.get(fuel="原煤").quantity == 1
-    assert "supersede" in first.events.values_list("action", flat=True)
+    assert "supersede" in audit.history(first).values_list("action", flat=True)
     assert round(selectors.current_run().results.get(period="2023Q1").co2_t) == 2 * 19003 + 58270
 
 
 def test_recomputing_with_a_new_set_keeps_the_old_results(coordinator, factor_set):
     sub = services.upload(CSV.encode(), "q.csv", coordinator).submissions[0]
-    services.submit_submission(sub, coordinator)
-    services.approve_submission(sub, coordinator)
+    services.submit_submission(sub, user=coordinator)
+    services.approve_submission(sub, user=coordinator)
     old_run = selectors.current_run()
     new_set = services.import_factor_csv(
         "kind,key,year,value,unit,source,status\ngrid_co2,江苏,2023,0.5,kgCO2/kWh,test source,test\n",
@@ -160,8 +161,8 @@ def test_a_new_version_cannot_reuse_an_existing_label(coordinator, factor_set):
 def test_a_run_that_cannot_account_is_recorded_with_its_error(coordinator, factor_set):
     empty = FactorSet.objects.create(name="empty", version="1")
     sub = services.upload(CSV.encode(), "q.csv", coordinator).submissions[0]
-    services.submit_submission(sub, coordinator)
-    services.approve_submission(sub, coordinator)
+    services.submit_submission(sub, user=coordinator)
+    services.approve_submission(sub, user=coordinator)
     run = services.recompute_with(empty, coordinator)
     assert "缺少“原煤”的折标准煤系数" in run.error
     assert selectors.current_run().pk != run.pk  # the pages keep showing the last good run
@@ -171,9 +172,9 @@ def test_leader_can_neither_upload_nor_review(leader, coordinator):
     with pytest.raises(PermissionDenied):
         services.upload(CSV.encode(), "q.csv", leader)
     sub = services.upload(CSV.encode(), "q.csv", coordinator).submissions[0]
-    services.submit_submission(sub, coordinator)
+    services.submit_submission(sub, user=coordinator)
     with pytest.raises(PermissionDenied):
-        services.approve_submission(sub, leader)
+        services.approve_submission(sub, user=leader)
     with pytest.raises(PermissionDenied):
         services.recompute_with(FactorSet.objects.get(is_default=True), leader)
 
@@ -209,8 +210,8 @@ def test_a_workbook_with_one_bad_cell_writes_nothing(coordinator, factor_set):
 def test_quarter_on_quarter_threshold_is_a_setting(coordinator, factor_set, settings):
     settings.CARBONPEAK_QOQ_WARNING = 5.0
     first = services.upload(CSV.encode(), "q1.csv", coordinator).submissions[0]
-    services.submit_submission(first, coordinator)
-    services.approve_submission(first, coordinator)
+    services.submit_submission(first, user=coordinator)
+    services.approve_submission(first, user=coordinator)
     q2 = CSV.replace("2023Q1", "2023Q2").replace("原煤,1,万吨", "原煤,3,万吨")
     assert services.upload(q2.encode(), "q2.csv", coordinator).submissions[0].warnings == []
 
@@ -226,8 +227,8 @@ def test_an_export_without_import_is_refused_naming_the_line(coordinator, factor
 
 def test_a_row_absent_against_the_quarters_before_is_shown_to_the_reviewer(coordinator, factor_set):
     first = services.upload(CSV.encode(), "q1.csv", coordinator).submissions[0]
-    services.submit_submission(first, coordinator)
-    services.approve_submission(first, coordinator)
+    services.submit_submission(first, user=coordinator)
+    services.approve_submission(first, user=coordinator)
     q2 = CSV.replace("2023Q1", "2023Q2").replace("2023Q2,太仓市,其他工业,原煤,1,万吨\n", "")
     sub = services.upload(q2.encode(), "q2.csv", coordinator).submissions[0]
     assert "数据不全：其他工业·原煤 前四个季度中报送过，本季度未报（确为零请填 0）" in sub.warnings
@@ -235,8 +236,8 @@ def test_a_row_absent_against_the_quarters_before_is_shown_to_the_reviewer(coord
 
 def test_the_coordinator_names_the_assessed_boundary_with_its_basis(coordinator, factor_set, leader):
     sub = services.upload(CSV.encode(), "q.csv", coordinator).submissions[0]
-    services.submit_submission(sub, coordinator)
-    services.approve_submission(sub, coordinator)
+    services.submit_submission(sub, user=coordinator)
+    services.approve_submission(sub, user=coordinator)
     with pytest.raises(ValidationError, match="请注明依据"):
         services.set_assessed_boundary(coordinator, boundary="consumption", source=" ")
     with pytest.raises(PermissionDenied):

@@ -49,12 +49,12 @@ def test_a_plan_is_reported_every_quarter_like_a_task(setup, client):
     assert PlanProgress.objects.filter(period=period).count() == 2  # both sample plans
     first = reduction.milestones.first()
     with pytest.raises(ValidationError, match="进展情况"):
-        services.submit_progress(company, progress)
+        services.submit_progress(progress, user=company)
     services.save_progress(
         company, progress, narrative="燃气锅炉已完成安装调试（测试）", milestones_done=[first.pk]
     )
-    services.submit_progress(company, progress)
-    services.review_progress(coordinator, progress, approve=True)
+    services.submit_progress(progress, user=company)
+    services.approve_progress(progress, user=coordinator)
     first.refresh_from_db()
     assert first.done_on == period.due_date
     # a data centre must give its PUE, tracked against 1.3
@@ -62,7 +62,7 @@ def test_a_plan_is_reported_every_quarter_like_a_task(setup, client):
     item = PlanProgress.objects.get(plan=centre, period=period)
     services.save_progress(coordinator, item, narrative="蒸发冷却改造施工中（测试）", milestones_done=[])
     with pytest.raises(ValidationError, match="PUE"):
-        services.submit_progress(coordinator, item)
+        services.submit_progress(item, user=coordinator)
     services.save_progress(
         coordinator, item, narrative="蒸发冷却改造施工中（测试）", milestones_done=[], pue="1.36"
     )
@@ -76,3 +76,18 @@ def test_a_plan_is_reported_every_quarter_like_a_task(setup, client):
     assert client.get(reverse("enterprises:progress", args=[item.pk])).status_code == 403
     page = client.get(reverse("enterprises:progress", args=[progress.pk])).content.decode()
     assert 'data-testid="progress-status"' in page and "已审核" in page
+
+
+def test_progress_is_frozen_once_its_period_is_closed(setup):
+    """一企一策 progress follows the one review lifecycle: once the quarter is closed, nothing in it changes."""
+    coordinator, company, plan = setup
+    paper = Enterprise.objects.get(credit_code=sample.credit_code(5))
+    period = supervision.open_period(plan, "2026Q3", dt.date(2026, 10, 20), coordinator)
+    progress = PlanProgress.objects.get(plan=paper.reduction_plan, period=period)
+    supervision.close_period(period, coordinator)
+    with pytest.raises(ValidationError, match="已关闭"):
+        services.save_progress(company, progress, narrative="关闭后补写（测试）", milestones_done=[])
+    with pytest.raises(ValidationError, match="已关闭"):
+        services.submit_progress(progress, user=company)
+    progress.refresh_from_db()
+    assert progress.narrative == "" and progress.status == "draft"

@@ -73,32 +73,32 @@ def test_the_whole_lifecycle(setup):
     )
     assert report.fuels.count() == 2 and report.status == "draft"
     with pytest.raises(ValidationError, match="监测计划"):
-        services.submit_report(company, report)
+        services.submit_report(report, user=company)
     plan = services.save_monitoring_plan(company, paper, 2023, "燃煤锅炉：皮带秤计量；天然气：贸易结算表。")
-    services.submit_monitoring_plan(company, plan)
+    services.submit_monitoring_plan(plan, user=company)
     with pytest.raises(PermissionDenied):
-        services.review_monitoring_plan(company, plan, approve=True)
-    services.review_monitoring_plan(coordinator, plan, approve=True)
-    services.submit_report(company, report)
+        services.approve_monitoring_plan(plan, user=company)
+    services.approve_monitoring_plan(plan, user=coordinator)
+    services.submit_report(report, user=company)
     with pytest.raises(ValidationError, match="不能修改"):
         services.save_report(
             company, paper, 2023, fuels=FUELS, electricity_bought_kwh="1", electricity_sold_kwh="0"
         )
     with pytest.raises(ValidationError, match="核查"):
-        services.approve_report(coordinator, report)
+        services.approve_report(report, user=coordinator)
     services.record_verification(
         coordinator, report, verifier="某核查机构（测试）", result="不通过", reference="HC-1"
     )
-    services.return_report(coordinator, report, "核查不通过：天然气计量有误")
+    services.return_report(report, user=coordinator, comment="核查不通过：天然气计量有误")
     report = services.save_report(
         company, paper, 2023, fuels=FUELS[:1], electricity_bought_kwh="6000000", electricity_sold_kwh="0"
     )
     assert report.revision == 1 and report.status == "returned"
-    services.submit_report(company, report)
+    services.submit_report(report, user=company)
     services.record_verification(
         coordinator, report, verifier="某核查机构（测试）", result="通过", reference="HC-2"
     )
-    services.approve_report(coordinator, report)
+    services.approve_report(report, user=coordinator)
     report.refresh_from_db()
     assert report.status == "approved" and report.co2_t > report.co2_direct_t > 0
     assert report.factor_set and report.energy_tce_equivalent is None
@@ -214,12 +214,12 @@ def test_the_verification_report_is_a_pdf_kept_and_read_by_who_may_see_the_enter
     settings.DATA_DIR = tmp_path
     coordinator, company, paper = setup
     plan = services.save_monitoring_plan(company, paper, 2023, "计量器具台账")
-    services.submit_monitoring_plan(company, plan)
-    services.review_monitoring_plan(coordinator, plan, approve=True)
+    services.submit_monitoring_plan(plan, user=company)
+    services.approve_monitoring_plan(plan, user=coordinator)
     report = services.save_report(
         company, paper, 2023, fuels=FUELS, electricity_bought_kwh="1", electricity_sold_kwh="0"
     )
-    services.submit_report(company, report)
+    services.submit_report(report, user=company)
     with pytest.raises(ValidationError, match="PDF"):
         services.record_verification(
             coordinator, report, verifier="某机构", result="通过", reference="A", file=("x.pdf", b"not a pdf")

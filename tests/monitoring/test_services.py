@@ -83,13 +83,13 @@ def test_observation_lifecycle_and_revisions(demo_plan, coordinator):
     bus = Indicator.objects.get(name="新能源和清洁能源公交车辆占比")
     obs = services.report_observation(bus, 2026, 4, 93.0, coordinator)
     with pytest.raises(ValidationError):
-        services.approve_observation(obs, coordinator)  # a draft is not reviewed
-    services.submit_observation(obs, coordinator)
+        services.approve_observation(obs, user=coordinator)  # a draft is not reviewed
+    services.submit_observation(obs, user=coordinator)
     with pytest.raises(ValidationError, match="须填写意见"):
-        services.return_observation(obs, coordinator, comment="")
-    services.return_observation(obs, coordinator, comment="请附统计口径")
-    services.submit_observation(obs, coordinator)
-    services.approve_observation(obs, coordinator)
+        services.return_observation(obs, user=coordinator, comment="")
+    services.return_observation(obs, user=coordinator, comment="请附统计口径")
+    services.submit_observation(obs, user=coordinator)
+    services.approve_observation(obs, user=coordinator)
     again = services.report_observation(bus, 2026, 4, 94.0, coordinator)
     assert again.revision == 2
     assert assessment.points_for(bus)[-1].value == 93.0  # the correction counts only once approved
@@ -106,8 +106,8 @@ def test_a_quarter_end_to_end_grades_and_warnings_change(demo_plan, coordinator)
     bus = target.indicator
     before = target.assessment.grade
     obs = services.report_observation(bus, 2025, 4, 40.0, coordinator, note="更正")  # far behind the path
-    services.submit_observation(obs, coordinator)
-    services.approve_observation(obs, coordinator)  # the grades follow the approval, no call needed
+    services.submit_observation(obs, user=coordinator)
+    services.approve_observation(obs, user=coordinator)  # the grades follow the approval, no call needed
     after = status_of(demo_plan, "新能源和清洁能源公交车辆占比", 2025).assessment.grade
     assert after == Grade.RED
     assert before != Grade.RED
@@ -123,7 +123,7 @@ def test_warning_is_mailed_to_the_department_when_mail_is_configured(demo_plan, 
     Department.objects.filter(name="市交运局").update(email="jtj@example.gov.cn")
     bus = status_of(demo_plan, "新能源和清洁能源公交车辆占比", 2025).indicator
     obs = services.report_observation(bus, 2025, 4, 40.0, coordinator, note="更正")
-    services.approve_observation(services.submit_observation(obs, coordinator), coordinator)
+    services.approve_observation(services.submit_observation(obs, user=coordinator), user=coordinator)
     assert mail.outbox and mail.outbox[0].to == ["jtj@example.gov.cn"]
     assert "碳达峰预警" in mail.outbox[0].subject
 
@@ -136,9 +136,9 @@ def test_leader_cannot_report_or_review(demo_plan, coordinator):
     with pytest.raises(PermissionDenied):
         services.report_observation(bus, 2026, 4, 90.0, leader)
     obs = services.report_observation(bus, 2026, 4, 90.0, coordinator)
-    services.submit_observation(obs, coordinator)
+    services.submit_observation(obs, user=coordinator)
     with pytest.raises(PermissionDenied):
-        services.approve_observation(obs, leader)
+        services.approve_observation(obs, user=leader)
     assert Observation.objects.get(pk=obs.pk).status == "submitted"
 
 
@@ -169,7 +169,7 @@ def test_a_grade_on_incomplete_data_says_so(demo_plan, coordinator):
     assert (
         any("交通运输、仓储和邮政业·柴油" in w for w in sub.warnings) is False
     )  # warnings come with uploads
-    energy.approve_submission(energy.submit_submission(sub, coordinator), coordinator)
+    energy.approve_submission(energy.submit_submission(sub, user=coordinator), user=coordinator)
     s = status_of(demo_plan, "单位地区生产总值二氧化碳排放", 2025)
     assert s.assessment.grade != Grade.UNGRADED
     assert "；2025年第4季度数据不全：交通运输、仓储和邮政业·柴油" in s.assessment.reason

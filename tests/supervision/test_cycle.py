@@ -46,15 +46,15 @@ def test_submit_return_resubmit_approve_with_audit(cycle):
     r = period.reports.filter(department__name="市交运局").first()
     dept, coordinator = users["市交运局"], users["coordinator"]
     with pytest.raises(ValidationError, match="请填写进展情况"):
-        services.submit_report(r, dept)
+        services.submit_report(r, user=dept)
     services.save_report(r, dept, progress="in_progress", narrative="新增新能源公交 40 辆")
-    services.submit_report(r, dept)
+    services.submit_report(r, user=dept)
     with pytest.raises(ValidationError):
         services.save_report(r, dept, progress="done", narrative="改")  # submitted: locked
-    services.return_report(r, coordinator, comment="请补充充电设施进度")
+    services.return_report(r, user=coordinator, comment="请补充充电设施进度")
     services.save_report(r, dept, progress="in_progress", narrative="新增新能源公交 40 辆；新建充电桩 120 个")
-    services.submit_report(r, dept)
-    services.approve_report(r, coordinator)
+    services.submit_report(r, user=dept)
+    services.approve_report(r, user=coordinator)
     r.refresh_from_db()
     assert r.status == "approved"
     actions = list(
@@ -155,7 +155,7 @@ def test_board_states_and_reminders(cycle, settings):
     period, users = cycle
     r = period.reports.filter(department__name="市交运局").first()
     services.save_report(r, users["市交运局"], progress="in_progress", narrative="推进中")
-    services.submit_report(r, users["市交运局"])
+    services.submit_report(r, user=users["市交运局"])
     board = services.completeness(period, dt.date(2025, 10, 1))
     assert board.cells[(r.department_id, r.task_id)][0] == "submitted"
     assert board.counts["not_started"] > 0 and board.counts["overdue"] == 0

@@ -219,7 +219,7 @@ def register_project(request, payload: AssessmentIn):
 
 @router.post("/project-assessments/{project_id}/submit", response=AssessmentOut, summary="报送审查")
 def submit_project(request, project_id: int):
-    return services.submit_project(request.user, get_or_404(ProjectAssessment, project_id, "项目"))
+    return services.submit_project(get_or_404(ProjectAssessment, project_id, "项目"), user=request.user)
 
 
 class DecisionIn(Schema):
@@ -231,4 +231,4 @@ class DecisionIn(Schema):
 @router.post("/project-assessments/{project_id}/decide", response=AssessmentOut, summary="审查结论（协调员）")
 def decide_project(request, project_id: int, payload: DecisionIn):
     project = get_or_404(ProjectAssessment, project_id, "项目")
-    return services.decide_project(request.user, project, **payload.dict())
+    return services.decide_project(project, user=request.user, **payload.dict())

@@ -12,7 +12,8 @@ from django.urls import reverse
 
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
-from carbonpeak.core import audit
+from carbonpeak.core import audit, review
+from carbonpeak.core.errors import DomainError
 from carbonpeak.core.models import Region
 from carbonpeak.energy.models import AccountingRun
 
@@ -25,12 +26,12 @@ from .tracking import SECTOR_RULE, track
 def _region(name: str) -> Region:
     region = Region.objects.filter(name=name).first()
     if region is None:
-        raise ValidationError(f"地区“{name}”不存在")
+        raise DomainError(f"地区“{name}”不存在")
     return region
 
 
 def _refuse(error: pure.BudgetError) -> ValidationError:
-    return ValidationError(error.problems)
+    return DomainError(error.problems)
 
 
 # ------------------------------------------------------------------ the budget of a region for a year
@@ -58,9 +59,9 @@ def set_budget(
     place = _region(region)
     document = (document or "").strip()
     if not document:
-        raise ValidationError("请填写依据：下达文件文号，或强度目标与预期增速的来源")
+        raise DomainError("请填写依据：下达文件文号，或强度目标与预期增速的来源")
     if not 2000 <= year <= 2100:
-        raise ValidationError("年份须在 2000–2100 之间")
+        raise DomainError("年份须在 2000–2100 之间")
     run = selectors.current_run()
     inputs: dict = {}
     try:
@@ -92,7 +93,7 @@ def set_budget(
         manual = previous.allocations.filter(method=pure.Method.MANUAL)
         if manual.exists():
             names = "、".join(a.get_dimension_display() for a in manual)
-            raise ValidationError(
+            raise DomainError(
                 f"该年已有按{names}的手工分配；总量改变后其合计将不等于总量。请先删除或改用计算方法重新分配"
             )
     base = selectors.annual(run, place.name, year - 1)
@@ -178,11 +179,11 @@ def allocate(
     the parts sum to the whole or nothing is written."""
     permissions.require(user, Action.MANAGE_BUDGETS)
     if dimension not in (Allocation.DISTRICT, Allocation.SECTOR):
-        raise ValidationError(f"未知的分配维度：{dimension}")
+        raise DomainError(f"未知的分配维度：{dimension}")
     try:
         method = pure.Method(method)
     except ValueError:
-        raise ValidationError(f"未知的分配方法：{method}") from None
+        raise DomainError(f"未知的分配方法：{method}") from None
     allocation = _allocate(budget, dimension, method, user, manual=manual, growth=growth, note=note)
     refresh_tracking(budget)
     return allocation
@@ -221,7 +222,7 @@ def _allocate(
         names = [b.name for b in bases] or list((manual or {}).keys())
         unknown = set(manual or {}) - set(names) - {selectors.UNALLOCATED}
         if unknown:
-            raise ValidationError(f"不是本地区的分配对象：{'、'.join(sorted(unknown))}")
+            raise DomainError(f"不是本地区的分配对象：{'、'.join(sorted(unknown))}")
         bases = [pure.PartBasis(n, None, None, (manual or {}).get(n)) for n in names]
     elif method == pure.Method.INTENSITY:
         given = growth or {}
@@ -425,7 +426,7 @@ def _figures(project, stage: str, electricity_kwh: float | None, year: int):
     try:
         return mrv.figures(report, official_factors())
     except AccountingError as exc:
-        raise ValidationError(exc.problems) from exc
+        raise DomainError(exc.problems) from exc
 
 
 def factor_year() -> int | None:
@@ -522,7 +523,7 @@ def _check_project_fields(
         if value is not None and (value < 0 or value != value):
             problems.append(f"{label}须为非负数")
     if problems:
-        raise ValidationError(problems)
+        raise DomainError(problems)
     return sector
 
 
@@ -557,12 +558,12 @@ def register_project(
             enterprise.pk,
         )
     ):
-        raise ValidationError("所选两高项目不属于所选企业")
+        raise DomainError("所选两高项目不属于所选企业")
     name, applicant = (name or "").strip()[:200], (applicant or "").strip()[:200]
     if enterprise is not None and not applicant:
         applicant = enterprise.name
     if not name or not applicant:
-        raise ValidationError("请填写项目名称和建设单位")
+        raise DomainError("请填写项目名称和建设单位")
     sector = _check_project_fields(district, sector, operation_year, value_added_10k, electricity_kwh)
     project = ProjectAssessment.objects.create(
         name=name,
@@ -603,48 +604,51 @@ def _project_snapshot(project) -> dict:
     }
 
 
-@transaction.atomic
-def submit_project(user, project: ProjectAssessment) -> ProjectAssessment:
+def _assess_again(project: ProjectAssessment) -> None:
     """To the reviewer, assessed again on the latest accounts and budgets."""
-    from carbonpeak.core import review
-
-    permissions.require(user, Action.SUBMIT_PROJECT, project.district)
     project.assessment = assess(project)
     project.save(update_fields=["assessment", "updated_at"])
-    return review.submit(project, user)
+
+
+REVIEW = review.Lifecycle(
+    ProjectAssessment,
+    may_submit=lambda user, project: permissions.require(user, Action.SUBMIT_PROJECT, project.district),
+    may_review=lambda user, project: permissions.require(user, Action.REVIEW),
+    ready=_assess_again,
+)
+
+
+def submit_project(project: ProjectAssessment, *, user, comment: str = "") -> ProjectAssessment:
+    return REVIEW.submit(project, user=user, comment=comment)
 
 
 @transaction.atomic
 def decide_project(
-    user, project: ProjectAssessment, *, decision: str, conditions: str = "", review_number: str = ""
+    project: ProjectAssessment, *, user, decision: str, conditions: str = "", review_number: str = ""
 ) -> ProjectAssessment:
-    """The review's decision (通过 / 有条件通过 / 不予通过) with its conditions; a project the reviewer wants
-    changed is returned instead (``return_project``)."""
-    from carbonpeak.core import review
-
-    permissions.require(user, Action.REVIEW)
+    """The approval of a project is the review's decision (通过 / 有条件通过 / 不予通过) with its conditions;
+    a project the reviewer wants changed is returned instead (``return_project``)."""
+    REVIEW.may_review(user, project)
     conditions = (conditions or "").strip()
     if decision not in (
         ProjectAssessment.Decision.APPROVED,
         ProjectAssessment.Decision.CONDITIONAL,
         ProjectAssessment.Decision.REJECTED,
     ):
-        raise ValidationError("请选择审查结论：通过、有条件通过或不予通过")
+        raise DomainError("请选择审查结论：通过、有条件通过或不予通过")
     if decision != ProjectAssessment.Decision.APPROVED and not conditions:
-        raise ValidationError("有条件通过或不予通过时须写明条件或理由")
+        raise DomainError("有条件通过或不予通过时须写明条件或理由")
+    project = REVIEW.lock(project)
     review.check_reviewable(project)
     project.decision, project.conditions = decision, conditions
     project.review_number = (review_number or "").strip()[:100]
     project.save(update_fields=["decision", "conditions", "review_number", "updated_at"])
-    return review.approve(project, user, f"{project.get_decision_display()}。{conditions}".strip("。 "))
+    comment = f"{project.get_decision_display()}。{conditions}".strip("。 ")
+    return REVIEW.approve(project, user=user, comment=comment)
 
 
-@transaction.atomic
-def return_project(user, project: ProjectAssessment, *, comment: str) -> ProjectAssessment:
-    from carbonpeak.core import review
-
-    permissions.require(user, Action.REVIEW)
-    return review.return_(project, user, comment)
+def return_project(project: ProjectAssessment, *, user, comment: str) -> ProjectAssessment:
+    return REVIEW.return_(project, user=user, comment=comment)
 
 
 @transaction.atomic
@@ -658,9 +662,9 @@ def accept_project(
 
     permissions.require(user, Action.REVIEW)
     if project.decision not in (ProjectAssessment.Decision.APPROVED, ProjectAssessment.Decision.CONDITIONAL):
-        raise ValidationError("只有审查通过的项目可以验收")
+        raise DomainError("只有审查通过的项目可以验收")
     if accepted_on is None:
-        raise ValidationError("请填写验收日期")
+        raise DomainError("请填写验收日期")
     before = dict(project.acceptance)
     project.fuels.filter(stage=ProjectFuel.ACTUAL).delete()
     ProjectFuel.objects.bulk_create(

@@ -337,19 +337,21 @@ def project(request, project_id: int):
         action = request.POST.get("action", "")
         try:
             if action == "submit":
-                services.submit_project(request.user, item)
+                services.submit_project(item, user=request.user)
                 messages.success(request, "已报送审查")
             elif action == "decide":
                 services.decide_project(
-                    request.user,
                     item,
+                    user=request.user,
                     decision=request.POST.get("decision", ""),
                     conditions=request.POST.get("conditions", "")[:2000],
                     review_number=request.POST.get("review_number", ""),
                 )
                 messages.success(request, "已录入审查结论")
             elif action == "return":
-                services.return_project(request.user, item, comment=request.POST.get("comment", "")[:2000])
+                services.return_project(
+                    item, user=request.user, comment=request.POST.get("comment", "")[:2000]
+                )
                 messages.success(request, "已退回")
             elif action == "accept":
                 try:

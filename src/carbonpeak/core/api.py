@@ -16,6 +16,7 @@ from ninja.errors import ValidationError as SchemaError
 from ninja.pagination import LimitOffsetPagination
 from pydantic import Field
 
+from carbonpeak.core.errors import DomainError
 from carbonpeak.core.quotas import QuotaExceeded
 
 #: every ``code`` an error body may carry, and what it means (docs/api.md lists the same)
@@ -30,7 +31,8 @@ ERROR_CODES: dict[str, str] = {
     "no_plan": "尚未导入任何方案",
     "no_accounts": "尚无核算结果：请先报送并审核能源统计数据",
     "not_computed": "该预测尚未计算：由后台任务计算，或 POST 请求计算后再读取",
-    "conflict": "与当前状态冲突",
+    "conflict": "与当前状态冲突（如审核一份未报送的报告）",
+    "period_closed": "报告期已关闭，其中的报告已冻结",
     "too_large": "请求内容超过上限，未读取",
     "too_many_requests": "计算类请求过于频繁（每人每小时上限，本平台规则），稍后再试",
 }
@@ -96,6 +98,10 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(PermissionDenied)
     def forbidden(request, exc):
         return body(request, 403, "forbidden", str(exc) or "无权执行此操作")
+
+    @api.exception_handler(DomainError)
+    def refused(request, exc: DomainError):
+        return body(request, exc.status, exc.code, exc.text)
 
     @api.exception_handler(DjangoValidationError)
     def invalid(request, exc: DjangoValidationError):

@@ -49,6 +49,13 @@ def record_many(user, action: str, objs: list[models.Model], *, comment: str = "
     )
 
 
+def history(obj: models.Model):
+    """A record's audit events, oldest first: its revision history as pages show it."""
+    return AuditEvent.objects.filter(
+        object_type=f"{obj._meta.app_label}.{obj._meta.object_name}", object_id=str(obj.pk)
+    ).order_by("at", "id")
+
+
 def user_id(user) -> int | None:
     """The acting user's id for an event's payload (None for the system or an anonymous caller)."""
     return user.pk if user is not None and getattr(user, "is_authenticated", False) else None

@@ -53,6 +53,7 @@ class AuditEvent(models.Model):
         CLOSE = "close", "关闭"
         RECOMPUTE = "recompute", "重算"
         MERGE = "merge", "合并"
+        SUPERSEDE = "supersede", "被新版本取代"
 
     at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
     user = models.ForeignKey(

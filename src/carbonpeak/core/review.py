@@ -1,22 +1,33 @@
-"""The review lifecycle's moves, one body for every reviewed record (see ``core.models.ReviewedRecord``).
+"""The review lifecycle, one body for every reviewed record (see ``core.models.ReviewedRecord``).
 
-Domain services call these after checking permission and their own rules, and before triggering what
-follows (recomputation, re-grading); each move saves the record and writes its audit entry.
+Each kind of record declares its :class:`Lifecycle` in its app's services: who may submit and who may
+review (checked through ``accounts.permissions``, which the app passes in), whether the record's period is
+still open, the record's own checks before it is submitted, and what follows an approval. Every move then goes
+the same way — lock the row, check the permission, the period and the state, move, audit, follow up — with one
+signature for every record::
+
+    submit_x(record, *, user, comment="")   approve_x(record, *, user, comment="")   return_x(record, *, user, comment)
+
+so that pages, the API and the command line cannot move one kind of record differently from another.
 """
 
 from __future__ import annotations
 
-from typing import TypeVar
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
 
-from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils import timezone
 
 from carbonpeak.core import audit
+from carbonpeak.core.errors import DomainError
 from carbonpeak.core.models import ReviewedRecord, ReviewStatus
 
 R = TypeVar("R", bound=ReviewedRecord)
 
 RETURN_NEEDS_COMMENT = "退回时须填写意见，说明需要修改什么"
+EDITABLE = (ReviewStatus.DRAFT, ReviewStatus.RETURNED)
 
 
 def _fields(record: ReviewedRecord, *names: str) -> list[str]:
@@ -26,34 +37,115 @@ def _fields(record: ReviewedRecord, *names: str) -> list[str]:
 
 
 def check_submittable(record: ReviewedRecord) -> None:
-    if record.status not in (ReviewStatus.DRAFT, ReviewStatus.RETURNED):
-        raise ValidationError(f"{record.get_status_display()}的{record.review_noun}不能再次报送")
+    if record.status not in EDITABLE:
+        raise DomainError(f"{record.get_status_display()}的{record.review_noun}不能再次报送", code="conflict")
+
+
+def check_editable(record: ReviewedRecord) -> None:
+    """A record may still change while it is a draft or was returned; never once submitted or approved."""
+    if record.status not in EDITABLE:
+        raise DomainError(f"{record.get_status_display()}的{record.review_noun}不能修改", code="conflict")
 
 
 def check_reviewable(record: ReviewedRecord) -> None:
     if record.status != ReviewStatus.SUBMITTED:
-        raise ValidationError(
-            f"只能审核已报送的{record.review_noun}（当前状态：{record.get_status_display()}）"
+        raise DomainError(
+            f"只能审核已报送的{record.review_noun}（当前状态：{record.get_status_display()}）",
+            code="conflict",
         )
 
 
-def submit(record: R, user) -> R:
-    """Draft or returned → submitted."""
-    check_submittable(record)
-    before = record.status
-    record.status, record.submitted_at = ReviewStatus.SUBMITTED, timezone.now()
-    record.save(update_fields=_fields(record, "status", "submitted_at"))
-    audit.record(
-        user, audit.Action.SUBMIT, record, before={"status": before}, after={"status": record.status}
-    )
-    return record
+def _no_check(record) -> None:
+    return None
+
+
+def _nothing(record, user) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class Lifecycle(Generic[R]):
+    """How one kind of reviewed record moves. ``may_submit(user, record)`` and ``may_review(user, record)``
+    raise ``PermissionDenied``; ``period_open(record)`` raises a ``period_closed`` DomainError when the
+    record's period no longer takes changes; ``ready(record)`` raises when the record is not complete enough
+    to submit; ``approvable(record)`` raises when it may not be approved yet (it is checked before anything
+    moves); ``on_approved(record, user)`` does what follows an approval (inside the same transaction: a
+    recomputation is enqueued as an event's job, which commits with the approval)."""
+
+    model: type[R]
+    may_submit: Callable[[object, R], None]
+    may_review: Callable[[object, R], None]
+    period_open: Callable[[R], None] = _no_check
+    ready: Callable[[R], None] = _no_check
+    approvable: Callable[[R], None] = _no_check
+    on_approved: Callable[[R, object], None] = _nothing
+    on_returned: Callable[[R, object], None] = _nothing
+
+    def lock(self, record: R) -> R:
+        """The row locked until the transaction ends (two reviewers cannot move it at once), and the caller's
+        instance read again under the lock, so that the caller sees the move too."""
+        list(self.model.objects.select_for_update().filter(pk=record.pk).values_list("pk"))
+        record.refresh_from_db()
+        return record
+
+    def require_editable(self, record: R) -> None:
+        """May the record's content still change? (the period open, the record a draft or returned)"""
+        self.period_open(record)
+        check_editable(record)
+
+    @transaction.atomic
+    def submit(self, record: R, *, user, comment: str = "") -> R:
+        """Draft or returned → submitted."""
+        self.may_submit(user, record)
+        record = self.lock(record)
+        self.period_open(record)
+        check_submittable(record)
+        self.ready(record)
+        before = record.status
+        record.status, record.submitted_at = ReviewStatus.SUBMITTED, timezone.now()
+        record.save(update_fields=_fields(record, "status", "submitted_at"))
+        audit.record(
+            user,
+            audit.Action.SUBMIT,
+            record,
+            before={"status": before},
+            after={"status": record.status},
+            comment=comment.strip()[:2000],
+        )
+        return record
+
+    @transaction.atomic
+    def approve(self, record: R, *, user, comment: str = "", follow: bool = True) -> R:
+        """Submitted → approved; an approved record is never changed again (a correction is a new revision).
+        ``follow=False`` leaves what follows to the caller (a sample loader approves many, then follows once)."""
+        self.may_review(user, record)
+        record = self.lock(record)
+        self.period_open(record)
+        check_reviewable(record)
+        self.approvable(record)
+        record = _review(record, user, ReviewStatus.APPROVED, comment.strip())
+        if follow:
+            self.on_approved(record, user)
+        return record
+
+    @transaction.atomic
+    def return_(self, record: R, *, user, comment: str) -> R:
+        """Submitted → returned, with the comment that says what to change (required)."""
+        self.may_review(user, record)
+        if not comment.strip():
+            raise DomainError(RETURN_NEEDS_COMMENT)
+        record = self.lock(record)
+        self.period_open(record)
+        record = _review(record, user, ReviewStatus.RETURNED, comment.strip())
+        self.on_returned(record, user)
+        return record
 
 
 def _review(record: R, user, status: str, comment: str) -> R:
     check_reviewable(record)
     record.status = status
     record.reviewed_by = user if user is not None and user.is_authenticated else None
-    record.reviewed_at, record.review_comment = timezone.now(), comment
+    record.reviewed_at, record.review_comment = timezone.now(), comment[:2000]
     record.save(update_fields=_fields(record, "status", "reviewed_by", "reviewed_at", "review_comment"))
     audit.record(
         user,
@@ -64,15 +156,3 @@ def _review(record: R, user, status: str, comment: str) -> R:
         comment=comment,
     )
     return record
-
-
-def approve(record: R, user, comment: str = "") -> R:
-    """Submitted → approved; an approved record is never changed again (a correction is a new revision)."""
-    return _review(record, user, ReviewStatus.APPROVED, comment.strip())
-
-
-def return_(record: R, user, comment: str) -> R:
-    """Submitted → returned, with the comment that says what to change (required)."""
-    if not comment.strip():
-        raise ValidationError(RETURN_NEEDS_COMMENT)
-    return _review(record, user, ReviewStatus.RETURNED, comment.strip())

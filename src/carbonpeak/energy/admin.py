@@ -13,7 +13,6 @@ from .models import (
     EnergySubmission,
     Factor,
     FactorSet,
-    SubmissionEvent,
 )
 
 
@@ -79,16 +78,6 @@ class RecordInline(admin.TabularInline):
         return False
 
 
-class EventInline(admin.TabularInline):
-    model = SubmissionEvent
-    extra = 0
-    can_delete = False
-    readonly_fields = ("action", "user", "at", "comment")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(EnergySubmission)
 class EnergySubmissionAdmin(ReadOnlyAdmin):
     list_display = (
@@ -102,7 +91,7 @@ class EnergySubmissionAdmin(ReadOnlyAdmin):
         "created_at",
     )
     list_filter = ("status", "region", "is_sample")
-    inlines = [RecordInline, EventInline]
+    inlines = [RecordInline]
 
 
 @admin.register(AccountingRun)

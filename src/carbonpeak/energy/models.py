@@ -176,40 +176,6 @@ class EconomicRecord(models.Model):
         return f"{self.submission.region} {self.submission.period} 经济与人口"
 
 
-class SubmissionEvent(models.Model):
-    """The revision history of a submission: who did what, when, with which comment."""
-
-    class Action(models.TextChoices):
-        CREATE = "create", "创建"
-        SUBMIT = "submit", "报送"
-        APPROVE = "approve", "审核通过"
-        RETURN = "return", "退回"
-        SUPERSEDE = "supersede", "被新版本取代"
-
-    submission = models.ForeignKey(
-        EnergySubmission, on_delete=models.CASCADE, related_name="events", verbose_name="报送"
-    )
-    action = models.CharField("操作", max_length=12, choices=Action.choices)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name="操作人",
-    )
-    at = models.DateTimeField("时间", auto_now_add=True)
-    comment = models.TextField("意见", blank=True)
-
-    class Meta:
-        verbose_name = "报送记录"
-        verbose_name_plural = "报送记录"
-        ordering = ["at", "id"]
-
-    def __str__(self) -> str:
-        return f"{self.submission} {self.get_action_display()}"
-
-
 class AccountingRun(models.Model):
     """One accounting of all current approved data with one factor set; earlier runs are kept."""
 

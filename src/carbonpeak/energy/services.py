@@ -9,13 +9,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
 from carbonpeak.core import audit, events, limits, quotas, review
+from carbonpeak.core.errors import DomainError
+from carbonpeak.core.models import ReviewStatus
 from carbonpeak.energy import catalog, selectors, workbook
 from carbonpeak.energy import certificates as register
 from carbonpeak.energy import factors as pure_factors
@@ -37,7 +39,6 @@ from carbonpeak.energy.models import (
     Factor,
     FactorSet,
     GreenCertificate,
-    SubmissionEvent,
 )
 
 # ------------------------------------------------------------------ who may do what (accounts.permissions)
@@ -109,7 +110,7 @@ def import_factor_csv(
     """A new factor set: the rows of ``based_on`` with the CSV's rows added or replacing same kind/key/year."""
     permissions.require(user, Action.MANAGE_FACTORS)
     if FactorSet.objects.filter(name=name, version=version).exists():
-        raise ValidationError(f"因子集 {name}@{version} 已存在；新的因子请用新的版本号")
+        raise DomainError(f"因子集 {name}@{version} 已存在；新的因子请用新的版本号")
     rows = pure_factors.read_factor_rows(text, "因子 CSV")
     pure = pure_factors.overlay(based_on and based_on.to_pure(), rows, name, version, title)
     fs = _store_factor_set(pure, user, based_on)
@@ -134,9 +135,9 @@ def enter_yearly_factor(
     recomputed with it (earlier versions and results stay)."""
     permissions.require(user, Action.MANAGE_FACTORS)
     if kind not in ENTERED_KINDS:
-        raise ValidationError(f"只能录入：{'、'.join(pure_factors.KINDS[k] for k in ENTERED_KINDS)}")
+        raise DomainError(f"只能录入：{'、'.join(pure_factors.KINDS[k] for k in ENTERED_KINDS)}")
     if not source.strip():
-        raise ValidationError("请注明来源（文件名称、文号或网址）")
+        raise DomainError("请注明来源（文件名称、文号或网址）")
     row = [kind, key.strip(), year, value, unit.strip(), source.strip()[:500], status.strip()[:40]]
     return _new_default_version(user, row, f"录入{year}年{pure_factors.KINDS[kind]}（{key.strip()}）")
 
@@ -147,9 +148,9 @@ def set_assessed_boundary(user, *, boundary: str, source: str) -> AccountingRun:
     otherwise): a new version of the default set carries it, and the accounts are recomputed on it."""
     permissions.require(user, Action.MANAGE_FACTORS)
     if boundary not in pure_factors.BOUNDARIES:
-        raise ValidationError(f"口径须为：{'、'.join(BOUNDARY_NAMES[b] for b in pure_factors.BOUNDARIES)}")
+        raise DomainError(f"口径须为：{'、'.join(BOUNDARY_NAMES[b] for b in pure_factors.BOUNDARIES)}")
     if not source.strip():
-        raise ValidationError("请注明依据（上级文件名称、文号或会议纪要）")
+        raise DomainError("请注明依据（上级文件名称、文号或会议纪要）")
     row = ["assessed_boundary", boundary, "", "", "", source.strip()[:500], "录入"]
     return _new_default_version(user, row, f"考核口径改为{BOUNDARY_NAMES[boundary]}")
 
@@ -380,11 +381,8 @@ def create_submission(
             gdp_constant=_decimal(economy.gdp_constant),
             population=_decimal(economy.population),
         )
-    SubmissionEvent.objects.create(
-        submission=sub, action=SubmissionEvent.Action.CREATE, user=user, comment=source_name
-    )
     summary = audit.snapshot(sub, ("period", "region", "revision", "status", "source_name"))
-    audit.record(user, audit.Action.CREATE, sub, after={**summary, "records": len(rows)})
+    audit.record(user, audit.Action.CREATE, sub, after={**summary, "records": len(rows)}, comment=source_name)
     return sub
 
 
@@ -394,56 +392,51 @@ def _decimal(value):
     return None if value is None else Decimal(str(round(float(value), 6)))
 
 
-@transaction.atomic
-def submit_submission(sub: EnergySubmission, user) -> EnergySubmission:
-    permissions.require(user, Action.REPORT_ENERGY, sub.region)
-    sub = EnergySubmission.objects.select_for_update().get(pk=sub.pk)
-    review.submit(sub, user)
-    SubmissionEvent.objects.create(submission=sub, action=SubmissionEvent.Action.SUBMIT, user=user)
-    return sub
-
-
-@transaction.atomic
-def approve_submission(sub: EnergySubmission, user, *, comment: str = "") -> EnergySubmission:
-    """Approve; the approved revision becomes current, and (after commit) the accounting, the grades and the
-    projections follow (the ``energy_changed`` event)."""
-    permissions.require(user, Action.REVIEW)
-    sub = _approve(EnergySubmission.objects.select_for_update().get(pk=sub.pk), user, comment)
+def _on_approved(sub: EnergySubmission, user) -> None:
+    """The approved revision becomes current: the one it replaces is marked superseded in the audit log, and
+    the accounts, budgets, projections and grades follow (the ``energy_changed`` event)."""
+    _supersede(sub, user)
     events.emit(
         "energy_changed",
         reason=f"审核通过 {sub.region} {sub.period} 第{sub.revision}版",
         user_id=audit.user_id(user),
     )
-    return sub
 
 
-def _approve(sub: EnergySubmission, user, comment: str) -> EnergySubmission:
-    """The approval itself, without what follows (the sample loader approves many, then recomputes once)."""
-    review.check_reviewable(sub)
-    previous = selectors.current_submission(sub.period, sub.region)
-    review.approve(sub, user, comment)
-    SubmissionEvent.objects.create(
-        submission=sub, action=SubmissionEvent.Action.APPROVE, user=user, comment=sub.review_comment
-    )
-    if previous is not None and previous.pk != sub.pk:
-        SubmissionEvent.objects.create(
-            submission=previous,
-            action=SubmissionEvent.Action.SUPERSEDE,
-            user=user,
-            comment=f"第{sub.revision}版",
+def _supersede(sub: EnergySubmission, user) -> None:
+    if selectors.current_submission(sub.period, sub.region) != sub:
+        return
+    replaced = (
+        EnergySubmission.objects.filter(
+            period=sub.period, region=sub.region, status=ReviewStatus.APPROVED, revision__lt=sub.revision
         )
-    return sub
-
-
-@transaction.atomic
-def return_submission(sub: EnergySubmission, user, comment: str) -> EnergySubmission:
-    permissions.require(user, Action.REVIEW)
-    sub = EnergySubmission.objects.select_for_update().get(pk=sub.pk)
-    review.return_(sub, user, comment)
-    SubmissionEvent.objects.create(
-        submission=sub, action=SubmissionEvent.Action.RETURN, user=user, comment=sub.review_comment
+        .order_by("-revision")
+        .first()
     )
-    return sub
+    if replaced is not None:
+        audit.record(user, audit.Action.SUPERSEDE, replaced, comment=f"被第{sub.revision}版取代")
+
+
+REVIEW = review.Lifecycle(
+    EnergySubmission,
+    may_submit=lambda user, sub: permissions.require(user, Action.REPORT_ENERGY, sub.region),
+    may_review=lambda user, sub: permissions.require(user, Action.REVIEW),
+    on_approved=_on_approved,
+)
+
+
+def submit_submission(sub: EnergySubmission, *, user, comment: str = "") -> EnergySubmission:
+    return REVIEW.submit(sub, user=user, comment=comment)
+
+
+def approve_submission(sub: EnergySubmission, *, user, comment: str = "") -> EnergySubmission:
+    """Approve; the approved revision becomes current, and the accounting, the budgets, the projections and
+    the grades follow (after commit, in the background)."""
+    return REVIEW.approve(sub, user=user, comment=comment)
+
+
+def return_submission(sub: EnergySubmission, *, user, comment: str) -> EnergySubmission:
+    return REVIEW.return_(sub, user=user, comment=comment)
 
 
 # ------------------------------------------------------------------ the register of 绿证 and 绿电交易
@@ -547,7 +540,7 @@ def withdraw_certificate(entry: GreenCertificate, user, *, reason: str) -> None:
     """Take a line out of the register (entered by mistake): audited with its values, then recomputed."""
     permissions.require(user, Action.MANAGE_CERTIFICATES)
     if not reason.strip():
-        raise ValidationError("请说明撤销登记的原因")
+        raise DomainError("请说明撤销登记的原因")
     before = audit.snapshot(entry)
     audit.record(user, audit.Action.DELETE, entry, before=before, comment=reason.strip()[:500])
     entry.delete()
@@ -673,8 +666,10 @@ def _approve_sample(data, user) -> None:
             records,
             data.economy.get(key),
             user=user,
-            source_name=f"示例数据生成器 energy/sample.py（seed {data.seed}）",
+            source_name=f"示例数据生成器（种子 {data.seed}）",
             note=sample.SAMPLE_LABEL,
             is_sample=True,
         )
-        _approve(submit_submission(sub, user), user, sample.SAMPLE_LABEL)
+        submitted = submit_submission(sub, user=user)
+        REVIEW.approve(submitted, user=user, comment=sample.SAMPLE_LABEL, follow=False)
+        _supersede(submitted, user)

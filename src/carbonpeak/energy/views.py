@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from carbonpeak.core import limits, versions
+from carbonpeak.core import audit, limits, versions
 from carbonpeak.core.http import attachment
 from carbonpeak.core.models import ReviewStatus
 from carbonpeak.energy import accounting, catalog, selectors, services, workbook
@@ -307,7 +307,7 @@ def submission_detail(request, submission_id: int):
             # a submission may hold 200,000 lines (a long CSV): shown a page at a time, with their count
             "records": Paginator(sub.records.all(), RECORDS_PAGE).get_page(request.GET.get("page")),
             "economy": getattr(sub, "economy", None),
-            "events": sub.events.select_related("user"),
+            "events": audit.history(sub),
             "is_current": current is not None and current.pk == sub.pk,
             "current": current,
             "can_report": services.can_report(request.user),
@@ -322,13 +322,13 @@ def submission_action(request, submission_id: int, action: str):
     sub = get_object_or_404(EnergySubmission, pk=submission_id)
     try:
         if action == "submit":
-            services.submit_submission(sub, request.user)
+            services.submit_submission(sub, user=request.user)
             messages.success(request, "已报送，等待协调员审核")
         elif action == "approve":
-            services.approve_submission(sub, request.user, comment=request.POST.get("comment", ""))
+            services.approve_submission(sub, user=request.user, comment=request.POST.get("comment", ""))
             messages.success(request, "已审核通过；核算结果、达峰预测与目标评估随即按正式因子集更新")
         elif action == "return":
-            services.return_submission(sub, request.user, request.POST.get("comment", ""))
+            services.return_submission(sub, user=request.user, comment=request.POST.get("comment", ""))
             messages.warning(request, "已退回填报人")
         else:
             raise ValidationError("未知操作")

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from carbonpeak.accounts import permissions
 from carbonpeak.core import audit, limits, quotas, review
+from carbonpeak.core.errors import DomainError
 from carbonpeak.core.models import ReviewStatus
 from carbonpeak.core.upload_errors import FormError
 
@@ -78,7 +79,7 @@ def import_register(user, data: bytes, *, sample: bool = False) -> RegisterImpor
     """Merge an uploaded register; refuse it whole (``RegisterRejected``) when any row is wrong."""
     permissions.require(user, permissions.Action.MANAGE_ENTERPRISES)
     if (too_large := limits.refusal(limits.ENTERPRISE_REGISTER, len(data))) is not None:
-        raise ValidationError(too_large)
+        raise DomainError(too_large)
     if not sample:
         quotas.take(user, "upload")
     parsed = workbook.read_register(data)
@@ -165,9 +166,9 @@ def set_acceptance_tolerance(user, value_pct: float, source: str) -> AcceptanceT
     permissions.require(user, permissions.Action.MANAGE_ENTERPRISES)
     source = (source or "").strip()
     if not source:
-        raise ValidationError("请填写容许偏差的依据文件（文号或名称）")
+        raise DomainError("请填写容许偏差的依据文件（文号或名称）")
     if not 0 <= value_pct <= 100:
-        raise ValidationError("容许偏差须在 0 至 100（%）之间")
+        raise DomainError("容许偏差须在 0 至 100（%）之间")
     entry = AcceptanceTolerance.objects.create(value_pct=value_pct, source=source[:300], entered_by=user)
     audit.record(user, audit.Action.CREATE, entry, after=audit.snapshot(entry))
     return entry
@@ -189,25 +190,21 @@ MONITORING_PLAN_FIRST = "须先有本年度经审核的监测计划（本平台�
 VERIFIED_FIRST = "须先录入第三方核查结论“通过”才能审核通过（本平台规则）"
 
 
-def _require_editable(record) -> None:
-    if record.status not in (ReviewStatus.DRAFT, ReviewStatus.RETURNED):
-        raise ValidationError(f"{record.get_status_display()}的{record.review_noun}不能修改")
-
-
 @transaction.atomic
 def save_monitoring_plan(user, enterprise: Enterprise, year: int, content: str) -> MonitoringPlan:
     permissions.require(user, permissions.Action.REPORT_ENTERPRISE, enterprise)
     content = (content or "").strip()
     if not content:
-        raise ValidationError("请填写监测计划内容")
+        raise DomainError("请填写监测计划内容")
     if len(content) > 20_000:
-        raise ValidationError("监测计划内容不超过 20000 字")
+        raise DomainError("监测计划内容不超过 20000 字")
     plan = MonitoringPlan.objects.filter(enterprise=enterprise, year=year).first()
     if plan is None:
         plan = MonitoringPlan.objects.create(enterprise=enterprise, year=year, content=content)
         audit.record(user, audit.Action.CREATE, plan, after=audit.snapshot(plan))
         return plan
-    _require_editable(plan)
+    plan = PLAN_REVIEW.lock(plan)
+    PLAN_REVIEW.require_editable(plan)
     before = audit.snapshot(plan)
     plan.content = content
     plan.save()
@@ -215,16 +212,25 @@ def save_monitoring_plan(user, enterprise: Enterprise, year: int, content: str) 
     return plan
 
 
-@transaction.atomic
-def submit_monitoring_plan(user, plan: MonitoringPlan) -> MonitoringPlan:
-    permissions.require(user, permissions.Action.REPORT_ENTERPRISE, plan.enterprise)
-    return review.submit(plan, user)
+PLAN_REVIEW = review.Lifecycle(
+    MonitoringPlan,
+    may_submit=lambda user, plan: permissions.require(
+        user, permissions.Action.REPORT_ENTERPRISE, plan.enterprise
+    ),
+    may_review=lambda user, plan: permissions.require(user, permissions.Action.REVIEW),
+)
 
 
-@transaction.atomic
-def review_monitoring_plan(user, plan: MonitoringPlan, *, approve: bool, comment: str = "") -> MonitoringPlan:
-    permissions.require(user, permissions.Action.REVIEW)
-    return review.approve(plan, user, comment) if approve else review.return_(plan, user, comment)
+def submit_monitoring_plan(plan: MonitoringPlan, *, user, comment: str = "") -> MonitoringPlan:
+    return PLAN_REVIEW.submit(plan, user=user, comment=comment)
+
+
+def approve_monitoring_plan(plan: MonitoringPlan, *, user, comment: str = "") -> MonitoringPlan:
+    return PLAN_REVIEW.approve(plan, user=user, comment=comment)
+
+
+def return_monitoring_plan(plan: MonitoringPlan, *, user, comment: str) -> MonitoringPlan:
+    return PLAN_REVIEW.return_(plan, user=user, comment=comment)
 
 
 def _number(value, label: str) -> float | None:
@@ -233,9 +239,9 @@ def _number(value, label: str) -> float | None:
     try:
         number = float(str(value).replace(",", ""))
     except ValueError as exc:
-        raise ValidationError(f"{label}“{value}”不是数字") from exc
+        raise DomainError(f"{label}“{value}”不是数字") from exc
     if not number >= 0 or number == float("inf"):
-        raise ValidationError(f"{label}须为不小于0的数字")
+        raise DomainError(f"{label}须为不小于0的数字")
     return number
 
 
@@ -258,10 +264,10 @@ def clean_fuel_lines(fuels: list[dict]) -> list[dict]:
             catalog.parse_unit(unit)
             quantity = _number(line.get("quantity"), f"第{i}行实物量")
             if quantity is None:
-                raise ValidationError(f"第{i}行{fuel.name}：实物量为空（确为零请填 0）")
+                raise DomainError(f"第{i}行{fuel.name}：实物量为空（确为零请填 0）")
             use = str(line.get("use") or "燃料").strip()
             if use not in ("燃料", "原料"):
-                raise ValidationError(f"第{i}行{fuel.name}：用途须为“燃料”或“原料”")
+                raise DomainError(f"第{i}行{fuel.name}：用途须为“燃料”或“原料”")
             out.append(
                 {
                     "fuel": fuel.name,
@@ -276,7 +282,7 @@ def clean_fuel_lines(fuels: list[dict]) -> list[dict]:
         except ValidationError as exc:
             problems.extend(exc.messages)
     if problems:
-        raise ValidationError(problems)
+        raise DomainError(problems)
     return out
 
 
@@ -295,7 +301,7 @@ def save_report(user, enterprise: Enterprise, year: int, *, fuels: list[dict], *
     once the latest is approved (the approved one is kept as it was). Nothing is saved on any error."""
     permissions.require(user, permissions.Action.REPORT_ENTERPRISE, enterprise)
     if not 2000 <= int(year) <= 2100:
-        raise ValidationError("年份不正确")
+        raise DomainError("年份不正确")
     from carbonpeak.energy import catalog
 
     problems: list[str] = []  # every problem of the form at once, not the first one only
@@ -316,10 +322,10 @@ def save_report(user, enterprise: Enterprise, year: int, *, fuels: list[dict], *
     except ValidationError as exc:
         problems.extend(exc.messages)
     if problems:
-        raise ValidationError(problems)
+        raise DomainError(problems)
     latest = EnterpriseReport.objects.filter(enterprise=enterprise, year=year).order_by("-revision").first()
-    if latest is not None and latest.status == ReviewStatus.SUBMITTED:
-        raise ValidationError("本年度报告已报送、正在审核，不能修改")
+    if latest is not None and latest.status != ReviewStatus.APPROVED:  # an approved one gets a new revision
+        REPORT_REVIEW.require_editable(latest)
     before = None
     if latest is None or latest.status == ReviewStatus.APPROVED:
         report = EnterpriseReport(
@@ -373,19 +379,69 @@ def report_figures(report: EnterpriseReport) -> mrv.ReportFigures:
     try:
         return mrv.figures(report_input(report), official_factors())
     except AccountingError as exc:
-        raise ValidationError(exc.problems) from exc
+        raise DomainError(exc.problems) from exc
 
 
-@transaction.atomic
-def submit_report(user, report: EnterpriseReport) -> EnterpriseReport:
-    permissions.require(user, permissions.Action.REPORT_ENTERPRISE, report.enterprise)
+def _report_ready(report: EnterpriseReport) -> None:
     plan = MonitoringPlan.objects.filter(enterprise=report.enterprise, year=report.year).first()
     if plan is None or plan.status != ReviewStatus.APPROVED:
-        raise ValidationError(MONITORING_PLAN_FIRST)
+        raise DomainError(MONITORING_PLAN_FIRST)
     if report.electricity_bought_kwh is None or report.electricity_sold_kwh is None:
-        raise ValidationError("外购电量、外供电量均须填写（没有则填 0）")
+        raise DomainError("外购电量、外供电量均须填写（没有则填 0）")
     report_figures(report)  # refuses what the engine cannot account
-    return review.submit(report, user)
+
+
+def _verified(report: EnterpriseReport) -> None:
+    if report.verification_result != "通过":
+        raise DomainError(VERIFIED_FIRST)
+
+
+def _keep_figures(report: EnterpriseReport, user) -> None:
+    """An approved report keeps its figures as the city's engine gives them today."""
+    figures = report_figures(report)
+    report.energy_tce, report.energy_tce_equivalent = figures.energy_tce, figures.energy_tce_equivalent
+    report.terminal_tce = figures.terminal_tce
+    report.electricity_kwh, report.co2_direct_t, report.co2_t = (
+        figures.electricity_kwh,
+        figures.co2_direct_t,
+        figures.co2_t,
+    )
+    report.factor_set, report.computed_missing = figures.factor_set, figures.missing
+    report.save(update_fields=[*FIGURE_FIELDS, "updated_at"])
+
+
+FIGURE_FIELDS = (
+    "energy_tce",
+    "energy_tce_equivalent",
+    "terminal_tce",
+    "electricity_kwh",
+    "co2_direct_t",
+    "co2_t",
+    "factor_set",
+    "computed_missing",
+)
+
+REPORT_REVIEW = review.Lifecycle(
+    EnterpriseReport,
+    may_submit=lambda user, r: permissions.require(user, permissions.Action.REPORT_ENTERPRISE, r.enterprise),
+    may_review=lambda user, r: permissions.require(user, permissions.Action.REVIEW),
+    ready=_report_ready,
+    approvable=_verified,
+    on_approved=_keep_figures,
+)
+
+
+def submit_report(report: EnterpriseReport, *, user, comment: str = "") -> EnterpriseReport:
+    return REPORT_REVIEW.submit(report, user=user, comment=comment)
+
+
+def approve_report(report: EnterpriseReport, *, user, comment: str = "") -> EnterpriseReport:
+    """Approve a verified report and keep its figures as the city's engine gives them today."""
+    return REPORT_REVIEW.approve(report, user=user, comment=comment)
+
+
+def return_report(report: EnterpriseReport, *, user, comment: str) -> EnterpriseReport:
+    return REPORT_REVIEW.return_(report, user=user, comment=comment)
 
 
 def verification_dir() -> Path:
@@ -408,18 +464,18 @@ def record_verification(
     and, when given, the verification report itself (a PDF, checked by its content, ≤ 10 MB)."""
     permissions.require(user, permissions.Action.REVIEW)
     if report.status != ReviewStatus.SUBMITTED:
-        raise ValidationError("只能为已报送的报告录入核查结论")
+        raise DomainError("只能为已报送的报告录入核查结论")
     verifier, reference = (verifier or "").strip(), (reference or "").strip()
     if not verifier or result not in ("通过", "不通过"):
-        raise ValidationError("请填写核查机构，并选择核查结论“通过”或“不通过”")
+        raise DomainError("请填写核查机构，并选择核查结论“通过”或“不通过”")
     fields = ("verifier", "verification_result", "verification_reference", "verification_file_name")
     before = audit.snapshot(report, fields)
     if file is not None:
         name, data = file
         if (too_large := limits.refusal(limits.VERIFICATION, len(data))) is not None:
-            raise ValidationError(too_large)
+            raise DomainError(too_large)
         if not data.startswith(b"%PDF-"):
-            raise ValidationError("核查报告须为 PDF 文件（按文件内容判断）")
+            raise DomainError("核查报告须为 PDF 文件（按文件内容判断）")
         digest = hashlib.sha256(data).hexdigest()
         target = verification_dir() / digest
         if not target.exists():
@@ -450,43 +506,6 @@ def record_verification(
     return report
 
 
-@transaction.atomic
-def approve_report(user, report: EnterpriseReport, comment: str = "") -> EnterpriseReport:
-    """Approve a verified report and keep its figures as the city's engine gives them today."""
-    permissions.require(user, permissions.Action.REVIEW)
-    if report.verification_result != "通过":
-        raise ValidationError(VERIFIED_FIRST)
-    figures = report_figures(report)
-    report.energy_tce, report.energy_tce_equivalent = figures.energy_tce, figures.energy_tce_equivalent
-    report.terminal_tce = figures.terminal_tce
-    report.electricity_kwh, report.co2_direct_t, report.co2_t = (
-        figures.electricity_kwh,
-        figures.co2_direct_t,
-        figures.co2_t,
-    )
-    report.factor_set, report.computed_missing = figures.factor_set, figures.missing
-    report.save(
-        update_fields=[
-            "energy_tce",
-            "energy_tce_equivalent",
-            "terminal_tce",
-            "electricity_kwh",
-            "co2_direct_t",
-            "co2_t",
-            "factor_set",
-            "computed_missing",
-            "updated_at",
-        ]
-    )
-    return review.approve(report, user, comment)
-
-
-@transaction.atomic
-def return_report(user, report: EnterpriseReport, comment: str) -> EnterpriseReport:
-    permissions.require(user, permissions.Action.REVIEW)
-    return review.return_(report, user, comment)
-
-
 # ------------------------------------------------------------------ 一企一策
 
 
@@ -506,9 +525,9 @@ def _parse_milestones(lines: list[tuple[str, str]]) -> list[tuple[str, dt.date]]
             continue
         out.append((measure[:300], date))
     if problems:
-        raise ValidationError(problems)
+        raise DomainError(problems)
     if not out:
-        raise ValidationError("请至少填写一项措施及其完成时限")
+        raise DomainError("请至少填写一项措施及其完成时限")
     return out
 
 
@@ -521,10 +540,10 @@ def create_reduction_plan(
 
     permissions.require(user, permissions.Action.MANAGE_ENTERPRISES)
     if hasattr(enterprise, "reduction_plan"):
-        raise ValidationError(f"{enterprise.name}已有一企一策方案")
+        raise DomainError(f"{enterprise.name}已有一企一策方案")
     title = (title or "").strip()[:200]
     if not title:
-        raise ValidationError("请填写方案名称")
+        raise DomainError("请填写方案名称")
     steps = _parse_milestones(milestones)
     plan = EnterprisePlan.objects.create(
         enterprise=enterprise, title=title, goal=(goal or "")[:5000], created_by=user
@@ -555,13 +574,14 @@ def save_progress(
     pue: str | float | None = None,
 ) -> PlanProgress:
     permissions.require(user, permissions.Action.REPORT_ENTERPRISE, progress.plan.enterprise)
-    _require_editable(progress)
+    progress = PROGRESS_REVIEW.lock(progress)
+    PROGRESS_REVIEW.require_editable(progress)
     valid = set(progress.plan.milestones.values_list("id", flat=True))
     if any(m not in valid for m in milestones_done):
-        raise ValidationError("所选措施不属于本方案")
+        raise DomainError("所选措施不属于本方案")
     value = _number(pue, "PUE")
     if value is not None and not 1.0 <= value <= 5.0:
-        raise ValidationError("PUE 须在 1 至 5 之间")
+        raise DomainError("PUE 须在 1 至 5 之间")
     before = audit.snapshot(progress, ("narrative", "milestones_done", "pue"))
     progress.narrative, progress.milestones_done, progress.pue = (
         (narrative or "")[:5000],
@@ -579,26 +599,46 @@ def save_progress(
     return progress
 
 
-@transaction.atomic
-def submit_progress(user, progress: PlanProgress) -> PlanProgress:
-    permissions.require(user, permissions.Action.REPORT_ENTERPRISE, progress.plan.enterprise)
+def _progress_period_open(progress: PlanProgress) -> None:
+    if not progress.period.is_open:
+        raise DomainError(f"{progress.period}已关闭，一企一策进展已冻结，不能再修改", code="period_closed")
+
+
+def _progress_ready(progress: PlanProgress) -> None:
     if not progress.narrative.strip():
-        raise ValidationError("请填写进展情况")
+        raise DomainError("请填写进展情况")
     if progress.plan.enterprise.data_centre and progress.pue is None:
-        raise ValidationError("数据中心须填报本期实测 PUE")
-    return review.submit(progress, user)
+        raise DomainError("数据中心须填报本期实测 PUE")
 
 
-@transaction.atomic
-def review_progress(user, progress: PlanProgress, *, approve: bool, comment: str = "") -> PlanProgress:
-    """Approve (the measures reported done are marked done as of the period's end) or return."""
-    permissions.require(user, permissions.Action.REVIEW)
-    if not approve:
-        return review.return_(progress, user, comment)
-    review.approve(progress, user, comment)
+def _mark_milestones_done(progress: PlanProgress, user) -> None:
+    """The measures reported done are marked done as of the period's end."""
     end = progress.period.due_date
     Milestone.objects.filter(pk__in=progress.milestones_done, done_on__isnull=True).update(done_on=end)
-    return progress
+
+
+PROGRESS_REVIEW = review.Lifecycle(
+    PlanProgress,
+    may_submit=lambda user, p: permissions.require(
+        user, permissions.Action.REPORT_ENTERPRISE, p.plan.enterprise
+    ),
+    may_review=lambda user, p: permissions.require(user, permissions.Action.REVIEW),
+    period_open=_progress_period_open,
+    ready=_progress_ready,
+    on_approved=_mark_milestones_done,
+)
+
+
+def submit_progress(progress: PlanProgress, *, user, comment: str = "") -> PlanProgress:
+    return PROGRESS_REVIEW.submit(progress, user=user, comment=comment)
+
+
+def approve_progress(progress: PlanProgress, *, user, comment: str = "") -> PlanProgress:
+    return PROGRESS_REVIEW.approve(progress, user=user, comment=comment)
+
+
+def return_progress(progress: PlanProgress, *, user, comment: str) -> PlanProgress:
+    return PROGRESS_REVIEW.return_(progress, user=user, comment=comment)
 
 
 def read_verification_file(user, report: EnterpriseReport) -> bytes:

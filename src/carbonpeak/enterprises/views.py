@@ -265,21 +265,23 @@ def _report_action(request, enterprise: Enterprise, year: int):
                 **values,
             )
             if action == "submit":
-                services.submit_report(request.user, report)
+                services.submit_report(report, user=request.user)
                 messages.success(request, "报告已报送，等待第三方核查和协调员审核")
             else:
                 messages.success(request, "草稿已保存")
         elif action == "plan_save":
             plan = services.save_monitoring_plan(request.user, enterprise, year, post.get("content", ""))
             if post.get("submit_plan"):
-                services.submit_monitoring_plan(request.user, plan)
+                services.submit_monitoring_plan(plan, user=request.user)
                 messages.success(request, "监测计划已报送")
             else:
                 messages.success(request, "监测计划已保存")
         elif action in ("plan_approve", "plan_return") and plan is not None:
-            services.review_monitoring_plan(
-                request.user, plan, approve=action == "plan_approve", comment=post.get("comment", "")
-            )
+            (
+                services.approve_monitoring_plan
+                if action == "plan_approve"
+                else services.return_monitoring_plan
+            )(plan, user=request.user, comment=post.get("comment", ""))
             messages.success(request, "监测计划已审核通过" if action == "plan_approve" else "监测计划已退回")
         elif action == "verify" and report is not None:
             upload = request.FILES.get("file")
@@ -293,10 +295,10 @@ def _report_action(request, enterprise: Enterprise, year: int):
             )
             messages.success(request, "核查结论已录入")
         elif action == "approve" and report is not None:
-            services.approve_report(request.user, report, post.get("comment", ""))
+            services.approve_report(report, user=request.user, comment=post.get("comment", ""))
             messages.success(request, "报告已审核通过，能耗与排放已按全市核算方法计算")
         elif action == "return" and report is not None:
-            services.return_report(request.user, report, post.get("comment", ""))
+            services.return_report(report, user=request.user, comment=post.get("comment", ""))
             messages.success(request, "报告已退回")
         else:
             messages.error(request, "无法识别的操作")
@@ -423,11 +425,11 @@ def progress(request, progress_id: int):
                     pue=request.POST.get("pue", ""),
                 )
                 if action == "submit":
-                    services.submit_progress(request.user, item)
+                    services.submit_progress(item, user=request.user)
                 messages.success(request, "已报送" if action == "submit" else "已保存")
             elif action in ("approve", "return"):
-                services.review_progress(
-                    request.user, item, approve=action == "approve", comment=request.POST.get("comment", "")
+                (services.approve_progress if action == "approve" else services.return_progress)(
+                    item, user=request.user, comment=request.POST.get("comment", "")
                 )
                 messages.success(request, "已审核通过" if action == "approve" else "已退回")
         except ValidationError as exc:

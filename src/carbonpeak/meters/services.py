@@ -13,7 +13,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
@@ -22,6 +21,7 @@ from django.utils import timezone
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
 from carbonpeak.core import audit, limits, quotas, versions
+from carbonpeak.core.errors import DomainError
 
 from . import aggregation, quality, readings
 from .models import MonthlyTotal, QualityCheck, ReadingBatch, TotalsImport
@@ -39,9 +39,7 @@ def store_dir() -> Path:
 def _kind(file_name: str) -> str:
     kind = KINDS.get(Path(file_name).suffix.lower())
     if kind is None:
-        raise ValidationError(
-            f"不支持的文件类型“{Path(file_name).suffix}”：请上传 .csv（UTF-8）或 .parquet 文件"
-        )
+        raise DomainError(f"不支持的文件类型“{Path(file_name).suffix}”：请上传 .csv（UTF-8）或 .parquet 文件")
     return kind
 
 
@@ -50,7 +48,7 @@ def ingest_bytes(user, file_name: str, data: bytes, *, sample: bool = False) -> 
     permissions.require(user, Action.INGEST_METERS)
     quotas.take(user, "upload")
     if (too_large := limits.refusal(limits.METER_READINGS, len(data))) is not None:
-        raise ValidationError(too_large)
+        raise DomainError(too_large)
     kind = _kind(file_name)
     with tempfile.NamedTemporaryFile(suffix="." + kind) as fh:
         fh.write(data)
@@ -91,7 +89,7 @@ def _ingest(user, file_name: str, path: Path, kind: str, sha256: str, sample: bo
 def _ingest_locked(user, file_name: str, path: Path, kind: str, sha256: str, sample: bool) -> ReadingBatch:
     earlier = ReadingBatch.objects.filter(sha256=sha256, withdrawn_at__isnull=True).first()
     if earlier is not None:
-        raise ValidationError(
+        raise DomainError(
             f"该文件已于 {earlier.uploaded_at:%Y-%m-%d %H:%M} 导入（批次 {earlier.batch}），未重复导入"
         )
     batch_id = uuid.uuid4().hex
@@ -103,7 +101,7 @@ def _ingest_locked(user, file_name: str, path: Path, kind: str, sha256: str, sam
             if exc.total > len(exc.problems)
             else []
         )
-        raise ValidationError([*exc.problems, *more]) from exc
+        raise DomainError([*exc.problems, *more]) from exc
     try:
         with transaction.atomic():
             batch = ReadingBatch.objects.create(
@@ -133,7 +131,7 @@ def withdraw(user, batch: ReadingBatch) -> ReadingBatch:
     file); the months it touched are recomputed."""
     permissions.require(user, Action.INGEST_METERS)
     if batch.withdrawn_at is not None:
-        raise ValidationError("该批次已撤回")
+        raise DomainError("该批次已撤回")
     with _store_lock():
         months = readings.withdraw(store_dir(), batch.batch)
     batch.withdrawn_at = timezone.now()
@@ -153,14 +151,14 @@ def load_totals(user, folder: Path) -> TotalsImport:
     try:
         totals = aggregation.read_totals(folder)
     except ValueError as exc:
-        raise ValidationError(str(exc)) from exc
+        raise DomainError(str(exc)) from exc
     problems = [
         f"第{i}行：月份“{t.month}”、用量 {t.total} 或统一社会信用代码“{t.credit_code}”不合规"
         for i, t in enumerate(totals, start=1)
         if not (_MONTH.fullmatch(t.month) and t.total >= 0 and len(t.credit_code) == 18)
     ]
     if problems or not totals:
-        raise ValidationError(problems[:50] or ["结果为空：没有月度用量"])
+        raise DomainError(problems[:50] or ["结果为空：没有月度用量"])
     months = sorted({t.month for t in totals})
     record = TotalsImport.objects.create(
         source=str(folder)[:300], rows=len(totals), months=months, loaded_by=user

@@ -115,7 +115,7 @@ def report_observation(request, indicator_id: int, payload: ObservationIn):
     obs = services.report_observation(
         indicator, payload.year, payload.quarter, payload.value, request.user, note=payload.note
     )
-    return Status(201, services.submit_observation(obs, request.user))
+    return Status(201, services.submit_observation(obs, user=request.user))
 
 
 @router.post(
@@ -123,7 +123,7 @@ def report_observation(request, indicator_id: int, payload: ObservationIn):
 )
 def approve_observation(request, observation_id: int, payload: CommentIn):
     obs = get_or_404(Observation, observation_id, "数值")
-    return services.approve_observation(obs, request.user, comment=payload.comment)
+    return services.approve_observation(obs, user=request.user, comment=payload.comment)
 
 
 @router.post(
@@ -131,4 +131,4 @@ def approve_observation(request, observation_id: int, payload: CommentIn):
 )
 def return_observation(request, observation_id: int, payload: CommentIn):
     obs = get_or_404(Observation, observation_id, "数值")
-    return services.return_observation(obs, request.user, comment=payload.comment)
+    return services.return_observation(obs, user=request.user, comment=payload.comment)

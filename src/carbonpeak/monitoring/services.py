@@ -11,7 +11,6 @@ import logging
 
 from django.conf import settings
 from django.core import mail
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
@@ -19,6 +18,7 @@ from django.utils import timezone
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
 from carbonpeak.core import audit, events, review, versions
+from carbonpeak.core.errors import DomainError
 from carbonpeak.core.models import ReviewStatus
 from carbonpeak.departments.models import Department
 from carbonpeak.energy.models import AccountingRun
@@ -130,16 +130,16 @@ def report_observation(
 ) -> Observation:
     """A new draft revision of a reported value."""
     if indicator.kind == Indicator.Kind.COMPUTED:
-        raise ValidationError(f"“{indicator.name}”由能源统计核算得出，不能直接填报；请报送能源统计数据")
+        raise DomainError(f"“{indicator.name}”由能源统计核算得出，不能直接填报；请报送能源统计数据")
     permissions.require(user, Action.REPORT_INDICATOR, indicator)
     if not 1 <= quarter <= 4 or not 2000 <= year <= 2100:
-        raise ValidationError("报告期无效：年份 2000–2100，季度 1–4")
+        raise DomainError("报告期无效：年份 2000–2100，季度 1–4")
     today = timezone.localdate()
     refused = catalogue.implausible(
         indicator.unit, value, year, quarter, (today.year, (today.month - 1) // 3 + 1)
     )
     if refused is not None:
-        raise ValidationError(f"“{indicator.name}”{refused}")
+        raise DomainError(f"“{indicator.name}”{refused}")
     previous = (
         Observation.objects.filter(indicator=indicator, region=region, status=ReviewStatus.APPROVED)
         .exclude(year=year, quarter=quarter)
@@ -176,25 +176,26 @@ def report_observation(
     return obs
 
 
-@transaction.atomic
-def submit_observation(obs: Observation, user) -> Observation:
-    permissions.require(user, Action.REPORT_INDICATOR, obs.indicator)
-    return review.submit(Observation.objects.select_for_update().get(pk=obs.pk), user)
+REVIEW = review.Lifecycle(
+    Observation,
+    may_submit=lambda user, obs: permissions.require(user, Action.REPORT_INDICATOR, obs.indicator),
+    may_review=lambda user, obs: permissions.require(user, Action.REVIEW),
+    # the grades follow in the background
+    on_approved=lambda obs, user: events.emit("observation_approved", observation_id=obs.pk),
+)
 
 
-@transaction.atomic
-def approve_observation(obs: Observation, user, *, comment: str = "") -> Observation:
-    """Approve a reported value; the grades follow in the background (``observation_approved``)."""
-    permissions.require(user, Action.REVIEW)
-    obs = review.approve(Observation.objects.select_for_update().get(pk=obs.pk), user, comment)
-    events.emit("observation_approved", observation_id=obs.pk)
-    return obs
+def submit_observation(obs: Observation, *, user, comment: str = "") -> Observation:
+    return REVIEW.submit(obs, user=user, comment=comment)
 
 
-@transaction.atomic
-def return_observation(obs: Observation, user, *, comment: str) -> Observation:
-    permissions.require(user, Action.REVIEW)
-    return review.return_(Observation.objects.select_for_update().get(pk=obs.pk), user, comment)
+def approve_observation(obs: Observation, *, user, comment: str = "") -> Observation:
+    """Approve a reported value; the grades follow in the background."""
+    return REVIEW.approve(obs, user=user, comment=comment)
+
+
+def return_observation(obs: Observation, *, user, comment: str) -> Observation:
+    return REVIEW.return_(obs, user=user, comment=comment)
 
 
 # ------------------------------------------------------------------ assessment
@@ -377,9 +378,9 @@ def load_sample_observations(plan: Plan, user) -> int:
                 indicator.save()
             for year, value in sorted(series.values.items()):
                 obs = report_observation(indicator, year, 4, value, user, note="示例数据", is_sample=True)
-                obs = submit_observation(obs, user)
-                permissions.require(user, Action.REVIEW)
-                review.approve(obs, user, "示例数据")  # the grades follow once, below, not per value
+                obs = submit_observation(obs, user=user)
+                # the grades follow once, below, not per value
+                REVIEW.approve(obs, user=user, comment="示例数据", follow=False)
                 count += 1
         if count:
             events.emit("observation_approved", observation_id=None)

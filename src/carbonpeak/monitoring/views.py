@@ -180,7 +180,7 @@ def report(request, target_id: int):
         obs = services.report_observation(
             link.indicator, year, quarter, value, request.user, note=request.POST.get("note", "")
         )
-        services.submit_observation(obs, request.user)
+        services.submit_observation(obs, user=request.user)
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
         return redirect("monitoring:target", target.pk)
@@ -197,7 +197,7 @@ def review(request, target_id: int, observation_id: int, action: str):
         raise PermissionDenied("只有协调员可以审核指标数值")
     try:
         (services.approve_observation if action == "approve" else services.return_observation)(
-            obs, request.user, comment=request.POST.get("comment", "")
+            obs, user=request.user, comment=request.POST.get("comment", "")
         )
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))

@@ -9,12 +9,12 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.services import NewLogin, create_department_logins
 from carbonpeak.core import audit, limits, quotas
+from carbonpeak.core.errors import DomainError
 from carbonpeak.departments.models import Department
 
 from . import document as doc
@@ -29,18 +29,18 @@ def stage(user, name: str, raw: bytes, *, region: str = "", role: str = PlanRole
     nothing is written."""
     permissions.require(user, permissions.Action.MANAGE_PLAN)
     if role not in PlanRole.values:
-        raise ValidationError("请选择方案类别")
+        raise DomainError("请选择方案类别")
     if (too_large := limits.refusal(limits.PLAN_DOCUMENT, len(raw))) is not None:
-        raise ValidationError(too_large)
+        raise DomainError(too_large)
     quotas.take(user, "upload")
     try:
         source = doc.read_plan_bytes(raw, name)
         text = normalise_text(source.text)
         parsed = doc.parse_plan(text, source.tables)
     except doc.PlanParseError as exc:
-        raise ValidationError(f"无法识别方案：{exc}") from exc
+        raise DomainError(f"无法识别方案：{exc}") from exc
     except (RecursionError, MemoryError) as exc:
-        raise ValidationError(f"无法读取文件（{type(exc).__name__}）") from exc
+        raise DomainError(f"无法读取文件（{type(exc).__name__}）") from exc
     region = (region.strip() or doc.guess_region(parsed) or "未注明地区")[:50]
     draft = PlanDraft.objects.create(
         created_by=user,
@@ -68,7 +68,7 @@ def correct(draft: PlanDraft, user, corrections: dict, *, region: str | None = N
     try:
         apply_corrections(draft.structure, corrections)
     except CorrectionError as exc:
-        raise ValidationError(str(exc)) from exc
+        raise DomainError(str(exc)) from exc
     before = {"corrections": draft.corrections, "region": draft.region}
     draft.corrections = corrections
     if region is not None and region.strip():
@@ -135,4 +135,4 @@ def discard(draft: PlanDraft, user) -> None:
 
 def _require_draft(draft: PlanDraft) -> None:
     if draft.status != PlanDraft.Status.DRAFT:
-        raise ValidationError(f"该方案{draft.get_status_display()}，不能再修改")
+        raise DomainError(f"该方案{draft.get_status_display()}，不能再修改")

@@ -13,11 +13,11 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from carbonpeak.accounts import permissions
 from carbonpeak.core import audit, events
+from carbonpeak.core.errors import DomainError
 from carbonpeak.departments.models import Department, DepartmentAlias
 
 from . import document as doc
@@ -95,7 +95,7 @@ def merge_departments(keep: Department, others: list[Department], user) -> Depar
     permissions.require(user, permissions.Action.MANAGE_PLAN)
     for other in others:
         if other.pk != keep.pk and (used := _records_of(other)):
-            raise ValidationError(
+            raise DomainError(
                 f"“{other.name}”仍有{'、'.join(used)}，不能合并（合并只移交任务分工和名称，"
                 f"不会改动这些记录）：请先将它们改到“{keep.name}”名下"
             )
@@ -256,7 +256,7 @@ def import_plan(
                 _apply(plan_doc, region, digest, source_name, user, report, write=True, role=role)
                 events.emit("plan_imported", plan_id=report.plan_id)
         except IntegrityError as exc:
-            raise ValidationError(f"方案结构无法写入（编号冲突）：{exc}；请检查文件中重复的编号") from exc
+            raise DomainError(f"方案结构无法写入（编号冲突）：{exc}；请检查文件中重复的编号") from exc
     if not report.changes and latest is not None:
         report.unchanged = True
     return report
@@ -483,13 +483,13 @@ def set_handed_down_total(
     the plan the grading checks as a cap; entered again, the value is replaced (audited)."""
     permissions.require(user, permissions.Action.MANAGE_PLAN)
     if indicator not in HANDED_DOWN_TOTALS:
-        raise ValidationError(f"只能录入：{'、'.join(HANDED_DOWN_TOTALS)}")
+        raise DomainError(f"只能录入：{'、'.join(HANDED_DOWN_TOTALS)}")
     if not 2000 <= year <= 2100:
-        raise ValidationError("年份须在 2000–2100 之间")
+        raise DomainError("年份须在 2000–2100 之间")
     if not value > 0 or value != value or value == float("inf"):
-        raise ValidationError("下达总量须为正数")
+        raise DomainError("下达总量须为正数")
     if not issuer.strip() or not document.strip():
-        raise ValidationError("请填写下达单位和下达文件（文号）")
+        raise DomainError("请填写下达单位和下达文件（文号）")
     key = f"{HANDED_DOWN_PREFIX}{indicator}/{year}"
     target = Target.objects.filter(plan=plan, key=key).first()
     before = audit.snapshot(target, ("value", "issuer", "sentence")) if target else None

@@ -14,6 +14,7 @@ from django.utils import timezone
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
 from carbonpeak.core import audit, events, limits
+from carbonpeak.core.errors import DomainError
 
 from . import engine
 from .models import LandRecord, SinkBaseline, SinkFactorRow, SinkFactorSet, SinkResult
@@ -93,9 +94,9 @@ def choose_climate_zone(user, zone: str, source: str) -> SinkFactorSet:
     permissions.require(user, Action.MANAGE_FACTORS)
     source = (source or "").strip()
     if zone not in ZONES:
-        raise ValidationError(f"气候带须为：{'、'.join(ZONES)}")
+        raise DomainError(f"气候带须为：{'、'.join(ZONES)}")
     if not source:
-        raise ValidationError("请注明选择该气候带的依据")
+        raise DomainError("请注明选择该气候带的依据")
     base = default_set()
     new = _derive(user, base, zone=zone, zone_source=source[:300], extra=[])
     audit.record(
@@ -114,9 +115,9 @@ def _number(value, label: str, *, negative: bool = False) -> float | None:
     try:
         number = float(str(value).replace(",", "").strip())
     except ValueError:
-        raise ValidationError(f"{label}须为数字（收到“{str(value)[:20]}”）") from None
+        raise DomainError(f"{label}须为数字（收到“{str(value)[:20]}”）") from None
     if not math.isfinite(number) or (number < 0 and not negative):
-        raise ValidationError(f"{label}须为非负的有限数字")
+        raise DomainError(f"{label}须为非负的有限数字")
     return number
 
 
@@ -138,10 +139,10 @@ def enter_parameter(
     bundled row stays, the entry wins); results recomputed."""
     permissions.require(user, Action.MANAGE_FACTORS)
     if parameter not in engine.PARAMETER_NAMES:
-        raise ValidationError(f"未知参数：{parameter}")
+        raise DomainError(f"未知参数：{parameter}")
     source = (source or "").strip()
     if not source:
-        raise ValidationError("请注明参数来源（文献、表号或文件）")
+        raise DomainError("请注明参数来源（文献、表号或文件）")
     row = {
         "parameter": parameter,
         "zone": (zone or engine.ALL).strip()[:20],
@@ -155,11 +156,11 @@ def enter_parameter(
         "status": "entered",
     }
     if row["value"] is None:
-        raise ValidationError("请填写数值")
+        raise DomainError("请填写数值")
     if (row["low"] is None) != (row["high"] is None):
-        raise ValidationError("不确定范围须同时填写下限和上限，或都不填")
+        raise DomainError("不确定范围须同时填写下限和上限，或都不填")
     if row["low"] is not None and not row["low"] <= row["value"] <= row["high"]:
-        raise ValidationError("数值须在不确定范围之内")
+        raise DomainError("数值须在不确定范围之内")
     unit = next((f.unit for f in engine.bundled_factors() if f.parameter == parameter), "")
     base = default_set()
     new = _derive(
@@ -218,7 +219,7 @@ def _save(
     ):
         problems.append("受保护面积不能大于面积")
     if problems:
-        raise ValidationError(problems)
+        raise DomainError(problems)
     previous = LandRecord.objects.filter(
         district=district, year=year, land_type=land_type, group=group
     ).first()
@@ -349,7 +350,7 @@ def upload_land(user, data: bytes) -> UploadResult:
                 except ValidationError as exc:
                     problems += [f"工作表“{workbook.SHEET}” 第{row['row']}行：{m}" for m in exc.messages]
             if problems:
-                raise ValidationError(problems)
+                raise DomainError(problems)
             recompute()
     except ValidationError:
         return UploadResult(errors=problems)
@@ -364,11 +365,11 @@ def freeze_baseline(user, year: int) -> SinkBaseline:
 
     permissions.require(user, Action.MANAGE_FACTORS)
     if SinkBaseline.objects.filter(year=year).exists():
-        raise ValidationError(f"{year}年本底已冻结，不再改写")
+        raise DomainError(f"{year}年本底已冻结，不再改写")
     factors = default_set()
     results = list(SinkResult.objects.filter(factor_set=factors, year=year))
     if not results:
-        raise ValidationError(f"{year}年尚无国土与森林数据，无法冻结本底")
+        raise DomainError(f"{year}年尚无国土与森林数据，无法冻结本底")
     land = LandRecord.objects.filter(year=year)
     baseline = SinkBaseline.objects.create(
         year=year,

@@ -150,17 +150,17 @@ def update_report(request, report_id: int, payload: ReportIn):
 
 @router.post("/reports/{report_id}/submit", response=ReportOut, summary="报送（牵头部门）")
 def submit_report(request, report_id: int):
-    return services.submit_report(_report(report_id), request.user)
+    return services.submit_report(_report(report_id), user=request.user)
 
 
 @router.post("/reports/{report_id}/approve", response=ReportOut, summary="审核通过（协调员）")
 def approve_report(request, report_id: int, payload: CommentIn):
-    return services.approve_report(_report(report_id), request.user, comment=payload.comment)
+    return services.approve_report(_report(report_id), user=request.user, comment=payload.comment)
 
 
 @router.post("/reports/{report_id}/return", response=ReportOut, summary="退回并填写意见（协调员）")
 def return_report(request, report_id: int, payload: CommentIn):
-    return services.return_report(_report(report_id), request.user, comment=payload.comment)
+    return services.return_report(_report(report_id), user=request.user, comment=payload.comment)
 
 
 # ------------------------------------------------------------------ evidence

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core import mail
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
@@ -20,6 +20,7 @@ from django.utils import timezone
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
 from carbonpeak.core import audit, events, limits, review
+from carbonpeak.core.errors import DomainError
 from carbonpeak.core.models import ReviewStatus
 from carbonpeak.departments.models import Department
 from carbonpeak.plans.models import Plan, Responsibility, Role
@@ -80,11 +81,11 @@ def open_period(plan: Plan, key: str, due_date: dt.date, user) -> ReportingPerio
     try:
         period = parse_period(key)
     except InvalidPeriod as exc:
-        raise ValidationError(str(exc)) from exc
+        raise DomainError(str(exc)) from exc
     if not period.is_quarter:
-        raise ValidationError("报告期须为一个季度，如 2025Q3")
+        raise DomainError("报告期须为一个季度，如 2025Q3")
     if ReportingPeriod.objects.filter(plan=plan, key=period.key).exists():
-        raise ValidationError(f"{period.label}已开启")
+        raise DomainError(f"{period.label}已开启")
     rp = ReportingPeriod.objects.create(
         plan=plan, key=period.key, year=period.year, quarter=period.last, due_date=due_date, opened_by=user
     )
@@ -108,7 +109,7 @@ def open_period(plan: Plan, key: str, due_date: dt.date, user) -> ReportingPerio
 
 def _require_open(report: ProgressReport) -> None:
     if not report.period.is_open:
-        raise ValidationError(f"{report.period}已关闭，报告已冻结，不能再修改")
+        raise DomainError(f"{report.period}已关闭，报告已冻结，不能再修改", code="period_closed")
 
 
 @transaction.atomic
@@ -116,7 +117,7 @@ def close_period(rp: ReportingPeriod, user) -> ReportingPeriod:
     """Freeze the period: its snapshot keeps what every report said at closing, whatever happens later."""
     permissions.require(user, Action.MANAGE_PERIODS)
     if not rp.is_open:
-        raise ValidationError(f"{rp}已关闭")
+        raise DomainError(f"{rp}已关闭", code="period_closed")
     rp.snapshot = {
         "closed_at": timezone.now().isoformat(),
         "reports": [_report_snapshot(r) for r in _reports(rp)],
@@ -155,13 +156,12 @@ def _report_snapshot(r: ProgressReport) -> dict:
 @transaction.atomic
 def save_report(report: ProgressReport, user, *, progress: str, narrative: str) -> ProgressReport:
     permissions.require(user, Action.EDIT_PROGRESS, report)
-    _require_open(report)
-    if report.status not in (ReviewStatus.DRAFT, ReviewStatus.RETURNED):
-        raise ValidationError(f"{report.get_status_display()}的报告不能修改")
+    report = REVIEW.lock(report)
+    REVIEW.require_editable(report)
     if progress not in ProgressStatus.values:
-        raise ValidationError(f"进展状态须为：{'、'.join(ProgressStatus.labels)}")
+        raise DomainError(f"进展状态须为：{'、'.join(ProgressStatus.labels)}")
     if len(narrative) > 5000:
-        raise ValidationError("进展情况不超过 5000 字")
+        raise DomainError("进展情况不超过 5000 字")
     before = audit.snapshot(report, ("progress", "narrative"))
     report.progress, report.narrative, report.edited, report.updated_by = (
         progress,
@@ -186,9 +186,9 @@ def contribute(report: ProgressReport, user, text: str) -> Contribution:
     _require_open(report)
     department = permissions.department_of(user)
     if department is None:
-        raise ValidationError("只有配合部门的填报员可以补充本部门的配合工作情况")
+        raise DomainError("只有配合部门的填报员可以补充本部门的配合工作情况")
     if not text.strip():
-        raise ValidationError("请填写配合工作情况")
+        raise DomainError("请填写配合工作情况")
     existing = Contribution.objects.filter(report=report, department=department).first()
     before = {"text": existing.text} if existing else None
     contribution, _ = Contribution.objects.update_or_create(
@@ -234,12 +234,12 @@ def attach_evidence(report: ProgressReport, user, name: str, data: bytes) -> Evi
         permissions.require(user, Action.EDIT_PROGRESS, report)
     _require_open(report)
     if (too_large := limits.refusal(limits.EVIDENCE, len(data))) is not None:
-        raise ValidationError(too_large)
+        raise DomainError(too_large)
     if not data:
-        raise ValidationError("文件为空")
+        raise DomainError("文件为空")
     kind = detect_kind(data)
     if kind is None:
-        raise ValidationError(
+        raise DomainError(
             "只接受 PDF、PNG、JPEG 图片和 Word、Excel（.docx/.xlsx）文件；文件内容与这些类型均不符"
         )
     digest = hashlib.sha256(data).hexdigest()
@@ -273,28 +273,30 @@ def read_evidence(user, evidence: Evidence) -> bytes:
     return path.read_bytes()
 
 
-@transaction.atomic
-def submit_report(report: ProgressReport, user) -> ProgressReport:
-    permissions.require(user, Action.EDIT_PROGRESS, report)
-    _require_open(report)
-    review.check_submittable(report)
+def _ready(report: ProgressReport) -> None:
     if not report.narrative.strip():
-        raise ValidationError("报送前请填写进展情况")
-    return review.submit(report, user)
+        raise DomainError("报送前请填写进展情况")
 
 
-@transaction.atomic
-def approve_report(report: ProgressReport, user, *, comment: str = "") -> ProgressReport:
-    permissions.require(user, Action.REVIEW)
-    _require_open(report)
-    return review.approve(report, user, comment)
+REVIEW = review.Lifecycle(
+    ProgressReport,
+    may_submit=lambda user, report: permissions.require(user, Action.EDIT_PROGRESS, report),
+    may_review=lambda user, report: permissions.require(user, Action.REVIEW),
+    period_open=_require_open,
+    ready=_ready,
+)
 
 
-@transaction.atomic
-def return_report(report: ProgressReport, user, *, comment: str) -> ProgressReport:
-    permissions.require(user, Action.REVIEW)
-    _require_open(report)
-    return review.return_(report, user, comment)
+def submit_report(report: ProgressReport, *, user, comment: str = "") -> ProgressReport:
+    return REVIEW.submit(report, user=user, comment=comment)
+
+
+def approve_report(report: ProgressReport, *, user, comment: str = "") -> ProgressReport:
+    return REVIEW.approve(report, user=user, comment=comment)
+
+
+def return_report(report: ProgressReport, *, user, comment: str) -> ProgressReport:
+    return REVIEW.return_(report, user=user, comment=comment)
 
 
 # ------------------------------------------------------------------ completeness and reminders

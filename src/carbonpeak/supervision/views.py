@@ -168,7 +168,7 @@ def report_action(request, report_id: int, action: str):
                     progress=request.POST.get("progress", ""),
                     narrative=request.POST.get("narrative", ""),
                 )
-            services.submit_report(r, request.user)
+            services.submit_report(r, user=request.user)
             messages.success(request, "已报送，等待协调员审核")
         elif action == "contribute":
             services.contribute(r, request.user, request.POST.get("text", ""))
@@ -181,7 +181,7 @@ def report_action(request, report_id: int, action: str):
             messages.success(request, f"已上传 {file.name}")
         elif action in ("approve", "return"):
             (services.approve_report if action == "approve" else services.return_report)(
-                r, request.user, comment=request.POST.get("comment", "")
+                r, user=request.user, comment=request.POST.get("comment", "")
             )
             messages.success(request, "已审核通过" if action == "approve" else "已退回牵头部门")
         else:
