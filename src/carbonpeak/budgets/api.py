@@ -4,13 +4,13 @@ projects' carbon assessment. Writes go through ``budgets.services`` like the pag
 from __future__ import annotations
 
 from ninja import Query, Router, Schema
-from ninja.pagination import paginate
 from ninja.responses import Status
 from pydantic import Field
 
 from carbonpeak.accounts import permissions
-from carbonpeak.core.api import ApiError, Pages, get_or_404
+from carbonpeak.core.api import ApiError, get_or_404
 from carbonpeak.core.models import Region
+from carbonpeak.core.review_api import review_routes
 
 from . import selectors, services
 from .models import ProjectAssessment
@@ -167,16 +167,6 @@ class AssessmentOut(Schema):
         return p.assessment.get("missing") or []
 
 
-@router.get("/project-assessments", response=list[AssessmentOut], summary="项目碳排放评价（节能审查）")
-@paginate(Pages)
-def project_assessments(request, district: str | None = None):
-    permissions.require(request.user, permissions.Action.VIEW_PROJECT_ASSESSMENTS)
-    qs = ProjectAssessment.objects.select_related("reviewed_by").order_by("-created_at", "-id")
-    if district:
-        qs = qs.filter(district=district)
-    return qs
-
-
 class FuelIn(Schema):
     fuel: str = Field(..., max_length=30)
     unit: str = Field(..., max_length=20)
@@ -217,18 +207,32 @@ def register_project(request, payload: AssessmentIn):
     return Status(201, services.register_project(request.user, **data))
 
 
-@router.post("/project-assessments/{project_id}/submit", response=AssessmentOut, summary="报送审查")
-def submit_project(request, project_id: int):
-    return services.submit_project(get_or_404(ProjectAssessment, project_id, "项目"), user=request.user)
-
-
 class DecisionIn(Schema):
     decision: str = Field(..., description="approved / conditional / rejected")
     conditions: str = Field("", max_length=2000)
     review_number: str = Field("", max_length=100)
 
 
-@router.post("/project-assessments/{project_id}/decide", response=AssessmentOut, summary="审查结论（协调员）")
-def decide_project(request, project_id: int, payload: DecisionIn):
-    project = get_or_404(ProjectAssessment, project_id, "项目")
-    return services.decide_project(project, user=request.user, **payload.dict())
+def _projects(user):
+    permissions.require(user, permissions.Action.VIEW_PROJECT_ASSESSMENTS)
+    return ProjectAssessment.objects.select_related("reviewed_by")
+
+
+class ProjectFilters(Schema):
+    district: str | None = Field(None, max_length=60, description="项目所在区镇")
+
+
+# a project's approval is the review's decision (``/decide``, with its conditions)
+review_routes(
+    router,
+    path="project-assessments",
+    noun="项目碳排放评价",
+    out=AssessmentOut,
+    records=_projects,
+    submit=services.submit_project,
+    approve=services.decide_project,
+    return_=services.return_project,
+    approve_in=DecisionIn,
+    approve_verb="decide",
+    filters=ProjectFilters,
+)

@@ -10,6 +10,7 @@ from pydantic import Field
 
 from carbonpeak.core import limits
 from carbonpeak.core.api import ApiError, Pages
+from carbonpeak.core.review_api import review_routes
 from carbonpeak.energy import selectors, services
 from carbonpeak.energy.accounting import ASSESSED, boundary_caption
 from carbonpeak.energy.models import AccountingResult, EnergySubmission, GreenCertificate
@@ -138,15 +139,23 @@ class SummaryOut(Schema):
         return result.data.get("non_fossil_share")
 
 
-@router.get("/energy/submissions", response=list[SubmissionOut], summary="能源统计报送")
-@paginate(Pages)
-def energy_submissions(request, period: str | None = None, region: str | None = None):
-    qs = EnergySubmission.objects.annotate(record_count=Count("records")).order_by("pk")
-    if period:
-        qs = qs.filter(period=period)
-    if region:
-        qs = qs.filter(region=region)
-    return qs
+class SubmissionFilters(Schema):
+    period: str | None = Field(None, max_length=20, description="报告期，如 2025Q3")
+    region: str | None = Field(None, max_length=60, description="地区名称")
+    status: str | None = Field(None, max_length=12, description="draft / submitted / approved / returned")
+
+
+review_routes(
+    router,
+    path="energy/submissions",
+    noun="能源统计报送",
+    out=SubmissionOut,
+    records=lambda user: EnergySubmission.objects.annotate(record_count=Count("records")),
+    submit=services.submit_submission,
+    approve=services.approve_submission,
+    return_=services.return_submission,
+    filters=SubmissionFilters,
+)
 
 
 @router.post(

@@ -9,10 +9,11 @@ from pydantic import Field
 
 from carbonpeak.accounts import permissions
 from carbonpeak.core.api import ApiError, Pages, get_or_404
+from carbonpeak.core.review_api import review_routes
 
 from . import efficiency as efficiency_rules
-from . import selectors
-from .models import Enterprise
+from . import selectors, services
+from .models import Enterprise, EnterpriseReport, MonitoringPlan, PlanProgress
 
 router = Router(tags=["重点企业"])
 
@@ -265,3 +266,95 @@ def two_high_projects(request, status: str | None = None, disposal: str | None =
     if disposal:
         queryset = queryset.filter(disposal=disposal)
     return [row.as_dict() for row in selectors.project_rows(queryset)]
+
+
+# ------------------------------------------------------------------ reviewed records (MRV and 一企一策)
+
+
+class MonitoringPlanOut(Schema):
+    id: int
+    enterprise_id: int
+    year: int
+    content: str
+    status: str = Field(description="draft / submitted / approved / returned")
+    review_comment: str
+
+
+class EnterpriseReportOut(Schema):
+    id: int
+    enterprise_id: int
+    year: int
+    revision: int
+    status: str = Field(description="draft / submitted / approved / returned")
+    verification_result: str = Field(description="第三方核查结论：通过 / 不通过；未核查为空")
+    energy_tce: float | None = Field(
+        description="综合能源消费量（当量值，吨标准煤；审核通过时按全市核算方法计算）"
+    )
+    energy_tce_equivalent: float | None = Field(
+        description="综合能源消费量（等价值）；缺少发电煤耗时为 null（缺失）"
+    )
+    co2_t: float | None = Field(description="二氧化碳排放（吨）")
+    factor_set: str
+    review_comment: str
+
+
+class PlanProgressOut(Schema):
+    id: int
+    plan_id: int
+    period: str
+    narrative: str
+    milestones_done: list[int]
+    pue: float | None
+    status: str = Field(description="draft / submitted / approved / returned")
+    review_comment: str
+
+    @staticmethod
+    def resolve_period(progress) -> str:
+        return progress.period.key
+
+
+class EnterpriseFilters(Schema):
+    enterprise_id: int | None = Field(None, description="企业 id")
+    year: int | None = Field(None, ge=2000, le=2100)
+    status: str | None = Field(None, max_length=12)
+
+
+class ProgressFilters(Schema):
+    status: str | None = Field(None, max_length=12)
+
+
+review_routes(
+    router,
+    path="monitoring-plans",
+    noun="监测计划",
+    out=MonitoringPlanOut,
+    records=lambda user: selectors.scoped_to_user(user, MonitoringPlan.objects.all(), "enterprise"),
+    submit=services.submit_monitoring_plan,
+    approve=services.approve_monitoring_plan,
+    return_=services.return_monitoring_plan,
+    filters=EnterpriseFilters,
+)
+review_routes(
+    router,
+    path="enterprise-reports",
+    noun="企业年度报告",
+    out=EnterpriseReportOut,
+    records=lambda user: selectors.scoped_to_user(user, EnterpriseReport.objects.all(), "enterprise"),
+    submit=services.submit_report,
+    approve=services.approve_report,
+    return_=services.return_report,
+    filters=EnterpriseFilters,
+)
+review_routes(
+    router,
+    path="reduction-progress",
+    noun="一企一策进展",
+    out=PlanProgressOut,
+    records=lambda user: selectors.scoped_to_user(
+        user, PlanProgress.objects.select_related("period"), "plan__enterprise"
+    ),
+    submit=services.submit_progress,
+    approve=services.approve_progress,
+    return_=services.return_progress,
+    filters=ProgressFilters,
+)

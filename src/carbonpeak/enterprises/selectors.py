@@ -14,7 +14,7 @@ from . import projects, pv
 from .models import AcceptanceTolerance, Building, Enterprise, EnterpriseReport, TwoHighProject
 
 
-def _scoped(user, queryset: QuerySet, enterprise_field: str) -> QuerySet:
+def scoped_to_user(user, queryset: QuerySet, enterprise_field: str) -> QuerySet:
     """Government users see every row; an enterprise user its own enterprise's only; anyone else none.
     (``can(VIEW_ENTERPRISE)`` without an object is the register as a whole, which enterprise users never get.)"""
     scope = permissions.enterprise_scope(user)
@@ -25,7 +25,7 @@ def _scoped(user, queryset: QuerySet, enterprise_field: str) -> QuerySet:
 
 def visible_enterprises(user) -> QuerySet[Enterprise]:
     """The enterprises a user may see: an enterprise user its own only, government users all of them."""
-    return _scoped(user, Enterprise.objects.all(), "pk")
+    return scoped_to_user(user, Enterprise.objects.all(), "pk")
 
 
 def filtered(queryset: QuerySet[Enterprise], params) -> QuerySet[Enterprise]:
@@ -138,7 +138,7 @@ def current_tolerance() -> AcceptanceTolerance | None:
 
 def visible_projects(user) -> QuerySet[TwoHighProject]:
     """Projects a user may see: an enterprise user its own enterprise's only."""
-    return _scoped(user, TwoHighProject.objects.all(), "enterprise")
+    return scoped_to_user(user, TwoHighProject.objects.all(), "enterprise")
 
 
 def project_rows(queryset: QuerySet[TwoHighProject]) -> list[ProjectRow]:

@@ -6,7 +6,8 @@ from ninja import Router, Schema
 from ninja.responses import Status
 from pydantic import Field
 
-from carbonpeak.core.api import CommentIn, get_or_404
+from carbonpeak.core.api import get_or_404
+from carbonpeak.core.review_api import review_routes
 from carbonpeak.monitoring import assessment, selectors, services
 from carbonpeak.monitoring.models import Indicator, Observation
 from carbonpeak.plans.api import plan_or_404
@@ -118,17 +119,19 @@ def report_observation(request, indicator_id: int, payload: ObservationIn):
     return Status(201, services.submit_observation(obs, user=request.user))
 
 
-@router.post(
-    "/observations/{observation_id}/approve", response=ObservationOut, summary="审核通过指标数值（协调员）"
-)
-def approve_observation(request, observation_id: int, payload: CommentIn):
-    obs = get_or_404(Observation, observation_id, "数值")
-    return services.approve_observation(obs, user=request.user, comment=payload.comment)
+class ObservationFilters(Schema):
+    indicator_id: int | None = Field(None, description="指标 id")
+    status: str | None = Field(None, max_length=12, description="draft / submitted / approved / returned")
 
 
-@router.post(
-    "/observations/{observation_id}/return", response=ObservationOut, summary="退回指标数值（协调员）"
+review_routes(
+    router,
+    path="observations",
+    noun="指标数值",
+    out=ObservationOut,
+    records=lambda user: Observation.objects.all(),
+    submit=services.submit_observation,
+    approve=services.approve_observation,
+    return_=services.return_observation,
+    filters=ObservationFilters,
 )
-def return_observation(request, observation_id: int, payload: CommentIn):
-    obs = get_or_404(Observation, observation_id, "数值")
-    return services.return_observation(obs, user=request.user, comment=payload.comment)

@@ -10,8 +10,9 @@ from ninja.responses import Status
 from pydantic import Field
 
 from carbonpeak.core import limits
-from carbonpeak.core.api import CommentIn, Pages, get_or_404
+from carbonpeak.core.api import Pages, get_or_404
 from carbonpeak.core.http import attachment
+from carbonpeak.core.review_api import review_routes
 from carbonpeak.plans.api import plan_or_404
 from carbonpeak.supervision import selectors, services
 from carbonpeak.supervision.models import Evidence, ProgressReport, ProgressStatus, ReportingPeriod
@@ -130,37 +131,32 @@ def close_period(request, period_id: int):
 # ------------------------------------------------------------------ reports
 
 
-@router.get("/reports", response=list[ReportOut], summary="进展报告（可按报告期、部门筛选）")
-@paginate(Pages)
-def reports(request, period: str | None = None, department: str | None = None):
-    return selectors.progress_reports(period=period, department=department).order_by("pk")
+class ReportFilters(Schema):
+    period: str | None = Field(None, max_length=20, description="报告期，如 2025Q3")
+    department: str | None = Field(None, max_length=100, description="牵头部门名称")
+
+    def apply(self, queryset):
+        return selectors.filter_reports(queryset, period=self.period, department=self.department)
 
 
-@router.get("/reports/{report_id}", response=ReportOut, summary="一份进展报告")
-def report(request, report_id: int):
-    return _report(report_id)
+review_routes(
+    router,
+    path="reports",
+    noun="进展报告",
+    out=ReportOut,
+    records=lambda user: selectors.progress_reports(),
+    submit=services.submit_report,
+    approve=services.approve_report,
+    return_=services.return_report,
+    filters=ReportFilters,
+)
 
 
-@router.put("/reports/{report_id}", response=ReportOut, summary="填写进展状态和进展情况（牵头部门）")
-def update_report(request, report_id: int, payload: ReportIn):
+@router.put("/reports/{record_id}", response=ReportOut, summary="填写进展状态和进展情况（牵头部门）")
+def update_report(request, record_id: int, payload: ReportIn):
     return services.save_report(
-        _report(report_id), request.user, progress=payload.progress, narrative=payload.narrative
+        _report(record_id), request.user, progress=payload.progress, narrative=payload.narrative
     )
-
-
-@router.post("/reports/{report_id}/submit", response=ReportOut, summary="报送（牵头部门）")
-def submit_report(request, report_id: int):
-    return services.submit_report(_report(report_id), user=request.user)
-
-
-@router.post("/reports/{report_id}/approve", response=ReportOut, summary="审核通过（协调员）")
-def approve_report(request, report_id: int, payload: CommentIn):
-    return services.approve_report(_report(report_id), user=request.user, comment=payload.comment)
-
-
-@router.post("/reports/{report_id}/return", response=ReportOut, summary="退回并填写意见（协调员）")
-def return_report(request, report_id: int, payload: CommentIn):
-    return services.return_report(_report(report_id), user=request.user, comment=payload.comment)
 
 
 # ------------------------------------------------------------------ evidence

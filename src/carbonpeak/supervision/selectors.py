@@ -14,6 +14,11 @@ def progress_reports(*, period: str | None = None, department: str | None = None
     qs = ProgressReport.objects.select_related(
         "period", "task", "task__action", "task__section", "department"
     ).prefetch_related("contributions__department")
+    return filter_reports(qs, period=period, department=department)
+
+
+def filter_reports(qs: QuerySet[ProgressReport], *, period: str | None, department: str | None) -> QuerySet:
+    """Reports of a period (its key) and a lead department (its name), when given."""
     if period:
         qs = qs.filter(period__key=period)
     if department:
