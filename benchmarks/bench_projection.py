@@ -5,7 +5,7 @@ Usage: python benchmarks/bench_projection.py [--draws 10000] [--seed 1] [--loop-
 History: the seeded sample data (示例数据) accounted with the bundled factor set, 2020–2025. Scenario:
 规划情景 with the bundled plan's targets. Both sides do the same work as ``carbonpeak project``: the scenario
 once plus once per active lever switched off (the tornado), to 2035.
-- T: ``carbonpeak.projection.montecarlo.project`` with ``--draws`` draws (best of ``--repeat``), including
+- T: ``carbonpeak.projection.model.project`` with ``--draws`` draws (best of ``--repeat``), including
   sampling, quantiles, peak statistics, lever sensitivity and the history fit;
 - B: ``carbonpeak.projection.loop.co2_path`` (one draw at a time, plain Python) on ``--loop-draws`` draws
   of the same inputs, scaled to ``--draws``.
@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from carbonpeak.energy import accounting, factors, sample
-from carbonpeak.projection import loop, montecarlo, scenarios
+from carbonpeak.projection import loop, model, scenarios
 
 PLAN = (
     Path(__file__).resolve().parent.parent
@@ -37,7 +37,7 @@ PLAN = (
 )
 
 
-def sample_history() -> montecarlo.History:
+def sample_history() -> model.History:
     data = sample.generate()
     fs = factors.load_factor_set("national")
     records = [r for rs in data.records.values() for r in rs]
@@ -48,10 +48,10 @@ def sample_history() -> montecarlo.History:
         for f in fs.factors
         if f.kind == "grid_co2" and f.key == "江苏" and f.value is not None
     }
-    return montecarlo.history_from_periods(years, published, factor_set=fs.label, sample=True)
+    return model.history_from_periods(years, published, factor_set=fs.label, sample=True)
 
 
-def planned_scenario() -> montecarlo.Scenario:
+def planned_scenario() -> model.Scenario:
     targets: dict[str, scenarios.PlanTarget] = {}
     for t in json.loads(PLAN.read_text(encoding="utf-8"))["targets"]:
         targets.setdefault(t["indicator"], scenarios.PlanTarget(t["indicator"], t["year"], t["value"]))
@@ -72,11 +72,11 @@ def main() -> None:
         f"history {history.years[0]}–{history.years[-1]} (示例数据), scenario {scenario.name}, seed {args.seed}"
     )
 
-    montecarlo.project(history, scenario, 100, args.seed)  # warm-up (imports, einsum path)
+    model.project(history, scenario, 100, args.seed)  # warm-up (imports, einsum path)
     times = []
     for _ in range(args.repeat):
         started = time.perf_counter()
-        result = montecarlo.project(history, scenario, args.draws, args.seed)
+        result = model.project(history, scenario, args.draws, args.seed)
         times.append(time.perf_counter() - started)
     t = min(times)
     print(
@@ -91,16 +91,16 @@ def main() -> None:
     )
 
     tracemalloc.start()
-    montecarlo.project(history, scenario, args.draws, args.seed)
+    model.project(history, scenario, args.draws, args.seed)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
 
-    cal = montecarlo.calibrate(history)
-    resolved = montecarlo.resolve_history(scenario, cal)
-    years = np.arange(cal.base_year + 1, montecarlo.END_YEAR + 1)
-    x = montecarlo.sample_inputs(resolved, cal, args.loop_draws, len(years), args.seed)
-    fixed = {k: resolved[k].central for k in montecarlo.FIXED}
-    levers = {lever.key: scenario.lever_on(lever.key) for lever in montecarlo.LEVERS}
+    cal = model.calibrate(history)
+    resolved = model.resolve_history(scenario, cal)
+    years = np.arange(cal.base_year + 1, model.END_YEAR + 1)
+    x = model.sample_inputs(resolved, cal, args.loop_draws, len(years), args.seed)
+    fixed = {k: resolved[k].central for k in model.FIXED}
+    levers = {lever.key: scenario.lever_on(lever.key) for lever in model.LEVERS}
     runs = [levers] + [{**levers, key: False} for key, on in levers.items() if on]
     inputs = [loop.draw_inputs(x, d) for d in range(args.loop_draws)]
     year_list = years.tolist()

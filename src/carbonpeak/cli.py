@@ -321,7 +321,7 @@ def cmd_project(args: argparse.Namespace) -> int:
         print(f"错误：{why}", file=sys.stderr)
         return 2
     from carbonpeak.projection import services
-    from carbonpeak.projection.montecarlo import ProjectionError
+    from carbonpeak.projection.model import ProjectionError
 
     try:
         run = services.run_projection(

@@ -294,3 +294,17 @@ def test_a_refusal_by_state_answers_409_with_its_code(client, coordinator, demo_
     )
     assert response.status_code == 409 and response.json()["code"] == "conflict"
     assert "只能审核已报送的" in response.json()["message"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/observations?indicator_id=99999999999999999999",
+        "/api/observations/99999999999999999999",
+        "/api/enterprise-reports?enterprise_id=99999999999999999999",
+        "/api/energy/submissions/99999999999999999999",
+    ],
+)
+def test_a_key_no_column_holds_is_refused_not_a_server_error(client, coordinator, url):
+    client.force_login(coordinator)
+    assert client.get(url).status_code in (404, 422)

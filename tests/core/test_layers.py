@@ -27,7 +27,7 @@ PURE = [
     "monitoring/grading.py",
     "monitoring/indicators.py",
     "monitoring/sample.py",
-    "projection/montecarlo.py",
+    "projection/model",
     "projection/loop.py",
     "projection/scenarios.py",
     "enterprises/creditcode.py",

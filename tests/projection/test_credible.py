@@ -8,16 +8,16 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from carbonpeak.projection import montecarlo, scenarios
+from carbonpeak.projection import model, scenarios
 
-from .test_montecarlo import plan_targets, planned, sample_history
+from .test_model import plan_targets, planned, sample_history
 
 
-def _scenario(name: str) -> montecarlo.Scenario:
+def _scenario(name: str) -> model.Scenario:
     return planned() if name == scenarios.PLANNED else scenarios.built_in(name, plan_targets())
 
 
-def _without_new_units(s: montecarlo.Scenario) -> montecarlo.Scenario:
+def _without_new_units(s: model.Scenario) -> model.Scenario:
     a = dict(s.assumptions)
     a["power.new_coal_probability"] = replace(a["power.new_coal_probability"], distribution="fixed", mode=0.0)
     return replace(s, assumptions=a)
@@ -29,24 +29,24 @@ def test_no_seam_between_the_last_accounted_year_and_the_first_projected_one(nam
     the largest year-on-year change of the history, once the one dated event (new coal units) is set aside;
     with the event in, the projection names it in its year."""
     history = sample_history()
-    result = montecarlo.project(
+    result = model.project(
         history, _without_new_units(_scenario(name)), 2000, 3, sensitivity=False, validation=False
     )
     first = {result.boundary: (result.co2_quantiles["p50"][0], result.history_co2_t)}
     first |= {b: (f["quantiles"]["p50"][0], f["history"]) for b, f in result.by_boundary.items()}
-    assert set(first) == set(montecarlo.BOUNDARIES)
+    assert set(first) == set(model.BOUNDARIES)
     for boundary, (p50, past) in first.items():
         past = np.array(past)
         largest = np.abs(np.diff(past) / past[:-1]).max()
         assert abs(p50 / past[-1] - 1) <= largest, (boundary, p50 / past[-1] - 1, largest)
-    with_event = montecarlo.project(history, _scenario(name), 500, 3, sensitivity=False, validation=False)
+    with_event = model.project(history, _scenario(name), 500, 3, sensitivity=False, validation=False)
     assert [e["year"] for e in with_event.events] == [2026]
     assert "新增燃煤机组" in with_event.events[0]["label"] and with_event.events[0]["probability"] == 0.5
 
 
 def test_the_grid_factor_continues_from_the_value_the_last_account_used():
     history = sample_history()
-    cal = montecarlo.calibrate(history)
+    cal = model.calibrate(history)
     assert (cal.grid_year, cal.grid_value) == (history.years[-1], pytest.approx(history.grid_factor[-1]))
 
 
@@ -54,7 +54,7 @@ YEARS = np.arange(2020, 2031)
 
 
 def _peak(path, tolerance=0.01):
-    year, value = montecarlo._peaks(np.array([]), np.array([path], dtype=float), YEARS, tolerance)
+    year, value = model._peaks(np.array([]), np.array([path], dtype=float), YEARS, tolerance)
     return int(year[0]), float(value[0])
 
 
@@ -72,7 +72,7 @@ def test_the_peak_is_the_first_year_nothing_later_exceeds_by_more_than_the_toler
 
 def test_three_boundaries_side_by_side_with_the_accounted_history_of_each():
     history = sample_history()
-    result = montecarlo.project(history, planned(), 1000, 1, sensitivity=False, validation=False).to_json()
+    result = model.project(history, planned(), 1000, 1, sensitivity=False, validation=False).to_json()
     assert result["boundary"] == "assessed" and set(result["boundaries"]) == {"territorial", "consumption"}
     for b, figures in result["boundaries"].items():
         accounted = history.co2_by_boundary[b]
@@ -80,16 +80,16 @@ def test_three_boundaries_side_by_side_with_the_accounted_history_of_each():
         assert 0 <= figures["p_peak_by_2030"] <= 1
     assert list(result["history"].values()) == [round(v) for v in history.co2_by_boundary["assessed"]]
     assert "净调出" in result["boundary_sentence"]
-    territorial = montecarlo.project(history, planned(), 1000, 1, boundary="territorial", sensitivity=False)
+    territorial = model.project(history, planned(), 1000, 1, boundary="territorial", sensitivity=False)
     assert territorial.p_peak_by_deadline == result["boundaries"]["territorial"]["p_peak_by_2030"]
-    with pytest.raises(montecarlo.ProjectionError, match="口径须为"):
-        montecarlo.project(history, planned(), 10, 1, boundary="全口径")
+    with pytest.raises(model.ProjectionError, match="口径须为"):
+        model.project(history, planned(), 10, 1, boundary="全口径")
 
 
 def test_out_of_sample_the_80_percent_interval_covers_and_the_median_is_close():
     """Calibrated on 2020–2023, the model predicts 2024 and 2025 of the sample history: both inside the
     P10–P90 band and the median within 5 % of what was accounted."""
-    result = montecarlo.project(sample_history(), planned(), 4000, 1, sensitivity=False)
+    result = model.project(sample_history(), planned(), 4000, 1, sensitivity=False)
     v = result.validation
     assert v["holdout_years"] == [2024, 2025] and v["calibration_years"] == [2020, 2021, 2022, 2023]
     assert v["coverage_80"] >= 0.5
@@ -97,22 +97,22 @@ def test_out_of_sample_the_80_percent_interval_covers_and_the_median_is_close():
 
 
 def test_too_short_a_history_says_why_there_is_no_validation():
-    history = montecarlo._truncate(sample_history(), 4)
-    v = montecarlo.validate(history, planned(), 100, 1)
+    history = model._truncate(sample_history(), 4)
+    v = model.validate(history, planned(), 100, 1)
     assert v["coverage_80"] is None and "无法留出2年" in v["note"]
 
 
-def _with(s: montecarlo.Scenario, **values: float) -> montecarlo.Scenario:
+def _with(s: model.Scenario, **values: float) -> model.Scenario:
     a = dict(s.assumptions)
     for key, value in values.items():
         a[key] = replace(a[key], distribution="fixed", mode=value, low=None, high=None)
     return replace(s, assumptions=a)
 
 
-def _inputs(s: montecarlo.Scenario, draws: int = 4000) -> dict:
+def _inputs(s: model.Scenario, draws: int = 4000) -> dict:
     history = sample_history()
-    cal = montecarlo.calibrate(history)
-    return cal, montecarlo.sample_inputs(montecarlo.resolve_history(s, cal), cal, draws, 10, 7)
+    cal = model.calibrate(history)
+    return cal, model.sample_inputs(model.resolve_history(s, cal), cal, draws, 10, 7)
 
 
 @pytest.mark.parametrize("phi", [0.0, 0.8])
@@ -122,8 +122,8 @@ def test_gdp_growth_shocks_persist_as_the_setting_says_and_keep_their_spread(phi
     g = x["gdp.growth"]
     lag1 = np.corrcoef(g[:, 4], g[:, 5])[0, 1]
     assert lag1 == pytest.approx(phi, abs=0.05)
-    growth = montecarlo.resolve_history(s, cal)["gdp.growth"]
-    sigma = (growth.high - growth.low) / (2 * montecarlo.Z90)
+    growth = model.resolve_history(s, cal)["gdp.growth"]
+    sigma = (growth.high - growth.low) / (2 * model.Z90)
     assert g[:, 7].std() == pytest.approx(sigma, rel=0.05) and g.mean() == pytest.approx(growth.mode, abs=0.1)
 
 
@@ -140,30 +140,28 @@ def test_sector_elasticities_move_together_through_one_common_factor(rho):
 def test_energy_follows_gdp_through_the_fitted_elasticity():
     """A city whose gas grew as GDP^0.5: the fitted elasticity is 0.5 and, GDP growing 6 % a year with no
     uncertainty, the projected CO2 grows as 1.06^(0.5·k)."""
-    from .test_montecarlo import _synthetic_history, fixed_everything
+    from .test_model import _synthetic_history, fixed_everything
 
     history = _synthetic_history(0.0, 100_000.0, 0.06)
     ratio = history.gdp / history.gdp[-1]
     fuel_tce, fuel_co2 = history.fuel_tce.copy(), history.fuel_co2.copy()
-    fuel_tce[:, :, montecarlo.GAS] *= ratio[:, None] ** -0.5  # was ∝ GDP: now ∝ GDP^0.5
-    fuel_co2[:, :, montecarlo.GAS] *= ratio[:, None] ** -0.5
+    fuel_tce[:, :, model.GAS] *= ratio[:, None] ** -0.5  # was ∝ GDP: now ∝ GDP^0.5
+    fuel_co2[:, :, model.GAS] *= ratio[:, None] ** -0.5
     co2 = fuel_co2.sum(axis=(1, 2))
     history = replace(
         history,
         fuel_tce=fuel_tce,
         fuel_co2=fuel_co2,
         co2_t=co2,
-        co2_by_boundary={b: co2 for b in montecarlo.BOUNDARIES},
+        co2_by_boundary={b: co2 for b in model.BOUNDARIES},
     )
-    assert montecarlo.calibrate(history).elasticity[montecarlo.BUILDINGS, montecarlo.GAS] == pytest.approx(
-        0.5
-    )
+    assert model.calibrate(history).elasticity[model.BUILDINGS, model.GAS] == pytest.approx(0.5)
     s = fixed_everything(planned(), history)
     s = replace(
         s, assumptions={**s.assumptions, "gdp.growth": replace(s.assumptions["gdp.growth"], mode=6.0)}
     )
-    for lever in montecarlo.LEVERS:
+    for lever in model.LEVERS:
         s = s.with_lever(lever.key, False)
-    result = montecarlo.project(history, s, 5, 1, sensitivity=False, validation=False)
+    result = model.project(history, s, 5, 1, sensitivity=False, validation=False)
     expected = [co2[-1] * 1.06 ** (0.5 * k) for k in range(1, len(result.years) + 1)]
     np.testing.assert_allclose(result.co2_quantiles["p50"], expected, rtol=1e-9)

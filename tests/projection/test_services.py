@@ -16,7 +16,7 @@ from carbonpeak.energy import services as energy
 from carbonpeak.monitoring import assessment
 from carbonpeak.monitoring import services as monitoring
 from carbonpeak.monitoring.grading import Grade, Rule
-from carbonpeak.projection import montecarlo, services
+from carbonpeak.projection import model, services
 from carbonpeak.projection.models import ProjectionRun, ScenarioVersion
 
 pytestmark = pytest.mark.django_db
@@ -92,7 +92,7 @@ def test_a_coordinator_scenario_is_versioned_and_audited(demo_plan, coordinator)
 
 def test_bad_edits_write_nothing_and_say_which_assumption(demo_plan, coordinator):
     custom = services.create_scenario(coordinator, "测试情景", "规划情景")
-    with pytest.raises(montecarlo.ProjectionError, match="光伏年利用小时数.*下限"):
+    with pytest.raises(model.ProjectionError, match="光伏年利用小时数.*下限"):
         services.save_assumptions(
             coordinator,
             custom,
@@ -101,18 +101,18 @@ def test_bad_edits_write_nothing_and_say_which_assumption(demo_plan, coordinator
                 "pv.hours": {"distribution": "uniform", "low": "1300", "high": "1000"},
             },
         )
-    with pytest.raises(montecarlo.ProjectionError, match="不是数字"):
+    with pytest.raises(model.ProjectionError, match="不是数字"):
         services.save_assumptions(
             coordinator, custom, {"pv.hours": {"distribution": "uniform", "low": "一千", "high": "1"}}
         )
-    with pytest.raises(montecarlo.ProjectionError, match="没有修改"):
+    with pytest.raises(model.ProjectionError, match="没有修改"):
         services.save_assumptions(coordinator, custom, {})
     assert ScenarioVersion.objects.filter(scenario=custom).count() == 1
-    with pytest.raises(montecarlo.ProjectionError, match="已存在"):
+    with pytest.raises(model.ProjectionError, match="已存在"):
         services.create_scenario(coordinator, "测试情景", "规划情景")
-    with pytest.raises(montecarlo.ProjectionError, match="已存在"):
+    with pytest.raises(model.ProjectionError, match="已存在"):
         services.create_scenario(coordinator, "规划情景", "规划情景")
-    with pytest.raises(montecarlo.ProjectionError, match="不能含"):
+    with pytest.raises(model.ProjectionError, match="不能含"):
         services.create_scenario(coordinator, "光伏/工业", "规划情景")
 
 

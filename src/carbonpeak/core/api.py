@@ -17,6 +17,7 @@ from ninja.pagination import LimitOffsetPagination
 from pydantic import Field
 
 from carbonpeak.core.errors import DomainError
+from carbonpeak.core.http import MAX_ID
 from carbonpeak.core.quotas import QuotaExceeded
 
 #: every ``code`` an error body may carry, and what it means (docs/api.md lists the same)
@@ -53,6 +54,11 @@ class ErrorOut(Schema):
     message: str = Field(description="给人看的中文说明")
 
 
+def id_filter(description: str):
+    """An optional filter by a record's key, bounded to the keys a database column holds."""
+    return Field(None, ge=1, le=MAX_ID, description=description)
+
+
 class CommentIn(Schema):
     comment: str = Field("", max_length=2000)
 
@@ -68,7 +74,7 @@ class Pages(LimitOffsetPagination):
 def get_or_404(model_or_queryset: type[Model] | QuerySet, pk: int, what: str):
     """The object ``pk`` of a model or queryset, or a 404 naming ``what`` was not found."""
     queryset = getattr(model_or_queryset, "objects", model_or_queryset)
-    obj = queryset.filter(pk=pk).first()
+    obj = queryset.filter(pk=pk).first() if 0 < pk <= MAX_ID else None  # a key no database column holds
     if obj is None:
         raise ApiError(404, "not_found", f"{what} {pk} 不存在")
     return obj

@@ -8,7 +8,7 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from carbonpeak.accounts import permissions
-from carbonpeak.core.api import ApiError, Pages, get_or_404
+from carbonpeak.core.api import ApiError, Pages, get_or_404, id_filter
 from carbonpeak.core.review_api import review_routes
 
 from . import efficiency as efficiency_rules
@@ -314,7 +314,7 @@ class PlanProgressOut(Schema):
 
 
 class EnterpriseFilters(Schema):
-    enterprise_id: int | None = Field(None, description="企业 id")
+    enterprise_id: int | None = id_filter("企业 id")
     year: int | None = Field(None, ge=2000, le=2100)
     status: str | None = Field(None, max_length=12)
 

@@ -6,7 +6,7 @@ from ninja import Router, Schema
 from ninja.responses import Status
 from pydantic import Field
 
-from carbonpeak.core.api import get_or_404
+from carbonpeak.core.api import get_or_404, id_filter
 from carbonpeak.core.review_api import review_routes
 from carbonpeak.monitoring import assessment, selectors, services
 from carbonpeak.monitoring.models import Indicator, Observation
@@ -120,7 +120,7 @@ def report_observation(request, indicator_id: int, payload: ObservationIn):
 
 
 class ObservationFilters(Schema):
-    indicator_id: int | None = Field(None, description="指标 id")
+    indicator_id: int | None = id_filter("指标 id")
     status: str | None = Field(None, max_length=12, description="draft / submitted / approved / returned")
 
 

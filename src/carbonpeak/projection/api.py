@@ -10,7 +10,7 @@ from pydantic import Field
 
 from carbonpeak.core.api import ApiError, ErrorOut
 from carbonpeak.plans.api import plan_or_404
-from carbonpeak.projection import montecarlo, scenarios, selectors, services
+from carbonpeak.projection import model, scenarios, selectors, services
 
 router = Router(tags=["达峰预测"])
 
@@ -28,7 +28,7 @@ class ScenarioOut(Schema):
 class ProjectionInputs(Schema):
     draws: int = Field(services.DEFAULT_DRAWS, ge=1, le=20_000, description="抽样次数")
     seed: int = Field(services.DEFAULT_SEED, ge=0, le=2**31 - 1, description="随机种子")
-    end_year: int = Field(montecarlo.END_YEAR, ge=montecarlo.END_YEAR, le=2060, description="预测截止年份")
+    end_year: int = Field(model.END_YEAR, ge=model.END_YEAR, le=2060, description="预测截止年份")
 
 
 class RequestedOut(Schema):
@@ -101,7 +101,7 @@ def request_projection(request, name: str, inputs: ProjectionInputs):
         )
     except services.NoData as exc:
         raise ApiError(409, "no_accounts", str(exc)) from exc
-    except montecarlo.ProjectionError as exc:
+    except model.ProjectionError as exc:
         raise ApiError(409, "conflict", str(exc)) from exc
     if run is not None:
         return Status(200, {"status": "done", "url": _result_url(name, inputs)})

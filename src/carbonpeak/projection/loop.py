@@ -1,6 +1,6 @@
 """The projection model written one draw at a time in plain Python (pure, no numpy in the loop).
 
-It exists to check the vectorised ``montecarlo.paths`` equation by equation (tests compare the two draw by
+It exists to check the vectorised ``model.paths`` equation by equation (tests compare the two draw by
 draw) and as the benchmark's baseline. It is not used by the platform.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 
-from carbonpeak.projection.montecarlo import (
+from carbonpeak.projection.model import (
     BUILDINGS,
     COAL,
     ELEC,

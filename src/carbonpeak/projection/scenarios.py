@@ -12,7 +12,7 @@ import csv
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from carbonpeak.projection.montecarlo import LEVERS, UNRESOLVED, Assumption, ProjectionError, Scenario
+from carbonpeak.projection.model import LEVERS, UNRESOLVED, Assumption, ProjectionError, Scenario
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 PARAMETERS = DATA_DIR / "parameters.csv"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from carbonpeak.energy import selectors as energy
 from carbonpeak.plans.models import Plan
-from carbonpeak.projection import montecarlo, scenarios
+from carbonpeak.projection import model, scenarios
 from carbonpeak.projection.models import ProjectionRun, Scenario
 
 DEFAULT_DRAWS = 10_000
@@ -26,7 +26,7 @@ def stored_projection(
     *,
     draws: int = DEFAULT_DRAWS,
     seed: int = DEFAULT_SEED,
-    end_year: int = montecarlo.END_YEAR,
+    end_year: int = model.END_YEAR,
 ) -> ProjectionRun | None:
     """The projection already computed for ``name`` on the latest accounting run (reads only)."""
     acc_run = energy.current_run()

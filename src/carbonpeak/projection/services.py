@@ -19,7 +19,7 @@ from carbonpeak.energy import selectors as energy
 from carbonpeak.energy.models import AccountingResult, AccountingRun
 from carbonpeak.plans.models import Plan, Target
 from carbonpeak.plans.selectors import current_plan
-from carbonpeak.projection import montecarlo, scenarios
+from carbonpeak.projection import model, scenarios
 from carbonpeak.projection.models import ProjectionRun, Scenario, ScenarioVersion
 from carbonpeak.projection.selectors import (
     DEFAULT_DRAWS,
@@ -35,7 +35,7 @@ MAX_DRAWS = 200_000
 MAX_REQUESTED_RUNS = 100
 
 
-class NoData(montecarlo.ProjectionError):
+class NoData(model.ProjectionError):
     """Nothing to project from yet (no plan, no accounting run, too few complete years)."""
 
 
@@ -68,26 +68,26 @@ def latest_accounts() -> AccountingRun:
     return run
 
 
-def history(plan: Plan, run: AccountingRun | None = None) -> montecarlo.History:
+def history(plan: Plan, run: AccountingRun | None = None) -> model.History:
     run = run or latest_accounts()
     rows = list(AccountingResult.objects.filter(run=run, first_quarter=1, last_quarter=4))
     if not rows:
         raise NoData("尚无完整年度（四个季度）的核算结果")
     region = _region(plan, {r.region for r in rows})
-    return montecarlo.history_from_periods(
+    return model.history_from_periods(
         [r.data for r in rows if r.region == region],
         factor_set=run.factor_set_label,
         sample=run.includes_sample,
     )
 
 
-def scenario(name: str, plan: Plan) -> tuple[montecarlo.Scenario, ScenarioVersion | None]:
+def scenario(name: str, plan: Plan) -> tuple[model.Scenario, ScenarioVersion | None]:
     targets = plan_targets(plan)
     if name in scenarios.BUILT_IN:
         return scenarios.built_in(name, targets), None
     custom = Scenario.objects.filter(name=name).first()
     if custom is None:
-        raise montecarlo.ProjectionError(f"未知情景“{name}”；可用情景：{'、'.join(scenario_names())}")
+        raise model.ProjectionError(f"未知情景“{name}”；可用情景：{'、'.join(scenario_names())}")
     version = custom.current
     base = scenarios.built_in(custom.based_on, targets)
     overrides = version.overrides if version else {}
@@ -107,7 +107,7 @@ def run_projection(
     plan: Plan | None = None,
     draws: int = DEFAULT_DRAWS,
     seed: int = DEFAULT_SEED,
-    end_year: int = montecarlo.END_YEAR,
+    end_year: int = model.END_YEAR,
     user=None,
     reuse: bool = True,
     boundary: str = "",
@@ -116,7 +116,7 @@ def run_projection(
     """The projection of ``name`` on the current accounts (or the run the job chain just made); a stored one with the same inputs is reused.
     ``boundary`` chooses the headline boundary (blank: the one the accounting names as assessed)."""
     if not 1 <= draws <= MAX_DRAWS:
-        raise montecarlo.ProjectionError(f"抽样次数须在1到{MAX_DRAWS}之间")
+        raise model.ProjectionError(f"抽样次数须在1到{MAX_DRAWS}之间")
     plan = plan or latest_plan()
     acc_run = accounts or latest_accounts()
     pure_scenario, version = scenario(name, plan)
@@ -136,7 +136,7 @@ def run_projection(
             return stored
     hist = history(plan, acc_run)
     started = time.perf_counter()
-    projection = montecarlo.project(hist, pure_scenario, draws, seed, end_year, boundary=boundary or None)
+    projection = model.project(hist, pure_scenario, draws, seed, end_year, boundary=boundary or None)
     elapsed = int((time.perf_counter() - started) * 1000)
     result = projection.to_json()
     previous = (
@@ -150,7 +150,7 @@ def run_projection(
     if previous is not None and previous.result.get("assumptions"):
         try:
             result["change"] = _what_moved(previous, hist, result, draws, seed, end_year, boundary)
-        except montecarlo.ProjectionError:  # a run stored by an older model whose inputs no longer fit
+        except model.ProjectionError:  # a run stored by an older model whose inputs no longer fit
             result["notes"].append("与上次预测的比较无法计算（上次预测由旧版模型计算，假设不完整）")
     result["description"] = projection.description
     result["assumptions"] = projection.assumptions
@@ -173,7 +173,7 @@ def run_projection(
 def _requested_runs():
     """Runs with other inputs than the ones the background jobs make after new data."""
     return ProjectionRun.objects.exclude(
-        draws=DEFAULT_DRAWS, seed=DEFAULT_SEED, end_year=montecarlo.END_YEAR, boundary=""
+        draws=DEFAULT_DRAWS, seed=DEFAULT_SEED, end_year=model.END_YEAR, boundary=""
     )
 
 
@@ -195,10 +195,10 @@ def _prune_requested_runs() -> int:
 def _what_moved(previous: ProjectionRun, hist, result: dict, draws, seed, end_year, boundary: str) -> dict:
     """ΔP since ``previous`` and its attribution: the previous assumptions run again on the new accounts."""
     old = scenarios.from_stored(previous.scenario_name, previous.result["assumptions"])
-    p_mixed = montecarlo.project(
+    p_mixed = model.project(
         hist, old, draws, seed, end_year, sensitivity=False, validation=False, boundary=boundary or None
     ).p_peak_by_deadline
-    change = montecarlo.what_moved(result, previous.result, p_mixed)
+    change = model.what_moved(result, previous.result, p_mixed)
     change["previous_run"] = previous.pk
     change["previous_at"] = previous.created_at.isoformat()
     change["previous_accounting"] = previous.accounting_run.created_at.isoformat()
@@ -214,7 +214,7 @@ def run_all(plan: Plan, *, run: AccountingRun | None = None) -> int:
     for name in scenario_names():
         try:
             run_projection(name, plan=plan, accounts=run)
-        except montecarlo.ProjectionError:
+        except model.ProjectionError:
             continue
         made += 1
     return made
@@ -227,16 +227,16 @@ def request_projection(
     *,
     draws: int = DEFAULT_DRAWS,
     seed: int = DEFAULT_SEED,
-    end_year: int = montecarlo.END_YEAR,
+    end_year: int = model.END_YEAR,
 ) -> ProjectionRun | None:
     """A projection someone asks for (other draws, seed or horizon than the jobs make): the stored one when
     it exists; otherwise a background job computes it and this returns None (pages and the API never
     compute while answering a read)."""
     permissions.require(user, Action.VIEW)
     if name not in scenario_names():
-        raise montecarlo.ProjectionError(f"未知情景“{name}”")
+        raise model.ProjectionError(f"未知情景“{name}”")
     if not 1 <= draws <= MAX_DRAWS:
-        raise montecarlo.ProjectionError(f"抽样次数须在1到{MAX_DRAWS}之间")
+        raise model.ProjectionError(f"抽样次数须在1到{MAX_DRAWS}之间")
     latest_accounts()
     stored = stored_projection(name, plan, draws=draws, seed=seed, end_year=end_year)
     if stored is not None:
@@ -261,8 +261,8 @@ def request_projection(
 def _normalise(spec: dict, label: str) -> dict:
     """An assumption as stored in a version: distribution, numbers as floats (blank → absent), source."""
     out: dict = {"distribution": str(spec.get("distribution") or "").strip()}
-    if out["distribution"] not in montecarlo.DISTRIBUTIONS:
-        raise montecarlo.ProjectionError(f"假设“{label}”的分布“{out['distribution']}”未知")
+    if out["distribution"] not in model.DISTRIBUTIONS:
+        raise model.ProjectionError(f"假设“{label}”的分布“{out['distribution']}”未知")
     for field, word in (("low", "下限"), ("mode", "取值"), ("high", "上限")):
         value = spec.get(field)
         if value is None or (isinstance(value, str) and not value.strip()):
@@ -270,7 +270,7 @@ def _normalise(spec: dict, label: str) -> dict:
         try:
             out[field] = float(value)
         except (TypeError, ValueError):
-            raise montecarlo.ProjectionError(f"假设“{label}”的{word}“{value}”不是数字") from None
+            raise model.ProjectionError(f"假设“{label}”的{word}“{value}”不是数字") from None
     source = str(spec.get("source") or "").strip()
     if source:
         out["source"] = source
@@ -282,13 +282,13 @@ def create_scenario(user, name: str, based_on: str, description: str = "") -> Sc
     permissions.require(user, Action.MANAGE_SCENARIOS)
     name = name.strip()
     if not name:
-        raise montecarlo.ProjectionError("请填写情景名称")
+        raise model.ProjectionError("请填写情景名称")
     if len(name) > 60 or any(c in name for c in "/\\?#%") or not name.isprintable():
-        raise montecarlo.ProjectionError("情景名称不超过60个字，且不能含 / \\ ? # % 等字符")
+        raise model.ProjectionError("情景名称不超过60个字，且不能含 / \\ ? # % 等字符")
     if name in scenarios.BUILT_IN or Scenario.objects.filter(name=name).exists():
-        raise montecarlo.ProjectionError(f"情景“{name}”已存在，请换一个名称")
+        raise model.ProjectionError(f"情景“{name}”已存在，请换一个名称")
     if based_on not in scenarios.BUILT_IN:
-        raise montecarlo.ProjectionError(f"须基于内置情景之一：{'、'.join(scenarios.BUILT_IN)}")
+        raise model.ProjectionError(f"须基于内置情景之一：{'、'.join(scenarios.BUILT_IN)}")
     created = Scenario.objects.create(name=name, based_on=based_on, description=description, created_by=user)
     ScenarioVersion.objects.create(scenario=created, number=1, overrides={}, comment="新建", author=user)
     audit.record(user, audit.Action.CREATE, created, after={"based_on": based_on, "description": description})
@@ -307,7 +307,7 @@ def save_assumptions(user, custom: Scenario, edits: dict[str, dict], comment: st
     changes = []
     for key, spec in edits.items():
         if key not in base.assumptions:
-            raise montecarlo.ProjectionError(f"未知假设“{key}”")
+            raise model.ProjectionError(f"未知假设“{key}”")
         label = base.assumptions[key].label
         before = _normalise(overrides.get(key) or model_row(base.assumptions[key]), label)
         after = _normalise(spec, label)
@@ -322,7 +322,7 @@ def save_assumptions(user, custom: Scenario, edits: dict[str, dict], comment: st
     # the whole scenario must still be valid (raises with the assumption named)
     scenarios.with_overrides(base, custom.name, custom.description, overrides)
     if not changes:
-        raise montecarlo.ProjectionError("没有修改任何假设")
+        raise model.ProjectionError("没有修改任何假设")
     number = (current.number if current else 0) + 1
     version = ScenarioVersion.objects.create(
         scenario=custom, number=number, overrides=overrides, changes=changes, comment=comment, author=user
@@ -339,5 +339,5 @@ def save_assumptions(user, custom: Scenario, edits: dict[str, dict], comment: st
     return version
 
 
-def model_row(a: montecarlo.Assumption) -> dict:
+def model_row(a: model.Assumption) -> dict:
     return {"distribution": a.distribution, "low": a.low, "mode": a.mode, "high": a.high, "source": a.source}

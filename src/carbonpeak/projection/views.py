@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
 from carbonpeak.energy import selectors as energy
-from carbonpeak.projection import montecarlo, scenarios, selectors, services
+from carbonpeak.projection import model, scenarios, selectors, services
 from carbonpeak.projection.models import Scenario
 
 EDITABLE_DISTRIBUTIONS = ("fixed", "uniform", "triangular", "normal", "bernoulli")
@@ -101,7 +101,7 @@ def _chart_data(r: dict) -> dict:
     }
 
 
-def _pending(request, plan, names: list[str], end_year: int = montecarlo.END_YEAR):
+def _pending(request, plan, names: list[str], end_year: int = model.END_YEAR):
     """The page said while the background job computes a projection (it refreshes itself until done)."""
     return render(
         request,
@@ -120,7 +120,7 @@ def overview(request):
     try:
         plan = services.latest_plan()
         services.latest_accounts()
-    except montecarlo.ProjectionError as exc:
+    except model.ProjectionError as exc:
         return render(request, "projection/unavailable.html", {"nav": "projection", "reason": str(exc)})
     stored = {name: selectors.stored_projection(name, plan) for name in selectors.scenario_names()}
     runs = [run for run in stored.values() if run is not None]
@@ -154,11 +154,11 @@ def overview(request):
 def detail(request, name: str):
     if name not in selectors.scenario_names():
         raise Http404(f"未知情景“{name}”")
-    end_year = 2040 if request.GET.get("end") == "2040" else montecarlo.END_YEAR
+    end_year = 2040 if request.GET.get("end") == "2040" else model.END_YEAR
     try:
         plan = services.latest_plan()
         services.latest_accounts()
-    except montecarlo.ProjectionError as exc:
+    except model.ProjectionError as exc:
         return render(request, "projection/unavailable.html", {"nav": "projection", "reason": str(exc)})
     run = selectors.stored_projection(name, plan, end_year=end_year)
     if run is None:
@@ -179,7 +179,7 @@ def detail(request, name: str):
             "versions": custom.versions.select_related("author").order_by("-number") if custom else [],
             "can_manage": permissions.can(request.user, Action.MANAGE_SCENARIOS),
             "assumptions": r["assumptions"],
-            "distributions": [(k, montecarlo.DISTRIBUTIONS[k]) for k in EDITABLE_DISTRIBUTIONS],
+            "distributions": [(k, model.DISTRIBUTIONS[k]) for k in EDITABLE_DISTRIBUTIONS],
             "accounting_run": run.accounting_run,
             "latest_run": energy.current_run(),
             "deadline_p50": _wan((r["trajectory"].get("2030") or {}).get("p50")),
@@ -212,10 +212,10 @@ def detail(request, name: str):
 @require_POST
 def compute(request, name: str):
     """Ask the background job for a projection the jobs have not made (a longer horizon, a missing one)."""
-    end_year = 2040 if request.POST.get("end") == "2040" else montecarlo.END_YEAR
+    end_year = 2040 if request.POST.get("end") == "2040" else model.END_YEAR
     try:
         run = services.request_projection(name, services.latest_plan(), request.user, end_year=end_year)
-    except montecarlo.ProjectionError as exc:
+    except model.ProjectionError as exc:
         messages.error(request, str(exc))
         return redirect("projection:overview")
     if run is None:
@@ -235,7 +235,7 @@ def create(request):
     except PermissionDenied as exc:
         messages.error(request, str(exc))
         return redirect("projection:overview")
-    except montecarlo.ProjectionError as exc:
+    except model.ProjectionError as exc:
         messages.error(request, f"未能新建情景：{exc}")
         return redirect(
             reverse("projection:detail", args=[based_on])
@@ -266,7 +266,7 @@ def edit(request, name: str):
     except PermissionDenied as exc:
         messages.error(request, str(exc))
         return redirect("projection:detail", name=name)
-    except montecarlo.ProjectionError as exc:
+    except model.ProjectionError as exc:
         messages.error(request, f"未保存：{exc}（其余修改也未保存，请更正后重新提交）")
         return redirect(reverse("projection:detail", args=[name]) + "#edit")
     changed = "、".join(c["label"] for c in version.changes)

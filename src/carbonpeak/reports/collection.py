@@ -29,7 +29,7 @@ from carbonpeak.monitoring.grading import Grade
 from carbonpeak.monitoring.models import EarlyWarning, Observation
 from carbonpeak.monitoring.selectors import headline_status
 from carbonpeak.plans.models import Plan
-from carbonpeak.projection import montecarlo
+from carbonpeak.projection import model
 from carbonpeak.projection import services as projection
 from carbonpeak.reports.content import Column, Figure, Report, Section, Table
 from carbonpeak.supervision.models import ProgressReport, Reminder, ReportingPeriod
@@ -539,7 +539,7 @@ def _warnings(period: Period) -> Section:
 def _projection(plan: Plan) -> tuple[Section, object | None]:
     try:
         run = projection.run_projection(projection.PLANNED, plan=plan)
-    except montecarlo.ProjectionError as exc:
+    except model.ProjectionError as exc:
         return Section("碳达峰预测", [f"暂无达峰预测：{exc}"]), None
     r = run.result
     p = r["p_peak_by_2030"]

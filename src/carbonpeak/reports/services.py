@@ -19,7 +19,7 @@ from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
 from carbonpeak.core import audit, events, quotas
 from carbonpeak.plans.models import Plan
-from carbonpeak.projection import montecarlo
+from carbonpeak.projection import model
 from carbonpeak.reports import writers
 from carbonpeak.reports.collection import ReportError, collect, parse_quarter
 from carbonpeak.reports.models import QuarterlyReport
@@ -65,7 +65,7 @@ def build(job: QuarterlyReport) -> QuarterlyReport:
         job.is_sample = report.sample
         job.status = QuarterlyReport.State.DONE
         job.progress, job.message = 100, "已完成"
-    except (ReportError, montecarlo.ProjectionError) as exc:
+    except (ReportError, model.ProjectionError) as exc:
         job.status, job.message = QuarterlyReport.State.FAILED, str(exc)
     except Exception as exc:  # a crash must end as a failed job with its reason, never a job stuck running
         job.status, job.message = QuarterlyReport.State.FAILED, f"生成失败：{type(exc).__name__}: {exc}"

@@ -1,0 +1,198 @@
+"""Uncertain inputs (assumptions with their distribution and source), the plan's measures as levers, scenarios, and the seeded streams they are drawn from."""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from .shapes import Z90, ProjectionError
+
+# ------------------------------------------------------------------ assumptions and scenarios
+
+DISTRIBUTIONS = {
+    "fixed": "定值",
+    "uniform": "均匀分布",
+    "triangular": "三角分布",
+    "normal": "正态分布（P10–P90）",
+    "bernoulli": "0/1（给定概率）",
+    "history": "按核算历史校准",
+}
+
+
+@dataclass(frozen=True)
+class Assumption:
+    """One model input: a distribution over its value and where that value comes from.
+
+    ``low``/``mode``/``high`` mean: fixed → mode; uniform → low..high; triangular → low, mode, high;
+    normal → mode is the mean, low/high the P10/P90; bernoulli → mode is the probability of 1.
+    """
+
+    key: str
+    label: str
+    unit: str
+    distribution: str
+    low: float | None = None
+    mode: float | None = None
+    high: float | None = None
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        if self.distribution not in DISTRIBUTIONS:
+            raise ProjectionError(f"假设“{self.label}”的分布“{self.distribution}”未知")
+        need = {
+            "history": (),
+            "fixed": ("mode",),
+            "uniform": ("low", "high"),
+            "triangular": ("low", "mode", "high"),
+            "normal": ("low", "mode", "high"),
+            "bernoulli": ("mode",),
+        }[self.distribution]
+        for name in need:
+            if getattr(self, name) is None:
+                raise ProjectionError(f"假设“{self.label}”（{DISTRIBUTIONS[self.distribution]}）缺少{name}值")
+        lo, hi = self.low, self.high
+        if lo is not None and hi is not None and lo > hi:
+            raise ProjectionError(f"假设“{self.label}”的下限 {lo:g} 大于上限 {hi:g}")
+        if self.distribution == "triangular" and not (lo <= self.mode <= hi):  # type: ignore[operator]
+            raise ProjectionError(f"假设“{self.label}”的众数须在下限与上限之间")
+        if self.distribution == "bernoulli" and not 0 <= self.mode <= 1:  # type: ignore[operator]
+            raise ProjectionError(f"假设“{self.label}”的概率须在0与1之间")
+
+    @property
+    def central(self) -> float:
+        if self.distribution == "uniform":
+            return (self.low + self.high) / 2  # type: ignore[operator]
+        return float(self.mode)  # type: ignore[arg-type]
+
+    def draw(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """n values from this assumption's own generator (see ``stream``)."""
+        if self.distribution == "fixed":
+            return np.full(n, float(self.mode))  # type: ignore[arg-type]
+        if self.distribution == "uniform":
+            return rng.uniform(self.low, self.high, n)  # type: ignore[arg-type]
+        if self.distribution == "bernoulli":
+            return (rng.random(n) < self.mode).astype(float)
+        if self.distribution == "triangular":
+            if self.low == self.high:
+                return np.full(n, float(self.low))  # type: ignore[arg-type]
+            return rng.triangular(self.low, self.mode, self.high, n)  # type: ignore[arg-type]
+        sigma = (self.high - self.low) / (2 * Z90)  # type: ignore[operator]
+        return self.mode + sigma * rng.standard_normal(n)
+
+    def describe(self) -> str:
+        def n(value: float | None) -> str:
+            return f"{value:.4g}" if value is not None else "—"
+
+        if self.distribution == "history":
+            return "按核算历史校准"
+        if self.distribution == "fixed":
+            return n(self.mode)
+        if self.distribution == "uniform":
+            return f"{n(self.low)}–{n(self.high)}"
+        if self.distribution == "bernoulli":
+            return f"概率 {n(self.mode)}"
+        if self.distribution == "normal":
+            return f"{n(self.mode)}（P10 {n(self.low)}，P90 {n(self.high)}）"
+        return f"{n(self.low)}–{n(self.high)}，最可能 {n(self.mode)}"
+
+
+@dataclass(frozen=True)
+class Lever:
+    key: str  # lever.<key> switches it
+    label: str
+    parameters: tuple[str, ...]  # the assumptions it reads
+
+
+LEVERS: tuple[Lever, ...] = (
+    Lever("pv", "光伏装机", ("pv.target_mw", "pv.target_year")),
+    Lever(
+        "fleets",
+        "公交、出租及公共领域车辆电动化",
+        (
+            "fleet.bus_target",
+            "fleet.bus_target_year",
+            "fleet.taxi_target",
+            "fleet.taxi_target_year",
+            "fleet.public_target",
+        ),
+    ),
+    Lever(
+        "buildings",
+        "城镇建筑可再生能源替代",
+        ("buildings.renewable_target", "buildings.renewable_target_year"),
+    ),
+    Lever("datacentre", "新建数据中心能效（PUE）", ("dc.pue_target",)),
+    Lever("oil_peak", "成品油消费达峰", ("oil.peak_year",)),
+    Lever("industry", "重点行业能效提升", ("industry.extra_efficiency",)),
+    Lever("coal_shift", "工业燃煤压减（煤改气）", ("coal.shift_rate",)),
+)
+LEVER_BY_KEY = {lever.key: lever for lever in LEVERS}
+
+
+def stream(seed: int, key: str) -> np.random.Generator:
+    """Each input has its own generator derived from the seed and its name: a run with a lever switched
+    off, or with another input's distribution edited, shares every other draw (common random numbers)."""
+    return np.random.default_rng([seed, zlib.crc32(key.encode("utf-8"))])
+
+
+DRAWN = (
+    "power.new_coal_probability",
+    "fleet.bus_base",
+    "pv.hours",
+    "pv.annual_addition_mw",
+    "fleet.taxi_base",
+    "fleet.public_base",
+    "fleet.turnover",
+    "fleet.bus_oil_share",
+    "fleet.taxi_oil_share",
+    "fleet.public_oil_share",
+    "ev.energy_ratio",
+    "buildings.renewable_base",
+    "dc.pue_base",
+    "dc.share",
+    "industry.extra_efficiency",
+    "coal.shift_rate",
+    "grid.change",
+    "power.coal_change",
+)
+FIXED = (
+    "power.existing_coal_mw",
+    "power.new_coal_mw",
+    "power.new_coal_year",
+    "pv.target_mw",
+    "pv.target_year",
+    "fleet.bus_target",
+    "fleet.bus_target_year",
+    "fleet.taxi_target",
+    "fleet.taxi_target_year",
+    "fleet.public_target",
+    "buildings.renewable_target",
+    "buildings.renewable_target_year",
+    "dc.pue_target",
+    "oil.peak_year",
+)
+TREND_SE_SCALE = "trend.se_scale"
+PERSISTENCE = "gdp.persistence"  # AR(1) coefficient of the GDP growth shock
+CORRELATION = "elasticity.correlation"  # share of the elasticities' variance that is common to all sectors
+
+
+@dataclass
+class Scenario:
+    """A named set of assumptions; ``notes`` say what could not be resolved (e.g. a lever without target)."""
+
+    name: str
+    description: str
+    assumptions: dict[str, Assumption]
+    notes: list[str] = field(default_factory=list)
+
+    def lever_on(self, key: str) -> bool:
+        a = self.assumptions.get(f"lever.{key}")
+        return a is not None and a.central >= 0.5
+
+    def with_lever(self, key: str, on: bool) -> Scenario:
+        a = self.assumptions[f"lever.{key}"]
+        changed = dict(self.assumptions)
+        changed[a.key] = replace(a, distribution="fixed", mode=1.0 if on else 0.0, low=None, high=None)
+        return replace(self, assumptions=changed)

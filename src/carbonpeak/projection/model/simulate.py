@@ -1,0 +1,216 @@
+"""The projection itself: calibrate, draw, run the paths, summarise, validate and attribute (``project``)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .calibration import calibrate, resolve_history, sample_inputs
+from .history import History
+from .levers import DISTRIBUTIONS, LEVERS, Assumption, Scenario
+from .paths import Paths, paths
+from .results import LeverEffect, Projection, _fixed_values, _p_peak_by, _peaks, _round
+from .shapes import (
+    BOUNDARIES,
+    END_YEAR,
+    PEAK_DEADLINE,
+    PEAK_TOLERANCE,
+    PLATEAU_WINDOW,
+    SECTORS,
+    ProjectionError,
+)
+from .validation import _boundary_history, backcast, validate
+
+
+def _events(assumptions: dict[str, Assumption], base: int, end_year: int) -> list[dict]:
+    """Named, dated events the model applies (a unit entering service): a jump in their year is theirs."""
+    out = []
+    mw = assumptions["power.new_coal_mw"].central
+    year = int(assumptions["power.new_coal_year"].central)
+    p = assumptions["power.new_coal_probability"]
+    if mw > 0 and base < year <= end_year:
+        out.append(
+            {
+                "year": year,
+                "label": f"新增燃煤机组 {mw:g} 兆瓦投运",
+                "probability": _round(p.central, 4),
+                "source": assumptions["power.new_coal_mw"].source,
+            }
+        )
+    return out
+
+
+def boundary_sentence(history: History) -> str:
+    """Why the three boundaries give different answers, in one sentence a coordinator reads."""
+    if history.net_import_kwh[-1] < 0:
+        return (
+            "本市是电力净调出地区：本地燃烧口径计入电厂为外地发电所烧的煤，净调入口径按电网因子扣减调出电量的排放，"
+            "消费口径只计本市用电；因此电网变清洁会使净调入口径的扣减变小、排放上升，而本地燃烧口径只随本地燃煤变化。"
+        )
+    return (
+        "本市是电力净调入地区：净调入口径和消费口径按电网因子计入调入电力的排放，本地燃烧口径不计；"
+        "因此电网变清洁会使前两种口径下降更快，而本地燃烧口径只随本地燃料消费变化。"
+    )
+
+
+def project(
+    history: History,
+    scenario: Scenario,
+    draws: int = 10_000,
+    seed: int = 1,
+    end_year: int = END_YEAR,
+    *,
+    sensitivity: bool = True,
+    deadline: int = PEAK_DEADLINE,
+    boundary: str | None = None,
+    validation: bool = True,
+) -> Projection:
+    """Draw every uncertain input ``draws`` times and run the scenario; with ``sensitivity``, run it again
+    with each active lever switched off (same draws) to measure what that lever contributes. Peak figures
+    are given on every boundary; the headline (fan chart, tornado) on ``boundary``, by default the one the
+    accounting names as assessed."""
+    if draws < 1:
+        raise ProjectionError("抽样次数须为正整数")
+    boundary = boundary or history.boundary
+    if boundary not in BOUNDARIES:
+        raise ProjectionError(f"口径须为 {' / '.join(BOUNDARIES)}（填的是“{boundary}”）")
+    cal = calibrate(history)
+    if end_year <= cal.base_year:
+        raise ProjectionError(f"预测终止年份须晚于基年 {cal.base_year}")
+    assumptions = resolve_history(scenario, cal)
+    tolerance = (
+        assumptions["peak.tolerance"].central / 100 if "peak.tolerance" in assumptions else PEAK_TOLERANCE
+    )
+    years = np.arange(cal.base_year + 1, end_year + 1)
+    x = sample_inputs(assumptions, cal, draws, len(years), seed)
+    fixed = _fixed_values(assumptions)
+    levers = {lever.key: scenario.lever_on(lever.key) for lever in LEVERS}
+    main = paths(cal, x, fixed, levers, years)
+    all_years = np.array([*history.years, *years])
+    at_deadline = int(np.searchsorted(years, min(deadline, end_year)))
+
+    def peak_figures(b: str, projected: np.ndarray) -> dict:
+        hist = _boundary_history(history, b)
+        year, value = _peaks(hist, projected, all_years, tolerance)
+        peaked = year > 0
+        ordered = np.where(peaked, year, end_year + 1)
+        histogram: dict[str, int] = {}
+        for y in all_years[:-1]:
+            n = int((year == y).sum())
+            if n:
+                histogram[str(int(y))] = n
+        if (~peaked).any():
+            histogram["未达峰"] = int((~peaked).sum())
+        quantile_years = {q: int(np.quantile(ordered, p, method="inverted_cdf")) for q, p in _Q.items()}
+        return {
+            "p_peak_by_deadline": float((peaked & (year <= deadline)).mean()),
+            "p_plateau": float((peaked & (np.abs(year - deadline) <= PLATEAU_WINDOW)).mean()),
+            "peak_year": {q: (y if y <= end_year else None) for q, y in quantile_years.items()},
+            "peak_value": {q: float(np.quantile(value, p)) for q, p in _Q.items()},
+            "histogram": histogram,
+            "quantiles": _quantiles(projected),
+            "history": [float(v) for v in hist],
+        }
+
+    figures = {b: peak_figures(b, main.by_boundary[b]) for b in BOUNDARIES}
+    headline = figures[boundary]
+    p_main = headline["p_peak_by_deadline"]
+
+    effects = []
+    without: dict[str, Paths] = {}
+    for lever in LEVERS:
+        active = levers[lever.key]
+        if not (sensitivity and active):
+            effects.append(LeverEffect(lever.key, lever.label, active, 0.0, 0.0, "" if active else "未启用"))
+            continue
+        off = without[lever.key] = paths(cal, x, fixed, {**levers, lever.key: False}, years)
+        on_path, off_path = main.by_boundary[boundary], off.by_boundary[boundary]
+        reduction = float(np.median(off_path[:, at_deadline] - on_path[:, at_deadline]))
+        p_off = _p_peak_by(_boundary_history(history, boundary), off_path, all_years, deadline, tolerance)
+        effects.append(LeverEffect(lever.key, lever.label, True, reduction, p_main - p_off))
+    effects.sort(key=lambda e: -abs(e.reduction_2030_t))
+
+    # Whether refined oil peaks by the plan's year is judged on the paths without the cap that the
+    # oil-peak lever imposes (with it, the peak would hold by construction).
+    oil_year = int(fixed["oil.peak_year"]) or None
+    p_oil = None
+    if oil_year is not None and history.refined_oil_t.any():
+        uncapped = main
+        if levers["oil_peak"]:
+            uncapped = without.get("oil_peak") or paths(cal, x, fixed, {**levers, "oil_peak": False}, years)
+        p_oil = _p_peak_by(history.refined_oil_t, uncapped.refined_oil_t, all_years, oil_year, tolerance)
+
+    return Projection(
+        scenario=scenario.name,
+        description=scenario.description,
+        draws=draws,
+        seed=seed,
+        base_year=cal.base_year,
+        end_year=end_year,
+        deadline=deadline,
+        history_years=history.years,
+        history_co2_t=headline["history"],
+        history_refined_oil_t=[float(v) for v in history.refined_oil_t],
+        years=tuple(int(y) for y in years),
+        co2_quantiles=headline["quantiles"],
+        oil_quantiles=_quantiles(main.refined_oil_t),
+        sector_p50_t={
+            s.label: [float(v) for v in np.median(main.sector_co2_t[i], axis=0)]
+            for i, s in enumerate(SECTORS)
+        },
+        electricity_p50_t=[float(v) for v in np.median(main.electricity_co2_t, axis=0)],
+        p_peak_by_deadline=p_main,
+        peak_year_quantiles=headline["peak_year"],
+        peak_value_quantiles=headline["peak_value"],
+        peak_year_histogram=headline["histogram"],
+        oil_peak_year=oil_year,
+        p_oil_peak_by_target=p_oil,
+        levers=effects,
+        fit=backcast(history, cal, assumptions),
+        assumptions=[
+            _assumption_row(a, scenario.assumptions[k].distribution == "history")
+            for k, a in assumptions.items()
+        ],
+        notes=list(scenario.notes)
+        + (
+            [
+                f"历史数据不全的年份：{'、'.join(map(str, history.incomplete_years))}（有未报的行或电力平衡项，"
+                "见核算结果）；预测以这些年份已报的数据校准，结果可能偏低，请补报后重算"
+            ]
+            if history.incomplete_years
+            else []
+        ),
+        sample=history.sample,
+        boundary=boundary,
+        tolerance=tolerance,
+        p_plateau=headline["p_plateau"],
+        by_boundary={
+            b: {k: v for k, v in f.items() if k != "histogram"} for b, f in figures.items() if b != boundary
+        },
+        validation=validate(history, scenario, draws, seed, boundary) if validation else None,
+        events=_events(assumptions, cal.base_year, end_year),
+        boundary_sentence=boundary_sentence(history),
+    )
+
+
+_Q = {"p10": 0.1, "p50": 0.5, "p90": 0.9}
+
+
+def _quantiles(values: np.ndarray) -> dict[str, list[float]]:
+    q = np.quantile(values, list(_Q.values()), axis=0)
+    return {name: [float(v) for v in q[i]] for i, name in enumerate(_Q)}
+
+
+def _assumption_row(a: Assumption, calibrated: bool = False) -> dict:
+    return {
+        "calibrated": calibrated,
+        "key": a.key,
+        "label": a.label,
+        "unit": a.unit,
+        "distribution": a.distribution,
+        "distribution_label": DISTRIBUTIONS[a.distribution],
+        "low": a.low,
+        "mode": a.mode,
+        "high": a.high,
+        "value": a.describe(),
+        "source": a.source,
+    }
