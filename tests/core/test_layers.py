@@ -18,7 +18,7 @@ PURE = [
     "core/periods.py",
     "core/upload_errors.py",
     "plans/document",
-    "energy/accounting.py",
+    "energy/accounting",
     "energy/catalog.py",
     "energy/workbook.py",
     "energy/certificates.py",
