@@ -150,7 +150,7 @@ def ensure_demo_budgets(coordinator) -> int:
     """Taicang's 2024 budget from the sourced intensity target and growth (示例数据), its allocation to the
     seven units (historical share) and sectors, and the sample project assessments; returns how many projects
     were added. Runs once the accounts of the city and of the units (``load_sample_districts``) exist."""
-    from carbonpeak.budgets import sample, services
+    from carbonpeak.budgets import assessment, sample, services
     from carbonpeak.budgets.models import Allocation, ProjectAssessment
     from carbonpeak.enterprises.models import Enterprise, TwoHighProject
     from carbonpeak.enterprises.sample import credit_code
@@ -177,7 +177,7 @@ def ensure_demo_budgets(coordinator) -> int:
             continue
         enterprise = Enterprise.objects.filter(credit_code=credit_code(serial)).first() if serial else None
         listed = TwoHighProject.objects.filter(enterprise=enterprise).first() if enterprise else None
-        project = services.register_project(
+        project = assessment.register_project(
             coordinator,
             name=name,
             applicant=applicant,
@@ -192,8 +192,8 @@ def ensure_demo_budgets(coordinator) -> int:
             is_sample=True,
         )
         if decision is not None:
-            services.submit_project(project, user=coordinator)
-            services.decide_project(
+            assessment.submit_project(project, user=coordinator)
+            assessment.decide_project(
                 project,
                 user=coordinator,
                 decision=decision[0],

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from carbonpeak.budgets import selectors, services
+from carbonpeak.budgets import assessment, selectors, services
 from carbonpeak.budgets.models import Allocation, BudgetTracking
 from carbonpeak.core.regions import ensure_regions
 
@@ -123,7 +123,7 @@ def _project(user, district="港区", **extra):
         "electricity_kwh": 8e7,
         "value_added_10k": 50_000.0,
     }
-    return services.register_project(user, **(fields | extra))
+    return assessment.register_project(user, **(fields | extra))
 
 
 def test_a_projects_assessment_and_its_share_of_the_remaining_budget(districts_loaded):
@@ -155,10 +155,10 @@ def test_a_projects_assessment_and_its_share_of_the_remaining_budget(districts_l
     assert got["city_remaining_tco2"] == pytest.approx(city.budget_tco2 - city.used_tco2)
     assert got["review"]["level"] in ("省级节能审查", "地方节能审查")
 
-    services.submit_project(project, user=user)
+    assessment.submit_project(project, user=user)
     with pytest.raises(ValidationError, match="条件"):
-        services.decide_project(project, user=user, decision="conditional")
-    services.decide_project(
+        assessment.decide_project(project, user=user, decision="conditional")
+    assessment.decide_project(
         project,
         user=user,
         decision="conditional",
@@ -168,7 +168,7 @@ def test_a_projects_assessment_and_its_share_of_the_remaining_budget(districts_l
     project.refresh_from_db()
     assert (project.status, project.decision, project.reviewed_by) == ("approved", "conditional", user)
 
-    services.accept_project(
+    assessment.accept_project(
         user,
         project,
         accepted_on=__import__("datetime").date(2026, 10, 1),

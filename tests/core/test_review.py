@@ -17,13 +17,14 @@ def _lifecycles() -> dict[type, Lifecycle]:
     for config in apps.get_app_configs():
         if not config.name.startswith("carbonpeak."):
             continue
-        try:
-            module = __import__(f"{config.name}.services", fromlist=["*"])
-        except ModuleNotFoundError:
-            continue
-        for value in vars(module).values():
-            if isinstance(value, Lifecycle):
-                found[value.model] = value
+        for writer in ("services", "assessment"):  # the apps' writers
+            try:
+                module = __import__(f"{config.name}.{writer}", fromlist=["*"])
+            except ModuleNotFoundError:
+                continue
+            for value in vars(module).values():
+                if isinstance(value, Lifecycle):
+                    found[value.model] = value
     return found
 
 
@@ -53,8 +54,8 @@ def test_every_reviewed_record_has_its_lifecycle():
         "enterprises.services.submit_progress",
         "enterprises.services.approve_progress",
         "enterprises.services.return_progress",
-        "budgets.services.submit_project",
-        "budgets.services.return_project",
+        "budgets.assessment.submit_project",
+        "budgets.assessment.return_project",
     ],
 )
 def test_every_move_has_the_one_signature(name):

@@ -12,7 +12,7 @@ from carbonpeak.core.api import ApiError, get_or_404
 from carbonpeak.core.models import Region
 from carbonpeak.core.review_api import review_routes
 
-from . import selectors, services
+from . import assessment, selectors, services
 from .models import ProjectAssessment
 
 router = Router(tags=["碳排放双控"])
@@ -204,7 +204,7 @@ def register_project(request, payload: AssessmentIn):
     if code and data["enterprise"] is None:
         raise ApiError(404, "not_found", f"重点企业名录中没有统一社会信用代码为 {code} 的企业")
     data["two_high_project"] = get_or_404(TwoHighProject, listed, "两高项目") if listed else None
-    return Status(201, services.register_project(request.user, **data))
+    return Status(201, assessment.register_project(request.user, **data))
 
 
 class DecisionIn(Schema):
@@ -229,9 +229,9 @@ review_routes(
     noun="项目碳排放评价",
     out=AssessmentOut,
     records=_projects,
-    submit=services.submit_project,
-    approve=services.decide_project,
-    return_=services.return_project,
+    submit=assessment.submit_project,
+    approve=assessment.decide_project,
+    return_=assessment.return_project,
     approve_in=DecisionIn,
     approve_verb="decide",
     filters=ProjectFilters,

@@ -19,7 +19,7 @@ from carbonpeak.accounts.permissions import Action
 from carbonpeak.core.models import Region
 
 from . import allocation as pure
-from . import selectors, services, upward
+from . import assessment, selectors, services, upward
 from .models import Allocation, CarbonBudget, ProjectAssessment
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -66,7 +66,7 @@ def _refused(request, exc: ValidationError) -> None:
 def index(request):
     region = _region(request)
     latest = CarbonBudget.objects.filter(region=region).order_by("-year").first()
-    year = latest.year if latest else (services.factor_year() or dt.date.today().year - 1)
+    year = latest.year if latest else (assessment.factor_year() or dt.date.today().year - 1)
     return redirect(f"{reverse('budgets:year', args=[year])}?region={quote(region.name)}")
 
 
@@ -129,7 +129,7 @@ def set_budget(request):
         messages.success(request, f"已设定{region.name}{year}年碳预算")
     except ValidationError as exc:
         _refused(request, exc)
-        shown = year if isinstance(year, int) else (services.factor_year() or dt.date.today().year - 1)
+        shown = year if isinstance(year, int) else (assessment.factor_year() or dt.date.today().year - 1)
         return _year_page(request, shown, region, request.POST, 400)
     return redirect(f"{reverse('budgets:year', args=[year])}?region={quote(region.name)}")
 
@@ -288,7 +288,7 @@ def projects(request):
     if request.method == "POST":
         district = request.POST.get("district", "")
         try:
-            project = services.register_project(
+            project = assessment.register_project(
                 request.user,
                 name=request.POST.get("name", ""),
                 applicant=request.POST.get("applicant", ""),
@@ -337,10 +337,10 @@ def project(request, project_id: int):
         action = request.POST.get("action", "")
         try:
             if action == "submit":
-                services.submit_project(item, user=request.user)
+                assessment.submit_project(item, user=request.user)
                 messages.success(request, "已报送审查")
             elif action == "decide":
-                services.decide_project(
+                assessment.decide_project(
                     item,
                     user=request.user,
                     decision=request.POST.get("decision", ""),
@@ -349,7 +349,7 @@ def project(request, project_id: int):
                 )
                 messages.success(request, "已录入审查结论")
             elif action == "return":
-                services.return_project(
+                assessment.return_project(
                     item, user=request.user, comment=request.POST.get("comment", "")[:2000]
                 )
                 messages.success(request, "已退回")
@@ -358,7 +358,7 @@ def project(request, project_id: int):
                     accepted_on = dt.date.fromisoformat(request.POST.get("accepted_on", ""))
                 except ValueError:
                     raise ValidationError("验收日期格式应为 YYYY-MM-DD") from None
-                services.accept_project(
+                assessment.accept_project(
                     request.user,
                     item,
                     accepted_on=accepted_on,
