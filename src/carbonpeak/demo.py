@@ -268,3 +268,85 @@ def ensure_demo_meters(coordinator) -> tuple[int, list]:
         pq.write_table(table, path)
         batch = services.ingest_path(coordinator, path, sample=True)
     return batch.rows, faults
+
+
+def load_demo_data(plan_id: int) -> None:
+    """The demo's data: sample energy statistics and indicator values (示例数据), the Suzhou-assigned
+    intensity target as a coordinator would enter it, target links and grades, and an open reporting period."""
+    from django.contrib.auth import get_user_model
+
+    from carbonpeak.core import jobs
+    from carbonpeak.energy import sample
+    from carbonpeak.energy.services import ensure_bundled_factor_sets, load_sample_data
+    from carbonpeak.plans.models import Plan
+    from carbonpeak.plans.services import set_external_target_value
+
+    fs = ensure_bundled_factor_sets()
+    coordinator = get_user_model().objects.get(username="coordinator")
+    from carbonpeak.monitoring import services as monitoring
+
+    plan = Plan.objects.get(pk=plan_id)
+    suzhou = next(
+        r for r in sample.public_figures() if r["item"] == "suzhou_target_energy_intensity_reduction"
+    )
+    year = int(suzhou["year"])
+    # the target handed down first: the accounts of the sample data cap the certificate deduction with it
+    set_external_target_value(
+        plan,
+        "单位地区生产总值能耗",
+        year,
+        value=float(suzhou["value"]),
+        unit=suzhou["unit"],
+        base_year=2020,
+        user=coordinator,
+    )
+    loaded = load_sample_data(coordinator)
+    if loaded:
+        print(
+            f"能源统计：已生成并审核 {loaded} 个季度的示例数据（示例数据，seed {sample.DEFAULT_SEED}），因子集 {fs.label}"
+        )
+    else:
+        print(f"能源统计：示例数据已存在，因子集 {fs.label}")
+    monitoring.propose_links(plan)  # the value document lives on the link, so after the links exist
+    monitoring.set_value_document(plan, "单位地区生产总值能耗", year, suzhou["source"].split("：")[0])
+    observed = monitoring.load_sample_observations(plan, coordinator)
+    if observed:
+        print(f"指标监测：已生成并审核 {observed} 个部门报送指标数值（示例数据）")
+    enterprises, enterprise_login = ensure_demo_enterprises(coordinator)
+    if enterprises:
+        print(f"重点企业：已登记 {enterprises} 家示例企业（示例数据），企业用户 {enterprise_login.username}")
+    from carbonpeak.energy.services import load_sample_districts
+
+    towns = load_sample_districts(coordinator)
+    if towns:
+        print(f"区镇能源统计：已生成并审核七个区镇 {towns} 个季度报送（示例数据）")
+    # the approvals above enqueued the recomputation, projections and grading: run them before serving
+    jobs.run_pending()
+    projects = ensure_demo_budgets(coordinator)
+    print(f"碳排放双控：2024年碳预算已按区镇、行业分配（示例数据），项目碳排放评价 {projects} 项")
+    land = ensure_demo_sinks(coordinator)
+    if land:
+        print(f"碳汇：已载入七个区镇 {land} 条国土与森林数据（示例数据），气候带由演示选定并注明")
+    jobs.run_pending()  # the land data re-grade the plan (湿地保护率 is computed from them)
+    readings, faults = ensure_demo_meters(coordinator)
+    if readings:
+        print(
+            f"在线监测：已导入 {readings} 条示例读数（示例数据），数据质量已评价；预置问题 {len(faults)} 处："
+            + "；".join(f"{f.month} {f.what}" for f in faults)
+        )
+    from carbonpeak.monitoring.models import EarlyWarning
+    from carbonpeak.projection import selectors as projection
+
+    planned = projection.stored_projection(projection.PLANNED, plan)
+    if planned is not None:
+        print(f"达峰预测：规划情景下2030年前达峰的概率 {planned.result['p_peak_by_2030']:.1%}（示例数据）")
+    print(f"目标评估：已完成，预警共 {EarlyWarning.objects.count()} 条")
+    import datetime as dt
+
+    from carbonpeak.supervision.services import open_latest_quarter
+
+    period = open_latest_quarter(plan, coordinator, dt.date.today())
+    if period is not None:
+        print(
+            f"进展报送：已开启{period}（截止 {period.due_date:%Y-%m-%d}），{period.reports.count()} 份报告待各牵头部门填写"
+        )

@@ -96,3 +96,11 @@ def recover_interrupted() -> tuple[int, int]:
             events.handle_event.enqueue(event, payload)
             retried += 1
     return retried, failed
+
+
+def run_pending() -> None:
+    """Run the queued jobs now and return (the demo's set-up, before it serves)."""
+    if database_backend():
+        from django.core.management import call_command
+
+        call_command("db_worker", batch=True, startup_delay=False, verbosity=0)

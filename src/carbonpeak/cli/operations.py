@@ -1,0 +1,215 @@
+"""Running a site: the demo, the server, the worker and its schedule, the event chain, backup and restore."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from .common import BUNDLED_PLAN, django_setup, load_plan
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Prepare the demo database: migrate, import the Taicang plan, create the demo users, load the demo data."""
+    django_setup()
+    from django.core.management import call_command
+
+    from carbonpeak.demo import ensure_demo_users, load_demo_data
+    from carbonpeak.plans.services import import_plan
+
+    call_command("migrate", interactive=False, verbosity=0)
+    plan = load_plan(str(BUNDLED_PLAN))
+    report = import_plan(plan, source_name=BUNDLED_PLAN.name, region="太仓市", user="demo")
+    state = "已是最新" if report.unchanged else f"已导入（版本 {report.version}）"
+    print(f"方案：{plan.title} {state}")
+    from carbonpeak.core.regions import ensure_regions
+
+    ensure_regions()
+    logins = ensure_demo_users()
+    load_demo_data(report.plan_id)
+    print("演示账号（用户名 / 密码 / 角色）：")
+    from carbonpeak.demo import DEMO_ENTERPRISE_LOGIN
+
+    for login in (*logins, DEMO_ENTERPRISE_LOGIN):
+        print(f"  {login.username:<12} {login.password:<18} {login.role}  {login.note}")
+    if args.serve:
+        call_command("collectstatic", interactive=False, verbosity=0)
+        return _serve(args.port)
+    return 0
+
+
+SCHEDULE_SECONDS = 600  # how often the worker looks whether the day's re-grade is due
+
+
+def _start_daily_schedule() -> None:
+    """Beside the worker's loop: the day's re-grade is enqueued once the day has none (grades depend on the
+    date as well as the data, and pages only read them)."""
+    import threading
+    import time
+
+    from django.db import connection
+
+    from carbonpeak.monitoring.services import regrade_if_new_day
+
+    def loop() -> None:
+        while True:
+            try:
+                regrade_if_new_day()
+            except Exception as exc:  # a database away for a moment: try again at the next turn
+                print(f"后台任务：每日评估未能排队（{exc}），稍后重试", file=sys.stderr, flush=True)
+            finally:
+                connection.close()
+            time.sleep(SCHEDULE_SECONDS)
+
+    threading.Thread(target=loop, name="daily-regrade", daemon=True).start()
+
+
+def cmd_events(args: argparse.Namespace) -> int:
+    """What follows each domain event, in order: the chain each app declares in its events.py."""
+    django_setup()
+    from carbonpeak.core import events
+
+    for event, steps in events.chain().items():
+        print(event)
+        for n, step in enumerate(steps, 1):
+            print(f"  {n}. {step}")
+        if not steps:
+            print("  （无）")
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    """The background worker: recover jobs a stopped worker left, then run jobs as they are enqueued."""
+    django_setup()
+    from django.core.management import call_command
+
+    from carbonpeak.core import jobs
+
+    retried, failed = jobs.recover_interrupted()
+    if retried or failed:
+        print(f"后台任务：上次中断的任务已重新排队 {retried} 个，标记失败 {failed} 个", flush=True)
+    if not args.batch:
+        _start_daily_schedule()
+    call_command("db_worker", batch=args.batch, startup_delay=False, interval=args.interval, verbosity=1)
+    return 0
+
+
+def _backup_summary(summary) -> None:
+    from carbonpeak.core.backup import VENDOR_NAMES
+
+    secret = "含密钥" if summary.secret_key else "不含密钥"
+    print(
+        f"  {summary.path}：{VENDOR_NAMES[summary.vendor]} 数据库 {summary.tables} 张表 {summary.rows} 行，"
+        f"文件 {summary.files} 个（{summary.file_bytes / 2**20:.1f} MB），{secret}；备份时间 {summary.created_at}"
+    )
+    for note in summary.notes:
+        print(f"  注意：{note}")
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    """One archive of the database, the evidence and report files and the secret key (docs/operations.md)."""
+    django_setup()
+    from carbonpeak.core import backup
+
+    try:
+        summary = backup.create(Path(args.out))
+    except backup.BackupError as error:
+        print(f"备份失败：{error}", file=sys.stderr)
+        return 1
+    print("备份完成：")
+    _backup_summary(summary)
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """Replace this site's data with a backup's, migrate, and check every table against the backup."""
+    django_setup()
+    from carbonpeak.core import backup
+
+    try:
+        summary = backup.restore(Path(args.archive), force=args.force)
+    except backup.BackupError as error:
+        print(f"恢复失败：{error}", file=sys.stderr)
+        return 1
+    print("恢复完成，各表行数与备份一致：")
+    _backup_summary(summary)
+    print("  请重新启动服务（carbonpeak serve）")
+    return 0
+
+
+def _server_size() -> list[str]:
+    """gunicorn's workers and threads for this machine (``CARBONPEAK_WEB_WORKERS`` / ``_THREADS`` override):
+    measured with benchmarks/bench_web.py, see docs/operations.md."""
+    cores = os.cpu_count() or 1
+    # one sync worker per core (at least two, so that one slow request cannot hold every page): on 2 cores,
+    # 2 answered 205 requests/s with 20 users against 162 for 3, and threads did worse still (the GIL)
+    workers = int(os.environ.get("CARBONPEAK_WEB_WORKERS", str(max(2, cores))))
+    threads = int(os.environ.get("CARBONPEAK_WEB_THREADS", "1"))
+    # a request is stopped after 2 minutes: the largest upload takes ~6 s under load, nothing may hold a worker
+    size = ["--workers", str(workers), "--timeout", "120"]
+    if threads > 1:
+        size += ["--worker-class", "gthread", "--threads", str(threads)]
+    return size
+
+
+def _serve(port: int) -> int:
+    import atexit
+    import subprocess
+
+    from gunicorn.app.wsgiapp import run
+
+    bind = f"127.0.0.1:{port}"
+    # the background worker runs beside the web server and stops with it
+    worker = subprocess.Popen(
+        [sys.executable, "-c", "import sys; from carbonpeak.cli import main; sys.exit(main(['worker']))"]
+    )
+    atexit.register(worker.terminate)
+    print(f"CarbonPeak 已启动：http://{bind}/  （后台任务进程 {worker.pid}；Ctrl+C 停止）", flush=True)
+    sys.argv = [
+        "gunicorn",
+        "carbonpeak.wsgi:application",
+        "--bind",
+        bind,
+        *_server_size(),
+        "--access-logfile",
+        "-",
+    ]
+    run()
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    django_setup()
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+    return _serve(args.port)
+
+
+def register(sub) -> None:
+    """This module's commands on the ``carbonpeak`` parser."""
+
+    demo = sub.add_parser("demo", help="准备演示数据库（迁移、导入太仓方案、创建演示账号）")
+    demo.add_argument("--serve", action="store_true", help="准备完成后启动服务")
+    demo.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    demo.set_defaults(func=cmd_demo)
+
+    wk = sub.add_parser(
+        "worker", help="后台任务进程：重算、评估、达峰预测与季度报告（carbonpeak serve 会自动启动）"
+    )
+    wk.add_argument("--batch", action="store_true", help="处理完排队的任务后退出")
+    wk.add_argument("--interval", type=float, default=1.0, help="轮询间隔（秒）")
+    wk.set_defaults(func=cmd_worker)
+    chain = sub.add_parser("events", help="列出每个事件之后依次发生的处理（各模块在启动时登记）")
+    chain.set_defaults(func=cmd_events)
+    bk = sub.add_parser("backup", help="备份：数据库、佐证材料与报告文件、密钥，写成一个 .tar.gz 文件")
+    bk.add_argument("out", help="备份文件名，如 carbonpeak-20261130.tar.gz")
+    bk.set_defaults(func=cmd_backup)
+    rs = sub.add_parser("restore", help="从备份恢复（覆盖当前站点的数据库、文件与密钥，并核对各表行数）")
+    rs.add_argument("archive", help="carbonpeak backup 写出的备份文件")
+    rs.add_argument("--force", action="store_true", help="当前站点已有数据时仍然恢复（将被覆盖）")
+    rs.set_defaults(func=cmd_restore)
+    serve = sub.add_parser("serve", help="以 gunicorn 启动服务（同时启动后台任务进程）")
+    serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    serve.set_defaults(func=cmd_serve)

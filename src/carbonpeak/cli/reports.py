@@ -1,0 +1,54 @@
+"""The quarterly report (.docx and .xlsx) written into a folder."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .common import opened
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """Write the quarterly report (.docx) and its data (.xlsx) for one quarter into a folder."""
+    plan = opened(plan=True)
+    import shutil
+
+    from django.contrib.auth import get_user_model
+    from django.core.exceptions import PermissionDenied
+
+    from carbonpeak.reports import services
+    from carbonpeak.reports.models import QuarterlyReport
+
+    user = get_user_model().objects.filter(username=args.user).first()
+    if user is None:
+        print(f"错误：用户“{args.user}”不存在（--user 指定以其名义生成报告的协调员）", file=sys.stderr)
+        return 2
+    try:
+        job = services.request_report(plan, args.period, user, background=False)
+    except (services.ReportError, PermissionDenied) as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    if job.status != QuarterlyReport.State.DONE:
+        print(f"错误：{job.message}", file=sys.stderr)
+        return 2
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    for kind in ("docx", "xlsx"):
+        source = services.file_path(job, kind)
+        shutil.copyfile(source, out / source.name)
+        print(out / source.name)
+    print(f"报告记录 {job.pk}，用时 {job.elapsed_ms / 1000:.1f} 秒；数据版本：")
+    for key, value in job.data_version.items():
+        print(f"  {key}：{value}")
+    return 0
+
+
+def register(sub) -> None:
+    """This module's commands on the ``carbonpeak`` parser."""
+
+    rp = sub.add_parser("report", help="生成季度报告（.docx）与数据表（.xlsx）")
+    rp.add_argument("--period", required=True, help="报告期，如 2025Q3")
+    rp.add_argument("--out", default=".", help="输出目录（默认当前目录）")
+    rp.add_argument("--user", default="coordinator", help="以其名义生成的协调员用户名（记入审计日志）")
+    rp.set_defaults(func=cmd_report)
