@@ -92,6 +92,7 @@ class UnknownName(ValueError):
     """A fuel, sector, unit or period the catalogue does not know; the message names it."""
 
 
+@lru_cache(maxsize=4096)
 def _clean(name: str) -> str:
     name = str(name).strip().replace("\u3000", "").replace(" ", "")
     return name.replace("（", "(").replace("）", ")").replace("，", ",")
@@ -121,6 +122,7 @@ def parse_unit(name: str) -> UnitScale:
     raise UnknownName(f"计量单位“{name}”无法换算")  # pragma: no cover - every alias has a dimension
 
 
+@lru_cache(maxsize=1024)
 def factor_in(value: float, unit: str, target: str) -> float:
     """Convert a factor's value from the unit written in the data file to the unit the engine uses."""
     ureg = unit_registry()
@@ -316,6 +318,7 @@ SOURCE_BY_NAME = {s.name: s for s in GENERATION_SOURCES}
 SECTOR_BY_NAME = {s.name: s for s in SECTORS}
 
 
+@lru_cache(maxsize=1024)
 def resolve_fuel(name: str) -> Fuel:
     fuel = _FUELS.get(_clean(name))
     if fuel is None:
@@ -331,6 +334,7 @@ def resolve_source(name: str) -> GenerationSource:
     return source  # type: ignore[return-value]
 
 
+@lru_cache(maxsize=1024)
 def resolve_sector(name: str) -> str:
     """Canonical sector or balance-item name."""
     cleaned = _clean(name)
@@ -351,6 +355,7 @@ def resolve_sector(name: str) -> str:
 # ---------------------------------------------------------------- periods
 
 
+@lru_cache(maxsize=4096)
 def parse_period(text: str) -> Period:
     """``core.periods.parse_period``, its refusal spoken as the catalogue's: an unknown period is an
     unknown name like any other a statistics form may hold."""

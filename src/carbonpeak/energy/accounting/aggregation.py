@@ -13,9 +13,9 @@ from .shapes import FUEL_USE, AccountingError, EnergyRecord
 
 RECORD_COLUMNS = ("period", "region", "sector", "fuel", "quantity", "unit")
 AGGREGATE_SQL = """
-SELECT period, region, sector, fuel, unit, use,
+SELECT period, region, sector, fuel, unit, {use} AS use,
        sum(quantity) AS quantity, count(*) AS n, count(quantity) AS n_valued, min(quantity) AS smallest
-FROM records GROUP BY period, region, sector, fuel, unit, use
+FROM records GROUP BY ALL
 """
 
 
@@ -24,8 +24,6 @@ def records_table(records: Iterable[EnergyRecord] | pa.Table) -> pa.Table:
         missing = [c for c in RECORD_COLUMNS if c not in records.column_names]
         if missing:
             raise AccountingError([f"记录表缺少列：{', '.join(missing)}"])
-        if "use" not in records.column_names:  # a table without uses is all fuel, as the form's default
-            records = records.append_column("use", pa.array([FUEL_USE] * records.num_rows, pa.string()))
         return records
     rows = list(records)
     return pa.table(
@@ -44,9 +42,11 @@ def records_table(records: Iterable[EnergyRecord] | pa.Table) -> pa.Table:
 def aggregate(records: Iterable[EnergyRecord] | pa.Table) -> list[tuple]:
     """Sum quantities per (period, region, sector, fuel, unit) in DuckDB."""
     table = records_table(records)
+    # a table without uses is all fuel, as the form's default: said in the query, not a column of N copies
+    use = "use" if "use" in table.column_names else f"'{FUEL_USE}'"
     con = duckdb.connect()
     try:
         con.register("records", table)
-        return con.execute(AGGREGATE_SQL).fetchall()
+        return con.execute(AGGREGATE_SQL.format(use=use)).fetchall()
     finally:
         con.close()

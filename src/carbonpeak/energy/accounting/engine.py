@@ -113,10 +113,15 @@ def _add_year_to_date(groups: dict[tuple[str, Period], _Group], problems: list[s
                     f"{region} {target.label}：既有季度数据又有{target.label}汇总数据，请只报一种"
                 )
                 continue
+            # every formula is linear in quantity: the quarters' rows summed by what they report are
+            # accounted once, not once per quarter
+            sums: dict[tuple[str, str, str, str], float] = defaultdict(float)
             merged = _Group()
             for q in range(1, last + 1):
-                merged.rows.extend(by_quarter[q].rows)
+                for sector, fuel, unit, quantity, use in by_quarter[q].rows:
+                    sums[(sector, fuel, unit, use)] += quantity
                 merged.records += by_quarter[q].records
+            merged.rows = [(sector, fuel, unit, qty, use) for (sector, fuel, unit, use), qty in sums.items()]
             groups[(region, target)] = merged
     if problems:
         raise AccountingError(problems)
