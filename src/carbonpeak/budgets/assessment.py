@@ -233,8 +233,7 @@ REVIEW = review.Lifecycle(
 )
 
 
-def submit_project(project: ProjectAssessment, *, user, comment: str = "") -> ProjectAssessment:
-    return REVIEW.submit(project, user=user, comment=comment)
+submit_project = REVIEW.submit
 
 
 @transaction.atomic
@@ -262,8 +261,7 @@ def decide_project(
     return REVIEW.approve(project, user=user, comment=comment)
 
 
-def return_project(project: ProjectAssessment, *, user, comment: str) -> ProjectAssessment:
-    return REVIEW.return_(project, user=user, comment=comment)
+return_project = REVIEW.return_
 
 
 @transaction.atomic

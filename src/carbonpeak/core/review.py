@@ -81,6 +81,10 @@ class Lifecycle(Generic[R]):
     on_approved: Callable[[R, object], None] = _nothing
     on_returned: Callable[[R, object], None] = _nothing
 
+    def moves(self) -> tuple[Callable[..., R], Callable[..., R], Callable[..., R]]:
+        """The record's three moves, for its app to name: ``submit_x, approve_x, return_x = REVIEW.moves()``."""
+        return self.submit, self.approve, self.return_
+
     def lock(self, record: R) -> R:
         """The row locked until the transaction ends (two reviewers cannot move it at once), and the caller's
         instance read again under the lock, so that the caller sees the move too."""

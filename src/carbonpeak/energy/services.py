@@ -425,18 +425,9 @@ REVIEW = review.Lifecycle(
 )
 
 
-def submit_submission(sub: EnergySubmission, *, user, comment: str = "") -> EnergySubmission:
-    return REVIEW.submit(sub, user=user, comment=comment)
-
-
-def approve_submission(sub: EnergySubmission, *, user, comment: str = "") -> EnergySubmission:
-    """Approve; the approved revision becomes current, and the accounting, the budgets, the projections and
-    the grades follow (after commit, in the background)."""
-    return REVIEW.approve(sub, user=user, comment=comment)
-
-
-def return_submission(sub: EnergySubmission, *, user, comment: str) -> EnergySubmission:
-    return REVIEW.return_(sub, user=user, comment=comment)
+# an approved revision becomes current, and the accounting, the budgets, the projections and the grades
+# follow (after commit, in the background)
+submit_submission, approve_submission, return_submission = REVIEW.moves()
 
 
 # ------------------------------------------------------------------ the register of 绿证 and 绿电交易

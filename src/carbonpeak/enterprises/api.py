@@ -323,38 +323,46 @@ class ProgressFilters(Schema):
     status: str | None = Field(None, max_length=12)
 
 
-review_routes(
-    router,
-    path="monitoring-plans",
-    noun="监测计划",
-    out=MonitoringPlanOut,
-    records=lambda user: selectors.scoped_to_user(user, MonitoringPlan.objects.all(), "enterprise"),
-    submit=services.submit_monitoring_plan,
-    approve=services.approve_monitoring_plan,
-    return_=services.return_monitoring_plan,
-    filters=EnterpriseFilters,
-)
-review_routes(
-    router,
-    path="enterprise-reports",
-    noun="企业年度报告",
-    out=EnterpriseReportOut,
-    records=lambda user: selectors.scoped_to_user(user, EnterpriseReport.objects.all(), "enterprise"),
-    submit=services.submit_report,
-    approve=services.approve_report,
-    return_=services.return_report,
-    filters=EnterpriseFilters,
-)
-review_routes(
-    router,
-    path="reduction-progress",
-    noun="一企一策进展",
-    out=PlanProgressOut,
-    records=lambda user: selectors.scoped_to_user(
-        user, PlanProgress.objects.select_related("period"), "plan__enterprise"
+# (path, noun, output, records of a user, the moves, filters)
+for path, noun, out, model, enterprise_field, moves, filters in (
+    (
+        "monitoring-plans",
+        "监测计划",
+        MonitoringPlanOut,
+        MonitoringPlan,
+        "enterprise",
+        services.PLAN_REVIEW,
+        EnterpriseFilters,
     ),
-    submit=services.submit_progress,
-    approve=services.approve_progress,
-    return_=services.return_progress,
-    filters=ProgressFilters,
-)
+    (
+        "enterprise-reports",
+        "企业年度报告",
+        EnterpriseReportOut,
+        EnterpriseReport,
+        "enterprise",
+        services.REPORT_REVIEW,
+        EnterpriseFilters,
+    ),
+    (
+        "reduction-progress",
+        "一企一策进展",
+        PlanProgressOut,
+        PlanProgress,
+        "plan__enterprise",
+        services.PROGRESS_REVIEW,
+        ProgressFilters,
+    ),
+):
+    review_routes(
+        router,
+        path=path,
+        noun=noun,
+        out=out,
+        records=lambda user, model=model, field=enterprise_field: selectors.scoped_to_user(
+            user, model.objects.all(), field
+        ),
+        submit=moves.submit,
+        approve=moves.approve,
+        return_=moves.return_,
+        filters=filters,
+    )

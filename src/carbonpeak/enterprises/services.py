@@ -221,16 +221,7 @@ PLAN_REVIEW = review.Lifecycle(
 )
 
 
-def submit_monitoring_plan(plan: MonitoringPlan, *, user, comment: str = "") -> MonitoringPlan:
-    return PLAN_REVIEW.submit(plan, user=user, comment=comment)
-
-
-def approve_monitoring_plan(plan: MonitoringPlan, *, user, comment: str = "") -> MonitoringPlan:
-    return PLAN_REVIEW.approve(plan, user=user, comment=comment)
-
-
-def return_monitoring_plan(plan: MonitoringPlan, *, user, comment: str) -> MonitoringPlan:
-    return PLAN_REVIEW.return_(plan, user=user, comment=comment)
+submit_monitoring_plan, approve_monitoring_plan, return_monitoring_plan = PLAN_REVIEW.moves()
 
 
 def _number(value, label: str) -> float | None:
@@ -431,17 +422,8 @@ REPORT_REVIEW = review.Lifecycle(
 )
 
 
-def submit_report(report: EnterpriseReport, *, user, comment: str = "") -> EnterpriseReport:
-    return REPORT_REVIEW.submit(report, user=user, comment=comment)
-
-
-def approve_report(report: EnterpriseReport, *, user, comment: str = "") -> EnterpriseReport:
-    """Approve a verified report and keep its figures as the city's engine gives them today."""
-    return REPORT_REVIEW.approve(report, user=user, comment=comment)
-
-
-def return_report(report: EnterpriseReport, *, user, comment: str) -> EnterpriseReport:
-    return REPORT_REVIEW.return_(report, user=user, comment=comment)
+# an approved report is verified and keeps its figures as the city's engine gives them today
+submit_report, approve_report, return_report = REPORT_REVIEW.moves()
 
 
 def verification_dir() -> Path:
@@ -629,16 +611,7 @@ PROGRESS_REVIEW = review.Lifecycle(
 )
 
 
-def submit_progress(progress: PlanProgress, *, user, comment: str = "") -> PlanProgress:
-    return PROGRESS_REVIEW.submit(progress, user=user, comment=comment)
-
-
-def approve_progress(progress: PlanProgress, *, user, comment: str = "") -> PlanProgress:
-    return PROGRESS_REVIEW.approve(progress, user=user, comment=comment)
-
-
-def return_progress(progress: PlanProgress, *, user, comment: str) -> PlanProgress:
-    return PROGRESS_REVIEW.return_(progress, user=user, comment=comment)
+submit_progress, approve_progress, return_progress = PROGRESS_REVIEW.moves()
 
 
 def read_verification_file(user, report: EnterpriseReport) -> bytes:

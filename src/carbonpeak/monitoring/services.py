@@ -185,17 +185,7 @@ REVIEW = review.Lifecycle(
 )
 
 
-def submit_observation(obs: Observation, *, user, comment: str = "") -> Observation:
-    return REVIEW.submit(obs, user=user, comment=comment)
-
-
-def approve_observation(obs: Observation, *, user, comment: str = "") -> Observation:
-    """Approve a reported value; the grades follow in the background."""
-    return REVIEW.approve(obs, user=user, comment=comment)
-
-
-def return_observation(obs: Observation, *, user, comment: str) -> Observation:
-    return REVIEW.return_(obs, user=user, comment=comment)
+submit_observation, approve_observation, return_observation = REVIEW.moves()
 
 
 # ------------------------------------------------------------------ assessment

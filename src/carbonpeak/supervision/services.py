@@ -287,16 +287,7 @@ REVIEW = review.Lifecycle(
 )
 
 
-def submit_report(report: ProgressReport, *, user, comment: str = "") -> ProgressReport:
-    return REVIEW.submit(report, user=user, comment=comment)
-
-
-def approve_report(report: ProgressReport, *, user, comment: str = "") -> ProgressReport:
-    return REVIEW.approve(report, user=user, comment=comment)
-
-
-def return_report(report: ProgressReport, *, user, comment: str) -> ProgressReport:
-    return REVIEW.return_(report, user=user, comment=comment)
+submit_report, approve_report, return_report = REVIEW.moves()
 
 
 # ------------------------------------------------------------------ completeness and reminders

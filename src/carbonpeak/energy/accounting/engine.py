@@ -187,19 +187,11 @@ def _account_period(
                 co2 = 0.0 if feedstock else physical * factors.co2_per_unit(fuel)
             if feedstock:
                 acc.feedstock_tce += tce
-            fuel_acc = acc.by_fuel.setdefault(fuel.name, FuelAccount())
-            fuel_acc.quantity += physical
-            fuel_acc.tce += tce
-            fuel_acc.tce_equivalent = (fuel_acc.tce_equivalent or 0.0) + tce
-            fuel_acc.co2_t += co2
+            acc.by_fuel.setdefault(fuel.name, FuelAccount()).add(physical, tce, co2)
             sector_acc = acc.by_sector.setdefault(sector, SectorAccount())
             sector_acc.tce += tce
             sector_acc.co2_t += co2
-            sector_fuel = sector_acc.by_fuel.setdefault(fuel.name, FuelAccount())
-            sector_fuel.quantity += physical
-            sector_fuel.tce += tce
-            sector_fuel.tce_equivalent = (sector_fuel.tce_equivalent or 0.0) + tce
-            sector_fuel.co2_t += co2
+            sector_acc.by_fuel.setdefault(fuel.name, FuelAccount()).add(physical, tce, co2)
             if fuel.family == catalog.COAL:
                 acc.coal_tce += tce
         except (UnknownName, MissingFactor) as exc:

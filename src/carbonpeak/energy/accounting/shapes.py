@@ -89,6 +89,13 @@ class FuelAccount:
     tce_equivalent: float | None = 0.0
     co2_t: float = 0.0
 
+    def add(self, physical: float, tce: float, co2: float) -> None:
+        """One reported row's quantity, standard coal and CO2 counted in."""
+        self.quantity += physical
+        self.tce += tce
+        self.tce_equivalent = (self.tce_equivalent or 0.0) + tce
+        self.co2_t += co2
+
     def to_dict(self, fuel: str) -> dict:
         known = catalog.FUEL_BY_NAME.get(fuel)
         dimension = known.dimension if known else catalog.ENERGY  # 本地非化石电力 is electricity
