@@ -274,67 +274,101 @@ def _apply(
     role: str | None = None,
 ) -> None:
     """Merge the document into the registry, or (``write=False``) only list what merging would change."""
-    changes = report.changes
+    merge = _Merge(report.changes, write)
+    plan = merge.plan_row(plan_doc, region, role)
+    report.plan_id = plan.pk
+    merge.load_existing(plan)
+    for s_order, s in enumerate(plan_doc.sections, start=1):
+        merge.section(plan, s, s_order)
+    merge.remove_what_is_gone()
+    merge.record_version(plan, plan_doc, digest, source_name, user, report)
 
-    def save(obj) -> None:
-        if write:
+
+class _Merge:
+    """One merge of a parsed document into the registry: each row is compared with what is stored, its
+    changes listed, and (when writing) saved; rows the document no longer has are removed at the end."""
+
+    def __init__(self, changes: list[dict], write: bool) -> None:
+        self.changes, self.write = changes, write
+        self.departments: dict[str, Department] = {}
+        self.seen: dict[str, set[str]] = {"section": set(), "action": set(), "task": set(), "target": set()}
+        self.existing: dict[str, dict] = {"section": {}, "action": {}, "task": {}, "target": {}}
+        self.order = {"task": 0, "target": 0}
+        self.stored = False
+
+    def save(self, obj) -> None:
+        if self.write:
             obj.save()
 
-    plan = Plan.objects.filter(region=region, title=plan_doc.title).first() or Plan(
-        region=region, title=plan_doc.title
-    )
-    try:
-        issue_date = dt.date.fromisoformat(plan_doc.issue_date) if plan_doc.issue_date else None
-    except ValueError:
-        issue_date = None
-    dirty = _merge(
-        plan,
-        _fit(Plan, {"document_number": plan_doc.document_number, "issue_date": issue_date}),
-        changes,
-        "plan",
-        "",
-    )
-    if plan.pk is None and role is None:
-        role = PlanRole.SECTOR if Plan.objects.filter(role=PlanRole.OWN).exists() else PlanRole.OWN
-    if role is not None and role != plan.role:
-        if plan.pk is not None:
-            changes.append(
-                {"entity": "plan", "key": "", "change": "changed", "fields": {"role": [plan.role, role]}}
-            )
-        plan.role, dirty = role, True
-    if dirty:
-        save(plan)
-    report.plan_id = plan.pk
-    departments: dict[str, Department] = {}
+    def plan_row(self, plan_doc: doc.PlanDocument, region: str, role: str | None) -> Plan:
+        plan = Plan.objects.filter(region=region, title=plan_doc.title).first() or Plan(
+            region=region, title=plan_doc.title
+        )
+        try:
+            issue_date = dt.date.fromisoformat(plan_doc.issue_date) if plan_doc.issue_date else None
+        except ValueError:
+            issue_date = None
+        values = _fit(Plan, {"document_number": plan_doc.document_number, "issue_date": issue_date})
+        dirty = _merge(plan, values, self.changes, "plan", "")
+        if plan.pk is None and role is None:
+            role = PlanRole.SECTOR if Plan.objects.filter(role=PlanRole.OWN).exists() else PlanRole.OWN
+        if role is not None and role != plan.role:
+            if plan.pk is not None:
+                self.changes.append(
+                    {"entity": "plan", "key": "", "change": "changed", "fields": {"role": [plan.role, role]}}
+                )
+            plan.role, dirty = role, True
+        if dirty:
+            self.save(plan)
+        return plan
 
-    seen_sections, seen_actions, seen_tasks, seen_targets = set(), set(), set(), set()
-    stored = plan.pk is not None
-    existing_sections = {s.key: s for s in plan.sections.all()} if stored else {}
-    existing_actions = {a.key: a for a in plan.actions.all()} if stored else {}
-    existing_tasks = {t.key: t for t in plan.tasks.all()} if stored else {}
-    # totals handed down later are the coordinator's, not the document's: a re-import keeps them
-    existing_targets = (
-        {t.key: t for t in plan.targets.exclude(key__startswith=HANDED_DOWN_PREFIX)} if stored else {}
-    )
-    order = {"task": 0, "target": 0}
+    def load_existing(self, plan: Plan) -> None:
+        self.stored = plan.pk is not None
+        if not self.stored:
+            return
+        self.existing["section"] = {s.key: s for s in plan.sections.all()}
+        self.existing["action"] = {a.key: a for a in plan.actions.all()}
+        self.existing["task"] = {t.key: t for t in plan.tasks.all()}
+        # totals handed down later are the coordinator's, not the document's: a re-import keeps them
+        self.existing["target"] = {t.key: t for t in plan.targets.exclude(key__startswith=HANDED_DOWN_PREFIX)}
 
-    def save_targets(targets: list[doc.Target], section: Section, task: Task | None, owner: str):
-        for t in targets:
-            key = _target_key(owner, t, seen_targets)
-            target = existing_targets.get(key) or Target(plan=plan, key=key)
-            order["target"] += 1
-            dirty = _merge(target, _target_values(t), changes, "target", key)
-            if target.section_id != section.pk or target.task_id != (task.pk if task else None):
-                target.section, target.task, dirty = section, task, True
-            if target.order != order["target"]:
-                target.order, dirty = order["target"], True
-            if dirty:
-                save(target)
+    def section(self, plan: Plan, s, s_order: int) -> None:
+        section = self.existing["section"].get(s.key) or Section(plan=plan, key=s.key)
+        self.seen["section"].add(s.key)
+        text = s.text
+        if s.subsections:
+            text = "\n".join(
+                [s.text] + [f"{sub.number}{sub.title}\n{sub.text}" for sub in s.subsections]
+            ).strip()
+        values = _fit(Section, {"number": s.number, "title": s.title, "text": text, "kind": s.kind})
+        dirty = _merge(section, values, self.changes, "section", s.key)
+        if section.order != s_order:
+            section.order, dirty = s_order, True
+        if dirty:
+            self.save(section)
+        self.targets(plan, s.targets, section, None, s.key)
+        for a_order, a in enumerate(s.actions, start=1):
+            action = self.action(plan, a, section, a_order)
+            for t in a.tasks:
+                self.task(plan, t, section, action)
+        for t in s.items:
+            self.task(plan, t, section, None)
 
-    def save_task(t: doc.Task, section: Section, action: Action | None):
-        task = existing_tasks.get(t.key) or Task(plan=plan, key=t.key)
-        seen_tasks.add(t.key)
-        order["task"] += 1
+    def action(self, plan: Plan, a, section: Section, a_order: int) -> Action:
+        action = self.existing["action"].get(a.key) or Action(plan=plan, key=a.key)
+        self.seen["action"].add(a.key)
+        values = _fit(Action, {"number": a.number, "title": a.title, "text": a.text})
+        dirty = _merge(action, values, self.changes, "action", a.key)
+        if action.section_id != section.pk or action.order != a_order:
+            action.section, action.order, dirty = section, a_order, True
+        if dirty:
+            self.save(action)
+        return action
+
+    def task(self, plan: Plan, t: doc.Task, section: Section, action: Action | None) -> None:
+        task = self.existing["task"].get(t.key) or Task(plan=plan, key=t.key)
+        self.seen["task"].add(t.key)
+        self.order["task"] += 1
         values = _fit(
             Task,
             {
@@ -346,85 +380,56 @@ def _apply(
                 "deadline": t.deadline,
             },
         )
-        dirty = _merge(task, values, changes, "task", t.key)
+        dirty = _merge(task, values, self.changes, "task", t.key)
         if task.section_id != section.pk or task.action_id != (action.pk if action else None):
             task.section, task.action, dirty = section, action, True
-        if task.order != order["task"]:
-            task.order, dirty = order["task"], True
+        if task.order != self.order["task"]:
+            task.order, dirty = self.order["task"], True
         if dirty:
-            save(task)
-        _sync_responsibilities(task, t, departments, changes, write=write)
-        save_targets(t.targets, section, task, t.key)
+            self.save(task)
+        _sync_responsibilities(task, t, self.departments, self.changes, write=self.write)
+        self.targets(plan, t.targets, section, task, t.key)
 
-    for s_order, s in enumerate(plan_doc.sections, start=1):
-        section = existing_sections.get(s.key) or Section(plan=plan, key=s.key)
-        seen_sections.add(s.key)
-        text = s.text
-        if s.subsections:
-            text = "\n".join(
-                [s.text] + [f"{sub.number}{sub.title}\n{sub.text}" for sub in s.subsections]
-            ).strip()
-        dirty = _merge(
-            section,
-            _fit(Section, {"number": s.number, "title": s.title, "text": text, "kind": s.kind}),
-            changes,
-            "section",
-            s.key,
-        )
-        if section.order != s_order:
-            section.order, dirty = s_order, True
-        if dirty:
-            save(section)
-        save_targets(s.targets, section, None, s.key)
-        for a_order, a in enumerate(s.actions, start=1):
-            action = existing_actions.get(a.key) or Action(plan=plan, key=a.key)
-            seen_actions.add(a.key)
-            dirty = _merge(
-                action,
-                _fit(Action, {"number": a.number, "title": a.title, "text": a.text}),
-                changes,
-                "action",
-                a.key,
-            )
-            if action.section_id != section.pk or action.order != a_order:
-                action.section, action.order, dirty = section, a_order, True
+    def targets(self, plan: Plan, targets: list[doc.Target], section: Section, task: Task | None, owner: str):
+        for t in targets:
+            key = _target_key(owner, t, self.seen["target"])
+            target = self.existing["target"].get(key) or Target(plan=plan, key=key)
+            self.order["target"] += 1
+            dirty = _merge(target, _target_values(t), self.changes, "target", key)
+            if target.section_id != section.pk or target.task_id != (task.pk if task else None):
+                target.section, target.task, dirty = section, task, True
+            if target.order != self.order["target"]:
+                target.order, dirty = self.order["target"], True
             if dirty:
-                save(action)
-            for t in a.tasks:
-                save_task(t, section, action)
-        for t in s.items:
-            save_task(t, section, None)
+                self.save(target)
 
-    # what the document no longer has goes, innermost first (a task's targets before the task)
-    for entity, existing, seen in (
-        ("target", existing_targets, seen_targets),
-        ("task", existing_tasks, seen_tasks),
-        ("action", existing_actions, seen_actions),
-        ("section", existing_sections, seen_sections),
-    ):
-        for key, obj in existing.items():
-            if key not in seen:
-                changes.append({"entity": entity, "key": key, "change": "removed"})
-                if write:
-                    obj.delete()
+    def remove_what_is_gone(self) -> None:
+        """What the document no longer has goes, innermost first (a task's targets before the task)."""
+        for entity in ("target", "task", "action", "section"):
+            for key, obj in self.existing[entity].items():
+                if key not in self.seen[entity]:
+                    self.changes.append({"entity": entity, "key": key, "change": "removed"})
+                    if self.write:
+                        obj.delete()
 
-    latest = plan.versions.order_by("-number").first() if stored else None
-    if not write:
-        report.version = (latest.number + 1) if latest and latest.source_sha256 != digest else None
-        return
-    if latest is None or latest.source_sha256 != digest:
-        version = PlanVersion.objects.create(
-            plan=plan,
-            number=(latest.number + 1) if latest else 1,
-            source_name=source_name[:255],
-            source_sha256=digest,
-            structure=plan_doc.to_dict(),
-            changes=changes if latest else [],
-            imported_by=user,
-        )
-        report.version = version.number
-    else:
-        report.version = latest.number
+    def record_version(self, plan: Plan, plan_doc, digest: str, source_name: str, user: str, report) -> None:
+        latest = plan.versions.order_by("-number").first() if self.stored else None
+        if not self.write:
+            report.version = (latest.number + 1) if latest and latest.source_sha256 != digest else None
+            return
+        if latest is None or latest.source_sha256 != digest:
+            version = PlanVersion.objects.create(
+                plan=plan,
+                number=(latest.number + 1) if latest else 1,
+                source_name=source_name[:255],
+                source_sha256=digest,
+                structure=plan_doc.to_dict(),
+                changes=self.changes if latest else [],
+                imported_by=user,
+            )
+            report.version = version.number
+        else:
+            report.version = latest.number
 
 
 def _sync_responsibilities(task: Task, t: doc.Task, cache: dict, changes: list[dict], *, write: bool) -> None:
