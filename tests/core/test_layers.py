@@ -184,3 +184,15 @@ def test_no_cycle_between_accounts_departments_and_plans(app, below):
     for path in _files(app):
         bad = {n for n in _imports(path) if n.startswith(f"carbonpeak.{below}")}
         assert not bad, f"{app}/{path.name} imports {sorted(bad)}"
+
+
+def test_a_function_over_80_lines_says_why_in_its_docstring():
+    long = []
+    for path in SRC.rglob("*.py"):
+        if "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.end_lineno - node.lineno >= 80:
+                if "(Long:" not in (ast.get_docstring(node) or ""):
+                    long.append(f"{path.relative_to(SRC)}:{node.lineno} {node.name}")
+    assert not long, f"functions over 80 lines without a reason: {long}"

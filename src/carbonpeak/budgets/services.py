@@ -54,7 +54,8 @@ def set_budget(
 ) -> CarbonBudget:
     """The region's budget for the year: the figure handed down (下达) with its document, or computed from a
     CO2-intensity target (reduction on a baseline year by a target year, with its document) and the expected
-    real growth. Quarters follow the previous year's own seasonal pattern."""
+    real growth. Quarters follow the previous year's own seasonal pattern.
+    (Long: the two ways a budget is set (handed down, from the intensity target) with their checks side by side.)"""
     permissions.require(user, Action.MANAGE_BUDGETS)
     place = _region(region)
     document = (document or "").strip()
@@ -292,7 +293,8 @@ def refresh_all(run: AccountingRun | None = None) -> int:
 @transaction.atomic
 def refresh_tracking(budget: CarbonBudget, *, run: AccountingRun | None = None) -> list:
     """Use against budget for the region, its districts and its sectors at the latest quarter of the year the
-    region has data for; a change of grade raises a warning (after a first grade, 本平台规则 as for targets)."""
+    region has data for; a change of grade raises a warning (after a first grade, 本平台规则 as for targets).
+    (Long: the city, its districts and its sectors tracked in one transaction with one rule.)"""
     from carbonpeak.departments.models import Department
     from carbonpeak.monitoring import services as monitoring
     from carbonpeak.monitoring.grading import Grade, grade_changed

@@ -21,6 +21,7 @@ def _or(value, missing: str = NOT_REPORTED):
 
 
 def workbook(budget: CarbonBudget) -> bytes:
+    """(Long: the workbook's sheets in the order Suzhou reads them.)"""
     run = selectors.current_run()
     region = budget.region
     year = budget.year

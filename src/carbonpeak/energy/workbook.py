@@ -115,7 +115,8 @@ class FormRejected(ValueError):
 
 
 def build_template(period: str = "", region: str = "", *, factors: FactorSet | None = None) -> Workbook:
-    """The statistics office's quarterly form: fuels as rows, physical and standard quantities as columns."""
+    """The statistics office's quarterly form: fuels as rows, physical and standard quantities as columns.
+    (Long: the form's layout cell by cell, in the order it prints.)"""
     wb = Workbook()
     bold = Font(bold=True)
     head_fill = PatternFill("solid", fgColor="DDE7F0")
@@ -274,7 +275,8 @@ def _col(index: int, header: str) -> str:
 
 
 def read_workbook(data: bytes, *, factors: FactorSet | None = None) -> ParsedForm:
-    """Read the quarterly form; errors name sheet, row and column."""
+    """Read the quarterly form; errors name sheet, row and column.
+    (Long: the form's sheets and blocks read in their printed order, each check naming sheet, row and column.)"""
     form = ParsedForm()
     wb = open_workbook(data, form.errors)
     if wb is None:

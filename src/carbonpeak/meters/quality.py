@@ -216,7 +216,8 @@ def evaluate(
     stats: list[MeterMonth], gaps: list[Gap], as_of: datetime | None, months: list[str]
 ) -> list[Check]:
     """Each enterprise-month's verdict on the four rules (every rule present: 未评 when it has nothing to
-    judge, with the reason)."""
+    judge, with the reason).
+    (Long: the four rules of the monitoring system's data-quality standard, one block each, in its order.)"""
     t = thresholds()
     by_enterprise: dict[tuple[str, str], list[MeterMonth]] = {}
     for s in stats:

@@ -209,7 +209,8 @@ def _timestamp_sql(column: str) -> str:
 
 def check(con: duckdb.DuckDBPyConnection, path: Path, kind: str) -> int:
     """Read and check a file into table ``checked`` (the store's columns plus month and region); refuses
-    it with ReadingsError naming the rows (the header is row 1). Returns the number of readings."""
+    it with ReadingsError naming the rows (the header is row 1). Returns the number of readings.
+    (Long: one SQL check per kind of bad row, run in order over the file.)"""
     _read(con, path, kind)
     # the file's order is in raw's rowid from here on: the rest may run in any order, which spills better
     con.execute("SET preserve_insertion_order = false")

@@ -36,7 +36,8 @@ def co2_path(
     levers: dict[str, bool],
     years: list[int],
 ) -> list[float]:
-    """One draw's CO2 per projected year; ``x`` holds that draw's inputs (GDP growth per year, trends)."""
+    """One draw's CO2 per projected year; ``x`` holds that draw's inputs (GDP growth per year, trends).
+    (Long: the reference loop mirrors the vectorised model line for line so that the two can be compared.)"""
     base = cal.base_year
     sectors = range(len(SECTORS))
     e0 = cal.energy0.tolist()

@@ -97,6 +97,7 @@ EQUIVALENT_FIELDS = (
 
 
 def _overview(period: Period, results: dict[str, dict], statuses, factor_set: str) -> Section:
+    """(Long: the report section's tables and sentences in the order they print.)"""
     quarter = results.get(period.key)
     ytd_key = Period(period.year, 1, period.last).key
     ytd, last_ytd = results.get(ytd_key), results.get(Period(period.year - 1, 1, period.last).key)
@@ -210,6 +211,7 @@ def _overview(period: Period, results: dict[str, dict], statuses, factor_set: st
 
 
 def _energy(period: Period, results: dict[str, dict], factor_set: str, grid_region: str) -> Section:
+    """(Long: the report section's tables and sentences in the order they print.)"""
     quarter = results[period.key]
     boundary = quarter.get("co2_boundary", ASSESSED)
     fuels = Table(

@@ -30,6 +30,7 @@ SOURCE = "示例数据（sinks/sample.py，seed 20260302）"
 
 
 def records(seed: int = SEED) -> list[dict]:
+    """(Long: the sample land table, district by district.)"""
     rng = random.Random(seed)
     out = []
     for district, area in POPLAR_HA.items():

@@ -24,6 +24,7 @@ def _apply_economy(
     problems: list[str],
     target: IntensityTarget | None = None,
 ) -> None:
+    """(Long: the economy's figures step by step as docs/accounting.md writes them.)"""
     figures: dict[tuple[str, Period], EconomicFigure] = {}
     for fig in economy:
         try:

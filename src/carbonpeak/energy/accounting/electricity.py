@@ -35,6 +35,7 @@ def _electricity(
     grid_region: str,
     problems: list[str],
 ) -> None:
+    """(Long: the electricity balance step by step as docs/accounting.md writes it.)"""
     bal = acc.electricity
     bal.consumption_kwh = sum(by_sector_kwh.values())
     generation = sum(bal.generation_kwh.values())

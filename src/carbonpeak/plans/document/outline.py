@@ -245,7 +245,8 @@ def _parts(roots: list[_Node]) -> list[tuple[str, _Node]]:
 def parse_plan(text: str, tables: list[SourceTable] | tuple = ()) -> PlanDocument:
     """Structure of a plan: sections, actions, tasks with their responsibilities, targets.
 
-    ``tables`` are the task and indicator tables a .docx or PDF holds (see ``tables``)."""
+    ``tables`` are the task and indicator tables a .docx or PDF holds (see ``tables``).
+    (Long: one pass over the document's lines keeps the heading state (level, numbering, open section) in one place.)"""
     text = normalise_text(text)
     lines = [line for line in text.split("\n") if line]
     if not lines and not tables:

@@ -232,7 +232,8 @@ def _value_targets(
     clause: str, previous: str, year: int | None, sentence: str, carried: str = ""
 ) -> list[Target]:
     """Quantitative targets in one clause; ``carried`` is the indicator of the text's last target, for a
-    clause that leaves it out ('到2025年，X力争达到a；到2030年，力争达到b')."""
+    clause that leaves it out ('到2025年，X力争达到a；到2030年，力争达到b').
+    (Long: one pattern per form of target sentence, tried in the order that settles overlaps.)"""
     text = ascii_digits(clause)
     found: list[Target] = []
     last_end = 0
@@ -382,6 +383,7 @@ def extract_targets(text: str) -> list[Target]:
 def _targets_in_clause(
     clause: str, previous: str, year: int | None, sentence: str, carried: str = ""
 ) -> list[Target]:
+    """(Long: one pattern per form of target sentence, tried in the order that settles overlaps.)"""
     norm = ascii_digits(clause)
     # targets set by a higher level
     m = _EXTERNAL.search(norm)

@@ -61,7 +61,8 @@ def history_from_periods(
     """Build the history from accounting results (``PeriodAccount.to_dict()``) of whole years.
 
     ``grid_published`` is the grid series by the year it was published for; by default the years the
-    accounting actually took its grid factors from (a fallback year counts once, as itself)."""
+    accounting actually took its grid factors from (a fallback year counts once, as itself).
+    (Long: each input series checked and built in turn, each with its own refusal.)"""
     years = sorted(
         {int(p["period"]) for p in periods if str(p["period"]).isdigit()},
     )

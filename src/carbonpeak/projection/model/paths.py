@@ -40,7 +40,8 @@ def paths(
 ) -> Paths:
     """The model over sectors × families × draws × years, vectorised (sector-first, so that each sector's
     family is one contiguous block); ``exogenous`` (backcast) replaces the drawn GDP, coal generation, PV
-    generation and grid factor paths by observed ones."""
+    generation and grid factor paths by observed ones.
+    (Long: the model's equations in the order docs/projection.md writes them.)"""
     exo = exogenous or {}
     base = cal.base_year
     k = (years - base).astype(float)  # (P,)

@@ -67,7 +67,8 @@ def project(
     """Draw every uncertain input ``draws`` times and run the scenario; with ``sensitivity``, run it again
     with each active lever switched off (same draws) to measure what that lever contributes. Peak figures
     are given on every boundary; the headline (fan chart, tornado) on ``boundary``, by default the one the
-    accounting names as assessed."""
+    accounting names as assessed.
+    (Long: the projection's steps (calibrate, draw, run, summarise, validate, attribute) in order.)"""
     if draws < 1:
         raise ProjectionError("抽样次数须为正整数")
     boundary = boundary or history.boundary
