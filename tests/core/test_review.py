@@ -127,3 +127,17 @@ def test_an_enterprise_moves_its_annual_report_through_the_shared_api(client, de
         content_type="application/json",
     )
     assert returned.status_code == 200 and returned.json()["status"] == "returned"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", list(REVIEWED_PATHS))
+def test_every_reviewed_list_filters_by_state(client, coordinator, demo_plan, path):
+    """On the demo's data: the sample energy quarters and indicator values are approved, nothing is returned."""
+    client.force_login(coordinator)
+    approved = client.get(f"/api/{path}?status=approved&limit=500")
+    assert approved.status_code == 200
+    items = approved.json()["items"]
+    assert all(r["status"] == "approved" for r in items)
+    if path in ("energy/submissions", "observations"):
+        assert items
+    assert client.get(f"/api/{path}?status=returned").json()["items"] == []

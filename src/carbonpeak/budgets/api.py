@@ -10,7 +10,7 @@ from pydantic import Field
 from carbonpeak.accounts import permissions
 from carbonpeak.core.api import ApiError, get_or_404
 from carbonpeak.core.models import Region
-from carbonpeak.core.review_api import review_routes
+from carbonpeak.core.review_api import StatusFilters, review_routes
 
 from . import assessment, selectors, services
 from .models import ProjectAssessment
@@ -218,7 +218,7 @@ def _projects(user):
     return ProjectAssessment.objects.select_related("reviewed_by")
 
 
-class ProjectFilters(Schema):
+class ProjectFilters(StatusFilters):
     district: str | None = Field(None, max_length=60, description="项目所在区镇")
 
 

@@ -12,12 +12,15 @@ from collections.abc import Callable
 from django.db.models import QuerySet
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
+from pydantic import Field
 
 from carbonpeak.core.api import CommentIn, Pages, get_or_404
 
 
-class NoFilters(Schema):
-    pass
+class StatusFilters(Schema):
+    """Every reviewed record's list filters by its state; a record's own filters add to these."""
+
+    status: str | None = Field(None, max_length=12, description="draft / submitted / approved / returned")
 
 
 def review_routes(
@@ -30,7 +33,7 @@ def review_routes(
     submit: Callable,
     approve: Callable,
     return_: Callable,
-    filters: type[Schema] = NoFilters,
+    filters: type[Schema] = StatusFilters,
     approve_in: type[Schema] = CommentIn,
     approve_verb: str = "approve",
     list_view: bool = True,

@@ -10,7 +10,7 @@ from pydantic import Field
 
 from carbonpeak.core import limits
 from carbonpeak.core.api import ApiError, Pages
-from carbonpeak.core.review_api import review_routes
+from carbonpeak.core.review_api import StatusFilters, review_routes
 from carbonpeak.energy import selectors, services
 from carbonpeak.energy.accounting import ASSESSED, boundary_caption
 from carbonpeak.energy.models import AccountingResult, EnergySubmission, GreenCertificate
@@ -139,10 +139,9 @@ class SummaryOut(Schema):
         return result.data.get("non_fossil_share")
 
 
-class SubmissionFilters(Schema):
+class SubmissionFilters(StatusFilters):
     period: str | None = Field(None, max_length=20, description="报告期，如 2025Q3")
     region: str | None = Field(None, max_length=60, description="地区名称")
-    status: str | None = Field(None, max_length=12, description="draft / submitted / approved / returned")
 
 
 review_routes(

@@ -9,7 +9,7 @@ from pydantic import Field
 
 from carbonpeak.accounts import permissions
 from carbonpeak.core.api import ApiError, Pages, get_or_404, id_filter
-from carbonpeak.core.review_api import review_routes
+from carbonpeak.core.review_api import StatusFilters, review_routes
 
 from . import efficiency as efficiency_rules
 from . import selectors, services
@@ -313,14 +313,9 @@ class PlanProgressOut(Schema):
         return progress.period.key
 
 
-class EnterpriseFilters(Schema):
+class EnterpriseFilters(StatusFilters):
     enterprise_id: int | None = id_filter("企业 id")
     year: int | None = Field(None, ge=2000, le=2100)
-    status: str | None = Field(None, max_length=12)
-
-
-class ProgressFilters(Schema):
-    status: str | None = Field(None, max_length=12)
 
 
 # (path, noun, output, records of a user, the moves, filters)
@@ -350,7 +345,7 @@ for path, noun, out, model, enterprise_field, moves, filters in (
         PlanProgress,
         "plan__enterprise",
         services.PROGRESS_REVIEW,
-        ProgressFilters,
+        StatusFilters,
     ),
 ):
     review_routes(

@@ -7,7 +7,7 @@ from ninja.responses import Status
 from pydantic import Field
 
 from carbonpeak.core.api import get_or_404, id_filter
-from carbonpeak.core.review_api import review_routes
+from carbonpeak.core.review_api import StatusFilters, review_routes
 from carbonpeak.monitoring import assessment, selectors, services
 from carbonpeak.monitoring.models import Indicator, Observation
 from carbonpeak.plans.api import plan_or_404
@@ -119,9 +119,8 @@ def report_observation(request, indicator_id: int, payload: ObservationIn):
     return Status(201, services.submit_observation(obs, user=request.user))
 
 
-class ObservationFilters(Schema):
+class ObservationFilters(StatusFilters):
     indicator_id: int | None = id_filter("指标 id")
-    status: str | None = Field(None, max_length=12, description="draft / submitted / approved / returned")
 
 
 review_routes(

@@ -12,7 +12,7 @@ from pydantic import Field
 from carbonpeak.core import limits
 from carbonpeak.core.api import Pages, get_or_404
 from carbonpeak.core.http import attachment
-from carbonpeak.core.review_api import review_routes
+from carbonpeak.core.review_api import StatusFilters, review_routes
 from carbonpeak.plans.api import plan_or_404
 from carbonpeak.supervision import selectors, services
 from carbonpeak.supervision.models import Evidence, ProgressReport, ProgressStatus, ReportingPeriod
@@ -131,11 +131,12 @@ def close_period(request, period_id: int):
 # ------------------------------------------------------------------ reports
 
 
-class ReportFilters(Schema):
+class ReportFilters(StatusFilters):
     period: str | None = Field(None, max_length=20, description="报告期，如 2025Q3")
     department: str | None = Field(None, max_length=100, description="牵头部门名称")
 
     def apply(self, queryset):
+        queryset = queryset.filter(status=self.status) if self.status else queryset
         return selectors.filter_reports(queryset, period=self.period, department=self.department)
 
 
