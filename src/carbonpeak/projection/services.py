@@ -178,12 +178,10 @@ def _requested_runs():
 
 
 def _prune_requested_runs() -> int:
-    from carbonpeak.reports.models import QuarterlyReport
-
-    in_reports = QuarterlyReport.objects.exclude(projection_run=None).values("projection_run")
+    """The oldest requested runs beyond the cap go, except those a quarterly report was built on."""
     stale = list(
         _requested_runs()
-        .exclude(pk__in=in_reports)
+        .filter(quarterly_reports__isnull=True)
         .order_by("-created_at", "-id")
         .values_list("pk", flat=True)[MAX_REQUESTED_RUNS:]
     )

@@ -33,7 +33,7 @@ class QuarterlyReport(models.Model):
         null=True,
         blank=True,
         on_delete=models.PROTECT,
-        related_name="+",
+        related_name="quarterly_reports",
         verbose_name="达峰预测记录",
     )
     data_version = models.JSONField("数据版本", default=dict, blank=True)
