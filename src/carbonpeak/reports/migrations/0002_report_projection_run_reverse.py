@@ -5,16 +5,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('projection', '0002_boundary'),
-        ('reports', '0001_initial'),
+        ("projection", "0002_boundary"),
+        ("reports", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='quarterlyreport',
-            name='projection_run',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='quarterly_reports', to='projection.projectionrun', verbose_name='达峰预测记录'),
+            model_name="quarterlyreport",
+            name="projection_run",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="quarterly_reports",
+                to="projection.projectionrun",
+                verbose_name="达峰预测记录",
+            ),
         ),
     ]
