@@ -16,6 +16,7 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "carbonpeak"
 #: every pure module: plain data in, plain data out, callable from a notebook without Django
 PURE = [
     "core/periods.py",
+    "core/numbers.py",
     "core/upload_errors.py",
     "plans/document",
     "energy/accounting",

@@ -12,7 +12,9 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from carbonpeak.accounts import permissions
+from carbonpeak.core.http import MAX_ID
 from carbonpeak.core.models import AuditEvent
+from carbonpeak.core.numbers import as_int
 
 
 @login_required
@@ -59,7 +61,7 @@ def my_tokens(request):
 
     if request.method == "POST":
         try:
-            revoked = tokens.revoke(request.user, int(request.POST.get("token", "0") or 0))
+            revoked = tokens.revoke(request.user, as_int(request.POST.get("token"), low=1, high=MAX_ID) or 0)
         except (ValueError, Http404):
             messages.error(request, "令牌不存在或已撤销")
         else:

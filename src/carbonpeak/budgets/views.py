@@ -16,7 +16,9 @@ from django.views.decorators.http import require_POST
 
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
+from carbonpeak.core.http import MAX_ID
 from carbonpeak.core.models import Region
+from carbonpeak.core.numbers import as_int
 
 from . import allocation as pure
 from . import assessment, selectors, services, upward
@@ -195,8 +197,9 @@ def region_page(request, name: str):
         else set(),
         reverse=True,
     )
-    text = request.GET.get("year", "")
-    year = int(text) if text.isdigit() else (years[0] if years else dt.date.today().year - 1)
+    year = as_int(request.GET.get("year"), low=1990, high=2100) or (
+        years[0] if years else dt.date.today().year - 1
+    )
     from carbonpeak.core.regions import rollup
 
     names = [region.name, *selectors.district_names(region)]
@@ -275,7 +278,8 @@ def _links(post) -> dict:
     enterprise = Enterprise.objects.filter(credit_code=code).first() if code else None
     if code and enterprise is None:
         raise ValidationError(f"重点企业名录中没有统一社会信用代码为 {code} 的企业")
-    project = TwoHighProject.objects.filter(pk=int(listed)).first() if listed.isdigit() else None
+    key = as_int(listed, low=1, high=MAX_ID)
+    project = TwoHighProject.objects.filter(pk=key).first() if key else None
     return {"enterprise": enterprise, "two_high_project": project}
 
 

@@ -6,6 +6,8 @@ from django.core.exceptions import BadRequest
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 
+from carbonpeak.core import numbers
+
 
 def attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
     """A download: the name encoded for any browser, and the type never sniffed into something else."""
@@ -16,14 +18,13 @@ def attachment(content: bytes, content_type: str, filename: str) -> HttpResponse
 
 
 MAX_ID = 2**31 - 1  # the largest key every database the platform runs on stores in an integer column
+YEARS = (1990, 2100)  # the years a figure of the platform may be for (本平台规则)
 
 
 def number_param(request, name: str, what: str, *, low: int = 0, high: int = MAX_ID) -> int | None:
     """An integer query parameter (an id, a year): None when absent; a 400 in Chinese naming it when it is
     not a number within [low, high] — never a database overflow or a silent match of nothing."""
-    text = request.GET.get(name, "").strip()
-    if not text:
-        return None
-    if not text.isascii() or not text.isdigit() or not low <= int(text) <= high:
-        raise BadRequest(f"{what}参数“{text[:20]}”无效：须为{low}–{high}之间的整数")
-    return int(text)
+    try:
+        return numbers.parse_int(request.GET.get(name, ""), what=f"{what}参数", low=low, high=high)
+    except numbers.NumberError as exc:
+        raise BadRequest(str(exc)) from None

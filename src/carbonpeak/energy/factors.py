@@ -12,6 +12,7 @@ import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from carbonpeak.core.numbers import NumberError, parse_int
 from carbonpeak.energy import catalog
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -255,12 +256,10 @@ def read_factor_rows(text: str, source_name: str = "CSV") -> tuple[Factor, ...]:
         key = (raw.get("key") or "").strip()
         if not key:
             raise FactorError(f"{where} key 列：为空")
-        year_text = (raw.get("year") or "").strip()
-        year = None
-        if year_text:
-            if not year_text.isdigit():
-                raise FactorError(f"{where} year 列：“{year_text}”不是年份")
-            year = int(year_text)
+        try:
+            year = parse_int(raw.get("year"), what=f"{where} year 列：年份", low=1900, high=2100)
+        except NumberError as exc:
+            raise FactorError(str(exc)) from None
         if kind in YEARLY_KINDS and year is None:
             raise FactorError(f"{where} year 列：{KINDS[kind]}须注明年份")
         value = _parse_number(raw.get("value", ""), f"{where} value 列")

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from carbonpeak.core import audit, limits, versions
 from carbonpeak.core.http import attachment
 from carbonpeak.core.models import ReviewStatus
+from carbonpeak.core.numbers import NumberError, required_float, required_int
 from carbonpeak.energy import accounting, catalog, selectors, services, workbook
 from carbonpeak.energy import certificates as register
 from carbonpeak.energy.models import (
@@ -399,9 +400,10 @@ def factor_enter(request):
     """The coordinator enters one yearly factor with its source; the accounts follow at once."""
     post = request.POST
     try:
-        year, value = int(post.get("year", "")), float(post.get("value", ""))
-    except ValueError:
-        messages.error(request, "请填写有效的年份和数值")
+        year = required_int(post.get("year"), what="年份", low=1990, high=2100)
+        value = required_float(post.get("value"), what="数值")
+    except NumberError as exc:
+        messages.error(request, f"请填写有效的年份和数值：{exc}")
         return redirect("energy:factor_sets")
     try:
         run = services.enter_yearly_factor(

@@ -16,6 +16,8 @@ from django.views.decorators.http import require_POST
 
 from carbonpeak.accounts import permissions
 from carbonpeak.core import limits
+from carbonpeak.core.http import MAX_ID
+from carbonpeak.core.numbers import NumberError, as_int, required_float
 from carbonpeak.core.quotas import QuotaExceeded
 
 from . import efficiency as efficiency_rules
@@ -184,9 +186,9 @@ def two_high_projects(request):
 @require_POST
 def acceptance_tolerance(request):
     try:
-        value = float(request.POST.get("value_pct", ""))
-    except ValueError:
-        messages.error(request, "容许偏差须为数字（%）")
+        value = required_float(request.POST.get("value_pct"), what="容许偏差（%）", low=0, high=100)
+    except NumberError as exc:
+        messages.error(request, str(exc))
         return redirect("enterprises:projects")
     try:
         entry = services.set_acceptance_tolerance(request.user, value, request.POST.get("source", ""))
@@ -249,10 +251,7 @@ def _report_action(request, enterprise: Enterprise, year: int):
     post = request.POST
     try:
         if action in ("save", "submit"):
-            try:
-                rows = min(int(post.get("fuel_rows", FUEL_ROWS)), 200)
-            except ValueError:
-                rows = FUEL_ROWS
+            rows = as_int(post.get("fuel_rows"), low=1, high=200) or FUEL_ROWS
             fields = ("fuel", "unit", "quantity", "reported_tce", "use")
             fuels = [{k: post.get(f"{k}-{i}", "") for k in fields} for i in range(rows)]
             values = {k: post.get(k, "") for k in services.REPORT_NUMBERS}
@@ -342,10 +341,8 @@ def _report_years() -> list[int]:
 
 
 def _year(request, years: list[int]) -> int:
-    try:
-        return int(request.GET.get("year") or (years[0] if years else timezone.localdate().year - 1))
-    except ValueError:
-        return timezone.localdate().year - 1
+    chosen = as_int(request.GET.get("year"), low=1990, high=2100)
+    return chosen or (years[0] if years else timezone.localdate().year - 1)
 
 
 @login_required
@@ -416,7 +413,7 @@ def progress(request, progress_id: int):
         action = request.POST.get("action", "")
         try:
             if action in ("save", "submit"):
-                done = [int(v) for v in request.POST.getlist("done") if v.isdigit()]
+                done = [d for v in request.POST.getlist("done") if (d := as_int(v, low=1, high=MAX_ID))]
                 services.save_progress(
                     request.user,
                     item,

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from carbonpeak.core.models import ReviewStatus
+from carbonpeak.core.numbers import as_int, is_int
 from carbonpeak.energy import selectors as energy
 from carbonpeak.energy.models import AccountingRun
 from carbonpeak.monitoring import grading
@@ -100,7 +101,7 @@ def computed_gaps(
 def _with_gaps(assessment: grading.Assessment, gaps: dict[int, tuple[str, bool]]) -> grading.Assessment:
     """Say in the reason which years are 缺失 or 数据不全 and why: the years after the value graded whose
     value is missing, and the graded year when its data are incomplete."""
-    graded_year = int(assessment.period[:4]) if assessment.period[:4].isdigit() else 0
+    graded_year = as_int(assessment.period[:4], low=1000, high=9999) or 0
     later = {
         year: text for year, (text, value_missing) in gaps.items() if year > graded_year and value_missing
     }
@@ -120,7 +121,7 @@ def _with_gaps(assessment: grading.Assessment, gaps: dict[int, tuple[str, bool]]
         notes.append(f"{years}年缺失（{why}）")
     if graded_year in gaps and not gaps[graded_year][1]:
         text = gaps[graded_year][0]
-        notes.append(text if text[:4].isdigit() else f"{graded_year}年{text}")
+        notes.append(text if is_int(text[:4]) else f"{graded_year}年{text}")
     if not notes:
         return assessment
     reason = "；".join([assessment.reason, *notes])

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from carbonpeak.accounts import permissions
 from carbonpeak.core import versions
 from carbonpeak.core.http import number_param
+from carbonpeak.core.numbers import NumberError, required_float, required_int
 from carbonpeak.energy import selectors as energy
 from carbonpeak.energy.accounting import boundary_caption
 from carbonpeak.monitoring import selectors, services
@@ -171,10 +172,11 @@ def report(request, target_id: int):
     if link is None:
         raise Http404("该目标尚未对应指标")
     try:
-        year, quarter = int(request.POST.get("year", "")), int(request.POST.get("quarter", "4"))
-        value = float(request.POST.get("value", "").replace(",", ""))
-    except ValueError:
-        messages.error(request, "请填写有效的年份、季度和数值")
+        year = required_int(request.POST.get("year"), what="年份", low=1990, high=2100)
+        quarter = required_int(request.POST.get("quarter", "4"), what="季度", low=1, high=4)
+        value = required_float(request.POST.get("value"), what="数值")
+    except NumberError as exc:
+        messages.error(request, f"请填写有效的年份、季度和数值：{exc}")
         return redirect("monitoring:target", target.pk)
     try:
         obs = services.report_observation(

@@ -14,7 +14,8 @@ from django.views.decorators.http import require_POST
 
 from carbonpeak.accounts import permissions
 from carbonpeak.core import versions
-from carbonpeak.core.http import number_param
+from carbonpeak.core.http import MAX_ID, number_param
+from carbonpeak.core.numbers import NumberError, as_int, required_float, required_int
 from carbonpeak.departments.models import Department, DepartmentKind
 from carbonpeak.plans import services
 from carbonpeak.plans.selectors import current_plan
@@ -154,11 +155,12 @@ def department_detail(request, department_id: int):
         tasks = tasks.filter(plan=plan)
     action = section = None
     group = request.GET.get("group", "")
-    if group.startswith("a") and group[1:].isdigit():
-        action = get_object_or_404(Action, pk=int(group[1:]))
+    key = as_int(group[1:], low=1, high=MAX_ID)
+    if group.startswith("a") and key:
+        action = get_object_or_404(Action, pk=key)
         tasks = tasks.filter(action=action)
-    elif group.startswith("s") and group[1:].isdigit():
-        section = get_object_or_404(Section, pk=int(group[1:]))
+    elif group.startswith("s") and key:
+        section = get_object_or_404(Section, pk=key)
         tasks = tasks.filter(section=section, action__isnull=True)
     groups = {Role.LEAD: [], Role.SUPPORT: [], Role.IMPLEMENT: []}
     for task in tasks.distinct().order_by("plan", "order"):
@@ -261,9 +263,10 @@ def handed_down_total(request, plan_id: int):
     plan = get_object_or_404(Plan, pk=plan_id)
     post = request.POST
     try:
-        year, value = int(post.get("year", "")), float(post.get("value", ""))
-    except ValueError:
-        messages.error(request, "请填写有效的年份和数值")
+        year = required_int(post.get("year"), what="年份", low=1990, high=2100)
+        value = required_float(post.get("value"), what="数值", low=0)
+    except NumberError as exc:
+        messages.error(request, f"请填写有效的年份和数值：{exc}")
         return redirect("plans:targets_for_plan", plan.pk)
     try:
         target = services.set_handed_down_total(

@@ -17,6 +17,7 @@ from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
 from carbonpeak.core import limits
 from carbonpeak.core.models import Region
+from carbonpeak.core.numbers import as_int
 
 from . import engine, export, selectors, services, workbook
 from .models import SinkBaseline
@@ -33,7 +34,8 @@ def _page(request, form=None, status: int = 200):
     """The page; after a refused form, again with what was typed (nothing lost) and a 400."""
     years = selectors.years()
     text = request.GET.get("year", "") or (form or {}).get("year", "")
-    year = int(text) if text.isdigit() and int(text) in years else (years[0] if years else None)
+    year = as_int(text, low=1990, high=2100)
+    year = year if year in years else (years[0] if years else None)
     rows = list(selectors.results(year)) if year else []
     factors = selectors.current_set()
     return render(
@@ -87,8 +89,8 @@ def _unit(name: str) -> str:
 
 
 def _back(request):
-    year = request.POST.get("year", "")
-    return redirect(f"{reverse('sinks:overview')}{'?year=' + year if year.isdigit() else ''}")
+    year = as_int(request.POST.get("year"), low=1990, high=2100)
+    return redirect(f"{reverse('sinks:overview')}{f'?year={year}' if year else ''}")
 
 
 @login_required
@@ -155,12 +157,12 @@ def land_record(request):
 @login_required
 @require_POST
 def freeze(request):
-    text = request.POST.get("year", "")
+    year = as_int(request.POST.get("year"), low=1990, high=2100)
     try:
-        if not text.isdigit():
+        if year is None:
             raise ValidationError("请选择年份")
-        services.freeze_baseline(request.user, int(text))
-        messages.success(request, f"已冻结{text}年碳汇本底")
+        services.freeze_baseline(request.user, year)
+        messages.success(request, f"已冻结{year}年碳汇本底")
     except ValidationError as exc:
         for m in exc.messages:
             messages.error(request, m)

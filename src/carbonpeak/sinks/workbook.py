@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from carbonpeak.core.numbers import as_int
 from carbonpeak.core.upload_errors import FormError, checked_rows, inert, open_workbook
 
 from .engine import LAND_TYPES
@@ -146,10 +147,10 @@ def _year(value, errors: list[FormError], row: int) -> int | None:
     text = _text(value)
     if text.endswith(".0"):
         text = text[:-2]
-    if not text.isdigit() or not 1990 <= int(text) <= 2100:
+    year = as_int(text, low=1990, high=2100)
+    if year is None:
         errors.append(FormError(SHEET, row, _col(2), f"年份应为 1990–2100 的整数，而不是“{text}”"))
-        return None
-    return int(text)
+    return year
 
 
 def _number(value, errors: list[FormError], row: int, col: int) -> float | None:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from carbonpeak.core.numbers import as_int
 from carbonpeak.energy import catalog
 
 from .shapes import (
@@ -63,10 +64,9 @@ def history_from_periods(
     ``grid_published`` is the grid series by the year it was published for; by default the years the
     accounting actually took its grid factors from (a fallback year counts once, as itself).
     (Long: each input series checked and built in turn, each with its own refusal.)"""
-    years = sorted(
-        {int(p["period"]) for p in periods if str(p["period"]).isdigit()},
-    )
-    by_year = {int(p["period"]): p for p in periods if str(p["period"]).isdigit()}
+    # whole years only: a period such as 2025Q1-Q3 is not one
+    by_year = {y: p for p in periods if (y := as_int(p["period"], low=1000, high=9999)) is not None}
+    years = sorted(by_year)
     if len(years) < 2:
         raise ProjectionError("预测至少需要两个完整年度（四个季度均已审核）的核算结果")
     if years != list(range(years[0], years[-1] + 1)):

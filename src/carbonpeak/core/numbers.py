@@ -1,0 +1,90 @@
+"""The one way a number is read from what a person typed or a file holds (pure, no Django).
+
+``str.isdigit()`` accepts "²" and "٣", which ``int()`` then refuses — a server error where a clear message
+was owed. Here a number is ASCII digits (full-width digits, as a Chinese input method types them, are read
+as their ASCII twins; any other script's digits are refused), within the bounds the caller names; a blank
+is None (missing is never zero), anything else a :class:`NumberError` whose message names what was wrong.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+#: full-width digits and signs, as a Chinese input method types them
+FULL_WIDTH = str.maketrans("０１２３４５６７８９－＋．", "0123456789-+.")
+MAX_DIGITS = 18  # no figure the platform keeps has more; a longer string is refused before it is parsed
+_INT = re.compile(rf"[+-]?[0-9]{{1,{MAX_DIGITS}}}")
+_FLOAT = re.compile(rf"[+-]?(?:[0-9]{{1,{MAX_DIGITS}}}(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{{1,3}})?")
+
+
+class NumberError(ValueError):
+    """A text that is not a number within its bounds; the message is for the person who typed it."""
+
+
+def clean(text: object) -> str:
+    """The text as typed, trimmed, full-width digits read as ASCII, thousands separators dropped."""
+    return str(text).strip().translate(FULL_WIDTH).replace(",", "").replace("，", "")
+
+
+def parse_int(text: object, *, what: str, low: int, high: int) -> int | None:
+    """An integer within [low, high]; None when blank."""
+    if text is None:
+        return None
+    cleaned = clean(text)
+    if not cleaned:
+        return None
+    if not cleaned.isascii() or not _INT.fullmatch(cleaned) or not low <= int(cleaned) <= high:
+        raise NumberError(f"{what}“{str(text)[:20]}”无效：须为 {low}–{high} 之间的整数")
+    return int(cleaned)
+
+
+def parse_float(
+    text: object, *, what: str, low: float | None = None, high: float | None = None
+) -> float | None:
+    """A finite decimal number within the bounds given; None when blank."""
+    if text is None:
+        return None
+    cleaned = clean(text)
+    if not cleaned:
+        return None
+    if not cleaned.isascii() or not _FLOAT.fullmatch(cleaned):
+        raise NumberError(f"{what}“{str(text)[:20]}”不是数字")
+    value = float(cleaned)
+    if not math.isfinite(value):
+        raise NumberError(f"{what}“{str(text)[:20]}”不是有限的数")
+    if (low is not None and value < low) or (high is not None and value > high):
+        bounds = f"{low if low is not None else '−∞'}–{high if high is not None else '∞'}"
+        raise NumberError(f"{what}“{str(text)[:20]}”须在 {bounds} 之间")
+    return value
+
+
+def required_int(text: object, *, what: str, low: int, high: int) -> int:
+    """An integer that must be given: a blank is refused too ("请填写…")."""
+    value = parse_int(text, what=what, low=low, high=high)
+    if value is None:
+        raise NumberError(f"请填写{what}")
+    return value
+
+
+def required_float(text: object, *, what: str, low: float | None = None, high: float | None = None) -> float:
+    """A decimal number that must be given: a blank is refused too ("请填写…")."""
+    value = parse_float(text, what=what, low=low, high=high)
+    if value is None:
+        raise NumberError(f"请填写{what}")
+    return value
+
+
+def is_int(text: object) -> bool:
+    """Does the text read as an integer (ASCII or full-width digits)? For choosing, not for refusing."""
+    cleaned = clean(text) if text is not None else ""
+    return bool(cleaned) and cleaned.isascii() and _INT.fullmatch(cleaned) is not None
+
+
+def as_int(text: object, *, low: int, high: int) -> int | None:
+    """The integer the text reads as within [low, high], or None (a filter that falls back to its default
+    rather than refusing)."""
+    try:
+        return parse_int(text, what="", low=low, high=high)
+    except NumberError:
+        return None
