@@ -137,6 +137,16 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    # SQLite, the embedded default, taking concurrent writers: readers never wait for a writer (WAL), a
+    # writer takes the lock when its transaction begins (IMMEDIATE: it cannot fail half-way on a lock it
+    # meant to upgrade) and waits up to 20 s for another writer instead of answering "database is locked"
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": int(os.environ.get("CARBONPEAK_SQLITE_TIMEOUT", "20")),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
