@@ -101,7 +101,7 @@ def test_a_change_of_grade_warns(districts_loaded):
 
     user = districts_loaded
     budget = services.set_budget(
-        user, region="太仓市", year=2024, method="handed_down", tco2=1e12, document="测试输入"
+        user, region="太仓市", year=2024, method="handed_down", tco2=1e10, document="测试输入"
     )
     assert budget.tracking.get(dimension=BudgetTracking.CITY).grade == "green"
     services.set_budget(user, region="太仓市", year=2024, method="handed_down", tco2=1.0, document="测试输入")
@@ -208,3 +208,18 @@ def test_a_new_whole_reallocates_computed_methods_with_their_inputs(districts_lo
     parts = list(budget.allocations.get(dimension=Allocation.DISTRICT).parts.all())
     assert sum(p.tco2 for p in parts) == 15_000_000
     assert {p.name: p.growth_pct for p in parts} == growth  # the same method with the same inputs
+
+
+def test_an_implausible_budget_is_refused_naming_the_rule(districts_loaded):
+    from carbonpeak.budgets.models import CarbonBudget
+
+    with pytest.raises(ValidationError, match="本平台规则：不超过 200 亿吨"):
+        services.set_budget(
+            districts_loaded,
+            region="太仓市",
+            year=2024,
+            method="handed_down",
+            tco2=1e308,
+            document="测试输入",
+        )
+    assert not CarbonBudget.objects.exists()

@@ -62,9 +62,8 @@ def _routes(patterns=None, prefix: str = "") -> list[str]:
     return ["/" + r.lstrip("/") for r in found]
 
 
-@pytest.mark.parametrize(
-    "username", ["coordinator", "市工信局", "chengxiang", "jiulong", "stats", "suzhou", "leader"]
-)
+# the coordinator opens every page; the others are the roles whose scope narrows what a page reads
+@pytest.mark.parametrize("username", ["coordinator", "chengxiang", "jiulong", "suzhou"])
 def test_every_page_answers_junk_numbers_without_a_server_error(client, demo_plan, username):
     from django.contrib.auth import get_user_model
 

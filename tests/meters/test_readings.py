@@ -176,3 +176,35 @@ def test_hostile_column_names_in_a_parquet_file_are_only_names(tmp_path, store):
     path = tmp_path / "r.parquet"
     pq.write_table(table, path)
     assert readings.ingest(path, "parquet", store, "pq").rows == 1
+
+
+def test_a_column_given_twice_is_refused_naming_it(tmp_path, store):
+    """Two headers for one column: never 'the first wins' (the other values would be dropped unseen)."""
+    table = pa.table(
+        [
+            pa.array([A]),
+            pa.array(["E1"]),
+            pa.array(["电力"]),
+            pa.array(["2025-01-01 00:00"]),
+            pa.array(["1"]),
+            pa.array(["2"]),
+            pa.array(["千瓦时"]),
+        ],
+        names=["统一社会信用代码", "计量器具编号", "能源品种", "数据时标", "数值", "数值", "计量单位"],
+    )
+    path = tmp_path / "twice.parquet"
+    pq.write_table(table, path)
+    with pytest.raises(readings.ReadingsError, match="“数值”出现不止一次"):
+        readings.ingest(path, "parquet", store, "b1")
+    spelled = "统一社会信用代码,计量器具编号,能源品种,数据时标,数值,value,计量单位\n".encode()
+    with pytest.raises(readings.ReadingsError, match="都是数值列"):
+        _ingest(tmp_path, store, spelled)
+    assert not store.exists() or not list(store.rglob("*.parquet"))
+
+
+def test_a_reader_message_shows_no_server_path(tmp_path, store):
+    path = tmp_path / "broken.parquet"
+    path.write_bytes(b"PAR1" + b"\x00" * 100 + b"PAR1")
+    with pytest.raises(readings.ReadingsError) as refused:
+        readings.ingest(path, "parquet", store, "b1")
+    assert str(tmp_path) not in str(refused.value) and "/tmp" not in str(refused.value)

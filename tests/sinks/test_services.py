@@ -204,3 +204,25 @@ def test_the_wetland_target_is_graded_on_the_land_data_with_the_reported_value_b
     client.force_login(sample)
     html = client.get(f"/monitoring/targets/{status.target.pk}/").content.decode()
     assert 'data-testid="land-computed"' in html
+
+
+def test_a_user_who_reports_no_land_is_refused_before_the_file_is_read(
+    sample, monkeypatch, django_user_model
+):
+    """Permission first: a leader's (or an enterprise's) file is never parsed; an allowed upload counts
+    against the upload quota like every other."""
+    from carbonpeak.core.models import ComputeRequest
+    from carbonpeak.sinks import workbook
+
+    def must_not_read(data):
+        raise AssertionError("the file was read before the permission was checked")
+
+    monkeypatch.setattr(workbook, "read_land", must_not_read)
+    leader = django_user_model.objects.get(username="leader")
+    with pytest.raises(PermissionDenied):
+        services.upload_land(leader, b"anything")
+    assert not ComputeRequest.objects.filter(user=leader).exists()
+    monkeypatch.undo()
+    row = ["港区", 2026, "湿地", "河流湿地", "", 10, None, None, None, None, None, None, None, "x"]
+    services.upload_land(sample, _workbook([row]))
+    assert ComputeRequest.objects.filter(user=sample, kind="upload").count() == 1

@@ -171,6 +171,13 @@ def can(user, action: Action, obj=None) -> bool:
     return False
 
 
+def own_land_scope(user) -> str | None:
+    """The district whose land data a user reports for when it is one district's reporter; None (every
+    district, as the rule allows) for anyone else — so that a file is refused before it is read."""
+    department = department_of(user)
+    return department.name if department is not None and DISTRICT in roles(user) else None
+
+
 def enterprise_scope(user):
     """Which enterprises a user reads: ``ALL_ENTERPRISES`` (the city's users), the one it reports for (an
     enterprise user), or None."""

@@ -22,6 +22,13 @@ from . import selectors
 from .models import Allocation, AllocationPart, BudgetTracking, CarbonBudget
 from .tracking import SECTOR_RULE, track
 
+#: the largest budget a region may be given (本平台规则: 200 亿吨, above any year's national emissions, so a
+#: larger figure is a typing error, not a budget)
+MAX_BUDGET_T = 2e10
+BUDGET_TOO_LARGE = (
+    "碳预算 {value:g} 吨超出合理范围（本平台规则：不超过 200 亿吨，高于全国年排放量的数值视为输入有误）"
+)
+
 
 def _region(name: str) -> Region:
     region = Region.objects.filter(name=name).first()
@@ -69,6 +76,8 @@ def set_budget(
         if method == pure.WholeMethod.HANDED_DOWN:
             if tco2 is None or tco2 <= 0:
                 raise pure.BudgetError(["请填写下达的碳预算（吨二氧化碳，正数）"])
+            if not tco2 <= MAX_BUDGET_T:
+                raise pure.BudgetError([BUDGET_TOO_LARGE.format(value=tco2)])
             whole = float(tco2)
         elif method == pure.WholeMethod.INTENSITY:
             basis = _intensity_basis(

@@ -17,6 +17,7 @@ read alone, by DuckDB here or by Spark on a cluster.
 
 from __future__ import annotations
 
+import csv
 import re
 import shutil
 import tempfile
@@ -111,10 +112,15 @@ def _header_map(columns: list[str]) -> dict[str, str]:
     """Canonical column → the file's header, or ReadingsError naming what is missing or unknown."""
     by_name = {h.lower(): canonical for canonical, names in HEADERS.items() for h in names}
     found: dict[str, str] = {}
+    twice = []
     for col in columns:
         canonical = by_name.get(str(col).strip().lower())
-        if canonical and canonical not in found:
+        if canonical and canonical in found:
+            twice.append(f"“{found[canonical]}”与“{col}”都是{LABEL[canonical]}列，请只保留一列")
+        elif canonical:
             found[canonical] = col
+    if twice:
+        raise ReadingsError(twice)
     missing = [LABEL[c] for c in REQUIRED if c not in found]
     if missing:
         expected = "、".join(LABEL[c] for c in (*REQUIRED, "granularity"))
@@ -139,8 +145,31 @@ def _ident(name: str) -> str:
     return '"' + str(name).replace('"', '""') + '"'
 
 
+def _file_headers(path: Path, kind: str) -> list[str]:
+    """The header as the file has it (DuckDB renames a repeated name, which would hide it)."""
+    if kind == "parquet":
+        import pyarrow.parquet as pq
+
+        try:
+            return list(pq.read_schema(path).names)
+        except (OSError, ValueError):
+            return []  # not Parquet: DuckDB says so below
+    with open(path, encoding="utf-8-sig", errors="replace", newline="") as fh:
+        return next(csv.reader([fh.readline(1 << 20)]), [])
+
+
+def _without_paths(message: str, path: Path) -> str:
+    """A reader's message with the server's file paths taken out (they say nothing to the person)."""
+    message = message.replace(str(path), "上传的文件")
+    return re.sub(r"(?:/[\w.\-]+){2,}", "…", message)
+
+
 def _read(con: duckdb.DuckDBPyConnection, path: Path, kind: str) -> None:
     """The file as a table of text (every cell as written), keeping the file's row order in ``rowid``."""
+    headers = [str(h).strip() for h in _file_headers(path, kind)]
+    repeated = sorted({h for h in headers if h and headers.count(h) > 1})
+    if repeated:
+        raise ReadingsError([f"表头中“{h}”出现不止一次：每列只能有一个表头，请只保留一列" for h in repeated])
     source = sql_text(path)
     try:
         if kind == "parquet":
@@ -156,7 +185,8 @@ def _read(con: duckdb.DuckDBPyConnection, path: Path, kind: str) -> None:
             )
     except duckdb.Error as exc:
         what = "Parquet" if kind == "parquet" else "CSV（UTF-8 编码，首行为表头）"
-        raise ReadingsError([f"无法读取文件：不是有效的{what}（{str(exc).splitlines()[0][:200]}）"]) from exc
+        detail = _without_paths(str(exc).splitlines()[0], path)[:200]
+        raise ReadingsError([f"无法读取文件：不是有效的{what}（{detail}）"]) from exc
 
 
 def _lookup_tables(con: duckdb.DuckDBPyConnection, cols: dict[str, str]) -> None:

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
-from carbonpeak.core import audit, events, limits
+from carbonpeak.core import audit, events, limits, quotas
 from carbonpeak.core.errors import DomainError
 
 from . import engine
@@ -323,8 +323,11 @@ def upload_land(user, data: bytes) -> UploadResult:
 
     from . import workbook
 
+    if not permissions.can(user, Action.REPORT_LAND, permissions.own_land_scope(user)):
+        raise PermissionDenied(permissions.MESSAGES[Action.REPORT_LAND])  # before the file is read at all
     if (too_large := limits.refusal(limits.LAND_DATA, len(data))) is not None:
         return UploadResult(errors=[too_large])
+    quotas.take(user, "upload")
     parsed = workbook.read_land(data)
     if parsed.errors:
         return UploadResult(errors=[str(e) for e in parsed.errors])
