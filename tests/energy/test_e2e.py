@@ -161,3 +161,44 @@ def test_the_register_of_certificates_in_the_browser(browser_page, live_server, 
     page.click("[data-testid=certificate-enter] button")
     page.wait_for_selector("text=已登记 GEC-页面-1")
     assert GreenCertificate.objects.count() == before + 1
+
+
+def test_a_what_if_is_shown_as_such_and_adopting_the_set_makes_it_official(
+    browser_page, live_server, login, artifacts
+):
+    """The coordinator recomputes with a set that is not the official one: the run's page says 试算 and the
+    accounts stay; adopting the set (with its basis) makes its accounts the official ones."""
+    from carbonpeak.energy import selectors
+
+    services, coordinator = _setup()
+    services.load_sample_data(coordinator)
+    official = selectors.current_run()
+    rows = "".join(
+        f"grid_co2,江苏,{year},0.9,kgCO2/kWh,测试输入（试算，非参考值）,test\n" for year in range(2020, 2026)
+    )
+    what_if = services.import_factor_csv(
+        "kind,key,year,value,unit,source,status\n" + rows,
+        name="national",
+        version="what-if",
+        user=coordinator,
+        based_on=official.factor_set,
+    )
+    page = browser_page
+    page.set_viewport_size({"width": 1280, "height": 900})
+    login(page, live_server)
+    page.goto(f"{live_server.url}/energy/factors/{what_if.pk}/")
+    assert "非正式" in page.inner_text("h1 + span, .badge")
+    page.fill("input[name=reason]", "比较：电网因子 0.9")
+    page.click("text=用此因子集试算（不影响正式核算）")
+    page.wait_for_selector("[data-testid=what-if]")
+    assert "试算结果" in page.inner_text("[data-testid=what-if]")
+    page.screenshot(path=str(artifacts / "energy-what-if.png"), full_page=False)
+    assert selectors.current_run() == official
+    page.goto(f"{live_server.url}/energy/factors/{what_if.pk}/")
+    page.locator("form[action$='/default/'] input[name=reason]").fill("测试：采用新电网因子")
+    page.click("text=采用为正式因子集并重新核算")
+    page.wait_for_selector("[data-testid=factor-set]")
+    assert page.inner_text("[data-testid=factor-set]") == "national@what-if"
+    assert page.locator("[data-testid=what-if]").count() == 0
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.screenshot(path=str(artifacts / "energy-adopted-phone.png"), full_page=False)

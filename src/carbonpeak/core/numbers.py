@@ -1,6 +1,6 @@
 """The one way a number is read from what a person typed or a file holds (pure, no Django).
 
-``str.isdigit()`` accepts "²" and "٣", which ``int()`` then refuses — a server error where a clear message
+``str.isdigit`` accepts "²" and "٣", which ``int`` then refuses — a server error where a clear message
 was owed. Here a number is ASCII digits (full-width digits, as a Chinese input method types them, are read
 as their ASCII twins; any other script's digits are refused), within the bounds the caller names; a blank
 is None (missing is never zero), anything else a :class:`NumberError` whose message names what was wrong.
