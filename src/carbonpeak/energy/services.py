@@ -324,6 +324,25 @@ def _insert_records(rows: list[tuple]) -> None:
             cursor.executemany(sql, rows[start : start + 10_000])
 
 
+REVISION_ATTEMPTS = 20  # two reporters of one period and region at once: the later takes the next number
+
+
+def _new_revision(*, period: str, region: str, **fields) -> EnergySubmission:
+    """The next revision number of a period and region, taken safely while another reporter may be taking
+    one too (PostgreSQL lets both read the same largest number; the unique key refuses the second, which then
+    reads again inside a savepoint instead of failing the upload)."""
+    for _ in range(REVISION_ATTEMPTS):
+        last = EnergySubmission.objects.filter(period=period, region=region).aggregate(m=Max("revision"))["m"]
+        try:
+            with transaction.atomic():
+                return EnergySubmission.objects.create(
+                    period=period, region=region, revision=(last or 0) + 1, **fields
+                )
+        except IntegrityError:
+            continue
+    raise DomainError("同一报告期和地区正有多份报表同时写入，请稍后重试", code="conflict")
+
+
 @transaction.atomic
 def create_submission(
     period: str,
@@ -341,13 +360,9 @@ def create_submission(
     """A new draft revision for the period and region; earlier revisions are left as they are."""
     permissions.require(user, Action.REPORT_ENERGY, region)
     period = catalog.parse_period(period).key
-    last = (
-        EnergySubmission.objects.filter(period=period, region=region).aggregate(m=Max("revision"))["m"] or 0
-    )
-    sub = EnergySubmission.objects.create(
+    sub = _new_revision(
         period=period,
         region=region,
-        revision=last + 1,
         source_name=source_name,
         source_sha256=source_sha256,
         warnings=warnings or [],
