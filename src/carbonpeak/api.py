@@ -24,6 +24,7 @@ from carbonpeak.plans.api import router as plans
 from carbonpeak.projection.api import router as projection
 from carbonpeak.sinks.api import router as sinks
 from carbonpeak.supervision.api import router as supervision
+from carbonpeak.web.api import router as site
 
 _CODES = "；".join(f"{code}：{meaning}" for code, meaning in ERROR_CODES.items())
 
@@ -50,5 +51,6 @@ for router in (
     budgets,
     sinks,
     meters,
+    site,
 ):
     api.add_router("", router)

@@ -243,3 +243,10 @@ CARBONPEAK_MAX_REQUEST_BYTES = int(os.environ.get("CARBONPEAK_MAX_REQUEST_BYTES"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # the department whose reporters submit the city's energy statistics (四(一))
 CARBONPEAK_STATISTICS_OFFICE = os.environ.get("CARBONPEAK_STATISTICS_OFFICE", "市统计局")
+# the departments that own land, forest and wetland data and report it for every district (the plan's carbon
+# sink tasks, led by 市资源规划局 and 市农业农村局); comma-separated
+CARBONPEAK_LAND_DEPARTMENTS = tuple(
+    name.strip()
+    for name in os.environ.get("CARBONPEAK_LAND_DEPARTMENTS", "市资源规划局,市农业农村局").split(",")
+    if name.strip()
+)

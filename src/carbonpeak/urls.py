@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from carbonpeak.accounts.access import public_page
 from carbonpeak.accounts.login import LoginView
 from carbonpeak.api import api
 
@@ -11,8 +12,8 @@ admin.site.index_title = "数据管理"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("login/", LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/", public_page(LoginView.as_view()), name="login"),
+    path("logout/", public_page(auth_views.LogoutView.as_view()), name="logout"),
     path("plans/", include("carbonpeak.plans.urls")),
     path("energy/", include("carbonpeak.energy.urls")),
     path("monitoring/", include("carbonpeak.monitoring.urls")),

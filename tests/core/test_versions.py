@@ -85,3 +85,34 @@ def test_the_daily_regrade_stores_the_days_grades_once(demo_plan):
     versions.bump()  # a new day, or a change made in the admin: nothing stored for it
     assert services.regrade_if_new_day() is True
     assert services.regrade_if_new_day() is False  # stored now: the next turn of the schedule does nothing
+
+
+def test_kept_grades_are_json_and_read_back_as_computed(demo_plan):
+    """What another process reads from the database is what the job computed; the row holds data only."""
+    import json
+
+    from carbonpeak.core.models import ComputedFigure
+    from carbonpeak.monitoring import selectors
+
+    services.evaluate(demo_plan)
+    computed = [s.to_dict() for s in assessment.assess_plan(demo_plan)]
+    row = ComputedFigure.objects.get(token=versions.current())
+    json.dumps(row.payload)  # plain data
+    versions.clear()
+    read = selectors.plan_statuses(demo_plan)
+    assert [s.to_dict() for s in read] == computed
+    assert [(s.points, s.baseline) for s in read] == [
+        (s.points, s.baseline) for s in assessment.assess_plan(demo_plan)
+    ]
+
+
+def test_a_kept_row_in_another_shape_is_worked_out_again(demo_plan):
+    """A row written by an older release (or by hand) is never trusted as code or as grades."""
+    from carbonpeak.core.models import ComputedFigure
+    from carbonpeak.monitoring import selectors
+
+    services.evaluate(demo_plan)
+    ComputedFigure.objects.filter(token=versions.current()).update(payload={"__reduce__": "os.system"})
+    versions.clear()
+    read = selectors.plan_statuses(demo_plan)
+    assert [s.to_dict() for s in read] == [s.to_dict() for s in assessment.assess_plan(demo_plan)]

@@ -57,7 +57,22 @@ def test_meters_pages(browser_page, live_server, login, artifacts, demo_plan, co
     page.wait_for_selector("[data-testid=upload-errors]")
     errors = page.inner_text("[data-testid=upload-errors]")
     assert "第2行" in errors and "第3行：数值为空" in errors
+    assert page.get_attribute("[data-testid=upload-job]", "data-status") == "refused"
     page.screenshot(path=str(artifacts / "meters-refused.png"), full_page=True)
+
+    good = tmp_path / "十二月读数.csv"
+    good.write_text(
+        "统一社会信用代码,计量器具编号,能源品种,数据时标,数值,计量单位\n"
+        f"{paper.credit_code},E-01,电力,2025-12-01 00:00,12,千瓦时\n"
+        f"{paper.credit_code},E-01,电力,2025-12-01 00:15,13,千瓦时\n",
+        encoding="utf-8",
+    )
+    page.click("text=返回重新上传")
+    page.set_input_files("[data-testid=upload-form] input[type=file]", str(good))
+    page.click("[data-testid=upload-form] button")
+    page.wait_for_selector("[data-testid=upload-done]")
+    assert "已导入 2 条读数" in page.inner_text("[data-testid=upload-done]")
+    page.screenshot(path=str(artifacts / "meters-imported.png"), full_page=True)
 
     page.goto(f"{live_server.url}/enterprises/{paper.pk}/reports/2024/")
     page.wait_for_selector("[data-testid=measured]")

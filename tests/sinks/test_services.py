@@ -226,3 +226,32 @@ def test_a_user_who_reports_no_land_is_refused_before_the_file_is_read(
     row = ["港区", 2026, "湿地", "河流湿地", "", 10, None, None, None, None, None, None, None, "x"]
     services.upload_land(sample, _workbook([row]))
     assert ComputeRequest.objects.filter(user=sample, kind="upload").count() == 1
+
+
+def department_user(django_user_model, name: str):
+    from django.contrib.auth.models import Group
+
+    from carbonpeak.accounts.models import Membership
+    from carbonpeak.accounts.permissions import DEPARTMENT
+    from carbonpeak.departments.models import Department
+
+    user = django_user_model.objects.create_user(f"u-{name}")
+    user.groups.add(Group.objects.get_or_create(name=DEPARTMENT)[0])
+    Membership.objects.create(user=user, department=Department.objects.get_or_create(name=name)[0])
+    return user
+
+
+def test_land_data_is_written_by_the_departments_that_own_it_and_each_district(sample, django_user_model):
+    """资源规划 and 农业农村 report for every district, a district for itself; another department (here the
+    transport bureau) cannot overwrite a district's land data."""
+    transport = department_user(django_user_model, "市交运局")
+    planning = department_user(django_user_model, "市资源规划局")
+    before = LandRecord.objects.filter(district="港区", year=2025).count()
+    with pytest.raises(PermissionDenied, match="资源规划和农业农村"):
+        services.save_land_record(
+            transport, district="港区", year=2025, land_type="wetland", group="池塘", source="x", area_ha=1
+        )
+    assert LandRecord.objects.filter(district="港区", year=2025).count() == before
+    services.save_land_record(
+        planning, district="港区", year=2025, land_type="wetland", group="池塘", source="调查", area_ha=1
+    )

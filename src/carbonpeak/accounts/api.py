@@ -12,7 +12,9 @@ from ninja.security import HttpBearer
 from pydantic import Field
 
 from carbonpeak.accounts import throttling, tokens
+from carbonpeak.accounts.access import api_action, public_api
 from carbonpeak.accounts.models import ApiToken
+from carbonpeak.accounts.permissions import Action
 from carbonpeak.core.api import ErrorOut
 
 router = Router(tags=["登录"])
@@ -42,6 +44,7 @@ class TokenOut(Schema):
     response={200: TokenOut, 401: ErrorOut, 429: ErrorOut},
     summary="用户名和密码换取令牌",
 )
+@public_api
 def token(request, payload: TokenIn):
     # django-axes's backend refuses a locked user name or address before the password is checked
     user = authenticate(request, username=payload.username, password=payload.password)
@@ -64,11 +67,13 @@ class TokenInfo(Schema):
 
 
 @router.get("/auth/tokens", response=list[TokenInfo], summary="我的令牌（每人最多保留若干个，见说明）")
+@api_action(Action.VIEW)
 def my_tokens(request):
     return ApiToken.objects.filter(user=request.user).order_by("-created_at")
 
 
 @router.delete("/auth/tokens/{token_id}", response={204: None}, summary="撤销我的一个令牌")
+@api_action(Action.VIEW)
 def revoke_token(request, token_id: int):
     tokens.revoke(request.user, token_id)
     return Status(204, None)

@@ -6,4 +6,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "用户与权限"
 
     def ready(self) -> None:
-        from carbonpeak.accounts import signals  # noqa: F401  (connects the token revocation)
+        from carbonpeak.accounts import signals  # noqa: F401  (connects the token revocation and the roles kept per user object)

@@ -23,7 +23,11 @@ ROLES = (COORDINATOR, DEPARTMENT, DISTRICT, LEADER, ADMINISTRATOR, ENTERPRISE, P
 
 
 class Action(StrEnum):
-    VIEW = "view"
+    VIEW = "view"  # signed in: one's own account, and the pages every role has (an enterprise's own)
+    VIEW_CITY = "view_city"  # the city's figures: plan, grades, accounts, budgets, sinks, projection
+    VIEW_WORK = (
+        "view_work"  # records under review, their comments, and the forms that write: the city's users
+    )
     REPORT_ENERGY = "report_energy"  # obj: region name
     REPORT_INDICATOR = "report_indicator"  # obj: monitoring.Indicator
     EDIT_PROGRESS = "edit_progress"  # obj: supervision.ProgressReport (the lead department's)
@@ -48,10 +52,13 @@ class Action(StrEnum):
         "view_project_assessments"  # projects' carbon assessment (the city's own users)
     )
     VIEW_EVIDENCE = "view_evidence"  # obj: supervision.Evidence
+    VIEW_UPLOAD = "view_upload"  # obj: core.UploadJob (its uploader, and the coordinator)
 
 
 MESSAGES = {
     Action.VIEW: "请先登录",
+    Action.VIEW_CITY: "企业用户只能查看本企业的数据；本市的统计、进展与预算由政府用户查看",
+    Action.VIEW_WORK: "报送中的记录、审核意见和填报页面仅限本市政府用户",
     Action.REPORT_ENERGY: "您没有报送该地区能源统计数据的权限",
     Action.REPORT_INDICATOR: "只有该指标的责任部门可以报送数值",
     Action.EDIT_PROGRESS: "只有牵头部门可以填写本部门的进展报告",
@@ -70,10 +77,11 @@ MESSAGES = {
     Action.MANAGE_BUDGETS: "只有协调员可以设定或分配碳预算",
     Action.SUBMIT_PROJECT: "只有协调员或项目所在区镇的填报员可以登记和报送项目碳排放评价",
     Action.VIEW_REGION: "上级查看员只能查看本级及下级地区",
-    Action.REPORT_LAND: "只有协调员、市级部门或本区镇的填报员可以填报该区镇的国土与森林数据",
+    Action.REPORT_LAND: "只有协调员、资源规划和农业农村部门或本区镇的填报员可以填报该区镇的国土与森林数据",
     Action.INGEST_METERS: "只有协调员可以导入或撤回在线监测数据",
     Action.VIEW_PROJECT_ASSESSMENTS: "项目碳排放评价仅限本市政府用户查看",
     Action.VIEW_EVIDENCE: "您无权查看该佐证材料",
+    Action.VIEW_UPLOAD: "只有上传人和协调员可以查看该文件的导入情况",
 }
 
 #: what ``enterprise_scope`` answers for a user who may read the whole register
@@ -81,12 +89,16 @@ ALL_ENTERPRISES = "all"
 
 
 def roles(user) -> set[str]:
+    """The user's roles, read once per request's user object (every door and check asks)."""
     if user is None or not user.is_authenticated:
         return set()
-    names = set(user.groups.values_list("name", flat=True))
-    if user.is_superuser:
-        names.add(ADMINISTRATOR)
-    return names
+    held = getattr(user, "_carbonpeak_roles", None)
+    if held is None:
+        held = frozenset(user.groups.values_list("name", flat=True)) | (
+            {ADMINISTRATOR} if user.is_superuser else set()
+        )
+        user._carbonpeak_roles = held
+    return set(held)
 
 
 def department_of(user):
@@ -127,6 +139,12 @@ def can(user, action: Action, obj=None) -> bool:
         return True
     if action == Action.VIEW:
         return True
+    if action == Action.VIEW_UPLOAD:
+        return obj is not None and obj.uploaded_by_id == user.pk
+    if action == Action.VIEW_CITY:  # an enterprise's reporter reads its own enterprise, not the city's data
+        return bool(held & {DEPARTMENT, DISTRICT, LEADER, PARENT})
+    if action == Action.VIEW_WORK:  # a parent region reads the city's figures, not its working records
+        return PARENT not in held and bool(held & {DEPARTMENT, DISTRICT, LEADER})
     if PARENT in held:  # a parent region's viewer reads the regions under its own, and writes nothing
         scope = region_of(user)
         return action == Action.VIEW_REGION and scope is not None and obj is not None and _within(obj, scope)
@@ -149,10 +167,8 @@ def can(user, action: Action, obj=None) -> bool:
     if department is None:
         return False
     if DEPARTMENT in held:
-        if (
-            action == Action.REPORT_LAND
-        ):  # the city's departments (资源规划、农业农村) report for every district
-            return True
+        if action == Action.REPORT_LAND:  # the departments that own land data report for every district
+            return department.name in settings.CARBONPEAK_LAND_DEPARTMENTS
         if action == Action.REPORT_INDICATOR:
             return obj is not None and obj.owner_id == department.pk
         if action == Action.EDIT_PROGRESS:

@@ -4,7 +4,7 @@ that happens (the password page, the admin, the shell): the hook is the user row
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.db.models.signals import pre_save
+from django.db.models.signals import m2m_changed, pre_save
 from django.dispatch import receiver
 
 from carbonpeak.accounts import tokens
@@ -21,3 +21,11 @@ def revoke_tokens_on_password_change_or_deactivation(sender, instance, **kwargs)
         tokens.revoke_all(instance, "密码已更改：该用户的全部令牌失效")
     elif before["is_active"] and not instance.is_active:
         tokens.revoke_all(instance, "账号已停用：该用户的全部令牌失效")
+
+
+@receiver(m2m_changed, sender=get_user_model().groups.through)
+def forget_roles_read_before(sender, instance, **kwargs) -> None:
+    """A user's roles are read once per user object (``permissions.roles``): a change of its groups on
+    that object is seen at once."""
+    if hasattr(instance, "_carbonpeak_roles"):
+        del instance._carbonpeak_roles

@@ -5,21 +5,20 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 
-from carbonpeak.accounts import permissions
+from carbonpeak.accounts.access import page
+from carbonpeak.accounts.permissions import Action
 from carbonpeak.core.http import MAX_ID
 from carbonpeak.core.models import AuditEvent
 from carbonpeak.core.numbers import as_int
 
 
-@login_required
+@page(Action.VIEW_AUDIT)
 def audit_log(request):
-    permissions.require(request.user, permissions.Action.VIEW_AUDIT)
     events = AuditEvent.objects.all()
     filters = {
         k: request.GET.get(k, "").strip() for k in ("user", "action", "object_type", "date_from", "date_to")
@@ -53,7 +52,7 @@ def audit_log(request):
     )
 
 
-@login_required
+@page(Action.VIEW)
 def my_tokens(request):
     """The user's own API tokens: when each expires, when it was last used, and a button to revoke it."""
     from carbonpeak.accounts import tokens

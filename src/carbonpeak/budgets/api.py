@@ -8,6 +8,8 @@ from ninja.responses import Status
 from pydantic import Field
 
 from carbonpeak.accounts import permissions
+from carbonpeak.accounts.access import api_action
+from carbonpeak.accounts.permissions import Action
 from carbonpeak.core.api import ApiError, get_or_404
 from carbonpeak.core.models import Region
 from carbonpeak.core.review_api import StatusFilters, review_routes
@@ -16,6 +18,7 @@ from . import assessment, selectors, services
 from .models import ProjectAssessment
 
 router = Router(tags=["碳排放双控"])
+router.add_decorator(api_action(Action.VIEW_CITY))  # the city's data: not an enterprise's reporter
 
 
 def _region(name: str | None) -> Region:
@@ -214,7 +217,6 @@ class DecisionIn(Schema):
 
 
 def _projects(user):
-    permissions.require(user, permissions.Action.VIEW_PROJECT_ASSESSMENTS)
     return ProjectAssessment.objects.select_related("reviewed_by")
 
 
@@ -235,4 +237,5 @@ review_routes(
     approve_in=DecisionIn,
     approve_verb="decide",
     filters=ProjectFilters,
+    door=api_action(Action.VIEW_PROJECT_ASSESSMENTS),
 )

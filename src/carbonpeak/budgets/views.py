@@ -7,7 +7,6 @@ import datetime as dt
 from urllib.parse import quote
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from carbonpeak.accounts import permissions
+from carbonpeak.accounts.access import page
 from carbonpeak.accounts.permissions import Action
 from carbonpeak.core.http import MAX_ID
 from carbonpeak.core.models import Region
@@ -64,7 +64,7 @@ def _refused(request, exc: ValidationError) -> None:
         messages.error(request, message)
 
 
-@login_required
+@page(Action.VIEW_CITY)
 def index(request):
     region = _region(request)
     latest = CarbonBudget.objects.filter(region=region).order_by("-year").first()
@@ -72,7 +72,7 @@ def index(request):
     return redirect(f"{reverse('budgets:year', args=[year])}?region={quote(region.name)}")
 
 
-@login_required
+@page(Action.VIEW_CITY)
 def year_page(request, year: int):
     return _year_page(request, year, _region(request))
 
@@ -107,7 +107,7 @@ def _year_page(request, year: int, region: Region, form=None, status: int = 200)
     )
 
 
-@login_required
+@page(Action.VIEW_WORK)
 @require_POST
 def set_budget(request):
     region = _region(request)
@@ -136,7 +136,7 @@ def set_budget(request):
     return redirect(f"{reverse('budgets:year', args=[year])}?region={quote(region.name)}")
 
 
-@login_required
+@page(Action.VIEW_WORK)
 @require_POST
 def allocate(request, year: int):
     region = _region(request)
@@ -161,7 +161,7 @@ def allocate(request, year: int):
     return redirect(f"{reverse('budgets:year', args=[year])}?region={quote(region.name)}")
 
 
-@login_required
+@page(Action.VIEW_WORK)
 @require_POST
 def delete_allocation(request, year: int, dimension: str):
     region = _region(request)
@@ -173,7 +173,7 @@ def delete_allocation(request, year: int, dimension: str):
     return redirect(f"{reverse('budgets:year', args=[year])}?region={quote(region.name)}")
 
 
-@login_required
+@page(Action.VIEW_CITY)
 def export(request, year: int):
     region = _region(request)
     budget = get_object_or_404(CarbonBudget, region=region, year=year)
@@ -186,7 +186,7 @@ def export(request, year: int):
 # ------------------------------------------------------------------ regions
 
 
-@login_required
+@page(Action.VIEW_CITY)
 def region_page(request, name: str):
     region = get_object_or_404(Region.objects.select_related("parent"), name=name)
     permissions.require(request.user, Action.VIEW_REGION, region)
@@ -235,7 +235,7 @@ def region_page(request, name: str):
     )
 
 
-@login_required
+@page(Action.VIEW_CITY)
 def my_region(request):
     """A parent region's viewer starts at its own region; everyone else at the city's."""
     from carbonpeak.energy.selectors import city_region
@@ -245,10 +245,6 @@ def my_region(request):
 
 
 # ------------------------------------------------------------------ project carbon assessment
-
-
-def _projects_allowed(request) -> None:
-    permissions.require(request.user, Action.VIEW_PROJECT_ASSESSMENTS)
 
 
 def _fuels(post) -> list[dict]:
@@ -283,9 +279,8 @@ def _links(post) -> dict:
     return {"enterprise": enterprise, "two_high_project": project}
 
 
-@login_required
+@page(Action.VIEW_PROJECT_ASSESSMENTS)
 def projects(request):
-    _projects_allowed(request)
     from carbonpeak.energy import catalog
     from carbonpeak.enterprises.models import TwoHighProject
 
@@ -331,9 +326,8 @@ def projects(request):
     )
 
 
-@login_required
+@page(Action.VIEW_PROJECT_ASSESSMENTS)
 def project(request, project_id: int):
-    _projects_allowed(request)
     item = get_object_or_404(
         ProjectAssessment.objects.select_related("enterprise", "two_high_project"), pk=project_id
     )

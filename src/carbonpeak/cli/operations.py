@@ -84,11 +84,14 @@ def cmd_worker(args: argparse.Namespace) -> int:
     django_setup()
     from django.core.management import call_command
 
-    from carbonpeak.core import jobs
+    from carbonpeak.core import jobs, uploads
 
     retried, failed = jobs.recover_interrupted()
     if retried or failed:
         print(f"后台任务：上次中断的任务已重新排队 {retried} 个，标记失败 {failed} 个", flush=True)
+    removed, interrupted = uploads.sweep()  # files a stopped worker left behind
+    if removed or interrupted:
+        print(f"文件导入：清理暂存文件 {removed} 个，中断的导入 {interrupted} 个（须重新上传）", flush=True)
     if not args.batch:
         _start_daily_schedule()
     call_command("db_worker", batch=args.batch, startup_delay=False, interval=args.interval, verbosity=1)

@@ -6,6 +6,8 @@ Every refusal the API makes is JSON ``{"code": …, "message": …}``: ``message
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Model, QuerySet
@@ -130,3 +132,22 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(ObjectDoesNotExist)
     def missing(request, exc):
         return body(request, 404, "not_found", "不存在")
+
+
+class UploadJobOut(Schema):
+    id: int
+    kind: str
+    file_name: str
+    size: int
+    status: str = Field(description="queued / running / done（已导入）/ refused（未导入）/ failed")
+    status_label: str
+    progress: int = Field(description="进度（0–100）")
+    stage: str = Field(description="当前步骤")
+    messages: list[str] = Field(description="导入了什么，或未导入的原因（逐条）")
+    result_url: str
+    created_at: dt.datetime
+    finished_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_status_label(job) -> str:
+        return job.get_status_display()

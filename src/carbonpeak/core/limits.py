@@ -1,7 +1,8 @@
 """How large a file each upload may be: one table, checked by the service that takes the file (so the page,
 the API and any other caller meet the same limit), and each below the bound every request body has.
 
-The limits are 本平台规则: a quarter's form, a register or a plan document is a few hundred kB to a few MB;
+The limits are 本平台规则, counted in bytes and, for the files a background job reads, in rows and seconds
+too: a quarter's form, a register or a plan document is a few hundred kB to a few MB;
 larger bulk data goes through the command line (``carbonpeak meters ingest``, ``carbonpeak plan import``).
 """
 
@@ -19,6 +20,8 @@ class UploadLimit:
     noun: str
     max_bytes: int
     larger: str = ""  # where a larger file goes, said in the refusal
+    max_rows: int | None = None  # a file's rows (a Parquet file of 500 kB may hold 20 million)
+    max_seconds: int | None = None  # how long the background job may spend reading it
 
     def refusal(self, size: int) -> str:
         where = f"；{self.larger}" if self.larger else ""
@@ -43,7 +46,11 @@ LIMITS: dict[str, UploadLimit] = {
     ENTERPRISE_REGISTER: UploadLimit("重点企业名录", 10 * MB),
     PLAN_DOCUMENT: UploadLimit("方案", 10 * MB, "更大的文件请用命令行 carbonpeak plan import 导入"),
     METER_READINGS: UploadLimit(
-        "在线监测数据", 10 * MB, "更大的文件请由管理员用命令行 carbonpeak meters ingest 导入（不限大小）"
+        "在线监测数据",
+        10 * MB,
+        "更大的文件请由管理员用命令行 carbonpeak meters ingest 导入（不限大小）",
+        max_rows=1_000_000,  # a month of 15-minute readings of about 350 meters
+        max_seconds=120,
     ),
 }
 

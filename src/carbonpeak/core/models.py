@@ -131,7 +131,7 @@ class ComputedFigure(models.Model):
 
     key = models.CharField("名称", max_length=200, unique=True)
     token = models.CharField("数据版本", max_length=32)
-    payload = models.BinaryField("内容")
+    payload = models.JSONField("内容")  # data only (never a pickle): a row cannot make the server run code
     computed_at = models.DateTimeField("计算时间", auto_now=True)
 
     class Meta:
@@ -161,3 +161,46 @@ class Region(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class UploadJob(models.Model):
+    """A file taken by a page or the API and processed by the background worker (``core.uploads``): the
+    request answers at once, the page shows its progress, then what was imported or why nothing was."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "处理中"
+        DONE = "done", "已导入"
+        REFUSED = "refused", "未导入"
+        FAILED = "failed", "处理失败"
+
+    kind = models.CharField("类型", max_length=30)
+    file_name = models.CharField("文件名", max_length=200)
+    size = models.PositiveBigIntegerField("大小（字节）")
+    stored_as = models.CharField("暂存文件", max_length=60, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="上传人",
+    )
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField("进度（%）", default=0)
+    stage = models.CharField("当前步骤", max_length=100, blank=True)
+    messages = models.JSONField("说明", default=list, blank=True)
+    result_url = models.CharField("结果链接", max_length=200, blank=True)
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "文件导入任务"
+        verbose_name_plural = "文件导入任务"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name}（{self.get_status_display()}）"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.REFUSED, self.Status.FAILED)

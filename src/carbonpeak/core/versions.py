@@ -6,18 +6,19 @@ explicit :func:`bump` after a queryset ``update``), so a reader either sees the 
 or the new data with the new one: what is kept under a token was computed from that token's data and is never
 read under another. :func:`cached` and :func:`cached_html` keep a value in the memory of the process that
 computed it (no cache server to run); :func:`store` keeps a value in the database for every process (the
-background job writes it), and :func:`stored` reads it there.
+background job writes it), and :func:`stored` reads it there. What is kept in the database is JSON, encoded
+and decoded by the caller: data only, so a row of that table can never make the server run code (as a pickle
+could).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import pickle
 import threading
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.template.loader import render_to_string
@@ -78,13 +79,12 @@ def cached(key: Hashable, compute: Callable[[], T]) -> T:
     return _remembered(current(), key, compute)
 
 
-def store(key: str, value: T) -> T:
+def store(key: str, value: T, encode: Callable[[T], Any]) -> T:
     """Keep ``value`` under ``key`` and the current data version for every process: written by the background
-    job that follows a change (the grades after an approval, the daily re-grade), never by a page."""
+    job that follows a change (the grades after an approval, the daily re-grade), never by a page.
+    ``encode(value)`` is what the database keeps: plain JSON data."""
     token = current()
-    ComputedFigure.objects.update_or_create(
-        key=key, defaults={"token": token, "payload": pickle.dumps(value, pickle.HIGHEST_PROTOCOL)}
-    )
+    ComputedFigure.objects.update_or_create(key=key, defaults={"token": token, "payload": encode(value)})
     # figures of past days (keys carry the day) are not read again
     ComputedFigure.objects.filter(computed_at__lt=timezone.now() - dt.timedelta(days=2)).delete()
     with _lock:
@@ -92,16 +92,22 @@ def store(key: str, value: T) -> T:
     return value
 
 
-def stored(key: str, compute: Callable[[], T]) -> T:
-    """What the background job kept under ``key`` for the current data version; until it has (a change made
-    in the admin, a new day before the daily re-grade), ``compute()`` once in this process — a read never
-    writes."""
+def stored(key: str, compute: Callable[[], T], decode: Callable[[Any], T]) -> T:
+    """What the background job kept under ``key`` for the current data version (``decode`` turns the kept
+    JSON back into the value); until it has (a change made in the admin, a new day before the daily
+    re-grade), ``compute()`` once in this process — a read never writes. A kept row that no longer decodes
+    (written by an older release) is computed again, not an error."""
     token = current()
 
     def from_database() -> T:
-        row = ComputedFigure.objects.filter(key=key, token=token).values_list("payload", flat=True).first()
-        if row is not None:
-            return pickle.loads(row)  # noqa: S301 (written by this platform only, by store())
+        payload = (
+            ComputedFigure.objects.filter(key=key, token=token).values_list("payload", flat=True).first()
+        )
+        if payload is not None:
+            try:
+                return decode(payload)
+            except (KeyError, TypeError, ValueError):
+                pass  # kept by an older release in another shape
         return compute()
 
     return _remembered(token, key, from_database)

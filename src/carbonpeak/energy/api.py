@@ -8,6 +8,8 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 from pydantic import Field
 
+from carbonpeak.accounts.access import api_action
+from carbonpeak.accounts.permissions import Action
 from carbonpeak.core import limits
 from carbonpeak.core.api import ApiError, Pages
 from carbonpeak.core.review_api import StatusFilters, review_routes
@@ -16,6 +18,7 @@ from carbonpeak.energy.accounting import ASSESSED, boundary_caption
 from carbonpeak.energy.models import AccountingResult, EnergySubmission, GreenCertificate
 
 router = Router(tags=["能源统计与核算"])
+router.add_decorator(api_action(Action.VIEW_CITY))  # the city's data: not an enterprise's reporter
 
 
 class SubmissionOut(Schema):
@@ -154,6 +157,7 @@ review_routes(
     approve=services.approve_submission,
     return_=services.return_submission,
     filters=SubmissionFilters,
+    door=api_action(Action.VIEW_WORK),
 )
 
 
@@ -162,6 +166,7 @@ review_routes(
     response={201: list[SubmissionOut]},
     summary="上传能源统计报表（.xlsx 或 .csv；只能报送本人有权报送的地区，任一错误则整个文件不写入）",
 )
+@api_action(Action.VIEW_WORK)
 def upload_submission(request, file: File[UploadedFile], note: str = ""):
     result = services.upload(
         limits.read(limits.ENERGY_FORM, file), file.name or "upload", request.user, note=note[:500]

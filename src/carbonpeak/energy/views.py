@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from carbonpeak.accounts.access import page
+from carbonpeak.accounts.permissions import Action
 from carbonpeak.core import audit, limits, versions
 from carbonpeak.core.http import attachment
 from carbonpeak.core.models import ReviewStatus
@@ -29,7 +30,7 @@ def _wan(value):
     return None if value is None else value / 1e4
 
 
-@login_required
+@page(Action.VIEW_CITY)
 def overview(request, run_id: int | None = None):
     """The accounts of the latest run (or a chosen one): tables and charts, the factor set beside every figure."""
     run = get_object_or_404(AccountingRun, pk=run_id) if run_id else selectors.current_run()
@@ -239,7 +240,7 @@ def _non_fossil_target():
 # ------------------------------------------------------------------ submissions
 
 
-@login_required
+@page(Action.VIEW_WORK)
 def submission_list(request):
     subs = EnergySubmission.objects.select_related("created_by", "reviewed_by").order_by(
         "-period", "region", "-revision"
@@ -263,7 +264,7 @@ def submission_list(request):
     )
 
 
-@login_required
+@page(Action.VIEW_WORK)
 def upload(request):
     if request.method != "POST":
         return redirect("energy:submissions")
@@ -293,7 +294,7 @@ def upload(request):
 RECORDS_PAGE = 200
 
 
-@login_required
+@page(Action.VIEW_WORK)
 def submission_detail(request, submission_id: int):
     sub = get_object_or_404(
         EnergySubmission.objects.select_related("created_by", "reviewed_by"), pk=submission_id
@@ -317,7 +318,7 @@ def submission_detail(request, submission_id: int):
     )
 
 
-@login_required
+@page(Action.VIEW_WORK)
 @require_POST
 def submission_action(request, submission_id: int, action: str):
     sub = get_object_or_404(EnergySubmission, pk=submission_id)
@@ -338,7 +339,7 @@ def submission_action(request, submission_id: int, action: str):
     return redirect("energy:submission", sub.pk)
 
 
-@login_required
+@page(Action.VIEW_WORK)
 def template_download(request):
     period = request.GET.get("period", "")
     region = request.GET.get("region", "太仓市")
@@ -359,7 +360,7 @@ def template_download(request):
 # ------------------------------------------------------------------ factor sets
 
 
-@login_required
+@page(Action.VIEW_CITY)
 def factor_sets(request):
     default = selectors.official_factors()
     sets = FactorSet.objects.select_related("created_by", "based_on").prefetch_related("runs")
@@ -379,7 +380,7 @@ def factor_sets(request):
     )
 
 
-@login_required
+@page(Action.VIEW_CITY)
 def factor_set_detail(request, set_id: int):
     fs = get_object_or_404(FactorSet, pk=set_id)
     return render(
@@ -394,7 +395,7 @@ def factor_set_detail(request, set_id: int):
     )
 
 
-@login_required
+@page(Action.VIEW_WORK)
 @require_POST
 def factor_enter(request):
     """The coordinator enters one yearly factor with its source; the accounts follow at once."""
@@ -428,7 +429,7 @@ def factor_enter(request):
     return redirect("energy:overview")
 
 
-@login_required
+@page(Action.VIEW_WORK)
 @require_POST
 def boundary_set(request):
     """The coordinator names the assessed CO2 boundary with its basis; the accounts follow."""
@@ -449,7 +450,7 @@ def boundary_set(request):
     return redirect("energy:overview")
 
 
-@login_required
+@page(Action.VIEW_WORK)
 @require_POST
 def factor_set_import(request):
     if not services.can_review(request.user):
@@ -480,7 +481,7 @@ def factor_set_import(request):
     return redirect("energy:factor_set", fs.pk)
 
 
-@login_required
+@page(Action.VIEW_WORK)
 @require_POST
 def recompute(request, set_id: int):
     fs = get_object_or_404(FactorSet, pk=set_id)
@@ -499,7 +500,7 @@ def recompute(request, set_id: int):
     return redirect("energy:run", run.pk)
 
 
-@login_required
+@page(Action.VIEW_WORK)
 @require_POST
 def make_default(request, set_id: int):
     fs = get_object_or_404(FactorSet, pk=set_id)
@@ -518,7 +519,7 @@ def make_default(request, set_id: int):
 REGISTER_PAGE = 100
 
 
-@login_required
+@page(Action.VIEW_CITY)
 def certificates(request):
     """The register with what it does to the accounts, year by year, and (for the coordinator) entry and upload."""
     page = Paginator(GreenCertificate.objects.select_related("created_by"), REGISTER_PAGE).get_page(
@@ -559,7 +560,7 @@ def certificates(request):
     )
 
 
-@login_required
+@page(Action.VIEW_WORK)
 def certificate_template(request):
     return attachment(
         register.template_bytes(selectors.city_region()),
@@ -568,7 +569,7 @@ def certificate_template(request):
     )
 
 
-@login_required
+@page(Action.VIEW_WORK)
 @require_POST
 def certificate_enter(request):
     cells = {key: request.POST.get(key, "") for key, _, _ in register.COLUMNS}
@@ -584,7 +585,7 @@ def certificate_enter(request):
     return redirect("energy:certificates")
 
 
-@login_required
+@page(Action.VIEW_WORK)
 @require_POST
 def certificate_upload(request):
     file = request.FILES.get("file")
@@ -607,7 +608,7 @@ def certificate_upload(request):
     return redirect("energy:certificates")
 
 
-@login_required
+@page(Action.VIEW_WORK)
 @require_POST
 def certificate_withdraw(request, certificate_id: int):
     entry = get_object_or_404(GreenCertificate, pk=certificate_id)

@@ -8,6 +8,8 @@ from ninja.pagination import paginate
 from pydantic import Field
 
 from carbonpeak.accounts import permissions
+from carbonpeak.accounts.access import api_action
+from carbonpeak.accounts.permissions import Action
 from carbonpeak.core.api import ApiError, Pages, get_or_404, id_filter
 from carbonpeak.core.review_api import StatusFilters, review_routes
 
@@ -16,6 +18,9 @@ from . import selectors, services
 from .models import Enterprise, EnterpriseReport, MonitoringPlan, PlanProgress
 
 router = Router(tags=["重点企业"])
+router.add_decorator(
+    api_action(Action.VIEW)
+)  # every signed-in user; each enterprise's records are narrowed to what the user may see
 
 
 class EnterpriseOut(Schema):

@@ -7,7 +7,6 @@ from collections import Counter
 from urllib.parse import quote
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,6 +14,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from carbonpeak.accounts import permissions
+from carbonpeak.accounts.access import page
+from carbonpeak.accounts.permissions import Action
 from carbonpeak.core import limits
 from carbonpeak.core.http import MAX_ID
 from carbonpeak.core.numbers import NumberError, as_int, required_float
@@ -33,7 +34,7 @@ def _own_enterprise(request):
     return None if scope == permissions.ALL_ENTERPRISES else scope
 
 
-@login_required
+@page(Action.VIEW)
 def register(request):
     own = _own_enterprise(request)
     if own is not None:
@@ -58,7 +59,7 @@ def register(request):
     )
 
 
-@login_required
+@page(Action.VIEW)
 def detail(request, enterprise_id: int):
     enterprise = get_object_or_404(Enterprise, pk=enterprise_id)
     permissions.require(request.user, permissions.Action.VIEW_ENTERPRISE, enterprise)
@@ -78,7 +79,7 @@ def detail(request, enterprise_id: int):
     )
 
 
-@login_required
+@page(Action.VIEW)
 def pv_compliance(request):
     if _own_enterprise(request) is None and not permissions.can(
         request.user, permissions.Action.VIEW_ENTERPRISE
@@ -109,14 +110,14 @@ def pv_compliance(request):
     )
 
 
-@login_required
+@page(Action.VIEW_WORK)
 def template(request):
     response = HttpResponse(workbook.template_bytes(), content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="enterprise-register-template.xlsx"'
     return response
 
 
-@login_required
+@page(Action.VIEW)
 def export(request):
     own = _own_enterprise(request)
     if own is None and not permissions.can(request.user, permissions.Action.VIEW_ENTERPRISE):
@@ -134,7 +135,7 @@ def export(request):
     return response
 
 
-@login_required
+@page(Action.MANAGE_ENTERPRISES)
 @require_POST
 def import_register(request):
     upload = request.FILES.get("file")
@@ -155,7 +156,7 @@ def import_register(request):
     return redirect("enterprises:register")
 
 
-@login_required
+@page(Action.VIEW)
 def two_high_projects(request):
     if _own_enterprise(request) is None and not permissions.can(
         request.user, permissions.Action.VIEW_ENTERPRISE
@@ -182,7 +183,7 @@ def two_high_projects(request):
     )
 
 
-@login_required
+@page(Action.MANAGE_ENTERPRISES)
 @require_POST
 def acceptance_tolerance(request):
     try:
@@ -235,7 +236,7 @@ def _report_context(request, enterprise: Enterprise, year: int) -> dict:
     }
 
 
-@login_required
+@page(Action.VIEW)
 def report(request, enterprise_id: int, year: int):
     enterprise = get_object_or_404(Enterprise, pk=enterprise_id)
     permissions.require(request.user, permissions.Action.VIEW_ENTERPRISE, enterprise)
@@ -307,9 +308,8 @@ def _report_action(request, enterprise: Enterprise, year: int):
     return redirect("enterprises:report", enterprise.pk, year)
 
 
-@login_required
+@page(Action.VIEW_ENTERPRISE)  # the register as a whole: the city's users
 def reconciliation(request):
-    _government_only(request)
     years = _report_years()
     year = _year(request, years)
     rows, region = selectors.reconciliation(year)
@@ -328,12 +328,6 @@ def reconciliation(request):
     )
 
 
-def _government_only(request) -> None:
-    # without an object VIEW_ENTERPRISE is the register as a whole, which an enterprise user never gets
-    if not permissions.can(request.user, permissions.Action.VIEW_ENTERPRISE):
-        raise PermissionDenied("只有政府用户可以查看企业间的比较")
-
-
 def _report_years() -> list[int]:
     return sorted(
         set(EnterpriseReport.objects.filter(status="approved").values_list("year", flat=True)), reverse=True
@@ -345,9 +339,8 @@ def _year(request, years: list[int]) -> int:
     return chosen or (years[0] if years else timezone.localdate().year - 1)
 
 
-@login_required
+@page(Action.VIEW_ENTERPRISE)  # the register as a whole: the city's users
 def efficiency(request):
-    _government_only(request)
     years = _report_years()
     year = _year(request, years)
     graded = selectors.efficiency(year)
@@ -378,7 +371,7 @@ def efficiency(request):
 MILESTONE_ROWS = 6
 
 
-@login_required
+@page(Action.VIEW)
 @require_POST
 def create_reduction_plan(request, enterprise_id: int):
     enterprise = get_object_or_404(Enterprise, pk=enterprise_id)
@@ -402,7 +395,7 @@ def create_reduction_plan(request, enterprise_id: int):
     return redirect("enterprises:detail", enterprise.pk)
 
 
-@login_required
+@page(Action.VIEW)
 def progress(request, progress_id: int):
     item = get_object_or_404(
         PlanProgress.objects.select_related("plan__enterprise", "period"), pk=progress_id
@@ -480,7 +473,7 @@ def _reduction_plan_context(request, enterprise: Enterprise) -> dict:
     }
 
 
-@login_required
+@page(Action.VIEW)
 def verification_file(request, report_id: int):
     report = get_object_or_404(EnterpriseReport.objects.select_related("enterprise"), pk=report_id)
     response = HttpResponse(

@@ -9,15 +9,15 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 from pydantic import Field
 
-from carbonpeak.accounts import permissions
+from carbonpeak.accounts.access import api_action
 from carbonpeak.accounts.permissions import Action
-from carbonpeak.core import limits
-from carbonpeak.core.api import Pages
+from carbonpeak.core import limits, uploads
+from carbonpeak.core.api import Pages, UploadJobOut
 
-from . import services
 from .models import MonthlyTotal, QualityCheck, ReadingBatch
 
 router = Router(tags=["在线监测"])
+router.add_decorator(api_action(Action.VIEW_ENTERPRISE))  # the register's monitoring data: the city's users
 MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
 
 
@@ -74,10 +74,6 @@ class BatchOut(Schema):
         return b.withdrawn_at is not None
 
 
-def _require_view(request) -> None:
-    permissions.require(request.user, Action.VIEW_ENTERPRISE)
-
-
 @router.get("/meters/quality", response=list[CheckOut], summary="在线监测数据质量（按企业、月份、规则）")
 @paginate(Pages)
 def quality(
@@ -86,7 +82,6 @@ def quality(
     status: str | None = Query(None, pattern="^(pass|fail|na)$"),
     credit_code: str | None = Query(None, max_length=18),
 ):
-    _require_view(request)
     qs = QualityCheck.objects.select_related("enterprise").order_by("-month", "credit_code", "rule")
     if month:
         qs = qs.filter(month=month)
@@ -106,7 +101,6 @@ def totals(
     month: str | None = Query(None, pattern=MONTH),
     credit_code: str | None = Query(None, max_length=18),
 ):
-    _require_view(request)
     qs = MonthlyTotal.objects.order_by("credit_code", "month", "energy_type")
     if month:
         qs = qs.filter(month=month)
@@ -118,15 +112,17 @@ def totals(
 @router.get("/meters/batches", response=list[BatchOut], summary="在线监测数据导入批次")
 @paginate(Pages)
 def batches(request):
-    _require_view(request)
     return ReadingBatch.objects.order_by("-uploaded_at", "-id")
 
 
 @router.post(
     "/meters/batches",
-    response={201: BatchOut},
-    summary="导入在线监测读数（.csv UTF-8 或 .parquet；任一行有误则整个文件不导入，逐行列出）",
+    response={202: UploadJobOut},
+    summary=(
+        "导入在线监测读数（.csv UTF-8 或 .parquet）：文件交后台任务校验和导入，立即返回导入任务；"
+        "以 GET /api/uploads/{id} 查看进度与结果（任一行有误则整个文件不导入，逐行列出）"
+    ),
 )
 def upload(request, file: File[UploadedFile]):
     data = limits.read(limits.METER_READINGS, file)
-    return Status(201, services.ingest_bytes(request.user, file.name or "upload.csv", data))
+    return Status(202, uploads.accept(request.user, "meters", file.name or "upload.csv", data))

@@ -21,6 +21,8 @@ import csv
 import re
 import shutil
 import tempfile
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -417,21 +419,116 @@ def write(con: duckdb.DuckDBPyConnection, store: Path, batch: str) -> Written:
     return Written(batch, rows, sorted(months), sorted(regions), sorted(codes), first, last)
 
 
-def ingest(path: Path, kind: str, store: Path, batch: str) -> Written:
-    """Check a file and, when every row is good and none repeats a stored reading, write it to the store."""
+@dataclass(frozen=True)
+class Bounds:
+    """What a file read for a page or the API may cost (the CLI reads without them): its rows, counted
+    before it is read, and the seconds its check and writing may take; ``larger`` says where a bigger file
+    goes. ``temp_root`` is where DuckDB spills (the site's data directory, swept at start-up)."""
+
+    max_rows: int | None = None
+    max_seconds: float | None = None
+    larger: str = ""
+    temp_root: Path | None = None
+
+
+def count_rows(path: Path, kind: str) -> int | None:
+    """The file's rows without reading them: Parquet's metadata, or a CSV's line ends (less its header);
+    None when the file is not readable as its kind (the check says why)."""
+    if kind == "parquet":
+        import pyarrow.parquet as pq
+
+        try:
+            return pq.ParquetFile(path).metadata.num_rows
+        except (OSError, ValueError):
+            return None
+    lines, last = 0, b"\n"
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            lines += block.count(b"\n")
+            last = block[-1:]
+    return max(0, lines + (last != b"\n") - 1)
+
+
+def _too_many_rows(rows: int, bounds: Bounds) -> ReadingsError:
+    where = f"：{bounds.larger}" if bounds.larger else ""
+    return ReadingsError(
+        [
+            f"文件共 {rows:,} 行读数，超过网页和接口导入的上限 {bounds.max_rows:,} 行（本平台规则），未导入{where}"
+        ]
+    )
+
+
+def _too_slow(bounds: Bounds) -> ReadingsError:
+    where = f"：{bounds.larger}" if bounds.larger else ""
+    return ReadingsError(
+        [
+            f"文件的校验超过 {bounds.max_seconds:,.0f} 秒（网页和接口导入的上限，本平台规则），已停止，未导入{where}"
+        ]
+    )
+
+
+def ingest(
+    path: Path,
+    kind: str,
+    store: Path,
+    batch: str,
+    *,
+    bounds: Bounds | None = None,
+    progress: Callable[[int, str], None] | None = None,
+) -> Written:
+    """Check a file and, when every row is good and none repeats a stored reading, write it to the store.
+    With ``bounds`` (a page's or the API's file), a file over its rows is refused unread and a check that
+    runs past its seconds is stopped; either way nothing is written."""
     if not re.fullmatch(r"[0-9a-zA-Z]{1,40}", batch):
         raise ValueError("batch id must be alphanumeric")
-    with tempfile.TemporaryDirectory(prefix="carbonpeak-ingest-") as work:
+    bounds = bounds or Bounds()
+    step = progress or (lambda _percent, _stage: None)
+    if bounds.max_rows is not None:
+        step(10, "清点行数")
+        rows = count_rows(path, kind)
+        if rows is not None and rows > bounds.max_rows:
+            raise _too_many_rows(rows, bounds)
+    if bounds.temp_root is not None:
+        bounds.temp_root.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="carbonpeak-ingest-", dir=bounds.temp_root) as work:
         # a database on disk with a memory limit: a file of any size is checked by spilling, not by holding it
         con = duckdb.connect(str(Path(work) / "check.duckdb"))
+        stopped = threading.Event()
+
+        def stop() -> None:
+            stopped.set()
+            con.interrupt()
+
+        timer = threading.Timer(bounds.max_seconds, stop) if bounds.max_seconds else None
         try:
             con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
             con.execute(f"SET temp_directory = '{work}'")
             con.execute("SET enable_progress_bar = false")
+            if timer is not None:
+                timer.start()
+
+            def stage(percent: int, what: str) -> None:  # a stop that fell between two queries ends here
+                if stopped.is_set():
+                    raise _too_slow(bounds)
+                step(percent, what)
+
+            stage(20, "逐行校验")
             check(con, path, kind)
+            stage(60, "核对是否与已导入的读数重复")
             overlaps(con, store)
-            return write(con, store, batch)
+            stage(75, "写入列式存储")
+            try:
+                return write(con, store, batch)
+            except BaseException:
+                withdraw(store, batch)  # stopped while writing: no file of the batch stays
+                raise
+        except (ReadingsError, duckdb.Error):
+            if stopped.is_set():
+                raise _too_slow(bounds) from None
+            raise
         finally:
+            if timer is not None:
+                timer.cancel()
             con.close()
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import re
-import tempfile
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,7 +19,7 @@ from django.utils import timezone
 
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
-from carbonpeak.core import audit, limits, quotas, versions
+from carbonpeak.core import audit, limits, quotas, uploads, versions
 from carbonpeak.core.errors import DomainError
 
 from . import aggregation, quality, readings
@@ -43,28 +42,61 @@ def _kind(file_name: str) -> str:
     return kind
 
 
-def ingest_bytes(user, file_name: str, data: bytes, *, sample: bool = False) -> ReadingBatch:
-    """A file uploaded through a page or the API (bounded in size, counted in the user's upload quota)."""
+def _web_bounds() -> readings.Bounds:
+    """What a page's or the API's file may cost: its rows and seconds (``core.limits``, 本平台规则)."""
+    limit = limits.LIMITS[limits.METER_READINGS]
+    return readings.Bounds(limit.max_rows, limit.max_seconds, limit.larger, uploads.temp_root())
+
+
+def _may_ingest(user) -> None:
     permissions.require(user, Action.INGEST_METERS)
+
+
+def ingest_bytes(user, file_name: str, data: bytes, *, sample: bool = False) -> ReadingBatch:
+    """A file given whole, read now (bounded in size, rows and seconds, counted in the user's upload quota);
+    pages and the API hand theirs to the background worker instead (``core.uploads``)."""
+    _may_ingest(user)
     quotas.take(user, "upload")
     if (too_large := limits.refusal(limits.METER_READINGS, len(data))) is not None:
         raise DomainError(too_large)
     kind = _kind(file_name)
-    with tempfile.NamedTemporaryFile(suffix="." + kind) as fh:
-        fh.write(data)
-        fh.flush()
-        return _ingest(user, file_name, Path(fh.name), kind, hashlib.sha256(data).hexdigest(), sample)
+    with uploads.work_dir("meters-") as work:
+        path = work / f"upload.{kind}"
+        path.write_bytes(data)
+        sha256 = hashlib.sha256(data).hexdigest()
+        return _ingest(user, file_name, path, kind, sha256, sample, bounds=_web_bounds())
 
 
-def ingest_path(user, path: Path, *, sample: bool = False) -> ReadingBatch:
-    """A file on the server's disk (the CLI: no size bound, DuckDB reads it without loading it whole)."""
-    permissions.require(user, Action.INGEST_METERS)
-    kind = _kind(path.name)
+@uploads.handler(
+    "meters", title="在线监测数据", limit=limits.METER_READINGS, may=_may_ingest, back="meters:overview"
+)
+def ingest_upload(user, path: Path, file_name: str, progress: uploads.Progress) -> tuple[str, str]:
+    """The background job's import of a page's or the API's file: what it imported, and where to see it."""
+    _may_ingest(user)
+    kind = _kind(file_name)
+    progress(5, "计算文件摘要")
+    batch = _ingest(
+        user, file_name, path, kind, _sha256(path), False, bounds=_web_bounds(), progress=progress
+    )
+    summary = (
+        f"已导入 {batch.rows:,} 条读数（{len(batch.months)} 个月，{batch.enterprises} 家企业），"
+        "数据质量已按月重算"
+    )
+    return summary, reverse("meters:overview")
+
+
+def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
-    return _ingest(user, path.name, path, kind, digest.hexdigest(), sample)
+    return digest.hexdigest()
+
+
+def ingest_path(user, path: Path, *, sample: bool = False) -> ReadingBatch:
+    """A file on the server's disk (the CLI: no size bound, DuckDB reads it without loading it whole)."""
+    _may_ingest(user)
+    return _ingest(user, path.name, path, _kind(path.name), _sha256(path), sample)
 
 
 @contextmanager
@@ -81,12 +113,31 @@ def _store_lock():
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def _ingest(user, file_name: str, path: Path, kind: str, sha256: str, sample: bool) -> ReadingBatch:
+def _ingest(
+    user,
+    file_name: str,
+    path: Path,
+    kind: str,
+    sha256: str,
+    sample: bool,
+    *,
+    bounds: readings.Bounds | None = None,
+    progress: uploads.Progress | None = None,
+) -> ReadingBatch:
     with _store_lock():
-        return _ingest_locked(user, file_name, path, kind, sha256, sample)
+        return _ingest_locked(user, file_name, path, kind, sha256, sample, bounds, progress)
 
 
-def _ingest_locked(user, file_name: str, path: Path, kind: str, sha256: str, sample: bool) -> ReadingBatch:
+def _ingest_locked(
+    user,
+    file_name: str,
+    path: Path,
+    kind: str,
+    sha256: str,
+    sample: bool,
+    bounds: readings.Bounds | None,
+    progress: uploads.Progress | None,
+) -> ReadingBatch:
     earlier = ReadingBatch.objects.filter(sha256=sha256, withdrawn_at__isnull=True).first()
     if earlier is not None:
         raise DomainError(
@@ -94,7 +145,7 @@ def _ingest_locked(user, file_name: str, path: Path, kind: str, sha256: str, sam
         )
     batch_id = uuid.uuid4().hex
     try:
-        written = readings.ingest(path, kind, store_dir(), batch_id)
+        written = readings.ingest(path, kind, store_dir(), batch_id, bounds=bounds, progress=progress)
     except readings.ReadingsError as exc:
         more = (
             [f"共 {exc.total} 处问题，仅列前 {len(exc.problems)} 处；整个文件未导入"]
@@ -118,6 +169,8 @@ def _ingest_locked(user, file_name: str, path: Path, kind: str, sha256: str, sam
                 uploaded_by=user if getattr(user, "is_authenticated", False) else None,
             )
             audit.record(user, "导入在线监测数据", batch, comment=f"{written.rows} 条读数")
+            if progress is not None:
+                progress(90, "重算月度用量与数据质量")
             refresh(written.months)
     except BaseException:
         readings.withdraw(store_dir(), batch_id)  # the files go with the record: nothing half-written

@@ -4,7 +4,6 @@ sources, the batches taken in, an upload form; an enterprise's months. Thin: wri
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -12,8 +11,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from carbonpeak.accounts import permissions
+from carbonpeak.accounts.access import page
 from carbonpeak.accounts.permissions import Action
-from carbonpeak.core import limits
+from carbonpeak.core import limits, uploads
 from carbonpeak.enterprises.models import Enterprise
 
 from . import quality, selectors, services
@@ -28,9 +28,8 @@ def _rules_context() -> dict:
     }
 
 
-@login_required
+@page(Action.VIEW_ENTERPRISE)
 def overview(request):
-    permissions.require(request.user, Action.VIEW_ENTERPRISE)
     months = selectors.months()
     month = request.GET.get("month", "")
     month = month if month in months else (months[0] if months else None)
@@ -58,7 +57,7 @@ def overview(request):
     )
 
 
-@login_required
+@page(Action.VIEW)
 def enterprise(request, credit_code: str):
     found = Enterprise.objects.filter(credit_code=credit_code).first()
     if not permissions.can(request.user, Action.VIEW_ENTERPRISE, found):
@@ -81,7 +80,7 @@ def enterprise(request, credit_code: str):
     )
 
 
-@login_required
+@page(Action.INGEST_METERS)
 @require_POST
 def upload(request):
     file = request.FILES.get("file")
@@ -89,7 +88,7 @@ def upload(request):
         messages.error(request, "请选择要导入的文件（.csv 或 .parquet）")
         return redirect("meters:overview")
     try:
-        batch = services.ingest_bytes(request.user, file.name, limits.read(limits.METER_READINGS, file))
+        job = uploads.accept(request.user, "meters", file.name, limits.read(limits.METER_READINGS, file))
     except ValidationError as exc:
         return render(
             request,
@@ -103,14 +102,10 @@ def upload(request):
             },
             status=400,
         )
-    messages.success(
-        request,
-        f"已导入 {file.name}：{batch.rows} 条读数，{len(batch.months)} 个月，{batch.enterprises} 家企业；已重算",
-    )
-    return redirect("meters:overview")
+    return redirect("web:upload_job", job.pk)
 
 
-@login_required
+@page(Action.INGEST_METERS)
 @require_POST
 def withdraw(request, pk: int):
     batch = get_object_or_404(ReadingBatch, pk=pk)

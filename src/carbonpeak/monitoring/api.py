@@ -6,6 +6,8 @@ from ninja import Router, Schema
 from ninja.responses import Status
 from pydantic import Field
 
+from carbonpeak.accounts.access import api_action
+from carbonpeak.accounts.permissions import Action
 from carbonpeak.core.api import get_or_404, id_filter
 from carbonpeak.core.review_api import StatusFilters, review_routes
 from carbonpeak.monitoring import assessment, selectors, services
@@ -13,6 +15,7 @@ from carbonpeak.monitoring.models import Indicator, Observation
 from carbonpeak.plans.api import plan_or_404
 
 router = Router(tags=["目标与指标"])
+router.add_decorator(api_action(Action.VIEW_CITY))  # the city's data: not an enterprise's reporter
 
 
 class ProgressOut(Schema):
@@ -111,6 +114,7 @@ def observations(request, indicator_id: int):
     response={201: ObservationOut},
     summary="报送指标数值（责任部门）",
 )
+@api_action(Action.VIEW_WORK)
 def report_observation(request, indicator_id: int, payload: ObservationIn):
     indicator = get_or_404(Indicator, indicator_id, "指标")
     obs = services.report_observation(
@@ -133,4 +137,5 @@ review_routes(
     approve=services.approve_observation,
     return_=services.return_observation,
     filters=ObservationFilters,
+    door=api_action(Action.VIEW_WORK),
 )

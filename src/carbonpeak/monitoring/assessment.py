@@ -181,6 +181,66 @@ class TargetStatus:
         }
 
 
+def _assessment_data(a: grading.Assessment | None) -> dict | None:
+    if a is None:
+        return None
+    return {
+        "grade": a.grade.value,
+        "value": a.value,
+        "expected": a.expected,
+        "period": a.period,
+        "reason": a.reason,
+    }
+
+
+def _assessment_from(data: dict | None) -> grading.Assessment | None:
+    if data is None:
+        return None
+    return grading.Assessment(
+        Grade(data["grade"]), data["value"], data["expected"], str(data["period"]), str(data["reason"])
+    )
+
+
+def encode_statuses(statuses: list[TargetStatus]) -> list[dict]:
+    """The grades as plain JSON data, to be kept for every process (``core.versions.store``)."""
+    return [
+        {
+            "target": s.target.pk,
+            "link": s.link.pk if s.link else None,
+            "assessment": _assessment_data(s.assessment),
+            "data_state": s.data_state.value,
+            "points": [[p.year, p.quarter, p.value] for p in s.points],
+            "baseline": list(s.baseline) if s.baseline else None,
+            "progress": _assessment_data(s.progress),
+        }
+        for s in statuses
+    ]
+
+
+def decode_statuses(plan: Plan, rows: list[dict]) -> list[TargetStatus]:
+    """The grades kept by :func:`encode_statuses`, with the plan's targets and links read again (one query
+    each); a target or link gone since raises ``KeyError``, so the grades are worked out afresh."""
+    targets = {t.pk: t for t in plan.targets.select_related("task", "task__action", "section")}
+    links = {
+        link.pk: link
+        for link in TargetIndicator.objects.filter(target__plan=plan).select_related(
+            "target", "indicator", "indicator__owner"
+        )
+    }
+    return [
+        TargetStatus(
+            targets[row["target"]],
+            links[row["link"]] if row["link"] is not None else None,
+            _assessment_from(row["assessment"]),
+            DataState(row["data_state"]),
+            [Point(int(y), int(q), float(v)) for y, q, v in row["points"]],
+            (int(row["baseline"][0]), float(row["baseline"][1])) if row["baseline"] else None,
+            _assessment_from(row["progress"]),
+        )
+        for row in rows
+    ]
+
+
 def _baseline(indicator: Indicator, points: list[Point]) -> tuple[int, float] | None:
     if indicator.baseline_year is not None and indicator.baseline_value is not None:
         return indicator.baseline_year, indicator.baseline_value

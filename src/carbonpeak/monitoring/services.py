@@ -204,7 +204,9 @@ def evaluate(
     warnings: list[EarlyWarning] = []
     statuses = assessment.assess_plan(plan, today, run=run)
     with transaction.atomic():
-        versions.store(selectors.statuses_key(plan, today), statuses)  # computed once here, read by pages
+        versions.store(
+            selectors.statuses_key(plan, today), statuses, assessment.encode_statuses
+        )  # computed once here, read by pages
         for status in statuses:
             target, new = status.target, status.assessment
             previous = Assessment.objects.filter(target=target).first()

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import Counter
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,6 +12,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from carbonpeak.accounts import permissions
+from carbonpeak.accounts.access import page
+from carbonpeak.accounts.permissions import Action
 from carbonpeak.core import versions
 from carbonpeak.core.http import number_param
 from carbonpeak.core.numbers import NumberError, required_float, required_int
@@ -20,7 +21,7 @@ from carbonpeak.energy import selectors as energy
 from carbonpeak.energy.accounting import boundary_caption
 from carbonpeak.monitoring import selectors, services
 from carbonpeak.monitoring.grading import Grade
-from carbonpeak.monitoring.models import EarlyWarning, Indicator, Observation
+from carbonpeak.monitoring.models import Indicator, Observation
 from carbonpeak.plans.models import Plan, Target
 from carbonpeak.plans.selectors import current_plan
 from carbonpeak.sinks import selectors as sink_selectors
@@ -49,7 +50,7 @@ def _group(status) -> str:
     return "其他"
 
 
-@login_required
+@page(Action.VIEW_CITY)
 def dashboard(request):
     if current_plan() is None:
         # a new installation: the home page says what to do first instead of 'not found'
@@ -95,7 +96,7 @@ def dashboard(request):
             ),
             "headlines": headlines,
             "run": run,
-            "warnings": EarlyWarning.objects.select_related("department", "target")[:10],
+            "warnings": selectors.visible_warnings(request.user)[:10],
             "chart": chart,
             "sinks": sink_selectors.city_summary(),
             "sample": bool(run and run.includes_sample)
@@ -104,7 +105,7 @@ def dashboard(request):
     )
 
 
-@login_required
+@page(Action.VIEW_CITY)
 def target_detail(request, target_id: int):
     target = get_object_or_404(Target.objects.select_related("task", "section", "plan"), pk=target_id)
     status = next(s for s in selectors.plan_statuses(target.plan) if s.target.pk == target.pk)
@@ -164,7 +165,7 @@ def _register_pv(target: Target) -> dict | None:
     return {"mw": total, "unreported": unreported}
 
 
-@login_required
+@page(Action.VIEW_WORK)
 @require_POST
 def report(request, target_id: int):
     target = get_object_or_404(Target, pk=target_id)
@@ -190,7 +191,7 @@ def report(request, target_id: int):
     return redirect("monitoring:target", target.pk)
 
 
-@login_required
+@page(Action.VIEW_WORK)
 @require_POST
 def review(request, target_id: int, observation_id: int, action: str):
     target = get_object_or_404(Target, pk=target_id)
@@ -208,9 +209,9 @@ def review(request, target_id: int, observation_id: int, action: str):
     return redirect("monitoring:target", target.pk)
 
 
-@login_required
+@page(Action.VIEW_CITY)
 def warnings(request):
-    qs = EarlyWarning.objects.select_related("department", "target")
+    qs = selectors.visible_warnings(request.user)
     department = number_param(request, "department", "部门")
     if department is not None:
         qs = qs.filter(department_id=department)

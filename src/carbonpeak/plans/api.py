@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from ninja import Router, Schema
 
+from carbonpeak.accounts.access import api_action
+from carbonpeak.accounts.permissions import Action
 from carbonpeak.core.api import ApiError
 from carbonpeak.plans.models import Plan, Role
 from carbonpeak.plans.selectors import current_plan
 
 router = Router(tags=["方案"])
+router.add_decorator(api_action(Action.VIEW_CITY))  # the city's data: not an enterprise's reporter
 
 
 def plan_or_404() -> Plan:

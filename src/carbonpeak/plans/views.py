@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
@@ -13,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from carbonpeak.accounts import permissions
+from carbonpeak.accounts.access import page
 from carbonpeak.core import versions
 from carbonpeak.core.http import MAX_ID, number_param
 from carbonpeak.core.numbers import NumberError, as_int, required_float, required_int
@@ -57,7 +57,7 @@ def _decorate(task: Task) -> Task:
     return task
 
 
-@login_required
+@page(permissions.Action.VIEW_CITY)
 def plan_detail(request, plan_id: int | None = None):
     plan = _plan_or_latest(plan_id)
 
@@ -101,7 +101,7 @@ def _matrix_columns(plan: Plan) -> list[dict]:
     return columns
 
 
-@login_required
+@page(permissions.Action.VIEW_CITY)
 def responsibility_matrix(request, plan_id: int | None = None):
     plan = _plan_or_latest(plan_id)
     columns = _matrix_columns(plan)
@@ -144,7 +144,7 @@ def _total(per_column: dict, role: str) -> int:
     return sum(v[role] for v in per_column.values())
 
 
-@login_required
+@page(permissions.Action.VIEW_CITY)
 def department_detail(request, department_id: int):
     department = get_object_or_404(Department.objects.prefetch_related("aliases"), pk=department_id)
     plan_id = number_param(request, "plan", "方案")
@@ -184,7 +184,7 @@ def department_detail(request, department_id: int):
     )
 
 
-@login_required
+@page(permissions.Action.VIEW_CITY)
 def department_list(request):
     departments = (
         Department.objects.prefetch_related("aliases")
@@ -195,7 +195,7 @@ def department_list(request):
     return render(request, "plans/department_list.html", {"departments": departments, "nav": "departments"})
 
 
-@login_required
+@page(permissions.Action.VIEW_CITY)
 def target_list(request, plan_id: int | None = None):
     plan = _plan_or_latest(plan_id)
     f = {k: request.GET.get(k, "") for k in ("year", "action", "department", "kind")}
@@ -256,7 +256,7 @@ def target_list(request, plan_id: int | None = None):
     return render(request, "plans/target_list.html", context)
 
 
-@login_required
+@page(permissions.Action.VIEW_CITY)
 @require_POST
 def handed_down_total(request, plan_id: int):
     """The coordinator enters a total handed down for a year, with its document; it is graded as a cap."""

@@ -6,13 +6,14 @@ from __future__ import annotations
 from collections import Counter
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from carbonpeak.accounts import permissions
+from carbonpeak.accounts.access import page
+from carbonpeak.accounts.permissions import Action
 from carbonpeak.core import limits
 from carbonpeak.plans import onboarding
 from carbonpeak.plans.document import classify_department
@@ -27,7 +28,7 @@ def _require_manager(request) -> None:
         raise PermissionDenied(permissions.MESSAGES[permissions.Action.MANAGE_PLAN])
 
 
-@login_required
+@page(Action.VIEW_WORK)
 def plans(request):
     """The city's plans side by side: its own comprehensive plan, its sector plans, higher plans kept for reference."""
     groups = city_plans()
@@ -43,7 +44,7 @@ def plans(request):
     )
 
 
-@login_required
+@page(Action.VIEW_WORK)
 def onboard(request):
     _require_manager(request)
     if request.method == "POST":
@@ -130,7 +131,7 @@ def _review_context(draft: PlanDraft) -> dict:
     }
 
 
-@login_required
+@page(Action.VIEW_WORK)
 def onboard_review(request, draft_id: int):
     _require_manager(request)
     draft = get_object_or_404(PlanDraft, pk=draft_id)
@@ -187,7 +188,7 @@ def _corrections_from(post, draft: PlanDraft) -> dict:
     return {"departments": renames, "leads": leads, "targets": targets}
 
 
-@login_required
+@page(Action.VIEW_WORK)
 @require_POST
 def onboard_confirm(request, draft_id: int):
     _require_manager(request)
@@ -200,7 +201,7 @@ def onboard_confirm(request, draft_id: int):
     return render(request, "plans/onboard_done.html", {"nav": "plans", "done": done, "draft": draft})
 
 
-@login_required
+@page(Action.VIEW_WORK)
 @require_POST
 def onboard_discard(request, draft_id: int):
     _require_manager(request)

@@ -8,11 +8,14 @@ from ninja import Query, Router, Schema
 from ninja.responses import Status
 from pydantic import Field
 
+from carbonpeak.accounts.access import api_action
+from carbonpeak.accounts.permissions import Action
 from carbonpeak.core.api import ApiError, ErrorOut
 from carbonpeak.plans.api import plan_or_404
 from carbonpeak.projection import model, scenarios, selectors, services
 
 router = Router(tags=["达峰预测"])
+router.add_decorator(api_action(Action.VIEW_CITY))  # the city's data: not an enterprise's reporter
 
 
 class ScenarioOut(Schema):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from carbonpeak.accounts import permissions
+from carbonpeak.accounts.access import page
 from carbonpeak.accounts.permissions import Action
 from carbonpeak.energy import selectors as energy
 from carbonpeak.projection import model, scenarios, selectors, services
@@ -115,7 +115,7 @@ def _pending(request, plan, names: list[str], end_year: int = model.END_YEAR):
     )
 
 
-@login_required
+@page(Action.VIEW_CITY)
 def overview(request):
     try:
         plan = services.latest_plan()
@@ -150,7 +150,7 @@ def overview(request):
     )
 
 
-@login_required
+@page(Action.VIEW_CITY)
 def detail(request, name: str):
     if name not in selectors.scenario_names():
         raise Http404(f"未知情景“{name}”")
@@ -208,7 +208,7 @@ def detail(request, name: str):
     )
 
 
-@login_required
+@page(Action.VIEW_WORK)
 @require_POST
 def compute(request, name: str):
     """Ask the background job for a projection the jobs have not made (a longer horizon, a missing one)."""
@@ -224,7 +224,7 @@ def compute(request, name: str):
     return redirect(url + "?end=2040" if end_year == 2040 else url)
 
 
-@login_required
+@page(Action.VIEW_WORK)
 @require_POST
 def create(request):
     based_on = request.POST.get("based_on", "")
@@ -246,7 +246,7 @@ def create(request):
     return redirect(reverse("projection:detail", args=[created.name]) + "#edit")
 
 
-@login_required
+@page(Action.VIEW_WORK)
 @require_POST
 def edit(request, name: str):
     custom = get_object_or_404(Scenario, name=name)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db.models import F
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from carbonpeak.accounts import permissions
+from carbonpeak.accounts.access import page
 from carbonpeak.accounts.permissions import Action
 from carbonpeak.energy.models import AccountingResult
 from carbonpeak.energy.selectors import current_run
@@ -22,7 +22,7 @@ def _coordinator(request) -> None:
     permissions.require(request.user, Action.MANAGE_REPORTS)
 
 
-@login_required
+@page(Action.VIEW_CITY)
 def index(request):
     _coordinator(request)
     services.expire_stale()
@@ -42,7 +42,7 @@ def index(request):
     )
 
 
-@login_required
+@page(Action.VIEW_WORK)
 @require_POST
 def generate(request):
     _coordinator(request)
@@ -54,7 +54,7 @@ def generate(request):
     return redirect("reports:job", job_id=job.pk)
 
 
-@login_required
+@page(Action.VIEW_CITY)
 def job(request, job_id: int):
     _coordinator(request)
     found = get_object_or_404(QuarterlyReport, pk=job_id)
@@ -62,7 +62,7 @@ def job(request, job_id: int):
     return render(request, template, {"nav": "reports", "job": found})
 
 
-@login_required
+@page(Action.VIEW_CITY)
 def download(request, job_id: int, kind: str):
     _coordinator(request)
     found = get_object_or_404(QuarterlyReport, pk=job_id)

@@ -7,11 +7,14 @@ from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import Field
 
+from carbonpeak.accounts.access import api_action
+from carbonpeak.accounts.permissions import Action
 from carbonpeak.core.api import Pages
 
 from . import selectors
 
 router = Router(tags=["碳汇"])
+router.add_decorator(api_action(Action.VIEW_CITY))  # the city's data: not an enterprise's reporter
 
 
 class IntervalOut(Schema):

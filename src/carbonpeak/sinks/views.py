@@ -6,7 +6,6 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -14,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from carbonpeak.accounts import permissions
+from carbonpeak.accounts.access import page
 from carbonpeak.accounts.permissions import Action
 from carbonpeak.core import limits
 from carbonpeak.core.models import Region
@@ -25,7 +25,7 @@ from .models import SinkBaseline
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-@login_required
+@page(Action.VIEW_CITY)
 def overview(request):
     return _page(request)
 
@@ -93,7 +93,7 @@ def _back(request):
     return redirect(f"{reverse('sinks:overview')}{f'?year={year}' if year else ''}")
 
 
-@login_required
+@page(Action.VIEW_WORK)
 @require_POST
 def climate_zone(request):
     try:
@@ -107,7 +107,7 @@ def climate_zone(request):
     return _back(request)
 
 
-@login_required
+@page(Action.VIEW_WORK)
 @require_POST
 def parameter(request):
     post = request.POST
@@ -130,7 +130,7 @@ def parameter(request):
     return _back(request)
 
 
-@login_required
+@page(Action.VIEW_WORK)
 @require_POST
 def land_record(request):
     post = request.POST
@@ -154,7 +154,7 @@ def land_record(request):
     return _back(request)
 
 
-@login_required
+@page(Action.VIEW_WORK)
 @require_POST
 def freeze(request):
     year = as_int(request.POST.get("year"), low=1990, high=2100)
@@ -169,7 +169,7 @@ def freeze(request):
     return _back(request)
 
 
-@login_required
+@page(Action.VIEW_WORK)
 def template(request):
     districts = list(Region.objects.filter(level="区镇").values_list("name", flat=True))
     response = HttpResponse(workbook.template_bytes(districts), content_type=XLSX)
@@ -179,7 +179,7 @@ def template(request):
     return response
 
 
-@login_required
+@page(Action.VIEW_WORK)
 @require_POST
 def upload(request):
     file = request.FILES.get("file")
@@ -204,7 +204,7 @@ def upload(request):
     return _back(request)
 
 
-@login_required
+@page(Action.VIEW_CITY)
 def export_xlsx(request, year: int):
     response = HttpResponse(export.workbook(year), content_type=XLSX)
     response["Content-Disposition"] = (

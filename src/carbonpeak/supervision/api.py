@@ -9,6 +9,8 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 from pydantic import Field
 
+from carbonpeak.accounts.access import api_action
+from carbonpeak.accounts.permissions import Action
 from carbonpeak.core import limits
 from carbonpeak.core.api import Pages, get_or_404
 from carbonpeak.core.http import attachment
@@ -18,6 +20,7 @@ from carbonpeak.supervision import selectors, services
 from carbonpeak.supervision.models import Evidence, ProgressReport, ProgressStatus, ReportingPeriod
 
 router = Router(tags=["进展报告"])
+router.add_decorator(api_action(Action.VIEW_WORK))  # progress narratives and their review: the city's users
 
 
 class PeriodIn(Schema):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from carbonpeak.accounts import permissions
+from carbonpeak.accounts.access import page
 from carbonpeak.accounts.permissions import Action
 from carbonpeak.core import limits
 from carbonpeak.core.http import attachment
@@ -25,7 +25,7 @@ def _error(request, exc: ValidationError) -> None:
     messages.error(request, "；".join(exc.messages))
 
 
-@login_required
+@page(Action.VIEW_WORK)
 def periods(request):
     department = permissions.department_of(request.user)
     mine = selectors.my_open_reports(department) if department is not None else []
@@ -43,7 +43,7 @@ def periods(request):
     )
 
 
-@login_required
+@page(Action.VIEW_WORK)
 @require_POST
 def open_period(request):
     plan = current_plan()
@@ -63,7 +63,7 @@ def open_period(request):
     return redirect("supervision:board", rp.pk)
 
 
-@login_required
+@page(Action.VIEW_WORK)
 def board(request, period_id: int):
     rp = get_object_or_404(ReportingPeriod, pk=period_id)
     b = services.completeness(rp)
@@ -86,7 +86,7 @@ def board(request, period_id: int):
     )
 
 
-@login_required
+@page(Action.VIEW_WORK)
 @require_POST
 def period_action(request, period_id: int, action: str):
     rp = get_object_or_404(ReportingPeriod, pk=period_id)
@@ -107,7 +107,7 @@ def period_action(request, period_id: int, action: str):
     return redirect("supervision:board", rp.pk)
 
 
-@login_required
+@page(Action.VIEW_WORK)
 def report(request, report_id: int):
     r = get_object_or_404(
         ProgressReport.objects.select_related("period", "task", "task__action", "department", "reviewed_by"),
@@ -147,7 +147,7 @@ def report(request, report_id: int):
     )
 
 
-@login_required
+@page(Action.VIEW_WORK)
 @require_POST
 def report_action(request, report_id: int, action: str):
     r = get_object_or_404(ProgressReport.objects.select_related("period", "task"), pk=report_id)
@@ -191,7 +191,7 @@ def report_action(request, report_id: int, action: str):
     return redirect("supervision:report", r.pk)
 
 
-@login_required
+@page(Action.VIEW_WORK)
 def evidence(request, evidence_id: int):
     e = get_object_or_404(Evidence.objects.select_related("report", "report__task"), pk=evidence_id)
     return attachment(

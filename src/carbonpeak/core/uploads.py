@@ -1,0 +1,197 @@
+"""Heavy uploads as background jobs: a page or the API hands the file over and answers at once; the worker
+reads it, reporting its progress; the page then shows what was imported, or why nothing was.
+
+Each kind of file registers its handler (:func:`handler`) with the check made before anything is kept (who
+may send it) and the work itself. What a file costs the server is bounded four ways: its bytes
+(``core.limits``), its rows and the seconds its reading may take (counted by the handler, 本平台规则), and the
+free disk space asked before it is kept. Files wait under ``DATA_DIR/uploads`` and the readers' temporary
+files live under ``DATA_DIR/tmp``: both are removed when a job ends or fails, and swept when the worker
+starts (a worker stopped in the middle leaves them behind).
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django_tasks import task
+
+from carbonpeak.core import limits, quotas
+from carbonpeak.core.errors import DomainError
+from carbonpeak.core.models import UploadJob
+
+log = logging.getLogger(__name__)
+
+#: free disk space kept beyond what an import may write: below it a file is refused before it is kept
+#: (本平台规则: a reader may spill several times the file's size while it checks it)
+SPARE_BYTES = 512 * limits.MB
+SPILL_FACTOR = 20
+INTERRUPTED = "后台任务进程曾停止，导入中断，文件未导入：请重新上传"
+FAILED = "处理文件时出错，文件未导入；请稍后重试，仍失败请联系管理员"
+
+Progress = Callable[[int, str], None]
+
+
+@dataclass(frozen=True)
+class Handler:
+    kind: str
+    title: str  # what the file is, as the page says it: 在线监测数据
+    limit: str  # its ``core.limits`` key
+    may: Callable[[object], None]  # raises PermissionDenied before the file is kept
+    process: Callable[[object, Path, str, Progress], tuple[str, str]]  # → (what was imported, a link)
+    back: str  # the page the file was sent from (a URL name)
+
+
+HANDLERS: dict[str, Handler] = {}
+
+
+def handler(kind: str, *, title: str, limit: str, may: Callable[[object], None], back: str) -> Callable:
+    """Register ``process(user, path, file_name, progress) -> (summary, url)`` for a kind of file; it
+    raises ``DomainError`` or ``ValidationError`` to refuse the file with its reasons."""
+
+    def register(process: Callable) -> Callable:
+        HANDLERS[kind] = Handler(kind, title, limit, may, process, back)
+        return process
+
+    return register
+
+
+def uploads_dir() -> Path:
+    return Path(settings.DATA_DIR) / "uploads"
+
+
+def temp_root() -> Path:
+    return Path(settings.DATA_DIR) / "tmp"
+
+
+@contextmanager
+def work_dir(prefix: str = "work-") -> Iterator[Path]:
+    """A temporary directory under ``DATA_DIR/tmp``, removed when the block ends, however it ends."""
+    root = temp_root()
+    root.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=prefix, dir=root) as path:
+        yield Path(path)
+
+
+def require_space(size: int) -> None:
+    """Refuse an import the disk could not hold (the file, and what reading it may spill)."""
+    root = Path(settings.DATA_DIR)
+    root.mkdir(parents=True, exist_ok=True)
+    free = shutil.disk_usage(root).free
+    needed = SPARE_BYTES + SPILL_FACTOR * size
+    if free < needed:
+        raise DomainError(
+            f"服务器磁盘剩余空间不足（剩余 {free / limits.MB:,.0f} MB，导入此文件需至少 {needed / limits.MB:,.0f} MB，"
+            "本平台规则），文件未保存：请联系管理员清理磁盘后再上传"
+        )
+
+
+def accept(user, kind: str, file_name: str, data: bytes) -> UploadJob:
+    """Keep an uploaded file and queue its import: who may send it, the upload quota, its size and the disk
+    are checked first, and nothing is kept when one refuses."""
+    spec = HANDLERS[kind]
+    spec.may(user)
+    quotas.take(user, "upload")
+    if (too_large := limits.refusal(spec.limit, len(data))) is not None:
+        raise DomainError(too_large)
+    require_space(len(data))
+    folder = uploads_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    stored_as = uuid.uuid4().hex + Path(file_name).suffix.lower()[:10]
+    (folder / stored_as).write_bytes(data)
+    try:
+        with transaction.atomic():
+            job = UploadJob.objects.create(
+                kind=kind,
+                file_name=file_name[:200],
+                size=len(data),
+                stored_as=stored_as,
+                uploaded_by=user if getattr(user, "is_authenticated", False) else None,
+                stage="等待后台处理",
+            )
+            process_upload.enqueue(job.pk)  # with the database queue: visible to the worker on commit
+    except BaseException:
+        (folder / stored_as).unlink(missing_ok=True)
+        raise
+    job.refresh_from_db()  # where jobs run at once (the test suite), it has run by now
+    return job
+
+
+def _update(job_id: int, **fields) -> None:
+    UploadJob.objects.filter(pk=job_id).update(**fields)
+
+
+@task()
+def process_upload(job_id: int) -> None:
+    """The worker's part: read the kept file with its handler, record the outcome, remove the file."""
+    job = UploadJob.objects.select_related("uploaded_by").filter(pk=job_id).first()
+    if job is None or job.finished:
+        return
+    path = uploads_dir() / job.stored_as
+    spec = HANDLERS.get(job.kind)
+    _update(job_id, status=UploadJob.Status.RUNNING, progress=1, stage="开始读取文件")
+
+    def progress(percent: int, stage: str) -> None:
+        _update(job_id, progress=max(1, min(99, int(percent))), stage=stage[:100])
+
+    outcome: dict = {}
+    try:
+        if spec is None or not path.exists():
+            raise DomainError(INTERRUPTED)
+        summary, url = spec.process(job.uploaded_by, path, job.file_name, progress)
+        outcome = {"status": UploadJob.Status.DONE, "messages": [summary], "result_url": url}
+    except (DomainError, ValidationError, PermissionDenied) as exc:
+        reasons = exc.messages if hasattr(exc, "messages") else [str(exc) or "无权导入该文件"]
+        outcome = {"status": UploadJob.Status.REFUSED, "messages": [str(m) for m in reasons][:100]}
+    except Exception:
+        log.exception("upload job %s failed", job_id)
+        outcome = {"status": UploadJob.Status.FAILED, "messages": [FAILED]}
+    finally:
+        path.unlink(missing_ok=True)
+        _update(
+            job_id,
+            progress=100,
+            stage="",
+            stored_as="",
+            finished_at=timezone.now(),
+            **(outcome or {"status": UploadJob.Status.FAILED, "messages": [FAILED]}),
+        )
+
+
+def sweep() -> tuple[int, int]:
+    """At worker start: the readers' temporary files are removed, a job left 处理中 is marked interrupted
+    and its file removed, and every kept file no queued job waits for is removed. Returns (files and
+    directories removed, jobs marked interrupted)."""
+    removed = 0
+    root = temp_root()
+    if root.exists():
+        for entry in root.iterdir():
+            if entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
+            removed += 1
+    stopped = UploadJob.objects.filter(status=UploadJob.Status.RUNNING)
+    interrupted = stopped.update(
+        status=UploadJob.Status.FAILED, messages=[INTERRUPTED], stage="", finished_at=timezone.now()
+    )
+    waiting = set(
+        UploadJob.objects.filter(status=UploadJob.Status.QUEUED).values_list("stored_as", flat=True)
+    )
+    folder = uploads_dir()
+    if folder.exists():
+        for entry in folder.iterdir():
+            if entry.name not in waiting:
+                entry.unlink(missing_ok=True)
+                removed += 1
+    return removed, interrupted

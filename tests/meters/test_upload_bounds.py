@@ -1,0 +1,112 @@
+"""A page's or the API's file of readings costs the server a bounded amount: its rows are counted before it
+is read (a Parquet file of a few hundred kB may hold tens of millions), its reading is stopped past its
+seconds, the disk is asked first, and every temporary file goes when the job ends — with a Chinese reason
+on the job's page and nothing written."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from django.core.exceptions import ValidationError
+
+from carbonpeak.core import limits, uploads
+from carbonpeak.core.models import UploadJob
+from carbonpeak.meters import services
+from carbonpeak.meters.models import ReadingBatch
+
+from .conftest import HEADER, code, csv_bytes, quarter_hours
+
+pytestmark = pytest.mark.django_db
+A = code("K0001")
+
+
+def _leftovers() -> list:
+    found = []
+    for folder in (uploads.temp_root(), uploads.uploads_dir()):
+        found += list(folder.iterdir()) if folder.exists() else []
+    return found
+
+
+def _many_rows_parquet(rows: int) -> bytes:
+    """``rows`` identical readings: Parquet compresses them to a few kB."""
+    values = dict(zip(HEADER, [A, "E1", "电力", "2025-06-01 00:00:00", "1", "千瓦时", "15分钟"], strict=True))
+    table = pa.table({name: pa.array([value] * rows) for name, value in values.items()})
+    out = io.BytesIO()
+    pq.write_table(table, out, compression="zstd")
+    return out.getvalue()
+
+
+def test_a_small_file_of_too_many_rows_is_refused_unread_naming_the_command_line(client, coordinator):
+    cap = limits.LIMITS[limits.METER_READINGS].max_rows
+    data = _many_rows_parquet(cap + 1)
+    assert len(data) < limits.max_bytes(limits.METER_READINGS)  # within the byte limit
+    client.force_login(coordinator)
+    answer = client.post("/api/meters/batches", {"file": _named(data, "many.parquet")})
+    assert answer.status_code == 202
+    job = answer.json()
+    assert job["status"] == "refused", job
+    message = "".join(job["messages"])
+    assert f"{cap + 1:,} 行" in message and "本平台规则" in message and "carbonpeak meters ingest" in message
+    assert not ReadingBatch.objects.exists() and _leftovers() == []
+
+
+def _named(data: bytes, name: str):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data)
+
+
+def test_reading_past_its_seconds_is_stopped_and_writes_nothing(coordinator, monkeypatch):
+    limit = limits.LIMITS[limits.METER_READINGS]
+    monkeypatch.setitem(
+        limits.LIMITS, limits.METER_READINGS, limits.UploadLimit(**{**limit.__dict__, "max_seconds": 0.0001})
+    )
+    data = csv_bytes(quarter_hours(A, "E1", datetime(2025, 6, 1), 30 * 96))
+    with pytest.raises(ValidationError, match="超过 0 秒") as stopped:
+        services.ingest_bytes(coordinator, "june.csv", data)
+    assert "carbonpeak meters ingest" in stopped.value.messages[0]
+    assert not ReadingBatch.objects.exists() and _leftovers() == []
+    assert not list(services.store_dir().rglob("*.parquet")) if services.store_dir().exists() else True
+
+
+def test_a_file_the_disk_could_not_hold_is_refused_before_it_is_kept(coordinator, monkeypatch):
+    class Full:
+        free = 10 * limits.MB
+
+    monkeypatch.setattr(uploads.shutil, "disk_usage", lambda _path: Full)
+    with pytest.raises(ValidationError, match="磁盘剩余空间不足"):
+        uploads.accept(coordinator, "meters", "june.csv", b"x" * 100)
+    assert not UploadJob.objects.exists() and _leftovers() == []
+
+
+def test_the_worker_sweeps_what_a_stopped_worker_left(coordinator):
+    uploads.temp_root().mkdir(parents=True, exist_ok=True)
+    (uploads.temp_root() / "carbonpeak-ingest-old").mkdir()
+    (uploads.temp_root() / "carbonpeak-ingest-old" / "spill.tmp").write_bytes(b"x" * 1000)
+    uploads.uploads_dir().mkdir(parents=True, exist_ok=True)
+    (uploads.uploads_dir() / "orphan.csv").write_bytes(b"x")
+    (uploads.uploads_dir() / "waiting.csv").write_bytes(b"x")
+    running = UploadJob.objects.create(
+        kind="meters", file_name="a.csv", size=1, stored_as="", uploaded_by=coordinator, status="running"
+    )
+    UploadJob.objects.create(
+        kind="meters", file_name="b.csv", size=1, stored_as="waiting.csv", status="queued"
+    )
+    assert uploads.sweep() == (2, 1)
+    assert [p.name for p in _leftovers()] == ["waiting.csv"]  # the queued job's file stays for the worker
+    running.refresh_from_db()
+    assert running.status == "failed" and "重新上传" in running.messages[0]
+
+
+def test_only_the_uploader_and_the_coordinator_read_a_job(client, coordinator, django_user_model):
+    job = uploads.accept(coordinator, "meters", "bad.csv", b"a,b\n1,2\n")
+    client.force_login(coordinator)
+    page = client.get(f"/jobs/uploads/{job.pk}/")
+    assert page.status_code == 200 and "缺少列" in page.content.decode()
+    client.force_login(django_user_model.objects.get(username="leader"))
+    assert client.get(f"/jobs/uploads/{job.pk}/").status_code == 403
+    assert client.get(f"/api/uploads/{job.pk}").status_code == 403
