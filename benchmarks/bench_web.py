@@ -1,6 +1,6 @@
 """The demo under a whole city's use: latency per page with N users at once, on this machine.
 
-Usage: python benchmarks/bench_web.py [--users 20] [--seconds 60] [--background] [--port 8765]
+Usage: python benchmarks/bench_web.py [--users 20] [--seconds 60] [--background] [--soak] [--port 8765]
 
 Prepares a demo site of its own in a temporary directory (``carbonpeak demo``, SQLite), serves it as
 ``make demo`` does (``carbonpeak serve``: gunicorn and the background worker), logs in N users of mixed roles
@@ -10,6 +10,12 @@ flight). Measured in the same run before the load: each page alone, one user, 10
 
 With ``--background`` one projection with a new seed is asked for (a background job) and one 10 MB energy CSV
 is uploaded while the users work: the light pages must stay fast meanwhile.
+
+With ``--soak`` (10 minutes unless ``--seconds`` says otherwise) uploads join the mix: the statistics office
+sends an energy CSV and the coordinator a file of online-monitoring readings every few seconds, each answered
+at once with its job, whose page the sender then polls until the worker has read the file. The memory of
+the server's processes (gunicorn and the worker) is read every 10 s; the last lines compare the first minute's
+with the last minute's (flat: the ratio near 1) and count every answer that was not the expected one.
 
 Prints requests/s and p50/p95/p99 per page; the last line gives the dashboard's p95 against the 200 ms goal.
 """
@@ -99,8 +105,10 @@ class User:
             data=data,
             headers={"Content-Type": content_type, "X-CSRFToken": self.csrf(), "Referer": self.base + path},
         )
+        self.last_path = ""
         try:
             with self.opener.open(request, timeout=300) as response:
+                self.last_path = urllib.parse.urlsplit(response.geturl()).path  # where a redirect led
                 return response.status, response.read()
         except urllib.error.HTTPError as error:
             return error.code, error.read()
@@ -173,7 +181,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--background", action="store_true", help="一个预测任务与一个 10 MB 上传同时进行")
+    parser.add_argument("--soak", action="store_true", help="长时间运行（默认 10 分钟），上传混入，记录内存")
     args = parser.parse_args()
+    if args.soak and args.seconds == parser.get_default("seconds"):
+        args.seconds = 600
     base = f"http://127.0.0.1:{args.port}"
     with socket.socket() as probe:  # a server left on the port would be measured instead of this one
         if probe.connect_ex(("127.0.0.1", args.port)) == 0:
@@ -201,13 +212,95 @@ def main() -> None:
         )
         signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped"))  # so that the server is stopped too
         try:
-            run(args, base, env)
+            run(args, base, env, server.pid)
         finally:
             os.killpg(server.pid, 15)
             server.wait(timeout=30)
 
 
-def run(args, base: str, env: dict) -> None:
+def group_rss_mb(group: int) -> float:
+    """The resident memory of every process of the server's process group (gunicorn and the worker)."""
+    total = 0
+    for entry in os.listdir("/proc"):
+        try:
+            pid = int(entry)
+            with open(f"/proc/{pid}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            if int(fields[2]) != group:  # the fifth field of stat: the process group
+                continue
+            with open(f"/proc/{pid}/status") as fh:
+                total += next(int(line.split()[1]) for line in fh if line.startswith("VmRSS:"))
+        except (ValueError, OSError, StopIteration):
+            continue
+    return total / 1024
+
+
+def multipart(name: str, data: bytes, content_type: str) -> tuple[bytes, str]:
+    boundary = uuid.uuid4().hex
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+            f"Content-Type: {content_type}\r\n\r\n"
+        ).encode()
+        + data
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    return body, f"multipart/form-data; boundary={boundary}"
+
+
+def energy_csv(n: int) -> bytes:
+    """A small valid quarter of the city (each upload a new revision of its draft)."""
+    return (
+        "period,region,sector,fuel,quantity,unit\n"
+        f"2025Q1,太仓市,其他工业,原煤,{1000 + n},万吨\n"
+        "2025Q1,太仓市,电力调入,电力,1,亿千瓦时\n2025Q1,太仓市,电力调出,电力,0,亿千瓦时\n"
+    ).encode()
+
+
+def meter_csv(n: int) -> bytes:
+    """A day of 15-minute readings of one meter, a new meter each time (so no reading repeats)."""
+    code = "91320585MA1MXXXX0X"  # replaced below by a valid code from the demo's register
+    start = time.mktime((2025, 11, 1, 0, 0, 0, 0, 0, -1))
+    rows = [
+        f"{code},SOAK-{n},电力,{time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(start + 900 * i))},1,千瓦时"
+        for i in range(96)
+    ]
+    return (
+        "统一社会信用代码,计量器具编号,能源品种,数据时标,数值,计量单位\n" + "\n".join(rows) + "\n"
+    ).encode()
+
+
+def uploader(base: str, username: str, kind: str, deadline: float, outcome: dict, lock, code: str) -> None:
+    """Send a file every few seconds until the deadline, each time following its job to the end."""
+    user = User(base, username)
+    user.login()
+    page = "/energy/submissions/upload/" if kind == "energy" else "/meters/upload/"
+    user.get("/energy/submissions/" if kind == "energy" else "/meters/")
+    n = 0
+    while time.perf_counter() < deadline:
+        n += 1
+        data = (
+            energy_csv(n) if kind == "energy" else meter_csv(n).replace(b"91320585MA1MXXXX0X", code.encode())
+        )
+        body, content_type = multipart(f"soak-{n}.csv", data, "text/csv")
+        started = time.perf_counter()
+        status, _ = user.post(page, body, content_type)  # the redirect to the job's page is followed
+        location = user.last_path
+        state = "no-job"
+        if location.startswith("/jobs/uploads/"):
+            for _ in range(600):
+                got, html = user.get(location)
+                found = re.search(rb'data-status="(\w+)"', html)
+                state = found.group(1).decode() if got == 200 and found else f"http-{got}"
+                if state not in ("queued", "running"):
+                    break
+                time.sleep(0.5)
+        with lock:
+            outcome.setdefault(kind, []).append((status, state, round(time.perf_counter() - started, 2)))
+        time.sleep(5)
+
+
+def run(args, base: str, env: dict, server_group: int) -> None:
     for _ in range(600):
         try:
             urllib.request.urlopen(base + "/login/", timeout=2)
@@ -251,6 +344,21 @@ def run(args, base: str, env: dict) -> None:
     threads = [threading.Thread(target=browse, args=(u, i)) for i, u in enumerate(users)]
     if args.background:
         threads.append(threading.Thread(target=background_work, args=(base, done)))
+    uploaded: dict = {}
+    memory: list[tuple[float, float]] = []
+    if args.soak:
+        code = meter_code(env)
+        for username, kind in (("stats", "energy"), ("coordinator", "meters")):
+            threads.append(
+                threading.Thread(target=uploader, args=(base, username, kind, deadline, uploaded, lock, code))
+            )
+
+        def watch() -> None:
+            while time.perf_counter() < deadline:
+                memory.append((time.perf_counter(), group_rss_mb(server_group)))
+                time.sleep(10)
+
+        threads.append(threading.Thread(target=watch))
     began = time.perf_counter()
     for thread in threads:
         thread.start()
@@ -273,11 +381,50 @@ def run(args, base: str, env: dict) -> None:
     light = [ms for p in LIGHT for ms in latencies[p]]
     worst = max(percentile(latencies[p], 95) for p, _ in MIX)
     print(f"light pages p95 {percentile(light, 95):.0f} ms; worst page p95 {worst:.0f} ms (goal 300 ms)")
+    if args.soak:
+        soak_report(uploaded, memory, errors)
     p95 = percentile(latencies[DASHBOARD], 95)
     print(
         f"dashboard p95 {p95:.0f} ms = {p95 / GOAL_MS:.2f} × the {GOAL_MS} ms goal "
         f"(alone: {baseline[DASHBOARD]:.0f} ms)"
     )
+
+
+def meter_code(env: dict) -> str:
+    """A credit code of the demo's register (valid, so that the readings are accepted)."""
+    out = carbonpeak(
+        env,
+        "manage",
+        "shell",
+        "-c",
+        "from carbonpeak.enterprises.models import Enterprise; print(Enterprise.objects.order_by('id')"
+        ".values_list('credit_code', flat=True).first())",
+        capture_output=True,
+        text=True,
+    ).stdout
+    return out.strip().splitlines()[-1]
+
+
+def soak_report(uploaded: dict, memory: list[tuple[float, float]], errors: dict) -> None:
+    for kind, outcomes in sorted(uploaded.items()):
+        states = defaultdict(int)
+        for status, state, _ in outcomes:
+            states[f"{status}/{state}"] += 1
+        slowest = max((s for _, _, s in outcomes), default=0)
+        print(
+            f"uploads {kind}: {len(outcomes)} sent, answers/job states {dict(states)}, slowest to done {slowest} s"
+        )
+    unexpected = sum(1 for outcomes in uploaded.values() for status, state, _ in outcomes if state != "done")
+    if memory:
+        begin = memory[0][0]
+        first = [mb for at, mb in memory if at - begin <= 60]
+        last = [mb for at, mb in memory if at - memory[-1][0] >= -60]
+        ratio = statistics.mean(last) / statistics.mean(first)
+        print(
+            f"server memory: first minute {statistics.mean(first):.0f} MB, last minute {statistics.mean(last):.0f} MB, "
+            f"peak {max(mb for _, mb in memory):.0f} MB; last/first = {ratio:.2f} (flat: near 1.00)"
+        )
+    print(f"soak: {sum(errors.values())} page errors, {unexpected} uploads not imported")
 
 
 if __name__ == "__main__":

@@ -307,3 +307,14 @@ def test_an_enterprise_reporter_starts_at_its_own_enterprise(client, users):
     response = client.get("/", follow=True)
     assert response.redirect_chain[-1][0] == reverse("enterprises:detail", args=[own.pk])
     assert "monitoring/dashboard.html" not in [t.name for t in response.templates]
+
+
+def test_the_navigation_offers_only_pages_the_user_may_open(client, users):
+    for name, user in users.items():
+        client.force_login(user)
+        home = client.get("/", follow=True)
+        nav = home.content.decode().split('<ul class="navbar-nav me-auto">', 1)[1].split("</ul>", 1)[0]
+        links = re.findall(r'class="nav-link[^"]*" href="([^"]+)"', nav)
+        assert links, name
+        for link in links:
+            assert client.get(link).status_code in (200, 302), (name, link)

@@ -99,6 +99,12 @@ def test_rejected_upload_then_a_form_through_review(browser_page, live_server, l
     page.goto(f"{live_server.url}/energy/submissions/")
     page.set_input_files("[data-testid=upload-form] input[type=file]", str(good))
     page.click("[data-testid=upload-form] button")
+    page.wait_for_selector("[data-testid=upload-done]")  # the background job's page: what it received
+    assert "2025年第3季度" in page.inner_text("[data-testid=upload-done]") or "2025Q3" in page.inner_text(
+        "[data-testid=upload-done]"
+    )
+    page.screenshot(path=str(artifacts / "energy-upload-received.png"), full_page=True)
+    page.click("text=查看结果")
     page.wait_for_selector("[data-testid=records]")
     assert page.inner_text("[data-testid=status]") == "草稿"
     assert "相差 +12.0%" in page.inner_text("[data-testid=warnings]")

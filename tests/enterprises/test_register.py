@@ -126,6 +126,26 @@ def test_only_a_coordinator_imports(coordinator):
         services.import_register(department, _register([GOOD]))
 
 
+def test_the_page_hands_the_register_to_the_background_job(client, coordinator):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(coordinator)
+    bad = GOOD[:1] + [""] + GOOD[2:]  # no name
+    refused = client.post(
+        reverse("enterprises:import"), {"file": SimpleUploadedFile("r.xlsx", _register([bad]))}, follow=True
+    )
+    assert 'data-status="refused"' in refused.content.decode() and not Enterprise.objects.exists()
+    done = client.post(
+        reverse("enterprises:import"), {"file": SimpleUploadedFile("r.xlsx", _register([GOOD]))}, follow=True
+    )
+    assert 'data-status="done"' in done.content.decode() and "名录已导入" in done.content.decode()
+    assert Enterprise.objects.filter(credit_code=A).exists()
+    department = get_user_model().objects.create_user("某部门")
+    client.force_login(department)
+    again = client.post(reverse("enterprises:import"), {"file": SimpleUploadedFile("r.xlsx", b"PK")})
+    assert again.status_code == 403  # refused at the door, nothing kept
+
+
 @pytest.fixture
 def demo(coordinator):
     ensure_demo_enterprises(coordinator)

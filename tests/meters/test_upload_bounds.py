@@ -110,3 +110,16 @@ def test_only_the_uploader_and_the_coordinator_read_a_job(client, coordinator, d
     client.force_login(django_user_model.objects.get(username="leader"))
     assert client.get(f"/jobs/uploads/{job.pk}/").status_code == 403
     assert client.get(f"/api/uploads/{job.pk}").status_code == 403
+
+
+def test_a_running_job_shows_its_progress_and_polls(client, coordinator):
+    job = UploadJob.objects.create(
+        kind="energy", file_name="q.csv", size=10, uploaded_by=coordinator, status="running", progress=40
+    )
+    UploadJob.objects.filter(pk=job.pk).update(stage="逐行校验")
+    client.force_login(coordinator)
+    html = client.get(f"/jobs/uploads/{job.pk}/").content.decode()
+    assert 'data-status="running"' in html and 'aria-valuenow="40"' in html and "逐行校验" in html
+    assert f'hx-get="/jobs/uploads/{job.pk}/"' in html and 'hx-trigger="every 1s"' in html
+    part = client.get(f"/jobs/uploads/{job.pk}/", HTTP_HX_REQUEST="true").content.decode()
+    assert part.lstrip().startswith('<div class="cp-card p-3" id="upload-job"')  # the part alone

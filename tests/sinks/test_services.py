@@ -129,16 +129,16 @@ def test_an_uploaded_workbook_is_refused_whole_naming_row_and_column(sample, cli
     bad = ["港区", "二〇二六", "草地", "", "", "-3", *blank, ""]
     formula = ["港区", 2026, "耕地", "秸秆还田", "", "=1+1", *blank, "x"]
     upload = SimpleUploadedFile("l.xlsx", _workbook([good, bad, formula]))
-    response = client.post("/sinks/land/upload/", {"file": upload})
+    response = client.post("/sinks/land/upload/", {"file": upload}, follow=True)  # read by the job
     html = response.content.decode()
-    assert response.status_code == 400
+    assert 'data-status="refused"' in html
     assert "第4行 B列（年份）" in html and "C列（地类）" in html and "F列（面积（公顷））" in html
     assert "数据来源为空" in html and "第5行 F列：是公式" in html
     assert LandRecord.objects.count() == count
     ok = client.post(
         "/sinks/land/upload/", {"file": SimpleUploadedFile("l.xlsx", _workbook([good]))}, follow=True
     )
-    assert "已接收" in ok.content.decode()
+    assert 'data-status="done"' in ok.content.decode() and "已接收" in ok.content.decode()
     assert LandRecord.objects.get(district="港区", year=2026, land_type="wetland").protected_area_ha == 1400
 
 
@@ -147,6 +147,14 @@ def test_a_district_reporter_uploading_another_district_is_refused(sample, clien
 
     client.force_login(django_user_model.objects.get(username="chengxiang"))
     row = ["港区", 2026, "湿地", "河流湿地", "", 10, None, None, None, None, None, None, None, "x"]
+    response = client.post(
+        "/sinks/land/upload/", {"file": SimpleUploadedFile("l.xlsx", _workbook([row]))}, follow=True
+    )
+    assert 'data-status="refused"' in response.content.decode() and "无权填报的区镇：港区" in (
+        response.content.decode()
+    )
+    assert not LandRecord.objects.filter(year=2026).exists()
+    client.force_login(department_user(django_user_model, "市交运局"))  # refused before the file is kept
     response = client.post("/sinks/land/upload/", {"file": SimpleUploadedFile("l.xlsx", _workbook([row]))})
     assert response.status_code == 403 and not LandRecord.objects.filter(year=2026).exists()
 

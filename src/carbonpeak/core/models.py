@@ -178,6 +178,7 @@ class UploadJob(models.Model):
     file_name = models.CharField("文件名", max_length=200)
     size = models.PositiveBigIntegerField("大小（字节）")
     stored_as = models.CharField("暂存文件", max_length=60, blank=True)
+    options = models.JSONField("导入选项", default=dict, blank=True)  # e.g. a form's note
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

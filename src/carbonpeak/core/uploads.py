@@ -48,7 +48,7 @@ class Handler:
     title: str  # what the file is, as the page says it: 在线监测数据
     limit: str  # its ``core.limits`` key
     may: Callable[[object], None]  # raises PermissionDenied before the file is kept
-    process: Callable[[object, Path, str, Progress], tuple[str, str]]  # → (what was imported, a link)
+    process: Callable[..., tuple[str, str]]  # (user, path, file name, progress, **options) → (summary, link)
     back: str  # the page the file was sent from (a URL name)
 
 
@@ -56,8 +56,8 @@ HANDLERS: dict[str, Handler] = {}
 
 
 def handler(kind: str, *, title: str, limit: str, may: Callable[[object], None], back: str) -> Callable:
-    """Register ``process(user, path, file_name, progress) -> (summary, url)`` for a kind of file; it
-    raises ``DomainError`` or ``ValidationError`` to refuse the file with its reasons."""
+    """Register ``process(user, path, file_name, progress, **options) -> (summary, url)`` for a kind of
+    file; it raises ``DomainError`` or ``ValidationError`` to refuse the file with its reasons."""
 
     def register(process: Callable) -> Callable:
         HANDLERS[kind] = Handler(kind, title, limit, may, process, back)
@@ -96,9 +96,10 @@ def require_space(size: int) -> None:
         )
 
 
-def accept(user, kind: str, file_name: str, data: bytes) -> UploadJob:
-    """Keep an uploaded file and queue its import: who may send it, the upload quota, its size and the disk
-    are checked first, and nothing is kept when one refuses."""
+def accept(user, kind: str, file_name: str, data: bytes, **options: str) -> UploadJob:
+    """Keep an uploaded file and queue its import (``options``, short text such as a form's note, are
+    handed to the handler): who may send it, the upload quota, its size and the disk are checked first,
+    and nothing is kept when one refuses."""
     spec = HANDLERS[kind]
     spec.may(user)
     quotas.take(user, "upload")
@@ -116,6 +117,7 @@ def accept(user, kind: str, file_name: str, data: bytes) -> UploadJob:
                 file_name=file_name[:200],
                 size=len(data),
                 stored_as=stored_as,
+                options={k: str(v)[:500] for k, v in options.items()},
                 uploaded_by=user if getattr(user, "is_authenticated", False) else None,
                 stage="等待后台处理",
             )
@@ -148,7 +150,7 @@ def process_upload(job_id: int) -> None:
     try:
         if spec is None or not path.exists():
             raise DomainError(INTERRUPTED)
-        summary, url = spec.process(job.uploaded_by, path, job.file_name, progress)
+        summary, url = spec.process(job.uploaded_by, path, job.file_name, progress, **job.options)
         outcome = {"status": UploadJob.Status.DONE, "messages": [summary], "result_url": url}
     except (DomainError, ValidationError, PermissionDenied) as exc:
         reasons = exc.messages if hasattr(exc, "messages") else [str(exc) or "无权导入该文件"]

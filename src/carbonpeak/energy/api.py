@@ -10,8 +10,8 @@ from pydantic import Field
 
 from carbonpeak.accounts.access import api_action
 from carbonpeak.accounts.permissions import Action
-from carbonpeak.core import limits
-from carbonpeak.core.api import ApiError, Pages
+from carbonpeak.core import limits, uploads
+from carbonpeak.core.api import ApiError, Pages, UploadJobOut
 from carbonpeak.core.review_api import StatusFilters, review_routes
 from carbonpeak.energy import selectors, services
 from carbonpeak.energy.accounting import ASSESSED, boundary_caption
@@ -163,20 +163,16 @@ review_routes(
 
 @router.post(
     "/energy/submissions",
-    response={201: list[SubmissionOut]},
-    summary="上传能源统计报表（.xlsx 或 .csv；只能报送本人有权报送的地区，任一错误则整个文件不写入）",
+    response={202: UploadJobOut},
+    summary=(
+        "上传能源统计报表（.xlsx 或 .csv）：文件交后台任务校验，立即返回导入任务，以 GET /api/uploads/{id} "
+        "查看进度与结果（只能报送本人有权报送的地区，任一错误则整个文件不写入）"
+    ),
 )
 @api_action(Action.VIEW_WORK)
 def upload_submission(request, file: File[UploadedFile], note: str = ""):
-    result = services.upload(
-        limits.read(limits.ENERGY_FORM, file), file.name or "upload", request.user, note=note[:500]
-    )
-    if not result.ok:
-        raise ApiError(400, "invalid", "；".join(result.errors[:20]))
-    ids = [s.pk for s in result.submissions]
-    return Status(
-        201, list(EnergySubmission.objects.filter(pk__in=ids).annotate(record_count=Count("records")))
-    )
+    data = limits.read(limits.ENERGY_FORM, file)
+    return Status(202, uploads.accept(request.user, "energy", file.name or "upload", data, note=note[:500]))
 
 
 @router.get("/energy/summary", response=list[SummaryOut], summary="最新核算结果（年度与累计），附因子集版本")

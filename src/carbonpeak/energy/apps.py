@@ -7,4 +7,7 @@ class EnergyConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from carbonpeak.energy import events  # noqa: F401  (registers its handlers)
+        from carbonpeak.energy import (
+            events,  # noqa: F401  (registers its handlers)
+            services,  # noqa: F401  (registers its upload handler)
+        )

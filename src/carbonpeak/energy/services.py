@@ -12,10 +12,11 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
+from django.urls import reverse
 
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
-from carbonpeak.core import audit, events, limits, quotas, review
+from carbonpeak.core import audit, events, limits, quotas, review, uploads
 from carbonpeak.core.errors import DomainError
 from carbonpeak.core.models import ReviewStatus
 from carbonpeak.energy import catalog, selectors, workbook
@@ -210,13 +211,44 @@ class UploadResult:
         return not self.errors
 
 
-def upload(data: bytes, filename: str, user, *, note: str = "") -> UploadResult:
-    """Validate an uploaded form or CSV; any error rejects the whole file and nothing is written."""
+def _may_upload(user) -> None:
     if not can_report(user):
         raise PermissionDenied(permissions.MESSAGES[Action.REPORT_ENERGY])
+
+
+def upload(data: bytes, filename: str, user, *, note: str = "") -> UploadResult:
+    """Validate a form or CSV given whole and read now (the CLI, the demo); any error rejects the whole file
+    and nothing is written. Pages and the API hand theirs to the background worker (:func:`upload_job`)."""
+    _may_upload(user)
     if (too_large := limits.refusal(limits.ENERGY_FORM, len(data))) is not None:
         return UploadResult(errors=[too_large])
     quotas.take(user, "upload")
+    return _read_and_write(data, filename, user, note=note)
+
+
+@uploads.handler(
+    "energy", title="能源统计报表", limit=limits.ENERGY_FORM, may=_may_upload, back="energy:submissions"
+)
+def upload_job(user, path, file_name: str, progress: uploads.Progress, note: str = "") -> tuple[str, str]:
+    """The background job's reading of a page's or the API's form: the draft submissions it made, or every
+    reason nothing was written."""
+    _may_upload(user)
+    progress(10, "读取报表并逐行校验")
+    result = _read_and_write(path.read_bytes(), file_name, user, note=note, progress=progress)
+    if not result.ok:
+        raise DomainError(result.errors)
+    names = "、".join(f"{s.region} {s.period_label} 第{s.revision}版" for s in result.submissions)
+    url = (
+        reverse("energy:submission", args=[result.submissions[0].pk])
+        if len(result.submissions) == 1
+        else reverse("energy:submissions")
+    )
+    return f"已接收 {file_name}：{names}（草稿，核对后请报送）", url
+
+
+def _read_and_write(
+    data: bytes, filename: str, user, *, note: str, progress: uploads.Progress | None = None
+) -> UploadResult:
     factors = selectors.official_factors()
     form = workbook.read_upload(data, filename, factors=factors)
     if form.errors:
@@ -226,6 +258,8 @@ def upload(data: bytes, filename: str, user, *, note: str = "") -> UploadResult:
     )
     if foreign:  # a district's reporter reports for its own district only: the whole file is refused
         raise PermissionDenied(f"文件含有您无权报送的地区：{'、'.join(foreign)}；整个文件未写入")
+    if progress is not None:
+        progress(70, "写入草稿报表")
     digest = hashlib.sha256(data).hexdigest()
     by_key: dict[tuple[str, str], list[workbook.FormRecord]] = {}
     for fr in form.records:

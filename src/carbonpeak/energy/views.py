@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from carbonpeak.accounts.access import page
 from carbonpeak.accounts.permissions import Action
-from carbonpeak.core import audit, limits, versions
+from carbonpeak.core import audit, limits, uploads, versions
 from carbonpeak.core.http import attachment
 from carbonpeak.core.models import ReviewStatus
 from carbonpeak.core.numbers import NumberError, required_float, required_int
@@ -274,21 +274,17 @@ def upload(request):
     if file is None:
         messages.error(request, "请选择要上传的文件（.xlsx 报表或 .csv）")
         return redirect("energy:submissions")
-    result = services.upload(
-        limits.read(limits.ENERGY_FORM, file), file.name, request.user, note=request.POST.get("note", "")
-    )
-    if not result.ok:
+    data = limits.read(limits.ENERGY_FORM, file)
+    try:
+        job = uploads.accept(request.user, "energy", file.name, data, note=request.POST.get("note", ""))
+    except ValidationError as exc:
         return render(
             request,
             "energy/upload_rejected.html",
-            {"nav": "submissions", "errors": result.errors, "filename": file.name},
+            {"nav": "submissions", "errors": exc.messages, "filename": file.name},
             status=400,
         )
-    names = "、".join(f"{s.region} {s.period_label} 第{s.revision}版" for s in result.submissions)
-    messages.success(request, f"已接收 {file.name}：{names}（草稿，核对后请报送）")
-    if len(result.submissions) == 1:
-        return redirect("energy:submission", result.submissions[0].pk)
-    return redirect("energy:submissions")
+    return redirect("web:upload_job", job.pk)
 
 
 RECORDS_PAGE = 200

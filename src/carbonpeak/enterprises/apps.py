@@ -7,4 +7,7 @@ class EnterprisesConfig(AppConfig):
     verbose_name = "重点企业"
 
     def ready(self) -> None:
-        from carbonpeak.enterprises import events  # noqa: F401  (registers its handlers)
+        from carbonpeak.enterprises import (
+            events,  # noqa: F401  (registers its handlers)
+            services,  # noqa: F401  (registers its upload handler)
+        )

@@ -15,10 +15,11 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from carbonpeak.accounts import permissions
-from carbonpeak.core import audit, limits, quotas, review
+from carbonpeak.core import audit, limits, quotas, review, uploads
 from carbonpeak.core.errors import DomainError
 from carbonpeak.core.models import ReviewStatus
 from carbonpeak.core.upload_errors import FormError
@@ -82,6 +83,30 @@ def import_register(user, data: bytes, *, sample: bool = False) -> RegisterImpor
         raise DomainError(too_large)
     if not sample:
         quotas.take(user, "upload")
+    return _merge_register(user, data, sample=sample)
+
+
+def _may_import_register(user) -> None:
+    permissions.require(user, permissions.Action.MANAGE_ENTERPRISES)
+
+
+@uploads.handler(
+    "register",
+    title="重点企业名录",
+    limit=limits.ENTERPRISE_REGISTER,
+    may=_may_import_register,
+    back="enterprises:register",
+)
+def import_register_job(user, path, file_name: str, progress: uploads.Progress) -> tuple[str, str]:
+    """The background job's merge of a register sent from the page: what changed, or every reason
+    nothing was written."""
+    _may_import_register(user)
+    progress(10, "读取名录并逐行校验")
+    result = _merge_register(user, path.read_bytes(), sample=False)
+    return "名录已导入：" + result.summary(), reverse("enterprises:register")
+
+
+def _merge_register(user, data: bytes, *, sample: bool) -> RegisterImport:
     parsed = workbook.read_register(data)
     known = set(
         Enterprise.objects.filter(credit_code__in={b.credit_code for b in parsed.buildings}).values_list(

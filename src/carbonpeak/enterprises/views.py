@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.access import page
 from carbonpeak.accounts.permissions import Action
-from carbonpeak.core import limits
+from carbonpeak.core import limits, uploads
 from carbonpeak.core.http import MAX_ID
 from carbonpeak.core.numbers import NumberError, as_int, required_float
 from carbonpeak.core.quotas import QuotaExceeded
@@ -142,18 +142,14 @@ def import_register(request):
     if upload is None:
         messages.error(request, "请选择名录文件（.xlsx）")
         return redirect("enterprises:register")
+    data = limits.read(limits.ENTERPRISE_REGISTER, upload)
     try:
-        result = services.import_register(request.user, limits.read(limits.ENTERPRISE_REGISTER, upload))
-    except services.RegisterRejected as exc:
-        for message in exc.messages[:50]:
+        job = uploads.accept(request.user, "register", upload.name or "register.xlsx", data)
+    except (ValidationError, QuotaExceeded) as exc:
+        for message in getattr(exc, "messages", [str(exc)])[:50]:
             messages.error(request, message)
-        messages.error(request, f"共 {len(exc.messages)} 处问题，文件未导入（没有写入任何数据）")
         return redirect("enterprises:register")
-    except QuotaExceeded as exc:
-        messages.error(request, str(exc))
-        return redirect("enterprises:register")
-    messages.success(request, "名录已导入：" + result.summary())
-    return redirect("enterprises:register")
+    return redirect("web:upload_job", job.pk)
 
 
 @page(Action.VIEW)

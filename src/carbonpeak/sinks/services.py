@@ -9,11 +9,12 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
-from carbonpeak.core import audit, events, limits, quotas
+from carbonpeak.core import audit, events, limits, quotas, uploads
 from carbonpeak.core.errors import DomainError
 
 from . import engine
@@ -316,18 +317,42 @@ class UploadResult:
         return not self.errors
 
 
+def _may_upload_land(user) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    if not permissions.can(user, Action.REPORT_LAND, permissions.own_land_scope(user)):
+        raise PermissionDenied(permissions.MESSAGES[Action.REPORT_LAND])  # before the file is read at all
+
+
 def upload_land(user, data: bytes) -> UploadResult:
-    """An uploaded land workbook: any error refuses the whole file, naming sheet, row and column; a row for a
-    district the user may not report refuses it too (403); nothing is written unless every row is good."""
+    """A land workbook given whole and read now: any error refuses the whole file, naming sheet, row and
+    column; a row for a district the user may not report refuses it too (403); nothing is written unless
+    every row is good. The page hands its file to the background worker (:func:`upload_land_job`)."""
+    _may_upload_land(user)
+    if (too_large := limits.refusal(limits.LAND_DATA, len(data))) is not None:
+        return UploadResult(errors=[too_large])
+    quotas.take(user, "upload")
+    return _save_land(user, data)
+
+
+@uploads.handler(
+    "land", title="国土与森林数据表", limit=limits.LAND_DATA, may=_may_upload_land, back="sinks:overview"
+)
+def upload_land_job(user, path, file_name: str, progress: uploads.Progress) -> tuple[str, str]:
+    """The background job's reading of a land workbook sent from the page."""
+    _may_upload_land(user)
+    progress(10, "读取数据表并逐行校验")
+    result = _save_land(user, path.read_bytes())
+    if not result.ok:
+        raise DomainError(result.errors)
+    return f"已接收 {file_name}：{result.saved} 行，碳汇已重算", reverse("sinks:overview")
+
+
+def _save_land(user, data: bytes) -> UploadResult:
     from django.core.exceptions import PermissionDenied
 
     from . import workbook
 
-    if not permissions.can(user, Action.REPORT_LAND, permissions.own_land_scope(user)):
-        raise PermissionDenied(permissions.MESSAGES[Action.REPORT_LAND])  # before the file is read at all
-    if (too_large := limits.refusal(limits.LAND_DATA, len(data))) is not None:
-        return UploadResult(errors=[too_large])
-    quotas.take(user, "upload")
     parsed = workbook.read_land(data)
     if parsed.errors:
         return UploadResult(errors=[str(e) for e in parsed.errors])

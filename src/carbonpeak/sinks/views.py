@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.access import page
 from carbonpeak.accounts.permissions import Action
-from carbonpeak.core import limits
+from carbonpeak.core import limits, uploads
 from carbonpeak.core.models import Region
 from carbonpeak.core.numbers import as_int
 
@@ -186,22 +186,22 @@ def upload(request):
     if file is None:
         messages.error(request, "请选择要上传的文件（.xlsx）")
         return _back(request)
-    result = services.upload_land(request.user, limits.read(limits.LAND_DATA, file))
-    if not result.ok:
+    try:
+        job = uploads.accept(request.user, "land", file.name, limits.read(limits.LAND_DATA, file))
+    except ValidationError as exc:
         return render(
             request,
             "energy/upload_rejected.html",
             {
                 "nav": "sinks",
-                "errors": result.errors,
+                "errors": exc.messages,
                 "filename": file.name,
                 "back": "sinks:overview",
                 "back_label": "返回碳汇",
             },
             status=400,
         )
-    messages.success(request, f"已接收 {file.name}：{result.saved} 行，已重算")
-    return _back(request)
+    return redirect("web:upload_job", job.pk)
 
 
 @page(Action.VIEW_CITY)
