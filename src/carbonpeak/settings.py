@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # its own Swagger UI from the platform's static files (/api/docs), not from a CDN
     "django_tasks",
     "django_tasks_db",
     "axes",

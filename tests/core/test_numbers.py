@@ -47,3 +47,10 @@ def test_no_text_makes_anything_but_a_number_none_or_a_number_error(text):
         except NumberError:
             continue
         assert value is None or isinstance(value, int | float)
+
+
+def test_a_quantity_beyond_any_the_platform_takes_is_refused_naming_the_rule():
+    assert parse_float("9.9e14", what="数量") == 9.9e14
+    for text in ("1e16", "-2e15", "1" + "0" * 16):
+        with pytest.raises(NumberError, match="本平台规则"):
+            parse_float(text, what="数量")

@@ -25,9 +25,7 @@ ROLES = (COORDINATOR, DEPARTMENT, DISTRICT, LEADER, ADMINISTRATOR, ENTERPRISE, P
 class Action(StrEnum):
     VIEW = "view"  # signed in: one's own account, and the pages every role has (an enterprise's own)
     VIEW_CITY = "view_city"  # the city's figures: plan, grades, accounts, budgets, sinks, projection
-    VIEW_WORK = (
-        "view_work"  # records under review, their comments, and the forms that write: the city's users
-    )
+    VIEW_WORK = "view_work"  # records under review, their comments, the forms that write: the city's users
     REPORT_ENERGY = "report_energy"  # obj: region name
     REPORT_INDICATOR = "report_indicator"  # obj: monitoring.Indicator
     EDIT_PROGRESS = "edit_progress"  # obj: supervision.ProgressReport (the lead department's)

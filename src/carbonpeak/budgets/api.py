@@ -12,6 +12,7 @@ from carbonpeak.accounts.access import api_action
 from carbonpeak.accounts.permissions import Action
 from carbonpeak.core.api import ApiError, get_or_404
 from carbonpeak.core.models import Region
+from carbonpeak.core.numbers import PLAUSIBLE
 from carbonpeak.core.review_api import StatusFilters, review_routes
 
 from . import assessment, selectors, services
@@ -54,10 +55,12 @@ class BudgetIn(Schema):
     method: str = Field(..., description="handed_down 上级下达 / intensity 按强度目标测算")
     document: str = Field(..., max_length=300, description="下达文件文号，或强度目标与增速的来源")
     tco2: float | None = Field(None, gt=0, description="下达的碳预算（吨二氧化碳）")
-    reduction_pct: float | None = Field(None, description="二氧化碳排放强度下降目标（%）")
+    reduction_pct: float | None = Field(None, ge=-100, le=100, description="二氧化碳排放强度下降目标（%）")
     baseline_year: int | None = None
     target_year: int | None = None
-    growth_pct: float | None = Field(None, description="预算年地区生产总值预期实际增速（%）")
+    growth_pct: float | None = Field(
+        None, ge=-100, le=1000, description="预算年地区生产总值预期实际增速（%）"
+    )
 
 
 @router.post("/budgets", summary="设定碳预算（协调员）")
@@ -173,7 +176,7 @@ class AssessmentOut(Schema):
 class FuelIn(Schema):
     fuel: str = Field(..., max_length=30)
     unit: str = Field(..., max_length=20)
-    quantity: float = Field(..., ge=0)
+    quantity: float = Field(..., ge=0, le=PLAUSIBLE)
     use: str = Field("燃料", description="燃料 / 原料")
 
 
@@ -184,8 +187,8 @@ class AssessmentIn(Schema):
     sector: str = Field(..., max_length=40)
     operation_year: int = Field(..., ge=2000, le=2100)
     fuels: list[FuelIn] = Field(default_factory=list, max_length=50)
-    electricity_kwh: float | None = Field(None, ge=0)
-    value_added_10k: float | None = Field(None, ge=0)
+    electricity_kwh: float | None = Field(None, ge=0, le=PLAUSIBLE)
+    value_added_10k: float | None = Field(None, ge=0, le=PLAUSIBLE)
     output: str = Field("", max_length=200)
     credit_code: str | None = Field(
         None, max_length=18, description="建设单位在重点企业名录中的统一社会信用代码"

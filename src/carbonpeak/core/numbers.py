@@ -14,6 +14,9 @@ import re
 #: full-width digits and signs, as a Chinese input method types them
 FULL_WIDTH = str.maketrans("０１２３４５６７８９－＋．", "0123456789-+.")
 MAX_DIGITS = 18  # no figure the platform keeps has more; a longer string is refused before it is parsed
+#: no quantity the platform takes is larger in magnitude (a province's kWh in a year is below 10¹³): a figure
+#: beyond it is a typing slip or an attack, refused naming the rule (本平台规则)
+PLAUSIBLE = 1e15
 _INT = re.compile(rf"[+-]?[0-9]{{1,{MAX_DIGITS}}}")
 _FLOAT = re.compile(rf"[+-]?(?:[0-9]{{1,{MAX_DIGITS}}}(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{{1,3}})?")
 
@@ -53,6 +56,8 @@ def parse_float(
     value = float(cleaned)
     if not math.isfinite(value):
         raise NumberError(f"{what}“{str(text)[:20]}”不是有限的数")
+    if abs(value) > PLAUSIBLE:
+        raise NumberError(f"{what}“{str(text)[:20]}”超出可受理的范围（绝对值不超过 10¹⁵，本平台规则）")
     if (low is not None and value < low) or (high is not None and value > high):
         bounds = f"{low if low is not None else '−∞'}–{high if high is not None else '∞'}"
         raise NumberError(f"{what}“{str(text)[:20]}”须在 {bounds} 之间")
