@@ -26,7 +26,8 @@ def test_meters_pages(browser_page, live_server, login, artifacts, demo_plan, co
     page = browser_page
     login(page, live_server)
     page.wait_for_selector("nav")
-    page.click("nav >> text=在线监测")
+    page.click("nav .dropdown-toggle >> text=重点企业")  # a menu of the navigation
+    page.click("nav .dropdown-menu >> text=在线监测")
     page.wait_for_selector("[data-testid=quality]")
     assert page.is_visible("[data-testid=sample-banner]")
     page.click("text=2024-09")

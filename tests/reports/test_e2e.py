@@ -24,7 +24,8 @@ def test_generate_and_download_a_quarterly_report(
     settings.DATA_DIR = tmp_path
     page = browser_page
     login(page, live_server)
-    page.click("nav >> text=季度报告")
+    page.click("nav .dropdown-toggle >> text=管理")  # a menu of the navigation
+    page.click("nav .dropdown-menu >> text=季度报告")
     page.select_option("#id_period", "2025Q3")
     page.click("[data-testid=generate] button")
     page.wait_for_selector("[data-testid=job-status][data-status=done]", timeout=60_000)
@@ -36,6 +37,7 @@ def test_generate_and_download_a_quarterly_report(
     assert download.suggested_filename == "太仓市碳达峰季度报告-2025Q3-示例数据.docx"
     doc = Document(io.BytesIO(Path(download.path()).read_bytes()))
     assert doc.paragraphs[0].text == "太仓市碳达峰工作季度报告"
-    page.click("nav >> text=季度报告")
+    page.click("nav .dropdown-toggle >> text=管理")  # a menu of the navigation
+    page.click("nav .dropdown-menu >> text=季度报告")
     assert "2025Q3" in page.inner_text("[data-testid=jobs]")
     page.screenshot(path=str(artifacts / "report-list.png"), full_page=True)

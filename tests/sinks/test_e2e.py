@@ -28,7 +28,8 @@ def test_sinks_page(browser_page, live_server, login, artifacts):
     page = browser_page
     login(page, live_server)
     page.wait_for_selector("nav")
-    page.click("nav >> text=碳汇")
+    page.click("nav .dropdown-toggle >> text=能源与碳排放")  # a menu of the navigation
+    page.click("nav .dropdown-menu >> text=碳汇")
     page.wait_for_selector("[data-testid=sinks]")
     assert page.inner_text("[data-testid=climate-zone]") == "温带"
     assert page.is_visible("[data-testid=sample-banner]") and page.is_visible("[data-testid=separate]")

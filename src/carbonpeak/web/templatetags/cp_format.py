@@ -51,3 +51,9 @@ def wan(value) -> str:
     if value is None or value == "":
         return "—"
     return num(float(value) / 1e4)
+
+
+@register.filter
+def among(value, names: str) -> bool:
+    """Is ``value`` one of the comma-separated ``names``? (a menu group is active when its page is)"""
+    return bool(value) and str(value) in {n.strip() for n in names.split(",")}
