@@ -123,6 +123,7 @@ PAGES = {
     "web:home": (VIEW,),
     "web:jobs": (VIEW_WORK,),
     "web:upload_job": (VIEW,),
+    "web:review_queue": (Action.REVIEW,),
 }
 
 #: API route (method and path) → the actions its doors ask for (the router's, then its own)

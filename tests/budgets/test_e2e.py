@@ -36,7 +36,8 @@ def test_budget_projects_and_the_regions_tree(browser_page, live_server, login, 
     page = browser_page
     login(page, live_server)
     page.wait_for_selector("nav")
-    page.click("text=碳排放双控")
+    page.click("nav .dropdown-toggle >> text=能源与碳排放")  # a menu of the navigation
+    page.click("nav .dropdown-menu >> text=碳排放双控")
     page.wait_for_selector("[data-testid=district-budgets]")
     assert page.locator("[data-testid=district-budgets] tbody tr").count() == 8  # seven units + 未分解
     assert "等于总量" in page.inner_text("[data-testid=district-budgets] tfoot")

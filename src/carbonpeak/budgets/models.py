@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 
 from carbonpeak.core.models import ReviewedRecord
 from carbonpeak.energy.accounting import FUEL_USE, USES
@@ -175,6 +176,9 @@ class ProjectAssessment(ReviewedRecord):
         verbose_name = "项目碳排放评价"
         verbose_name_plural = "项目碳排放评价"
         ordering = ["-created_at", "-id"]
+
+    def get_absolute_url(self) -> str:
+        return reverse("budgets:project", args=[self.pk])
 
     def __str__(self) -> str:
         return self.name

@@ -63,6 +63,10 @@ def _nothing(record, user) -> None:
     return None
 
 
+#: every kind of reviewed record's lifecycle, in the order the apps declare them (the review queue reads it)
+LIFECYCLES: list[Lifecycle] = []
+
+
 @dataclass(frozen=True)
 class Lifecycle(Generic[R]):
     """How one kind of reviewed record moves. ``may_submit(user, record)`` and ``may_review(user, record)``
@@ -80,6 +84,14 @@ class Lifecycle(Generic[R]):
     approvable: Callable[[R], None] = _no_check
     on_approved: Callable[[R, object], None] = _nothing
     on_returned: Callable[[R, object], None] = _nothing
+
+    def __post_init__(self) -> None:
+        LIFECYCLES.append(self)
+
+    def waiting(self, limit: int = 10) -> tuple[int, list[R]]:
+        """How many records wait for review, and the oldest ``limit`` of them (the coordinator's queue)."""
+        queue = self.model.objects.filter(status=ReviewStatus.SUBMITTED)
+        return queue.count(), list(queue.order_by("submitted_at", "pk")[:limit])
 
     def moves(self) -> tuple[Callable[..., R], Callable[..., R], Callable[..., R]]:
         """The record's three moves, for its app to name: ``submit_x, approve_x, return_x = REVIEW.moves()``."""
@@ -160,3 +172,22 @@ def _review(record: R, user, status: str, comment: str) -> R:
         comment=comment,
     )
     return record
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """One kind of reviewed record waiting for the coordinator."""
+
+    noun: str
+    count: int
+    records: list
+
+
+def queue(limit: int = 10) -> list[Waiting]:
+    """Every kind of reviewed record waiting for review, the most waiting first, each kind's oldest records
+    first (two queries a kind: the coordinator's 待审核)."""
+    found = []
+    for lifecycle in LIFECYCLES:
+        count, records = lifecycle.waiting(limit)
+        found.append(Waiting(str(lifecycle.model._meta.verbose_name_plural), count, records))
+    return sorted(found, key=lambda w: -w.count)

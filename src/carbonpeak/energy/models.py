@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 
 from carbonpeak.core.models import ReviewedRecord
 from carbonpeak.energy import accounting as pure_accounting
@@ -107,6 +108,9 @@ class EnergySubmission(ReviewedRecord):
         verbose_name_plural = "能源统计报送"
         unique_together = [("period", "region", "revision")]
         ordering = ["-period", "region", "-revision"]
+
+    def get_absolute_url(self) -> str:
+        return reverse("energy:submission", args=[self.pk])
 
     def __str__(self) -> str:
         return f"{self.region} {self.period} 第{self.revision}版（{self.get_status_display()}）"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 
 from carbonpeak.core.models import ReviewedRecord
 
@@ -166,6 +167,9 @@ class MonitoringPlan(ReviewedRecord):
             models.UniqueConstraint(fields=["enterprise", "year"], name="monitoring_plan_year_unique")
         ]
 
+    def get_absolute_url(self) -> str:
+        return reverse("enterprises:detail", args=[self.enterprise_id])
+
     def __str__(self) -> str:
         return f"{self.enterprise} {self.year}年监测计划"
 
@@ -221,6 +225,9 @@ class EnterpriseReport(ReviewedRecord):
             )
         ]
         indexes = [models.Index(fields=["year", "status"])]
+
+    def get_absolute_url(self) -> str:
+        return reverse("enterprises:report", args=[self.enterprise_id, self.year])
 
     def __str__(self) -> str:
         return f"{self.enterprise} {self.year}年报告（第{self.revision}版）"
@@ -308,6 +315,9 @@ class PlanProgress(ReviewedRecord):
         verbose_name_plural = "一企一策进展"
         ordering = ["plan", "period"]
         constraints = [models.UniqueConstraint(fields=["plan", "period"], name="plan_progress_unique")]
+
+    def get_absolute_url(self) -> str:
+        return reverse("enterprises:progress", args=[self.pk])
 
     def __str__(self) -> str:
         return f"{self.plan} · {self.period}"

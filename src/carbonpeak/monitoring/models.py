@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 
 from carbonpeak.core.models import ReviewedRecord
 from carbonpeak.departments.models import Department
@@ -120,6 +121,11 @@ class Observation(ReviewedRecord):
         verbose_name_plural = "指标观测值"
         ordering = ["indicator", "region", "year", "quarter", "revision"]
         unique_together = [("indicator", "region", "year", "quarter", "revision")]
+
+    def get_absolute_url(self) -> str:
+        """Where the value is read and reviewed: the page of a target it measures."""
+        link = self.indicator.targets.order_by("target__order").first()
+        return reverse("monitoring:target", args=[link.target_id]) if link else reverse("plans:targets")
 
     def __str__(self) -> str:
         return f"{self.indicator} {self.period_label} {self.value}"

@@ -97,6 +97,7 @@ def dashboard(request):
             "headlines": headlines,
             "run": run,
             "warnings": selectors.visible_warnings(request.user)[:10],
+            "can_review": permissions.can(request.user, permissions.Action.REVIEW),
             "chart": chart,
             "sinks": sink_selectors.city_summary(),
             "sample": bool(run and run.includes_sample)

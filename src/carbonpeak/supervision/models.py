@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 
 from carbonpeak.core.models import ReviewedRecord
 from carbonpeak.departments.models import Department
@@ -88,6 +89,9 @@ class ProgressReport(ReviewedRecord):
         verbose_name_plural = "进展报告"
         ordering = ["period", "task__order", "department__name"]
         unique_together = [("period", "task", "department")]
+
+    def get_absolute_url(self) -> str:
+        return reverse("supervision:report", args=[self.pk])
 
     def __str__(self) -> str:
         return f"{self.period} {self.task.label} {self.department}"

@@ -1,20 +1,50 @@
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.access import page
 from carbonpeak.accounts.permissions import Action
-from carbonpeak.core import jobs, uploads
+from carbonpeak.core import jobs, review, uploads
 from carbonpeak.core.http import MAX_ID
 from carbonpeak.core.models import UploadJob
+from carbonpeak.web import front_door
 
 
 @page(Action.VIEW)
 def home(request):
-    if permissions.region_of(request.user) is not None:  # a parent region's viewer starts at its region
+    """The user's front door: what it owes (待办); the coordinator and a leader start at the dashboard (the
+    coordinator's review queue heads it), a parent region's viewer at its regions, an enterprise's reporter
+    at its enterprise."""
+    user = request.user
+    if permissions.region_of(user) is not None:
         return redirect("budgets:my_region")
-    if not permissions.can(request.user, Action.VIEW_CITY):  # an enterprise's reporter: its own enterprise
+    if not permissions.can(user, Action.VIEW_CITY):
         return redirect("enterprises:register")
-    return redirect("monitoring:dashboard")
+    today = timezone.localdate()
+    sections = front_door.todo(user, today)
+    if not sections:  # the coordinator (its review queue heads the dashboard), a leader
+        return redirect("monitoring:dashboard")
+    department = permissions.department_of(user)
+    return render(
+        request,
+        "web/front_door.html",
+        {
+            "nav": "home",
+            "sections": sections,
+            "open_total": sum(s.open_count for s in sections),
+            "who": department.name if department is not None else "",
+            "today": today,
+        },
+    )
+
+
+@page(Action.REVIEW)
+def review_queue(request):
+    """The coordinator's 待审核, every kind of reviewed record (loaded into the dashboard after it renders,
+    so that the dashboard's own reads stay few)."""
+    waiting = review.queue()
+    context = {"queue": waiting, "waiting_total": sum(w.count for w in waiting)}
+    return render(request, "web/_review_queue.html", context)
 
 
 @page(Action.VIEW_WORK)

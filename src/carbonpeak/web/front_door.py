@@ -1,0 +1,232 @@
+"""What a user owes and what waits for them, read for the front door (``/``): one row per thing owed, each
+with a status tag (未填写 / 草稿 / 已报送 / 已退回 / 已通过 / 逾期), the most urgent first — the GOV.UK task list
+pattern, where "not started" is never shown as "started".
+
+Reads only, in a fixed number of queries per section whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+
+from carbonpeak.accounts import permissions
+from carbonpeak.accounts.permissions import Action
+from carbonpeak.energy import selectors as energy
+from carbonpeak.energy.catalog import parse_period
+from carbonpeak.energy.models import EnergySubmission
+from carbonpeak.monitoring import grading
+from carbonpeak.monitoring.models import Indicator, Observation
+from carbonpeak.plans.models import Role
+from carbonpeak.supervision import services as supervision
+from carbonpeak.supervision.models import Contribution, ProgressReport, ReportingPeriod
+
+#: the order in which owed things are listed: what was sent back and what is late first
+URGENCY = {"returned": 0, "overdue": 1, "not_started": 2, "draft": 3, "submitted": 4, "approved": 5}
+LABELS = {**supervision.STATE_LABELS, "approved": "已通过", "not_reported": "未报送", "contributed": "已补充"}
+TAG = {
+    "returned": "text-bg-danger",
+    "overdue": "text-bg-danger",
+    "not_started": "text-bg-secondary",
+    "not_reported": "text-bg-secondary",
+    "draft": "text-bg-warning",
+    "submitted": "text-bg-info",
+    "approved": "text-bg-success",
+    "contributed": "text-bg-success",
+}
+
+
+@dataclass
+class Owed:
+    """One thing owed: what it is, its state, where to do it, and why it is urgent."""
+
+    title: str
+    state: str
+    url: str
+    detail: str = ""
+    comment: str = ""  # a reviewer's comment on a returned record
+
+    @property
+    def label(self) -> str:
+        return LABELS.get(self.state, self.state)
+
+    @property
+    def tag(self) -> str:
+        return TAG.get(self.state, "text-bg-secondary")
+
+    @property
+    def done(self) -> bool:
+        return self.state in ("submitted", "approved", "contributed")
+
+
+@dataclass
+class Section:
+    heading: str
+    rows: list[Owed] = field(default_factory=list)
+    note: str = ""
+
+    @property
+    def open_count(self) -> int:
+        return sum(1 for r in self.rows if not r.done)
+
+
+def _ordered(rows: list[Owed]) -> list[Owed]:
+    return sorted(rows, key=lambda r: URGENCY.get(r.state, 2))
+
+
+def _action_of(task) -> str:
+    return task.action.title if task.action_id else ""
+
+
+def _open_period() -> ReportingPeriod | None:
+    return ReportingPeriod.objects.filter(is_open=True).order_by("-due_date").first()
+
+
+def progress_sections(department, today: dt.date) -> list[Section]:
+    """A department's progress reports of the open period: those it leads, and apart those it supports."""
+    period = _open_period()
+    if period is None:
+        return []
+    due = f"截止 {period.due_date:%Y-%m-%d}"
+    leads = ProgressReport.objects.filter(period=period, department=department).select_related(
+        "period", "task", "task__action"
+    )
+    led = Section(f"{period} · 牵头任务的进展报告（{due}）")
+    for report in leads:
+        state = supervision.board_state(report, today)
+        led.rows.append(
+            Owed(
+                report.task.title,
+                state,
+                reverse("supervision:report", args=[report.pk]),
+                detail=_action_of(report.task),
+                comment=report.review_comment if state == "returned" else "",
+            )
+        )
+    led.rows = _ordered(led.rows)
+    supported = ProgressReport.objects.filter(
+        period=period,
+        task__responsibilities__department=department,
+        task__responsibilities__role=Role.SUPPORT,
+        task__responsibilities__suppressed=False,
+    ).select_related("period", "task", "task__action", "department")
+    written = set(
+        Contribution.objects.filter(report__period=period, department=department).values_list(
+            "report_id", flat=True
+        )
+    )
+    helped = Section(
+        f"{period} · 配合任务的补充情况（{due}）", note="由牵头部门汇总报送；请在截止前补充本部门的配合工作。"
+    )
+    for report in supported.distinct():
+        if report.pk in written:
+            state = "contributed"
+        else:
+            state = "overdue" if today > period.due_date else "not_started"
+        helped.rows.append(
+            Owed(
+                report.task.title,
+                state,
+                reverse("supervision:report", args=[report.pk]),
+                detail=f"{_action_of(report.task)} · 牵头：{report.department.name}",
+            )
+        )
+    helped.rows = _ordered(helped.rows)
+    return [s for s in (led, helped) if s.rows]
+
+
+def indicator_section(department, today: dt.date) -> Section | None:
+    """The indicator values a department owes: the latest period whose deadline has passed, for each
+    indicator it is responsible for."""
+    indicators = list(
+        Indicator.objects.filter(owner=department, kind=Indicator.Kind.REPORTED).order_by("name")
+    )
+    if not indicators:
+        return None
+    observations = Observation.objects.filter(indicator__in=indicators, region=energy.city_region())
+    latest: dict[tuple[int, int, int], Observation] = {}
+    for obs in observations.order_by("revision", "pk"):  # the latest revision of each period
+        latest[(obs.indicator_id, obs.year, obs.quarter)] = obs
+    section = Section("应报送的指标数值")
+    for indicator in indicators:
+        year, quarter = grading.latest_due_period(
+            today.year,
+            today.month,
+            today.day,
+            quarterly=indicator.frequency == Indicator.Frequency.QUARTERLY,
+            due_days=indicator.due_days,
+        )
+        found = latest.get((indicator.pk, year, quarter))
+        period = (
+            f"{year}年"
+            if quarter == 4 and indicator.frequency != Indicator.Frequency.QUARTERLY
+            else (f"{year}年第{quarter}季度")
+        )
+        state = found.status if found is not None else "overdue"
+        link = indicator.targets.order_by("target__order").first()
+        url = (
+            reverse("monitoring:report", args=[link.target_id])
+            if link is not None
+            else reverse("plans:targets")
+        )
+        section.rows.append(
+            Owed(
+                indicator.name,
+                state,
+                url,
+                detail=f"{period}（期末后 {indicator.due_days} 天内报送）"
+                + ("；示例数据" if found is not None and found.is_sample else ""),
+                comment=found.review_comment if found is not None and state == "returned" else "",
+            )
+        )
+    section.rows = _ordered(section.rows)
+    return section
+
+
+def energy_section(user, today: dt.date) -> Section | None:
+    """The quarter's energy statistics a reporter owes: the city's (the statistics office) or its district's."""
+    department = permissions.department_of(user)
+    regions = [
+        region
+        for region in ([department.name] if department is not None else []) + [energy.city_region()]
+        if permissions.can(user, Action.REPORT_ENERGY, region)
+    ]
+    regions = list(dict.fromkeys(regions))
+    if not regions or permissions.can(user, Action.REVIEW):
+        return None
+    year, quarter = grading.latest_due_period(today.year, today.month, today.day, quarterly=True, due_days=0)
+    key = f"{year}Q{quarter}"
+    label = parse_period(key).label
+    latest: dict[str, EnergySubmission] = {}
+    for sub in EnergySubmission.objects.filter(period=key, region__in=regions).order_by("revision"):
+        latest[sub.region] = sub
+    section = Section(f"{label}能源统计报表")
+    for region in regions:
+        sub = latest.get(region)
+        state = sub.status if sub is not None else "not_reported"
+        section.rows.append(
+            Owed(
+                f"{region} {label}",
+                state,
+                reverse("energy:submission", args=[sub.pk]) if sub else reverse("energy:submissions"),
+                detail=f"第{sub.revision}版" if sub else "尚未上传报表",
+                comment=sub.review_comment if sub is not None and state == "returned" else "",
+            )
+        )
+    section.rows = _ordered(section.rows)
+    return section
+
+
+def todo(user, today: dt.date) -> list[Section]:
+    """Everything the user owes, section by section (empty for a user who reports nothing)."""
+    sections: list[Section] = []
+    department = permissions.department_of(user)
+    if department is not None and not permissions.can(user, Action.REVIEW):
+        sections += progress_sections(department, today)
+        if (indicators := indicator_section(department, today)) is not None:
+            sections.append(indicators)
+    if (energy := energy_section(user, today)) is not None:
+        sections.append(energy)
+    return sections

@@ -1,0 +1,98 @@
+"""Each role's front door (``/``): what it owes, one row per thing with its state (a row never says 草稿 when
+nothing was written), returned and late first; the coordinator's queue of what waits for review."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from carbonpeak.energy.models import EnergySubmission
+from carbonpeak.supervision import services as supervision
+from carbonpeak.supervision.models import ProgressReport
+
+pytestmark = pytest.mark.django_db
+
+
+def user(name: str):
+    return get_user_model().objects.get(username=name)
+
+
+def rows(html: str) -> list[tuple[str, str]]:
+    """(state, text) of each owed row, in the order shown."""
+    found = re.findall(r'data-testid="todo-row" data-state="(\w+)">(.*?)</li>', html, re.S)
+    return [(state, re.sub(r"<[^>]+>|\s+", " ", text).strip()) for state, text in found]
+
+
+@pytest.fixture
+def period(demo_plan, coordinator):
+    today = timezone.localdate()
+    found = supervision.open_latest_quarter(demo_plan, coordinator, today)
+    if found is None:
+        from carbonpeak.supervision.models import ReportingPeriod
+
+        found = ReportingPeriod.objects.filter(is_open=True).first()
+    return found
+
+
+def test_a_department_sees_the_reports_it_leads_and_apart_those_it_supports(client, period, coordinator):
+    department = user("市交运局")
+    client.force_login(department)
+    html = client.get("/").content.decode()
+    assert "待办" in html and "牵头任务的进展报告" in html and "配合任务的补充情况" in html
+    led = ProgressReport.objects.filter(period=period, department__name="市交运局")
+    assert led.exists()
+    shown = rows(html)
+    assert shown and all(state != "draft" for state, _ in shown)  # nothing written yet: 未填写, never 草稿
+    first = led.first()
+    supervision.save_report(first, department, progress="in_progress", narrative="已完成公交车辆更新")
+    supervision.submit_report(first, user=department)
+    supervision.return_report(first, user=coordinator, comment="请补充新能源车辆数量")
+    shown = rows(client.get("/").content.decode())
+    assert (
+        shown[0][0] == "returned" and "请补充新能源车辆数量" in shown[0][1]
+    )  # returned first, with the comment
+
+
+def test_the_statistics_office_owes_the_last_quarters_energy_statistics(client, demo_plan):
+    client.force_login(user("stats"))
+    html = client.get("/").content.decode()
+    assert "能源统计报表" in html
+    city = [(state, text) for state, text in rows(html) if text.startswith("太仓市")]
+    assert len(city) == 1 and "季度" in city[0][1]
+    # the demo's statistics stop before the last quarter: owed, and said so — never 草稿
+    assert city[0][0] == "not_reported" and "尚未上传报表" in city[0][1]
+
+
+def test_the_coordinator_sees_what_waits_for_review_oldest_first(client, demo_plan, coordinator):
+    from carbonpeak.energy import services as energy
+
+    stats = user("stats")
+    csv = "period,region,sector,fuel,quantity,unit\n2023Q1,太仓市,其他工业,原煤,1,万吨\n"
+    submission = energy.upload(csv.encode(), "q.csv", stats).submissions[0]
+    energy.submit_submission(submission, user=stats)
+    client.force_login(coordinator)
+    assert client.get("/")["Location"] == "/monitoring/"  # the dashboard, headed by the queue
+    assert 'hx-get="/review-queue/"' in client.get("/monitoring/").content.decode()  # loaded after it
+    html = client.get("/review-queue/").content.decode()
+    assert 'data-testid="review-queue"' in html and "待审核" in html
+    waiting = EnergySubmission.objects.filter(status="submitted").count()
+    assert re.search(rf"能源统计报送</td><td class=\"text-end\">{waiting}</td>", html) or waiting == 0
+    assert f'href="/energy/submissions/{submission.pk}/"' in html
+
+
+@pytest.mark.parametrize(
+    ("username", "lands_on"), [("leader", "/monitoring/"), ("suzhou", "/budgets/regions/")]
+)
+def test_roles_without_anything_owed_start_where_their_work_is(client, demo_plan, username, lands_on):
+    client.force_login(user(username))
+    assert client.get("/")["Location"] == lands_on
+
+
+def test_the_front_door_reads_in_a_constant_number_of_queries(client, period, django_assert_max_num_queries):
+    client.force_login(user("市交运局"))
+    client.get("/")
+    with django_assert_max_num_queries(30):
+        assert client.get("/").status_code == 200
