@@ -302,11 +302,13 @@ def test_each_role_meets_the_api_doors(client, users):
                 assert response.json()["code"] in ("forbidden", "malformed_request"), (name, key)
 
 
-def test_an_enterprise_reporter_starts_at_its_own_enterprise(client, users):
+def test_an_enterprise_reporter_starts_at_what_its_enterprise_owes(client, users):
     client.force_login(users["jiulong"])
     own = permissions.enterprise_of(users["jiulong"])
-    response = client.get("/", follow=True)
-    assert response.redirect_chain[-1][0] == reverse("enterprises:detail", args=[own.pk])
+    response = client.get("/")
+    html = response.content.decode()
+    assert response.status_code == 200 and "待办" in html and own.name in html
+    assert reverse("enterprises:detail", args=[own.pk]) in html
     assert "monitoring/dashboard.html" not in [t.name for t in response.templates]
 
 

@@ -275,7 +275,8 @@ def test_without_a_generation_rate_the_equivalent_value_is_missing_never_calorif
     assert (
         not acc.complete
         and "2023年平均发电标准煤耗" in acc.missing[0]
-        and "generation_coal_rate" in acc.missing[0]
+        and "“平均发电标准煤耗”" in acc.missing[0]
+        and "generation_coal_rate" not in acc.missing[0]
     )
     data = acc.to_dict()
     assert data["energy_tce_equivalent"] is None and data["complete"] is False
@@ -550,7 +551,12 @@ def test_a_missing_grid_share_makes_the_non_fossil_share_missing_not_local_only(
     custom = with_rates(factors, ("generation_coal_rate", "江苏", 2023, 290))
     acc = one(POWER_2023, custom)
     assert acc.non_fossil_share is None and acc.energy_tce_assessed is None
-    assert any("2023年江苏电网非化石电量占比" in m and "grid_non_fossil_share" in m for m in acc.missing)
+    assert any(
+        "2023年江苏电网非化石电量占比" in m
+        and "“电网非化石电量占比”" in m
+        and "grid_non_fossil_share" not in m
+        for m in acc.missing
+    )
     assert acc.coal_share is not None  # the rest of the shares stand
     green_only = [r for r in POWER_2023 if r.sector != "电力调入"] + [
         R("2023", CITY, "电力调入", "绿电", 1, "亿千瓦时")

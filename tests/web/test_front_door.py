@@ -96,3 +96,23 @@ def test_the_front_door_reads_in_a_constant_number_of_queries(client, period, dj
     client.get("/")
     with django_assert_max_num_queries(30):
         assert client.get("/").status_code == 200
+
+
+def test_an_enterprise_reporter_sees_what_its_enterprise_owes_and_starts_its_report(client, demo_plan):
+    from carbonpeak.accounts import permissions
+    from carbonpeak.demo import ensure_demo_enterprises
+
+    ensure_demo_enterprises(user("coordinator"), reports=False)
+    reporter = user("jiulong")
+    own = permissions.enterprise_of(reporter)
+    client.force_login(reporter)
+    html = client.get("/").content.decode()
+    shown = dict((text.split(" ", 1)[0], state) for state, text in rows(html))
+    year = timezone.localdate().year
+    assert (
+        shown[f"{year}年监测计划"] == "not_started"
+        and shown[f"{year - 1}年度能源与碳排放报告"] == "not_started"
+    )
+    assert "点击开始填写" in html
+    start = f"/enterprises/{own.pk}/reports/{year - 1}/"
+    assert f'href="{start}"' in html and client.get(start).status_code == 200

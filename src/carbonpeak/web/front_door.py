@@ -219,6 +219,55 @@ def energy_section(user, today: dt.date) -> Section | None:
     return section
 
 
+def enterprise_sections(enterprise, today: dt.date) -> list[Section]:
+    """What a key enterprise owes: this year's monitoring plan, last year's annual report and its third-party
+    verification, and the open period's progress on its 一企一策 (three queries, one more with a plan)."""
+    from carbonpeak.enterprises.models import EnterprisePlan, EnterpriseReport, MonitoringPlan, PlanProgress
+
+    detail = reverse("enterprises:detail", args=[enterprise.pk])
+    section = Section(f"{enterprise.name} · 应报送")
+    plan = MonitoringPlan.objects.filter(enterprise=enterprise, year=today.year).first()
+    section.rows.append(
+        Owed(
+            f"{today.year}年监测计划",
+            plan.status if plan is not None else "not_started",
+            detail,
+            comment=plan.review_comment if plan is not None and plan.status == "returned" else "",
+        )
+    )
+    year = today.year - 1
+    report = EnterpriseReport.objects.filter(enterprise=enterprise, year=year).order_by("-revision").first()
+    verified = report is not None and bool(report.verification_result)
+    section.rows.append(
+        Owed(
+            f"{year}年度能源与碳排放报告",
+            report.status if report is not None else "not_started",
+            reverse("enterprises:report", args=[enterprise.pk, year]),
+            detail=("第三方核查结论已录入" if verified else "尚未录入第三方核查结论")
+            if report
+            else "点击开始填写",
+            comment=report.review_comment if report is not None and report.status == "returned" else "",
+        )
+    )
+    reduction = EnterprisePlan.objects.filter(enterprise=enterprise).first()
+    period = _open_period()
+    if reduction is not None and period is not None:
+        progress = PlanProgress.objects.filter(plan=reduction, period=period).first()
+        section.rows.append(
+            Owed(
+                f"{period} 一企一策进展",
+                progress.status if progress is not None else "not_started",
+                reverse("enterprises:progress", args=[progress.pk]) if progress is not None else detail,
+                detail=f"截止 {period.due_date:%Y-%m-%d}",
+                comment=progress.review_comment
+                if progress is not None and progress.status == "returned"
+                else "",
+            )
+        )
+    section.rows = _ordered(section.rows)
+    return [section]
+
+
 def todo(user, today: dt.date) -> list[Section]:
     """Everything the user owes, section by section (empty for a user who reports nothing)."""
     sections: list[Section] = []

@@ -12,15 +12,30 @@ from carbonpeak.web import front_door
 
 @page(Action.VIEW)
 def home(request):
-    """The user's front door: what it owes (待办); the coordinator and a leader start at the dashboard (the
-    coordinator's review queue heads it), a parent region's viewer at its regions, an enterprise's reporter
-    at its enterprise."""
+    """The user's front door: what it owes (待办) — a department, a district, the statistics office, an
+    enterprise's reporter; the coordinator and a leader start at the dashboard (the coordinator's review
+    queue heads it), a parent region's viewer at its regions."""
     user = request.user
     if permissions.region_of(user) is not None:
         return redirect("budgets:my_region")
-    if not permissions.can(user, Action.VIEW_CITY):
-        return redirect("enterprises:register")
     today = timezone.localdate()
+    if not permissions.can(user, Action.VIEW_CITY):  # an enterprise's reporter: what its enterprise owes
+        own = permissions.enterprise_of(user)
+        if own is None:
+            return redirect("enterprises:register")
+        sections = front_door.enterprise_sections(own, today)
+        return render(
+            request,
+            "web/front_door.html",
+            {
+                "nav": "home",
+                "sections": sections,
+                "open_total": sum(s.open_count for s in sections),
+                "who": own.name,
+                "today": today,
+                "enterprise": own,
+            },
+        )
     sections = front_door.todo(user, today)
     if not sections:  # the coordinator (its review queue heads the dashboard), a leader
         return redirect("monitoring:dashboard")

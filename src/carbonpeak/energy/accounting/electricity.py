@@ -144,7 +144,7 @@ def _non_fossil_consumed(acc: PeriodAccount, factors: FactorSet, grid_region: st
                 else f"{structure.name}（未分结构的调入按此计，本平台规则）"
             )
             acc.missing.append(
-                f"缺失：{year}年{key}电网非化石电量占比（因子种类 grid_non_fossil_share，key {key}）未录入，"
+                f"缺失：{year}年{key}电网非化石电量占比（“核算因子”中的“电网非化石电量占比”，地区 {key}）未录入，"
                 f"调入电力中{label}的非化石电量无法计算，非化石能源消费比重因此缺失；请录入并注明来源后重算"
             )
             bal.imported_non_fossil_kwh = None
@@ -183,7 +183,7 @@ def _non_fossil_consumed(acc: PeriodAccount, factors: FactorSet, grid_region: st
 def missing_coal_rate(year: int, region: str) -> str:
     """What a period without the year's 发电 coal rate says, and what fills it."""
     return (
-        f"缺失：{year}年平均发电标准煤耗（因子种类 generation_coal_rate，{region}或全国）未录入，"
+        f"缺失：{year}年平均发电标准煤耗（“核算因子”中的“平均发电标准煤耗”，{region}或全国）未录入，"
         "等价值能源消费量及按等价值计算的能耗强度、非化石能源和煤炭消费比重均无法计算；"
         "请在“核算因子”中录入该年数值并注明来源后重算（当量值结果见旁，仅供参考）"
     )
