@@ -44,7 +44,28 @@ def test_the_log_cannot_be_changed_or_deleted(coordinator, client):
     client.force_login(get_user_model().objects.get(username="admin"))
     assert client.get(f"/admin/core/auditevent/{event.pk}/delete/").status_code == 403
     page = client.get(reverse("accounts:audit") + "?action=create").content.decode()
-    assert "energy.EnergySubmission" in page and "篡改" not in page
+    assert "能源统计报送" in page and "篡改" not in page
+    assert "energy.EnergySubmission #" not in page  # the record's kind by its name, not the program's
+
+
+def test_the_log_shows_what_changed_with_field_names_and_local_times(coordinator):
+    from carbonpeak.core import audit
+
+    event = AuditEvent(
+        object_type="energy.EnergySubmission",
+        before={"status": "submitted", "reviewed_at": None, "revision": 2},
+        after={
+            "status": "approved",
+            "reviewed_at": "2026-12-06T01:30:00+00:00",
+            "revision": 2,
+            "x": 1042351.5,
+        },
+    )
+    changed = {c.field: (c.before, c.after) for c in audit.changes(event)}
+    assert changed["状态"] == ("已报送", "已审核")
+    assert changed["审核时间"] == ("—", "2026-12-06 09:30")  # Asia/Shanghai, as every time on the pages
+    assert changed["其他"] == ("—", "1,042,351.5")  # never 1.04235e+06
+    assert "版本" not in changed  # unchanged values are not listed
 
 
 def test_admin_edits_are_audited_with_before_and_after(client, imported_plan):

@@ -255,3 +255,26 @@ def test_the_verification_report_is_a_pdf_kept_and_read_by_who_may_see_the_enter
     )
     client.force_login(other_user)
     assert client.get(download).status_code == 403
+
+
+def test_a_refused_report_comes_back_as_typed_with_the_problems_on_top(setup, client):
+    from django.urls import reverse
+
+    _, company, paper = setup
+    url = reverse("enterprises:report", args=[paper.pk, 2023])
+    client.force_login(company)
+    form = {
+        "action": "save",
+        "fuel_rows": "2",
+        "fuel-0": "原煤",
+        "unit-0": "吨",
+        "quantity-0": "两万",  # not a number
+        "use-0": "燃料",
+        "electricity_bought_kwh": "8000000",
+        "output_value": "123456",
+    }
+    response = client.post(url, form)
+    html = response.content.decode()
+    assert response.status_code == 400 and 'data-testid="error-summary"' in html
+    assert 'value="两万"' in html and 'value="8000000"' in html and 'value="123456"' in html  # nothing erased
+    assert not EnterpriseReport.objects.filter(enterprise=paper, year=2023).exists()

@@ -116,3 +116,11 @@ def test_an_enterprise_reporter_sees_what_its_enterprise_owes_and_starts_its_rep
     assert "点击开始填写" in html
     start = f"/enterprises/{own.pk}/reports/{year - 1}/"
     assert f'href="{start}"' in html and client.get(start).status_code == 200
+
+
+def test_a_district_sees_its_quarter_and_its_own_region(client, demo_plan):
+    client.force_login(user("chengxiang"))
+    html = client.get("/").content.decode()
+    assert "待办" in html and any(text.startswith("城厢镇") for _, text in rows(html))
+    assert 'data-testid="own-region"' in html and "/budgets/regions/%E5%9F%8E%E5%8E%A2%E9%95%87/" in html
+    assert client.get("/budgets/regions/")["Location"] == "/budgets/regions/%E5%9F%8E%E5%8E%A2%E9%95%87/"

@@ -185,6 +185,16 @@ def can(user, action: Action, obj=None) -> bool:
     return False
 
 
+def own_region(user):
+    """The region a district's reporter reports for (its 区镇), or None."""
+    from carbonpeak.core.models import Region
+
+    department = department_of(user)
+    if department is None or DISTRICT not in roles(user):
+        return None
+    return Region.objects.filter(name=department.name).first()
+
+
 def own_land_scope(user) -> str | None:
     """The district whose land data a user reports for when it is one district's reporter; None (every
     district, as the rule allows) for anyone else — so that a file is refused before it is read."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import BadRequest
@@ -12,6 +13,7 @@ from django.shortcuts import redirect, render
 
 from carbonpeak.accounts.access import page
 from carbonpeak.accounts.permissions import Action
+from carbonpeak.core import audit
 from carbonpeak.core.http import MAX_ID
 from carbonpeak.core.models import AuditEvent
 from carbonpeak.core.numbers import as_int
@@ -37,17 +39,22 @@ def audit_log(request):
                 raise BadRequest(f"日期“{filters[key][:20]}”无效：须写作 2025-01-31") from None
             events = events.filter(**{lookup: day})
     page = Paginator(events, 100).get_page(request.GET.get("page"))
-    query = "&".join(f"{k}={v}" for k, v in filters.items() if v)
+    query = urlencode({k: v for k, v in filters.items() if v})
+    rows = [(e, audit.object_label(e.object_type), audit.changes(e)) for e in page]
     return render(
         request,
         "accounts/audit_log.html",
         {
             "nav": "audit",
             "page": page,
+            "rows": rows,
             "filters": filters,
             "query": query,
             "actions": AuditEvent.Action.choices,
-            "types": AuditEvent.objects.order_by().values_list("object_type", flat=True).distinct(),
+            "types": [
+                (t, audit.object_label(t))
+                for t in AuditEvent.objects.order_by().values_list("object_type", flat=True).distinct()
+            ],
         },
     )
 

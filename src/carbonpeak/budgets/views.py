@@ -237,10 +237,11 @@ def region_page(request, name: str):
 
 @page(Action.VIEW_CITY)
 def my_region(request):
-    """A parent region's viewer starts at its own region; everyone else at the city's."""
+    """A parent region's viewer starts at its own region, a district's reporter at its district, everyone
+    else at the city's."""
     from carbonpeak.energy.selectors import city_region
 
-    own = permissions.region_of(request.user)
+    own = permissions.region_of(request.user) or permissions.own_region(request.user)
     return redirect("budgets:region", own.name if own else city_region())
 
 

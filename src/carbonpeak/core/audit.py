@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+from dataclasses import dataclass
 
+from django.apps import apps as django_apps
 from django.contrib import admin
 from django.db import models
+from django.utils import timezone
 
 from carbonpeak.core.models import AuditEvent
 
@@ -136,3 +139,110 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# ------------------------------------------------------------------ reading the log
+
+
+#: names of the keys a service writes beside a record's own fields (a model field's name is its verbose_name)
+KEY_LABELS = {
+    "status": "状态",
+    "comment": "意见",
+    "reason": "理由",
+    "based_on": "依据",
+    "description": "说明",
+    "source": "来源",
+    "region": "地区",
+    "year": "年份",
+    "period": "报告期",
+    "factor_set": "因子集",
+    "records": "记录数",
+    "reports": "报告数",
+    "revision": "版本",
+    "username": "用户名",
+    "role": "角色",
+    "value": "数值",
+    "unit": "单位",
+    "note": "说明",
+    "decision": "审查结论",
+    "conditions": "审查条件",
+}
+STATUS_LABELS = {
+    "draft": "草稿",
+    "submitted": "已报送",
+    "approved": "已审核",
+    "returned": "已退回",
+}
+
+
+@dataclass(frozen=True)
+class Change:
+    """One value an event changed, as a person reads it."""
+
+    field: str
+    before: str
+    after: str
+
+
+def object_label(object_type: str) -> str:
+    """What kind of record an event is about, by the model's Chinese name."""
+    model = _model(object_type)
+    return str(model._meta.verbose_name) if model is not None else "记录"
+
+
+def _model(object_type: str):
+    try:
+        return django_apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return None
+
+
+def _label(model, key: str) -> str:
+    if model is not None:
+        try:
+            return str(model._meta.get_field(key).verbose_name)
+        except Exception:  # noqa: BLE001 (not a field of the model: a key the service added)
+            pass
+    return KEY_LABELS.get(key, "其他")
+
+
+def _readable(value) -> str:
+    """A value as the pages show values: local time, 是/否, a status by its name, no Python notation."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):  # never scientific notation: thousands separated, at most six decimals
+        return f"{value:,.6f}".rstrip("0").rstrip(".")
+    if isinstance(value, dict):
+        return "；".join(f"{_label(None, k)}：{_readable(v)}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return "、".join(_readable(v) for v in value) or "—"
+    text = str(value)
+    if text in STATUS_LABELS:
+        return STATUS_LABELS[text]
+    try:
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        return text
+    if moment.tzinfo is not None:
+        moment = timezone.localtime(moment)
+        return f"{moment:%Y-%m-%d %H:%M}"
+    return text
+
+
+def changes(event: AuditEvent) -> list[Change]:
+    """What an event changed, field by field with the fields' Chinese names: the values that differ when
+    both sides were kept, else every value kept."""
+    model = _model(event.object_type)
+    before = event.before if isinstance(event.before, dict) else {}
+    after = event.after if isinstance(event.after, dict) else {}
+    keys = list(dict.fromkeys([*before, *after]))
+    if before and after:
+        keys = [k for k in keys if before.get(k) != after.get(k)]
+    return [
+        Change(_label(model, k), _readable(before.get(k)) if before else "", _readable(after.get(k)))
+        for k in keys
+    ]

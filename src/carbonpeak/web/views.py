@@ -49,6 +49,7 @@ def home(request):
             "open_total": sum(s.open_count for s in sections),
             "who": department.name if department is not None else "",
             "today": today,
+            "district": permissions.own_region(user),
         },
     )
 
