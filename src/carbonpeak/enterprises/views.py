@@ -299,6 +299,12 @@ def _report_action(request, enterprise: Enterprise, year: int):
         else:
             messages.error(request, "无法识别的操作")
     except ValidationError as exc:
+        if action in ("save", "submit"):  # the form comes back as typed, the problems summed up above it
+            context = _report_context(request, enterprise, year)
+            context["fuel_rows"] = [{**row, "typed": True} for row in fuels]
+            context["typed"] = {"generation_source": post.get("generation_source", ""), **values}
+            context["form_errors"] = exc.messages[:50]
+            return render(request, "enterprises/report.html", context, status=400)
         for message in exc.messages[:30]:
             messages.error(request, message)
     return redirect("enterprises:report", enterprise.pk, year)
