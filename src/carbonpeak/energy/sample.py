@@ -196,7 +196,7 @@ def _certificates(data: SampleData, years: tuple[int, ...]) -> list[CertificateE
                 direction=direction,
                 kwh=kwh,
                 certificates=count,
-                source=f"{SAMPLE_LABEL}（energy/sample.py）",
+                source=f"{SAMPLE_LABEL}（演示脚本生成）",
                 **kw,
             )
         )
