@@ -46,6 +46,7 @@ from pathlib import Path
 DASHBOARD = "/monitoring/"
 #: the mix a quarter's deadline brings: (path, weight)
 MIX = [
+    ("/", 2),  # each user's front door: a department's 待办, the coordinator's and a leader's dashboard
     (DASHBOARD, 4),
     ("/plans/", 2),
     ("/plans/targets/", 2),
