@@ -6,9 +6,11 @@ The passwords are the documented ones (README), reset on every run so the README
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -24,6 +26,7 @@ from carbonpeak.accounts.permissions import (
     PARENT,
 )
 from carbonpeak.accounts.services import ensure_roles
+from carbonpeak.core import clock
 from carbonpeak.core.models import Region
 from carbonpeak.departments.models import Department, DepartmentKind
 from carbonpeak.departments.services import ensure_districts
@@ -147,8 +150,8 @@ def ensure_demo_enterprises(coordinator, *, reports: bool = True) -> tuple[int, 
 
 
 def ensure_demo_budgets(coordinator) -> int:
-    """Taicang's 2024 budget from the sourced intensity target and growth (示例数据), its allocation to the
-    seven units (historical share) and sectors, and the sample project assessments; returns how many projects
+    """Taicang's 2024 budget from the sourced intensity target and growth (示例数据) and its 2025 one carrying
+    them forward (示例输入), their allocation to the seven units (historical share) and sectors, and the sample project assessments; returns how many projects
     were added. Runs once the accounts of the city and of the units (``load_sample_districts``) exist."""
     from carbonpeak.budgets import assessment, sample, services
     from carbonpeak.budgets.models import Allocation, ProjectAssessment
@@ -157,20 +160,25 @@ def ensure_demo_budgets(coordinator) -> int:
 
     inputs = sample.demo_inputs()
     target, growth = inputs["co2_intensity_reduction"], inputs["gdp_real_growth"]
-    budget = services.set_budget(
-        coordinator,
-        region="太仓市",
-        year=sample.YEAR,
-        method="intensity",
-        reduction_pct=float(target["value"]),
-        baseline_year=sample.YEAR - 1,
-        target_year=sample.YEAR,
-        growth_pct=float(growth["value"]),
-        document=f"示例数据：强度目标 {target['source']}；增速 {growth['source']}",
-        is_sample=True,
-    )
-    services.allocate(coordinator, budget, Allocation.DISTRICT, "historical", note="示例数据")
-    services.allocate(coordinator, budget, Allocation.SECTOR, "historical", note="示例数据")
+    sourced = f"强度目标 {target['source']}；增速 {growth['source']}"
+    # the latest complete year of the sample data has no sourced target or growth: the demo carries the
+    # sourced year's forward, as 示例输入 (said in the budget's document wherever it shows)
+    for year in (sample.YEAR, sample.YEAR + 1):
+        carried = "" if year == sample.YEAR else f"示例输入：{year}年沿用{sample.YEAR}年的目标与增速；"
+        budget = services.set_budget(
+            coordinator,
+            region="太仓市",
+            year=year,
+            method="intensity",
+            reduction_pct=float(target["value"]),
+            baseline_year=year - 1,
+            target_year=year,
+            growth_pct=float(growth["value"]),
+            document=f"示例数据：{carried}{sourced}",
+            is_sample=True,
+        )
+        services.allocate(coordinator, budget, Allocation.DISTRICT, "historical", note="示例数据")
+        services.allocate(coordinator, budget, Allocation.SECTOR, "historical", note="示例数据")
     added = 0
     for name, serial, applicant, district, sector, fuels, kwh, value_added, decision in sample.PROJECTS:
         if ProjectAssessment.objects.filter(name=name).exists():
@@ -206,7 +214,7 @@ def ensure_demo_budgets(coordinator) -> int:
 
 DEMO_CLIMATE_ZONE = (
     "温带",
-    "示例数据：太仓所属气候带参考资料未核实（shared/reference/national-rules-2022-2024.md §4.1）；"
+    "示例数据：太仓所属气候带未经核实（IPCC 森林参数表按联合国粮农组织全球生态区划分，参考资料未找到太仓的归属）；"
     "演示选用温带，以使用参考资料中的温带阔叶参数",
 )
 
@@ -270,6 +278,95 @@ def ensure_demo_meters(coordinator) -> tuple[int, list]:
     return batch.rows, faults
 
 
+def demo_today() -> dt.date:
+    """The demo's today (示例输入): twenty days after the last quarter of the sample energy statistics ended —
+    that quarter's statistics are in, its progress reports are being written, its quarterly report can be
+    drafted. Every page of the demo says so."""
+    from carbonpeak.energy import sample
+
+    return dt.date(max(sample.YEARS) + 1, 1, 20)
+
+
+#: the reference's national figures the demo enters as 示例输入 for the two yearly inputs it has no sourced
+#: value for (the year's 发电 coal rate; the Jiangsu grid's non-fossil share): (addendum item, publisher and
+#: document, what it stands in for)
+DEMO_INPUT_BASES = {
+    "generation_coal_rate": (
+        "全国6000千瓦及以上火电厂供电标准煤耗 2022",
+        "中电联《中国电力行业年度发展报告2023》（人民日报2023年7月10日报道）",
+        "以2022年全国火电厂供电标准煤耗近似各年平均发电标准煤耗",
+    ),
+    "grid_non_fossil_share": {
+        2020: (
+            "全国非化石能源发电量占全口径发电量比重 2020",
+            "《中国能源大数据报告（2021）》电力篇（数据来自国家统计局、国家能源局、中电联）",
+            "以全国非化石能源发电量占比近似江苏电网",
+        ),
+        2022: (
+            "全国非化石能源发电量占总发电量比重 2022",
+            "中电联《中国电力行业年度发展报告2023》（人民日报2023年7月10日报道）",
+            "以全国非化石能源发电量占比近似江苏电网",
+        ),
+    },
+}
+
+
+def demo_yearly_inputs(years) -> list:
+    """The demo's 示例输入 for each sample year: the reference's national figure of the nearest earlier year
+    (never a number of its own), each row saying what it stands in for and where the figure comes from."""
+    from carbonpeak.energy.factors import NATIONAL, SAMPLE_INPUT
+    from carbonpeak.energy.services import YearlyInput
+
+    addendum = _addendum()
+
+    def row(kind: str, key: str, year: int, basis) -> YearlyInput:
+        item, document, stands_for = basis
+        value, unit = addendum[item]
+        return YearlyInput(kind, key, year, value, unit, f"{stands_for}：{document}", SAMPLE_INPUT)
+
+    rows = [row("generation_coal_rate", NATIONAL, y, DEMO_INPUT_BASES["generation_coal_rate"]) for y in years]
+    shares = DEMO_INPUT_BASES["grid_non_fossil_share"]
+    for y in years:
+        basis = shares[max([k for k in shares if k <= y], default=min(shares))]
+        rows.append(row("grid_non_fossil_share", settings.CARBONPEAK_GRID_REGION, y, basis))
+    return rows
+
+
+def _addendum() -> dict[str, tuple[float, str]]:
+    """The reference addendum's figures by item (the item's text up to its first parenthesis or comment)."""
+    import csv
+
+    from carbonpeak.energy.factors import REFERENCE_ADDENDUM
+
+    out = {}
+    with REFERENCE_ADDENDUM.open(encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            try:
+                out[r["item"].split(" (")[0].strip()] = (float(r["value"]), r["unit"])
+            except ValueError:
+                continue
+    return out
+
+
+def _enter_demo_inputs(coordinator) -> None:
+    """Once: the two yearly inputs the reference lacks, entered as 示例输入 so that the demo's 等价值, intensity
+    and shares are computed (a real installation shows 缺失 until its coordinator enters sourced values)."""
+    from carbonpeak.energy import sample
+    from carbonpeak.energy.factors import SAMPLE_INPUT
+    from carbonpeak.energy.selectors import official_factor_set
+    from carbonpeak.energy.services import enter_yearly_factors
+
+    official = official_factor_set()
+    if official is not None and official.factors.filter(status=SAMPLE_INPUT).exists():
+        return
+    enter_yearly_factors(
+        coordinator,
+        demo_yearly_inputs(sample.YEARS),
+        "录入演示用平均发电标准煤耗与电网非化石电量占比（示例输入）",
+    )
+    print("核算因子：演示以参考资料中的全国数值录入各年平均发电标准煤耗与江苏电网非化石电量占比（示例输入）")
+
+
 def load_demo_data(plan_id: int) -> None:
     """The demo's data: sample energy statistics and indicator values (示例数据), the Suzhou-assigned
     intensity target as a coordinator would enter it, target links and grades, and an open reporting period."""
@@ -281,6 +378,7 @@ def load_demo_data(plan_id: int) -> None:
     from carbonpeak.plans.models import Plan
     from carbonpeak.plans.services import set_external_target_value
 
+    clock.fix_today(demo_today())
     fs = ensure_bundled_factor_sets()
     coordinator = get_user_model().objects.get(username="coordinator")
     from carbonpeak.monitoring import services as monitoring
@@ -307,6 +405,7 @@ def load_demo_data(plan_id: int) -> None:
         )
     else:
         print(f"能源统计：示例数据已存在，因子集 {fs.label}")
+    _enter_demo_inputs(coordinator)
     monitoring.propose_links(plan)  # the value document lives on the link, so after the links exist
     monitoring.set_value_document(plan, "单位地区生产总值能耗", year, suzhou["source"].split("：")[0])
     observed = monitoring.load_sample_observations(plan, coordinator)
@@ -323,7 +422,7 @@ def load_demo_data(plan_id: int) -> None:
     # the approvals above enqueued the recomputation, projections and grading: run them before serving
     jobs.run_pending()
     projects = ensure_demo_budgets(coordinator)
-    print(f"碳排放双控：2024年碳预算已按区镇、行业分配（示例数据），项目碳排放评价 {projects} 项")
+    print(f"碳排放双控：2024、2025年碳预算已按区镇、行业分配（示例数据），项目碳排放评价 {projects} 项")
     land = ensure_demo_sinks(coordinator)
     if land:
         print(f"碳汇：已载入七个区镇 {land} 条国土与森林数据（示例数据），气候带由演示选定并注明")
@@ -334,6 +433,12 @@ def load_demo_data(plan_id: int) -> None:
             f"在线监测：已导入 {readings} 条示例读数（示例数据），数据质量已评价；预置问题 {len(faults)} 处："
             + "；".join(f"{f.month} {f.what}" for f in faults)
         )
+    _report_and_open(plan, coordinator)
+
+
+def _report_and_open(plan, coordinator) -> None:
+    """The demo's closing lines — its peak probability and warnings — and its open progress period."""
+    from carbonpeak.core import clock
     from carbonpeak.monitoring.models import EarlyWarning
     from carbonpeak.projection import selectors as projection
 
@@ -341,11 +446,9 @@ def load_demo_data(plan_id: int) -> None:
     if planned is not None:
         print(f"达峰预测：规划情景下2030年前达峰的概率 {planned.result['p_peak_by_2030']:.1%}（示例数据）")
     print(f"目标评估：已完成，预警共 {EarlyWarning.objects.count()} 条")
-    import datetime as dt
-
     from carbonpeak.supervision.services import open_latest_quarter
 
-    period = open_latest_quarter(plan, coordinator, dt.date.today())
+    period = open_latest_quarter(plan, coordinator, clock.today())
     if period is not None:
         print(
             f"进展报送：已开启{period}（截止 {period.due_date:%Y-%m-%d}），{period.reports.count()} 份报告待各牵头部门填写"

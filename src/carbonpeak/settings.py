@@ -238,6 +238,21 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
+
+def _fixed_today() -> dt.date | None:
+    """The demo's date (core.clock): ``CARBONPEAK_TODAY``, else the one a demo kept beside its database."""
+    text = os.environ.get("CARBONPEAK_TODAY", "")
+    kept = DATA_DIR / "demo-today"
+    if not text and kept.is_file():
+        text = kept.read_text()[:20]
+    try:
+        return dt.date.fromisoformat(text.strip()) if text.strip() else None
+    except ValueError:
+        return None
+
+
+CARBONPEAK_TODAY = _fixed_today()
+
 # Energy statistics: the grid region whose factor prices net imported electricity, and the
 # quarter-on-quarter change (fraction) beyond which an upload is flagged for checking
 CARBONPEAK_GRID_REGION = os.environ.get("CARBONPEAK_GRID_REGION", "江苏")

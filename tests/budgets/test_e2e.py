@@ -42,18 +42,19 @@ def test_budget_projects_and_the_regions_tree(browser_page, live_server, login, 
     assert page.locator("[data-testid=district-budgets] tbody tr").count() == 8  # seven units + 未分解
     assert "等于总量" in page.inner_text("[data-testid=district-budgets] tfoot")
     assert page.is_visible("[data-testid=sample-banner]")
-    page.screenshot(path=str(artifacts / "budgets-2024.png"), full_page=True)
+    assert "2025年" in page.inner_text("h1")  # the page opens on the latest year the demo budgeted
+    page.screenshot(path=str(artifacts / "budgets-latest.png"), full_page=True)
 
-    # a 2025 budget by the intensity method, then allocated by hand with parts left empty: refused, nothing written
-    page.fill("[data-testid=set-budget] #year", "2025")
+    # a 2026 budget by the intensity method, then allocated by hand with parts left empty: refused, nothing written
+    page.fill("[data-testid=set-budget] #year", "2026")
     page.fill("#reduction_pct", "3.9")
-    page.fill("#baseline_year", "2024")
-    page.fill("#target_year", "2025")
+    page.fill("#baseline_year", "2025")
+    page.fill("#target_year", "2026")
     page.fill("#growth_pct", "5")
     page.fill("#document", "测试输入（非参考值）")
     page.click("[data-testid=set-budget] button")
-    page.wait_for_selector("text=已设定太仓市2025年碳预算")
-    assert "2025年碳预算" in page.inner_text("[data-testid=city-budget]")
+    page.wait_for_selector("text=已设定太仓市2026年碳预算")
+    assert "2026年碳预算" in page.inner_text("[data-testid=city-budget]")
     page.select_option("#method-district", "manual")
     page.click("[data-testid=allocate-district] summary")
     page.fill("#part-district-0", "1000")
@@ -63,7 +64,7 @@ def test_budget_projects_and_the_regions_tree(browser_page, live_server, login, 
     page.select_option("#method-district", "historical")
     page.click("[data-testid=allocate-district] button")
     page.wait_for_selector("[data-testid=district-budgets]")
-    page.screenshot(path=str(artifacts / "budgets-2025-allocated.png"), full_page=True)
+    page.screenshot(path=str(artifacts / "budgets-2026-allocated.png"), full_page=True)
 
     page.goto(f"{live_server.url}/budgets/projects/")
     page.wait_for_selector("[data-testid=assessments]")

@@ -197,7 +197,9 @@ def test_a_coordinator_enters_the_years_rate_and_the_equivalent_value_appears(cl
         },
         follow=True,
     )
-    assert "请注明来源" in refused.content.decode() and StoredSet.objects.count() == 1
+    assert (
+        "请填写来源" in refused.content.decode() and StoredSet.objects.count() == 1
+    )  # checked by the server
     runs = AccountingRun.objects.count()
     for year in (2024, 2025):
         client.post(

@@ -65,7 +65,8 @@ def test_report_and_approve_through_the_target_page(logged_in, demo_plan):
         {"year": "2025", "quarter": "4", "value": "abc"},
         follow=True,
     )
-    assert "请填写有效的年份、季度和数值" in response.content.decode()
+    html = response.content.decode()  # refused beside the field, with what was typed
+    assert 'data-testid="error-summary"' in html and 'href="#value"' in html and 'value="abc"' in html
     logged_in.post(
         reverse("monitoring:report", args=[target.pk]), {"year": "2025", "quarter": "4", "value": "30"}
     )

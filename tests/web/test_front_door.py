@@ -60,6 +60,7 @@ def test_the_statistics_office_owes_the_last_quarters_energy_statistics(client, 
     client.force_login(user("stats"))
     html = client.get("/").content.decode()
     assert "能源统计报表" in html
+    assert not any(text.startswith("市统计局") for _, text in rows(html))  # a department is not a region
     city = [(state, text) for state, text in rows(html) if text.startswith("太仓市")]
     assert len(city) == 1 and "季度" in city[0][1]
     # the demo's statistics stop before the last quarter: owed, and said so — never 草稿
@@ -124,3 +125,63 @@ def test_a_district_sees_its_quarter_and_its_own_region(client, demo_plan):
     assert "待办" in html and any(text.startswith("城厢镇") for _, text in rows(html))
     assert 'data-testid="own-region"' in html and "/budgets/regions/%E5%9F%8E%E5%8E%A2%E9%95%87/" in html
     assert client.get("/budgets/regions/")["Location"] == "/budgets/regions/%E5%9F%8E%E5%8E%A2%E9%95%87/"
+
+
+def test_a_district_reads_its_own_figures_and_the_tasks_it_implements(client, demo_plan):
+    from carbonpeak.energy.services import load_sample_districts
+
+    load_sample_districts(user("coordinator"))
+    client.force_login(user("chengxiang"))
+    html = client.get("/").content.decode()
+    figures = html[html.index('data-testid="own-figures"') :]
+    figures = figures[: figures.index("</dl>")]
+    assert "万吨标准煤" in figures and "二氧化碳排放" in figures  # its accounts, not a link to them
+    tasks = html[html.index('data-testid="district-tasks"') :]
+    assert re.search(r"区镇负责落实的任务 <span[^>]*>(\d+) 项", tasks)
+    count = int(re.search(r"区镇负责落实的任务 <span[^>]*>(\d+) 项", tasks).group(1))
+    assert count > 0 and tasks.count("<li>") >= count  # the plan's 各区镇 tasks, listed
+
+
+def test_a_parent_region_reads_its_child_regions_side_by_side(client, demo_plan):
+    from carbonpeak.demo import ensure_demo_budgets, ensure_demo_enterprises
+    from carbonpeak.energy.services import load_sample_districts
+
+    coordinator = user("coordinator")
+    ensure_demo_enterprises(coordinator, reports=False)
+    load_sample_districts(coordinator)
+    ensure_demo_budgets(coordinator)
+    client.force_login(user("suzhou"))
+    html = client.get("/budgets/regions/苏州市/?year=2025").content.decode()
+    row = re.search(r'data-testid="child-region">(.*?)</tr>', html, re.S).group(1)
+    assert "太仓市" in row and "%" in row  # the budget used, in per cent
+    assert "基本顺利" in row or "比较严峻" in row or "十分严峻" in row  # its plan's targets graded
+    assert "太仓市碳达峰实施方案" in row
+    towns = client.get("/budgets/regions/太仓市/?year=2025").content.decode()
+    assert towns.count('data-testid="child-region"') == 7 and "上级分解" in towns  # the allocation's shares
+
+
+def test_the_demo_fixes_its_today_and_says_so_on_every_page(client, demo_plan, settings):
+    import datetime as dt
+
+    from carbonpeak.core import clock
+    from carbonpeak.demo import demo_today
+
+    settings.CARBONPEAK_TODAY = demo_today()
+    assert clock.today() == dt.date(2026, 1, 20)  # twenty days after the sample data's last quarter
+    client.force_login(user("市交运局"))
+    html = client.get("/").content.decode()
+    assert 'data-testid="demo-banner"' in html and "示例输入" in html and "2026年1月20日" in html
+    settings.CARBONPEAK_TODAY = None
+    assert 'data-testid="demo-banner"' not in client.get("/").content.decode()  # a real installation
+
+
+def test_a_districts_front_door_reads_in_a_fixed_number_of_queries(
+    client, demo_plan, django_assert_max_num_queries
+):
+    from carbonpeak.energy.services import load_sample_districts
+
+    load_sample_districts(user("coordinator"))
+    client.force_login(user("chengxiang"))
+    client.get("/")
+    with django_assert_max_num_queries(40):
+        assert client.get("/").status_code == 200

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.db.models import Q
+
 from carbonpeak.core.models import Region
 from carbonpeak.energy import catalog
 from carbonpeak.energy.accounting import POWER_SECTOR
@@ -132,3 +134,60 @@ def budget_table(budget: CarbonBudget) -> dict:
 
 
 __all__ = ["current_run", "UNALLOCATED"]
+
+
+def regions_side_by_side(
+    region: Region, year: int, run: AccountingRun | None, today, only: str | None = None
+) -> list[dict]:
+    """Each child region of ``region`` with its year's accounts, its budget use (its own budget, else its
+    share of the parent's allocation) and, where it has a plan of its own, its targets' grades counted — the
+    parent region's viewer's front door. A fixed number of queries plus one grading read per child plan."""
+    from carbonpeak.monitoring.grading import GRADE_LABELS, Grade
+    from carbonpeak.monitoring.selectors import plan_statuses
+    from carbonpeak.plans.models import Plan, PlanRole
+
+    children = list(region.children.order_by("id"))
+    if only is not None:  # one child's row (a district's own front door)
+        children = [c for c in children if c.name == only]
+    names = [c.name for c in children]
+    tracking: dict[str, BudgetTracking] = {}
+    for t in (
+        BudgetTracking.objects.filter(budget__year=year)
+        .filter(
+            Q(dimension=BudgetTracking.CITY, budget__region__name__in=names)
+            | Q(dimension=BudgetTracking.DISTRICT, budget__region=region, name__in=names)
+        )
+        .select_related("budget__region")
+    ):
+        name = t.budget.region.name if t.dimension == BudgetTracking.CITY else t.name
+        if name not in tracking or t.dimension == BudgetTracking.CITY:  # its own budget first
+            tracking[name] = t
+    plans = {
+        p.region: p
+        for p in Plan.objects.filter(region__in=names)
+        .exclude(role=PlanRole.REFERENCE)
+        .order_by("-role", "created_at", "id")  # the last written wins, as region_plan() picks
+    }
+    rows = []
+    for child in children:
+        result = annual(run, child.name, year)
+        t = tracking.get(child.name)
+        plan = plans.get(child.name)
+        grades = None
+        if plan is not None:
+            counted = {g: 0 for g in Grade}
+            for s in plan_statuses(plan, today):
+                counted[s.assessment.grade] += 1
+            grades = [(g.value, GRADE_LABELS[g], n) for g, n in counted.items() if n]
+        rows.append(
+            {
+                "region": child.name,
+                "energy_tce": None if result is None else result.energy_tce,
+                "co2_t": None if result is None else result.co2_t,
+                "budget": None if t is None else _row(t),
+                "own_budget": t is not None and t.dimension == BudgetTracking.CITY,
+                "plan": plan.title if plan is not None else "",
+                "grades": grades,
+            }
+        )
+    return rows

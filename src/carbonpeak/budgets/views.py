@@ -16,9 +16,11 @@ from django.views.decorators.http import require_POST
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.access import page
 from carbonpeak.accounts.permissions import Action
+from carbonpeak.core import clock
 from carbonpeak.core.http import MAX_ID
 from carbonpeak.core.models import Region
 from carbonpeak.core.numbers import as_int
+from carbonpeak.web import refusals
 
 from . import allocation as pure
 from . import assessment, selectors, services, upward
@@ -68,7 +70,7 @@ def _refused(request, exc: ValidationError) -> None:
 def index(request):
     region = _region(request)
     latest = CarbonBudget.objects.filter(region=region).order_by("-year").first()
-    year = latest.year if latest else (assessment.factor_year() or dt.date.today().year - 1)
+    year = latest.year if latest else (assessment.factor_year() or clock.today().year - 1)
     return redirect(f"{reverse('budgets:year', args=[year])}?region={quote(region.name)}")
 
 
@@ -77,7 +79,7 @@ def year_page(request, year: int):
     return _year_page(request, year, _region(request))
 
 
-def _year_page(request, year: int, region: Region, form=None, status: int = 200):
+def _year_page(request, year: int, region: Region, form=None, status: int = 200, refused=None):
     """The page of a year; after a refused form, again with what was typed (nothing lost) and a 400."""
     budget = selectors.budget_for(year, region)
     table = selectors.budget_table(budget) if budget else None
@@ -102,6 +104,7 @@ def _year_page(request, year: int, region: Region, form=None, status: int = 200)
             "districts": selectors.district_names(region),
             "accounts_sample": bool((run := selectors.current_run()) and run.includes_sample),
             "form": form or {},
+            "refused": refused,
         },
         status=status,
     )
@@ -111,28 +114,39 @@ def _year_page(request, year: int, region: Region, form=None, status: int = 200)
 @require_POST
 def set_budget(request):
     region = _region(request)
-    year = request.POST.get("year", "")
-    try:
-        year = _integer(year, "年份")
-        if year is None:
-            raise ValidationError("请填写年份")
-        services.set_budget(
-            request.user,
-            region=region.name,
-            year=year,
-            method=request.POST.get("method", ""),
-            document=request.POST.get("document", "")[:300],
-            tco2=_number(request.POST.get("tco2"), "下达的碳预算"),
-            reduction_pct=_number(request.POST.get("reduction_pct"), "强度下降目标"),
-            baseline_year=_integer(request.POST.get("baseline_year"), "基准年"),
-            target_year=_integer(request.POST.get("target_year"), "目标年"),
-            growth_pct=_number(request.POST.get("growth_pct"), "预期增速"),
-        )
-        messages.success(request, f"已设定{region.name}{year}年碳预算")
-    except ValidationError as exc:
-        _refused(request, exc)
-        shown = year if isinstance(year, int) else (assessment.factor_year() or dt.date.today().year - 1)
-        return _year_page(request, shown, region, request.POST, 400)
+    post = request.POST
+    problems = refusals.required(post, {"year": "年份", "document": "依据"})
+
+    def field(name: str, read, label: str):
+        return refusals.parsed(post, problems, name, lambda text: read(text, label))
+
+    year = field("year", _integer, "年份")
+    tco2 = field("tco2", _number, "下达的碳预算")
+    reduction_pct = field("reduction_pct", _number, "强度下降目标")
+    baseline_year = field("baseline_year", _integer, "基准年")
+    target_year = field("target_year", _integer, "目标年")
+    growth_pct = field("growth_pct", _number, "预期增速")
+    if not problems:
+        try:
+            services.set_budget(
+                request.user,
+                region=region.name,
+                year=year,
+                method=post.get("method", ""),
+                document=post.get("document", "")[:300],
+                tco2=tco2,
+                reduction_pct=reduction_pct,
+                baseline_year=baseline_year,
+                target_year=target_year,
+                growth_pct=growth_pct,
+            )
+        except ValidationError as exc:
+            problems = refusals.problems_of(exc, "method")
+    if problems:  # the page again with everything typed, each problem beside its field, and a 400
+        shown = year if isinstance(year, int) else (assessment.factor_year() or clock.today().year - 1)
+        refused = refusals.Refusal("budget", {k: post.get(k, "") for k in post}, problems)
+        return _year_page(request, shown, region, post, 400, refused)
+    messages.success(request, f"已设定{region.name}{year}年碳预算")
     return redirect(f"{reverse('budgets:year', args=[year])}?region={quote(region.name)}")
 
 
@@ -198,7 +212,7 @@ def region_page(request, name: str):
         reverse=True,
     )
     year = as_int(request.GET.get("year"), low=1990, high=2100) or (
-        years[0] if years else dt.date.today().year - 1
+        years[0] if years else clock.today().year - 1
     )
     from carbonpeak.core.regions import rollup
 
@@ -229,6 +243,9 @@ def region_page(request, name: str):
             "year": year,
             "years": years,
             "rollup": rollup(region.name, accounts),
+            "children": {
+                row["region"]: row for row in selectors.regions_side_by_side(region, year, run, clock.today())
+            },
             "budgets": CarbonBudget.objects.filter(region=region).order_by("-year"),
             "sample": bool(run and run.includes_sample),
         },

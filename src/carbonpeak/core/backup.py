@@ -31,6 +31,8 @@ from django.apps import apps
 from django.conf import settings
 from django.db import connection, connections, transaction
 
+from carbonpeak.core.clock import DEMO_TODAY_FILE  # a demo's fixed date: part of what its pages show
+
 FORMAT = "carbonpeak-backup"
 VERSION = 1
 FILE_DIRS = ("evidence", "reports", "verification", "meters")
@@ -201,6 +203,11 @@ def create(out: Path) -> Summary:
                 data = secret.read_bytes()
                 parts[SECRET_FILE] = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
                 _add(archive, SECRET_FILE, io.BytesIO(data), len(data))
+            demo_today = Path(settings.DATA_DIR) / DEMO_TODAY_FILE
+            if demo_today.is_file():
+                data = demo_today.read_bytes()[:64]
+                parts[DEMO_TODAY_FILE] = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+                _add(archive, DEMO_TODAY_FILE, io.BytesIO(data), len(data))
             manifest = {
                 "format": FORMAT,
                 "version": VERSION,
@@ -260,7 +267,11 @@ def _check_members(archive: tarfile.TarFile, manifest: dict) -> None:
         if (
             bad_name
             or not member.isfile()
-            or not (name in DUMP_NAMES.values() or name == SECRET_FILE or name.startswith("files/"))
+            or not (
+                name in DUMP_NAMES.values()
+                or name in (SECRET_FILE, DEMO_TODAY_FILE)
+                or name.startswith("files/")
+            )
         ):
             raise BackupError(f"备份文件中的 {name} 不是允许的文件")
         if _sha256_of(archive.extractfile(member)) != expected.get("sha256"):
@@ -372,7 +383,7 @@ def _restore_files(archive: tarfile.TarFile, manifest: dict) -> list[str]:
     staging = Path(tempfile.mkdtemp(prefix=".restore-", dir=data_dir))
     try:
         for name in manifest["parts"]:
-            if name.startswith("files/") or name == SECRET_FILE:
+            if name.startswith("files/") or name in (SECRET_FILE, DEMO_TODAY_FILE):
                 target = staging / name.removeprefix("files/")
                 target.parent.mkdir(parents=True, exist_ok=True)
                 with archive.extractfile(name) as source, target.open("wb") as out:
@@ -384,6 +395,10 @@ def _restore_files(archive: tarfile.TarFile, manifest: dict) -> list[str]:
             if (staging / name).exists():
                 (staging / name).replace(current)
         notes = []
+        if (staging / DEMO_TODAY_FILE).exists():  # a demo's date comes back with it; a real site has none
+            (staging / DEMO_TODAY_FILE).replace(data_dir / DEMO_TODAY_FILE)
+        else:
+            (data_dir / DEMO_TODAY_FILE).unlink(missing_ok=True)
         if (staging / SECRET_FILE).exists():
             (staging / SECRET_FILE).replace(data_dir / SECRET_FILE)
             (data_dir / SECRET_FILE).chmod(0o600)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from django.db import transaction
@@ -74,3 +75,21 @@ def rollup(region_name: str, accounts: dict[str, tuple[float, float]]) -> dict:
             else None
         ),
     }
+
+
+DIVISION_CODES_FILE = Path(__file__).resolve().parent / "data" / "division-codes.csv"
+
+
+@cache
+def division_names() -> dict[str, str]:
+    """The six-digit administrative division codes (GB/T 2260) of the bundled regions, by code: an enterprise's
+    统一社会信用代码 carries one (its 3rd–8th characters), which pages show by name."""
+    with open(DIVISION_CODES_FILE, encoding="utf-8") as fh:
+        return {row["code"]: row["name"] for row in csv.DictReader(fh)}
+
+
+def division_name(code: str | None) -> str:
+    """A division code by its name; a code not in the bundled list says so rather than pass for a name."""
+    if not code:
+        return "—"
+    return division_names().get(code, f"行政区划代码 {code}（不在本市地区列表）")

@@ -16,6 +16,8 @@ from carbonpeak.core.numbers import NumberError, parse_int
 from carbonpeak.energy import catalog
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
+#: the reference's further figures (national coal rates, non-fossil shares …) with their sources, kept as read
+REFERENCE_ADDENDUM = DATA_DIR / "reference-factors-addendum.csv"
 BUNDLED_SETS = {
     "national": (
         DATA_DIR / "factor-sets" / "national.csv",
@@ -46,6 +48,8 @@ DEFAULT_BOUNDARY = "assessed"
 # kinds that hold one value per year: a row without a year is refused
 YEARLY_KINDS = ("grid_co2", "generation_coal_rate", "supply_coal_rate", "grid_non_fossil_share")
 NATIONAL = "全国"
+#: the standing of an input the demo entered itself where the reference has no sourced value
+SAMPLE_INPUT = "示例输入"
 # the unit each kind is converted to before use; the engine's base units are t, m³, kWh and tce
 _TARGET_UNITS = {
     "grid_co2": "tCO2/kWh",

@@ -134,13 +134,45 @@ def enter_yearly_factor(
     """A coordinator's yearly input with its source (the year's 发电 coal rate, a grid's non-fossil share):
     a new version of the default set with the row added or replaced becomes the default, and the accounts are
     recomputed with it (earlier versions and results stay)."""
+    row = YearlyInput(kind, key, year, value, unit, source, status)
+    return enter_yearly_factors(user, [row], f"录入{year}年{pure_factors.KINDS[kind]}（{key.strip()}）")
+
+
+@dataclass(frozen=True)
+class YearlyInput:
+    """One yearly input the reference cannot give, with its source and standing (录入, or 示例输入 by the demo)."""
+
+    kind: str
+    key: str
+    year: int
+    value: float
+    unit: str
+    source: str
+    status: str = "录入"
+
+
+@transaction.atomic
+def enter_yearly_factors(user, inputs: list[YearlyInput], what: str) -> AccountingRun:
+    """Several yearly inputs in one new version of the default set, and one recomputation."""
     permissions.require(user, Action.MANAGE_FACTORS)
-    if kind not in ENTERED_KINDS:
-        raise DomainError(f"只能录入：{'、'.join(pure_factors.KINDS[k] for k in ENTERED_KINDS)}")
-    if not source.strip():
-        raise DomainError("请注明来源（文件名称、文号或网址）")
-    row = [kind, key.strip(), year, value, unit.strip(), source.strip()[:500], status.strip()[:40]]
-    return _new_default_version(user, row, f"录入{year}年{pure_factors.KINDS[kind]}（{key.strip()}）")
+    rows = []
+    for i in inputs:
+        if i.kind not in ENTERED_KINDS:
+            raise DomainError(f"只能录入：{'、'.join(pure_factors.KINDS[k] for k in ENTERED_KINDS)}")
+        if not i.source.strip():
+            raise DomainError("请注明来源（文件名称、文号或网址）")
+        rows.append(
+            [
+                i.kind,
+                i.key.strip(),
+                i.year,
+                i.value,
+                i.unit.strip(),
+                i.source.strip()[:500],
+                i.status.strip()[:40],
+            ]
+        )
+    return _new_default_version(user, rows, what)
 
 
 @transaction.atomic
@@ -153,15 +185,15 @@ def set_assessed_boundary(user, *, boundary: str, source: str) -> AccountingRun:
     if not source.strip():
         raise DomainError("请注明依据（上级文件名称、文号或会议纪要）")
     row = ["assessed_boundary", boundary, "", "", "", source.strip()[:500], "录入"]
-    return _new_default_version(user, row, f"考核口径改为{BOUNDARY_NAMES[boundary]}")
+    return _new_default_version(user, [row], f"考核口径改为{BOUNDARY_NAMES[boundary]}")
 
 
-def _new_default_version(user, row: list, what: str) -> AccountingRun:
-    """A new version of the default set with one row added or replaced, made the default, then recomputed."""
+def _new_default_version(user, rows: list[list], what: str) -> AccountingRun:
+    """A new version of the default set with rows added or replaced, made the default, then recomputed."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(["kind", "key", "year", "value", "unit", "source", "status"])
-    writer.writerow(row)
+    writer.writerows(rows)
     base = official_factor_set()
     root = base.version.split("-录入")[0]  # 2026.1 → 2026.1-录入1, 2026.1-录入2, …
     taken = set(FactorSet.objects.filter(name=base.name).values_list("version", flat=True))

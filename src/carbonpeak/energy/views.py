@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from carbonpeak.accounts.access import page
@@ -14,7 +15,7 @@ from carbonpeak.accounts.permissions import Action
 from carbonpeak.core import audit, limits, uploads, versions
 from carbonpeak.core.http import attachment
 from carbonpeak.core.models import ReviewStatus
-from carbonpeak.core.numbers import NumberError, required_float, required_int
+from carbonpeak.core.numbers import required_float, required_int
 from carbonpeak.energy import accounting, catalog, selectors, services, workbook
 from carbonpeak.energy import certificates as register
 from carbonpeak.energy.models import (
@@ -24,6 +25,7 @@ from carbonpeak.energy.models import (
     FactorSet,
     GreenCertificate,
 )
+from carbonpeak.web import refusals
 
 
 def _wan(value):
@@ -372,8 +374,12 @@ def factor_sets(request):
             "boundaries": [(b, accounting.BOUNDARY_LABELS[b]) for b in accounting.BOUNDARY_LABELS],
             "assessed_boundary": default.assessed_boundary,
             "boundary_source": default.assessed_boundary_source(),
+            "refused": refusals.take(request, FACTOR_FORM),
         },
     )
+
+
+FACTOR_FORM = "yearly-factor"
 
 
 @page(Action.VIEW_CITY)
@@ -394,30 +400,37 @@ def factor_set_detail(request, set_id: int):
 @page(Action.VIEW_WORK)
 @require_POST
 def factor_enter(request):
-    """The coordinator enters one yearly factor with its source; the accounts follow at once."""
+    """The coordinator enters one yearly factor with its source; the accounts follow at once. A refusal
+    comes back as typed, each problem beside its field."""
     post = request.POST
-    try:
-        year = required_int(post.get("year"), what="年份", low=1990, high=2100)
-        value = required_float(post.get("value"), what="数值")
-    except NumberError as exc:
-        messages.error(request, f"请填写有效的年份和数值：{exc}")
-        return redirect("energy:factor_sets")
-    try:
-        run = services.enter_yearly_factor(
-            request.user,
-            kind=post.get("kind", ""),
-            key=post.get("key", ""),
-            year=year,
-            value=value,
-            unit=post.get("unit", ""),
-            source=post.get("source", ""),
-        )
-    except PermissionDenied as exc:
-        messages.error(request, str(exc))
-        return redirect("energy:factor_sets")
-    except (ValidationError, ValueError) as exc:
-        messages.error(request, "未录入：" + "；".join(getattr(exc, "messages", [str(exc)])))
-        return redirect("energy:factor_sets")
+    problems = refusals.required(post, {"key": "地区/电网", "source": "来源"})
+    year = refusals.parsed(
+        post, problems, "year", lambda t: required_int(t, what="年份", low=1990, high=2100)
+    )
+    value = refusals.parsed(post, problems, "value", lambda t: required_float(t, what="数值"))
+    run = None
+    if not problems:
+        try:
+            run = services.enter_yearly_factor(
+                request.user,
+                kind=post.get("kind", ""),
+                key=post.get("key", ""),
+                year=year,
+                value=value,
+                unit=post.get("unit", ""),
+                source=post.get("source", ""),
+            )
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+            return redirect("energy:factor_sets")
+        except (ValidationError, ValueError) as exc:
+            problems = [refusals.Problem("kind", m) for m in getattr(exc, "messages", [str(exc)])]
+    if problems:
+        for p in problems:  # the page's field ids
+            p.field = f"id_{p.field}"
+        typed = {k: post.get(k, "") for k in ("kind", "key", "year", "value", "unit", "source")}
+        refusals.keep(request, FACTOR_FORM, typed, problems)
+        return redirect(f"{reverse('energy:factor_sets')}#error-summary")
     if run.error:
         messages.error(request, f"已录入，但重算失败：{run.error}")
     else:

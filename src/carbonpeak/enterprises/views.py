@@ -10,13 +10,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.access import page
 from carbonpeak.accounts.permissions import Action
-from carbonpeak.core import limits, uploads
+from carbonpeak.core import clock, limits, uploads
 from carbonpeak.core.http import MAX_ID
 from carbonpeak.core.numbers import NumberError, as_int, required_float
 from carbonpeak.core.quotas import QuotaExceeded
@@ -73,7 +72,7 @@ def detail(request, enterprise_id: int):
             "findings": selectors.pv_compliance(Enterprise.objects.filter(pk=enterprise.pk)),
             "projects": selectors.project_rows(enterprise.projects.all()),
             "reports": enterprise.reports.order_by("-year", "-revision"),
-            "report_year": timezone.localdate().year - 1,
+            "report_year": clock.today().year - 1,
             **_reduction_plan_context(request, enterprise),
         },
     )
@@ -338,7 +337,7 @@ def _report_years() -> list[int]:
 
 def _year(request, years: list[int]) -> int:
     chosen = as_int(request.GET.get("year"), low=1990, high=2100)
-    return chosen or (years[0] if years else timezone.localdate().year - 1)
+    return chosen or (years[0] if years else clock.today().year - 1)
 
 
 @page(Action.VIEW_ENTERPRISE)  # the register as a whole: the city's users
@@ -449,7 +448,7 @@ def progress(request, progress_id: int):
 
 def _reduction_plan_context(request, enterprise: Enterprise) -> dict:
     plan = getattr(enterprise, "reduction_plan", None)
-    today = timezone.localdate()
+    today = clock.today()
     limit = thresholds.load()["data_centre_pue_max"]
     progress = (
         list(plan.progress.select_related("period").order_by("-period__year", "-period__quarter"))

@@ -10,8 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.utils import timezone
-
+from carbonpeak.core import clock
 from carbonpeak.core.models import ReviewStatus
 from carbonpeak.core.numbers import as_int, is_int
 from carbonpeak.energy import selectors as energy
@@ -295,7 +294,7 @@ def assess_plan(
     """Every target's grade on the accounts (the given run, or the current ones); with ``as_of`` (year,
     quarter), on the data up to that quarter only (a report for a past quarter says what was known of it,
     not what came later)."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     run = run or energy.current_run()
     links = {
         link.target_id: link

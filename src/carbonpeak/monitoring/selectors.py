@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.utils import timezone
-
 from carbonpeak.accounts import permissions
-from carbonpeak.core import versions
+from carbonpeak.core import clock, versions
 from carbonpeak.monitoring import assessment
 from carbonpeak.monitoring.grading import Grade
 
@@ -20,7 +18,7 @@ def plan_statuses(plan, today: dt.date | None = None) -> list:
     """Every target's grade as the background job stored it for the current data and day (after a change,
     ``services.evaluate``; each morning, the worker's daily re-grade), read by the dashboard, the target
     pages and ``/api/targets``. Before the job has run, worked out in this process and not stored."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     return versions.stored(
         statuses_key(plan, today),
         lambda: assessment.assess_plan(plan, today),

@@ -13,11 +13,10 @@ from django.conf import settings
 from django.core import mail
 from django.db import transaction
 from django.db.models import Max, Q
-from django.utils import timezone
 
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
-from carbonpeak.core import audit, events, review, versions
+from carbonpeak.core import audit, clock, events, review, versions
 from carbonpeak.core.errors import DomainError
 from carbonpeak.core.models import ReviewStatus
 from carbonpeak.departments.models import Department
@@ -134,7 +133,7 @@ def report_observation(
     permissions.require(user, Action.REPORT_INDICATOR, indicator)
     if not 1 <= quarter <= 4 or not 2000 <= year <= 2100:
         raise DomainError("报告期无效：年份 2000–2100，季度 1–4")
-    today = timezone.localdate()
+    today = clock.today()
     refused = catalogue.implausible(
         indicator.unit, value, year, quarter, (today.year, (today.month - 1) // 3 + 1)
     )
@@ -200,7 +199,7 @@ def evaluate(
     """Grade every target on the accounts (the run the job chain just made, or the current ones), keep the
     grades for the pages, store each target's assessment; a change of grade or newly overdue data raises a
     warning."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     warnings: list[EarlyWarning] = []
     statuses = assessment.assess_plan(plan, today, run=run)
     with transaction.atomic():
@@ -279,7 +278,7 @@ def regrade_if_new_day() -> bool:
     from carbonpeak.plans.selectors import current_plan
 
     plan = current_plan()
-    if plan is None or versions.is_stored(selectors.statuses_key(plan, timezone.localdate())):
+    if plan is None or versions.is_stored(selectors.statuses_key(plan, clock.today())):
         return False
     if jobs.queued(*GRADING_EVENTS):
         return False

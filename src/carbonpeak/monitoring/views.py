@@ -8,15 +8,15 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.access import page
 from carbonpeak.accounts.permissions import Action
-from carbonpeak.core import versions
+from carbonpeak.core import clock, versions
 from carbonpeak.core.http import number_param
-from carbonpeak.core.numbers import NumberError, required_float, required_int
+from carbonpeak.core.numbers import required_float, required_int
 from carbonpeak.energy import selectors as energy
 from carbonpeak.energy.accounting import boundary_caption
 from carbonpeak.monitoring import selectors, services
@@ -25,6 +25,7 @@ from carbonpeak.monitoring.models import Indicator, Observation
 from carbonpeak.plans.models import Plan, Target
 from carbonpeak.plans.selectors import current_plan
 from carbonpeak.sinks import selectors as sink_selectors
+from carbonpeak.web import refusals
 
 HEADLINES = (
     ("co2_total", "能源活动二氧化碳排放总量"),
@@ -63,7 +64,7 @@ def dashboard(request):
             },
         )
     plan = _plan()
-    today = timezone.localdate()
+    today = clock.today()
     statuses = selectors.plan_statuses(plan, today)
     counts = Counter(s.assessment.grade for s in statuses)
 
@@ -151,6 +152,8 @@ def target_detail(request, target_id: int):
             "can_review": services.can_review(request.user),
             "run": energy.current_run(),
             "register_pv": _register_pv(target),
+            "refused": refusals.take(request, _report_form(target)),
+            "quarter_choices": QUARTER_CHOICES,
         },
     )
 
@@ -173,23 +176,37 @@ def report(request, target_id: int):
     link = getattr(target, "monitoring", None)
     if link is None:
         raise Http404("该目标尚未对应指标")
-    try:
-        year = required_int(request.POST.get("year"), what="年份", low=1990, high=2100)
-        quarter = required_int(request.POST.get("quarter", "4"), what="季度", low=1, high=4)
-        value = required_float(request.POST.get("value"), what="数值")
-    except NumberError as exc:
-        messages.error(request, f"请填写有效的年份、季度和数值：{exc}")
-        return redirect("monitoring:target", target.pk)
-    try:
-        obs = services.report_observation(
-            link.indicator, year, quarter, value, request.user, note=request.POST.get("note", "")
-        )
-        services.submit_observation(obs, user=request.user)
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-        return redirect("monitoring:target", target.pk)
+    post = request.POST
+    typed = {f: post.get(f, "") for f in ("year", "quarter", "value", "note")}
+    problems: list[refusals.Problem] = []
+    year = refusals.parsed(
+        post, problems, "year", lambda t: required_int(t, what="年份", low=1990, high=2100)
+    )
+    quarter = refusals.parsed(
+        post, problems, "quarter", lambda t: required_int(t or "4", what="季度", low=1, high=4)
+    )
+    value = refusals.parsed(post, problems, "value", lambda t: required_float(t, what="数值"))
+    if not problems:
+        try:
+            obs = services.report_observation(
+                link.indicator, year, quarter, value, request.user, note=post.get("note", "")
+            )
+            services.submit_observation(obs, user=request.user)
+        except ValidationError as exc:
+            problems = refusals.problems_of(exc, "value")
+    if problems:  # the form comes back as typed, each problem beside its field
+        refusals.keep(request, _report_form(target), typed, problems)
+        return redirect(f"{reverse('monitoring:target', args=[target.pk])}#error-summary")
     messages.success(request, f"已报送 {obs.period_label} {value:g}，等待协调员审核")
     return redirect("monitoring:target", target.pk)
+
+
+#: what a reported value covers: the year, or the year to the end of a quarter
+QUARTER_CHOICES = (("4", "全年"), ("3", "1–9月"), ("2", "1–6月"), ("1", "1–3月"))
+
+
+def _report_form(target) -> str:
+    return f"indicator-value:{target.pk}"
 
 
 @page(Action.VIEW_WORK)

@@ -207,7 +207,7 @@ def target_list(request, plan_id: int | None = None):
     def table() -> dict:
         targets = (
             Target.objects.filter(plan=plan)
-            .select_related("task__action", "task__section", "section")
+            .select_related("task__action", "task__section", "section", "monitoring__indicator__owner")
             .prefetch_related("task__responsibilities__department")
         )
         if f["year"] == "none":
@@ -230,6 +230,12 @@ def target_list(request, plan_id: int | None = None):
                 for r in (t.task.responsibilities.all() if t.task_id else [])
                 if r.role == Role.LEAD and not r.suppressed
             ]
+            # a main target belongs to no task: the department answering for its indicator, as the
+            # dashboard names it
+            link = getattr(t, "monitoring", None)
+            t.lead_by_indicator = not t.leads and link is not None and link.indicator.owner_id is not None
+            if t.lead_by_indicator:
+                t.leads = [link.indicator.owner]
         return {"targets": targets}
 
     # the table is rendered once per data version and filter

@@ -8,13 +8,12 @@ from collections import Counter
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.access import page
 from carbonpeak.accounts.permissions import Action
-from carbonpeak.core import limits
+from carbonpeak.core import clock, limits
 from carbonpeak.plans import onboarding
 from carbonpeak.plans.document import classify_department
 from carbonpeak.plans.document.review import all_tasks, apply_corrections, locate, segments, target_refs
@@ -194,7 +193,7 @@ def onboard_confirm(request, draft_id: int):
     _require_manager(request)
     draft = get_object_or_404(PlanDraft, pk=draft_id)
     try:
-        done = onboarding.confirm(draft, request.user, timezone.localdate())
+        done = onboarding.confirm(draft, request.user, clock.today())
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
         return redirect("plans:onboard_review", draft.pk)

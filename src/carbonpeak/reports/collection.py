@@ -12,6 +12,7 @@ from collections import Counter
 
 from django.utils import timezone
 
+from carbonpeak.core import clock
 from carbonpeak.core.models import ReviewStatus
 from carbonpeak.core.periods import InvalidPeriod, Period, parse_period
 from carbonpeak.energy import selectors as energy
@@ -625,7 +626,7 @@ def _quality(period: Period, plan: Plan) -> Section:
                 late.append(
                     f"{r.department.display_name} {r.task.label}：{timezone.localtime(r.submitted_at):%Y-%m-%d}报送（截止{rp.due_date:%Y-%m-%d}）"
                 )
-            elif r.submitted_at is None and timezone.localdate() > rp.due_date:
+            elif r.submitted_at is None and clock.today() > rp.due_date:
                 late.append(
                     f"{r.department.display_name} {r.task.label}：逾期未报送（截止{rp.due_date:%Y-%m-%d}）"
                 )

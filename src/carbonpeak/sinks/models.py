@@ -36,7 +36,13 @@ class SinkFactorSet(models.Model):
 
     @property
     def label(self) -> str:
-        return f"{self.name}@{self.version}"
+        """As a reader sees it: the reference's parameters, or the coordinator's version of a given time."""
+        if self.based_on_id is None:
+            return "参考资料碳汇参数（平台内置）"
+        from django.utils import timezone
+
+        made = timezone.localtime(self.created_at) if self.created_at else None
+        return f"碳汇参数 {made:%Y-%m-%d %H:%M} 版" if made else "碳汇参数（协调员修订版）"
 
     def to_pure(self) -> engine.SinkFactorSet:
         rows = tuple(

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
-from carbonpeak.core import audit, events, limits, review
+from carbonpeak.core import audit, clock, events, limits, review
 from carbonpeak.core.errors import DomainError
 from carbonpeak.core.models import ReviewStatus
 from carbonpeak.departments.models import Department
@@ -232,7 +232,7 @@ def attach_evidence(report: ProgressReport, user, name: str, data: bytes) -> Evi
         or permissions.can(user, Action.CONTRIBUTE_PROGRESS, report)
     ):
         permissions.require(user, Action.EDIT_PROGRESS, report)
-    _require_open(report)
+    REVIEW.require_editable(report)  # what was sent for review, or approved, keeps the evidence it had
     if (too_large := limits.refusal(limits.EVIDENCE, len(data))) is not None:
         raise DomainError(too_large)
     if not data:
@@ -329,7 +329,7 @@ class Board:
 
 
 def completeness(rp: ReportingPeriod, today: dt.date | None = None) -> Board:
-    today = today or timezone.localdate()
+    today = today or clock.today()
     reports = list(_reports(rp))
     departments = sorted({r.department for r in reports}, key=lambda d: d.name)
     tasks = sorted({r.task for r in reports}, key=lambda t: t.order)
@@ -360,7 +360,7 @@ def _deadline_note(task, rp: ReportingPeriod) -> str:
 
 def send_reminders(rp: ReportingPeriod, today: dt.date | None = None) -> list[Reminder]:
     """Before the due date (within 3 days) and after it, once per department, for reports not yet submitted."""
-    today = today or timezone.localdate()
+    today = today or clock.today()
     if not rp.is_open:
         return []
     if today > rp.due_date:

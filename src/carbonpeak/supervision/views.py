@@ -8,17 +8,17 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.access import page
 from carbonpeak.accounts.permissions import Action
-from carbonpeak.core import limits
+from carbonpeak.core import clock, limits
 from carbonpeak.core.http import attachment
 from carbonpeak.plans.selectors import current_plan
 from carbonpeak.supervision import selectors, services
 from carbonpeak.supervision.models import Evidence, ProgressReport, ProgressStatus, ReportingPeriod
+from carbonpeak.web import refusals
 
 
 def _error(request, exc: ValidationError) -> None:
@@ -38,7 +38,7 @@ def periods(request):
             "can_manage": permissions.can(request.user, Action.MANAGE_PERIODS),
             "mine": mine,
             "department": department,
-            "today": timezone.localdate(),
+            "today": clock.today(),
         },
     )
 
@@ -125,6 +125,7 @@ def report(request, report_id: int):
             None,
         )
     indicators = r.department.indicators.all()
+    refused = refusals.take(request, _form(r))
     return render(
         request,
         "supervision/report.html",
@@ -140,17 +141,45 @@ def report(request, report_id: int):
             and permissions.department_of(request.user) is not None
             and permissions.department_of(request.user).pk != r.department_id,
             "can_review": permissions.can(request.user, Action.REVIEW) and r.period.is_open,
+            # evidence is added while the report can still change (a draft or returned), never after
+            "can_attach": r.period.is_open
+            and r.status in ("draft", "returned")
+            and (
+                permissions.can(request.user, Action.EDIT_PROGRESS, r)
+                or permissions.can(request.user, Action.CONTRIBUTE_PROGRESS, r)
+            ),
             "progress_choices": ProgressStatus.choices,
             "snapshot": snapshot,
             "indicators": indicators,
+            "refused": refused,
         },
     )
+
+
+#: the field of the report page a refused action is named beside, and the fields it sends
+ACTION_FIELDS = {
+    "save": ("narrative", ("progress", "narrative")),
+    "submit": ("narrative", ("progress", "narrative")),
+    "contribute": ("text", ("text",)),
+    "evidence": ("file", ()),
+    "return": ("comment", ("comment",)),
+    "approve": ("comment", ("comment",)),
+}
 
 
 @page(Action.VIEW_WORK)
 @require_POST
 def report_action(request, report_id: int, action: str):
     r = get_object_or_404(ProgressReport.objects.select_related("period", "task"), pk=report_id)
+    if action not in ACTION_FIELDS:
+        raise Http404("未知操作")
+    at, sent = ACTION_FIELDS[action]
+    required = {"contribute": {"text": "本部门配合工作情况"}, "return": {"comment": "退回意见"}}.get(
+        action, {}
+    )
+    if missing := refusals.required(request.POST, required):
+        refusals.keep(request, _form(r), {f: request.POST.get(f, "") for f in sent}, missing)
+        return redirect(f"{r.get_absolute_url()}#error-summary")
     try:
         if action == "save":
             services.save_report(
@@ -184,11 +213,18 @@ def report_action(request, report_id: int, action: str):
                 r, user=request.user, comment=request.POST.get("comment", "")
             )
             messages.success(request, "已审核通过" if action == "approve" else "已退回牵头部门")
-        else:
-            raise Http404("未知操作")
-    except ValidationError as exc:
-        _error(request, exc)
+    except ValidationError as exc:  # the form comes back as typed, the reason beside its field
+        problems = [
+            refusals.Problem("progress" if "进展状态" in m and action in ("save", "submit") else at, m)
+            for m in exc.messages
+        ]
+        refusals.keep(request, _form(r), {f: request.POST.get(f, "") for f in sent}, problems)
+        return redirect(f"{r.get_absolute_url()}#error-summary")
     return redirect("supervision:report", r.pk)
+
+
+def _form(report: ProgressReport) -> str:
+    return f"progress-report:{report.pk}"
 
 
 @page(Action.VIEW_WORK)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.db.models import Q
 from django.urls import reverse
 
 from carbonpeak.accounts import permissions
@@ -167,7 +168,7 @@ def indicator_section(department, today: dt.date) -> Section | None:
         state = found.status if found is not None else "overdue"
         link = indicator.targets.order_by("target__order").first()
         url = (
-            reverse("monitoring:report", args=[link.target_id])
+            reverse("monitoring:target", args=[link.target_id]) + "#report-form"
             if link is not None
             else reverse("plans:targets")
         )
@@ -187,10 +188,12 @@ def indicator_section(department, today: dt.date) -> Section | None:
 
 def energy_section(user, today: dt.date) -> Section | None:
     """The quarter's energy statistics a reporter owes: the city's (the statistics office) or its district's."""
-    department = permissions.department_of(user)
+    district = permissions.own_region(
+        user
+    )  # a district's reporter: its own region; never a department's name
     regions = [
         region
-        for region in ([department.name] if department is not None else []) + [energy.city_region()]
+        for region in ([district.name] if district is not None else []) + [energy.city_region()]
         if permissions.can(user, Action.REPORT_ENERGY, region)
     ]
     regions = list(dict.fromkeys(regions))
@@ -279,3 +282,73 @@ def todo(user, today: dt.date) -> list[Section]:
     if (energy := energy_section(user, today)) is not None:
         sections.append(energy)
     return sections
+
+
+@dataclass
+class DistrictFigures:
+    """A district's own figures on its front door: the latest complete year's accounts and budget use, its
+    latest sinks, and the plan's tasks the districts implement."""
+
+    region: str
+    year: int | None
+    side: dict | None  # budgets.selectors.regions_side_by_side's row
+    sink_year: int | None
+    sink: dict | None  # sinks.selectors.district_totals's row
+    tasks: list
+    tasks_url: str
+    sample: bool
+
+
+def district_figures(district, today: dt.date) -> DistrictFigures:
+    """What a district reads of itself: energy and CO2 where reported, budget use, sinks, its tasks (a fixed
+    number of queries)."""
+    from carbonpeak.budgets import selectors as budgets
+    from carbonpeak.plans.models import Responsibility
+    from carbonpeak.plans.selectors import region_plan
+    from carbonpeak.sinks import selectors as sinks
+
+    run = budgets.current_run()
+    years = (
+        sorted(set(run.results.filter(first_quarter=1, last_quarter=4).values_list("year", flat=True)))
+        if run
+        else []
+    )
+    year = years[-1] if years else None
+    side = None
+    if year is not None and district.parent is not None:
+        side = next(
+            (
+                r
+                for r in budgets.regions_side_by_side(district.parent, year, run, today, only=district.name)
+                if r["region"] == district.name
+            ),
+            None,
+        )
+    sink_years = sinks.years()
+    sink_year = sink_years[0] if sink_years else None
+    sink = None
+    if sink_year is not None:
+        rows = sinks.results(sink_year).filter(district=district.name)
+        sink = next(iter(sinks.district_totals(rows)), None)
+    plan, _ = region_plan(district)
+    implementing = (
+        Responsibility.objects.filter(task__plan=plan, role=Role.IMPLEMENT, suppressed=False)
+        .filter(Q(department__name__startswith="各") | Q(department__name=district.name))
+        .select_related("task", "task__action", "department")
+        .order_by("task__action__order", "task__order")
+        if plan is not None
+        else Responsibility.objects.none()
+    )
+    implementing = list(implementing)
+    tasks = list(dict.fromkeys(r.task for r in implementing))
+    generic = next((r.department for r in implementing if r.department.name.startswith("各")), None)
+    return DistrictFigures(
+        region=district.name,
+        year=year,
+        side=side,
+        sink_year=sink_year,
+        sink=sink,
+        tasks=tasks,
+        tasks_url=reverse("plans:department", args=[generic.pk]) if generic else reverse("plans:matrix"),
+        sample=bool(run and run.includes_sample),
+    )

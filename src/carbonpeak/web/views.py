@@ -1,10 +1,9 @@
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.access import page
 from carbonpeak.accounts.permissions import Action
-from carbonpeak.core import jobs, review, uploads
+from carbonpeak.core import clock, jobs, review, uploads
 from carbonpeak.core.http import MAX_ID
 from carbonpeak.core.models import UploadJob
 from carbonpeak.web import front_door
@@ -18,7 +17,7 @@ def home(request):
     user = request.user
     if permissions.region_of(user) is not None:
         return redirect("budgets:my_region")
-    today = timezone.localdate()
+    today = clock.today()
     if not permissions.can(user, Action.VIEW_CITY):  # an enterprise's reporter: what its enterprise owes
         own = permissions.enterprise_of(user)
         if own is None:
@@ -40,6 +39,7 @@ def home(request):
     if not sections:  # the coordinator (its review queue heads the dashboard), a leader
         return redirect("monitoring:dashboard")
     department = permissions.department_of(user)
+    district = permissions.own_region(user)
     return render(
         request,
         "web/front_door.html",
@@ -49,7 +49,8 @@ def home(request):
             "open_total": sum(s.open_count for s in sections),
             "who": department.name if department is not None else "",
             "today": today,
-            "district": permissions.own_region(user),
+            "district": district,
+            "figures": front_door.district_figures(district, today) if district is not None else None,
         },
     )
 

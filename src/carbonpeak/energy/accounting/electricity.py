@@ -5,7 +5,7 @@ from __future__ import annotations
 from carbonpeak.energy import catalog
 from carbonpeak.energy import certificates as register
 from carbonpeak.energy.catalog import UnknownName
-from carbonpeak.energy.factors import FactorSet, MissingFactor
+from carbonpeak.energy.factors import SAMPLE_INPUT, FactorSet, MissingFactor
 
 from .shapes import NON_FOSSIL_ELECTRICITY, FuelAccount, PeriodAccount
 
@@ -110,6 +110,11 @@ def _electricity(
         }
         if rate_row.key != grid_region:
             acc.notes.append(f"{acc.period.year}年无{grid_region}平均发电煤耗，等价值采用{rate_row.key}值")
+        if rate_row.status == SAMPLE_INPUT:
+            acc.notes.append(
+                f"{SAMPLE_INPUT}：{acc.period.year}年平均发电标准煤耗（{rate_row.source}），"
+                "等价值及按等价值计算的能耗强度、非化石能源和煤炭消费比重仅供演示"
+            )
     coal_fired = sum(v for k, v in bal.generation_kwh.items() if catalog.SOURCE_BY_NAME[k].coal_fired)
     coal_generation_share = coal_fired / generation if generation else 0.0
     consumed = _non_fossil_consumed(acc, factors, grid_region)
@@ -150,6 +155,10 @@ def _non_fossil_consumed(acc: PeriodAccount, factors: FactorSet, grid_region: st
             bal.imported_non_fossil_kwh = None
             return None
         imported_non_fossil += kwh * found[0]
+        if found[1].status == SAMPLE_INPUT:
+            note = f"{SAMPLE_INPUT}：{year}年{key}电网非化石电量占比（{found[1].source}），非化石能源消费比重仅供演示"
+            if note not in acc.notes:
+                acc.notes.append(note)
     bal.imported_non_fossil_kwh = imported_non_fossil
     counted = acc.certificates or register.CertificateCount()
     physical = bal.non_fossil_generation_kwh + imported_non_fossil

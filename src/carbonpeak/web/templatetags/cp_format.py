@@ -45,15 +45,48 @@ def signed_percent(value) -> str:
     return f"{number:+.1f} 个百分点" if abs(number) >= 0.05 else "0"
 
 
+#: decimals of a figure in 万吨 (or 万吨标准煤): one way on every page, export and the report
+WAN_DECIMALS = 2
+
+
 @register.filter
 def wan(value) -> str:
-    """Tonnes shown in 万吨."""
+    """Tonnes shown in 万吨, always with two decimals (a small non-zero amount as “<0.01”, never 0)."""
     if value is None or value == "":
         return "—"
-    return num(float(value) / 1e4)
+    number = float(value) / 1e4
+    if 0 < abs(number) < 0.5 * 10**-WAN_DECIMALS:
+        return ("-" if number < 0 else "") + "<0.01"
+    return f"{number:,.{WAN_DECIMALS}f}"
 
 
 @register.filter
 def among(value, names: str) -> bool:
     """Is ``value`` one of the comma-separated ``names``? (a menu group is active when its page is)"""
     return bool(value) and str(value) in {n.strip() for n in names.split(",")}
+
+
+@register.filter
+def entry(mapping, key):
+    """``mapping[key]`` in a template, or None (a row of a side-by-side table read by its region's name)."""
+    return mapping.get(key) if hasattr(mapping, "get") else None
+
+
+@register.filter
+def invalid(refusal, name: str) -> str:
+    """`` is-invalid`` on a field the refused form names a problem for (Bootstrap's red outline)."""
+    return " is-invalid" if refusal and name in refusal.by_field() else ""
+
+
+@register.filter
+def problem(refusal, name: str) -> str:
+    """The problem beside a field of a refused form ("" when it has none)."""
+    return refusal.by_field().get(name, "") if refusal else ""
+
+
+@register.filter
+def division(code) -> str:
+    """An administrative division code (from a 统一社会信用代码) shown by its region's name."""
+    from carbonpeak.core.regions import division_name
+
+    return division_name(str(code) if code else "")

@@ -17,6 +17,11 @@
     charts.push(chart);
   }
 
+  // every legend entry shown at once, in as many rows as it needs, with room kept for them below the plot
+  // (a paging legend hid the last sectors behind “1/2”)
+  function legendRoom(count) { return 40 + 22 * Math.ceil(count / 3); }
+  var LEGEND = { bottom: 0, type: "plain", left: "center", width: "94%" };
+
   function stacked(series) {
     return Object.keys(series).map(function (name) {
       return { name: name, type: "bar", stack: "co2", data: series[name], emphasis: { focus: "series" } };
@@ -26,8 +31,8 @@
   draw("chart-fuel", {
     title: { text: "二氧化碳排放：分品种（万吨）", left: "center", textStyle: { fontSize: 14 } },
     tooltip: { trigger: "axis" },
-    legend: { bottom: 0, type: "scroll" },
-    grid: { left: 60, right: 20, top: 40, bottom: 60 },
+    legend: LEGEND,
+    grid: { left: 60, right: 20, top: 40, bottom: legendRoom(Object.keys(d.by_fuel).length) },
     xAxis: { type: "category", data: d.years },
     yAxis: { type: "value" },
     series: stacked(d.by_fuel)
@@ -36,8 +41,8 @@
   draw("chart-sector", {
     title: { text: "二氧化碳排放：分行业（万吨）", left: "center", textStyle: { fontSize: 14 } },
     tooltip: { trigger: "axis" },
-    legend: { bottom: 0, type: "scroll" },
-    grid: { left: 60, right: 20, top: 40, bottom: 60 },
+    legend: LEGEND,
+    grid: { left: 60, right: 20, top: 40, bottom: legendRoom(Object.keys(d.by_group).length) },
     xAxis: { type: "category", data: d.years },
     yAxis: { type: "value" },
     series: stacked(d.by_group)
@@ -60,8 +65,8 @@
       subtextStyle: { color: "#8a4b00" }
     },
     tooltip: { trigger: "axis" },
-    legend: { bottom: 0, type: "scroll" },
-    grid: { left: 50, right: 20, top: 60, bottom: 60 },
+    legend: LEGEND,
+    grid: { left: 50, right: 20, top: 60, bottom: legendRoom(intensity.length) },
     xAxis: { type: "category", data: d.years.concat(d.path ? [d.path.points[1][0]] : []).filter(function (v, i, a) { return a.indexOf(v) === i; }).sort() },
     yAxis: { type: "value", scale: true },
     series: intensity

@@ -86,8 +86,8 @@
     draw("chart-sectors", {
       title: { text: "排放构成（中位数，万吨）", left: "center", textStyle: { fontSize: 14 } },
       tooltip: { trigger: "axis" },
-      legend: { bottom: 0, type: "scroll" },
-      grid: { left: 55, right: 15, top: 40, bottom: 60 },
+      legend: { bottom: 0, type: "plain", left: "center", width: "94%" },  // every entry shown, none paged
+      grid: { left: 55, right: 15, top: 40, bottom: 40 + 22 * Math.ceil(series.length / 3) },
       xAxis: { type: "category", data: p.projected_years },
       yAxis: { type: "value" },
       series: series

@@ -19,8 +19,8 @@
       textStyle: { fontFamily: "Noto Sans CJK SC, Microsoft YaHei, sans-serif" },
       title: { text: "碳储量与年碳汇（已计算部分）", left: "center", textStyle: { fontSize: 14 } },
       tooltip: { trigger: "axis" },
-      legend: { bottom: 0, type: "scroll" },
-      grid: { left: 70, right: 80, top: 40, bottom: 60 },
+      legend: { bottom: 0, type: "plain", left: "center", width: "94%" },  // every entry shown, none paged
+      grid: { left: 70, right: 80, top: 40, bottom: 40 + 22 * Math.ceil(series.length / 3) },
       xAxis: { type: "category", data: d.years },
       yAxis: [{ type: "value", name: "吨二氧化碳/年" }, { type: "value", name: "吨碳" }],
       series: series

@@ -1,0 +1,94 @@
+"""A refused form comes back as typed, each problem beside its field and summed up above the form with a
+link to it (the GOV.UK error-summary pattern) — across the redirect that follows every POST.
+
+The view that refuses keeps what was typed and the problems in the session (``keep``); the page that shows
+the form takes them once (``take``) and the templates mark the fields (``web/_error_summary.html``,
+``cp_format.invalid`` and ``cp_format.problem``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+#: how much of a typed field is kept across the redirect (a field's own limit is checked by its service)
+KEPT_CHARS = 20_000
+SESSION_KEY = "cp_refused"
+
+
+@dataclass
+class Problem:
+    """One reason a form was refused, and the field (its id on the page) it belongs to."""
+
+    field: str
+    message: str
+
+
+@dataclass
+class Refusal:
+    """What the page shows after a refusal: the typed values by field name and the problems."""
+
+    form: str
+    typed: dict[str, str] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.problems)
+
+    def by_field(self) -> dict[str, str]:
+        """Each field's problems joined, for the message beside it."""
+        out: dict[str, str] = {}
+        for p in self.problems:
+            out[p.field] = f"{out[p.field]}；{p.message}" if p.field in out else p.message
+        return out
+
+    def value(self, name: str, default: str = "") -> str:
+        return self.typed.get(name, default)
+
+
+def required(post, fields: dict[str, str]) -> list[Problem]:
+    """The server's own check of required fields (the browser's is only a help): ``fields`` maps a field's
+    name to what it is called on the page."""
+    return [
+        Problem(name, f"请填写{label}") for name, label in fields.items() if not post.get(name, "").strip()
+    ]
+
+
+def keep(request, form: str, typed: dict[str, str], problems: list[Problem]) -> None:
+    """Keep a refused form for the next page of this session."""
+    request.session[SESSION_KEY] = {
+        "form": form,
+        "typed": {k: str(v)[:KEPT_CHARS] for k, v in typed.items()},
+        "problems": [asdict(p) for p in problems],
+    }
+
+
+def take(request, form: str) -> Refusal:
+    """The refusal kept for ``form``, once (an empty one when there is none)."""
+    kept = request.session.get(SESSION_KEY)
+    if not kept or kept.get("form") != form:
+        return Refusal(form)
+    del request.session[SESSION_KEY]
+    return Refusal(form, kept.get("typed", {}), [Problem(**p) for p in kept.get("problems", [])])
+
+
+def problems_of(exc, default_field: str) -> list[Problem]:
+    """A service's refusal as problems: beside the fields it names (a ``ValidationError`` raised with a dict
+    of field → messages), else beside ``default_field``."""
+    if hasattr(exc, "error_dict"):
+        return [Problem(name, m) for name, errors in exc.message_dict.items() for m in errors]
+    return [Problem(default_field, m) for m in exc.messages]
+
+
+def parsed(post, problems: list[Problem], name: str, parse):
+    """``parse(post[name])``, or None with the reason added to ``problems`` beside that field."""
+    from django.core.exceptions import ValidationError
+
+    from carbonpeak.core.numbers import NumberError
+
+    try:
+        return parse(post.get(name))
+    except (NumberError, ValidationError) as exc:
+        problems.extend(
+            problems_of(exc, name) if isinstance(exc, ValidationError) else [Problem(name, str(exc))]
+        )
+        return None

@@ -1,0 +1,101 @@
+"""Refused forms across the platform come back as typed, each problem beside its field and summed up above
+with a link to it; required fields are checked by the server; nothing is written."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+
+pytestmark = pytest.mark.django_db
+
+
+def user(name: str):
+    return get_user_model().objects.get(username=name)
+
+
+def test_an_indicator_value_that_is_not_a_number_comes_back_beside_its_field(client, demo_plan):
+    from carbonpeak.monitoring.models import Indicator, Observation
+
+    indicator = Indicator.objects.filter(kind=Indicator.Kind.REPORTED, owner__isnull=False).first()
+    target = indicator.targets.first().target
+    client.force_login(user(indicator.owner.name))
+    before = Observation.objects.count()
+    answer = client.post(
+        f"/monitoring/targets/{target.pk}/report/",
+        {"year": "2025", "quarter": "4", "value": "约三成", "note": "统计快报"},
+    )
+    assert answer.status_code == 302 and answer["Location"].endswith("#error-summary")
+    html = client.get(answer["Location"].split("#")[0]).content.decode()
+    assert re.search(r'<input id="value"[^>]*is-invalid[^>]*value="约三成"', html)
+    assert 'value="统计快报"' in html and 'value="2025"' in html  # everything typed is kept
+    assert 'href="#value"' in re.search(r'data-testid="error-summary">(.*?)</div>', html, re.S).group(1)
+    assert Observation.objects.count() == before
+
+
+def test_a_budget_without_its_source_is_refused_beside_the_field_and_kept(client, demo_plan, coordinator):
+    from carbonpeak.budgets.models import CarbonBudget
+
+    client.force_login(coordinator)
+    answer = client.post(
+        "/budgets/set/",
+        {
+            "region": "太仓市",
+            "year": "2026",
+            "method": "intensity",
+            "reduction_pct": "3.9",
+            "baseline_year": "二〇二五",
+            "target_year": "2026",
+            "growth_pct": "5",
+            "document": " ",
+        },
+    )
+    assert answer.status_code == 400
+    html = answer.content.decode()
+    summary = re.search(r'data-testid="error-summary">(.*?)</div>', html, re.S).group(1)
+    assert 'href="#document"' in summary and "请填写依据" in summary
+    assert 'href="#baseline_year"' in summary  # a year that is not a number, beside its own field
+    assert re.search(r'id="document"[^>]*', html) and 'is-invalid" id="document"' in html
+    assert 'value="3.9"' in html and 'value="二〇二五"' in html  # kept as typed
+    assert not CarbonBudget.objects.filter(year=2026).exists()
+
+
+def test_a_main_target_names_the_department_answering_for_its_indicator(client, demo_plan):
+    client.force_login(user("leader"))
+    html = client.get("/plans/targets/").content.decode()
+    assert "指标负责部门" in html  # a main target has no task; the dashboard's department, not —
+
+
+def test_a_division_code_is_shown_by_its_regions_name():
+    from carbonpeak.core.regions import division_name
+
+    assert division_name("320585") == "太仓市"
+    assert "行政区划代码 110101" in division_name(
+        "110101"
+    )  # not in the list: said so, never passed as a name
+
+
+def test_a_yearly_factor_without_a_source_comes_back_beside_its_fields(client, demo_plan, coordinator):
+    from carbonpeak.energy.models import FactorSet
+
+    client.force_login(coordinator)
+    before = FactorSet.objects.count()
+    answer = client.post(
+        "/energy/factors/enter/",
+        {
+            "kind": "grid_non_fossil_share",
+            "key": "江苏",
+            "year": "2025",
+            "value": "三成",
+            "unit": "%",
+            "source": "",
+        },
+    )
+    assert answer.status_code == 302 and answer["Location"].endswith("#error-summary")
+    html = client.get(answer["Location"].split("#")[0]).content.decode()
+    summary = re.search(r'data-testid="error-summary">(.*?)</div>', html, re.S).group(1)
+    assert 'href="#id_source"' in summary and 'href="#id_value"' in summary and "请填写来源" in summary
+    assert re.search(r'id="id_value"[^>]*is-invalid[^>]*value="三成"', html)
+    assert 'value="grid_non_fossil_share" selected' in html  # the kind chosen is kept too
+    assert FactorSet.objects.count() == before
