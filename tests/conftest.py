@@ -336,3 +336,27 @@ def make_site(tmp_path):
 @pytest.fixture
 def fresh_site(make_site):
     return make_site("site")
+
+
+#: what makes a test touch the database: a database fixture, or a whole site of its own (which reads
+#: DATABASE_URL in its subprocesses)
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback"}
+SITE_FIXTURES = {"make_site", "fresh_site"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """On the second round (PostgreSQL, ``CARBONPEAK_DATABASE_ROUND=1`` from ``make test``) only the tests that
+    touch the database run again: a pure module's test (parsing, accounting, projection) ran in the first
+    round and would give the same answer."""
+    if os.environ.get("CARBONPEAK_DATABASE_ROUND") != "1":
+        return
+    kept, dropped = [], []
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        uses_database = bool(names & (DATABASE_FIXTURES | SITE_FIXTURES)) or item.get_closest_marker(
+            "django_db"
+        )
+        (kept if uses_database else dropped).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
 
@@ -74,9 +75,14 @@ def ensure_demo_users() -> list[DemoLogin]:
             continue  # 各区镇, 各相关部门: not one body that can log in
         logins.append(DemoLogin(dept.name, DEMO_PASSWORD, DEPARTMENT, "牵头部门：填报本部门牵头任务和指标"))
     user_model = get_user_model()
+    hashed: dict[
+        str, str
+    ] = {}  # each documented password hashed once (the hash is the slow part), not per user
     for login in logins:
         user, _ = user_model.objects.get_or_create(username=login.username)
-        user.set_password(login.password)
+        if login.password not in hashed:
+            hashed[login.password] = make_password(login.password)
+        user.password = hashed[login.password]
         user.is_staff = login.role in (ADMINISTRATOR, COORDINATOR)
         user.is_superuser = login.role == ADMINISTRATOR
         user.save()

@@ -99,3 +99,30 @@ def test_a_yearly_factor_without_a_source_comes_back_beside_its_fields(client, d
     assert re.search(r'id="id_value"[^>]*is-invalid[^>]*value="三成"', html)
     assert 'value="grid_non_fossil_share" selected' in html  # the kind chosen is kept too
     assert FactorSet.objects.count() == before
+
+
+def test_a_project_declaration_refused_keeps_its_fuel_lines(client, demo_plan, coordinator):
+    from carbonpeak.budgets.models import ProjectAssessment
+
+    client.force_login(coordinator)
+    answer = client.post(
+        "/budgets/projects/",
+        {
+            "name": "",
+            "applicant": "某公司",
+            "district": "沙溪镇",
+            "sector": "其他工业",
+            "operation_year": "2027",
+            "electricity_kwh": "很多",
+            "fuel-0": "天然气",
+            "unit-0": "万立方米",
+            "quantity-0": "50",
+        },
+    )
+    assert answer.status_code == 400
+    html = answer.content.decode()
+    summary = re.search(r'data-testid="error-summary">(.*?)</div>', html, re.S).group(1)
+    assert 'href="#name"' in summary and 'href="#electricity_kwh"' in summary
+    assert re.search(r'id="electricity_kwh"[^>]*value="很多"', html)
+    assert "<option selected>天然气</option>" in html and 'value="50"' in html  # the fuel line as typed
+    assert not ProjectAssessment.objects.exists()

@@ -283,6 +283,18 @@ def _fuels(post) -> list[dict]:
     return lines
 
 
+FUEL_FORM_LINES = 4  # the empty lines a declaration form offers
+
+
+def _typed_fuels(post) -> list[dict]:
+    """The fuel lines of a form as typed (empty ones for a new form): a refused form keeps them."""
+    count = max(FUEL_FORM_LINES, *(i + 1 for i in range(MAX_FUEL_LINES) if post.get(f"fuel-{i}")), 0)
+    return [
+        {k: post.get(f"{k}-{i}", "") for k in ("fuel", "unit", "quantity", "use")}
+        for i in range(min(count, MAX_FUEL_LINES))
+    ]
+
+
 def _links(post) -> dict:
     """The register's enterprise (by 统一社会信用代码) and the 两高 list's project a declaration names, if any."""
     from carbonpeak.enterprises.models import Enterprise, TwoHighProject
@@ -302,26 +314,43 @@ def projects(request):
     from carbonpeak.energy import catalog
     from carbonpeak.enterprises.models import TwoHighProject
 
+    refused, status = None, 200
     if request.method == "POST":
-        district = request.POST.get("district", "")
-        try:
-            project = assessment.register_project(
-                request.user,
-                name=request.POST.get("name", ""),
-                applicant=request.POST.get("applicant", ""),
-                district=district,
-                sector=request.POST.get("sector", ""),
-                operation_year=_integer(request.POST.get("operation_year"), "预计投产年份") or 0,
-                fuels=_fuels(request.POST),
-                electricity_kwh=_number(request.POST.get("electricity_kwh"), "年用电量"),
-                value_added_10k=_number(request.POST.get("value_added_10k"), "达产年工业增加值"),
-                output=request.POST.get("output", ""),
-                **_links(request.POST),
-            )
-            messages.success(request, f"已登记并评价“{project.name}”（草稿，核对后请报送审查）")
-            return redirect("budgets:project", project.pk)
-        except ValidationError as exc:
-            _refused(request, exc)
+        post = request.POST
+        problems = refusals.required(
+            post, {"name": "项目名称", "applicant": "建设单位", "operation_year": "预计投产年份"}
+        )
+        operation_year = refusals.parsed(
+            post, problems, "operation_year", lambda t: _integer(t, "预计投产年份")
+        )
+        electricity = refusals.parsed(post, problems, "electricity_kwh", lambda t: _number(t, "年用电量"))
+        value_added = refusals.parsed(
+            post, problems, "value_added_10k", lambda t: _number(t, "达产年工业增加值")
+        )
+        fuels = refusals.parsed(post, problems, "fuel-0", lambda _: _fuels(post))
+        links = refusals.parsed(post, problems, "credit_code", lambda _: _links(post))
+        if not problems:
+            try:
+                project = assessment.register_project(
+                    request.user,
+                    name=post.get("name", ""),
+                    applicant=post.get("applicant", ""),
+                    district=post.get("district", ""),
+                    sector=post.get("sector", ""),
+                    operation_year=operation_year or 0,
+                    fuels=fuels,
+                    electricity_kwh=electricity,
+                    value_added_10k=value_added,
+                    output=post.get("output", ""),
+                    **links,
+                )
+            except ValidationError as exc:
+                problems = refusals.problems_of(exc, "name")
+            else:
+                messages.success(request, f"已登记并评价“{project.name}”（草稿，核对后请报送审查）")
+                return redirect("budgets:project", project.pk)
+        # the page again with everything typed, each problem beside its field, and a 400
+        refused, status = refusals.Refusal("project", {k: post.get(k, "") for k in post}, problems), 400
     rows = ProjectAssessment.objects.select_related("reviewed_by").order_by("-created_at", "-id")
     return render(
         request,
@@ -333,14 +362,16 @@ def projects(request):
             "districts": Region.objects.filter(level="区镇").values_list("name", flat=True),
             "sectors": [s.name for s in catalog.SECTORS],
             "fuels": [f.name for f in catalog.FUELS],
-            "lines": range(4),
+            "fuel_rows": _typed_fuels(request.POST if request.method == "POST" else {}),
             "two_high_projects": TwoHighProject.objects.select_related("enterprise").order_by("name"),
             "form": request.POST if request.method == "POST" else {},
             "can_register": any(
                 permissions.can(request.user, Action.SUBMIT_PROJECT, d)
                 for d in Region.objects.filter(level="区镇").values_list("name", flat=True)
             ),
+            "refused": refused,
         },
+        status=status,
     )
 
 
@@ -405,6 +436,6 @@ def project(request, project_id: int):
             and item.decision in ("approved", "conditional"),
             "decisions": [c for c in ProjectAssessment.Decision.choices if c[0]],
             "fuels": [f.name for f in catalog.FUELS],
-            "lines": range(4),
+            "fuel_rows": _typed_fuels({}),
         },
     )

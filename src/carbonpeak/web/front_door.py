@@ -188,9 +188,8 @@ def indicator_section(department, today: dt.date) -> Section | None:
 
 def energy_section(user, today: dt.date) -> Section | None:
     """The quarter's energy statistics a reporter owes: the city's (the statistics office) or its district's."""
-    district = permissions.own_region(
-        user
-    )  # a district's reporter: its own region; never a department's name
+    # a district's reporter owes its own region's statistics (a department's name is never a region)
+    district = permissions.own_region(user)
     regions = [
         region
         for region in ([district.name] if district is not None else []) + [energy.city_region()]

@@ -23,6 +23,41 @@ def num(value) -> str:
     return text
 
 
+#: decimals shown for a figure in each unit (本平台规则, a display rule): one way for a unit on every page, so
+#: a value and the progress it is held against line up (79.90 beside 79.93, never 79.9)
+UNIT_DECIMALS = {
+    "%": 2,
+    "万吨": 2,
+    "万吨标准煤": 2,
+    "万吨二氧化碳": 2,
+    "吨标准煤/万元": 3,
+    "吨二氧化碳/万元": 3,
+    "亿立方米": 2,
+    "亿元": 2,
+    "兆瓦": 1,
+    "个": 0,
+    "家": 0,
+    "辆": 0,
+    "座": 0,
+    "项": 0,
+}
+
+
+@register.filter
+def amount(value, unit: str = "") -> str:
+    """A figure in its unit's fixed number of decimals, with thousands separators (``num`` for a unit
+    without a rule)."""
+    if value is None or value == "":
+        return "—"
+    digits = UNIT_DECIMALS.get((unit or "").strip())
+    if digits is None:
+        return num(value)
+    try:
+        return f"{float(value):,.{digits}f}"
+    except (TypeError, ValueError):
+        return str(value)
+
+
 @register.filter
 def percent(value) -> str:
     """A probability or share (0–1) in per cent: one decimal, and “<0.1%” rather than a misleading 0."""
