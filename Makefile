@@ -26,7 +26,7 @@ suite: install-test assets system-test-deps
 	@echo "== 测试套件：SQLite =="
 	$(PYTEST)
 	@if $(PY) -c "import sys, psycopg; psycopg.connect(sys.argv[1], connect_timeout=3).close()" "$(TEST_DATABASE_URL)" 2>/dev/null; then \
-		echo "== 测试套件：PostgreSQL ($(TEST_DATABASE_URL))；只重跑用到数据库的测试（纯计算与 Spark 测试已在上一轮运行） =="; \
+		echo "== 测试套件：PostgreSQL ($(TEST_DATABASE_URL))；只重跑用到数据库的测试（纯计算、浏览器与 Spark 测试已在上一轮运行） =="; \
 		CARBONPEAK_DATABASE_ROUND=1 DATABASE_URL="$(TEST_DATABASE_URL)" $(PYTEST) -m "not spark"; \
 	else \
 		echo "== PostgreSQL 不可达（$(TEST_DATABASE_URL)），跳过 PostgreSQL 运行 =="; \

@@ -347,7 +347,9 @@ SITE_FIXTURES = {"make_site", "fresh_site"}
 def pytest_collection_modifyitems(config, items):
     """On the second round (PostgreSQL, ``CARBONPEAK_DATABASE_ROUND=1`` from ``make test``) only the tests that
     touch the database run again: a pure module's test (parsing, accounting, projection) ran in the first
-    round and would give the same answer."""
+    round and would give the same answer, and so would the browser's (chromium drives the same pages, which
+    the client-side walks of every page and route run on PostgreSQL too) — each cost 15–20 s there in
+    emptying and refilling the database around it."""
     if os.environ.get("CARBONPEAK_DATABASE_ROUND") != "1":
         return
     kept, dropped = [], []
@@ -356,7 +358,8 @@ def pytest_collection_modifyitems(config, items):
         uses_database = bool(names & (DATABASE_FIXTURES | SITE_FIXTURES)) or item.get_closest_marker(
             "django_db"
         )
-        (kept if uses_database else dropped).append(item)
+        in_browser = item.get_closest_marker("e2e") is not None
+        (kept if uses_database and not in_browser else dropped).append(item)
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = kept

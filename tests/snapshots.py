@@ -86,7 +86,8 @@ def _write_back(changes: list[Change]) -> None:
                 values = dict(zip(names, row, strict=True))
                 manager.filter(pk=row[key]).update(**{k: v for k, v in values.items() if k != names[key]})
             fields = change.model._meta.local_concrete_fields
-            batch = max(1, 900 // len(fields))  # SQLite's bound on variables in one statement
+            # the bound on variables in one statement: SQLite's 999 (older builds), PostgreSQL's 65,535
+            batch = max(1, (60_000 if connection.vendor == "postgresql" else 900) // len(fields))
             for start in range(0, len(change.inserted), batch):
                 objs = [
                     change.model(**dict(zip(names, row, strict=True)))

@@ -82,7 +82,7 @@ def test_upload_submit_return_resubmit_approve_through_the_pages(logged_in):
 
     act("submit")
     html = act("return").content.decode()
-    assert "退回时须填写意见" in html  # no comment, no return
+    assert "请填写退回意见" in html and 'href="#return-comment"' in html  # no comment, no return
     act("return", comment="请补充用电量")
     sub.refresh_from_db()
     assert sub.status == ReviewStatus.RETURNED

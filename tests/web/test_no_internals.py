@@ -52,7 +52,9 @@ def visible_text(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
-@pytest.mark.parametrize("username", ["coordinator", "市交运局", "chengxiang", "stats", "jiulong", "suzhou"])
+@pytest.mark.parametrize(
+    "username", ["coordinator", "leader", "市交运局", "chengxiang", "stats", "jiulong", "suzhou"]
+)
 def test_no_page_shows_paths_identifiers_stamps_or_scientific_notation(client, demo_plan, username):
     from carbonpeak.demo import ensure_demo_enterprises
 

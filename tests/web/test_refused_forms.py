@@ -126,3 +126,75 @@ def test_a_project_declaration_refused_keeps_its_fuel_lines(client, demo_plan, c
     assert re.search(r'id="electricity_kwh"[^>]*value="很多"', html)
     assert "<option selected>天然气</option>" in html and 'value="50"' in html  # the fuel line as typed
     assert not ProjectAssessment.objects.exists()
+
+
+def test_land_data_without_a_source_come_back_as_typed(client, demo_plan, coordinator):
+    from carbonpeak.sinks.models import LandRecord
+
+    client.force_login(coordinator)
+    before = LandRecord.objects.count()
+    answer = client.post(
+        "/sinks/land/",
+        {
+            "district": "沙溪镇",
+            "record_year": "2025",
+            "land_type": "wetland",
+            "area_ha": "123.4",
+            "source": "",
+        },
+    )
+    assert answer.status_code == 400
+    html = answer.content.decode()
+    summary = re.search(r'data-testid="error-summary">(.*?)</div>', html, re.S).group(1)
+    assert 'href="#land-source"' in summary and "请填写数据来源" in summary
+    assert re.search(r'id="land-source"', html) and 'is-invalid" id="land-source"' in html
+    assert 'value="123.4"' in html  # the area typed is kept
+    assert LandRecord.objects.count() == before
+
+
+def test_returning_energy_statistics_without_a_reason_is_refused_beside_the_comment(
+    client, demo_plan, coordinator
+):
+    from carbonpeak.energy import services as energy
+
+    stats = user("stats")
+    csv = "period,region,sector,fuel,quantity,unit\n2023Q1,太仓市,其他工业,原煤,1,万吨\n"
+    submission = energy.upload(csv.encode(), "q.csv", stats).submissions[0]
+    energy.submit_submission(submission, user=stats)
+    client.force_login(coordinator)
+    answer = client.post(f"/energy/submissions/{submission.pk}/return/", {"comment": "  "})
+    assert answer["Location"].endswith("#error-summary")
+    html = client.get(f"/energy/submissions/{submission.pk}/").content.decode()
+    assert 'href="#return-comment"' in html and "请填写退回意见" in html
+    assert re.search(r'id="return-comment"[^>]*is-invalid', html)
+    submission.refresh_from_db()
+    assert submission.status == "submitted"
+
+
+def test_an_allocation_refused_keeps_the_parts_typed(client, demo_plan, coordinator):
+    from carbonpeak.budgets.models import Allocation
+    from carbonpeak.demo import ensure_demo_budgets, ensure_demo_enterprises
+    from carbonpeak.energy.services import load_sample_districts
+
+    ensure_demo_enterprises(coordinator, reports=False)
+    load_sample_districts(coordinator)
+    ensure_demo_budgets(coordinator)
+    before = Allocation.objects.count()
+    client.force_login(coordinator)
+    answer = client.post(
+        "/budgets/2025/allocate/",
+        {
+            "region": "太仓市",
+            "dimension": "district",
+            "method": "manual",
+            "part-0": "1000",
+            "note": "测试说明",
+        },
+    )
+    assert answer["Location"].endswith("#error-summary")
+    html = client.get(answer["Location"].split("#")[0]).content.decode()
+    form = html[html.index('data-testid="allocate-district"') :]
+    form = form[: form.index("</form>")]
+    assert 'data-testid="error-summary"' in form and 'href="#method-district"' in form
+    assert 'value="1000"' in form and 'value="测试说明"' in form and 'value="manual" selected' in form
+    assert Allocation.objects.count() == before

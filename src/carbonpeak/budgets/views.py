@@ -84,10 +84,16 @@ def _year_page(request, year: int, region: Region, form=None, status: int = 200,
     budget = selectors.budget_for(year, region)
     table = selectors.budget_table(budget) if budget else None
     years = list(CarbonBudget.objects.filter(region=region).order_by("-year").values_list("year", flat=True))
+    refused = refused or refusals.take(request, ALLOCATION_FORM)
     manual_parts = {}
     if budget is not None and permissions.can(request.user, Action.MANAGE_BUDGETS):
         for dimension in (Allocation.DISTRICT, Allocation.SECTOR):
-            manual_parts[dimension] = [p.name for p in services.part_bases(budget, dimension)[0]]
+            # each part's name and, after a refused allocation of this dimension, what was typed for it
+            mine = refused and refused.form == ALLOCATION_FORM and refused.value("dimension") == dimension
+            manual_parts[dimension] = [
+                (p.name, refused.value(f"part-{i}") if mine else "")
+                for i, p in enumerate(services.part_bases(budget, dimension)[0])
+            ]
     return render(
         request,
         "budgets/year.html",
@@ -170,9 +176,14 @@ def allocate(request, year: int):
             note=request.POST.get("note", "")[:300],
         )
         messages.success(request, "已分配，各部分合计等于总量")
-    except ValidationError as exc:
-        _refused(request, exc)
+    except ValidationError as exc:  # the form again as typed, the reason beside its method
+        typed = {k: request.POST.get(k, "") for k in request.POST if k != "csrfmiddlewaretoken"}
+        refusals.keep(request, ALLOCATION_FORM, typed, refusals.problems_of(exc, f"method-{dimension}"))
+        return redirect(f"{reverse('budgets:year', args=[year])}?region={quote(region.name)}#error-summary")
     return redirect(f"{reverse('budgets:year', args=[year])}?region={quote(region.name)}")
+
+
+ALLOCATION_FORM = "allocation"
 
 
 @page(Action.VIEW_WORK)

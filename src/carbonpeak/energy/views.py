@@ -312,14 +312,24 @@ def submission_detail(request, submission_id: int):
             "current": current,
             "can_report": services.can_report(request.user),
             "can_review": services.can_review(request.user),
+            "refused": refusals.take(request, _submission_form(sub)),
         },
     )
+
+
+def _submission_form(sub) -> str:
+    return f"energy-submission:{sub.pk}"
 
 
 @page(Action.VIEW_WORK)
 @require_POST
 def submission_action(request, submission_id: int, action: str):
     sub = get_object_or_404(EnergySubmission, pk=submission_id)
+    at = f"{action}-comment" if action in ("approve", "return") else "submission-actions"
+    typed = {"action": action, "comment": request.POST.get("comment", "")}
+    if action == "return" and (missing := refusals.required(request.POST, {"comment": (at, "退回意见")})):
+        refusals.keep(request, _submission_form(sub), typed, missing)
+        return redirect(f"{reverse('energy:submission', args=[sub.pk])}#error-summary")
     try:
         if action == "submit":
             services.submit_submission(sub, user=request.user)
@@ -332,8 +342,9 @@ def submission_action(request, submission_id: int, action: str):
             messages.warning(request, "已退回填报人")
         else:
             raise ValidationError("未知操作")
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+    except ValidationError as exc:  # beside the comment that was typed, which is kept
+        refusals.keep(request, _submission_form(sub), typed, refusals.problems_of(exc, at))
+        return redirect(f"{reverse('energy:submission', args=[sub.pk])}#error-summary")
     return redirect("energy:submission", sub.pk)
 
 

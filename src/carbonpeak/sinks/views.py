@@ -18,6 +18,7 @@ from carbonpeak.accounts.permissions import Action
 from carbonpeak.core import limits, uploads
 from carbonpeak.core.models import Region
 from carbonpeak.core.numbers import as_int
+from carbonpeak.web import refusals
 
 from . import engine, export, selectors, services, workbook
 from .models import SinkBaseline
@@ -30,7 +31,7 @@ def overview(request):
     return _page(request)
 
 
-def _page(request, form=None, status: int = 200):
+def _page(request, form=None, status: int = 200, refused=None):
     """The page; after a refused form, again with what was typed (nothing lost) and a 400."""
     years = selectors.years()
     text = request.GET.get("year", "") or (form or {}).get("year", "")
@@ -70,6 +71,7 @@ def _page(request, form=None, status: int = 200):
             "comparison": _comparison(year),
             "chart": selectors.chart_series(),
             "indicators": selectors.land_indicators(),
+            "refused": refused,
         },
         status=status,
     )
@@ -111,22 +113,26 @@ def climate_zone(request):
 @require_POST
 def parameter(request):
     post = request.POST
-    try:
-        services.enter_parameter(
-            request.user,
-            parameter=post.get("parameter", ""),
-            value=post.get("value"),
-            source=post.get("source", "")[:1000],
-            zone=post.get("zone") or engine.ALL,
-            group=post.get("group") or engine.ALL,
-            low=post.get("low"),
-            high=post.get("high"),
+    problems = refusals.required(post, {"value": ("param-value", "数值"), "source": ("param-source", "来源")})
+    if not problems:
+        try:
+            services.enter_parameter(
+                request.user,
+                parameter=post.get("parameter", ""),
+                value=post.get("value"),
+                source=post.get("source", "")[:1000],
+                zone=post.get("zone") or engine.ALL,
+                group=post.get("group") or engine.ALL,
+                low=post.get("low"),
+                high=post.get("high"),
+            )
+        except ValidationError as exc:
+            problems = refusals.problems_of(exc, "parameter-form")  # the form, where no field is named
+    if problems:  # the page again with everything typed, the problems summed up over the form, and a 400
+        return _page(
+            request, post, 400, refusals.Refusal("parameter", {k: post.get(k, "") for k in post}, problems)
         )
-        messages.success(request, "已录入参数并重算")
-    except ValidationError as exc:
-        for m in exc.messages:
-            messages.error(request, m)
-        return _page(request, post, 400)
+    messages.success(request, "已录入参数并重算")
     return _back(request)
 
 
@@ -135,22 +141,28 @@ def parameter(request):
 def land_record(request):
     post = request.POST
     values = {name: post.get(name) for name in services.NUMBER_FIELDS}
-    try:
-        services.save_land_record(
-            request.user,
-            district=post.get("district", ""),
-            year=post.get("record_year", ""),
-            land_type=post.get("land_type", ""),
-            source=post.get("source", "")[:300],
-            group=post.get("group", ""),
-            leaf_type=post.get("leaf_type", ""),
-            **values,
+    problems = refusals.required(
+        post, {"record_year": ("record_year", "年份"), "source": ("land-source", "数据来源")}
+    )
+    if not problems:
+        try:
+            services.save_land_record(
+                request.user,
+                district=post.get("district", ""),
+                year=post.get("record_year", ""),
+                land_type=post.get("land_type", ""),
+                source=post.get("source", "")[:300],
+                group=post.get("group", ""),
+                leaf_type=post.get("leaf_type", ""),
+                **values,
+            )
+        except ValidationError as exc:
+            problems = refusals.problems_of(exc, "land-form")
+    if problems:
+        return _page(
+            request, post, 400, refusals.Refusal("land", {k: post.get(k, "") for k in post}, problems)
         )
-        messages.success(request, "已保存并重算")
-    except ValidationError as exc:
-        for m in exc.messages:
-            messages.error(request, m)
-        return _page(request, post, 400)
+    messages.success(request, "已保存并重算")
     return _back(request)
 
 

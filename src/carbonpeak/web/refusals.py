@@ -45,12 +45,15 @@ class Refusal:
         return self.typed.get(name, default)
 
 
-def required(post, fields: dict[str, str]) -> list[Problem]:
+def required(post, fields: dict[str, str | tuple[str, str]]) -> list[Problem]:
     """The server's own check of required fields (the browser's is only a help): ``fields`` maps a field's
-    name to what it is called on the page."""
-    return [
-        Problem(name, f"请填写{label}") for name, label in fields.items() if not post.get(name, "").strip()
-    ]
+    name to what it is called on the page, or to (its id on the page, what it is called) where they differ."""
+    problems = []
+    for name, called in fields.items():
+        at, label = called if isinstance(called, tuple) else (name, called)
+        if not post.get(name, "").strip():
+            problems.append(Problem(at, f"请填写{label}"))
+    return problems
 
 
 def keep(request, form: str, typed: dict[str, str], problems: list[Problem]) -> None:
