@@ -75,9 +75,8 @@ def ensure_demo_users() -> list[DemoLogin]:
             continue  # 各区镇, 各相关部门: not one body that can log in
         logins.append(DemoLogin(dept.name, DEMO_PASSWORD, DEPARTMENT, "牵头部门：填报本部门牵头任务和指标"))
     user_model = get_user_model()
-    hashed: dict[
-        str, str
-    ] = {}  # each documented password hashed once (the hash is the slow part), not per user
+    # each documented password hashed once (the hash is the slow part), not once per user
+    hashed: dict[str, str] = {}
     for login in logins:
         user, _ = user_model.objects.get_or_create(username=login.username)
         if login.password not in hashed:
@@ -157,8 +156,9 @@ def ensure_demo_enterprises(coordinator, *, reports: bool = True) -> tuple[int, 
 
 def ensure_demo_budgets(coordinator) -> int:
     """Taicang's 2024 budget from the sourced intensity target and growth (示例数据) and its 2025 one carrying
-    them forward (示例输入), their allocation to the seven units (historical share) and sectors, and the sample project assessments; returns how many projects
-    were added. Runs once the accounts of the city and of the units (``load_sample_districts``) exist."""
+    them forward (示例输入), their allocation to the seven units (historical share) and sectors, and the
+    sample project assessments; returns how many projects were added. Runs once the accounts of the city and
+    of the units (``load_sample_districts``) exist."""
     from carbonpeak.budgets import assessment, sample, services
     from carbonpeak.budgets.models import Allocation, ProjectAssessment
     from carbonpeak.enterprises.models import Enterprise, TwoHighProject

@@ -185,6 +185,8 @@ def test_the_report_page_drives_the_lifecycle(setup, client):
     page = client.post(url, form, follow=True).content.decode()
     assert "须先有本年度经审核的监测计划" in page
     client.force_login(coordinator)
+    page = client.post(url, {"action": "plan_return", "comment": ""}, follow=True).content.decode()
+    assert 'href="#plan-comment"' in page and "退回" in page  # a return needs its reason, beside the comment
     client.post(url, {"action": "plan_approve"})
     client.force_login(company)
     page = client.post(url, form, follow=True).content.decode()

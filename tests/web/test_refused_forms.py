@@ -198,3 +198,27 @@ def test_an_allocation_refused_keeps_the_parts_typed(client, demo_plan, coordina
     assert 'data-testid="error-summary"' in form and 'href="#method-district"' in form
     assert 'value="1000"' in form and 'value="测试说明"' in form and 'value="manual" selected' in form
     assert Allocation.objects.count() == before
+
+
+def test_an_indicator_value_is_returned_only_with_a_reason_the_coordinator_types(
+    client, demo_plan, coordinator
+):
+    from carbonpeak.monitoring import services as monitoring
+    from carbonpeak.monitoring.models import Indicator
+
+    indicator = Indicator.objects.filter(kind=Indicator.Kind.REPORTED, owner__isnull=False).first()
+    target = indicator.targets.first().target
+    owner = user(indicator.owner.name)
+    obs = monitoring.report_observation(indicator, 2025, 4, 42.0, owner, note="")
+    monitoring.submit_observation(obs, user=owner)
+    client.force_login(coordinator)
+    page = client.get(f"/monitoring/targets/{target.pk}/").content.decode()
+    assert f'id="return-comment-{obs.pk}"' in page  # the reason is typed, not a fixed sentence
+    client.post(f"/monitoring/targets/{target.pk}/observations/{obs.pk}/return/", {"comment": ""})
+    html = client.get(f"/monitoring/targets/{target.pk}/").content.decode()
+    assert f'href="#return-comment-{obs.pk}"' in html and "请填写退回意见" in html
+    obs.refresh_from_db()
+    assert obs.status == "submitted"
+    client.post(f"/monitoring/targets/{target.pk}/observations/{obs.pk}/return/", {"comment": "请附统计快报"})
+    obs.refresh_from_db()
+    assert obs.status == "returned" and obs.review_comment == "请附统计快报"

@@ -53,6 +53,15 @@ def sector_uses(result: AccountingResult) -> tuple[dict[str, float], float | Non
     return groups, factor
 
 
+def complete_years(run: AccountingRun | None) -> list[int]:
+    """The years the run accounts whole (Q1–Q4), latest first: where a region's pages open."""
+    if run is None:
+        return []
+    return sorted(
+        set(run.results.filter(first_quarter=1, last_quarter=4).values_list("year", flat=True)), reverse=True
+    )
+
+
 def district_names(region: Region) -> list[str]:
     return list(region.children.order_by("id").values_list("name", flat=True))
 

@@ -216,12 +216,7 @@ def region_page(request, name: str):
     region = get_object_or_404(Region.objects.select_related("parent"), name=name)
     permissions.require(request.user, Action.VIEW_REGION, region)
     run = selectors.current_run()
-    years = sorted(
-        set(run.results.filter(first_quarter=1, last_quarter=4).values_list("year", flat=True))
-        if run
-        else set(),
-        reverse=True,
-    )
+    years = selectors.complete_years(run)
     year = as_int(request.GET.get("year"), low=1990, high=2100) or (
         years[0] if years else clock.today().year - 1
     )

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from carbonpeak.accounts import permissions
@@ -19,6 +20,7 @@ from carbonpeak.core import clock, limits, uploads
 from carbonpeak.core.http import MAX_ID
 from carbonpeak.core.numbers import NumberError, as_int, required_float
 from carbonpeak.core.quotas import QuotaExceeded
+from carbonpeak.web import refusals
 
 from . import efficiency as efficiency_rules
 from . import projects, pv, selectors, services, thresholds, workbook
@@ -228,7 +230,24 @@ def _report_context(request, enterprise: Enterprise, year: int) -> dict:
         "measured": beside_report(enterprise.pk, year, report),
         "can_report": permissions.can(request.user, permissions.Action.REPORT_ENTERPRISE, enterprise),
         "can_review": permissions.can(request.user, permissions.Action.REVIEW),
+        "refused": refusals.take(request, _report_form(enterprise, year)),
     }
+
+
+def _report_form(enterprise: Enterprise, year: int) -> str:
+    return f"enterprise-report:{enterprise.pk}:{year}"
+
+
+#: where on the report page a refused action is named (the field, or the form where no field is), and what
+#: it sends that is kept
+REPORT_ACTION_FIELDS = {
+    "plan_save": ("plan-content", ("content",)),
+    "plan_approve": ("plan-comment", ("comment",)),
+    "plan_return": ("plan-comment", ("comment",)),
+    "verify": ("verification-form", ("verifier", "result", "reference")),
+    "approve": ("report-comment", ("comment",)),
+    "return": ("report-comment", ("comment",)),
+}
 
 
 @page(Action.VIEW)
@@ -302,10 +321,13 @@ def _report_action(request, enterprise: Enterprise, year: int):
             context = _report_context(request, enterprise, year)
             context["fuel_rows"] = [{**row, "typed": True} for row in fuels]
             context["typed"] = {"generation_source": post.get("generation_source", ""), **values}
-            context["form_errors"] = exc.messages[:50]
+            problems = refusals.problems_of(exc, "report-form")[:50]
+            context["refused"] = refusals.Refusal(_report_form(enterprise, year), {}, problems)
             return render(request, "enterprises/report.html", context, status=400)
-        for message in exc.messages[:30]:
-            messages.error(request, message)
+        at, sent = REPORT_ACTION_FIELDS.get(action, ("monitoring-plan", ()))
+        kept = {"action": action, **{name: post.get(name, "") for name in sent}}
+        refusals.keep(request, _report_form(enterprise, year), kept, refusals.problems_of(exc, at)[:30])
+        return redirect(f"{reverse('enterprises:report', args=[enterprise.pk, year])}#error-summary")
     return redirect("enterprises:report", enterprise.pk, year)
 
 

@@ -216,13 +216,19 @@ def review(request, target_id: int, observation_id: int, action: str):
     obs = get_object_or_404(Observation, pk=observation_id)
     if not services.can_review(request.user):
         raise PermissionDenied("只有协调员可以审核指标数值")
-    try:
-        (services.approve_observation if action == "approve" else services.return_observation)(
-            obs, user=request.user, comment=request.POST.get("comment", "")
-        )
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-        return redirect("monitoring:target", target.pk)
+    at = f"return-comment-{obs.pk}"
+    typed = {"observation": str(obs.pk), "comment": request.POST.get("comment", "")}
+    problems = refusals.required(request.POST, {"comment": (at, "退回意见")}) if action == "return" else []
+    if not problems:
+        try:
+            (services.approve_observation if action == "approve" else services.return_observation)(
+                obs, user=request.user, comment=request.POST.get("comment", "")
+            )
+        except ValidationError as exc:
+            problems = refusals.problems_of(exc, at)
+    if problems:  # beside the observation's comment, kept as typed
+        refusals.keep(request, _report_form(target), typed, problems)
+        return redirect(f"{reverse('monitoring:target', args=[target.pk])}#error-summary")
     messages.success(request, "已审核通过，目标评估将随即更新" if action == "approve" else "已退回")
     return redirect("monitoring:target", target.pk)
 

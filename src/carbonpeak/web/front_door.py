@@ -307,12 +307,7 @@ def district_figures(district, today: dt.date) -> DistrictFigures:
     from carbonpeak.sinks import selectors as sinks
 
     run = budgets.current_run()
-    years = (
-        sorted(set(run.results.filter(first_quarter=1, last_quarter=4).values_list("year", flat=True)))
-        if run
-        else []
-    )
-    year = years[-1] if years else None
+    year = next(iter(budgets.complete_years(run)), None)
     side = None
     if year is not None and district.parent is not None:
         side = next(

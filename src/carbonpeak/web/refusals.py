@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 
 #: how much of a typed field is kept across the redirect (a field's own limit is checked by its service)
 KEPT_CHARS = 20_000
+KEPT_FIELDS = 200  # a form has a few dozen; a posted body of thousands of names is not kept
 SESSION_KEY = "cp_refused"
 
 
@@ -60,7 +61,7 @@ def keep(request, form: str, typed: dict[str, str], problems: list[Problem]) -> 
     """Keep a refused form for the next page of this session."""
     request.session[SESSION_KEY] = {
         "form": form,
-        "typed": {k: str(v)[:KEPT_CHARS] for k, v in typed.items()},
+        "typed": {str(k)[:100]: str(v)[:KEPT_CHARS] for k, v in list(typed.items())[:KEPT_FIELDS]},
         "problems": [asdict(p) for p in problems],
     }
 

@@ -23,35 +23,20 @@ def home(request):
         if own is None:
             return redirect("enterprises:register")
         sections = front_door.enterprise_sections(own, today)
-        return render(
-            request,
-            "web/front_door.html",
-            {
-                "nav": "home",
-                "sections": sections,
-                "open_total": sum(s.open_count for s in sections),
-                "who": own.name,
-                "today": today,
-                "enterprise": own,
-            },
-        )
+        return _front_door(request, sections, today, own.name, enterprise=own)
     sections = front_door.todo(user, today)
     if not sections:  # the coordinator (its review queue heads the dashboard), a leader
         return redirect("monitoring:dashboard")
     department = permissions.department_of(user)
     district = permissions.own_region(user)
+    figures = front_door.district_figures(district, today) if district is not None else None
+    return _front_door(request, sections, today, department.name if department else "", figures=figures)
+
+
+def _front_door(request, sections: list, today, who: str, **more):
+    context = {"nav": "home", "sections": sections, "today": today, "who": who, **more}
     return render(
-        request,
-        "web/front_door.html",
-        {
-            "nav": "home",
-            "sections": sections,
-            "open_total": sum(s.open_count for s in sections),
-            "who": department.name if department is not None else "",
-            "today": today,
-            "district": district,
-            "figures": front_door.district_figures(district, today) if district is not None else None,
-        },
+        request, "web/front_door.html", {**context, "open_total": sum(s.open_count for s in sections)}
     )
 
 
