@@ -338,6 +338,19 @@ def fresh_site(make_site):
     return make_site("site")
 
 
+@pytest.fixture
+def demo_budgets(demo_plan, coordinator):
+    """The demo's regions with their figures: the sample enterprises, the seven units' energy statistics, and
+    the budgets allocated to them (as ``make demo``)."""
+    from carbonpeak.demo import ensure_demo_budgets, ensure_demo_enterprises
+    from carbonpeak.energy.services import load_sample_districts
+
+    ensure_demo_enterprises(coordinator, reports=False)
+    load_sample_districts(coordinator)
+    ensure_demo_budgets(coordinator)
+    return demo_plan
+
+
 #: what makes a test touch the database: a database fixture, or a whole site of its own (which reads
 #: DATABASE_URL in its subprocesses)
 DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback"}

@@ -142,14 +142,7 @@ def test_a_district_reads_its_own_figures_and_the_tasks_it_implements(client, de
     assert count > 0 and tasks.count("<li>") >= count  # the plan's 各区镇 tasks, listed
 
 
-def test_a_parent_region_reads_its_child_regions_side_by_side(client, demo_plan):
-    from carbonpeak.demo import ensure_demo_budgets, ensure_demo_enterprises
-    from carbonpeak.energy.services import load_sample_districts
-
-    coordinator = user("coordinator")
-    ensure_demo_enterprises(coordinator, reports=False)
-    load_sample_districts(coordinator)
-    ensure_demo_budgets(coordinator)
+def test_a_parent_region_reads_its_child_regions_side_by_side(client, demo_budgets):
     client.force_login(user("suzhou"))
     html = client.get("/budgets/regions/苏州市/?year=2025").content.decode()
     row = re.search(r'data-testid="child-region">(.*?)</tr>', html, re.S).group(1)

@@ -80,14 +80,8 @@ def test_an_enterprise_reporter_starts_its_annual_report_from_its_front_door(
 
 
 def test_a_district_reads_its_own_figures_and_opens_its_quarter(
-    browser_page, live_server, login, artifacts, demo_plan, coordinator
+    browser_page, live_server, login, artifacts, demo_budgets
 ):
-    from carbonpeak.demo import ensure_demo_budgets, ensure_demo_enterprises
-    from carbonpeak.energy.services import load_sample_districts
-
-    ensure_demo_enterprises(coordinator, reports=False)
-    load_sample_districts(coordinator)
-    ensure_demo_budgets(coordinator)
     page = browser_page
     login(page, live_server, "chengxiang")
     page.goto(f"{live_server.url}/")
@@ -108,14 +102,8 @@ def test_a_district_reads_its_own_figures_and_opens_its_quarter(
 
 
 def test_the_parent_region_reads_its_regions_side_by_side_and_goes_down_one(
-    browser_page, live_server, login, artifacts, demo_plan, coordinator
+    browser_page, live_server, login, artifacts, demo_budgets
 ):
-    from carbonpeak.demo import ensure_demo_budgets, ensure_demo_enterprises
-    from carbonpeak.energy.services import load_sample_districts
-
-    ensure_demo_enterprises(coordinator, reports=False)
-    load_sample_districts(coordinator)
-    ensure_demo_budgets(coordinator)
     page = browser_page
     login(page, live_server, "suzhou")
     page.goto(f"{live_server.url}/")

@@ -11,6 +11,11 @@ from django.contrib.auth import get_user_model
 pytestmark = pytest.mark.django_db
 
 
+def error_summary(html: str) -> str:
+    """The summary above a refused form."""
+    return re.search(r'data-testid="error-summary">(.*?)</div>', html, re.S).group(1)
+
+
 def user(name: str):
     return get_user_model().objects.get(username=name)
 
@@ -30,7 +35,7 @@ def test_an_indicator_value_that_is_not_a_number_comes_back_beside_its_field(cli
     html = client.get(answer["Location"].split("#")[0]).content.decode()
     assert re.search(r'<input id="value"[^>]*is-invalid[^>]*value="约三成"', html)
     assert 'value="统计快报"' in html and 'value="2025"' in html  # everything typed is kept
-    assert 'href="#value"' in re.search(r'data-testid="error-summary">(.*?)</div>', html, re.S).group(1)
+    assert 'href="#value"' in error_summary(html)
     assert Observation.objects.count() == before
 
 
@@ -53,7 +58,7 @@ def test_a_budget_without_its_source_is_refused_beside_the_field_and_kept(client
     )
     assert answer.status_code == 400
     html = answer.content.decode()
-    summary = re.search(r'data-testid="error-summary">(.*?)</div>', html, re.S).group(1)
+    summary = error_summary(html)
     assert 'href="#document"' in summary and "请填写依据" in summary
     assert 'href="#baseline_year"' in summary  # a year that is not a number, beside its own field
     assert re.search(r'id="document"[^>]*', html) and 'is-invalid" id="document"' in html
@@ -94,7 +99,7 @@ def test_a_yearly_factor_without_a_source_comes_back_beside_its_fields(client, d
     )
     assert answer.status_code == 302 and answer["Location"].endswith("#error-summary")
     html = client.get(answer["Location"].split("#")[0]).content.decode()
-    summary = re.search(r'data-testid="error-summary">(.*?)</div>', html, re.S).group(1)
+    summary = error_summary(html)
     assert 'href="#id_source"' in summary and 'href="#id_value"' in summary and "请填写来源" in summary
     assert re.search(r'id="id_value"[^>]*is-invalid[^>]*value="三成"', html)
     assert 'value="grid_non_fossil_share" selected' in html  # the kind chosen is kept too
@@ -121,7 +126,7 @@ def test_a_project_declaration_refused_keeps_its_fuel_lines(client, demo_plan, c
     )
     assert answer.status_code == 400
     html = answer.content.decode()
-    summary = re.search(r'data-testid="error-summary">(.*?)</div>', html, re.S).group(1)
+    summary = error_summary(html)
     assert 'href="#name"' in summary and 'href="#electricity_kwh"' in summary
     assert re.search(r'id="electricity_kwh"[^>]*value="很多"', html)
     assert "<option selected>天然气</option>" in html and 'value="50"' in html  # the fuel line as typed
@@ -145,7 +150,7 @@ def test_land_data_without_a_source_come_back_as_typed(client, demo_plan, coordi
     )
     assert answer.status_code == 400
     html = answer.content.decode()
-    summary = re.search(r'data-testid="error-summary">(.*?)</div>', html, re.S).group(1)
+    summary = error_summary(html)
     assert 'href="#land-source"' in summary and "请填写数据来源" in summary
     assert re.search(r'id="land-source"', html) and 'is-invalid" id="land-source"' in html
     assert 'value="123.4"' in html  # the area typed is kept
@@ -171,14 +176,9 @@ def test_returning_energy_statistics_without_a_reason_is_refused_beside_the_comm
     assert submission.status == "submitted"
 
 
-def test_an_allocation_refused_keeps_the_parts_typed(client, demo_plan, coordinator):
+def test_an_allocation_refused_keeps_the_parts_typed(client, demo_budgets, coordinator):
     from carbonpeak.budgets.models import Allocation
-    from carbonpeak.demo import ensure_demo_budgets, ensure_demo_enterprises
-    from carbonpeak.energy.services import load_sample_districts
 
-    ensure_demo_enterprises(coordinator, reports=False)
-    load_sample_districts(coordinator)
-    ensure_demo_budgets(coordinator)
     before = Allocation.objects.count()
     client.force_login(coordinator)
     answer = client.post(

@@ -178,8 +178,9 @@ def allocate(request, year: int):
         messages.success(request, "已分配，各部分合计等于总量")
     except ValidationError as exc:  # the form again as typed, the reason beside its method
         typed = {k: request.POST.get(k, "") for k in request.POST if k != "csrfmiddlewaretoken"}
-        refusals.keep(request, ALLOCATION_FORM, typed, refusals.problems_of(exc, f"method-{dimension}"))
-        return redirect(f"{reverse('budgets:year', args=[year])}?region={quote(region.name)}#error-summary")
+        problems = refusals.problems_of(exc, f"method-{dimension}")
+        url = f"{reverse('budgets:year', args=[year])}?region={quote(region.name)}"
+        return refusals.refuse(request, ALLOCATION_FORM, typed, problems, url)
     return redirect(f"{reverse('budgets:year', args=[year])}?region={quote(region.name)}")
 
 

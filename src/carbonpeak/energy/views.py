@@ -328,8 +328,9 @@ def submission_action(request, submission_id: int, action: str):
     at = f"{action}-comment" if action in ("approve", "return") else "submission-actions"
     typed = {"action": action, "comment": request.POST.get("comment", "")}
     if action == "return" and (missing := refusals.required(request.POST, {"comment": (at, "退回意见")})):
-        refusals.keep(request, _submission_form(sub), typed, missing)
-        return redirect(f"{reverse('energy:submission', args=[sub.pk])}#error-summary")
+        return refusals.refuse(
+            request, _submission_form(sub), typed, missing, reverse("energy:submission", args=[sub.pk])
+        )
     try:
         if action == "submit":
             services.submit_submission(sub, user=request.user)
@@ -343,8 +344,13 @@ def submission_action(request, submission_id: int, action: str):
         else:
             raise ValidationError("未知操作")
     except ValidationError as exc:  # beside the comment that was typed, which is kept
-        refusals.keep(request, _submission_form(sub), typed, refusals.problems_of(exc, at))
-        return redirect(f"{reverse('energy:submission', args=[sub.pk])}#error-summary")
+        return refusals.refuse(
+            request,
+            _submission_form(sub),
+            typed,
+            refusals.problems_of(exc, at),
+            reverse("energy:submission", args=[sub.pk]),
+        )
     return redirect("energy:submission", sub.pk)
 
 
@@ -440,8 +446,7 @@ def factor_enter(request):
         for p in problems:  # the page's field ids
             p.field = f"id_{p.field}"
         typed = {k: post.get(k, "") for k in ("kind", "key", "year", "value", "unit", "source")}
-        refusals.keep(request, FACTOR_FORM, typed, problems)
-        return redirect(f"{reverse('energy:factor_sets')}#error-summary")
+        return refusals.refuse(request, FACTOR_FORM, typed, problems, reverse("energy:factor_sets"))
     if run.error:
         messages.error(request, f"已录入，但重算失败：{run.error}")
     else:

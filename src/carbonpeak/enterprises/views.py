@@ -326,8 +326,13 @@ def _report_action(request, enterprise: Enterprise, year: int):
             return render(request, "enterprises/report.html", context, status=400)
         at, sent = REPORT_ACTION_FIELDS.get(action, ("monitoring-plan", ()))
         kept = {"action": action, **{name: post.get(name, "") for name in sent}}
-        refusals.keep(request, _report_form(enterprise, year), kept, refusals.problems_of(exc, at)[:30])
-        return redirect(f"{reverse('enterprises:report', args=[enterprise.pk, year])}#error-summary")
+        return refusals.refuse(
+            request,
+            _report_form(enterprise, year),
+            kept,
+            refusals.problems_of(exc, at)[:30],
+            reverse("enterprises:report", args=[enterprise.pk, year]),
+        )
     return redirect("enterprises:report", enterprise.pk, year)
 
 

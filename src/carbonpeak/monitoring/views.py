@@ -195,8 +195,9 @@ def report(request, target_id: int):
         except ValidationError as exc:
             problems = refusals.problems_of(exc, "value")
     if problems:  # the form comes back as typed, each problem beside its field
-        refusals.keep(request, _report_form(target), typed, problems)
-        return redirect(f"{reverse('monitoring:target', args=[target.pk])}#error-summary")
+        return refusals.refuse(
+            request, _report_form(target), typed, problems, reverse("monitoring:target", args=[target.pk])
+        )
     messages.success(request, f"已报送 {obs.period_label} {value:g}，等待协调员审核")
     return redirect("monitoring:target", target.pk)
 
@@ -227,8 +228,9 @@ def review(request, target_id: int, observation_id: int, action: str):
         except ValidationError as exc:
             problems = refusals.problems_of(exc, at)
     if problems:  # beside the observation's comment, kept as typed
-        refusals.keep(request, _report_form(target), typed, problems)
-        return redirect(f"{reverse('monitoring:target', args=[target.pk])}#error-summary")
+        return refusals.refuse(
+            request, _report_form(target), typed, problems, reverse("monitoring:target", args=[target.pk])
+        )
     messages.success(request, "已审核通过，目标评估将随即更新" if action == "approve" else "已退回")
     return redirect("monitoring:target", target.pk)
 

@@ -178,8 +178,9 @@ def report_action(request, report_id: int, action: str):
         action, {}
     )
     if missing := refusals.required(request.POST, required):
-        refusals.keep(request, _form(r), {f: request.POST.get(f, "") for f in sent}, missing)
-        return redirect(f"{r.get_absolute_url()}#error-summary")
+        return refusals.refuse(
+            request, _form(r), {f: request.POST.get(f, "") for f in sent}, missing, r.get_absolute_url()
+        )
     try:
         if action == "save":
             services.save_report(
@@ -218,8 +219,9 @@ def report_action(request, report_id: int, action: str):
             refusals.Problem("progress" if "进展状态" in m and action in ("save", "submit") else at, m)
             for m in exc.messages
         ]
-        refusals.keep(request, _form(r), {f: request.POST.get(f, "") for f in sent}, problems)
-        return redirect(f"{r.get_absolute_url()}#error-summary")
+        return refusals.refuse(
+            request, _form(r), {f: request.POST.get(f, "") for f in sent}, problems, r.get_absolute_url()
+        )
     return redirect("supervision:report", r.pk)
 
 

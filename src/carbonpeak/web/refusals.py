@@ -66,6 +66,18 @@ def keep(request, form: str, typed: dict[str, str], problems: list[Problem]) -> 
     }
 
 
+#: the id of the summary a refused page scrolls to (``web/_error_summary.html``)
+SUMMARY_ID = "error-summary"
+
+
+def refuse(request, form: str, typed: dict[str, str], problems: list[Problem], url: str):
+    """Keep a refused form and go back to the page that shows it, at its summary (Post/Redirect/Get)."""
+    from django.shortcuts import redirect
+
+    keep(request, form, typed, problems)
+    return redirect(f"{url}#{SUMMARY_ID}")
+
+
 def take(request, form: str) -> Refusal:
     """The refusal kept for ``form``, once (an empty one when there is none)."""
     kept = request.session.get(SESSION_KEY)
