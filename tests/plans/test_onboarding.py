@@ -143,7 +143,9 @@ def test_pages_upload_review_correct_confirm(coordinator, client):
     assert draft.corrections["departments"] == {"市交运局": "市交通运输局"}
     assert draft.corrections["targets"] == {"一#1": {"value": 16.0}}
     bad = client.post(response.url, {"shown-一#1": "1", "keep-一#1": "on", "value-一#1": "十五"}, follow=True)
-    assert "须为数字" in bad.content.decode()
+    page = bad.content.decode()  # refused: the page again, the typed value beside its problem
+    assert bad.status_code == 400 and "不是数字" in page and 'data-testid="error-summary"' in page
+    assert 'id="value-一#1" name="value-一#1" value="十五"' in page and 'href="#value-一#1"' in page
     done = client.post(reverse("plans:onboard_confirm", args=[draft.pk])).content.decode()
     assert 'data-testid="logins"' in done and "市交通运输局" in done and "只显示这一次" in done
     plans = client.get(reverse("plans:plans")).content.decode()

@@ -195,7 +195,9 @@ def test_an_allocation_refused_keeps_the_parts_typed(client, demo_budgets, coord
     html = client.get(answer["Location"].split("#")[0]).content.decode()
     form = html[html.index('data-testid="allocate-district"') :]
     form = form[: form.index("</form>")]
-    assert 'data-testid="error-summary"' in form and 'href="#method-district"' in form
+    assert 'data-testid="error-summary"' in form
+    assert 'href="#part-district-1"' in form and "未填写分配量" in form  # each empty part, beside itself
+    assert re.search(r'id="part-district-1"[^>]*', form) and 'is-invalid" id="part-district-1"' in form
     assert 'value="1000"' in form and 'value="测试说明"' in form and 'value="manual" selected' in form
     assert Allocation.objects.count() == before
 

@@ -249,9 +249,9 @@ def decide_project(
         ProjectAssessment.Decision.CONDITIONAL,
         ProjectAssessment.Decision.REJECTED,
     ):
-        raise DomainError("请选择审查结论：通过、有条件通过或不予通过")
+        raise DomainError({"decision": "请选择审查结论：通过、有条件通过或不予通过"})
     if decision != ProjectAssessment.Decision.APPROVED and not conditions:
-        raise DomainError("有条件通过或不予通过时须写明条件或理由")
+        raise DomainError({"conditions": "有条件通过或不予通过时须写明条件或理由"})
     project = REVIEW.lock(project)
     review.check_reviewable(project)
     project.decision, project.conditions = decision, conditions
@@ -277,7 +277,7 @@ def accept_project(
     if project.decision not in (ProjectAssessment.Decision.APPROVED, ProjectAssessment.Decision.CONDITIONAL):
         raise DomainError("只有审查通过的项目可以验收")
     if accepted_on is None:
-        raise DomainError("请填写验收日期")
+        raise DomainError({"accepted_on": "请填写验收日期"})
     before = dict(project.acceptance)
     project.fuels.filter(stage=ProjectFuel.ACTUAL).delete()
     ProjectFuel.objects.bulk_create(

@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -43,6 +43,21 @@ def _number(value: str | None, label: str) -> float | None:
     return number
 
 
+def _date_of(label: str):
+    """A parser of a required date typed as YYYY-MM-DD (the browser's date field sends that)."""
+
+    def parse(text: str | None) -> dt.date:
+        text = (text or "").strip()
+        if not text:
+            raise ValidationError(f"请填写{label}")
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            raise ValidationError(f"{label}须为有效日期，如 2026-03-31") from None
+
+    return parse
+
+
 def _integer(value: str | None, label: str) -> int | None:
     number = _number(value, label)
     if number is not None and number != int(number):
@@ -59,11 +74,6 @@ def _region(request) -> Region:
         raise PermissionDenied(f"地区“{name[:50]}”不存在")
     permissions.require(request.user, Action.VIEW_REGION, region)
     return region
-
-
-def _refused(request, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
 
 
 @page(Action.VIEW_CITY)
@@ -91,7 +101,7 @@ def _year_page(request, year: int, region: Region, form=None, status: int = 200,
             # each part's name and, after a refused allocation of this dimension, what was typed for it
             mine = refused and refused.form == ALLOCATION_FORM and refused.value("dimension") == dimension
             manual_parts[dimension] = [
-                (p.name, refused.value(f"part-{i}") if mine else "")
+                (p.name, refused.value(f"part-{i}") if mine else "", f"part-{dimension}-{i}")
                 for i, p in enumerate(services.part_bases(budget, dimension)[0])
             ]
     return render(
@@ -179,6 +189,11 @@ def allocate(request, year: int):
     except ValidationError as exc:  # the form again as typed, the reason beside its method
         typed = {k: request.POST.get(k, "") for k in request.POST if k != "csrfmiddlewaretoken"}
         problems = refusals.problems_of(exc, f"method-{dimension}")
+        part_field = {f"{p.name}：": f"part-{dimension}-{i}" for i, p in enumerate(names)}
+        for problem in problems:  # a part's problem ("沙溪镇：未填写分配量") beside that part's field
+            problem.field = next(
+                (f for prefix, f in part_field.items() if problem.message.startswith(prefix)), problem.field
+            )
         url = f"{reverse('budgets:year', args=[year])}?region={quote(region.name)}"
         return refusals.refuse(request, ALLOCATION_FORM, typed, problems, url)
     return redirect(f"{reverse('budgets:year', args=[year])}?region={quote(region.name)}")
@@ -382,49 +397,69 @@ def projects(request):
     )
 
 
+#: each form on a project's page, the page's id of each field it names, and the field a refusal names by default
+PROJECT_FORMS = {
+    "submit": ({}, "submit-project"),
+    "decide": ({"decision": "decide-decision", "conditions": "decide-conditions"}, "decide-decision"),
+    "return": ({"comment": "return-comment"}, "return-comment"),
+    "accept": ({}, "accepted_on"),
+}
+
+
 @page(Action.VIEW_PROJECT_ASSESSMENTS)
 def project(request, project_id: int):
+    """A declared project: its figures, and the review's forms (submit, decide, return, accept). A refusal
+    shows the page again with everything typed, each problem beside its field."""
     item = get_object_or_404(
         ProjectAssessment.objects.select_related("enterprise", "two_high_project"), pk=project_id
     )
+    refused, status = None, 200
     if request.method == "POST":
-        action = request.POST.get("action", "")
-        try:
-            if action == "submit":
-                assessment.submit_project(item, user=request.user)
-                messages.success(request, "已报送审查")
-            elif action == "decide":
-                assessment.decide_project(
-                    item,
-                    user=request.user,
-                    decision=request.POST.get("decision", ""),
-                    conditions=request.POST.get("conditions", "")[:2000],
-                    review_number=request.POST.get("review_number", ""),
-                )
-                messages.success(request, "已录入审查结论")
-            elif action == "return":
-                assessment.return_project(
-                    item, user=request.user, comment=request.POST.get("comment", "")[:2000]
-                )
-                messages.success(request, "已退回")
-            elif action == "accept":
-                try:
-                    accepted_on = dt.date.fromisoformat(request.POST.get("accepted_on", ""))
-                except ValueError:
-                    raise ValidationError("验收日期格式应为 YYYY-MM-DD") from None
-                assessment.accept_project(
-                    request.user,
-                    item,
-                    accepted_on=accepted_on,
-                    fuels=_fuels(request.POST),
-                    electricity_kwh=_number(request.POST.get("electricity_kwh"), "验收实测年用电量"),
-                )
-                messages.success(request, "已录入验收实测")
+        post = request.POST
+        action = post.get("action", "")
+        if action not in PROJECT_FORMS:
+            raise Http404("未知操作")
+        ids, default = PROJECT_FORMS[action]
+        problems = []
+        if action == "return":
+            problems = refusals.required(post, {"comment": ("return-comment", "退回意见")})
+        if action == "accept":
+            accepted_on = refusals.parsed(post, problems, "accepted_on", _date_of("验收日期"))
+            electricity = refusals.parsed(
+                post, problems, "electricity_kwh", lambda t: _number(t, "验收实测年用电量")
+            )
+            fuels = refusals.parsed(post, problems, "fuel-0", lambda _: _fuels(post))
+        if not problems:
+            try:
+                if action == "submit":
+                    assessment.submit_project(item, user=request.user)
+                    done = "已报送审查"
+                elif action == "decide":
+                    assessment.decide_project(
+                        item,
+                        user=request.user,
+                        decision=post.get("decision", ""),
+                        conditions=post.get("conditions", "")[:2000],
+                        review_number=post.get("review_number", ""),
+                    )
+                    done = "已录入审查结论"
+                elif action == "return":
+                    assessment.return_project(item, user=request.user, comment=post.get("comment", "")[:2000])
+                    done = "已退回"
+                else:
+                    assessment.accept_project(
+                        request.user, item, accepted_on=accepted_on, fuels=fuels, electricity_kwh=electricity
+                    )
+                    done = "已录入验收实测"
+            except ValidationError as exc:
+                problems = refusals.problems_of(exc, default)
             else:
-                raise ValidationError("未知操作")
-        except ValidationError as exc:
-            _refused(request, exc)
-        return redirect("budgets:project", item.pk)
+                messages.success(request, done)
+                return redirect("budgets:project", item.pk)
+        for p in problems:
+            p.field = ids.get(p.field, p.field)
+        refused, status = refusals.Refusal(action, {k: post.get(k, "") for k in post}, problems), 400
+        item.refresh_from_db()
     from carbonpeak.energy import catalog
 
     return render(
@@ -443,6 +478,8 @@ def project(request, project_id: int):
             and item.decision in ("approved", "conditional"),
             "decisions": [c for c in ProjectAssessment.Decision.choices if c[0]],
             "fuels": [f.name for f in catalog.FUELS],
-            "fuel_rows": _typed_fuels({}),
+            "fuel_rows": _typed_fuels(request.POST if refused and refused.form == "accept" else {}),
+            "refused": refused,
         },
+        status=status,
     )

@@ -518,6 +518,8 @@ submit_submission, approve_submission, return_submission = REVIEW.moves()
 class RegisterResult:
     created: list[GreenCertificate] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    #: the column each error names (its header in ``certificates.COLUMNS``), or None — for a form's fields
+    columns: list[str | None] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -550,7 +552,9 @@ def _register(
     parsed: register.ParsedRegister, user, *, source_name: str, is_sample: bool = False, notify: bool = True
 ) -> RegisterResult:
     if parsed.errors:
-        return RegisterResult(errors=[str(e) for e in parsed.errors])
+        return RegisterResult(
+            errors=[str(e) for e in parsed.errors], columns=[e.column for e in parsed.errors]
+        )
     serials = [entry.serial for _, entry in parsed.entries]
     taken = {
         c.serial: c

@@ -391,7 +391,7 @@ def factor_sets(request):
             "boundaries": [(b, accounting.BOUNDARY_LABELS[b]) for b in accounting.BOUNDARY_LABELS],
             "assessed_boundary": default.assessed_boundary,
             "boundary_source": default.assessed_boundary_source(),
-            "refused": refusals.take(request, FACTOR_FORM),
+            "refused": refusals.take(request, FACTOR_FORM, BOUNDARY_FORM),
         },
     )
 
@@ -454,20 +454,29 @@ def factor_enter(request):
     return redirect("energy:overview")
 
 
+BOUNDARY_FORM = "assessed-boundary"
+
+
 @page(Action.VIEW_WORK)
 @require_POST
 def boundary_set(request):
     """The coordinator names the assessed CO2 boundary with its basis; the accounts follow."""
-    try:
-        run = services.set_assessed_boundary(
-            request.user, boundary=request.POST.get("boundary", ""), source=request.POST.get("source", "")
-        )
-    except PermissionDenied as exc:
-        messages.error(request, str(exc))
-        return redirect("energy:factor_sets")
-    except ValidationError as exc:
-        messages.error(request, "未更改：" + "；".join(exc.messages))
-        return redirect("energy:factor_sets")
+    post = request.POST
+    problems = refusals.required(post, {"source": ("id_boundary_source", "依据")})
+    run = None
+    if not problems:
+        try:
+            run = services.set_assessed_boundary(
+                request.user, boundary=post.get("boundary", ""), source=post.get("source", "")
+            )
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+            return redirect("energy:factor_sets")
+        except ValidationError as exc:
+            problems = refusals.problems_of(exc, "id_boundary")
+    if problems:
+        typed = {k: post.get(k, "") for k in ("boundary", "source")}
+        return refusals.refuse(request, BOUNDARY_FORM, typed, problems, reverse("energy:factor_sets"))
     if run.error:
         messages.error(request, f"已更改，但重算失败：{run.error}")
     else:
@@ -579,6 +588,7 @@ def certificates(request):
             "directions": register.DIRECTIONS,
             "columns": register.COLUMNS,
             "can_manage": services.can_manage_certificates(request.user),
+            "refused": refusals.take(request, CERTIFICATE_FORM),
             "rule": register.CERTIFICATE_RULE,
             "home_province": settings.CARBONPEAK_GRID_REGION,
         },
@@ -594,19 +604,32 @@ def certificate_template(request):
     )
 
 
+CERTIFICATE_FORM = "certificate"
+
+
 @page(Action.VIEW_WORK)
 @require_POST
 def certificate_enter(request):
-    cells = {key: request.POST.get(key, "") for key, _, _ in register.COLUMNS}
+    """One line of the register; a refusal comes back as typed, each problem beside its field."""
+    post = request.POST
+    cells = {key: post.get(key, "") for key, _, _ in register.COLUMNS}
     try:
         result = services.enter_certificate(request.user, cells)
     except PermissionDenied as exc:
         messages.error(request, str(exc))
         return redirect("energy:certificates")
     if not result.ok:
-        messages.error(request, "未登记：" + "；".join(result.errors))
-    else:
-        messages.success(request, f"已登记 {result.created[0].serial}；核算、预测与目标评估随后更新")
+        field_of = {header: key for key, header, _ in register.COLUMNS}
+        problems = [
+            refusals.Problem(
+                f"c_{field_of.get(column, 'serial')}", message.split("：", 1)[-1] if column else message
+            )
+            for message, column in zip(
+                result.errors, result.columns or [None] * len(result.errors), strict=True
+            )
+        ]
+        return refusals.refuse(request, CERTIFICATE_FORM, cells, problems, reverse("energy:certificates"))
+    messages.success(request, f"已登记 {result.created[0].serial}；核算、预测与目标评估随后更新")
     return redirect("energy:certificates")
 
 

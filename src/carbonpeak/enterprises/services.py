@@ -517,24 +517,25 @@ def record_verification(
 
 
 def _parse_milestones(lines: list[tuple[str, str]]) -> list[tuple[str, dt.date]]:
-    out, problems = [], []
-    for i, (measure, due) in enumerate(lines, start=1):
+    """The measures with their dates; a refusal names each line's field (``measure-N`` / ``due-N``, N from 0)."""
+    out, problems = [], {}
+    for i, (measure, due) in enumerate(lines):
         measure = (measure or "").strip()
         if not measure and not (due or "").strip():
             continue
         try:
             date = dt.date.fromisoformat((due or "").strip())
         except ValueError:
-            problems.append(f"第{i}项措施“{measure[:20]}”：完成时限应为日期，如 2025-12-31")
+            problems[f"due-{i}"] = [f"第{i + 1}项措施“{measure[:20]}”：完成时限应为日期，如 2025-12-31"]
             continue
         if not measure:
-            problems.append(f"第{i}项：措施内容为空")
+            problems[f"measure-{i}"] = [f"第{i + 1}项：措施内容为空"]
             continue
         out.append((measure[:300], date))
     if problems:
         raise DomainError(problems)
     if not out:
-        raise DomainError("请至少填写一项措施及其完成时限")
+        raise DomainError({"measure-0": "请至少填写一项措施及其完成时限"})
     return out
 
 
@@ -550,7 +551,7 @@ def create_reduction_plan(
         raise DomainError(f"{enterprise.name}已有一企一策方案")
     title = (title or "").strip()[:200]
     if not title:
-        raise DomainError("请填写方案名称")
+        raise DomainError({"title": "请填写方案名称"})
     steps = _parse_milestones(milestones)
     plan = EnterprisePlan.objects.create(
         enterprise=enterprise, title=title, goal=(goal or "")[:5000], created_by=user
@@ -586,9 +587,12 @@ def save_progress(
     valid = set(progress.plan.milestones.values_list("id", flat=True))
     if any(m not in valid for m in milestones_done):
         raise DomainError("所选措施不属于本方案")
-    value = _number(pue, "PUE")
+    try:
+        value = _number(pue, "PUE")
+    except DomainError as exc:
+        raise DomainError({"pue": exc.messages}) from None
     if value is not None and not 1.0 <= value <= 5.0:
-        raise DomainError("PUE 须在 1 至 5 之间")
+        raise DomainError({"pue": "PUE 须在 1 至 5 之间"})
     before = audit.snapshot(progress, ("narrative", "milestones_done", "pue"))
     progress.narrative, progress.milestones_done, progress.pue = (
         (narrative or "")[:5000],

@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -64,6 +64,7 @@ def register(request):
 def detail(request, enterprise_id: int):
     enterprise = get_object_or_404(Enterprise, pk=enterprise_id)
     permissions.require(request.user, permissions.Action.VIEW_ENTERPRISE, enterprise)
+    refused = refusals.take(request, REDUCTION_PLAN_FORM)
     return render(
         request,
         "enterprises/detail.html",
@@ -76,6 +77,15 @@ def detail(request, enterprise_id: int):
             "reports": enterprise.reports.order_by("-year", "-revision"),
             "report_year": clock.today().year - 1,
             **_reduction_plan_context(request, enterprise),
+            "refused": refused,
+            "milestone_rows": [
+                {
+                    "n": i + 1,
+                    "measure": (f"rp-measure-{i}", refused.value(f"measure-{i}")),
+                    "due": (f"rp-due-{i}", refused.value(f"due-{i}")),
+                }
+                for i in range(MILESTONE_ROWS)
+            ],
         },
     )
 
@@ -399,62 +409,91 @@ def efficiency(request):
 MILESTONE_ROWS = 6
 
 
+REDUCTION_PLAN_FORM = "reduction-plan"
+
+
 @page(Action.VIEW)
 @require_POST
 def create_reduction_plan(request, enterprise_id: int):
+    """一企一策 for an enterprise; a refusal comes back to its page as typed, each problem beside its line."""
     enterprise = get_object_or_404(Enterprise, pk=enterprise_id)
-    lines = [
-        (request.POST.get(f"measure-{i}", ""), request.POST.get(f"due-{i}", ""))
-        for i in range(MILESTONE_ROWS)
-    ]
+    post = request.POST
+    lines = [(post.get(f"measure-{i}", ""), post.get(f"due-{i}", "")) for i in range(MILESTONE_ROWS)]
     try:
         services.create_reduction_plan(
-            request.user,
-            enterprise,
-            title=request.POST.get("title", ""),
-            goal=request.POST.get("goal", ""),
-            milestones=lines,
+            request.user, enterprise, title=post.get("title", ""), goal=post.get("goal", ""), milestones=lines
         )
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, "一企一策方案已制定；开启中的季度已生成进展报告")
+        problems = refusals.problems_of(exc, "title")
+        for p in problems:
+            p.field = f"rp-{p.field}"
+        typed = {k: post.get(k, "") for k in ("title", "goal")}
+        typed.update(
+            {f"{k}-{i}": post.get(f"{k}-{i}", "") for k in ("measure", "due") for i in range(MILESTONE_ROWS)}
+        )
+        url = reverse("enterprises:detail", args=[enterprise.pk])
+        return refusals.refuse(request, REDUCTION_PLAN_FORM, typed, problems, url)
+    messages.success(request, "一企一策方案已制定；开启中的季度已生成进展报告")
     return redirect("enterprises:detail", enterprise.pk)
+
+
+#: the field each kind of progress form names when a refusal names none
+PROGRESS_FORMS = {
+    "save": "narrative",
+    "submit": "narrative",
+    "approve": "progress-comment",
+    "return": "progress-comment",
+}
 
 
 @page(Action.VIEW)
 def progress(request, progress_id: int):
+    """An enterprise's quarterly 一企一策 progress and its review; a refusal shows the page again with
+    everything typed, each problem beside its field."""
     item = get_object_or_404(
         PlanProgress.objects.select_related("plan__enterprise", "period"), pk=progress_id
     )
     enterprise = item.plan.enterprise
     permissions.require(request.user, permissions.Action.VIEW_ENTERPRISE, enterprise)
+    refused, status = None, 200
     if request.method == "POST":
-        action = request.POST.get("action", "")
+        post = request.POST
+        action = post.get("action", "")
+        if action not in PROGRESS_FORMS:
+            raise Http404("未知操作")
         try:
             if action in ("save", "submit"):
-                done = [d for v in request.POST.getlist("done") if (d := as_int(v, low=1, high=MAX_ID))]
+                done = [d for v in post.getlist("done") if (d := as_int(v, low=1, high=MAX_ID))]
                 services.save_progress(
                     request.user,
                     item,
-                    narrative=request.POST.get("narrative", ""),
+                    narrative=post.get("narrative", ""),
                     milestones_done=done,
-                    pue=request.POST.get("pue", ""),
+                    pue=post.get("pue", ""),
                 )
                 if action == "submit":
                     services.submit_progress(item, user=request.user)
                 messages.success(request, "已报送" if action == "submit" else "已保存")
-            elif action in ("approve", "return"):
+            else:
                 (services.approve_progress if action == "approve" else services.return_progress)(
-                    item, user=request.user, comment=request.POST.get("comment", "")
+                    item, user=request.user, comment=post.get("comment", "")
                 )
                 messages.success(request, "已审核通过" if action == "approve" else "已退回")
         except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        return redirect("enterprises:progress", item.pk)
+            problems = refusals.problems_of(exc, PROGRESS_FORMS[action])
+            for p in problems:
+                p.field = {"comment": "progress-comment"}.get(p.field, p.field)
+            form = "review" if action in ("approve", "return") else "report"
+            typed = {k: post.get(k, "") for k in ("narrative", "pue", "comment")}
+            typed["done"] = ",".join(post.getlist("done"))[:2000]
+            refused, status = refusals.Refusal(form, typed, problems), 400
+            item.refresh_from_db()
+        else:
+            return redirect("enterprises:progress", item.pk)
     limit = thresholds.load()["data_centre_pue_max"]
+    typed_done = (
+        {as_int(v, low=1, high=MAX_ID) for v in refused.typed["done"].split(",")} if refused else None
+    )
     return render(
         request,
         "enterprises/progress.html",
@@ -463,6 +502,8 @@ def progress(request, progress_id: int):
             "item": item,
             "enterprise": enterprise,
             "milestones": item.plan.milestones.all(),
+            "done": typed_done if refused and refused.form == "report" else set(item.milestones_done),
+            "refused": refused,
             "pue_limit": limit,
             "pue_status": thresholds.pue_status(item.pue, limit.value) if enterprise.data_centre else "",
             "can_report": permissions.can(request.user, permissions.Action.REPORT_ENTERPRISE, enterprise)
@@ -470,6 +511,7 @@ def progress(request, progress_id: int):
             "can_review": permissions.can(request.user, permissions.Action.REVIEW)
             and item.status == "submitted",
         },
+        status=status,
     )
 
 
@@ -496,7 +538,6 @@ def _reduction_plan_context(request, enterprise: Enterprise) -> dict:
             for p in progress
         ],
         "pue_limit": limit,
-        "milestone_rows": range(MILESTONE_ROWS),
         "can_manage": permissions.can(request.user, permissions.Action.MANAGE_ENTERPRISES),
     }
 

@@ -9,16 +9,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.access import page
 from carbonpeak.core import versions
 from carbonpeak.core.http import MAX_ID, number_param
-from carbonpeak.core.numbers import NumberError, as_int, required_float, required_int
+from carbonpeak.core.numbers import as_int, required_float, required_int
 from carbonpeak.departments.models import Department, DepartmentKind
 from carbonpeak.plans import services
 from carbonpeak.plans.selectors import current_plan
+from carbonpeak.web import refusals
 
 from .models import Action, Plan, Responsibility, Role, Section, Target, TargetKind, Task
 
@@ -258,36 +260,50 @@ def target_list(request, plan_id: int | None = None):
         "nav": "targets",
         "can_manage_plan": permissions.can(request.user, permissions.Action.MANAGE_PLAN),
         "totals": services.HANDED_DOWN_TOTALS,
+        "refused": refusals.take(request, HANDED_DOWN_FORM),
     }
     return render(request, "plans/target_list.html", context)
+
+
+HANDED_DOWN_FORM = "handed-down-total"
 
 
 @page(permissions.Action.VIEW_CITY)
 @require_POST
 def handed_down_total(request, plan_id: int):
-    """The coordinator enters a total handed down for a year, with its document; it is graded as a cap."""
+    """The coordinator enters a total handed down for a year, with its document; it is graded as a cap.
+    A refusal comes back as typed, each problem beside its field."""
     plan = get_object_or_404(Plan, pk=plan_id)
     post = request.POST
-    try:
-        year = required_int(post.get("year"), what="年份", low=1990, high=2100)
-        value = required_float(post.get("value"), what="数值", low=0)
-    except NumberError as exc:
-        messages.error(request, f"请填写有效的年份和数值：{exc}")
-        return redirect("plans:targets_for_plan", plan.pk)
-    try:
-        target = services.set_handed_down_total(
-            plan,
-            post.get("indicator", ""),
-            year,
-            value=value,
-            issuer=post.get("issuer", ""),
-            document=post.get("document", ""),
-            user=request.user,
-        )
-    except PermissionDenied as exc:
-        messages.error(request, str(exc))
-    except ValidationError as exc:
-        messages.error(request, "未录入：" + "；".join(exc.messages))
-    else:
-        messages.success(request, f"已录入：{target.sentence}；目标评估随后更新")
+    problems = refusals.required(
+        post, {"issuer": ("t_issuer", "下达单位"), "document": ("t_document", "下达文件（文号）")}
+    )
+    year = refusals.parsed(
+        post, problems, "year", lambda t: required_int(t, what="年份", low=1990, high=2100)
+    )
+    value = refusals.parsed(post, problems, "value", lambda t: required_float(t, what="下达总量", low=0))
+    target = None
+    if not problems:
+        try:
+            target = services.set_handed_down_total(
+                plan,
+                post.get("indicator", ""),
+                year,
+                value=value,
+                issuer=post.get("issuer", ""),
+                document=post.get("document", ""),
+                user=request.user,
+            )
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+            return redirect("plans:targets_for_plan", plan.pk)
+        except ValidationError as exc:
+            problems = refusals.problems_of(exc, "t_indicator")
+    if problems:
+        for p in problems:  # the page's field ids
+            p.field = {"year": "t_year", "value": "t_value"}.get(p.field, p.field)
+        typed = {k: post.get(k, "") for k in ("indicator", "year", "value", "issuer", "document")}
+        url = reverse("plans:targets_for_plan", args=[plan.pk])
+        return refusals.refuse(request, HANDED_DOWN_FORM, typed, problems, url)
+    messages.success(request, f"已录入：{target.sentence}；目标评估随后更新")
     return redirect("plans:targets_for_plan", plan.pk)

@@ -14,10 +14,12 @@ from carbonpeak.accounts import permissions
 from carbonpeak.accounts.access import page
 from carbonpeak.accounts.permissions import Action
 from carbonpeak.core import clock, limits
+from carbonpeak.core.numbers import parse_float
 from carbonpeak.plans import onboarding
 from carbonpeak.plans.document import classify_department
 from carbonpeak.plans.document.review import all_tasks, apply_corrections, locate, segments, target_refs
 from carbonpeak.plans.selectors import city_plans, current_plan
+from carbonpeak.web import refusals
 
 from .models import PlanDraft, PlanRole
 
@@ -76,7 +78,8 @@ def onboard(request):
     )
 
 
-def _review_context(draft: PlanDraft) -> dict:
+def _review_context(draft: PlanDraft, refused: refusals.Refusal | None = None) -> dict:
+    """The review page's rows; after a refused save, each field shows what was typed, not what is saved."""
     data = apply_corrections(draft.structure, draft.corrections)
     # where things came from is a property of the parsed text: spans and target refs are the original's
     spans = locate(draft.text, draft.structure)
@@ -92,6 +95,7 @@ def _review_context(draft: PlanDraft) -> dict:
     departments = [
         {
             "index": i,
+            "field": f"dept-{i}",
             "name": name,
             "now": renames.get(name, name),
             "kind": classify_department(renames.get(name, name)),
@@ -105,6 +109,12 @@ def _review_context(draft: PlanDraft) -> dict:
     for task in all_tasks(data):
         task["anchor"] = anchor_of.get(task["key"], "")
         task["lead_text"] = "、".join(task["lead"])
+    if refused:
+        typed = refused.typed
+        for d in departments:
+            d["now"] = typed.get(f"dept-{d['index']}", d["now"])
+        for task in all_tasks(data):
+            task["lead_text"] = typed.get(f"lead-{task['key']}", task["lead_text"])
     sections = []
     for section in data["sections"]:
         actions = [a for a in data["actions"] if a["key"] in section.get("actions", [])]
@@ -120,8 +130,12 @@ def _review_context(draft: PlanDraft) -> dict:
         "targets": [
             {
                 "ref": ref,
+                "field": f"value-{ref}",
                 "target": {**t, **{k: v for k, v in changes.get(ref, {}).items() if k in ("value", "year")}},
-                "dropped": bool(changes.get(ref, {}).get("drop")),
+                "dropped": bool(changes.get(ref, {}).get("drop"))
+                if not refused
+                else f"keep-{ref}" not in refused.typed,
+                "typed": refused.typed.get(f"value-{ref}") if refused else None,
                 "anchor": anchor_of.get(ref, ""),
             }
             for ref, t in target_refs(draft.structure)
@@ -134,28 +148,36 @@ def _review_context(draft: PlanDraft) -> dict:
 def onboard_review(request, draft_id: int):
     _require_manager(request)
     draft = get_object_or_404(PlanDraft, pk=draft_id)
+    refused = None
     if request.method == "POST":
-        try:
-            onboarding.correct(
-                draft, request.user, _corrections_from(request.POST, draft), region=request.POST.get("region")
-            )
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        else:
+        corrections, problems = _corrections_from(request.POST, draft)
+        if not problems:
+            try:
+                onboarding.correct(draft, request.user, corrections, region=request.POST.get("region"))
+            except ValidationError as exc:
+                problems = refusals.problems_of(exc, "review-form")
+        if not problems:
             messages.success(request, "更正已保存：右侧为更正后的结构")
-        return redirect("plans:onboard_review", draft.pk)
-    context = _review_context(draft)
+            return redirect("plans:onboard_review", draft.pk)
+        # the page again with everything typed (a plan has hundreds of fields: not carried in the session)
+        refused = refusals.Refusal("review", dict(request.POST.items()), problems)
+    context = _review_context(draft, refused)
     context["nav"] = "plans"
-    return render(request, "plans/onboard_review.html", context)
+    context["refused"] = refused
+    return render(request, "plans/onboard_review.html", context, status=400 if refused else 200)
 
 
-def _corrections_from(post, draft: PlanDraft) -> dict:
-    """The form's fields as corrections: only what differs from the parsed plan is kept."""
+def _corrections_from(post, draft: PlanDraft) -> tuple[dict, list[refusals.Problem]]:
+    """The form's fields as corrections (only what differs from the parsed plan is kept), and the fields
+    that cannot be read."""
+    problems = []
     original = draft.structure.get("departments", [])
     renames = {}
     for i, name in enumerate(original):
         new = (post.get(f"dept-{i}") or "").strip()
-        if new and new != name:
+        if len(new) > 100:
+            problems.append(refusals.Problem(f"dept-{i}", f"“{name}”的新名称不超过 100 字"))
+        elif new and new != name:
             renames[name] = new
     renamed = apply_corrections(draft.structure, {"departments": renames})
     leads = {}
@@ -178,13 +200,16 @@ def _corrections_from(post, draft: PlanDraft) -> dict:
         raw = (post.get(f"value-{ref}") or "").strip()
         if raw == "" and target.get("value") is None:
             continue
-        try:
-            value = float(raw) if raw else None
-        except ValueError as exc:
-            raise ValidationError(f"目标“{target['indicator']}”的目标值须为数字（或留空）") from exc
+        before = len(problems)
+        what = f"目标“{target['indicator']}”的目标值"
+        value = refusals.parsed(
+            post, problems, f"value-{ref}", lambda t, what=what: parse_float(t, what=what)
+        )
+        if len(problems) > before:
+            continue
         if value != target.get("value"):
             targets[ref] = {"value": value}
-    return {"departments": renames, "leads": leads, "targets": targets}
+    return {"departments": renames, "leads": leads, "targets": targets}, problems
 
 
 @page(Action.VIEW_WORK)

@@ -15,6 +15,7 @@ from django.db import transaction
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
 from carbonpeak.core import audit, events, quotas
+from carbonpeak.core.numbers import NumberError, parse_float
 from carbonpeak.energy import selectors as energy
 from carbonpeak.energy.models import AccountingResult, AccountingRun
 from carbonpeak.plans.models import Plan, Target
@@ -256,22 +257,29 @@ def request_projection(
 # ------------------------------------------------------------------ coordinator scenarios
 
 
-def _normalise(spec: dict, label: str) -> dict:
+class AssumptionError(model.ProjectionError):
+    """An edit refused, naming the form's field it is about (``<key>__<field>``)."""
+
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def _normalise(spec: dict, label: str, key: str = "") -> dict:
     """An assumption as stored in a version: distribution, numbers as floats (blank → absent), source."""
     out: dict = {"distribution": str(spec.get("distribution") or "").strip()}
     if out["distribution"] not in model.DISTRIBUTIONS:
-        raise model.ProjectionError(f"假设“{label}”的分布“{out['distribution']}”未知")
+        raise AssumptionError(f"假设“{label}”的分布“{out['distribution'][:20]}”未知", f"{key}__distribution")
     for field, word in (("low", "下限"), ("mode", "取值"), ("high", "上限")):
-        value = spec.get(field)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            continue
         try:
-            out[field] = float(value)
-        except (TypeError, ValueError):
-            raise model.ProjectionError(f"假设“{label}”的{word}“{value}”不是数字") from None
+            value = parse_float(spec.get(field), what=f"假设“{label}”的{word}")
+        except NumberError as exc:
+            raise AssumptionError(str(exc), f"{key}__{field}") from None
+        if value is not None:
+            out[field] = value
     source = str(spec.get("source") or "").strip()
     if source:
-        out["source"] = source
+        out["source"] = source[:500]
     return out
 
 
@@ -308,7 +316,7 @@ def save_assumptions(user, custom: Scenario, edits: dict[str, dict], comment: st
             raise model.ProjectionError(f"未知假设“{key}”")
         label = base.assumptions[key].label
         before = _normalise(overrides.get(key) or model_row(base.assumptions[key]), label)
-        after = _normalise(spec, label)
+        after = _normalise(spec, label, key)
         if "source" not in after and "source" in before:
             after["source"] = before["source"]  # a blank source keeps the one before
         if after == before:

@@ -17,6 +17,7 @@ from carbonpeak.accounts.permissions import Action
 from carbonpeak.energy import selectors as energy
 from carbonpeak.projection import model, scenarios, selectors, services
 from carbonpeak.projection.models import Scenario
+from carbonpeak.web import refusals
 
 EDITABLE_DISTRIBUTIONS = ("fixed", "uniform", "triangular", "normal", "bernoulli")
 
@@ -165,6 +166,7 @@ def detail(request, name: str):
         return _pending(request, plan, [name], end_year)
     r = run.result
     custom = Scenario.objects.filter(name=name).first()
+    refused = refusals.take(request, EDIT_FORM)
     return render(
         request,
         "projection/detail.html",
@@ -178,7 +180,8 @@ def detail(request, name: str):
             "custom": custom,
             "versions": custom.versions.select_related("author").order_by("-number") if custom else [],
             "can_manage": permissions.can(request.user, Action.MANAGE_SCENARIOS),
-            "assumptions": r["assumptions"],
+            "assumptions": _editable(r["assumptions"], refused),
+            "refused": refused,
             "distributions": [(k, model.DISTRIBUTIONS[k]) for k in EDITABLE_DISTRIBUTIONS],
             "accounting_run": run.accounting_run,
             "latest_run": energy.current_run(),
@@ -206,6 +209,22 @@ def detail(request, name: str):
             "end_year": end_year,
         },
     )
+
+
+def _editable(assumptions: list[dict], refused: refusals.Refusal) -> list[dict]:
+    """Each assumption with what its edit form shows: the stored figures, or after a refused edit what was typed."""
+    rows = []
+    for a in assumptions:
+        shown = {"distribution": "history" if a.get("calibrated") else a.get("distribution", "")}
+        for field in ("low", "mode", "high"):
+            value = a.get(field)
+            shown[field] = "" if a.get("calibrated") or value is None else f"{value:.12g}"
+        shown["source"] = "" if a.get("calibrated") else a.get("source", "")
+        if refused:
+            shown = {field: refused.value(f"{a['key']}__{field}", value) for field, value in shown.items()}
+        fields = {field: f"{a['key']}__{field}" for field in shown}
+        rows.append({**a, "shown": shown, "fields": fields})
+    return rows
 
 
 @page(Action.VIEW_WORK)
@@ -246,29 +265,33 @@ def create(request):
     return redirect(reverse("projection:detail", args=[created.name]) + "#edit")
 
 
+EDIT_FORM = "assumptions"
+
+
 @page(Action.VIEW_WORK)
 @require_POST
 def edit(request, name: str):
+    """A new version of a scenario's assumptions; a refused edit comes back with everything typed kept and
+    its problem beside its field (nothing is saved: the version is saved whole or not at all)."""
     custom = get_object_or_404(Scenario, name=name)
+    post = request.POST
     edits: dict[str, dict] = {}
-    for key in request.POST.getlist("key"):
+    typed = {"comment": post.get("comment", "")}
+    for key in post.getlist("key")[:200]:
         edits[key] = {
-            "distribution": request.POST.get(f"{key}__distribution", ""),
-            "low": request.POST.get(f"{key}__low", "").strip(),
-            "mode": request.POST.get(f"{key}__mode", "").strip(),
-            "high": request.POST.get(f"{key}__high", "").strip(),
-            "source": request.POST.get(f"{key}__source", "").strip(),
+            field: post.get(f"{key}__{field}", "").strip()
+            for field in ("distribution", "low", "mode", "high", "source")
         }
+        typed.update({f"{key}__{field}": value for field, value in edits[key].items()})
     try:
-        version = services.save_assumptions(
-            request.user, custom, edits, request.POST.get("comment", "").strip()
-        )
+        version = services.save_assumptions(request.user, custom, edits, post.get("comment", "").strip())
     except PermissionDenied as exc:
         messages.error(request, str(exc))
         return redirect("projection:detail", name=name)
     except model.ProjectionError as exc:
-        messages.error(request, f"未保存：{exc}（其余修改也未保存，请更正后重新提交）")
-        return redirect(reverse("projection:detail", args=[name]) + "#edit")
+        problem = refusals.Problem(getattr(exc, "field", "id_comment"), f"未保存：{exc}")
+        url = reverse("projection:detail", args=[name])
+        return refusals.refuse(request, EDIT_FORM, typed, [problem], url)
     changed = "、".join(c["label"] for c in version.changes)
     messages.success(
         request, f"已保存第{version.number}版（修改：{changed}），预测由后台任务按新假设重新计算"

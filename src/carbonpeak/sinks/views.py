@@ -98,14 +98,18 @@ def _back(request):
 @page(Action.VIEW_WORK)
 @require_POST
 def climate_zone(request):
-    try:
-        services.choose_climate_zone(
-            request.user, request.POST.get("zone", ""), request.POST.get("source", "")[:300]
+    post = request.POST
+    problems = refusals.required(post, {"source": ("zone-source", "依据")})
+    if not problems:
+        try:
+            services.choose_climate_zone(request.user, post.get("zone", ""), post.get("source", "")[:300])
+        except ValidationError as exc:
+            problems = refusals.problems_of(exc, "zone-zone")
+    if problems:
+        return _page(
+            request, post, 400, refusals.Refusal("zone", {k: post.get(k, "") for k in post}, problems)
         )
-        messages.success(request, "已选择气候带并重算")
-    except ValidationError as exc:
-        for m in exc.messages:
-            messages.error(request, m)
+    messages.success(request, "已选择气候带并重算")
     return _back(request)
 
 
@@ -169,15 +173,18 @@ def land_record(request):
 @page(Action.VIEW_WORK)
 @require_POST
 def freeze(request):
-    year = as_int(request.POST.get("year"), low=1990, high=2100)
+    post = request.POST
+    year = as_int(post.get("year"), low=1990, high=2100)
     try:
         if year is None:
-            raise ValidationError("请选择年份")
+            raise ValidationError("请选择本底年份")
         services.freeze_baseline(request.user, year)
-        messages.success(request, f"已冻结{year}年碳汇本底")
     except ValidationError as exc:
-        for m in exc.messages:
-            messages.error(request, m)
+        refused = refusals.Refusal(
+            "freeze", {"year": post.get("year", "")}, refusals.problems_of(exc, "freeze-year")
+        )
+        return _page(request, None, 400, refused)
+    messages.success(request, f"已冻结{year}年碳汇本底")
     return _back(request)
 
 

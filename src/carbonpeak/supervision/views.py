@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from carbonpeak.accounts import permissions
@@ -39,26 +40,39 @@ def periods(request):
             "mine": mine,
             "department": department,
             "today": clock.today(),
+            "refused": refusals.take(request, OPEN_FORM),
         },
     )
+
+
+OPEN_FORM = "open-period"
 
 
 @page(Action.VIEW_WORK)
 @require_POST
 def open_period(request):
+    """The coordinator opens a quarter; a refusal comes back as typed, beside its field."""
     plan = current_plan()
     if plan is None:
         raise Http404("尚未导入任何方案")
-    try:
-        due = dt.date.fromisoformat(request.POST.get("due_date", ""))
-    except ValueError:
-        messages.error(request, "请填写有效的截止日期")
-        return redirect("supervision:periods")
-    try:
-        rp = services.open_period(plan, request.POST.get("key", ""), due, request.user)
-    except ValidationError as exc:
-        _error(request, exc)
-        return redirect("supervision:periods")
+    post = request.POST
+    problems = refusals.required(
+        post, {"key": ("period-key", "报告期"), "due_date": ("period-due", "截止日期")}
+    )
+    due = None
+    if not problems:
+        try:
+            due = dt.date.fromisoformat(post.get("due_date", "").strip())
+        except ValueError:
+            problems.append(refusals.Problem("period-due", "截止日期须为有效日期，如 2026-04-10"))
+    if not problems:
+        try:
+            rp = services.open_period(plan, post.get("key", ""), due, request.user)
+        except ValidationError as exc:
+            problems = refusals.problems_of(exc, "period-key")
+    if problems:
+        typed = {k: post.get(k, "") for k in ("key", "due_date")}
+        return refusals.refuse(request, OPEN_FORM, typed, problems, reverse("supervision:periods"))
     messages.success(request, f"已开启{rp}，生成 {rp.reports.count()} 份进展报告")
     return redirect("supervision:board", rp.pk)
 

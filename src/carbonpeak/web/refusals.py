@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 
 #: how much of a typed field is kept across the redirect (a field's own limit is checked by its service)
 KEPT_CHARS = 20_000
-KEPT_FIELDS = 200  # a form has a few dozen; a posted body of thousands of names is not kept
+KEPT_FIELDS = 400  # a form has at most a few hundred; a posted body of thousands of names is not kept
 SESSION_KEY = "cp_refused"
 
 
@@ -78,13 +78,13 @@ def refuse(request, form: str, typed: dict[str, str], problems: list[Problem], u
     return redirect(f"{url}#{SUMMARY_ID}")
 
 
-def take(request, form: str) -> Refusal:
-    """The refusal kept for ``form``, once (an empty one when there is none)."""
+def take(request, *forms: str) -> Refusal:
+    """The refusal kept for one of ``forms`` (a page may hold several), once; an empty one when there is none."""
     kept = request.session.get(SESSION_KEY)
-    if not kept or kept.get("form") != form:
-        return Refusal(form)
+    if not kept or kept.get("form") not in forms:
+        return Refusal(forms[0])
     del request.session[SESSION_KEY]
-    return Refusal(form, kept.get("typed", {}), [Problem(**p) for p in kept.get("problems", [])])
+    return Refusal(kept["form"], kept.get("typed", {}), [Problem(**p) for p in kept.get("problems", [])])
 
 
 def problems_of(exc, default_field: str) -> list[Problem]:

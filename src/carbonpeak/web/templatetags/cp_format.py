@@ -119,6 +119,17 @@ def problem(refusal, name: str) -> str:
     return refusal.by_field().get(name, "") if refusal else ""
 
 
+@register.simple_tag
+def feedback(refusal, name: str, apart: bool = False) -> str:
+    """The message under a refused field, in Bootstrap's ``invalid-feedback`` (nothing when it has none);
+    ``apart`` where it is not the field's next sibling, so Bootstrap would not show it by itself."""
+    from django.utils.html import format_html
+
+    message = problem(refusal, name)
+    css = "invalid-feedback d-block" if apart else "invalid-feedback"
+    return format_html('<div class="{}">{}</div>', css, message) if message else ""
+
+
 @register.filter
 def division(code) -> str:
     """An administrative division code (from a 统一社会信用代码) shown by its region's name."""
