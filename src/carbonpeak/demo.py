@@ -31,6 +31,7 @@ from carbonpeak.core import clock
 from carbonpeak.core.models import Region
 from carbonpeak.departments.models import Department, DepartmentKind
 from carbonpeak.departments.services import ensure_districts
+from carbonpeak.energy.factors import shown_label
 from carbonpeak.plans.models import Role
 
 DEMO_PASSWORD = "carbonpeak-demo"
@@ -407,10 +408,10 @@ def load_demo_data(plan_id: int) -> None:
     loaded = load_sample_data(coordinator)
     if loaded:
         print(
-            f"能源统计：已生成并审核 {loaded} 个季度的示例数据（示例数据，seed {sample.DEFAULT_SEED}），因子集 {fs.label}"
+            f"能源统计：已生成并审核 {loaded} 个季度的示例数据（示例数据，seed {sample.DEFAULT_SEED}），因子集 {shown_label(fs.label)}"
         )
     else:
-        print(f"能源统计：示例数据已存在，因子集 {fs.label}")
+        print(f"能源统计：示例数据已存在，因子集 {shown_label(fs.label)}")
     _enter_demo_inputs(coordinator)
     monitoring.propose_links(plan)  # the value document lives on the link, so after the links exist
     monitoring.set_value_document(plan, "单位地区生产总值能耗", year, suzhou["source"].split("：")[0])

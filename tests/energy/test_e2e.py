@@ -36,7 +36,7 @@ def test_overview_with_sample_data_and_charts(browser_page, live_server, login, 
     page.goto(f"{live_server.url}/energy/")
     page.wait_for_selector("[data-testid=chart-fuel] svg")
     assert page.inner_text("[data-testid=sample-badge]") == "示例数据"
-    assert page.inner_text("[data-testid=factor-set]") == "national@2026.1"
+    assert page.inner_text("[data-testid=factor-set]") == "国家方法默认因子集 2026.1 版"
     assert page.locator("[data-testid=annual-table] tbody tr").count() == 6
     assert page.locator("[data-testid=quarter-table] tbody tr").count() == 24
     for chart in ("chart-fuel", "chart-sector", "chart-intensity", "chart-quarter"):
@@ -61,7 +61,7 @@ def test_the_coordinator_enters_a_missing_rate_and_the_equivalent_value_appears(
     page.fill("#id_source", "测试：协调员录入（非参考值）")
     page.screenshot(path=str(artifacts / "energy-enter-factor.png"), full_page=True)
     page.click("[data-testid=enter-factor] button")
-    page.wait_for_selector("text=已录入并以因子集 national@2026.1-录入1 重算")
+    page.wait_for_selector("text=已录入并以因子集 国家方法默认因子集 2026.1 版（录入 1） 重算")
     row_2025 = page.locator("[data-testid=annual-table] tbody tr", has_text="2025年全年")
     cells = row_2025.locator("td").all_inner_texts()
     assert cells[1] != "缺失" and float(cells[1].replace(",", "")) > 0  # 等价值 now computed
@@ -204,7 +204,7 @@ def test_a_what_if_is_shown_as_such_and_adopting_the_set_makes_it_official(
     page.locator("form[action$='/default/'] input[name=reason]").fill("测试：采用新电网因子")
     page.click("text=采用为正式因子集并重新核算")
     page.wait_for_selector("[data-testid=factor-set]")
-    assert page.inner_text("[data-testid=factor-set]") == "national@what-if"
+    assert page.inner_text("[data-testid=factor-set]") == "国家方法默认因子集 what-if 版"
     assert page.locator("[data-testid=what-if]").count() == 0
     page.set_viewport_size({"width": 390, "height": 844})
     page.screenshot(path=str(artifacts / "energy-adopted-phone.png"), full_page=False)

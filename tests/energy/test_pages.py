@@ -41,7 +41,7 @@ def test_overview_shows_sample_data_with_its_factor_set(logged_in, coordinator):
     services.load_sample_data(coordinator)
     html = logged_in.get(reverse("energy:overview")).content.decode()
     assert "示例数据" in html
-    assert "national@2026.1" in html
+    assert "国家方法默认因子集 2026.1 版" in html and "national@" not in html
     assert "2025年1–9月" in html and "2024年全年" in html and "2020年第1季度" in html
     assert html.count("因子集 <a") >= 6  # beside every table and chart
     assert "vendor/echarts/echarts.min.js" in html and "energy-chart-data" in html
@@ -125,7 +125,7 @@ def test_factor_set_pages_and_csv_import(logged_in):
         },
         follow=True,
     )
-    assert "已新增因子集 national@2027.1" in response.content.decode()
+    assert "已新增因子集 国家方法默认因子集 2027.1 版" in response.content.decode()
     bad = "kind,key,year,value,unit,source,status\ngrid_co2,江苏,,0.55,kgCO2/kWh,x,y\n"
     response = logged_in.post(
         reverse("energy:factor_set_import"),

@@ -55,7 +55,7 @@ def test_target_page_explains_the_grade(logged_in, rates_entered):
     target = rates_entered.targets.get(indicator="单位地区生产总值能耗", year=2025)
     html = logged_in.get(reverse("monitoring:target", args=[target.pk])).content.decode()
     assert "评估理由" in html and "年均应降" in html and "target-chart-data" in html
-    assert "national@test-rates" in html
+    assert "国家方法默认因子集 test-rates 版" in html
 
 
 def test_report_and_approve_through_the_target_page(logged_in, demo_plan):

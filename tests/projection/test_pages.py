@@ -32,7 +32,7 @@ def test_scenario_page_shows_probability_sentence_charts_and_sources(logged_in, 
     html = logged_in.get(reverse("projection:detail", args=["规划情景"])).content.decode()
     probability = re.search(r'data-testid="probability">([^<]+)<', html).group(1)
     assert probability.endswith("%")
-    assert "次模拟中有" in html and "national@2026.1" in html
+    assert "次模拟中有" in html and "国家方法默认因子集 2026.1 版" in html
     for chart in ("chart-fan", "chart-histogram", "chart-tornado", "chart-sectors"):
         assert f'id="{chart}"' in html
     assert "光伏装机并网容量超500兆瓦" in html  # the lever's source, from the plan

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from carbonpeak.energy.factors import shown_label
 from carbonpeak.reports.content import Column, Report, Section, Table
 from carbonpeak.reports.writers import write_xlsx
 
@@ -26,7 +27,7 @@ def workbook(budget: CarbonBudget) -> bytes:
     region = budget.region
     year = budget.year
     ytd = selectors.year_to_date(run, region.name, year)
-    source = f"核算：{run.factor_set_label}（第{run.pk}次核算）" if run else "尚无核算结果"
+    source = f"核算：{shown_label(run.factor_set_label)}（第{run.pk}次核算）" if run else "尚无核算结果"
     quarterly = Table(
         "季度数据",
         f"{region.name}{year}年能源消费与二氧化碳排放（累计）",

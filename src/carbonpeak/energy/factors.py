@@ -26,6 +26,22 @@ BUNDLED_SETS = {
     ),
 }
 DEFAULT_SET = "national"
+#: what a person reads for a bundled set's name (its ``name`` is the key the CLI and the API use)
+SET_NAMES = {"national": "国家方法默认因子集"}
+#: a set the coordinator derived by entering yearly factors on the page (``services.enter_yearly_factors``)
+ENTERED = "-录入"
+
+
+def shown_label(label: str) -> str:
+    """A factor set as a person reads it: ``national@2026.1-录入2`` → 国家方法默认因子集 2026.1 版（录入 2）.
+    The ``name@version`` label stays the key in the API, the CLI and the stored runs."""
+    name, _, version = (label or "").partition("@")
+    if not version:
+        return label or ""
+    root, entered, n = version.partition(ENTERED)
+    shown = f"{SET_NAMES.get(name, name)} {root} 版"
+    return f"{shown}（录入 {n}）" if entered else shown
+
 
 KINDS = {
     "standard_coal": "标准煤定义",

@@ -195,7 +195,7 @@ def _new_default_version(user, rows: list[list], what: str) -> AccountingRun:
     writer.writerow(["kind", "key", "year", "value", "unit", "source", "status"])
     writer.writerows(rows)
     base = official_factor_set()
-    root = base.version.split("-录入")[0]  # 2026.1 → 2026.1-录入1, 2026.1-录入2, …
+    root = base.version.split(pure_factors.ENTERED)[0]  # 2026.1 → 2026.1-录入1, 2026.1-录入2, …
     taken = set(FactorSet.objects.filter(name=base.name).values_list("version", flat=True))
     version = next(f"{root}-录入{n}" for n in range(1, 10_000) if f"{root}-录入{n}" not in taken)
     fs = import_factor_csv(
@@ -226,7 +226,7 @@ def adopt_factor_set(fs: FactorSet, *, user, reason: str = "") -> AccountingRun:
         after={"official_set": fs.label},
         comment=reason,
     )
-    return recompute_with(fs, user, reason or f"采用因子集 {fs.label} 为正式因子集")
+    return recompute_with(fs, user, reason or f"采用因子集 {pure_factors.shown_label(fs.label)} 为正式因子集")
 
 
 # ------------------------------------------------------------------ submissions
@@ -683,7 +683,11 @@ def recompute_with(fs: FactorSet, user, reason: str = "") -> AccountingRun:
     (试算) shown beside them and followed by nothing."""
     permissions.require(user, Action.MANAGE_FACTORS)
     official = fs.is_default
-    run = recompute(fs, user=user, reason=reason or f"使用因子集 {fs.label} {'重算' if official else '试算'}")
+    run = recompute(
+        fs,
+        user=user,
+        reason=reason or f"使用因子集 {pure_factors.shown_label(fs.label)} {'重算' if official else '试算'}",
+    )
     audit.record(
         user,
         audit.Action.RECOMPUTE,

@@ -18,6 +18,7 @@ from carbonpeak.core.models import ReviewStatus
 from carbonpeak.core.numbers import required_float, required_int
 from carbonpeak.energy import accounting, catalog, selectors, services, workbook
 from carbonpeak.energy import certificates as register
+from carbonpeak.energy.factors import shown_label
 from carbonpeak.energy.models import (
     AccountingResult,
     AccountingRun,
@@ -450,7 +451,9 @@ def factor_enter(request):
     if run.error:
         messages.error(request, f"已录入，但重算失败：{run.error}")
     else:
-        messages.success(request, f"已录入并以因子集 {run.factor_set_label} 重算；预测与目标评估随后更新")
+        messages.success(
+            request, f"已录入并以因子集 {shown_label(run.factor_set_label)} 重算；预测与目标评估随后更新"
+        )
     return redirect("energy:overview")
 
 
@@ -480,7 +483,7 @@ def boundary_set(request):
     if run.error:
         messages.error(request, f"已更改，但重算失败：{run.error}")
     else:
-        messages.success(request, f"考核口径已更改，并以因子集 {run.factor_set_label} 重算")
+        messages.success(request, f"考核口径已更改，并以因子集 {shown_label(run.factor_set_label)} 重算")
     return redirect("energy:overview")
 
 
@@ -511,7 +514,7 @@ def factor_set_import(request):
     except (ValidationError, ValueError) as exc:
         messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
         return redirect("energy:factor_sets")
-    messages.success(request, f"已新增因子集 {fs.label}（{fs.factors.count()} 个因子）")
+    messages.success(request, f"已新增因子集 {shown_label(fs.label)}（{fs.factors.count()} 个因子）")
     return redirect("energy:factor_set", fs.pk)
 
 
@@ -521,15 +524,17 @@ def recompute(request, set_id: int):
     fs = get_object_or_404(FactorSet, pk=set_id)
     run = services.recompute_with(fs, request.user, request.POST.get("reason", ""))
     if run.error:
-        messages.error(request, f"使用 {fs.label} 核算失败：{run.error}")
+        messages.error(request, f"使用 {shown_label(fs.label)} 核算失败：{run.error}")
         return redirect("energy:factor_set", fs.pk)
     if fs.is_default:
         messages.success(
-            request, f"已使用 {fs.label} 重算；此前的核算结果均已保留，达峰预测与目标评估随即更新"
+            request,
+            f"已使用 {shown_label(fs.label)} 重算；此前的核算结果均已保留，达峰预测与目标评估随即更新",
         )
     else:
         messages.success(
-            request, f"已使用 {fs.label} 试算；试算结果不是正式核算，不影响目标评估、预测与碳预算"
+            request,
+            f"已使用 {shown_label(fs.label)} 试算；试算结果不是正式核算，不影响目标评估、预测与碳预算",
         )
     return redirect("energy:run", run.pk)
 
@@ -542,9 +547,11 @@ def make_default(request, set_id: int):
         fs, user=request.user, reason=request.POST.get("reason", "").strip()[:500]
     )
     if run.error:
-        messages.error(request, f"{fs.label} 已采用为正式因子集，但核算失败：{run.error}")
+        messages.error(request, f"{shown_label(fs.label)} 已采用为正式因子集，但核算失败：{run.error}")
         return redirect("energy:factor_sets")
-    messages.success(request, f"{fs.label} 已采用为正式因子集并重新核算；目标评估、预测与碳预算随后更新")
+    messages.success(
+        request, f"{shown_label(fs.label)} 已采用为正式因子集并重新核算；目标评估、预测与碳预算随后更新"
+    )
     return redirect("energy:overview")
 
 

@@ -24,6 +24,7 @@ from carbonpeak.energy.accounting import (
     TERRITORIAL,
     boundary_caption,
 )
+from carbonpeak.energy.factors import shown_label
 from carbonpeak.energy.models import AccountingResult, AccountingRun, EnergySubmission
 from carbonpeak.monitoring import assessment as monitoring
 from carbonpeak.monitoring.grading import Grade
@@ -591,7 +592,7 @@ def _projection(plan: Plan) -> tuple[Section, object | None]:
             for e in r["lever_details"]
             if e["active"]
         ],
-        source=f"达峰预测记录 {run.pk}（{r['draws']}次抽样，种子{r['seed']}，核算因子集 {r['factor_set']}）",
+        source=f"达峰预测记录 {run.pk}（{r['draws']}次抽样，种子{r['seed']}，核算因子集 {shown_label(r['factor_set'])}）",
     )
     quantiles = Table(
         "排放预测",
@@ -672,8 +673,8 @@ def collect(plan: Plan, period_key: str, *, now: dt.datetime | None = None) -> t
         plan, today=period.end_date + dt.timedelta(days=45), as_of=(period.year, period.last)
     )
     sections = [
-        _overview(period, results, statuses, run.factor_set_label),
-        _energy(period, results, run.factor_set_label, run.grid_region),
+        _overview(period, results, statuses, shown_label(run.factor_set_label)),
+        _energy(period, results, shown_label(run.factor_set_label), run.grid_region),
         _sinks(period),
         _barometer(statuses, period),
         _progress(plan, period),
@@ -684,7 +685,7 @@ def collect(plan: Plan, period_key: str, *, now: dt.datetime | None = None) -> t
     now = now or timezone.localtime()
     version = plan.versions.order_by("-number").first()
     data_version = {
-        "核算记录": f"{run.pk}（{timezone.localtime(run.created_at):%Y-%m-%d %H:%M}，因子集 {run.factor_set_label}，电网 {run.grid_region}）",
+        "核算记录": f"{run.pk}（{timezone.localtime(run.created_at):%Y-%m-%d %H:%M}，因子集 {shown_label(run.factor_set_label)}，电网 {run.grid_region}）",
         "方案版本": f"{plan.title} 第{version.number}版" if version else plan.title,
         "达峰预测": (
             f"记录 {projection_run.pk}（规划情景，{projection_run.draws}次抽样，种子{projection_run.seed}）"

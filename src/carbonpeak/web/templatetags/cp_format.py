@@ -34,7 +34,25 @@ UNIT_DECIMALS = {
     "吨二氧化碳/万元": 3,
     "亿立方米": 2,
     "亿元": 2,
-    "兆瓦": 1,
+    "兆瓦": 2,
+    "MW": 2,
+    "吨标准煤": 1,
+    "吨二氧化碳": 1,
+    "吨碳": 1,
+    "吨": 2,
+    "t": 2,
+    "千瓦时": 0,
+    "kWh": 0,
+    "万千瓦时": 2,
+    "立方米": 0,
+    "m3": 0,
+    "万立方米": 2,
+    "平方米": 0,
+    "万元": 0,
+    "万元/吨标准煤": 3,
+    "吨二氧化碳/万元增加值": 3,
+    "吨二氧化碳/人": 2,
+    "条": 0,
     "个": 0,
     "家": 0,
     "辆": 0,
@@ -136,3 +154,11 @@ def division(code) -> str:
     from carbonpeak.core.regions import division_name
 
     return division_name(str(code) if code else "")
+
+
+@register.filter
+def factor_set(label) -> str:
+    """A factor set's ``name@version`` label as a person reads it (国家方法默认因子集 2026.1 版)."""
+    from carbonpeak.energy.factors import shown_label
+
+    return shown_label(str(label) if label else "")
