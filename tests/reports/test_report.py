@@ -252,3 +252,30 @@ def test_a_job_left_running_by_a_stopped_process_ends_as_failed(demo_plan, coord
     assert services.expire_stale(later) == 1
     job.refresh_from_db()
     assert job.status == QuarterlyReport.State.FAILED and "请重新生成" in job.message
+
+
+def test_the_report_carries_no_program_words(report_job):
+    """The .docx and the .xlsx go upward: the walk for internals reads every paragraph, cell, header and
+    footer of the one and every cell of the other."""
+    from tests.web.test_no_internals import PATTERNS, export_text
+
+    doc = _docx(report_job)
+    parts = [p.text for p in doc.paragraphs]
+    parts += [cell.text for table in doc.tables for row in table.rows for cell in row.cells]
+    parts += [p.text for s in doc.sections for part in (s.header, s.footer) for p in part.paragraphs]
+    workbook = services.file_path(report_job, "xlsx").read_bytes()
+
+    class Download:  # the workbook as the page serves it
+        content, streaming = workbook, False
+
+        def get(self, name, default=""):
+            return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+    texts = {"docx": " ".join(parts), "xlsx": export_text(Download())}
+    found = [
+        (kind, what, hit)
+        for kind, text in texts.items()
+        for what, pattern in PATTERNS.items()
+        for hit in set(pattern.findall(text))
+    ]
+    assert not found, found

@@ -112,6 +112,9 @@ def test_the_parent_region_reads_its_regions_side_by_side_and_goes_down_one(
     assert "太仓市" in row and "%" in row
     page.screenshot(path=str(artifacts / "front-door-parent.png"), full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    table = page.locator("[data-testid=rollup]")  # one card per region: nothing scrolls sideways
+    assert table.evaluate("t => t.scrollWidth <= t.parentElement.clientWidth")
     page.screenshot(path=str(artifacts / "front-door-parent-phone.png"), full_page=True)
     page.click("[data-testid=child-region] a >> text=太仓市")
     page.wait_for_selector("[data-testid=child-region]")
