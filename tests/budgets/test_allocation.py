@@ -20,6 +20,7 @@ def test_budget_from_intensity_by_hand():
         reduction_pct=3.9,
         previous_gdp_constant=1500.0,
         growth_pct=7.0,
+        price_year=2020,
     )
     got = pure.budget_from_intensity(2024, basis)
     # 1.2 t/万元 × (1 − 0.039) = 1.1532; 1500 亿元 × 1.07 = 1605 亿元 = 1605e4 万元
@@ -27,17 +28,18 @@ def test_budget_from_intensity_by_hand():
     assert got.gdp_constant == pytest.approx(1605.0)
     assert got.tco2 == round(1.1532 * 1605e4)
     assert "本平台规则" in got.words
+    assert "2023年地区生产总值（2020年不变价）" in got.words  # the GDP's own price base, not the target's
 
 
 def test_budget_from_intensity_over_several_years_falls_at_the_equal_rate():
-    basis = pure.IntensityBasis(2020, 2.0, 2025, 18.0, 1000.0, 5.0)
+    basis = pure.IntensityBasis(2020, 2.0, 2025, 18.0, 1000.0, 5.0, 2020)
     rate = 1 - 0.82 ** (1 / 5)
     got = pure.budget_from_intensity(2023, basis)
     assert got.allowed_intensity == pytest.approx(2.0 * (1 - rate) ** 3)
 
 
 def test_budget_outside_the_target_period_is_refused():
-    basis = pure.IntensityBasis(2020, 2.0, 2025, 18.0, 1000.0, 5.0)
+    basis = pure.IntensityBasis(2020, 2.0, 2025, 18.0, 1000.0, 5.0, 2020)
     with pytest.raises(pure.BudgetError, match="下一期"):
         pure.budget_from_intensity(2026, basis)
 
@@ -136,6 +138,12 @@ def test_review_levels_from_the_reference_thresholds():
     assert review_level(12_000, 0, None).level == "省级节能审查"
     assert review_level(999, 4_999_999, None).level == "不单独进行节能审查"
     assert review_level(999, 5_000_000, None).level == "地方节能审查"
+    assert "年用电量 500.00 万千瓦时 ≥ 500" in review_level(999, 5_000_000, None).reasons[0]
+    # an unreported 年用电量 is not 0 kWh: the small project's level cannot be decided
+    unreported = review_level(999, None, None)
+    assert unreported.level == "缺失（年用电量未报）" and "年用电量未报" in unreported.reasons[0]
+    assert "0.0 万千瓦时" not in unreported.reasons[0]
+    assert review_level(1_500, None, None).level == "地方节能审查"  # decided by its energy alone
     big = review_level(6_000, 0, 14_000)
     assert any("碳排放报告门槛" in n for n in big.notes)
     assert any("未找到" in n for n in big.notes)  # the 2025 办法's thresholds are not guessed

@@ -31,11 +31,15 @@ def test_rollup_is_the_sum_of_the_parts_plus_unallocated():
     got = rollup("太仓市", accounts)
     assert got["children_reported"] == 2
     assert got["children_total"] == {"energy_tce": 500.0, "co2_t": 1150.0}
-    assert got["unallocated"] == {"energy_tce": 500.0, "co2_t": 1350.0}
-    parts = sum(c["energy_tce"] or 0 for c in got["children"]) + got["unallocated"]["energy_tce"]
-    assert parts == accounts["太仓市"][0]
     missing = {c["region"] for c in got["children"] if c["energy_tce"] is None}
     assert missing == {"高新区", "城厢镇", "浏河镇", "璜泾镇", "双凤镇"}  # 未报, never 0
+    assert got["unallocated"] is None  # own − the two reported would count five unreported as 0
+    for town in missing:
+        accounts[town] = (50.0, 100.0)
+    whole = rollup("太仓市", accounts)
+    assert whole["unallocated"] == {"energy_tce": 250.0, "co2_t": 850.0}
+    parts = sum(c["energy_tce"] for c in whole["children"]) + whole["unallocated"]["energy_tce"]
+    assert parts == accounts["太仓市"][0]
     assert rollup("太仓市", {})["own"] is None and rollup("太仓市", {})["unallocated"] is None
 
 

@@ -52,7 +52,7 @@ def test_grid_factor_of_the_chosen_region(factors):
 def test_a_year_without_a_published_factor_uses_the_latest_earlier_one_and_says_so(factors):
     acc = one([R("2025", CITY, "电力调入", "电力", 1, "亿千瓦时")], factors, period="2025")
     assert acc.electricity.grid_factor.year == 2023
-    assert "2025年无江苏电网因子，采用2023年值" in acc.notes
+    assert "2025年无江苏电网因子，采用2023年值（本平台规则：沿用最近一年的公布值）" in acc.notes
 
 
 def test_net_export_is_negative_and_local_non_fossil_generation_is_zero_emission(factors):

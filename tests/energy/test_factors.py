@@ -28,6 +28,14 @@ def test_every_factor_has_a_source_and_a_status(factors):
         assert f.source and f.status, f
 
 
+def test_every_source_leads_with_its_publisher_and_document(factors):
+    """As the reference says: a source names who published which document, then how it was read — never a
+    web site, a newspaper's repost or a code file first."""
+    for f in factors.factors:
+        assert not re.match(r"[a-z0-9.-]+\.(?:com|cn|cc|org|ai)\b|msthinker|book118|daydaynews", f.source), f
+        assert "code file" not in f.source and "derived:" not in f.source, f
+
+
 REFERENCE_COPIES = {
     "reference-factors.csv": "factors.csv",
     "reference-factors-addendum.csv": "factors-addendum.csv",

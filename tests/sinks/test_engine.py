@@ -112,3 +112,42 @@ def test_wetland_cropland_and_biochar_by_hand_once_their_rates_are_entered():
 def test_no_climate_zone_chosen_leaves_forests_missing():
     (got,) = engine.compute([_poplar(2025, 8400.0)], _set(zone=""))
     assert got.sink_tco2 is None and "气候带未选择" in got.missing[0]
+
+
+def test_a_stand_crossing_a_class_boundary_has_stocks_whose_change_is_its_sink():
+    """95 → 105 m³/hm² crosses BCEF_S 1.4 → 1.05: valued at its own class the stock would fall while the
+    trees grew; the stock shown is chained on the sink's rule, so its change is the sink."""
+    got = engine.compute([_poplar(2024, 9500.0), _poplar(2025, 10500.0)], _set())
+    first, second = _by(got, engine.STOCK_DIFFERENCE)
+    assert second.sink_tco2 == pytest.approx((10500 - 9500) * 1.4 * 1.23 * 0.48 * CO2_PER_C)
+    assert (second.stock_tc - first.stock_tc) * CO2_PER_C == pytest.approx(second.sink_tco2)
+    assert any("按本年分级单独计算" in n and "本平台规则" in n for n in second.notes)
+
+
+def test_the_sample_forests_stocks_change_by_their_sinks_in_every_district():
+    from carbonpeak.sinks import sample
+
+    records = [LandRecord(**{k: v for k, v in r.items() if k in LAND_FIELDS}) for r in sample.records()]
+    results = _by(engine.compute(records, _set()), engine.STOCK_DIFFERENCE)
+    by_stand: dict = {}
+    for r in sorted(results, key=lambda r: r.year):
+        by_stand.setdefault((r.district, r.group), []).append(r)
+    checked = 0
+    for stand in by_stand.values():
+        for before, after in zip(stand, stand[1:], strict=False):
+            if after.sink_tco2 is not None:
+                change = (after.stock_tc - before.stock_tc) / (after.year - before.year) * CO2_PER_C
+                assert change == pytest.approx(after.sink_tco2, rel=1e-9), (after.district, after.group)
+                checked += 1
+    assert checked >= 7  # every district's stands, year on year
+
+
+def test_an_unreported_harvest_makes_gain_loss_missing_not_a_harvest_of_zero():
+    got = engine.compute([_poplar(2025, 8400.0, increment_m3=500.0)], _set())
+    (gain_loss,) = _by(got, engine.GAIN_LOSS)
+    assert gain_loss.sink_tco2 is None and any("年采伐消耗未报" in m for m in gain_loss.missing)
+    none_cut = engine.compute([_poplar(2025, 8400.0, increment_m3=500.0, harvest_m3=0.0)], _set())
+    assert _by(none_cut, engine.GAIN_LOSS)[0].sink_tco2 == pytest.approx(500 * 0.9 * 1.23 * 0.48 * CO2_PER_C)
+
+
+LAND_FIELDS = {f.name for f in dataclasses.fields(LandRecord)}

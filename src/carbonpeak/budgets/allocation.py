@@ -67,11 +67,12 @@ class IntensityBasis:
     baseline year's intensity, the previous year's GDP at constant prices and the expected real growth."""
 
     baseline_year: int
-    baseline_intensity: float  # t CO2 per 万元 (constant prices of the baseline year)
+    baseline_intensity: float  # t CO2 per 万元 of GDP at the accounts' constant prices
     target_year: int
     reduction_pct: float  # the required fall of intensity on the baseline, %
     previous_gdp_constant: float  # 亿元, constant prices, of the year before the budget year
     growth_pct: float  # expected real growth of the budget year, %
+    price_year: int  # the year whose prices the accounts' constant GDP is in (the accounts' base year)
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,7 @@ def budget_from_intensity(year: int, basis: IntensityBasis) -> CityBudget:
     words = (
         f"{basis.baseline_year}年碳排放强度 {basis.baseline_intensity:.4f} 吨/万元，{basis.target_year}年下降"
         f" {basis.reduction_pct:g}%，年均降 {rate * 100:.2f}%（等比例，{PLATFORM_RULE}）→ {year}年允许强度"
-        f" {intensity:.4f} 吨/万元；{year - 1}年地区生产总值（{basis.baseline_year}年价）"
+        f" {intensity:.4f} 吨/万元；{year - 1}年地区生产总值（{basis.price_year}年不变价）"
         f"{basis.previous_gdp_constant:,.2f} 亿元 × (1 + {basis.growth_pct:g}%) = {gdp:,.2f} 亿元"
     )
     return CityBudget(year, round(tco2), intensity, gdp, words)

@@ -114,7 +114,9 @@ class AssessmentOut(Schema):
     )
     city_budget_share: float | None = Field(description="占全市剩余碳预算的比例")
     budget_year: int | None
-    review_level: str = Field(description="省级节能审查 / 地方节能审查 / 不单独进行节能审查")
+    review_level: str = Field(
+        description="省级节能审查 / 地方节能审查 / 不单独进行节能审查；年用电量未报而无法判断时为“缺失（年用电量未报）”"
+    )
     decision: str | None = Field(
         description="approved 通过 / conditional 有条件通过 / rejected 不予通过；未决定为 null"
     )

@@ -44,6 +44,10 @@ def thresholds() -> dict[str, Threshold]:
     }
 
 
+#: the level of a project whose declared figures cannot decide it (its 年用电量 unreported)
+MISSING_LEVEL = "缺失（年用电量未报）"
+
+
 @dataclass
 class ReviewLevel:
     level: str  # 省级节能审查 / 地方节能审查 / 不单独进行节能审查
@@ -68,7 +72,6 @@ def review_level(tce_calorific: float, electricity_kwh: float | None, co2_t: flo
         t["no_separate_review_tce"],
         t["no_separate_review_kwh"],
     )
-    kwh = electricity_kwh or 0.0
     if tce_calorific >= provincial.value:
         out = ReviewLevel(
             "省级节能审查",
@@ -76,22 +79,29 @@ def review_level(tce_calorific: float, electricity_kwh: float | None, co2_t: flo
                 f"年综合能源消费量 {tce_calorific:,.0f} 吨标准煤（当量值）≥ {provincial.value:,.0f}（{_standing(provincial)}）"
             ],
         )
-    elif tce_calorific < small_tce.value and kwh < small_kwh.value:
+    elif tce_calorific < small_tce.value and electricity_kwh is None:  # missing is not 0 kWh
+        out = ReviewLevel(
+            MISSING_LEVEL,
+            [
+                f"年综合能源消费量 {tce_calorific:,.0f} 吨标准煤 < {small_tce.value:,.0f}，但年用电量未报："
+                f"是否低于 {small_kwh.value / 1e4:,.0f} 万千瓦时、可不单独进行节能审查无法判断，请补填年用电量"
+            ],
+        )
+    elif tce_calorific < small_tce.value and electricity_kwh < small_kwh.value:
         out = ReviewLevel(
             "不单独进行节能审查",
             [
                 f"年综合能源消费量 {tce_calorific:,.0f} 吨标准煤 < {small_tce.value:,.0f}，且年用电量 "
-                f"{kwh / 1e4:,.1f} 万千瓦时 < {small_kwh.value / 1e4:,.0f} 万千瓦时（{_standing(small_tce)}）"
+                f"{electricity_kwh / 1e4:,.2f} 万千瓦时 < {small_kwh.value / 1e4:,.0f} 万千瓦时（{_standing(small_tce)}）"
             ],
         )
     else:
-        out = ReviewLevel(
-            "地方节能审查",
-            [
-                f"年综合能源消费量 {tce_calorific:,.0f} 吨标准煤，介于不单独审查门槛与省级门槛之间；"
-                "具体由哪一级审查按省级规定（参考资料未给出江苏的分级）"
-            ],
+        why = (
+            f"年综合能源消费量 {tce_calorific:,.0f} 吨标准煤，介于不单独审查门槛与省级门槛之间"
+            if tce_calorific >= small_tce.value
+            else f"年用电量 {electricity_kwh / 1e4:,.2f} 万千瓦时 ≥ {small_kwh.value / 1e4:,.0f} 万千瓦时"
         )
+        out = ReviewLevel("地方节能审查", [f"{why}；具体由哪一级审查按省级规定（参考资料未给出江苏的分级）"])
     for key in ("jiangsu_reporting_tce", "jiangsu_reporting_co2"):
         r = t[key]
         value = tce_calorific if r.applies_to == "tce_calorific" else co2_t

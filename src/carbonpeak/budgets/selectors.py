@@ -40,9 +40,9 @@ def quarterly_co2(run: AccountingRun | None, region: str, year: int) -> list[flo
 def sector_uses(result: AccountingResult) -> tuple[dict[str, float], float | None]:
     """The assessed total of a result attributed to sector groups (``tracking.attribute_to_sectors``)."""
     by_sector = result.data.get("by_sector") or {}
+    # a sector's CO2 and electricity are sums over the rows it reported (always numbers in an account)
     uses = {
-        name: SectorUse(float(acc.get("co2_t") or 0.0), float(acc.get("electricity_kwh") or 0.0))
-        for name, acc in by_sector.items()
+        name: SectorUse(float(acc["co2_t"]), float(acc["electricity_kwh"])) for name, acc in by_sector.items()
     }
     detailed, factor = attribute_to_sectors(result.co2_t, uses, POWER_SECTOR)
     groups: dict[str, float] = {}

@@ -15,6 +15,7 @@ from carbonpeak.accounts.permissions import Action
 from carbonpeak.core import audit
 from carbonpeak.core.errors import DomainError
 from carbonpeak.core.models import Region
+from carbonpeak.energy.accounting import BASE_YEAR
 from carbonpeak.energy.models import AccountingRun
 
 from . import allocation as pure
@@ -168,6 +169,7 @@ def _intensity_basis(
         reduction_pct=float(reduction_pct),
         previous_gdp_constant=float(gdp),
         growth_pct=float(growth_pct),
+        price_year=BASE_YEAR,
     )
 
 

@@ -48,7 +48,8 @@ def ensure_regions() -> int:
 def rollup(region_name: str, accounts: dict[str, tuple[float, float]]) -> dict:
     """A region's own account against the sum of its children's: ``accounts`` maps a region name to
     (energy tce, CO2 t) for one period. 未分解 is the part of the region's own figure its children do not
-    account for (own − Σ children); None where the region has no account of its own."""
+    account for (own − Σ children); None where the region has no account of its own or a child has not
+    reported."""
     from carbonpeak.core.models import Region
 
     region = Region.objects.get(name=region_name)
@@ -69,9 +70,11 @@ def rollup(region_name: str, accounts: dict[str, tuple[float, float]]) -> dict:
         "children_reported": len(reported),
         "children_total": {"energy_tce": total_energy, "co2_t": total_co2},
         "own": {"energy_tce": own[0], "co2_t": own[1]} if own else None,
+        # 未分解 is what the children's statistics do not cover: only known when every child reported
+        # (own − the reported ones would count an unreported child as 0)
         "unallocated": (
-            {"energy_tce": own[0] - (total_energy or 0.0), "co2_t": own[1] - (total_co2 or 0.0)}
-            if own
+            {"energy_tce": own[0] - total_energy, "co2_t": own[1] - total_co2}
+            if own and rows and len(reported) == len(rows)
             else None
         ),
     }

@@ -117,7 +117,7 @@ class GridFactor:
     def note(self) -> str:
         if self.year == self.requested_year:
             return ""
-        return f"{self.requested_year}年无{self.region}电网因子，采用{self.year}年值"
+        return f"{self.requested_year}年无{self.region}电网因子，采用{self.year}年值（本平台规则：沿用最近一年的公布值）"
 
     def to_dict(self) -> dict:
         return {
@@ -313,13 +313,14 @@ def read_factor_rows(text: str, source_name: str = "CSV") -> tuple[Factor, ...]:
 def _check_unit(factor: Factor, where: str) -> None:
     if factor.kind == "grid_non_fossil_share":
         share = factor.value / 100 if factor.unit.strip() == "%" else factor.value
-        if factor.unit.strip() not in ("%", "1", "") or not 0 <= (share or 0) <= 1:
+        # a share without a value is 参考资料未找到 (checked as missing where it is used), not 0
+        if factor.unit.strip() not in ("%", "1", "") or (share is not None and not 0 <= share <= 1):
             raise FactorError(f"{where}：{KINDS[factor.kind]}须为 0–100 %（单位 %）或 0–1（单位 1）")
         return
     target = _TARGET_UNITS.get(factor.kind)
     try:
         if target:
-            catalog.factor_in(factor.value or 0.0, factor.unit or "", target)
+            catalog.factor_in(1.0, factor.unit or "", target)  # the unit alone is checked here
         elif factor.unit and factor.unit != "1":
             catalog.unit_registry().Quantity(1, factor.unit.replace("m3", "m**3"))
     except Exception as exc:  # pint raises several types for a bad unit

@@ -158,7 +158,7 @@ def _row(result: AccountingResult) -> dict:
         "energy_pc": d["energy_per_capita_tce"],
         "gdp": d["gdp_current_100m_yuan"],
         "gdp_const": d["gdp_constant_100m_yuan"],
-        "electricity_use": (d["electricity"]["consumption_kwh"] or 0) / 1e8,
+        "electricity_use": d["electricity"]["consumption_kwh"] / 1e8,
         "net_import": d["electricity"]["net_imported_kwh"] / 1e8,
         "grid": d["electricity"]["grid_factor"],
         "method": d["electricity"]["method"],
@@ -579,8 +579,8 @@ def certificates(request):
                         "region": result.region,
                         "c": counted,
                         "traded": traded / 1e4,  # 万千瓦时, as the statistics report electricity
-                        "counted": (counted["counted_kwh"] or 0) / 1e4,
-                        "sold": (counted["sold_out_kwh"] or 0) / 1e4,
+                        "counted": counted["counted_kwh"] / 1e4,
+                        "sold": counted["sold_out_kwh"] / 1e4,
                     }
                 )
     return render(

@@ -359,7 +359,7 @@ def read_workbook(data: bytes, *, factors: FactorSet | None = None) -> ParsedFor
         if len(form.errors) > errors_before:
             continue
         if qty is not None:
-            burned = qty - (feedstock or 0.0)
+            burned = qty - (feedstock or 0.0)  # the form's 其中：原料用能 column blank: none of it feedstock
             record = EnergyRecord(period, region, sector_name, fuel_obj.name, burned, _text(unit))
         else:
             record = EnergyRecord(period, region, sector_name, fuel_obj.name, std, "吨标准煤")

@@ -90,6 +90,7 @@ def consumption(report: ReportInput) -> float | None:
     """Electricity consumed: bought + generated − sold; None when bought or sold was not reported."""
     if report.bought_kwh is None or report.sold_kwh is None:
         return None
+    # 自发电量 is asked of the enterprises that generate (the form leaves it blank for the others): blank is none
     return report.bought_kwh + (report.generated_kwh or 0.0) - report.sold_kwh
 
 
@@ -116,10 +117,11 @@ def figures(report: ReportInput, factors: FactorSet) -> ReportFigures:
         missing.append("外供电量未报（没有则填 0）")
     return ReportFigures(
         energy_tce=acc.energy_tce,
+        # an enterprise reporting no fuel of its sector's consumes none there (its lines were all checked)
         terminal_tce=acc.by_sector[report.sector].terminal_tce if report.sector in acc.by_sector else 0.0,
         energy_tce_equivalent=acc.energy_tce_equivalent,
         co2_t=acc.co2_by_boundary.get(ASSESSED, acc.co2_t),
-        co2_direct_t=acc.co2_by_boundary.get(TERRITORIAL, 0.0),
+        co2_direct_t=acc.co2_by_boundary.get(TERRITORIAL),  # None (缺失) where the account stopped short
         electricity_kwh=consumed,
         factor_set=factors.label,
         missing=list(dict.fromkeys(missing)),

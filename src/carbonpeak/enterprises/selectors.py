@@ -97,6 +97,7 @@ def installed_pv_mw(enterprises: QuerySet[Enterprise]) -> tuple[float, int]:
     figures = Building.objects.filter(enterprise__in=enterprises).aggregate(
         total=Sum("pv_installed_mw"), unreported=Count("id", filter=Q(pv_installed_mw__isnull=True))
     )
+    # the sum over the buildings that reported (an empty sum is 0 MW); the unreported are counted beside it
     return figures["total"] or 0.0, figures["unreported"]
 
 
@@ -227,10 +228,12 @@ def reconciliation(year: int, region: str | None = None) -> tuple[list[Reconcili
     beside: dict[str, list[float]] = {}  # sector → [enterprises, measured tce, their reported tce]
     for eid, row in _approved_latest(year).items():
         sector, tce = row["sector"], row["terminal_tce"]
+        if tce is None:  # a report without its terminal energy is left out of the sum, not counted as 0
+            continue
         entry = sums.setdefault(sector, [0, 0.0])
         entry[0] += 1
-        entry[1] += tce or 0.0
-        if eid in measured and tce is not None:
+        entry[1] += tce
+        if eid in measured:
             line = beside.setdefault(sector, [0, 0.0, 0.0])
             line[0] += 1
             line[1] += measured[eid]
@@ -313,5 +316,7 @@ def sector_intensity(year: int, sector: str) -> dict:
         "year": year,
         "enterprises": len(rows),
         "tce_per_10k_yuan": sum(r["energy_tce"] for r in rows) / value_added if rows else None,
-        "co2_t_per_10k_yuan": sum(r["co2_t"] or 0.0 for r in rows) / value_added if rows else None,
+        "co2_t_per_10k_yuan": sum(r["co2_t"] for r in rows) / value_added
+        if rows and all(r["co2_t"] is not None for r in rows)
+        else None,  # one enterprise's CO2 unknown: the sector's figure is too
     }

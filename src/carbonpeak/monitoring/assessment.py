@@ -100,6 +100,7 @@ def computed_gaps(
 def _with_gaps(assessment: grading.Assessment, gaps: dict[int, tuple[str, bool]]) -> grading.Assessment:
     """Say in the reason which years are 缺失 or 数据不全 and why: the years after the value graded whose
     value is missing, and the graded year when its data are incomplete."""
+    # nothing graded (no period): every missing year counts as later
     graded_year = as_int(assessment.period[:4], low=1000, high=9999) or 0
     later = {
         year: text for year, (text, value_missing) in gaps.items() if year > graded_year and value_missing

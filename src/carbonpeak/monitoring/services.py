@@ -152,7 +152,7 @@ def report_observation(
         Observation.objects.filter(indicator=indicator, region=region, year=year, quarter=quarter).aggregate(
             m=Max("revision")
         )["m"]
-        or 0
+        or 0  # the first value of the quarter: revision 1 follows (a counter, not a figure)
     )
     obs = Observation.objects.create(
         indicator=indicator,

@@ -499,6 +499,7 @@ def set_handed_down_total(
     target = Target.objects.filter(plan=plan, key=key).first()
     before = audit.snapshot(target, ("value", "issuer", "sentence")) if target else None
     if target is None:
+        # a plan without targets yet: the new one is the first (an order, not a figure)
         last = plan.targets.order_by("-order").values_list("order", flat=True).first() or 0
         target = Target(plan=plan, key=key, order=last + 1)
     target.indicator, target.year, target.comparator = indicator, year, "<="

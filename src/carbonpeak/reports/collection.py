@@ -228,7 +228,7 @@ def _energy(period: Period, results: dict[str, dict], factor_set: str, grid_regi
         ],
         [
             [fuel, f["quantity"], f["unit"], f["tce"], f["co2_t"]]
-            for fuel, f in sorted(quarter["by_fuel"].items(), key=lambda kv: -(kv[1]["co2_t"] or 0))
+            for fuel, f in sorted(quarter["by_fuel"].items(), key=lambda kv: -kv[1]["co2_t"])
         ],
         source=f"因子集 {factor_set}；电力为净调入（负值为净调出），按{grid_region}电网因子",
     )
@@ -242,16 +242,16 @@ def _energy(period: Period, results: dict[str, dict], factor_set: str, grid_regi
             Column("直接二氧化碳排放", "吨", 1),
         ],
         [
-            [name, s["terminal_tce"], (s["electricity_kwh"] or 0) / 1e4, s["co2_t"]]
-            for name, s in sorted(quarter["by_sector"].items(), key=lambda kv: -(kv[1]["terminal_tce"] or 0))
+            [name, s["terminal_tce"], s["electricity_kwh"] / 1e4, s["co2_t"]]
+            for name, s in sorted(quarter["by_sector"].items(), key=lambda kv: -kv[1]["terminal_tce"])
         ],
         source=f"因子集 {factor_set}",
         note="直接排放不含用电间接排放；全市排放 = 直接排放 + 净调入电力 × 电网因子",
     )
     bal = quarter["electricity"]
     grid = bal.get("grid_factor") or {}
-    balance_rows = [["全社会用电量", (bal["consumption_kwh"] or 0) / 1e4]]
-    balance_rows += [[f"本地发电：{k}", (v or 0) / 1e4] for k, v in bal["generation_kwh"].items()]
+    balance_rows = [["全社会用电量", bal["consumption_kwh"] / 1e4]]
+    balance_rows += [[f"本地发电：{k}", v / 1e4] for k, v in bal["generation_kwh"].items()]
     balance_rows += [["电力调入", None if bal["imported_kwh"] is None else bal["imported_kwh"] / 1e4]]
     balance_rows += [[f"　其中：{k}", v / 1e4] for k, v in (bal.get("imported_by_structure") or {}).items()]
     balance_rows += [["电力调出", None if bal["exported_kwh"] is None else bal["exported_kwh"] / 1e4]]
@@ -289,9 +289,9 @@ def _energy(period: Period, results: dict[str, dict], factor_set: str, grid_regi
         caption="深色为本季度",
     )
     text = (
-        f"{period.label}全社会用电量{(bal['consumption_kwh'] or 0) / 1e8:,.2f}亿千瓦时，"
-        f"本地发电{sum((v or 0) for v in bal['generation_kwh'].values()) / 1e8:,.2f}亿千瓦时，"
-        f"净调入{(bal['net_imported_kwh'] or 0) / 1e8:,.2f}亿千瓦时（负值为净调出）。"
+        f"{period.label}全社会用电量{bal['consumption_kwh'] / 1e8:,.2f}亿千瓦时，"
+        f"本地发电{sum(bal['generation_kwh'].values()) / 1e8:,.2f}亿千瓦时，"
+        f"净调入{bal['net_imported_kwh'] / 1e8:,.2f}亿千瓦时（负值为净调出）。"
         f"核算采用因子集 {factor_set}。"
     )
     by_sector = Figure(
@@ -300,8 +300,8 @@ def _energy(period: Period, results: dict[str, dict], factor_set: str, grid_regi
         "bars",
         {
             "values": {
-                name: (s["co2_t"] or 0) / 1e4
-                for name, s in sorted(quarter["by_sector"].items(), key=lambda kv: -(kv[1]["co2_t"] or 0))
+                name: s["co2_t"] / 1e4
+                for name, s in sorted(quarter["by_sector"].items(), key=lambda kv: -kv[1]["co2_t"])
             },
             "unit": "万吨",
         },
@@ -386,10 +386,10 @@ def _certificates_table(ytd_period: Period, ytd: dict) -> Table:
         [
             "购入·绿电交易（随物理电量计入，不重复）",
             "万千瓦时",
-            c["bought_kwh_by_kind"].get("绿电交易", 0) / 1e4,
+            c["bought_kwh_by_kind"].get("绿电交易", 0) / 1e4,  # a kind with no entry: none bought
         ],
-        ["购入·单独绿证与省内绿证（计入非化石能源消费）", "万千瓦时", (c["counted_kwh"] or 0) / 1e4],
-        ["售出本市（不再计入本市）", "万千瓦时", (c["sold_out_kwh"] or 0) / 1e4],
+        ["购入·单独绿证与省内绿证（计入非化石能源消费）", "万千瓦时", c["counted_kwh"] / 1e4],
+        ["售出本市（不再计入本市）", "万千瓦时", c["sold_out_kwh"] / 1e4],
         ["计入的绿证折标准煤（等价值）", "吨", tce(c["counted_tce"])],
         ["抵扣上限（完成强度目标所需节能量的50%）", "吨", tce(c["cap_tce"]) if c["counted_kwh"] else None],
         ["考核实际抵扣", "吨", tce(c["deducted_tce"])],

@@ -4,7 +4,10 @@ cropland from land data and a versioned sink factor set, with a Monte Carlo band
 Forests (IPCC 2006 Vol. 4 Ch. 2 and 4, as the provincial inventory practice writes it):
 
 * stock:  C = V × BCEF_S × (1 + R) × CF            (Eq. 2.8; BCEF_S = D × BEF, used when BCEF_S is absent)
-* stock-difference: sink = (C_t − C_t0) / (t − t0) × 44/12
+* stock-difference: sink = (C_t − C_t0) / (t − t0) × 44/12, both stocks valued with the earlier year's BCEF
+  and R classes (本平台规则: a class boundary crossed between the two years is not read as a sink or a loss);
+  the stock series shown is chained on the same rule — the first year at its own classes, each later year the
+  one before plus the change the sink counts — so the chart's change between two years is always the sink
 * gain–loss: sink = (I_V × BCEF_I − H × BCEF_R) × (1 + R) × CF × 44/12   (Eq. 2.9–2.12)
 
 V growing stock (蓄积, m³), I_V the year's net increment (m³), H wood removed (m³); BCEF by growing stock per
@@ -284,6 +287,12 @@ def _gain_loss(record: LandRecord, values: _Values):
             f"{record.district}{record.year}年{record.group or '乔木林'}：年生长量、蓄积或面积未报"
         )
         return None
+    if record.harvest_m3 is None:  # an unreported harvest is not a harvest of 0: the losses are unknown
+        values.missing.append(
+            f"{record.district}{record.year}年{record.group or '乔木林'}：年采伐消耗未报（没有采伐请填 0），"
+            "生物量增长—损失法碳汇缺失"
+        )
+        return None
     groups = (record.group, record.leaf_type)
     scale = values.activity(record)
     per_ha = record.growing_stock_m3 / record.area_ha
@@ -300,7 +309,7 @@ def _gain_loss(record: LandRecord, values: _Values):
     if ratio is None or cf is None:
         return None
     gains = record.increment_m3 * scale * bcef_i
-    losses = (record.harvest_m3 or 0.0) * scale * bcef_r
+    losses = record.harvest_m3 * scale * bcef_r
     return (gains - losses) * (1 + ratio) * cf * CO2_PER_C
 
 
@@ -370,6 +379,7 @@ def compute(
     records = sorted(records, key=lambda r: (r.district, r.land_type, r.group, r.year))
     out: list[SinkResult] = []
     previous: dict[tuple[str, str, str], LandRecord] = {}
+    chained: dict[tuple[str, str, str], float | None] = {}  # the stock shown, chained on the sink's rule
     for record in records:
         key = (record.district, record.land_type, record.group)
 
@@ -394,7 +404,8 @@ def compute(
             result = new(STOCK_DIFFERENCE)
             point, drawn = _Values(factors, None, draws), _Values(factors, seed, draws)
             stock = _forest_stock(record, point)
-            result.stock_tc = None if stock is None else float(stock)
+            own = None if stock is None else float(stock)
+            result.stock_tc = own
             if before is None:
                 result.notes.append("无上一期蓄积：蓄积量差法自下一期起计算")
                 out.append(_finish(result, point, drawn, None, None))
@@ -408,7 +419,15 @@ def compute(
                 result.notes.append(
                     f"与{before.year}年蓄积比较（{years}年；两期按{before.year}年的蓄积分级取 BCEF 与 R，{PLATFORM_RULE}）"
                 )
+                if sink is not None and chained.get(key) is not None:
+                    result.stock_tc = chained[key] + float(stock_same - old)
+                    if own is not None and abs(result.stock_tc - own) > 0.5:
+                        result.notes.append(
+                            f"碳储量按上一期的分级衔接（与碳汇同一规则，{PLATFORM_RULE}）；"
+                            f"按本年分级单独计算为 {own:,.1f} 吨碳"
+                        )
                 out.append(_finish(result, point, drawn, sink, sink_draws))
+            chained[key] = result.stock_tc
             previous[key] = record
             if record.increment_m3 is not None:
                 result = new(GAIN_LOSS)

@@ -214,11 +214,11 @@ def _save(
     leaf_type = str(values.get("leaf_type") or "").strip()
     if land_type == "forest" and leaf_type not in ("阔叶", "针叶"):
         problems.append("乔木林须注明针阔（阔叶或针叶）")
-    if (
-        numbers.get("protected_area_ha") is not None
-        and (numbers.get("area_ha") or 0) < numbers["protected_area_ha"]
-    ):
-        problems.append("受保护面积不能大于面积")
+    if numbers.get("protected_area_ha") is not None:
+        if numbers.get("area_ha") is None:  # an unreported area is not 0 hectares
+            problems.append("填写受保护面积时须同时填写面积")
+        elif numbers["area_ha"] < numbers["protected_area_ha"]:
+            problems.append("受保护面积不能大于面积")
     if problems:
         raise DomainError(problems)
     previous = LandRecord.objects.filter(

@@ -143,6 +143,7 @@ def _fixed_grid_change(acc: PeriodAccount, earlier: PeriodAccount | None, grid: 
 
 
 def _grid(acc: PeriodAccount) -> float:
+    # an account without its grid factor stops before this (MissingFactor): 0.0 is never used as a factor
     return acc.electricity.grid_factor.value if acc.electricity.grid_factor else 0.0
 
 

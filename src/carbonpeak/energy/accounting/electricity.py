@@ -43,7 +43,9 @@ def _electricity(
     if imported is not None and exported is not None:
         bal.net_imported_kwh = imported - exported
         bal.method = "调入−调出（报送值）"
-    elif imported is not None or exported is not None:  # one side not reported: flagged in ``missing``
+    elif imported is not None or exported is not None:
+        # one side not reported: the account is marked incomplete (``missing``: 数据不全, never graded as
+        # complete) and its method says which side; the figure is shown so the gap can be seen and filled
         bal.net_imported_kwh = (imported or 0.0) - (exported or 0.0)
         bal.method = f"调入−调出（{'调出' if exported is None else '调入'}未报，数据不全）"
     elif by_sector_kwh:

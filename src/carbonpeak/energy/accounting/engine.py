@@ -74,6 +74,7 @@ def account(
         if use not in USES:
             problems.append(f"{period.key} {region} {sector} {fuel}：用途“{use}”须为“燃料”或“原料”")
             continue
+        # never a missing quantity here: a group with one is refused above (``n_valued < n``)
         group.rows.append((sector, fuel, unit, float(quantity or 0.0), use))
         group.records += n
     if problems:

@@ -93,7 +93,8 @@ class FuelAccount:
         """One reported row's quantity, standard coal and CO2 counted in."""
         self.quantity += physical
         self.tce += tce
-        self.tce_equivalent = (self.tce_equivalent or 0.0) + tce
+        if self.tce_equivalent is not None:  # None is 缺失 (a rate missing): it stays so
+            self.tce_equivalent += tce
         self.co2_t += co2
 
     def to_dict(self, fuel: str) -> dict:
@@ -131,7 +132,11 @@ class SectorAccount:
             mine = self.by_fuel.setdefault(fuel, FuelAccount())
             mine.quantity += acc.quantity
             mine.tce += acc.tce
-            mine.tce_equivalent = (mine.tce_equivalent or 0.0) + (acc.tce_equivalent or 0.0)
+            mine.tce_equivalent = (
+                None
+                if mine.tce_equivalent is None or acc.tce_equivalent is None
+                else mine.tce_equivalent + acc.tce_equivalent
+            )
             mine.co2_t += acc.co2_t
 
     def to_dict(self) -> dict:

@@ -125,6 +125,7 @@ def history_from_periods(
                     f"{year}年核算结果没有{BOUNDARY_NAMES[b]}的二氧化碳（请用新版本重新核算）"
                 )
             by_boundary[b][i] = known[b]
+        # the account lists every fuel reported: one absent was not burned (not a missing value)
         oil[i] = sum((p["by_fuel"].get(f) or {}).get("quantity") or 0.0 for f in REFINED_OIL_FUELS)
         for fuel in p["by_fuel"].values():
             if fuel["unit"] == "千瓦时" and fuel["quantity"] and tce_per_kwh is None:
