@@ -96,6 +96,43 @@ def test_out_of_sample_the_80_percent_interval_covers_and_the_median_is_close():
     assert v["median_abs_error"] <= 0.05
 
 
+def test_the_backtest_rolls_its_origin_over_every_year_and_every_boundary():
+    """Calibrated on 2020–22, 2020–23 and 2020–24, each origin predicts the two years that follow: five
+    predicted years per boundary, with both bands' coverage and the error — and a boundary whose 80 % band
+    held too few of them gets its fan widened by the factor that would have held 80 % (stated)."""
+    history = sample_history()
+    result = model.project(history, planned(), 2000, 1, sensitivity=False)
+    v = result.validation
+    assert v["origins"] == [2022, 2023, 2024]
+    for boundary in model.BOUNDARIES:
+        test = v["by_boundary"][boundary]
+        assert test["points"] == 5 and {"coverage_80", "coverage_50", "median_abs_error"} <= set(test)
+        assert 0 <= test["coverage_50"] <= test["coverage_80"] <= 1
+    short = min(model.BOUNDARIES, key=lambda b: v["by_boundary"][b]["coverage_80"])
+    factor = v["by_boundary"][short]["band_factor_80"]
+    if v["by_boundary"][short]["coverage_80"] < 0.8:
+        assert factor > 1
+        plain = model.project(
+            history, planned(), 2000, 1, sensitivity=False, boundary=short, validation=False
+        )
+        shown = model.project(history, planned(), 2000, 1, sensitivity=False, boundary=short)
+        p10, p50 = plain.co2_quantiles["p10"][0], plain.co2_quantiles["p50"][0]
+        assert shown.co2_quantiles["p10"][0] == pytest.approx(p50 - factor * (p50 - p10))
+        assert any("放宽为原来的" in n and "本平台规则" in n for n in shown.notes)
+        assert shown.p_peak_by_deadline == plain.p_peak_by_deadline  # P is counted on the draws as they are
+
+
+def test_the_in_sample_fit_is_labelled_and_on_the_boundary_shown():
+    history = sample_history()
+    for boundary in model.BOUNDARIES:
+        fit = model.project(
+            history, planned(), 200, 1, sensitivity=False, validation=False, boundary=boundary
+        ).fit
+        assert fit["in_sample"] and fit["boundary"] == boundary
+        observed = [fit["years"][str(y)]["observed_t"] for y in history.years[1:]]
+        assert observed == [round(v) for v in history.co2_by_boundary[boundary][1:]]
+
+
 def test_too_short_a_history_says_why_there_is_no_validation():
     history = model._truncate(sample_history(), 4)
     v = model.validate(history, planned(), 100, 1)

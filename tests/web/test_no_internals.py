@@ -16,7 +16,7 @@ from tests.accounts.test_route_matrix import PAGES, _may, _pages
 pytestmark = pytest.mark.django_db
 PATTERNS = {
     "file path": re.compile(
-        r"(?:\.\./|shared/reference|docs/[\w-]+\.md|[\w-]+/[\w.-]+\.(?:csv|md|py|json)\b)"
+        r"(?:\.\./|shared/reference|\breference/[\w-]+|docs/[\w-]+\.md|[\w-]+/[\w.-]+\.(?:csv|md|py|json)\b)"
     ),
     "code identifier": re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b"),
     "scientific notation": re.compile(r"\d\.\d+e[+-]?\d+", re.I),

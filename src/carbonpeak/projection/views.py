@@ -206,6 +206,11 @@ def detail(request, name: str):
                 {**b, "base": b["history"].get(str(r["base_year"]))}
                 for b in (r.get("boundaries") or {}).values()
             ],
+            "backtest": [
+                {"label": model.BOUNDARY_NAMES.get(b, b), "shown": b == r.get("boundary"), **figures}
+                for b, figures in ((r.get("validation") or {}).get("by_boundary") or {}).items()
+            ],
+            "fit_label": model.BOUNDARY_NAMES.get((r.get("fit") or {}).get("boundary", "assessed"), ""),
             "end_year": end_year,
         },
     )
