@@ -202,3 +202,22 @@ def test_energy_follows_gdp_through_the_fitted_elasticity():
     result = model.project(history, s, 5, 1, sensitivity=False, validation=False)
     expected = [co2[-1] * 1.06 ** (0.5 * k) for k in range(1, len(result.years) + 1)]
     np.testing.assert_allclose(result.co2_quantiles["p50"], expected, rtol=1e-9)
+
+
+def test_an_unconfirmed_unit_is_two_branches_each_with_its_own_probability_and_band():
+    """The 2,000 MW unit drawn in or out (未确认): each branch's P(peak) and band, whose mixture is the headline
+    P; confirmed (1) or cancelled (0), one path and no branches."""
+    history = sample_history()
+    result = model.project(history, _scenario("规划情景"), 2000, 1, sensitivity=False, validation=False)
+    (event,) = result.to_json()["events"]
+    assert event["status"] == "未确认" and {"year", "name", "probability", "source"} <= set(event)
+    built, not_built = event["branches"]
+    assert (built["label"], not_built["label"]) == ("投运", "不投运")
+    assert built["share"] + not_built["share"] == pytest.approx(1)
+    mixture = built["share"] * built["p_peak_by_2030"] + not_built["share"] * not_built["p_peak_by_2030"]
+    assert mixture == pytest.approx(result.p_peak_by_deadline, abs=1e-3)
+    assert built["quantiles"]["p50"][-1] > not_built["quantiles"]["p50"][-1]  # the unit's coal, every year
+    for probability, status in ((1.0, "确认投运"), (0.0, "不投运")):
+        s = _with(_scenario("规划情景"), **{"power.new_coal_probability": probability})
+        (fixed,) = model.project(history, s, 200, 1, sensitivity=False, validation=False).to_json()["events"]
+        assert fixed["status"] == status and "branches" not in fixed

@@ -71,6 +71,13 @@ def _projection_text(r: dict, elapsed_ms: int) -> str:
             f"  {b['label']}：2030年前达峰的概率 {b['p_peak_by_2030']:.1%}"
             for b in r.get("boundaries", {}).values()
         ),
+        *(
+            f"  {e['year']}年{e['name']}（{e['status']}）："
+            + "；".join(f"若{b['label']} {b['p_peak_by_2030']:.1%}" for b in e["branches"])
+            + f"（上面的概率按投运概率 {e['probability']:.0%} 合并）"
+            for e in r.get("events", [])
+            if e.get("branches")
+        ),
         f"  达峰年份：{years}",
         f"  基年 {r['base_year']}，核算因子集 {r['factor_set']}，历史拟合平均误差 {r['fit']['mape']:.1%}",
         "  二氧化碳排放（万吨，P10 / P50 / P90）：",

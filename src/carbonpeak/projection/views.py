@@ -79,13 +79,24 @@ def _projected_line(r: dict, quantile: str) -> list[float | None]:
     )
 
 
+def _branch_line(r: dict, quantiles: dict, name: str) -> list[float | None]:
+    history = list(r["history"].values())
+    return [None] * (len(history) - 1) + [_wan(history[-1])] + [_wan(v) for v in quantiles[name]]
+
+
 def _chart_data(r: dict) -> dict:
+    branches = [b for e in r.get("events", []) for b in e.get("branches", [])]
     return {
         "years": [*r["history"], *r["trajectory"]],
         "history": _history_line(r),
         "p10": _projected_line(r, "p10"),
         "p50": _projected_line(r, "p50"),
         "p90": _projected_line(r, "p90"),
+        # an unconfirmed event: each branch's median, and no median of the mixture drawn through the gap
+        "branches": [
+            {"label": f"若{b['label']}：中位数", "p50": _branch_line(r, b["quantiles"], "p50")}
+            for b in branches
+        ],
         "histogram": r["peak_year_histogram"],
         "levers": [
             {

@@ -20,9 +20,14 @@ from .shapes import (
 )
 from .validation import _boundary_history, backcast, validate
 
+#: what the coordinator has said of a dated event, read from its probability (1, 0, or anything between)
+EVENT_STATUS = {1.0: "确认投运", 0.0: "不投运"}
+UNCONFIRMED = "未确认"
+
 
 def _events(assumptions: dict[str, Assumption], base: int, end_year: int) -> list[dict]:
-    """Named, dated events the model applies (a unit entering service): a jump in their year is theirs."""
+    """Named, dated events the model applies (a unit entering service): a jump in their year is theirs.
+    Its status is the coordinator's: 确认投运 (probability 1), 不投运 (0), else 未确认 — drawn in or out."""
     out = []
     mw = assumptions["power.new_coal_mw"].central
     year = int(assumptions["power.new_coal_year"].central)
@@ -30,13 +35,41 @@ def _events(assumptions: dict[str, Assumption], base: int, end_year: int) -> lis
     if mw > 0 and base < year <= end_year:
         out.append(
             {
+                "key": "power.new_coal",
                 "year": year,
+                "name": f"新增燃煤机组 {mw:g} 兆瓦投运",
                 "label": f"新增燃煤机组 {mw:g} 兆瓦投运",
+                "status": EVENT_STATUS.get(float(p.central), UNCONFIRMED),
                 "probability": _round(p.central, 4),
                 "source": assumptions["power.new_coal_mw"].source,
+                "status_source": p.source,
             }
         )
     return out
+
+
+def _branches(
+    events: list[dict], x: dict, projected: np.ndarray, history: np.ndarray, all_years, deadline, tolerance
+) -> None:
+    """An unconfirmed event splits the draws in two: each branch's P(peak) and its own band, so no median is
+    drawn through the gap between them (the mixture is only a labelled summary)."""
+    for event in events:
+        if event["status"] != UNCONFIRMED:
+            continue
+        happened = np.asarray(x["power.new_coal_probability"]) > 0.5
+        year, _ = _peaks(history, projected, all_years, tolerance)
+        by_deadline = (year > 0) & (year <= deadline)
+        event["branches"] = [
+            {
+                "label": label,
+                "share": _round(float(mask.mean()), 4),
+                "draws": int(mask.sum()),
+                "p_peak_by_2030": _round(float(by_deadline[mask].mean()), 4),
+                "quantiles": _quantiles(projected[mask]),
+            }
+            for label, mask in (("投运", happened), ("不投运", ~happened))
+            if mask.any()
+        ]
 
 
 def boundary_sentence(history: History) -> str:
@@ -113,6 +146,16 @@ def project(
         }
 
     figures = {b: peak_figures(b, main.by_boundary[b]) for b in BOUNDARIES}
+    events = _events(assumptions, cal.base_year, end_year)
+    _branches(
+        events,
+        x,
+        main.by_boundary[boundary],
+        _boundary_history(history, boundary),
+        all_years,
+        deadline,
+        tolerance,
+    )
     checked = validate(history, scenario, draws, seed, boundary) if validation else None
     band_notes = _calibrate_bands(figures, checked, boundary)
     headline = figures[boundary]
@@ -191,7 +234,7 @@ def project(
             b: {k: v for k, v in f.items() if k != "histogram"} for b, f in figures.items() if b != boundary
         },
         validation=checked,
-        events=_events(assumptions, cal.base_year, end_year),
+        events=events,
         boundary_sentence=boundary_sentence(history),
     )
 

@@ -24,6 +24,8 @@
 
   var p = data("projection-chart-data");
   if (p) {
+    // an unconfirmed event: the two branches' medians, never one median drawn through the gap between them
+    var branched = p.branches && p.branches.length > 1;
     var lower = p.p10.map(function (v) { return v; });
     var width = p.p90.map(function (v, i) { return v === null || p.p10[i] === null ? null : v - p.p10[i]; });
     draw("chart-fan", {
@@ -32,22 +34,32 @@
         var i = items[0].dataIndex, lines = [p.years[i] + "年"];
         if (p.history[i] !== null) { lines.push("核算值 " + fixed(p.history[i], 1)); }
         if (p.p50[i] !== null && p.history[i] === null) {
-          lines.push("P10 " + fixed(p.p10[i], 1), "P50 " + fixed(p.p50[i], 1), "P90 " + fixed(p.p90[i], 1));
+          if (branched) {
+            p.branches.forEach(function (b) { lines.push(b.label + " " + fixed(b.p50[i], 1)); });
+            lines.push("合并 P10–P90 " + fixed(p.p10[i], 1) + "–" + fixed(p.p90[i], 1));
+          } else {
+            lines.push("P10 " + fixed(p.p10[i], 1), "P50 " + fixed(p.p50[i], 1), "P90 " + fixed(p.p90[i], 1));
+          }
         }
         return lines.join("<br>");
       } },
-      legend: { bottom: 0, data: ["核算值", "P10–P90", "中位数 P50"] },
+      legend: { bottom: 0, data: branched ? ["核算值", "P10–P90（两种情形合并）"].concat(p.branches.map(function (b) { return b.label; }))
+                                         : ["核算值", "P10–P90", "中位数 P50"] },
       grid: { left: 60, right: 20, top: 40, bottom: 50 },
       xAxis: { type: "category", data: p.years, boundaryGap: false },
       yAxis: { type: "value", scale: true },
       series: [
         { name: "下界", type: "line", data: lower, stack: "band", symbol: "none", lineStyle: { opacity: 0 }, tooltip: { show: false } },
-        { name: "P10–P90", type: "line", data: width, stack: "band", symbol: "none", lineStyle: { opacity: 0 },
+        { name: branched ? "P10–P90（两种情形合并）" : "P10–P90", type: "line", data: width, stack: "band", symbol: "none", lineStyle: { opacity: 0 },
           areaStyle: { color: "rgba(61,111,182,0.25)" }, color: "rgba(61,111,182,0.5)" },
-        { name: "中位数 P50", type: "line", data: p.p50, symbol: "none", lineStyle: { type: "dashed", width: 2 }, color: "#3d6fb6",
-          markLine: deadline },
-        { name: "核算值", type: "line", data: p.history, symbolSize: 7, color: "#0b5d3b", lineStyle: { width: 2 } }
-      ]
+        { name: "核算值", type: "line", data: p.history, symbolSize: 7, color: "#0b5d3b", lineStyle: { width: 2 },
+          markLine: deadline }
+      ].concat(branched
+        ? p.branches.map(function (b, k) {
+            return { name: b.label, type: "line", data: b.p50, symbol: "none", lineStyle: { type: "dashed", width: 2 },
+                     color: ["#c0392b", "#3d6fb6"][k % 2] };
+          })
+        : [{ name: "中位数 P50", type: "line", data: p.p50, symbol: "none", lineStyle: { type: "dashed", width: 2 }, color: "#3d6fb6" }])
     });
 
     var labels = Object.keys(p.histogram);
