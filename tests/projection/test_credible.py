@@ -221,3 +221,31 @@ def test_an_unconfirmed_unit_is_two_branches_each_with_its_own_probability_and_b
         s = _with(_scenario("规划情景"), **{"power.new_coal_probability": probability})
         (fixed,) = model.project(history, s, 200, 1, sensitivity=False, validation=False).to_json()["events"]
         assert fixed["status"] == status and "branches" not in fixed
+
+
+def test_each_boundary_names_the_two_assumptions_that_move_its_probability_most():
+    """0.6 % and 79 % read as consequences: on each boundary one sentence names the assumptions whose top
+    third of draws against their bottom third moves P most — and which boundary grades the target."""
+    result = model.project(
+        sample_history(), planned(), 4000, 1, sensitivity=False, validation=False
+    ).to_json()
+    for boundary in model.BOUNDARIES:
+        driver = result["drivers"][boundary]
+        assert len(driver["assumptions"]) == 2 and model.BOUNDARY_NAMES[boundary] in driver["sentence"]
+        first, second = driver["assumptions"]
+        assert abs(first["delta_p"]) >= abs(second["delta_p"])
+    # the consumption boundary's P rests on the grid factor's trend (the issue's finding)
+    assert result["drivers"]["consumption"]["assumptions"][0]["key"] == "grid.change"
+    assert "净调入口径" in result["grading_sentence"] and "考核口径" in result["grading_sentence"]
+
+
+def test_a_calibrated_trend_says_it_is_a_model_assumption_and_the_years_it_rests_on():
+    rows = {
+        a["key"]: a
+        for a in model.project(
+            sample_history(), planned(), 100, 1, sensitivity=False, validation=False
+        ).assumptions
+    }
+    assert "模型假设：按2020–2025年6个年份拟合" in rows["gdp.growth"]["source"]
+    grid = rows["grid.change"]["source"]
+    assert "2021–2023年3个年份" in grid and "少于5年" in grid and "区间随年份加宽" in grid

@@ -48,6 +48,8 @@ class Calibration:
     balance_residual: float  # reported net import − (consumption − generation), held at the base year's
     refined_t_per_tce: float
     kwh_per_tce: float
+    fit_years: tuple[int, ...] = ()  # the accounted years the trends were fitted on
+    grid_fit_years: tuple[int, ...] = ()  # the years of the published grid factors its trend was fitted on
 
 
 def _trend(series: np.ndarray, years: np.ndarray) -> tuple[float, float]:
@@ -138,6 +140,8 @@ def calibrate(history: History) -> Calibration:
         balance_residual=float(residual[-1]),
         refined_t_per_tce=float(history.refined_oil_t[-1] / refined_tce) if refined_tce > 0 else 0.0,
         kwh_per_tce=1.0 / history.electricity_tce_per_kwh,
+        fit_years=tuple(int(y) for y in history.years),
+        grid_fit_years=tuple(int(y) for y, _ in published),
     )
 
 
@@ -151,12 +155,33 @@ def _setting(assumptions: dict[str, Assumption], key: str) -> float:
     return assumptions[key].central
 
 
+#: a trend fitted on fewer years than this is said to be short wherever it shows (本平台规则)
+SHORT_FIT_YEARS = 5
+
+
+def _fitted_on(years: tuple[int, ...]) -> str:
+    """What a calibrated assumption says of its fit: 模型假设, the years, and whether they are few."""
+    if not years:
+        return "（模型假设：无可拟合的年份）"
+    span = f"{years[0]}–{years[-1]}年" if len(years) > 1 else f"{years[0]}年"
+    short = (
+        f"；少于{SHORT_FIT_YEARS}年（本平台规则），外推至预测期按抽样的变化率逐年复合，区间随年份加宽，仅供参考"
+        if len(years) < SHORT_FIT_YEARS
+        else ""
+    )
+    return f"（模型假设：按{span}{len(years)}个年份拟合{short}）"
+
+
 def resolve_history(scenario: Scenario, cal: Calibration) -> dict[str, Assumption]:
-    """Replace the assumptions marked 按核算历史校准 by the distributions the history gives."""
+    """Replace the assumptions marked 按核算历史校准 by the distributions the history gives; each says it is
+    a model assumption and the years it was fitted on."""
     out = dict(scenario.assumptions)
     for key, a in scenario.assumptions.items():
         if a.distribution != "history":
             continue
+        a = replace(
+            a, source=a.source + _fitted_on(cal.grid_fit_years if key == "grid.change" else cal.fit_years)
+        )
         if key == "gdp.growth":
             floor = _setting(out, "gdp.growth_sd_floor")
             out[key] = _normal(a, cal.gdp_growth_mean * 100, max(cal.gdp_growth_sd * 100, floor))

@@ -57,6 +57,8 @@ class Projection:
     validation: dict | None = None
     events: list[dict] = field(default_factory=list)
     boundary_sentence: str = ""
+    drivers: dict = field(default_factory=dict)  # boundary → the two assumptions that move its P most
+    grading_sentence: str = ""
 
     def to_json(self) -> dict:
         """The CLI's and the API's shape: the issue's keys first, details after."""
@@ -89,6 +91,8 @@ class Projection:
                 for b, f in self.by_boundary.items()
             },
             "boundary_sentence": self.boundary_sentence,
+            "drivers": self.drivers,
+            "grading_sentence": self.grading_sentence,
             "peak_year": self.peak_year_quantiles,
             "peak_value_t": {k: _round(v, 0) for k, v in self.peak_value_quantiles.items()},
             "trajectory": {

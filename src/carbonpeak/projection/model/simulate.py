@@ -6,11 +6,12 @@ import numpy as np
 
 from .calibration import calibrate, resolve_history, sample_inputs
 from .history import History
-from .levers import DISTRIBUTIONS, LEVERS, Assumption, Scenario
+from .levers import DISTRIBUTIONS, DRAWN, LEVERS, Assumption, Scenario
 from .paths import Paths, paths
 from .results import LeverEffect, Projection, _fixed_values, _p_peak_by, _peaks, _round
 from .shapes import (
     BOUNDARIES,
+    BOUNDARY_NAMES,
     END_YEAR,
     PEAK_DEADLINE,
     PEAK_TOLERANCE,
@@ -70,6 +71,50 @@ def _branches(
             for label, mask in (("投运", happened), ("不投运", ~happened))
             if mask.any()
         ]
+
+
+DRAWS_KEY = "_by_deadline"
+#: what a driver is called where it is not an assumption of the scenario's table
+DRIVER_LABELS = {"elasticity": "各行业能源消费对经济增长的弹性（按核算历史拟合）"}
+
+
+def _drivers(x: dict, assumptions: dict[str, Assumption], by_deadline: np.ndarray, boundary: str) -> dict:
+    """The two drawn assumptions that move P(peak ≤ deadline) most on ``boundary``: P among the draws whose
+    value is in the top third against the bottom third (a 0/1 event: drawn in against out), from the
+    projection's own draws — no extra run. One sentence says which, so that two boundaries' different P read
+    as consequences of different assumptions, not as a contradiction."""
+    found = []
+    for key in (*DRAWN, "gdp.growth", "elasticity"):
+        if key not in x:
+            continue
+        values = np.asarray(x[key], dtype=float)
+        values = values.reshape(len(values), -1).mean(axis=1)
+        if np.ptp(values) == 0:
+            continue
+        event = key in assumptions and assumptions[key].distribution == "bernoulli"
+        if event:
+            low, high = values < 0.5, values >= 0.5
+        else:
+            lo, hi = np.quantile(values, [1 / 3, 2 / 3])
+            low, high = values <= lo, values >= hi
+        if not low.any() or not high.any():
+            continue
+        delta = float(by_deadline[high].mean() - by_deadline[low].mean())
+        label = DRIVER_LABELS.get(key) or assumptions[key].label
+        found.append({"key": key, "label": label, "event": event, "delta_p": _round(delta, 4)})
+    found.sort(key=lambda d: -abs(d["delta_p"]))
+    top = found[:2]
+
+    def said(d: dict) -> str:
+        how = "发生比不发生" if d["event"] else "取值最高的三分之一抽样比最低的三分之一"
+        return f"“{d['label']}”（{how} {d['delta_p'] * 100:+.1f} 个百分点）"
+
+    sentence = (
+        f"{BOUNDARY_NAMES[boundary]}：影响达峰概率最大的假设是" + "和".join(said(d) for d in top) + "。"
+        if top
+        else f"{BOUNDARY_NAMES[boundary]}：各抽样假设对达峰概率没有可分辨的影响。"
+    )
+    return {"assumptions": top, "sentence": sentence}
 
 
 def boundary_sentence(history: History) -> str:
@@ -143,9 +188,11 @@ def project(
             "histogram": histogram,
             "quantiles": _quantiles(projected),
             "history": [float(v) for v in hist],
+            DRAWS_KEY: peaked & (year <= deadline),  # per draw, for the drivers (not stored)
         }
 
     figures = {b: peak_figures(b, main.by_boundary[b]) for b in BOUNDARIES}
+    drivers = {b: _drivers(x, assumptions, f.pop(DRAWS_KEY), b) for b, f in figures.items()}
     events = _events(assumptions, cal.base_year, end_year)
     _branches(
         events,
@@ -236,6 +283,11 @@ def project(
         validation=checked,
         events=events,
         boundary_sentence=boundary_sentence(history),
+        drivers=drivers,
+        grading_sentence=(
+            f"评估“二氧化碳排放达峰”目标用的是{BOUNDARY_NAMES[history.boundary]}：它是核算因子集中设定的考核口径"
+            "（依据见“核算因子”页），另两种口径只作对照。"
+        ),
     )
 
 
