@@ -249,3 +249,46 @@ def test_a_calibrated_trend_says_it_is_a_model_assumption_and_the_years_it_rests
     assert "模型假设：按2020–2025年6个年份拟合" in rows["gdp.growth"]["source"]
     grid = rows["grid.change"]["source"]
     assert "2021–2023年3个年份" in grid and "少于5年" in grid and "区间随年份加宽" in grid
+
+
+def test_shapley_shares_split_an_interaction_evenly_and_add_up():
+    """Two measures that only peak the path together: each gets half; shares always sum to P(all) − P(none)."""
+    from carbonpeak.projection.model.simulate import shapley
+
+    def together(on: dict[str, bool], draws: int) -> np.ndarray:
+        return np.full(draws, on["a"] and on["b"])
+
+    got = shapley(["a", "b"], together, 400)
+    assert got["shares"] == pytest.approx({"a": 0.5, "b": 0.5})
+    assert got["sum_of_shares"] == 1.0 and got["p_all_levers"] == 1.0 and got["p_no_levers"] == 0.0
+
+    def additive(on: dict[str, bool], draws: int) -> np.ndarray:
+        rank = np.arange(draws) / draws  # a draw peaks below a threshold the measures raise
+        return rank < 0.1 + 0.2 * on["a"] + 0.3 * on["b"] + 0.1 * on["c"]
+
+    got = shapley(["a", "b", "c"], additive, 2000)
+    assert got["shares"] == pytest.approx({"a": 0.2, "b": 0.3, "c": 0.1}, abs=1e-3)
+
+
+def test_the_levers_shares_sum_to_the_planned_less_the_baseline_probability():
+    """On the consumption boundary the switched-off effects summed to 0.234 where P(规划) − P(基准) was 0.262:
+    the Shapley shares add up to the difference, each with its sampling error."""
+    history = sample_history()
+    planned_run = model.project(history, planned(), 4000, 1, boundary="consumption", validation=False)
+    baseline = model.project(
+        history,
+        _scenario(scenarios.BASELINE),
+        4000,
+        1,
+        boundary="consumption",
+        sensitivity=False,
+        validation=False,
+    )
+    shares = [e.delta_probability for e in planned_run.levers if e.active]
+    assert sum(shares) == pytest.approx(
+        planned_run.p_peak_by_deadline - baseline.p_peak_by_deadline, abs=1e-9
+    )
+    assert all(e.error is not None and e.error >= 0 for e in planned_run.levers if e.active)
+    out = planned_run.to_json()
+    assert out["attribution"]["method"] == "Shapley" and "合计等于" in out["attribution"]["text"]
+    assert {"delta_p_error", "delta_p_switched_off"} <= set(out["lever_details"][0])

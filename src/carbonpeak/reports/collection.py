@@ -586,13 +586,18 @@ def _projection(plan: Plan) -> tuple[Section, object | None]:
     levers = Table(
         "措施贡献",
         "各项措施对2030年排放的贡献（规划情景）",
-        [Column("措施"), Column("2030年减排", "万吨", 2), Column("对达峰概率的影响", "百分点", 1)],
+        [
+            Column("措施"),
+            Column("2030年减排", "万吨", 2),
+            Column("对达峰概率的贡献（Shapley 分摊）", "百分点", 1),
+        ],
         [
             [e["label"], e["reduction_2030_t"] / 1e4, e["delta_p_peak_by_2030"] * 100]
             for e in r["lever_details"]
             if e["active"]
         ],
         source=f"达峰预测记录 {run.pk}（{r['draws']}次抽样，种子{r['seed']}，核算因子集 {shown_label(r['factor_set'])}）",
+        note=(r.get("attribution") or {}).get("text", ""),
     )
     quantiles = Table(
         "排放预测",

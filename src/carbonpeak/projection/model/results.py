@@ -18,8 +18,10 @@ class LeverEffect:
     label: str
     active: bool
     reduction_2030_t: float  # median over draws of CO2 without the lever − with it, in the deadline year
-    delta_probability: float  # P(peak ≤ deadline) with the lever − without it
+    delta_probability: float  # the lever's Shapley share of P(all levers) − P(none): the shares add up
     note: str = ""
+    delta_alone: float | None = None  # P with every lever − P with this one switched off (they do not add up)
+    error: float | None = None  # the Shapley share's sampling error (one standard error)
 
 
 @dataclass
@@ -58,6 +60,7 @@ class Projection:
     events: list[dict] = field(default_factory=list)
     boundary_sentence: str = ""
     drivers: dict = field(default_factory=dict)  # boundary → the two assumptions that move its P most
+    attribution: dict = field(default_factory=dict)  # how the levers' shares were computed, and their sum
     grading_sentence: str = ""
 
     def to_json(self) -> dict:
@@ -92,6 +95,7 @@ class Projection:
             },
             "boundary_sentence": self.boundary_sentence,
             "drivers": self.drivers,
+            "attribution": self.attribution,
             "grading_sentence": self.grading_sentence,
             "peak_year": self.peak_year_quantiles,
             "peak_value_t": {k: _round(v, 0) for k, v in self.peak_value_quantiles.items()},
@@ -107,6 +111,8 @@ class Projection:
                     "active": e.active,
                     "reduction_2030_t": _round(e.reduction_2030_t, 0),
                     "delta_p_peak_by_2030": _round(e.delta_probability, 4),
+                    "delta_p_error": _round(e.error, 4),
+                    "delta_p_switched_off": _round(e.delta_alone, 4),
                     "note": e.note,
                 }
                 for e in self.levers

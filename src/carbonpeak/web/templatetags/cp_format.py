@@ -98,6 +98,14 @@ def signed_percent(value) -> str:
     return f"{number:+.1f} 个百分点" if abs(number) >= 0.05 else "0"
 
 
+@register.filter
+def points(value) -> str:
+    """A size of a probability change in percentage points, without a sign (an error beside a figure)."""
+    if value is None or value == "":
+        return "—"
+    return f"{abs(float(value)) * 100:.1f} 个百分点"
+
+
 #: decimals of a figure in 万吨 (or 万吨标准煤): one way on every page, export and the report
 WAN_DECIMALS = 2
 
