@@ -71,7 +71,12 @@ def test_approving_energy_data_recomputes_projects_and_grades(demo_plan, coordin
     assert recomputed["按正式因子集重新核算"]["accounting_run"] == run.pk
     assert sub.pk in run.submissions
     # every built-in scenario projected on the new accounts, then the plan graded on them
-    assert list(followed) == ["碳预算使用跟踪", "各情景达峰预测", "评估目标并发出预警"]
+    assert list(followed) == [
+        "碳预算使用跟踪",
+        "各情景达峰预测",
+        "评估目标并发出预警",
+        "已审核企业年报按正式因子集另行重算",
+    ]
     assert followed["各情景达峰预测"]["projections"] == len(BUILT_IN)
     assert set(
         ProjectionRun.objects.filter(accounting_run=run).values_list("scenario_name", flat=True)
@@ -177,7 +182,12 @@ def test_the_chain_is_declared_by_the_apps_and_printed_in_order():
     from carbonpeak.core import events
 
     chain = events.chain()
-    assert chain["正式核算更新"] == ["碳预算使用跟踪", "各情景达峰预测", "评估目标并发出预警"]
+    assert chain["正式核算更新"] == [
+        "碳预算使用跟踪",
+        "各情景达峰预测",
+        "评估目标并发出预警",
+        "已审核企业年报按正式因子集另行重算",
+    ]
     assert chain["方案导入或更新"] == ["将方案目标对应到监测指标"]
     assert all(event in events.EVENTS.values() for event in chain)
 

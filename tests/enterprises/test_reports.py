@@ -280,3 +280,41 @@ def test_a_refused_report_comes_back_as_typed_with_the_problems_on_top(setup, cl
     assert response.status_code == 400 and 'data-testid="error-summary"' in html
     assert 'value="两万"' in html and 'value="8000000"' in html and 'value="123456"' in html  # nothing erased
     assert not EnterpriseReport.objects.filter(enterprise=paper, year=2023).exists()
+
+
+def test_approved_reports_get_the_official_factor_sets_figures_beside_their_own(client):
+    """Adopting a new official set leaves every approved report's figures as approved and computes them
+    again on the new set beside them; the page says which basis each figure is on; back on the report's own
+    set, the computation beside it goes."""
+    from carbonpeak.energy import services as energy
+
+    ensure_demo_users()
+    coordinator = get_user_model().objects.get(username="coordinator")
+    ensure_demo_enterprises(coordinator)
+    approved = list(EnterpriseReport.objects.filter(status="approved"))
+    assert approved and not any(r.official_basis for r in approved)
+    original = energy.official_factor_set()
+    rows = "".join(
+        f"generation_coal_rate,江苏,{year},300,gce/kWh,测试输入（非参考值）,test\n"
+        for year in range(2020, 2026)
+    )
+    newer = energy.import_factor_csv(
+        "kind,key,year,value,unit,source,status\n" + rows,
+        name="national",
+        version="test-rates",
+        user=coordinator,
+        based_on=original,
+    )
+    energy.adopt_factor_set(newer, user=coordinator, reason="测试：录入发电煤耗")
+    for report in approved:
+        before = (report.energy_tce, report.co2_t, report.factor_set, report.energy_tce_equivalent)
+        report.refresh_from_db()
+        assert (report.energy_tce, report.co2_t, report.factor_set, report.energy_tce_equivalent) == before
+        basis = report.official_basis
+        assert basis["factor_set"] == newer.label and basis["energy_tce"] == pytest.approx(report.energy_tce)
+        assert basis["energy_tce_equivalent"] is not None  # the new set has the year's rate
+    client.force_login(coordinator)
+    page = client.get(approved[0].get_absolute_url()).content.decode()
+    assert 'data-testid="official-basis"' in page and "test-rates 版" in page and "不改动" in page
+    energy.adopt_factor_set(original, user=coordinator, reason="测试：恢复")
+    assert not any(r.official_basis for r in EnterpriseReport.objects.filter(status="approved"))

@@ -12,3 +12,12 @@ def open_plan_progress(period_id: int) -> None:
     from carbonpeak.supervision.models import ReportingPeriod
 
     services.open_progress(ReportingPeriod.objects.get(pk=period_id))
+
+
+@events.handles("accounts_recomputed", "已审核企业年报按正式因子集另行重算", order=40)
+def follow_official_factors(run_id: int) -> int:
+    """New official accounts (a new factor set adopted, or factors entered): approved enterprise reports on
+    an older set get a computation on the official one beside their approved figures."""
+    from carbonpeak.enterprises import services
+
+    return services.follow_official_factors()

@@ -212,6 +212,9 @@ class EnterpriseReport(ReviewedRecord):
     co2_t = models.FloatField("含净外购电力的排放（tCO2）", null=True, blank=True)
     factor_set = models.CharField("因子集", max_length=60, blank=True)
     computed_missing = models.JSONField("缺失项", default=list, blank=True)
+    #: the approved figures again on the official factor set when it is not the one they were approved on —
+    #: a computation beside them, never over them (``services.follow_official_factors``)
+    official_basis = models.JSONField("按现行正式因子集的重算", default=dict, blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
