@@ -113,7 +113,8 @@ def test_leader_sees_but_cannot_act(client, coordinator):
 def test_factor_set_pages_and_csv_import(logged_in):
     fs = services.official_factor_set()
     html = logged_in.get(reverse("energy:factor_set", args=[fs.pk])).content.decode()
-    assert "0.5827" in html and "secondary-consistent" in html and "未给出" in html
+    assert "0.5827" in html and "多个独立二手来源一致" in html and "未给出" in html
+    assert "secondary-consistent" not in html  # the reference's rating in words
     csv = "kind,key,year,value,unit,source,status\ngrid_co2,江苏,2024,0.55,kgCO2/kWh,MEE 公告（测试）,secondary\n"
     response = logged_in.post(
         reverse("energy:factor_set_import"),

@@ -21,6 +21,7 @@ PATTERNS = {
     "code identifier": re.compile(r"\b[a-z]+(?:_[a-z0-9]+)+\b"),
     "scientific notation": re.compile(r"\d\.\d+e[+-]?\d+", re.I),
     "internal stamp": re.compile(r"@\d{8}-\d{6}"),
+    "rating in code words": re.compile(r"\b(?:single-)?secondary(?:[-+][a-z]+)?\b"),
 }
 
 

@@ -47,3 +47,12 @@ def test_a_factor_set_reads_as_its_name_and_version_not_its_key():
     assert factor_set("national@2026.1-录入2") == "国家方法默认因子集 2026.1 版（录入 2）"
     assert factor_set("江苏试算@2027.1") == "江苏试算 2027.1 版"  # a set the coordinator named
     assert factor_set("") == "" and factor_set(None) == ""
+
+
+def test_a_sources_standing_reads_in_words():
+    from carbonpeak.web.templatetags.cp_format import standing
+
+    assert standing("single-secondary") == "单一二手来源，正式文本未核实（暂定）"
+    assert standing("secondary-consistent") == "多个独立二手来源一致"
+    assert standing("secondary+derived") == "二手来源，本平台据此推算"
+    assert standing("示例输入") == "示例输入" and standing("") == ""

@@ -13,6 +13,8 @@ import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from carbonpeak.core.standing import standing
+
 THRESHOLDS_FILE = Path(__file__).resolve().parent / "data" / "project-review.csv"
 
 
@@ -59,9 +61,7 @@ class ReviewLevel:
 
 
 def _standing(t: Threshold) -> str:
-    return {"secondary": "二手来源", "single-secondary": "单一二手来源，正式文本未核实"}.get(
-        t.status, t.status
-    )
+    return standing(t.status)
 
 
 def review_level(tce_calorific: float, electricity_kwh: float | None, co2_t: float | None) -> ReviewLevel:

@@ -170,3 +170,11 @@ def factor_set(label) -> str:
     from carbonpeak.energy.factors import shown_label
 
     return shown_label(str(label) if label else "")
+
+
+@register.filter
+def standing(status) -> str:
+    """How a number's source stands, in words (二手来源, 多个独立二手来源一致, …)."""
+    from carbonpeak.core.standing import standing as words
+
+    return words(str(status) if status else "")
