@@ -249,3 +249,20 @@ def test_the_coordinator_names_the_assessed_boundary_with_its_basis(coordinator,
     assert data["co2_boundary"] == "territorial"
     assert data["co2_t"] == data["co2_t_by_boundary"]["territorial"]
     assert factor_set.to_pure().assessed_boundary == "assessed"  # the earlier version is unchanged
+
+
+def test_accounts_in_memory_are_the_ones_a_run_stores(demo_plan, coordinator):
+    """The projection splits a change among data, factors and assumptions by accounting old data with new
+    factors (and the reverse) in memory: the same accounts a stored run has."""
+    from django.conf import settings
+
+    from carbonpeak.energy import selectors
+    from carbonpeak.energy.models import AccountingResult, EnergySubmission
+
+    run = selectors.current_run()
+    subs = list(EnergySubmission.objects.filter(pk__in=run.submissions))
+    accounts = selectors.accounts_of(subs, run.factor_set, settings.CARBONPEAK_GRID_REGION)
+    stored = {(r.region, r.period): r.co2_t for r in AccountingResult.objects.filter(run=run)}
+    computed = {(a.region, a.period.key): a.co2_t for a in accounts.ordered()}
+    assert computed.keys() == stored.keys()
+    assert all(computed[k] == pytest.approx(stored[k]) for k in stored)

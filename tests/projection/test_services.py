@@ -201,6 +201,7 @@ def test_what_moved_p_splits_new_data_from_changed_assumptions(rates_entered, co
     latest = runs.order_by("-created_at", "-id").first()
     change = latest.result["change"]
     assert change["previous_run"] != latest.pk and change["new_data"] == 0.0 and change["assumptions"] == 0.0
+    assert change["factors"] == 0.0 and "Shapley" in change["method"]  # a new factor set, the same CO2
     assert "与上次基本相同" in change["sentence"]
 
     custom = services.create_scenario(coordinator, "强化工业节能", "规划情景")
@@ -214,7 +215,9 @@ def test_what_moved_p_splits_new_data_from_changed_assumptions(rates_entered, co
     after = services.run_projection("强化工业节能", plan=rates_entered, draws=DRAWS).result
     moved = after["change"]
     assert moved["p_before"] == first["p_peak_by_2030"] and moved["p_now"] == after["p_peak_by_2030"]
-    assert moved["new_data"] == 0.0  # the same accounts: nothing is the data's
+    assert moved["new_data"] == 0.0 and moved["factors"] == 0.0  # the same accounts: nothing is theirs
+    parts = moved["new_data"] + moved["factors"] + moved["assumptions"]
+    assert parts == pytest.approx(moved["delta"], abs=1e-4)  # the shares add up to the change
     assert moved["assumptions"] == pytest.approx(after["p_peak_by_2030"] - first["p_peak_by_2030"], abs=1e-4)
     assert moved["delta"] > 0 and "主要因为情景假设调整" in moved["sentence"]
     assert (
@@ -232,3 +235,14 @@ def test_the_page_says_what_moved_and_shows_the_boundaries(client, rates_entered
     assert (
         'data-testid="boundaries"' in page and "本地燃烧口径" in page and 'data-testid="validation"' in page
     )
+
+
+def test_shapley_of_three_splits_an_interaction_and_adds_up():
+    from carbonpeak.projection.model import shapley_of_three
+
+    def p(data: bool, factors: bool, assumptions: bool) -> float:
+        return 0.1 + 0.2 * data + 0.05 * assumptions + (0.3 if data and factors else 0.0)
+
+    shares = shapley_of_three(p)
+    assert shares == pytest.approx({"data": 0.35, "factors": 0.15, "assumptions": 0.05})
+    assert sum(shares.values()) == pytest.approx(p(True, True, True) - p(False, False, False))

@@ -99,6 +99,29 @@ def pure_economy(sub: EnergySubmission) -> EconomicFigure | None:
     )
 
 
+def accounts_of(submissions: list[EnergySubmission], factor_set: FactorSet, grid_region: str):
+    """The accounts of these submissions with this factor set, in memory (nothing stored): what a run
+    computes, read again for another combination of data and factors (``recompute`` stores it; the
+    projection's 'what moved' splits a change by it). Raises ``AccountingError`` as a run would."""
+    from carbonpeak.energy.accounting import account
+
+    records: list[PureRecord] = []
+    economy: list[EconomicFigure] = []
+    for sub in submissions:
+        records.extend(pure_records(sub))
+        eco = pure_economy(sub)
+        if eco is not None:
+            economy.append(eco)
+    return account(
+        records,
+        factor_set.to_pure(),
+        economy,
+        grid_region=grid_region,
+        certificates=register_entries(),
+        intensity_target=intensity_target(),
+    )
+
+
 def register_entries() -> list[CertificateEntry]:
     return [c.to_pure() for c in GreenCertificate.objects.all()]
 

@@ -27,7 +27,6 @@ from carbonpeak.energy.accounting import (
     AccountingError,
     EconomicFigure,
     absent_rows,
-    account,
 )
 from carbonpeak.energy.accounting import EnergyRecord as PureRecord
 from carbonpeak.energy.models import (
@@ -630,13 +629,6 @@ def recompute(fs: FactorSet, *, user=None, reason: str, grid_region: str | None 
     """Account all current approved data with ``fs``; the run and its results are kept beside earlier ones."""
     grid_region = grid_region or settings.CARBONPEAK_GRID_REGION
     subs = selectors.current_submissions()
-    records: list[PureRecord] = []
-    economy: list[EconomicFigure] = []
-    for sub in subs:
-        records.extend(selectors.pure_records(sub))
-        eco = selectors.pure_economy(sub)
-        if eco is not None:
-            economy.append(eco)
     run = AccountingRun.objects.create(
         factor_set=fs,
         factor_set_label=fs.label,
@@ -647,14 +639,7 @@ def recompute(fs: FactorSet, *, user=None, reason: str, grid_region: str | None 
         created_by=user,
     )
     try:
-        accounts = account(
-            records,
-            fs.to_pure(),
-            economy,
-            grid_region=grid_region,
-            certificates=selectors.register_entries(),
-            intensity_target=selectors.intensity_target(),
-        )
+        accounts = selectors.accounts_of(subs, fs, grid_region)
     except AccountingError as exc:
         run.error = "\n".join(exc.problems)
         run.save(update_fields=["error"])

@@ -150,7 +150,9 @@ def run_projection(
     )
     if previous is not None and previous.result.get("assumptions"):
         try:
-            result["change"] = _what_moved(previous, hist, result, draws, seed, end_year, boundary)
+            result["change"] = _what_moved(
+                previous, plan, acc_run, hist, pure_scenario, result, draws, seed, end_year, boundary
+            )
         except model.ProjectionError:  # a run stored by an older model whose inputs no longer fit
             result["notes"].append("与上次预测的比较无法计算（上次预测由旧版模型计算，假设不完整）")
     result["description"] = projection.description
@@ -191,13 +193,81 @@ def _prune_requested_runs() -> int:
     return len(stale)
 
 
-def _what_moved(previous: ProjectionRun, hist, result: dict, draws, seed, end_year, boundary: str) -> dict:
-    """ΔP since ``previous`` and its attribution: the previous assumptions run again on the new accounts."""
+def _history_of(plan: Plan, accounts, factor_set: str, sample: bool) -> model.History:
+    """The history a projection reads, from accounts computed in memory (``energy.selectors.accounts_of``)."""
+    years = [a for a in accounts.ordered() if (a.period.first, a.period.last) == (1, 4)]
+    if not years:
+        raise NoData("尚无完整年度（四个季度）的核算结果")
+    region = _region(plan, {a.region for a in years})
+    return model.history_from_periods(
+        [a.to_dict() for a in years if a.region == region], factor_set=factor_set, sample=sample
+    )
+
+
+def _histories(plan: Plan, old_run: AccountingRun, new_run: AccountingRun, now: model.History) -> dict:
+    """The four histories of (old or new data) × (old or new factor set): the two runs', and the two mixed
+    ones accounted in memory — skipped where the data or the factor set did not change."""
+    from carbonpeak.energy.accounting import AccountingError
+    from carbonpeak.energy.models import EnergySubmission
+
+    before = history(plan, old_run)
+    same_data = sorted(old_run.submissions) == sorted(new_run.submissions)
+    same_factors = old_run.factor_set_id == new_run.factor_set_id
+    out = {(True, True): now, (False, False): before}
+    for data_new, factors_new in ((True, False), (False, True)):
+        if same_data:
+            out[(data_new, factors_new)] = now if factors_new else before
+            continue
+        if same_factors:
+            out[(data_new, factors_new)] = now if data_new else before
+            continue
+        data_run, factor_run = (new_run if data_new else old_run), (new_run if factors_new else old_run)
+        subs = list(EnergySubmission.objects.filter(pk__in=data_run.submissions))
+        try:
+            accounts = energy.accounts_of(subs, factor_run.factor_set, factor_run.grid_region)
+        except AccountingError as exc:
+            raise model.ProjectionError("；".join(exc.problems)) from exc
+        sample = any(s.is_sample for s in subs)
+        out[(data_new, factors_new)] = _history_of(plan, accounts, factor_run.factor_set_label, sample)
+    return out
+
+
+def _what_moved(
+    previous: ProjectionRun,
+    plan: Plan,
+    acc_run: AccountingRun,
+    hist: model.History,
+    now: model.Scenario,
+    result: dict,
+    draws: int,
+    seed: int,
+    end_year: int,
+    boundary: str,
+) -> dict:
+    """ΔP since ``previous`` split by Shapley values among the three things that change between two runs:
+    the approved statistics (data), the official factor set (factors) and the scenario's assumptions —
+    each combination of old and new projected on the same draws; the shares add up to ΔP."""
     old = scenarios.from_stored(previous.scenario_name, previous.result["assumptions"])
-    p_mixed = model.project(
-        hist, old, draws, seed, end_year, sensitivity=False, validation=False, boundary=boundary or None
-    ).p_peak_by_deadline
-    change = model.what_moved(result, previous.result, p_mixed)
+    histories = _histories(plan, previous.accounting_run, acc_run, hist)
+    p_before, p_now = previous.result["p_peak_by_2030"], result["p_peak_by_2030"]
+    cache: dict[tuple[bool, bool, bool], float] = {(False, False, False): p_before, (True, True, True): p_now}
+
+    def p(data_new: bool, factors_new: bool, assumptions_new: bool) -> float:
+        key = (data_new, factors_new, assumptions_new)
+        if key not in cache:
+            cache[key] = model.project(
+                histories[(data_new, factors_new)],
+                now if assumptions_new else old,
+                draws,
+                seed,
+                end_year,
+                sensitivity=False,
+                validation=False,
+                boundary=boundary or None,
+            ).p_peak_by_deadline
+        return cache[key]
+
+    change = model.what_moved(result, previous.result, model.shapley_of_three(p))
     change["previous_run"] = previous.pk
     change["previous_at"] = previous.created_at.isoformat()
     change["previous_accounting"] = previous.accounting_run.created_at.isoformat()

@@ -14,7 +14,7 @@ history, levers, calibration, paths, results, validation, simulate, attribution)
 
 from __future__ import annotations
 
-from .attribution import what_moved
+from .attribution import shapley_of_three, what_moved
 from .calibration import Calibration, calibrate, required_keys, resolve_history, sample_inputs
 from .history import History, history_from_periods
 from .levers import (

@@ -1,21 +1,35 @@
-"""What moved since the previous projection: new data against changed assumptions."""
+"""What moved since the previous projection: new data, new factors and changed assumptions, by Shapley values."""
 
 from __future__ import annotations
 
 from .results import _round
 
+#: what moves P between two projections, in the order the sentence names them
+PARTS = {"data": "新的核算数据", "factors": "核算因子", "assumptions": "情景假设调整"}
 
-def what_moved(
-    now: dict,
-    previous: dict,
-    p_new_data_old_assumptions: float,
-) -> dict:
-    """ΔP since the previous projection of the scenario and its attribution: new data (the same assumptions on
-    the new accounts) and changed assumptions (the rest), with the lever that moves P most now; one sentence
-    a leader reads."""
+
+def shapley_of_three(p) -> dict[str, float]:
+    """Exact Shapley shares of P among data, factors and assumptions: ``p(data_new, factors_new,
+    assumptions_new)`` is P with each part old or new; the shares sum to p(new, new, new) − p(old, old, old)."""
+    from itertools import permutations
+
+    keys = list(PARTS)
+    shares = dict.fromkeys(keys, 0.0)
+    orders = list(permutations(keys))
+    for order in orders:
+        state = dict.fromkeys(keys, False)
+        for key in order:
+            before = p(state["data"], state["factors"], state["assumptions"])
+            state[key] = True
+            shares[key] += (p(state["data"], state["factors"], state["assumptions"]) - before) / len(orders)
+    return shares
+
+
+def what_moved(now: dict, previous: dict, shares: dict[str, float]) -> dict:
+    """ΔP since the previous projection of the scenario and its attribution among new data, new factors and
+    changed assumptions (``shares``, Shapley values that add up to ΔP), with the lever that moves P most now;
+    one sentence a leader reads."""
     p_now, p_before = now["p_peak_by_2030"], previous["p_peak_by_2030"]
-    data = p_new_data_old_assumptions - p_before
-    assumptions = p_now - p_new_data_old_assumptions
     levers = [e for e in now.get("lever_details", []) if e["active"]]
     top = max(levers, key=lambda e: abs(e["delta_p_peak_by_2030"] or 0), default=None)
     before_levers = {e["key"]: e for e in previous.get("lever_details", [])}
@@ -30,13 +44,11 @@ def what_moved(
     ]
     if abs(p_now - p_before) < 0.0005:
         main = "与上次基本相同"
-    elif abs(data) >= abs(assumptions):
-        main = f"主要因为新的核算数据（{_pp(data)}）" + (
-            f"，假设调整 {_pp(assumptions)}" if abs(assumptions) >= 0.0005 else ""
-        )
     else:
-        main = f"主要因为情景假设调整（{_pp(assumptions)}）" + (
-            f"，新数据 {_pp(data)}" if abs(data) >= 0.0005 else ""
+        ranked = sorted(PARTS, key=lambda k: -abs(shares[k]))
+        others = [f"{PARTS[k]} {_pp(shares[k])}" for k in ranked[1:] if abs(shares[k]) >= 0.0005]
+        main = f"主要因为{PARTS[ranked[0]]}（{_pp(shares[ranked[0]])}）" + (
+            f"，{'，'.join(others)}" if others else ""
         )
     sentence = f"达峰概率由 {p_before:.1%} 变为 {p_now:.1%}，{main}"
     if top is not None and top["delta_p_peak_by_2030"]:
@@ -45,8 +57,10 @@ def what_moved(
         "p_before": _round(p_before, 4),
         "p_now": _round(p_now, 4),
         "delta": _round(p_now - p_before, 4),
-        "new_data": _round(data, 4),
-        "assumptions": _round(assumptions, 4),
+        "new_data": _round(shares["data"], 4),
+        "factors": _round(shares["factors"], 4),
+        "assumptions": _round(shares["assumptions"], 4),
+        "method": "Shapley：数据、因子、假设的新旧八种组合在同一组抽样上各算一次，三部分合计等于变化",
         "top_lever": top["label"] if top else None,
         "levers": lever_changes,
         "sentence": sentence + "。",
