@@ -78,6 +78,7 @@ PAGES = {
     "projection:detail": (VIEW_CITY,),
     "projection:edit": (VIEW_WORK,),
     "projection:compute": (VIEW_WORK,),
+    "projection:unit_event": (VIEW_WORK,),
     "reports:index": (VIEW_CITY,),
     "reports:generate": (VIEW_WORK,),
     "reports:job": (VIEW_CITY,),

@@ -246,3 +246,49 @@ def test_shapley_of_three_splits_an_interaction_and_adds_up():
     shares = shapley_of_three(p)
     assert shares == pytest.approx({"data": 0.35, "factors": 0.15, "assumptions": 0.05})
     assert sum(shares.values()) == pytest.approx(p(True, True, True) - p(False, False, False))
+
+
+def test_the_coordinator_sets_what_is_known_of_the_new_unit_and_every_scenario_follows(
+    client, demo_plan, coordinator
+):
+    """未确认 (nothing set): two branches; 确认投运 with its source: one path with the unit, the status and the
+    source in the JSON, the scenario projected again on the new state; a refusal names its field."""
+    from carbonpeak.projection.models import UnitEvent
+
+    first = services.run_projection("规划情景", plan=demo_plan, draws=DRAWS).result
+    (event,) = first["events"]
+    assert event["status"] == "未确认" and len(event["branches"]) == 2
+    client.force_login(coordinator)
+    refused = client.post(
+        "/projection/unit-events/",
+        {"key": "power.new_coal", "year": "明年", "status": "确认投运", "source": ""},
+    )
+    assert refused["Location"].endswith("#error-summary") and not UnitEvent.objects.exists()
+    services.set_unit_event(
+        coordinator, "power.new_coal", year="2026", status="确认投运", source="华能太仓三期投产公告（测试）"
+    )
+    confirmed = services.run_projection("规划情景", plan=demo_plan, draws=DRAWS).result
+    (event,) = confirmed["events"]
+    assert event["status"] == "确认投运" and "branches" not in event and event["probability"] == 1.0
+    assert "华能太仓三期投产公告（测试）" in event["status_source"]
+    assert confirmed["p_peak_by_2030"] == pytest.approx(event_branch(first, "投运"), abs=0.02)
+    services.set_unit_event(
+        coordinator, "power.new_coal", year="2026", status="不投运", source="项目取消（测试）"
+    )
+    cancelled = services.run_projection("规划情景", plan=demo_plan, draws=DRAWS).result
+    assert cancelled["events"][0]["status"] == "不投运"
+    assert cancelled["p_peak_by_2030"] == pytest.approx(event_branch(first, "不投运"), abs=0.02)
+
+
+def event_branch(result: dict, label: str) -> float:
+    return next(b["p_peak_by_2030"] for b in result["events"][0]["branches"] if b["label"] == label)
+
+
+def test_the_unit_event_form_sets_the_status(client, demo_plan, coordinator):
+    from carbonpeak.projection.models import UnitEvent
+
+    client.force_login(coordinator)
+    form = {"event": "power.new_coal", "year": "2026", "status": "不投运", "source": "项目取消公告（测试）"}
+    answer = client.post("/projection/unit-events/", {**form, "scenario": "规划情景"})
+    assert answer.status_code == 302 and not answer["Location"].endswith("#error-summary")
+    assert UnitEvent.objects.get().status == "不投运"

@@ -87,6 +87,9 @@ class ProjectionRun(models.Model):
     boundary = models.CharField(
         "主口径", max_length=12, blank=True, default="", help_text="留空：核算因子集设定的考核口径"
     )
+    event_state = models.CharField(
+        "事件状态", max_length=200, blank=True, default="", help_text="计算时协调员设定的机组事件状态"
+    )
     result = models.JSONField("结果", default=dict)
     elapsed_ms = models.PositiveIntegerField("计算耗时（毫秒）", default=0)
     created_by = models.ForeignKey(
@@ -101,3 +104,29 @@ class ProjectionRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scenario_name}（{self.draws}次抽样，核算记录{self.accounting_run_id}）"
+
+
+class UnitEvent(models.Model):
+    """A dated event the projection applies to every scenario (a coal unit entering service), with the status
+    the coordinator sets from what is known: 确认投运, 未确认 (both branches shown) or 不投运, and its source."""
+
+    class Status(models.TextChoices):
+        CONFIRMED = "确认投运", "确认投运"
+        UNCONFIRMED = "未确认", "未确认"
+        CANCELLED = "不投运", "不投运"
+
+    key = models.CharField("事件", max_length=40, unique=True)
+    year = models.PositiveSmallIntegerField("投运年份")
+    status = models.CharField("状态", max_length=8, choices=Status.choices)
+    source = models.CharField("依据", max_length=500)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField("设定时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "机组事件"
+        verbose_name_plural = "机组事件"
+
+    def __str__(self) -> str:
+        return f"{self.key}：{self.year}年{self.status}"

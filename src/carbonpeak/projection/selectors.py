@@ -20,6 +20,13 @@ def scenario_names() -> list[str]:
     return [*scenarios.BUILT_IN, *Scenario.objects.order_by("name").values_list("name", flat=True)]
 
 
+def event_state() -> str:
+    """The unit events as set now, in one line: a projection is computed again when they change."""
+    from carbonpeak.projection.models import UnitEvent
+
+    return "；".join(f"{e.key}={e.status}@{e.year}" for e in UnitEvent.objects.order_by("key"))
+
+
 def stored_projection(
     name: str,
     plan: Plan,
@@ -45,6 +52,7 @@ def stored_projection(
         seed=seed,
         end_year=end_year,
         boundary="",
+        event_state=event_state(),
     ).first()
 
 

@@ -21,11 +21,12 @@ from carbonpeak.energy.models import AccountingResult, AccountingRun
 from carbonpeak.plans.models import Plan, Target
 from carbonpeak.plans.selectors import current_plan
 from carbonpeak.projection import model, scenarios
-from carbonpeak.projection.models import ProjectionRun, Scenario, ScenarioVersion
+from carbonpeak.projection.models import ProjectionRun, Scenario, ScenarioVersion, UnitEvent
 from carbonpeak.projection.selectors import (
     DEFAULT_DRAWS,
     DEFAULT_SEED,
     PLANNED,
+    event_state,
     scenario_names,
     stored_projection,
 )
@@ -83,16 +84,99 @@ def history(plan: Plan, run: AccountingRun | None = None) -> model.History:
 
 
 def scenario(name: str, plan: Plan) -> tuple[model.Scenario, ScenarioVersion | None]:
+    """A scenario as projected: the built-in or custom one, with the unit events as the coordinator set them."""
     targets = plan_targets(plan)
     if name in scenarios.BUILT_IN:
-        return scenarios.built_in(name, targets), None
+        return with_unit_events(scenarios.built_in(name, targets)), None
     custom = Scenario.objects.filter(name=name).first()
     if custom is None:
         raise model.ProjectionError(f"未知情景“{name}”；可用情景：{'、'.join(scenario_names())}")
     version = custom.current
     base = scenarios.built_in(custom.based_on, targets)
     overrides = version.overrides if version else {}
-    return scenarios.with_overrides(base, custom.name, custom.description, overrides), version
+    return with_unit_events(
+        scenarios.with_overrides(base, custom.name, custom.description, overrides)
+    ), version
+
+
+# ------------------------------------------------------------------ unit events (a coal unit entering service)
+
+#: the events the coordinator sets, and the assumptions each one fixes (the unit's year and whether it runs)
+NEW_COAL = "power.new_coal"
+UNIT_EVENTS = {
+    NEW_COAL: ("新增燃煤机组（华能太仓三期）投运", "power.new_coal_year", "power.new_coal_probability")
+}
+
+
+def with_unit_events(s: model.Scenario) -> model.Scenario:
+    """Every scenario reads the unit events the coordinator set: the year, and whether the unit runs (确认投运:
+    it does; 不投运: it does not; 未确认: the scenario's probability, the projection showing both branches)."""
+    from dataclasses import replace
+
+    changed = dict(s.assumptions)
+    for event in UnitEvent.objects.filter(key__in=UNIT_EVENTS):
+        _, year_key, probability_key = UNIT_EVENTS[event.key]
+        said = f"协调员设定：{event.status}（{event.source}）"
+        if year_key in changed:
+            changed[year_key] = replace(
+                changed[year_key],
+                distribution="fixed",
+                mode=float(event.year),
+                low=None,
+                high=None,
+                source=said,
+            )
+        if probability_key in changed:
+            a = changed[probability_key]
+            if event.status == UnitEvent.Status.UNCONFIRMED:
+                changed[probability_key] = replace(a, source=f"{said}；投运概率取{a.central:g}（{a.source}）")
+            else:
+                p = 1.0 if event.status == UnitEvent.Status.CONFIRMED else 0.0
+                changed[probability_key] = replace(
+                    a, distribution="fixed", mode=p, low=None, high=None, source=said
+                )
+    return replace(s, assumptions=changed)
+
+
+@transaction.atomic
+def set_unit_event(user, key: str, *, year, status: str, source: str) -> UnitEvent:
+    """The coordinator says what is known of a unit (confirmed, unconfirmed, cancelled) with its source;
+    every scenario is projected again."""
+    from carbonpeak.core.errors import DomainError
+    from carbonpeak.core.numbers import parse_int
+
+    permissions.require(user, Action.MANAGE_SCENARIOS)
+    if key not in UNIT_EVENTS:
+        raise DomainError(f"未知的机组事件“{str(key)[:40]}”")
+    problems: dict[str, list[str]] = {}
+    try:
+        year = parse_int(year, what="投运年份", low=2000, high=2100)
+    except NumberError as exc:
+        problems["year"] = [str(exc)]
+    else:
+        if year is None:
+            problems["year"] = ["请填写投运年份"]
+    if status not in UnitEvent.Status.values:
+        problems["status"] = [f"状态须为：{'、'.join(UnitEvent.Status.values)}"]
+    source = (source or "").strip()
+    if not source:
+        problems["source"] = ["请填写依据（如：投产公告、电网调度文件）"]
+    if problems:
+        raise DomainError(problems)
+    event = UnitEvent.objects.filter(key=key).first()
+    before = audit.snapshot(event) if event else None
+    event, _ = UnitEvent.objects.update_or_create(
+        key=key, defaults={"year": year, "status": status, "source": source[:500], "updated_by": user}
+    )
+    audit.record(
+        user,
+        audit.Action.UPDATE if before else audit.Action.CREATE,
+        event,
+        before=before,
+        after=audit.snapshot(event),
+    )
+    events.emit("scenario_changed", scenario="")
+    return event
 
 
 def latest_plan() -> Plan:
@@ -130,6 +214,7 @@ def run_projection(
         "seed": seed,
         "end_year": end_year,
         "boundary": boundary,
+        "event_state": event_state(),
     }
     if reuse:
         stored = ProjectionRun.objects.filter(**inputs).first()

@@ -7,6 +7,7 @@ app_name = "projection"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("new/", views.create, name="create"),
+    path("unit-events/", views.unit_event, name="unit_event"),
     path("<str:name>/", views.detail, name="detail"),
     path("<str:name>/edit/", views.edit, name="edit"),
     path("<str:name>/compute/", views.compute, name="compute"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,7 +16,7 @@ from carbonpeak.accounts.access import page
 from carbonpeak.accounts.permissions import Action
 from carbonpeak.energy import selectors as energy
 from carbonpeak.projection import model, scenarios, selectors, services
-from carbonpeak.projection.models import Scenario
+from carbonpeak.projection.models import Scenario, UnitEvent
 from carbonpeak.web import refusals
 
 EDITABLE_DISTRIBUTIONS = ("fixed", "uniform", "triangular", "normal", "bernoulli")
@@ -177,7 +177,7 @@ def detail(request, name: str):
         return _pending(request, plan, [name], end_year)
     r = run.result
     custom = Scenario.objects.filter(name=name).first()
-    refused = refusals.take(request, EDIT_FORM)
+    refused = refusals.take(request, EDIT_FORM, EVENT_FORM)
     return render(
         request,
         "projection/detail.html",
@@ -193,6 +193,8 @@ def detail(request, name: str):
             "can_manage": permissions.can(request.user, Action.MANAGE_SCENARIOS),
             "assumptions": _editable(r["assumptions"], refused),
             "refused": refused,
+            "unit_events": _unit_events(r),
+            "event_statuses": UnitEvent.Status.values,
             "distributions": [(k, model.DISTRIBUTIONS[k]) for k in EDITABLE_DISTRIBUTIONS],
             "accounting_run": run.accounting_run,
             "latest_run": energy.current_run(),
@@ -313,3 +315,58 @@ def edit(request, name: str):
         request, f"已保存第{version.number}版（修改：{changed}），预测由后台任务按新假设重新计算"
     )
     return redirect("projection:detail", name=name)
+
+
+EVENT_FORM = "unit-event"
+
+
+def _unit_events(r: dict) -> list[dict]:
+    """Each unit event the coordinator sets, with what is set now, or else what the projection assumed."""
+    set_now = {e.key: e for e in UnitEvent.objects.all()}
+    assumed = {e.get("key"): e for e in r.get("events", [])}
+    return [
+        {
+            "key": key,
+            "name": name,
+            "event": set_now.get(key),
+            "status": set_now[key].status if key in set_now else UnitEvent.Status.UNCONFIRMED,
+            "year": set_now[key].year if key in set_now else (assumed.get(key) or {}).get("year", ""),
+        }
+        for key, (name, _, _) in services.UNIT_EVENTS.items()
+    ]
+
+
+@page(Action.VIEW_WORK)
+@require_POST
+def unit_event(request):
+    """The coordinator sets what is known of a unit (确认投运 / 未确认 / 不投运) with its source; every scenario is
+    projected again. A refusal comes back as typed, beside its field."""
+    post = request.POST
+    name = (
+        post.get("scenario", "")
+        if post.get("scenario", "") in selectors.scenario_names()
+        else scenarios.PLANNED
+    )
+    url = reverse("projection:detail", args=[name])
+    try:
+        event = services.set_unit_event(
+            request.user,
+            post.get("event", ""),
+            year=post.get("year"),
+            status=post.get("status", ""),
+            source=post.get("source", ""),
+        )
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+        return redirect(url)
+    except ValidationError as exc:
+        problems = refusals.problems_of(exc, "event-status")
+        for p in problems:
+            p.field = f"event-{p.field}" if not p.field.startswith("event-") else p.field
+        typed = {k: post.get(k, "") for k in ("event", "year", "status", "source")}
+        return refusals.refuse(request, EVENT_FORM, typed, problems, url)
+    messages.success(
+        request,
+        f"已设定：{event.year}年{services.UNIT_EVENTS[event.key][0]}——{event.status}；各情景随后重新预测",
+    )
+    return redirect(url)
