@@ -96,6 +96,21 @@ def test_out_of_sample_the_80_percent_interval_covers_and_the_median_is_close():
     assert v["median_abs_error"] <= 0.05
 
 
+def test_a_widened_band_without_an_event_is_its_median_plus_the_factor_times_the_spread():
+    """With the unit's fate settled (no branches) every draw moves from the median by the factor: the band is
+    exactly the plain one stretched about its median."""
+    history = sample_history()
+    settled = _with(planned(), **{"power.new_coal_probability": 0.0})
+    plain = model.project(
+        history, settled, 2000, 1, sensitivity=False, validation=False, boundary="consumption"
+    )
+    shown = model.project(history, settled, 2000, 1, sensitivity=False, boundary="consumption")
+    factor = shown.validation["by_boundary"]["consumption"]["band_factor_80"]
+    if factor > 1:
+        p10, p50 = plain.co2_quantiles["p10"][3], plain.co2_quantiles["p50"][3]
+        assert shown.co2_quantiles["p10"][3] == pytest.approx(p50 - factor * (p50 - p10), rel=1e-6)
+
+
 def test_the_backtest_rolls_its_origin_over_every_year_and_every_boundary():
     """Calibrated on 2020–22, 2020–23 and 2020–24, each origin predicts the two years that follow: five
     predicted years per boundary, with both bands' coverage and the error — and a boundary whose 80 % band
@@ -116,8 +131,9 @@ def test_the_backtest_rolls_its_origin_over_every_year_and_every_boundary():
             history, planned(), 2000, 1, sensitivity=False, boundary=short, validation=False
         )
         shown = model.project(history, planned(), 2000, 1, sensitivity=False, boundary=short)
-        p10, p50 = plain.co2_quantiles["p10"][0], plain.co2_quantiles["p50"][0]
-        assert shown.co2_quantiles["p10"][0] == pytest.approx(p50 - factor * (p50 - p10))
+        plain_q, shown_q = plain.co2_quantiles, shown.co2_quantiles
+        for i in range(len(plain.years)):  # wider every year, each draw about its own branch's median
+            assert shown_q["p90"][i] - shown_q["p10"][i] > plain_q["p90"][i] - plain_q["p10"][i]
         assert any("放宽为原来的" in n and "本平台规则" in n for n in shown.notes)
         assert shown.p_peak_by_deadline == plain.p_peak_by_deadline  # P is counted on the draws as they are
 

@@ -33,6 +33,20 @@ def test_scenarios_charts_and_an_edited_scenario(browser_page, live_server, logi
     assert "重点行业能效提升" in page.inner_text("[data-testid=levers]")
     page.screenshot(path=str(artifacts / "projection-planned.png"), full_page=True)
 
+    # each boundary read as the headline: asked for once, then shown with its own fan, backtest and drivers
+    for label, key in (("本地燃烧口径", "territorial"), ("消费口径", "consumption")):
+        page.click(f"[data-testid=boundary-link] >> text={label}")
+        page.wait_for_selector("[data-testid=pending]")
+        page.click("[data-testid=compute]")
+        page.wait_for_selector("[data-testid=chart-fan] svg")
+        assert page.inner_text("[data-testid=boundary]") == label and f"boundary={key}" in page.url
+        assert "评估“二氧化碳排放达峰”目标用的是净调入口径" in page.inner_text(
+            "[data-testid=grading-boundary]"
+        )
+        page.screenshot(path=str(artifacts / f"projection-planned-{key}.png"), full_page=True)
+        page.click("text=回到考核口径")
+        page.wait_for_selector("[data-testid=chart-fan] svg")
+
     # the longer horizon is asked for, not computed on the page's GET
     page.click("[data-testid=horizon] >> text=2040年")
     page.wait_for_selector("[data-testid=pending]")

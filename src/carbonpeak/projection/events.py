@@ -27,7 +27,9 @@ def project_changed_scenario(scenario: str = "") -> dict:
 
 
 @events.handles("projection_requested", "按请求计算达峰预测")
-def compute_requested(name: str, draws: int, seed: int, end_year: int, user_id: int | None = None) -> dict:
+def compute_requested(
+    name: str, draws: int, seed: int, end_year: int, user_id: int | None = None, boundary: str = ""
+) -> dict:
     """A projection someone asked for with other inputs than the defaults (the API, a longer horizon)."""
     from django.contrib.auth import get_user_model
 
@@ -38,5 +40,7 @@ def compute_requested(name: str, draws: int, seed: int, end_year: int, user_id: 
     if plan is None:
         return {"projection": None}
     user = get_user_model().objects.filter(pk=user_id).first() if user_id is not None else None
-    run = services.run_projection(name, plan=plan, draws=draws, seed=seed, end_year=end_year, user=user)
+    run = services.run_projection(
+        name, plan=plan, draws=draws, seed=seed, end_year=end_year, user=user, boundary=boundary
+    )
     return {"projection": run.pk}

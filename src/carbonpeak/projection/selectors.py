@@ -34,8 +34,10 @@ def stored_projection(
     draws: int = DEFAULT_DRAWS,
     seed: int = DEFAULT_SEED,
     end_year: int = model.END_YEAR,
+    boundary: str = "",
 ) -> ProjectionRun | None:
-    """The projection already computed for ``name`` on the latest accounting run (reads only)."""
+    """The projection already computed for ``name`` on the latest accounting run (reads only); ``boundary``
+    the headline boundary asked for (blank: the one the accounting names as assessed)."""
     acc_run = energy.current_run()
     if acc_run is None or name not in scenario_names():
         return None
@@ -51,7 +53,7 @@ def stored_projection(
         draws=draws,
         seed=seed,
         end_year=end_year,
-        boundary="",
+        boundary=boundary,
         event_state=event_state(),
     ).first()
 

@@ -382,8 +382,9 @@ def request_projection(
     draws: int = DEFAULT_DRAWS,
     seed: int = DEFAULT_SEED,
     end_year: int = model.END_YEAR,
+    boundary: str = "",
 ) -> ProjectionRun | None:
-    """A projection someone asks for (other draws, seed or horizon than the jobs make): the stored one when
+    """A projection someone asks for (other draws, seed, horizon or boundary than the jobs make): the stored one when
     it exists; otherwise a background job computes it and this returns None (pages and the API never
     compute while answering a read)."""
     permissions.require(user, Action.VIEW)
@@ -391,8 +392,10 @@ def request_projection(
         raise model.ProjectionError(f"未知情景“{name}”")
     if not 1 <= draws <= MAX_DRAWS:
         raise model.ProjectionError(f"抽样次数须在1到{MAX_DRAWS}之间")
+    if boundary and boundary not in model.BOUNDARIES:
+        raise model.ProjectionError(f"口径须为 {' / '.join(model.BOUNDARIES)}")
     latest_accounts()
-    stored = stored_projection(name, plan, draws=draws, seed=seed, end_year=end_year)
+    stored = stored_projection(name, plan, draws=draws, seed=seed, end_year=end_year, boundary=boundary)
     if stored is not None:
         return stored
     quotas.take(user, "projection")
@@ -402,11 +405,11 @@ def request_projection(
         draws=draws,
         seed=seed,
         end_year=end_year,
+        boundary=boundary,
         user_id=audit.user_id(user),
     )
-    return stored_projection(
-        name, plan, draws=draws, seed=seed, end_year=end_year
-    )  # made already when jobs run at once
+    # made already when jobs run at once
+    return stored_projection(name, plan, draws=draws, seed=seed, end_year=end_year, boundary=boundary)
 
 
 # ------------------------------------------------------------------ coordinator scenarios

@@ -113,7 +113,7 @@ def _chart_data(r: dict) -> dict:
     }
 
 
-def _pending(request, plan, names: list[str], end_year: int = model.END_YEAR):
+def _pending(request, plan, names: list[str], end_year: int = model.END_YEAR, boundary: str = ""):
     """The page said while the background job computes a projection (it refreshes itself until done)."""
     return render(
         request,
@@ -123,6 +123,8 @@ def _pending(request, plan, names: list[str], end_year: int = model.END_YEAR):
             "plan": plan,
             "names": names,
             "end_year": end_year,
+            "boundary": boundary,
+            "boundary_label": model.BOUNDARY_NAMES.get(boundary, ""),
         },
     )
 
@@ -172,9 +174,10 @@ def detail(request, name: str):
         services.latest_accounts()
     except model.ProjectionError as exc:
         return render(request, "projection/unavailable.html", {"nav": "projection", "reason": str(exc)})
-    run = selectors.stored_projection(name, plan, end_year=end_year)
+    boundary = request.GET.get("boundary", "") if request.GET.get("boundary") in model.BOUNDARIES else ""
+    run = selectors.stored_projection(name, plan, end_year=end_year, boundary=boundary)
     if run is None:
-        return _pending(request, plan, [name], end_year)
+        return _pending(request, plan, [name], end_year, boundary)
     r = run.result
     custom = Scenario.objects.filter(name=name).first()
     refused = refusals.take(request, EDIT_FORM, EVENT_FORM)
@@ -216,9 +219,11 @@ def detail(request, name: str):
                 for e in r["lever_details"]
             ],
             "other_boundaries": [
-                {**b, "base": b["history"].get(str(r["base_year"]))}
-                for b in (r.get("boundaries") or {}).values()
+                {**b, "key": key, "base": b["history"].get(str(r["base_year"]))}
+                for key, b in (r.get("boundaries") or {}).items()
             ],
+            # a boundary other than the one that grades the target (the factor set's assessed boundary)
+            "chosen_boundary": boundary if boundary != energy.official_factors().assessed_boundary else "",
             "backtest": [
                 {"label": model.BOUNDARY_NAMES.get(b, b), "shown": b == r.get("boundary"), **figures}
                 for b, figures in ((r.get("validation") or {}).get("by_boundary") or {}).items()
@@ -250,15 +255,23 @@ def _editable(assumptions: list[dict], refused: refusals.Refusal) -> list[dict]:
 def compute(request, name: str):
     """Ask the background job for a projection the jobs have not made (a longer horizon, a missing one)."""
     end_year = 2040 if request.POST.get("end") == "2040" else model.END_YEAR
+    boundary = request.POST.get("boundary", "") if request.POST.get("boundary") in model.BOUNDARIES else ""
     try:
-        run = services.request_projection(name, services.latest_plan(), request.user, end_year=end_year)
+        run = services.request_projection(
+            name, services.latest_plan(), request.user, end_year=end_year, boundary=boundary
+        )
     except model.ProjectionError as exc:
         messages.error(request, str(exc))
         return redirect("projection:overview")
     if run is None:
         messages.info(request, f"已交后台任务计算“{name}”至{end_year}年的预测，完成后本页自动显示")
+    query = "&".join(
+        part
+        for part in ("end=2040" if end_year == 2040 else "", f"boundary={boundary}" if boundary else "")
+        if part
+    )
     url = reverse("projection:detail", args=[name])
-    return redirect(url + "?end=2040" if end_year == 2040 else url)
+    return redirect(f"{url}?{query}" if query else url)
 
 
 @page(Action.VIEW_WORK)

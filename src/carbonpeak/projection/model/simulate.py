@@ -277,7 +277,11 @@ def project(
         tolerance,
     )
     checked = validate(history, scenario, draws, seed, boundary) if validation else None
-    band_notes = _calibrate_bands(figures, checked, boundary)
+    unconfirmed = [e for e in events if e.get("branches")]
+    groups = np.asarray(x["power.new_coal_probability"]) > 0.5 if unconfirmed else None
+    band_notes = _calibrate_bands(
+        figures, checked, boundary, {b: main.by_boundary[b] for b in BOUNDARIES}, groups, events
+    )
     headline = figures[boundary]
     p_main = headline["p_peak_by_deadline"]
 
@@ -388,10 +392,19 @@ def project(
 _Q = {"p10": 0.1, "p50": 0.5, "p90": 0.9}
 
 
-def _calibrate_bands(figures: dict[str, dict], checked: dict | None, boundary: str) -> list[str]:
+def _calibrate_bands(
+    figures: dict[str, dict],
+    checked: dict | None,
+    boundary: str,
+    projected: dict[str, np.ndarray],
+    groups: np.ndarray | None,
+    events: list[dict],
+) -> list[str]:
     """Where the backtest's 80 % intervals held fewer than 80 % of the years that followed, widen each
-    boundary's P10–P90 about its median by the factor that would have held them (本平台规则); the notes say
-    so for the boundary shown. P(peak) is counted on the draws as they are."""
+    boundary's spread by the factor that would have held them (本平台规则): every draw moves away from its own
+    group's median (an unconfirmed event's branch, ``groups``; else all draws) by that factor, and the bands
+    are read again — so a band is never stretched across the gap between two branches. The notes say so for
+    the boundary shown. P(peak) is counted on the draws as they are."""
     if not checked or "by_boundary" not in checked:
         return []
     notes = []
@@ -405,13 +418,23 @@ def _calibrate_bands(figures: dict[str, dict], checked: dict | None, boundary: s
             )
         if factor is None or factor <= 1:
             continue
-        q = f["quantiles"]
-        q["p10"] = [m - factor * (m - lo) for lo, m in zip(q["p10"], q["p50"], strict=True)]
-        q["p90"] = [m + factor * (hi - m) for hi, m in zip(q["p90"], q["p50"], strict=True)]
+        draws = projected[b]
+        masks = [groups, ~groups] if groups is not None else [np.ones(len(draws), dtype=bool)]
+        widened = np.empty_like(draws)
+        for mask in masks:
+            if mask.any():
+                centre = np.median(draws[mask], axis=0)
+                widened[mask] = centre + factor * (draws[mask] - centre)
+        f["quantiles"] = _quantiles(widened)
         if b == boundary:
+            for event in events:
+                for branch, mask in zip(event.get("branches", []), masks, strict=False):
+                    branch["quantiles"] = _quantiles(widened[mask])
             notes.append(
                 f"样本外回测中 80% 区间只覆盖了 {test['coverage_80']:.0%} 的年份（{test['points']} 个）："
-                f"P10–P90 按回测放宽为原来的 {factor:.2f} 倍（校准，本平台规则）；达峰概率按原抽样计算"
+                f"区间按回测放宽为原来的 {factor:.2f} 倍"
+                + ("（各抽样按所在情形的中位数放宽，不跨越两种情形之间的空档）" if groups is not None else "")
+                + "（校准，本平台规则）；达峰概率按原抽样计算"
             )
     return notes
 
