@@ -210,6 +210,29 @@ AXES_CLIENT_IP_CALLABLE = "carbonpeak.accounts.throttling.client_address"
 CARBONPEAK_TRUSTED_PROXIES = int(os.environ.get("CARBONPEAK_TRUSTED_PROXIES", "0"))
 AXES_VERBOSE = False
 
+
+def _hourly_quotas(text: str) -> dict[str, int]:
+    """``CARBONPEAK_QUOTAS_PER_HOUR="projection=40,report=20"``: the per-user hourly limits an operator overrides
+    (``core.quotas``; the kinds are checked when the apps are ready). A malformed value stops the start."""
+    import re
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    out: dict[str, int] = {}
+    for part in (p.strip() for p in text.replace("，", ",").split(",")):
+        if not part:
+            continue
+        match = re.fullmatch(r"([a-z_]+)\s*=\s*([0-9]{1,6})", part)
+        if match is None or int(match.group(2)) < 1:
+            raise ImproperlyConfigured(
+                f"CARBONPEAK_QUOTAS_PER_HOUR 的“{part[:40]}”无法识别：应写作 projection=40,report=20（每小时次数为正整数）"
+            )
+        out[match.group(1)] = int(match.group(2))
+    return out
+
+
+CARBONPEAK_QUOTAS_PER_HOUR = _hourly_quotas(os.environ.get("CARBONPEAK_QUOTAS_PER_HOUR", ""))
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "login"

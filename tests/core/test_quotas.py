@@ -81,3 +81,40 @@ def test_requested_projections_are_kept_up_to_a_bound_and_a_reports_own_is_kept(
     kept = sorted(ProjectionRun.objects.filter(draws=200).values_list("seed", flat=True))
     assert kept == [21, 23, 24]  # the newest two, and the one a report was built on
     assert ProjectionRun.objects.filter(draws=projection.DEFAULT_DRAWS).count() == defaults
+
+
+def test_an_operator_overrides_the_limits_from_the_environment(settings):
+    """``CARBONPEAK_QUOTAS_PER_HOUR`` (documented in docs/operations.md) is read at start: a malformed value or an
+    unknown kind stops the start with a Chinese message, never silently ignored."""
+    import os
+    import subprocess
+    import sys
+
+    from django.core.exceptions import ImproperlyConfigured
+
+    from carbonpeak import settings as project_settings
+    from carbonpeak.core import quotas
+
+    assert project_settings._hourly_quotas("projection=40，report = 20") == {"projection": 40, "report": 20}
+    with pytest.raises(ImproperlyConfigured, match="无法识别"):
+        project_settings._hourly_quotas("projection=很多")
+    settings.CARBONPEAK_QUOTAS_PER_HOUR = {"projections": 5}
+    with pytest.raises(ImproperlyConfigured, match="不是可限制的工作"):
+        quotas.check_overrides()
+    env = {
+        **os.environ,
+        "CARBONPEAK_QUOTAS_PER_HOUR": "projection=2",
+        "DJANGO_SETTINGS_MODULE": "carbonpeak.settings",
+    }
+    read = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from carbonpeak.core import quotas; print(quotas.limit('projection'))",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert read.stdout.strip().splitlines()[-1] == "2", read.stderr

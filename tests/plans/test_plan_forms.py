@@ -294,6 +294,9 @@ def test_files_refused_with_a_chinese_message():
         doc.read_plan_bytes(b"not a pdf at all", "plan.pdf")
     with pytest.raises(PlanParseError, match="损坏"):
         doc.read_plan_bytes(b"%PDF-1.7\n garbage", "plan.pdf")
+    with pytest.raises(PlanParseError, match="已加密") as refused:  # not reported as damaged
+        doc.read_plan_bytes(_encrypted_pdf(), "plan.pdf")
+    assert "损坏" not in str(refused.value)
     with pytest.raises(PlanParseError, match="Word"):
         doc.read_plan_bytes(b"PK\x03\x04 broken zip", "plan.docx")
 
@@ -425,3 +428,22 @@ def _plan_texts() -> list[str]:
 
 
 _PLAN_TEXTS = _plan_texts()
+
+
+def _encrypted_pdf() -> bytes:
+    """A one-page PDF encrypted with the standard handler (a user password the platform does not know)."""
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
+        b"<< /Filter /Standard /V 1 /R 2 /O <" + b"11" * 32 + b"> /U <" + b"22" * 32 + b"> /P -4 >>",
+    ]
+    out, offsets = b"%PDF-1.4\n", []
+    for i, body in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += f"{i} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    trailer = f"<< /Size {len(objs) + 1} /Root 1 0 R /Encrypt 4 0 R /ID [<{'ab' * 16}> <{'ab' * 16}>] >>"
+    return out + f"trailer\n{trailer}\nstartxref\n{xref}\n%%EOF\n".encode()

@@ -15,7 +15,9 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from carbonpeak.core import versions
+        from carbonpeak.core import quotas, versions
+
+        quotas.check_overrides()
 
         for label in VERSIONED_APPS:
             versions.track(

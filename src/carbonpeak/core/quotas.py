@@ -46,6 +46,17 @@ class QuotaExceeded(Exception):
         self.retry_after = retry_after
 
 
+def check_overrides() -> None:
+    """Every kind ``CARBONPEAK_QUOTAS_PER_HOUR`` overrides is one the platform counts (checked at start-up)."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    unknown = set(getattr(settings, "CARBONPEAK_QUOTAS_PER_HOUR", {})) - set(QUOTAS)
+    if unknown:
+        raise ImproperlyConfigured(
+            f"CARBONPEAK_QUOTAS_PER_HOUR 中的“{'、'.join(sorted(unknown))}”不是可限制的工作；可用：{'、'.join(QUOTAS)}"
+        )
+
+
 def limit(kind: str) -> int:
     return int(getattr(settings, "CARBONPEAK_QUOTAS_PER_HOUR", {}).get(kind, QUOTAS[kind].per_hour))
 

@@ -44,15 +44,17 @@ def read_pdf(data: bytes) -> SourceDocument:
     """Text and tables of a text PDF; a scanned PDF (no text layer) or a damaged one is refused in Chinese."""
     try:
         import pdfplumber
-        from pdfminer.pdfdocument import PDFPasswordIncorrect
-        from pdfminer.pdfparser import PDFSyntaxError
+        from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     except ImportError as exc:  # pragma: no cover - dependency is declared
         raise PlanParseError("读取 PDF 需要 pdfplumber") from exc
+    locked = (PDFPasswordIncorrect, PDFEncryptionError)
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
-    except PDFPasswordIncorrect as exc:
-        raise PlanParseError("PDF 已加密：请提供未加密的文件") from exc
-    except (PDFSyntaxError, Exception) as exc:  # pdfminer raises many kinds on a damaged file
+    except Exception as exc:  # pdfminer raises many kinds on a damaged file; pdfplumber wraps them
+        # pdfplumber wraps pdfminer's password error in its own exception: look inside before calling it damaged
+        inner = [exc, exc.__context__, exc.__cause__, *exc.args]
+        if any(isinstance(e, locked) for e in inner):
+            raise PlanParseError("PDF 已加密（需要密码才能打开）：请提供未加密的文件") from exc
         raise PlanParseError(f"无法打开 PDF（文件可能已损坏）：{type(exc).__name__}") from exc
     with pdf:
         try:
