@@ -182,3 +182,11 @@ def test_pages_carry_a_content_security_policy_without_inline_scripts(client, co
         "script-src 'self'" in policy and "frame-ancestors 'none'" in policy and "object-src 'none'" in policy
     )
     assert " on" + "change=" not in response.content.decode()  # event handlers live in static files
+
+
+def test_uploaded_workbooks_are_parsed_through_defusedxml():
+    """openpyxl parses a workbook's XML with defusedxml when it is installed (a declared dependency): entity
+    expansion and external entities in an uploaded .xlsx are refused by the parser."""
+    import openpyxl.xml
+
+    assert openpyxl.xml.DEFUSEDXML is True
