@@ -22,8 +22,3 @@ def standing(status: str) -> str:
     """The status of a number's source in words (an unknown one as written)."""
     status = (status or "").strip()
     return STANDINGS.get(status, status)
-
-
-def provisional(status: str) -> bool:
-    """Is the source provisional (one lower-standing source only)?"""
-    return (status or "").strip() == "single-secondary"

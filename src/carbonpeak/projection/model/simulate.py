@@ -50,16 +50,14 @@ def _events(assumptions: dict[str, Assumption], base: int, end_year: int) -> lis
 
 
 def _branches(
-    events: list[dict], x: dict, projected: np.ndarray, history: np.ndarray, all_years, deadline, tolerance
+    events: list[dict], happened: np.ndarray, projected: np.ndarray, by_deadline: np.ndarray
 ) -> None:
-    """An unconfirmed event splits the draws in two: each branch's P(peak) and its own band, so no median is
-    drawn through the gap between them (the mixture is only a labelled summary)."""
+    """An unconfirmed event splits the draws in two (``happened``): each branch's P(peak) from the per-draw
+    ``by_deadline`` and its own band, so no median is drawn through the gap between them (the mixture is only a
+    labelled summary)."""
     for event in events:
         if event["status"] != UNCONFIRMED:
             continue
-        happened = np.asarray(x["power.new_coal_probability"]) > 0.5
-        year, _ = _peaks(history, projected, all_years, tolerance)
-        by_deadline = (year > 0) & (year <= deadline)
         event["branches"] = [
             {
                 "label": label,
@@ -265,20 +263,13 @@ def project(
         }
 
     figures = {b: peak_figures(b, main.by_boundary[b]) for b in BOUNDARIES}
-    drivers = {b: _drivers(x, assumptions, f.pop(DRAWS_KEY), b) for b, f in figures.items()}
+    by_deadline = {b: f.pop(DRAWS_KEY) for b, f in figures.items()}  # per draw, computed once
+    drivers = {b: _drivers(x, assumptions, by_deadline[b], b) for b in figures}
     events = _events(assumptions, cal.base_year, end_year)
-    _branches(
-        events,
-        x,
-        main.by_boundary[boundary],
-        _boundary_history(history, boundary),
-        all_years,
-        deadline,
-        tolerance,
-    )
+    happened = np.asarray(x["power.new_coal_probability"]) > 0.5
+    _branches(events, happened, main.by_boundary[boundary], by_deadline[boundary])
     checked = validate(history, scenario, draws, seed, boundary) if validation else None
-    unconfirmed = [e for e in events if e.get("branches")]
-    groups = np.asarray(x["power.new_coal_probability"]) > 0.5 if unconfirmed else None
+    groups = happened if any(e.get("branches") for e in events) else None
     band_notes = _calibrate_bands(
         figures, checked, boundary, {b: main.by_boundary[b] for b in BOUNDARIES}, groups, events
     )
@@ -302,16 +293,14 @@ def project(
     attribution = {}
     if sensitivity and any(e.active for e in effects):
 
-        def by_deadline(run: Paths) -> np.ndarray:
+        def peaked(on: dict[str, bool], n: int) -> np.ndarray:
+            if n == draws and all(on.values()):
+                return by_deadline[boundary]  # every lever on, every draw: the projection itself
+            run = paths(cal, x if n == draws else _first(x, n), fixed, {**levers, **on}, years)
             year, _ = _peaks(
                 _boundary_history(history, boundary), run.by_boundary[boundary], all_years, tolerance
             )
             return (year > 0) & (year <= deadline)
-
-        def peaked(on: dict[str, bool], n: int) -> np.ndarray:
-            if n == draws and all(on.values()):
-                return by_deadline(main)  # every lever on, every draw: the projection itself
-            return by_deadline(paths(cal, x if n == draws else _first(x, n), fixed, {**levers, **on}, years))
 
         attribution = shapley([e.key for e in effects if e.active], peaked, draws)
         for e in effects:
