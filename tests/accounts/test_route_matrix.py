@@ -79,6 +79,8 @@ PAGES = {
     "projection:edit": (VIEW_WORK,),
     "projection:compute": (VIEW_WORK,),
     "projection:unit_event": (VIEW_WORK,),
+    "projection:add_retirement": (VIEW_WORK,),
+    "projection:remove_retirement": (VIEW_WORK,),
     "reports:index": (VIEW_CITY,),
     "reports:generate": (VIEW_WORK,),
     "reports:job": (VIEW_CITY,),

@@ -308,3 +308,70 @@ def test_the_levers_shares_sum_to_the_planned_less_the_baseline_probability():
     out = planned_run.to_json()
     assert out["attribution"]["method"] == "Shapley" and "合计等于" in out["attribution"]["text"]
     assert {"delta_p_error", "delta_p_switched_off"} <= set(out["lever_details"][0])
+
+
+def _retiring(s: model.Scenario, mw: float, year: int, probability: float, n: int = 1) -> model.Scenario:
+    """An existing unit entered as retiring, the way the coordinator's entry reaches the model."""
+    prefix = f"{model.RETIREMENT}{n}"
+    a = dict(s.assumptions)
+    a[f"{prefix}.mw"] = model.Assumption(f"{prefix}.mw", "太仓港电厂机组", "兆瓦", "fixed", mode=mw)
+    a[f"{prefix}.year"] = model.Assumption(f"{prefix}.year", "退役年份", "年", "fixed", mode=year)
+    kind = "fixed" if probability in (0.0, 1.0) else "bernoulli"
+    a[f"{prefix}.probability"] = model.Assumption(
+        f"{prefix}.probability", "退役的概率", "概率", kind, mode=probability
+    )
+    return replace(s, assumptions=a)
+
+
+def test_a_retiring_unit_takes_its_share_of_the_existing_units_coal_from_its_year():
+    """Confirmed, a 1,300 MW unit of the 5,050 MW existing takes 1,300/5,050 of their coal generation — and of
+    the power sector's fuel — from its year on, and nothing before; it is listed as an event."""
+    history = sample_history()
+    base = _without_new_units(_scenario("规划情景"))
+    year = history.years[-1] + 3
+    kept = model.project(history, base, 400, 3, sensitivity=False, validation=False)
+    gone = model.project(
+        history, _retiring(base, 1300, year, 1.0), 400, 3, sensitivity=False, validation=False
+    )
+    power = model.SECTORS[model.POWER].label
+    before, after = np.array(kept.sector_p50_t[power]), np.array(gone.sector_p50_t[power])
+    from_year = np.array(kept.years) >= year
+    np.testing.assert_allclose(after[~from_year], before[~from_year], rtol=1e-9)
+    np.testing.assert_allclose(after[from_year], before[from_year] * (1 - 1300 / 5050), rtol=1e-9)
+    (event,) = [e for e in gone.to_json()["events"] if e["kind"] == "退役"]
+    assert event["status"] == "确认退役" and event["year"] == year and "branches" not in event
+    assert gone.to_json()["cases"] == []
+
+
+def test_two_unconfirmed_events_make_four_cases_whose_mixture_is_the_headline():
+    """The new unit and a retirement both unconfirmed: each event has its own two branches, and the four
+    combinations are the cases the chart draws (no median through a gap); shares and P mix to the headline."""
+    history = sample_history()
+    year = history.years[-1] + 2
+    s = _retiring(_scenario("规划情景"), 1300, year, 0.5)
+    result = model.project(history, s, 2000, 1, sensitivity=False, validation=False).to_json()
+    enters, retires = result["events"]
+    assert (enters["status"], retires["status"]) == ("未确认", "未确认")
+    assert [b["label"] for b in retires["branches"]] == ["退役", "不退役"]
+    cases = result["cases"]
+    assert len(cases) == 4 and sum(c["share"] for c in cases) == pytest.approx(1)
+    assert sum(c["share"] * c["p_peak_by_2030"] for c in cases) == pytest.approx(
+        result["p_peak_by_2030"], abs=1e-3
+    )
+    labels = {c["label"] for c in cases}
+    assert "新增燃煤机组 2000 兆瓦投运、太仓港电厂机组 1300 兆瓦不退役" in labels
+    worst = next(c for c in cases if c["label"].endswith("兆瓦投运、太仓港电厂机组 1300 兆瓦不退役"))
+    best = next(c for c in cases if c["label"].endswith("兆瓦不投运、太仓港电厂机组 1300 兆瓦退役"))
+    assert worst["quantiles"]["p50"][-1] > best["quantiles"]["p50"][-1]
+
+
+def test_a_retirement_moves_the_drivers_when_it_is_uncertain():
+    """The new unit confirmed and a 2,000 MW retirement drawn in or out four years later: on the assessed
+    boundary the retirement is the assumption that moves P most, named as an event."""
+    history = sample_history()
+    confirmed = _with(_scenario("规划情景"), **{"power.new_coal_probability": 1.0})
+    s = _retiring(confirmed, 2000, history.years[-1] + 4, 0.5)
+    result = model.project(history, s, 2000, 1, sensitivity=False, validation=False, boundary="assessed")
+    top = result.drivers["assessed"]["assumptions"][0]
+    assert top["key"] == f"{model.RETIREMENT}1.probability" and top["event"] and top["delta_p"] > 0.1
+    assert "发生比不发生" in result.drivers["assessed"]["sentence"]

@@ -98,11 +98,20 @@ def test_vectorised_model_equals_the_plain_loop_draw_by_draw():
         # an oil-peak year after the base year exercises the cap taken from a projected year
         later = dict(scenario.assumptions)
         later["oil.peak_year"] = replace(later["oil.peak_year"], mode=2028.0)
-        for s in (scenario, replace(scenario, assumptions=later)):
+        # and an existing unit retiring, drawn in or out
+        retiring = dict(later)
+        for part, value, how in (
+            ("mw", 1300.0, "fixed"),
+            ("year", 2029.0, "fixed"),
+            ("probability", 0.5, "bernoulli"),
+        ):
+            key = f"{model.RETIREMENT}1.{part}"
+            retiring[key] = model.Assumption(key, "退役机组", "", how, mode=value)
+        for s in (scenario, replace(scenario, assumptions=later), replace(scenario, assumptions=retiring)):
             resolved = model.resolve_history(s, cal)
             years = np.arange(cal.base_year + 1, 2036)
             x = model.sample_inputs(resolved, cal, 6, len(years), seed=7)
-            fixed = {k: resolved[k].central for k in model.FIXED}
+            fixed = model.results._fixed_values(resolved)
             levers = {lever.key: s.lever_on(lever.key) for lever in model.LEVERS}
             vectorised = model.paths(cal, x, fixed, levers, years).co2_t
             for d in range(6):

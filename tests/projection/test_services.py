@@ -292,3 +292,54 @@ def test_the_unit_event_form_sets_the_status(client, demo_plan, coordinator):
     answer = client.post("/projection/unit-events/", {**form, "scenario": "规划情景"})
     assert answer.status_code == 302 and not answer["Location"].endswith("#error-summary")
     assert UnitEvent.objects.get().status == "不投运"
+
+
+def test_the_coordinator_enters_a_retiring_unit_and_every_scenario_follows(client, demo_plan, coordinator):
+    """An existing unit entered as retiring: refused with nothing written when its capacity exceeds the
+    existing units' or a field is missing; entered 未确认, the projection lists it as an event with two
+    branches and shows the cases; confirmed, it lowers the territorial path; removed, the event is gone."""
+    from django.core.exceptions import ValidationError
+
+    from carbonpeak.projection.models import UnitEvent
+
+    client.force_login(coordinator)
+    refused = client.post(
+        "/projection/unit-events/retire/",
+        {
+            "name": "太仓港电厂1号机组",
+            "capacity_mw": "6000",
+            "year": "2028",
+            "status": "未确认",
+            "source": "",
+        },
+    )
+    assert refused["Location"].endswith("#error-summary") and not UnitEvent.objects.exists()
+    page = client.get(refused["Location"].split("#")[0]).content.decode()
+    assert "退役装机 6,000.00 兆瓦超过现有燃煤机组装机 5,050.00 兆瓦" in page and "请填写依据" in page
+    assert 'value="太仓港电厂1号机组"' in page and 'value="6000"' in page  # nothing typed is lost
+
+    before = services.run_projection("规划情景", plan=demo_plan, draws=DRAWS).result
+    form = {"name": "太仓港电厂1号机组", "capacity_mw": "650", "year": "2028", "status": "未确认"}
+    answer = client.post("/projection/unit-events/retire/", {**form, "source": "关停计划（测试）"})
+    assert answer.status_code == 302 and not answer["Location"].endswith("#error-summary")
+    event = UnitEvent.objects.get(kind="退役")
+    assert AuditEvent.objects.filter(object_id=str(event.pk), action="create").exists()
+    unsure = services.run_projection("规划情景", plan=demo_plan, draws=DRAWS).result
+    retiring = next(e for e in unsure["events"] if e["kind"] == "退役")
+    assert retiring["status"] == "未确认" and retiring["year"] == 2028
+    assert [b["label"] for b in retiring["branches"]] == ["退役", "不退役"]
+    assert len(unsure["cases"]) == 4  # with the new unit, also unconfirmed
+    assert sum(c["share"] for c in unsure["cases"]) == pytest.approx(1)
+
+    services.set_unit_event(coordinator, event.key, year="2028", status="确认退役", source="关停公告（测试）")
+    confirmed = services.run_projection("规划情景", plan=demo_plan, draws=DRAWS).result
+    assert next(e for e in confirmed["events"] if e["kind"] == "退役")["status"] == "确认退役"
+    territorial = confirmed["boundaries"]["territorial"]["trajectory"]["2030"]["p50"]
+    assert territorial < before["boundaries"]["territorial"]["trajectory"]["2030"]["p50"]
+    with pytest.raises(ValidationError):
+        services.set_unit_event(coordinator, event.key, year="2028", status="确认投运", source="x")
+
+    client.post("/projection/unit-events/retire/remove/", {"event": event.key})
+    assert not UnitEvent.objects.filter(kind="退役").exists()
+    after = services.run_projection("规划情景", plan=demo_plan, draws=DRAWS).result
+    assert [e["kind"] for e in after["events"]] == ["投运"]

@@ -20,6 +20,7 @@ from carbonpeak.projection.model import (
     TRANSPORT,
     Calibration,
     F,
+    retirements,
 )
 
 
@@ -57,6 +58,13 @@ def co2_path(
             for s in sectors
         ]
         coal_gen = cal.coal_generation0 * math.exp(x["power.coal_change"] / 100 * k)
+        if existing_kw:
+            retired_kw = sum(
+                x[f"{prefix}.probability"] * fixed[f"{prefix}.mw"] * 1000
+                for prefix in retirements(fixed)
+                if year >= fixed[f"{prefix}.year"]
+            )
+            coal_gen *= max(1 - retired_kw / existing_kw, 0.0)
         if year >= fixed["power.new_coal_year"]:
             coal_gen += x["power.new_coal_probability"] * fixed["power.new_coal_mw"] * 1000 * hours
         ratio = coal_gen / cal.coal_generation0 if cal.coal_generation0 else 1.0

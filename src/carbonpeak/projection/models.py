@@ -107,16 +107,34 @@ class ProjectionRun(models.Model):
 
 
 class UnitEvent(models.Model):
-    """A dated event the projection applies to every scenario (a coal unit entering service), with the status
-    the coordinator sets from what is known: 确认投运, 未确认 (both branches shown) or 不投运, and its source."""
+    """A dated event the projection applies to every scenario — a coal unit entering service, or an existing
+    unit leaving it — with the status the coordinator sets from what is known: 确认, 未确认 (both branches
+    shown) or 不投运 / 不退役, and its source."""
+
+    class Kind(models.TextChoices):
+        ENTERS = "投运", "投运"
+        RETIRES = "退役", "退役"
 
     class Status(models.TextChoices):
         CONFIRMED = "确认投运", "确认投运"
         UNCONFIRMED = "未确认", "未确认"
         CANCELLED = "不投运", "不投运"
+        RETIREMENT_CONFIRMED = "确认退役", "确认退役"
+        RETIREMENT_CANCELLED = "不退役", "不退役"
+
+    #: the statuses each kind of event can have, in the order a form offers them
+    STATUSES = {
+        Kind.ENTERS: (Status.CONFIRMED, Status.UNCONFIRMED, Status.CANCELLED),
+        Kind.RETIRES: (Status.RETIREMENT_CONFIRMED, Status.UNCONFIRMED, Status.RETIREMENT_CANCELLED),
+    }
 
     key = models.CharField("事件", max_length=40, unique=True)
-    year = models.PositiveSmallIntegerField("投运年份")
+    kind = models.CharField("类型", max_length=4, choices=Kind.choices, default=Kind.ENTERS)
+    name = models.CharField("机组", max_length=80, blank=True, default="", help_text="退役机组的名称")
+    capacity_mw = models.DecimalField(
+        "退役装机（兆瓦）", max_digits=8, decimal_places=1, null=True, blank=True
+    )
+    year = models.PositiveSmallIntegerField("年份")
     status = models.CharField("状态", max_length=8, choices=Status.choices)
     source = models.CharField("依据", max_length=500)
     updated_by = models.ForeignKey(
@@ -129,4 +147,11 @@ class UnitEvent(models.Model):
         verbose_name_plural = "机组事件"
 
     def __str__(self) -> str:
-        return f"{self.key}：{self.year}年{self.status}"
+        return f"{self.name or self.key}：{self.year}年{self.status}"
+
+    @property
+    def happens(self) -> bool | None:
+        """True when confirmed, False when called off, None while unconfirmed."""
+        if self.status == self.Status.UNCONFIRMED:
+            return None
+        return self.status in (self.Status.CONFIRMED, self.Status.RETIREMENT_CONFIRMED)

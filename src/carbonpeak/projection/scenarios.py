@@ -62,6 +62,11 @@ def _rows(path: Path = PARAMETERS) -> dict[str, dict[str, _Row]]:
     return out
 
 
+def default_number(key: str, path: Path = PARAMETERS) -> float:
+    """A fixed parameter's value as every scenario has it by default (e.g. the existing coal capacity)."""
+    return float(_rows(path)[""][key].mode)
+
+
 def descriptions(path: Path = SCENARIOS) -> dict[str, str]:
     with path.open(encoding="utf-8") as fh:
         return {r["name"]: r["description"] for r in csv.DictReader(fh)}

@@ -99,24 +99,33 @@ def scenario(name: str, plan: Plan) -> tuple[model.Scenario, ScenarioVersion | N
     ), version
 
 
-# ------------------------------------------------------------------ unit events (a coal unit entering service)
+# ------------------------------------------------------------------ unit events (coal units entering or leaving)
 
-#: the events the coordinator sets, and the assumptions each one fixes (the unit's year and whether it runs)
+#: the bundled event the coordinator sets, and the assumptions it fixes (the unit's year and whether it runs)
 NEW_COAL = "power.new_coal"
 UNIT_EVENTS = {
     NEW_COAL: ("新增燃煤机组（华能太仓三期）投运", "power.new_coal_year", "power.new_coal_probability")
 }
+#: what an unconfirmed retirement's probability is (a parameter row, with its source)
+RETIREMENT_PROBABILITY = "power.retire_probability"
+EXISTING_COAL = "power.existing_coal_mw"
 
 
 def with_unit_events(s: model.Scenario) -> model.Scenario:
-    """Every scenario reads the unit events the coordinator set: the year, and whether the unit runs (确认投运:
-    it does; 不投运: it does not; 未确认: the scenario's probability, the projection showing both branches)."""
+    """Every scenario reads the unit events the coordinator set: the new unit's year and whether it runs
+    (确认投运: it does; 不投运: it does not; 未确认: the scenario's probability, the projection showing both
+    branches), and each existing unit entered as retiring (its capacity, year and status alike)."""
     from dataclasses import replace
 
     changed = dict(s.assumptions)
-    for event in UnitEvent.objects.filter(key__in=UNIT_EVENTS):
-        _, year_key, probability_key = UNIT_EVENTS[event.key]
+    for event in UnitEvent.objects.order_by("id"):
         said = f"协调员设定：{event.status}（{event.source}）"
+        if event.kind == UnitEvent.Kind.RETIRES:
+            changed.update(_retirement_assumptions(event, said, changed.get(RETIREMENT_PROBABILITY)))
+            continue
+        if event.key not in UNIT_EVENTS:
+            continue
+        _, year_key, probability_key = UNIT_EVENTS[event.key]
         if year_key in changed:
             changed[year_key] = replace(
                 changed[year_key],
@@ -128,55 +137,180 @@ def with_unit_events(s: model.Scenario) -> model.Scenario:
             )
         if probability_key in changed:
             a = changed[probability_key]
-            if event.status == UnitEvent.Status.UNCONFIRMED:
+            if event.happens is None:
                 changed[probability_key] = replace(a, source=f"{said}；投运概率取{a.central:g}（{a.source}）")
             else:
-                p = 1.0 if event.status == UnitEvent.Status.CONFIRMED else 0.0
+                p = 1.0 if event.happens else 0.0
                 changed[probability_key] = replace(
                     a, distribution="fixed", mode=p, low=None, high=None, source=said
                 )
     return replace(s, assumptions=changed)
 
 
-@transaction.atomic
-def set_unit_event(user, key: str, *, year, status: str, source: str) -> UnitEvent:
-    """The coordinator says what is known of a unit (confirmed, unconfirmed, cancelled) with its source;
-    every scenario is projected again."""
-    from carbonpeak.core.errors import DomainError
+def _retirement_assumptions(
+    event: UnitEvent, said: str, unconfirmed: model.Assumption | None
+) -> dict[str, model.Assumption]:
+    """A retiring unit as the model reads it: its capacity, the year from which it no longer runs, and whether
+    it retires (drawn while unconfirmed, at the probability the parameters give, with its source)."""
+    prefix = event.key
+    entered = f"协调员登记：{event.source}"
+    if event.happens is None:
+        p = unconfirmed.central if unconfirmed else 0.5
+        why = unconfirmed.source if unconfirmed else "模型假设"
+        probability = model.Assumption(
+            f"{prefix}.probability",
+            f"{event.name}退役的概率",
+            "概率",
+            "bernoulli",
+            mode=p,
+            source=f"{said}；退役概率取{p:g}（{why}）",
+        )
+    else:
+        probability = model.Assumption(
+            f"{prefix}.probability",
+            f"{event.name}退役的概率",
+            "概率",
+            "fixed",
+            mode=1.0 if event.happens else 0.0,
+            source=said,
+        )
+    return {
+        f"{prefix}.mw": model.Assumption(
+            f"{prefix}.mw", event.name, "兆瓦", "fixed", mode=float(event.capacity_mw or 0), source=entered
+        ),
+        f"{prefix}.year": model.Assumption(
+            f"{prefix}.year",
+            f"{event.name}退役年份",
+            "年",
+            "fixed",
+            mode=float(event.year),
+            source=f"{entered}（自该年起全年不再发电，按现有机组平均利用小时扣减，本平台规则）",
+        ),
+        f"{prefix}.probability": probability,
+    }
+
+
+def _event_problems(
+    kind: str, year, status: str, source: str
+) -> tuple[dict[str, list[str]], int | None, str]:
+    """What is wrong with an event's year, status and source (the same for both kinds)."""
     from carbonpeak.core.numbers import parse_int
 
-    permissions.require(user, Action.MANAGE_SCENARIOS)
-    if key not in UNIT_EVENTS:
-        raise DomainError(f"未知的机组事件“{str(key)[:40]}”")
     problems: dict[str, list[str]] = {}
+    what = "投运年份" if kind == UnitEvent.Kind.ENTERS else "退役年份"
+    parsed = None
     try:
-        year = parse_int(year, what="投运年份", low=2000, high=2100)
+        parsed = parse_int(year, what=what, low=2000, high=2100)
     except NumberError as exc:
         problems["year"] = [str(exc)]
     else:
-        if year is None:
-            problems["year"] = ["请填写投运年份"]
-    if status not in UnitEvent.Status.values:
-        problems["status"] = [f"状态须为：{'、'.join(UnitEvent.Status.values)}"]
+        if parsed is None:
+            problems["year"] = [f"请填写{what}"]
+    allowed = UnitEvent.STATUSES[kind]
+    if status not in allowed:
+        problems["status"] = [f"状态须为：{'、'.join(allowed)}"]
     source = (source or "").strip()
     if not source:
-        problems["source"] = ["请填写依据（如：投产公告、电网调度文件）"]
-    if problems:
-        raise DomainError(problems)
-    event = UnitEvent.objects.filter(key=key).first()
+        problems["source"] = ["请填写依据（如：投产或关停公告、电网调度文件）"]
+    return problems, parsed, source
+
+
+def _save_event(user, event: UnitEvent | None, key: str, values: dict) -> UnitEvent:
     before = audit.snapshot(event) if event else None
-    event, _ = UnitEvent.objects.update_or_create(
-        key=key, defaults={"year": year, "status": status, "source": source[:500], "updated_by": user}
-    )
+    saved, _ = UnitEvent.objects.update_or_create(key=key, defaults={**values, "updated_by": user})
     audit.record(
         user,
         audit.Action.UPDATE if before else audit.Action.CREATE,
-        event,
+        saved,
         before=before,
-        after=audit.snapshot(event),
+        after=audit.snapshot(saved),
     )
     events.emit("scenario_changed", scenario="")
-    return event
+    return saved
+
+
+@transaction.atomic
+def set_unit_event(user, key: str, *, year, status: str, source: str) -> UnitEvent:
+    """The coordinator says what is known of a unit (confirmed, unconfirmed, called off) with its source:
+    the new unit, or an existing one entered as retiring; every scenario is projected again."""
+    from carbonpeak.core.errors import DomainError
+
+    permissions.require(user, Action.MANAGE_SCENARIOS)
+    event = UnitEvent.objects.select_for_update().filter(key=str(key)[:40]).first()
+    if key not in UNIT_EVENTS and (event is None or event.kind != UnitEvent.Kind.RETIRES):
+        raise DomainError(f"未知的机组事件“{str(key)[:40]}”")
+    kind = event.kind if event else UnitEvent.Kind.ENTERS
+    problems, year, source = _event_problems(kind, year, status, source)
+    if problems:
+        raise DomainError(problems)
+    return _save_event(user, event, key, {"year": year, "status": status, "source": source[:500]})
+
+
+@transaction.atomic
+def add_retirement(user, *, name: str, capacity_mw, year, status: str, source: str) -> UnitEvent:
+    """The coordinator enters an existing unit leaving service (its name, capacity, year, status and source):
+    from that year the existing units' coal generation falls by its share of their capacity; while unconfirmed
+    both cases are shown. The capacities retiring cannot add up to more than the existing units have."""
+    from carbonpeak.core.errors import DomainError
+
+    permissions.require(user, Action.MANAGE_SCENARIOS)
+    problems, year, source = _event_problems(UnitEvent.Kind.RETIRES, year, status, source)
+    name = " ".join(str(name or "").split())
+    if not name:
+        problems["name"] = ["请填写退役机组的名称（如：太仓港电厂1号机组）"]
+    elif len(name) > 80:
+        problems["name"] = ["机组名称不超过80字"]
+    try:
+        capacity = parse_float(capacity_mw, what="退役装机", low=0)
+    except NumberError as exc:
+        problems["capacity_mw"] = [str(exc)]
+    else:
+        existing = scenarios.default_number(EXISTING_COAL)
+        entered = sum(
+            float(e.capacity_mw or 0)
+            for e in UnitEvent.objects.select_for_update().filter(kind=UnitEvent.Kind.RETIRES)
+        )
+        if capacity is None or capacity <= 0:
+            problems["capacity_mw"] = ["请填写退役装机（兆瓦，大于0）"]
+        elif capacity + entered > existing:
+            said = (
+                f"退役装机合计（已登记 {entered:,.2f} 兆瓦 + 本次 {capacity:,.2f} 兆瓦）"
+                if entered
+                else f"退役装机 {capacity:,.2f} 兆瓦"
+            )
+            problems["capacity_mw"] = [f"{said}超过现有燃煤机组装机 {existing:,.2f} 兆瓦"]
+    if problems:
+        raise DomainError(problems)
+    number = 1 + max(
+        (
+            int(k.rsplit(".", 1)[1])
+            for k in UnitEvent.objects.filter(kind=UnitEvent.Kind.RETIRES).values_list("key", flat=True)
+        ),
+        default=0,
+    )
+    values = {
+        "kind": UnitEvent.Kind.RETIRES,
+        "name": name,
+        "capacity_mw": round(capacity, 1),
+        "year": year,
+        "status": status,
+        "source": source[:500],
+    }
+    return _save_event(user, None, f"{model.RETIREMENT}{number}", values)
+
+
+@transaction.atomic
+def remove_retirement(user, key: str) -> None:
+    """A retirement entered in error is taken out (audited); every scenario is projected again."""
+    from carbonpeak.core.errors import DomainError
+
+    permissions.require(user, Action.MANAGE_SCENARIOS)
+    event = UnitEvent.objects.filter(key=str(key)[:40], kind=UnitEvent.Kind.RETIRES).first()
+    if event is None:
+        raise DomainError("没有这项机组退役")
+    audit.record(user, audit.Action.DELETE, event, before=audit.snapshot(event))
+    event.delete()
+    events.emit("scenario_changed", scenario="")
 
 
 def latest_plan() -> Plan:

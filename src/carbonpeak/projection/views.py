@@ -85,14 +85,16 @@ def _branch_line(r: dict, quantiles: dict, name: str) -> list[float | None]:
 
 
 def _chart_data(r: dict) -> dict:
-    branches = [b for e in r.get("events", []) for b in e.get("branches", [])]
+    # the cases (unconfirmed events happening or not, each combination); a result stored before cases were
+    # kept has its one event's branches
+    branches = r.get("cases") or [b for e in r.get("events", []) for b in e.get("branches", [])]
     return {
         "years": [*r["history"], *r["trajectory"]],
         "history": _history_line(r),
         "p10": _projected_line(r, "p10"),
         "p50": _projected_line(r, "p50"),
         "p90": _projected_line(r, "p90"),
-        # an unconfirmed event: each branch's median, and no median of the mixture drawn through the gap
+        # unconfirmed events: each case's median, and no median of the mixture drawn through the gap
         "branches": [
             {"label": f"若{b['label']}：中位数", "p50": _branch_line(r, b["quantiles"], "p50")}
             for b in branches
@@ -180,7 +182,7 @@ def detail(request, name: str):
         return _pending(request, plan, [name], end_year, boundary)
     r = run.result
     custom = Scenario.objects.filter(name=name).first()
-    refused = refusals.take(request, EDIT_FORM, EVENT_FORM)
+    refused = refusals.take(request, EDIT_FORM, EVENT_FORM, RETIRE_FORM)
     return render(
         request,
         "projection/detail.html",
@@ -197,7 +199,7 @@ def detail(request, name: str):
             "assumptions": _editable(r["assumptions"], refused),
             "refused": refused,
             "unit_events": _unit_events(r),
-            "event_statuses": UnitEvent.Status.values,
+            "retire_statuses": UnitEvent.STATUSES[UnitEvent.Kind.RETIRES],
             "distributions": [(k, model.DISTRIBUTIONS[k]) for k in EDITABLE_DISTRIBUTIONS],
             "accounting_run": run.accounting_run,
             "latest_run": energy.current_run(),
@@ -331,36 +333,65 @@ def edit(request, name: str):
 
 
 EVENT_FORM = "unit-event"
+RETIRE_FORM = "unit-retire"
+
+
+def _slug(key: str) -> str:
+    """An event's key as the prefix of its form's field ids."""
+    return str(key).replace(".", "-")
 
 
 def _unit_events(r: dict) -> list[dict]:
-    """Each unit event the coordinator sets, with what is set now, or else what the projection assumed."""
-    set_now = {e.key: e for e in UnitEvent.objects.all()}
+    """Each unit event the coordinator sets — the bundled new unit, then every retirement entered — with what
+    is set now, or else what the projection assumed, and the statuses its kind can have."""
+    set_now = {e.key: e for e in UnitEvent.objects.order_by("id")}
     assumed = {e.get("key"): e for e in r.get("events", [])}
-    return [
+    rows = [
         {
             "key": key,
+            "slug": _slug(key),
             "name": name,
             "event": set_now.get(key),
             "status": set_now[key].status if key in set_now else UnitEvent.Status.UNCONFIRMED,
             "year": set_now[key].year if key in set_now else (assumed.get(key) or {}).get("year", ""),
+            "statuses": UnitEvent.STATUSES[UnitEvent.Kind.ENTERS],
+            "year_label": "投运年份",
+            "retires": False,
         }
         for key, (name, _, _) in services.UNIT_EVENTS.items()
     ]
+    for e in set_now.values():
+        if e.kind == UnitEvent.Kind.RETIRES:
+            rows.append(
+                {
+                    "key": e.key,
+                    "slug": _slug(e.key),
+                    "name": f"{e.name}（{e.capacity_mw:,.2f} 兆瓦）退役",
+                    "event": e,
+                    "status": e.status,
+                    "year": e.year,
+                    "statuses": UnitEvent.STATUSES[UnitEvent.Kind.RETIRES],
+                    "year_label": "退役年份",
+                    "retires": True,
+                }
+            )
+    return rows
+
+
+def _scenario_back(post) -> str:
+    name = post.get("scenario", "")
+    return reverse(
+        "projection:detail", args=[name if name in selectors.scenario_names() else scenarios.PLANNED]
+    )
 
 
 @page(Action.VIEW_WORK)
 @require_POST
 def unit_event(request):
-    """The coordinator sets what is known of a unit (确认投运 / 未确认 / 不投运) with its source; every scenario is
-    projected again. A refusal comes back as typed, beside its field."""
+    """The coordinator sets what is known of a unit (确认 / 未确认 / 不投运 or 不退役) with its source; every
+    scenario is projected again. A refusal comes back as typed, beside its field."""
     post = request.POST
-    name = (
-        post.get("scenario", "")
-        if post.get("scenario", "") in selectors.scenario_names()
-        else scenarios.PLANNED
-    )
-    url = reverse("projection:detail", args=[name])
+    url = _scenario_back(post)
     try:
         event = services.set_unit_event(
             request.user,
@@ -373,13 +404,54 @@ def unit_event(request):
         messages.error(request, str(exc))
         return redirect(url)
     except ValidationError as exc:
-        problems = refusals.problems_of(exc, "event-status")
+        slug = _slug(post.get("event", ""))
+        problems = refusals.problems_of(exc, "status")
         for p in problems:
-            p.field = f"event-{p.field}" if not p.field.startswith("event-") else p.field
+            p.field = f"{slug}-{p.field}"
         typed = {k: post.get(k, "") for k in ("event", "year", "status", "source")}
         return refusals.refuse(request, EVENT_FORM, typed, problems, url)
+    called = services.UNIT_EVENTS[event.key][0] if event.key in services.UNIT_EVENTS else f"{event.name}退役"
+    messages.success(request, f"已设定：{event.year}年{called}——{event.status}；各情景随后重新预测")
+    return redirect(url)
+
+
+RETIRE_FIELDS = ("name", "capacity_mw", "year", "status", "source")
+
+
+@page(Action.VIEW_WORK)
+@require_POST
+def add_retirement(request):
+    """The coordinator enters an existing unit leaving service, with its source; every scenario is projected
+    again. A refusal comes back as typed, beside its field."""
+    post = request.POST
+    url = _scenario_back(post)
+    typed = {k: post.get(k, "") for k in RETIRE_FIELDS}
+    try:
+        event = services.add_retirement(request.user, **typed)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+        return redirect(url)
+    except ValidationError as exc:
+        problems = refusals.problems_of(exc, "name")
+        for p in problems:
+            p.field = f"retire-{p.field}"
+        return refusals.refuse(request, RETIRE_FORM, typed, problems, url)
     messages.success(
         request,
-        f"已设定：{event.year}年{services.UNIT_EVENTS[event.key][0]}——{event.status}；各情景随后重新预测",
+        f"已登记：{event.year}年{event.name}（{event.capacity_mw:,.2f} 兆瓦）退役——{event.status}；各情景随后重新预测",
     )
+    return redirect(url)
+
+
+@page(Action.VIEW_WORK)
+@require_POST
+def remove_retirement(request):
+    """A retirement entered in error is taken out; every scenario is projected again."""
+    url = _scenario_back(request.POST)
+    try:
+        services.remove_retirement(request.user, request.POST.get("event", ""))
+    except (PermissionDenied, ValidationError) as exc:
+        messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
+        return redirect(url)
+    messages.success(request, "已删除这项机组退役；各情景随后重新预测")
     return redirect(url)

@@ -25,10 +25,12 @@ from .levers import (
     LEVER_BY_KEY,
     LEVERS,
     PERSISTENCE,
+    RETIREMENT,
     TREND_SE_SCALE,
     Assumption,
     Lever,
     Scenario,
+    retirements,
     stream,
 )
 from .paths import INDUSTRY_SLICE, Paths, paths

@@ -17,6 +17,7 @@ from .levers import (
     TREND_SE_SCALE,
     Assumption,
     Scenario,
+    retirements,
     stream,
 )
 from .shapes import REFINED, SECTORS, Z90, F, ProjectionError
@@ -212,6 +213,9 @@ def sample_inputs(
     if missing:
         raise ProjectionError(f"情景缺少假设：{'、'.join(missing)}")
     x = {key: assumptions[key].draw(stream(seed, key), draws) for key in DRAWN}
+    for prefix in retirements(assumptions):
+        key = f"{prefix}.probability"
+        x[key] = assumptions[key].draw(stream(seed, key), draws)
     x["gdp.growth"] = (
         assumptions["gdp.growth"].draw(stream(seed, "gdp.growth"), draws * years).reshape(draws, years)
     )

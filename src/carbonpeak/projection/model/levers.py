@@ -173,6 +173,16 @@ FIXED = (
     "dc.pue_target",
     "oil.peak_year",
 )
+#: an existing unit leaving service, as the coordinator entered it: ``power.retire.<n>.mw`` (its capacity),
+#: ``.year`` (from which it no longer runs) and ``.probability`` (drawn: 1 confirmed, 0 cancelled)
+RETIREMENT = "power.retire."
+
+
+def retirements(keys) -> list[str]:
+    """The retirement events among a scenario's assumptions (or fixed values), as their key prefixes."""
+    return sorted({k[: k.rindex(".")] for k in keys if k.startswith(RETIREMENT) and k.endswith(".mw")})
+
+
 TREND_SE_SCALE = "trend.se_scale"
 PERSISTENCE = "gdp.persistence"  # AR(1) coefficient of the GDP growth shock
 CORRELATION = "elasticity.correlation"  # share of the elasticities' variance that is common to all sectors

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .calibration import Calibration
+from .levers import retirements
 from .shapes import BUILDINGS, COAL, ELEC, GAS, HEAT, INDUSTRY, POWER, REFINED, SECTORS, TRANSPORT, F
 
 
@@ -53,13 +54,20 @@ def paths(
     for s, f in zip(*np.nonzero(cal.energy0), strict=True):
         energy[s, f] = cal.energy0[s, f] * np.exp(elasticity[:, s, f, None] * cum)
 
-    # power sector: fuel burned follows local coal generation (existing units' trend + new units)
+    # power sector: fuel burned follows local coal generation (existing units' trend, less the units retired,
+    # + new units); a unit retired or added runs the existing fleet's average hours (本平台规则)
     existing_kw = fixed["power.existing_coal_mw"] * 1000
     hours = cal.coal_generation0 / existing_kw if existing_kw else 0.0
     if "coal_generation" in exo:
         coal_gen = exo["coal_generation"]
     else:
         coal_gen = cal.coal_generation0 * np.exp(np.outer(x["power.coal_change"] / 100, k))
+        if existing_kw:
+            retired = np.zeros_like(coal_gen)
+            for prefix in retirements(fixed):
+                gone = (years >= fixed[f"{prefix}.year"]).astype(float)
+                retired += np.outer(x[f"{prefix}.probability"], gone) * fixed[f"{prefix}.mw"] * 1000
+            coal_gen = coal_gen * np.clip(1 - retired / existing_kw, 0.0, None)
         online = (years >= fixed["power.new_coal_year"]).astype(float)
         new_kwh = fixed["power.new_coal_mw"] * 1000 * hours
         coal_gen = coal_gen + np.outer(x["power.new_coal_probability"], online) * new_kwh

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .levers import FIXED, Assumption
+from .levers import FIXED, Assumption, retirements
 from .shapes import BOUNDARY_NAMES, PEAK_TOLERANCE, PLATEAU_WINDOW
 
 # ------------------------------------------------------------------ the projection
@@ -58,6 +58,7 @@ class Projection:
     by_boundary: dict = field(default_factory=dict)  # the other two boundaries' peak figures
     validation: dict | None = None
     events: list[dict] = field(default_factory=list)
+    cases: list[dict] = field(default_factory=list)  # unconfirmed events happening or not, each combination
     boundary_sentence: str = ""
     drivers: dict = field(default_factory=dict)  # boundary → the two assumptions that move its P most
     attribution: dict = field(default_factory=dict)  # how the levers' shares were computed, and their sum
@@ -77,6 +78,7 @@ class Projection:
             "plateau_window": [self.deadline - PLATEAU_WINDOW, self.deadline + PLATEAU_WINDOW],
             "validation": self.validation,
             "events": self.events,
+            "cases": self.cases,
             "boundaries": {
                 b: {
                     "label": BOUNDARY_NAMES[b],
@@ -182,4 +184,8 @@ def peak_rule(tolerance: float) -> str:
 
 
 def _fixed_values(assumptions: dict[str, Assumption]) -> dict[str, float]:
-    return {key: assumptions[key].central for key in FIXED}
+    fixed = {key: assumptions[key].central for key in FIXED}
+    for prefix in retirements(assumptions):
+        fixed[f"{prefix}.mw"] = assumptions[f"{prefix}.mw"].central
+        fixed[f"{prefix}.year"] = assumptions[f"{prefix}.year"].central
+    return fixed

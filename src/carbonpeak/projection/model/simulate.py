@@ -6,7 +6,7 @@ import numpy as np
 
 from .calibration import calibrate, resolve_history, sample_inputs
 from .history import History
-from .levers import DISTRIBUTIONS, DRAWN, LEVERS, Assumption, Scenario
+from .levers import DISTRIBUTIONS, DRAWN, LEVERS, Assumption, Scenario, retirements
 from .paths import Paths, paths
 from .results import LeverEffect, Projection, _fixed_values, _p_peak_by, _peaks, _round
 from .shapes import (
@@ -23,41 +23,70 @@ from .validation import _boundary_history, backcast, validate
 
 #: what the coordinator has said of a dated event, read from its probability (1, 0, or anything between)
 EVENT_STATUS = {1.0: "确认投运", 0.0: "不投运"}
+RETIREMENT_STATUS = {1.0: "确认退役", 0.0: "不退役"}
 UNCONFIRMED = "未确认"
 
 
-def _events(assumptions: dict[str, Assumption], base: int, end_year: int) -> list[dict]:
-    """Named, dated events the model applies (a unit entering service): a jump in their year is theirs.
-    Its status is the coordinator's: 确认投运 (probability 1), 不投运 (0), else 未确认 — drawn in or out."""
+def _events(assumptions: dict[str, Assumption], base: int, end_year: int) -> list[tuple[dict, str]]:
+    """Named, dated events the model applies (a unit entering or leaving service): a jump in their year is
+    theirs. Each with the key of its drawn 0/1 (whether it happens). Its status is the coordinator's: 确认
+    (probability 1), 不投运/不退役 (0), else 未确认 — drawn in or out."""
     out = []
     mw = assumptions["power.new_coal_mw"].central
     year = int(assumptions["power.new_coal_year"].central)
     p = assumptions["power.new_coal_probability"]
     if mw > 0 and base < year <= end_year:
-        out.append(
-            {
-                "key": "power.new_coal",
-                "year": year,
-                "name": f"新增燃煤机组 {mw:g} 兆瓦投运",
-                "label": f"新增燃煤机组 {mw:g} 兆瓦投运",
-                "status": EVENT_STATUS.get(float(p.central), UNCONFIRMED),
-                "probability": _round(p.central, 4),
-                "source": assumptions["power.new_coal_mw"].source,
-                "status_source": p.source,
-            }
-        )
+        event = {
+            "key": "power.new_coal",
+            "year": year,
+            "name": f"新增燃煤机组 {mw:g} 兆瓦投运",
+            "label": f"新增燃煤机组 {mw:g} 兆瓦投运",
+            "kind": "投运",
+            "mw": mw,
+            "status": EVENT_STATUS.get(float(p.central), UNCONFIRMED),
+            "probability": _round(p.central, 4),
+            "source": assumptions["power.new_coal_mw"].source,
+            "status_source": p.source,
+        }
+        out.append((event, "power.new_coal_probability"))
+    for prefix in retirements(assumptions):
+        capacity, when = assumptions[f"{prefix}.mw"], assumptions[f"{prefix}.year"]
+        p = assumptions[f"{prefix}.probability"]
+        year = int(when.central)
+        if capacity.central <= 0 or not base < year <= end_year:
+            continue
+        event = {
+            "key": prefix,
+            "year": year,
+            "name": f"{capacity.label} {capacity.central:g} 兆瓦退役",
+            "label": f"{capacity.label} {capacity.central:g} 兆瓦退役",
+            "kind": "退役",
+            "mw": capacity.central,
+            "status": RETIREMENT_STATUS.get(float(p.central), UNCONFIRMED),
+            "probability": _round(p.central, 4),
+            "source": capacity.source,
+            "status_source": p.source,
+        }
+        out.append((event, f"{prefix}.probability"))
     return out
 
 
+#: at most this many unconfirmed events are shown as separate cases (2ⁿ of them); beyond, the largest
+MAX_CASE_EVENTS = 3
+
+
 def _branches(
-    events: list[dict], happened: np.ndarray, projected: np.ndarray, by_deadline: np.ndarray
-) -> None:
-    """An unconfirmed event splits the draws in two (``happened``): each branch's P(peak) from the per-draw
-    ``by_deadline`` and its own band, so no median is drawn through the gap between them (the mixture is only a
-    labelled summary)."""
-    for event in events:
-        if event["status"] != UNCONFIRMED:
-            continue
+    events: list[tuple[dict, str]], x: dict, projected: np.ndarray, by_deadline: np.ndarray
+) -> tuple[np.ndarray | None, list[dict]]:
+    """Each unconfirmed event splits the draws in two: its branches' P(peak) from the per-draw
+    ``by_deadline`` and their bands. Together the unconfirmed events make the cases (every combination of
+    happening or not, the largest ``MAX_CASE_EVENTS`` by capacity): the chart draws each case's median, so no
+    median is drawn through the gap between them (the mixture is only a labelled summary). Returns each draw's
+    case (None without an unconfirmed event) and the cases."""
+    open_ = [(e, key) for e, key in events if e["status"] == UNCONFIRMED]
+    for event, key in open_:
+        happened = np.asarray(x[key]) > 0.5
+        yes, no = ("投运", "不投运") if event["kind"] == "投运" else ("退役", "不退役")
         event["branches"] = [
             {
                 "label": label,
@@ -66,9 +95,34 @@ def _branches(
                 "p_peak_by_2030": _round(float(by_deadline[mask].mean()), 4),
                 "quantiles": _quantiles(projected[mask]),
             }
-            for label, mask in (("投运", happened), ("不投运", ~happened))
+            for label, mask in ((yes, happened), (no, ~happened))
             if mask.any()
         ]
+    if not open_:
+        return None, []
+    split = sorted(open_, key=lambda ek: -ek[0]["mw"])[:MAX_CASE_EVENTS]
+    case = np.zeros(len(by_deadline), dtype=int)
+    for j, (_, key) in enumerate(split):
+        case += (np.asarray(x[key]) > 0.5).astype(int) << j
+    cases = []
+    for c in np.unique(case):
+        mask = case == c
+        said = []
+        for j, (event, _) in enumerate(split):
+            yes, no = ("投运", "不投运") if event["kind"] == "投运" else ("退役", "不退役")
+            said.append(yes if c >> j & 1 else no)
+            if len(split) > 1:
+                said[-1] = f"{event['name'].removesuffix(event['kind'])}{said[-1]}"
+        cases.append(
+            {
+                "label": "、".join(said),
+                "share": _round(float(mask.mean()), 4),
+                "draws": int(mask.sum()),
+                "p_peak_by_2030": _round(float(by_deadline[mask].mean()), 4),
+                "quantiles": _quantiles(projected[mask]),
+            }
+        )
+    return case, cases
 
 
 #: the draws on which the levers' inner combinations are run for their Shapley shares (all levers on and all
@@ -155,7 +209,8 @@ def _drivers(x: dict, assumptions: dict[str, Assumption], by_deadline: np.ndarra
     projection's own draws — no extra run. One sentence says which, so that two boundaries' different P read
     as consequences of different assumptions, not as a contradiction."""
     found = []
-    for key in (*DRAWN, "gdp.growth", "elasticity"):
+    drawn = (*DRAWN, *(f"{prefix}.probability" for prefix in retirements(assumptions)))
+    for key in (*drawn, "gdp.growth", "elasticity"):
         if key not in x:
             continue
         values = np.asarray(x[key], dtype=float)
@@ -265,14 +320,13 @@ def project(
     figures = {b: peak_figures(b, main.by_boundary[b]) for b in BOUNDARIES}
     by_deadline = {b: f.pop(DRAWS_KEY) for b, f in figures.items()}  # per draw, computed once
     drivers = {b: _drivers(x, assumptions, by_deadline[b], b) for b in figures}
-    events = _events(assumptions, cal.base_year, end_year)
-    happened = np.asarray(x["power.new_coal_probability"]) > 0.5
-    _branches(events, happened, main.by_boundary[boundary], by_deadline[boundary])
+    dated = _events(assumptions, cal.base_year, end_year)
+    case, cases = _branches(dated, x, main.by_boundary[boundary], by_deadline[boundary])
     checked = validate(history, scenario, draws, seed, boundary) if validation else None
-    groups = happened if any(e.get("branches") for e in events) else None
     band_notes = _calibrate_bands(
-        figures, checked, boundary, {b: main.by_boundary[b] for b in BOUNDARIES}, groups, events
+        figures, checked, boundary, {b: main.by_boundary[b] for b in BOUNDARIES}, case, cases, dated, x
     )
+    events = [e for e, _ in dated]
     headline = figures[boundary]
     p_main = headline["p_peak_by_deadline"]
 
@@ -368,6 +422,7 @@ def project(
         },
         validation=checked,
         events=events,
+        cases=cases,
         boundary_sentence=boundary_sentence(history),
         drivers=drivers,
         attribution={k: v for k, v in attribution.items() if k not in ("shares", "errors")},
@@ -386,14 +441,16 @@ def _calibrate_bands(
     checked: dict | None,
     boundary: str,
     projected: dict[str, np.ndarray],
-    groups: np.ndarray | None,
-    events: list[dict],
+    case: np.ndarray | None,
+    cases: list[dict],
+    dated: list[tuple[dict, str]],
+    x: dict,
 ) -> list[str]:
     """Where the backtest's 80 % intervals held fewer than 80 % of the years that followed, widen each
     boundary's spread by the factor that would have held them (本平台规则): every draw moves away from its own
-    group's median (an unconfirmed event's branch, ``groups``; else all draws) by that factor, and the bands
-    are read again — so a band is never stretched across the gap between two branches. The notes say so for
-    the boundary shown. P(peak) is counted on the draws as they are."""
+    case's median (unconfirmed events happening or not, ``case``; else all draws) by that factor, and the
+    bands are read again — so a band is never stretched across the gap between two cases. The notes say so
+    for the boundary shown. P(peak) is counted on the draws as they are."""
     if not checked or "by_boundary" not in checked:
         return []
     notes = []
@@ -408,21 +465,25 @@ def _calibrate_bands(
         if factor is None or factor <= 1:
             continue
         draws = projected[b]
-        masks = [groups, ~groups] if groups is not None else [np.ones(len(draws), dtype=bool)]
+        masks = (
+            [case == c for c in np.unique(case)] if case is not None else [np.ones(len(draws), dtype=bool)]
+        )
         widened = np.empty_like(draws)
         for mask in masks:
-            if mask.any():
-                centre = np.median(draws[mask], axis=0)
-                widened[mask] = centre + factor * (draws[mask] - centre)
+            centre = np.median(draws[mask], axis=0)
+            widened[mask] = centre + factor * (draws[mask] - centre)
         f["quantiles"] = _quantiles(widened)
         if b == boundary:
-            for event in events:
-                for branch, mask in zip(event.get("branches", []), masks, strict=False):
+            for c, mask in zip(cases, masks, strict=False):
+                c["quantiles"] = _quantiles(widened[mask])
+            for event, key in dated:
+                happened = np.asarray(x[key]) > 0.5
+                for branch, mask in zip(event.get("branches", []), (happened, ~happened), strict=False):
                     branch["quantiles"] = _quantiles(widened[mask])
             notes.append(
                 f"样本外回测中 80% 区间只覆盖了 {test['coverage_80']:.0%} 的年份（{test['points']} 个）："
                 f"区间按回测放宽为原来的 {factor:.2f} 倍"
-                + ("（各抽样按所在情形的中位数放宽，不跨越两种情形之间的空档）" if groups is not None else "")
+                + ("（各抽样按所在情形的中位数放宽，不跨越各情形之间的空档）" if case is not None else "")
                 + "（校准，本平台规则）；达峰概率按原抽样计算"
             )
     return notes

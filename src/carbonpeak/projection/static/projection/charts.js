@@ -24,10 +24,14 @@
 
   var p = data("projection-chart-data");
   if (p) {
-    // an unconfirmed event: the two branches' medians, never one median drawn through the gap between them
+    // unconfirmed events: each case's median, never one median drawn through the gap between them
     var branched = p.branches && p.branches.length > 1;
     var lower = p.p10.map(function (v) { return v; });
     var width = p.p90.map(function (v, i) { return v === null || p.p10[i] === null ? null : v - p.p10[i]; });
+    // more than two cases: their long names take a legend row each, below a chart grown to hold them
+    var rows = branched && p.branches.length > 2 ? p.branches.length : 0;
+    var fan = document.getElementById("chart-fan");
+    if (fan && rows) { fan.style.height = (fan.clientHeight + 24 * rows) + "px"; }
     draw("chart-fan", {
       title: { text: "二氧化碳排放：历史与预测（万吨）", left: "center", textStyle: { fontSize: 14 } },
       tooltip: { trigger: "axis", formatter: function (items) {
@@ -43,21 +47,21 @@
         }
         return lines.join("<br>");
       } },
-      legend: { bottom: 0, data: branched ? ["核算值", "P10–P90（两种情形合并）"].concat(p.branches.map(function (b) { return b.label; }))
+      legend: { bottom: 0, data: branched ? ["核算值", "P10–P90（各情形合并）"].concat(p.branches.map(function (b) { return b.label; }))
                                          : ["核算值", "P10–P90", "中位数 P50"] },
-      grid: { left: 60, right: 20, top: 40, bottom: 50 },
+      grid: { left: 60, right: 20, top: 40, bottom: 50 + 24 * rows },
       xAxis: { type: "category", data: p.years, boundaryGap: false },
       yAxis: { type: "value", scale: true },
       series: [
         { name: "下界", type: "line", data: lower, stack: "band", symbol: "none", lineStyle: { opacity: 0 }, tooltip: { show: false } },
-        { name: branched ? "P10–P90（两种情形合并）" : "P10–P90", type: "line", data: width, stack: "band", symbol: "none", lineStyle: { opacity: 0 },
+        { name: branched ? "P10–P90（各情形合并）" : "P10–P90", type: "line", data: width, stack: "band", symbol: "none", lineStyle: { opacity: 0 },
           areaStyle: { color: "rgba(61,111,182,0.25)" }, color: "rgba(61,111,182,0.5)" },
         { name: "核算值", type: "line", data: p.history, symbolSize: 7, color: "#0b5d3b", lineStyle: { width: 2 },
           markLine: deadline }
       ].concat(branched
         ? p.branches.map(function (b, k) {
             return { name: b.label, type: "line", data: b.p50, symbol: "none", lineStyle: { type: "dashed", width: 2 },
-                     color: ["#c0392b", "#3d6fb6"][k % 2] };
+                     color: ["#c0392b", "#3d6fb6", "#8e44ad", "#b9770e"][k % 4] };
           })
         : [{ name: "中位数 P50", type: "line", data: p.p50, symbol: "none", lineStyle: { type: "dashed", width: 2 }, color: "#3d6fb6" }])
     });
