@@ -343,3 +343,19 @@ def test_the_coordinator_enters_a_retiring_unit_and_every_scenario_follows(clien
     assert not UnitEvent.objects.filter(kind="退役").exists()
     after = services.run_projection("规划情景", plan=demo_plan, draws=DRAWS).result
     assert [e["kind"] for e in after["events"]] == ["投运"]
+
+
+def test_what_changed_between_two_accounts_is_data_factors_or_both():
+    """The same statistics and factors in a new run (a 绿证 entry recomputed them) is a change of data; a new
+    grid region or factor set is a change of factors; the same run, nothing."""
+    from carbonpeak.energy.models import AccountingRun
+
+    def run(pk: int, subs: list[int], factor_set: int = 1, region: str = "江苏") -> AccountingRun:
+        return AccountingRun(pk=pk, submissions=subs, factor_set_id=factor_set, grid_region=region)
+
+    old = run(1, [1, 2])
+    assert services.unchanged_parts(old, old) == (True, True)
+    assert services.unchanged_parts(old, run(2, [2, 1])) == (False, True)  # the register changed
+    assert services.unchanged_parts(old, run(2, [1, 2], region="华东")) == (True, False)
+    assert services.unchanged_parts(old, run(2, [1, 2], factor_set=3)) == (True, False)
+    assert services.unchanged_parts(old, run(2, [1, 2, 3], factor_set=3)) == (False, False)

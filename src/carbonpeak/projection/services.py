@@ -423,6 +423,20 @@ def _history_of(plan: Plan, accounts, factor_set: str, sample: bool) -> model.Hi
     )
 
 
+def unchanged_parts(old_run: AccountingRun, new_run: AccountingRun) -> tuple[bool, bool]:
+    """Whether the statistics (data) and the factors (the official set and the grid region it reads) are
+    the same in two accounting runs. Two different runs on the same statistics and factors differ in what
+    the coordinator recorded beside them (the 绿证 register): that is data, so the data did change."""
+    same_data = sorted(old_run.submissions) == sorted(new_run.submissions)
+    same_factors = (old_run.factor_set_id, old_run.grid_region) == (
+        new_run.factor_set_id,
+        new_run.grid_region,
+    )
+    if same_data and same_factors and old_run.pk != new_run.pk:
+        same_data = False
+    return same_data, same_factors
+
+
 def _histories(plan: Plan, old_run: AccountingRun, new_run: AccountingRun, now: model.History) -> dict:
     """The four histories of (old or new data) × (old or new factor set): the two runs', and the two mixed
     ones accounted in memory — skipped where the data or the factor set did not change."""
@@ -430,8 +444,7 @@ def _histories(plan: Plan, old_run: AccountingRun, new_run: AccountingRun, now: 
     from carbonpeak.energy.models import EnergySubmission
 
     before = history(plan, old_run)
-    same_data = sorted(old_run.submissions) == sorted(new_run.submissions)
-    same_factors = old_run.factor_set_id == new_run.factor_set_id
+    same_data, same_factors = unchanged_parts(old_run, new_run)
     out = {(True, True): now, (False, False): before}
     for data_new, factors_new in ((True, False), (False, True)):
         if same_data:
