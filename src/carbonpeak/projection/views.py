@@ -18,6 +18,7 @@ from carbonpeak.energy import selectors as energy
 from carbonpeak.projection import model, scenarios, selectors, services
 from carbonpeak.projection.models import Scenario, UnitEvent
 from carbonpeak.web import refusals
+from carbonpeak.web.templatetags.cp_format import percent
 
 EDITABLE_DISTRIBUTIONS = ("fixed", "uniform", "triangular", "normal", "bernoulli")
 
@@ -48,7 +49,7 @@ def _sentence(r: dict) -> str:
     tolerance = (r.get("peak_rule") or {}).get("tolerance", 0.0)
     text = (
         f"在{r['scenario']}下，以截至{base}年的核算数据为起点，按{r.get('boundary_label', '净调入口径')}，"
-        f"{r['draws']:,}次模拟中有{p:.1%}在2030年或之前达峰（此后至{last}年排放不再超过峰值"
+        f"{r['draws']:,}次模拟中有{percent(p)}在2030年或之前达峰（此后至{last}年排放不再超过峰值"
         + (f"的{1 + tolerance:g}倍" if tolerance else "")
         + "）"
     )
