@@ -331,3 +331,62 @@ def test_clause_roles_partition_the_listed_bodies(leads, others):
     text = "、".join(leads) + "牵头" + ("，" + "、".join(others) + "等部门按职责分工负责" if others else "")
     c = parse_clause(text)
     assert c.lead == leads and c.support == others
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a commitment word before the year
+        ("力争到2027年，甲示范园区达到5个。", [(2027, "甲示范园区", "=", 5.0, "个")]),
+        ("争取到“十四五”末，乙比重达到20%。", [(2025, "乙比重", "=", 20.0, "%")]),
+        ("确保到2030年，丙利用率不低于95%。", [(2030, "丙利用率", ">=", 95.0, "%")]),
+        ("2028年之前，丁覆盖率达到50%。", [(2028, "丁覆盖率", "=", 50.0, "%")]),
+        # a share of another quantity
+        (
+            "到2025年，新建公共建筑中装配式建筑面积达到新建建筑面积的30%。",
+            [(2025, "新建公共建筑中装配式建筑面积占新建建筑面积比例", "=", 30.0, "%")],
+        ),
+        ("到2025年，戊装机增长至300万千瓦。", [(2025, "戊装机", "=", 300.0, "万千瓦")]),
+        # counts with their measure words, listed
+        (
+            "到2025年，建成充电站50座、新能源公交车1000辆、新能源汽车5万辆。",
+            [
+                (2025, "建成充电站", "=", 50.0, "座"),
+                (2025, "新能源公交车", "=", 1000.0, "辆"),
+                (2025, "新能源汽车", "=", 5.0, "万辆"),
+            ],
+        ),
+        ("到2025年，培育绿色工厂20家。", [(2025, "培育绿色工厂", "=", 20.0, "家")]),
+    ],
+)
+def test_dated_target_forms_round_three(text, expected):
+    got = [(t.year, t.indicator, t.comparator, t.value, t.unit) for t in extract_targets(text)]
+    assert got == expected
+
+
+def test_a_year_governs_its_sentence_group_up_to_the_paragraph_end():
+    """'到2026年，A…；B…。C…' dates all three; a new 到…年 takes over; a new paragraph starts undated."""
+    text = (
+        "到2026年，甲覆盖率达到90%；乙利用率达到95%。丙强度控制在0.5吨标准煤以内。到2030年，丁比重达到30%。"
+    )
+    got = [(t.year, t.indicator) for t in extract_targets(text + "\n戊能耗不高于1.2吨标准煤。")]
+    assert got == [
+        (2026, "甲覆盖率"),
+        (2026, "乙利用率"),
+        (2026, "丙强度"),
+        (2030, "丁比重"),
+        (None, "戊能耗"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "到2025年，对符合条件的项目，单个项目最高补助300万元。",
+        "到2025年，按设备投资额给予20%的后补助。",
+        "到2025年，对示范项目给予最高50万元奖励。",
+        "到2025年，对认定的绿色工厂奖励30万元。",
+    ],
+)
+def test_subsidies_awards_and_their_caps_are_not_targets(text):
+    assert extract_targets(text) == []

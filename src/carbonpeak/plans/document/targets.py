@@ -114,7 +114,7 @@ _BEFORE = [
     (INCREASE, "提高|提升|增长|增加"),
     (
         EQ,
-        "提高到|提升到|提高至|提升至|增加到|增加至|增长到|增至|保持在|维持在|稳定在|力争达到|达到|保持|维持|占到|分别达到|达|占|为",
+        "提高到|提升到|提高至|提升至|增加到|增加至|增长到|增长至|上升到|上升至|扩大到|扩大至|增至|保持在|维持在|稳定在|力争达到|达到|保持|维持|占到|分别达到|达|占|为",
     ),
 ]
 _BEFORE_RE = [(cmp, re.compile(rf"(?:{words})$")) for cmp, words in _BEFORE]
@@ -132,14 +132,27 @@ _PEAK = re.compile(
 _EXTERNAL = re.compile(
     r"^(?P<ind>.*?)(?P<cm>确保|力争|努力)?(?:完成|达到|落实)(?P<issuer>[^，。]{1,16}?)(?:下达|确定|分解)的?[^，。]{0,12}?(?:指标|目标|任务)"
 )
+#: a commitment word may come before the year: '力争到2027年，…', '争取到“十四五”末，…', '确保2030年前…'
+_PLEDGE = r"(?:力争|争取|确保|努力|力求)?"
 _YEAR_CONTEXT = [
-    (re.compile(r"^(?:到|至|截至|截止到)?(\d{4})\s*年(?:底|末|前|年底)?(?:，|,|$)"), None),
-    (re.compile(r"^(?:到|至)(\d{4})\s*年(?:底|末)?"), None),
-    (re.compile(r"^(\d{4})\s*年(?:年)?(?:底|末)(?:前)?"), None),  # '2025年底能效低于基准水平的产能全面退出'
-    (re.compile(r"^[“\"]?十四五[”\"]?(?:期间|时期|末)"), 2025),
-    (re.compile(r"^[“\"]?十五五[”\"]?(?:期间|时期|末)"), 2030),
-    (re.compile(r"^[“\"]?十六五[”\"]?(?:期间|时期|末)"), 2035),
+    (
+        re.compile(rf"^{_PLEDGE}(?:到|至|截至|截止到)?(\d{{4}})\s*年(?:底|末|之前|以前|前|年底)?(?:，|,|$)"),
+        None,
+    ),
+    (re.compile(rf"^{_PLEDGE}(?:到|至)(\d{{4}})\s*年(?:底|末)?"), None),
+    # '2025年底能效低于基准水平的产能全面退出', '2028年之前实现…'
+    (re.compile(rf"^{_PLEDGE}(\d{{4}})\s*年(?:年)?(?:底|末|之前|以前)(?:前)?"), None),
+    (re.compile(rf"^{_PLEDGE}(?:到|至)?[“\"]?十四五[”\"]?(?:期间|时期|末)"), 2025),
+    (re.compile(rf"^{_PLEDGE}(?:到|至)?[“\"]?十五五[”\"]?(?:期间|时期|末)"), 2030),
+    (re.compile(rf"^{_PLEDGE}(?:到|至)?[“\"]?十六五[”\"]?(?:期间|时期|末)"), 2035),
 ]
+#: the year and its commitment word at a clause's start, taken off before its targets are read
+_YEAR_HEAD = re.compile(
+    rf"^{_PLEDGE}(?:(?:到|至|截至)?\d{{4}}年(?:底|末|之前|以前)?|(?:到|至)?[“\"]?十[四五六]五[”\"]?(?:期间|时期|末))[，,]?"
+)
+#: a value that is a subsidy, an award or a cap on either is policy, not a target: '单个项目最高补助300万元',
+#: '给予20%的后补助', '奖励50万元'
+_SUBSIDY = re.compile(r"补助|补贴|奖励|奖补|资助|贴息|扶持资金|最高")
 _VERB_FIRST = r"^(?:合理|控制|推动|推进|加快|加强|促进|实施|开展|深化|建立|健全|完善|严格|坚持|持续|大力|积极|有序|逐步|全面)"
 _BASE_YEAR = re.compile(r"(?:比|较|相比|相较)(\d{4})年")
 _LEADING_NOISE = re.compile(
@@ -253,7 +266,17 @@ def _value_targets(
             continue
         rest = text[end:]
         prefix = text[last_end:start]
+        if _SUBSIDY.search(text[:start]) or re.match(r"^的?(?:后)?(?:补助|补贴|奖励|奖补|资助)", rest):
+            continue
         cmp, verb, subject = _comparator_before(prefix)
+        share_of = ""
+        if cmp is None and m.group("unit") == "%":
+            # '装配式建筑面积达到新建建筑面积的30%': a share of another quantity
+            share = re.search(r"(不低于|不少于|不超过|不高于|达到|占)([\u4e00-\u9fff]{2,12})的$", prefix)
+            if share:
+                cmp = {"不低于": GE, "不少于": GE, "不超过": LE, "不高于": LE}.get(share.group(1), EQ)
+                verb, share_of = share.group(1), share.group(2)
+                subject = prefix[: share.start()]
         if cmp is None:
             # '不低于装机容量8%': a strict comparator followed by the quantity it refers to
             near = re.search(r"(不低于|不少于|不高于|不超过|低于|高于|超过)([\u4e00-\u9fff]{2,6})$", prefix)
@@ -277,8 +300,9 @@ def _value_targets(
                 cmp = EQ
                 subject = prefix + rest + "比例"
                 rest = ""
-            elif not rest and unit and unit != "%" and year is not None:
-                cmp = EQ  # '新增超低能耗建筑项目2个'
+            elif unit and unit != "%" and year is not None and (not rest or rest.startswith("、")):
+                cmp = EQ  # '新增超低能耗建筑项目2个', '建成充电站50座、新能源公交车1000辆'
+                rest = ""
             elif suffix:
                 cmp = None
             else:
@@ -297,6 +321,8 @@ def _value_targets(
         subject = re.sub(r"^(?:具备条件的|符合条件的|有条件的)", "", subject)
         subject = re.sub(r"^(?:应当|应|要|须|必须)", "", subject)
         indicator = _strip_indicator(subject)
+        if share_of:
+            indicator = f"{indicator}占{share_of}比例"
         if indicator.startswith("占") and previous:
             # '…规模突破1000亿元，占地区生产总值比重达50%': the share belongs to the previous subject
             head = re.split(r"总量|规模|增加值|产值|总额|达到|突破|超过", _strip_indicator(previous))[0]
@@ -354,30 +380,41 @@ def _split_respectively(subject: str, count: int) -> list[str] | None:
 
 
 def extract_targets(text: str) -> list[Target]:
-    """Every target stated in a piece of plan text, with the sentence it came from."""
+    """Every target stated in a piece of plan text, with the sentence it came from. A year governs the
+    sentences that follow it up to the paragraph's end or the next year ('到2026年，A达到…；B达到…。C控制在…'
+    dates all three)."""
     out: list[Target] = []
     carried = ""
-    for sentence in _sentences(text):
-        clauses = _clauses(sentence)
+    # a paragraph ends at a line break after a sentence's end; a break inside a sentence is a wrapped line
+    for paragraph in re.split(r"(?<=[。；！？;])[ \t]*\n", text):
         year: int | None = None
-        previous = ""
-        for clause in clauses:
-            clause_year = _year_of(clause)
-            if clause_year is not None:
-                year = clause_year
-                body = re.sub(r"^(?:到|至|截至)?\d{4}年(?:底|末)?[，,]?", "", clause)
-                body = re.sub(r"^[“\"]?十[四五六]五[”\"]?(?:期间|时期|末)[，,]?", "", body)
-            else:
-                body = clause
-            if not body:
-                continue
-            found = _targets_in_clause(body, previous, year, sentence, carried)
-            out.extend(found)
-            if found:
-                carried = found[-1].indicator
-            # the next clause may continue the subject: the last target's indicator, else this clause
-            previous = found[-1].indicator if found else body
+        for sentence in _sentences(paragraph):
+            year, carried = _sentence_targets(sentence, year, carried, out)
     return _dedupe(out)
+
+
+def _sentence_targets(
+    sentence: str, year: int | None, carried: str, out: list[Target]
+) -> tuple[int | None, str]:
+    """The targets of one sentence, added to ``out``; returns the year in force after it and the indicator
+    an elliptical clause would continue."""
+    previous = ""
+    for clause in _clauses(sentence):
+        clause_year = _year_of(clause)
+        if clause_year is not None:
+            year = clause_year
+            body = _YEAR_HEAD.sub("", clause, count=1)
+        else:
+            body = clause
+        if not body:
+            continue
+        found = _targets_in_clause(body, previous, year, sentence, carried)
+        out.extend(found)
+        if found:
+            carried = found[-1].indicator
+        # the next clause may continue the subject: the last target's indicator, else this clause
+        previous = found[-1].indicator if found else body
+    return year, carried
 
 
 def _targets_in_clause(
