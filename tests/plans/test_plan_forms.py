@@ -72,6 +72,56 @@ def test_conventions_stated_in_the_text():
     assert c.support == ["东城市经信局", "西河市交通局"]
 
 
+def test_a_rule_stated_in_a_clause_is_applied_and_never_a_body():
+    """'排在第一为牵头单位，下同', '两地列首位的为牵头单位，下同', '逗号前为牵头单位，下同': the rule decides who
+    leads, in this clause and every later one, and none of its words is stored as a body."""
+    text = "（责任单位：甲局、乙委、丙办，排在第一为牵头单位，下同）"
+    conventions, notes = read_conventions(text)
+    c = parse_clause(text, conventions=conventions)
+    assert (c.lead, c.support) == (["甲局"], ["乙委", "丙办"]) and notes
+
+    text = "（东城市发改局、西河市发改局、东城市经信局、西河市交通局，两地列首位的为牵头单位，下同）"
+    conventions, _ = read_conventions(text)
+    c = parse_clause(text, conventions=conventions)
+    assert c.lead == ["东城市发改局", "西河市发改局"]
+    assert c.support == ["东城市经信局", "西河市交通局"]
+
+    text = "（甲局、乙委、丙办，丁中心、戊局，逗号前为牵头单位，下同）"
+    conventions, notes = read_conventions(text)
+    c = parse_clause(text, conventions=conventions)
+    assert (c.lead, c.support) == (["甲局", "乙委", "丙办"], ["丁中心", "戊局"])
+    assert any("逗号前" in n for n in notes)
+    later = parse_clause("（庚局、辛委，壬办）", conventions=conventions)
+    assert (later.lead, later.support) == (["庚局", "辛委"], ["壬办"])
+
+    for clause in ("（甲局、乙委，下同）", "（甲局、乙委，排名不分先后）"):
+        names = parse_clause(clause).lead + parse_clause(clause).support
+        assert names and not any("下同" in n or "先后" in n for n in names)
+
+
+def test_labelled_lists_on_their_own_lines_with_a_rule_and_a_deadline():
+    """A task whose '责任单位：' line wraps, followed by the rule in brackets on its own line and a '完成时限：'
+    line: the lead by the rule, the wrapped name whole, the deadline kept as text."""
+    text = (
+        "某某市政策体系编制工作方案\n一、主要任务\n（一）制定专项方案\n"
+        "1．制定能源领域专项方案。\n责任单位：市发展改革委、市应急局、市商务\n局、国家电网某某供电公司\n"
+        "（排在第一为牵头单位，下同）\n完成时限：2022年2月底前\n"
+        "2．制定工业领域专项方案。\n责任单位：市经信局、市科技局完成时限：2022年3月底前\n"
+    )
+    plan = parse_plan(text)
+    first, second = plan.tasks
+    assert first.lead == ["市发展改革委"]
+    assert first.support == ["市应急局", "市商务局", "国家电网某某供电公司"]
+    assert "完成时限：2022年2月底前" in first.text and "排在第一" not in first.text
+    assert (second.lead, second.support) == (["市经信局"], ["市科技局"])
+    assert "完成时限：2022年3月底前" in second.text
+
+
+def test_bodies_said_to_carry_out_are_implementers():
+    c = parse_clause("责任单位：甲局，配合单位：乙委等，各市人民政府负责落实")
+    assert c.implement == ["各市人民政府"] and c.lead == ["甲局"]
+
+
 def test_standing_rule_applies_to_later_tasks_only():
     text = (
         "某某市示范方案\n一、重点任务\n（一）能源\n"

@@ -76,13 +76,38 @@ class Conventions:
     first_is_lead: bool = True  # False: '排名不分先后', every listed body shares the lead
     per_jurisdiction: bool = False  # joint plan: the first listed body of each jurisdiction leads
     labelled_lead_first_only: bool = False  # '牵头单位' lists several, the first of them leads
+    before_comma_leads: bool = False  # '逗号前为牵头单位': every body before the first comma leads
 
 
 _ORDER_FREE = re.compile(r"(?:排名|排序|顺序)不分先后|不分先后")
 _FIRST_LEADS = re.compile(
-    r"(?:排在|排|列在|列)(?:第一位|首位|第一个|最前)[^。；\n]{0,12}?(?:为|是|作为)[^。；\n]{0,4}?牵头"
+    r"(?:排在|排|列在|列)(?:第一位|首位|第一个|最前|第一)[^。；\n]{0,12}?(?:为|是|作为)[^。；\n]{0,4}?牵头"
     r"|第一责任单位为牵头|首个(?:单位|部门)为牵头"
 )
+_BEFORE_COMMA_LEADS = re.compile(r"逗号前(?:的|面的)?(?:单位|部门)?(?:为|是)牵头")
+#: the words of a stated rule inside a clause, and 下同: they set the convention and are never a body's name
+_RULE_WORDS = re.compile(
+    r"[^，,；;、（）()]{0,8}?(?:排在|排|列在|列)(?:第一位|首位|第一个|最前|第一)的?(?:单位|部门)?"
+    r"(?:为|是|作为)(?:牵头|主要责任)(?:单位|部门)?"
+    r"|(?:第一责任单位|首个(?:单位|部门))为牵头(?:单位|部门)?"
+    r"|逗号前(?:的|面的)?(?:单位|部门)?(?:为|是)牵头(?:单位|部门)?"
+    r"|(?:排名|排序|顺序)?不分先后"
+    r"|下同"
+)
+
+
+def without_rule_words(text: str) -> str:
+    """A clause without the rule it states ('排在第一为牵头单位，下同'), so that no rule word is read as a
+    body; '' when the clause is only a rule."""
+    kept = _RULE_WORDS.sub("", text)
+    kept = re.sub(r"[，,；;、]\s*(?=[，,；;）)]|$)", "", kept)
+    kept = re.sub(r"^[（(]\s*[，,；;、]", "（", kept)
+    return kept.strip(" ，,；;、")
+
+
+def is_rule_only(text: str) -> bool:
+    """A bracket that only states a rule ('（排在第一为牵头单位，下同）'): no clause of its own."""
+    return bool(_RULE_WORDS.search(text)) and not without_rule_words(text).strip("（）() ")
 _PER_JURISDICTION = re.compile(r"(?:两地|各地|双方|两市|两省|分别)[^。；\n]{0,20}?(?:排在|列在|第一|首位)")
 
 
@@ -102,6 +127,9 @@ def read_conventions(text: str) -> tuple[Conventions, list[str]]:
             notes.append("文件注明各地排在第一位的单位为牵头单位：按地区分别取第一个单位为牵头")
         else:
             notes.append("文件注明排在第一位的单位为牵头单位：已按此约定确定牵头")
+    if _BEFORE_COMMA_LEADS.search(text):
+        conventions.before_comma_leads = True
+        notes.append("文件注明逗号前为牵头单位：逗号前所列单位均记为牵头，其后为配合")
     return conventions, notes
 
 
@@ -117,6 +145,7 @@ def _clean_department_list(text: str) -> list[str]:
         part = part.strip(" 　")
         part = re.sub(r"^(?:由|和|及|以及)", "", part)
         part = re.sub(r"等(?:有关|相关)?(?:部门|单位)?$", "", part).strip()
+        part = re.sub(r"(?:负责|具体|抓好)落实$", "", part).strip()  # '各市人民政府负责落实'：implements
         if part and part not in names:
             names.append(part)
     return names
@@ -188,12 +217,19 @@ def parse_clause(text: str, first_is_lead: bool = True, conventions: Conventions
     body = _STANDING_ANY.sub("", body)
     body = re.sub(r"[〈<][^〈〉<>]*[〉>]", "", body)
     body = re.sub(r"[，,]?\s*不再列出", "", body)
+    body = without_rule_words(body)
     clause.implement.extend(clause.standing_implement)
     if _LABEL.search(body):
         _parse_labelled(body, clause, conventions)
         return clause
     parts = _top_level_parts(body)
     saw_lead_word = "牵头" in body
+    if conventions.before_comma_leads and not saw_lead_word and len(parts) > 1:
+        # '甲局、乙局，丙委、丁办（逗号前为牵头单位）': the bodies before the first comma lead
+        first = _clean_department_list(parts[0])
+        clause.lead.extend(n for n in first if not is_jurisdiction(n))
+        clause.implement.extend(n for n in first if is_jurisdiction(n))
+        saw_lead_word, parts = True, parts[1:]
     listed: list[str] = []
     for part in parts:
         part = part.strip()

@@ -12,6 +12,7 @@ from .clauses import (
     Conventions,
     clause_at_end,
     clauses_inside,
+    is_rule_only,
     parse_clause,
     read_conventions,
     trailing_clause,
@@ -175,12 +176,24 @@ def _flatten_text(node: _Node) -> str:
 def _take_clause(text: str) -> tuple[list[str], str]:
     """The responsibility clauses of a task text: at the end of a paragraph or line, labelled ones inside a
     paragraph, or a trailing '…负责' sentence; and the text without them."""
-    lines = [line for line in text.split("\n") if line.strip()]
+    lines = _labelled_lines_joined([line for line in text.split("\n") if line.strip()])
     clauses: list[str] = []
     kept: list[str] = []
     for line in lines:
+        labelled = LABELLED_LINE.match(line)
+        if labelled:
+            # '责任单位：A、B' on its own line (no brackets); a '完成时限：…' glued to it stays text
+            names, _, rest = labelled.group(0).partition(_DEADLINE_WORD)
+            clauses.append(names.strip(" 。；;"))
+            if rest:
+                kept.append(_DEADLINE_WORD + rest)
+            continue
         inside = clauses_inside(line)
         found = clause_at_end(line)
+        if found and is_rule_only(found[0]):
+            # '（排在第一为牵头单位，下同）': a rule the conventions read, not a clause
+            line = found[1]
+            found = clause_at_end(line)
         if found:
             clause, line = found
             inside = clauses_inside(line)
@@ -196,6 +209,33 @@ def _take_clause(text: str) -> tuple[list[str], str]:
             clauses.append(clause)
             kept[-1] = rest
     return clauses, "\n".join(k for k in kept if k)
+
+
+#: a responsibility list on its own line, labelled and without brackets: '责任单位：市发展改革委、市应急局'
+LABELLED_LINE = re.compile(
+    r"^(?:牵头单位|牵头部门|责任单位|责任部门|主要责任单位|配合单位|配合部门)\s*[：:][^（）()]+$"
+)
+_DEADLINE_WORD = "完成时限"
+#: a wrapped line of names continuing a labelled list ('…、市商务' / '局、市口岸物流办')
+_NAMES_ONLY = re.compile(r"^[\u4e00-\u9fff、，,〔〕]{1,60}(?:完成时限[：:].*)?$")
+
+
+def _labelled_lines_joined(lines: list[str]) -> list[str]:
+    """A labelled list wrapped over lines is joined back ('责任单位：…、市商务' + '局、市口岸物流办')."""
+    out: list[str] = []
+    for line in lines:
+        if (
+            out
+            and LABELLED_LINE.match(out[-1])
+            and _DEADLINE_WORD not in out[-1]
+            and not out[-1].endswith(("。", "；", ";"))
+            and _NAMES_ONLY.match(line)
+            and not LABELLED_LINE.match(line)
+        ):
+            out[-1] += line
+        else:
+            out.append(line)
+    return out
 
 
 def _has_clause(node: _Node) -> bool:
