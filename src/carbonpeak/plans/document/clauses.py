@@ -108,6 +108,8 @@ def without_rule_words(text: str) -> str:
 def is_rule_only(text: str) -> bool:
     """A bracket that only states a rule ('（排在第一为牵头单位，下同）'): no clause of its own."""
     return bool(_RULE_WORDS.search(text)) and not without_rule_words(text).strip("（）() ")
+
+
 _PER_JURISDICTION = re.compile(r"(?:两地|各地|双方|两市|两省|分别)[^。；\n]{0,20}?(?:排在|列在|第一|首位)")
 
 
