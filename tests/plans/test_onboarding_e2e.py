@@ -86,3 +86,31 @@ def test_new_city_from_a_published_pdf(browser_page, live_server, login, artifac
     page.goto(f"{live_server.url}/plans/all/")
     assert plan.title in page.inner_text("[data-testid=city-plans] [data-role=own]")
     page.screenshot(path=str(artifacts / "onboard-city-plans.png"), full_page=True)
+
+
+def test_a_plan_without_clauses_shows_its_measures_for_the_coordinator_to_lead(
+    browser_page, live_server, login, artifacts, shared_dir
+):
+    """A published plan that names no department: its measures arrive as tasks, each marked as needing a
+    lead, and the coordinator sets one."""
+    from carbonpeak.demo import ensure_demo_users
+
+    ensure_demo_users()
+    pdf = shared_dir / "plans" / "other" / "pdf" / "yunnan_green_low_carbon_economy_action_plan.pdf"
+    page = browser_page
+    login(page, live_server)
+    page.goto(f"{live_server.url}/plans/new/")
+    page.set_input_files("#file", str(pdf))
+    page.click("[data-testid=upload-form] button[type=submit]")
+    page.wait_for_selector("[data-testid=draft-task]")
+    tasks = page.locator("[data-testid=draft-task]")
+    assert f"{tasks.count()} 项任务未识别到牵头单位" in page.inner_text("[data-testid=missing-leads]")
+    assert tasks.count() >= 20
+    assert page.locator("[data-testid=draft-task] input.is-invalid").count() == tasks.count()
+    key = tasks.first.get_attribute("data-key")
+    page.fill(f"input[name='lead-{key}']", "省工业和信息化厅")
+    page.locator("[data-testid=review-form] button[type=submit]").last.click()
+    page.wait_for_selector("text=更正已保存")
+    assert page.input_value(f"input[name='lead-{key}']") == "省工业和信息化厅"
+    assert page.locator("[data-testid=draft-task] input.is-invalid").count() == tasks.count() - 1
+    page.screenshot(path=str(artifacts / "onboard-without-clauses.png"), full_page=False)

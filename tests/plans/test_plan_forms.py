@@ -497,3 +497,22 @@ def _encrypted_pdf() -> bytes:
     out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
     trailer = f"<< /Size {len(objs) + 1} /Root 1 0 R /Encrypt 4 0 R /ID [<{'ab' * 16}> <{'ab' * 16}>] >>"
     return out + f"trailer\n{trailer}\nstartxref\n{xref}\n%%EOF\n".encode()
+
+
+def test_a_plan_without_any_clause_gets_its_measures_as_tasks_without_a_lead():
+    """No department named anywhere: the measure chapters' numbered items are tasks, each without a lead for
+    the coordinator to set; the frame chapters (总体要求, 保障措施) stay text; one warning says so."""
+    text = (
+        "某某省绿色低碳行动计划\n一、总体要求\n（一）指导思想\n坚持绿色发展。\n（二）主要目标\n到2025年，甲比重达到20%。\n"
+        "二、推进工业绿色升级\n（三）实施节能改造\n推动重点行业节能改造。到2025年，乙强度下降10%。\n"
+        "（四）发展循环经济\n建设循环经济园区。\n"
+        "三、构建绿色交通体系\n（五）优化运输结构\n推进多式联运。\n（六）推广新能源车辆\n到2025年，新能源公交车达到1000辆。\n"
+        "四、保障措施\n（七）加强组织领导\n各地要加强领导。\n（八）强化考核\n开展考核。\n"
+    )
+    plan = parse_plan(text)
+    assert [t.key for t in plan.tasks] == ["二.（三）", "二.（四）", "三.（五）", "三.（六）"]
+    assert not any(t.lead for t in plan.tasks)
+    assert any("全文没有部门条款" in w and "4 项" in w for w in plan.warnings)
+    assert not any("没有部门条款" in w and "任务 " in w for w in plan.warnings)  # one warning, not one each
+    (bus,) = [t for t in plan.tasks if t.key == "三.（六）"][0].targets
+    assert (bus.year, bus.value, bus.unit) == (2025, 1000.0, "辆")

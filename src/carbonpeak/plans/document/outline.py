@@ -260,6 +260,19 @@ def _task_nodes(node: _Node, key: str, number: str) -> list[tuple[str, str, _Nod
     return [(key, number, node)]
 
 
+#: chapters that frame a plan rather than hold its measures, by their title's words
+_FRAME_CHAPTER = re.compile(
+    r"总体要求|指导思想|基本原则|主要目标|工作目标|发展目标|总体目标|目标任务|保障措施|组织实施|组织保障|"
+    r"保障机制|工作要求|实施保障|工作机制|职责分工|进度安排|实施步骤|工作步骤|编制依据|适用范围"
+)
+
+
+def _holds_measures(root: _Node) -> bool:
+    """A chapter of measures in a plan without clauses: not a frame chapter (总体要求, 主要目标, 保障措施…) and
+    with at least two numbered items under it."""
+    return not _FRAME_CHAPTER.search(root.title) and len([c for c in root.children if c.level >= 2]) >= 2
+
+
 def _is_group(node: _Node) -> bool:
     """A heading over numbered tasks, none of which carries a clause (a plan without any clause keeps its
     actions)."""
@@ -326,6 +339,9 @@ def parse_plan(text: str, tables: list[SourceTable] | tuple = ()) -> PlanDocumen
     if any(prefix for prefix, _ in parts):
         warnings.append("文件中一级标题编号重新从“一、”开始：视为多份文件，第二份起章节编号前加“2/”等")
     seen_numbers: set[str] = set()
+    # a plan that names no department anywhere still has measures: its measure chapters' items are tasks,
+    # each flagged for the coordinator to set its lead
+    clause_free = not any(_has_clause(root) for _, root in parts)
     for prefix, root in parts:
         key = f"{prefix}{root.number}"
         if key in seen_numbers:
@@ -336,13 +352,15 @@ def parse_plan(text: str, tables: list[SourceTable] | tuple = ()) -> PlanDocumen
         # an action groups numbered tasks that carry their own clauses; numbered conditions inside one
         # item (（四）下列项目… 1. … 2. …（A负责）) are the item's text
         has_actions = any(len(_task_nodes(c, "", "")) > 1 or _is_group(c) for c in level2)
-        items_are_tasks = not has_actions and any(_has_clause(c) for c in root.children)
+        items_are_tasks = not has_actions and (
+            any(_has_clause(c) for c in root.children) or (clause_free and _holds_measures(root))
+        )
         if has_actions or items_are_tasks:
             # the section's own text (before its first item); its items carry their own targets
             section.targets = _tag(extract_targets(root.text), None)
         else:
             section.targets = _section_targets(root)
-        make = _TaskMaker(standing, conventions, warnings)
+        make = _TaskMaker(standing, conventions, warnings, quiet=clause_free)
         if has_actions:
             section.kind = "actions"
             for child in root.children:
@@ -401,6 +419,11 @@ def parse_plan(text: str, tables: list[SourceTable] | tuple = ()) -> PlanDocumen
         plan.warnings.append(
             "未识别到带责任分工的任务：没有找到“（……牵头/负责）”形式的部门条款，方案只导入了章节结构"
         )
+    elif clause_free:
+        plan.warnings.append(
+            f"全文没有部门条款：措施章节中的 {len(plan.tasks)} 项编号措施已作为任务导入，均未确定牵头部门，"
+            "请在导入审核中逐项设定"
+        )
     else:
         missing = [t.key for t in plan.tasks if not t.lead]
         if missing:
@@ -444,8 +467,11 @@ def _tag(targets: list[Target], task_key: str | None) -> list[Target]:
 class _TaskMaker:
     """Tasks from nodes, carrying the document's conventions and its standing implementers along."""
 
-    def __init__(self, standing: list[str], conventions: Conventions, warnings: list[str]):
+    def __init__(
+        self, standing: list[str], conventions: Conventions, warnings: list[str], quiet: bool = False
+    ):
         self.standing, self.conventions, self.warnings = standing, conventions, warnings
+        self.quiet = quiet  # a plan without any clause: one warning for all its tasks, not one each
 
     def __call__(self, key: str, number: str, node: _Node) -> Task:
         full = _flatten_text(node)
@@ -465,7 +491,8 @@ class _TaskMaker:
                     task.implement.append(name)
         else:
             task.implement = list(self.standing)
-            self.warnings.append(f"任务 {key}“{node.title}”没有部门条款")
+            if not self.quiet:
+                self.warnings.append(f"任务 {key}“{node.title}”没有部门条款")
         task.targets = _tag(extract_targets(node.title + "。" + body), key)
         return task
 
