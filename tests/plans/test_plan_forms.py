@@ -516,3 +516,49 @@ def test_a_plan_without_any_clause_gets_its_measures_as_tasks_without_a_lead():
     assert not any("没有部门条款" in w and "任务 " in w for w in plan.warnings)  # one warning, not one each
     (bus,) = [t for t in plan.tasks if t.key == "三.（六）"][0].targets
     assert (bus.year, bus.value, bus.unit) == (2025, 1000.0, "辆")
+
+
+@pytest.mark.parametrize(
+    "joined",
+    [
+        # the next heading at the end of a line, after the last sentence of the section before
+        "为实现碳达峰奠定坚实基础。二、重点任务\n",
+        # the numeral at a line's end, its title on the next line
+        "为实现碳达峰奠定坚实基础。二、\n重点任务\n",
+    ],
+)
+def test_a_heading_the_numbering_expects_is_found_off_the_line_start(joined):
+    """'…奠定坚实基础。二、重点任务' in one PDF line: the running sequence (一、 seen, 二、 expected) finds it, so
+    the 保障措施 items after it are not extra actions of the chapter before."""
+    text = (
+        "某某市碳达峰实施方案\n一、总体要求\n到2025年，甲比重达到20%，"
+        + joined
+        + "（一）能源绿色转型行动\n1.发展光伏。建设屋顶光伏。（甲局牵头）\n2.发展储能。建设储能。（乙委牵头）\n"
+        "三、保障措施\n（一）加强领导\n加强组织领导。（丙办负责）\n"
+    )
+    plan = parse_plan(text)
+    assert [s.title for s in plan.sections] == ["总体要求", "重点任务", "保障措施"]
+    assert [a.title for a in plan.actions] == ["能源绿色转型行动"]
+    assert any("不在行首" in w for w in plan.warnings)
+    assert not any("重复出现" in w for w in plan.warnings)
+
+
+def test_a_numeral_in_a_sentence_is_no_heading():
+    """'…分为三类。二、三类项目…' is prose: only the numeral the sequence expects, before a short title, is taken."""
+    text = "某某市方案\n一、总体要求\n项目分为两类。三、四类项目另行安排，具体由各地确定。\n二、重点任务\n（一）甲\n做好甲。（甲局负责）\n"
+    plan = parse_plan(text)
+    assert [s.title for s in plan.sections] == ["总体要求", "重点任务"]
+
+
+def test_a_clause_broken_by_a_line_end_and_a_page_number_is_read_whole():
+    """Text input as copied from a PDF: '（责任' / '― 5 ―' / '单位：市发改委、市工' / '信局）' is one clause, and
+    no page number ends up in a name."""
+    text = (
+        "某某市方案\n一、重点任务\n（一）发展光伏\n建设屋顶光伏，到2025年光伏装机达到500兆瓦。（责任\n"
+        "― 5 ―\n单位：市发改委、市工\n信局）\n（二）发展储能\n建设储能电站。（乙委负责）\n第 6 页 共 9 页\n"
+    )
+    plan = parse_plan(text)
+    first, second = plan.tasks
+    assert (first.lead, first.support) == (["市发改委"], ["市工信局"])
+    assert second.lead == ["乙委"] and "页" not in second.text
+    assert not any(ch.isdigit() for t in plan.tasks for n in t.lead + t.support for ch in n)

@@ -42,6 +42,18 @@ def chinese_numeral(text: str) -> int:
 
 
 _CN = "一二三四五六七八九十百零〇两"
+_CN_SMALL = "零一二三四五六七八九"
+
+
+def to_chinese_numeral(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 25 → 二十五 (as headings number, up to 99)."""
+    if not 0 < n < 100:
+        raise ValueError(n)
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 0 else ("十" if tens == 1 else _CN_SMALL[tens] + "十")
+    return head + (_CN_SMALL[ones] if ones else "")
+
+
 HEADING_L1 = re.compile(rf"^([{_CN}]+)、\s*(.*)$")
 HEADING_L2 = re.compile(rf"^[（(]([{_CN}]+)[）)]\s*(.*)$")
 HEADING_L3 = re.compile(r"^(\d{1,3})\s*[.．、](?!\d)\s*(.*)$")

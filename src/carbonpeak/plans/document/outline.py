@@ -4,6 +4,7 @@ Pure: no Django (see the package docstring)."""
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass, field
 
@@ -27,6 +28,7 @@ from .numbering import (
     chinese_numeral,
     normalise_text,
     split_heading,
+    to_chinese_numeral,
 )
 from .shapes import EQ, GE, Action, Clause, PlanDocument, PlanParseError, Section, Subsection, Target, Task
 from .tables import SourceTable, sections_from_tables
@@ -114,6 +116,80 @@ def _strip_tail(lines: list[str]) -> tuple[list[str], list[str]]:
     while kept and len(tail) < 4 and (_PRINTED.match(kept[-1]) or ISSUE_DATE.match(kept[-1])):
         tail.insert(0, kept.pop())
     return kept, tail
+
+
+#: a page number on a line of its own in text input ('― 5 ―', '- 12 -', '第3页', '第 3 页 共 20 页')
+_PAGE_LINE = re.compile(
+    r"^(?:[-—–－‒―]+\s*\d{1,3}\s*[-—–－‒―]+|第\s*\d{1,3}\s*页(?:\s*[,，/／]?\s*共\s*\d{1,3}\s*页)?)$"
+)
+_OPENERS, _CLOSERS = "（(〔［[", "）)〕］]"
+
+
+def _unclosed(line: str) -> int:
+    depth = 0
+    for ch in line:
+        if ch in _OPENERS:
+            depth += 1
+        elif ch in _CLOSERS and depth:
+            depth -= 1
+    return depth
+
+
+def _clauses_rejoined(lines: list[str]) -> list[str]:
+    """A bracket left open at a line's end continues on the next lines ('…（责任' / '单位：A、B）'): they are
+    joined, up to three, so that the clause is read whole; a heading is never joined."""
+    out: list[str] = []
+    joined = 0
+    for line in lines:
+        heading = any(p.match(line) for p in (HEADING_L1, HEADING_L2, HEADING_L3))
+        if out and joined < 3 and _unclosed(out[-1]) and not heading:
+            out[-1] += line
+            joined += 1
+            continue
+        out.append(line)
+        joined = 0
+    return out
+
+
+def _headings_by_numbering(lines: list[str]) -> tuple[list[str], list[str]]:
+    """A top-level heading the running sequence expects, where a PDF put it mid-line ('…奠定坚实基础。二、重点
+    任务') or split it ('…。四、' with its title on the next line), put back on a line of its own. Returns the
+    lines and the headings moved."""
+    out: list[str] = []
+    moved: list[str] = []
+    expected = 1
+    pending = ""  # '四、' found at a line's end: its title is the next line
+    for line in lines:
+        if pending:
+            line, pending = pending + line, ""
+        m = HEADING_L1.match(line)
+        if m:
+            with contextlib.suppress(ValueError):  # an odd numeral: the sequence stays where it was
+                expected = chinese_numeral(m.group(1)) + 1
+            out.append(line)
+            continue
+        try:
+            numeral = to_chinese_numeral(expected)
+        except ValueError:
+            out.append(line)
+            continue
+        at = line.rfind(f"。{numeral}、")
+        if at >= 0:
+            title = line[at + 1 + len(numeral) + 1 :]
+            if not title.strip():
+                out.append(line[: at + 1])
+                pending = f"{numeral}、"
+                moved.append(pending)
+                continue
+            if len(title) <= 30 and "。" not in title and "，" not in title:
+                out.extend([line[: at + 1], line[at + 1 :]])
+                moved.append(line[at + 1 :])
+                expected += 1
+                continue
+        out.append(line)
+    if pending:
+        out.append(pending)
+    return out, moved
 
 
 def _build_tree(lines: list[str]) -> tuple[list[str], list[_Node]]:
@@ -301,7 +377,7 @@ def parse_plan(text: str, tables: list[SourceTable] | tuple = ()) -> PlanDocumen
     ``tables`` are the task and indicator tables a .docx or PDF holds (see ``tables``).
     (Long: one pass over the document's lines keeps the heading state (level, numbering, open section) in one place.)"""
     text = normalise_text(text)
-    lines = [line for line in text.split("\n") if line]
+    lines = _clauses_rejoined([line for line in text.split("\n") if line and not _PAGE_LINE.match(line)])
     if not lines and not tables:
         raise PlanParseError("文件为空")
     lines, _tail = _strip_tail(lines)
@@ -325,9 +401,10 @@ def parse_plan(text: str, tables: list[SourceTable] | tuple = ()) -> PlanDocumen
         d = ISSUE_DATE.match(line)
         if d and not issue_date:
             issue_date = f"{int(d.group(1)):04d}-{int(d.group(2)):02d}-{int(d.group(3)):02d}"
-    body_lines = lines[first_heading:]
+    body_lines, moved = _headings_by_numbering(lines[first_heading:])
     preamble_lines, roots = _build_tree(body_lines)
     conventions, warnings = read_conventions(text)
+    warnings.extend(f"一级标题“{h}”不在行首，已按编号顺序识别" for h in moved)
     if notice:
         warnings.append(f"已去除印发通知（红头）部分 {len(notice)} 行")
     if _tail:
