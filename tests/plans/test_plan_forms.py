@@ -562,3 +562,40 @@ def test_a_clause_broken_by_a_line_end_and_a_page_number_is_read_whole():
     assert (first.lead, first.support) == (["市发改委"], ["市工信局"])
     assert second.lead == ["乙委"] and "页" not in second.text
     assert not any(ch.isdigit() for t in plan.tasks for n in t.lead + t.support for ch in n)
+
+
+def _pdf_with_offset_digits(offset: float) -> bytes:
+    """A one-page PDF whose digits are drawn ``offset`` points below the words' baseline (a separate text
+    object, as some publishers' digit fonts sit), then a second line."""
+    stream = (
+        "BT /F1 12 Tf 72 700 Td (Reach) Tj ET "
+        f"BT /F1 12 Tf 110 {700 - offset} Td (2025) Tj ET "
+        "BT /F1 12 Tf 140 700 Td (level) Tj ET "
+        "BT /F1 12 Tf 72 670 Td (Next line) Tj ET"
+    ).encode()
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length " + str(len(stream)).encode() + b" >>\nstream\n" + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out, offsets = b"%PDF-1.4\n", []
+    for i, body in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += f"{i} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objs) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    return out + f"trailer\n<< /Size {len(objs) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+
+
+@pytest.mark.parametrize("offset", [0.0, 4.0, 5.0])
+def test_pdf_digits_set_below_the_baseline_stay_in_their_line(offset):
+    """Characters whose boxes overlap vertically by more than half belong to one line, whatever their font:
+    digits drawn 4–5 points lower stay in their sentence (they used to make a line of their own)."""
+    from carbonpeak.plans.document.pdf import read_pdf
+
+    text = read_pdf(_pdf_with_offset_digits(offset)).text.replace(" ", "")
+    assert "Reach2025level" in text and text.endswith("Nextline")
