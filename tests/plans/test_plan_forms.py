@@ -599,3 +599,31 @@ def test_pdf_digits_set_below_the_baseline_stay_in_their_line(offset):
 
     text = read_pdf(_pdf_with_offset_digits(offset)).text.replace(" ", "")
     assert "Reach2025level" in text and text.endswith("Nextline")
+
+
+def test_measures_each_closed_by_their_own_clause_are_tasks_of_the_item():
+    """An item whose measures each end with their own clause — in one paragraph, or one paragraph each with a
+    title sentence — is an action and its measures are tasks, each with its own lead; text after the last
+    clause is a measure without one."""
+    text = (
+        "某某省绿色消费实施方案\n一、重点任务\n"
+        "（一）大力发展绿色交通消费。大力推广新能源汽车。推动落实免限行政策。（省公安厅牵头负责）加强充换电设施"
+        "建设，到2025年建成充电桩5万个。（省能源局牵头负责）推动健全农村运维服务体系，鼓励企业研发适合农村的车型。\n"
+        "（二）推进公共机构绿色转型\n"
+        "推广新能源公务用车。新增和更新公务用车优先选用新能源汽车。（责任单位：省机关事务管理局）\n"
+        "建设节约型机关。开展节约型机关创建行动。（责任单位：省直机关工委、省机关事务管理局）\n"
+        "（三）加强宣传。开展绿色消费宣传。（省委宣传部负责）\n"
+    )
+    plan = parse_plan(text)
+    actions = {a.number: a for a in plan.actions}
+    first = actions["（一）"].tasks
+    assert [t.number for t in first] == ["（一）之1", "（一）之2", "（一）之3"]
+    assert [t.lead for t in first] == [["省公安厅"], ["省能源局"], []]
+    assert first[0].title == "大力推广新能源汽车" and "免限行" in first[0].text
+    (chargers,) = first[1].targets
+    assert (chargers.year, chargers.value, chargers.unit) == (2025, 5.0, "万个")
+    second = actions["（二）"].tasks
+    assert [t.title for t in second] == ["推广新能源公务用车", "建设节约型机关"]
+    assert second[1].lead == ["省直机关工委"] and second[1].support == ["省机关事务管理局"]
+    # an item with one clause stays one task
+    assert [t.key for t in actions["（三）"].tasks] == ["一.（三）"]

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from .aliases import apply_aliases
 from .clauses import (
+    _CLAUSE_WORDS,
     Conventions,
     clause_at_end,
     clauses_inside,
@@ -333,7 +334,76 @@ def _task_nodes(node: _Node, key: str, number: str) -> list[tuple[str, str, _Nod
         for child in kids:
             out.extend(_task_nodes(child, f"{key}.{_number(child)}", f"{number}{_number(child)}"))
         return out
+    if not kids:
+        measures = _measures(node)
+        if measures:
+            return [(f"{key}.{i}", f"{number}之{i}", m) for i, m in enumerate(measures, 1)]
     return [(key, number, node)]
+
+
+_SENTENCE_END = "。；！？"
+
+
+def _measures(node: _Node) -> list[_Node]:
+    """The measures of a leaf item whose text closes two or more of them with their own clause ('…推广新能源
+    汽车。（省公安厅牵头负责）加强充换电设施建设。（省能源局牵头负责）…'): one node each, titled by its first
+    sentence; text after the last clause is a measure without one. [] when the item has fewer than two."""
+    text = node.text
+    ends: list[int] = []
+    i = 0
+    while i < len(text):
+        if text[i] in "（(〔" and i and text[i - 1] in _SENTENCE_END:
+            close = _closing(text, i)
+            if close is not None:
+                inner = text[i + 1 : close]
+                if _is_clause(inner):
+                    ends.append(close + 1)
+                    i = close + 1
+                    continue
+        i += 1
+    if len(ends) < 2 or not any(end < len(text.rstrip("。 \n")) for end in ends[:-1]):
+        return []
+    pieces, start = [], 0
+    for end in ends:
+        pieces.append(text[start:end])
+        start = end
+    rest = text[start:].strip(" \n")
+    if len(rest) >= 10:
+        pieces.append(rest)
+    elif rest:
+        pieces[-1] += rest
+    out = []
+    for piece in pieces:
+        piece = piece.strip(" \n")
+        first = re.search(r"[。；！？]", piece)
+        sentence = piece[: first.start()] if first else piece
+        if len(sentence) <= 60:
+            title, body = sentence, piece[first.end() :] if first else ""
+        else:
+            # a long first sentence: its first phrase names the measure, the sentence stays whole in the text
+            title, body = re.split(r"[，,]", sentence, maxsplit=1)[0][:60], piece
+        out.append(_Node(level=node.level + 1, number="", title=title, lines=[body] if body else []))
+    return out
+
+
+def _closing(text: str, start: int) -> int | None:
+    """The index of the bracket closing the one at ``start`` (None when it does not close)."""
+    depth = 0
+    for j in range(start, min(len(text), start + 400)):
+        if text[j] in "（(〔［[":
+            depth += 1
+        elif text[j] in "）)〕］]":
+            depth -= 1
+            if depth == 0:
+                return j
+    return None
+
+
+def _is_clause(inner: str) -> bool:
+    """A bracket's content that names who is responsible (and is not only a stated rule)."""
+    if not _CLAUSE_WORDS.search(inner) or is_rule_only(inner) or len(inner) > 300:
+        return False
+    return bool(parse_clause(inner).lead)
 
 
 #: chapters that frame a plan rather than hold its measures, by their title's words
@@ -458,8 +528,10 @@ def parse_plan(text: str, tables: list[SourceTable] | tuple = ()) -> PlanDocumen
                     ):
                         action.tasks.append(make(k, n, node))
                 if not action.tasks:
-                    # an action without numbered tasks is itself the unit of work
-                    action.tasks.append(make(action.key, action.number, child))
+                    # an action without numbered tasks is itself the unit of work, or its measures are, each
+                    # closed by its own clause
+                    for k, n, node in _task_nodes(child, action.key, action.number):
+                        action.tasks.append(make(k, n, node))
                 section.actions.append(action)
         elif items_are_tasks:
             section.kind = "items"
