@@ -114,3 +114,25 @@ def test_a_plan_without_clauses_shows_its_measures_for_the_coordinator_to_lead(
     assert page.input_value(f"input[name='lead-{key}']") == "省工业和信息化厅"
     assert page.locator("[data-testid=draft-task] input.is-invalid").count() == tasks.count() - 1
     page.screenshot(path=str(artifacts / "onboard-without-clauses.png"), full_page=False)
+
+
+def test_joint_responsibility_is_shown_for_the_coordinator_to_confirm(
+    browser_page, live_server, login, artifacts, shared_dir
+):
+    """A published plan whose clauses name bodies 按职责分工负责 without a lead: the review says how many tasks
+    are joint and marks each, its first body shown as the lead for now (本平台规则)."""
+    from carbonpeak.demo import ensure_demo_users
+
+    ensure_demo_users()
+    pdf = shared_dir / "plans" / "other" / "pdf" / "tianjin_green_low_carbon_economy_plan.pdf"
+    page = browser_page
+    login(page, live_server)
+    page.goto(f"{live_server.url}/plans/new/")
+    page.set_input_files("#file", str(pdf))
+    page.click("[data-testid=upload-form] button[type=submit]")
+    page.wait_for_selector("[data-testid=draft-task]")
+    marked = page.locator("[data-testid=joint-lead]").count()
+    assert marked >= 10
+    assert f"{marked} 项任务为联合负责" in page.inner_text("[data-testid=joint-leads]")
+    page.locator("[data-testid=joint-lead]").first.scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts / "onboard-joint.png"), full_page=False)

@@ -39,6 +39,7 @@ from carbonpeak.plans.document.tables import SourceTable, parse_deadline
             ["各县〔市〕政府", "某某示范区管委会"],
         ),
         ("（各区人民政府负责）", ["各区人民政府"], [], []),
+        ("（甲局等市级有关部门按职责分工负责）", ["甲局"], [], []),
         ("（牵头单位：甲局；责任单位：各区（市）县政府）", ["甲局"], [], ["各区（市）县政府"]),
     ],
 )
@@ -627,3 +628,40 @@ def test_measures_each_closed_by_their_own_clause_are_tasks_of_the_item():
     assert second[1].lead == ["省直机关工委"] and second[1].support == ["省机关事务管理局"]
     # an item with one clause stays one task
     assert [t.key for t in actions["（三）"].tasks] == ["一.（三）"]
+
+
+def test_joint_responsibility_is_marked_and_its_first_body_leads_only_for_now():
+    """'A、B、C等按职责分工负责' names no lead: the task is marked joint, the first listed leads for now (本平台规则)
+    and one warning lists them; a clause with 牵头, a stated rule, or one body is not joint; the coordinator's
+    lead in onboarding ends it."""
+    from carbonpeak.plans.document.review import all_tasks, apply_corrections
+
+    text = (
+        "某某市方案\n一、重点任务\n（一）甲\n做好甲。（甲局、乙委、丙办等部门按职责分工负责）\n"
+        "（二）乙\n做好乙。（乙委牵头，甲局等部门按职责分工负责）\n（三）丙\n做好丙。（丙办按职责分工负责）\n"
+    )
+    plan = parse_plan(text)
+    first, second, third = plan.tasks
+    assert first.joint and first.lead == ["甲局"] and first.support == ["乙委", "丙办"]
+    assert not second.joint and not third.joint
+    assert any("1 项任务为联合负责" in w and "本平台规则" in w for w in plan.warnings)
+    stated = parse_plan(text + "注：排在第一位的单位为牵头单位。\n")
+    assert not stated.tasks[0].joint
+    decided = apply_corrections(plan.to_dict(), {"leads": {first.key: ["乙委"]}})
+    task = next(t for t in all_tasks(decided) if t["key"] == first.key)
+    assert task["lead"] == ["乙委"] and not task["joint"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(
+        alphabet="甲乙丙局委办、，；：（）牵头负责配合落实按职责分工等部门责任单位排在第一为下同逗号前各区人民政府。",
+        max_size=80,
+    )
+)
+def test_the_clause_reader_is_total_and_never_keeps_a_rule_word(text):
+    """Any clause-like text: a Clause comes back (no exception), and no body is named 下同 or a rule."""
+    conventions, _ = read_conventions(text)
+    c = parse_clause(text, conventions=conventions)
+    for name in c.lead + c.support + c.implement:
+        assert "下同" not in name and "为牵头" not in name

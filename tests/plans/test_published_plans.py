@@ -92,3 +92,32 @@ def test_a_dry_run_writes_nothing_not_even_inside_a_transaction(shared_dir):
     assert Task.objects.filter(plan_id=written.plan_id).count() == len(plan.tasks)
     again = import_plan(plan, source_name=PDFS[0], dry_run=True, force=True)
     assert again.changes == [] and again.plan_id == written.plan_id
+
+
+def test_round_three_forms_on_the_published_pdfs(shared_dir):
+    """Each form issue 35 names, on the published plan that shows it."""
+    pdf = shared_dir / "plans" / "other" / "pdf"
+
+    def parsed(name: str) -> doc.PlanDocument:
+        source = doc.read_plan_source(str(pdf / name))
+        return doc.parse_plan(source.text, source.tables)
+
+    # a stated lead rule and labelled lists on their own lines
+    dazhou = parsed("dazhou_dual_carbon_policy_drafting_work_plan.pdf")
+    assert len(dazhou.tasks) == 19 and all(t.lead for t in dazhou.tasks)
+    names = [n for t in dazhou.tasks for n in t.lead + t.support]
+    assert "市商务局" in names and not any("下同" in n or "牵头" in n for n in names)
+    # no clause at all: the measures are tasks for the coordinator to lead
+    yunnan = parsed("yunnan_green_low_carbon_economy_action_plan.pdf")
+    assert len(yunnan.tasks) == 22 and not any(t.lead for t in yunnan.tasks)
+    # measures each closed by their own clause; joint responsibility marked
+    shanxi = parsed("shanxi_green_consumption_plan.pdf")
+    transport = next(a for a in shanxi.actions if a.title == "大力发展绿色交通消费")
+    assert len(transport.tasks) >= 5 and transport.tasks[0].lead == ["省公安厅"]
+    tianjin = parsed("tianjin_green_low_carbon_economy_plan.pdf")
+    assert len(tianjin.tasks) > 80 and sum(t.joint for t in tianjin.tasks) >= 10
+    # offset digits stay in their sentence
+    anhui = doc.read_plan_source(str(pdf / "anhui_14fyp_energy_saving_plan.pdf")).text
+    assert "PM2.5和臭氧协同控制" in anhui
+    # a year governing its sentence group
+    assert any(t.year == 2025 and t.indicator == "秸秆综合利用率" for t in yunnan.targets)

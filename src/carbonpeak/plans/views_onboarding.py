@@ -141,6 +141,7 @@ def _review_context(draft: PlanDraft, refused: refusals.Refusal | None = None) -
             for ref, t in target_refs(draft.structure)
         ],
         "tasks_without_lead": [t["key"] for t in all_tasks(data) if not t["lead"]],
+        "joint_tasks": [t["key"] for t in all_tasks(data) if t.get("joint") and t["lead"]],
     }
 
 

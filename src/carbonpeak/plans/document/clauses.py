@@ -29,7 +29,7 @@ _CLAUSE_INSIDE = re.compile(
     rf"[（(〔［]((?:{_LABELS})\s*[：:][^（）()〔〕［］]*(?:〔[^〔〕]*〕[^（）()〔〕［］]*)*)[）)〕］]"
 )
 _SUFFIX_PATTERNS = [
-    r"等(?:有关|相关)?(?:部门|单位|部门和单位)?(?:要)?(?:按照|按)?(?:职责分工|职能分工|职责)?(?:负责|配合)?$",
+    r"等(?:市级|省级|区级|县级|各级)?(?:有关|相关)?(?:部门|单位|部门和单位)?(?:要)?(?:按照|按)?(?:职责分工|职能分工|职责)?(?:负责|配合)?$",
     r"(?:要)?(?:按照|按)(?:职责分工|职能分工|职责)(?:负责|配合)?$",
     r"(?:分工)?负责$",
     r"(?:参与|配合|协同|协助)$",
@@ -146,12 +146,15 @@ def _clean_department_list(text: str) -> list[str]:
     for part in _split_outside_brackets(text, "、，,；;/"):
         part = part.strip(" 　")
         part = re.sub(r"^(?:由|和|及|以及)", "", part)
-        part = re.sub(r"等(?:有关|相关)?(?:部门|单位)?$", "", part).strip()
+        part = re.sub(r"等(?:市级|省级|区级|县级|各级)?(?:有关|相关)?(?:部门|单位)?$", "", part).strip()
         part = re.sub(r"(?:负责|具体|抓好)落实$", "", part).strip()  # '各市人民政府负责落实'：implements
         if part and part not in names:
             names.append(part)
     return names
 
+
+#: joint responsibility: bodies that answer each for its own duties, none named to lead
+_JOINT = re.compile(r"(?:按照|按)(?:职责分工|职能分工|职责)(?:负责|落实)|分工负责")
 
 _STANDING_ANY = re.compile(
     r"(?:以下|下同|后续|此后)[^，。；〈〉（）]*?(?:均需|均由|都需|均要|全部由|均应)([^，。；〈〉（）]+?)(?:负责)?落实[^。；〈〉）]*"
@@ -259,6 +262,15 @@ def parse_clause(text: str, first_is_lead: bool = True, conventions: Conventions
                     target.append(n)
         else:
             listed.extend(n for n in names if n not in listed)
+    if (
+        listed
+        and _JOINT.search(body)
+        and not conventions.labelled_lead_first_only
+        and conventions.first_is_lead
+    ):
+        # 'A、B、C等按职责分工负责' names no lead: the first listed leads for now (本平台规则), the clause is
+        # marked joint so that the coordinator confirms or changes it
+        clause.joint = len([n for n in listed if not is_jurisdiction(n)]) > 1
     if listed:
         _assign_listed(clause, listed, conventions, lead_label=False)
     return clause

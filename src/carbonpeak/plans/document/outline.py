@@ -577,6 +577,12 @@ def parse_plan(text: str, tables: list[SourceTable] | tuple = ()) -> PlanDocumen
         missing = [t.key for t in plan.tasks if not t.lead]
         if missing:
             plan.warnings.append(f"{len(missing)} 项任务未识别到牵头部门：" + "、".join(missing[:20]))
+    joint = [t.key for t in plan.tasks if t.joint]
+    if joint:
+        plan.warnings.append(
+            f"{len(joint)} 项任务为联合负责（“……等按职责分工负责”），文件未指定牵头：暂按所列第一个单位为牵头"
+            "（本平台规则），请在导入审核中确认或改定：" + "、".join(joint[:20])
+        )
     if not plan.actions and plan.tasks:
         plan.warnings.append("未识别到“行动”层级（二级标题下的编号任务）：任务按章节列出")
     return plan
@@ -627,8 +633,11 @@ class _TaskMaker:
         clause_texts, body = _take_clause(full)
         task = Task(key=key, number=number, title=node.title, text=body, clause="；".join(clause_texts))
         if clause_texts:
-            clause = merge_clauses([parse_clause(c, conventions=self.conventions) for c in clause_texts])
+            parsed = [parse_clause(c, conventions=self.conventions) for c in clause_texts]
+            clause = merge_clauses(parsed)
             task.lead, task.support, task.implement = clause.lead, clause.support, list(clause.implement)
+            # joint when no clause of the task names its lead
+            task.joint = all(c.joint or not c.lead for c in parsed) and any(c.joint for c in parsed)
             for name in self.standing:
                 if name not in task.implement:
                     task.implement.append(name)

@@ -120,6 +120,7 @@ def apply_corrections(data: dict, corrections: dict) -> dict:
         task = tasks[key]
         former = [n for n in task["lead"] if n not in leads]
         task["lead"] = leads
+        task["joint"] = False  # the coordinator decided who leads
         task["support"] = [n for n in former + task["support"] if n not in leads]
         task["support"] = list(dict.fromkeys(task["support"]))
         task["implement"] = [n for n in task["implement"] if n not in leads]

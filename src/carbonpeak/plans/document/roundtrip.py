@@ -40,6 +40,7 @@ def _task_from_dict(d: dict) -> Task:
         targets=[_target_from_dict(t) for t in d.get("targets", [])],
         due=d.get("due", ""),
         deadline=d.get("deadline", ""),
+        joint=bool(d.get("joint", False)),
     )
 
 

@@ -37,6 +37,7 @@ class Clause:
     implement: list[str] = field(default_factory=list)
     # an entity that the document says implements every later task
     standing_implement: list[str] = field(default_factory=list)
+    joint: bool = False  # 'A、B等按职责分工负责': responsible bodies, none named to lead
 
 
 @dataclass
@@ -73,6 +74,9 @@ class Task:
     targets: list[Target] = field(default_factory=list)
     due: str = ""  # ISO date of the deadline (完成时限), when the plan gives one
     deadline: str = ""  # the deadline as written ('2025年底前', '长期坚持')
+    # the clause names no lead ('A、B等按职责分工负责'): the first listed leads for now (本平台规则), for the
+    # coordinator to confirm or change
+    joint: bool = False
 
     def to_dict(self) -> dict:
         return {
@@ -86,6 +90,7 @@ class Task:
             "support": self.support,
             "implement": self.implement,
             "clause": self.clause,
+            "joint": self.joint,
             "targets": [t.to_dict() for t in self.targets],
         }
 
