@@ -665,3 +665,20 @@ def test_the_clause_reader_is_total_and_never_keeps_a_rule_word(text):
     c = parse_clause(text, conventions=conventions)
     for name in c.lead + c.support + c.implement:
         assert "下同" not in name and "为牵头" not in name
+
+
+def test_a_restart_of_the_items_finds_the_chapter_heading_in_the_line_before():
+    """（一） after （二） means a new chapter began: its heading, run into the line before without a full stop
+    ('…下降14%二、重点任务'), is put on a line of its own, so the measures are not items of 总体要求."""
+    text = (
+        "某某市方案\n一、总体要求\n（一）指导思想\n坚持稳中求进。\n（二）主要目标\n"
+        "到2025年，单位地区生产总值能耗下降14% 二、重点任务\n（一）甲\n做好甲。（甲局负责）\n"
+        "（二）乙\n做好乙。（乙委负责）\n"
+    )
+    plan = parse_plan(text)
+    assert [s.title for s in plan.sections] == ["总体要求", "重点任务"]
+    assert [t.lead for t in plan.tasks] == [["甲局"], ["乙委"]]
+    assert any("二、重点任务" in w and "不在行首" in w for w in plan.warnings)
+    # a restart without such a heading in the line before changes nothing
+    plain = parse_plan(text.replace(" 二、重点任务", "。"))
+    assert len(plain.sections) == 1

@@ -160,6 +160,7 @@ def _headings_by_numbering(lines: list[str]) -> tuple[list[str], list[str]]:
     moved: list[str] = []
     expected = 1
     pending = ""  # '四、' found at a line's end: its title is the next line
+    last_item = 0  # the last （N） seen since the last top-level heading
     for line in lines:
         if pending:
             line, pending = pending + line, ""
@@ -167,6 +168,7 @@ def _headings_by_numbering(lines: list[str]) -> tuple[list[str], list[str]]:
         if m:
             with contextlib.suppress(ValueError):  # an odd numeral: the sequence stays where it was
                 expected = chinese_numeral(m.group(1)) + 1
+            last_item = 0
             out.append(line)
             continue
         try:
@@ -174,6 +176,20 @@ def _headings_by_numbering(lines: list[str]) -> tuple[list[str], list[str]]:
         except ValueError:
             out.append(line)
             continue
+        item = HEADING_L2.match(line)
+        if item:
+            with contextlib.suppress(ValueError):
+                number = chinese_numeral(item.group(1))
+                if number == 1 and last_item >= 2 and out:
+                    # （一） again: a new chapter started, its heading is in the line before whatever precedes it
+                    at = out[-1].rfind(f"{numeral}、")
+                    title = out[-1][at + len(numeral) + 1 :] if at > 0 else ""
+                    if title.strip() and len(title) <= 30 and not re.search(r"[。，；]", title):
+                        head = out.pop()
+                        out.extend([head[:at], head[at:]])
+                        moved.append(head[at:])
+                        expected += 1
+                last_item = number
         at = line.rfind(f"。{numeral}、")
         if at >= 0:
             title = line[at + 1 + len(numeral) + 1 :]
