@@ -53,13 +53,14 @@ node_modules/.installed: package.json package-lock.json
 
 assets: node_modules/.installed
 
-# a CJK font for the report's charts (Debian's fonts-noto-cjk), installed when missing
+# a CJK font for the report's charts (Debian's fonts-noto-cjk) and LibreOffice for the report's PDF, installed
+# when missing
 system-deps:
-	@if ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+	@if ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || [ ! -x /usr/bin/soffice ]; then \
 		if [ "$$(id -u)" = 0 ]; then \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fontconfig fonts-noto-cjk >/dev/null; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fontconfig fonts-noto-cjk libreoffice-writer-nogui >/dev/null; \
 		else \
-			echo "提示：缺少中文字体 fonts-noto-cjk，且非 root 用户无法安装；季度报告图表中的中文可能无法显示"; \
+			echo "提示：缺少中文字体 fonts-noto-cjk 或 LibreOffice，且非 root 用户无法安装；季度报告图表中的中文可能无法显示，报告不附 PDF"; \
 		fi; \
 	fi
 

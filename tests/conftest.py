@@ -33,6 +33,8 @@ def pytest_configure(config):
     task_backends.__init__()
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
     settings.DATA_DIR = Path(tempfile.mkdtemp(prefix=f"carbonpeak-test-{worker}-"))
+    # LibreOffice takes seconds a report: only the tests of the PDF itself turn it on
+    settings.CARBONPEAK_REPORT_PDF = False
 
 
 @pytest.fixture

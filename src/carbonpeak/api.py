@@ -22,6 +22,8 @@ from carbonpeak.meters.api import router as meters
 from carbonpeak.monitoring.api import router as monitoring
 from carbonpeak.plans.api import router as plans
 from carbonpeak.projection.api import router as projection
+from carbonpeak.publication.api import manage as releases
+from carbonpeak.publication.api import router as publication
 from carbonpeak.sinks.api import router as sinks
 from carbonpeak.supervision.api import router as supervision
 from carbonpeak.web.api import router as site
@@ -51,6 +53,8 @@ for router in (
     budgets,
     sinks,
     meters,
+    publication,
+    releases,
     site,
 ):
     api.add_router("", router)

@@ -441,6 +441,41 @@ def load_demo_data(plan_id: int) -> None:
             + "；".join(f"{f.month} {f.what}" for f in faults)
         )
     _report_and_open(plan, coordinator)
+    ensure_demo_release(plan, coordinator)
+
+
+def ensure_demo_release(plan, coordinator):
+    """The demo's one release (示例数据): the last quarter's report drafted and made final, the release
+    prepared by the coordinator and approved by the demo's leader, as the public page then shows it."""
+    from django.contrib.auth import get_user_model
+
+    from carbonpeak.publication import services as publication
+    from carbonpeak.publication.models import Release
+    from carbonpeak.reports import services as reports
+    from carbonpeak.supervision.services import latest_quarter
+
+    if Release.objects.exists():
+        return None
+    quarter = latest_quarter(clock.today())
+    draft = reports.request_report(plan, quarter, coordinator, background=False)
+    if draft.status != draft.State.DONE:
+        print(f"数据发布：未能生成{quarter}季度报告（{draft.message}），未发布")
+        return None
+    final = reports.finalise(draft, coordinator, background=False)
+    release = publication.prepare_release(
+        plan,
+        quarter,
+        coordinator,
+        note=f"示例数据：演示站点以示例数据发布{quarter}的主要指标、目标评估与重点行动进展，非真实统计数据。",
+    )
+    publication.submit_release(release, user=coordinator)
+    leader = get_user_model().objects.get(username="leader")
+    release = publication.approve_release(release, user=leader)
+    print(
+        f"数据发布：{release.title}（示例数据）已由领导账户批准发布，公开页面 /public/"
+        + ("，附定稿报告 PDF" if final.pdf_name else "")
+    )
+    return release
 
 
 def _report_and_open(plan, coordinator) -> None:

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "carbonpeak.budgets",
     "carbonpeak.sinks",
     "carbonpeak.meters",
+    "carbonpeak.publication",
     "carbonpeak.web",
 ]
 
@@ -87,6 +88,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "carbonpeak.web.middleware.AnswerQuotaExceeded",
+    "django_ratelimit.middleware.RatelimitMiddleware",  # a public page asked for too often: RATELIMIT_VIEW
     "django_htmx.middleware.HtmxMiddleware",
     # last: turns a login refused for too many failures into the Chinese 429 (accounts/throttling.py)
     "axes.middleware.AxesMiddleware",
@@ -278,6 +280,20 @@ CARBONPEAK_TODAY = _fixed_today()
 
 # Energy statistics: the grid region whose factor prices net imported electricity, and the
 # quarter-on-quarter change (fraction) beyond which an upload is flagged for checking
+# the quarterly report's PDF (LibreOffice in the report job); "0" leaves it out (Word and Excel only)
+CARBONPEAK_REPORT_PDF = os.environ.get("CARBONPEAK_REPORT_PDF", "1") != "0"
+# the public pages: requests per client address (本平台规则: generous for a reader, small against a scraper),
+# counted by django-ratelimit in its own cache (in each server process unless a shared cache is configured)
+CARBONPEAK_PUBLIC_RATE = os.environ.get("CARBONPEAK_PUBLIC_RATE", "240/m")
+RATELIMIT_USE_CACHE = "ratelimit"
+RATELIMIT_VIEW = "carbonpeak.web.errors.rate_limited"
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "carbonpeak"},
+    "ratelimit": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"},
+}
+# django-ratelimit warns that a local-memory cache is not shared between processes: each server process then
+# limits on its own, which the rate above allows for (a shared cache is a deployment setting)
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 CARBONPEAK_GRID_REGION = os.environ.get("CARBONPEAK_GRID_REGION", "江苏")
 CARBONPEAK_QOQ_WARNING = float(os.environ.get("CARBONPEAK_QOQ_WARNING", "0.5"))
 # a request body above this is refused (413) before it is read; uploads themselves are capped at 10 MB

@@ -24,6 +24,8 @@ urlpatterns = [
     path("budgets/", include("carbonpeak.budgets.urls")),
     path("sinks/", include("carbonpeak.sinks.urls")),
     path("meters/", include("carbonpeak.meters.urls")),
+    path("public/", include("carbonpeak.publication.urls")),
+    path("releases/", include("carbonpeak.publication.urls_manage")),
     path("api/", api.urls),
     path("accounts/", include("carbonpeak.accounts.urls")),
     path("", include("carbonpeak.web.urls")),

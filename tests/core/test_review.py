@@ -76,6 +76,7 @@ REVIEWED_PATHS = {
     "enterprise-reports": "approve",
     "reduction-progress": "approve",
     "project-assessments": "decide",
+    "releases": "approve",
 }
 
 

@@ -34,10 +34,57 @@ def test_generate_and_download_a_quarterly_report(
     with page.expect_download() as info:
         page.click("[data-testid=download-docx]")
     download = info.value
-    assert download.suggested_filename == "太仓市碳达峰季度报告-2025Q3-示例数据.docx"
+    assert download.suggested_filename == "太仓市碳达峰季度报告-2025Q3-征求意见稿-示例数据.docx"
     doc = Document(io.BytesIO(Path(download.path()).read_bytes()))
-    assert doc.paragraphs[0].text == "太仓市碳达峰工作季度报告"
+    assert [p.text for p in doc.paragraphs[:2]] == ["征求意见稿", "太仓市碳达峰工作季度报告"]
     page.click("nav .dropdown-toggle >> text=管理")  # a menu of the navigation
     page.click("nav .dropdown-menu >> text=季度报告")
     assert "2025Q3" in page.inner_text("[data-testid=jobs]")
     page.screenshot(path=str(artifacts / "report-list.png"), full_page=True)
+
+
+def test_a_quarter_is_finalised_released_by_a_leader_and_read_by_anyone(
+    browser_page, live_server, login, artifacts, demo_plan, settings, tmp_path
+):
+    """The coordinator makes the report final and prepares the release; the leader approves it; an anonymous
+    visitor reads it on a desktop and on a phone, and the page prints."""
+    settings.DATA_DIR = tmp_path
+    page = browser_page
+    login(page, live_server)
+    page.goto(f"{live_server.url}/reports/")
+    page.select_option("#id_period", "2025Q3")
+    page.click("[data-testid=generate] button")
+    page.wait_for_selector("[data-testid=job-status][data-status=done]", timeout=60_000)
+    page.click("[data-testid=finalise] button")
+    page.wait_for_selector("[data-testid=job-status][data-status=done]", timeout=60_000)
+    assert "定稿已生成" in page.inner_text("[data-testid=job-status]")
+    page.click("nav >> text=数据发布")
+    page.select_option("#id_period", "2025Q3")
+    page.fill("#id_note", "2025年前三季度碳达峰工作数据")
+    page.click("[data-testid=prepare] button[type=submit]")
+    page.wait_for_selector("[data-testid=submit-release]")
+    assert "定稿" in page.inner_text("main")
+    page.click("[data-testid=submit-release] button")
+    page.wait_for_selector("[data-testid=release-status] >> text=已报送")
+    page.click("nav button:has-text('退出')")
+    login(page, live_server, "leader")
+    page.goto(f"{live_server.url}/releases/")
+    page.click("[data-testid=releases] a")
+    page.click("[data-testid=approve-release] button")
+    page.wait_for_selector("[data-testid=release-status] >> text=已发布")
+    page.screenshot(path=str(artifacts / "release-approved.png"), full_page=False)
+    page.click("nav button:has-text('退出')")
+
+    page.goto(f"{live_server.url}/public/")
+    assert page.locator("[data-testid=sample-banner]").is_visible()
+    assert "2025年前三季度碳达峰工作数据" in page.inner_text("[data-testid=release]")
+    assert page.locator("[data-testid=figures] tbody tr").count() == 8
+    assert page.locator("#grades-chart svg").count() == 1  # ECharts from the platform's own static files
+    page.screenshot(path=str(artifacts / "public-desktop.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390  # nothing runs off a phone's screen (wide tables scroll inside their box)
+    page.screenshot(path=str(artifacts / "public-phone.png"), full_page=False)
+    page.emulate_media(media="print")
+    assert page.locator("[data-testid=downloads]").is_hidden()

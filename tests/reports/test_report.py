@@ -173,8 +173,8 @@ def test_cli_writes_both_files(demo_plan, coordinator, settings, tmp_path, capsy
     assert main(["report", "--period", PERIOD, "--out", str(out)]) == 0
     names = sorted(p.name for p in out.iterdir())
     assert names == [
-        f"太仓市碳达峰季度报告-{PERIOD}-示例数据.docx",
-        f"太仓市碳达峰季度报告-{PERIOD}-示例数据.xlsx",
+        f"太仓市碳达峰季度报告-{PERIOD}-征求意见稿-示例数据.docx",
+        f"太仓市碳达峰季度报告-{PERIOD}-征求意见稿-示例数据.xlsx",
     ]
     assert "核算记录" in capsys.readouterr().out
     assert main(["report", "--period", "2025", "--out", str(out)]) == 2
@@ -212,31 +212,21 @@ def test_non_coordinators_are_told_they_may_not(client, demo_plan):
 @pytest.mark.skipif(
     not shutil.which("soffice") or not shutil.which("pdftoppm"), reason="未安装 LibreOffice 或 poppler-utils"
 )
-def test_the_report_renders_to_pdf_with_sample_marking_on_every_page(report_job, artifacts, tmp_path):
-    docx = services.file_path(report_job, "docx")
-    subprocess.run(
-        [
-            "soffice",
-            "--headless",
-            f"-env:UserInstallation=file://{tmp_path}/lo",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(docx),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    pdf = tmp_path / (docx.stem + ".pdf")
-    assert pdf.exists()
+def test_the_report_renders_to_pdf_with_sample_marking_on_every_page(
+    demo_plan, coordinator, settings, artifacts, tmp_path
+):
+    """The report job makes the PDF beside the .docx (LibreOffice), marked 征求意见稿 until final."""
+    settings.DATA_DIR, settings.CARBONPEAK_REPORT_PDF = tmp_path, True
+    job = services.request_report(demo_plan, PERIOD, coordinator, background=False)
+    assert job.status == QuarterlyReport.State.DONE and job.pdf_name, job.message
+    pdf = services.file_path(job, "pdf")
+    assert pdf.exists() and pdf.suffix == ".pdf"
     pages = subprocess.run(
         ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
     ).stdout.split("\f")
     pages = [p for p in pages if p.strip()]
     assert len(pages) >= 5
-    assert all("示例数据" in p for p in pages)  # the header on every page
+    assert all("示例数据" in p and "征求意见稿" in p for p in pages)  # the header on every page
     assert "一、总体情况" in pages[0] and "数据版本" in pages[-1]
     subprocess.run(
         ["pdftoppm", "-r", "60", "-png", str(pdf), str(artifacts / "report-page")], check=True, timeout=120

@@ -51,6 +51,8 @@ class Action(StrEnum):
     )
     VIEW_EVIDENCE = "view_evidence"  # obj: supervision.Evidence
     VIEW_UPLOAD = "view_upload"  # obj: core.UploadJob (its uploader, and the coordinator)
+    MANAGE_RELEASES = "manage_releases"  # prepare a release of figures and submit it for a leader's approval
+    APPROVE_RELEASE = "approve_release"  # a leader approves (releases) or returns a submitted release
 
 
 MESSAGES = {
@@ -80,6 +82,8 @@ MESSAGES = {
     Action.VIEW_PROJECT_ASSESSMENTS: "项目碳排放评价仅限本市政府用户查看",
     Action.VIEW_EVIDENCE: "您无权查看该佐证材料",
     Action.VIEW_UPLOAD: "只有上传人和协调员可以查看该文件的导入情况",
+    Action.MANAGE_RELEASES: "只有协调员可以拟定数据发布",
+    Action.APPROVE_RELEASE: "数据发布须经领导审批：只有领导可以批准或退回",
 }
 
 #: what ``enterprise_scope`` answers for a user who may read the whole register
@@ -133,6 +137,10 @@ def can(user, action: Action, obj=None) -> bool:
     held = roles(user)
     if not held:
         return False
+    if (
+        action == Action.APPROVE_RELEASE
+    ):  # a release is the leader's step: not the coordinator who prepared it
+        return LEADER in held
     if held & {COORDINATOR, ADMINISTRATOR}:
         return True
     if action == Action.VIEW:

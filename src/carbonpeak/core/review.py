@@ -84,6 +84,8 @@ class Lifecycle(Generic[R]):
     approvable: Callable[[R], None] = _no_check
     on_approved: Callable[[R, object], None] = _nothing
     on_returned: Callable[[R, object], None] = _nothing
+    #: reviewed by the coordinator (its 待审核 lists it); False for a record a leader reviews (a release)
+    coordinator_reviews: bool = True
 
     def __post_init__(self) -> None:
         LIFECYCLES.append(self)
@@ -188,6 +190,8 @@ def queue(limit: int = 10) -> list[Waiting]:
     first (two queries a kind: the coordinator's 待审核)."""
     found = []
     for lifecycle in LIFECYCLES:
+        if not lifecycle.coordinator_reviews:
+            continue
         count, records = lifecycle.waiting(limit)
         found.append(Waiting(str(lifecycle.model._meta.verbose_name_plural), count, records))
     return sorted(found, key=lambda w: -w.count)

@@ -66,6 +66,7 @@ class Report:
     sample: bool
     data_version: dict[str, str]  # what the report was made from, printed on its last page
     sections: list[Section]
+    draft: bool = False  # a 征求意见稿 until the coordinator marks it final
 
     def tables(self) -> list[Table]:
         return [t for s in self.sections for t in s.tables]

@@ -40,6 +40,17 @@ class QuarterlyReport(models.Model):
     is_sample = models.BooleanField("含示例数据", default=False)
     docx_name = models.CharField("Word 文件", max_length=200, blank=True)
     xlsx_name = models.CharField("Excel 文件", max_length=200, blank=True)
+    pdf_name = models.CharField("PDF 文件", max_length=200, blank=True)
+    pdf_sha256 = models.CharField("PDF 摘要", max_length=64, blank=True)
+    final = models.BooleanField("定稿", default=False)
+    final_of = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="finals",
+        verbose_name="定稿所依据的征求意见稿",
+    )
     docx_sha256 = models.CharField("Word 摘要", max_length=64, blank=True)
     xlsx_sha256 = models.CharField("Excel 摘要", max_length=64, blank=True)
     elapsed_ms = models.PositiveIntegerField("用时（毫秒）", default=0)
@@ -59,4 +70,5 @@ class QuarterlyReport(models.Model):
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
-        return f"{self.period} 季度报告（{self.get_status_display()}）"
+        kind = "定稿" if self.final else "征求意见稿"
+        return f"{self.period} 季度报告{kind}（{self.get_status_display()}）"

@@ -20,11 +20,11 @@ from carbonpeak.accounts.permissions import Action
 from carbonpeak.core import audit, events, quotas
 from carbonpeak.plans.models import Plan
 from carbonpeak.projection import model
-from carbonpeak.reports import writers
+from carbonpeak.reports import pdf, writers
 from carbonpeak.reports.collection import ReportError, collect, parse_quarter
 from carbonpeak.reports.models import QuarterlyReport
 
-PROGRESS_STEPS = 6
+PROGRESS_STEPS = 7
 
 
 def reports_dir() -> Path:
@@ -47,24 +47,45 @@ def build(job: QuarterlyReport) -> QuarterlyReport:
         job.save(update_fields=["status"])
         _step(job, 1, "正在汇总核算、评估、进展与预测数据")
         report, ids = collect(job.plan, job.period)
+        report.draft = not job.final
+        if job.final_of is not None and report.data_version != job.final_of.data_version:
+            changed = "、".join(
+                k for k in report.data_version if report.data_version[k] != job.final_of.data_version.get(k)
+            )
+            raise ReportError(
+                f"征求意见稿生成后数据已有变化（{changed}），定稿须与征求意见稿一致：请重新生成征求意见稿并核对后再定稿"
+            )
         _step(job, 3, "正在生成 Word 报告与图表")
         docx = writers.write_docx(report)
         _step(job, 5, "正在生成 Excel 数据表")
         xlsx = writers.write_xlsx(report)
         folder = reports_dir() / str(job.pk)
         folder.mkdir(parents=True, exist_ok=True)
-        stem = f"{report.region}碳达峰季度报告-{job.period}" + ("-示例数据" if report.sample else "")
+        stem = (
+            f"{report.region}碳达峰季度报告-{job.period}"
+            + ("" if job.final else "-征求意见稿")
+            + ("-示例数据" if report.sample else "")
+        )
         (folder / f"{stem}.docx").write_bytes(docx)
         (folder / f"{stem}.xlsx").write_bytes(xlsx)
         job.docx_name, job.xlsx_name = f"{stem}.docx", f"{stem}.xlsx"
         job.docx_sha256 = hashlib.sha256(docx).hexdigest()
         job.xlsx_sha256 = hashlib.sha256(xlsx).hexdigest()
+        _step(job, 6, "正在生成 PDF")
+        done_message = "已完成"
+        try:
+            if not settings.CARBONPEAK_REPORT_PDF:
+                raise pdf.PdfUnavailable("本服务器未开启 PDF 生成（Word 与 Excel 文件不受影响）")
+            printed = pdf.docx_to_pdf(folder / f"{stem}.docx")
+            job.pdf_name, job.pdf_sha256 = printed.name, hashlib.sha256(printed.read_bytes()).hexdigest()
+        except pdf.PdfUnavailable as exc:
+            done_message = f"已完成；{exc}"
         job.accounting_run_id = ids["accounting_run"]
         job.projection_run_id = ids["projection_run"]
         job.data_version = report.data_version
         job.is_sample = report.sample
         job.status = QuarterlyReport.State.DONE
-        job.progress, job.message = 100, "已完成"
+        job.progress, job.message = 100, done_message
     except (ReportError, model.ProjectionError) as exc:
         job.status, job.message = QuarterlyReport.State.FAILED, str(exc)
     except Exception as exc:  # a crash must end as a failed job with its reason, never a job stuck running
@@ -75,15 +96,30 @@ def build(job: QuarterlyReport) -> QuarterlyReport:
     return job
 
 
-def request_report(plan: Plan, period_key: str, user, *, background: bool = True) -> QuarterlyReport:
+def request_report(
+    plan: Plan, period_key: str, user, *, background: bool = True, final_of: QuarterlyReport | None = None
+) -> QuarterlyReport:
     """Queue a report (coordinator only) for the background worker, or build it now with ``background=False``
-    (the CLI)."""
+    (the CLI). A report is a 征求意见稿 (draft); ``final_of`` makes the final version of a finished draft, from
+    the same data (refused when the data changed since)."""
     permissions.require(user, Action.MANAGE_REPORTS)
-    period = parse_quarter(period_key)
+    period = parse_quarter(period_key if final_of is None else final_of.period)
+    if final_of is not None:
+        if final_of.status != QuarterlyReport.State.DONE or final_of.final:
+            raise ReportError("只有已生成完成的征求意见稿可以定稿")
+        plan = final_of.plan
     quotas.take(user, "report")
     with transaction.atomic():
-        job = QuarterlyReport.objects.create(plan=plan, period=period.key, created_by=user)
-        audit.record(user, audit.Action.CREATE, job, after={"period": period.key})
+        job = QuarterlyReport.objects.create(
+            plan=plan, period=period.key, created_by=user, final=final_of is not None, final_of=final_of
+        )
+        audit.record(
+            user,
+            audit.Action.CREATE,
+            job,
+            after={"period": period.key, "定稿": final_of is not None},
+            comment=f"依据征求意见稿（{final_of.created_at:%Y-%m-%d %H:%M}生成）定稿" if final_of else "",
+        )
         if background:
             events.emit("report_requested", report_id=job.pk)
     if not background:
@@ -124,8 +160,14 @@ def expire_stale(now: dt.datetime | None = None) -> int:
     )
 
 
+def finalise(draft: QuarterlyReport, user, *, background: bool = True) -> QuarterlyReport:
+    """The coordinator marks a 征求意见稿 final: the final version is built from the same data, without the
+    draft mark (refused when the data changed since the draft was made)."""
+    return request_report(draft.plan, draft.period, user, background=background, final_of=draft)
+
+
 def file_path(job: QuarterlyReport, kind: str) -> Path:
-    name = job.docx_name if kind == "docx" else job.xlsx_name
+    name = {"docx": job.docx_name, "xlsx": job.xlsx_name, "pdf": job.pdf_name}.get(kind, "")
     if job.status != QuarterlyReport.State.DONE or not name:
         raise ReportError("报告尚未生成完成")
     return reports_dir() / str(job.pk) / name

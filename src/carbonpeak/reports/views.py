@@ -54,6 +54,20 @@ def generate(request):
     return redirect("reports:job", job_id=job.pk)
 
 
+@page(Action.VIEW_WORK)
+@require_POST
+def finalise(request, job_id: int):
+    """The coordinator marks a 征求意见稿 final: its final version is built from the same data."""
+    _coordinator(request)
+    draft = get_object_or_404(QuarterlyReport, pk=job_id)
+    try:
+        final = services.finalise(draft, request.user)
+    except services.ReportError as exc:
+        messages.error(request, f"未能定稿：{exc}")
+        return redirect("reports:job", job_id=draft.pk)
+    return redirect("reports:job", job_id=final.pk)
+
+
 @page(Action.VIEW_CITY)
 def job(request, job_id: int):
     _coordinator(request)
@@ -66,7 +80,7 @@ def job(request, job_id: int):
 def download(request, job_id: int, kind: str):
     _coordinator(request)
     found = get_object_or_404(QuarterlyReport, pk=job_id)
-    if kind not in ("docx", "xlsx"):
+    if kind not in ("docx", "xlsx", "pdf"):
         raise Http404("未知文件类型")
     try:
         path = services.file_path(found, kind)

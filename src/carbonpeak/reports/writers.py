@@ -22,6 +22,7 @@ from carbonpeak.reports.content import SAMPLE_LABEL, Report, Table
 BODY_FONT, HEADING_FONT = "宋体", "黑体"
 TEXT_WIDTH_CM = 16.6  # A4 less 2.2 cm margins
 CN_NUMBERS = "一二三四五六七八九十"
+DRAFT_LABEL = "征求意见稿"
 
 
 def format_cell(value, digits: int | None) -> str:
@@ -116,6 +117,8 @@ def write_docx(report: Report) -> bytes:
     header = section.header.paragraphs[0]
     header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     label = f"{report.title}（{report.period_label}）"
+    if report.draft:
+        label = f"{DRAFT_LABEL} {label}"
     if report.sample:
         label = f"【{SAMPLE_LABEL}】 {label}"
     _font(header.add_run(label), BODY_FONT, 8)
@@ -123,6 +126,10 @@ def write_docx(report: Report) -> bytes:
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _page_number(footer)
 
+    if report.draft:
+        mark = doc.add_paragraph()
+        mark.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        _font(mark.add_run(DRAFT_LABEL), HEADING_FONT, 16, True)
     title = doc.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _font(title.add_run(report.title), HEADING_FONT, 20, True)
@@ -192,6 +199,7 @@ def write_xlsx(report: Report) -> bytes:
         ("报告期", report.period_label),
         ("地区", report.region),
         ("生成时间", report.generated_at),
+        ("稿件", DRAFT_LABEL if report.draft else "定稿"),
     ]
     if report.sample:
         rows.append(("注意", f"含{SAMPLE_LABEL}，仅供演示"))

@@ -67,6 +67,13 @@ def too_many_requests(request, exception):
     return response
 
 
+def rate_limited(request, exception):
+    """A public page asked for too often from one address (django-ratelimit): 429, and when to try again."""
+    response = _answer(request, 429, message="访问过于频繁，请一分钟后再试")
+    response["Retry-After"] = "60"
+    return response
+
+
 def csrf_failure(request, reason: str = ""):
     return _answer(
         request,
