@@ -473,7 +473,7 @@ def ensure_demo_release(plan, coordinator):
     release = publication.approve_release(release, user=leader)
     print(
         f"数据发布：{release.title}（示例数据）已由领导账户批准发布，公开页面 /public/"
-        + ("，附定稿报告 PDF" if final.pdf_name else "")
+        + ("，附定稿报告公开版 PDF" if final.public_pdf_name else "")
     )
     return release
 

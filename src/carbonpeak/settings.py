@@ -282,6 +282,8 @@ CARBONPEAK_TODAY = _fixed_today()
 # quarter-on-quarter change (fraction) beyond which an upload is flagged for checking
 # the quarterly report's PDF (LibreOffice in the report job); "0" leaves it out (Word and Excel only)
 CARBONPEAK_REPORT_PDF = os.environ.get("CARBONPEAK_REPORT_PDF", "1") != "0"
+# the quarterly report's 发文机关 (red header, signature); empty: the region's 发展和改革委员会
+CARBONPEAK_REPORT_ISSUER = os.environ.get("CARBONPEAK_REPORT_ISSUER", "")
 # the public pages: requests per client address (本平台规则: generous for a reader, small against a scraper),
 # counted by django-ratelimit in its own cache (in each server process unless a shared cache is configured)
 CARBONPEAK_PUBLIC_RATE = os.environ.get("CARBONPEAK_PUBLIC_RATE", "240/m")

@@ -123,13 +123,46 @@ def test_nothing_unreleased_reaches_a_public_page_feed_or_file(demo_plan, coordi
     assert client.get(f"/public/releases/{pending.pk}/data.json").status_code == 404
 
 
+def _docx_text(path) -> str:
+    from docx import Document
+
+    doc = Document(str(path))
+    cells = [c.text for t in doc.tables for r in t.rows for c in r.cells]
+    return "\n".join([p.text for p in doc.paragraphs] + cells)
+
+
+def test_the_release_carries_the_public_edition_of_the_final_report(
+    demo_plan, coordinator, leader, settings, tmp_path
+):
+    """The full final report goes upward with the departments' narratives; the 公开版 a release carries keeps
+    the counts only, and leaves out the warnings' table and the data-quality annex."""
+    settings.DATA_DIR = tmp_path
+    rp = supervision.open_period(demo_plan, PERIOD, dt.date(2025, 10, 20), coordinator)
+    report = rp.reports.first()
+    supervision.save_report(report, coordinator, progress="in_progress", narrative=SECRET_NARRATIVE)
+    supervision.submit_report(report, user=coordinator)
+    supervision.approve_report(report, user=coordinator)
+    draft = reports.request_report(demo_plan, PERIOD, coordinator, background=False)
+    final = reports.finalise(draft, coordinator, background=False)
+    full, public = reports.file_path(final, "docx"), reports.file_path(final, "public_docx")
+    assert SECRET_NARRATIVE in _docx_text(full)
+    text = _docx_text(public)
+    assert SECRET_NARRATIVE not in text and "附件：数据质量" not in text and "公开版" in text
+    assert "本期应报" in text  # the counts stay
+    assert "征求意见稿" not in text
+    assert _released(demo_plan, coordinator, leader).report == final
+
+
 def test_enterprise_figures_never_reach_the_public(demo_plan, coordinator, leader, client):
+    from carbonpeak.demo import ensure_demo_enterprises
     from carbonpeak.enterprises.models import Enterprise
 
-    names = list(Enterprise.objects.values_list("name", flat=True))
+    ensure_demo_enterprises(coordinator)
+    found = Enterprise.objects.values_list("name", "credit_code")
+    assert found
     released = _released(demo_plan, coordinator, leader)
     text = _every_public_text(client, released.pk)
-    assert not [n for n in names if n in text]
+    assert not [n for pair in found for n in pair if n in text]
     keys = set(released.snapshot)
     assert keys == {
         "region",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -227,7 +228,9 @@ def test_the_report_renders_to_pdf_with_sample_marking_on_every_page(
     pages = [p for p in pages if p.strip()]
     assert len(pages) >= 5
     assert all("示例数据" in p and "征求意见稿" in p for p in pages)  # the header on every page
-    assert "一、总体情况" in pages[0] and "数据版本" in pages[-1]
+    assert "一、总体情况" in pages[0] and "数据版本" in pages[-1] and "印发" in pages[-1]
+    assert all(re.search(rf"—\s*{n}\s*—", page) for n, page in enumerate(pages, start=1))  # '— N —'
+    assert "太仓市发展和改革委员会" in pages[0]
     subprocess.run(
         ["pdftoppm", "-r", "60", "-png", str(pdf), str(artifacts / "report-page")], check=True, timeout=120
     )
@@ -269,3 +272,82 @@ def test_the_report_carries_no_program_words(report_job):
         for hit in set(pattern.findall(text))
     ]
     assert not found, found
+
+
+def test_the_report_is_a_gongwen_after_gb_t_9704(demo_plan, coordinator, settings, tmp_path):
+    """The final report: A4 with the standard's margins, the red 发文机关标志, 发文字号 and red rule, title,
+    主送, 仿宋 三号 body with 黑体 and 楷体 headings, page numbers '— N —' outside, the barometer on a landscape
+    page with numbers that do not wrap, signature and date, 版记 with 抄送 and 印发; no 征求意见稿 mark."""
+    from docx.enum.section import WD_ORIENT
+    from docx.shared import Cm, Pt
+
+    settings.DATA_DIR = tmp_path
+    draft = services.request_report(
+        demo_plan,
+        PERIOD,
+        coordinator,
+        background=False,
+        recipients="市委、市政府",
+        copy_to="苏州市发展和改革委员会",
+    )
+    final = services.finalise(draft, coordinator, doc_number="太发改〔2025〕18号", background=False)
+    doc = _docx(final)
+    first = doc.sections[0]
+
+    def near(length, cm: float) -> bool:  # stored in twentieths of a point
+        return abs(length - Cm(cm)) < Cm(0.01)
+
+    assert near(first.page_width, 21) and near(first.page_height, 29.7)
+    assert near(first.top_margin, 3.7) and near(first.left_margin, 2.8)
+    texts = [p.text for p in doc.paragraphs]
+    assert "征求意见稿" not in texts and "征求意见稿" not in first.header.paragraphs[0].text
+    organ = next(p for p in doc.paragraphs if p.text == "太仓市发展和改革委员会")
+    assert organ.runs[0].font.color.rgb == writers.RED
+    number = next(p for p in doc.paragraphs if p.text == "太发改〔2025〕18号")
+    assert 'w:color="E60012"' in number._p.xml  # the red rule under the 发文字号
+    assert (
+        texts.index("太仓市碳达峰工作季度报告") < texts.index("市委、市政府：") < texts.index("一、总体情况")
+    )
+    assert doc.styles["Normal"].font.size == Pt(16)
+    assert 'w:eastAsia="仿宋_GB2312"' in doc.styles["Normal"].element.xml
+    assert 'w:eastAsia="黑体"' in doc.styles["Heading 1"].element.xml
+    assert 'w:eastAsia="楷体_GB2312"' in doc.styles["Heading 2"].element.xml
+    assert doc.settings.odd_and_even_pages_header_footer
+    odd, even = first.footer.paragraphs[0], first.even_page_footer.paragraphs[0]
+    assert (
+        odd.alignment == writers.WD_ALIGN_PARAGRAPH.RIGHT
+        and even.alignment == writers.WD_ALIGN_PARAGRAPH.LEFT
+    )
+    assert "— " in odd.text and " —" in odd.text and "PAGE" in odd._p.xml
+    # the barometer is on a landscape page, its numbers on one line
+    report, _ = services.collect(demo_plan, PERIOD)
+    barometer = next(t for t in report.tables() if t.key == "目标晴雨表")
+    landscape = [s for s in doc.sections if s.orientation == WD_ORIENT.LANDSCAPE]
+    assert landscape and all(near(s.page_width, 29.7) for s in landscape)
+    grid = next(t for t in doc.tables if t.rows[0].cells[-1].text == "理由")
+    assert len(grid.rows) == len(barometer.rows) + 1
+    assert "<w:noWrap/>" in grid.rows[1].cells[3]._tc.xml  # 实际值
+    assert "<w:tblHeader" in grid.rows[0]._tr.xml  # the header again on each page
+    # signature, date and the 版记 at the end
+    assert "太仓市发展和改革委员会\t" in texts[-1] and texts[-1].endswith("印发")
+    assert texts[-2] == "抄送：苏州市发展和改革委员会。"
+    assert final.doc_number == "太发改〔2025〕18号" and final.recipients == "市委、市政府"
+
+
+def test_column_widths_keep_numbers_on_one_line_and_names_on_two():
+    from carbonpeak.reports.content import Column, Table
+
+    table = Table(
+        "t",
+        "t",
+        [Column("指标"), Column("数值", "万吨", 2), Column("理由")],
+        [["单位地区生产总值二氧化碳排放降低率", 1234567.891, "理" * 60], ["煤炭", None, "短"]],
+    )
+    widths, wide = writers.column_widths(table, writers.TEXT_WIDTH_CM)
+    char = writers.TABLE_PT * 0.03528
+    assert not wide and abs(sum(widths) - writers.TEXT_WIDTH_CM) < 1e-6
+    assert widths[0] >= 9 * char  # 17 characters: two lines
+    assert widths[1] >= writers.display_width("1,234,567.89") * char  # one line
+    assert widths[2] == max(widths)  # the prose takes the room that is left
+    crowded = Table("w", "w", [Column(f"名称{i}") for i in range(9)], [["很长的名称" * 3] * 9])
+    assert writers.column_widths(crowded, writers.TEXT_WIDTH_CM)[1]  # a landscape page

@@ -78,5 +78,5 @@ def as_public(release: Release) -> dict:
         "figures": content.get("figures", []),
         "targets": content.get("targets", []),
         "actions": content.get("actions", []),
-        "report_pdf": bool(release.report_id and release.report.pdf_name),
+        "report_pdf": bool(release.report_id and release.report.public_pdf_name),
     }

@@ -136,7 +136,7 @@ def prepare_release(
     report = _final_report(plan, period.key, content.data_version)
     ytd = Period(period.year, 1, period.last)
     frozen = snapshot.build(content, ytd.label, _actions(plan, period))
-    frozen["report"] = {"pdf": bool(report and report.pdf_name)} if report else None
+    frozen["report"] = {"pdf": bool(report.public_pdf_name)} if report else None
     title = f"{content.region}{period.label}碳达峰工作数据" + ("（更正）" if corrects else "")
     release = Release.objects.create(
         plan=plan,

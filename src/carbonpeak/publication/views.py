@@ -138,10 +138,10 @@ def open_data(request, release_id: int, part: str, kind: str):
 @_limited
 def report_pdf(request, release_id: int):
     found = _release_or_404(release_id)
-    if found.report is None or not found.report.pdf_name:
+    if found.report is None or not found.report.public_pdf_name:
         raise Http404("本次发布未附报告 PDF")
     try:
-        path = file_path(found.report, "pdf")
+        path = file_path(found.report, "public_pdf")
     except ReportError:
         raise Http404("报告 PDF 不可用") from None
     if not path.exists():

@@ -6,7 +6,7 @@ sheet per table (with units and sources), so the export holds every number the r
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 SAMPLE_LABEL = "示例数据"
 
@@ -67,9 +67,35 @@ class Report:
     data_version: dict[str, str]  # what the report was made from, printed on its last page
     sections: list[Section]
     draft: bool = False  # a 征求意见稿 until the coordinator marks it final
+    # the 公文's head and foot (GB/T 9704-2012): entered by the coordinator, or the platform's defaults
+    issuer: str = ""  # 发文机关 (the red header, the signature, 印发机关)
+    doc_number: str = ""  # 发文字号, e.g. 太发改〔2026〕3号; none printed when empty
+    recipients: str = ""  # 主送机关
+    copy_to: str = ""  # 抄送机关; no 抄送 line when empty
+    issued_on: str = ""  # 成文日期 and 印发日期, e.g. 2026年1月20日
+    public: bool = False  # the 公开版 a release carries (see ``public_edition``)
 
     def tables(self) -> list[Table]:
         return [t for s in self.sections for t in s.tables]
 
     def figures(self) -> list[Figure]:
         return [f for s in self.sections for f in s.figures]
+
+
+#: what the 公开版 keeps of each section: its counts, not who wrote what (a department's narrative, the tasks
+#: a department has not reported) and not an enterprise's data (warnings on its readings, the quality annex)
+_PUBLIC_COUNTS_ONLY = ("任务推进情况", "预警情况")
+_NOT_PUBLIC = ("附件：数据质量",)
+
+
+def public_edition(report: Report) -> Report:
+    """The report as a release may show it to anyone: sections that name departments' narratives or
+    enterprises keep only their counting sentence; the data-quality annex is left out."""
+    sections = []
+    for section in report.sections:
+        if section.title in _NOT_PUBLIC:
+            continue
+        if section.title in _PUBLIC_COUNTS_ONLY:
+            section = Section(section.title, section.paragraphs[:1])
+        sections.append(section)
+    return replace(report, sections=sections, public=True)

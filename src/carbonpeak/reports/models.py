@@ -42,7 +42,12 @@ class QuarterlyReport(models.Model):
     xlsx_name = models.CharField("Excel 文件", max_length=200, blank=True)
     pdf_name = models.CharField("PDF 文件", max_length=200, blank=True)
     pdf_sha256 = models.CharField("PDF 摘要", max_length=64, blank=True)
+    public_docx_name = models.CharField("公开版 Word 文件", max_length=200, blank=True)
+    public_pdf_name = models.CharField("公开版 PDF 文件", max_length=200, blank=True)
     final = models.BooleanField("定稿", default=False)
+    doc_number = models.CharField("发文字号", max_length=40, blank=True)
+    recipients = models.CharField("主送机关", max_length=200, blank=True)
+    copy_to = models.CharField("抄送机关", max_length=300, blank=True)
     final_of = models.ForeignKey(
         "self",
         null=True,

@@ -17,11 +17,12 @@ from django.utils import timezone
 
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
-from carbonpeak.core import audit, events, quotas
+from carbonpeak.core import audit, clock, events, quotas
 from carbonpeak.plans.models import Plan
 from carbonpeak.projection import model
 from carbonpeak.reports import pdf, writers
 from carbonpeak.reports.collection import ReportError, collect, parse_quarter
+from carbonpeak.reports.content import public_edition
 from carbonpeak.reports.models import QuarterlyReport
 
 PROGRESS_STEPS = 7
@@ -48,6 +49,10 @@ def build(job: QuarterlyReport) -> QuarterlyReport:
         _step(job, 1, "正在汇总核算、评估、进展与预测数据")
         report, ids = collect(job.plan, job.period)
         report.draft = not job.final
+        report.issuer = issuer(report.region)
+        report.doc_number, report.recipients, report.copy_to = job.doc_number, job.recipients, job.copy_to
+        today = clock.today()
+        report.issued_on = f"{today.year}年{today.month}月{today.day}日"
         if job.final_of is not None and report.data_version != job.final_of.data_version:
             changed = "、".join(
                 k for k in report.data_version if report.data_version[k] != job.final_of.data_version.get(k)
@@ -71,6 +76,10 @@ def build(job: QuarterlyReport) -> QuarterlyReport:
         job.docx_name, job.xlsx_name = f"{stem}.docx", f"{stem}.xlsx"
         job.docx_sha256 = hashlib.sha256(docx).hexdigest()
         job.xlsx_sha256 = hashlib.sha256(xlsx).hexdigest()
+        if job.final:  # the 公开版 a release of the quarter may carry: no narratives, no enterprise's data
+            public = f"{stem}-公开版.docx"
+            (folder / public).write_bytes(writers.write_docx(public_edition(report)))
+            job.public_docx_name = public
         _step(job, 6, "正在生成 PDF")
         done_message = "已完成"
         try:
@@ -78,6 +87,8 @@ def build(job: QuarterlyReport) -> QuarterlyReport:
                 raise pdf.PdfUnavailable("本服务器未开启 PDF 生成（Word 与 Excel 文件不受影响）")
             printed = pdf.docx_to_pdf(folder / f"{stem}.docx")
             job.pdf_name, job.pdf_sha256 = printed.name, hashlib.sha256(printed.read_bytes()).hexdigest()
+            if job.public_docx_name:
+                job.public_pdf_name = pdf.docx_to_pdf(folder / job.public_docx_name).name
         except pdf.PdfUnavailable as exc:
             done_message = f"已完成；{exc}"
         job.accounting_run_id = ids["accounting_run"]
@@ -96,22 +107,57 @@ def build(job: QuarterlyReport) -> QuarterlyReport:
     return job
 
 
+DEFAULT_RECIPIENTS = "市委、市政府"  # 本平台规则: the form's default 主送, which the coordinator changes
+
+
+def issuer(region: str) -> str:
+    """The 发文机关 of the report: ``CARBONPEAK_REPORT_ISSUER``, else the region's 发展和改革委员会 (the plan's
+    coordinating office, 市发改委)."""
+    return settings.CARBONPEAK_REPORT_ISSUER or f"{region}发展和改革委员会"
+
+
+def _line(text: str, what: str, limit: int) -> str:
+    """A 公文 field the coordinator typed: one line, bounded, refused with the reason when too long."""
+    text = " ".join((text or "").replace("\x00", "").split())
+    if len(text) > limit:
+        raise ReportError(f"{what}不能超过 {limit} 字（现为 {len(text)} 字）")
+    return text
+
+
 def request_report(
-    plan: Plan, period_key: str, user, *, background: bool = True, final_of: QuarterlyReport | None = None
+    plan: Plan,
+    period_key: str,
+    user,
+    *,
+    background: bool = True,
+    final_of: QuarterlyReport | None = None,
+    recipients: str = DEFAULT_RECIPIENTS,
+    copy_to: str = "",
+    doc_number: str = "",
 ) -> QuarterlyReport:
     """Queue a report (coordinator only) for the background worker, or build it now with ``background=False``
     (the CLI). A report is a 征求意见稿 (draft); ``final_of`` makes the final version of a finished draft, from
-    the same data (refused when the data changed since)."""
+    the same data (refused when the data changed since), with its 主送 and 抄送 and the 发文字号 given now."""
     permissions.require(user, Action.MANAGE_REPORTS)
     period = parse_quarter(period_key if final_of is None else final_of.period)
     if final_of is not None:
         if final_of.status != QuarterlyReport.State.DONE or final_of.final:
             raise ReportError("只有已生成完成的征求意见稿可以定稿")
-        plan = final_of.plan
+        plan, recipients, copy_to = final_of.plan, final_of.recipients, final_of.copy_to
+    recipients = _line(recipients, "主送机关", 200)
+    copy_to = _line(copy_to, "抄送机关", 300)
+    doc_number = _line(doc_number, "发文字号", 40)
     quotas.take(user, "report")
     with transaction.atomic():
         job = QuarterlyReport.objects.create(
-            plan=plan, period=period.key, created_by=user, final=final_of is not None, final_of=final_of
+            plan=plan,
+            period=period.key,
+            created_by=user,
+            final=final_of is not None,
+            final_of=final_of,
+            recipients=recipients,
+            copy_to=copy_to,
+            doc_number=doc_number,
         )
         audit.record(
             user,
@@ -160,14 +206,24 @@ def expire_stale(now: dt.datetime | None = None) -> int:
     )
 
 
-def finalise(draft: QuarterlyReport, user, *, background: bool = True) -> QuarterlyReport:
+def finalise(
+    draft: QuarterlyReport, user, *, doc_number: str = "", background: bool = True
+) -> QuarterlyReport:
     """The coordinator marks a 征求意见稿 final: the final version is built from the same data, without the
-    draft mark (refused when the data changed since the draft was made)."""
-    return request_report(draft.plan, draft.period, user, background=background, final_of=draft)
+    draft mark, with its 发文字号 (refused when the data changed since the draft was made)."""
+    return request_report(
+        draft.plan, draft.period, user, background=background, final_of=draft, doc_number=doc_number
+    )
 
 
 def file_path(job: QuarterlyReport, kind: str) -> Path:
-    name = {"docx": job.docx_name, "xlsx": job.xlsx_name, "pdf": job.pdf_name}.get(kind, "")
+    name = {
+        "docx": job.docx_name,
+        "xlsx": job.xlsx_name,
+        "pdf": job.pdf_name,
+        "public_docx": job.public_docx_name,
+        "public_pdf": job.public_pdf_name,
+    }.get(kind, "")
     if job.status != QuarterlyReport.State.DONE or not name:
         raise ReportError("报告尚未生成完成")
     return reports_dir() / str(job.pk) / name

@@ -37,6 +37,8 @@ def index(request):
         {
             "nav": "reports",
             "quarters": quarters,
+            "default_recipients": services.DEFAULT_RECIPIENTS,
+            "issuer": services.issuer(latest_plan().region) if quarters else "",
             "jobs": QuarterlyReport.objects.select_related("created_by")[:30],
         },
     )
@@ -47,7 +49,13 @@ def index(request):
 def generate(request):
     _coordinator(request)
     try:
-        job = services.request_report(latest_plan(), request.POST.get("period", ""), request.user)
+        job = services.request_report(
+            latest_plan(),
+            request.POST.get("period", ""),
+            request.user,
+            recipients=request.POST.get("recipients", ""),
+            copy_to=request.POST.get("copy_to", ""),
+        )
     except (services.ReportError, NoData) as exc:
         messages.error(request, f"未能生成：{exc}")
         return redirect("reports:index")
@@ -61,7 +69,7 @@ def finalise(request, job_id: int):
     _coordinator(request)
     draft = get_object_or_404(QuarterlyReport, pk=job_id)
     try:
-        final = services.finalise(draft, request.user)
+        final = services.finalise(draft, request.user, doc_number=request.POST.get("doc_number", ""))
     except services.ReportError as exc:
         messages.error(request, f"未能定稿：{exc}")
         return redirect("reports:job", job_id=draft.pk)
