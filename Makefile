@@ -7,7 +7,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
 SHARED ?= ../shared
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: demo test suite lint format plan-data install install-test assets system-deps system-test-deps clean
+.PHONY: demo test suite lint format plan-data install install-test assets system-deps system-test-deps clean lock
 
 demo: install assets system-deps
 	$(VENV)/bin/carbonpeak demo --serve --port $(PORT)
@@ -36,13 +36,22 @@ $(VENV)/bin/python:
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
-	$(VENV)/bin/pip install --quiet -e .
+# the exact versions tested (requirements/*.txt, from pyproject.toml by `make lock`), then the project itself
+$(VENV)/.installed: pyproject.toml requirements/runtime.txt | $(VENV)/bin/python
+	$(VENV)/bin/pip install --quiet -r requirements/runtime.txt
+	$(VENV)/bin/pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
-	$(VENV)/bin/pip install --quiet -e ".[test]"
+$(VENV)/.installed-test: pyproject.toml requirements/test.txt | $(VENV)/bin/python
+	$(VENV)/bin/pip install --quiet -r requirements/test.txt
+	$(VENV)/bin/pip install --quiet --no-deps -e .
 	touch $@ $(VENV)/.installed
+
+# after a change to pyproject.toml's dependencies: the lock files again (pip-tools, the dev extra)
+LOCK := $(VENV)/bin/pip-compile --quiet --no-emit-index-url --no-emit-trusted-host --no-emit-find-links --strip-extras
+lock: install-test
+	$(LOCK) -o requirements/runtime.txt pyproject.toml
+	$(LOCK) --extra test --extra spark --extra bench --extra dev -o requirements/test.txt pyproject.toml
 
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test

@@ -100,7 +100,7 @@ def main() -> None:
         print(f"demo site prepared in {time.perf_counter() - started:.0f} s")
         code = "import sys; from carbonpeak.cli import main; sys.exit(main(sys.argv[1:]))"
         server = subprocess.Popen(
-            [sys.executable, "-c", code, "serve", "--port", str(args.port)],
+            [sys.executable, "-c", code, "serve", "--port", str(args.port), "--with-worker"],
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

@@ -207,6 +207,7 @@ def main() -> None:
                 "serve",
                 "--port",
                 str(args.port),
+                "--with-worker",
             ],
             env=env,
             stdout=subprocess.DEVNULL,

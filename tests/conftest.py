@@ -245,8 +245,9 @@ class Site:
         """Python run inside the site's Django (users, checks), in a process of its own."""
         return self.run("manage", "shell", "-c", code)
 
-    def serve(self) -> str:
-        """One more server process (gunicorn, one worker) on a free port; its address."""
+    def serve(self, env: dict[str, str] | None = None) -> str:
+        """One more server process (gunicorn, one worker) on a free port, ``env`` added to the site's (another
+        data directory, say); its address."""
         import socket
         import subprocess
         import sys
@@ -267,7 +268,7 @@ class Site:
                 "--workers",
                 "1",
             ],
-            env=self.env,
+            env={**self.env, **(env or {})},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -281,9 +282,25 @@ class Site:
                 time.sleep(0.1)
         raise RuntimeError(f"服务进程未能在 30 秒内启动（{url}）")
 
+    def start(self, *args: str, env: dict[str, str] | None = None):
+        """A long-running command of the site (``worker``) in a process of its own, stopped with the site."""
+        import subprocess
+        import sys
+
+        code = "import sys; from carbonpeak.cli import main; sys.exit(main(sys.argv[1:]))"
+        process = subprocess.Popen(
+            [sys.executable, "-c", code, *args],
+            env={**self.env, **(env or {})},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        self.servers.append(process)
+        return process
+
     def close(self) -> None:
         for server in self.servers:
-            server.terminate()
+            if server.poll() is None:
+                server.terminate()
             server.wait(timeout=10)
 
 

@@ -27,7 +27,17 @@ def _env_bool(name: str, default: bool) -> bool:
 
 
 DEBUG = _env_bool("DEBUG", False)
+#: how many app servers share the database (docs/operations.md, "Several servers"): more than one needs the
+#: same SECRET_KEY on each, given, never one generated per data directory
+CARBONPEAK_SERVERS = int(os.environ.get("CARBONPEAK_SERVERS", "1") or "1")
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if not SECRET_KEY and CARBONPEAK_SERVERS > 1:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        f"CARBONPEAK_SERVERS={CARBONPEAK_SERVERS}：多台服务器须在环境变量 SECRET_KEY 中设置同一个密钥"
+        "（否则各台各生成一个，登录与表单在服务器之间失效）"
+    )
 if not SECRET_KEY:
     # a per-installation key kept beside the data, never a key committed to the repository
     DATA_DIR.mkdir(parents=True, exist_ok=True)

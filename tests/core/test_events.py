@@ -155,6 +155,41 @@ def test_jobs_left_running_by_a_stopped_worker_are_retried_or_failed(demo_plan, 
     assert retried.args_kwargs["args"] == ["observation_approved", {"observation_id": None}]
 
 
+def test_a_job_is_recovered_only_when_its_worker_stopped_beating(demo_plan, coordinator, settings):
+    """Two workers: one beats, one was killed (no beat for a minute). Only the killed worker's job is taken
+    over, by exactly one of the workers that notice (the second look finds nothing to do)."""
+    import datetime as dt
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from carbonpeak.core import events
+    from carbonpeak.core import jobs as job_state
+    from carbonpeak.core.models import WorkerHeartbeat
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    events.emit("observation_approved", observation_id=1)
+    events.emit("observation_approved", observation_id=2)
+    first, second = DBTaskResult.objects.order_by("enqueued_at")
+    live, killed = job_state.new_worker_id(), job_state.new_worker_id()
+    assert live != killed and len(live) <= 64
+    first.claim(live)
+    second.claim(killed)
+    job_state.beat(live)
+    job_state.beat(killed)
+    WorkerHeartbeat.objects.filter(worker_id=killed).update(beat_at=timezone.now() - dt.timedelta(seconds=61))
+    assert job_state.live_workers() == {live}
+    assert job_state.recover_interrupted() == (1, 0)
+    assert job_state.recover_interrupted() == (0, 0)  # already taken over: never twice
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.status == "RUNNING" and second.status == "FAILED"
+    again = DBTaskResult.objects.get(status="READY")
+    assert again.args_kwargs["args"] == ["observation_approved", {"observation_id": 2}]
+    job_state.stopped(live)  # a worker that ends cleanly leaves no beat behind
+    assert not WorkerHeartbeat.objects.filter(worker_id=live).exists()
+
+
 def test_pages_say_what_the_background_jobs_are_doing(demo_plan, coordinator, client, settings, monkeypatch):
     from django.core.management import call_command
     from django_tasks_db.management.commands import db_worker

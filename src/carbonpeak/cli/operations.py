@@ -86,16 +86,59 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
     from carbonpeak.core import jobs, uploads
 
-    retried, failed = jobs.recover_interrupted()
-    if retried or failed:
-        print(f"后台任务：上次中断的任务已重新排队 {retried} 个，标记失败 {failed} 个", flush=True)
+    worker_id = jobs.new_worker_id()
+    jobs.beat(worker_id)
+    _recover(jobs)
     removed, interrupted = uploads.sweep()  # files a stopped worker left behind
     if removed or interrupted:
         print(f"文件导入：清理暂存文件 {removed} 个，中断的导入 {interrupted} 个（须重新上传）", flush=True)
     if not args.batch:
         _start_daily_schedule()
-    call_command("db_worker", batch=args.batch, startup_delay=False, interval=args.interval, verbosity=1)
+        _start_heartbeat(worker_id)
+    try:
+        call_command(
+            "db_worker",
+            batch=args.batch,
+            startup_delay=not args.batch,  # several workers started together do not all poll at once
+            interval=args.interval,
+            worker_id=worker_id,
+            verbosity=1,
+        )
+    finally:
+        jobs.stopped(worker_id)
     return 0
+
+
+def _recover(jobs) -> None:
+    retried, failed = jobs.recover_interrupted()
+    if retried or failed:
+        print(
+            f"后台任务：已停止的任务进程留下的任务已重新排队 {retried} 个，标记失败 {failed} 个", flush=True
+        )
+
+
+def _start_heartbeat(worker_id: str) -> None:
+    """This worker's beat every few seconds, and a look for jobs that a stopped worker left (any worker of the
+    site may be the one that notices)."""
+    import threading
+    import time
+
+    from django.db import connection
+
+    from carbonpeak.core import jobs
+
+    def loop() -> None:
+        while True:
+            time.sleep(jobs.BEAT_SECONDS)
+            try:
+                jobs.beat(worker_id)
+                _recover(jobs)
+            except Exception as exc:  # a database hiccup must not stop the beat for good
+                print(f"后台任务：心跳未能写入（{exc}），稍后重试", file=sys.stderr, flush=True)
+            finally:
+                connection.close()
+
+    threading.Thread(target=loop, name="worker-heartbeat", daemon=True).start()
 
 
 def _backup_summary(summary) -> None:
@@ -156,25 +199,32 @@ def _server_size() -> list[str]:
     return size
 
 
-def _serve(port: int) -> int:
+def _serve(
+    port: int, *, host: str = "127.0.0.1", with_worker: bool = True, workers: int | None = None
+) -> int:
     import atexit
     import subprocess
 
     from gunicorn.app.wsgiapp import run
 
-    bind = f"127.0.0.1:{port}"
-    # the background worker runs beside the web server and stops with it
-    worker = subprocess.Popen(
-        [sys.executable, "-c", "import sys; from carbonpeak.cli import main; sys.exit(main(['worker']))"]
-    )
-    atexit.register(worker.terminate)
-    print(f"CarbonPeak 已启动：http://{bind}/  （后台任务进程 {worker.pid}；Ctrl+C 停止）", flush=True)
+    bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    note = "未启动后台任务进程：请另行运行 carbonpeak worker"
+    if with_worker:  # the background worker beside the web server, stopped with it (the demo, one machine)
+        worker = subprocess.Popen(
+            [sys.executable, "-c", "import sys; from carbonpeak.cli import main; sys.exit(main(['worker']))"]
+        )
+        atexit.register(worker.terminate)
+        note = f"后台任务进程 {worker.pid}"
+    print(f"CarbonPeak 已启动：http://{bind}/  （{note}；Ctrl+C 停止）", flush=True)
+    size = _server_size()
+    if workers is not None:
+        size[1] = str(workers)
     sys.argv = [
         "gunicorn",
         "carbonpeak.wsgi:application",
         "--bind",
         bind,
-        *_server_size(),
+        *size,
         "--access-logfile",
         "-",
     ]
@@ -187,7 +237,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from django.core.management import call_command
 
     call_command("collectstatic", interactive=False, verbosity=0)
-    return _serve(args.port)
+    if args.workers is not None and not 1 <= args.workers <= 64:
+        print("--workers 须为 1–64 之间的整数", file=sys.stderr)
+        return 2
+    return _serve(args.port, host=args.bind, with_worker=args.with_worker, workers=args.workers)
 
 
 def register(sub) -> None:
@@ -213,6 +266,17 @@ def register(sub) -> None:
     rs.add_argument("archive", help="carbonpeak backup 写出的备份文件")
     rs.add_argument("--force", action="store_true", help="当前站点已有数据时仍然恢复（将被覆盖）")
     rs.set_defaults(func=cmd_restore)
-    serve = sub.add_parser("serve", help="以 gunicorn 启动服务（同时启动后台任务进程）")
+    serve = sub.add_parser(
+        "serve", help="以 gunicorn 启动网页服务（后台任务进程另行运行，或加 --with-worker）"
+    )
     serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    serve.add_argument(
+        "--bind",
+        default=os.environ.get("CARBONPEAK_BIND", "127.0.0.1"),
+        help="监听地址（默认 127.0.0.1，仅本机；多台服务器在负载均衡之后时可设为 0.0.0.0）",
+    )
+    serve.add_argument("--workers", type=int, default=None, help="网页进程数（默认按 CPU 核数，见运维文档）")
+    serve.add_argument(
+        "--with-worker", action="store_true", help="同时在本机启动一个后台任务进程（单机部署、演示）"
+    )
     serve.set_defaults(func=cmd_serve)

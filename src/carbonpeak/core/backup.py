@@ -336,6 +336,9 @@ def restore(path: Path, *, force: bool = False) -> Summary:
     from carbonpeak.core import jobs
 
     if jobs.database_backend():
+        from carbonpeak.core.models import WorkerHeartbeat
+
+        WorkerHeartbeat.objects.all().delete()  # the workers of the backed-up site run no more
         retried, failed = jobs.recover_interrupted()
         if retried or failed:
             notes.append(f"备份时正在运行的后台任务：重新排队 {retried} 个，标记失败 {failed} 个")

@@ -1,16 +1,24 @@
-"""Background jobs' state for pages, and what becomes of jobs whose worker stopped.
+"""Background jobs' state for pages, the workers' heartbeats, and what becomes of jobs whose worker stopped.
 
-Each job is one domain event's chain (``core.events.handle_event``), stored by django-tasks-db and run by the
-worker (``carbonpeak worker``). A job left 运行中 when the worker stopped (a restart, a crash) is found when
-the worker starts again: a chain that can simply run again is retried; one whose handlers say otherwise (a
-quarterly report, which is marked failed with a message that says to generate it again) is not.
+Each job is one domain event's chain (``core.events.handle_event``), stored by django-tasks-db and run by a
+worker (``carbonpeak worker``); any number of workers on any number of machines take jobs from the database,
+each job by exactly one (django-tasks-db claims it under a row lock, ``skip_locked``). Every worker beats
+(``WorkerHeartbeat``) every ``BEAT_SECONDS``; a job still 运行中 whose worker has not beaten for
+``STOPPED_AFTER`` was left by a worker that stopped (killed, its machine gone) and is recovered by whichever
+live worker notices first: a chain that can simply run again is queued again; one whose handlers say otherwise
+(a quarterly report, marked failed with a message that says to generate it again) is not.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import os
+import socket
+import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils import timezone
 
 from carbonpeak.core import events
 
@@ -77,13 +85,60 @@ def queued(*event_names: str) -> bool:
     return any(_event_of(r) in event_names for r in waiting.only("args_kwargs"))
 
 
-def recover_interrupted() -> tuple[int, int]:
-    """At worker start: every job still 运行中 was left by a worker that stopped (one worker per site).
-    Returns (retried, failed)."""
+BEAT_SECONDS = 5
+#: a worker silent this long has stopped (本平台规则: many beats, so that a busy database does not kill a live
+#: worker's job)
+STOPPED_AFTER = dt.timedelta(seconds=int(os.environ.get("CARBONPEAK_WORKER_STOPPED_SECONDS", "60")))
+
+
+FORGOTTEN_AFTER = dt.timedelta(days=1)
+
+
+def new_worker_id() -> str:
+    """A worker's name among all workers of the site: its machine, its process and a random part."""
+    return f"{socket.gethostname()[:30]}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+
+
+def beat(worker_id: str) -> None:
+    """This worker is alive (at start, then every ``BEAT_SECONDS``)."""
+    from carbonpeak.core.models import WorkerHeartbeat
+
+    now = timezone.now()
+    WorkerHeartbeat.objects.update_or_create(
+        worker_id=worker_id, defaults={"host": socket.gethostname()[:255], "pid": os.getpid(), "beat_at": now}
+    )
+    WorkerHeartbeat.objects.filter(beat_at__lt=now - FORGOTTEN_AFTER).delete()  # workers long gone
+
+
+def stopped(worker_id: str) -> None:
+    """A worker that ends cleanly says so: its jobs are finished and nobody waits for its beat."""
+    from carbonpeak.core.models import WorkerHeartbeat
+
+    WorkerHeartbeat.objects.filter(worker_id=worker_id).delete()
+
+
+def live_workers(now: dt.datetime | None = None) -> set[str]:
+    from carbonpeak.core.models import WorkerHeartbeat
+
+    since = (now or timezone.now()) - STOPPED_AFTER
+    return set(WorkerHeartbeat.objects.filter(beat_at__gte=since).values_list("worker_id", flat=True))
+
+
+def recover_interrupted(now: dt.datetime | None = None) -> tuple[int, int]:
+    """Jobs still 运行中 whose worker no longer beats: each is taken over by exactly one live worker (a
+    conditional update: of two workers noticing at once, one wins). Returns (retried, failed)."""
     from django_tasks_db.models import DBTaskResult
 
+    alive = live_workers(now)
     retried = failed = 0
     for result in DBTaskResult.objects.filter(status="RUNNING"):
+        if result.worker_ids and result.worker_ids[-1] in alive:
+            continue  # its worker is still running it
+        taken = DBTaskResult.objects.filter(pk=result.pk, status="RUNNING").update(
+            status="FAILED", finished_at=timezone.now()
+        )
+        if not taken:
+            continue  # another worker recovered it first
         result.set_failed(WorkerStopped(INTERRUPTED))
         args = result.args_kwargs["args"]
         if not result.task_path.endswith(EVENT_JOB) or len(args) != 2:

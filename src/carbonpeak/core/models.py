@@ -108,6 +108,25 @@ class ComputeRequest(models.Model):
         return f"{self.user_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
 
 
+class WorkerHeartbeat(models.Model):
+    """A running background worker, on any machine: its beat, renewed every few seconds, is how the other
+    workers tell a job it was running when it stopped (killed, its machine gone) from one it is still running
+    (``core.jobs``)."""
+
+    worker_id = models.CharField("任务进程", max_length=64, primary_key=True)
+    host = models.CharField("主机", max_length=255)
+    pid = models.PositiveIntegerField("进程号")
+    started_at = models.DateTimeField("启动时间", auto_now_add=True)
+    beat_at = models.DateTimeField("最近心跳", db_index=True)
+
+    class Meta:
+        verbose_name = "后台任务进程"
+        verbose_name_plural = "后台任务进程"
+
+    def __str__(self) -> str:
+        return f"{self.worker_id}（{self.host}:{self.pid}）"
+
+
 class DataVersion(models.Model):
     """One row whose token changes, in the same transaction, with every write to data that computed figures
     depend on: what is cached is keyed by it, so a cached figure can never outlive its data

@@ -65,8 +65,12 @@ def sql_for(dialect: str) -> str:
         raise ValueError(f"unknown engine {dialect!r}; one of {', '.join(DIALECTS)}")
     if dialect == "duckdb":
         return MONTHLY_TOTALS_SQL
-    import sqlglot
-
+    try:
+        import sqlglot
+    except ImportError:  # an optional dependency: the Spark path only
+        raise RuntimeError(
+            "生成 Spark 方言的 SQL 需要可选依赖 sqlglot：pip install 'carbonpeak[spark]'"
+        ) from None
     return sqlglot.transpile(MONTHLY_TOTALS_SQL, read="duckdb", write=dialect, pretty=True)[0]
 
 

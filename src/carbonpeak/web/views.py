@@ -52,7 +52,9 @@ def review_queue(request):
 @page(Action.VIEW_WORK)
 def background_jobs(request):
     """The latest background jobs with their state (排队中 / 运行中 / 已完成 / 失败)."""
-    return render(request, "web/jobs.html", {"recent": jobs.recent(), "stored": jobs.database_backend()})
+    stored = jobs.database_backend()
+    workers = len(jobs.live_workers()) if stored else 0
+    return render(request, "web/jobs.html", {"recent": jobs.recent(), "stored": stored, "workers": workers})
 
 
 @page(Action.VIEW)
