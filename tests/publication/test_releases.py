@@ -244,6 +244,8 @@ def test_the_public_pages_are_rate_limited_per_address(demo_plan, client, settin
     assert codes == [200, 200, 200, 429]
     assert client.get("/public/", REMOTE_ADDR="10.9.8.6").status_code == 200
     assert client.post("/public/").status_code == 405  # no forms
+    refused = client.get("/api/public/releases", REMOTE_ADDR="10.9.8.7")  # the API shares the limit
+    assert refused.status_code == 429 and refused.json()["code"] == "too_many_requests"
 
 
 def test_release_pages_for_the_coordinator_and_the_leader(demo_plan, coordinator, leader, client):

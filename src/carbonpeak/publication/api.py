@@ -72,12 +72,23 @@ class ReleaseDetailOut(ReleaseOut):
     report_pdf: bool
 
 
+def _limit(request) -> None:
+    """The public API shares the public pages' limit per client address."""
+    from django_ratelimit.core import is_ratelimited
+
+    from carbonpeak.publication.views import client_key, public_rate
+
+    if is_ratelimited(request, group="publication", key=client_key, rate=public_rate, increment=True):
+        raise ApiError(429, "too_many_requests", "访问过于频繁，请一分钟后再试")
+
+
 @router.get(
     "/public/releases", auth=None, response=list[ReleaseOut], summary="已发布的数据（最新在前，含已更正的）"
 )
 @public_api
 @paginate(Pages)
 def public_releases(request):
+    _limit(request)
     return [
         {
             "id": r.pk,
@@ -94,11 +105,12 @@ def public_releases(request):
 @router.get(
     "/public/releases/{release_id}",
     auth=None,
-    response={200: ReleaseDetailOut, 404: ErrorOut},
+    response={200: ReleaseDetailOut, 404: ErrorOut, 429: ErrorOut},
     summary="一次发布的全部公开内容",
 )
 @public_api
 def public_release(request, release_id: int):
+    _limit(request)
     found = selectors.public_release(release_id) if 0 < release_id < 2**31 else None
     if found is None:
         raise ApiError(404, "not_found", f"发布 {release_id} 不存在")

@@ -23,18 +23,18 @@ CACHE_SECONDS = 600
 GRADE_CSS = {"基本顺利": "green", "比较严峻": "yellow", "十分严峻": "red"}
 
 
-def _address(group, request) -> str:
+def client_key(group, request) -> str:
     return client_address(request) or "unknown"
 
 
-def _rate(group, request) -> str:
+def public_rate(group, request) -> str:
     return settings.CARBONPEAK_PUBLIC_RATE
 
 
 def _limited(view):
     """Anonymous pages: a GET only, limited per address (``CARBONPEAK_PUBLIC_RATE``, 本平台规则)."""
     return public_page(
-        require_safe(ratelimit(group="publication", key=_address, rate=_rate, block=True)(view))
+        require_safe(ratelimit(group="publication", key=client_key, rate=public_rate, block=True)(view))
     )
 
 

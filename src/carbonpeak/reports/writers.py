@@ -79,13 +79,23 @@ def _page_number(paragraph) -> None:
     _font(paragraph.add_run(" —"), SONGTI, FOOT_PT)
 
 
+#: what follows w:pBdr in a paragraph's properties (the schema's order, which Word enforces)
+_AFTER_BORDERS = (
+    "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct", "w:topLinePunct",
+    "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind",
+    "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection",
+    "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
+    "w:pPrChange",
+)  # fmt: skip
+
+
 def _border(paragraph, edge: str, colour: str = "000000", eighths: int = 8) -> None:
     """A rule above or below a paragraph (the red line under the header; the 版记's lines)."""
     props = paragraph._p.get_or_add_pPr()
     borders = props.find(qn("w:pBdr"))
     if borders is None:
         borders = OxmlElement("w:pBdr")
-        props.append(borders)
+        props.insert_element_before(borders, *_AFTER_BORDERS)
     line = OxmlElement(f"w:{edge}")
     line.set(qn("w:val"), "single")
     line.set(qn("w:sz"), str(eighths))
@@ -341,7 +351,8 @@ def _signature(doc, report: Report) -> None:
 
 
 def _imprint(doc, report: Report) -> None:
-    """The 版记: 抄送 and 印发 between the standard's rules (thick outside, thin between)."""
+    """The 版记 after the last text (the standard puts it at the foot of the last page; a frame would, but
+    LibreOffice drops its rules): 抄送 and 印发 between the standard's rules (thick outside, thin between)."""
     _paragraph(doc)
     rows = []
     if report.copy_to:
