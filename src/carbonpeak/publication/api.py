@@ -15,7 +15,7 @@ from carbonpeak.accounts.permissions import Action
 from carbonpeak.core.api import ApiError, ErrorOut, Pages
 from carbonpeak.core.review_api import review_routes
 from carbonpeak.projection.services import latest_plan
-from carbonpeak.publication import selectors, services
+from carbonpeak.publication import limits, selectors, services
 from carbonpeak.publication.models import Release
 
 router = Router(tags=["公开数据发布"])
@@ -74,11 +74,7 @@ class ReleaseDetailOut(ReleaseOut):
 
 def _limit(request) -> None:
     """The public API shares the public pages' limit per client address."""
-    from django_ratelimit.core import is_ratelimited
-
-    from carbonpeak.publication.views import client_key, public_rate
-
-    if is_ratelimited(request, group="publication", key=client_key, rate=public_rate, increment=True):
+    if limits.exceeded(request):
         raise ApiError(429, "too_many_requests", "访问过于频繁，请一分钟后再试")
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from django.conf import settings
 from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
@@ -15,26 +14,19 @@ from django.views.decorators.http import require_safe
 from django_ratelimit.decorators import ratelimit
 
 from carbonpeak.accounts.access import public_page
-from carbonpeak.accounts.throttling import client_address
-from carbonpeak.publication import opendata, selectors
+from carbonpeak.publication import limits, opendata, selectors
 from carbonpeak.reports.services import ReportError, file_path
 
 CACHE_SECONDS = 600
 GRADE_CSS = {"基本顺利": "green", "比较严峻": "yellow", "十分严峻": "red"}
 
 
-def client_key(group, request) -> str:
-    return client_address(request) or "unknown"
-
-
-def public_rate(group, request) -> str:
-    return settings.CARBONPEAK_PUBLIC_RATE
-
-
 def _limited(view):
     """Anonymous pages: a GET only, limited per address (``CARBONPEAK_PUBLIC_RATE``, 本平台规则)."""
     return public_page(
-        require_safe(ratelimit(group="publication", key=client_key, rate=public_rate, block=True)(view))
+        require_safe(
+            ratelimit(group=limits.GROUP, key=limits.client_key, rate=limits.public_rate, block=True)(view)
+        )
     )
 
 
