@@ -29,7 +29,7 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_web import DASHBOARD, User, carbonpeak, demo_users, percentile  # noqa: E402
+from bench_web import DASHBOARD, User, carbonpeak, demo_users, percentile, wait_for  # noqa: E402
 
 #: what a crowd reads: the latest release mostly, its open data and the feed sometimes
 PUBLIC_MIX = [
@@ -108,12 +108,7 @@ def main() -> None:
         )
         signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped"))
         try:
-            for _ in range(600):
-                try:
-                    urllib.request.urlopen(base + "/login/", timeout=2)
-                    break
-                except OSError:
-                    time.sleep(0.1)
+            wait_for(base)
             public_paths = [p for p, w in PUBLIC_MIX for _ in range(w)]
             crowd(base, public_paths, None, 2, 2)  # warm-up: the first render of each page fills the cache
             public, public_errors, public_s = crowd(base, public_paths, None, args.clients, args.seconds)
