@@ -51,6 +51,28 @@ def test_a_value_cached_under_a_version_is_computed_once(demo_plan):
     assert versions.cached("k", compute) == 2
 
 
+def test_a_cached_part_of_a_page_is_kept_per_language(monkeypatch):
+    """The same figures render once per data version and language: an English page never gets the Chinese
+    part."""
+    from django.utils import translation
+
+    rendered = []
+    monkeypatch.setattr(
+        versions,
+        "render_to_string",
+        lambda template, context, request: (
+            rendered.append(translation.get_language()) or translation.get_language()
+        ),
+    )
+    versions.clear()
+    with translation.override("zh-hans"):
+        assert versions.cached_html("k", None, "t.html", dict) == "zh-hans"
+        assert versions.cached_html("k", None, "t.html", dict) == "zh-hans"
+    with translation.override("en"):
+        assert versions.cached_html("k", None, "t.html", dict) == "en"
+    assert rendered == ["zh-hans", "en"]
+
+
 def test_pages_read_the_grades_the_background_job_computed(client, demo_plan, coordinator, monkeypatch):
     # the sample values were approved: the job that followed graded the plan and kept the grades
     versions.clear()  # another server process: nothing in its memory

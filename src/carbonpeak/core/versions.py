@@ -24,6 +24,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from carbonpeak.core.models import ComputedFigure, DataVersion
 
@@ -121,7 +122,10 @@ def is_stored(key: str) -> bool:
 def cached_html(key: Hashable, request, template: str, context: Callable[[], dict]) -> SafeString:
     """A part of a page rendered once per data version: ``context()`` is only called when it is not cached.
     The part must depend on nothing but versioned data and ``key`` (no user, no form, no CSRF token)."""
-    return cached(("html", template, key), lambda: mark_safe(render_to_string(template, context(), request)))
+    language = get_language()  # the same figures render in each language the site speaks
+    return cached(
+        ("html", template, language, key), lambda: mark_safe(render_to_string(template, context(), request))
+    )
 
 
 def clear() -> None:
