@@ -305,3 +305,13 @@ def test_the_snapshot_keeps_missing_says_what_rests_on_a_sample_input_and_gives_
     assert frozen["actions"] == [
         {"name": "（一）甲行动", "progress": "本季度应报进展2份，已审核1份：推进中1项。"}
     ]
+
+
+def test_a_correction_of_nothing_is_refused_with_the_reason(demo_plan, coordinator, client):
+    client.force_login(coordinator)
+    for junk in ("²", "٣", "99999999999", "x", "0"):
+        response = client.post(
+            "/releases/prepare/", {"period": PERIOD, "note": "x", "corrects": junk}, follow=True
+        )
+        assert response.status_code == 200 and "要更正的发布不存在或未发布" in response.content.decode()
+    assert not Release.objects.exists()

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.access import page
 from carbonpeak.accounts.permissions import Action
+from carbonpeak.core import numbers
 from carbonpeak.core.http import MAX_ID
 from carbonpeak.core.models import ReviewStatus
 from carbonpeak.energy.models import AccountingResult
@@ -97,9 +98,14 @@ def _refused(request, exc: ValidationError, what: str) -> None:
 def prepare(request):
     permissions.require(request.user, Action.MANAGE_RELEASES)
     corrects = None
-    raw = request.POST.get("corrects", "").strip()
-    if raw:
-        corrects = selectors.public_release(int(raw)) if raw.isdigit() and int(raw) <= MAX_ID else None
+    try:
+        corrected_id = numbers.parse_int(
+            request.POST.get("corrects", ""), what="更正的发布", low=1, high=MAX_ID
+        )
+    except numbers.NumberError:
+        corrected_id = 0
+    if corrected_id is not None:
+        corrects = selectors.public_release(corrected_id) if corrected_id else None
         if corrects is None:
             messages.error(request, "未能拟定：要更正的发布不存在或未发布")
             return redirect("releases:index")
