@@ -1,6 +1,6 @@
 """The public pages under a crowd: 50 anonymous clients at once, against the logged-in dashboard, one run.
 
-Usage: python benchmarks/bench_public.py [--clients 50] [--seconds 30] [--port 8766]
+Usage: python benchmarks/bench_public.py [--clients 50] [--seconds 30] [--port 8766] [--two-servers]
 
 Prepares a demo site of its own (``carbonpeak demo``: SQLite, one sample release), serves it as ``make demo``
 does (gunicorn and the worker), then for the given time has N anonymous clients request the public mix below
@@ -9,7 +9,9 @@ for the same time (the baseline, measured in the same run on the same server). T
 the public pages is lifted for the run (every client here shares 127.0.0.1), through
 ``CARBONPEAK_PUBLIC_RATE``.
 
-Prints requests/s and p50/p95 of each, and the ratios public / dashboard.
+Prints requests/s and p50/p95 of each, and the ratios public / dashboard. With ``--two-servers`` a second
+server process (same database, no worker) is started and the anonymous crowd is spread over both: requests/s
+over two servers against one, in the same run (on one machine they share its cores).
 """
 
 from __future__ import annotations
@@ -40,9 +42,12 @@ PUBLIC_MIX = [
 ]
 
 
-def crowd(base: str, paths: list[str], users: list[User] | None, clients: int, seconds: float) -> tuple:
-    """N clients (anonymous when ``users`` is None) requesting ``paths`` for ``seconds``: latencies, errors,
-    the time taken."""
+def crowd(
+    base: str | list[str], paths: list[str], users: list[User] | None, clients: int, seconds: float
+) -> tuple:
+    """N clients (anonymous when ``users`` is None) requesting ``paths`` for ``seconds``, spread over the
+    servers ``base`` names: latencies, errors, the time taken."""
+    bases = [base] if isinstance(base, str) else base
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
@@ -58,7 +63,7 @@ def crowd(base: str, paths: list[str], users: list[User] | None, clients: int, s
                 status, _ = user.get(path)
             else:
                 try:
-                    with urllib.request.urlopen(base + path, timeout=120) as response:
+                    with urllib.request.urlopen(bases[index % len(bases)] + path, timeout=120) as response:
                         response.read()
                         status = response.status
                 except urllib.error.HTTPError as error:
@@ -82,6 +87,11 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--port", type=int, default=8766)
+    parser.add_argument(
+        "--two-servers",
+        action="store_true",
+        help="再启动第二个服务进程（同一数据库），比较两台与一台的公开页吞吐",
+    )
     args = parser.parse_args()
     base = f"http://127.0.0.1:{args.port}"
     with socket.socket() as probe:
@@ -118,6 +128,23 @@ def main() -> None:
                 user.login()
             crowd(base, [DASHBOARD], users, 2, 2)
             dash, dash_errors, dash_s = crowd(base, [DASHBOARD], users, args.clients, args.seconds)
+            both = None
+            if args.two_servers:  # a second server on the same database, the clients spread over both
+                second = f"http://127.0.0.1:{args.port + 1}"
+                other = subprocess.Popen(
+                    [sys.executable, "-c", code, "serve", "--port", str(args.port + 1)],
+                    env=env,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                    start_new_session=True,
+                )
+                try:
+                    wait_for(second)
+                    crowd([base, second], public_paths, None, 2, 2)
+                    both = crowd([base, second], public_paths, None, args.clients, args.seconds)
+                finally:
+                    os.killpg(other.pid, 15)
+                    other.wait(timeout=30)
         finally:
             os.killpg(server.pid, 15)
             server.wait(timeout=30)
@@ -135,6 +162,14 @@ def main() -> None:
         f"public / dashboard: requests/s × {public_rps / dash_rps:.1f}, "
         f"p95 × {percentile(public, 95) / percentile(dash, 95):.2f}"
     )
+    if both is not None:
+        latencies, errors, seconds = both
+        rps = len(latencies) / seconds
+        print(
+            f"public over two servers: {len(latencies)} requests, {rps:.1f} requests/s, "
+            f"p95 {percentile(latencies, 95):.0f} ms, {errors} errors; "
+            f"two / one server: requests/s × {rps / public_rps:.2f} (both on these {os.cpu_count()} cores)"
+        )
 
 
 if __name__ == "__main__":
