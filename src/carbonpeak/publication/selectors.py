@@ -56,6 +56,25 @@ def corrected_ids() -> set[int]:
     )
 
 
+def archive(limit: int = 40) -> list[dict]:
+    """The archive's lines (newest first), with the correction of each in one query for them all."""
+    fixes = dict(
+        Release.objects.filter(status=ReviewStatus.APPROVED, corrects__isnull=False)
+        .order_by("reviewed_at")
+        .values_list("corrects_id", "pk")
+    )
+    return [
+        {
+            "id": r.pk,
+            "title": r.title,
+            "released_at": r.reviewed_at.isoformat(timespec="minutes"),
+            "corrected_by": fixes.get(r.pk),
+            "sample": r.is_sample,
+        }
+        for r in released()[:limit]
+    ]
+
+
 def as_public(release: Release) -> dict:
     """A release as the public pages, the feed, the open data and the API show it (its frozen content)."""
     content = release.snapshot

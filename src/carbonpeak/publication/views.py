@@ -74,7 +74,7 @@ def _page(request, release) -> HttpResponse:
         {
             "release": data,
             "targets": targets,
-            "archive": [selectors.as_public(r) for r in selectors.released()[:40]],
+            "archive": selectors.archive(),
             "chart": chart,
         },
     )
