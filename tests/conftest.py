@@ -190,17 +190,6 @@ def rates_entered(demo_plan, coordinator):
 
 
 @pytest.fixture(autouse=True)
-def fresh_process_cache():
-    """Figures cached per data version live in the process; a test's database rolls back to versions an
-    earlier test may have cached other data under, so each test starts with none."""
-    from carbonpeak.core import versions
-
-    versions.clear()
-    yield
-    versions.clear()
-
-
-@pytest.fixture(autouse=True)
 def background_jobs_must_not_fail():
     """The immediate task backend records a job's exception instead of raising it: fail the test instead,
     so a broken chain (approve → recompute → projections → grades) cannot pass unseen."""
@@ -395,3 +384,32 @@ def pytest_collection_modifyitems(config, items):
     if dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = kept
+
+
+@pytest.fixture
+def object_store(monkeypatch):
+    """An S3-compatible object store on a loopback port (moto's server, in this process) with an empty bucket:
+    the variables a site is given to keep its files there (the keys, also set in this process)."""
+    import boto3
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    endpoint = f"http://{host}:{port}"
+    keys = {"AWS_ACCESS_KEY_ID": "test-key", "AWS_SECRET_ACCESS_KEY": "test-secret"}
+    for name, value in keys.items():
+        monkeypatch.setenv(name, value)
+    s3 = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1")
+    s3.create_bucket(Bucket="carbonpeak")
+    yield {"CARBONPEAK_STORAGE_URL": f"s3://carbonpeak/site?endpoint={endpoint}&region=us-east-1", **keys}
+    server.stop()
+
+
+def bucket_names(store: dict[str, str]) -> list[str]:
+    """Every object in the test store's bucket."""
+    import boto3
+
+    endpoint = store["CARBONPEAK_STORAGE_URL"].split("endpoint=")[1].split("&")[0]
+    s3 = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1")
+    return sorted(o["Key"] for o in s3.list_objects_v2(Bucket="carbonpeak").get("Contents", []))

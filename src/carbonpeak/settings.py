@@ -12,6 +12,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.contrib.messages import constants as message_levels
+from django.core.exceptions import ImproperlyConfigured
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 _checkout = PACKAGE_DIR.parent.parent
@@ -32,8 +33,6 @@ DEBUG = _env_bool("DEBUG", False)
 CARBONPEAK_SERVERS = int(os.environ.get("CARBONPEAK_SERVERS", "1") or "1")
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY and CARBONPEAK_SERVERS > 1:
-    from django.core.exceptions import ImproperlyConfigured
-
     raise ImproperlyConfigured(
         f"CARBONPEAK_SERVERS={CARBONPEAK_SERVERS}：多台服务器须在环境变量 SECRET_KEY 中设置同一个密钥"
         "（否则各台各生成一个，登录与表单在服务器之间失效）"
@@ -199,10 +198,44 @@ STATICFILES_DIRS = [
     for name, path in (("bootstrap", "bootstrap/dist"), ("echarts", "echarts/dist"))
     if (NODE_MODULES / path).exists()
 ]
+
+
+def _file_storage(url: str) -> dict:
+    """The site's files (core/files.py): the data directory of this server by default; with
+    ``CARBONPEAK_STORAGE_URL=s3://bucket/folder?endpoint=https://…&region=…`` an S3-compatible object store
+    (django-storages; keys from ``AWS_ACCESS_KEY_ID`` / ``AWS_SECRET_ACCESS_KEY``) that every server shares."""
+    from urllib.parse import parse_qs, urlsplit
+
+    if not url:
+        return {"BACKEND": "carbonpeak.core.files.DataDirectoryStorage"}
+    parts = urlsplit(url)
+    if parts.scheme != "s3" or not parts.netloc:
+        raise ImproperlyConfigured(
+            f"CARBONPEAK_STORAGE_URL 应写作 s3://存储桶/目录?endpoint=地址&region=区域，而不是“{url[:80]}”"
+        )
+    query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+    options = {
+        "bucket_name": parts.netloc,
+        "location": parts.path.strip("/"),
+        "file_overwrite": True,
+        "default_acl": None,
+        "querystring_auth": False,  # files are downloaded through the platform, which checks who may
+    }
+    if query.get("endpoint"):
+        options["endpoint_url"] = query["endpoint"]
+    if query.get("region"):
+        options["region_name"] = query["region"]
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
+CARBONPEAK_STORAGE_URL = os.environ.get("CARBONPEAK_STORAGE_URL", "")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _file_storage(CARBONPEAK_STORAGE_URL),
     "staticfiles": {"BACKEND": "carbonpeak.web.static_storage.StaticFiles"},
 }
+# the online-monitoring readings' Parquet store, read by DuckDB (and Spark): a folder, shared by every
+# worker that imports readings where there are several (a network file system); empty: DATA_DIR/meters/readings
+CARBONPEAK_METER_STORE = os.environ.get("CARBONPEAK_METER_STORE", "")
 WHITENOISE_USE_FINDERS = True
 
 # Failed logins (django-axes, counted in the database: every worker and machine, page and API together).
@@ -299,9 +332,36 @@ CARBONPEAK_REPORT_ISSUER = os.environ.get("CARBONPEAK_REPORT_ISSUER", "")
 CARBONPEAK_PUBLIC_RATE = os.environ.get("CARBONPEAK_PUBLIC_RATE", "240/m")
 RATELIMIT_USE_CACHE = "ratelimit"
 RATELIMIT_VIEW = "carbonpeak.web.errors.rate_limited"
+
+
+def _cache(url: str) -> dict:
+    """Pages' computed parts (core/versions.py), shared by every server: a table of the database by default,
+    Redis with ``CARBONPEAK_CACHE_URL=redis://host:6379/0``, this process's memory with ``locmem://``."""
+    if not url:
+        # 本平台规则: up to 5,000 entries, a third dropped when full (keys carry the data version: old ones are
+        # never read again)
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "carbonpeak_cache",
+            "OPTIONS": {"MAX_ENTRIES": 5000, "CULL_FREQUENCY": 3},
+        }
+    if url.startswith(("redis://", "rediss://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if url == "locmem://":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "carbonpeak"}
+    raise ImproperlyConfigured(
+        f"CARBONPEAK_CACHE_URL 应为空（数据库缓存）、redis://主机:端口/库号 或 locmem://，而不是“{url[:80]}”"
+    )
+
+
+CARBONPEAK_CACHE_URL = os.environ.get("CARBONPEAK_CACHE_URL", "")
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "carbonpeak"},
-    "ratelimit": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"},
+    "default": _cache(CARBONPEAK_CACHE_URL),
+    # the public pages' counts: Redis where configured (every server counts together), else each process's
+    # memory (django-ratelimit needs an atomic increment, which the database cache does not give)
+    "ratelimit": _cache(CARBONPEAK_CACHE_URL)
+    if CARBONPEAK_CACHE_URL.startswith(("redis://", "rediss://"))
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ratelimit"},
 }
 # django-ratelimit warns that a local-memory cache is not shared between processes: each server process then
 # limits on its own, which the rate above allows for (a shared cache is a deployment setting)

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tarfile
 
 import pytest
+
+from tests.conftest import bucket_names
 
 if os.environ.get("DATABASE_URL", "").startswith("postgres") and not shutil.which("pg_restore"):
     pytest.skip(
@@ -150,3 +153,37 @@ def test_a_damaged_or_foreign_archive_is_refused_and_nothing_changes(fresh_site,
         "from django.contrib.auth import get_user_model; print(get_user_model().objects.count())"
     )
     assert users.stdout.strip().splitlines()[-1] != "0"
+
+
+def test_a_backup_kept_in_the_object_store_is_restored_by_its_name(fresh_site, object_store):
+    """Without a file name the archive is kept in the file store (here an S3-compatible one), where every server
+    reaches it; restore takes it back by the name the backup printed, files in the store included."""
+    fresh_site.env.update(object_store)
+    made = fresh_site.python(
+        "from carbonpeak.demo import ensure_demo_users; ensure_demo_users()\n"
+        "from carbonpeak.core import files; files.keep(files.EVIDENCE, 'abc123', b'%PDF-1.4 kept')"
+    )
+    assert made.returncode == 0, made.stderr
+    kept = fresh_site.run("backup")
+    assert kept.returncode == 0, kept.stderr
+    name = re.search(r"文件存储 backups/(\S+\.tar\.gz)", kept.stdout).group(1)
+    assert f"site/backups/{name}" in bucket_names(object_store)
+    assert name in fresh_site.run("backup", "--list").stdout
+
+    changed = fresh_site.python(
+        "from carbonpeak.core import files; files.delete(files.EVIDENCE, 'abc123')\n"
+        "files.keep(files.EVIDENCE, 'not-in-the-backup', b'x')\n"
+        "from django.contrib.auth import get_user_model; get_user_model().objects.filter(username='leader').delete()"
+    )
+    assert changed.returncode == 0, changed.stderr
+    restored = fresh_site.run("restore", name, "--force")
+    assert restored.returncode == 0, restored.stdout + restored.stderr
+    assert "site/evidence/abc123" in bucket_names(object_store)
+    assert "site/evidence/not-in-the-backup" not in bucket_names(object_store)
+    leader = fresh_site.python(
+        "from django.contrib.auth import get_user_model\n"
+        "print(get_user_model().objects.filter(username='leader').count())"
+    )
+    assert leader.stdout.strip().splitlines()[-1] == "1"
+    missing = fresh_site.run("restore", "carbonpeak-备份-没有这个.tar.gz", "--force")
+    assert missing.returncode == 1 and "文件存储中没有备份" in missing.stderr

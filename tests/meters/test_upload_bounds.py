@@ -6,14 +6,19 @@ on the job's page and nothing written."""
 from __future__ import annotations
 
 import io
+import os
+import socket
+import time
 from datetime import datetime
+from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from carbonpeak.core import limits, uploads
+from carbonpeak.core import files, limits, uploads
 from carbonpeak.core.models import UploadJob
 from carbonpeak.meters import services
 from carbonpeak.meters.models import ReadingBatch
@@ -24,11 +29,11 @@ pytestmark = pytest.mark.django_db
 A = code("K0001")
 
 
-def _leftovers() -> list:
-    found = []
-    for folder in (uploads.temp_root(), uploads.uploads_dir()):
-        found += list(folder.iterdir()) if folder.exists() else []
-    return found
+def _leftovers() -> list[str]:
+    """Files left in the temporary folders or waiting in the file store."""
+    root = uploads.temp_root()
+    temporary = [p.name for p in root.rglob("*") if p.is_file()] if root.exists() else []
+    return temporary + files.names(files.UPLOADS)
 
 
 def _many_rows_parquet(rows: int) -> bytes:
@@ -84,20 +89,28 @@ def test_a_file_the_disk_could_not_hold_is_refused_before_it_is_kept(coordinator
 
 
 def test_the_worker_sweeps_what_a_stopped_worker_left(coordinator):
-    uploads.temp_root().mkdir(parents=True, exist_ok=True)
-    (uploads.temp_root() / "carbonpeak-ingest-old").mkdir()
-    (uploads.temp_root() / "carbonpeak-ingest-old" / "spill.tmp").write_bytes(b"x" * 1000)
-    uploads.uploads_dir().mkdir(parents=True, exist_ok=True)
-    (uploads.uploads_dir() / "orphan.csv").write_bytes(b"x")
-    (uploads.uploads_dir() / "waiting.csv").write_bytes(b"x")
+    ended = uploads.temp_root() / f"{socket.gethostname()[:40]}-{2**22 + 17}"  # above Linux's largest pid
+    (ended / "carbonpeak-ingest-old").mkdir(parents=True)
+    (ended / "carbonpeak-ingest-old" / "spill.tmp").write_bytes(b"x" * 1000)
+    alive = uploads.process_temp()  # this process's own folder: a live worker's files stay
+    (alive / "work-now").mkdir(parents=True)
+    (alive / "work-now" / "reading.csv").write_bytes(b"x")
+    elsewhere = uploads.temp_root() / "another-machine-4242"  # another machine's: swept there, not here
+    elsewhere.mkdir()
+    hour_ago = time.time() - 2 * 3600
+    for name, age in (("orphan.csv", hour_ago), ("waiting.csv", hour_ago), ("just-sent.csv", time.time())):
+        files.keep(files.UPLOADS, name, b"x")
+        os.utime(Path(settings.DATA_DIR) / files.UPLOADS / name, (age, age))
     running = UploadJob.objects.create(
         kind="meters", file_name="a.csv", size=1, stored_as="", uploaded_by=coordinator, status="running"
     )
     UploadJob.objects.create(
         kind="meters", file_name="b.csv", size=1, stored_as="waiting.csv", status="queued"
     )
-    assert uploads.sweep() == (2, 1)
-    assert [p.name for p in _leftovers()] == ["waiting.csv"]  # the queued job's file stays for the worker
+    assert uploads.sweep() == (2, 1)  # the ended process's folder and the orphan
+    # the queued job's file stays for the worker; a file sent a moment ago may belong to a job being recorded
+    assert sorted(_leftovers()) == ["just-sent.csv", "reading.csv", "waiting.csv"]
+    assert elsewhere.exists() and not ended.exists()
     running.refresh_from_db()
     assert running.status == "failed" and "重新上传" in running.messages[0]
 

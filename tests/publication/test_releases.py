@@ -123,10 +123,10 @@ def test_nothing_unreleased_reaches_a_public_page_feed_or_file(demo_plan, coordi
     assert client.get(f"/public/releases/{pending.pk}/data.json").status_code == 404
 
 
-def _docx_text(path) -> str:
+def _docx_text(data: bytes) -> str:
     from docx import Document
 
-    doc = Document(str(path))
+    doc = Document(io.BytesIO(data))
     cells = [c.text for t in doc.tables for r in t.rows for c in r.cells]
     return "\n".join([p.text for p in doc.paragraphs] + cells)
 
@@ -144,7 +144,7 @@ def test_the_release_carries_the_public_edition_of_the_final_report(
     supervision.approve_report(report, user=coordinator)
     draft = reports.request_report(demo_plan, PERIOD, coordinator, background=False)
     final = reports.finalise(draft, coordinator, background=False)
-    full, public = reports.file_path(final, "docx"), reports.file_path(final, "public_docx")
+    full, public = reports.read_file(final, "docx"), reports.read_file(final, "public_docx")
     assert SECRET_NARRATIVE in _docx_text(full)
     text = _docx_text(public)
     assert SECRET_NARRATIVE not in text and "附件：数据质量" not in text and "公开版" in text

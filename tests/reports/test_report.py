@@ -51,7 +51,7 @@ def report_job(demo_plan, coordinator, settings, tmp_path):
 
 
 def _docx(job) -> Document:
-    return Document(io.BytesIO(services.file_path(job, "docx").read_bytes()))
+    return Document(io.BytesIO(services.read_file(job, "docx")))
 
 
 def _result(period: str) -> dict:
@@ -116,7 +116,7 @@ def test_the_reports_figures_are_the_databases(report_job, demo_plan):
 
 
 def test_the_excel_export_round_trips_every_number(report_job, demo_plan):
-    wb = load_workbook(io.BytesIO(services.file_path(report_job, "xlsx").read_bytes()))
+    wb = load_workbook(io.BytesIO(services.read_file(report_job, "xlsx")))
     report, _ = services.collect(demo_plan, PERIOD)
     assert wb.sheetnames[0] == "说明"
     assert len(wb.sheetnames) == len(report.tables()) + 1
@@ -165,7 +165,7 @@ def test_bad_periods_and_missing_data_fail_with_a_reason(demo_plan, coordinator,
     assert job.status == QuarterlyReport.State.FAILED
     assert "2019年第2季度尚无已审核的能源统计数据" in job.message
     with pytest.raises(services.ReportError, match="尚未生成完成"):
-        services.file_path(job, "docx")
+        services.read_file(job, "docx")
 
 
 def test_cli_writes_both_files(demo_plan, coordinator, settings, tmp_path, capsys):
@@ -220,8 +220,9 @@ def test_the_report_renders_to_pdf_with_sample_marking_on_every_page(
     settings.DATA_DIR, settings.CARBONPEAK_REPORT_PDF = tmp_path, True
     job = services.request_report(demo_plan, PERIOD, coordinator, background=False)
     assert job.status == QuarterlyReport.State.DONE and job.pdf_name, job.message
-    pdf = services.file_path(job, "pdf")
-    assert pdf.exists() and pdf.suffix == ".pdf"
+    pdf = tmp_path / job.pdf_name
+    pdf.write_bytes(services.read_file(job, "pdf"))
+    assert pdf.read_bytes().startswith(b"%PDF-")
     pages = subprocess.run(
         ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
     ).stdout.split("\f")
@@ -256,7 +257,7 @@ def test_the_report_carries_no_program_words(report_job):
     parts = [p.text for p in doc.paragraphs]
     parts += [cell.text for table in doc.tables for row in table.rows for cell in row.cells]
     parts += [p.text for s in doc.sections for part in (s.header, s.footer) for p in part.paragraphs]
-    workbook = services.file_path(report_job, "xlsx").read_bytes()
+    workbook = services.read_file(report_job, "xlsx")
 
     class Download:  # the workbook as the page serves it
         content, streaming = workbook, False

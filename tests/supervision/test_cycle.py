@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from carbonpeak.core import files
 from carbonpeak.core.models import AuditEvent
 from carbonpeak.demo import ensure_demo_users
 from carbonpeak.supervision import services
@@ -116,7 +117,7 @@ def test_evidence_is_checked_by_content_and_served_only_to_those_allowed(cycle, 
     client.post(reverse("supervision:report_action", args=[r.pk, "evidence"]), {"file": big})
     assert r.evidence.count() == 1
     # the file gone from storage (a database restored without its files): a 404 that says so, page and API
-    (services.evidence_dir() / e.sha256).unlink()
+    files.delete(files.EVIDENCE, e.sha256)
     page = client.get(reverse("supervision:evidence", args=[e.pk]))
     assert page.status_code == 404 and "不在存储中" in page.content.decode()
     api = client.get(f"/api/evidence/{e.pk}")

@@ -70,6 +70,19 @@ def queries(client, path: str) -> int:
     return len(captured)
 
 
+def own_queries(client, path: str) -> int:
+    """The same, without the shared cache's own (the database cache reads a part in one query and writes one in
+    five: its table's size, a savepoint, the key, the row, the release; with Redis they are not queries)."""
+    versions.clear()
+    ComputedFigure.objects.all().delete()
+    with CaptureQueriesContext(connection) as captured:
+        client.get(path)
+    cache = [
+        q for q in captured.captured_queries if "carbonpeak_cache" in q["sql"] or "SAVEPOINT" in q["sql"]
+    ]
+    return len(captured) - len(cache)
+
+
 def tenfold(plan, coordinator) -> None:
     """Nine copies of every target (with its indicator), nine more reporting periods of progress reports,
     nine more revisions of every energy submission."""
@@ -113,5 +126,5 @@ def test_pages_and_api_lists_answer_in_a_constant_number_of_queries(client, demo
     grown = {path: (before[path], after[path]) for path in pages if after[path] != before[path]}
     assert not grown, f"queries that grow with the data (demo → ×10): {grown}"
     # and few in all, even with nothing cached (session, user, the page's own reads)
-    heavy = {path: n for path, n in after.items() if n > 30}
+    heavy = {path: n for path in pages if (n := own_queries(client, path)) > 30}
     assert not heavy, f"pages above 30 queries: {heavy}"

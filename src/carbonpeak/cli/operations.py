@@ -110,11 +110,15 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 
 def _recover(jobs) -> None:
+    from carbonpeak.core import uploads
+
     retried, failed = jobs.recover_interrupted()
     if retried or failed:
         print(
             f"后台任务：已停止的任务进程留下的任务已重新排队 {retried} 个，标记失败 {failed} 个", flush=True
         )
+    if interrupted := uploads.mark_interrupted():
+        print(f"文件导入：已停止的任务进程中断的导入 {interrupted} 个（须重新上传）", flush=True)
 
 
 def _start_heartbeat(worker_id: str) -> None:
@@ -146,7 +150,7 @@ def _backup_summary(summary) -> None:
 
     secret = "含密钥" if summary.secret_key else "不含密钥"
     print(
-        f"  {summary.path}：{VENDOR_NAMES[summary.vendor]} 数据库 {summary.tables} 张表 {summary.rows} 行，"
+        f"  {summary.where}：{VENDOR_NAMES[summary.vendor]} 数据库 {summary.tables} 张表 {summary.rows} 行，"
         f"文件 {summary.files} 个（{summary.file_bytes / 2**20:.1f} MB），{secret}；备份时间 {summary.created_at}"
     )
     for note in summary.notes:
@@ -158,8 +162,12 @@ def cmd_backup(args: argparse.Namespace) -> int:
     django_setup()
     from carbonpeak.core import backup
 
+    if args.list:
+        kept = backup.kept_backups()
+        print("\n".join(kept) if kept else "文件存储中没有备份")
+        return 0
     try:
-        summary = backup.create(Path(args.out))
+        summary = backup.create(Path(args.out)) if args.out else backup.create_kept()
     except backup.BackupError as error:
         print(f"备份失败：{error}", file=sys.stderr)
         return 1
@@ -173,8 +181,12 @@ def cmd_restore(args: argparse.Namespace) -> int:
     django_setup()
     from carbonpeak.core import backup
 
+    local = Path(args.archive)
     try:
-        summary = backup.restore(Path(args.archive), force=args.force)
+        if local.is_file() or args.archive.startswith(("/", ".")):
+            summary = backup.restore(local, force=args.force)
+        else:  # a name ``carbonpeak backup`` printed: kept in the file store
+            summary = backup.restore_kept(args.archive.removeprefix("backups/"), force=args.force)
     except backup.BackupError as error:
         print(f"恢复失败：{error}", file=sys.stderr)
         return 1
@@ -260,10 +272,15 @@ def register(sub) -> None:
     chain = sub.add_parser("events", help="列出每个事件之后依次发生的处理（各模块在启动时登记）")
     chain.set_defaults(func=cmd_events)
     bk = sub.add_parser("backup", help="备份：数据库、佐证材料与报告文件、密钥，写成一个 .tar.gz 文件")
-    bk.add_argument("out", help="备份文件名，如 carbonpeak-20261130.tar.gz")
+    bk.add_argument(
+        "out",
+        nargs="?",
+        help="备份文件名，如 carbonpeak-20261130.tar.gz；省略时保存在文件存储的 backups 目录",
+    )
+    bk.add_argument("--list", action="store_true", help="列出文件存储中保存的备份")
     bk.set_defaults(func=cmd_backup)
     rs = sub.add_parser("restore", help="从备份恢复（覆盖当前站点的数据库、文件与密钥，并核对各表行数）")
-    rs.add_argument("archive", help="carbonpeak backup 写出的备份文件")
+    rs.add_argument("archive", help="carbonpeak backup 写出的备份文件，或文件存储中备份的名称")
     rs.add_argument("--force", action="store_true", help="当前站点已有数据时仍然恢复（将被覆盖）")
     rs.set_defaults(func=cmd_restore)
     serve = sub.add_parser(

@@ -35,9 +35,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     for kind in ("docx", "xlsx"):
-        source = services.file_path(job, kind)
-        shutil.copyfile(source, out / source.name)
-        print(out / source.name)
+        target = out / services.file_name(job, kind)
+        with services.open_file(job, kind) as source, open(target, "wb") as copy:
+            shutil.copyfileobj(source, copy)
+        print(target)
     print(f"报告记录 {job.pk}，用时 {job.elapsed_ms / 1000:.1f} 秒；数据版本：")
     for key, value in job.data_version.items():
         print(f"  {key}：{value}")

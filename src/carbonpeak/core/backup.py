@@ -1,10 +1,11 @@
 """Backup and restore of a whole site: the database, the files it points to and the secret key, in one archive.
 
-A site's data is more than its database: evidence files (``DATA_DIR/evidence``), enterprises' verification
-reports (``DATA_DIR/verification``), generated reports (``DATA_DIR/reports``), the online-monitoring readings'
-Parquet store (``DATA_DIR/meters``) and the key that signs sessions (``DATA_DIR/secret_key``). A database
-restored without them turns downloads into 404s, so one archive holds them all, with a manifest that lists every
-part's SHA-256 and every table's row count; restore checks both.
+A site's data is more than its database: evidence files, enterprises' verification reports and generated
+reports (in the site's file store, ``core.files``), the online-monitoring readings' Parquet store
+(``CARBONPEAK_METER_STORE``) and the key that signs sessions (``DATA_DIR/secret_key``). A database restored
+without them turns downloads into 404s, so one archive holds them all, with a manifest that lists every part's
+SHA-256 and every table's row count; restore checks both. An archive is written to a path given, or kept in the
+file store's ``backups`` folder, where every server can read it back.
 
 The database copy is made by django-dbbackup's connectors: SQLite's online backup API (consistent while the
 site runs) or ``pg_dump --format=custom`` (a consistent snapshot), restored with ``pg_restore --clean``. The
@@ -24,18 +25,22 @@ import shutil
 import sqlite3
 import tarfile
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
+from typing import IO
 
 from django.apps import apps
 from django.conf import settings
 from django.db import connection, connections, transaction
 
+from carbonpeak.core import files
 from carbonpeak.core.clock import DEMO_TODAY_FILE  # a demo's fixed date: part of what its pages show
 
 FORMAT = "carbonpeak-backup"
 VERSION = 1
-FILE_DIRS = ("evidence", "reports", "verification", "meters")
+METERS = "meters/readings"  # the archive's name for the readings' store (wherever it is configured)
 SECRET_FILE = "secret_key"
 MANIFEST = "manifest.json"
 MAX_MANIFEST_BYTES = 4 * 2**20
@@ -59,6 +64,11 @@ class Summary:
     file_bytes: int
     secret_key: bool
     notes: list[str] = field(default_factory=list)
+    kept_as: str = ""  # its name in the file store's backups folder, when kept there
+
+    @property
+    def where(self) -> str:
+        return f"文件存储 {files.BACKUPS}/{self.kept_as}" if self.kept_as else str(self.path)
 
 
 def _sha256_of(fileobj) -> str:
@@ -145,15 +155,17 @@ def _run(action: str, step):
         ) from error
 
 
-def _data_files() -> list[tuple[str, Path]]:
-    data_dir = Path(settings.DATA_DIR)
-    found = []
-    for name in FILE_DIRS:
-        root = data_dir / name
-        if root.is_dir():
-            for path in sorted(root.rglob("*")):
-                if path.is_file() and not path.is_symlink():
-                    found.append((path.relative_to(data_dir).as_posix(), path))
+def _data_files() -> list[tuple[str, Callable[[], IO[bytes] | None]]]:
+    """(name in the archive, how to open it): the file store's kept areas, then the readings' Parquet."""
+    found: list[tuple[str, Callable[[], IO[bytes] | None]]] = []
+    for area in files.BACKED_UP:
+        for name in files.names(area):
+            found.append((f"{area}/{name}", partial(files.open_file, area, name)))
+    store = files.meter_store()
+    if store.is_dir():
+        for path in sorted(store.rglob("*")):
+            if path.is_file() and not path.is_symlink():
+                found.append((f"{METERS}/{path.relative_to(store).as_posix()}", partial(path.open, "rb")))
     return found
 
 
@@ -179,7 +191,7 @@ def create(out: Path) -> Summary:
     dump.seek(0)
     parts = {DUMP_NAMES[vendor]: {"sha256": _sha256_of(dump), "bytes": dump_size}}
     dump.seek(0)
-    files = _data_files()
+    data_files = _data_files()
     secret = Path(settings.DATA_DIR) / SECRET_FILE
     has_secret = secret.is_file() and not os.environ.get("SECRET_KEY")
     notes = []
@@ -191,14 +203,22 @@ def create(out: Path) -> Summary:
     try:
         with tarfile.open(partial, "w:gz") as archive:
             _add(archive, DUMP_NAMES[vendor], dump, dump_size)
-            file_bytes = 0
-            for name, path in files:
-                with path.open("rb") as handle:
-                    size = path.stat().st_size
-                    parts["files/" + name] = {"sha256": _sha256_of(handle), "bytes": size}
-                    handle.seek(0)
-                    _add(archive, "files/" + name, handle, size)
+            file_bytes = count = 0
+            for name, opener in data_files:
+                handle = opener()
+                if handle is None:
+                    continue  # removed since it was listed (an upload's file, a report made again)
+                with handle, tempfile.SpooledTemporaryFile(max_size=16 * CHUNK) as copy:
+                    digest = hashlib.sha256()
+                    for chunk in iter(lambda: handle.read(CHUNK), b""):  # noqa: B023 (read at once)
+                        digest.update(chunk)
+                        copy.write(chunk)
+                    size = copy.tell()
+                    copy.seek(0)
+                    parts["files/" + name] = {"sha256": digest.hexdigest(), "bytes": size}
+                    _add(archive, "files/" + name, copy, size)
                     file_bytes += size
+                    count += 1
             if has_secret:
                 data = secret.read_bytes()
                 parts[SECRET_FILE] = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
@@ -224,7 +244,7 @@ def create(out: Path) -> Summary:
     finally:
         partial.unlink(missing_ok=True)
     return Summary(
-        out, vendor, created_at, len(counts), sum(counts.values()), len(files), file_bytes, has_secret, notes
+        out, vendor, created_at, len(counts), sum(counts.values()), count, file_bytes, has_secret, notes
     )
 
 
@@ -356,6 +376,37 @@ def restore(path: Path, *, force: bool = False) -> Summary:
     )
 
 
+def create_kept() -> Summary:
+    """The backup kept in the file store's ``backups`` folder (shared by every server where the store is)."""
+    name = f"carbonpeak-备份-{dt.datetime.now():%Y%m%d-%H%M%S}.tar.gz"
+    with tempfile.TemporaryDirectory(prefix="carbonpeak-backup-") as work:
+        summary = create(Path(work) / name)
+        with summary.path.open("rb") as handle:
+            files.keep(files.BACKUPS, name, handle)
+    summary.kept_as = name
+    return summary
+
+
+def kept_backups() -> list[str]:
+    """The backups kept in the file store, newest last."""
+    return [n for n in files.names(files.BACKUPS) if n.endswith(".tar.gz")]
+
+
+def restore_kept(name: str, *, force: bool = False) -> Summary:
+    """Restore a backup kept in the file store's ``backups`` folder."""
+    with tempfile.TemporaryDirectory(prefix="carbonpeak-restore-") as work:
+        local = Path(work) / "backup.tar.gz"
+        try:
+            found = files.copy_to(files.BACKUPS, name, local)
+        except ValueError:
+            found = False
+        if not found:
+            raise BackupError(f"文件存储中没有备份“{name[:100]}”")
+        summary = restore(local, force=force)
+    summary.kept_as = name
+    return summary
+
+
 def _restore_database(dump, vendor: str) -> None:
     connector = _connector()
     with tempfile.SpooledTemporaryFile(max_size=64 * 2**20) as spooled:
@@ -391,12 +442,23 @@ def _restore_files(archive: tarfile.TarFile, manifest: dict) -> list[str]:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 with archive.extractfile(name) as source, target.open("wb") as out:
                     shutil.copyfileobj(source, out, CHUNK)
-        for name in FILE_DIRS:
-            current = data_dir / name
-            if current.exists():
-                shutil.rmtree(current)
-            if (staging / name).exists():
-                (staging / name).replace(current)
+        for area in files.BACKED_UP:  # the backup's files in, then what the backup does not hold out
+            restored = set()
+            if (staging / area).is_dir():
+                for path in sorted((staging / area).rglob("*")):
+                    if path.is_file():
+                        name = path.relative_to(staging / area).as_posix()
+                        with path.open("rb") as handle:
+                            files.keep(area, name, handle)
+                        restored.add(name)
+            for name in set(files.names(area)) - restored:
+                files.delete(area, name)
+        store = files.meter_store()
+        if store.exists():
+            shutil.rmtree(store)
+        if (staging / METERS).exists():
+            store.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(staging / METERS, store)
         notes = []
         if (staging / DEMO_TODAY_FILE).exists():  # a demo's date comes back with it; a real site has none
             (staging / DEMO_TODAY_FILE).replace(data_dir / DEMO_TODAY_FILE)

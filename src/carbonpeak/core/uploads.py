@@ -4,15 +4,19 @@ reads it, reporting its progress; the page then shows what was imported, or why 
 Each kind of file registers its handler (:func:`handler`) with the check made before anything is kept (who
 may send it) and the work itself. What a file costs the server is bounded four ways: its bytes
 (``core.limits``), its rows and the seconds its reading may take (counted by the handler, 本平台规则), and the
-free disk space asked before it is kept. Files wait under ``DATA_DIR/uploads`` and the readers' temporary
-files live under ``DATA_DIR/tmp``: both are removed when a job ends or fails, and swept when the worker
-starts (a worker stopped in the middle leaves them behind).
+free disk space asked before it is kept. Files wait in the site's file store (``core.files``, shared by every
+server, so any worker may take the job) and the readers' temporary files live under ``DATA_DIR/tmp``, in a
+folder of each process: both are removed when a job ends or fails, and swept when a worker starts (a worker
+stopped in the middle leaves them behind); a job whose worker stopped beating is marked interrupted.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import os
 import shutil
+import socket
 import tempfile
 import uuid
 from collections.abc import Callable, Iterator
@@ -26,7 +30,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from carbonpeak.core import limits, quotas
+from carbonpeak.core import files, limits, quotas
 from carbonpeak.core.errors import DomainError
 from carbonpeak.core.models import UploadJob
 
@@ -66,18 +70,25 @@ def handler(kind: str, *, title: str, limit: str, may: Callable[[object], None],
     return register
 
 
-def uploads_dir() -> Path:
-    return Path(settings.DATA_DIR) / "uploads"
+#: a kept file no job names is removed by the sweep only when older than this (a server may have written
+#: it a moment before its job's record is committed)
+ORPHAN_AFTER = dt.timedelta(hours=1)
 
 
 def temp_root() -> Path:
     return Path(settings.DATA_DIR) / "tmp"
 
 
+def process_temp() -> Path:
+    """This process's folder under ``tmp``, named by its machine and process id, so a sweep removes only the
+    folders of processes that have ended (several workers may share the data directory)."""
+    return temp_root() / f"{socket.gethostname()[:40]}-{os.getpid()}"
+
+
 @contextmanager
 def work_dir(prefix: str = "work-") -> Iterator[Path]:
     """A temporary directory under ``DATA_DIR/tmp``, removed when the block ends, however it ends."""
-    root = temp_root()
+    root = process_temp()
     root.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=prefix, dir=root) as path:
         yield Path(path)
@@ -106,10 +117,8 @@ def accept(user, kind: str, file_name: str, data: bytes, **options: str) -> Uplo
     if (too_large := limits.refusal(spec.limit, len(data))) is not None:
         raise DomainError(too_large)
     require_space(len(data))
-    folder = uploads_dir()
-    folder.mkdir(parents=True, exist_ok=True)
     stored_as = uuid.uuid4().hex + Path(file_name).suffix.lower()[:10]
-    (folder / stored_as).write_bytes(data)
+    files.keep(files.UPLOADS, stored_as, data)
     try:
         with transaction.atomic():
             job = UploadJob.objects.create(
@@ -123,7 +132,7 @@ def accept(user, kind: str, file_name: str, data: bytes, **options: str) -> Uplo
             )
             process_upload.enqueue(job.pk)  # with the database queue: visible to the worker on commit
     except BaseException:
-        (folder / stored_as).unlink(missing_ok=True)
+        files.delete(files.UPLOADS, stored_as)
         raise
     job.refresh_from_db()  # where jobs run at once (the test suite), it has run by now
     return job
@@ -139,7 +148,6 @@ def process_upload(job_id: int) -> None:
     job = UploadJob.objects.select_related("uploaded_by").filter(pk=job_id).first()
     if job is None or job.finished:
         return
-    path = uploads_dir() / job.stored_as
     spec = HANDLERS.get(job.kind)
     _update(job_id, status=UploadJob.Status.RUNNING, progress=1, stage="开始读取文件")
 
@@ -148,9 +156,11 @@ def process_upload(job_id: int) -> None:
 
     outcome: dict = {}
     try:
-        if spec is None or not path.exists():
-            raise DomainError(INTERRUPTED)
-        summary, url = spec.process(job.uploaded_by, path, job.file_name, progress, **job.options)
+        with work_dir("upload-") as folder:  # the readers (DuckDB among them) read a file on this machine
+            path = folder / ("upload" + Path(job.stored_as).suffix)
+            if spec is None or not files.copy_to(files.UPLOADS, job.stored_as, path):
+                raise DomainError(INTERRUPTED)
+            summary, url = spec.process(job.uploaded_by, path, job.file_name, progress, **job.options)
         outcome = {"status": UploadJob.Status.DONE, "messages": [summary], "result_url": url}
     except (DomainError, ValidationError, PermissionDenied) as exc:
         reasons = exc.messages if hasattr(exc, "messages") else [str(exc) or "无权导入该文件"]
@@ -159,7 +169,7 @@ def process_upload(job_id: int) -> None:
         log.exception("upload job %s failed", job_id)
         outcome = {"status": UploadJob.Status.FAILED, "messages": [FAILED]}
     finally:
-        path.unlink(missing_ok=True)
+        files.delete(files.UPLOADS, job.stored_as)
         _update(
             job_id,
             progress=100,
@@ -170,30 +180,77 @@ def process_upload(job_id: int) -> None:
         )
 
 
+def _held_by_live_workers() -> set[int]:
+    """The imports a live worker is running now (with the database queue; elsewhere jobs run in the process
+    that asked, and none is running while a worker starts)."""
+    from carbonpeak.core import jobs
+
+    if not jobs.database_backend():
+        return set()
+    from django_tasks_db.models import DBTaskResult
+
+    alive = jobs.live_workers()
+    held = set()
+    for result in DBTaskResult.objects.filter(status="RUNNING", task_path__endswith=".process_upload"):
+        args = result.args_kwargs.get("args") or []
+        if result.worker_ids and result.worker_ids[-1] in alive and args:
+            held.add(args[0])
+    return held
+
+
+def mark_interrupted() -> int:
+    """Imports left 处理中 by a worker that no longer beats are marked interrupted (their files must be sent
+    again); those a live worker runs are left alone. Returns how many were marked."""
+    stopped = UploadJob.objects.filter(status=UploadJob.Status.RUNNING).exclude(
+        pk__in=_held_by_live_workers()
+    )
+    return stopped.update(
+        status=UploadJob.Status.FAILED, messages=[INTERRUPTED], stage="", finished_at=timezone.now()
+    )
+
+
+def _process_alive(folder: str) -> bool:
+    """Is the process a ``tmp`` folder belongs to still running on this machine? (Folders of other machines
+    sharing the directory are theirs to sweep.)"""
+    host, _, pid = folder.rpartition("-")
+    if not host or not pid.isdigit():
+        return False  # not a process's folder (an earlier version's files): removed
+    if host != socket.gethostname()[:40]:
+        return True
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def sweep() -> tuple[int, int]:
-    """At worker start: the readers' temporary files are removed, a job left 处理中 is marked interrupted
-    and its file removed, and every kept file no queued job waits for is removed. Returns (files and
-    directories removed, jobs marked interrupted)."""
+    """At worker start: the temporary folders of ended processes are removed, imports whose worker stopped are
+    marked interrupted, and every kept file no job waits for (and older than an hour) is removed. Returns
+    (files and folders removed, imports marked interrupted)."""
     removed = 0
     root = temp_root()
     if root.exists():
         for entry in root.iterdir():
+            if entry.is_dir() and _process_alive(entry.name):
+                continue
             if entry.is_dir():
                 shutil.rmtree(entry, ignore_errors=True)
             else:
                 entry.unlink(missing_ok=True)
             removed += 1
-    stopped = UploadJob.objects.filter(status=UploadJob.Status.RUNNING)
-    interrupted = stopped.update(
-        status=UploadJob.Status.FAILED, messages=[INTERRUPTED], stage="", finished_at=timezone.now()
+    interrupted = mark_interrupted()
+    wanted = set(
+        UploadJob.objects.filter(status__in=[UploadJob.Status.QUEUED, UploadJob.Status.RUNNING]).values_list(
+            "stored_as", flat=True
+        )
     )
-    waiting = set(
-        UploadJob.objects.filter(status=UploadJob.Status.QUEUED).values_list("stored_as", flat=True)
-    )
-    folder = uploads_dir()
-    if folder.exists():
-        for entry in folder.iterdir():
-            if entry.name not in waiting:
-                entry.unlink(missing_ok=True)
-                removed += 1
+    old = timezone.now() - ORPHAN_AFTER
+    for name in files.names(files.UPLOADS):
+        if name in wanted or files.modified(files.UPLOADS, name) > old:
+            continue
+        files.delete(files.UPLOADS, name)
+        removed += 1
     return removed, interrupted

@@ -4,22 +4,25 @@ figures kept under it.
 The token changes inside the writing transaction (a model signal of the apps ``core.apps`` lists, or an
 explicit :func:`bump` after a queryset ``update``), so a reader either sees the old data with the old token
 or the new data with the new one: what is kept under a token was computed from that token's data and is never
-read under another. :func:`cached` and :func:`cached_html` keep a value in the memory of the process that
-computed it (no cache server to run); :func:`store` keeps a value in the database for every process (the
-background job writes it), and :func:`stored` reads it there. What is kept in the database is JSON, encoded
-and decoded by the caller: data only, so a row of that table can never make the server run code (as a pickle
-could).
+read under another.
+
+:func:`cached` and :func:`cached_html` keep a value in Django's cache, which every server of the site shares
+(a table of the database by default, Redis where configured: settings.CACHES), so a part is computed once per
+data version and language for the whole site. :func:`store` keeps a job's result in the database for every
+process (the background job writes it) and :func:`stored` reads it there: JSON, encoded and decoded by the
+caller, data only, so a row of that table can never make the server run code (as a pickle could). The cache
+holds rendered parts of pages and such results, nothing a user sent.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import threading
+import hashlib
 import uuid
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
+from django.core.cache import caches
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -30,9 +33,6 @@ from carbonpeak.core.models import ComputedFigure, DataVersion
 
 T = TypeVar("T")
 ROW = 1
-MAX_ENTRIES = 128
-_cache: OrderedDict[tuple, object] = OrderedDict()
-_lock = threading.Lock()
 
 
 def current() -> str:
@@ -60,24 +60,30 @@ def track(*models) -> None:
             )
 
 
-def _remembered(token: str, key: Hashable, compute: Callable[[], T]) -> T:
-    """``compute()`` once per (``token``, ``key``) in this process; the oldest entries are forgotten first."""
-    full = (token, key)
-    with _lock:
-        if full in _cache:
-            _cache.move_to_end(full)
-            return _cache[full]  # type: ignore[return-value]
-    value = compute()
-    with _lock:
-        _cache[full] = value
-        while len(_cache) > MAX_ENTRIES:
-            _cache.popitem(last=False)
-    return value
+CACHE_SECONDS = 2 * 24 * 3600  # 本平台规则: a part unread for two days is dropped (its version is long past)
+_MISSING = object()
+
+
+def _cache_key(token: str, key: Hashable) -> str:
+    """The shared cache's key: the data version and a digest of ``key`` (a tuple of text and numbers, whose
+    ``repr`` is the same in every process)."""
+    return f"dv:{token}:{hashlib.sha256(repr(key).encode()).hexdigest()[:32]}"
 
 
 def cached(key: Hashable, compute: Callable[[], T]) -> T:
-    """``compute()`` once per (data version, ``key``) in this process."""
-    return _remembered(current(), key, compute)
+    """``compute()`` once per (data version, ``key``) for every server of the site (Django's cache:
+    settings.CACHES)."""
+    return _cached(current(), key, compute)
+
+
+def _cached(token: str, key: Hashable, compute: Callable[[], T]) -> T:
+    cache = caches["default"]
+    full = _cache_key(token, key)
+    value = cache.get(full, _MISSING)
+    if value is _MISSING:
+        value = compute()
+        cache.set(full, value, CACHE_SECONDS)
+    return value  # type: ignore[return-value]
 
 
 def store(key: str, value: T, encode: Callable[[T], Any]) -> T:
@@ -88,16 +94,15 @@ def store(key: str, value: T, encode: Callable[[T], Any]) -> T:
     ComputedFigure.objects.update_or_create(key=key, defaults={"token": token, "payload": encode(value)})
     # figures of past days (keys carry the day) are not read again
     ComputedFigure.objects.filter(computed_at__lt=timezone.now() - dt.timedelta(days=2)).delete()
-    with _lock:
-        _cache[(token, key)] = value
     return value
 
 
 def stored(key: str, compute: Callable[[], T], decode: Callable[[Any], T]) -> T:
     """What the background job kept under ``key`` for the current data version (``decode`` turns the kept
-    JSON back into the value); until it has (a change made in the admin, a new day before the daily
-    re-grade), ``compute()`` once in this process — a read never writes. A kept row that no longer decodes
-    (written by an older release) is computed again, not an error."""
+        JSON back into the value); until it has (a change made in the admin, a new day before the daily
+        re-grade), ``compute()`` once for the site (kept in the cache, never in the job's table: a read never
+    writes a figure). A kept row that no longer decodes
+        (written by an older release) is computed again, not an error."""
     token = current()
 
     def from_database() -> T:
@@ -111,7 +116,7 @@ def stored(key: str, compute: Callable[[], T], decode: Callable[[Any], T]) -> T:
                 pass  # kept by an older release in another shape
         return compute()
 
-    return _remembered(token, key, from_database)
+    return _cached(token, ("stored", key), from_database)  # decoded once per data version for the site
 
 
 def is_stored(key: str) -> bool:
@@ -130,5 +135,4 @@ def cached_html(key: Hashable, request, template: str, context: Callable[[], dic
 
 def clear() -> None:
     """Forget every cached value (tests, whose databases roll back to earlier versions)."""
-    with _lock:
-        _cache.clear()
+    caches["default"].clear()

@@ -12,14 +12,13 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from carbonpeak.accounts import permissions
-from carbonpeak.core import audit, limits, quotas, review, uploads
+from carbonpeak.core import audit, files, limits, quotas, review, uploads
 from carbonpeak.core.errors import DomainError
 from carbonpeak.core.models import ReviewStatus
 from carbonpeak.core.upload_errors import FormError
@@ -489,12 +488,6 @@ REPORT_REVIEW = review.Lifecycle(
 submit_report, approve_report, return_report = REPORT_REVIEW.moves()
 
 
-def verification_dir() -> Path:
-    path = Path(settings.DATA_DIR) / "verification"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 @transaction.atomic
 def record_verification(
     user,
@@ -522,9 +515,7 @@ def record_verification(
         if not data.startswith(b"%PDF-"):
             raise DomainError("核查报告须为 PDF 文件（按文件内容判断）")
         digest = hashlib.sha256(data).hexdigest()
-        target = verification_dir() / digest
-        if not target.exists():
-            target.write_bytes(data)
+        files.keep(files.VERIFICATION, digest, data, replace=False)
         report.verification_file_name = Path(name).name[:200] or "核查报告.pdf"
         report.verification_file_sha256 = digest
     report.verifier, report.verification_result = verifier[:200], result
@@ -686,7 +677,8 @@ def read_verification_file(user, report: EnterpriseReport) -> bytes:
     from django.http import Http404
 
     permissions.require(user, permissions.Action.VIEW_ENTERPRISE, report.enterprise)
-    path = verification_dir() / report.verification_file_sha256 if report.verification_file_sha256 else None
-    if path is None or not path.is_file():
+    digest = report.verification_file_sha256
+    data = files.read(files.VERIFICATION, digest) if digest else None
+    if data is None:
         raise Http404("核查报告文件不在存储中（可能未随数据库一并恢复），请联系管理员")
-    return path.read_bytes()
+    return data

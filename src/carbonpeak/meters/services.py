@@ -11,7 +11,6 @@ import uuid
 from contextlib import contextmanager
 from pathlib import Path
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
@@ -19,7 +18,7 @@ from django.utils import timezone
 
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
-from carbonpeak.core import audit, limits, quotas, uploads, versions
+from carbonpeak.core import audit, files, limits, quotas, uploads, versions
 from carbonpeak.core.errors import DomainError
 
 from . import aggregation, quality, readings
@@ -31,8 +30,8 @@ _MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 
 def store_dir() -> Path:
-    """Where the readings live: Parquet partitioned by month and region, beside the site's other files."""
-    return Path(settings.DATA_DIR) / "meters" / "readings"
+    """Where the readings live: Parquet partitioned by month and region (``core.files.meter_store``)."""
+    return files.meter_store()
 
 
 def _kind(file_name: str) -> str:
@@ -45,7 +44,7 @@ def _kind(file_name: str) -> str:
 def _web_bounds() -> readings.Bounds:
     """What a page's or the API's file may cost: its rows and seconds (``core.limits``, 本平台规则)."""
     limit = limits.LIMITS[limits.METER_READINGS]
-    return readings.Bounds(limit.max_rows, limit.max_seconds, limit.larger, uploads.temp_root())
+    return readings.Bounds(limit.max_rows, limit.max_seconds, limit.larger, uploads.process_temp())
 
 
 def _may_ingest(user) -> None:

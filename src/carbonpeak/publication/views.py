@@ -15,7 +15,7 @@ from django_ratelimit.decorators import ratelimit
 
 from carbonpeak.accounts.access import public_page
 from carbonpeak.publication import limits, opendata, selectors
-from carbonpeak.reports.services import ReportError, file_path
+from carbonpeak.reports.services import ReportError, open_file
 
 CACHE_SECONDS = 600
 GRADE_CSS = {"基本顺利": "green", "比较严峻": "yellow", "十分严峻": "red"}
@@ -133,11 +133,9 @@ def report_pdf(request, release_id: int):
     if found.report is None or not found.report.public_pdf_name:
         raise Http404("本次发布未附报告 PDF")
     try:
-        path = file_path(found.report, "public_pdf")
+        handle = open_file(found.report, "public_pdf")
     except ReportError:
-        raise Http404("报告 PDF 不可用") from None
-    if not path.exists():
-        raise Http404("报告 PDF 已不存在")
+        raise Http404("报告 PDF 不可用或已不存在") from None
     return FileResponse(
-        path.open("rb"), as_attachment=False, filename=path.name, content_type="application/pdf"
+        handle, as_attachment=False, filename=found.report.public_pdf_name, content_type="application/pdf"
     )

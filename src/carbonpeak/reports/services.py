@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import time
-from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
@@ -17,7 +16,7 @@ from django.utils import timezone
 
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
-from carbonpeak.core import audit, clock, events, quotas
+from carbonpeak.core import audit, clock, events, files, quotas, uploads
 from carbonpeak.plans.models import Plan
 from carbonpeak.projection import model
 from carbonpeak.reports import pdf, writers
@@ -26,12 +25,6 @@ from carbonpeak.reports.content import public_edition
 from carbonpeak.reports.models import QuarterlyReport
 
 PROGRESS_STEPS = 7
-
-
-def reports_dir() -> Path:
-    path = Path(settings.DATA_DIR) / "reports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 def _step(job: QuarterlyReport, step: int, message: str) -> None:
@@ -64,33 +57,38 @@ def build(job: QuarterlyReport) -> QuarterlyReport:
         docx = writers.write_docx(report)
         _step(job, 5, "正在生成 Excel 数据表")
         xlsx = writers.write_xlsx(report)
-        folder = reports_dir() / str(job.pk)
-        folder.mkdir(parents=True, exist_ok=True)
         stem = (
             f"{report.region}碳达峰季度报告-{job.period}"
             + ("" if job.final else "-征求意见稿")
             + ("-示例数据" if report.sample else "")
         )
-        (folder / f"{stem}.docx").write_bytes(docx)
-        (folder / f"{stem}.xlsx").write_bytes(xlsx)
         job.docx_name, job.xlsx_name = f"{stem}.docx", f"{stem}.xlsx"
         job.docx_sha256 = hashlib.sha256(docx).hexdigest()
         job.xlsx_sha256 = hashlib.sha256(xlsx).hexdigest()
+        made = {job.docx_name: docx, job.xlsx_name: xlsx}
         if job.final:  # the 公开版 a release of the quarter may carry: no narratives, no enterprise's data
-            public = f"{stem}-公开版.docx"
-            (folder / public).write_bytes(writers.write_docx(public_edition(report)))
-            job.public_docx_name = public
+            job.public_docx_name = f"{stem}-公开版.docx"
+            made[job.public_docx_name] = writers.write_docx(public_edition(report))
         _step(job, 6, "正在生成 PDF")
         done_message = "已完成"
         try:
             if not settings.CARBONPEAK_REPORT_PDF:
                 raise pdf.PdfUnavailable("本服务器未开启 PDF 生成（Word 与 Excel 文件不受影响）")
-            printed = pdf.docx_to_pdf(folder / f"{stem}.docx")
-            job.pdf_name, job.pdf_sha256 = printed.name, hashlib.sha256(printed.read_bytes()).hexdigest()
-            if job.public_docx_name:
-                job.public_pdf_name = pdf.docx_to_pdf(folder / job.public_docx_name).name
+            with uploads.work_dir("report-") as folder:  # LibreOffice converts files on this machine's disk
+                for name in [job.docx_name, job.public_docx_name]:
+                    if name:
+                        (folder / name).write_bytes(made[name])
+                printed = pdf.docx_to_pdf(folder / job.docx_name)
+                made[printed.name] = printed.read_bytes()
+                job.pdf_name, job.pdf_sha256 = printed.name, hashlib.sha256(made[printed.name]).hexdigest()
+                if job.public_docx_name:
+                    public_pdf = pdf.docx_to_pdf(folder / job.public_docx_name)
+                    made[public_pdf.name] = public_pdf.read_bytes()
+                    job.public_pdf_name = public_pdf.name
         except pdf.PdfUnavailable as exc:
             done_message = f"已完成；{exc}"
+        for name, data in made.items():  # into the site's file store, which every server reads
+            files.keep(files.REPORTS, f"{job.pk}/{name}", data)
         job.accounting_run_id = ids["accounting_run"]
         job.projection_run_id = ids["projection_run"]
         job.data_version = report.data_version
@@ -216,7 +214,8 @@ def finalise(
     )
 
 
-def file_path(job: QuarterlyReport, kind: str) -> Path:
+def file_name(job: QuarterlyReport, kind: str) -> str:
+    """The name of a report's file of one kind (docx, xlsx, pdf, public_docx, public_pdf)."""
     name = {
         "docx": job.docx_name,
         "xlsx": job.xlsx_name,
@@ -226,4 +225,18 @@ def file_path(job: QuarterlyReport, kind: str) -> Path:
     }.get(kind, "")
     if job.status != QuarterlyReport.State.DONE or not name:
         raise ReportError("报告尚未生成完成")
-    return reports_dir() / str(job.pk) / name
+    return name
+
+
+def open_file(job: QuarterlyReport, kind: str):
+    """The report's file opened from the site's file store (a download streams it); ``ReportError`` when it
+    is not made or no longer kept."""
+    handle = files.open_file(files.REPORTS, f"{job.pk}/{file_name(job, kind)}")
+    if handle is None:
+        raise ReportError("报告文件已不存在")
+    return handle
+
+
+def read_file(job: QuarterlyReport, kind: str) -> bytes:
+    with open_file(job, kind) as handle:
+        return handle.read()

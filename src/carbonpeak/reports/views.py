@@ -91,9 +91,7 @@ def download(request, job_id: int, kind: str):
     if kind not in ("docx", "xlsx", "pdf"):
         raise Http404("未知文件类型")
     try:
-        path = services.file_path(found, kind)
+        handle = services.open_file(found, kind)
     except services.ReportError as exc:
         raise Http404(str(exc)) from None
-    if not path.exists():
-        raise Http404("报告文件已不存在")
-    return FileResponse(path.open("rb"), as_attachment=True, filename=path.name)
+    return FileResponse(handle, as_attachment=True, filename=services.file_name(found, kind))

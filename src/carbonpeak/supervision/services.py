@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
-from carbonpeak.core import audit, clock, events, limits, review
+from carbonpeak.core import audit, clock, events, files, limits, review
 from carbonpeak.core.errors import DomainError
 from carbonpeak.core.models import ReviewStatus
 from carbonpeak.departments.models import Department
@@ -42,12 +42,6 @@ EVIDENCE_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 REMIND_DAYS_BEFORE = 3
-
-
-def evidence_dir() -> Path:
-    path = Path(settings.DATA_DIR) / "evidence"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 # ------------------------------------------------------------------ periods
@@ -243,9 +237,7 @@ def attach_evidence(report: ProgressReport, user, name: str, data: bytes) -> Evi
             "只接受 PDF、PNG、JPEG 图片和 Word、Excel（.docx/.xlsx）文件；文件内容与这些类型均不符"
         )
     digest = hashlib.sha256(data).hexdigest()
-    target = evidence_dir() / digest
-    if not target.exists():
-        target.write_bytes(data)
+    files.keep(files.EVIDENCE, digest, data, replace=False)  # named by content: the same file is kept once
     safe_name = Path(name).name[:200] or f"附件.{kind}"
     evidence = Evidence.objects.create(
         report=report, original_name=safe_name, kind=kind, size=len(data), sha256=digest, uploaded_by=user
@@ -265,12 +257,12 @@ def read_evidence(user, evidence: Evidence) -> bytes:
     """The stored file, for those allowed to see it (the page and the API download through here)."""
     if not can_view_evidence(user, evidence):
         raise PermissionDenied(permissions.MESSAGES[Action.VIEW_EVIDENCE])
-    path = evidence_dir() / evidence.sha256
-    if not path.is_file():  # e.g. the database restored without its files: a 404 that says so, never a 500
+    data = files.read(files.EVIDENCE, evidence.sha256)
+    if data is None:  # e.g. the database restored without its files: a 404 that says so, never a 500
         raise Http404(
             f"佐证材料“{evidence.original_name}”的文件不在存储中（可能未随数据库一并恢复），请联系管理员"
         )
-    return path.read_bytes()
+    return data
 
 
 def _ready(report: ProgressReport) -> None:
