@@ -1,6 +1,7 @@
 """The public pages under a crowd: 50 anonymous clients at once, against the logged-in dashboard, one run.
 
 Usage: python benchmarks/bench_public.py [--clients 50] [--seconds 30] [--port 8766] [--two-servers]
+                                         [--database postgres://user@host:5432/postgres]
 
 Prepares a demo site of its own (``carbonpeak demo``: SQLite, one sample release), serves it as ``make demo``
 does (gunicorn and the worker), then for the given time has N anonymous clients request the public mix below
@@ -11,7 +12,10 @@ the public pages is lifted for the run (every client here shares 127.0.0.1), thr
 
 Prints requests/s and p50/p95 of each, and the ratios public / dashboard. With ``--two-servers`` a second
 server process (same database, no worker) is started and the anonymous crowd is spread over both: requests/s
-over two servers against one, in the same run (on one machine they share its cores).
+over two servers against one, in the same run (on one machine they share its cores), and the logged-in users
+(sessions made on the first server) are spread over both for the dashboard too. ``--database`` runs the whole
+on PostgreSQL, as several servers are deployed: a database of its own is made on that server for the run and
+dropped after it, and both servers are given the same ``SECRET_KEY``.
 """
 
 from __future__ import annotations
@@ -88,6 +92,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--port", type=int, default=8766)
     parser.add_argument(
+        "--database", default="", help="PostgreSQL 服务器地址：在其上新建本次测量专用的数据库（结束后删除）"
+    )
+    parser.add_argument(
         "--two-servers",
         action="store_true",
         help="再启动第二个服务进程（同一数据库），比较两台与一台的公开页吞吐",
@@ -105,6 +112,12 @@ def main() -> None:
             "CARBONPEAK_PUBLIC_RATE": "1000000/m",
         }
         env.pop("DATABASE_URL", None)
+        if args.database:
+            env.update(
+                DATABASE_URL=fresh_database(args.database),
+                SECRET_KEY="bench-public-the-same-key-on-both-servers",
+                CARBONPEAK_SERVERS="2",
+            )
         started = time.perf_counter()
         carbonpeak(env, "demo", stdout=subprocess.DEVNULL)
         print(f"demo site prepared in {time.perf_counter() - started:.0f} s")
@@ -128,7 +141,7 @@ def main() -> None:
                 user.login()
             crowd(base, [DASHBOARD], users, 2, 2)
             dash, dash_errors, dash_s = crowd(base, [DASHBOARD], users, args.clients, args.seconds)
-            both = None
+            both = dash_both = None
             if args.two_servers:  # a second server on the same database, the clients spread over both
                 second = f"http://127.0.0.1:{args.port + 1}"
                 other = subprocess.Popen(
@@ -142,12 +155,18 @@ def main() -> None:
                     wait_for(second)
                     crowd([base, second], public_paths, None, 2, 2)
                     both = crowd([base, second], public_paths, None, args.clients, args.seconds)
+                    for user in users[1::2]:  # half the users go on on the second server, same session
+                        user.base = second
+                    crowd(second, [DASHBOARD], users[1::2], 2, 2)
+                    dash_both = crowd(second, [DASHBOARD], users, args.clients, args.seconds)
                 finally:
                     os.killpg(other.pid, 15)
                     other.wait(timeout=30)
         finally:
             os.killpg(server.pid, 15)
             server.wait(timeout=30)
+            if args.database:
+                drop_database(args.database, env["DATABASE_URL"])
     public_rps, dash_rps = len(public) / public_s, len(dash) / dash_s
     print(f"{args.clients} clients each, {args.seconds:.0f} s each, on {os.cpu_count()} cores")
     print(
@@ -170,6 +189,31 @@ def main() -> None:
             f"p95 {percentile(latencies, 95):.0f} ms, {errors} errors; "
             f"two / one server: requests/s × {rps / public_rps:.2f} (both on these {os.cpu_count()} cores)"
         )
+        latencies, errors, seconds = dash_both
+        rps = len(latencies) / seconds
+        print(
+            f"dashboard over two servers: {len(latencies)} requests, {rps:.1f} requests/s, "
+            f"p95 {percentile(latencies, 95):.0f} ms, {errors} errors; "
+            f"two / one server: requests/s × {rps / dash_rps:.2f}"
+        )
+    print(f"database: {'PostgreSQL' if args.database else 'SQLite'}")
+
+
+def fresh_database(server: str) -> str:
+    """A new, empty database on the PostgreSQL server ``server`` names: its URL."""
+    import psycopg
+
+    name = f"carbonpeak_bench_{os.getpid()}"
+    with psycopg.connect(server, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    return server.rsplit("/", 1)[0] + "/" + name
+
+
+def drop_database(server: str, url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(server, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
 
 
 if __name__ == "__main__":

@@ -413,3 +413,15 @@ def bucket_names(store: dict[str, str]) -> list[str]:
     endpoint = store["CARBONPEAK_STORAGE_URL"].split("endpoint=")[1].split("&")[0]
     s3 = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1")
     return sorted(o["Key"] for o in s3.list_objects_v2(Bucket="carbonpeak").get("Contents", []))
+
+
+@pytest.fixture(autouse=True)
+def fresh_process_memory():
+    """What a process keeps in memory of computed parts is keyed by data version; a test's database rolls back
+    to versions an earlier test may have computed other data under (the shared cache, a table of that
+    database, rolls back with it), so each test starts with nothing in memory."""
+    from carbonpeak.core import versions
+
+    versions.clear_local()
+    yield
+    versions.clear_local()

@@ -347,8 +347,12 @@ def _cache(url: str) -> dict:
         }
     if url.startswith(("redis://", "rediss://")):
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
-    if url == "locmem://":
-        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "carbonpeak"}
+    if url == "locmem://":  # the same as the memory in front of it (one process)
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "carbonpeak-local",
+            "OPTIONS": {"MAX_ENTRIES": 500},
+        }
     raise ImproperlyConfigured(
         f"CARBONPEAK_CACHE_URL 应为空（数据库缓存）、redis://主机:端口/库号 或 locmem://，而不是“{url[:80]}”"
     )
@@ -357,6 +361,13 @@ def _cache(url: str) -> dict:
 CARBONPEAK_CACHE_URL = os.environ.get("CARBONPEAK_CACHE_URL", "")
 CACHES = {
     "default": _cache(CARBONPEAK_CACHE_URL),
+    # in front of it, each process's memory of what it read last (core/versions.kept: keys that fix their
+    # value only); 本平台规则: 500 entries
+    "local": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "carbonpeak-local",
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    },
     # the public pages' counts: Redis where configured (every server counts together), else each process's
     # memory (django-ratelimit needs an atomic increment, which the database cache does not give)
     "ratelimit": _cache(CARBONPEAK_CACHE_URL)

@@ -2,6 +2,8 @@
 secret key and database but data directories of their own, and two background workers.
 
 - a user logs in on one server and goes on on the other;
+- a file uploaded on one server (evidence, through the page) is downloaded on the other: both keep their
+  files in one S3-compatible object store (moto's server on a loopback port);
 - 50 jobs enqueued run exactly once each, shared between the workers;
 - a worker killed while it runs a job: the other worker takes the job over once the killed one's heartbeat is
   older than ``CARBONPEAK_WORKER_STOPPED_SECONDS`` (here 5 s). The kill is real (SIGKILL); the job it was
@@ -35,11 +37,15 @@ def _browser():
     return urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar)), jar
 
 
-def _login(opener, jar, server: str) -> None:
-    with opener.open(f"{server}/login/", timeout=30) as response:
-        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', response.read()).group(1).decode()
+def _token(opener, url: str) -> str:
+    with opener.open(url, timeout=60) as response:
+        return re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', response.read()).group(1).decode()
+
+
+def _login(opener, jar, server: str, username: str = "coordinator") -> None:
+    token = _token(opener, f"{server}/login/")
     form = urllib.parse.urlencode(
-        {"username": "coordinator", "password": "carbonpeak-demo", "csrfmiddlewaretoken": token}
+        {"username": username, "password": "carbonpeak-demo", "csrfmiddlewaretoken": token}
     )
     request = urllib.request.Request(
         f"{server}/login/", data=form.encode(), headers={"Referer": f"{server}/login/"}
@@ -58,11 +64,58 @@ def _wait(site, code: str, until, seconds: float = 90):
         time.sleep(1)
 
 
-def test_two_servers_share_sessions_and_two_workers_share_the_jobs(make_site, tmp_path):
+PLAN_AND_PERIOD = """
+import datetime as dt, json
+from pathlib import Path
+import carbonpeak.plans
+from django.contrib.auth import get_user_model
+from carbonpeak.demo import ensure_demo_users
+from carbonpeak.plans.document import plan_from_dict
+from carbonpeak.plans.models import Plan
+from carbonpeak.plans.services import import_plan
+from carbonpeak.supervision import services
+bundled = Path(carbonpeak.plans.__file__).parent / "data" / "taicang-carbon-peak-plan.json"
+done = import_plan(plan_from_dict(json.loads(bundled.read_text(encoding="utf-8"))), source_name="taicang.json", region="太仓市")
+ensure_demo_users()
+coordinator = get_user_model().objects.get(username="coordinator")
+period = services.open_period(Plan.objects.get(pk=done.plan_id), "2025Q4", dt.date(2026, 12, 31), coordinator)
+report = period.reports.filter(department__name="市交运局").first()
+print(report.pk)
+"""
+
+
+def _upload(opener, server: str, report_id: int, name: str, data: bytes) -> None:
+    """The report page's evidence form, as a browser sends it (multipart, with its CSRF token)."""
+    token = _token(opener, f"{server}/progress/reports/{report_id}/")
+    boundary = "----carbonpeak-test-boundary"
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="csrfmiddlewaretoken"\r\n\r\n{token}\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+            "Content-Type: application/pdf\r\n\r\n"
+        ).encode()
+        + data
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    request = urllib.request.Request(
+        f"{server}/progress/reports/{report_id}/evidence/",
+        data=body,
+        headers={
+            "Content-Type": f"multipart/form-data; boundary={boundary}",
+            "Referer": f"{server}/progress/reports/{report_id}/",
+        },
+    )
+    opener.open(request, timeout=60).read()
+
+
+def test_two_servers_share_sessions_and_two_workers_share_the_jobs(make_site, tmp_path, object_store):
     site = make_site("several")
     site.env.update(SHARED)
+    site.env.update(object_store)  # one file store for both servers
     site.env["CARBONPEAK_WORKER_STOPPED_SECONDS"] = "5"
-    assert site.python("from carbonpeak.demo import ensure_demo_users; ensure_demo_users()").returncode == 0
+    prepared = site.python(PLAN_AND_PERIOD)  # the plan, its users and a quarter's progress reports
+    assert prepared.returncode == 0, prepared.stderr
+    report_id = int(_last(prepared))
     one = site.serve({"CARBONPEAK_DATA_DIR": str(tmp_path / "one")})
     two = site.serve({"CARBONPEAK_DATA_DIR": str(tmp_path / "two")})
 
@@ -70,6 +123,17 @@ def test_two_servers_share_sessions_and_two_workers_share_the_jobs(make_site, tm
     _login(opener, jar, one)
     with opener.open(f"{two}/monitoring/", timeout=60) as response:  # the session of server one, on two
         assert response.status == 200 and urllib.parse.urlsplit(response.geturl()).path == "/monitoring/"
+
+    # a file uploaded on server one is downloaded on server two
+    department, department_jar = _browser()
+    _login(department, department_jar, one, "市交运局")
+    evidence = b"%PDF-1.4 minutes of the meeting, uploaded on server one"
+    _upload(department, one, report_id, "会议纪要.pdf", evidence)
+    listed = json.loads(department.open(f"{two}/api/reports/{report_id}/evidence", timeout=60).read())
+    assert [e["name"] for e in listed] == ["会议纪要.pdf"], listed
+    with opener.open(f"{two}{listed[0]['url']}", timeout=60) as response:  # the coordinator, on server two
+        assert response.status == 200 and response.read() == evidence
+    assert not list((tmp_path / "one").rglob("evidence*"))  # in the object store, not on server one's disk
 
     workers = [site.start("worker", "--interval", "0.2") for _ in range(2)]
     emitted = site.python(

@@ -8,7 +8,8 @@ read under another.
 
 :func:`cached` and :func:`cached_html` keep a value in Django's cache, which every server of the site shares
 (a table of the database by default, Redis where configured: settings.CACHES), so a part is computed once per
-data version and language for the whole site. :func:`store` keeps a job's result in the database for every
+data version and language for the whole site; each process also keeps the parts it read last in its memory
+(a key names one data version, so what it holds is never stale). :func:`store` keeps a job's result in the database for every
 process (the background job writes it) and :func:`stored` reads it there: JSON, encoded and decoded by the
 caller, data only, so a row of that table can never make the server run code (as a pickle could). The cache
 holds rendered parts of pages and such results, nothing a user sent.
@@ -77,12 +78,25 @@ def cached(key: Hashable, compute: Callable[[], T]) -> T:
 
 
 def _cached(token: str, key: Hashable, compute: Callable[[], T]) -> T:
-    cache = caches["default"]
-    full = _cache_key(token, key)
-    value = cache.get(full, _MISSING)
+    return kept(_cache_key(token, key), compute, CACHE_SECONDS)
+
+
+def kept(key: str, compute: Callable[[], T], seconds: int) -> T:
+    """``compute()`` once for the site under a key that fixes its value (a data version's, a release's): read
+    from this process's memory first (settings.CACHES["local"], bounded), then from the shared cache, and
+    computed only when neither holds it. A key whose value could change must not come here: the memory of
+    the other processes would keep the old one."""
+    local, shared = caches["local"], caches["default"]
+    value = local.get(key, _MISSING)
+    if value is not _MISSING:
+        return value  # type: ignore[return-value]
+    if shared is not local:
+        value = shared.get(key, _MISSING)
     if value is _MISSING:
         value = compute()
-        cache.set(full, value, CACHE_SECONDS)
+        if shared is not local:
+            shared.set(key, value, seconds)
+    local.set(key, value, seconds)
     return value  # type: ignore[return-value]
 
 
@@ -135,4 +149,11 @@ def cached_html(key: Hashable, request, template: str, context: Callable[[], dic
 
 def clear() -> None:
     """Forget every cached value (tests, whose databases roll back to earlier versions)."""
+    caches["local"].clear()
     caches["default"].clear()
+
+
+def clear_local() -> None:
+    """Forget what this process keeps in memory (a test starts from a database rolled back, whose data
+    version an earlier test may have computed other data under; the shared cache rolls back with it)."""
+    caches["local"].clear()

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_safe
 from django_ratelimit.decorators import ratelimit
 
 from carbonpeak.accounts.access import public_page
+from carbonpeak.core import versions
 from carbonpeak.publication import limits, opendata, selectors
 from carbonpeak.reports.services import ReportError, open_file
 
@@ -32,13 +32,14 @@ def _limited(view):
 
 def _cached(key: str, make) -> HttpResponse:
     """A page or file of one release, made once per release and language (a release never changes)."""
-    full = f"publication:{key}:{get_language()}"
-    body = cache.get(full)
-    if body is None:
+
+    def body() -> tuple:
         response = make()
-        body = (response.content, response["Content-Type"], response.get("Content-Disposition"))
-        cache.set(full, body, CACHE_SECONDS)
-    content, content_type, disposition = body
+        return response.content, response["Content-Type"], response.get("Content-Disposition")
+
+    content, content_type, disposition = versions.kept(
+        f"publication:{key}:{get_language()}", body, CACHE_SECONDS
+    )
     response = HttpResponse(content, content_type=content_type)
     if disposition:
         response["Content-Disposition"] = disposition
