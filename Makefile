@@ -76,12 +76,12 @@ system-deps:
 # chromium for the end-to-end tests, LibreOffice and poppler to render the report once, pg_dump and
 # pg_restore for the backup round trip on PostgreSQL, Java for PySpark's local mode (Debian packages)
 system-test-deps: system-deps
-	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/soffice ] || [ ! -x /usr/bin/pdftoppm ] || [ ! -x /usr/bin/pg_restore ] || ! command -v java >/dev/null; then \
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/soffice ] || [ ! -x /usr/bin/pdftoppm ] || [ ! -x /usr/bin/pg_restore ] || [ ! -x /usr/bin/xgettext ] || ! command -v java >/dev/null; then \
 		if [ "$$(id -u)" = 0 ]; then \
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-				chromium libreoffice-writer-nogui poppler-utils postgresql-client default-jre-headless >/dev/null; \
+				chromium libreoffice-writer-nogui poppler-utils postgresql-client gettext default-jre-headless >/dev/null; \
 		else \
-			echo "提示：缺少 chromium、LibreOffice、poppler-utils、postgresql-client 或 Java，且非 root 用户无法安装；相应测试将跳过或失败"; \
+			echo "提示：缺少 chromium、LibreOffice、poppler-utils、postgresql-client、gettext 或 Java，且非 root 用户无法安装；相应测试将跳过或失败"; \
 		fi; \
 	fi
 

@@ -127,7 +127,7 @@ def login():
         page.goto(f"{live_server.url}/login/")
         page.fill("#id_username", username)
         page.fill("#id_password", password)
-        page.click("button[type=submit]")
+        page.click("main button[type=submit]")
 
     return _login
 

@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "carbonpeak.core.middleware.RejectNulCharacters",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "carbonpeak.accounts.middleware.UserLanguage",  # a logged-in user's own language before the browser's
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "carbonpeak.web.middleware.AnswerQuotaExceeded",

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from carbonpeak.accounts import views as account_views
 from carbonpeak.accounts.access import public_page
 from carbonpeak.accounts.login import LoginView
 from carbonpeak.api import api
@@ -14,6 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("login/", public_page(LoginView.as_view()), name="login"),
     path("logout/", public_page(auth_views.LogoutView.as_view()), name="logout"),
+    path("i18n/setlang/", public_page(account_views.set_language), name="set_language"),
     path("plans/", include("carbonpeak.plans.urls")),
     path("energy/", include("carbonpeak.energy.urls")),
     path("monitoring/", include("carbonpeak.monitoring.urls")),

@@ -28,6 +28,7 @@ VIEW_PROJECT_ASSESSMENTS = Action.VIEW_PROJECT_ASSESSMENTS
 PAGES = {
     "login": (),
     "logout": (),
+    "set_language": (),  # the language switch (POST; a GET is refused with 405)
     "plans:plan": (VIEW_CITY,),
     "plans:plan_detail": (VIEW_CITY,),
     "plans:matrix": (VIEW_CITY,),

@@ -62,3 +62,20 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.prefix}…"
+
+
+class Preference(models.Model):
+    """What a user chose for themselves: the language of the interface, kept for every device they log in
+    from (an anonymous visitor's choice is a cookie; otherwise the browser's Accept-Language decides)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preference", verbose_name="用户"
+    )
+    language = models.CharField("界面语言", max_length=10, choices=settings.LANGUAGES)
+
+    class Meta:
+        verbose_name = "用户偏好"
+        verbose_name_plural = "用户偏好"
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_language_display()}"

@@ -79,3 +79,46 @@ def create_department_logins(departments, user) -> list[NewLogin]:
 
 # no 0/O, 1/l/I: an initial password is read off paper
 _PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+#: the session's copy of a logged-in user's language (read by ``accounts.middleware.UserLanguage`` without a
+#: query on every request)
+SESSION_LANGUAGE = "cp_language"
+
+
+def set_language(user, language: str, session=None) -> str:
+    """Keep a user's interface language (one of settings.LANGUAGES); an anonymous visitor's is kept by the
+    caller in a cookie only. Returns the language kept; an unknown one is refused."""
+    from django.conf import settings
+
+    from carbonpeak.accounts.models import Preference
+    from carbonpeak.core import audit
+    from carbonpeak.core.errors import DomainError
+
+    if language not in dict(settings.LANGUAGES):
+        raise DomainError("不支持该界面语言")
+    if getattr(user, "is_authenticated", False):
+        before = Preference.objects.filter(user=user).values_list("language", flat=True).first()
+        if before != language:
+            preference, _ = Preference.objects.update_or_create(user=user, defaults={"language": language})
+            audit.record(
+                user,
+                audit.Action.UPDATE,
+                preference,
+                before={"language": before},
+                after={"language": language},
+            )
+        if session is not None:
+            session[SESSION_LANGUAGE] = language
+    return language
+
+
+def remember_language(session, user) -> None:
+    """At login: the user's kept language into the session (nothing when they never chose one)."""
+    from carbonpeak.accounts.models import Preference
+
+    language = Preference.objects.filter(user=user).values_list("language", flat=True).first()
+    if language:
+        session[SESSION_LANGUAGE] = language
+    else:
+        session.pop(SESSION_LANGUAGE, None)

@@ -4,6 +4,7 @@ that happens (the password page, the admin, the shell): the hook is the user row
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import m2m_changed, pre_save
 from django.dispatch import receiver
 
@@ -29,3 +30,12 @@ def forget_roles_read_before(sender, instance, **kwargs) -> None:
     that object is seen at once."""
     if hasattr(instance, "_carbonpeak_roles"):
         del instance._carbonpeak_roles
+
+
+@receiver(user_logged_in)
+def speak_the_users_language(sender, request, user, **kwargs) -> None:
+    """The language the user chose before (on any device) from the moment they log in."""
+    if request is not None and hasattr(request, "session"):
+        from carbonpeak.accounts.services import remember_language
+
+        remember_language(request.session, user)

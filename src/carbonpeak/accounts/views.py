@@ -10,6 +10,7 @@ from django.core.exceptions import BadRequest
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from carbonpeak.accounts.access import page
 from carbonpeak.accounts.permissions import Action
@@ -82,3 +83,19 @@ def my_tokens(request):
             "limit": tokens.MAX_TOKENS_PER_USER,
         },
     )
+
+
+@require_POST
+def set_language(request):
+    """The language switch of every page: kept with the account of a logged-in user, in a cookie for anyone
+    (Django's ``set_language`` writes it and goes back to the page, a page of this site only)."""
+    from django.views.i18n import set_language as set_language_cookie
+
+    from carbonpeak.accounts import services
+    from carbonpeak.core.errors import DomainError
+
+    try:
+        services.set_language(request.user, request.POST.get("language", ""), request.session)
+    except DomainError as exc:
+        raise BadRequest(str(exc)) from None
+    return set_language_cookie(request)
