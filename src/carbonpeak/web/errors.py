@@ -6,14 +6,21 @@ from __future__ import annotations
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.template import loader
+from django.utils.translation import gettext_lazy as _
 
-TITLES = {400: "请求有误", 403: "没有权限", 404: "页面不存在", 429: "请求过于频繁", 500: "服务器出错"}
+TITLES = {
+    400: _("请求有误"),
+    403: _("没有权限"),
+    404: _("页面不存在"),
+    429: _("请求过于频繁"),
+    500: _("服务器出错"),
+}
 DEFAULT_MESSAGES = {
-    400: "请求的参数有误，请检查后重试",
-    403: "您没有执行此操作的权限",
-    404: "您访问的页面或对象不存在",
-    429: "请求过于频繁，请稍后再试",
-    500: "服务器处理请求时出错，已记录；请稍后重试，或联系管理员",
+    400: _("请求的参数有误，请检查后重试"),
+    403: _("您没有执行此操作的权限"),
+    404: _("您访问的页面或对象不存在"),
+    429: _("请求过于频繁，请稍后再试"),
+    500: _("服务器处理请求时出错，已记录；请稍后重试，或联系管理员"),
 }
 CODES = {
     400: "malformed_request",
@@ -30,13 +37,13 @@ def _message(status: int, exception) -> str:
     text = str(exception) if exception is not None else ""
     if isinstance(exception, BadRequest | PermissionDenied | Http404) and text and not text.isascii():
         return text
-    return DEFAULT_MESSAGES[status]
+    return str(DEFAULT_MESSAGES[status])
 
 
 def _answer(request, status: int, exception=None, message: str | None = None):
     message = message or _message(status, exception)
     if request.path.startswith("/api/"):
-        return JsonResponse({"code": CODES[status], "message": message}, status=status)
+        return JsonResponse({"code": CODES[status], "message": str(message)}, status=status)
     # a plain template without context processors: it must render even when the database is the fault
     body = loader.get_template("errors/error.html").render(
         {"status": status, "title": TITLES[status], "message": message}
@@ -69,7 +76,7 @@ def too_many_requests(request, exception):
 
 def rate_limited(request, exception):
     """A public page asked for too often from one address (django-ratelimit): 429, and when to try again."""
-    response = _answer(request, 429, message="访问过于频繁，请一分钟后再试")
+    response = _answer(request, 429, message=str(_("访问过于频繁，请一分钟后再试")))
     response["Retry-After"] = "60"
     return response
 
@@ -78,5 +85,5 @@ def csrf_failure(request, reason: str = ""):
     return _answer(
         request,
         403,
-        message="表单已过期或来源无法验证（CSRF），未提交；请刷新页面后重新提交",
+        message=str(_("表单已过期或来源无法验证（CSRF），未提交；请刷新页面后重新提交")),
     )
