@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from carbonpeak.core import events
 
 
-@events.handles("accounts_recomputed", "碳预算使用跟踪", order=10)
+@events.handles("accounts_recomputed", _("碳预算使用跟踪"), order=10)
 def track_budgets(run_id: int) -> dict:
     """The budgets' use follows the new accounts (plan or not)."""
     from carbonpeak.budgets import services

@@ -17,22 +17,24 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
 #: every event a service may emit, as the interface names it
 EVENTS = {
-    "plan_imported": "方案导入或更新",
-    "energy_changed": "能源数据变化（报送审核通过、绿证登记、采用因子集）",
-    "accounts_recomputed": "正式核算更新",
-    "scenario_changed": "预测情景修改",
-    "observation_approved": "指标数值审核通过",
-    "target_value_set": "录入上级下达目标值",
-    "handed_down_total_set": "录入上级下达总量",
-    "land_data_changed": "国土与森林数据变化",
-    "new_day": "每日例行",
-    "projection_requested": "请求达峰预测",
-    "report_requested": "请求生成季度报告",
-    "period_opened": "开启报告期",
+    "plan_imported": _("方案导入或更新"),
+    "energy_changed": _("能源数据变化（报送审核通过、绿证登记、采用因子集）"),
+    "accounts_recomputed": _("正式核算更新"),
+    "scenario_changed": _("预测情景修改"),
+    "observation_approved": _("指标数值审核通过"),
+    "target_value_set": _("录入上级下达目标值"),
+    "handed_down_total_set": _("录入上级下达总量"),
+    "land_data_changed": _("国土与森林数据变化"),
+    "new_day": _("每日例行"),
+    "projection_requested": _("请求达峰预测"),
+    "report_requested": _("请求生成季度报告"),
+    "period_opened": _("开启报告期"),
 }
 
 
@@ -97,7 +99,7 @@ def emit(event: str, **payload: object) -> None:
 @task()
 def handle_event(event: str, payload: dict) -> dict:
     """The background job of one event: its handlers in order; what each returned, by its title."""
-    return {h.title: h.func(**payload) for h in handlers(event) if h.background}
+    return {str(h.title): h.func(**payload) for h in handlers(event) if h.background}
 
 
 def interrupted(event: str, payload: dict) -> bool:
@@ -111,10 +113,12 @@ def interrupted(event: str, payload: dict) -> bool:
 
 def job_title(event: str) -> str:
     """What an event's background job does, as the jobs page says it."""
-    steps = "、".join(h.title for h in handlers(event) if h.background)
-    return f"{EVENTS.get(event, '后台任务')}：{steps}" if steps else EVENTS.get(event, "后台任务")
+    # Translators: the separator of a list of steps
+    steps = gettext("、").join(str(h.title) for h in handlers(event) if h.background)
+    name = str(EVENTS.get(event, _("后台任务")))
+    return gettext("%(event)s：%(steps)s") % {"event": name, "steps": steps} if steps else name
 
 
 def chain() -> dict[str, list[str]]:
     """What follows each event, in order (printed by ``carbonpeak events``)."""
-    return {EVENTS[event]: [h.title for h in handlers(event)] for event in EVENTS}
+    return {str(EVENTS[event]): [str(h.title) for h in handlers(event)] for event in EVENTS}

@@ -19,10 +19,11 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from carbonpeak.core import events
 
-STATE_LABELS = {"READY": "排队中", "RUNNING": "运行中", "SUCCESSFUL": "已完成", "FAILED": "失败"}
+STATE_LABELS = {"READY": _("排队中"), "RUNNING": _("运行中"), "SUCCESSFUL": _("已完成"), "FAILED": _("失败")}
 INTERRUPTED = "后台任务进程曾停止，任务中断"
 EVENT_JOB = "handle_event"
 
@@ -61,7 +62,9 @@ def recent(limit: int = 20) -> list[JobState]:
     from django_tasks_db.models import DBTaskResult
 
     return [
-        JobState(_event_of(r), r.status, STATE_LABELS.get(r.status, r.status), r.enqueued_at, r.finished_at)
+        JobState(
+            _event_of(r), r.status, str(STATE_LABELS.get(r.status, r.status)), r.enqueued_at, r.finished_at
+        )
         for r in DBTaskResult.objects.order_by("-enqueued_at")[:limit]
     ]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from carbonpeak.core import events
 
 
@@ -13,7 +15,7 @@ def _user(user_id: int | None):
     return get_user_model().objects.filter(pk=user_id).first()
 
 
-@events.handles("energy_changed", "按正式因子集重新核算", order=10)
+@events.handles("energy_changed", _("按正式因子集重新核算"), order=10)
 def recompute_official(reason: str, user_id: int | None = None) -> dict:
     """New approved data, a changed register or an adopted factor set: the official accounts again; what
     depends on them follows their own event."""
@@ -25,7 +27,7 @@ def recompute_official(reason: str, user_id: int | None = None) -> dict:
     return {"accounting_run": run.pk, "error": run.error}
 
 
-@events.handles("target_value_set", "能耗强度目标值变化时重新核算（绿证抵扣上限随之变化）", order=10)
+@events.handles("target_value_set", _("能耗强度目标值变化时重新核算（绿证抵扣上限随之变化）"), order=10)
 def recompute_for_the_certificate_cap(target_id: int, user_id: int | None = None) -> dict | None:
     """The certificate deduction is capped by the energy-intensity target: with certificates registered, a
     new value of that target changes the accounts."""

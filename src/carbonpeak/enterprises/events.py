@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from carbonpeak.core import events
 
 
-@events.handles("period_opened", "为各重点企业的一企一策建立本期进展", background=False)
+@events.handles("period_opened", _("为各重点企业的一企一策建立本期进展"), background=False)
 def open_plan_progress(period_id: int) -> None:
     """A quarter opened: the key enterprises' 一企一策 progress is due in it too, like a task's."""
     from carbonpeak.enterprises import services
@@ -14,7 +16,7 @@ def open_plan_progress(period_id: int) -> None:
     services.open_progress(ReportingPeriod.objects.get(pk=period_id))
 
 
-@events.handles("accounts_recomputed", "已审核企业年报按正式因子集另行重算", order=40)
+@events.handles("accounts_recomputed", _("已审核企业年报按正式因子集另行重算"), order=40)
 def follow_official_factors(run_id: int) -> int:
     """New official accounts (a new factor set adopted, or factors entered): approved enterprise reports on
     an older set get a computation on the official one beside their approved figures."""

@@ -3,12 +3,14 @@ linked when a plan comes in, and graded again whenever what they are graded on c
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from carbonpeak.core import events
 
-GRADE = "评估目标并发出预警"
+GRADE = _("评估目标并发出预警")
 
 
-@events.handles("plan_imported", "将方案目标对应到监测指标", background=False)
+@events.handles("plan_imported", _("将方案目标对应到监测指标"), background=False)
 def link_targets_to_indicators(plan_id: int) -> None:
     """Link the plan's targets to indicators (computed from the accounts, or reported by their lead)."""
     from carbonpeak.monitoring.services import propose_links
@@ -19,7 +21,7 @@ def link_targets_to_indicators(plan_id: int) -> None:
         propose_links(plan)
 
 
-@events.handles("handed_down_total_set", "将下达总量对应到指标并记下文号", order=10, background=False)
+@events.handles("handed_down_total_set", _("将下达总量对应到指标并记下文号"), order=10, background=False)
 def link_handed_down_total(target_id: int, document: str) -> None:
     """A total handed down is linked to its computed indicator at once, with its document."""
     from carbonpeak.monitoring import services

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from carbonpeak.core import events
 
 
@@ -15,18 +17,18 @@ def _project_all(run_id: int | None) -> dict:
     return {"projections": services.run_all(plan, run=run) if plan is not None else 0}
 
 
-@events.handles("accounts_recomputed", "各情景达峰预测", order=20)
+@events.handles("accounts_recomputed", _("各情景达峰预测"), order=20)
 def project_on_new_accounts(run_id: int) -> dict:
     """Every scenario projected on the accounts just made (the grades read the 规划情景 probability)."""
     return _project_all(run_id)
 
 
-@events.handles("scenario_changed", "各情景达峰预测", order=20)
+@events.handles("scenario_changed", _("各情景达峰预测"), order=20)
 def project_changed_scenario(scenario: str = "") -> dict:
     return _project_all(None)
 
 
-@events.handles("projection_requested", "按请求计算达峰预测")
+@events.handles("projection_requested", _("按请求计算达峰预测"))
 def compute_requested(
     name: str, draws: int, seed: int, end_year: int, user_id: int | None = None, boundary: str = ""
 ) -> dict:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from carbonpeak.core import events
 
 
@@ -13,7 +15,7 @@ def _fail(report_id: int) -> None:
     services.fail_interrupted([report_id], f"生成中断（{INTERRUPTED}），请重新生成")
 
 
-@events.handles("report_requested", "生成季度报告", on_interrupted=_fail)
+@events.handles("report_requested", _("生成季度报告"), on_interrupted=_fail)
 def build_report(report_id: int) -> str:
     from carbonpeak.reports import services
 
