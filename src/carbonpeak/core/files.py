@@ -112,10 +112,6 @@ def names(area: str) -> list[str]:
     return sorted(found)
 
 
-def size(area: str, name: str) -> int:
-    return default_storage.size(_name(area, name))
-
-
 def modified(area: str, name: str) -> dt.datetime:
     """When the file was last written (aware), or the epoch when the store cannot say."""
     try:

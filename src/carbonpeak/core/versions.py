@@ -9,10 +9,10 @@ read under another.
 :func:`cached` and :func:`cached_html` keep a value in Django's cache, which every server of the site shares
 (a table of the database by default, Redis where configured: settings.CACHES), so a part is computed once per
 data version and language for the whole site; each process also keeps the parts it read last in its memory
-(a key names one data version, so what it holds is never stale). :func:`store` keeps a job's result in the database for every
-process (the background job writes it) and :func:`stored` reads it there: JSON, encoded and decoded by the
-caller, data only, so a row of that table can never make the server run code (as a pickle could). The cache
-holds rendered parts of pages and such results, nothing a user sent.
+(a key names one data version, so what it holds is never stale). :func:`store` keeps a job's result in the
+database for every process (the background job writes it) and :func:`stored` reads it there: JSON, encoded
+and decoded by the caller, data only, so a row of that table can never make the server run code (as a pickle
+could). The cache holds rendered parts of pages and such results, nothing a user sent.
 """
 
 from __future__ import annotations
@@ -113,10 +113,9 @@ def store(key: str, value: T, encode: Callable[[T], Any]) -> T:
 
 def stored(key: str, compute: Callable[[], T], decode: Callable[[Any], T]) -> T:
     """What the background job kept under ``key`` for the current data version (``decode`` turns the kept
-        JSON back into the value); until it has (a change made in the admin, a new day before the daily
-        re-grade), ``compute()`` once for the site (kept in the cache, never in the job's table: a read never
-    writes a figure). A kept row that no longer decodes
-        (written by an older release) is computed again, not an error."""
+    JSON back into the value); until it has (a change made in the admin, a new day before the daily re-grade),
+    ``compute()`` once for the site (kept in the cache, never in the job's table: a read never writes a
+    figure). A kept row that no longer decodes (written by an older release) is computed again, not an error."""
     token = current()
 
     def from_database() -> T:
