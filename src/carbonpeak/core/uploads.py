@@ -30,7 +30,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from carbonpeak.core import files, limits, quotas
+from carbonpeak.core import files, limits, numbers, quotas
 from carbonpeak.core.errors import DomainError
 from carbonpeak.core.models import UploadJob
 
@@ -212,13 +212,14 @@ def mark_interrupted() -> int:
 def _process_alive(folder: str) -> bool:
     """Is the process a ``tmp`` folder belongs to still running on this machine? (Folders of other machines
     sharing the directory are theirs to sweep.)"""
-    host, _, pid = folder.rpartition("-")
-    if not host or not pid.isdigit():
+    host, _, digits = folder.rpartition("-")
+    pid = numbers.as_int(digits, low=1, high=2**31 - 1)
+    if not host or pid is None:
         return False  # not a process's folder (an earlier version's files): removed
     if host != socket.gethostname()[:40]:
         return True
     try:
-        os.kill(int(pid), 0)
+        os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
