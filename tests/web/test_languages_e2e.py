@@ -42,3 +42,8 @@ def test_an_english_browser_and_the_switch(browser_page, live_server, login, art
     page.wait_for_selector("[data-testid=menu]")
     assert "总览" in page.locator("[data-testid=menu]").inner_text()
     page.screenshot(path=str(artifacts / "language-dashboard-zh.png"))
+
+    phone = english.browser.new_context(locale="en-GB", viewport={"width": 390, "height": 844}).new_page()
+    phone.goto(f"{live_server.url}/login/")  # on a phone the switch stays beside the brand, not in the menu
+    assert phone.locator("[data-testid=language-switch] button").is_visible()
+    phone.screenshot(path=str(artifacts / "language-login-en-phone.png"))
