@@ -33,6 +33,12 @@ def test_an_english_browser_and_the_switch(browser_page, live_server, login, art
     menu = page.locator("[data-testid=menu]").inner_text()
     assert "Overview" in menu and not CJK.findall(menu)
     page.screenshot(path=str(artifacts / "language-dashboard-en.png"))
+    page.set_viewport_size({"width": 1280, "height": 900})  # the longer English menu folds behind its button
+    assert page.locator(".navbar-toggler").is_visible()
+    page.click(".navbar-toggler")
+    page.wait_for_selector("#cp-menu.show")
+    page.screenshot(path=str(artifacts / "language-dashboard-en-1280.png"))
+    page.set_viewport_size({"width": 1400, "height": 900})
 
     page.click("[data-testid=language-switch] button[lang=zh-hans]")  # the coordinator's own choice
     page.wait_for_selector("[data-testid=menu]")
