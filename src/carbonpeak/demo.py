@@ -102,6 +102,15 @@ def ensure_demo_users() -> list[DemoLogin]:
 DEMO_ENTERPRISE_LOGIN = DemoLogin(
     "jiulong", DEMO_PASSWORD, ENTERPRISE, "示例企业用户（玖龙纸业（太仓）（示例））：只能查看和报送本企业"
 )
+#: the reporter of the sample German-invested enterprise (serial 11), who reads the platform in English
+DEMO_GERMAN_ENTERPRISE_LOGIN = DemoLogin(
+    "zhongde",
+    DEMO_PASSWORD,
+    ENTERPRISE,
+    "示例德资企业用户（中德示例精密部件（示例））：只能查看和报送本企业，界面可切换为英文",
+)
+#: each sample enterprise user and the serial of the enterprise it reports for
+DEMO_ENTERPRISE_USERS = ((DEMO_ENTERPRISE_LOGIN, 5), (DEMO_GERMAN_ENTERPRISE_LOGIN, 11))
 
 
 @transaction.atomic
@@ -145,13 +154,14 @@ def ensure_demo_enterprises(coordinator, *, reports: bool = True) -> tuple[int, 
                 milestones=list(steps),
             )
     ensure_roles()
-    user, _ = get_user_model().objects.get_or_create(username=DEMO_ENTERPRISE_LOGIN.username)
-    user.set_password(DEMO_ENTERPRISE_LOGIN.password)
-    user.save()
-    user.groups.set([Group.objects.get(name=ENTERPRISE)])
-    EnterpriseMembership.objects.update_or_create(
-        user=user, defaults={"enterprise": Enterprise.objects.get(credit_code=sample.credit_code(5))}
-    )
+    for login, serial in DEMO_ENTERPRISE_USERS:
+        user, _ = get_user_model().objects.get_or_create(username=login.username)
+        user.set_password(login.password)
+        user.save()
+        user.groups.set([Group.objects.get(name=ENTERPRISE)])
+        EnterpriseMembership.objects.update_or_create(
+            user=user, defaults={"enterprise": Enterprise.objects.get(credit_code=sample.credit_code(serial))}
+        )
     return loaded, DEMO_ENTERPRISE_LOGIN
 
 

@@ -31,7 +31,7 @@ def test_register_enterprise_and_pv_pages(browser_page, live_server, login, arti
     page.wait_for_selector("nav")
     page.goto(f"{live_server.url}/enterprises/")
     page.wait_for_selector("[data-testid=register]")
-    assert page.locator("[data-testid=register] tbody tr").count() == 10
+    assert page.locator("[data-testid=register] tbody tr").count() == len(sample.ENTERPRISES)
     assert page.is_visible("[data-testid=sample-banner]")
     page.select_option("#f-district", "璜泾镇")
     page.wait_for_url("**district=*")

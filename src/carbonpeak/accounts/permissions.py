@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
 
 COORDINATOR, DEPARTMENT, DISTRICT, LEADER, ADMINISTRATOR, ENTERPRISE, PARENT = (
     "协调员",
@@ -56,34 +57,34 @@ class Action(StrEnum):
 
 
 MESSAGES = {
-    Action.VIEW: "请先登录",
-    Action.VIEW_CITY: "企业用户只能查看本企业的数据；本市的统计、进展与预算由政府用户查看",
-    Action.VIEW_WORK: "报送中的记录、审核意见和填报页面仅限本市政府用户",
-    Action.REPORT_ENERGY: "您没有报送该地区能源统计数据的权限",
-    Action.REPORT_INDICATOR: "只有该指标的责任部门可以报送数值",
-    Action.EDIT_PROGRESS: "只有牵头部门可以填写本部门的进展报告",
-    Action.CONTRIBUTE_PROGRESS: "只有该任务的配合部门可以补充本部门的进展",
-    Action.REVIEW: "只有协调员可以审核",
-    Action.MANAGE_PERIODS: "只有协调员可以开启或关闭报告期",
-    Action.MANAGE_FACTORS: "只有协调员可以管理核算因子",
-    Action.VIEW_AUDIT: "只有协调员可以查看审计日志",
-    Action.MANAGE_SCENARIOS: "只有协调员可以新建或修改预测情景",
-    Action.MANAGE_REPORTS: "只有协调员可以生成和下载季度报告",
-    Action.MANAGE_PLAN: "只有协调员可以修改方案目标或合并部门",
-    Action.MANAGE_CERTIFICATES: "只有协调员可以登记或撤销绿证与绿电交易",
-    Action.VIEW_ENTERPRISE: "企业用户只能查看本企业的数据",
-    Action.REPORT_ENTERPRISE: "只有本企业的企业用户或协调员可以报送该企业的数据",
-    Action.MANAGE_ENTERPRISES: "只有协调员可以维护重点企业名录",
-    Action.MANAGE_BUDGETS: "只有协调员可以设定或分配碳预算",
-    Action.SUBMIT_PROJECT: "只有协调员或项目所在区镇的填报员可以登记和报送项目碳排放评价",
-    Action.VIEW_REGION: "上级查看员只能查看本级及下级地区",
-    Action.REPORT_LAND: "只有协调员、资源规划和农业农村部门或本区镇的填报员可以填报该区镇的国土与森林数据",
-    Action.INGEST_METERS: "只有协调员可以导入或撤回在线监测数据",
-    Action.VIEW_PROJECT_ASSESSMENTS: "项目碳排放评价仅限本市政府用户查看",
-    Action.VIEW_EVIDENCE: "您无权查看该佐证材料",
-    Action.VIEW_UPLOAD: "只有上传人和协调员可以查看该文件的导入情况",
-    Action.MANAGE_RELEASES: "只有协调员可以拟定数据发布",
-    Action.APPROVE_RELEASE: "数据发布须经领导审批：只有领导可以批准或退回",
+    Action.VIEW: _("请先登录"),
+    Action.VIEW_CITY: _("企业用户只能查看本企业的数据；本市的统计、进展与预算由政府用户查看"),
+    Action.VIEW_WORK: _("报送中的记录、审核意见和填报页面仅限本市政府用户"),
+    Action.REPORT_ENERGY: _("您没有报送该地区能源统计数据的权限"),
+    Action.REPORT_INDICATOR: _("只有该指标的责任部门可以报送数值"),
+    Action.EDIT_PROGRESS: _("只有牵头部门可以填写本部门的进展报告"),
+    Action.CONTRIBUTE_PROGRESS: _("只有该任务的配合部门可以补充本部门的进展"),
+    Action.REVIEW: _("只有协调员可以审核"),
+    Action.MANAGE_PERIODS: _("只有协调员可以开启或关闭报告期"),
+    Action.MANAGE_FACTORS: _("只有协调员可以管理核算因子"),
+    Action.VIEW_AUDIT: _("只有协调员可以查看审计日志"),
+    Action.MANAGE_SCENARIOS: _("只有协调员可以新建或修改预测情景"),
+    Action.MANAGE_REPORTS: _("只有协调员可以生成和下载季度报告"),
+    Action.MANAGE_PLAN: _("只有协调员可以修改方案目标或合并部门"),
+    Action.MANAGE_CERTIFICATES: _("只有协调员可以登记或撤销绿证与绿电交易"),
+    Action.VIEW_ENTERPRISE: _("企业用户只能查看本企业的数据"),
+    Action.REPORT_ENTERPRISE: _("只有本企业的企业用户或协调员可以报送该企业的数据"),
+    Action.MANAGE_ENTERPRISES: _("只有协调员可以维护重点企业名录"),
+    Action.MANAGE_BUDGETS: _("只有协调员可以设定或分配碳预算"),
+    Action.SUBMIT_PROJECT: _("只有协调员或项目所在区镇的填报员可以登记和报送项目碳排放评价"),
+    Action.VIEW_REGION: _("上级查看员只能查看本级及下级地区"),
+    Action.REPORT_LAND: _("只有协调员、资源规划和农业农村部门或本区镇的填报员可以填报该区镇的国土与森林数据"),
+    Action.INGEST_METERS: _("只有协调员可以导入或撤回在线监测数据"),
+    Action.VIEW_PROJECT_ASSESSMENTS: _("项目碳排放评价仅限本市政府用户查看"),
+    Action.VIEW_EVIDENCE: _("您无权查看该佐证材料"),
+    Action.VIEW_UPLOAD: _("只有上传人和协调员可以查看该文件的导入情况"),
+    Action.MANAGE_RELEASES: _("只有协调员可以拟定数据发布"),
+    Action.APPROVE_RELEASE: _("数据发布须经领导审批：只有领导可以批准或退回"),
 }
 
 #: what ``enterprise_scope`` answers for a user who may read the whole register

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from carbonpeak.core.models import ReviewedRecord
 from carbonpeak.energy.accounting import FUEL_USE, USES
@@ -126,13 +127,13 @@ class ProjectAssessment(ReviewedRecord):
     """A fixed-asset project's energy and carbon as declared for the energy-saving review, its assessment
     against the budgets, the decision, and later its 验收 (actual against approved)."""
 
-    review_noun = "项目评价"
+    review_noun = _("项目评价")
 
     class Decision(models.TextChoices):
-        PENDING = "", "未决定"
-        APPROVED = "approved", "通过"
-        CONDITIONAL = "conditional", "有条件通过"
-        REJECTED = "rejected", "不予通过"
+        PENDING = "", _("未决定")
+        APPROVED = "approved", _("通过")
+        CONDITIONAL = "conditional", _("有条件通过")
+        REJECTED = "rejected", _("不予通过")
 
     name = models.CharField("项目名称", max_length=200)
     enterprise = models.ForeignKey(

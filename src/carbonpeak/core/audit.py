@@ -11,6 +11,7 @@ from django.contrib import admin
 from django.db import models
 from django.utils import timezone
 
+from carbonpeak.core.language import platform_language
 from carbonpeak.core.models import AuditEvent
 
 Action = AuditEvent.Action
@@ -66,13 +67,15 @@ def user_id(user) -> int | None:
 
 def _event(user, action: str, obj: models.Model, *, before, after, comment: str) -> AuditEvent:
     authenticated = user is not None and getattr(user, "is_authenticated", False)
+    with platform_language():  # the log is kept in the platform's own language
+        described = str(obj)[:300]
     return AuditEvent(
         user=user if authenticated else None,
         username=user.get_username() if authenticated else "系统",
         action=action,
         object_type=f"{obj._meta.app_label}.{obj._meta.object_name}",
         object_id=str(obj.pk),
-        object_repr=str(obj)[:300],
+        object_repr=described,
         before=before,
         after=after,
         comment=comment,

@@ -18,12 +18,13 @@ class DomainError(ValidationError):
     """A refusal by a service: ``raise DomainError("退回时须填写意见", code="invalid")``; ``message`` may be a
     list when a file is refused for several reasons at once."""
 
-    def __init__(self, message, *, code: str = "invalid") -> None:
+    def __init__(self, message, *, code: str = "invalid", field: str | None = None) -> None:
         if code not in STATUSES:
             raise ValueError(f"unknown domain error code {code!r}")
         super().__init__(message)
         self.code = code
         self.status = STATUSES[code]
+        self.field = field  # the form field it belongs to, where the service knows it
 
     @property
     def text(self) -> str:

@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class ReviewStatus(models.TextChoices):
-    DRAFT = "draft", "草稿"
-    SUBMITTED = "submitted", "已报送"
-    APPROVED = "approved", "已审核"
-    RETURNED = "returned", "已退回"
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("已报送")
+    APPROVED = "approved", _("已审核")
+    RETURNED = "returned", _("已退回")
 
 
 class ReviewedRecord(models.Model):
@@ -20,7 +21,7 @@ class ReviewedRecord(models.Model):
     record (energy submissions, indicator values, progress reports, …) moves the same way and is audited."""
 
     #: how messages name the record (“只能审核已报送的报告”)
-    review_noun = "记录"
+    review_noun = _("记录")
 
     status = models.CharField("状态", max_length=12, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT)
     submitted_at = models.DateTimeField("报送时间", null=True, blank=True)
@@ -43,17 +44,17 @@ class AuditEvent(models.Model):
     """Append-only: who did what to which record, when, with the values before and after."""
 
     class Action(models.TextChoices):
-        CREATE = "create", "创建"
-        UPDATE = "update", "修改"
-        DELETE = "delete", "删除"
-        SUBMIT = "submit", "报送"
-        APPROVE = "approve", "审核通过"
-        RETURN = "return", "退回"
-        OPEN = "open", "开启"
-        CLOSE = "close", "关闭"
-        RECOMPUTE = "recompute", "重算"
-        MERGE = "merge", "合并"
-        SUPERSEDE = "supersede", "被新版本取代"
+        CREATE = "create", _("创建")
+        UPDATE = "update", _("修改")
+        DELETE = "delete", _("删除")
+        SUBMIT = "submit", _("报送")
+        APPROVE = "approve", _("审核通过")
+        RETURN = "return", _("退回")
+        OPEN = "open", _("开启")
+        CLOSE = "close", _("关闭")
+        RECOMPUTE = "recompute", _("重算")
+        MERGE = "merge", _("合并")
+        SUPERSEDE = "supersede", _("被新版本取代")
 
     at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
     user = models.ForeignKey(
@@ -187,11 +188,11 @@ class UploadJob(models.Model):
     request answers at once, the page shows its progress, then what was imported or why nothing was."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "排队中"
-        RUNNING = "running", "处理中"
-        DONE = "done", "已导入"
-        REFUSED = "refused", "未导入"
-        FAILED = "failed", "处理失败"
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("处理中")
+        DONE = "done", _("已导入")
+        REFUSED = "refused", _("未导入")
+        FAILED = "failed", _("处理失败")
 
     kind = models.CharField("类型", max_length=30)
     file_name = models.CharField("文件名", max_length=200)

@@ -19,6 +19,8 @@ from typing import Generic, TypeVar
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from carbonpeak.core import audit
 from carbonpeak.core.errors import DomainError
@@ -26,7 +28,7 @@ from carbonpeak.core.models import ReviewedRecord, ReviewStatus
 
 R = TypeVar("R", bound=ReviewedRecord)
 
-RETURN_NEEDS_COMMENT = "退回时须填写意见，说明需要修改什么"
+RETURN_NEEDS_COMMENT = gettext_lazy("退回时须填写意见，说明需要修改什么")
 EDITABLE = (ReviewStatus.DRAFT, ReviewStatus.RETURNED)
 
 
@@ -38,19 +40,28 @@ def _fields(record: ReviewedRecord, *names: str) -> list[str]:
 
 def check_submittable(record: ReviewedRecord) -> None:
     if record.status not in EDITABLE:
-        raise DomainError(f"{record.get_status_display()}的{record.review_noun}不能再次报送", code="conflict")
+        raise DomainError(
+            _("%(state)s的%(noun)s不能再次报送")
+            % {"state": record.get_status_display(), "noun": record.review_noun},
+            code="conflict",
+        )
 
 
 def check_editable(record: ReviewedRecord) -> None:
     """A record may still change while it is a draft or was returned; never once submitted or approved."""
     if record.status not in EDITABLE:
-        raise DomainError(f"{record.get_status_display()}的{record.review_noun}不能修改", code="conflict")
+        raise DomainError(
+            _("%(state)s的%(noun)s不能修改")
+            % {"state": record.get_status_display(), "noun": record.review_noun},
+            code="conflict",
+        )
 
 
 def check_reviewable(record: ReviewedRecord) -> None:
     if record.status != ReviewStatus.SUBMITTED:
         raise DomainError(
-            f"只能审核已报送的{record.review_noun}（当前状态：{record.get_status_display()}）",
+            _("只能审核已报送的%(noun)s（当前状态：%(state)s）")
+            % {"noun": record.review_noun, "state": record.get_status_display()},
             code="conflict",
         )
 

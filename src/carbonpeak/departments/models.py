@@ -7,13 +7,14 @@ to one, and neither app has to import the other for it.
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class DepartmentKind(models.TextChoices):
-    CITY = "市级部门", "市级部门"
-    DISTRICT = "区镇", "区镇"
-    ENTERPRISE = "企业", "企业"
-    OTHER = "其他", "其他"
+    CITY = "市级部门", _("市级部门")
+    DISTRICT = "区镇", _("区镇")
+    ENTERPRISE = "企业", _("企业")
+    OTHER = "其他", _("其他")
 
 
 class Department(models.Model):

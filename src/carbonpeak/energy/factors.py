@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from carbonpeak.core.numbers import NumberError, parse_int
+from carbonpeak.core.text import gettext_noop
 from carbonpeak.energy import catalog
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -27,7 +28,7 @@ BUNDLED_SETS = {
 }
 DEFAULT_SET = "national"
 #: what a person reads for a bundled set's name (its ``name`` is the key the CLI and the API use)
-SET_NAMES = {"national": "国家方法默认因子集"}
+SET_NAMES = {"national": gettext_noop("国家方法默认因子集")}
 #: a set the coordinator derived by entering yearly factors on the page (``services.enter_yearly_factors``)
 ENTERED = "-录入"
 

@@ -36,6 +36,7 @@ class EnterpriseOut(Schema):
     data_centre: bool
     pue: float | None
     state_owned: bool
+    foreign_origin: str
     sample: bool
 
 

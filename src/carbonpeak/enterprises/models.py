@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from carbonpeak.core.models import ReviewedRecord
 
@@ -23,6 +24,12 @@ class Enterprise(models.Model):
     data_centre = models.BooleanField("数据中心", default=False)
     pue = models.FloatField("PUE", null=True, blank=True, help_text="数据中心的电能利用效率；未报为空")
     state_owned = models.BooleanField("国有企业", default=False)
+    foreign_origin = models.CharField(
+        "外资来源",
+        max_length=50,
+        blank=True,
+        help_text="外商投资企业的投资来源国家或地区（如“德国”），内资企业为空；对德合作行动据此查看德资企业",
+    )
     sample = models.BooleanField("示例数据", default=False, help_text="由演示脚本生成的示例数据")
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
@@ -150,7 +157,7 @@ class AcceptanceTolerance(models.Model):
 class MonitoringPlan(ReviewedRecord):
     """An enterprise's monitoring plan for a year (监测计划): how it measures what it reports."""
 
-    review_noun = "监测计划"
+    review_noun = _("监测计划")
 
     enterprise = models.ForeignKey(
         Enterprise, on_delete=models.CASCADE, related_name="monitoring_plans", verbose_name="企业"
@@ -178,7 +185,7 @@ class EnterpriseReport(ReviewedRecord):
     """An enterprise's annual energy and carbon report (MRV): fuels, electricity, output; verified by a third
     party before approval. A correction after approval is a new revision; the approved one stays."""
 
-    review_noun = "企业年度报告"
+    review_noun = _("企业年度报告")
     RESULT_CHOICES = [("通过", "通过"), ("不通过", "不通过")]
 
     enterprise = models.ForeignKey(
@@ -297,7 +304,7 @@ class Milestone(models.Model):
 class PlanProgress(ReviewedRecord):
     """A quarter's progress on an enterprise's plan, reported by the enterprise and reviewed like a task's."""
 
-    review_noun = "一企一策进展"
+    review_noun = _("一企一策进展")
 
     plan = models.ForeignKey(
         EnterprisePlan, on_delete=models.CASCADE, related_name="progress", verbose_name="方案"

@@ -17,19 +17,23 @@ from . import workbook
 from .creditcode import check_character
 
 DEFAULT_SEED = 20251130
-# name, district, GB/T 4754 code, 重点用能, 碳市场, 两高, 数据中心, 国有 — from the public list of names;
-# the flags follow the sector (power: ETS and 两高; paper and fibre: 两高) and are sample values
+# name, district, GB/T 4754 code, 重点用能, 碳市场, 两高, 数据中心, 国有, 外资来源 — from the public list of
+# names; the flags follow the sector (power: ETS and 两高; paper and fibre: 两高) and are sample values. The
+# last one is made up and named as such: the plan's action 十 (对德合作) is about German-invested enterprises
+# in the 中德（太仓）产业合作示范区, and the demo needs one to show their English front door; no public source
+# here names one as a key energy user.
 ENTERPRISES = (
-    ("华能太仓电厂（示例）", "港区", "D4411", True, True, True, False, True),
-    ("太仓华苏发电（示例）", "港区", "D4411", True, True, True, False, True),
-    ("国华太仓发电（示例）", "港区", "D4411", True, True, True, False, True),
-    ("太仓港协鑫发电（示例）", "港区", "D4411", True, True, True, False, False),
-    ("玖龙纸业（太仓）（示例）", "港区", "C2221", True, True, True, False, False),
-    ("申久化纤（示例）", "璜泾镇", "C2822", True, False, True, False, False),
-    ("桐昆化纤（示例）", "璜泾镇", "C2822", True, False, True, False, False),
-    ("荣文化纤（示例）", "璜泾镇", "C2822", True, False, True, False, False),
-    ("太仓中集集装箱制造（示例）", "港区", "C3433", True, False, False, False, True),
-    ("太仓示例数据中心（示例）", "高新区", "I6450", False, False, False, True, True),
+    ("华能太仓电厂（示例）", "港区", "D4411", True, True, True, False, True, ""),
+    ("太仓华苏发电（示例）", "港区", "D4411", True, True, True, False, True, ""),
+    ("国华太仓发电（示例）", "港区", "D4411", True, True, True, False, True, ""),
+    ("太仓港协鑫发电（示例）", "港区", "D4411", True, True, True, False, False, ""),
+    ("玖龙纸业（太仓）（示例）", "港区", "C2221", True, True, True, False, False, ""),
+    ("申久化纤（示例）", "璜泾镇", "C2822", True, False, True, False, False, ""),
+    ("桐昆化纤（示例）", "璜泾镇", "C2822", True, False, True, False, False, ""),
+    ("荣文化纤（示例）", "璜泾镇", "C2822", True, False, True, False, False, ""),
+    ("太仓中集集装箱制造（示例）", "港区", "C3433", True, False, False, False, True, ""),
+    ("太仓示例数据中心（示例）", "高新区", "I6450", False, False, False, True, True, ""),
+    ("中德示例精密部件（示例）", "高新区", "C3484", True, False, False, False, False, "德国"),
 )
 
 
@@ -51,7 +55,7 @@ def register_bytes(seed: int = DEFAULT_SEED) -> bytes:
     bs.append(["示例数据：由演示脚本生成"])
     bs.append(list(workbook.BUILDING_COLUMNS))
     yes = {True: "是", False: "否"}
-    for n, (name, district, code, key, ets, two_high, dc, state) in enumerate(ENTERPRISES, start=1):
+    for n, (name, district, code, key, ets, two_high, dc, state, origin) in enumerate(ENTERPRISES, start=1):
         pue = round(rng.uniform(1.25, 1.45), 2) if dc else None
         ws.append(
             [
@@ -65,6 +69,7 @@ def register_bytes(seed: int = DEFAULT_SEED) -> bytes:
                 yes[dc],
                 pue,
                 yes[state],
+                origin,
             ]
         )
         for b in range(rng.randint(1, 3)):
@@ -147,7 +152,11 @@ _REPORTS = {
     8: ([("天然气", "万立方米", 1_800)], 380_000_000, 0, None, ""),
     9: ([("天然气", "万立方米", 600), ("柴油", "吨", 900)], 160_000_000, 0, None, ""),
     10: ([], 210_000_000, 0, None, ""),
+    11: ([("天然气", "万立方米", 150)], 90_000_000, 0, None, ""),
 }
+#: the years a sample enterprise has no sample report for: the German-invested one's 2025 report is the one
+#: its reporter files in the demo (from its front door, in English)
+_LEFT_TO_FILE = {11: (2025,)}
 
 
 def reports(years: tuple[int, ...] = (2024, 2025), seed: int = DEFAULT_SEED) -> list[dict]:
@@ -157,6 +166,8 @@ def reports(years: tuple[int, ...] = (2024, 2025), seed: int = DEFAULT_SEED) -> 
     for serial, (fuels, bought, sold, generated, source) in _REPORTS.items():
         for year in years:
             scale = rng.uniform(0.9, 1.1)
+            if year in _LEFT_TO_FILE.get(serial, ()):
+                continue
             out.append(
                 {
                     "serial": serial,

@@ -37,6 +37,8 @@ def filtered(queryset: QuerySet[Enterprise], params) -> QuerySet[Enterprise]:
     for flag in ("key_energy_user", "ets_covered", "two_high", "data_centre", "state_owned"):
         if params.get(flag) in ("1", "true", "是"):
             queryset = queryset.filter(**{flag: True})
+    if params.get("foreign_origin"):
+        queryset = queryset.filter(foreign_origin=str(params["foreign_origin"]).strip()[:50])
     if params.get("q"):
         q = str(params["q"]).strip()[:50]
         queryset = queryset.filter(name__icontains=q) | queryset.filter(credit_code__icontains=q.upper())

@@ -16,6 +16,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from carbonpeak.accounts import permissions
 from carbonpeak.core import audit, files, limits, quotas, review, uploads
@@ -48,6 +50,7 @@ _ENTERPRISE_FIELDS = (
     "data_centre",
     "pue",
     "state_owned",
+    "foreign_origin",
 )
 _BUILDING_FIELDS = workbook.BUILDING_FIELDS[1:]  # the name identifies the building
 
@@ -69,10 +72,15 @@ class RegisterImport:
     buildings_updated: int = 0
 
     def summary(self) -> str:
-        return (
-            f"企业新增 {self.created} 家、更新 {self.updated} 家、未变 {self.unchanged} 家；"
-            f"建筑新增 {self.buildings_created} 栋、更新 {self.buildings_updated} 栋"
-        )
+        return _(
+            "企业新增 %(created)s 家、更新 %(updated)s 家、未变 %(unchanged)s 家；建筑新增 %(b_created)s 栋、更新 %(b_updated)s 栋"
+        ) % {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "b_created": self.buildings_created,
+            "b_updated": self.buildings_updated,
+        }
 
 
 def import_register(user, data: bytes, *, sample: bool = False) -> RegisterImport:
@@ -154,7 +162,7 @@ def _merge_register(user, data: bytes, *, sample: bool) -> RegisterImport:
         for row in parsed.buildings:
             enterprise = by_code[row.credit_code]
             values = {f: getattr(row, f) for f in _BUILDING_FIELDS}
-            _, change = _merge_row(
+            _record, change = _merge_row(
                 user,
                 buildings.get((enterprise.pk, row.name)),
                 lambda enterprise=enterprise, row=row, values=values: Building(
@@ -190,9 +198,9 @@ def set_acceptance_tolerance(user, value_pct: float, source: str) -> AcceptanceT
     permissions.require(user, permissions.Action.MANAGE_ENTERPRISES)
     source = (source or "").strip()
     if not source:
-        raise DomainError("请填写容许偏差的依据文件（文号或名称）")
+        raise DomainError(_("请填写容许偏差的依据文件（文号或名称）"))
     if not 0 <= value_pct <= 100:
-        raise DomainError("容许偏差须在 0 至 100（%）之间")
+        raise DomainError(_("容许偏差须在 0 至 100（%）之间"))
     entry = AcceptanceTolerance.objects.create(value_pct=value_pct, source=source[:300], entered_by=user)
     audit.record(user, audit.Action.CREATE, entry, after=audit.snapshot(entry))
     return entry
@@ -210,8 +218,8 @@ def create_project(user, *, enterprise: Enterprise | None, sample: bool = False,
 
 # ------------------------------------------------------------------ annual reports (MRV)
 
-MONITORING_PLAN_FIRST = "须先有本年度经审核的监测计划（本平台规则：先监测计划、后报告、再核查）"
-VERIFIED_FIRST = "须先录入第三方核查结论“通过”才能审核通过（本平台规则）"
+MONITORING_PLAN_FIRST = gettext_lazy("须先有本年度经审核的监测计划（本平台规则：先监测计划、后报告、再核查）")
+VERIFIED_FIRST = gettext_lazy("须先录入第三方核查结论“通过”才能审核通过（本平台规则）")
 
 
 @transaction.atomic
@@ -219,9 +227,9 @@ def save_monitoring_plan(user, enterprise: Enterprise, year: int, content: str) 
     permissions.require(user, permissions.Action.REPORT_ENTERPRISE, enterprise)
     content = (content or "").strip()
     if not content:
-        raise DomainError("请填写监测计划内容")
+        raise DomainError(_("请填写监测计划内容"))
     if len(content) > 20_000:
-        raise DomainError("监测计划内容不超过 20000 字")
+        raise DomainError(_("监测计划内容不超过 20000 字"))
     plan = MonitoringPlan.objects.filter(enterprise=enterprise, year=year).first()
     if plan is None:
         plan = MonitoringPlan.objects.create(enterprise=enterprise, year=year, content=content)
@@ -254,9 +262,9 @@ def _number(value, label: str) -> float | None:
     try:
         number = float(str(value).replace(",", ""))
     except ValueError as exc:
-        raise DomainError(f"{label}“{value}”不是数字") from exc
+        raise DomainError(_("%(label)s“%(value)s”不是数字") % {"label": label, "value": value}) from exc
     if not number >= 0 or number == float("inf"):
-        raise DomainError(f"{label}须为不小于0的数字")
+        raise DomainError(_("%(label)s须为不小于0的数字") % {"label": label})
     return number
 
 
@@ -274,26 +282,30 @@ def clean_fuel_lines(fuels: list[dict]) -> list[dict]:
         try:
             fuel = catalog.resolve_fuel(name)
             if fuel.family == catalog.ELECTRICITY:
-                raise UnknownName("电力请填在外购、外供、自发电量中，不作为能源品种行")
+                raise UnknownName(_("电力请填在外购、外供、自发电量中，不作为能源品种行"))
             unit = str(line.get("unit") or "").strip()
             catalog.parse_unit(unit)
-            quantity = _number(line.get("quantity"), f"第{i}行实物量")
+            quantity = _number(line.get("quantity"), _("第%(row)s行实物量") % {"row": i})
             if quantity is None:
-                raise DomainError(f"第{i}行{fuel.name}：实物量为空（确为零请填 0）")
+                raise DomainError(
+                    _("第%(row)s行%(fuel)s：实物量为空（确为零请填 0）") % {"row": i, "fuel": fuel.name}
+                )
             use = str(line.get("use") or "燃料").strip()
             if use not in ("燃料", "原料"):
-                raise DomainError(f"第{i}行{fuel.name}：用途须为“燃料”或“原料”")
+                raise DomainError(
+                    _("第%(row)s行%(fuel)s：用途须为“燃料”或“原料”") % {"row": i, "fuel": fuel.name}
+                )
             out.append(
                 {
                     "fuel": fuel.name,
                     "unit": unit,
                     "quantity": quantity,
-                    "reported_tce": _number(line.get("reported_tce"), f"第{i}行折标准煤"),
+                    "reported_tce": _number(line.get("reported_tce"), _("第%(row)s行折标准煤") % {"row": i}),
                     "use": use,
                 }
             )
         except UnknownName as exc:
-            problems.append(f"第{i}行：{exc}")
+            problems.append(_("第%(row)s行：%(problem)s") % {"row": i, "problem": exc})
         except ValidationError as exc:
             problems.extend(exc.messages)
     if problems:
@@ -302,11 +314,11 @@ def clean_fuel_lines(fuels: list[dict]) -> list[dict]:
 
 
 REPORT_NUMBERS = {
-    "output_value": "工业总产值",
-    "value_added": "增加值",
-    "electricity_bought_kwh": "外购电量",
-    "electricity_sold_kwh": "外供电量",
-    "electricity_generated_kwh": "自发电量",
+    "output_value": gettext_lazy("工业总产值"),
+    "value_added": gettext_lazy("增加值"),
+    "electricity_bought_kwh": gettext_lazy("外购电量"),
+    "electricity_sold_kwh": gettext_lazy("外供电量"),
+    "electricity_generated_kwh": gettext_lazy("自发电量"),
 }
 
 
@@ -316,7 +328,7 @@ def save_report(user, enterprise: Enterprise, year: int, *, fuels: list[dict], *
     once the latest is approved (the approved one is kept as it was). Nothing is saved on any error."""
     permissions.require(user, permissions.Action.REPORT_ENTERPRISE, enterprise)
     if not 2000 <= int(year) <= 2100:
-        raise DomainError("年份不正确")
+        raise DomainError(_("年份不正确"))
     from carbonpeak.energy import catalog
 
     problems: list[str] = []  # every problem of the form at once, not the first one only
@@ -402,7 +414,7 @@ def _report_ready(report: EnterpriseReport) -> None:
     if plan is None or plan.status != ReviewStatus.APPROVED:
         raise DomainError(MONITORING_PLAN_FIRST)
     if report.electricity_bought_kwh is None or report.electricity_sold_kwh is None:
-        raise DomainError("外购电量、外供电量均须填写（没有则填 0）")
+        raise DomainError(_("外购电量、外供电量均须填写（没有则填 0）"))
     report_figures(report)  # refuses what the engine cannot account
 
 
@@ -502,10 +514,10 @@ def record_verification(
     and, when given, the verification report itself (a PDF, checked by its content, ≤ 10 MB)."""
     permissions.require(user, permissions.Action.REVIEW)
     if report.status != ReviewStatus.SUBMITTED:
-        raise DomainError("只能为已报送的报告录入核查结论")
+        raise DomainError(_("只能为已报送的报告录入核查结论"))
     verifier, reference = (verifier or "").strip(), (reference or "").strip()
     if not verifier or result not in ("通过", "不通过"):
-        raise DomainError("请填写核查机构，并选择核查结论“通过”或“不通过”")
+        raise DomainError(_("请填写核查机构，并选择核查结论“通过”或“不通过”"))
     fields = ("verifier", "verification_result", "verification_reference", "verification_file_name")
     before = audit.snapshot(report, fields)
     if file is not None:
@@ -513,7 +525,7 @@ def record_verification(
         if (too_large := limits.refusal(limits.VERIFICATION, len(data))) is not None:
             raise DomainError(too_large)
         if not data.startswith(b"%PDF-"):
-            raise DomainError("核查报告须为 PDF 文件（按文件内容判断）")
+            raise DomainError(_("核查报告须为 PDF 文件（按文件内容判断）"))
         digest = hashlib.sha256(data).hexdigest()
         files.keep(files.VERIFICATION, digest, data, replace=False)
         report.verification_file_name = Path(name).name[:200] or "核查报告.pdf"
@@ -555,16 +567,19 @@ def _parse_milestones(lines: list[tuple[str, str]]) -> list[tuple[str, dt.date]]
         try:
             date = dt.date.fromisoformat((due or "").strip())
         except ValueError:
-            problems[f"due-{i}"] = [f"第{i + 1}项措施“{measure[:20]}”：完成时限应为日期，如 2025-12-31"]
+            problems[f"due-{i}"] = [
+                _("第%(n)s项措施“%(measure)s”：完成时限应为日期，如 2025-12-31")
+                % {"n": i + 1, "measure": measure[:20]}
+            ]
             continue
         if not measure:
-            problems[f"measure-{i}"] = [f"第{i + 1}项：措施内容为空"]
+            problems[f"measure-{i}"] = [_("第%(n)s项：措施内容为空") % {"n": i + 1}]
             continue
         out.append((measure[:300], date))
     if problems:
         raise DomainError(problems)
     if not out:
-        raise DomainError({"measure-0": "请至少填写一项措施及其完成时限"})
+        raise DomainError({"measure-0": _("请至少填写一项措施及其完成时限")})
     return out
 
 
@@ -577,17 +592,20 @@ def create_reduction_plan(
 
     permissions.require(user, permissions.Action.MANAGE_ENTERPRISES)
     if hasattr(enterprise, "reduction_plan"):
-        raise DomainError(f"{enterprise.name}已有一企一策方案")
+        raise DomainError(_("%(enterprise)s已有一企一策方案") % {"enterprise": enterprise.name})
     title = (title or "").strip()[:200]
     if not title:
-        raise DomainError({"title": "请填写方案名称"})
+        raise DomainError({"title": _("请填写方案名称")})
     steps = _parse_milestones(milestones)
     plan = EnterprisePlan.objects.create(
         enterprise=enterprise, title=title, goal=(goal or "")[:5000], created_by=user
     )
     Milestone.objects.bulk_create(Milestone(plan=plan, measure=m, due_date=d) for m, d in steps)
     audit.record(
-        user, audit.Action.CREATE, plan, after={**audit.snapshot(plan), "milestones": [m for m, _ in steps]}
+        user,
+        audit.Action.CREATE,
+        plan,
+        after={**audit.snapshot(plan), "milestones": [m for m, _due in steps]},
     )
     for period in ReportingPeriod.objects.filter(is_open=True):
         PlanProgress.objects.get_or_create(plan=plan, period=period)
@@ -615,13 +633,13 @@ def save_progress(
     PROGRESS_REVIEW.require_editable(progress)
     valid = set(progress.plan.milestones.values_list("id", flat=True))
     if any(m not in valid for m in milestones_done):
-        raise DomainError("所选措施不属于本方案")
+        raise DomainError(_("所选措施不属于本方案"))
     try:
         value = _number(pue, "PUE")
     except DomainError as exc:
         raise DomainError({"pue": exc.messages}) from None
     if value is not None and not 1.0 <= value <= 5.0:
-        raise DomainError({"pue": "PUE 须在 1 至 5 之间"})
+        raise DomainError({"pue": _("PUE 须在 1 至 5 之间")})
     before = audit.snapshot(progress, ("narrative", "milestones_done", "pue"))
     progress.narrative, progress.milestones_done, progress.pue = (
         (narrative or "")[:5000],
@@ -641,14 +659,17 @@ def save_progress(
 
 def _progress_period_open(progress: PlanProgress) -> None:
     if not progress.period.is_open:
-        raise DomainError(f"{progress.period}已关闭，一企一策进展已冻结，不能再修改", code="period_closed")
+        raise DomainError(
+            _("%(period)s已关闭，一企一策进展已冻结，不能再修改") % {"period": progress.period},
+            code="period_closed",
+        )
 
 
 def _progress_ready(progress: PlanProgress) -> None:
     if not progress.narrative.strip():
-        raise DomainError("请填写进展情况")
+        raise DomainError(_("请填写进展情况"))
     if progress.plan.enterprise.data_centre and progress.pue is None:
-        raise DomainError("数据中心须填报本期实测 PUE")
+        raise DomainError(_("数据中心须填报本期实测 PUE"))
 
 
 def _mark_milestones_done(progress: PlanProgress, user) -> None:
@@ -680,5 +701,5 @@ def read_verification_file(user, report: EnterpriseReport) -> bytes:
     digest = report.verification_file_sha256
     data = files.read(files.VERIFICATION, digest) if digest else None
     if data is None:
-        raise Http404("核查报告文件不在存储中（可能未随数据库一并恢复），请联系管理员")
+        raise Http404(gettext_lazy("核查报告文件不在存储中（可能未随数据库一并恢复），请联系管理员"))
     return data

@@ -11,6 +11,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from carbonpeak.accounts import permissions
@@ -151,7 +153,7 @@ def export(request):
 def import_register(request):
     upload = request.FILES.get("file")
     if upload is None:
-        messages.error(request, "请选择名录文件（.xlsx）")
+        messages.error(request, _("请选择名录文件（.xlsx）"))
         return redirect("enterprises:register")
     data = limits.read(limits.ENTERPRISE_REGISTER, upload)
     try:
@@ -194,7 +196,7 @@ def two_high_projects(request):
 @require_POST
 def acceptance_tolerance(request):
     try:
-        value = required_float(request.POST.get("value_pct"), what="容许偏差（%）", low=0, high=100)
+        value = required_float(request.POST.get("value_pct"), what=_("容许偏差（%）"), low=0, high=100)
     except NumberError as exc:
         messages.error(request, str(exc))
         return redirect("enterprises:projects")
@@ -203,7 +205,7 @@ def acceptance_tolerance(request):
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
-        messages.success(request, f"已录入验收偏差容许值 {entry}")
+        messages.success(request, _("已录入验收偏差容许值 %(entry)s") % {"entry": entry})
     return redirect("enterprises:projects")
 
 
@@ -290,23 +292,25 @@ def _report_action(request, enterprise: Enterprise, year: int):
             )
             if action == "submit":
                 services.submit_report(report, user=request.user)
-                messages.success(request, "报告已报送，等待第三方核查和协调员审核")
+                messages.success(request, _("报告已报送，等待第三方核查和协调员审核"))
             else:
-                messages.success(request, "草稿已保存")
+                messages.success(request, _("草稿已保存"))
         elif action == "plan_save":
             plan = services.save_monitoring_plan(request.user, enterprise, year, post.get("content", ""))
             if post.get("submit_plan"):
                 services.submit_monitoring_plan(plan, user=request.user)
-                messages.success(request, "监测计划已报送")
+                messages.success(request, _("监测计划已报送"))
             else:
-                messages.success(request, "监测计划已保存")
+                messages.success(request, _("监测计划已保存"))
         elif action in ("plan_approve", "plan_return") and plan is not None:
             (
                 services.approve_monitoring_plan
                 if action == "plan_approve"
                 else services.return_monitoring_plan
             )(plan, user=request.user, comment=post.get("comment", ""))
-            messages.success(request, "监测计划已审核通过" if action == "plan_approve" else "监测计划已退回")
+            messages.success(
+                request, _("监测计划已审核通过") if action == "plan_approve" else _("监测计划已退回")
+            )
         elif action == "verify" and report is not None:
             upload = request.FILES.get("file")
             services.record_verification(
@@ -317,15 +321,15 @@ def _report_action(request, enterprise: Enterprise, year: int):
                 reference=post.get("reference", ""),
                 file=(upload.name, limits.read(limits.VERIFICATION, upload)) if upload else None,
             )
-            messages.success(request, "核查结论已录入")
+            messages.success(request, _("核查结论已录入"))
         elif action == "approve" and report is not None:
             services.approve_report(report, user=request.user, comment=post.get("comment", ""))
-            messages.success(request, "报告已审核通过，能耗与排放已按全市核算方法计算")
+            messages.success(request, _("报告已审核通过，能耗与排放已按全市核算方法计算"))
         elif action == "return" and report is not None:
             services.return_report(report, user=request.user, comment=post.get("comment", ""))
-            messages.success(request, "报告已退回")
+            messages.success(request, _("报告已退回"))
         else:
-            messages.error(request, "无法识别的操作")
+            messages.error(request, _("无法识别的操作"))
     except ValidationError as exc:
         if action in ("save", "submit"):  # the form comes back as typed, the problems summed up above it
             context = _report_context(request, enterprise, year)
@@ -433,7 +437,7 @@ def create_reduction_plan(request, enterprise_id: int):
         )
         url = reverse("enterprises:detail", args=[enterprise.pk])
         return refusals.refuse(request, REDUCTION_PLAN_FORM, typed, problems, url)
-    messages.success(request, "一企一策方案已制定；开启中的季度已生成进展报告")
+    messages.success(request, _("一企一策方案已制定；开启中的季度已生成进展报告"))
     return redirect("enterprises:detail", enterprise.pk)
 
 
@@ -460,7 +464,7 @@ def progress(request, progress_id: int):
         post = request.POST
         action = post.get("action", "")
         if action not in PROGRESS_FORMS:
-            raise Http404("未知操作")
+            raise Http404(gettext_lazy("未知操作"))
         try:
             if action in ("save", "submit"):
                 done = [d for v in post.getlist("done") if (d := as_int(v, low=1, high=MAX_ID))]
@@ -473,12 +477,12 @@ def progress(request, progress_id: int):
                 )
                 if action == "submit":
                     services.submit_progress(item, user=request.user)
-                messages.success(request, "已报送" if action == "submit" else "已保存")
+                messages.success(request, _("已报送") if action == "submit" else _("已保存"))
             else:
                 (services.approve_progress if action == "approve" else services.return_progress)(
                     item, user=request.user, comment=post.get("comment", "")
                 )
-                messages.success(request, "已审核通过" if action == "approve" else "已退回")
+                messages.success(request, _("已审核通过") if action == "approve" else _("已退回"))
         except ValidationError as exc:
             problems = refusals.problems_of(exc, PROGRESS_FORMS[action])
             for p in problems:

@@ -33,6 +33,7 @@ REGISTER_COLUMNS = (
     "数据中心",
     "PUE",
     "国有企业",
+    "外资来源",
 )
 BUILDING_COLUMNS = (
     "统一社会信用代码",
@@ -74,6 +75,7 @@ class EnterpriseRow:
     data_centre: bool
     pue: float | None
     state_owned: bool
+    foreign_origin: str = ""  # the investing country or region of a foreign-invested enterprise
 
 
 @dataclass
@@ -139,6 +141,7 @@ def export_bytes(enterprises: list[dict], buildings: list[dict]) -> bytes:
                 *(_flag(e[k]) for k in ("key_energy_user", "ets_covered", "two_high", "data_centre")),
                 e["pue"],
                 _flag(e["state_owned"]),
+                inert(e["foreign_origin"]),
                 e["sector"],
                 "示例数据" if e["sample"] else "",
             ]
@@ -221,9 +224,14 @@ def read_register(data: bytes) -> ParsedRegister:
         if pue is not None and flags[3] is False:
             errors.append(FormError(sheet, number, _col(9, "PUE"), "不是数据中心却填了 PUE"))
         state = _bool(values[9], errors, sheet, number, 10, "国有企业")
-        if code and name and industry and None not in flags and state is not None:
+        origin = _text(values[10])
+        if len(origin) > 50:
+            errors.append(FormError(sheet, number, _col(11, "外资来源"), "外资来源不超过 50 字"))
+        if code and name and industry and None not in flags and state is not None and len(origin) <= 50:
             parsed.enterprises.append(
-                EnterpriseRow(number, code, name, _text(values[2]), industry, sector, *flags, pue, state)
+                EnterpriseRow(
+                    number, code, name, _text(values[2]), industry, sector, *flags, pue, state, origin
+                )
             )
     if BUILDINGS_SHEET in wb.sheetnames:
         _read_buildings(wb[BUILDINGS_SHEET], parsed)

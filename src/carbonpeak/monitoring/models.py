@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from carbonpeak.core.models import ReviewedRecord
 from carbonpeak.departments.models import Department
@@ -18,12 +19,12 @@ from carbonpeak.plans.models import Target
 
 class Indicator(models.Model):
     class Kind(models.TextChoices):
-        COMPUTED = "computed", "核算得出"
-        REPORTED = "reported", "部门报送"
+        COMPUTED = "computed", _("核算得出")
+        REPORTED = "reported", _("部门报送")
 
     class Frequency(models.TextChoices):
-        QUARTERLY = "quarterly", "按季度"
-        ANNUAL = "annual", "按年度"
+        QUARTERLY = "quarterly", _("按季度")
+        ANNUAL = "annual", _("按年度")
 
     code = models.CharField("代码", max_length=60, unique=True)
     name = models.CharField("名称", max_length=200)
@@ -91,7 +92,7 @@ class TargetIndicator(models.Model):
 class Observation(ReviewedRecord):
     """A reported value; an approved value is never changed, a correction is a new revision."""
 
-    review_noun = "数值"
+    review_noun = _("数值")
 
     indicator = models.ForeignKey(
         Indicator, on_delete=models.CASCADE, related_name="observations", verbose_name="指标"
@@ -164,10 +165,10 @@ class EarlyWarning(models.Model):
     budget's or a meter's warning has no plan target: ``subject`` and ``link`` say what it is about."""
 
     class Kind(models.TextChoices):
-        GRADE = "grade", "评估等级变化"
-        OVERDUE = "overdue", "数据逾期"
-        BUDGET = "budget", "碳预算执行"
-        METER = "meter", "在线监测数据质量"
+        GRADE = "grade", _("评估等级变化")
+        OVERDUE = "overdue", _("数据逾期")
+        BUDGET = "budget", _("碳预算执行")
+        METER = "meter", _("在线监测数据质量")
 
     target = models.ForeignKey(
         Target, on_delete=models.CASCADE, related_name="warnings", verbose_name="目标", null=True, blank=True

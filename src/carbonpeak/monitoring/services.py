@@ -18,6 +18,7 @@ from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
 from carbonpeak.core import audit, clock, events, review, versions
 from carbonpeak.core.errors import DomainError
+from carbonpeak.core.language import keeps_platform_language
 from carbonpeak.core.models import ReviewStatus
 from carbonpeak.departments.models import Department
 from carbonpeak.energy.models import AccountingRun
@@ -193,6 +194,7 @@ submit_observation, approve_observation, return_observation = REVIEW.moves()
 # ------------------------------------------------------------------ evaluation and warnings
 
 
+@keeps_platform_language  # the warnings' stored messages
 def evaluate(
     plan: Plan, today: dt.date | None = None, *, run: AccountingRun | None = None
 ) -> list[EarlyWarning]:
@@ -313,6 +315,7 @@ def raise_subject_warning(
     return warning
 
 
+@keeps_platform_language
 def _email(warning: EarlyWarning) -> None:
     """Mail the owner department when it has an address and the mail settings are configured."""
     department = warning.department

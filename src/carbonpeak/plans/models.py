@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from carbonpeak.departments.models import Department
 
@@ -16,9 +17,9 @@ from carbonpeak.departments.models import Department
 class PlanRole(models.TextChoices):
     """Why a city keeps a plan: the one it runs, a sector plan beside it, or a higher level's for reference."""
 
-    OWN = "own", "本市综合方案"
-    SECTOR = "sector", "本市专项方案"
-    REFERENCE = "reference", "上级方案（参照）"
+    OWN = "own", _("本市综合方案")
+    SECTOR = "sector", _("本市专项方案")
+    REFERENCE = "reference", _("上级方案（参照）")
 
 
 class Plan(models.Model):
@@ -143,15 +144,15 @@ class Task(models.Model):
 
 
 class Role(models.TextChoices):
-    LEAD = "lead", "牵头"
-    SUPPORT = "support", "配合"
-    IMPLEMENT = "implement", "落实"
+    LEAD = "lead", _("牵头")
+    SUPPORT = "support", _("配合")
+    IMPLEMENT = "implement", _("落实")
 
 
 class Responsibility(models.Model):
     class Source(models.TextChoices):
-        IMPORT = "import", "导入"
-        MANUAL = "manual", "手工"
+        IMPORT = "import", _("导入")
+        MANUAL = "manual", _("手工")
 
     task = models.ForeignKey(
         Task, on_delete=models.CASCADE, related_name="responsibilities", verbose_name="任务"
@@ -179,23 +180,23 @@ class Responsibility(models.Model):
 
 
 class Comparator(models.TextChoices):
-    GE = ">=", "不低于"
-    GT = ">", "超过"
-    LE = "<=", "不高于"
-    LT = "<", "低于"
-    EQ = "=", "达到"
-    PEAK = "peak", "达峰"
-    INCREASE = "increase", "提升"
-    DECREASE = "decrease", "下降"
-    EXTERNAL = "external", "完成上级下达指标"
+    GE = ">=", _("不低于")
+    GT = ">", _("超过")
+    LE = "<=", _("不高于")
+    LT = "<", _("低于")
+    EQ = "=", _("达到")
+    PEAK = "peak", _("达峰")
+    INCREASE = "increase", _("提升")
+    DECREASE = "decrease", _("下降")
+    EXTERNAL = "external", _("完成上级下达指标")
 
 
 class TargetKind(models.TextChoices):
-    DATED = "dated", "定量目标"
-    DIRECTION = "direction", "方向性目标"
-    PEAK = "peak", "达峰目标"
-    EXTERNAL = "external", "上级下达指标"
-    RULE = "rule", "常设规则"
+    DATED = "dated", _("定量目标")
+    DIRECTION = "direction", _("方向性目标")
+    PEAK = "peak", _("达峰目标")
+    EXTERNAL = "external", _("上级下达指标")
+    RULE = "rule", _("常设规则")
 
 
 class Target(models.Model):
@@ -264,9 +265,9 @@ class PlanDraft(models.Model):
     structure parsed from it and the coordinator's corrections, until it is confirmed or discarded."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "待确认"
-        CONFIRMED = "confirmed", "已确认导入"
-        DISCARDED = "discarded", "已放弃"
+        DRAFT = "draft", _("待确认")
+        CONFIRMED = "confirmed", _("已确认导入")
+        DISCARDED = "discarded", _("已放弃")
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="上传人"

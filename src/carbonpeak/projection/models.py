@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Scenario(models.Model):
@@ -112,15 +113,15 @@ class UnitEvent(models.Model):
     shown) or 不投运 / 不退役, and its source."""
 
     class Kind(models.TextChoices):
-        ENTERS = "投运", "投运"
-        RETIRES = "退役", "退役"
+        ENTERS = "投运", _("投运")
+        RETIRES = "退役", _("退役")
 
     class Status(models.TextChoices):
-        CONFIRMED = "确认投运", "确认投运"
-        UNCONFIRMED = "未确认", "未确认"
-        CANCELLED = "不投运", "不投运"
-        RETIREMENT_CONFIRMED = "确认退役", "确认退役"
-        RETIREMENT_CANCELLED = "不退役", "不退役"
+        CONFIRMED = "确认投运", _("确认投运")
+        UNCONFIRMED = "未确认", _("未确认")
+        CANCELLED = "不投运", _("不投运")
+        RETIREMENT_CONFIRMED = "确认退役", _("确认退役")
+        RETIREMENT_CANCELLED = "不退役", _("不退役")
 
     #: the statuses each kind of event can have, in the order a form offers them
     STATUSES = {

@@ -13,6 +13,7 @@ from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
 from carbonpeak.core import audit
 from carbonpeak.core.errors import DomainError
+from carbonpeak.core.language import keeps_platform_language
 from carbonpeak.core.models import ReviewStatus
 from carbonpeak.core.periods import Period
 from carbonpeak.core.review import Lifecycle
@@ -104,6 +105,7 @@ def _final_report(plan: Plan, period: str, data_version: dict) -> QuarterlyRepor
 
 
 @transaction.atomic
+@keeps_platform_language  # the frozen content and its title
 def prepare_release(
     plan: Plan,
     period_key: str,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from carbonpeak.core.models import ReviewedRecord
 from carbonpeak.departments.models import Department
@@ -48,18 +49,18 @@ class ReportingPeriod(models.Model):
         unique_together = [("plan", "key")]
 
     def __str__(self) -> str:
-        return f"{self.year}年第{self.quarter}季度"
+        return _("%(year)s年第%(quarter)s季度") % {"year": self.year, "quarter": self.quarter}
 
 
 class ProgressStatus(models.TextChoices):
-    NOT_STARTED = "not_started", "未启动"
-    IN_PROGRESS = "in_progress", "推进中"
-    DONE = "done", "已完成"
-    BEHIND = "behind", "滞后"
+    NOT_STARTED = "not_started", _("未启动")
+    IN_PROGRESS = "in_progress", _("推进中")
+    DONE = "done", _("已完成")
+    BEHIND = "behind", _("滞后")
 
 
 class ProgressReport(ReviewedRecord):
-    review_noun = "报告"
+    review_noun = _("报告")
     period = models.ForeignKey(
         ReportingPeriod, on_delete=models.CASCADE, related_name="reports", verbose_name="报告期"
     )

@@ -16,11 +16,15 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
 from carbonpeak.core import audit, clock, events, files, limits, review
 from carbonpeak.core.errors import DomainError
+from carbonpeak.core.language import keeps_platform_language
 from carbonpeak.core.models import ReviewStatus
 from carbonpeak.departments.models import Department
 from carbonpeak.plans.models import Plan, Responsibility, Role
@@ -77,9 +81,9 @@ def open_period(plan: Plan, key: str, due_date: dt.date, user) -> ReportingPerio
     except InvalidPeriod as exc:
         raise DomainError(str(exc)) from exc
     if not period.is_quarter:
-        raise DomainError("报告期须为一个季度，如 2025Q3")
+        raise DomainError(_("报告期须为一个季度，如 2025Q3"))
     if ReportingPeriod.objects.filter(plan=plan, key=period.key).exists():
-        raise DomainError(f"{period.label}已开启")
+        raise DomainError(_("%(period)s已开启") % {"period": period.label})
     rp = ReportingPeriod.objects.create(
         plan=plan, key=period.key, year=period.year, quarter=period.last, due_date=due_date, opened_by=user
     )
@@ -103,15 +107,18 @@ def open_period(plan: Plan, key: str, due_date: dt.date, user) -> ReportingPerio
 
 def _require_open(report: ProgressReport) -> None:
     if not report.period.is_open:
-        raise DomainError(f"{report.period}已关闭，报告已冻结，不能再修改", code="period_closed")
+        raise DomainError(
+            _("%(period)s已关闭，报告已冻结，不能再修改") % {"period": report.period}, code="period_closed"
+        )
 
 
 @transaction.atomic
+@keeps_platform_language  # the snapshot keeps labels as the platform wrote them
 def close_period(rp: ReportingPeriod, user) -> ReportingPeriod:
     """Freeze the period: its snapshot keeps what every report said at closing, whatever happens later."""
     permissions.require(user, Action.MANAGE_PERIODS)
     if not rp.is_open:
-        raise DomainError(f"{rp}已关闭", code="period_closed")
+        raise DomainError(_("%(period)s已关闭") % {"period": rp}, code="period_closed")
     rp.snapshot = {
         "closed_at": timezone.now().isoformat(),
         "reports": [_report_snapshot(r) for r in _reports(rp)],
@@ -153,9 +160,12 @@ def save_report(report: ProgressReport, user, *, progress: str, narrative: str) 
     report = REVIEW.lock(report)
     REVIEW.require_editable(report)
     if progress not in ProgressStatus.values:
-        raise DomainError(f"进展状态须为：{'、'.join(ProgressStatus.labels)}")
+        raise DomainError(
+            _("进展状态须为：%(choices)s") % {"choices": _("、").join(map(str, ProgressStatus.labels))},
+            field="progress",
+        )
     if len(narrative) > 5000:
-        raise DomainError("进展情况不超过 5000 字")
+        raise DomainError(_("进展情况不超过 5000 字"))
     before = audit.snapshot(report, ("progress", "narrative"))
     report.progress, report.narrative, report.edited, report.updated_by = (
         progress,
@@ -180,12 +190,12 @@ def contribute(report: ProgressReport, user, text: str) -> Contribution:
     _require_open(report)
     department = permissions.department_of(user)
     if department is None:
-        raise DomainError("只有配合部门的填报员可以补充本部门的配合工作情况")
+        raise DomainError(_("只有配合部门的填报员可以补充本部门的配合工作情况"))
     if not text.strip():
-        raise DomainError("请填写配合工作情况")
+        raise DomainError(_("请填写配合工作情况"))
     existing = Contribution.objects.filter(report=report, department=department).first()
     before = {"text": existing.text} if existing else None
-    contribution, _ = Contribution.objects.update_or_create(
+    contribution, _created = Contribution.objects.update_or_create(
         report=report, department=department, defaults={"text": text.strip()[:5000], "updated_by": user}
     )
     audit.record(
@@ -230,11 +240,11 @@ def attach_evidence(report: ProgressReport, user, name: str, data: bytes) -> Evi
     if (too_large := limits.refusal(limits.EVIDENCE, len(data))) is not None:
         raise DomainError(too_large)
     if not data:
-        raise DomainError("文件为空")
+        raise DomainError(_("文件为空"))
     kind = detect_kind(data)
     if kind is None:
         raise DomainError(
-            "只接受 PDF、PNG、JPEG 图片和 Word、Excel（.docx/.xlsx）文件；文件内容与这些类型均不符"
+            _("只接受 PDF、PNG、JPEG 图片和 Word、Excel（.docx/.xlsx）文件；文件内容与这些类型均不符")
         )
     digest = hashlib.sha256(data).hexdigest()
     files.keep(files.EVIDENCE, digest, data, replace=False)  # named by content: the same file is kept once
@@ -260,14 +270,17 @@ def read_evidence(user, evidence: Evidence) -> bytes:
     data = files.read(files.EVIDENCE, evidence.sha256)
     if data is None:  # e.g. the database restored without its files: a 404 that says so, never a 500
         raise Http404(
-            f"佐证材料“{evidence.original_name}”的文件不在存储中（可能未随数据库一并恢复），请联系管理员"
+            format_lazy(
+                gettext_lazy("佐证材料“{name}”的文件不在存储中（可能未随数据库一并恢复），请联系管理员"),
+                name=evidence.original_name,
+            )
         )
     return data
 
 
 def _ready(report: ProgressReport) -> None:
     if not report.narrative.strip():
-        raise DomainError("报送前请填写进展情况")
+        raise DomainError(_("报送前请填写进展情况"))
 
 
 REVIEW = review.Lifecycle(
@@ -284,21 +297,21 @@ submit_report, approve_report, return_report = REVIEW.moves()
 
 # ------------------------------------------------------------------ completeness and reminders
 
-STATE_SHORT = {
-    "not_started": "未",
-    "draft": "草",
-    "submitted": "报",
-    "approved": "审",
-    "returned": "退",
-    "overdue": "逾",
+STATE_SHORT = {  # one character a cell on the completeness board
+    "not_started": pgettext_lazy("board cell", "未"),
+    "draft": pgettext_lazy("board cell", "草"),
+    "submitted": pgettext_lazy("board cell", "报"),
+    "approved": pgettext_lazy("board cell", "审"),
+    "returned": pgettext_lazy("board cell", "退"),
+    "overdue": pgettext_lazy("board cell", "逾"),
 }
 STATE_LABELS = {
-    "not_started": "未填写",
-    "draft": "草稿",
-    "submitted": "已报送",
-    "approved": "已审核",
-    "returned": "已退回",
-    "overdue": "逾期",
+    "not_started": gettext_lazy("未填写"),
+    "draft": gettext_lazy("草稿"),
+    "submitted": gettext_lazy("已报送"),
+    "approved": gettext_lazy("已审核"),
+    "returned": gettext_lazy("已退回"),
+    "overdue": gettext_lazy("逾期"),
 }
 
 
@@ -350,6 +363,7 @@ def _deadline_note(task, rp: ReportingPeriod) -> str:
     return ""
 
 
+@keeps_platform_language  # a reminder is stored and mailed
 def send_reminders(rp: ReportingPeriod, today: dt.date | None = None) -> list[Reminder]:
     """Before the due date (within 3 days) and after it, once per department, for reports not yet submitted."""
     today = today or clock.today()

@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from carbonpeak.accounts import permissions
@@ -54,17 +56,17 @@ def open_period(request):
     """The coordinator opens a quarter; a refusal comes back as typed, beside its field."""
     plan = current_plan()
     if plan is None:
-        raise Http404("尚未导入任何方案")
+        raise Http404(gettext_lazy("尚未导入任何方案"))
     post = request.POST
     problems = refusals.required(
-        post, {"key": ("period-key", "报告期"), "due_date": ("period-due", "截止日期")}
+        post, {"key": ("period-key", _("报告期")), "due_date": ("period-due", _("截止日期"))}
     )
     due = None
     if not problems:
         try:
             due = dt.date.fromisoformat(post.get("due_date", "").strip())
         except ValueError:
-            problems.append(refusals.Problem("period-due", "截止日期须为有效日期，如 2026-04-10"))
+            problems.append(refusals.Problem("period-due", _("截止日期须为有效日期，如 2026-04-10")))
     if not problems:
         try:
             rp = services.open_period(plan, post.get("key", ""), due, request.user)
@@ -73,7 +75,10 @@ def open_period(request):
     if problems:
         typed = {k: post.get(k, "") for k in ("key", "due_date")}
         return refusals.refuse(request, OPEN_FORM, typed, problems, reverse("supervision:periods"))
-    messages.success(request, f"已开启{rp}，生成 {rp.reports.count()} 份进展报告")
+    messages.success(
+        request,
+        _("已开启%(period)s，生成 %(count)s 份进展报告") % {"period": rp, "count": rp.reports.count()},
+    )
     return redirect("supervision:board", rp.pk)
 
 
@@ -107,15 +112,17 @@ def period_action(request, period_id: int, action: str):
     try:
         if action == "close":
             services.close_period(rp, request.user)
-            messages.success(request, f"{rp}已关闭，报告已冻结为快照")
+            messages.success(request, _("%(period)s已关闭，报告已冻结为快照") % {"period": rp})
         elif action == "remind":
             made = services.remind(rp, request.user)
             messages.success(
                 request,
-                f"已发出提醒 {len(made)} 条" if made else "没有需要发出的提醒（已提醒过或不在提醒时段）",
+                _("已发出提醒 %(count)s 条") % {"count": len(made)}
+                if made
+                else _("没有需要发出的提醒（已提醒过或不在提醒时段）"),
             )
         else:
-            raise Http404("未知操作")
+            raise Http404(gettext_lazy("未知操作"))
     except ValidationError as exc:
         _error(request, exc)
     return redirect("supervision:board", rp.pk)
@@ -186,9 +193,9 @@ ACTION_FIELDS = {
 def report_action(request, report_id: int, action: str):
     r = get_object_or_404(ProgressReport.objects.select_related("period", "task"), pk=report_id)
     if action not in ACTION_FIELDS:
-        raise Http404("未知操作")
+        raise Http404(gettext_lazy("未知操作"))
     at, sent = ACTION_FIELDS[action]
-    required = {"contribute": {"text": "本部门配合工作情况"}, "return": {"comment": "退回意见"}}.get(
+    required = {"contribute": {"text": _("本部门配合工作情况")}, "return": {"comment": _("退回意见")}}.get(
         action, {}
     )
     if missing := refusals.required(request.POST, required):
@@ -203,7 +210,7 @@ def report_action(request, report_id: int, action: str):
                 progress=request.POST.get("progress", ""),
                 narrative=request.POST.get("narrative", ""),
             )
-            messages.success(request, "已保存")
+            messages.success(request, _("已保存"))
         elif action == "submit":
             if "narrative" in request.POST:
                 services.save_report(
@@ -213,26 +220,24 @@ def report_action(request, report_id: int, action: str):
                     narrative=request.POST.get("narrative", ""),
                 )
             services.submit_report(r, user=request.user)
-            messages.success(request, "已报送，等待协调员审核")
+            messages.success(request, _("已报送，等待协调员审核"))
         elif action == "contribute":
             services.contribute(r, request.user, request.POST.get("text", ""))
-            messages.success(request, "已补充本部门配合工作情况")
+            messages.success(request, _("已补充本部门配合工作情况"))
         elif action == "evidence":
             file = request.FILES.get("file")
             if file is None:
-                raise ValidationError("请选择文件")
+                raise ValidationError(_("请选择文件"))
             services.attach_evidence(r, request.user, file.name, limits.read(limits.EVIDENCE, file))
-            messages.success(request, f"已上传 {file.name}")
+            messages.success(request, _("已上传 %(name)s") % {"name": file.name})
         elif action in ("approve", "return"):
             (services.approve_report if action == "approve" else services.return_report)(
                 r, user=request.user, comment=request.POST.get("comment", "")
             )
-            messages.success(request, "已审核通过" if action == "approve" else "已退回牵头部门")
+            messages.success(request, _("已审核通过") if action == "approve" else _("已退回牵头部门"))
     except ValidationError as exc:  # the form comes back as typed, the reason beside its field
-        problems = [
-            refusals.Problem("progress" if "进展状态" in m and action in ("save", "submit") else at, m)
-            for m in exc.messages
-        ]
+        field = getattr(exc, "field", None) if action in ("save", "submit") else None
+        problems = [refusals.Problem(field or at, m) for m in exc.messages]
         return refusals.refuse(
             request, _form(r), {f: request.POST.get(f, "") for f in sent}, problems, r.get_absolute_url()
         )

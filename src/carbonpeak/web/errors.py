@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.template import loader
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 TITLES = {
@@ -32,10 +33,18 @@ CODES = {
 
 
 def _message(status: int, exception) -> str:
-    """The exception's own message when the platform raised it in Chinese (BadRequest, PermissionDenied,
-    Http404 from our code); Django's English defaults are replaced by ours."""
-    text = str(exception) if exception is not None else ""
-    if isinstance(exception, BadRequest | PermissionDenied | Http404) and text and not text.isascii():
+    """The exception's own message when the platform raised it (BadRequest, PermissionDenied, Http404 from
+    our code); Django's English defaults are replaced by ours.
+
+    The platform's messages are written in Chinese and raised either as they are or translated lazily
+    (``gettext_lazy``/``format_lazy``, so that an English reader reads them in English); Django's own are
+    plain English text, and an English reader's platform message is told from them by being lazy.
+    """
+    if not isinstance(exception, BadRequest | PermissionDenied | Http404) or not exception.args:
+        return str(DEFAULT_MESSAGES[status])
+    given = exception.args[0]
+    text = str(given)
+    if text and (isinstance(given, Promise) or not text.isascii()):
         return text
     return str(DEFAULT_MESSAGES[status])
 

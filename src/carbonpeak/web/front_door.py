@@ -12,11 +12,12 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
 from carbonpeak.energy import selectors as energy
-from carbonpeak.energy.catalog import parse_period
 from carbonpeak.energy.models import EnergySubmission
 from carbonpeak.monitoring import grading
 from carbonpeak.monitoring.models import Indicator, Observation
@@ -26,7 +27,12 @@ from carbonpeak.supervision.models import Contribution, ProgressReport, Reportin
 
 #: the order in which owed things are listed: what was sent back and what is late first
 URGENCY = {"returned": 0, "overdue": 1, "not_started": 2, "draft": 3, "submitted": 4, "approved": 5}
-LABELS = {**supervision.STATE_LABELS, "approved": "已通过", "not_reported": "未报送", "contributed": "已补充"}
+LABELS = {
+    **supervision.STATE_LABELS,
+    "approved": gettext_lazy("已通过"),
+    "not_reported": gettext_lazy("未报送"),
+    "contributed": gettext_lazy("已补充"),
+}
 TAG = {
     "returned": "text-bg-danger",
     "overdue": "text-bg-danger",
@@ -51,7 +57,7 @@ class Owed:
 
     @property
     def label(self) -> str:
-        return LABELS.get(self.state, self.state)
+        return str(LABELS.get(self.state, self.state))
 
     @property
     def tag(self) -> str:
@@ -77,6 +83,11 @@ def _ordered(rows: list[Owed]) -> list[Owed]:
     return sorted(rows, key=lambda r: URGENCY.get(r.state, 2))
 
 
+def quarter_label(year: int, quarter: int) -> str:
+    """A quarter as the reader's language names it (the pure ``Period.label`` is the platform's own)."""
+    return _("%(year)s年第%(quarter)s季度") % {"year": year, "quarter": quarter}
+
+
 def _action_of(task) -> str:
     return task.action.title if task.action_id else ""
 
@@ -90,11 +101,11 @@ def progress_sections(department, today: dt.date) -> list[Section]:
     period = _open_period()
     if period is None:
         return []
-    due = f"截止 {period.due_date:%Y-%m-%d}"
+    due = _("截止 %(date)s") % {"date": f"{period.due_date:%Y-%m-%d}"}
     leads = ProgressReport.objects.filter(period=period, department=department).select_related(
         "period", "task", "task__action"
     )
-    led = Section(f"{period} · 牵头任务的进展报告（{due}）")
+    led = Section(_("%(period)s · 牵头任务的进展报告（%(due)s）") % {"period": period, "due": due})
     for report in leads:
         state = supervision.board_state(report, today)
         led.rows.append(
@@ -119,7 +130,8 @@ def progress_sections(department, today: dt.date) -> list[Section]:
         )
     )
     helped = Section(
-        f"{period} · 配合任务的补充情况（{due}）", note="由牵头部门汇总报送；请在截止前补充本部门的配合工作。"
+        _("%(period)s · 配合任务的补充情况（%(due)s）") % {"period": period, "due": due},
+        note=_("由牵头部门汇总报送；请在截止前补充本部门的配合工作。"),
     )
     for report in supported.distinct():
         if report.pk in written:
@@ -131,7 +143,8 @@ def progress_sections(department, today: dt.date) -> list[Section]:
                 report.task.title,
                 state,
                 reverse("supervision:report", args=[report.pk]),
-                detail=f"{_action_of(report.task)} · 牵头：{report.department.name}",
+                detail=_("%(action)s · 牵头：%(lead)s")
+                % {"action": _action_of(report.task), "lead": report.department.name},
             )
         )
     helped.rows = _ordered(helped.rows)
@@ -150,7 +163,7 @@ def indicator_section(department, today: dt.date) -> Section | None:
     latest: dict[tuple[int, int, int], Observation] = {}
     for obs in observations.order_by("revision", "pk"):  # the latest revision of each period
         latest[(obs.indicator_id, obs.year, obs.quarter)] = obs
-    section = Section("应报送的指标数值")
+    section = Section(_("应报送的指标数值"))
     for indicator in indicators:
         year, quarter = grading.latest_due_period(
             today.year,
@@ -161,9 +174,9 @@ def indicator_section(department, today: dt.date) -> Section | None:
         )
         found = latest.get((indicator.pk, year, quarter))
         period = (
-            f"{year}年"
+            _("%(year)s年") % {"year": year}
             if quarter == 4 and indicator.frequency != Indicator.Frequency.QUARTERLY
-            else (f"{year}年第{quarter}季度")
+            else quarter_label(year, quarter)
         )
         state = found.status if found is not None else "overdue"
         link = indicator.targets.order_by("target__order").first()
@@ -177,8 +190,9 @@ def indicator_section(department, today: dt.date) -> Section | None:
                 indicator.name,
                 state,
                 url,
-                detail=f"{period}（期末后 {indicator.due_days} 天内报送）"
-                + ("；示例数据" if found is not None and found.is_sample else ""),
+                detail=_("%(period)s（期末后 %(days)s 天内报送）")
+                % {"period": period, "days": indicator.due_days}
+                + (_("；示例数据") if found is not None and found.is_sample else ""),
                 comment=found.review_comment if found is not None and state == "returned" else "",
             )
         )
@@ -200,11 +214,11 @@ def energy_section(user, today: dt.date) -> Section | None:
         return None
     year, quarter = grading.latest_due_period(today.year, today.month, today.day, quarterly=True, due_days=0)
     key = f"{year}Q{quarter}"
-    label = parse_period(key).label
+    label = quarter_label(year, quarter)
     latest: dict[str, EnergySubmission] = {}
     for sub in EnergySubmission.objects.filter(period=key, region__in=regions).order_by("revision"):
         latest[sub.region] = sub
-    section = Section(f"{label}能源统计报表")
+    section = Section(_("%(period)s能源统计报表") % {"period": label})
     for region in regions:
         sub = latest.get(region)
         state = sub.status if sub is not None else "not_reported"
@@ -213,7 +227,7 @@ def energy_section(user, today: dt.date) -> Section | None:
                 f"{region} {label}",
                 state,
                 reverse("energy:submission", args=[sub.pk]) if sub else reverse("energy:submissions"),
-                detail=f"第{sub.revision}版" if sub else "尚未上传报表",
+                detail=_("第%(revision)s版") % {"revision": sub.revision} if sub else _("尚未上传报表"),
                 comment=sub.review_comment if sub is not None and state == "returned" else "",
             )
         )
@@ -227,11 +241,11 @@ def enterprise_sections(enterprise, today: dt.date) -> list[Section]:
     from carbonpeak.enterprises.models import EnterprisePlan, EnterpriseReport, MonitoringPlan, PlanProgress
 
     detail = reverse("enterprises:detail", args=[enterprise.pk])
-    section = Section(f"{enterprise.name} · 应报送")
+    section = Section(_("%(enterprise)s · 应报送") % {"enterprise": enterprise.name})
     plan = MonitoringPlan.objects.filter(enterprise=enterprise, year=today.year).first()
     section.rows.append(
         Owed(
-            f"{today.year}年监测计划",
+            _("%(year)s年监测计划") % {"year": today.year},
             plan.status if plan is not None else "not_started",
             detail,
             comment=plan.review_comment if plan is not None and plan.status == "returned" else "",
@@ -242,12 +256,12 @@ def enterprise_sections(enterprise, today: dt.date) -> list[Section]:
     verified = report is not None and bool(report.verification_result)
     section.rows.append(
         Owed(
-            f"{year}年度能源与碳排放报告",
+            _("%(year)s年度能源与碳排放报告") % {"year": year},
             report.status if report is not None else "not_started",
             reverse("enterprises:report", args=[enterprise.pk, year]),
-            detail=("第三方核查结论已录入" if verified else "尚未录入第三方核查结论")
+            detail=(_("第三方核查结论已录入") if verified else _("尚未录入第三方核查结论"))
             if report
-            else "点击开始填写",
+            else _("点击开始填写"),
             comment=report.review_comment if report is not None and report.status == "returned" else "",
         )
     )
@@ -257,10 +271,10 @@ def enterprise_sections(enterprise, today: dt.date) -> list[Section]:
         progress = PlanProgress.objects.filter(plan=reduction, period=period).first()
         section.rows.append(
             Owed(
-                f"{period} 一企一策进展",
+                _("%(period)s 一企一策进展") % {"period": period},
                 progress.status if progress is not None else "not_started",
                 reverse("enterprises:progress", args=[progress.pk]) if progress is not None else detail,
-                detail=f"截止 {period.due_date:%Y-%m-%d}",
+                detail=_("截止 %(date)s") % {"date": f"{period.due_date:%Y-%m-%d}"},
                 comment=progress.review_comment
                 if progress is not None and progress.status == "returned"
                 else "",
@@ -324,7 +338,7 @@ def district_figures(district, today: dt.date) -> DistrictFigures:
     if sink_year is not None:
         rows = sinks.results(sink_year).filter(district=district.name)
         sink = next(iter(sinks.district_totals(rows)), None)
-    plan, _ = region_plan(district)
+    plan, _region = region_plan(district)
     implementing = (
         Responsibility.objects.filter(task__plan=plan, role=Role.IMPLEMENT, suppressed=False)
         .filter(Q(department__name__startswith="各") | Q(department__name=district.name))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -95,7 +96,7 @@ def signed_percent(value) -> str:
     if value is None or value == "":
         return "—"
     number = float(value) * 100
-    return f"{number:+.1f} 个百分点" if abs(number) >= 0.05 else "0"
+    return gettext("%(n)s 个百分点") % {"n": f"{number:+.1f}"} if abs(number) >= 0.05 else "0"
 
 
 @register.filter
@@ -103,7 +104,7 @@ def points(value) -> str:
     """A size of a probability change in percentage points, without a sign (an error beside a figure)."""
     if value is None or value == "":
         return "—"
-    return f"{abs(float(value)) * 100:.1f} 个百分点"
+    return gettext("%(n)s 个百分点") % {"n": f"{abs(float(value)) * 100:.1f}"}
 
 
 #: decimals of a figure in 万吨 (or 万吨标准煤): one way on every page, export and the report
@@ -167,9 +168,15 @@ def division(code) -> str:
 @register.filter
 def factor_set(label) -> str:
     """A factor set's ``name@version`` label as a person reads it (国家方法默认因子集 2026.1 版)."""
-    from carbonpeak.energy.factors import shown_label
+    from carbonpeak.energy.factors import ENTERED, SET_NAMES
 
-    return shown_label(str(label) if label else "")
+    label = str(label) if label else ""
+    name, _at, version = label.partition("@")
+    if not version:
+        return label
+    root, entered, n = version.partition(ENTERED)
+    shown = gettext("%(name)s %(version)s 版") % {"name": gettext(SET_NAMES.get(name, name)), "version": root}
+    return gettext("%(set)s（录入 %(n)s）") % {"set": shown, "n": n} if entered else shown
 
 
 @register.filter

@@ -1,0 +1,34 @@
+"""The language of what the platform keeps: records stay in the platform's own language whatever the reader's.
+
+A page is read in the reader's language, but what is stored for later — an audit entry's description, a
+period's frozen snapshot, a warning's message, a reminder sent by mail, a release's frozen content — is
+written once, in ``settings.LANGUAGE_CODE`` (Chinese), so that it never depends on who happened to click.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
+
+from django.conf import settings
+from django.utils import translation
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def platform_language() -> translation.override:
+    """``with platform_language():`` — labels and messages made inside are the platform's own language."""
+    return translation.override(settings.LANGUAGE_CODE)
+
+
+def keeps_platform_language(func: Callable[P, R]) -> Callable[P, R]:
+    """A function whose stored output is written in the platform's own language (see the module)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        with platform_language():
+            return func(*args, **kwargs)
+
+    return wrapper
