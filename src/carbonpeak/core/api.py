@@ -47,7 +47,8 @@ class ApiError(HttpError):
     def __init__(self, status_code: int, code: str, message: str) -> None:
         if code not in ERROR_CODES:
             raise ValueError(f"unknown API error code {code!r}")
-        super().__init__(status_code, str(message))  # a translated message is read once, in the caller's language
+        # a translated message is read once, in the caller's language
+        super().__init__(status_code, str(message))
         self.code = code
 
 
