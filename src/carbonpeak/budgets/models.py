@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from carbonpeak.core.models import ReviewedRecord
 from carbonpeak.energy.accounting import FUEL_USE, USES
@@ -127,7 +128,7 @@ class ProjectAssessment(ReviewedRecord):
     """A fixed-asset project's energy and carbon as declared for the energy-saving review, its assessment
     against the budgets, the decision, and later its 验收 (actual against approved)."""
 
-    review_noun = _("项目评价")
+    review_noun = pgettext_lazy("record named in a sentence", "项目评价")
 
     class Decision(models.TextChoices):
         PENDING = "", _("未决定")

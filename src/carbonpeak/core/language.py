@@ -14,6 +14,8 @@ from typing import ParamSpec, TypeVar
 from django.conf import settings
 from django.utils import translation
 
+from carbonpeak.core.text import Message
+
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -32,3 +34,14 @@ def keeps_platform_language(func: Callable[P, R]) -> Callable[P, R]:
             return func(*args, **kwargs)
 
     return wrapper
+
+
+def said(text: object) -> str:
+    """A sentence in the reader's language: a :class:`~carbonpeak.core.text.Message` said again from its
+    wording and values (each value said the same way), anything else as it is."""
+    if isinstance(text, Message):
+        wording = translation.gettext(text.template)
+        if not text.params:
+            return wording
+        return wording % {key: said(value) for key, value in text.params.items()}
+    return "" if text is None else str(text)

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ReviewStatus(models.TextChoices):
@@ -21,7 +22,7 @@ class ReviewedRecord(models.Model):
     record (energy submissions, indicator values, progress reports, …) moves the same way and is audited."""
 
     #: how messages name the record (“只能审核已报送的报告”)
-    review_noun = _("记录")
+    review_noun = pgettext_lazy("record named in a sentence", "记录")
 
     status = models.CharField("状态", max_length=12, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT)
     submitted_at = models.DateTimeField("报送时间", null=True, blank=True)
@@ -44,17 +45,17 @@ class AuditEvent(models.Model):
     """Append-only: who did what to which record, when, with the values before and after."""
 
     class Action(models.TextChoices):
-        CREATE = "create", _("创建")
-        UPDATE = "update", _("修改")
-        DELETE = "delete", _("删除")
-        SUBMIT = "submit", _("报送")
-        APPROVE = "approve", _("审核通过")
-        RETURN = "return", _("退回")
-        OPEN = "open", _("开启")
-        CLOSE = "close", _("关闭")
-        RECOMPUTE = "recompute", _("重算")
-        MERGE = "merge", _("合并")
-        SUPERSEDE = "supersede", _("被新版本取代")
+        CREATE = "create", pgettext_lazy("audit action", "创建")
+        UPDATE = "update", pgettext_lazy("audit action", "修改")
+        DELETE = "delete", pgettext_lazy("audit action", "删除")
+        SUBMIT = "submit", pgettext_lazy("audit action", "报送")
+        APPROVE = "approve", pgettext_lazy("audit action", "审核通过")
+        RETURN = "return", pgettext_lazy("audit action", "退回")
+        OPEN = "open", pgettext_lazy("audit action", "开启")
+        CLOSE = "close", pgettext_lazy("audit action", "关闭")
+        RECOMPUTE = "recompute", pgettext_lazy("audit action", "重算")
+        MERGE = "merge", pgettext_lazy("audit action", "合并")
+        SUPERSEDE = "supersede", pgettext_lazy("audit action", "被新版本取代")
 
     at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
     user = models.ForeignKey(

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from carbonpeak.core import periods
 from carbonpeak.core.periods import Period
+from carbonpeak.core.text import gettext_noop
 
 if TYPE_CHECKING:  # pint is imported when units are first converted: it takes a tenth of a second
     import pint
@@ -59,17 +60,17 @@ UNIT_ALIASES: dict[str, str] = {
     "kgce": "kgce",
 }
 UNIT_NAMES = (
-    "吨",
-    "万吨",
-    "立方米",
-    "万立方米",
-    "千瓦时",
-    "万千瓦时",
-    "亿千瓦时",
-    "吉焦",
-    "百万千焦",
-    "吨标准煤",
-    "万吨标准煤",
+    gettext_noop("吨"),
+    gettext_noop("万吨"),
+    gettext_noop("立方米"),
+    gettext_noop("万立方米"),
+    gettext_noop("千瓦时"),
+    gettext_noop("万千瓦时"),
+    gettext_noop("亿千瓦时"),
+    gettext_noop("吉焦"),
+    gettext_noop("百万千焦"),
+    gettext_noop("吨标准煤"),
+    gettext_noop("万吨标准煤"),
 )
 
 
@@ -145,34 +146,34 @@ class Fuel:
 
 
 FUELS: tuple[Fuel, ...] = (
-    Fuel("原煤", COAL, MASS, ("煤炭", "烟煤", "无烟煤")),
-    Fuel("洗精煤", COAL, MASS),
-    Fuel("洗中煤", COAL, MASS, ("其他洗煤",)),
-    Fuel("煤泥", COAL, MASS),
-    Fuel("焦炭", COAL, MASS),
-    Fuel("焦炉煤气", COAL, VOLUME),
-    Fuel("高炉煤气", COAL, VOLUME),
-    Fuel("发生炉煤气", COAL, VOLUME),
-    Fuel("重油催化裂解煤气", OIL, VOLUME),
-    Fuel("重油热裂解煤气", OIL, VOLUME),
-    Fuel("焦炭制气", COAL, VOLUME),
-    Fuel("压力气化煤气", COAL, VOLUME),
-    Fuel("水煤气", COAL, VOLUME),
-    Fuel("煤焦油", COAL, MASS),
-    Fuel("粗苯", COAL, MASS),
-    Fuel("煤矿瓦斯气", GAS, VOLUME),
-    Fuel("原油", OIL, MASS),
-    Fuel("汽油", OIL, MASS),
-    Fuel("煤油", OIL, MASS, ("航空煤油",)),
-    Fuel("柴油", OIL, MASS),
-    Fuel("燃料油", OIL, MASS),
-    Fuel("渣油", OIL, MASS),
-    Fuel("液化石油气", OIL, MASS, ("LPG",)),
-    Fuel("炼厂干气", OIL, MASS),
-    Fuel("天然气", GAS, VOLUME, ("管道天然气", "油田天然气")),
-    Fuel("气田天然气", GAS, VOLUME),
-    Fuel("电力", ELECTRICITY, ENERGY, ("电", "用电量", "电能")),
-    Fuel("热力", HEAT, ENERGY, ("蒸汽", "外购热力")),
+    Fuel(gettext_noop("原煤"), COAL, MASS, ("煤炭", "烟煤", "无烟煤")),
+    Fuel(gettext_noop("洗精煤"), COAL, MASS),
+    Fuel(gettext_noop("洗中煤"), COAL, MASS, ("其他洗煤",)),
+    Fuel(gettext_noop("煤泥"), COAL, MASS),
+    Fuel(gettext_noop("焦炭"), COAL, MASS),
+    Fuel(gettext_noop("焦炉煤气"), COAL, VOLUME),
+    Fuel(gettext_noop("高炉煤气"), COAL, VOLUME),
+    Fuel(gettext_noop("发生炉煤气"), COAL, VOLUME),
+    Fuel(gettext_noop("重油催化裂解煤气"), OIL, VOLUME),
+    Fuel(gettext_noop("重油热裂解煤气"), OIL, VOLUME),
+    Fuel(gettext_noop("焦炭制气"), COAL, VOLUME),
+    Fuel(gettext_noop("压力气化煤气"), COAL, VOLUME),
+    Fuel(gettext_noop("水煤气"), COAL, VOLUME),
+    Fuel(gettext_noop("煤焦油"), COAL, MASS),
+    Fuel(gettext_noop("粗苯"), COAL, MASS),
+    Fuel(gettext_noop("煤矿瓦斯气"), GAS, VOLUME),
+    Fuel(gettext_noop("原油"), OIL, MASS),
+    Fuel(gettext_noop("汽油"), OIL, MASS),
+    Fuel(gettext_noop("煤油"), OIL, MASS, ("航空煤油",)),
+    Fuel(gettext_noop("柴油"), OIL, MASS),
+    Fuel(gettext_noop("燃料油"), OIL, MASS),
+    Fuel(gettext_noop("渣油"), OIL, MASS),
+    Fuel(gettext_noop("液化石油气"), OIL, MASS, ("LPG",)),
+    Fuel(gettext_noop("炼厂干气"), OIL, MASS),
+    Fuel(gettext_noop("天然气"), GAS, VOLUME, ("管道天然气", "油田天然气")),
+    Fuel(gettext_noop("气田天然气"), GAS, VOLUME),
+    Fuel(gettext_noop("电力"), ELECTRICITY, ENERGY, ("电", "用电量", "电能")),
+    Fuel(gettext_noop("热力"), HEAT, ENERGY, ("蒸汽", "外购热力")),
 )
 
 # ---------------------------------------------------------------- electricity balance
@@ -245,15 +246,15 @@ class GenerationSource:
 
 
 GENERATION_SOURCES: tuple[GenerationSource, ...] = (
-    GenerationSource("燃煤发电", False, True, ("燃煤", "煤电", "火电-燃煤")),
-    GenerationSource("燃气发电", False, False, ("燃气", "气电")),
-    GenerationSource("其他火力发电", False, False, ("其他火电", "火电")),
-    GenerationSource("光伏发电", True, False, ("光伏", "太阳能发电")),
-    GenerationSource("风力发电", True, False, ("风电",)),
-    GenerationSource("生物质发电", True, False, ("生物质",)),
-    GenerationSource("垃圾焚烧发电", True, False, ("垃圾发电",)),
-    GenerationSource("水力发电", True, False, ("水电",)),
-    GenerationSource("核电", True, False, ("核能发电",)),
+    GenerationSource(gettext_noop("燃煤发电"), False, True, ("燃煤", "煤电", "火电-燃煤")),
+    GenerationSource(gettext_noop("燃气发电"), False, False, ("燃气", "气电")),
+    GenerationSource(gettext_noop("其他火力发电"), False, False, ("其他火电", "火电")),
+    GenerationSource(gettext_noop("光伏发电"), True, False, ("光伏", "太阳能发电")),
+    GenerationSource(gettext_noop("风力发电"), True, False, ("风电",)),
+    GenerationSource(gettext_noop("生物质发电"), True, False, ("生物质",)),
+    GenerationSource(gettext_noop("垃圾焚烧发电"), True, False, ("垃圾发电",)),
+    GenerationSource(gettext_noop("水力发电"), True, False, ("水电",)),
+    GenerationSource(gettext_noop("核电"), True, False, ("核能发电",)),
 )
 
 # ---------------------------------------------------------------- sectors

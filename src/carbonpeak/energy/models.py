@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from carbonpeak.core.models import ReviewedRecord
 from carbonpeak.energy import accounting as pure_accounting
@@ -84,7 +84,7 @@ class Factor(models.Model):
 class EnergySubmission(ReviewedRecord):
     """One period and region as reported: energy records and economic figures, with their review state."""
 
-    review_noun = _("数据")
+    review_noun = pgettext_lazy("record named in a sentence", "数据")
 
     period = models.CharField("报告期", max_length=16)
     region = models.CharField("地区", max_length=60)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from carbonpeak.core.models import ReviewedRecord
 
@@ -157,7 +157,7 @@ class AcceptanceTolerance(models.Model):
 class MonitoringPlan(ReviewedRecord):
     """An enterprise's monitoring plan for a year (监测计划): how it measures what it reports."""
 
-    review_noun = _("监测计划")
+    review_noun = pgettext_lazy("record named in a sentence", "监测计划")
 
     enterprise = models.ForeignKey(
         Enterprise, on_delete=models.CASCADE, related_name="monitoring_plans", verbose_name="企业"
@@ -185,7 +185,7 @@ class EnterpriseReport(ReviewedRecord):
     """An enterprise's annual energy and carbon report (MRV): fuels, electricity, output; verified by a third
     party before approval. A correction after approval is a new revision; the approved one stays."""
 
-    review_noun = _("企业年度报告")
+    review_noun = pgettext_lazy("record named in a sentence", "企业年度报告")
     RESULT_CHOICES = [("通过", "通过"), ("不通过", "不通过")]
 
     enterprise = models.ForeignKey(
@@ -304,7 +304,7 @@ class Milestone(models.Model):
 class PlanProgress(ReviewedRecord):
     """A quarter's progress on an enterprise's plan, reported by the enterprise and reviewed like a task's."""
 
-    review_noun = _("一企一策进展")
+    review_noun = pgettext_lazy("record named in a sentence", "一企一策进展")
 
     plan = models.ForeignKey(
         EnterprisePlan, on_delete=models.CASCADE, related_name="progress", verbose_name="方案"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from carbonpeak.core.text import Message, gettext_noop
 from carbonpeak.energy import catalog
 from carbonpeak.energy.accounting import (
     ASSESSED,
@@ -21,6 +22,7 @@ from carbonpeak.energy.accounting import (
     EnergyRecord,
     account,
 )
+from carbonpeak.energy.accounting.electricity import GRID_SHARE_MISSING
 from carbonpeak.energy.factors import FactorSet
 
 
@@ -99,22 +101,26 @@ def figures(report: ReportInput, factors: FactorSet) -> ReportFigures:
     problems = []
     for line in report.fuels:
         if line.use not in (FUEL_USE, FEEDSTOCK_USE):
-            problems.append(f"{line.fuel}：用途须为“{FUEL_USE}”或“{FEEDSTOCK_USE}”")
+            problems.append(Message(gettext_noop("%(fuel)s：用途须为“燃料”或“原料”"), fuel=line.fuel))
     if report.generated_kwh and not report.generation_source:
-        problems.append("填了自发电量，须选择发电类型")
+        problems.append(Message(gettext_noop("填了自发电量，须选择发电类型")))
     consumed = consumption(report)
     if consumed is not None and consumed < 0:
-        problems.append(f"外购电量加自发电量小于外供电量（用电量为 {consumed:g} 千瓦时）")
+        problems.append(
+            Message(
+                gettext_noop("外购电量加自发电量小于外供电量（用电量为 %(kwh)s 千瓦时）"), kwh=f"{consumed:g}"
+            )
+        )
     if problems:
         raise AccountingError(problems)
     accounts = account(records(report), factors, cumulate=False)
     acc = accounts.get(report.code, str(report.year))
     # the grid's non-fossil share matters to the city's non-fossil ratio, not to one enterprise's figures
-    missing = [m for m in acc.missing if "grid_non_fossil_share" not in m]
+    missing = [m for m in acc.missing if getattr(m, "template", None) != GRID_SHARE_MISSING]
     if report.bought_kwh is None:
-        missing.append("外购电量未报")
+        missing.append(Message(gettext_noop("外购电量未报")))
     if report.sold_kwh is None:
-        missing.append("外供电量未报（没有则填 0）")
+        missing.append(Message(gettext_noop("外供电量未报（没有则填 0）")))
     return ReportFigures(
         energy_tce=acc.energy_tce,
         # an enterprise reporting no fuel of its sector's consumes none there (its lines were all checked)

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from carbonpeak.accounts import permissions
 from carbonpeak.core import audit, files, limits, quotas, review, uploads
 from carbonpeak.core.errors import DomainError
+from carbonpeak.core.language import said
 from carbonpeak.core.models import ReviewStatus
 from carbonpeak.core.upload_errors import FormError
 
@@ -273,17 +274,18 @@ def clean_fuel_lines(fuels: list[dict]) -> list[dict]:
     the enterprise reports and the projects' declarations read them the same way."""
     from carbonpeak.energy import catalog
     from carbonpeak.energy.catalog import UnknownName
+    from carbonpeak.energy.terms import catalogue_name
 
     out, problems = [], []
     for i, line in enumerate(fuels, start=1):
-        name = str(line.get("fuel") or "").strip()
+        name = catalogue_name(str(line.get("fuel") or ""))
         if not name and not str(line.get("quantity") or "").strip():
             continue  # an empty row of the form
         try:
             fuel = catalog.resolve_fuel(name)
             if fuel.family == catalog.ELECTRICITY:
                 raise UnknownName(_("电力请填在外购、外供、自发电量中，不作为能源品种行"))
-            unit = str(line.get("unit") or "").strip()
+            unit = catalogue_name(str(line.get("unit") or ""))
             catalog.parse_unit(unit)
             quantity = _number(line.get("quantity"), _("第%(row)s行实物量") % {"row": i})
             if quantity is None:
@@ -338,7 +340,9 @@ def save_report(user, enterprise: Enterprise, year: int, *, fuels: list[dict], *
             numbers[field] = _number(values.get(field), label)
         except ValidationError as exc:
             problems.extend(exc.messages)
-    source = str(values.get("generation_source") or "").strip()
+    from carbonpeak.energy.terms import catalogue_name
+
+    source = catalogue_name(str(values.get("generation_source") or ""))
     if source:
         try:
             source = catalog.resolve_source(source).name
@@ -406,7 +410,7 @@ def report_figures(report: EnterpriseReport) -> mrv.ReportFigures:
     try:
         return mrv.figures(report_input(report), official_factors())
     except AccountingError as exc:
-        raise DomainError(exc.problems) from exc
+        raise DomainError([said(p) for p in exc.problems]) from exc
 
 
 def _report_ready(report: EnterpriseReport) -> None:

@@ -216,6 +216,7 @@ FUEL_ROWS = 8  # rows of fuels on the form (more: save and the form opens with t
 
 def _report_context(request, enterprise: Enterprise, year: int) -> dict:
     from carbonpeak.energy import catalog
+    from carbonpeak.energy.terms import shown
     from carbonpeak.meters.selectors import beside_report
 
     report = enterprise.reports.filter(year=year).order_by("-revision").first()
@@ -234,8 +235,8 @@ def _report_context(request, enterprise: Enterprise, year: int) -> dict:
         "report": report,
         "plan": plan,
         "fuel_rows": fuels + [{}] * max(2, FUEL_ROWS - len(fuels)),
-        "fuel_names": [f.name for f in catalog.FUELS if f.family != catalog.ELECTRICITY],
-        "unit_names": catalog.UNIT_NAMES,
+        "fuel_names": [shown(f.name) for f in catalog.FUELS if f.family != catalog.ELECTRICITY],
+        "unit_names": [shown(u) for u in catalog.UNIT_NAMES],
         "sources": [s.name for s in catalog.GENERATION_SOURCES],
         "figures": figures,
         "problems": problems,

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from carbonpeak.core.models import ReviewedRecord
 from carbonpeak.departments.models import Department
@@ -92,7 +93,7 @@ class TargetIndicator(models.Model):
 class Observation(ReviewedRecord):
     """A reported value; an approved value is never changed, a correction is a new revision."""
 
-    review_noun = _("数值")
+    review_noun = pgettext_lazy("record named in a sentence", "数值")
 
     indicator = models.ForeignKey(
         Indicator, on_delete=models.CASCADE, related_name="observations", verbose_name="指标"

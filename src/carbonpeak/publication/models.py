@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from carbonpeak.core.models import ReviewedRecord, ReviewStatus
 
 
 class Release(ReviewedRecord):
-    review_noun = _("发布申请")
+    review_noun = pgettext_lazy("record named in a sentence", "发布申请")
 
     plan = models.ForeignKey(
         "plans.Plan", on_delete=models.PROTECT, related_name="releases", verbose_name="方案"

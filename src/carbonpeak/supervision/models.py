@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from carbonpeak.core.models import ReviewedRecord
 from carbonpeak.departments.models import Department
@@ -60,7 +61,7 @@ class ProgressStatus(models.TextChoices):
 
 
 class ProgressReport(ReviewedRecord):
-    review_noun = _("报告")
+    review_noun = pgettext_lazy("record named in a sentence", "报告")
     period = models.ForeignKey(
         ReportingPeriod, on_delete=models.CASCADE, related_name="reports", verbose_name="报告期"
     )

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from carbonpeak.core.text import Message, gettext_noop
 from carbonpeak.energy import catalog
 from carbonpeak.energy import certificates as register
 from carbonpeak.energy.catalog import UnknownName
 from carbonpeak.energy.factors import SAMPLE_INPUT, FactorSet, MissingFactor
 
 from .shapes import NON_FOSSIL_ELECTRICITY, FuelAccount, PeriodAccount
+
+#: what a period without the grid's non-fossil share says (an enterprise's own figures do not need it)
+GRID_SHARE_MISSING = gettext_noop(
+    "缺失：%(year)s年%(key)s电网非化石电量占比（“核算因子”中的“电网非化石电量占比”，地区 %(key)s）未录入，"
+    "调入电力中%(label)s的非化石电量无法计算，非化石能源消费比重因此缺失；请录入并注明来源后重算"
+)
 
 
 def _physical(
@@ -150,10 +157,7 @@ def _non_fossil_consumed(acc: PeriodAccount, factors: FactorSet, grid_region: st
                 if part != catalog.UNSPLIT
                 else f"{structure.name}（未分结构的调入按此计，本平台规则）"
             )
-            acc.missing.append(
-                f"缺失：{year}年{key}电网非化石电量占比（“核算因子”中的“电网非化石电量占比”，地区 {key}）未录入，"
-                f"调入电力中{label}的非化石电量无法计算，非化石能源消费比重因此缺失；请录入并注明来源后重算"
-            )
+            acc.missing.append(Message(GRID_SHARE_MISSING, year=year, key=key, label=label))
             bal.imported_non_fossil_kwh = None
             return None
         imported_non_fossil += kwh * found[0]
@@ -193,10 +197,14 @@ def _non_fossil_consumed(acc: PeriodAccount, factors: FactorSet, grid_region: st
 
 def missing_coal_rate(year: int, region: str) -> str:
     """What a period without the year's 发电 coal rate says, and what fills it."""
-    return (
-        f"缺失：{year}年平均发电标准煤耗（“核算因子”中的“平均发电标准煤耗”，{region}或全国）未录入，"
-        "等价值能源消费量及按等价值计算的能耗强度、非化石能源和煤炭消费比重均无法计算；"
-        "请在“核算因子”中录入该年数值并注明来源后重算（当量值结果见旁，仅供参考）"
+    return Message(
+        gettext_noop(
+            "缺失：%(year)s年平均发电标准煤耗（“核算因子”中的“平均发电标准煤耗”，%(region)s或全国）未录入，"
+            "等价值能源消费量及按等价值计算的能耗强度、非化石能源和煤炭消费比重均无法计算；"
+            "请在“核算因子”中录入该年数值并注明来源后重算（当量值结果见旁，仅供参考）"
+        ),
+        year=year,
+        region=region,
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django import template
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 register = template.Library()
 
@@ -163,6 +163,24 @@ def division(code) -> str:
     from carbonpeak.core.regions import division_name
 
     return division_name(str(code) if code else "")
+
+
+@register.filter
+def said(sentences) -> str:
+    """What the platform says (one sentence or several, joined) in the reader's language."""
+    from carbonpeak.core.language import said as say
+
+    if isinstance(sentences, list | tuple):
+        return pgettext("list separator", "；").join(say(s) for s in sentences)
+    return say(sentences)
+
+
+@register.filter
+def term(name) -> str:
+    """A name of the energy catalogue (a fuel, a unit, a generation type) in the reader's language."""
+    from carbonpeak.energy.terms import shown
+
+    return shown(str(name)) if name else ""
 
 
 @register.filter
