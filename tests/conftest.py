@@ -425,3 +425,13 @@ def fresh_process_memory():
     versions.clear_local()
     yield
     versions.clear_local()
+
+
+@pytest.fixture(autouse=True)
+def platform_language_between_tests():
+    """A request in English leaves its language active in the thread that served it (the test's own); the
+    next test starts in the platform's language, as a new request or a worker does."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
 
 from carbonpeak.accounts import views as account_views
 from carbonpeak.accounts.access import public_page
@@ -16,6 +17,8 @@ urlpatterns = [
     path("login/", public_page(LoginView.as_view()), name="login"),
     path("logout/", public_page(auth_views.LogoutView.as_view()), name="logout"),
     path("i18n/setlang/", public_page(account_views.set_language), name="set_language"),
+    # the charts' words in the reader's language (djangojs.po), served with the pages: no CDN
+    path("jsi18n/", public_page(JavaScriptCatalog.as_view()), name="javascript-catalog"),
     path("plans/", include("carbonpeak.plans.urls")),
     path("energy/", include("carbonpeak.energy.urls")),
     path("monitoring/", include("carbonpeak.monitoring.urls")),

@@ -29,6 +29,7 @@ PAGES = {
     "login": (),
     "logout": (),
     "set_language": (),  # the language switch (POST; a GET is refused with 405)
+    "javascript-catalog": (),  # the charts' words in the reader's language
     "plans:plan": (VIEW_CITY,),
     "plans:plan_detail": (VIEW_CITY,),
     "plans:matrix": (VIEW_CITY,),

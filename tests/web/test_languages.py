@@ -24,7 +24,8 @@ SOURCE = settings.LANGUAGE_CODE
 
 
 def catalogues() -> list[Path]:
-    return sorted((PACKAGE / "locale").glob("*/LC_MESSAGES/django.po"))
+    """Each language's catalogues: the pages' and messages' (django.po) and the charts' (djangojs.po)."""
+    return sorted((PACKAGE / "locale").glob("*/LC_MESSAGES/*.po"))
 
 
 def test_every_language_but_the_source_has_a_catalogue():
@@ -61,26 +62,29 @@ def test_every_message_of_the_code_is_in_the_catalogue(tmp_path):
     """Messages are extracted again from a copy of the code (makemessages): none may be missing from the
     catalogue, and none the code no longer uses may linger."""
     copy = tmp_path / "carbonpeak"
-    shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__", "*.mo", "static"))
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "django",
-            "makemessages",
-            "--all",
-            "--no-obsolete",
-            "--no-location",
-            "--settings",
-            "carbonpeak.settings",
-        ],
-        cwd=copy,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "carbonpeak.settings"},
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
+    shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__", "*.mo", "vendor"))
+    for domain in ("django", "djangojs"):
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "django",
+                "makemessages",
+                "--all",
+                "--domain",
+                domain,
+                "--no-obsolete",
+                "--no-location",
+                "--settings",
+                "carbonpeak.settings",
+            ],
+            cwd=copy,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "DJANGO_SETTINGS_MODULE": "carbonpeak.settings"},
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
     for path in catalogues():
         fresh = {e.msgid for e in polib.pofile(str(copy / path.relative_to(PACKAGE)))}
         kept = {e.msgid for e in polib.pofile(str(path))}

@@ -11,6 +11,8 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
+from carbonpeak.core.text import gettext_noop
+
 
 class Grade(StrEnum):
     GREEN = "green"
@@ -28,11 +30,11 @@ class Grade(StrEnum):
         return {Grade.RED: 0, Grade.YELLOW: 1, Grade.GREEN: 2, Grade.UNGRADED: -1}[self]
 
 
-GRADE_LABELS = {
-    Grade.GREEN: "基本顺利",
-    Grade.YELLOW: "比较严峻",
-    Grade.RED: "十分严峻",
-    Grade.UNGRADED: "未评估",
+GRADE_LABELS = {  # shown in the reader's language where a page shows them (gettext_noop marks them)
+    Grade.GREEN: gettext_noop("基本顺利"),
+    Grade.YELLOW: gettext_noop("比较严峻"),
+    Grade.RED: gettext_noop("十分严峻"),
+    Grade.UNGRADED: gettext_noop("未评估"),
 }
 
 
@@ -43,7 +45,11 @@ class DataState(StrEnum):
 
     @property
     def label(self) -> str:
-        return {DataState.ON_TIME: "按时", DataState.OVERDUE: "逾期", DataState.MISSING: "缺失"}[self]
+        return {
+            DataState.ON_TIME: gettext_noop("按时"),
+            DataState.OVERDUE: gettext_noop("逾期"),
+            DataState.MISSING: gettext_noop("缺失"),
+        }[self]
 
 
 class Rule(StrEnum):
@@ -57,13 +63,13 @@ class Rule(StrEnum):
 
 
 RULE_LABELS = {
-    Rule.INTENSITY: "强度目标：比上年同期的降幅",
-    Rule.LEVEL: "数量目标：基期至目标年的线性进度",
-    Rule.CUMULATIVE: "累计目标：自基期零起的线性进度",
-    Rule.PEAK: "达峰目标：依据达峰预测",
-    Rule.DIRECTION: "方向性目标：与上年同期相比的走向",
-    Rule.CAP: "总量目标：不超过上级下达的当年总量（季度按累计季度数分摊）",
-    Rule.NONE: "不作进度评估",
+    Rule.INTENSITY: gettext_noop("强度目标：比上年同期的降幅"),
+    Rule.LEVEL: gettext_noop("数量目标：基期至目标年的线性进度"),
+    Rule.CUMULATIVE: gettext_noop("累计目标：自基期零起的线性进度"),
+    Rule.PEAK: gettext_noop("达峰目标：依据达峰预测"),
+    Rule.DIRECTION: gettext_noop("方向性目标：与上年同期相比的走向"),
+    Rule.CAP: gettext_noop("总量目标：不超过上级下达的当年总量（季度按累计季度数分摊）"),
+    Rule.NONE: gettext_noop("不作进度评估"),
 }
 TOLERANCE = 0.10  # behind the path by no more than 10 % of the target value is yellow
 # said beside every rule the national barometer (晴雨表) does not give: the 10 % band on progress targets, the

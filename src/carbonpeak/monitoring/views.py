@@ -9,6 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from carbonpeak.accounts import permissions
@@ -28,17 +30,17 @@ from carbonpeak.sinks import selectors as sink_selectors
 from carbonpeak.web import refusals
 
 HEADLINES = (
-    ("co2_total", "能源活动二氧化碳排放总量"),
-    ("energy_intensity", "单位地区生产总值能耗（等价值）"),
-    ("carbon_intensity", "单位地区生产总值二氧化碳排放"),
-    ("non_fossil_share", "非化石能源消费比重（等价值）"),
+    ("co2_total", gettext_lazy("能源活动二氧化碳排放总量")),
+    ("energy_intensity", gettext_lazy("单位地区生产总值能耗（等价值）")),
+    ("carbon_intensity", gettext_lazy("单位地区生产总值二氧化碳排放")),
+    ("non_fossil_share", gettext_lazy("非化石能源消费比重（等价值）")),
 )
 
 
 def _plan() -> Plan:
     plan = current_plan()
     if plan is None:
-        raise Http404("尚未导入任何方案")
+        raise Http404(gettext_lazy("尚未导入任何方案"))
     return plan
 
 
@@ -48,7 +50,7 @@ def _group(status) -> str:
         return f"{t.task.action.number}{t.task.action.title}"
     if t.section_id:
         return f"{t.section.number}{t.section.title}"
-    return "其他"
+    return _("其他")
 
 
 @page(Action.VIEW_CITY)
@@ -83,7 +85,7 @@ def dashboard(request):
         basis = boundary if code in ("co2_total", "carbon_intensity") else ""
         headlines.append({"label": label, "status": chosen, "latest": latest, "basis": basis})
     chart = {
-        "grades": [{"name": g.label, "value": counts.get(g, 0), "grade": g.value} for g in Grade],
+        "grades": [{"name": _(g.label), "value": counts.get(g, 0), "grade": g.value} for g in Grade],
     }
     return render(
         request,
@@ -175,17 +177,17 @@ def report(request, target_id: int):
     target = get_object_or_404(Target, pk=target_id)
     link = getattr(target, "monitoring", None)
     if link is None:
-        raise Http404("该目标尚未对应指标")
+        raise Http404(gettext_lazy("该目标尚未对应指标"))
     post = request.POST
     typed = {f: post.get(f, "") for f in ("year", "quarter", "value", "note")}
     problems: list[refusals.Problem] = []
     year = refusals.parsed(
-        post, problems, "year", lambda t: required_int(t, what="年份", low=1990, high=2100)
+        post, problems, "year", lambda t: required_int(t, what=_("年份"), low=1990, high=2100)
     )
     quarter = refusals.parsed(
-        post, problems, "quarter", lambda t: required_int(t or "4", what="季度", low=1, high=4)
+        post, problems, "quarter", lambda t: required_int(t or "4", what=_("季度"), low=1, high=4)
     )
-    value = refusals.parsed(post, problems, "value", lambda t: required_float(t, what="数值"))
+    value = refusals.parsed(post, problems, "value", lambda t: required_float(t, what=_("数值")))
     if not problems:
         try:
             obs = services.report_observation(
@@ -198,12 +200,21 @@ def report(request, target_id: int):
         return refusals.refuse(
             request, _report_form(target), typed, problems, reverse("monitoring:target", args=[target.pk])
         )
-    messages.success(request, f"已报送 {obs.period_label} {value:g}，等待协调员审核")
+    messages.success(
+        request,
+        _("已报送 %(period)s %(value)s，等待协调员审核")
+        % {"period": obs.period_label, "value": f"{value:g}"},
+    )
     return redirect("monitoring:target", target.pk)
 
 
 #: what a reported value covers: the year, or the year to the end of a quarter
-QUARTER_CHOICES = (("4", "全年"), ("3", "1–9月"), ("2", "1–6月"), ("1", "1–3月"))
+QUARTER_CHOICES = (
+    ("4", gettext_lazy("全年")),
+    ("3", gettext_lazy("1–9月")),
+    ("2", gettext_lazy("1–6月")),
+    ("1", gettext_lazy("1–3月")),
+)
 
 
 def _report_form(target) -> str:
@@ -216,10 +227,10 @@ def review(request, target_id: int, observation_id: int, action: str):
     target = get_object_or_404(Target, pk=target_id)
     obs = get_object_or_404(Observation, pk=observation_id)
     if not services.can_review(request.user):
-        raise PermissionDenied("只有协调员可以审核指标数值")
+        raise PermissionDenied(gettext_lazy("只有协调员可以审核指标数值"))
     at = f"return-comment-{obs.pk}"
     typed = {"observation": str(obs.pk), "comment": request.POST.get("comment", "")}
-    problems = refusals.required(request.POST, {"comment": (at, "退回意见")}) if action == "return" else []
+    problems = refusals.required(request.POST, {"comment": (at, _("退回意见"))}) if action == "return" else []
     if not problems:
         try:
             (services.approve_observation if action == "approve" else services.return_observation)(
@@ -231,14 +242,14 @@ def review(request, target_id: int, observation_id: int, action: str):
         return refusals.refuse(
             request, _report_form(target), typed, problems, reverse("monitoring:target", args=[target.pk])
         )
-    messages.success(request, "已审核通过，目标评估将随即更新" if action == "approve" else "已退回")
+    messages.success(request, _("已审核通过，目标评估将随即更新") if action == "approve" else _("已退回"))
     return redirect("monitoring:target", target.pk)
 
 
 @page(Action.VIEW_CITY)
 def warnings(request):
     qs = selectors.visible_warnings(request.user)
-    department = number_param(request, "department", "部门")
+    department = number_param(request, "department", _("部门"))
     if department is not None:
         qs = qs.filter(department_id=department)
     return render(request, "monitoring/warnings.html", {"nav": "warnings", "warnings": qs[:200]})

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from carbonpeak.departments.models import Department
@@ -236,28 +237,35 @@ class Target(models.Model):
         return f"{self.year or ''} {self.indicator} {self.describe()}".strip()
 
     def describe(self) -> str:
-        """The target in words, as a coordinator reads it: 不低于 13 %."""
+        """The target in words, as a coordinator reads it (不低于 13 %), in the reader's language."""
         if self.comparator == Comparator.PEAK:
-            return f"{self.year}年前达峰" if self.year else "达峰"
+            return gettext("%(year)s年前达峰") % {"year": self.year} if self.year else gettext("达峰")
         if self.comparator == Comparator.EXTERNAL:
-            return f"完成{self.issuer}下达的指标" if self.issuer else "完成上级下达的指标"
+            if self.issuer:
+                return gettext("完成%(issuer)s下达的指标") % {"issuer": self.issuer}
+            return gettext("完成上级下达的指标")
         if self.value is None:
-            return self.get_comparator_display()
+            return str(self.get_comparator_display())
         value = f"{self.value:g}"
         if self.value_max is not None:
             value += f"–{self.value_max:g}"
         unit = f" {self.unit}" if self.unit else ""
         words = {
-            ">=": "不低于",
-            ">": "超过",
-            "<=": "不高于",
-            "<": "低于",
-            "=": "达到",
-            "increase": "提高",
-            "decrease": "下降",
+            ">=": pgettext("target", "不低于"),
+            ">": pgettext("target", "超过"),
+            "<=": pgettext("target", "不高于"),
+            "<": pgettext("target", "低于"),
+            "=": pgettext("target", "达到"),
+            "increase": pgettext("target", "提高"),
+            "decrease": pgettext("target", "下降"),
         }[self.comparator]
-        base = f"比{self.base_year}年" if self.base_year else ""
-        return f"{base}{words} {value}{unit}"
+        if self.base_year:
+            return gettext("比%(year)s年%(words)s %(value)s") % {
+                "year": self.base_year,
+                "words": words,
+                "value": value + unit,
+            }
+        return f"{words} {value}{unit}"
 
 
 class PlanDraft(models.Model):

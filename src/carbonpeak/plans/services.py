@@ -14,6 +14,7 @@ import json
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_noop
 
 from carbonpeak.accounts import permissions
 from carbonpeak.core import audit, events
@@ -473,10 +474,10 @@ def _sync_responsibilities(task: Task, t: doc.Task, cache: dict, changes: list[d
 
 HANDED_DOWN_PREFIX = "下达/"
 # the totals a higher level may hand down, each graded against the accounts (monitoring.indicators.TOTALS)
-HANDED_DOWN_TOTALS = {
-    "能源消费总量": "万吨标准煤",
-    "化石能源消费总量": "万吨标准煤",
-    "二氧化碳排放总量": "万吨",
+HANDED_DOWN_TOTALS = {  # indicator → unit (the names shown in the reader's language: gettext_noop marks them)
+    gettext_noop("能源消费总量"): "万吨标准煤",
+    gettext_noop("化石能源消费总量"): "万吨标准煤",
+    gettext_noop("二氧化碳排放总量"): "万吨",
 }
 
 

@@ -177,7 +177,8 @@ def said(sentences) -> str:
 
 @register.filter
 def term(name) -> str:
-    """A name of the energy catalogue (a fuel, a unit, a generation type) in the reader's language."""
+    """A name the platform keeps in its own language — a fuel, a unit or a generation type of the energy
+    catalogue, a grade, a data state — in the reader's language."""
     from carbonpeak.energy.terms import shown
 
     return shown(str(name)) if name else ""

@@ -1,5 +1,7 @@
 // Energy and emissions charts, drawn from the JSON the page embeds (ECharts served from our static files).
 (function () {
+  var gettext = window.gettext || function (text) { return text; };  // the language catalogue (/jsi18n/)
+  var interpolate = window.interpolate || function (fmt, obj) { return fmt.replace(/%\(\w+\)s/g, function (m) { return obj[m.slice(2, -2)]; }); };
   "use strict";
   var node = document.getElementById("energy-chart-data");
   if (!node || typeof echarts === "undefined") { return; }
@@ -29,7 +31,7 @@
   }
 
   draw("chart-fuel", {
-    title: { text: "二氧化碳排放：分品种（万吨）", left: "center", textStyle: { fontSize: 14 } },
+    title: { text: gettext("二氧化碳排放：分品种（万吨）"), left: "center", textStyle: { fontSize: 14 } },
     tooltip: { trigger: "axis" },
     legend: LEGEND,
     grid: { left: 60, right: 20, top: 40, bottom: legendRoom(Object.keys(d.by_fuel).length) },
@@ -39,7 +41,7 @@
   });
 
   draw("chart-sector", {
-    title: { text: "二氧化碳排放：分行业（万吨）", left: "center", textStyle: { fontSize: 14 } },
+    title: { text: gettext("二氧化碳排放：分行业（万吨）"), left: "center", textStyle: { fontSize: 14 } },
     tooltip: { trigger: "axis" },
     legend: LEGEND,
     grid: { left: 60, right: 20, top: 40, bottom: legendRoom(Object.keys(d.by_group).length) },
@@ -51,17 +53,17 @@
   var intensity = [];
   if (d.intensity_index.carbon) {
     if (!d.intensity_index.energy_missing) {
-      intensity.push({ name: "能耗强度（等价值，2020=100）", type: "line", data: d.intensity_index.energy, symbolSize: 6 });
+      intensity.push({ name: gettext("能耗强度（等价值，2020=100）"), type: "line", data: d.intensity_index.energy, symbolSize: 6 });
     }
-    intensity.push({ name: "碳强度（2020=100）", type: "line", data: d.intensity_index.carbon, symbolSize: 6 });
+    intensity.push({ name: gettext("碳强度（2020=100）"), type: "line", data: d.intensity_index.carbon, symbolSize: 6 });
   }
   if (d.path) {
     intensity.push({ name: d.path.label, type: "line", data: d.path.points, lineStyle: { type: "dashed" }, symbol: "none", color: "#c0392b" });
   }
   draw("chart-intensity", {
     title: {
-      text: "强度走势与目标路径", left: "center", textStyle: { fontSize: 14 },
-      subtext: d.intensity_index.energy_missing ? "能耗强度（等价值）缺失：平均发电标准煤耗未录入" : "",
+      text: gettext("强度走势与目标路径"), left: "center", textStyle: { fontSize: 14 },
+      subtext: d.intensity_index.energy_missing ? gettext("能耗强度（等价值）缺失：平均发电标准煤耗未录入") : "",
       subtextStyle: { color: "#8a4b00" }
     },
     tooltip: { trigger: "axis" },
@@ -73,15 +75,15 @@
   });
 
   draw("chart-quarter", {
-    title: { text: "季度能源消费与排放", left: "center", textStyle: { fontSize: 14 } },
+    title: { text: gettext("季度能源消费与排放"), left: "center", textStyle: { fontSize: 14 } },
     tooltip: { trigger: "axis" },
     legend: { bottom: 0 },
     grid: { left: 60, right: 60, top: 40, bottom: 60 },
     xAxis: { type: "category", data: d.quarters },
-    yAxis: [{ type: "value", name: "万吨CO₂" }, { type: "value", name: "万吨标煤" }],
+    yAxis: [{ type: "value", name: gettext("万吨CO₂") }, { type: "value", name: gettext("万吨标煤") }],
     series: [
-      { name: "二氧化碳（万吨）", type: "bar", data: d.quarter_co2 },
-      { name: "能源消费量（万吨标煤，当量值）", type: "line", yAxisIndex: 1, data: d.quarter_energy }
+      { name: gettext("二氧化碳（万吨）"), type: "bar", data: d.quarter_co2 },
+      { name: gettext("能源消费量（万吨标煤，当量值）"), type: "line", yAxisIndex: 1, data: d.quarter_energy }
     ]
   });
 

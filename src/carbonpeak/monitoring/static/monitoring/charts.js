@@ -1,5 +1,7 @@
 // Dashboard and target charts (ECharts from the platform's own static files).
 (function () {
+  var gettext = window.gettext || function (text) { return text; };  // the language catalogue (/jsi18n/)
+  var interpolate = window.interpolate || function (fmt, obj) { return fmt.replace(/%\(\w+\)s/g, function (m) { return obj[m.slice(2, -2)]; }); };
   "use strict";
   if (typeof echarts === "undefined") { return; }
   var font = { fontFamily: "Noto Sans CJK SC, Microsoft YaHei, sans-serif" };
@@ -22,7 +24,7 @@
   var dash = data("dashboard-chart-data");
   if (dash) {
     draw("chart-grades", {
-      title: { text: "评估等级分布", left: "center", textStyle: { fontSize: 14 } },
+      title: { text: gettext("评估等级分布"), left: "center", textStyle: { fontSize: 14 } },
       tooltip: { trigger: "item" },
       legend: { bottom: 0 },
       series: [{
@@ -42,8 +44,8 @@
       xAxis: { type: "category", data: t.years },
       yAxis: { type: "value", scale: true },
       series: [
-        { name: "实际值", type: "line", data: t.actual, symbolSize: 7, connectNulls: false },
-        { name: "进度要求", type: "line", data: t.expected, lineStyle: { type: "dashed" }, symbol: "none", color: "#c0392b" }
+        { name: gettext("实际值"), type: "line", data: t.actual, symbolSize: 7, connectNulls: false },
+        { name: gettext("进度要求"), type: "line", data: t.expected, lineStyle: { type: "dashed" }, symbol: "none", color: "#c0392b" }
       ]
     });
   }

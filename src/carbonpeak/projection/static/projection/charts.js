@@ -1,5 +1,7 @@
 // Projection charts: fan chart, peak-year histogram, tornado, sector split, scenario comparison (ECharts, local).
 (function () {
+  var gettext = window.gettext || function (text) { return text; };  // the language catalogue (/jsi18n/)
+  var interpolate = window.interpolate || function (fmt, obj) { return fmt.replace(/%\(\w+\)s/g, function (m) { return obj[m.slice(2, -2)]; }); };
   "use strict";
   if (typeof echarts === "undefined") { return; }
   var font = { fontFamily: "Noto Sans CJK SC, Microsoft YaHei, sans-serif" };
@@ -33,58 +35,59 @@
     var fan = document.getElementById("chart-fan");
     if (fan && rows) { fan.style.height = (fan.clientHeight + 24 * rows) + "px"; }
     draw("chart-fan", {
-      title: { text: "二氧化碳排放：历史与预测（万吨）", left: "center", textStyle: { fontSize: 14 } },
+      title: { text: gettext("二氧化碳排放：历史与预测（万吨）"), left: "center", textStyle: { fontSize: 14 } },
       tooltip: { trigger: "axis", formatter: function (items) {
-        var i = items[0].dataIndex, lines = [p.years[i] + "年"];
-        if (p.history[i] !== null) { lines.push("核算值 " + fixed(p.history[i], 1)); }
+        var i = items[0].dataIndex, lines = [interpolate(gettext("%(year)s年"), { year: p.years[i] }, true)];
+        if (p.history[i] !== null) { lines.push(gettext("核算值") + " " + fixed(p.history[i], 1)); }
         if (p.p50[i] !== null && p.history[i] === null) {
           if (branched) {
             p.branches.forEach(function (b) { lines.push(b.label + " " + fixed(b.p50[i], 1)); });
-            lines.push("合并 P10–P90 " + fixed(p.p10[i], 1) + "–" + fixed(p.p90[i], 1));
+            lines.push(gettext("合并 P10–P90") + " " + fixed(p.p10[i], 1) + "–" + fixed(p.p90[i], 1));
           } else {
             lines.push("P10 " + fixed(p.p10[i], 1), "P50 " + fixed(p.p50[i], 1), "P90 " + fixed(p.p90[i], 1));
           }
         }
         return lines.join("<br>");
       } },
-      legend: { bottom: 0, data: branched ? ["核算值", "P10–P90（各情形合并）"].concat(p.branches.map(function (b) { return b.label; }))
-                                         : ["核算值", "P10–P90", "中位数 P50"] },
+      legend: { bottom: 0, data: branched ? [gettext("核算值"), gettext("P10–P90（各情形合并）")].concat(p.branches.map(function (b) { return b.label; }))
+                                         : [gettext("核算值"), "P10–P90", gettext("中位数 P50")] },
       grid: { left: 60, right: 20, top: 40, bottom: 50 + 24 * rows },
       xAxis: { type: "category", data: p.years, boundaryGap: false },
       yAxis: { type: "value", scale: true },
       series: [
-        { name: "下界", type: "line", data: lower, stack: "band", symbol: "none", lineStyle: { opacity: 0 }, tooltip: { show: false } },
-        { name: branched ? "P10–P90（各情形合并）" : "P10–P90", type: "line", data: width, stack: "band", symbol: "none", lineStyle: { opacity: 0 },
+        { name: gettext("下界"), type: "line", data: lower, stack: "band", symbol: "none", lineStyle: { opacity: 0 }, tooltip: { show: false } },
+        { name: branched ? gettext("P10–P90（各情形合并）") : "P10–P90", type: "line", data: width, stack: "band", symbol: "none", lineStyle: { opacity: 0 },
           areaStyle: { color: "rgba(61,111,182,0.25)" }, color: "rgba(61,111,182,0.5)" },
-        { name: "核算值", type: "line", data: p.history, symbolSize: 7, color: "#0b5d3b", lineStyle: { width: 2 },
+        { name: gettext("核算值"), type: "line", data: p.history, symbolSize: 7, color: "#0b5d3b", lineStyle: { width: 2 },
           markLine: deadline }
       ].concat(branched
         ? p.branches.map(function (b, k) {
             return { name: b.label, type: "line", data: b.p50, symbol: "none", lineStyle: { type: "dashed", width: 2 },
                      color: ["#c0392b", "#3d6fb6", "#8e44ad", "#b9770e"][k % 4] };
           })
-        : [{ name: "中位数 P50", type: "line", data: p.p50, symbol: "none", lineStyle: { type: "dashed", width: 2 }, color: "#3d6fb6" }])
+        : [{ name: gettext("中位数 P50"), type: "line", data: p.p50, symbol: "none", lineStyle: { type: "dashed", width: 2 }, color: "#3d6fb6" }])
     });
 
     var labels = Object.keys(p.histogram);
     draw("chart-histogram", {
-      title: { text: "达峰年份分布（抽样次数）", left: "center", textStyle: { fontSize: 14 } },
+      title: { text: gettext("达峰年份分布（抽样次数）"), left: "center", textStyle: { fontSize: 14 } },
       tooltip: { trigger: "axis" },
       grid: { left: 55, right: 15, top: 40, bottom: 40 },
       xAxis: { type: "category", data: labels },
       yAxis: { type: "value" },
       series: [{ type: "bar", data: labels.map(function (k) {
-        var late = k === "未达峰" || Number(k) > 2030;
+        var late = k === "未达峰" || Number(k) > 2030;  // the key the projection writes
         return { value: p.histogram[k], itemStyle: { color: late ? "#c0392b" : "#2f8f5f" } };
       }), label: { show: true, position: "top" } }]
     });
 
     var levers = p.levers.slice().reverse();
     draw("chart-tornado", {
-      title: { text: "措施贡献：2030年减排（万吨）", left: "center", textStyle: { fontSize: 14 } },
+      title: { text: gettext("措施贡献：2030年减排（万吨）"), left: "center", textStyle: { fontSize: 14 } },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, formatter: function (items) {
         var e = levers[items[0].dataIndex];
-        return e.label + "<br>2030年减排 " + fixed(e.reduction, 1) + " 万吨<br>达峰概率 " + (e.delta_p * 100).toFixed(1) + " 个百分点";
+        return interpolate(gettext("%(label)s<br>2030年减排 %(reduction)s 万吨<br>达峰概率 %(points)s 个百分点"),
+          { label: e.label, reduction: fixed(e.reduction, 1), points: (e.delta_p * 100).toFixed(1) }, true);
       } },
       grid: { left: 170, right: 40, top: 40, bottom: 30 },
       xAxis: { type: "value" },
@@ -98,9 +101,9 @@
     var series = names.map(function (name, i) {
       return { name: name, type: "bar", stack: "direct", data: p.sectors[name].map(function (v) { return Number(fixed(v, 1)); }), color: palette[i % palette.length] };
     });
-    series.push({ name: "电力调入调出", type: "line", data: p.electricity.map(function (v) { return Number(fixed(v, 1)); }), color: "#34495e", symbolSize: 6 });
+    series.push({ name: gettext("电力调入调出"), type: "line", data: p.electricity.map(function (v) { return Number(fixed(v, 1)); }), color: "#34495e", symbolSize: 6 });
     draw("chart-sectors", {
-      title: { text: "排放构成（中位数，万吨）", left: "center", textStyle: { fontSize: 14 } },
+      title: { text: gettext("排放构成（中位数，万吨）"), left: "center", textStyle: { fontSize: 14 } },
       tooltip: { trigger: "axis" },
       legend: { bottom: 0, type: "plain", left: "center", width: "94%" },  // every entry shown, none paged
       grid: { left: 55, right: 15, top: 40, bottom: 40 + 22 * Math.ceil(series.length / 3) },
@@ -112,13 +115,13 @@
 
   var c = data("compare-chart-data");
   if (c) {
-    var lines = [{ name: "核算值", type: "line", data: c.history, color: "#0b5d3b", symbolSize: 7, lineStyle: { width: 2 } }];
+    var lines = [{ name: gettext("核算值"), type: "line", data: c.history, color: "#0b5d3b", symbolSize: 7, lineStyle: { width: 2 } }];
     c.scenarios.forEach(function (s, i) {
       lines.push({ name: s.name, type: "line", data: s.p50, symbol: "none", lineStyle: { type: "dashed", width: 2 },
                    color: palette[(i + 1) % palette.length], markLine: i === 0 ? deadline : undefined });
     });
     draw("chart-compare", {
-      title: { text: "各情景二氧化碳排放中位数（万吨）", left: "center", textStyle: { fontSize: 14 } },
+      title: { text: gettext("各情景二氧化碳排放中位数（万吨）"), left: "center", textStyle: { fontSize: 14 } },
       tooltip: { trigger: "axis" },
       legend: { bottom: 0 },
       grid: { left: 60, right: 20, top: 40, bottom: 50 },
