@@ -7,10 +7,10 @@ in the language they were written in, and so do the records the platform keeps i
 warning's message), which pages mark ``lang="zh-Hans"``. Anything else in Chinese is the platform's own
 wording, not yet translated.
 
-``NOT_YET_ENGLISH`` names the pages whose Python-made sentences (the grades' reasons and the headlines'
-captions, the accounts' notes, the reference data's notes, the PV rules, the sinks' parameters, the audit
-log's field names) are not translated yet: every other page must read in English, and a page leaves the list
-once it does.
+``NOT_YET_ENGLISH`` names the pages whose Python-made sentences (the energy pages' explanations, the reference
+data's notes, the PV and efficiency rules, the sinks' parameters, the meters' rules, the audit log's field
+names) are not translated yet: every other page must read in English, and a page leaves the list once it
+does.
 """
 
 from __future__ import annotations
@@ -45,8 +45,6 @@ NOT_YET_ENGLISH = {
     "energy:factor_sets",
     "energy:factor_set",
     "energy:certificates",
-    "monitoring:dashboard",
-    "monitoring:target",
     "reports:index",
     "enterprises:detail",
     "enterprises:register",

@@ -80,7 +80,9 @@ def cmd_account(args: argparse.Namespace) -> int:
             print(f"  {problem}", file=sys.stderr)
         return 2
     if args.json:
-        json.dump(accounts.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
+        from carbonpeak.core.text import as_text
+
+        json.dump(as_text(accounts.to_dict()), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return 0
     for warning in form.warnings:

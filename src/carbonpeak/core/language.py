@@ -14,7 +14,7 @@ from typing import ParamSpec, TypeVar
 from django.conf import settings
 from django.utils import translation
 
-from carbonpeak.core.text import Message
+from carbonpeak.core.text import JOINED, Message
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -40,6 +40,9 @@ def said(text: object) -> str:
     """A sentence in the reader's language: a :class:`~carbonpeak.core.text.Message` said again from its
     wording and values (each value said the same way), anything else as it is."""
     if isinstance(text, Message):
+        if text.template == JOINED:
+            separator = translation.pgettext("list separator", "；")
+            return separator.join(said(part) for part in text.params["parts"])
         wording = translation.gettext(text.template)
         if not text.params:
             return wording

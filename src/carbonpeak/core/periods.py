@@ -11,9 +11,21 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from carbonpeak.core.text import Message, gettext_noop
+
 
 class InvalidPeriod(ValueError):
     """A period written in a form no one reports in; the message shows the forms that are accepted."""
+
+
+#: the names of the periods of several quarters (the quarters and the whole year have their own)
+RANGES = {
+    (1, 2): gettext_noop("%(year)s年1–6月"),
+    (1, 3): gettext_noop("%(year)s年1–9月"),
+    (2, 3): gettext_noop("%(year)s年4–9月"),
+    (2, 4): gettext_noop("%(year)s年4–12月"),
+    (3, 4): gettext_noop("%(year)s年7–12月"),
+}
 
 
 @dataclass(frozen=True, order=True)
@@ -34,11 +46,12 @@ class Period:
 
     @property
     def label(self) -> str:
+        """The period as a person names it (2025年第3季度), said in each reader's language where shown."""
         if (self.first, self.last) == (1, 4):
-            return f"{self.year}年全年"
+            return Message(gettext_noop("%(year)s年全年"), year=self.year)
         if self.first == self.last:
-            return f"{self.year}年第{self.last}季度"
-        return f"{self.year}年{self.first * 3 - 2}–{self.last * 3}月"
+            return Message(gettext_noop("%(year)s年第%(quarter)s季度"), year=self.year, quarter=self.last)
+        return Message(RANGES[(self.first, self.last)], year=self.year)
 
     @property
     def start_date(self) -> dt.date:

@@ -8,10 +8,16 @@ Formatted sentences are not translated this way: they are built where they are s
 
 from __future__ import annotations
 
+import json
+
 
 def gettext_noop(message: str) -> str:
     """Mark ``message`` for the catalogue; it is returned unchanged (translated where it is shown)."""
     return message
+
+
+#: the wording of a Message that joins others (said with the reader's list separator)
+JOINED = "\x00joined"
 
 
 class Message(str):
@@ -19,20 +25,81 @@ class Message(str):
     so that a page can say it in the reader's language (``core.language.said``).
 
     ``Message(gettext_noop("缺失：%(year)s年…"), year=2025)`` is the Chinese sentence everywhere a str is
-    (joined, compared, stored); only where it is shown is it said again in the reader's language.
+    (joined, compared, searched, stored); only where it is shown is it said again in the reader's language.
+    A value may itself be a Message. ``brief`` is a shorter way to say the same, where one is quoted in
+    another sentence. Kept as JSON with :func:`encode` and read back with :func:`decode`.
     """
 
     template: str
     params: dict
+    brief: Message | None
 
-    def __new__(cls, template: str, **params: object) -> Message:
-        text = super().__new__(cls, template % params if params else template)
-        text.template, text.params = template, params
+    def __new__(cls, template: str, *, brief: Message | None = None, **params: object) -> Message:
+        if template == JOINED:
+            text = super().__new__(cls, "；".join(params["parts"]))
+        else:
+            text = super().__new__(cls, template % params if params else template)
+        text.template, text.params, text.brief = template, params, brief
         return text
 
+    @classmethod
+    def join(cls, parts: list[str]) -> Message:
+        """Several sentences as one (joined with “；”, or the reader's separator where it is said)."""
+        return cls(JOINED, parts=tuple(parts))
+
     def __reduce__(self):  # pickled (a cached figure) with its wording and values
-        return (_message, (self.template, self.params))
+        return (_message, (self.template, self.params, self.brief))
 
 
-def _message(template: str, params: dict) -> Message:
-    return Message(template, **params)
+def _message(template: str, params: dict, brief: Message | None = None) -> Message:
+    return Message(template, brief=brief, **params)
+
+
+def encode(value: object) -> object:
+    """A value as JSON data that keeps its Messages (a list of them, a dict of them, or plain data)."""
+    if isinstance(value, Message):
+        data: dict = {"said": value.template, "with": {k: encode(v) for k, v in value.params.items()}}
+        if value.brief is not None:
+            data["brief"] = encode(value.brief)
+        return data
+    if isinstance(value, list | tuple):
+        return [encode(v) for v in value]
+    return value
+
+
+def decode(value: object) -> object:
+    """What :func:`encode` kept, with its Messages again (plain text stays plain text)."""
+    if isinstance(value, dict) and "said" in value and "with" in value:
+        params = {k: decode(v) for k, v in value["with"].items()}
+        if value["said"] == JOINED:
+            params["parts"] = tuple(params["parts"])
+        brief = decode(value["brief"]) if "brief" in value else None
+        return Message(value["said"], brief=brief if isinstance(brief, Message) else None, **params)
+    if isinstance(value, list):
+        return [decode(v) for v in value]
+    return value
+
+
+class MessageDecoder(json.JSONDecoder):
+    """A JSON field's decoder that reads back the Messages :func:`encode` kept (``JSONField(decoder=…)``)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("object_hook", _decoded)
+        super().__init__(*args, **kwargs)
+
+
+def _decoded(data: dict) -> object:
+    return decode(data) if "said" in data and "with" in data else data
+
+
+def as_text(data: object) -> object:
+    """JSON data with every kept Message (:func:`encode`) as its text in the platform's own language: what a
+    pure tool (a CLI run without the server) writes out."""
+    data = decode(data)
+    if isinstance(data, Message):
+        return str(data)
+    if isinstance(data, dict):
+        return {key: as_text(value) for key, value in data.items()}
+    if isinstance(data, list | tuple):
+        return [as_text(value) for value in data]
+    return data

@@ -178,7 +178,7 @@ FUELS: tuple[Fuel, ...] = (
 
 # ---------------------------------------------------------------- electricity balance
 
-GENERATION, IMPORT, EXPORT = "本地发电", "电力调入", "电力调出"
+GENERATION, IMPORT, EXPORT = gettext_noop("本地发电"), gettext_noop("电力调入"), gettext_noop("电力调出")
 BALANCE_ITEMS = {GENERATION: GENERATION, IMPORT: IMPORT, EXPORT: EXPORT}
 BALANCE_ALIASES = {
     "调入": IMPORT,

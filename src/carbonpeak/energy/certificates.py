@@ -19,6 +19,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from carbonpeak.core.text import gettext_noop
 from carbonpeak.core.upload_errors import (
     FormError,
     checked_rows,
@@ -31,7 +32,7 @@ from carbonpeak.core.upload_errors import (
 KWH_PER_CERTIFICATE = 1000.0  # 发改能源〔2023〕1044号 (二)：1个绿证单位对应1000千瓦时可再生能源电量
 CERTIFICATE_RULE = "发改能源〔2023〕1044号：1个绿证对应1000千瓦时可再生能源电量"
 CAP_SHARE = 0.5  # 发改环资〔2024〕113号 二(三)：绿证抵扣原则上不超过完成能耗强度下降目标所需节能量的50%
-PLATFORM_RULE = "本平台规则"
+PLATFORM_RULE = gettext_noop("本平台规则")
 
 GREEN_TRADE, UNBUNDLED, IN_PROVINCE = "绿电交易", "单独绿证", "省内"
 KINDS = {

@@ -66,7 +66,7 @@ DEFAULT_BOUNDARY = "assessed"
 YEARLY_KINDS = ("grid_co2", "generation_coal_rate", "supply_coal_rate", "grid_non_fossil_share")
 NATIONAL = "全国"
 #: the standing of an input the demo entered itself where the reference has no sourced value
-SAMPLE_INPUT = "示例输入"
+SAMPLE_INPUT = gettext_noop("示例输入")
 # the unit each kind is converted to before use; the engine's base units are t, m³, kWh and tce
 _TARGET_UNITS = {
     "grid_co2": "tCO2/kWh",

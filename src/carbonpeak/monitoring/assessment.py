@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from carbonpeak.core import clock
 from carbonpeak.core.models import ReviewStatus
 from carbonpeak.core.numbers import as_int, is_int
+from carbonpeak.core.text import Message, decode, encode, gettext_noop
 from carbonpeak.energy import selectors as energy
 from carbonpeak.energy.models import AccountingRun
 from carbonpeak.monitoring import grading
@@ -97,6 +98,14 @@ def computed_gaps(
     return by_year
 
 
+def _why(gap: str) -> str:
+    """What a missing year lacks, briefly: a gap's own brief form, else its first clause."""
+    if isinstance(gap, Message) and gap.brief is not None:
+        return gap.brief
+    text = gap.removeprefix("缺失：")
+    return text.split("未录入")[0] + "未录入" if "未录入" in text else text.split("；")[0]
+
+
 def _with_gaps(assessment: grading.Assessment, gaps: dict[int, tuple[str, bool]]) -> grading.Assessment:
     """Say in the reason which years are 缺失 or 数据不全 and why: the years after the value graded whose
     value is missing, and the graded year when its data are incomplete."""
@@ -108,23 +117,30 @@ def _with_gaps(assessment: grading.Assessment, gaps: dict[int, tuple[str, bool]]
     notes = []
     if later:
         years = "、".join(str(y) for y in later)
-        first = next(iter(later.values())).removeprefix("缺失：")
-        why = first.split("未录入")[0] + "未录入" if "未录入" in first else first.split("；")[0]
+        why = _why(next(iter(later.values())))
         if assessment.value is None:
             return grading.Assessment(
                 assessment.grade,
                 None,
                 assessment.expected,
                 assessment.period,
-                f"缺失：{years}年无法计算（{why}）；请在“核算因子”中录入后重算",
+                Message(
+                    gettext_noop("缺失：%(years)s年无法计算（%(why)s）；请在“核算因子”中录入后重算"),
+                    years=years,
+                    why=why,
+                ),
             )
-        notes.append(f"{years}年缺失（{why}）")
+        notes.append(Message(gettext_noop("%(years)s年缺失（%(why)s）"), years=years, why=why))
     if graded_year in gaps and not gaps[graded_year][1]:
         text = gaps[graded_year][0]
-        notes.append(text if is_int(text[:4]) else f"{graded_year}年{text}")
+        notes.append(
+            text
+            if is_int(text[:4])
+            else Message(gettext_noop("%(year)s年%(gap)s"), year=graded_year, gap=text)
+        )
     if not notes:
         return assessment
-    reason = "；".join([assessment.reason, *notes])
+    reason = Message.join([assessment.reason, *notes])
     return grading.Assessment(
         assessment.grade, assessment.value, assessment.expected, assessment.period, reason
     )
@@ -188,8 +204,8 @@ def _assessment_data(a: grading.Assessment | None) -> dict | None:
         "grade": a.grade.value,
         "value": a.value,
         "expected": a.expected,
-        "period": a.period,
-        "reason": a.reason,
+        "period": encode(a.period),
+        "reason": encode(a.reason),  # a Message kept with its wording, said in each reader's language
     }
 
 
@@ -197,7 +213,7 @@ def _assessment_from(data: dict | None) -> grading.Assessment | None:
     if data is None:
         return None
     return grading.Assessment(
-        Grade(data["grade"]), data["value"], data["expected"], str(data["period"]), str(data["reason"])
+        Grade(data["grade"]), data["value"], data["expected"], decode(data["period"]), decode(data["reason"])
     )
 
 

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
-from carbonpeak.core.text import gettext_noop
+from carbonpeak.core.text import Message, gettext_noop
 
 
 class Grade(StrEnum):
@@ -74,7 +74,7 @@ RULE_LABELS = {
 TOLERANCE = 0.10  # behind the path by no more than 10 % of the target value is yellow
 # said beside every rule the national barometer (晴雨表) does not give: the 10 % band on progress targets, the
 # peak-probability thresholds, flat = yellow for direction targets (shared/reference/README.md)
-PLATFORM_RULE = "本平台规则"
+PLATFORM_RULE = gettext_noop("本平台规则")
 
 
 @dataclass(frozen=True, order=True)
@@ -91,7 +91,14 @@ class Point:
 
     @property
     def label(self) -> str:
-        return f"{self.year}年" if self.quarter == 4 else f"{self.year}年1–{self.quarter * 3}月"
+        if self.quarter == 4:
+            return Message(gettext_noop("%(year)s年"), year=self.year)
+        wording = {
+            1: gettext_noop("%(year)s年1–3月"),
+            2: gettext_noop("%(year)s年1–6月"),
+            3: gettext_noop("%(year)s年1–9月"),
+        }[self.quarter]
+        return Message(wording, year=self.year)
 
 
 @dataclass(frozen=True)
@@ -107,7 +114,9 @@ class GradingTarget:
     # CAP: each quarter's share of the year (a carbon budget's seasonal split); None: quarters/4
     quarter_shares: tuple[float, float, float, float] | None = None
     quarter_basis: str = ""  # the words for how the shares were set
-    cap_noun: str = "下达"  # what the CAP total is called: 下达 (handed down) or 碳预算 (a budget)
+    cap_noun: str = gettext_noop(
+        "下达"
+    )  # what the CAP total is called: 下达 (handed down) or 碳预算 (a budget)
 
     def required_annual_rate(self) -> float | None:
         """INTENSITY: the equal yearly fall that reaches the reduction by the target year."""
@@ -140,7 +149,17 @@ class Assessment:
 
 def _fmt(value: float, unit: str = "") -> str:
     text = f"{value:,.4g}" if abs(value) < 1000 else f"{value:,.0f}"
-    return f"{text}{unit}" if unit in ("%", "") else f"{text} {unit}"
+    if unit in ("%", ""):
+        return f"{text}{unit}"
+    return Message(gettext_noop("%(number)s %(unit)s"), number=text, unit=Message(unit))
+
+
+def _said(wording: str, **values: object) -> Message:
+    """A reason: ``wording`` (marked for the catalogue) with its values, said in each reader's language."""
+    return Message(wording, **values)
+
+
+RULE = Message(PLATFORM_RULE)
 
 
 def expected_at(target: GradingTarget, year: int, quarter: int = 4) -> float | None:
@@ -179,10 +198,12 @@ def grade(target: GradingTarget, points: list[Point], as_of: tuple[int, int] | N
     if target.rule == Rule.PEAK:
         return _grade_peak(target)
     if target.rule == Rule.NONE:
-        return Assessment(Grade.UNGRADED, None, None, "", "常设规则或未给出目标值，不作进度评估")
+        return Assessment(
+            Grade.UNGRADED, None, None, "", _said(gettext_noop("常设规则或未给出目标值，不作进度评估"))
+        )
     point = latest(points, as_of)
     if point is None:
-        return Assessment(Grade.UNGRADED, None, None, "", "尚无数据，无法评估")
+        return Assessment(Grade.UNGRADED, None, None, "", _said(gettext_noop("尚无数据，无法评估")))
     if target.rule == Rule.INTENSITY:
         return _grade_intensity(target, point, points)
     if target.rule == Rule.DIRECTION:
@@ -198,7 +219,11 @@ def _grade_cap(target: GradingTarget, point: Point) -> Assessment:
     unit = target.unit
     if target.target_value is None or target.target_year is None:
         return Assessment(
-            Grade.UNGRADED, point.value, None, point.label, f"{target.cap_noun}总量未录入，不作评估"
+            Grade.UNGRADED,
+            point.value,
+            None,
+            point.label,
+            _said(gettext_noop("%(noun)s总量未录入，不作评估"), noun=Message(target.cap_noun)),
         )
     if point.year != target.target_year:
         return Assessment(
@@ -206,35 +231,67 @@ def _grade_cap(target: GradingTarget, point: Point) -> Assessment:
             point.value,
             None,
             point.label,
-            f"{target.cap_noun}的是{target.target_year}年总量 {_fmt(target.target_value, unit)}，"
-            f"{target.target_year}年数据尚无（最新为{point.label}）",
+            _said(
+                gettext_noop("%(noun)s的是%(year)s年总量 %(total)s，%(year)s年数据尚无（最新为%(latest)s）"),
+                noun=Message(target.cap_noun),
+                year=target.target_year,
+                total=_fmt(target.target_value, unit),
+                latest=point.label,
+            ),
         )
     if target.quarter_shares is None:
         allowance = target.target_value * point.quarter / 4
-        share = "" if point.quarter == 4 else f"（按{point.quarter}/4分摊：{PLATFORM_RULE}）"
+        share = (
+            ""
+            if point.quarter == 4
+            else _said(gettext_noop("（按%(quarter)s/4分摊：%(rule)s）"), quarter=point.quarter, rule=RULE)
+        )
     else:
         fraction = sum(target.quarter_shares[: point.quarter])
         allowance = target.target_value * fraction
         share = (
             ""
             if point.quarter == 4
-            else f"（{target.quarter_basis}：前{point.quarter}季度占 {fraction:.1%}）"
+            else _said(
+                gettext_noop("（%(basis)s：前%(quarter)s季度占 %(share)s）"),
+                basis=target.quarter_basis,
+                quarter=point.quarter,
+                share=f"{fraction:.1%}",
+            )
         )
-    words = (
-        f"{point.label} {_fmt(point.value, unit)}，{target.cap_noun}{target.target_year}年总量 "
-        f"{_fmt(target.target_value, unit)}，同期可用 {_fmt(allowance, unit)}{share}"
+    words = _said(
+        gettext_noop(
+            "%(period)s %(value)s，%(noun)s%(year)s年总量 %(total)s，同期可用 %(allowance)s%(share)s"
+        ),
+        period=point.label,
+        value=_fmt(point.value, unit),
+        noun=Message(target.cap_noun),
+        year=target.target_year,
+        total=_fmt(target.target_value, unit),
+        allowance=_fmt(allowance, unit),
+        share=share,
     )
     over = point.value - allowance
     if over <= 1e-9 * max(1.0, abs(allowance)):
-        return Assessment(Grade.GREEN, point.value, allowance, point.label, f"{words}，未超出")
+        return Assessment(
+            Grade.GREEN,
+            point.value,
+            allowance,
+            point.label,
+            _said(gettext_noop("%(words)s，未超出"), words=words),
+        )
     grade = Grade.YELLOW if over <= TOLERANCE * allowance else Grade.RED
-    band = "未超过" if grade == Grade.YELLOW else "超过"
+    wording = (
+        gettext_noop("%(words)s，超出 %(over)s，未超过可用量的10%%（%(rule)s）")
+        if grade == Grade.YELLOW
+        else gettext_noop("%(words)s，超出 %(over)s，超过可用量的10%%（%(rule)s）")
+    )
     return Assessment(
         grade,
         point.value,
         allowance,
         point.label,
-        f"{words}，超出 {_fmt(over, unit)}，{band}可用量的10%（{PLATFORM_RULE}）",
+        _said(wording, words=words, over=_fmt(over, unit), rule=RULE),
     )
 
 
@@ -254,21 +311,56 @@ def grade_progress(
     elapsed = min(point.year, target.target_year) - target.baseline_year
     required = 1 - (1 - rate) ** elapsed  # the cumulative fall due by then
     change = point.value / target.baseline_value - 1
-    words = (
-        f"累计：{point.year}年比{target.baseline_year}年{'上升' if change > 0 else '下降'} {abs(change):.1%}，"
-        f"进度要求下降 {required:.1%}（{target.target_year}年下降 {target.target_value:g}%）"
+    words = _said(
+        gettext_noop(
+            "累计：%(year)s年比%(base)s年上升 %(change)s，进度要求下降 %(required)s（%(target_year)s年下降 %(target)s%%）"
+        )
+        if change > 0
+        else gettext_noop(
+            "累计：%(year)s年比%(base)s年下降 %(change)s，进度要求下降 %(required)s（%(target_year)s年下降 %(target)s%%）"
+        ),
+        year=point.year,
+        base=target.baseline_year,
+        change=f"{abs(change):.1%}",
+        required=f"{required:.1%}",
+        target_year=target.target_year,
+        target=f"{target.target_value:g}",
     )
     expected = target.baseline_value * (1 - required)
     if change > 0:
-        return Assessment(Grade.RED, point.value, expected, point.label, f"{words}，不降反升")
+        return Assessment(
+            Grade.RED,
+            point.value,
+            expected,
+            point.label,
+            _said(gettext_noop("%(words)s，不降反升"), words=words),
+        )
     if -change < required - 1e-12:
-        return Assessment(Grade.YELLOW, point.value, expected, point.label, f"{words}，慢于进度")
-    return Assessment(Grade.GREEN, point.value, expected, point.label, f"{words}，达到进度")
+        return Assessment(
+            Grade.YELLOW,
+            point.value,
+            expected,
+            point.label,
+            _said(gettext_noop("%(words)s，慢于进度"), words=words),
+        )
+    return Assessment(
+        Grade.GREEN,
+        point.value,
+        expected,
+        point.label,
+        _said(gettext_noop("%(words)s，达到进度"), words=words),
+    )
 
 
 def _grade_peak(target: GradingTarget) -> Assessment:
     if target.peak_probability is None:
-        return Assessment(Grade.UNGRADED, None, None, "", "达峰目标依据达峰预测评估；预测尚未运行，暂未评估")
+        return Assessment(
+            Grade.UNGRADED,
+            None,
+            None,
+            "",
+            _said(gettext_noop("达峰目标依据达峰预测评估；预测尚未运行，暂未评估")),
+        )
     p = target.peak_probability
     g = Grade.GREEN if p >= 0.8 else Grade.YELLOW if p >= 0.5 else Grade.RED
     return Assessment(
@@ -276,7 +368,14 @@ def _grade_peak(target: GradingTarget) -> Assessment:
         p,
         None,
         "",
-        f"规划情景下{target.target_year}年前达峰的概率为 {p:.1%}（不低于80%基本顺利、50%–80%比较严峻、低于50%十分严峻：{PLATFORM_RULE}）",
+        _said(
+            gettext_noop(
+                "规划情景下%(year)s年前达峰的概率为 %(p)s（不低于80%%基本顺利、50%%–80%%比较严峻、低于50%%十分严峻：%(rule)s）"
+            ),
+            year=target.target_year,
+            p=f"{p:.1%}",
+            rule=RULE,
+        ),
     )
 
 
@@ -286,46 +385,90 @@ def _grade_intensity(target: GradingTarget, point: Point, points: list[Point]) -
     previous = next((p for p in points if (p.year, p.quarter) == (point.year - 1, point.quarter)), None)
     if previous is None or not previous.value:
         return Assessment(
-            Grade.UNGRADED, point.value, expected, point.label, f"{point.label}缺少上年同期数据，无法计算降幅"
+            Grade.UNGRADED,
+            point.value,
+            expected,
+            point.label,
+            _said(gettext_noop("%(period)s缺少上年同期数据，无法计算降幅"), period=point.label),
         )
     change = point.value / previous.value - 1
-    moved = f"{point.label}比上年同期{'上升' if change > 0 else '下降'} {abs(change):.1%}"
+    moved = _said(
+        gettext_noop("%(period)s比上年同期上升 %(change)s")
+        if change > 0
+        else gettext_noop("%(period)s比上年同期下降 %(change)s"),
+        period=point.label,
+        change=f"{abs(change):.1%}",
+    )
     if change > 0:
-        return Assessment(Grade.RED, point.value, expected, point.label, f"{moved}，强度不降反升")
+        return Assessment(
+            Grade.RED,
+            point.value,
+            expected,
+            point.label,
+            _said(gettext_noop("%(moved)s，强度不降反升"), moved=moved),
+        )
     if rate is None:
         return Assessment(
-            Grade.GREEN, point.value, expected, point.label, f"{moved}（上级下达的目标值未录入，只判断升降）"
+            Grade.GREEN,
+            point.value,
+            expected,
+            point.label,
+            _said(gettext_noop("%(moved)s（上级下达的目标值未录入，只判断升降）"), moved=moved),
         )
     if -change < rate:
         return Assessment(
-            Grade.YELLOW, point.value, expected, point.label, f"{moved}，低于年均应降 {rate:.1%}"
+            Grade.YELLOW,
+            point.value,
+            expected,
+            point.label,
+            _said(gettext_noop("%(moved)s，低于年均应降 %(rate)s"), moved=moved, rate=f"{rate:.1%}"),
         )
-    return Assessment(Grade.GREEN, point.value, expected, point.label, f"{moved}，达到年均应降 {rate:.1%}")
+    return Assessment(
+        Grade.GREEN,
+        point.value,
+        expected,
+        point.label,
+        _said(gettext_noop("%(moved)s，达到年均应降 %(rate)s"), moved=moved, rate=f"{rate:.1%}"),
+    )
 
 
 def _grade_direction(target: GradingTarget, point: Point, points: list[Point]) -> Assessment:
     previous = next((p for p in points if (p.year, p.quarter) == (point.year - 1, point.quarter)), None)
     if previous is None:
         return Assessment(
-            Grade.UNGRADED, point.value, None, point.label, f"{point.label}缺少上年同期数据，无法判断走向"
+            Grade.UNGRADED,
+            point.value,
+            None,
+            point.label,
+            _said(gettext_noop("%(period)s缺少上年同期数据，无法判断走向"), period=point.label),
         )
     change = point.value - previous.value
-    wanted = "提升" if target.higher_is_better else "下降"
-    words = f"{point.label} {_fmt(point.value, target.unit)}，上年同期 {_fmt(previous.value, target.unit)}"
+    up = target.higher_is_better
+    words = _said(
+        gettext_noop("%(period)s %(value)s，上年同期 %(previous)s"),
+        period=point.label,
+        value=_fmt(point.value, target.unit),
+        previous=_fmt(previous.value, target.unit),
+    )
     if change == 0:
+        wording = (
+            gettext_noop("%(words)s，持平，目标为持续提升（持平记为比较严峻：%(rule)s）")
+            if up
+            else gettext_noop("%(words)s，持平，目标为持续下降（持平记为比较严峻：%(rule)s）")
+        )
         return Assessment(
-            Grade.YELLOW,
-            point.value,
-            previous.value,
-            point.label,
-            f"{words}，持平，目标为持续{wanted}（持平记为比较严峻：{PLATFORM_RULE}）",
+            Grade.YELLOW, point.value, previous.value, point.label, _said(wording, words=words, rule=RULE)
         )
     right_way = (change > 0) == target.higher_is_better
     if right_way:
-        return Assessment(Grade.GREEN, point.value, previous.value, point.label, f"{words}，持续{wanted}")
-    return Assessment(
-        Grade.RED, point.value, previous.value, point.label, f"{words}，与持续{wanted}的目标相反"
+        wording = gettext_noop("%(words)s，持续提升") if up else gettext_noop("%(words)s，持续下降")
+        return Assessment(Grade.GREEN, point.value, previous.value, point.label, _said(wording, words=words))
+    wording = (
+        gettext_noop("%(words)s，与持续提升的目标相反")
+        if up
+        else gettext_noop("%(words)s，与持续下降的目标相反")
     )
+    return Assessment(Grade.RED, point.value, previous.value, point.label, _said(wording, words=words))
 
 
 def _grade_level(target: GradingTarget, point: Point) -> Assessment:
@@ -337,28 +480,55 @@ def _grade_level(target: GradingTarget, point: Point) -> Assessment:
             point.value,
             None,
             point.label,
-            f"{point.label} {_fmt(point.value, unit)}；缺少基期值，无法计算进度",
+            _said(
+                gettext_noop("%(period)s %(value)s；缺少基期值，无法计算进度"),
+                period=point.label,
+                value=_fmt(point.value, unit),
+            ),
         )
     gap = point.value - expected if target.higher_is_better else expected - point.value
-    words = f"{point.label} {_fmt(point.value, unit)}，进度要求 {_fmt(expected, unit)}（{target.target_year}年目标 {_fmt(target.target_value, unit)}）"
+    words = _said(
+        gettext_noop("%(period)s %(value)s，进度要求 %(expected)s（%(year)s年目标 %(target)s）"),
+        period=point.label,
+        value=_fmt(point.value, unit),
+        expected=_fmt(expected, unit),
+        year=target.target_year,
+        target=_fmt(target.target_value, unit),
+    )
     if gap >= -1e-9 * max(1.0, abs(expected)):
-        return Assessment(Grade.GREEN, point.value, expected, point.label, f"{words}，达到或快于进度")
+        return Assessment(
+            Grade.GREEN,
+            point.value,
+            expected,
+            point.label,
+            _said(gettext_noop("%(words)s，达到或快于进度"), words=words),
+        )
     allowed = TOLERANCE * abs(target.target_value)
-    behind = f"落后 {_fmt(-gap, unit)}"
+    behind = _fmt(-gap, unit)
     if -gap <= allowed:
         return Assessment(
             Grade.YELLOW,
             point.value,
             expected,
             point.label,
-            f"{words}，{behind}，未超过目标值的10%（{PLATFORM_RULE}）",
+            _said(
+                gettext_noop("%(words)s，落后 %(behind)s，未超过目标值的10%%（%(rule)s）"),
+                words=words,
+                behind=behind,
+                rule=RULE,
+            ),
         )
     return Assessment(
         Grade.RED,
         point.value,
         expected,
         point.label,
-        f"{words}，{behind}，超过目标值的10%（{PLATFORM_RULE}）",
+        _said(
+            gettext_noop("%(words)s，落后 %(behind)s，超过目标值的10%%（%(rule)s）"),
+            words=words,
+            behind=behind,
+            rule=RULE,
+        ),
     )
 
 

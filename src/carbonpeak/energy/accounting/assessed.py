@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from carbonpeak.core.text import Message, gettext_noop
 from carbonpeak.energy import certificates as register
 
 from .shapes import (
@@ -39,20 +40,29 @@ def _assessed(acc: PeriodAccount, base: PeriodAccount | None, target: IntensityT
         return
     if not acc.period.is_cumulative:
         acc.energy_tce_assessed = None
-        acc.notes.append("绿证抵扣按1月至本季度末累计计算，单季度的扣除后能源消费总量不单列")
+        acc.notes.append(
+            Message(gettext_noop("绿证抵扣按1月至本季度末累计计算，单季度的扣除后能源消费总量不单列"))
+        )
         return
     why = None
     if target is None:
-        why = "上级下达的能耗强度下降目标未录入"
+        why = Message(gettext_noop("上级下达的能耗强度下降目标未录入"))
     elif base is None or not base.gdp_constant or _before_certificates(base) is None:
-        why = f"缺少{target.base_year}年同期的扣除后能源消费量或可比价地区生产总值"
+        why = Message(
+            gettext_noop("缺少%(year)s年同期的扣除后能源消费量或可比价地区生产总值"), year=target.base_year
+        )
     elif not acc.gdp_constant:
-        why = "缺少本期可比价地区生产总值"
+        why = Message(gettext_noop("缺少本期可比价地区生产总值"))
     if why is not None:
         acc.energy_tce_assessed = None
         acc.missing.append(
-            f"缺失：绿证抵扣上限（完成能耗强度下降目标所需节能量的50%，发改环资〔2024〕113号 二(三)）无法计算，"
-            f"{why}；扣除后的能源消费总量和能耗强度因此缺失"
+            Message(
+                gettext_noop(
+                    "缺失：绿证抵扣上限（完成能耗强度下降目标所需节能量的50%%，发改环资〔2024〕113号 二(三)）无法计算，"
+                    "%(why)s；扣除后的能源消费总量和能耗强度因此缺失"
+                ),
+                why=why,
+            )
         )
         return
     base_intensity = _before_certificates(base) / base.gdp_constant
@@ -62,9 +72,18 @@ def _assessed(acc: PeriodAccount, base: PeriodAccount | None, target: IntensityT
     acc.energy_tce_assessed = before - acc.certificate_deducted_tce
     if certificates > acc.certificate_cap_tce:
         acc.notes.append(
-            f"绿证折 {certificates:,.0f} 吨标准煤，超过抵扣上限 {acc.certificate_cap_tce:,.0f} 吨标准煤"
-            f"（到{acc.period.year}年应降 {due:.1%} 所需节能量的50%；按年均降幅分摊到各年为{register.PLATFORM_RULE}），"
-            "按上限抵扣；非化石能源消费比重按全部绿证计"
+            Message(
+                gettext_noop(
+                    "绿证折 %(tce)s 吨标准煤，超过抵扣上限 %(cap)s 吨标准煤"
+                    "（到%(year)s年应降 %(due)s 所需节能量的50%%；按年均降幅分摊到各年为%(rule)s），"
+                    "按上限抵扣；非化石能源消费比重按全部绿证计"
+                ),
+                tce=f"{certificates:,.0f}",
+                cap=f"{acc.certificate_cap_tce:,.0f}",
+                year=acc.period.year,
+                due=f"{due:.1%}",
+                rule=Message(register.PLATFORM_RULE),
+            )
         )
 
 

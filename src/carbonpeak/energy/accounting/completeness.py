@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from carbonpeak.core.text import Message, gettext_noop
 from carbonpeak.energy import catalog
 from carbonpeak.energy.catalog import Period
 
@@ -20,19 +21,31 @@ def balance_gaps(reported: set[tuple[str, str]]) -> list[str]:
     if electricity:
         for item, other in ((catalog.IMPORT, catalog.EXPORT), (catalog.EXPORT, catalog.IMPORT)):
             if item not in sectors:
-                said = f"（{other}已报）" if other in sectors else ""
-                gaps.append(f"数据不全：{item}未报{said}；调入、调出均须填报，没有则填 0")
+                if other in sectors:
+                    wording = gettext_noop(
+                        "数据不全：%(item)s未报（%(other)s已报）；调入、调出均须填报，没有则填 0"
+                    )
+                    gaps.append(Message(wording, item=Message(item), other=Message(other)))
+                else:
+                    wording = gettext_noop("数据不全：%(item)s未报；调入、调出均须填报，没有则填 0")
+                    gaps.append(Message(wording, item=Message(item)))
     burns_fuel = any(sector == POWER_SECTOR and fuel not in ("电力", "热力") for sector, fuel in reported)
     if burns_fuel and catalog.GENERATION not in sectors:
-        gaps.append(f"数据不全：{POWER_SECTOR}有燃料消费，但未报本地发电量（按电源分列）")
+        gaps.append(
+            Message(
+                gettext_noop("数据不全：%(sector)s有燃料消费，但未报本地发电量（按电源分列）"),
+                sector=Message(POWER_SECTOR),
+            )
+        )
     return gaps
 
 
 def absent_rows(current: set[tuple[str, str]], earlier: Iterable[set[tuple[str, str]]]) -> list[str]:
     """Rows (sector × fuel) reported in any of the earlier quarters and absent now: 数据不全, not zero."""
     seen = set().union(*earlier) if earlier else set()
+    wording = gettext_noop("数据不全：%(sector)s·%(fuel)s 前四个季度中报送过，本季度未报（确为零请填 0）")
     return [
-        f"数据不全：{sector}·{fuel} 前四个季度中报送过，本季度未报（确为零请填 0）"
+        Message(wording, sector=Message(sector), fuel=Message(fuel))
         for sector, fuel in sorted(seen - current)
     ]
 
@@ -57,4 +70,6 @@ def _rows_absent_against_earlier_quarters(results: dict[tuple[str, Period], Peri
             quarter = results.get((region, Period(period.year, q, q)))
             for gap in quarter.missing if quarter is not None else ():
                 if gap.startswith("数据不全") and gap not in acc.missing:
-                    acc.missing.append(f"{quarter.period.label}{gap}")
+                    acc.missing.append(
+                        Message(gettext_noop("%(period)s%(gap)s"), period=quarter.period.label, gap=gap)
+                    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from carbonpeak.core.text import Message, gettext_noop
 from carbonpeak.energy import catalog
 from carbonpeak.energy.catalog import Period, UnknownName
 
@@ -80,7 +81,9 @@ def _apply_economy(
                 acc.energy_intensity_assessed = acc.energy_tce_assessed / gdp_10k
             acc.carbon_intensity = acc.co2_t / gdp_10k
         elif fig is not None:
-            acc.notes.append("缺少可比价地区生产总值（需基期现价值和逐年实际增速），强度无法计算")
+            acc.notes.append(
+                Message(gettext_noop("缺少可比价地区生产总值（需基期现价值和逐年实际增速），强度无法计算"))
+            )
         if population:
             people = population * TEN_THOUSAND
             acc.energy_per_capita = (

@@ -49,15 +49,19 @@ def _electricity(
     bal.imported_kwh, bal.exported_kwh = imported, exported
     if imported is not None and exported is not None:
         bal.net_imported_kwh = imported - exported
-        bal.method = "调入−调出（报送值）"
+        bal.method = Message(gettext_noop("调入−调出（报送值）"))
     elif imported is not None or exported is not None:
         # one side not reported: the account is marked incomplete (``missing``: 数据不全, never graded as
         # complete) and its method says which side; the figure is shown so the gap can be seen and filled
         bal.net_imported_kwh = (imported or 0.0) - (exported or 0.0)
-        bal.method = f"调入−调出（{'调出' if exported is None else '调入'}未报，数据不全）"
+        bal.method = (
+            Message(gettext_noop("调入−调出（调出未报，数据不全）"))
+            if exported is None
+            else Message(gettext_noop("调入−调出（调入未报，数据不全）"))
+        )
     elif by_sector_kwh:
         bal.net_imported_kwh = bal.consumption_kwh - generation
-        bal.method = "全社会用电量−本地发电量"
+        bal.method = Message(gettext_noop("全社会用电量−本地发电量"))
     non_fossil = bal.non_fossil_generation_kwh
     has_electricity = (
         bool(by_sector_kwh) or bool(bal.generation_kwh) or imported is not None or exported is not None
@@ -118,11 +122,25 @@ def _electricity(
             "status": rate_row.status,
         }
         if rate_row.key != grid_region:
-            acc.notes.append(f"{acc.period.year}年无{grid_region}平均发电煤耗，等价值采用{rate_row.key}值")
+            acc.notes.append(
+                Message(
+                    gettext_noop("%(year)s年无%(region)s平均发电煤耗，等价值采用%(used)s值"),
+                    year=acc.period.year,
+                    region=grid_region,
+                    used=rate_row.key,
+                )
+            )
         if rate_row.status == SAMPLE_INPUT:
             acc.notes.append(
-                f"{SAMPLE_INPUT}：{acc.period.year}年平均发电标准煤耗（{rate_row.source}），"
-                "等价值及按等价值计算的能耗强度、非化石能源和煤炭消费比重仅供演示"
+                Message(
+                    gettext_noop(
+                        "%(sample)s：%(year)s年平均发电标准煤耗（%(source)s），"
+                        "等价值及按等价值计算的能耗强度、非化石能源和煤炭消费比重仅供演示"
+                    ),
+                    sample=Message(SAMPLE_INPUT),
+                    year=acc.period.year,
+                    source=rate_row.source,
+                )
             )
     coal_fired = sum(v for k, v in bal.generation_kwh.items() if catalog.SOURCE_BY_NAME[k].coal_fired)
     coal_generation_share = coal_fired / generation if generation else 0.0
@@ -155,14 +173,24 @@ def _non_fossil_consumed(acc: PeriodAccount, factors: FactorSet, grid_region: st
             label = (
                 structure.name
                 if part != catalog.UNSPLIT
-                else f"{structure.name}（未分结构的调入按此计，本平台规则）"
+                else Message(
+                    gettext_noop("%(name)s（未分结构的调入按此计，本平台规则）"), name=structure.name
+                )
             )
             acc.missing.append(Message(GRID_SHARE_MISSING, year=year, key=key, label=label))
             bal.imported_non_fossil_kwh = None
             return None
         imported_non_fossil += kwh * found[0]
         if found[1].status == SAMPLE_INPUT:
-            note = f"{SAMPLE_INPUT}：{year}年{key}电网非化石电量占比（{found[1].source}），非化石能源消费比重仅供演示"
+            note = Message(
+                gettext_noop(
+                    "%(sample)s：%(year)s年%(key)s电网非化石电量占比（%(source)s），非化石能源消费比重仅供演示"
+                ),
+                sample=Message(SAMPLE_INPUT),
+                year=year,
+                key=key,
+                source=found[1].source,
+            )
             if note not in acc.notes:
                 acc.notes.append(note)
     bal.imported_non_fossil_kwh = imported_non_fossil
@@ -179,7 +207,12 @@ def _non_fossil_consumed(acc: PeriodAccount, factors: FactorSet, grid_region: st
     sold = min(counted.sold_unbundled_kwh, physical - bal.exported_green_kwh)
     if counted.sold_unbundled_kwh > sold + 1e-6:
         acc.notes.append(
-            f"登记售出的绿证 {counted.sold_unbundled_kwh:,.0f} 千瓦时多于本市可计的非化石电量，超出部分不再扣减；请核对登记"
+            Message(
+                gettext_noop(
+                    "登记售出的绿证 %(kwh)s 千瓦时多于本市可计的非化石电量，超出部分不再扣减；请核对登记"
+                ),
+                kwh=f"{counted.sold_unbundled_kwh:,.0f}",
+            )
         )
     traded = counted.bought_by_kind.get(register.GREEN_TRADE, 0.0)
     green_in = sum(
@@ -189,8 +222,14 @@ def _non_fossil_consumed(acc: PeriodAccount, factors: FactorSet, grid_region: st
     )
     if traded > green_in + 1e-6:
         acc.notes.append(
-            f"登记购入的绿电交易 {traded:,.0f} 千瓦时多于电力平衡中的调入·绿电交易 {green_in:,.0f} 千瓦时；"
-            "绿电交易按物理电量计入（发改环资〔2024〕113号 二(三)），以电力平衡为准，请核对"
+            Message(
+                gettext_noop(
+                    "登记购入的绿电交易 %(traded)s 千瓦时多于电力平衡中的调入·绿电交易 %(green_in)s 千瓦时；"
+                    "绿电交易按物理电量计入（发改环资〔2024〕113号 二(三)），以电力平衡为准，请核对"
+                ),
+                traded=f"{traded:,.0f}",
+                green_in=f"{green_in:,.0f}",
+            )
         )
     return physical - bal.exported_green_kwh - sold + counted.bought_unbundled_kwh
 
@@ -205,6 +244,13 @@ def missing_coal_rate(year: int, region: str) -> str:
         ),
         year=year,
         region=region,
+        brief=Message(
+            gettext_noop(
+                "%(year)s年平均发电标准煤耗（“核算因子”中的“平均发电标准煤耗”，%(region)s或全国）未录入"
+            ),
+            year=year,
+            region=region,
+        ),
     )
 
 

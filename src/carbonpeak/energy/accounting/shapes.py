@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from carbonpeak.core.text import Message, encode, gettext_noop
 from carbonpeak.energy import catalog
 from carbonpeak.energy import certificates as register
 from carbonpeak.energy.catalog import Period
@@ -13,17 +14,21 @@ from carbonpeak.energy.factors import GridFactor
 DEFAULT_GRID_REGION = "江苏"
 # the three CO2 boundaries the engine returns; ASSESSED is the one every headline figure is on
 TERRITORIAL, ASSESSED, CONSUMPTION = "territorial", "assessed", "consumption"
-BOUNDARY_NAMES = {TERRITORIAL: "本地燃烧口径", ASSESSED: "净调入口径", CONSUMPTION: "消费口径"}
+BOUNDARY_NAMES = {
+    TERRITORIAL: gettext_noop("本地燃烧口径"),
+    ASSESSED: gettext_noop("净调入口径"),
+    CONSUMPTION: gettext_noop("消费口径"),
+}
 BOUNDARY_LABELS = {
-    TERRITORIAL: "本地燃烧口径（辖区内化石燃料燃烧）",
-    ASSESSED: "净调入口径（本地燃烧＋外购热力＋净调入电力×电网因子）",
-    CONSUMPTION: "消费口径（终端用能燃烧＋外购热力＋全社会用电量×电网因子，本地电厂燃料不计）",
+    TERRITORIAL: gettext_noop("本地燃烧口径（辖区内化石燃料燃烧）"),
+    ASSESSED: gettext_noop("净调入口径（本地燃烧＋外购热力＋净调入电力×电网因子）"),
+    CONSUMPTION: gettext_noop("消费口径（终端用能燃烧＋外购热力＋全社会用电量×电网因子，本地电厂燃料不计）"),
 }
 
 
 def boundary_caption(boundary: str) -> str:
     """What every headline CO2 figure says it is on: the assessed boundary the factor set names."""
-    return f"考核口径：{BOUNDARY_LABELS[boundary]}"
+    return Message(gettext_noop("考核口径：%(boundary)s"), boundary=Message(BOUNDARY_LABELS[boundary]))
 
 
 BASE_YEAR = 2020
@@ -177,7 +182,7 @@ class ElectricityBalance:
             "imported_kwh": _r(self.imported_kwh),
             "exported_kwh": _r(self.exported_kwh),
             "net_imported_kwh": _r(self.net_imported_kwh),
-            "method": self.method,
+            "method": encode(self.method),
             "grid_factor": self.grid_factor.to_dict() if self.grid_factor else None,
             "co2_t": _r(self.co2_t),
             "imported_by_structure": {k: _r(v) for k, v in self.imported_by.items()},
@@ -314,14 +319,14 @@ class PeriodAccount:
             "energy_per_capita_calorific_tce": _r(self.energy_per_capita_calorific, 6),
             "co2_per_capita_t": _r(self.co2_per_capita, 6),
             "co2_boundary": self.co2_boundary,
-            "co2_boundary_label": boundary_caption(self.co2_boundary),
+            "co2_boundary_label": encode(boundary_caption(self.co2_boundary)),
             "co2_t_by_boundary": {k: _r(v) for k, v in self.co2_by_boundary.items()},
             "carbon_intensity_change_fixed_grid": _r(self.carbon_intensity_change_fixed_grid, 6),
             "carbon_intensity_change_on_base_fixed_grid": _r(self.carbon_intensity_change_base_fixed_grid, 6),
             "complete": self.complete,
-            "missing": self.missing,
+            "missing": encode(self.missing),
             "records": self.records,
-            "notes": self.notes,
+            "notes": encode(self.notes),
         }
 
 
