@@ -295,7 +295,10 @@ def test_the_snapshot_keeps_missing_says_what_rests_on_a_sample_input_and_gives_
         "2025-10-20 09:00",
         True,
         {},
-        [Section("总体情况", ["概述。"], [table]), Section("能源消费与碳排放", ["正文。", *notes])],
+        [
+            Section("总体情况", ["概述。"], [table], key="overview"),
+            Section("能源消费与碳排放", ["正文。", *notes], key="energy"),
+        ],
     )
     frozen = snapshot.build(report, "2025年1–9月", [snapshot.ActionProgress("（一）甲行动", ["推进中"], 2)])
     energy, co2 = frozen["figures"]

@@ -352,3 +352,36 @@ def test_column_widths_keep_numbers_on_one_line_and_names_on_two():
     assert widths[2] == max(widths)  # the prose takes the room that is left
     crowded = Table("w", "w", [Column(f"名称{i}") for i in range(9)], [["很长的名称" * 3] * 9])
     assert writers.column_widths(crowded, writers.TEXT_WIDTH_CM)[1]  # a landscape page
+
+
+def test_the_report_in_english_says_the_same_figures(demo_plan, coordinator, settings, tmp_path):
+    """The report made in English (issue 37): its headings, tables' titles and headers, figures' captions and
+    the platform's sentences in English, the same figures as the Chinese one cell by cell. Names and the plan's
+    own words (the region, a target's indicator, a task) stay as written."""
+    settings.DATA_DIR = tmp_path
+    chinese = services.request_report(demo_plan, PERIOD, coordinator, background=False)
+    english = services.request_report(demo_plan, PERIOD, coordinator, background=False, language="en")
+    assert english.status == QuarterlyReport.State.DONE, english.message
+    assert english.language == "en" and "征求意见稿" not in english.docx_name
+    document = _docx(english)
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert headings[:3] == ["1. Overall picture", "2. Energy consumption and carbon emissions", headings[2]]
+    assert "Data version" in headings
+    text = "\n".join(p.text for p in document.paragraphs)
+    text += "\n".join(c.text for t in document.tables for row in t.rows for c in row.cells)
+    assert "Quarterly report on carbon peaking, 太仓市" in text and "Draft for comment" in text
+
+    headers = [c.text for t in document.tables for c in t.rows[0].cells]
+    assert headers and not [h for h in headers if re.search(r"[\u3400-\u9fff]", h)], headers
+    captions = [p.text for p in document.paragraphs if p.style.name in ("Heading 2", "Caption")]
+    assert captions and not [c for c in captions if re.search(r"[\u3400-\u9fff]", c)], captions
+
+    figures = {}
+    for job in (chinese, english):
+        book = load_workbook(io.BytesIO(services.read_file(job, "xlsx")))
+        figures[job.language] = [
+            [v for v in row if isinstance(v, int | float)]
+            for ws in book.worksheets[1:]
+            for row in ws.iter_rows(min_row=5, values_only=True)
+        ]
+    assert figures["en"] == figures["zh-hans"]  # the same figures, cell by cell

@@ -25,7 +25,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         print(f"错误：用户“{args.user}”不存在（--user 指定以其名义生成报告的协调员）", file=sys.stderr)
         return 2
     try:
-        job = services.request_report(plan, args.period, user, background=False)
+        job = services.request_report(plan, args.period, user, background=False, language=args.lang)
     except (services.ReportError, PermissionDenied) as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 2
@@ -52,4 +52,7 @@ def register(sub) -> None:
     rp.add_argument("--period", required=True, help="报告期，如 2025Q3")
     rp.add_argument("--out", default=".", help="输出目录（默认当前目录）")
     rp.add_argument("--user", default="coordinator", help="以其名义生成的协调员用户名（记入审计日志）")
+    rp.add_argument(
+        "--lang", default="", help="报告语言：zh-hans（默认）或 en；数字相同，方案原文与名称保持原文"
+    )
     rp.set_defaults(func=cmd_report)

@@ -17,7 +17,7 @@ def gettext_noop(message: str) -> str:
 
 
 #: the wording of a Message that joins others (said with the reader's list separator)
-JOINED = "\x00joined"
+JOINED = "carbonpeak:joined"  # not a NUL: PostgreSQL keeps no NUL character in JSON
 
 
 class Message(str):
@@ -64,6 +64,8 @@ def encode(value: object) -> object:
         return data
     if isinstance(value, list | tuple):
         return [encode(v) for v in value]
+    if isinstance(value, dict):
+        return {k: encode(v) for k, v in value.items()}
     return value
 
 

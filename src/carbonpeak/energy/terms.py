@@ -34,3 +34,16 @@ def catalogue_name(typed: str) -> str:
     """The catalogue's own name for what a reader typed in their language (unchanged when it is not one)."""
     text = str(typed or "").strip()
     return _typed_names(get_language()).get(_key(text), text) if text else text
+
+
+def factor_set_name(label: str) -> str:
+    """A factor set's ``name@version`` label as the reader names it (国家方法默认因子集 2026.1 版)."""
+    from carbonpeak.energy.factors import ENTERED, SET_NAMES
+
+    label = str(label) if label else ""
+    name, _at, version = label.partition("@")
+    if not version:
+        return label
+    root, entered, n = version.partition(ENTERED)
+    shown = gettext("%(name)s %(version)s 版") % {"name": gettext(SET_NAMES.get(name, name)), "version": root}
+    return gettext("%(set)s（录入 %(n)s）") % {"set": shown, "n": n} if entered else shown

@@ -42,7 +42,7 @@ _ON_EQUIVALENT = ("等价值", "考核用", "能耗", "非化石", "煤炭消费
 
 def accounting_notes(report: Report) -> list[str]:
     """The accounts' own notes (an input stood in for, a figure incomplete), as the report prints them."""
-    energy = next((s for s in report.sections if s.title == "能源消费与碳排放"), None)
+    energy = next((s for s in report.sections if s.key == "energy"), None)
     if energy is None:
         return []
     return [_for_the_public(p) for p in energy.paragraphs if p.startswith(("核算说明：", "数据缺失或不全："))]
@@ -116,7 +116,7 @@ def action_sentence(action: ActionProgress) -> str:
 
 def build(report: Report, ytd_label: str, actions: list[ActionProgress]) -> dict:
     """The frozen content of a release."""
-    overview = next((s for s in report.sections if s.title == "总体情况"), None)
+    overview = next((s for s in report.sections if s.key == "overview"), None)
     return {
         "region": report.region,
         "period": report.period_key,

@@ -23,6 +23,7 @@ CJK_FONTS = (
     "SimHei",
 )
 GRADE_COLOURS = {"基本顺利": "#2f8f5f", "比较严峻": "#e0a800", "十分严峻": "#c0392b", "未评估": "#adb5bd"}
+GRADE_COLOURS_BY_CODE = {"green": "#2f8f5f", "yellow": "#e0a800", "red": "#c0392b", "ungraded": "#adb5bd"}
 GREEN, BLUE, GREY = "#0b5d3b", "#3d6fb6", "#6c757d"
 
 
@@ -94,8 +95,15 @@ def _fan(ax, data: dict) -> None:
     ax.fill_between(
         [hy[-1], *py], [hv[-1], *data["p10"]], [hv[-1], *data["p90"]], color=BLUE, alpha=0.25, label="P10–P90"
     )
-    ax.plot([hy[-1], *py], [hv[-1], *data["p50"]], color=BLUE, linestyle="--", label="中位数 P50")
-    ax.plot(hy, hv, color=GREEN, marker="o", markersize=3, label="核算值")
+    words = data.get("words") or {}  # the legend in the report's language (collection gives it)
+    ax.plot(
+        [hy[-1], *py],
+        [hv[-1], *data["p50"]],
+        color=BLUE,
+        linestyle="--",
+        label=words.get("p50", "中位数 P50"),
+    )
+    ax.plot(hy, hv, color=GREEN, marker="o", markersize=3, label=words.get("history", "核算值"))
     ax.axvline(2030, color="#c0392b", linestyle=":", linewidth=1)
     ax.set_ylabel(data["unit"])
     ax.legend(loc="upper left", fontsize=8, frameon=False)
@@ -104,10 +112,12 @@ def _fan(ax, data: dict) -> None:
 def _grades(ax, data: dict) -> None:
     names = list(data["counts"])
     values = [data["counts"][n] for n in names]
-    bars = ax.barh(names, values, color=[GRADE_COLOURS.get(n, GREY) for n in names])
+    codes = data.get("codes") or {}  # each name's grade (green, yellow, red, ungraded): its colour
+    colours = [GRADE_COLOURS_BY_CODE.get(codes.get(n, ""), GRADE_COLOURS.get(n, GREY)) for n in names]
+    bars = ax.barh(names, values, color=colours)
     ax.bar_label(bars, fontsize=8)
     ax.invert_yaxis()
-    ax.set_xlabel("目标个数")
+    ax.set_xlabel(data.get("axis", "目标个数"))
 
 
 def _bars(ax, data: dict) -> None:

@@ -8,7 +8,51 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from carbonpeak.core.text import gettext_noop
+
 SAMPLE_LABEL = "示例数据"
+
+#: the words the writers print around the content, in the platform's language; a report made in another
+#: language carries them translated (``Report.words``, filled by ``reports.collection``)
+WORDS = {
+    "sample": gettext_noop("示例数据"),
+    "draft": gettext_noop("征求意见稿"),
+    "final": gettext_noop("定稿"),
+    "public": gettext_noop("·公开版"),
+    "heading": gettext_noop("%(number)s、%(title)s"),
+    "subheading": gettext_noop("（%(number)s）%(title)s"),
+    "numerals": gettext_noop("一,二,三,四,五,六,七,八,九,十"),
+    "figure": gettext_noop("图%(n)s　%(title)s"),
+    "figure_note": gettext_noop("%(caption)s。%(note)s"),
+    "source": gettext_noop("来源：%(source)s"),
+    "notes": gettext_noop("%(note)s；%(source)s"),
+    "period": gettext_noop("（%(period)s%(edition)s）"),
+    "recipients": gettext_noop("%(recipients)s："),
+    "sample_notice": gettext_noop(
+        "本报告含示例数据（由有文档的脚本生成，非真实统计数据），仅供演示，不得对外引用。"
+    ),
+    "font_notice": gettext_noop(
+        "注意：本机未安装中文字体，图表中的中文可能无法显示（请安装 fonts-noto-cjk）。"
+    ),
+    "data_version": gettext_noop("数据版本"),
+    "pair": gettext_noop("%(key)s：%(value)s"),
+    "generated_at": gettext_noop("生成时间"),
+    "copy_to": gettext_noop("抄送：%(copy_to)s。"),
+    "printed": gettext_noop("%(issuer)s\t%(date)s印发"),
+    "about": gettext_noop("说明"),
+    "report_period": gettext_noop("报告期"),
+    "region": gettext_noop("地区"),
+    "edition": gettext_noop("稿件"),
+    "issuer": gettext_noop("发文机关"),
+    "doc_number": gettext_noop("发文字号"),
+    "recipients_label": gettext_noop("主送"),
+    "note": gettext_noop("注意"),
+    "sample_note": gettext_noop("含示例数据，仅供演示"),
+    "version_of": gettext_noop("数据版本：%(key)s"),
+    "sheet": gettext_noop("工作表"),
+    "content": gettext_noop("内容"),
+    "with_sample": gettext_noop("%(title)s（示例数据）"),
+}
 
 
 @dataclass
@@ -54,6 +98,7 @@ class Section:
     tables: list[Table] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
     items: list[str] = field(default_factory=list)  # a bulleted list after the paragraphs
+    key: str = ""  # what the section is, whatever language its title is in (progress, warnings, quality)
 
 
 @dataclass
@@ -74,6 +119,12 @@ class Report:
     copy_to: str = ""  # 抄送机关; no 抄送 line when empty
     issued_on: str = ""  # 成文日期 and 印发日期, e.g. 2026年1月20日
     public: bool = False  # the 公开版 a release carries (see ``public_edition``)
+    words: dict[str, str] = field(default_factory=lambda: dict(WORDS))  # in the report's language
+
+    def word(self, name: str, /, **values: object) -> str:
+        """One of the writers' words (``WORDS``) in the report's language, with its values."""
+        wording = self.words.get(name, WORDS[name])
+        return wording % values if values else wording
 
     def tables(self) -> list[Table]:
         return [t for s in self.sections for t in s.tables]
@@ -84,8 +135,8 @@ class Report:
 
 #: what the 公开版 keeps of each section: its counts, not who wrote what (a department's narrative, the tasks
 #: a department has not reported) and not an enterprise's data (warnings on its readings, the quality annex)
-_PUBLIC_COUNTS_ONLY = ("任务推进情况", "预警情况")
-_NOT_PUBLIC = ("附件：数据质量",)
+_PUBLIC_COUNTS_ONLY = ("progress", "warnings")
+_NOT_PUBLIC = ("quality",)
 
 
 def public_edition(report: Report) -> Report:
@@ -93,9 +144,9 @@ def public_edition(report: Report) -> Report:
     enterprises keep only their counting sentence; the data-quality annex is left out."""
     sections = []
     for section in report.sections:
-        if section.title in _NOT_PUBLIC:
+        if section.key in _NOT_PUBLIC:
             continue
-        if section.title in _PUBLIC_COUNTS_ONLY:
-            section = Section(section.title, section.paragraphs[:1])
+        if section.key in _PUBLIC_COUNTS_ONLY:
+            section = Section(section.title, section.paragraphs[:1], key=section.key)
         sections.append(section)
     return replace(report, sections=sections, public=True)

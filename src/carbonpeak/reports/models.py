@@ -46,6 +46,12 @@ class QuarterlyReport(models.Model):
     public_docx_name = models.CharField("公开版 Word 文件", max_length=200, blank=True)
     public_pdf_name = models.CharField("公开版 PDF 文件", max_length=200, blank=True)
     final = models.BooleanField("定稿", default=False)
+    language = models.CharField(
+        "语言",
+        max_length=10,
+        default="zh-hans",
+        help_text="报告的语言（settings.LANGUAGES 之一）；数字与中文稿相同",
+    )
     doc_number = models.CharField("发文字号", max_length=40, blank=True)
     recipients = models.CharField("主送机关", max_length=200, blank=True)
     copy_to = models.CharField("抄送机关", max_length=300, blank=True)

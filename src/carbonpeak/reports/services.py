@@ -12,7 +12,8 @@ import time
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
 
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
@@ -34,46 +35,55 @@ def _step(job: QuarterlyReport, step: int, message: str) -> None:
 
 
 def build(job: QuarterlyReport) -> QuarterlyReport:
-    """Make the files for a queued report (in the background worker, or at once for the CLI)."""
+    """Make the files for a queued report (in the background worker, or at once for the CLI), in the
+    report's language: the same figures, worded in the language asked for."""
+    with translation.override(job.language or settings.LANGUAGE_CODE):
+        return _build(job)
+
+
+def _build(job: QuarterlyReport) -> QuarterlyReport:
     started = time.perf_counter()
     try:
         job.status = QuarterlyReport.State.RUNNING
         job.save(update_fields=["status"])
-        _step(job, 1, "正在汇总核算、评估、进展与预测数据")
+        _step(job, 1, _("正在汇总核算、评估、进展与预测数据"))
         report, ids = collect(job.plan, job.period)
         report.draft = not job.final
         report.issuer = issuer(report.region)
         report.doc_number, report.recipients, report.copy_to = job.doc_number, job.recipients, job.copy_to
         today = clock.today()
-        report.issued_on = f"{today.year}年{today.month}月{today.day}日"
+        report.issued_on = formats.date_format(today, "DATE_FORMAT")
         if job.final_of is not None and report.data_version != job.final_of.data_version:
             changed = "、".join(
                 k for k in report.data_version if report.data_version[k] != job.final_of.data_version.get(k)
             )
             raise ReportError(
-                f"征求意见稿生成后数据已有变化（{changed}），定稿须与征求意见稿一致：请重新生成征求意见稿并核对后再定稿"
+                _(
+                    "征求意见稿生成后数据已有变化（%(changed)s），定稿须与征求意见稿一致：请重新生成征求意见稿并核对后再定稿"
+                )
+                % {"changed": changed}
             )
-        _step(job, 3, "正在生成 Word 报告与图表")
+        _step(job, 3, _("正在生成 Word 报告与图表"))
         docx = writers.write_docx(report)
-        _step(job, 5, "正在生成 Excel 数据表")
+        _step(job, 5, _("正在生成 Excel 数据表"))
         xlsx = writers.write_xlsx(report)
         stem = (
-            f"{report.region}碳达峰季度报告-{job.period}"
-            + ("" if job.final else "-征求意见稿")
-            + ("-示例数据" if report.sample else "")
+            _("%(region)s碳达峰季度报告-%(period)s") % {"region": report.region, "period": job.period}
+            + ("" if job.final else "-" + _("征求意见稿"))
+            + ("-" + _("示例数据") if report.sample else "")
         )
         job.docx_name, job.xlsx_name = f"{stem}.docx", f"{stem}.xlsx"
         job.docx_sha256 = hashlib.sha256(docx).hexdigest()
         job.xlsx_sha256 = hashlib.sha256(xlsx).hexdigest()
         made = {job.docx_name: docx, job.xlsx_name: xlsx}
         if job.final:  # the 公开版 a release of the quarter may carry: no narratives, no enterprise's data
-            job.public_docx_name = f"{stem}-公开版.docx"
+            job.public_docx_name = f"{stem}-{_('公开版')}.docx"
             made[job.public_docx_name] = writers.write_docx(public_edition(report))
-        _step(job, 6, "正在生成 PDF")
-        done_message = "已完成"
+        _step(job, 6, _("正在生成 PDF"))
+        done_message = _("已完成")
         try:
             if not settings.CARBONPEAK_REPORT_PDF:
-                raise pdf.PdfUnavailable("本服务器未开启 PDF 生成（Word 与 Excel 文件不受影响）")
+                raise pdf.PdfUnavailable(_("本服务器未开启 PDF 生成（Word 与 Excel 文件不受影响）"))
             with uploads.work_dir("report-") as folder:  # LibreOffice converts files on this machine's disk
                 for name in [job.docx_name, job.public_docx_name]:
                     if name:
@@ -86,7 +96,7 @@ def build(job: QuarterlyReport) -> QuarterlyReport:
                     made[public_pdf.name] = public_pdf.read_bytes()
                     job.public_pdf_name = public_pdf.name
         except pdf.PdfUnavailable as exc:
-            done_message = f"已完成；{exc}"
+            done_message = _("已完成；%(reason)s") % {"reason": exc}
         for name, data in made.items():  # into the site's file store, which every server reads
             files.keep(files.REPORTS, f"{job.pk}/{name}", data)
         job.accounting_run_id = ids["accounting_run"]
@@ -98,7 +108,10 @@ def build(job: QuarterlyReport) -> QuarterlyReport:
     except (ReportError, model.ProjectionError) as exc:
         job.status, job.message = QuarterlyReport.State.FAILED, str(exc)
     except Exception as exc:  # a crash must end as a failed job with its reason, never a job stuck running
-        job.status, job.message = QuarterlyReport.State.FAILED, f"生成失败：{type(exc).__name__}: {exc}"
+        job.status, job.message = (
+            QuarterlyReport.State.FAILED,
+            _("生成失败：%(error)s") % {"error": f"{type(exc).__name__}: {exc}"},
+        )
     job.elapsed_ms = int((time.perf_counter() - started) * 1000)
     job.finished_at = timezone.now()
     job.save()
@@ -111,14 +124,17 @@ DEFAULT_RECIPIENTS = "市委、市政府"  # 本平台规则: the form's default
 def issuer(region: str) -> str:
     """The 发文机关 of the report: ``CARBONPEAK_REPORT_ISSUER``, else the region's 发展和改革委员会 (the plan's
     coordinating office, 市发改委)."""
-    return settings.CARBONPEAK_REPORT_ISSUER or f"{region}发展和改革委员会"
+    return settings.CARBONPEAK_REPORT_ISSUER or _("%(region)s发展和改革委员会") % {"region": region}
 
 
 def _line(text: str, what: str, limit: int) -> str:
     """A 公文 field the coordinator typed: one line, bounded, refused with the reason when too long."""
     text = " ".join((text or "").replace("\x00", "").split())
     if len(text) > limit:
-        raise ReportError(f"{what}不能超过 {limit} 字（现为 {len(text)} 字）")
+        raise ReportError(
+            _("%(what)s不能超过 %(limit)s 字（现为 %(length)s 字）")
+            % {"what": what, "limit": limit, "length": len(text)}
+        )
     return text
 
 
@@ -132,19 +148,25 @@ def request_report(
     recipients: str = DEFAULT_RECIPIENTS,
     copy_to: str = "",
     doc_number: str = "",
+    language: str = "",
 ) -> QuarterlyReport:
     """Queue a report (coordinator only) for the background worker, or build it now with ``background=False``
     (the CLI). A report is a 征求意见稿 (draft); ``final_of`` makes the final version of a finished draft, from
-    the same data (refused when the data changed since), with its 主送 and 抄送 and the 发文字号 given now."""
+    the same data (refused when the data changed since), with its 主送 and 抄送 and the 发文字号 given now.
+    ``language`` is one of ``settings.LANGUAGES`` (the platform's own by default; a final keeps its draft's)."""
     permissions.require(user, Action.MANAGE_REPORTS)
+    language = language or settings.LANGUAGE_CODE
+    if language not in dict(settings.LANGUAGES):
+        raise ReportError(_("不支持该报告语言：%(language)s") % {"language": language[:20]})
     period = parse_quarter(period_key if final_of is None else final_of.period)
     if final_of is not None:
         if final_of.status != QuarterlyReport.State.DONE or final_of.final:
-            raise ReportError("只有已生成完成的征求意见稿可以定稿")
+            raise ReportError(_("只有已生成完成的征求意见稿可以定稿"))
         plan, recipients, copy_to = final_of.plan, final_of.recipients, final_of.copy_to
-    recipients = _line(recipients, "主送机关", 200)
-    copy_to = _line(copy_to, "抄送机关", 300)
-    doc_number = _line(doc_number, "发文字号", 40)
+        language = final_of.language
+    recipients = _line(recipients, _("主送机关"), 200)
+    copy_to = _line(copy_to, _("抄送机关"), 300)
+    doc_number = _line(doc_number, _("发文字号"), 40)
     quotas.take(user, "report")
     with transaction.atomic():
         job = QuarterlyReport.objects.create(
@@ -156,12 +178,13 @@ def request_report(
             recipients=recipients,
             copy_to=copy_to,
             doc_number=doc_number,
+            language=language,
         )
         audit.record(
             user,
             audit.Action.CREATE,
             job,
-            after={"period": period.key, "定稿": final_of is not None},
+            after={"period": period.key, "定稿": final_of is not None, "language": language},
             comment=f"依据征求意见稿（{final_of.created_at:%Y-%m-%d %H:%M}生成）定稿" if final_of else "",
         )
         if background:
@@ -224,7 +247,7 @@ def file_name(job: QuarterlyReport, kind: str) -> str:
         "public_pdf": job.public_pdf_name,
     }.get(kind, "")
     if job.status != QuarterlyReport.State.DONE or not name:
-        raise ReportError("报告尚未生成完成")
+        raise ReportError(_("报告尚未生成完成"))
     return name
 
 
@@ -233,7 +256,7 @@ def open_file(job: QuarterlyReport, kind: str):
     is not made or no longer kept."""
     handle = files.open_file(files.REPORTS, f"{job.pk}/{file_name(job, kind)}")
     if handle is None:
-        raise ReportError("报告文件已不存在")
+        raise ReportError(_("报告文件已不存在"))
     return handle
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.db.models import F
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from carbonpeak.accounts import permissions
@@ -40,6 +42,7 @@ def index(request):
             "default_recipients": services.DEFAULT_RECIPIENTS,
             "issuer": services.issuer(latest_plan().region) if quarters else "",
             "jobs": QuarterlyReport.objects.select_related("created_by")[:30],
+            "report_languages": settings.LANGUAGES,
         },
     )
 
@@ -55,9 +58,10 @@ def generate(request):
             request.user,
             recipients=request.POST.get("recipients", ""),
             copy_to=request.POST.get("copy_to", ""),
+            language=request.POST.get("language", ""),
         )
     except (services.ReportError, NoData) as exc:
-        messages.error(request, f"未能生成：{exc}")
+        messages.error(request, _("未能生成：%(reason)s") % {"reason": exc})
         return redirect("reports:index")
     return redirect("reports:job", job_id=job.pk)
 
@@ -71,7 +75,7 @@ def finalise(request, job_id: int):
     try:
         final = services.finalise(draft, request.user, doc_number=request.POST.get("doc_number", ""))
     except services.ReportError as exc:
-        messages.error(request, f"未能定稿：{exc}")
+        messages.error(request, _("未能定稿：%(reason)s") % {"reason": exc})
         return redirect("reports:job", job_id=draft.pk)
     return redirect("reports:job", job_id=final.pk)
 

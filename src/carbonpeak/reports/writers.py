@@ -17,7 +17,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 
 from carbonpeak.core.upload_errors import inert
 from carbonpeak.reports import charts
-from carbonpeak.reports.content import SAMPLE_LABEL, Report, Table
+from carbonpeak.reports.content import Report, Table
 
 #: the 公文's fonts (GB/T 9704-2012): the names the reader's Word knows, so that it uses its own 仿宋_GB2312,
 #: 黑体 and 楷体_GB2312 (LibreOffice substitutes the CJK font it has); charts are drawn in the bundled CJK font
@@ -31,8 +31,6 @@ PORTRAIT = {"top": 3.7, "bottom": 3.5, "left": 2.8, "right": 2.6}
 LANDSCAPE = {"top": 2.8, "bottom": 2.6, "left": 3.7, "right": 3.5}
 TEXT_WIDTH_CM = 21 - PORTRAIT["left"] - PORTRAIT["right"]  # 15.6
 WIDE_TEXT_WIDTH_CM = 29.7 - LANDSCAPE["left"] - LANDSCAPE["right"]  # 22.5
-CN_NUMBERS = "一二三四五六七八九十"
-DRAFT_LABEL = "征求意见稿"
 FULL_SPACE = "\u3000"
 
 
@@ -179,16 +177,16 @@ def column_widths(table: Table, width_cm: float, font_pt: float = TABLE_PT) -> t
     return widths, wide
 
 
-def _table(doc, table: Table, number: int) -> None:
+def _table(doc, table: Table, number: int, report: Report) -> None:
     widths_cm, wide = column_widths(table, TEXT_WIDTH_CM)
     size = TABLE_PT
     if wide:
         _new_section(doc, landscape=True)
         size = WIDE_TABLE_PT
         widths_cm, _ = column_widths(table, WIDE_TEXT_WIDTH_CM, size)
-    heading = doc.add_heading(
-        f"（{CN_NUMBERS[number] if number < 10 else number + 1}）{table.title}", level=2
-    )
+    numerals = report.word("numerals").split(",")
+    numeral = numerals[number] if number < len(numerals) else str(number + 1)
+    heading = doc.add_heading(report.word("subheading", number=numeral, title=table.title), level=2)
     heading.paragraph_format.keep_with_next = True
     grid = doc.add_table(rows=1, cols=len(table.columns))
     grid.style = "Table Grid"
@@ -220,7 +218,12 @@ def _table(doc, table: Table, number: int) -> None:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
             if single:
                 _no_wrap(cell)
-    notes = "；".join(x for x in (table.note, f"来源：{table.source}" if table.source else "") if x)
+    source = report.word("source", source=table.source) if table.source else ""
+    notes = (
+        report.word("notes", note=table.note, source=source)
+        if table.note and source
+        else table.note or source
+    )
     if notes:
         p = doc.add_paragraph()
         _cell_lines(p, size)
@@ -272,7 +275,7 @@ def _paragraph(
 
 def _marks(report: Report) -> str:
     marks = [
-        f"【{label}】" for label, on in ((SAMPLE_LABEL, report.sample), (DRAFT_LABEL, report.draft)) if on
+        f"【{report.word(key)}】" for key, on in (("sample", report.sample), ("draft", report.draft)) if on
     ]
     return "".join(marks)
 
@@ -327,7 +330,7 @@ def _styles(doc) -> None:
 def _red_header(doc, report: Report) -> None:
     """The 版头: 发文机关标志 in red, the 发文字号, the red rule."""
     if report.draft:
-        mark = _paragraph(doc, DRAFT_LABEL, font=HEITI, indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
+        mark = _paragraph(doc, report.word("draft"), font=HEITI, indent=False, align=WD_ALIGN_PARAGRAPH.RIGHT)
         mark.paragraph_format.space_after = Pt(12)
     organ = doc.add_paragraph()
     organ.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -356,8 +359,8 @@ def _imprint(doc, report: Report) -> None:
     _paragraph(doc)
     rows = []
     if report.copy_to:
-        rows.append(f"抄送：{report.copy_to.rstrip('。')}。")
-    rows.append(f"{report.issuer}\t{report.issued_on}印发")
+        rows.append(report.word("copy_to", copy_to=report.copy_to.rstrip("。.")))
+    rows.append(report.word("printed", issuer=report.issuer, date=report.issued_on))
     for i, text in enumerate(rows):
         p = _paragraph(doc, "", indent=False)
         p.paragraph_format.left_indent = p.paragraph_format.right_indent = Pt(FOOT_PT)
@@ -383,26 +386,27 @@ def write_docx(report: Report) -> bytes:
         doc, report.title, font=XIAOBIAOSONG, size=22, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER
     )
     title.paragraph_format.line_spacing = Pt(36)
-    edition = "·公开版" if report.public else ""
+    edition = report.word("public") if report.public else ""
     _paragraph(
-        doc, f"（{report.period_label}{edition}）", font=KAITI, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER
+        doc,
+        report.word("period", period=report.period_label, edition=edition),
+        font=KAITI,
+        indent=False,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
     )
     _paragraph(doc)
     if report.recipients:
-        _paragraph(doc, f"{report.recipients.rstrip('：:')}：", indent=False)
+        _paragraph(doc, report.word("recipients", recipients=report.recipients.rstrip("：:")), indent=False)
     if report.sample:
-        warn = _paragraph(
-            doc,
-            f"本报告含{SAMPLE_LABEL}（由有文档的脚本生成，非真实统计数据），仅供演示，不得对外引用。",
-            font=HEITI,
-        )
+        warn = _paragraph(doc, report.word("sample_notice"), font=HEITI)
         warn.runs[0].font.color.rgb = RGBColor(0xB8, 0x86, 0x0B)
     if charts.cjk_font() is None:
-        _paragraph(doc, "注意：本机未安装中文字体，图表中的中文可能无法显示（请安装 fonts-noto-cjk）。")
+        _paragraph(doc, report.word("font_notice"))
 
     figures = 0
     for number, part in enumerate(report.sections):
-        doc.add_heading(f"{CN_NUMBERS[number]}、{part.title}", level=1)
+        numerals = report.word("numerals").split(",")
+        doc.add_heading(report.word("heading", number=numerals[number], title=part.title), level=1)
         for text in part.paragraphs:
             _paragraph(doc, text)
         for item in part.items:
@@ -418,21 +422,26 @@ def write_docx(report: Report) -> bytes:
             caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
             _font(
                 caption.add_run(
-                    f"图{figures}{FULL_SPACE}{figure.title}"
-                    + (f"。{figure.caption}" if figure.caption else "")
+                    report.word(
+                        "figure_note",
+                        caption=report.word("figure", n=figures, title=figure.title),
+                        note=figure.caption,
+                    )
+                    if figure.caption
+                    else report.word("figure", n=figures, title=figure.title)
                 ),
                 FANGSONG,
                 12,
             )
         for index, table in enumerate(part.tables):
-            _table(doc, table, index)
+            _table(doc, table, index, report)
     _signature(doc, report)
 
     doc.add_page_break()
-    doc.add_heading("数据版本", level=1)
+    doc.add_heading(report.word("data_version"), level=1)
     for key, value in report.data_version.items():
-        _paragraph(doc, f"{key}：{value}", size=12)
-    _paragraph(doc, f"生成时间：{report.generated_at}", size=12)
+        _paragraph(doc, report.word("pair", key=key, value=value), size=12)
+    _paragraph(doc, report.word("pair", key=report.word("generated_at"), value=report.generated_at), size=12)
     _imprint(doc, report)
     out = io.BytesIO()
     doc.save(out)
@@ -453,24 +462,24 @@ def write_xlsx(report: Report) -> bytes:
     """One sheet per table of the report, with units in the headers and the source above; numbers stay numbers."""
     wb = Workbook()
     about = wb.active
-    about.title = "说明"
+    about.title = sheet_name(report.word("about"), set())
     bold = Font(bold=True)
     rows = [
         (report.title,),
-        ("报告期", report.period_label),
-        ("地区", report.region),
-        ("生成时间", report.generated_at),
-        ("稿件", DRAFT_LABEL if report.draft else "定稿"),
-        ("发文机关", report.issuer),
-        ("发文字号", report.doc_number or "—"),
-        ("主送", report.recipients or "—"),
+        (report.word("report_period"), report.period_label),
+        (report.word("region"), report.region),
+        (report.word("generated_at"), report.generated_at),
+        (report.word("edition"), report.word("draft") if report.draft else report.word("final")),
+        (report.word("issuer"), report.issuer),
+        (report.word("doc_number"), report.doc_number or "—"),
+        (report.word("recipients_label"), report.recipients or "—"),
     ]
     if report.sample:
-        rows.append(("注意", f"含{SAMPLE_LABEL}，仅供演示"))
-    rows += [(f"数据版本：{k}", v) for k, v in report.data_version.items()]
-    rows += [(), ("工作表", "内容")]
-    used = {"说明"}
-    names = [(sheet_name(t.key, used), t) for t in report.tables()]
+        rows.append((report.word("note"), report.word("sample_note")))
+    rows += [(report.word("version_of", key=k), v) for k, v in report.data_version.items()]
+    rows += [(), (report.word("sheet"), report.word("content"))]
+    used = {about.title}
+    names = [(sheet_name(report.words.get("sheet:" + t.key, t.key), used), t) for t in report.tables()]
     rows += [(name, t.title) for name, t in names]
     for row in rows:
         about.append([inert(v) for v in row])
@@ -480,9 +489,9 @@ def write_xlsx(report: Report) -> bytes:
     fill = PatternFill("solid", fgColor="E8EEF4")
     for name, table in names:
         ws = wb.create_sheet(name)
-        ws.append([inert(table.title + (f"（{SAMPLE_LABEL}）" if report.sample else ""))])
+        ws.append([inert(report.word("with_sample", title=table.title) if report.sample else table.title)])
         ws["A1"].font = Font(bold=True, size=12)
-        ws.append([inert(f"来源：{table.source}" if table.source else "")])
+        ws.append([inert(report.word("source", source=table.source) if table.source else "")])
         ws.append([inert(table.note)])
         ws.append([inert(c.header) for c in table.columns])
         for cell in ws[4]:

@@ -187,15 +187,9 @@ def term(name) -> str:
 @register.filter
 def factor_set(label) -> str:
     """A factor set's ``name@version`` label as a person reads it (国家方法默认因子集 2026.1 版)."""
-    from carbonpeak.energy.factors import ENTERED, SET_NAMES
+    from carbonpeak.energy.terms import factor_set_name
 
-    label = str(label) if label else ""
-    name, _at, version = label.partition("@")
-    if not version:
-        return label
-    root, entered, n = version.partition(ENTERED)
-    shown = gettext("%(name)s %(version)s 版") % {"name": gettext(SET_NAMES.get(name, name)), "version": root}
-    return gettext("%(set)s（录入 %(n)s）") % {"set": shown, "n": n} if entered else shown
+    return factor_set_name(label)
 
 
 @register.filter
