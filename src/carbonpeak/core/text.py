@@ -2,8 +2,10 @@
 
 A pure module (accounting, grading, projection…) names things in the platform's language. Where such a
 name is shown to a reader — a status, a set's name — it is marked with :func:`gettext_noop` so that
-``makemessages`` lists it, and the page or filter that shows it translates it with Django's ``gettext``.
-Formatted sentences are not translated this way: they are built where they are shown.
+``makemessages`` lists it, and the page or filter that shows it translates it with Django's ``gettext``
+(the ``term`` filter). A sentence with values is a :class:`Message`: its wording (marked the same way) and
+its values are kept with it, and ``core.language.said`` (the ``said`` filter) says it in the reader's
+language where it is shown.
 """
 
 from __future__ import annotations
