@@ -34,8 +34,9 @@ def _released(plan, coordinator, leader, period=PERIOD, **kwargs) -> Release:
     return services.approve_release(release, user=leader)
 
 
-def _every_public_text(client, release_id: int) -> str:
+def _every_public_text(client, release_id: int, language: str = "zh-hans") -> str:
     """Everything the public can read about a release: its pages, the feed, the API, the open data files."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = language
     texts = []
     for url in (
         "/public/",
@@ -161,9 +162,11 @@ def test_enterprise_figures_never_reach_the_public(demo_plan, coordinator, leade
     found = Enterprise.objects.values_list("name", "credit_code")
     assert found
     released = _released(demo_plan, coordinator, leader)
-    text = _every_public_text(client, released.pk)
-    assert not [n for pair in found for n in pair if n in text]
+    for language in ("zh-hans", "en"):
+        text = _every_public_text(client, released.pk, language)
+        assert not [n for pair in found for n in pair if n in text]
     keys = set(released.snapshot)
+    assert set(released.snapshot["editions"]["en"]) == keys - {"report", "editions"} | {"title"}
     assert keys == {
         "region",
         "period",
@@ -176,6 +179,7 @@ def test_enterprise_figures_never_reach_the_public(demo_plan, coordinator, leade
         "actions",
         "as_of",
         "report",
+        "editions",
     }
 
 
@@ -281,6 +285,7 @@ def test_the_snapshot_keeps_missing_says_what_rests_on_a_sample_input_and_gives_
             ["能源活动二氧化碳排放量（净调入口径）", "万吨", 200.0, "缺失", None, None, "—"],
         ],
         source="能源统计核算",
+        row_keys=["energy_tce_equivalent", "co2_t"],
     )
     notes = [
         "核算说明：示例输入：2025年平均发电标准煤耗（中电联报告），等价值仅供演示",
@@ -297,7 +302,7 @@ def test_the_snapshot_keeps_missing_says_what_rests_on_a_sample_input_and_gives_
         {},
         [
             Section("总体情况", ["概述。"], [table], key="overview"),
-            Section("能源消费与碳排放", ["正文。", *notes], key="energy"),
+            Section("能源消费与碳排放", ["正文。", *notes], key="energy", notes=notes),
         ],
     )
     frozen = snapshot.build(report, "2025年1–9月", [snapshot.ActionProgress("（一）甲行动", ["推进中"], 2)])
@@ -308,6 +313,63 @@ def test_the_snapshot_keeps_missing_says_what_rests_on_a_sample_input_and_gives_
     assert frozen["actions"] == [
         {"name": "（一）甲行动", "progress": "本季度应报进展2份，已审核1份：推进中1项。"}
     ]
+
+
+def test_a_note_in_english_reaches_the_public_without_the_instructions_too():
+    """Pure: the English notes lose the place in the platform and what to do there, as the Chinese ones do."""
+    from carbonpeak.publication import snapshot
+    from carbonpeak.reports.content import Report, Section
+
+    note = (
+        "Missing: the average coal use per kWh generated in 2025 (“Average coal rate of generation” under "
+        "“Accounting factors”, Jiangsu or national) has not been entered, so energy use on the primary-energy "
+        "equivalent basis cannot be computed; enter the year's value with its source and recompute"
+    )
+    report = Report("Report", "2025Q3", "Q3 2025", "Taicang", "", False, {}, [])
+    report.words["full_stop"] = "."
+    report.sections = [Section("Energy", [note], key="energy", notes=[note])]
+    assert snapshot.accounting_notes(report) == [
+        "Missing: the average coal use per kWh generated in 2025 has not been entered, so energy use on the "
+        "primary-energy equivalent basis cannot be computed."
+    ]
+
+
+def test_a_release_reads_in_english_with_the_same_figures(demo_plan, coordinator, leader, client):
+    """The public page, the API and the open data in English: the platform's words translated, the figures the
+    Chinese edition's; what stays Chinese is the plan's own text (the actions, the targets) and names."""
+    from tests.web.test_english_pages import chinese_left, english_text, written_words
+
+    release = _released(demo_plan, coordinator, leader)
+    english = release.snapshot["editions"]["en"]
+    assert [f["value"] for f in english["figures"]] == [f["value"] for f in release.snapshot["figures"]]
+    assert [t["value"] for t in english["targets"]] == [t["value"] for t in release.snapshot["targets"]]
+    assert [t["level"] for t in english["targets"]] == [t["level"] for t in release.snapshot["targets"]]
+    assert english["title"] == "太仓市: carbon peaking data, Q3 2025"  # the region is a name
+
+    page = client.get(f"/public/releases/{release.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    plan_words = [w for w in written_words() if w != release.title]
+    left = chinese_left(english_text(page), plan_words)
+    assert left == [], left
+    assert "Missing" in page and english["figures"][0]["name"] in page
+
+    api = client.get(f"/api/public/releases/{release.pk}", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert api["title"] == english["title"] and api["figures"][0]["state"] in ("Reviewed", "Missing")
+    csv_text = client.get(
+        f"/public/releases/{release.pk}/figures.csv", HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode("utf-8-sig")
+    assert csv_text.splitlines()[1].startswith("Indicator,Value,Unit")
+    book = load_workbook(
+        io.BytesIO(client.get(f"/public/releases/{release.pk}/data.xlsx", HTTP_ACCEPT_LANGUAGE="en").content)
+    )
+    assert book.sheetnames == [
+        "Note",
+        "Main figures",
+        "Target barometer",
+        "Progress of the key actions",
+        "Data dictionary",
+    ]
+    chinese = client.get(f"/public/releases/{release.pk}/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert release.title in chinese and "缺失" in chinese
 
 
 def test_a_correction_of_nothing_is_refused_with_the_reason(demo_plan, coordinator, client):

@@ -89,3 +89,17 @@ def test_a_quarter_is_finalised_released_by_a_leader_and_read_by_anyone(
     page.screenshot(path=str(artifacts / "public-phone.png"), full_page=False)
     page.emulate_media(media="print")
     assert page.locator("[data-testid=downloads]").is_hidden()
+
+    # a visitor whose browser asks for English reads the same release in English (issue 37)
+    from tests.web.test_english_reporting_e2e import english_page
+
+    english = english_page(browser_page)
+    english.goto(f"{live_server.url}/public/")
+    assert "Main figures" in english.inner_text("[data-testid=release]")
+    assert english.locator("[data-testid=figures] tbody tr").count() == 8
+    assert english.locator("[data-testid=targets] .cp-grade-green").count() == page.locator(
+        "[data-testid=targets] .cp-grade-green"
+    ).count()
+    english.wait_for_selector("#grades-chart svg")
+    english.screenshot(path=str(artifacts / "public-english.png"), full_page=True)
+    english.context.close()

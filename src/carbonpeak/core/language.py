@@ -16,6 +16,12 @@ from django.utils import translation
 
 from carbonpeak.core.text import JOINED, Message
 
+#: the separators a Message may join with (``Message.join``), named here so that the catalogue has them
+LIST_SEPARATORS = (
+    translation.pgettext_lazy("list separator", "；"),
+    translation.pgettext_lazy("list separator", "、"),
+)
+
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -23,6 +29,11 @@ R = TypeVar("R")
 def platform_language() -> translation.override:
     """``with platform_language():`` — labels and messages made inside are the platform's own language."""
     return translation.override(settings.LANGUAGE_CODE)
+
+
+def other_languages() -> list[str]:
+    """The languages a reader may choose besides the platform's own (``settings.LANGUAGES``)."""
+    return [code for code, _name in settings.LANGUAGES if code != settings.LANGUAGE_CODE]
 
 
 def keeps_platform_language(func: Callable[P, R]) -> Callable[P, R]:
@@ -41,7 +52,7 @@ def said(text: object) -> str:
     wording and values (each value said the same way), anything else as it is."""
     if isinstance(text, Message):
         if text.template == JOINED:
-            separator = translation.pgettext("list separator", "；")
+            separator = translation.pgettext("list separator", text.params.get("separator", "；"))
             return separator.join(said(part) for part in text.params["parts"])
         wording = translation.gettext(text.template)
         if not text.params:

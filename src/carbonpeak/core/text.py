@@ -38,16 +38,19 @@ class Message(str):
 
     def __new__(cls, template: str, *, brief: Message | None = None, **params: object) -> Message:
         if template == JOINED:
-            text = super().__new__(cls, "；".join(params["parts"]))
+            text = super().__new__(cls, params.get("separator", "；").join(params["parts"]))
         else:
             text = super().__new__(cls, template % params if params else template)
         text.template, text.params, text.brief = template, params, brief
         return text
 
     @classmethod
-    def join(cls, parts: list[str]) -> Message:
-        """Several sentences as one (joined with “；”, or the reader's separator where it is said)."""
-        return cls(JOINED, parts=tuple(parts))
+    def join(cls, parts: list[str], separator: str = "；") -> Message:
+        """Several sentences as one (joined with “；”, or a list's items with “、”), with the reader's
+        separator where it is said."""
+        if separator == "；":
+            return cls(JOINED, parts=tuple(parts))
+        return cls(JOINED, parts=tuple(parts), separator=separator)
 
     def __reduce__(self):  # pickled (a cached figure) with its wording and values
         return (_message, (self.template, self.params, self.brief))

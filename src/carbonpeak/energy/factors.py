@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from carbonpeak.core.numbers import NumberError, parse_int
-from carbonpeak.core.text import gettext_noop
+from carbonpeak.core.text import Message, gettext_noop
 from carbonpeak.energy import catalog
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -118,7 +118,14 @@ class GridFactor:
     def note(self) -> str:
         if self.year == self.requested_year:
             return ""
-        return f"{self.requested_year}年无{self.region}电网因子，采用{self.year}年值（本平台规则：沿用最近一年的公布值）"
+        return Message(
+            gettext_noop(
+                "%(requested)s年无%(region)s电网因子，采用%(year)s年值（本平台规则：沿用最近一年的公布值）"
+            ),
+            requested=self.requested_year,
+            region=self.region,
+            year=self.year,
+        )
 
     def to_dict(self) -> dict:
         return {

@@ -116,7 +116,7 @@ def _with_gaps(assessment: grading.Assessment, gaps: dict[int, tuple[str, bool]]
     }
     notes = []
     if later:
-        years = "、".join(str(y) for y in later)
+        years = Message.join([str(y) for y in later], separator="、")
         why = _why(next(iter(later.values())))
         if assessment.value is None:
             return grading.Assessment(

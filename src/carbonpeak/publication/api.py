@@ -90,7 +90,7 @@ def public_releases(request):
             "id": r.pk,
             "period": r.period,
             "released_at": r.reviewed_at,
-            "title": r.title,
+            "title": selectors.title(r),
             "corrects": r.corrects_id,
             "sample": r.is_sample,
         }

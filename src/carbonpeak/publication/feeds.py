@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from carbonpeak.publication import selectors
 from carbonpeak.publication.models import Release
@@ -12,8 +14,8 @@ from carbonpeak.publication.models import Release
 
 class ReleasesFeed(Feed):
     feed_type = Atom1Feed
-    title = "碳达峰工作数据发布"
-    subtitle = "本市碳达峰实施方案的季度数据发布与更正"
+    title = gettext_lazy("碳达峰工作数据发布")
+    subtitle = gettext_lazy("本市碳达峰实施方案的季度数据发布与更正")
 
     def link(self) -> str:
         return reverse("publication:index")
@@ -22,12 +24,13 @@ class ReleasesFeed(Feed):
         return selectors.released()[:50]
 
     def item_title(self, item: Release) -> str:
-        return item.title + ("（示例数据）" if item.is_sample else "")
+        title = selectors.title(item)
+        return _("%(title)s（示例数据）") % {"title": title} if item.is_sample else title
 
     def item_description(self, item: Release) -> str:
         text = item.note
         if item.corrects_id:
-            text = f"更正说明：{item.correction_note}\n{text}"
+            text = _("更正说明：%(note)s") % {"note": item.correction_note} + f"\n{text}"
         return text
 
     def item_link(self, item: Release) -> str:

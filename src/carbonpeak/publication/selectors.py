@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import Count, Max, QuerySet
+from django.utils.translation import get_language
 
 from carbonpeak.core.models import ReviewStatus
 from carbonpeak.publication.models import Release
@@ -56,6 +58,22 @@ def corrected_ids() -> set[int]:
     )
 
 
+def edition(release: Release) -> tuple[dict, str]:
+    """A release's frozen content in the reader's language where it was made in it, and that language (a
+    release made before its other editions existed is in the platform's language)."""
+    language = get_language() or settings.LANGUAGE_CODE
+    found = (release.snapshot.get("editions") or {}).get(language)
+    if found is not None:
+        return found, language
+    return release.snapshot, settings.LANGUAGE_CODE
+
+
+def title(release: Release) -> str:
+    """A release's title in the reader's language where its content was made in it."""
+    content, _language = edition(release)
+    return content.get("title") or release.title
+
+
 def archive(limit: int = 40) -> list[dict]:
     """The archive's lines (newest first), with the correction of each in one query for them all."""
     fixes = dict(
@@ -66,7 +84,7 @@ def archive(limit: int = 40) -> list[dict]:
     return [
         {
             "id": r.pk,
-            "title": r.title,
+            "title": title(r),
             "released_at": r.reviewed_at.isoformat(timespec="minutes"),
             "corrected_by": fixes.get(r.pk),
             "sample": r.is_sample,
@@ -76,12 +94,14 @@ def archive(limit: int = 40) -> list[dict]:
 
 
 def as_public(release: Release) -> dict:
-    """A release as the public pages, the feed, the open data and the API show it (its frozen content)."""
-    content = release.snapshot
+    """A release as the public pages, the feed, the open data and the API show it (its frozen content, in the
+    reader's language where it was made in it: ``language`` says which)."""
+    content, language = edition(release)
     fixer = corrected_by(release)
     return {
         "id": release.pk,
-        "title": release.title,
+        "language": language,
+        "title": content.get("title") or release.title,
         "period": release.period,
         "period_label": content.get("period_label", release.period),
         "region": content.get("region", ""),
@@ -98,4 +118,5 @@ def as_public(release: Release) -> dict:
         "targets": content.get("targets", []),
         "actions": content.get("actions", []),
         "report_pdf": bool(release.report_id and release.report.public_pdf_name),
+        "report_language": release.report.language if release.report_id else "",
     }

@@ -7,13 +7,16 @@ shared review lifecycle's. A correction is a new release naming the one it corre
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
 from carbonpeak.core import audit
 from carbonpeak.core.errors import DomainError
-from carbonpeak.core.language import keeps_platform_language
+from carbonpeak.core.language import said
 from carbonpeak.core.models import ReviewStatus
 from carbonpeak.core.periods import Period
 from carbonpeak.core.review import Lifecycle
@@ -41,10 +44,11 @@ def _approvable(release: Release) -> None:
     if release.corrects_id is None:
         if _standing(release.plan, release.period).exclude(pk=release.pk).exists():
             raise DomainError(
-                f"{release.period}已有发布：如需更正，请拟定更正发布并说明更正内容", code="conflict"
+                _("%(period)s已有发布：如需更正，请拟定更正发布并说明更正内容") % {"period": release.period},
+                code="conflict",
             )
     elif Release.objects.filter(corrects_id=release.corrects_id, status=ReviewStatus.APPROVED).exists():
-        raise DomainError("该次发布已被更正过：请更正最新的一次发布", code="conflict")
+        raise DomainError(_("该次发布已被更正过：请更正最新的一次发布"), code="conflict")
 
 
 RELEASE = Lifecycle(
@@ -67,9 +71,12 @@ def _standing(plan: Plan, period: str):
 def _clean(text: str, what: str, *, required: bool) -> str:
     text = (text or "").replace("\x00", "").strip()
     if required and not text:
-        raise DomainError(f"请填写{what}")
+        raise DomainError(_("请填写%(what)s") % {"what": what})
     if len(text) > NOTE_LIMIT:
-        raise DomainError(f"{what}不能超过 {NOTE_LIMIT} 字（现为 {len(text)} 字）")
+        raise DomainError(
+            _("%(what)s不能超过 %(limit)s 字（现为 %(n)s 字）")
+            % {"what": what, "limit": NOTE_LIMIT, "n": len(text)}
+        )
     return text
 
 
@@ -94,18 +101,32 @@ def _actions(plan: Plan, period: Period) -> list[snapshot.ActionProgress]:
     return found
 
 
-def _final_report(plan: Plan, period: str, data_version: dict) -> QuarterlyReport | None:
-    """The quarter's final report made from the same data as the release (a draft is never released)."""
+def _final_report(plan: Plan, period: str, data_versions: list[dict]) -> QuarterlyReport | None:
+    """The quarter's final report made from the same data as the release (a draft is never released), in
+    whichever language it was made (``data_versions``: the data version as each language says it)."""
     for job in QuarterlyReport.objects.filter(
         plan=plan, period=period, final=True, status=QuarterlyReport.State.DONE
     ).order_by("-finished_at", "-pk"):
-        if job.data_version == data_version:
+        if job.data_version in data_versions:
             return job
     return None
 
 
+def _frozen(plan: Plan, period: Period, corrects: Release | None) -> dict:
+    """A release's content and title in the language in force, from the quarter's report content."""
+    try:
+        content, _ids = collect(plan, period.key)
+    except (ReportError, ProjectionError) as exc:
+        raise DomainError(str(exc), code="no_accounts") from None
+    ytd = Period(period.year, 1, period.last)
+    frozen = snapshot.build(content, said(ytd.label), _actions(plan, period))
+    title = _("%(region)s%(period)s碳达峰工作数据") % {"region": content.region, "period": said(period.label)}
+    frozen["title"] = _("%(title)s（更正）") % {"title": title} if corrects else title
+    frozen["data_version"] = content.data_version
+    return frozen
+
+
 @transaction.atomic
-@keeps_platform_language  # the frozen content and its title
 def prepare_release(
     plan: Plan,
     period_key: str,
@@ -121,25 +142,30 @@ def prepare_release(
         period = parse_quarter(period_key)
     except ReportError as exc:
         raise DomainError(str(exc)) from None
-    note = _clean(note, "发布说明", required=True)
+    note = _clean(note, _("发布说明"), required=True)
     if corrects is not None:
-        correction_note = _clean(correction_note, "更正说明", required=True)
+        correction_note = _clean(correction_note, _("更正说明"), required=True)
         if not corrects.released or corrects.plan_id != plan.pk:
-            raise DomainError("只能更正已发布的数据")
+            raise DomainError(_("只能更正已发布的数据"))
         period = parse_quarter(corrects.period)
     else:
         correction_note = ""
         if _standing(plan, period.key).exists():
-            raise DomainError(f"{period.key}已有发布：如需更正，请选择“更正”并说明更正内容", code="conflict")
-    try:
-        content, _ids = collect(plan, period.key)
-    except (ReportError, ProjectionError) as exc:
-        raise DomainError(str(exc), code="no_accounts") from None
-    report = _final_report(plan, period.key, content.data_version)
-    ytd = Period(period.year, 1, period.last)
-    frozen = snapshot.build(content, ytd.label, _actions(plan, period))
+            raise DomainError(
+                _("%(period)s已有发布：如需更正，请选择“更正”并说明更正内容") % {"period": period.key},
+                code="conflict",
+            )
+    # the same figures in each language a reader may choose, made from the same data now; the reader's own
+    # first, so that a refusal is said in it, and the platform's language is the release's own record
+    made = {}
+    for language in sorted(dict(settings.LANGUAGES), key=lambda code: code != translation.get_language()):
+        with translation.override(language):
+            made[language] = _frozen(plan, period, corrects)
+    report = _final_report(plan, period.key, [edition.pop("data_version") for edition in made.values()])
+    frozen = made.pop(settings.LANGUAGE_CODE)
     frozen["report"] = {"pdf": bool(report.public_pdf_name)} if report else None
-    title = f"{content.region}{period.label}碳达峰工作数据" + ("（更正）" if corrects else "")
+    frozen["editions"] = made
+    title = frozen.pop("title")
     release = Release.objects.create(
         plan=plan,
         period=period.key,
@@ -149,7 +175,7 @@ def prepare_release(
         corrects=corrects,
         report=report,
         snapshot=frozen,
-        is_sample=content.sample,
+        is_sample=frozen["sample"],
         created_by=user,
     )
     audit.record(
@@ -168,6 +194,6 @@ def discard_release(release: Release, user) -> None:
     permissions.require(user, Action.MANAGE_RELEASES)
     release = RELEASE.lock(release)
     if release.status not in (ReviewStatus.DRAFT, ReviewStatus.RETURNED):
-        raise DomainError("已报送或已发布的发布申请不能删除", code="conflict")
+        raise DomainError(_("已报送或已发布的发布申请不能删除"), code="conflict")
     audit.record(user, audit.Action.DELETE, release, before={"title": release.title})
     release.delete()

@@ -3,7 +3,8 @@
 Only what is listed here leaves the platform: the headline energy and carbon figures, the barometer of
 targets with their grades and reasons, one sentence of progress per action (counts of approved reports,
 never a department's narrative), and the report's summary sentences. Each figure keeps its unit, its period,
-its data state (缺失 stays 缺失, never 0) and its source.
+its data state (缺失 stays 缺失, never 0) and its source. The content is in the report's language: its
+tables and sections are found by their keys and its words are the report's own (``Report.word``).
 """
 
 from __future__ import annotations
@@ -12,10 +13,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from carbonpeak.reports.content import Report, Table
+from carbonpeak.reports.content import EQUIVALENT_FIELDS, Report, Table
 
-MISSING = "缺失"
-REVIEWED = "已审核"
+GRADE_LEVELS = ("green", "yellow", "red")
 
 
 @dataclass(frozen=True)
@@ -35,9 +35,10 @@ def _number(value) -> float | None:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
-SAMPLE_INPUT = "示例输入"
-#: the headline figures on 等价值 (they need the year's 发电 coal rate or the grid's non-fossil share)
-_ON_EQUIVALENT = ("等价值", "考核用", "能耗", "非化石", "煤炭消费比重")
+#: the platform's instructions to its own users inside a note (where to enter what, what to rerun), in the
+#: platform's languages: a place in the platform, and the sentence that tells what to do
+_WHERE = re.compile(r"（“[^”]*”中的[^）]*）|\s*\(“[^”]*” under “[^”]*”[^)]*\)")
+_WHAT_TO_DO = re.compile(r"[；;]\s*请|[;:]\s*(?:please|enter)\b", re.IGNORECASE)
 
 
 def accounting_notes(report: Report) -> list[str]:
@@ -45,13 +46,12 @@ def accounting_notes(report: Report) -> list[str]:
     energy = next((s for s in report.sections if s.key == "energy"), None)
     if energy is None:
         return []
-    return [_for_the_public(p) for p in energy.paragraphs if p.startswith(("核算说明：", "数据缺失或不全："))]
+    return [_for_the_public(note, report.word("full_stop")) for note in energy.notes]
 
 
-def _for_the_public(note: str) -> str:
+def _for_the_public(note: str, full_stop: str = "") -> str:
     """A note without the platform's instructions to its own users (where to enter what, what to rerun)."""
-    note = re.sub(r"（“[^”]*”中的[^）]*）", "", note)
-    return re.split(r"[；;]\s*请", note)[0].rstrip("，；。") + "。"
+    return _WHAT_TO_DO.split(_WHERE.sub("", note))[0].rstrip("，；。,;. ") + full_stop
 
 
 def figures(report: Report, ytd_label: str) -> list[dict]:
@@ -60,26 +60,31 @@ def figures(report: Report, ytd_label: str) -> list[dict]:
     table = _table(report, "主要指标")
     if table is None:
         return []
-    on_sample_input = any(SAMPLE_INPUT in n for n in accounting_notes(report))
+    on_sample_input = any(report.word("sample_input") in n for n in accounting_notes(report))
+    keys = table.row_keys or [""] * len(table.rows)
     found = []
-    for name, unit, _quarter, ytd, _before, change, _target in table.rows:
+    for key, (name, unit, _quarter, ytd, _before, change, _target) in zip(keys, table.rows, strict=True):
         value = _number(ytd)
-        note = ""
-        if value is not None and on_sample_input and any(k in name for k in _ON_EQUIVALENT):
-            note = f"依赖{SAMPLE_INPUT}（发电标准煤耗或电网非化石电量占比），仅供演示"
         found.append(
             {
                 "name": name,
                 "value": value,
                 "unit": unit,
                 "period": ytd_label,
-                "state": REVIEWED if value is not None else MISSING,
+                "state": report.word("reviewed") if value is not None else report.word("missing"),
                 "change_pct": _number(change),
                 "source": table.source,
-                "note": note,
+                "note": report.word("on_sample_input")
+                if value is not None and on_sample_input and key in EQUIVALENT_FIELDS
+                else "",
             }
         )
     return found
+
+
+def _level(report: Report, grade: str) -> str:
+    """A grade's colour, whatever language it is named in (green, yellow, red, else ungraded)."""
+    return next((level for level in GRADE_LEVELS if report.word(f"grade:{level}") == grade), "ungraded")
 
 
 def targets(report: Report) -> list[dict]:
@@ -96,26 +101,29 @@ def targets(report: Report) -> list[dict]:
             "expected": _number(expected),
             "unit": unit,
             "grade": grade,
+            "level": _level(report, grade),
             "state": state,
-            "reason": reason,
+            "reason": _for_the_public(reason),
         }
         for indicator, target, period, value, expected, unit, grade, state, reason in table.rows
     ]
 
 
-def action_sentence(action: ActionProgress) -> str:
+def action_sentence(action: ActionProgress, report: Report) -> str:
     """One sentence of an action's progress in the quarter, from the approved reports' states only."""
     if not action.due:
-        return "本季度无应报进展。"
+        return report.word("no_progress_due")
     if not action.states:
-        return f"本季度应报进展{action.due}份，尚无已审核的进展。"
+        return report.word("none_reviewed", due=action.due)
     counts = Counter(action.states)
-    states = "，".join(f"{state}{n}项" for state, n in counts.most_common())
-    return f"本季度应报进展{action.due}份，已审核{len(action.states)}份：{states}。"
+    states = report.word("list_separator").join(
+        report.word("state_count", state=state, n=n) for state, n in counts.most_common()
+    )
+    return report.word("progress_reviewed", due=action.due, reviewed=len(action.states), states=states)
 
 
 def build(report: Report, ytd_label: str, actions: list[ActionProgress]) -> dict:
-    """The frozen content of a release."""
+    """The frozen content of a release, in the report's language."""
     overview = next((s for s in report.sections if s.key == "overview"), None)
     return {
         "region": report.region,
@@ -126,6 +134,6 @@ def build(report: Report, ytd_label: str, actions: list[ActionProgress]) -> dict
         "notes": accounting_notes(report),
         "figures": figures(report, ytd_label),
         "targets": targets(report),
-        "actions": [{"name": a.name, "progress": action_sentence(a)} for a in actions],
-        "as_of": report.data_version.get("评估数据截至", report.period_label),
+        "actions": [{"name": a.name, "progress": action_sentence(a, report)} for a in actions],
+        "as_of": report.period_label,
     }

@@ -9,6 +9,7 @@ from urllib.parse import quote
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 from django_ratelimit.decorators import ratelimit
 
@@ -18,6 +19,7 @@ from carbonpeak.publication import limits, opendata, selectors
 from carbonpeak.reports.services import ReportError, open_file
 
 CACHE_SECONDS = 600
+#: a release made before its targets said their colour (``level``) names its grades in Chinese
 GRADE_CSS = {"基本顺利": "green", "比较严峻": "yellow", "十分严峻": "red"}
 
 
@@ -54,16 +56,18 @@ def _stamp(release) -> str:
 def _release_or_404(release_id: int):
     release = selectors.public_release(release_id)
     if release is None:
-        raise Http404("没有这次发布")
+        raise Http404(_("没有这次发布"))
     return release
 
 
 def grade_css(targets: list[dict]) -> tuple[list[dict], dict]:
-    """The targets with their grade's colour, and the grade counts the chart draws."""
-    grades: dict[str, int] = {}
-    for t in targets:
-        grades[t["grade"]] = grades.get(t["grade"], 0) + 1
-    return [{**t, "css": GRADE_CSS.get(t["grade"], "ungraded")} for t in targets], {"grades": grades}
+    """The targets with their grade's colour, and the grades the chart draws (name, colour, count)."""
+    shown = [{**t, "css": t.get("level") or GRADE_CSS.get(t["grade"], "ungraded")} for t in targets]
+    grades: dict[str, dict] = {}
+    for t in shown:
+        grade = grades.setdefault(t["grade"], {"name": t["grade"], "level": t["css"], "count": 0})
+        grade["count"] += 1
+    return shown, {"grades": list(grades.values())}
 
 
 def _page(request, release) -> HttpResponse:
@@ -102,9 +106,8 @@ def _attachment(content: bytes, content_type: str, name: str) -> HttpResponse:
 
 
 def _stem(data: dict) -> str:
-    return f"{data['region']}碳达峰数据发布-{data['period']}-{data['id']}" + (
-        "-示例数据" if data["sample"] else ""
-    )
+    stem = _("%(region)s碳达峰数据发布-%(period)s-%(id)s") % data
+    return stem + _("-示例数据") if data["sample"] else stem
 
 
 @_limited
@@ -112,19 +115,19 @@ def open_data(request, release_id: int, part: str, kind: str):
     found = _release_or_404(release_id)
     data = selectors.as_public(found)
     if kind == "json" and part == "data":
-        make = lambda: _attachment(opendata.as_json(data), "application/json", f"{_stem(data)}.json")  # noqa: E731
+        make = lambda: _attachment(opendata.as_json(data, _), "application/json", f"{_stem(data)}.json")  # noqa: E731
     elif kind == "xlsx" and part == "data":
         make = lambda: _attachment(  # noqa: E731
-            opendata.as_xlsx(data),
+            opendata.as_xlsx(data, _),
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             f"{_stem(data)}.xlsx",
         )
     elif kind == "csv" and part in ("figures", "targets", "actions"):
         make = lambda: _attachment(  # noqa: E731
-            opendata.as_csv(data, part), "text/csv; charset=utf-8", f"{_stem(data)}-{part}.csv"
+            opendata.as_csv(data, part, _), "text/csv; charset=utf-8", f"{_stem(data)}-{part}.csv"
         )
     else:
-        raise Http404("没有这种格式的数据")
+        raise Http404(_("没有这种格式的数据"))
     return _cached(f"data:{_stamp(found)}:{selectors.version()}:{part}:{kind}", make)
 
 
@@ -132,11 +135,11 @@ def open_data(request, release_id: int, part: str, kind: str):
 def report_pdf(request, release_id: int):
     found = _release_or_404(release_id)
     if found.report is None or not found.report.public_pdf_name:
-        raise Http404("本次发布未附报告 PDF")
+        raise Http404(_("本次发布未附报告 PDF"))
     try:
         handle = open_file(found.report, "public_pdf")
     except ReportError:
-        raise Http404("报告 PDF 不可用或已不存在") from None
+        raise Http404(_("报告 PDF 不可用或已不存在")) from None
     return FileResponse(
         handle, as_attachment=False, filename=found.report.public_pdf_name, content_type="application/pdf"
     )

@@ -36,7 +36,7 @@ from carbonpeak.monitoring.selectors import headline_status
 from carbonpeak.plans.models import Plan
 from carbonpeak.projection import model
 from carbonpeak.projection import services as projection
-from carbonpeak.reports.content import WORDS, Column, Figure, Report, Section, Table
+from carbonpeak.reports.content import EQUIVALENT_FIELDS, WORDS, Column, Figure, Report, Section, Table
 from carbonpeak.supervision.models import ProgressReport, Reminder, ReportingPeriod
 
 
@@ -90,14 +90,6 @@ def _target_for(statuses, code: str | None) -> str:
 
 
 MISSING = gettext_noop("缺失")
-# figures on 等价值: None there means the year's 发电 coal rate (or another input) is missing
-EQUIVALENT_FIELDS = (
-    "energy_tce_equivalent",
-    "energy_tce_assessed",
-    "energy_intensity_tce_per_10k_yuan",
-    "non_fossil_share",
-    "coal_share",
-)
 
 
 def _overview(period: Period, results: dict[str, dict], statuses, factor_set: str) -> Section:
@@ -187,6 +179,7 @@ def _overview(period: Period, results: dict[str, dict], statuses, factor_set: st
             "不含工业生产过程、农业和土地利用、废弃物处理排放"
         )
         % {"boundary": said(boundary_caption(boundary))},
+        row_keys=[field for _label, _unit, field, _convert, _code in spec],
     )
     counts = Counter(s.assessment.grade for s in statuses)
     by_grade = {g: counts.get(g, 0) for g in (Grade.GREEN, Grade.YELLOW, Grade.RED, Grade.UNGRADED)}
@@ -378,7 +371,9 @@ def _energy(period: Period, results: dict[str, dict], factor_set: str, grid_regi
     ytd = results.get(Period(period.year, 1, period.last).key) or {}
     if ytd.get("certificates"):
         tables.append(_certificates_table(Period(period.year, 1, period.last), ytd))
-    return Section(_("能源消费与碳排放"), [text, *notes], tables, [trend, by_sector], key="energy")
+    return Section(
+        _("能源消费与碳排放"), [text, *notes], tables, [trend, by_sector], key="energy", notes=notes
+    )
 
 
 def _sinks(period: Period) -> Section:

@@ -52,7 +52,30 @@ WORDS = {
     "sheet": gettext_noop("工作表"),
     "content": gettext_noop("内容"),
     "with_sample": gettext_noop("%(title)s（示例数据）"),
+    # what a release of the quarter's figures says around them (``publication.snapshot``)
+    "reviewed": gettext_noop("已审核"),
+    "missing": gettext_noop("缺失"),
+    "sample_input": gettext_noop("示例输入"),
+    "on_sample_input": gettext_noop("依赖示例输入（发电标准煤耗或电网非化石电量占比），仅供演示"),
+    "no_progress_due": gettext_noop("本季度无应报进展。"),
+    "none_reviewed": gettext_noop("本季度应报进展%(due)s份，尚无已审核的进展。"),
+    "progress_reviewed": gettext_noop("本季度应报进展%(due)s份，已审核%(reviewed)s份：%(states)s。"),
+    "state_count": gettext_noop("%(state)s%(n)s项"),
+    "list_separator": gettext_noop("，"),
+    "full_stop": gettext_noop("。"),
+    "grade:green": gettext_noop("基本顺利"),
+    "grade:yellow": gettext_noop("比较严峻"),
+    "grade:red": gettext_noop("十分严峻"),
 }
+
+#: the headline figures on 等价值: they need the year's 发电 coal rate (or the grid's non-fossil share)
+EQUIVALENT_FIELDS = (
+    "energy_tce_equivalent",
+    "energy_tce_assessed",
+    "energy_intensity_tce_per_10k_yuan",
+    "non_fossil_share",
+    "coal_share",
+)
 
 
 @dataclass
@@ -75,6 +98,7 @@ class Table:
     rows: list[list]
     source: str = ""  # where the numbers come from (factor set, data version, …)
     note: str = ""
+    row_keys: list[str] = field(default_factory=list)  # what each row is, whatever the language (if known)
 
     def __post_init__(self) -> None:
         for row in self.rows:
@@ -99,6 +123,7 @@ class Section:
     figures: list[Figure] = field(default_factory=list)
     items: list[str] = field(default_factory=list)  # a bulleted list after the paragraphs
     key: str = ""  # what the section is, whatever language its title is in (progress, warnings, quality)
+    notes: list[str] = field(default_factory=list)  # of the paragraphs, the accounts' own notes
 
 
 @dataclass

@@ -5,9 +5,8 @@
   var holder = document.getElementById("grades-chart");
   var data = document.getElementById("public-chart-data");
   if (!holder || !data || typeof echarts === "undefined") { return; }
-  var grades = JSON.parse(data.textContent).grades || {};
-  var colours = { "基本顺利": "#2f8f5f", "比较严峻": "#e0a800", "十分严峻": "#c0392b" };  // the release keeps the grades' own names
-  var names = Object.keys(grades);
+  var grades = JSON.parse(data.textContent).grades || [];  // each grade's name (in the release's language), colour and count
+  var colours = { green: "#2f8f5f", yellow: "#e0a800", red: "#c0392b" };
   var chart = echarts.init(holder, null, { renderer: "svg" });
   chart.setOption({
     animation: false,
@@ -16,7 +15,7 @@
     series: [{
       type: "pie", radius: ["35%", "65%"], top: 20,
       label: { formatter: gettext("{b}\n{c}个") },
-      data: names.map(function (n) { return { name: n, value: grades[n], itemStyle: { color: colours[n] || "#adb5bd" } }; })
+      data: grades.map(function (g) { return { name: g.name, value: g.count, itemStyle: { color: colours[g.level] || "#adb5bd" } }; })
     }]
   });
   window.addEventListener("resize", function () { chart.resize(); });
