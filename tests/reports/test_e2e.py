@@ -97,9 +97,10 @@ def test_a_quarter_is_finalised_released_by_a_leader_and_read_by_anyone(
     english.goto(f"{live_server.url}/public/")
     assert "Main figures" in english.inner_text("[data-testid=release]")
     assert english.locator("[data-testid=figures] tbody tr").count() == 8
-    assert english.locator("[data-testid=targets] .cp-grade-green").count() == page.locator(
-        "[data-testid=targets] .cp-grade-green"
-    ).count()
+    assert (
+        english.locator("[data-testid=targets] .cp-grade-green").count()
+        == page.locator("[data-testid=targets] .cp-grade-green").count()
+    )
     english.wait_for_selector("#grades-chart svg")
     english.screenshot(path=str(artifacts / "public-english.png"), full_page=True)
     english.context.close()
