@@ -130,3 +130,21 @@ def test_storage_rule_at_its_thresholds():
     assert _statuses(small) == {}
     assert _statuses(unknown) == {"storage": pv.MISSING}
     assert pv.evaluate(at, pv.EnterpriseUse(), RULES)[0].storage_share == pytest.approx(8.0)
+
+
+def test_the_rules_names_are_in_the_catalogue_and_their_reasons_say_in_english():
+    """Every rule name of pv-rules.csv is one the translation catalogue has (``pv.RULE_NAMES``); a reason is
+    said in the reader's language, the exemption a person wrote kept as written."""
+    from django.utils import translation
+
+    from carbonpeak.core.language import said
+
+    assert set(RULES.names.values()) == set(pv.RULE_NAMES)
+    b = pv.Building("甲", "1号", pv_installed_mw=3, storage_mw=None, exemption="屋面承重不足")
+    finding = next(f for f in pv.evaluate(b, pv.EnterpriseUse(2000, None), RULES) if f.rule == "storage")
+    assert finding.why == "光伏装机 3 MW ≥ 2 MW；储能容量未报；豁免：屋面承重不足"
+    with translation.override("en"):
+        english = said(finding.why)
+    assert english.startswith(
+        "PV installed 3 MW ≥ 2 MW; storage capacity not reported; exempt: 屋面承重不足"
+    ), english

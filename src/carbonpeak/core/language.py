@@ -20,6 +20,7 @@ from carbonpeak.core.text import JOINED, Message
 LIST_SEPARATORS = (
     translation.pgettext_lazy("list separator", "；"),
     translation.pgettext_lazy("list separator", "、"),
+    translation.pgettext_lazy("list separator", "，"),
 )
 
 P = ParamSpec("P")

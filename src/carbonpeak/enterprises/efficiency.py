@@ -11,11 +11,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from carbonpeak.core.text import Message, gettext_noop
+
 MIN_PEERS = 3  # 本平台规则: fewer enterprises in a sector are not graded
 GRADES = ("A", "B", "C", "D")
-RULE = (
-    f"本平台规则：同一核算行业内（至少{MIN_PEERS}家企业有数据）按单位能耗增加值由高到低排序，"
-    "前25%为A类，25%–50%为B类，50%–75%为C类，其余为D类；并列者取较优等级"
+MISSING, UNGRADED = gettext_noop("缺失"), gettext_noop("未分级")  # kept as these names, shown translated
+RULE = Message(
+    gettext_noop(
+        "本平台规则：同一核算行业内（至少%(least)s家企业有数据）按单位能耗增加值由高到低排序，"
+        "前25%%为A类，25%%–50%%为B类，50%%–75%%为C类，其余为D类；并列者取较优等级"
+    ),
+    least=MIN_PEERS,
 )
 
 
@@ -46,10 +52,20 @@ def grade(rows: list[Figures]) -> list[Graded]:
     by_sector: dict[str, list[Graded]] = {}
     for f in rows:
         if not f.value_added or not f.energy_tce or f.value_added <= 0 or f.energy_tce <= 0:
-            missing = "、".join(
-                n for n, v in (("增加值", f.value_added), ("能耗", f.energy_tce)) if not v or v <= 0
+            missing = Message.join(
+                [
+                    Message(n)
+                    for n, v in (
+                        (gettext_noop("增加值"), f.value_added),
+                        (gettext_noop("能耗"), f.energy_tce),
+                    )
+                    if not v or v <= 0
+                ],
+                separator="、",
             )
-            out.append(Graded(f, None, None, "缺失", None, 0, f"{missing}未报"))
+            out.append(
+                Graded(f, None, None, MISSING, None, 0, Message(gettext_noop("%(what)s未报"), what=missing))
+            )
             continue
         g = Graded(
             f,
@@ -70,7 +86,8 @@ def grade(rows: list[Figures]) -> list[Graded]:
             previous_value, previous_rank = g.value_added_per_tce, rank
             g.rank, g.peers = rank + 1, n
             if n < MIN_PEERS:
-                g.grade, g.note = "未分级", f"同行业有数据的企业不足{MIN_PEERS}家"
+                g.grade = UNGRADED
+                g.note = Message(gettext_noop("同行业有数据的企业不足%(least)s家"), least=MIN_PEERS)
             else:
                 g.grade = GRADES[min(3, int(4 * rank / n))]
     return out

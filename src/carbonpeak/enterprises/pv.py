@@ -16,8 +16,23 @@ import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from carbonpeak.core.text import Message, gettext_noop
+
 RULES_FILE = Path(__file__).with_name("data") / "pv-rules.csv"
 COMPLIANT, TO_INSTALL, EXEMPT, MISSING = "合规", "待安装", "豁免", "缺失"
+#: the rules' names as ``pv-rules.csv`` gives them, named here so that the catalogue has them (a test keeps
+#: the two the same)
+RULE_NAMES = (
+    gettext_noop("新建工业建筑同步建设光伏"),
+    gettext_noop("既有工业建筑（年能耗或用电量达标）安装分布式光伏"),
+    gettext_noop("国有资本为主投资的既有标准厂房100%安装光伏"),
+    gettext_noop("2兆瓦以上光伏项目配建储能"),
+)
+ROOF_AREA, ENERGY_USE, ELECTRICITY_USE = (
+    gettext_noop("屋顶面积"),
+    gettext_noop("年综合能耗（当量值）"),
+    gettext_noop("年用电量"),
+)
 
 
 @dataclass(frozen=True)
@@ -80,27 +95,37 @@ class Finding:
     rule: str
     name: str
     status: str
-    why: str
+    why: str  # a Message: said in the reader's language
     installed_mw: float | None
     storage_share: float | None = None  # % of the PV capacity
     source: str = ""
     needs: list[str] = field(default_factory=list)
 
 
-def _installed(b: Building, rule: str, rules: RuleSet, why: str) -> Finding:
+def _exempt(b: Building) -> Message:
+    return Message(gettext_noop("豁免：%(why)s"), why=b.exemption)
+
+
+def _installed(b: Building, rule: str, rules: RuleSet, why: Message) -> Finding:
+    parts = [why]
     if b.exemption:
         status = EXEMPT
-        why += f"；豁免：{b.exemption}"
+        parts.append(_exempt(b))
     elif b.pv_installed_mw is None:
         status = MISSING
-        why += "；光伏装机未报"
+        parts.append(Message(gettext_noop("光伏装机未报")))
     else:
         status = COMPLIANT if b.pv_installed_mw > 0 else TO_INSTALL
-    return Finding(rule, rules.names[rule], status, why, b.pv_installed_mw, source=rules.sources[rule])
+    return Finding(
+        rule, rules.names[rule], status, Message.join(parts), b.pv_installed_mw, source=rules.sources[rule]
+    )
 
 
 def evaluate(b: Building, use: EnterpriseUse, rules: RuleSet) -> list[Finding]:
-    """The rules that apply (or may apply) to a building, each with its status and why."""
+    """The rules that apply (or may apply) to a building, each with its status and why.
+
+    (Long: the plan's four rules one after the other, each with the sentences that say why it applies or what
+    it lacks — kept together so that a rule and its reasons read as the plan gives them.)"""
     out: list[Finding] = []
     if b.industrial and b.new_build:
         if b.roof_area_m2 is None:
@@ -109,10 +134,10 @@ def evaluate(b: Building, use: EnterpriseUse, rules: RuleSet) -> list[Finding]:
                     "new_roof",
                     rules.names["new_roof"],
                     MISSING,
-                    "新建工业建筑，屋顶面积未报",
+                    Message(gettext_noop("新建工业建筑，屋顶面积未报")),
                     b.pv_installed_mw,
                     source=rules.sources["new_roof"],
-                    needs=["屋顶面积"],
+                    needs=[ROOF_AREA],
                 )
             )
         elif b.roof_area_m2 >= rules.roof_area_min:
@@ -121,44 +146,80 @@ def evaluate(b: Building, use: EnterpriseUse, rules: RuleSet) -> list[Finding]:
                     b,
                     "new_roof",
                     rules,
-                    f"新建工业建筑，屋顶 {b.roof_area_m2:g} m² ≥ {rules.roof_area_min:g} m²",
+                    Message(
+                        gettext_noop("新建工业建筑，屋顶 %(roof)s m² ≥ %(least)s m²"),
+                        roof=f"{b.roof_area_m2:g}",
+                        least=f"{rules.roof_area_min:g}",
+                    ),
                 )
             )
     if b.industrial and not b.new_build:
         energy, power = use.energy_tce_equivalent, use.electricity_kwh
         over = []
         if energy is not None and energy >= rules.energy_min_tce:
-            over.append(f"年能耗 {energy:g} tce（当量值）≥ {rules.energy_min_tce:g}")
+            over.append(
+                Message(
+                    gettext_noop("年能耗 %(energy)s tce（当量值）≥ %(least)s"),
+                    energy=f"{energy:g}",
+                    least=f"{rules.energy_min_tce:g}",
+                )
+            )
         if power is not None and power >= rules.electricity_min_kwh:
-            over.append(f"年用电量 {power / 1e4:g} 万kWh ≥ {rules.electricity_min_kwh / 1e4:g} 万kWh")
+            over.append(
+                Message(
+                    gettext_noop("年用电量 %(power)s 万kWh ≥ %(least)s 万kWh"),
+                    power=f"{power / 1e4:g}",
+                    least=f"{rules.electricity_min_kwh / 1e4:g}",
+                )
+            )
         if over:
-            out.append(_installed(b, "existing_large_user", rules, "既有工业建筑，" + "，".join(over)))
+            why = Message(gettext_noop("既有工业建筑，%(over)s"), over=Message.join(over, separator="，"))
+            out.append(_installed(b, "existing_large_user", rules, why))
         elif energy is None or power is None:
-            needs = [n for n, v in (("年综合能耗（当量值）", energy), ("年用电量", power)) if v is None]
+            needs = [n for n, v in ((ENERGY_USE, energy), (ELECTRICITY_USE, power)) if v is None]
             out.append(
                 Finding(
                     "existing_large_user",
                     rules.names["existing_large_user"],
                     MISSING,
-                    "既有工业建筑，" + "、".join(needs) + "未报：无法判断是否达到门槛",
+                    Message(
+                        gettext_noop("既有工业建筑，%(needs)s未报：无法判断是否达到门槛"),
+                        needs=Message.join([Message(n) for n in needs], separator="、"),
+                    ),
                     b.pv_installed_mw,
                     source=rules.sources["existing_large_user"],
                     needs=needs,
                 )
             )
     if b.standard_factory and b.state_capital and not b.new_build:
-        out.append(_installed(b, "state_standard_factory", rules, "以国有资本为主投资的既有标准厂房"))
+        why = Message(gettext_noop("以国有资本为主投资的既有标准厂房"))
+        out.append(_installed(b, "state_standard_factory", rules, why))
     if b.pv_installed_mw is not None and b.pv_installed_mw >= rules.storage_pv_min_mw:
-        why = f"光伏装机 {b.pv_installed_mw:g} MW ≥ {rules.storage_pv_min_mw:g} MW"
+        parts = [
+            Message(
+                gettext_noop("光伏装机 %(pv)s MW ≥ %(least)s MW"),
+                pv=f"{b.pv_installed_mw:g}",
+                least=f"{rules.storage_pv_min_mw:g}",
+            )
+        ]
         if b.storage_mw is None:
             status, share = MISSING, None
-            why += "；储能容量未报"
+            parts.append(Message(gettext_noop("储能容量未报")))
         else:
             share = b.storage_mw / b.pv_installed_mw * 100
             status = COMPLIANT if share >= rules.storage_share_min else TO_INSTALL
-            why += f"；储能 {b.storage_mw:g} MW，为装机的 {share:.1f}%（要求不低于 {rules.storage_share_min:g}%）"
+            parts.append(
+                Message(
+                    gettext_noop("储能 %(storage)s MW，为装机的 %(share)s%%（要求不低于 %(least)s%%）"),
+                    storage=f"{b.storage_mw:g}",
+                    share=f"{share:.1f}",
+                    least=f"{rules.storage_share_min:g}",
+                )
+            )
         if b.exemption and status != COMPLIANT:
-            status, why = EXEMPT, why + f"；豁免：{b.exemption}"
+            status = EXEMPT
+            parts.append(_exempt(b))
+        why = Message.join(parts)
         out.append(
             Finding(
                 "storage",

@@ -118,7 +118,8 @@ def _build(job: QuarterlyReport) -> QuarterlyReport:
     return job
 
 
-DEFAULT_RECIPIENTS = "市委、市政府"  # 本平台规则: the form's default 主送, which the coordinator changes
+#: 本平台规则: the form's default 主送, which the coordinator changes (offered in the reader's language)
+DEFAULT_RECIPIENTS = translation.gettext_noop("市委、市政府")
 
 
 def issuer(region: str) -> str:

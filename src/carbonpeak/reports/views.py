@@ -39,7 +39,7 @@ def index(request):
         {
             "nav": "reports",
             "quarters": quarters,
-            "default_recipients": services.DEFAULT_RECIPIENTS,
+            "default_recipients": _(services.DEFAULT_RECIPIENTS),
             "issuer": services.issuer(latest_plan().region) if quarters else "",
             "jobs": QuarterlyReport.objects.select_related("created_by")[:30],
             "report_languages": settings.LANGUAGES,
