@@ -30,23 +30,32 @@ from carbonpeak.core.upload_errors import (
 )
 
 KWH_PER_CERTIFICATE = 1000.0  # 发改能源〔2023〕1044号 (二)：1个绿证单位对应1000千瓦时可再生能源电量
-CERTIFICATE_RULE = "发改能源〔2023〕1044号：1个绿证对应1000千瓦时可再生能源电量"
+CERTIFICATE_RULE = gettext_noop("发改能源〔2023〕1044号：1个绿证对应1000千瓦时可再生能源电量")
 CAP_SHARE = 0.5  # 发改环资〔2024〕113号 二(三)：绿证抵扣原则上不超过完成能耗强度下降目标所需节能量的50%
 PLATFORM_RULE = gettext_noop("本平台规则")
 
-GREEN_TRADE, UNBUNDLED, IN_PROVINCE = "绿电交易", "单独绿证", "省内"
+# the kinds and directions are kept (and typed in the register) as these names; pages show them translated
+GREEN_TRADE, UNBUNDLED, IN_PROVINCE = gettext_noop("绿电交易"), gettext_noop("单独绿证"), gettext_noop("省内")
 KINDS = {
-    GREEN_TRADE: "绿电交易（电证合一）：按物理电量计入受端，已在电力平衡“调入·绿电交易”中计入，不再重复计入"
-    "（发改环资〔2024〕113号 二(三)）",
-    UNBUNDLED: "单独绿证（跨省，证电分离）：按绿证跨省交易流向计入受端的可再生能源消费量，抵扣不超过完成能耗强度"
-    "下降目标所需节能量的50%（发改环资〔2024〕113号 二(三)）",
-    IN_PROVINCE: "省内绿证（证电分离，售出方在本省、本市以外）：计入本市，并与跨省绿证合计受50%抵扣上限约束"
-    f"（113号只规定省级，市县如何适用未查到：{PLATFORM_RULE}）",
+    GREEN_TRADE: gettext_noop(
+        "绿电交易（电证合一）：按物理电量计入受端，已在电力平衡“调入·绿电交易”中计入，不再重复计入"
+        "（发改环资〔2024〕113号 二(三)）"
+    ),
+    UNBUNDLED: gettext_noop(
+        "单独绿证（跨省，证电分离）：按绿证跨省交易流向计入受端的可再生能源消费量，抵扣不超过完成能耗强度"
+        "下降目标所需节能量的50%（发改环资〔2024〕113号 二(三)）"
+    ),
+    IN_PROVINCE: gettext_noop(
+        "省内绿证（证电分离，售出方在本省、本市以外）：计入本市，并与跨省绿证合计受50%抵扣上限约束"
+        "（113号只规定省级，市县如何适用未查到：本平台规则）"
+    ),
 }
-BOUGHT, SOLD = "购入", "售出"
+BOUGHT, SOLD = gettext_noop("购入"), gettext_noop("售出")
 DIRECTIONS = {
-    BOUGHT: "本市用户持有（购入）的绿证或绿电",
-    SOLD: "本市发电项目的绿证售出本市：该电量不再计入本市非化石能源消费（电证合一的已按“调出·绿电交易”扣除）",
+    BOUGHT: gettext_noop("本市用户持有（购入）的绿证或绿电"),
+    SOLD: gettext_noop(
+        "本市发电项目的绿证售出本市：该电量不再计入本市非化石能源消费（电证合一的已按“调出·绿电交易”扣除）"
+    ),
 }
 TEXT_LIMIT = 100  # characters kept of a free-text cell
 

@@ -45,18 +45,20 @@ def shown_label(label: str) -> str:
 
 
 KINDS = {
-    "standard_coal": "标准煤定义",
-    "coal_coefficient": "折标准煤系数（当量值）",
-    "ncv": "平均低位发热量",
-    "carbon_content": "单位热值含碳量",
-    "oxidation": "碳氧化率",
-    "co2_per_unit": "单位实物量二氧化碳排放",
-    "grid_co2": "电网平均排放因子",
-    "heat_co2": "热力排放因子",
-    "generation_coal_rate": "平均发电标准煤耗（等价值，能源平衡表口径）",
-    "supply_coal_rate": "供电标准煤耗（中电联口径，仅供参考，不用于等价值）",
-    "grid_non_fossil_share": "电网非化石电量占比（调入电力中的非化石电量，分电网结构）",
-    "assessed_boundary": "考核采用的二氧化碳核算口径（设置：key 为 territorial / assessed / consumption）",
+    "standard_coal": gettext_noop("标准煤定义"),
+    "coal_coefficient": gettext_noop("折标准煤系数（当量值）"),
+    "ncv": gettext_noop("平均低位发热量"),
+    "carbon_content": gettext_noop("单位热值含碳量"),
+    "oxidation": gettext_noop("碳氧化率"),
+    "co2_per_unit": gettext_noop("单位实物量二氧化碳排放"),
+    "grid_co2": gettext_noop("电网平均排放因子"),
+    "heat_co2": gettext_noop("热力排放因子"),
+    "generation_coal_rate": gettext_noop("平均发电标准煤耗（等价值，能源平衡表口径）"),
+    "supply_coal_rate": gettext_noop("供电标准煤耗（中电联口径，仅供参考，不用于等价值）"),
+    "grid_non_fossil_share": gettext_noop("电网非化石电量占比（调入电力中的非化石电量，分电网结构）"),
+    "assessed_boundary": gettext_noop(
+        "考核采用的二氧化碳核算口径（设置：key 为 territorial / assessed / consumption）"
+    ),
 }
 # settings, not numbers: one row per set (a new row replaces the old), the choice in ``key``, no value
 SETTING_KINDS = ("assessed_boundary",)

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from carbonpeak.accounts.access import page
@@ -16,6 +17,7 @@ from carbonpeak.core import audit, limits, uploads, versions
 from carbonpeak.core.http import attachment
 from carbonpeak.core.models import ReviewStatus
 from carbonpeak.core.numbers import required_float, required_int
+from carbonpeak.core.text import Message, gettext_noop
 from carbonpeak.energy import accounting, catalog, selectors, services, workbook
 from carbonpeak.energy import certificates as register
 from carbonpeak.energy.factors import shown_label
@@ -87,7 +89,7 @@ def _accounts(results: list[AccountingResult], regions: list[str], region: str) 
         "boundary_caption": accounting.boundary_caption(boundary),
         "incomplete": sorted(
             {
-                f"{r.data['label']}：{m}"
+                Message(gettext_noop("%(period)s：%(gap)s"), period=r.data["label"], gap=m)
                 for r in quarters
                 for m in r.data.get("missing", [])
                 if "数据不全" in m
@@ -106,17 +108,19 @@ def _method_notes(results: list[AccountingResult]) -> list[str]:
     missing_rate, missing_share = years_missing("平均发电标准煤耗"), years_missing("电网非化石电量占比")
     out = sorted(notes)
     if missing_share:
-        out.append(
-            f"缺失：{'、'.join(missing_share)}年电网非化石电量占比（调入电力中的非化石部分，分电网结构）未录入，"
+        wording = gettext_noop(
+            "缺失：%(years)s年电网非化石电量占比（调入电力中的非化石部分，分电网结构）未录入，"
             "参考资料没有江苏电网的核实值；非化石能源消费比重和考核用能源消费量因此显示“缺失”，而不是只计本地发电。"
         )
+        out.append(Message(wording, years=Message.join(missing_share, separator="、")))
     if missing_rate:
-        out.append(
-            f"缺失：{'、'.join(missing_rate)}年平均发电标准煤耗（等价值的折算系数，国家统计局能源平衡表口径）"
+        wording = gettext_noop(
+            "缺失：%(years)s年平均发电标准煤耗（等价值的折算系数，国家统计局能源平衡表口径）"
             "未录入，参考资料未给出核实值。等价值能源消费量、能耗强度、非化石能源和煤炭比重因此显示“缺失”；"
             "灰色小字为当量值（电力按0.1229千克标准煤/千瓦时），仅供参考，不能替代等价值。"
             "在“核算因子”中录入该年数值（注明来源）后重算即可。"
         )
+        out.append(Message(wording, years=Message.join(missing_rate, separator="、")))
     return out
 
 
@@ -179,14 +183,15 @@ def _chart_data(annual: list[AccountingResult], quarters: list[AccountingResult]
         fuels += [f for f in r.data["by_fuel"] if f not in fuels]
         groups += [g for g in r.data["by_sector_group"] if g not in groups]
     years = [str(r.year) for r in annual]
+    # the series are named in the reader's language (the part is rendered once per language)
     by_fuel = {
-        f: [round(r.data["by_fuel"].get(f, {}).get("co2_t", 0) / 1e4, 2) for r in annual] for f in fuels
+        _(f): [round(r.data["by_fuel"].get(f, {}).get("co2_t", 0) / 1e4, 2) for r in annual] for f in fuels
     }
     by_group = {
-        g: [round(r.data["by_sector_group"].get(g, {}).get("co2_t", 0) / 1e4, 2) for r in annual]
+        _(g): [round(r.data["by_sector_group"].get(g, {}).get("co2_t", 0) / 1e4, 2) for r in annual]
         for g in groups
     }
-    by_group["电力净调入（调出为负）"] = [round(r.data["electricity"]["co2_t"] / 1e4, 2) for r in annual]
+    by_group[_("电力净调入（调出为负）")] = [round(r.data["electricity"]["co2_t"] / 1e4, 2) for r in annual]
     base = next((r for r in annual if r.year == 2020), None)
     path = _intensity_path(base)
     index = {}
@@ -228,7 +233,13 @@ def _intensity_path(base: AccountingResult | None) -> dict | None:
     if end is None:
         return None
     return {
-        "label": f"目标路径：{target.year}年比{base_year}年下降{target.value:g}%（{target.issuer or '上级'}下达）",
+        "label": _("目标路径：%(year)s年比%(base)s年下降%(value)s%%（%(issuer)s下达）")
+        % {
+            "year": target.year,
+            "base": base_year,
+            "value": f"{target.value:g}",
+            "issuer": target.issuer or _("上级"),
+        },
         "points": [[str(base_year), 100], [str(target.year), round(end, 2)]],
     }
 

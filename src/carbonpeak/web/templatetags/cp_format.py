@@ -194,7 +194,7 @@ def factor_set(label) -> str:
 
 @register.filter
 def standing(status) -> str:
-    """How a number's source stands, in words (二手来源, 多个独立二手来源一致, …)."""
+    """How a number's source stands, in words (二手来源, 多个独立二手来源一致, …), in the reader's language."""
     from carbonpeak.core.standing import standing as words
 
-    return words(str(status) if status else "")
+    return gettext(words(str(status) if status else ""))
