@@ -165,3 +165,10 @@ def test_a_meter_silent_for_more_than_twelve_months_is_taken_as_retired(tmp_path
     retired = judge(tmp_path / "b", rows, months=("2026-07",))[("2026-07", "completeness")]
     assert "E1" not in retired.detail
     assert "停用" in "".join(quality.PLATFORM_RULES)
+
+
+def test_the_rules_items_and_units_are_in_the_catalogue():
+    """The data file's items and units are the ones ``quality`` names for the translation catalogue."""
+    found = quality.thresholds().values()
+    assert {t.item for t in found} == set(quality.ITEM_NAMES)
+    assert {t.unit for t in found} == set(quality.UNIT_NAMES)

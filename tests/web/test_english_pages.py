@@ -7,8 +7,8 @@ in the language they were written in, and so do the records the platform keeps i
 warning's message), which pages mark ``lang="zh-Hans"``. Anything else in Chinese is the platform's own
 wording, not yet translated.
 
-``NOT_YET_ENGLISH`` names the pages whose Python-made sentences (the sinks' parameters, the meters' rules, the
-audit log's field names) are not translated yet: every other page must read in English, and a page leaves the list once it
+``NOT_YET_ENGLISH`` names the pages whose Python-made sentences (the audit log's field names) are not
+translated yet: every other page must read in English, and a page leaves the list once it
 does.
 """
 
@@ -39,8 +39,6 @@ def english_text(html: str) -> str:
 
 
 NOT_YET_ENGLISH = {
-    "sinks:overview",
-    "meters:overview",
     "accounts:audit",
 }
 

@@ -20,24 +20,41 @@ from pathlib import Path
 import duckdb
 import numpy as np
 
+from carbonpeak.core.text import gettext_noop
+
 from .readings import DAILY, FIFTEEN_MINUTES, GRANULARITY_LABEL, MONTHLY, readings_view
 
 DATA = Path(__file__).resolve().parent / "data" / "monitoring-dq.csv"
 COMPLETENESS, DAILY_MONTHLY, TIMESTAMP, REPAIR = "completeness", "daily_monthly", "timestamp", "repair"
 RULES = (COMPLETENESS, DAILY_MONTHLY, TIMESTAMP, REPAIR)
 RULE_LABEL = {
-    COMPLETENESS: "数据完整率",
-    DAILY_MONTHLY: "日数据累计与月数据偏差",
-    TIMESTAMP: "数据时标偏差",
-    REPAIR: "采集故障修复时限",
+    COMPLETENESS: gettext_noop("数据完整率"),
+    DAILY_MONTHLY: gettext_noop("日数据累计与月数据偏差"),
+    TIMESTAMP: gettext_noop("数据时标偏差"),
+    REPAIR: gettext_noop("采集故障修复时限"),
 }
 PASS, FAIL, NOT_JUDGED = "pass", "fail", "na"
-STATUS_LABEL = {PASS: "合格", FAIL: "不合格", NOT_JUDGED: "未评"}
+STATUS_LABEL = {PASS: gettext_noop("合格"), FAIL: gettext_noop("不合格"), NOT_JUDGED: gettext_noop("未评")}
 PLATFORM_RULES = (
-    "15分钟数据的时标按日数据的容许偏差（±1分钟）检查",
-    "工作日按周一至周五计，法定节假日未扣除",
-    "未结束的月份按库中最新读数时刻之前的时段评价",
-    "计量器具停报超过12个月即视为停用，不再计入应报",
+    gettext_noop("15分钟数据的时标按日数据的容许偏差（±1分钟）检查"),
+    gettext_noop("工作日按周一至周五计，法定节假日未扣除"),
+    gettext_noop("未结束的月份按库中最新读数时刻之前的时段评价"),
+    gettext_noop("计量器具停报超过12个月即视为停用，不再计入应报"),
+)
+#: the items and units of ``data/monitoring-dq.csv``, named here so that the catalogue has them (a test keeps
+#: them the same as the file's)
+ITEM_NAMES = (
+    gettext_noop("数据完整率"),
+    gettext_noop("日数据累计与月数据偏差"),
+    gettext_noop("数据时标偏差（日数据，1分钟）"),
+    gettext_noop("数据时标偏差（月数据，1天）"),
+    gettext_noop("采集故障修复时限"),
+)
+UNIT_NAMES = (
+    gettext_noop("%（≥）"),
+    gettext_noop("%（≤）"),
+    gettext_noop("秒（≤）"),
+    gettext_noop("个工作日（≤）"),
 )
 SILENT_MONTHS = 12  # a meter silent longer than this is taken as retired (本平台规则, above)
 EPSILON = 1e-9  # a threshold met exactly is met, whatever the last bit of the division

@@ -28,6 +28,7 @@ from pathlib import Path
 
 import duckdb
 
+from carbonpeak.core.text import gettext_noop
 from carbonpeak.energy import catalog
 from carbonpeak.enterprises import creditcode
 
@@ -54,7 +55,11 @@ LABEL = {
 
 # kinds of data: stored code → label, the accepted spellings, and the grid its timestamps fall on
 FIFTEEN_MINUTES, DAILY, MONTHLY = "15min", "day", "month"
-GRANULARITY_LABEL = {FIFTEEN_MINUTES: "15分钟数据", DAILY: "日数据", MONTHLY: "月数据"}
+GRANULARITY_LABEL = {
+    FIFTEEN_MINUTES: gettext_noop("15分钟数据"),
+    DAILY: gettext_noop("日数据"),
+    MONTHLY: gettext_noop("月数据"),
+}
 GRANULARITY_ALIASES = {
     FIFTEEN_MINUTES: ("15分钟", "15分钟数据", "15min", "15m", "实时"),
     DAILY: ("日", "日数据", "day", "daily"),

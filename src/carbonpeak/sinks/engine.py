@@ -32,6 +32,8 @@ from pathlib import Path
 
 import numpy as np
 
+from carbonpeak.core.text import gettext_noop
+
 CO2_PER_C = 44 / 12
 ALL = "全部"
 Z90 = 1.6448536269514722  # a 90 % half-width → one standard deviation
@@ -40,26 +42,30 @@ PLATFORM_RULE = "本平台规则"
 BUNDLED = Path(__file__).resolve().parent / "data" / "sink-factors.csv"
 
 LAND_TYPES = {
-    "forest": "乔木林",
-    "urban_trees": "城市树木",
-    "wetland": "湿地",
-    "cropland": "耕地",
+    "forest": gettext_noop("乔木林"),
+    "urban_trees": gettext_noop("城市树木"),
+    "wetland": gettext_noop("湿地"),
+    "cropland": gettext_noop("耕地"),
 }
 PARAMETER_NAMES = {
-    "cf": "含碳率 CF",
-    "root_shoot": "根茎比 R",
-    "bcef_s": "生物量转换扩展因子 BCEF_S",
-    "bcef_i": "生物量转换扩展因子 BCEF_I",
-    "bcef_r": "生物量转换扩展因子 BCEF_R",
-    "wood_density": "基本木材密度 D",
-    "bef": "生物量扩展因子 BEF",
-    "urban_crw": "树冠覆盖年碳累积率 CRW",
-    "wetland_burial": "湿地碳埋藏速率",
-    "straw_return_soc": "秸秆还田土壤有机碳年增量",
-    "biochar_carbon": "生物质炭持久碳含量",
+    "cf": gettext_noop("含碳率 CF"),
+    "root_shoot": gettext_noop("根茎比 R"),
+    "bcef_s": gettext_noop("生物量转换扩展因子 BCEF_S"),
+    "bcef_i": gettext_noop("生物量转换扩展因子 BCEF_I"),
+    "bcef_r": gettext_noop("生物量转换扩展因子 BCEF_R"),
+    "wood_density": gettext_noop("基本木材密度 D"),
+    "bef": gettext_noop("生物量扩展因子 BEF"),
+    "urban_crw": gettext_noop("树冠覆盖年碳累积率 CRW"),
+    "wetland_burial": gettext_noop("湿地碳埋藏速率"),
+    "straw_return_soc": gettext_noop("秸秆还田土壤有机碳年增量"),
+    "biochar_carbon": gettext_noop("生物质炭持久碳含量"),
 }
 STOCK_DIFFERENCE, GAIN_LOSS, AREA_RATE = "stock_difference", "gain_loss", "area_rate"
-METHOD_NAMES = {STOCK_DIFFERENCE: "蓄积量差法", GAIN_LOSS: "生长–消耗法", AREA_RATE: "面积×速率"}
+METHOD_NAMES = {
+    STOCK_DIFFERENCE: gettext_noop("蓄积量差法"),
+    GAIN_LOSS: gettext_noop("生长–消耗法"),
+    AREA_RATE: gettext_noop("面积×速率"),
+}
 
 
 @dataclass(frozen=True)

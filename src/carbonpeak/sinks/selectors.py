@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
+from carbonpeak.core.text import gettext_noop
+
 from .models import SinkFactorSet, SinkResult
 
 
@@ -29,7 +33,7 @@ def district_totals(rows) -> list[dict]:
 
     chosen = _chosen(rows, getattr)
     out: dict[str, dict] = {}
-    for (district, _, _), r in chosen.items():
+    for (district, _land, _group), r in chosen.items():
         total = out.setdefault(
             district,
             {"district": district, "sink_tco2": 0.0, "p5": 0.0, "p95": 0.0, "computed": 0, "missing": 0},
@@ -118,10 +122,10 @@ def chart_series() -> dict:
     return {"years": years_list, "stock": stock, "sink": sink}
 
 
-INDICATOR_INPUTS = {
-    "林木覆盖率": "全市国土面积（及四旁树木覆盖面积）",
-    "建成区绿化覆盖率": "建成区面积与建成区绿化覆盖面积",
-    "秸秆综合利用率": "秸秆产生量与综合利用量",
+INDICATOR_INPUTS = {  # the indicators' names as the plan names them (shown translated)
+    gettext_noop("林木覆盖率"): gettext_noop("全市国土面积（及四旁树木覆盖面积）"),
+    gettext_noop("建成区绿化覆盖率"): gettext_noop("建成区面积与建成区绿化覆盖面积"),
+    gettext_noop("秸秆综合利用率"): gettext_noop("秸秆产生量与综合利用量"),
 }
 
 
@@ -163,10 +167,11 @@ def land_indicators() -> list[dict]:
         protected, area = wetlands[year]
         out.append(
             {
-                "indicator": "湿地保护率",
+                "indicator": gettext_noop("湿地保护率"),
                 "year": year,
                 "computed": protected / area * 100,
-                "basis": f"受保护湿地 {protected:,.1f} 公顷 ÷ 湿地 {area:,.1f} 公顷（已填报的区镇）",
+                "basis": _("受保护湿地 %(protected)s 公顷 ÷ 湿地 %(area)s 公顷（已填报的区镇）")
+                % {"protected": f"{protected:,.1f}", "area": f"{area:,.1f}"},
                 "reported": reported.get("湿地保护率", {}).get(year),
             }
         )
@@ -176,7 +181,7 @@ def land_indicators() -> list[dict]:
                 "indicator": name,
                 "year": None,
                 "computed": None,
-                "basis": f"缺失：须录入{needed}",
+                "basis": _("缺失：须录入%(needed)s") % {"needed": _(needed)},
                 "reported": None,
             }
         )

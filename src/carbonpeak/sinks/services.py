@@ -16,21 +16,23 @@ from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
 from carbonpeak.core import audit, events, limits, quotas, uploads
 from carbonpeak.core.errors import DomainError
+from carbonpeak.core.text import gettext_noop
 
 from . import engine
 from .models import LandRecord, SinkBaseline, SinkFactorRow, SinkFactorSet, SinkResult
 
 BUNDLED_NAME, BUNDLED_VERSION = "sinks", "reference-2026"
-ZONES = ("温带", "亚热带湿润")  # the zones the bundled parameters are indexed by
+# the zones the bundled parameters are indexed by (kept as these names, shown translated)
+ZONES = (gettext_noop("温带"), gettext_noop("亚热带湿润"))
 NUMBER_FIELDS = {
-    "area_ha": "面积",
-    "protected_area_ha": "受保护面积",
-    "growing_stock_m3": "蓄积",
-    "increment_m3": "年净生长量",
-    "harvest_m3": "年采伐消耗",
-    "crown_area_ha": "树冠覆盖面积",
-    "biochar_t": "生物质炭施用量",
-    "relative_error_pct": "活动数据相对误差",
+    "area_ha": gettext_noop("面积"),
+    "protected_area_ha": gettext_noop("受保护面积"),
+    "growing_stock_m3": gettext_noop("蓄积"),
+    "increment_m3": gettext_noop("年净生长量"),
+    "harvest_m3": gettext_noop("年采伐消耗"),
+    "crown_area_ha": gettext_noop("树冠覆盖面积"),
+    "biochar_t": gettext_noop("生物质炭施用量"),
+    "relative_error_pct": gettext_noop("活动数据相对误差"),
 }
 FACTOR_FIELDS = (
     "parameter",

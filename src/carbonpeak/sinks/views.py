@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from carbonpeak.accounts import permissions
@@ -18,6 +19,7 @@ from carbonpeak.accounts.permissions import Action
 from carbonpeak.core import limits, uploads
 from carbonpeak.core.models import Region
 from carbonpeak.core.numbers import as_int
+from carbonpeak.core.text import gettext_noop
 from carbonpeak.web import refusals
 
 from . import engine, export, selectors, services, workbook
@@ -59,7 +61,11 @@ def _page(request, form=None, status: int = 200, refused=None):
                 for d in Region.objects.filter(level="区镇").values_list("name", flat=True)
             ),
             "number_fields": [
-                (n, f"{label}（{_unit(n)}）", (form or {}).get(n, ""))
+                (
+                    n,
+                    _("%(label)s（%(unit)s）") % {"label": _(label), "unit": _(_unit(n))},
+                    (form or {}).get(n, ""),
+                )
                 for n, label in services.NUMBER_FIELDS.items()
             ],
             "zones": services.ZONES,
@@ -87,7 +93,9 @@ def _comparison(year: int | None):
 def _unit(name: str) -> str:
     if name == "relative_error_pct":
         return "%"
-    return "公顷" if name.endswith("_ha") else "吨" if name == "biochar_t" else "立方米"
+    if name.endswith("_ha"):
+        return gettext_noop("公顷")
+    return gettext_noop("吨") if name == "biochar_t" else gettext_noop("立方米")
 
 
 def _back(request):
