@@ -22,25 +22,25 @@ class CarbonBudget(models.Model):
     """A region's CO2 budget for a year on the assessed boundary, with how it was set and its quarters."""
 
     region = models.ForeignKey(
-        "core.Region", on_delete=models.PROTECT, related_name="budgets", verbose_name="地区"
+        "core.Region", on_delete=models.PROTECT, related_name="budgets", verbose_name=_("地区")
     )
-    year = models.PositiveSmallIntegerField("年份")
-    method = models.CharField("确定方式", max_length=12, choices=[(m.value, m.label) for m in WholeMethod])
-    tco2 = models.FloatField("碳预算（吨二氧化碳）")
-    document = models.CharField("依据", max_length=300, help_text="下达文件文号，或测算所用增速的来源")
-    inputs = models.JSONField("测算输入", default=dict, blank=True)
-    quarter_shares = models.JSONField("季度占比", default=list)
-    quarter_basis = models.CharField("季度分解依据", max_length=100)
-    boundary = models.CharField("口径", max_length=200)
-    is_sample = models.BooleanField("示例数据", default=False)
+    year = models.PositiveSmallIntegerField(_("年份"))
+    method = models.CharField(_("确定方式"), max_length=12, choices=[(m.value, m.label) for m in WholeMethod])
+    tco2 = models.FloatField(_("碳预算（吨二氧化碳）"))
+    document = models.CharField(_("依据"), max_length=300, help_text="下达文件文号，或测算所用增速的来源")
+    inputs = models.JSONField(_("测算输入"), default=dict, blank=True)
+    quarter_shares = models.JSONField(_("季度占比"), default=list)
+    quarter_basis = models.CharField(_("季度分解依据"), max_length=100)
+    boundary = models.CharField(_("口径"), max_length=200)
+    is_sample = models.BooleanField(_("示例数据"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
-        verbose_name = "碳预算"
-        verbose_name_plural = "碳预算"
+        verbose_name = _("碳预算")
+        verbose_name_plural = _("碳预算")
         ordering = ["-year", "region"]
         constraints = [models.UniqueConstraint(fields=["region", "year"], name="budget_region_year_unique")]
 
@@ -53,21 +53,21 @@ class Allocation(models.Model):
     DIMENSIONS = [(DISTRICT, "区镇"), (SECTOR, "行业")]
 
     budget = models.ForeignKey(CarbonBudget, on_delete=models.CASCADE, related_name="allocations")
-    dimension = models.CharField("分配维度", max_length=10, choices=DIMENSIONS)
+    dimension = models.CharField(_("分配维度"), max_length=10, choices=DIMENSIONS)
     method = models.CharField(
-        "分配方法", max_length=12, choices=[(m.value, METHOD_LABELS[m]) for m in Method]
+        _("分配方法"), max_length=12, choices=[(m.value, METHOD_LABELS[m]) for m in Method]
     )
-    base_year = models.PositiveSmallIntegerField("基年", null=True, blank=True)
-    rule = models.TextField("分配规则")
-    note = models.CharField("说明", max_length=300, blank=True)
+    base_year = models.PositiveSmallIntegerField(_("基年"), null=True, blank=True)
+    rule = models.TextField(_("分配规则"))
+    note = models.CharField(_("说明"), max_length=300, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField("分配时间", auto_now_add=True)
+    created_at = models.DateTimeField(_("分配时间"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "碳预算分配"
-        verbose_name_plural = "碳预算分配"
+        verbose_name = _("碳预算分配")
+        verbose_name_plural = _("碳预算分配")
         constraints = [
             models.UniqueConstraint(fields=["budget", "dimension"], name="allocation_dimension_unique")
         ]
@@ -78,16 +78,16 @@ class Allocation(models.Model):
 
 class AllocationPart(models.Model):
     allocation = models.ForeignKey(Allocation, on_delete=models.CASCADE, related_name="parts")
-    name = models.CharField("名称", max_length=60)
-    tco2 = models.BigIntegerField("分配量（吨二氧化碳）")
-    base_tco2 = models.FloatField("基年排放（吨）", null=True, blank=True)
-    growth_pct = models.FloatField("预期增速（%）", null=True, blank=True)
-    weight = models.FloatField("权重", null=True, blank=True)
+    name = models.CharField(_("名称"), max_length=60)
+    tco2 = models.BigIntegerField(_("分配量（吨二氧化碳）"))
+    base_tco2 = models.FloatField(_("基年排放（吨）"), null=True, blank=True)
+    growth_pct = models.FloatField(_("预期增速（%）"), null=True, blank=True)
+    weight = models.FloatField(_("权重"), null=True, blank=True)
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
-        verbose_name = "分配明细"
-        verbose_name_plural = "分配明细"
+        verbose_name = _("分配明细")
+        verbose_name_plural = _("分配明细")
         ordering = ["allocation", "order"]
 
     def __str__(self) -> str:
@@ -100,20 +100,20 @@ class BudgetTracking(models.Model):
     CITY, DISTRICT, SECTOR = "city", "district", "sector"
 
     budget = models.ForeignKey(CarbonBudget, on_delete=models.CASCADE, related_name="tracking")
-    dimension = models.CharField("维度", max_length=10)
-    name = models.CharField("名称", max_length=60)
-    budget_tco2 = models.FloatField("预算（吨）")
-    used_tco2 = models.FloatField("已用（吨）", null=True, help_text="未报为空，不是 0")
-    expected_tco2 = models.FloatField("同期可用（吨）", null=True)
-    period = models.CharField("评估期", max_length=30)
-    grade = models.CharField("评估等级", max_length=10)
-    reason = models.TextField("理由")
+    dimension = models.CharField(_("维度"), max_length=10)
+    name = models.CharField(_("名称"), max_length=60)
+    budget_tco2 = models.FloatField(_("预算（吨）"))
+    used_tco2 = models.FloatField(_("已用（吨）"), null=True, help_text="未报为空，不是 0")
+    expected_tco2 = models.FloatField(_("同期可用（吨）"), null=True)
+    period = models.CharField(_("评估期"), max_length=30)
+    grade = models.CharField(_("评估等级"), max_length=10)
+    reason = models.TextField(_("理由"))
     order = models.PositiveSmallIntegerField(default=0)
-    computed_at = models.DateTimeField("计算时间", auto_now=True)
+    computed_at = models.DateTimeField(_("计算时间"), auto_now=True)
 
     class Meta:
-        verbose_name = "碳预算执行"
-        verbose_name_plural = "碳预算执行"
+        verbose_name = _("碳预算执行")
+        verbose_name_plural = _("碳预算执行")
         ordering = ["budget", "dimension", "order"]
 
     def __str__(self) -> str:
@@ -136,14 +136,14 @@ class ProjectAssessment(ReviewedRecord):
         CONDITIONAL = "conditional", _("有条件通过")
         REJECTED = "rejected", _("不予通过")
 
-    name = models.CharField("项目名称", max_length=200)
+    name = models.CharField(_("项目名称"), max_length=200)
     enterprise = models.ForeignKey(
         "enterprises.Enterprise",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="assessments",
-        verbose_name="建设单位（重点企业名录）",
+        verbose_name=_("建设单位（重点企业名录）"),
     )
     two_high_project = models.ForeignKey(
         "enterprises.TwoHighProject",
@@ -151,32 +151,34 @@ class ProjectAssessment(ReviewedRecord):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="assessments",
-        verbose_name="两高项目清单",
+        verbose_name=_("两高项目清单"),
     )
-    applicant = models.CharField("建设单位", max_length=200)
-    district = models.CharField("所在区镇", max_length=50)
-    sector = models.CharField("核算行业", max_length=40)
-    operation_year = models.PositiveSmallIntegerField("预计投产年份")
-    output = models.CharField("设计产能（产品及产量）", max_length=200, blank=True)
-    value_added_10k = models.FloatField("达产年工业增加值（万元）", null=True, blank=True)
-    electricity_kwh = models.FloatField("年用电量（千瓦时）", null=True, blank=True)
-    assessment = models.JSONField("评价结果", default=dict, blank=True)
-    decision = models.CharField("审查结论", max_length=12, choices=Decision.choices, blank=True, default="")
-    conditions = models.TextField("审查意见与条件", blank=True)
-    review_number = models.CharField("节能审查意见文号", max_length=100, blank=True)
-    accepted_on = models.DateField("验收日期", null=True, blank=True)
-    actual_electricity_kwh = models.FloatField("验收实测年用电量（千瓦时）", null=True, blank=True)
-    acceptance = models.JSONField("验收比对", default=dict, blank=True)
-    is_sample = models.BooleanField("示例数据", default=False)
+    applicant = models.CharField(_("建设单位"), max_length=200)
+    district = models.CharField(_("所在区镇"), max_length=50)
+    sector = models.CharField(_("核算行业"), max_length=40)
+    operation_year = models.PositiveSmallIntegerField(_("预计投产年份"))
+    output = models.CharField(_("设计产能（产品及产量）"), max_length=200, blank=True)
+    value_added_10k = models.FloatField(_("达产年工业增加值（万元）"), null=True, blank=True)
+    electricity_kwh = models.FloatField(_("年用电量（千瓦时）"), null=True, blank=True)
+    assessment = models.JSONField(_("评价结果"), default=dict, blank=True)
+    decision = models.CharField(
+        _("审查结论"), max_length=12, choices=Decision.choices, blank=True, default=""
+    )
+    conditions = models.TextField(_("审查意见与条件"), blank=True)
+    review_number = models.CharField(_("节能审查意见文号"), max_length=100, blank=True)
+    accepted_on = models.DateField(_("验收日期"), null=True, blank=True)
+    actual_electricity_kwh = models.FloatField(_("验收实测年用电量（千瓦时）"), null=True, blank=True)
+    acceptance = models.JSONField(_("验收比对"), default=dict, blank=True)
+    is_sample = models.BooleanField(_("示例数据"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField("登记时间", auto_now_add=True)
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
-        verbose_name = "项目碳排放评价"
-        verbose_name_plural = "项目碳排放评价"
+        verbose_name = _("项目碳排放评价")
+        verbose_name_plural = _("项目碳排放评价")
         ordering = ["-created_at", "-id"]
 
     def get_absolute_url(self) -> str:
@@ -190,15 +192,15 @@ class ProjectFuel(models.Model):
     DECLARED, ACTUAL = "declared", "actual"
 
     project = models.ForeignKey(ProjectAssessment, on_delete=models.CASCADE, related_name="fuels")
-    stage = models.CharField("阶段", max_length=10, choices=[(DECLARED, "申报"), (ACTUAL, "验收实测")])
-    fuel = models.CharField("能源品种", max_length=30)
-    unit = models.CharField("计量单位", max_length=20)
-    quantity = models.FloatField("年用量")
-    use = models.CharField("用途", max_length=4, choices=[(u, u) for u in USES], default=FUEL_USE)
+    stage = models.CharField(_("阶段"), max_length=10, choices=[(DECLARED, "申报"), (ACTUAL, "验收实测")])
+    fuel = models.CharField(_("能源品种"), max_length=30)
+    unit = models.CharField(_("计量单位"), max_length=20)
+    quantity = models.FloatField(_("年用量"))
+    use = models.CharField(_("用途"), max_length=4, choices=[(u, u) for u in USES], default=FUEL_USE)
 
     class Meta:
-        verbose_name = "项目能源品种"
-        verbose_name_plural = "项目能源品种"
+        verbose_name = _("项目能源品种")
+        verbose_name_plural = _("项目能源品种")
         ordering = ["project", "stage", "id"]
 
     def __str__(self) -> str:

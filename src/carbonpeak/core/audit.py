@@ -10,6 +10,7 @@ from django.apps import apps as django_apps
 from django.contrib import admin
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop, pgettext
 
 from carbonpeak.core.language import platform_language
 from carbonpeak.core.models import AuditEvent
@@ -149,32 +150,36 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 #: names of the keys a service writes beside a record's own fields (a model field's name is its verbose_name)
 KEY_LABELS = {
-    "status": "状态",
-    "comment": "意见",
-    "reason": "理由",
-    "based_on": "依据",
-    "description": "说明",
-    "source": "来源",
-    "region": "地区",
-    "year": "年份",
-    "period": "报告期",
-    "factor_set": "因子集",
-    "records": "记录数",
-    "reports": "报告数",
-    "revision": "版本",
-    "username": "用户名",
-    "role": "角色",
-    "value": "数值",
-    "unit": "单位",
-    "note": "说明",
-    "decision": "审查结论",
-    "conditions": "审查条件",
+    "status": gettext_noop("状态"),
+    "comment": gettext_noop("意见"),
+    "reason": gettext_noop("理由"),
+    "based_on": gettext_noop("依据"),
+    "description": gettext_noop("说明"),
+    "source": gettext_noop("来源"),
+    "region": gettext_noop("地区"),
+    "year": gettext_noop("年份"),
+    "period": gettext_noop("报告期"),
+    "factor_set": gettext_noop("因子集"),
+    "records": gettext_noop("记录数"),
+    "reports": gettext_noop("报告数"),
+    "revision": gettext_noop("版本"),
+    "username": gettext_noop("用户名"),
+    "role": gettext_noop("角色"),
+    "value": gettext_noop("数值"),
+    "unit": gettext_noop("单位"),
+    "note": gettext_noop("说明"),
+    "fuel": gettext_noop("能源品种"),
+    "quantity": gettext_noop("实物量"),
+    "reported_tce": gettext_noop("折标准煤（tce，企业填报）"),
+    "use": gettext_noop("用途"),
+    "decision": gettext_noop("审查结论"),
+    "conditions": gettext_noop("审查条件"),
 }
 STATUS_LABELS = {
-    "draft": "草稿",
-    "submitted": "已报送",
-    "approved": "已审核",
-    "returned": "已退回",
+    "draft": gettext_noop("草稿"),
+    "submitted": gettext_noop("已报送"),
+    "approved": gettext_noop("已审核"),
+    "returned": gettext_noop("已退回"),
 }
 
 
@@ -188,9 +193,9 @@ class Change:
 
 
 def object_label(object_type: str) -> str:
-    """What kind of record an event is about, by the model's Chinese name."""
+    """What kind of record an event is about, by the model's name in the reader's language."""
     model = _model(object_type)
-    return str(model._meta.verbose_name) if model is not None else "记录"
+    return str(model._meta.verbose_name) if model is not None else gettext("记录")
 
 
 def _model(object_type: str):
@@ -206,7 +211,7 @@ def _label(model, key: str) -> str:
             return str(model._meta.get_field(key).verbose_name)
         except Exception:  # noqa: BLE001 (not a field of the model: a key the service added)
             pass
-    return KEY_LABELS.get(key, "其他")
+    return gettext(KEY_LABELS.get(key, gettext_noop("其他")))
 
 
 def _readable(value) -> str:
@@ -214,22 +219,25 @@ def _readable(value) -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return gettext("是") if value else gettext("否")
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, float):  # never scientific notation: thousands separated, at most six decimals
         return f"{value:,.6f}".rstrip("0").rstrip(".")
     if isinstance(value, dict):
-        return "；".join(f"{_label(None, k)}：{_readable(v)}" for k, v in value.items())
+        return pgettext("list separator", "；").join(
+            gettext("%(key)s：%(value)s") % {"key": _label(None, k), "value": _readable(v)}
+            for k, v in value.items()
+        )
     if isinstance(value, list | tuple):
-        return "、".join(_readable(v) for v in value) or "—"
+        return pgettext("list separator", "、").join(_readable(v) for v in value) or "—"
     text = str(value)
     if text in STATUS_LABELS:
-        return STATUS_LABELS[text]
+        return gettext(STATUS_LABELS[text])
     try:
         moment = dt.datetime.fromisoformat(text)
     except ValueError:
-        return text
+        return gettext(text)  # a platform name (a fuel, a unit, a choice) in the reader's language
     if moment.tzinfo is not None:
         moment = timezone.localtime(moment)
         return f"{moment:%Y-%m-%d %H:%M}"
@@ -237,8 +245,8 @@ def _readable(value) -> str:
 
 
 def changes(event: AuditEvent) -> list[Change]:
-    """What an event changed, field by field with the fields' Chinese names: the values that differ when
-    both sides were kept, else every value kept."""
+    """What an event changed, field by field with the fields' names in the reader's language: the values
+    that differ when both sides were kept, else every value kept."""
     model = _model(event.object_type)
     before = event.before if isinstance(event.before, dict) else {}
     after = event.after if isinstance(event.after, dict) else {}

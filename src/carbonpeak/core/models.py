@@ -24,18 +24,20 @@ class ReviewedRecord(models.Model):
     #: how messages name the record (“只能审核已报送的报告”)
     review_noun = pgettext_lazy("record named in a sentence", "记录")
 
-    status = models.CharField("状态", max_length=12, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT)
-    submitted_at = models.DateTimeField("报送时间", null=True, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=12, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT
+    )
+    submitted_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        verbose_name="审核人",
+        verbose_name=_("审核人"),
     )
-    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
-    review_comment = models.TextField("审核意见", blank=True)
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    review_comment = models.TextField(_("审核意见"), blank=True)
 
     class Meta:
         abstract = True
@@ -57,28 +59,28 @@ class AuditEvent(models.Model):
         MERGE = "merge", pgettext_lazy("audit action", "合并")
         SUPERSEDE = "supersede", pgettext_lazy("audit action", "被新版本取代")
 
-    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        verbose_name="操作人",
+        verbose_name=_("操作人"),
     )
-    username = models.CharField("用户名", max_length=150, blank=True)
-    action = models.CharField("操作", max_length=12, choices=Action.choices, db_index=True)
-    object_type = models.CharField("对象类型", max_length=60, db_index=True)
-    object_id = models.CharField("对象编号", max_length=40, blank=True)
-    object_repr = models.CharField("对象", max_length=300, blank=True)
-    before = models.JSONField("修改前", null=True, blank=True)
-    after = models.JSONField("修改后", null=True, blank=True)
-    comment = models.TextField("说明", blank=True)
+    username = models.CharField(_("用户名"), max_length=150, blank=True)
+    action = models.CharField(_("操作"), max_length=12, choices=Action.choices, db_index=True)
+    object_type = models.CharField(_("对象类型"), max_length=60, db_index=True)
+    object_id = models.CharField(_("对象编号"), max_length=40, blank=True)
+    object_repr = models.CharField(_("对象"), max_length=300, blank=True)
+    before = models.JSONField(_("修改前"), null=True, blank=True)
+    after = models.JSONField(_("修改后"), null=True, blank=True)
+    comment = models.TextField(_("说明"), blank=True)
 
     class Meta:
         db_table = "accounts_auditevent"  # the table it was created in, kept when the model moved here
-        verbose_name = "审计日志"
-        verbose_name_plural = "审计日志"
+        verbose_name = _("审计日志")
+        verbose_name_plural = _("审计日志")
         ordering = ["-at", "-id"]
 
     def __str__(self) -> str:
@@ -98,12 +100,12 @@ class ComputeRequest(models.Model):
     what the per-user limits of ``core.quotas`` count, in the database so that every worker sees them."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField("类别", max_length=20)
-    at = models.DateTimeField("时间", auto_now_add=True)
+    kind = models.CharField(_("类别"), max_length=20)
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "计算请求"
-        verbose_name_plural = "计算请求"
+        verbose_name = _("计算请求")
+        verbose_name_plural = _("计算请求")
         indexes = [models.Index(fields=["user", "kind", "at"])]
 
     def __str__(self) -> str:
@@ -115,15 +117,15 @@ class WorkerHeartbeat(models.Model):
     workers tell a job it was running when it stopped (killed, its machine gone) from one it is still running
     (``core.jobs``)."""
 
-    worker_id = models.CharField("任务进程", max_length=64, primary_key=True)
-    host = models.CharField("主机", max_length=255)
-    pid = models.PositiveIntegerField("进程号")
-    started_at = models.DateTimeField("启动时间", auto_now_add=True)
-    beat_at = models.DateTimeField("最近心跳", db_index=True)
+    worker_id = models.CharField(_("任务进程"), max_length=64, primary_key=True)
+    host = models.CharField(_("主机"), max_length=255)
+    pid = models.PositiveIntegerField(_("进程号"))
+    started_at = models.DateTimeField(_("启动时间"), auto_now_add=True)
+    beat_at = models.DateTimeField(_("最近心跳"), db_index=True)
 
     class Meta:
-        verbose_name = "后台任务进程"
-        verbose_name_plural = "后台任务进程"
+        verbose_name = _("后台任务进程")
+        verbose_name_plural = _("后台任务进程")
 
     def __str__(self) -> str:
         return f"{self.worker_id}（{self.host}:{self.pid}）"
@@ -134,12 +136,12 @@ class DataVersion(models.Model):
     depend on: what is cached is keyed by it, so a cached figure can never outlive its data
     (``core.versions``)."""
 
-    token = models.CharField("版本", max_length=32)
-    changed_at = models.DateTimeField("变更时间", auto_now=True)
+    token = models.CharField(_("版本"), max_length=32)
+    changed_at = models.DateTimeField(_("变更时间"), auto_now=True)
 
     class Meta:
-        verbose_name = "数据版本"
-        verbose_name_plural = "数据版本"
+        verbose_name = _("数据版本")
+        verbose_name_plural = _("数据版本")
 
     def __str__(self) -> str:
         return self.token
@@ -150,14 +152,14 @@ class ComputedFigure(models.Model):
     instead of computing it: written by the background job that follows a change, or by the first reader
     (``core.versions.stored``)."""
 
-    key = models.CharField("名称", max_length=200, unique=True)
-    token = models.CharField("数据版本", max_length=32)
-    payload = models.JSONField("内容")  # data only (never a pickle): a row cannot make the server run code
-    computed_at = models.DateTimeField("计算时间", auto_now=True)
+    key = models.CharField(_("名称"), max_length=200, unique=True)
+    token = models.CharField(_("数据版本"), max_length=32)
+    payload = models.JSONField(_("内容"))  # data only (never a pickle): a row cannot make the server run code
+    computed_at = models.DateTimeField(_("计算时间"), auto_now=True)
 
     class Meta:
-        verbose_name = "已计算结果"
-        verbose_name_plural = "已计算结果"
+        verbose_name = _("已计算结果")
+        verbose_name_plural = _("已计算结果")
 
     def __str__(self) -> str:
         return f"{self.key} @ {self.token}"
@@ -167,17 +169,22 @@ class Region(models.Model):
     """A region in the tree the platform serves (省 → 地级市 → 县级市 → 区镇): energy records and accounts are
     by region name, and a region's children roll up to it (``core.regions``)."""
 
-    name = models.CharField("名称", max_length=50, unique=True)
+    name = models.CharField(_("名称"), max_length=50, unique=True)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name="上级"
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("上级"),
     )
-    level = models.CharField("层级", max_length=10)
-    note = models.CharField("说明", max_length=200, blank=True)
-    source = models.CharField("来源", max_length=300, blank=True)
+    level = models.CharField(_("层级"), max_length=10)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    source = models.CharField(_("来源"), max_length=300, blank=True)
 
     class Meta:
-        verbose_name = "地区"
-        verbose_name_plural = "地区"
+        verbose_name = _("地区")
+        verbose_name_plural = _("地区")
         ordering = ["id"]
 
     def __str__(self) -> str:
@@ -195,29 +202,29 @@ class UploadJob(models.Model):
         REFUSED = "refused", _("未导入")
         FAILED = "failed", _("处理失败")
 
-    kind = models.CharField("类型", max_length=30)
-    file_name = models.CharField("文件名", max_length=200)
-    size = models.PositiveBigIntegerField("大小（字节）")
-    stored_as = models.CharField("暂存文件", max_length=60, blank=True)
-    options = models.JSONField("导入选项", default=dict, blank=True)  # e.g. a form's note
+    kind = models.CharField(_("类型"), max_length=30)
+    file_name = models.CharField(_("文件名"), max_length=200)
+    size = models.PositiveBigIntegerField(_("大小（字节）"))
+    stored_as = models.CharField(_("暂存文件"), max_length=60, blank=True)
+    options = models.JSONField(_("导入选项"), default=dict, blank=True)  # e.g. a form's note
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        verbose_name="上传人",
+        verbose_name=_("上传人"),
     )
-    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.QUEUED)
-    progress = models.PositiveSmallIntegerField("进度（%）", default=0)
-    stage = models.CharField("当前步骤", max_length=100, blank=True)
-    messages = models.JSONField("说明", default=list, blank=True)
-    result_url = models.CharField("结果链接", max_length=200, blank=True)
-    created_at = models.DateTimeField("上传时间", auto_now_add=True)
-    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
+    stage = models.CharField(_("当前步骤"), max_length=100, blank=True)
+    messages = models.JSONField(_("说明"), default=list, blank=True)
+    result_url = models.CharField(_("结果链接"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "文件导入任务"
-        verbose_name_plural = "文件导入任务"
+        verbose_name = _("文件导入任务")
+        verbose_name_plural = _("文件导入任务")
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:

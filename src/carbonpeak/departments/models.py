@@ -18,16 +18,16 @@ class DepartmentKind(models.TextChoices):
 
 
 class Department(models.Model):
-    name = models.CharField("名称", max_length=100, unique=True)
-    short_name = models.CharField("简称", max_length=30, blank=True)
+    name = models.CharField(_("名称"), max_length=100, unique=True)
+    short_name = models.CharField(_("简称"), max_length=30, blank=True)
     kind = models.CharField(
-        "类型", max_length=10, choices=DepartmentKind.choices, default=DepartmentKind.OTHER
+        _("类型"), max_length=10, choices=DepartmentKind.choices, default=DepartmentKind.OTHER
     )
-    email = models.EmailField("预警通知邮箱", blank=True)
+    email = models.EmailField(_("预警通知邮箱"), blank=True)
 
     class Meta:
-        verbose_name = "部门/单位"
-        verbose_name_plural = "部门/单位"
+        verbose_name = _("部门/单位")
+        verbose_name_plural = _("部门/单位")
         ordering = ["kind", "name"]
 
     def __str__(self) -> str:
@@ -42,13 +42,13 @@ class DepartmentAlias(models.Model):
     """Another name under which a document may mention the department (太仓生态环境局 / 市生态环境局)."""
 
     department = models.ForeignKey(
-        Department, on_delete=models.CASCADE, related_name="aliases", verbose_name="部门"
+        Department, on_delete=models.CASCADE, related_name="aliases", verbose_name=_("部门")
     )
-    name = models.CharField("别名", max_length=100, unique=True)
+    name = models.CharField(_("别名"), max_length=100, unique=True)
 
     class Meta:
-        verbose_name = "部门别名"
-        verbose_name_plural = "部门别名"
+        verbose_name = _("部门别名")
+        verbose_name_plural = _("部门别名")
 
     def __str__(self) -> str:
         return f"{self.name} → {self.department.name}"

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from carbonpeak.accounts import permissions
 from carbonpeak.core import audit, files, limits, quotas, review, uploads
@@ -553,7 +553,7 @@ def record_verification(
         report,
         before=before,
         after=audit.snapshot(report, fields),
-        comment="第三方核查",
+        comment=gettext_noop("第三方核查"),  # the platform's own words, shown translated
     )
     return report
 

@@ -27,14 +27,14 @@ class Indicator(models.Model):
         QUARTERLY = "quarterly", _("按季度")
         ANNUAL = "annual", _("按年度")
 
-    code = models.CharField("代码", max_length=60, unique=True)
-    name = models.CharField("名称", max_length=200)
-    unit = models.CharField("单位", max_length=30, blank=True)
-    higher_is_better = models.BooleanField("越高越好", default=True)
-    kind = models.CharField("类型", max_length=10, choices=Kind.choices, default=Kind.REPORTED)
-    computed_field = models.CharField("核算字段", max_length=60, blank=True)
+    code = models.CharField(_("代码"), max_length=60, unique=True)
+    name = models.CharField(_("名称"), max_length=200)
+    unit = models.CharField(_("单位"), max_length=30, blank=True)
+    higher_is_better = models.BooleanField(_("越高越好"), default=True)
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices, default=Kind.REPORTED)
+    computed_field = models.CharField(_("核算字段"), max_length=60, blank=True)
     land_field = models.CharField(
-        "国土数据计算字段",
+        _("国土数据计算字段"),
         max_length=40,
         blank=True,
         help_text="由碳汇模块的国土数据计算（如湿地保护率）；有计算值的年份以计算值评估，部门报送值并列对照",
@@ -45,20 +45,20 @@ class Indicator(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="indicators",
-        verbose_name="责任部门",
+        verbose_name=_("责任部门"),
     )
     frequency = models.CharField(
-        "报送频率", max_length=10, choices=Frequency.choices, default=Frequency.ANNUAL
+        _("报送频率"), max_length=10, choices=Frequency.choices, default=Frequency.ANNUAL
     )
-    due_days = models.PositiveSmallIntegerField("报送期限（期末后天数）", default=30)
-    baseline_year = models.PositiveSmallIntegerField("基期年份", null=True, blank=True)
-    baseline_value = models.FloatField("基期值", null=True, blank=True)
-    baseline_source = models.CharField("基期值来源", max_length=200, blank=True)
-    baseline_is_sample = models.BooleanField("基期值为示例数据", default=False)
+    due_days = models.PositiveSmallIntegerField(_("报送期限（期末后天数）"), default=30)
+    baseline_year = models.PositiveSmallIntegerField(_("基期年份"), null=True, blank=True)
+    baseline_value = models.FloatField(_("基期值"), null=True, blank=True)
+    baseline_source = models.CharField(_("基期值来源"), max_length=200, blank=True)
+    baseline_is_sample = models.BooleanField(_("基期值为示例数据"), default=False)
 
     class Meta:
-        verbose_name = "指标"
-        verbose_name_plural = "指标"
+        verbose_name = _("指标")
+        verbose_name_plural = _("指标")
         ordering = ["kind", "code"]
 
     def __str__(self) -> str:
@@ -69,22 +69,22 @@ class TargetIndicator(models.Model):
     """The link between a plan target and the indicator that measures it, with the rule that grades it."""
 
     target = models.OneToOneField(
-        Target, on_delete=models.CASCADE, related_name="monitoring", verbose_name="目标"
+        Target, on_delete=models.CASCADE, related_name="monitoring", verbose_name=_("目标")
     )
     indicator = models.ForeignKey(
-        Indicator, on_delete=models.PROTECT, related_name="targets", verbose_name="指标"
+        Indicator, on_delete=models.PROTECT, related_name="targets", verbose_name=_("指标")
     )
     rule = models.CharField(
-        "评估规则", max_length=12, choices=[(r.value, label) for r, label in RULE_LABELS.items()]
+        _("评估规则"), max_length=12, choices=[(r.value, label) for r, label in RULE_LABELS.items()]
     )
-    confirmed = models.BooleanField("已确认", default=False, help_text="导入时自动建议；协调员核对后确认")
+    confirmed = models.BooleanField(_("已确认"), default=False, help_text="导入时自动建议；协调员核对后确认")
     value_document = models.CharField(
-        "目标值依据", max_length=200, blank=True, help_text="上级下达指标：下达文件，如 苏府〔2024〕34号"
+        _("目标值依据"), max_length=200, blank=True, help_text="上级下达指标：下达文件，如 苏府〔2024〕34号"
     )
 
     class Meta:
-        verbose_name = "目标—指标对应"
-        verbose_name_plural = "目标—指标对应"
+        verbose_name = _("目标—指标对应")
+        verbose_name_plural = _("目标—指标对应")
 
     def __str__(self) -> str:
         return f"{self.target} → {self.indicator}"
@@ -96,17 +96,17 @@ class Observation(ReviewedRecord):
     review_noun = pgettext_lazy("record named in a sentence", "数值")
 
     indicator = models.ForeignKey(
-        Indicator, on_delete=models.CASCADE, related_name="observations", verbose_name="指标"
+        Indicator, on_delete=models.CASCADE, related_name="observations", verbose_name=_("指标")
     )
-    region = models.CharField("地区", max_length=60, default="太仓市")
-    year = models.PositiveSmallIntegerField("年份")
-    quarter = models.PositiveSmallIntegerField("截至季度", default=4, help_text="4 表示全年")
-    value = models.FloatField("数值")
-    revision = models.PositiveIntegerField("修订版本", default=1)
-    is_sample = models.BooleanField("示例数据", default=False)
-    note = models.CharField("说明/来源", max_length=300, blank=True)
+    region = models.CharField(_("地区"), max_length=60, default="太仓市")
+    year = models.PositiveSmallIntegerField(_("年份"))
+    quarter = models.PositiveSmallIntegerField(_("截至季度"), default=4, help_text="4 表示全年")
+    value = models.FloatField(_("数值"))
+    revision = models.PositiveIntegerField(_("修订版本"), default=1)
+    is_sample = models.BooleanField(_("示例数据"), default=False)
+    note = models.CharField(_("说明/来源"), max_length=300, blank=True)
     warnings = models.JSONField(
-        "校验提示", default=list, blank=True, help_text="给审核人的提示，如与上期相比变化过大"
+        _("校验提示"), default=list, blank=True, help_text="给审核人的提示，如与上期相比变化过大"
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -114,13 +114,13 @@ class Observation(ReviewedRecord):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        verbose_name="填报人",
+        verbose_name=_("填报人"),
     )
-    created_at = models.DateTimeField("填报时间", auto_now_add=True)
+    created_at = models.DateTimeField(_("填报时间"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "指标观测值"
-        verbose_name_plural = "指标观测值"
+        verbose_name = _("指标观测值")
+        verbose_name_plural = _("指标观测值")
         ordering = ["indicator", "region", "year", "quarter", "revision"]
         unique_together = [("indicator", "region", "year", "quarter", "revision")]
 
@@ -141,19 +141,21 @@ class Assessment(models.Model):
     """A grade as stored by an evaluation; the latest per target is what warnings compare against."""
 
     target = models.ForeignKey(
-        Target, on_delete=models.CASCADE, related_name="assessments", verbose_name="目标"
+        Target, on_delete=models.CASCADE, related_name="assessments", verbose_name=_("目标")
     )
-    grade = models.CharField("评估等级", max_length=10, choices=[(g.value, g.label) for g in Grade])
-    data_state = models.CharField("数据状态", max_length=10, choices=[(d.value, d.label) for d in DataState])
-    period = models.CharField("评估期", max_length=30, blank=True)
-    value = models.FloatField("实际值", null=True)
-    expected = models.FloatField("进度要求值", null=True)
-    reason = models.TextField("理由")
-    created_at = models.DateTimeField("评估时间", auto_now_add=True)
+    grade = models.CharField(_("评估等级"), max_length=10, choices=[(g.value, g.label) for g in Grade])
+    data_state = models.CharField(
+        _("数据状态"), max_length=10, choices=[(d.value, d.label) for d in DataState]
+    )
+    period = models.CharField(_("评估期"), max_length=30, blank=True)
+    value = models.FloatField(_("实际值"), null=True)
+    expected = models.FloatField(_("进度要求值"), null=True)
+    reason = models.TextField(_("理由"))
+    created_at = models.DateTimeField(_("评估时间"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "评估记录"
-        verbose_name_plural = "评估记录"
+        verbose_name = _("评估记录")
+        verbose_name_plural = _("评估记录")
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
@@ -172,30 +174,35 @@ class EarlyWarning(models.Model):
         METER = "meter", _("在线监测数据质量")
 
     target = models.ForeignKey(
-        Target, on_delete=models.CASCADE, related_name="warnings", verbose_name="目标", null=True, blank=True
+        Target,
+        on_delete=models.CASCADE,
+        related_name="warnings",
+        verbose_name=_("目标"),
+        null=True,
+        blank=True,
     )
     subject = models.CharField(
-        "对象", max_length=100, blank=True, help_text="无方案目标的预警（如碳预算）所指对象"
+        _("对象"), max_length=100, blank=True, help_text="无方案目标的预警（如碳预算）所指对象"
     )
-    link = models.CharField("链接", max_length=200, blank=True)
+    link = models.CharField(_("链接"), max_length=200, blank=True)
     department = models.ForeignKey(
         Department,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="warnings",
-        verbose_name="责任部门",
+        verbose_name=_("责任部门"),
     )
-    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
-    previous_grade = models.CharField("原等级", max_length=10, blank=True)
-    grade = models.CharField("现等级", max_length=10, blank=True)
-    message = models.TextField("内容")
-    emailed = models.BooleanField("已发邮件", default=False)
-    created_at = models.DateTimeField("时间", auto_now_add=True)
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+    previous_grade = models.CharField(_("原等级"), max_length=10, blank=True)
+    grade = models.CharField(_("现等级"), max_length=10, blank=True)
+    message = models.TextField(_("内容"))
+    emailed = models.BooleanField(_("已发邮件"), default=False)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "预警"
-        verbose_name_plural = "预警"
+        verbose_name = _("预警")
+        verbose_name_plural = _("预警")
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:

@@ -24,17 +24,17 @@ class PlanRole(models.TextChoices):
 
 
 class Plan(models.Model):
-    region = models.CharField("地区", max_length=50)
-    title = models.CharField("标题", max_length=200)
-    role = models.CharField("方案类别", max_length=10, choices=PlanRole.choices, default=PlanRole.OWN)
-    document_number = models.CharField("文号", max_length=60, blank=True)
-    issue_date = models.DateField("印发日期", null=True, blank=True)
+    region = models.CharField(_("地区"), max_length=50)
+    title = models.CharField(_("标题"), max_length=200)
+    role = models.CharField(_("方案类别"), max_length=10, choices=PlanRole.choices, default=PlanRole.OWN)
+    document_number = models.CharField(_("文号"), max_length=60, blank=True)
+    issue_date = models.DateField(_("印发日期"), null=True, blank=True)
     imported = models.JSONField(default=dict, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "方案"
-        verbose_name_plural = "方案"
+        verbose_name = _("方案")
+        verbose_name_plural = _("方案")
         constraints = [models.UniqueConstraint(fields=["region", "title"], name="plan_region_title_unique")]
         ordering = ["region", "title"]
 
@@ -49,18 +49,18 @@ class Plan(models.Model):
 class PlanVersion(models.Model):
     """One imported document text; a re-import of the same text adds no version."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="versions", verbose_name="方案")
-    number = models.PositiveIntegerField("版本")
-    source_name = models.CharField("来源文件", max_length=255)
-    source_sha256 = models.CharField("文本摘要", max_length=64)
-    structure = models.JSONField("解析结构", default=dict)
-    changes = models.JSONField("与上一版的变化", default=list)
-    imported_by = models.CharField("导入人", max_length=150, blank=True)
-    imported_at = models.DateTimeField("导入时间", auto_now_add=True)
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="versions", verbose_name=_("方案"))
+    number = models.PositiveIntegerField(_("版本"))
+    source_name = models.CharField(_("来源文件"), max_length=255)
+    source_sha256 = models.CharField(_("文本摘要"), max_length=64)
+    structure = models.JSONField(_("解析结构"), default=dict)
+    changes = models.JSONField(_("与上一版的变化"), default=list)
+    imported_by = models.CharField(_("导入人"), max_length=150, blank=True)
+    imported_at = models.DateTimeField(_("导入时间"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "方案版本"
-        verbose_name_plural = "方案版本"
+        verbose_name = _("方案版本")
+        verbose_name_plural = _("方案版本")
         ordering = ["plan", "-number"]
         constraints = [models.UniqueConstraint(fields=["plan", "number"], name="plan_version_unique")]
 
@@ -69,18 +69,18 @@ class PlanVersion(models.Model):
 
 
 class Section(models.Model):
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="sections", verbose_name="方案")
-    key = models.CharField("编号键", max_length=40)
-    number = models.CharField("编号", max_length=10)
-    title = models.CharField("标题", max_length=200)
-    text = models.TextField("正文", blank=True)
-    kind = models.CharField("类型", max_length=10, default="text")
-    order = models.PositiveIntegerField("顺序", default=0)
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="sections", verbose_name=_("方案"))
+    key = models.CharField(_("编号键"), max_length=40)
+    number = models.CharField(_("编号"), max_length=10)
+    title = models.CharField(_("标题"), max_length=200)
+    text = models.TextField(_("正文"), blank=True)
+    kind = models.CharField(_("类型"), max_length=10, default="text")
+    order = models.PositiveIntegerField(_("顺序"), default=0)
     imported = models.JSONField(default=dict, editable=False)
 
     class Meta:
-        verbose_name = "章节"
-        verbose_name_plural = "章节"
+        verbose_name = _("章节")
+        verbose_name_plural = _("章节")
         ordering = ["plan", "order"]
         constraints = [models.UniqueConstraint(fields=["plan", "key"], name="section_key_unique")]
 
@@ -89,20 +89,20 @@ class Section(models.Model):
 
 
 class Action(models.Model):
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="actions", verbose_name="方案")
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="actions", verbose_name=_("方案"))
     section = models.ForeignKey(
-        Section, on_delete=models.CASCADE, related_name="actions", verbose_name="章节"
+        Section, on_delete=models.CASCADE, related_name="actions", verbose_name=_("章节")
     )
-    key = models.CharField("编号键", max_length=40)
-    number = models.CharField("编号", max_length=10)
-    title = models.CharField("标题", max_length=200)
-    text = models.TextField("说明", blank=True)
-    order = models.PositiveIntegerField("顺序", default=0)
+    key = models.CharField(_("编号键"), max_length=40)
+    number = models.CharField(_("编号"), max_length=10)
+    title = models.CharField(_("标题"), max_length=200)
+    text = models.TextField(_("说明"), blank=True)
+    order = models.PositiveIntegerField(_("顺序"), default=0)
     imported = models.JSONField(default=dict, editable=False)
 
     class Meta:
-        verbose_name = "重点行动"
-        verbose_name_plural = "重点行动"
+        verbose_name = _("重点行动")
+        verbose_name_plural = _("重点行动")
         ordering = ["plan", "order"]
         constraints = [models.UniqueConstraint(fields=["plan", "key"], name="action_key_unique")]
 
@@ -111,25 +111,32 @@ class Action(models.Model):
 
 
 class Task(models.Model):
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="tasks", verbose_name="方案")
-    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="tasks", verbose_name="章节")
-    action = models.ForeignKey(
-        Action, on_delete=models.CASCADE, related_name="tasks", null=True, blank=True, verbose_name="重点行动"
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("方案"))
+    section = models.ForeignKey(
+        Section, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("章节")
     )
-    key = models.CharField("编号键", max_length=40)
-    number = models.CharField("编号", max_length=10)
-    title = models.CharField("标题", max_length=300)
-    text = models.TextField("全文", blank=True)
-    clause = models.CharField("分工条款", max_length=500, blank=True)
-    due_date = models.DateField("完成时限", null=True, blank=True)
-    deadline = models.CharField("完成时限（原文）", max_length=60, blank=True)
-    order = models.PositiveIntegerField("顺序", default=0)
+    action = models.ForeignKey(
+        Action,
+        on_delete=models.CASCADE,
+        related_name="tasks",
+        null=True,
+        blank=True,
+        verbose_name=_("重点行动"),
+    )
+    key = models.CharField(_("编号键"), max_length=40)
+    number = models.CharField(_("编号"), max_length=10)
+    title = models.CharField(_("标题"), max_length=300)
+    text = models.TextField(_("全文"), blank=True)
+    clause = models.CharField(_("分工条款"), max_length=500, blank=True)
+    due_date = models.DateField(_("完成时限"), null=True, blank=True)
+    deadline = models.CharField(_("完成时限（原文）"), max_length=60, blank=True)
+    order = models.PositiveIntegerField(_("顺序"), default=0)
     imported = models.JSONField(default=dict, editable=False)
     departments = models.ManyToManyField(Department, through="Responsibility", related_name="tasks")
 
     class Meta:
-        verbose_name = "任务"
-        verbose_name_plural = "任务"
+        verbose_name = _("任务")
+        verbose_name_plural = _("任务")
         ordering = ["plan", "order"]
         constraints = [models.UniqueConstraint(fields=["plan", "key"], name="task_key_unique")]
 
@@ -156,21 +163,21 @@ class Responsibility(models.Model):
         MANUAL = "manual", _("手工")
 
     task = models.ForeignKey(
-        Task, on_delete=models.CASCADE, related_name="responsibilities", verbose_name="任务"
+        Task, on_delete=models.CASCADE, related_name="responsibilities", verbose_name=_("任务")
     )
     department = models.ForeignKey(
-        Department, on_delete=models.CASCADE, related_name="responsibilities", verbose_name="部门"
+        Department, on_delete=models.CASCADE, related_name="responsibilities", verbose_name=_("部门")
     )
-    role = models.CharField("角色", max_length=10, choices=Role.choices)
-    source = models.CharField("来源", max_length=10, choices=Source.choices, default=Source.MANUAL)
+    role = models.CharField(_("角色"), max_length=10, choices=Role.choices)
+    source = models.CharField(_("来源"), max_length=10, choices=Source.choices, default=Source.MANUAL)
     suppressed = models.BooleanField(
-        "不适用", default=False, help_text="协调员判定此分工不适用；重新导入时保持此判定，不会重新出现"
+        _("不适用"), default=False, help_text="协调员判定此分工不适用；重新导入时保持此判定，不会重新出现"
     )
-    order = models.PositiveIntegerField("顺序", default=0)
+    order = models.PositiveIntegerField(_("顺序"), default=0)
 
     class Meta:
-        verbose_name = "责任分工"
-        verbose_name_plural = "责任分工"
+        verbose_name = _("责任分工")
+        verbose_name_plural = _("责任分工")
         ordering = ["task", "role", "order"]
         constraints = [
             models.UniqueConstraint(fields=["task", "department", "role"], name="responsibility_unique")
@@ -201,35 +208,40 @@ class TargetKind(models.TextChoices):
 
 
 class Target(models.Model):
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="targets", verbose_name="方案")
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="targets", verbose_name=_("方案"))
     section = models.ForeignKey(
-        Section, on_delete=models.CASCADE, related_name="targets", verbose_name="章节", null=True, blank=True
+        Section,
+        on_delete=models.CASCADE,
+        related_name="targets",
+        verbose_name=_("章节"),
+        null=True,
+        blank=True,
     )
     task = models.ForeignKey(
-        Task, on_delete=models.CASCADE, related_name="targets", verbose_name="任务", null=True, blank=True
+        Task, on_delete=models.CASCADE, related_name="targets", verbose_name=_("任务"), null=True, blank=True
     )
-    key = models.CharField("标识", max_length=300)
-    year = models.PositiveSmallIntegerField("年份", null=True, blank=True)
-    indicator = models.CharField("指标", max_length=200)
-    comparator = models.CharField("比较", max_length=10, choices=Comparator.choices)
-    value = models.FloatField("目标值", null=True, blank=True)
-    value_max = models.FloatField("目标值上限", null=True, blank=True)
-    unit = models.CharField("单位", max_length=20, blank=True)
-    commitment = models.CharField("表述", max_length=20, blank=True)
-    kind = models.CharField("类型", max_length=10, choices=TargetKind.choices)
-    base_year = models.PositiveSmallIntegerField("基准年", null=True, blank=True)
-    issuer = models.CharField("下达单位", max_length=50, blank=True)
-    base_value = models.FloatField("基期值", null=True, blank=True)
+    key = models.CharField(_("标识"), max_length=300)
+    year = models.PositiveSmallIntegerField(_("年份"), null=True, blank=True)
+    indicator = models.CharField(_("指标"), max_length=200)
+    comparator = models.CharField(_("比较"), max_length=10, choices=Comparator.choices)
+    value = models.FloatField(_("目标值"), null=True, blank=True)
+    value_max = models.FloatField(_("目标值上限"), null=True, blank=True)
+    unit = models.CharField(_("单位"), max_length=20, blank=True)
+    commitment = models.CharField(_("表述"), max_length=20, blank=True)
+    kind = models.CharField(_("类型"), max_length=10, choices=TargetKind.choices)
+    base_year = models.PositiveSmallIntegerField(_("基准年"), null=True, blank=True)
+    issuer = models.CharField(_("下达单位"), max_length=50, blank=True)
+    base_value = models.FloatField(_("基期值"), null=True, blank=True)
     attribute = models.CharField(
-        "属性", max_length=10, blank=True, choices=[("约束性", "约束性"), ("预期性", "预期性")]
+        _("属性"), max_length=10, blank=True, choices=[("约束性", "约束性"), ("预期性", "预期性")]
     )
-    sentence = models.TextField("原文", blank=True)
-    order = models.PositiveIntegerField("顺序", default=0)
+    sentence = models.TextField(_("原文"), blank=True)
+    order = models.PositiveIntegerField(_("顺序"), default=0)
     imported = models.JSONField(default=dict, editable=False)
 
     class Meta:
-        verbose_name = "目标"
-        verbose_name_plural = "目标"
+        verbose_name = _("目标")
+        verbose_name_plural = _("目标")
         ordering = ["plan", "order"]
         constraints = [models.UniqueConstraint(fields=["plan", "key"], name="target_key_unique")]
 
@@ -278,29 +290,29 @@ class PlanDraft(models.Model):
         DISCARDED = "discarded", _("已放弃")
 
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="上传人"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("上传人")
     )
-    created_at = models.DateTimeField("上传时间", auto_now_add=True)
-    source_name = models.CharField("来源文件", max_length=255)
-    source_sha256 = models.CharField("文件摘要", max_length=64)
-    text = models.TextField("读出的正文")
-    structure = models.JSONField("解析结构", default=dict)
-    region = models.CharField("地区", max_length=50)
-    role = models.CharField("方案类别", max_length=10, choices=PlanRole.choices, default=PlanRole.OWN)
-    corrections = models.JSONField("更正", default=dict, blank=True)
-    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT)
+    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+    source_name = models.CharField(_("来源文件"), max_length=255)
+    source_sha256 = models.CharField(_("文件摘要"), max_length=64)
+    text = models.TextField(_("读出的正文"))
+    structure = models.JSONField(_("解析结构"), default=dict)
+    region = models.CharField(_("地区"), max_length=50)
+    role = models.CharField(_("方案类别"), max_length=10, choices=PlanRole.choices, default=PlanRole.OWN)
+    corrections = models.JSONField(_("更正"), default=dict, blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     plan = models.ForeignKey(
         Plan,
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="drafts",
-        verbose_name="导入后的方案",
+        verbose_name=_("导入后的方案"),
     )
 
     class Meta:
-        verbose_name = "待确认的方案"
-        verbose_name_plural = "待确认的方案"
+        verbose_name = _("待确认的方案")
+        verbose_name_plural = _("待确认的方案")
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:

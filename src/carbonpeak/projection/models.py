@@ -10,21 +10,21 @@ from django.utils.translation import gettext_lazy as _
 class Scenario(models.Model):
     """A scenario a coordinator made from a built-in one; its assumptions live in its versions."""
 
-    name = models.CharField("情景名称", max_length=60, unique=True)
-    based_on = models.CharField("基于内置情景", max_length=20)
-    description = models.TextField("说明", blank=True)
+    name = models.CharField(_("情景名称"), max_length=60, unique=True)
+    based_on = models.CharField(_("基于内置情景"), max_length=20)
+    description = models.TextField(_("说明"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        verbose_name="创建人",
+        verbose_name=_("创建人"),
     )
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "自定义情景"
-        verbose_name_plural = "自定义情景"
+        verbose_name = _("自定义情景")
+        verbose_name_plural = _("自定义情景")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -39,24 +39,24 @@ class ScenarioVersion(models.Model):
     """One saved set of assumption overrides; earlier versions are kept with who changed what."""
 
     scenario = models.ForeignKey(
-        Scenario, on_delete=models.CASCADE, related_name="versions", verbose_name="情景"
+        Scenario, on_delete=models.CASCADE, related_name="versions", verbose_name=_("情景")
     )
-    number = models.PositiveIntegerField("版本")
-    overrides = models.JSONField("修改的假设", default=dict)
-    changes = models.JSONField("与上一版的变化", default=list)
-    comment = models.CharField("修改说明", max_length=300, blank=True)
+    number = models.PositiveIntegerField(_("版本"))
+    overrides = models.JSONField(_("修改的假设"), default=dict)
+    changes = models.JSONField(_("与上一版的变化"), default=list)
+    comment = models.CharField(_("修改说明"), max_length=300, blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        verbose_name="修改人",
+        verbose_name=_("修改人"),
     )
-    created_at = models.DateTimeField("保存时间", auto_now_add=True)
+    created_at = models.DateTimeField(_("保存时间"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "情景版本"
-        verbose_name_plural = "情景版本"
+        verbose_name = _("情景版本")
+        verbose_name_plural = _("情景版本")
         ordering = ["scenario", "-number"]
         constraints = [models.UniqueConstraint(fields=["scenario", "number"], name="scenario_version_unique")]
 
@@ -67,40 +67,43 @@ class ScenarioVersion(models.Model):
 class ProjectionRun(models.Model):
     """A projection as computed: the scenario (and version), the accounting run it started from, the draws."""
 
-    scenario_name = models.CharField("情景", max_length=60)
+    scenario_name = models.CharField(_("情景"), max_length=60)
     scenario_version = models.ForeignKey(
         ScenarioVersion,
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="runs",
-        verbose_name="情景版本",
+        verbose_name=_("情景版本"),
     )
     accounting_run = models.ForeignKey(
-        "energy.AccountingRun", on_delete=models.PROTECT, related_name="projections", verbose_name="核算记录"
+        "energy.AccountingRun",
+        on_delete=models.PROTECT,
+        related_name="projections",
+        verbose_name=_("核算记录"),
     )
     plan = models.ForeignKey(
-        "plans.Plan", on_delete=models.CASCADE, related_name="projections", verbose_name="方案"
+        "plans.Plan", on_delete=models.CASCADE, related_name="projections", verbose_name=_("方案")
     )
-    draws = models.PositiveIntegerField("抽样次数")
-    seed = models.PositiveIntegerField("随机种子")
-    end_year = models.PositiveSmallIntegerField("预测终止年份")
+    draws = models.PositiveIntegerField(_("抽样次数"))
+    seed = models.PositiveIntegerField(_("随机种子"))
+    end_year = models.PositiveSmallIntegerField(_("预测终止年份"))
     boundary = models.CharField(
-        "主口径", max_length=12, blank=True, default="", help_text="留空：核算因子集设定的考核口径"
+        _("主口径"), max_length=12, blank=True, default="", help_text="留空：核算因子集设定的考核口径"
     )
     event_state = models.CharField(
-        "事件状态", max_length=200, blank=True, default="", help_text="计算时协调员设定的机组事件状态"
+        _("事件状态"), max_length=200, blank=True, default="", help_text="计算时协调员设定的机组事件状态"
     )
-    result = models.JSONField("结果", default=dict)
-    elapsed_ms = models.PositiveIntegerField("计算耗时（毫秒）", default=0)
+    result = models.JSONField(_("结果"), default=dict)
+    elapsed_ms = models.PositiveIntegerField(_("计算耗时（毫秒）"), default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField("计算时间", auto_now_add=True)
+    created_at = models.DateTimeField(_("计算时间"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "预测记录"
-        verbose_name_plural = "预测记录"
+        verbose_name = _("预测记录")
+        verbose_name_plural = _("预测记录")
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
@@ -129,23 +132,23 @@ class UnitEvent(models.Model):
         Kind.RETIRES: (Status.RETIREMENT_CONFIRMED, Status.UNCONFIRMED, Status.RETIREMENT_CANCELLED),
     }
 
-    key = models.CharField("事件", max_length=40, unique=True)
-    kind = models.CharField("类型", max_length=4, choices=Kind.choices, default=Kind.ENTERS)
-    name = models.CharField("机组", max_length=80, blank=True, default="", help_text="退役机组的名称")
+    key = models.CharField(_("事件"), max_length=40, unique=True)
+    kind = models.CharField(_("类型"), max_length=4, choices=Kind.choices, default=Kind.ENTERS)
+    name = models.CharField(_("机组"), max_length=80, blank=True, default="", help_text="退役机组的名称")
     capacity_mw = models.DecimalField(
-        "退役装机（兆瓦）", max_digits=8, decimal_places=1, null=True, blank=True
+        _("退役装机（兆瓦）"), max_digits=8, decimal_places=1, null=True, blank=True
     )
-    year = models.PositiveSmallIntegerField("年份")
-    status = models.CharField("状态", max_length=8, choices=Status.choices)
-    source = models.CharField("依据", max_length=500)
+    year = models.PositiveSmallIntegerField(_("年份"))
+    status = models.CharField(_("状态"), max_length=8, choices=Status.choices)
+    source = models.CharField(_("依据"), max_length=500)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    updated_at = models.DateTimeField("设定时间", auto_now=True)
+    updated_at = models.DateTimeField(_("设定时间"), auto_now=True)
 
     class Meta:
-        verbose_name = "机组事件"
-        verbose_name_plural = "机组事件"
+        verbose_name = _("机组事件")
+        verbose_name_plural = _("机组事件")
 
     def __str__(self) -> str:
         return f"{self.name or self.key}：{self.year}年{self.status}"

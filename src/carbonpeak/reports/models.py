@@ -15,19 +15,19 @@ class QuarterlyReport(models.Model):
         FAILED = "failed", _("失败")
 
     plan = models.ForeignKey(
-        "plans.Plan", on_delete=models.CASCADE, related_name="reports", verbose_name="方案"
+        "plans.Plan", on_delete=models.CASCADE, related_name="reports", verbose_name=_("方案")
     )
-    period = models.CharField("报告期", max_length=10)
-    status = models.CharField("状态", max_length=10, choices=State.choices, default=State.QUEUED)
-    progress = models.PositiveSmallIntegerField("进度（%）", default=0)
-    message = models.TextField("说明", blank=True)
+    period = models.CharField(_("报告期"), max_length=10)
+    status = models.CharField(_("状态"), max_length=10, choices=State.choices, default=State.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
+    message = models.TextField(_("说明"), blank=True)
     accounting_run = models.ForeignKey(
         "energy.AccountingRun",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        verbose_name="核算记录",
+        verbose_name=_("核算记录"),
     )
     projection_run = models.ForeignKey(
         "projection.ProjectionRun",
@@ -35,50 +35,50 @@ class QuarterlyReport(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="quarterly_reports",
-        verbose_name="达峰预测记录",
+        verbose_name=_("达峰预测记录"),
     )
-    data_version = models.JSONField("数据版本", default=dict, blank=True)
-    is_sample = models.BooleanField("含示例数据", default=False)
-    docx_name = models.CharField("Word 文件", max_length=200, blank=True)
-    xlsx_name = models.CharField("Excel 文件", max_length=200, blank=True)
-    pdf_name = models.CharField("PDF 文件", max_length=200, blank=True)
-    pdf_sha256 = models.CharField("PDF 摘要", max_length=64, blank=True)
-    public_docx_name = models.CharField("公开版 Word 文件", max_length=200, blank=True)
-    public_pdf_name = models.CharField("公开版 PDF 文件", max_length=200, blank=True)
-    final = models.BooleanField("定稿", default=False)
+    data_version = models.JSONField(_("数据版本"), default=dict, blank=True)
+    is_sample = models.BooleanField(_("含示例数据"), default=False)
+    docx_name = models.CharField(_("Word 文件"), max_length=200, blank=True)
+    xlsx_name = models.CharField(_("Excel 文件"), max_length=200, blank=True)
+    pdf_name = models.CharField(_("PDF 文件"), max_length=200, blank=True)
+    pdf_sha256 = models.CharField(_("PDF 摘要"), max_length=64, blank=True)
+    public_docx_name = models.CharField(_("公开版 Word 文件"), max_length=200, blank=True)
+    public_pdf_name = models.CharField(_("公开版 PDF 文件"), max_length=200, blank=True)
+    final = models.BooleanField(_("定稿"), default=False)
     language = models.CharField(
-        "语言",
+        _("语言"),
         max_length=10,
         default="zh-hans",
         help_text="报告的语言（settings.LANGUAGES 之一）；数字与中文稿相同",
     )
-    doc_number = models.CharField("发文字号", max_length=40, blank=True)
-    recipients = models.CharField("主送机关", max_length=200, blank=True)
-    copy_to = models.CharField("抄送机关", max_length=300, blank=True)
+    doc_number = models.CharField(_("发文字号"), max_length=40, blank=True)
+    recipients = models.CharField(_("主送机关"), max_length=200, blank=True)
+    copy_to = models.CharField(_("抄送机关"), max_length=300, blank=True)
     final_of = models.ForeignKey(
         "self",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="finals",
-        verbose_name="定稿所依据的征求意见稿",
+        verbose_name=_("定稿所依据的征求意见稿"),
     )
-    docx_sha256 = models.CharField("Word 摘要", max_length=64, blank=True)
-    xlsx_sha256 = models.CharField("Excel 摘要", max_length=64, blank=True)
-    elapsed_ms = models.PositiveIntegerField("用时（毫秒）", default=0)
+    docx_sha256 = models.CharField(_("Word 摘要"), max_length=64, blank=True)
+    xlsx_sha256 = models.CharField(_("Excel 摘要"), max_length=64, blank=True)
+    elapsed_ms = models.PositiveIntegerField(_("用时（毫秒）"), default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        verbose_name="生成人",
+        verbose_name=_("生成人"),
     )
-    created_at = models.DateTimeField("请求时间", auto_now_add=True)
-    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    created_at = models.DateTimeField(_("请求时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "季度报告"
-        verbose_name_plural = "季度报告"
+        verbose_name = _("季度报告")
+        verbose_name_plural = _("季度报告")
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from . import engine
 
@@ -12,22 +13,22 @@ LAND_TYPE_CHOICES = list(engine.LAND_TYPES.items())
 
 
 class SinkFactorSet(models.Model):
-    name = models.CharField("名称", max_length=60)
-    version = models.CharField("版本", max_length=30)
+    name = models.CharField(_("名称"), max_length=60)
+    version = models.CharField(_("版本"), max_length=30)
     climate_zone = models.CharField(
-        "气候带", max_length=20, blank=True, help_text="空：未选择（森林结果缺失）"
+        _("气候带"), max_length=20, blank=True, help_text="空：未选择（森林结果缺失）"
     )
-    climate_zone_source = models.CharField("气候带依据", max_length=300, blank=True)
-    is_default = models.BooleanField("默认", default=False)
+    climate_zone_source = models.CharField(_("气候带依据"), max_length=300, blank=True)
+    is_default = models.BooleanField(_("默认"), default=False)
     based_on = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "碳汇参数集"
-        verbose_name_plural = "碳汇参数集"
+        verbose_name = _("碳汇参数集")
+        verbose_name_plural = _("碳汇参数集")
         constraints = [models.UniqueConstraint(fields=["name", "version"], name="sink_set_version_unique")]
         ordering = ["-created_at", "-id"]
 
@@ -68,21 +69,21 @@ class SinkFactorSet(models.Model):
 
 class SinkFactorRow(models.Model):
     factor_set = models.ForeignKey(SinkFactorSet, on_delete=models.CASCADE, related_name="factors")
-    parameter = models.CharField("参数", max_length=30)
-    zone = models.CharField("气候带", max_length=20)
-    group = models.CharField("树种组/类型", max_length=30)
-    class_low = models.FloatField("分级下限", null=True, blank=True)
-    class_high = models.FloatField("分级上限", null=True, blank=True)
-    value = models.FloatField("数值", null=True, blank=True, help_text="空：参考资料未找到，须录入")
-    low = models.FloatField("范围下限", null=True, blank=True)
-    high = models.FloatField("范围上限", null=True, blank=True)
-    unit = models.CharField("单位", max_length=30)
-    source = models.TextField("来源")
-    status = models.CharField("来源等级", max_length=30)
+    parameter = models.CharField(_("参数"), max_length=30)
+    zone = models.CharField(_("气候带"), max_length=20)
+    group = models.CharField(_("树种组/类型"), max_length=30)
+    class_low = models.FloatField(_("分级下限"), null=True, blank=True)
+    class_high = models.FloatField(_("分级上限"), null=True, blank=True)
+    value = models.FloatField(_("数值"), null=True, blank=True, help_text="空：参考资料未找到，须录入")
+    low = models.FloatField(_("范围下限"), null=True, blank=True)
+    high = models.FloatField(_("范围上限"), null=True, blank=True)
+    unit = models.CharField(_("单位"), max_length=30)
+    source = models.TextField(_("来源"))
+    status = models.CharField(_("来源等级"), max_length=30)
 
     class Meta:
-        verbose_name = "碳汇参数"
-        verbose_name_plural = "碳汇参数"
+        verbose_name = _("碳汇参数")
+        verbose_name_plural = _("碳汇参数")
         ordering = ["factor_set", "id"]
 
     def __str__(self) -> str:
@@ -92,31 +93,31 @@ class SinkFactorRow(models.Model):
 class LandRecord(models.Model):
     """A district's land of one type (and species group / wetland type / practice) in one year, as entered."""
 
-    district = models.CharField("区镇", max_length=50)
-    year = models.PositiveSmallIntegerField("年份")
-    land_type = models.CharField("地类", max_length=20, choices=LAND_TYPE_CHOICES)
-    group = models.CharField("优势树种组 / 湿地类型 / 措施", max_length=30, blank=True)
+    district = models.CharField(_("区镇"), max_length=50)
+    year = models.PositiveSmallIntegerField(_("年份"))
+    land_type = models.CharField(_("地类"), max_length=20, choices=LAND_TYPE_CHOICES)
+    group = models.CharField(_("优势树种组 / 湿地类型 / 措施"), max_length=30, blank=True)
     leaf_type = models.CharField(
-        "针阔", max_length=4, blank=True, choices=[("阔叶", "阔叶"), ("针叶", "针叶")]
+        _("针阔"), max_length=4, blank=True, choices=[("阔叶", "阔叶"), ("针叶", "针叶")]
     )
-    area_ha = models.FloatField("面积（公顷）", null=True, blank=True)
-    protected_area_ha = models.FloatField("受保护面积（公顷）", null=True, blank=True)
-    growing_stock_m3 = models.FloatField("蓄积（立方米）", null=True, blank=True)
-    increment_m3 = models.FloatField("年净生长量（立方米）", null=True, blank=True)
-    harvest_m3 = models.FloatField("年采伐消耗（立方米）", null=True, blank=True)
-    crown_area_ha = models.FloatField("树冠覆盖面积（公顷）", null=True, blank=True)
-    biochar_t = models.FloatField("生物质炭施用量（吨）", null=True, blank=True)
-    relative_error_pct = models.FloatField("活动数据相对误差（%，90%置信）", null=True, blank=True)
-    source = models.CharField("数据来源", max_length=300)
-    is_sample = models.BooleanField("示例数据", default=False)
+    area_ha = models.FloatField(_("面积（公顷）"), null=True, blank=True)
+    protected_area_ha = models.FloatField(_("受保护面积（公顷）"), null=True, blank=True)
+    growing_stock_m3 = models.FloatField(_("蓄积（立方米）"), null=True, blank=True)
+    increment_m3 = models.FloatField(_("年净生长量（立方米）"), null=True, blank=True)
+    harvest_m3 = models.FloatField(_("年采伐消耗（立方米）"), null=True, blank=True)
+    crown_area_ha = models.FloatField(_("树冠覆盖面积（公顷）"), null=True, blank=True)
+    biochar_t = models.FloatField(_("生物质炭施用量（吨）"), null=True, blank=True)
+    relative_error_pct = models.FloatField(_("活动数据相对误差（%，90%置信）"), null=True, blank=True)
+    source = models.CharField(_("数据来源"), max_length=300)
+    is_sample = models.BooleanField(_("示例数据"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
-        verbose_name = "国土与森林数据"
-        verbose_name_plural = "国土与森林数据"
+        verbose_name = _("国土与森林数据")
+        verbose_name_plural = _("国土与森林数据")
         ordering = ["district", "land_type", "group", "year"]
         constraints = [
             models.UniqueConstraint(
@@ -148,24 +149,24 @@ class SinkResult(models.Model):
     """A computed sink as stored after the data or the factor set changed: pages and the API read these."""
 
     factor_set = models.ForeignKey(SinkFactorSet, on_delete=models.CASCADE, related_name="results")
-    district = models.CharField("区镇", max_length=50)
-    land_type = models.CharField("地类", max_length=20, choices=LAND_TYPE_CHOICES)
-    group = models.CharField("树种组/类型", max_length=30, blank=True)
-    year = models.PositiveSmallIntegerField("年份")
-    method = models.CharField("方法", max_length=20)
-    stock_tc = models.FloatField("碳储量（吨碳）", null=True)
-    sink_tco2 = models.FloatField("年碳汇（吨二氧化碳）", null=True, help_text="空为缺失，不是 0")
+    district = models.CharField(_("区镇"), max_length=50)
+    land_type = models.CharField(_("地类"), max_length=20, choices=LAND_TYPE_CHOICES)
+    group = models.CharField(_("树种组/类型"), max_length=30, blank=True)
+    year = models.PositiveSmallIntegerField(_("年份"))
+    method = models.CharField(_("方法"), max_length=20)
+    stock_tc = models.FloatField(_("碳储量（吨碳）"), null=True)
+    sink_tco2 = models.FloatField(_("年碳汇（吨二氧化碳）"), null=True, help_text="空为缺失，不是 0")
     p5 = models.FloatField(null=True)
     p50 = models.FloatField(null=True)
     p95 = models.FloatField(null=True)
-    climate_zone = models.CharField("气候带", max_length=20, blank=True)
-    data = models.JSONField("明细", default=dict)
-    includes_sample = models.BooleanField("含示例数据", default=False)
-    computed_at = models.DateTimeField("计算时间", auto_now_add=True)
+    climate_zone = models.CharField(_("气候带"), max_length=20, blank=True)
+    data = models.JSONField(_("明细"), default=dict)
+    includes_sample = models.BooleanField(_("含示例数据"), default=False)
+    computed_at = models.DateTimeField(_("计算时间"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "碳汇结果"
-        verbose_name_plural = "碳汇结果"
+        verbose_name = _("碳汇结果")
+        verbose_name_plural = _("碳汇结果")
         ordering = ["year", "district", "land_type", "group", "method"]
         indexes = [models.Index(fields=["factor_set", "year"])]
 
@@ -177,18 +178,18 @@ class SinkBaseline(models.Model):
     """The 本底调查: one year's land data, parameters and results frozen as they stood, so later years are
     compared with what was known then (the live results move when a parameter is entered)."""
 
-    year = models.PositiveSmallIntegerField("本底年份", unique=True)
-    factor_set_label = models.CharField("参数集", max_length=100)
-    climate_zone = models.CharField("气候带", max_length=20, blank=True)
-    data = models.JSONField("快照")
+    year = models.PositiveSmallIntegerField(_("本底年份"), unique=True)
+    factor_set_label = models.CharField(_("参数集"), max_length=100)
+    climate_zone = models.CharField(_("气候带"), max_length=20, blank=True)
+    data = models.JSONField(_("快照"))
     frozen_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    frozen_at = models.DateTimeField("冻结时间", auto_now_add=True)
+    frozen_at = models.DateTimeField(_("冻结时间"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "碳汇本底"
-        verbose_name_plural = "碳汇本底"
+        verbose_name = _("碳汇本底")
+        verbose_name_plural = _("碳汇本底")
         ordering = ["-year"]
 
     def __str__(self) -> str:

@@ -18,34 +18,34 @@ from carbonpeak.plans.models import Plan, Task
 
 
 class ReportingPeriod(models.Model):
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="periods", verbose_name="方案")
-    key = models.CharField("报告期", max_length=10)
-    year = models.PositiveSmallIntegerField("年份")
-    quarter = models.PositiveSmallIntegerField("季度")
-    due_date = models.DateField("报送截止日期")
-    is_open = models.BooleanField("开放中", default=True)
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="periods", verbose_name=_("方案"))
+    key = models.CharField(_("报告期"), max_length=10)
+    year = models.PositiveSmallIntegerField(_("年份"))
+    quarter = models.PositiveSmallIntegerField(_("季度"))
+    due_date = models.DateField(_("报送截止日期"))
+    is_open = models.BooleanField(_("开放中"), default=True)
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        verbose_name="开启人",
+        verbose_name=_("开启人"),
     )
-    opened_at = models.DateTimeField("开启时间", auto_now_add=True)
+    opened_at = models.DateTimeField(_("开启时间"), auto_now_add=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        verbose_name="关闭人",
+        verbose_name=_("关闭人"),
     )
-    closed_at = models.DateTimeField("关闭时间", null=True, blank=True)
-    snapshot = models.JSONField("关闭时快照", null=True, blank=True)
+    closed_at = models.DateTimeField(_("关闭时间"), null=True, blank=True)
+    snapshot = models.JSONField(_("关闭时快照"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "报告期"
-        verbose_name_plural = "报告期"
+        verbose_name = _("报告期")
+        verbose_name_plural = _("报告期")
         ordering = ["-year", "-quarter"]
         unique_together = [("plan", "key")]
 
@@ -63,32 +63,32 @@ class ProgressStatus(models.TextChoices):
 class ProgressReport(ReviewedRecord):
     review_noun = pgettext_lazy("record named in a sentence", "报告")
     period = models.ForeignKey(
-        ReportingPeriod, on_delete=models.CASCADE, related_name="reports", verbose_name="报告期"
+        ReportingPeriod, on_delete=models.CASCADE, related_name="reports", verbose_name=_("报告期")
     )
     task = models.ForeignKey(
-        Task, on_delete=models.CASCADE, related_name="progress_reports", verbose_name="任务"
+        Task, on_delete=models.CASCADE, related_name="progress_reports", verbose_name=_("任务")
     )
     department = models.ForeignKey(
-        Department, on_delete=models.PROTECT, related_name="progress_reports", verbose_name="牵头部门"
+        Department, on_delete=models.PROTECT, related_name="progress_reports", verbose_name=_("牵头部门")
     )
     progress = models.CharField(
-        "进展状态", max_length=12, choices=ProgressStatus.choices, default=ProgressStatus.NOT_STARTED
+        _("进展状态"), max_length=12, choices=ProgressStatus.choices, default=ProgressStatus.NOT_STARTED
     )
-    narrative = models.TextField("进展情况", blank=True)
-    edited = models.BooleanField("已填写", default=False)
+    narrative = models.TextField(_("进展情况"), blank=True)
+    edited = models.BooleanField(_("已填写"), default=False)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        verbose_name="填写人",
+        verbose_name=_("填写人"),
     )
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
-        verbose_name = "进展报告"
-        verbose_name_plural = "进展报告"
+        verbose_name = _("进展报告")
+        verbose_name_plural = _("进展报告")
         ordering = ["period", "task__order", "department__name"]
         unique_together = [("period", "task", "department")]
 
@@ -101,24 +101,24 @@ class ProgressReport(ReviewedRecord):
 
 class Contribution(models.Model):
     report = models.ForeignKey(
-        ProgressReport, on_delete=models.CASCADE, related_name="contributions", verbose_name="进展报告"
+        ProgressReport, on_delete=models.CASCADE, related_name="contributions", verbose_name=_("进展报告")
     )
     department = models.ForeignKey(
-        Department, on_delete=models.PROTECT, related_name="+", verbose_name="配合部门"
+        Department, on_delete=models.PROTECT, related_name="+", verbose_name=_("配合部门")
     )
-    text = models.TextField("配合工作情况")
+    text = models.TextField(_("配合工作情况"))
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        verbose_name="填写人",
+        verbose_name=_("填写人"),
     )
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
-        verbose_name = "配合部门补充"
-        verbose_name_plural = "配合部门补充"
+        verbose_name = _("配合部门补充")
+        verbose_name_plural = _("配合部门补充")
         unique_together = [("report", "department")]
 
     def __str__(self) -> str:
@@ -129,24 +129,24 @@ class Evidence(models.Model):
     """An attachment, stored under the data directory by its digest and served only through a permission check."""
 
     report = models.ForeignKey(
-        ProgressReport, on_delete=models.CASCADE, related_name="evidence", verbose_name="进展报告"
+        ProgressReport, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("进展报告")
     )
-    original_name = models.CharField("文件名", max_length=200)
-    kind = models.CharField("类型", max_length=10)
-    size = models.PositiveIntegerField("大小（字节）")
-    sha256 = models.CharField("摘要", max_length=64)
+    original_name = models.CharField(_("文件名"), max_length=200)
+    kind = models.CharField(_("类型"), max_length=10)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(_("摘要"), max_length=64)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         on_delete=models.SET_NULL,
         related_name="+",
-        verbose_name="上传人",
+        verbose_name=_("上传人"),
     )
-    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "佐证材料"
-        verbose_name_plural = "佐证材料"
+        verbose_name = _("佐证材料")
+        verbose_name_plural = _("佐证材料")
 
     def __str__(self) -> str:
         return self.original_name
@@ -156,19 +156,21 @@ class Reminder(models.Model):
     """One reminder per period, department and kind, so that a daily run does not repeat itself."""
 
     period = models.ForeignKey(
-        ReportingPeriod, on_delete=models.CASCADE, related_name="reminders", verbose_name="报告期"
+        ReportingPeriod, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("报告期")
     )
     department = models.ForeignKey(
-        Department, on_delete=models.CASCADE, related_name="+", verbose_name="部门"
+        Department, on_delete=models.CASCADE, related_name="+", verbose_name=_("部门")
     )
-    kind = models.CharField("类型", max_length=10, choices=[("before", "截止前提醒"), ("after", "逾期催报")])
-    message = models.TextField("内容")
-    emailed = models.BooleanField("已发邮件", default=False)
-    created_at = models.DateTimeField("时间", auto_now_add=True)
+    kind = models.CharField(
+        _("类型"), max_length=10, choices=[("before", "截止前提醒"), ("after", "逾期催报")]
+    )
+    message = models.TextField(_("内容"))
+    emailed = models.BooleanField(_("已发邮件"), default=False)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
 
     class Meta:
-        verbose_name = "提醒"
-        verbose_name_plural = "提醒"
+        verbose_name = _("提醒")
+        verbose_name_plural = _("提醒")
         unique_together = [("period", "department", "kind")]
 
     def __str__(self) -> str:
