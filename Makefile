@@ -17,8 +17,9 @@ test:
 	@start=$$(date +%s); $(MAKE) --no-print-directory suite; status=$$?; \
 	echo "== make test 用时 $$(( $$(date +%s) - start )) 秒（含安装；退出码 $$status）=="; exit $$status
 
-# the suite runs on every core (pytest-xdist), on SQLite and then on PostgreSQL
-PYTEST := $(VENV)/bin/pytest -p no:cacheprovider -n auto --dist worksteal
+# the suite runs on every core (pytest-xdist), on SQLite and then on PostgreSQL; each round prints its slowest
+# tests, where making the suite faster starts
+PYTEST := $(VENV)/bin/pytest -p no:cacheprovider -n auto --dist worksteal --durations=15
 
 suite: install-test assets system-test-deps
 	$(VENV)/bin/ruff check src tests benchmarks

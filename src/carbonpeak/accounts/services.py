@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from carbonpeak.accounts.permissions import (
     ADMINISTRATOR,
@@ -23,12 +24,12 @@ from carbonpeak.accounts.permissions import (
 @transaction.atomic
 def ensure_roles() -> None:
     """Groups for the roles; the coordinator also edits the registry, indicators and factors in the admin."""
-    coordinator, _ = Group.objects.get_or_create(name=COORDINATOR)
+    coordinator, _created = Group.objects.get_or_create(name=COORDINATOR)
     admin_perms = Permission.objects.filter(
         content_type__app_label__in=("departments", "plans", "monitoring", "energy")
     ).exclude(content_type__model__in=("assessment", "earlywarning", "accountingrun", "accountingresult"))
     coordinator.permissions.set(admin_perms)
-    leader, _ = Group.objects.get_or_create(name=LEADER)
+    leader, _created = Group.objects.get_or_create(name=LEADER)
     leader.permissions.set(
         Permission.objects.filter(
             content_type__app_label__in=("departments", "plans"), codename__startswith="view_"
@@ -68,7 +69,7 @@ def create_department_logins(departments, user) -> list[NewLogin]:
         if existing is not None:
             made.append(NewLogin(department.name, department.name, role, ""))
             continue
-        password = "".join(secrets.choice(_PASSWORD_ALPHABET) for _ in range(12))
+        password = "".join(secrets.choice(_PASSWORD_ALPHABET) for _i in range(12))
         account = user_model.objects.create_user(username=department.name, password=password)
         account.groups.set([Group.objects.get(name=role)])
         Membership.objects.create(user=account, department=department)
@@ -96,11 +97,13 @@ def set_language(user, language: str, session=None) -> str:
     from carbonpeak.core.errors import DomainError
 
     if language not in dict(settings.LANGUAGES):
-        raise DomainError("不支持该界面语言")
+        raise DomainError(_("不支持该界面语言"))
     if getattr(user, "is_authenticated", False):
         before = Preference.objects.filter(user=user).values_list("language", flat=True).first()
         if before != language:
-            preference, _ = Preference.objects.update_or_create(user=user, defaults={"language": language})
+            preference, _created = Preference.objects.update_or_create(
+                user=user, defaults={"language": language}
+            )
             audit.record(
                 user,
                 audit.Action.UPDATE,

@@ -10,6 +10,7 @@ from django.core.exceptions import BadRequest
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from carbonpeak.accounts.access import page
@@ -70,9 +71,12 @@ def my_tokens(request):
         try:
             revoked = tokens.revoke(request.user, as_int(request.POST.get("token"), low=1, high=MAX_ID) or 0)
         except (ValueError, Http404):
-            messages.error(request, "令牌不存在或已撤销")
+            messages.error(request, _("令牌不存在或已撤销"))
         else:
-            messages.success(request, f"已撤销令牌 {revoked.prefix}…，使用它的程序将无法再访问接口")
+            messages.success(
+                request,
+                _("已撤销令牌 %(prefix)s…，使用它的程序将无法再访问接口") % {"prefix": revoked.prefix},
+            )
         return redirect("accounts:tokens")
     return render(
         request,

@@ -9,6 +9,7 @@ from urllib.parse import quote
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
@@ -34,7 +35,7 @@ BUDGET_TOO_LARGE = (
 def _region(name: str) -> Region:
     region = Region.objects.filter(name=name).first()
     if region is None:
-        raise DomainError(f"地区“{name}”不存在")
+        raise DomainError(_("地区“%(name)s”不存在") % {"name": name})
     return region
 
 
@@ -68,15 +69,15 @@ def set_budget(
     place = _region(region)
     document = (document or "").strip()
     if not document:
-        raise DomainError("请填写依据：下达文件文号，或强度目标与预期增速的来源")
+        raise DomainError(_("请填写依据：下达文件文号，或强度目标与预期增速的来源"))
     if not 2000 <= year <= 2100:
-        raise DomainError("年份须在 2000–2100 之间")
+        raise DomainError(_("年份须在 2000–2100 之间"))
     run = selectors.current_run()
     inputs: dict = {}
     try:
         if method == pure.WholeMethod.HANDED_DOWN:
             if tco2 is None or tco2 <= 0:
-                raise pure.BudgetError(["请填写下达的碳预算（吨二氧化碳，正数）"])
+                raise pure.BudgetError([_("请填写下达的碳预算（吨二氧化碳，正数）")])
             if not tco2 <= MAX_BUDGET_T:
                 raise pure.BudgetError([BUDGET_TOO_LARGE.format(value=tco2)])
             whole = float(tco2)
@@ -95,7 +96,7 @@ def set_budget(
                 "factor_set": run.factor_set_label if run else "",
             }
         else:
-            raise pure.BudgetError([f"未知的确定方式：{method}"])
+            raise pure.BudgetError([_("未知的确定方式：%(method)s") % {"method": method}])
     except pure.BudgetError as exc:
         raise _refuse(exc) from None
     shares, basis_words = pure.quarter_shares(selectors.quarterly_co2(run, place.name, year - 1))
@@ -105,7 +106,10 @@ def set_budget(
         if manual.exists():
             names = "、".join(a.get_dimension_display() for a in manual)
             raise DomainError(
-                f"该年已有按{names}的手工分配；总量改变后其合计将不等于总量。请先删除或改用计算方法重新分配"
+                _(
+                    "该年已有按%(names)s的手工分配；总量改变后其合计将不等于总量。请先删除或改用计算方法重新分配"
+                )
+                % {"names": names}
             )
     base = selectors.annual(run, place.name, year - 1)
     boundary = (base.data.get("co2_boundary_label") if base else "") or "考核口径（见核算因子集设置）"
@@ -145,11 +149,11 @@ def _intensity_basis(
 ) -> pure.IntensityBasis:
     problems = []
     if reduction_pct is None:
-        problems.append("请填写二氧化碳排放强度下降目标（%）")
+        problems.append(_("请填写二氧化碳排放强度下降目标（%）"))
     if baseline_year is None or target_year is None:
-        problems.append("请填写强度目标的基准年和目标年")
+        problems.append(_("请填写强度目标的基准年和目标年"))
     if growth_pct is None:
-        problems.append(f"请填写{year}年地区生产总值预期实际增速（%）及其来源")
+        problems.append(_("请填写%(year)s年地区生产总值预期实际增速（%%）及其来源") % {"year": year})
     if problems:
         raise pure.BudgetError(problems)
     base = selectors.annual(run, region, baseline_year)
@@ -157,9 +161,15 @@ def _intensity_basis(
     intensity = base.data.get("carbon_intensity_t_per_10k_yuan") if base else None
     gdp = previous.data.get("gdp_constant_100m_yuan") if previous else None
     if intensity is None:
-        problems.append(f"缺失：{region}{baseline_year}年碳排放强度（需该年核算结果与可比价地区生产总值）")
+        problems.append(
+            _("缺失：%(region)s%(baseline_year)s年碳排放强度（需该年核算结果与可比价地区生产总值）")
+            % {"region": region, "baseline_year": baseline_year}
+        )
     if gdp is None:
-        problems.append(f"缺失：{region}{year - 1}年可比价地区生产总值（需该年核算结果）")
+        problems.append(
+            _("缺失：%(region)s%(year)s年可比价地区生产总值（需该年核算结果）")
+            % {"region": region, "year": year - 1}
+        )
     if problems:
         raise pure.BudgetError(problems)
     return pure.IntensityBasis(
@@ -191,11 +201,11 @@ def allocate(
     the parts sum to the whole or nothing is written."""
     permissions.require(user, Action.MANAGE_BUDGETS)
     if dimension not in (Allocation.DISTRICT, Allocation.SECTOR):
-        raise DomainError(f"未知的分配维度：{dimension}")
+        raise DomainError(_("未知的分配维度：%(dimension)s") % {"dimension": dimension})
     try:
         method = pure.Method(method)
     except ValueError:
-        raise DomainError(f"未知的分配方法：{method}") from None
+        raise DomainError(_("未知的分配方法：%(method)s") % {"method": method}) from None
     allocation = _allocate(budget, dimension, method, user, manual=manual, growth=growth, note=note)
     refresh_tracking(budget)
     return allocation
@@ -234,7 +244,7 @@ def _allocate(
         names = [b.name for b in bases] or list((manual or {}).keys())
         unknown = set(manual or {}) - set(names) - {selectors.UNALLOCATED}
         if unknown:
-            raise DomainError(f"不是本地区的分配对象：{'、'.join(sorted(unknown))}")
+            raise DomainError(_("不是本地区的分配对象：%(names)s") % {"names": "、".join(sorted(unknown))})
         bases = [pure.PartBasis(n, None, None, (manual or {}).get(n)) for n in names]
     elif method == pure.Method.INTENSITY:
         given = growth or {}

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from carbonpeak.accounts import permissions
@@ -37,9 +38,11 @@ def _number(value: str | None, label: str) -> float | None:
     try:
         number = float(text)
     except ValueError:
-        raise ValidationError(f"{label}须为数字（收到“{text[:20]}”）") from None
+        raise ValidationError(
+            _("%(what)s须为数字（收到“%(text)s”）") % {"what": label, "text": text[:20]}
+        ) from None
     if number != number or number in (float("inf"), float("-inf")):
-        raise ValidationError(f"{label}须为有限的数字")
+        raise ValidationError(_("%(what)s须为有限的数字") % {"what": label})
     return number
 
 
@@ -49,11 +52,11 @@ def _date_of(label: str):
     def parse(text: str | None) -> dt.date:
         text = (text or "").strip()
         if not text:
-            raise ValidationError(f"请填写{label}")
+            raise ValidationError(_("请填写%(what)s") % {"what": label})
         try:
             return dt.date.fromisoformat(text)
         except ValueError:
-            raise ValidationError(f"{label}须为有效日期，如 2026-03-31") from None
+            raise ValidationError(_("%(what)s须为有效日期，如 2026-03-31") % {"what": label}) from None
 
     return parse
 
@@ -61,7 +64,7 @@ def _date_of(label: str):
 def _integer(value: str | None, label: str) -> int | None:
     number = _number(value, label)
     if number is not None and number != int(number):
-        raise ValidationError(f"{label}须为整数")
+        raise ValidationError(_("%(what)s须为整数") % {"what": label})
     return None if number is None else int(number)
 
 
@@ -71,7 +74,7 @@ def _region(request) -> Region:
     name = request.GET.get("region") or request.POST.get("region") or city_region()
     region = Region.objects.filter(name=name[:50]).first()
     if region is None:
-        raise PermissionDenied(f"地区“{name[:50]}”不存在")
+        raise PermissionDenied(_("地区“%(name)s”不存在") % {"name": name[:50]})
     permissions.require(request.user, Action.VIEW_REGION, region)
     return region
 
@@ -162,7 +165,7 @@ def set_budget(request):
         shown = year if isinstance(year, int) else (assessment.factor_year() or clock.today().year - 1)
         refused = refusals.Refusal("budget", {k: post.get(k, "") for k in post}, problems)
         return _year_page(request, shown, region, post, 400, refused)
-    messages.success(request, f"已设定{region.name}{year}年碳预算")
+    messages.success(request, _("已设定%(region)s%(year)s年碳预算") % {"region": region.name, "year": year})
     return redirect(f"{reverse('budgets:year', args=[year])}?region={quote(region.name)}")
 
 
@@ -185,7 +188,7 @@ def allocate(request, year: int):
             growth=values if method == pure.Method.INTENSITY else None,
             note=request.POST.get("note", "")[:300],
         )
-        messages.success(request, "已分配，各部分合计等于总量")
+        messages.success(request, _("已分配，各部分合计等于总量"))
     except ValidationError as exc:  # the form again as typed, the reason beside its method
         typed = {k: request.POST.get(k, "") for k in request.POST if k != "csrfmiddlewaretoken"}
         problems = refusals.problems_of(exc, f"method-{dimension}")
@@ -210,7 +213,7 @@ def delete_allocation(request, year: int, dimension: str):
     services.delete_allocation(
         request.user, get_object_or_404(Allocation, budget=budget, dimension=dimension)
     )
-    messages.success(request, "已删除该分配")
+    messages.success(request, _("已删除该分配"))
     return redirect(f"{reverse('budgets:year', args=[year])}?region={quote(region.name)}")
 
 
@@ -325,7 +328,7 @@ def _links(post) -> dict:
     listed = post.get("two_high_project", "").strip()
     enterprise = Enterprise.objects.filter(credit_code=code).first() if code else None
     if code and enterprise is None:
-        raise ValidationError(f"重点企业名录中没有统一社会信用代码为 {code} 的企业")
+        raise ValidationError(_("重点企业名录中没有统一社会信用代码为 %(code)s 的企业") % {"code": code})
     key = as_int(listed, low=1, high=MAX_ID)
     project = TwoHighProject.objects.filter(pk=key).first() if key else None
     return {"enterprise": enterprise, "two_high_project": project}
@@ -369,7 +372,9 @@ def projects(request):
             except ValidationError as exc:
                 problems = refusals.problems_of(exc, "name")
             else:
-                messages.success(request, f"已登记并评价“{project.name}”（草稿，核对后请报送审查）")
+                messages.success(
+                    request, _("已登记并评价“%(name)s”（草稿，核对后请报送审查）") % {"name": project.name}
+                )
                 return redirect("budgets:project", project.pk)
         # the page again with everything typed, each problem beside its field, and a 400
         refused, status = refusals.Refusal("project", {k: post.get(k, "") for k in post}, problems), 400
@@ -418,7 +423,7 @@ def project(request, project_id: int):
         post = request.POST
         action = post.get("action", "")
         if action not in PROJECT_FORMS:
-            raise Http404("未知操作")
+            raise Http404(_("未知操作"))
         ids, default = PROJECT_FORMS[action]
         problems = []
         if action == "return":

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
@@ -95,7 +96,7 @@ def official_factor_set() -> FactorSet:
 
 
 def factor_set_by_label(label: str) -> pure_factors.FactorSet | None:
-    name, _, version = label.partition("@")
+    name, _at, version = label.partition("@")
     qs = FactorSet.objects.filter(name=name)
     if version:
         qs = qs.filter(version=version)
@@ -110,7 +111,10 @@ def import_factor_csv(
     """A new factor set: the rows of ``based_on`` with the CSV's rows added or replacing same kind/key/year."""
     permissions.require(user, Action.MANAGE_FACTORS)
     if FactorSet.objects.filter(name=name, version=version).exists():
-        raise DomainError(f"因子集 {name}@{version} 已存在；新的因子请用新的版本号")
+        raise DomainError(
+            _("因子集 %(name)s@%(version)s 已存在；新的因子请用新的版本号")
+            % {"name": name, "version": version}
+        )
     rows = pure_factors.read_factor_rows(text, "因子 CSV")
     pure = pure_factors.overlay(based_on and based_on.to_pure(), rows, name, version, title)
     fs = _store_factor_set(pure, user, based_on)
@@ -157,9 +161,11 @@ def enter_yearly_factors(user, inputs: list[YearlyInput], what: str) -> Accounti
     rows = []
     for i in inputs:
         if i.kind not in ENTERED_KINDS:
-            raise DomainError(f"只能录入：{'、'.join(pure_factors.KINDS[k] for k in ENTERED_KINDS)}")
+            raise DomainError(
+                _("只能录入：%(names)s") % {"names": "、".join(pure_factors.KINDS[k] for k in ENTERED_KINDS)}
+            )
         if not i.source.strip():
-            raise DomainError("请注明来源（文件名称、文号或网址）")
+            raise DomainError(_("请注明来源（文件名称、文号或网址）"))
         rows.append(
             [
                 i.kind,
@@ -180,9 +186,12 @@ def set_assessed_boundary(user, *, boundary: str, source: str) -> AccountingRun:
     otherwise): a new version of the default set carries it, and the accounts are recomputed on it."""
     permissions.require(user, Action.MANAGE_FACTORS)
     if boundary not in pure_factors.BOUNDARIES:
-        raise DomainError(f"口径须为：{'、'.join(BOUNDARY_NAMES[b] for b in pure_factors.BOUNDARIES)}")
+        raise DomainError(
+            _("口径须为：%(names)s")
+            % {"names": "、".join(BOUNDARY_NAMES[b] for b in pure_factors.BOUNDARIES)}
+        )
     if not source.strip():
-        raise DomainError("请注明依据（上级文件名称、文号或会议纪要）")
+        raise DomainError(_("请注明依据（上级文件名称、文号或会议纪要）"))
     row = ["assessed_boundary", boundary, "", "", "", source.strip()[:500], "录入"]
     return _new_default_version(user, [row], f"考核口径改为{BOUNDARY_NAMES[boundary]}")
 
@@ -285,10 +294,16 @@ def _read_and_write(
     if form.errors:
         return UploadResult(errors=[str(e) for e in form.errors])
     foreign = sorted(
-        {region for _, region in form.periods() if not permissions.can(user, Action.REPORT_ENERGY, region)}
+        {
+            region
+            for _period, region in form.periods()
+            if not permissions.can(user, Action.REPORT_ENERGY, region)
+        }
     )
     if foreign:  # a district's reporter reports for its own district only: the whole file is refused
-        raise PermissionDenied(f"文件含有您无权报送的地区：{'、'.join(foreign)}；整个文件未写入")
+        raise PermissionDenied(
+            _("文件含有您无权报送的地区：%(names)s；整个文件未写入") % {"names": "、".join(foreign)}
+        )
     if progress is not None:
         progress(70, "写入草稿报表")
     digest = hashlib.sha256(data).hexdigest()
@@ -336,7 +351,7 @@ def _absent_warnings(
     if not quarter.is_quarter:
         return []
     earlier, p = [], quarter
-    for _ in range(4):
+    for _attempt in range(4):
         p = p.previous_quarter()
         rows = [r.record for r in form.records if r.record.period == p.key and r.record.region == region]
         if not rows and (sub := selectors.current_submission(p.key, region)) is not None:
@@ -396,7 +411,7 @@ def _new_revision(*, period: str, region: str, **fields) -> EnergySubmission:
     """The next revision number of a period and region, taken safely while another reporter may be taking
     one too (PostgreSQL lets both read the same largest number; the unique key refuses the second, which then
     reads again inside a savepoint instead of failing the upload)."""
-    for _ in range(REVISION_ATTEMPTS):
+    for _attempt in range(REVISION_ATTEMPTS):
         last = EnergySubmission.objects.filter(period=period, region=region).aggregate(m=Max("revision"))["m"]
         try:
             with transaction.atomic():
@@ -405,7 +420,7 @@ def _new_revision(*, period: str, region: str, **fields) -> EnergySubmission:
                 )
         except IntegrityError:
             continue
-    raise DomainError("同一报告期和地区正有多份报表同时写入，请稍后重试", code="conflict")
+    raise DomainError(_("同一报告期和地区正有多份报表同时写入，请稍后重试"), code="conflict")
 
 
 @transaction.atomic
@@ -554,7 +569,7 @@ def _register(
         return RegisterResult(
             errors=[str(e) for e in parsed.errors], columns=[e.column for e in parsed.errors]
         )
-    serials = [entry.serial for _, entry in parsed.entries]
+    serials = [entry.serial for _row, entry in parsed.entries]
     taken = {
         c.serial: c
         for chunk in range(0, len(serials), 500)
@@ -598,7 +613,7 @@ def _store_register(parsed, user, source_name: str, is_sample: bool, notify: boo
                 source_name=source_name,
                 created_by=user if getattr(user, "is_authenticated", False) else None,
             )
-            for _, e in parsed.entries
+            for _row, e in parsed.entries
         )
         audit.record_many(user, audit.Action.CREATE, created, comment=f"绿证登记：{source_name}")
         if notify:
@@ -615,7 +630,7 @@ def withdraw_certificate(entry: GreenCertificate, user, *, reason: str) -> None:
     """Take a line out of the register (entered by mistake): audited with its values, then recomputed."""
     permissions.require(user, Action.MANAGE_CERTIFICATES)
     if not reason.strip():
-        raise DomainError("请说明撤销登记的原因")
+        raise DomainError(_("请说明撤销登记的原因"))
     before = audit.snapshot(entry)
     audit.record(user, audit.Action.DELETE, entry, before=before, comment=reason.strip()[:500])
     entry.delete()

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from carbonpeak.accounts.access import page
@@ -20,7 +21,6 @@ from carbonpeak.core.numbers import required_float, required_int
 from carbonpeak.core.text import Message, gettext_noop
 from carbonpeak.energy import accounting, catalog, selectors, services, workbook
 from carbonpeak.energy import certificates as register
-from carbonpeak.energy.factors import shown_label
 from carbonpeak.energy.models import (
     AccountingResult,
     AccountingRun,
@@ -28,6 +28,7 @@ from carbonpeak.energy.models import (
     FactorSet,
     GreenCertificate,
 )
+from carbonpeak.energy.terms import factor_set_name
 from carbonpeak.web import refusals
 
 
@@ -283,10 +284,10 @@ def upload(request):
     if request.method != "POST":
         return redirect("energy:submissions")
     if not services.can_report(request.user):
-        raise PermissionDenied("您没有报送能源统计数据的权限")
+        raise PermissionDenied(_("您没有报送能源统计数据的权限"))
     file = request.FILES.get("file")
     if file is None:
-        messages.error(request, "请选择要上传的文件（.xlsx 报表或 .csv）")
+        messages.error(request, _("请选择要上传的文件（.xlsx 报表或 .csv）"))
         return redirect("energy:submissions")
     data = limits.read(limits.ENERGY_FORM, file)
     try:
@@ -339,22 +340,22 @@ def submission_action(request, submission_id: int, action: str):
     sub = get_object_or_404(EnergySubmission, pk=submission_id)
     at = f"{action}-comment" if action in ("approve", "return") else "submission-actions"
     typed = {"action": action, "comment": request.POST.get("comment", "")}
-    if action == "return" and (missing := refusals.required(request.POST, {"comment": (at, "退回意见")})):
+    if action == "return" and (missing := refusals.required(request.POST, {"comment": (at, _("退回意见"))})):
         return refusals.refuse(
             request, _submission_form(sub), typed, missing, reverse("energy:submission", args=[sub.pk])
         )
     try:
         if action == "submit":
             services.submit_submission(sub, user=request.user)
-            messages.success(request, "已报送，等待协调员审核")
+            messages.success(request, _("已报送，等待协调员审核"))
         elif action == "approve":
             services.approve_submission(sub, user=request.user, comment=request.POST.get("comment", ""))
-            messages.success(request, "已审核通过；核算结果、达峰预测与目标评估随即按正式因子集更新")
+            messages.success(request, _("已审核通过；核算结果、达峰预测与目标评估随即按正式因子集更新"))
         elif action == "return":
             services.return_submission(sub, user=request.user, comment=request.POST.get("comment", ""))
-            messages.warning(request, "已退回填报人")
+            messages.warning(request, _("已退回填报人"))
         else:
-            raise ValidationError("未知操作")
+            raise ValidationError(_("未知操作"))
     except ValidationError as exc:  # beside the comment that was typed, which is kept
         return refusals.refuse(
             request,
@@ -432,11 +433,11 @@ def factor_enter(request):
     """The coordinator enters one yearly factor with its source; the accounts follow at once. A refusal
     comes back as typed, each problem beside its field."""
     post = request.POST
-    problems = refusals.required(post, {"key": "地区/电网", "source": "来源"})
+    problems = refusals.required(post, {"key": _("地区/电网"), "source": _("来源")})
     year = refusals.parsed(
-        post, problems, "year", lambda t: required_int(t, what="年份", low=1990, high=2100)
+        post, problems, "year", lambda t: required_int(t, what=_("年份"), low=1990, high=2100)
     )
-    value = refusals.parsed(post, problems, "value", lambda t: required_float(t, what="数值"))
+    value = refusals.parsed(post, problems, "value", lambda t: required_float(t, what=_("数值")))
     run = None
     if not problems:
         try:
@@ -460,10 +461,12 @@ def factor_enter(request):
         typed = {k: post.get(k, "") for k in ("kind", "key", "year", "value", "unit", "source")}
         return refusals.refuse(request, FACTOR_FORM, typed, problems, reverse("energy:factor_sets"))
     if run.error:
-        messages.error(request, f"已录入，但重算失败：{run.error}")
+        messages.error(request, _("已录入，但重算失败：%(error)s") % {"error": run.error})
     else:
         messages.success(
-            request, f"已录入并以因子集 {shown_label(run.factor_set_label)} 重算；预测与目标评估随后更新"
+            request,
+            _("已录入并以因子集 %(set)s 重算；预测与目标评估随后更新")
+            % {"set": factor_set_name(run.factor_set_label)},
         )
     return redirect("energy:overview")
 
@@ -476,7 +479,7 @@ BOUNDARY_FORM = "assessed-boundary"
 def boundary_set(request):
     """The coordinator names the assessed CO2 boundary with its basis; the accounts follow."""
     post = request.POST
-    problems = refusals.required(post, {"source": ("id_boundary_source", "依据")})
+    problems = refusals.required(post, {"source": ("id_boundary_source", _("依据"))})
     run = None
     if not problems:
         try:
@@ -492,9 +495,12 @@ def boundary_set(request):
         typed = {k: post.get(k, "") for k in ("boundary", "source")}
         return refusals.refuse(request, BOUNDARY_FORM, typed, problems, reverse("energy:factor_sets"))
     if run.error:
-        messages.error(request, f"已更改，但重算失败：{run.error}")
+        messages.error(request, _("已更改，但重算失败：%(error)s") % {"error": run.error})
     else:
-        messages.success(request, f"考核口径已更改，并以因子集 {shown_label(run.factor_set_label)} 重算")
+        messages.success(
+            request,
+            _("考核口径已更改，并以因子集 %(set)s 重算") % {"set": factor_set_name(run.factor_set_label)},
+        )
     return redirect("energy:overview")
 
 
@@ -502,12 +508,12 @@ def boundary_set(request):
 @require_POST
 def factor_set_import(request):
     if not services.can_review(request.user):
-        raise PermissionDenied("只有协调员可以新增因子集")
+        raise PermissionDenied(_("只有协调员可以新增因子集"))
     file = request.FILES.get("file")
     name, version = request.POST.get("name", "").strip(), request.POST.get("version", "").strip()
     based_on = FactorSet.objects.filter(pk=request.POST.get("based_on") or 0).first()
     if file is None or not name or not version:
-        messages.error(request, "请填写名称、版本并选择因子 CSV 文件")
+        messages.error(request, _("请填写名称、版本并选择因子 CSV 文件"))
         return redirect("energy:factor_sets")
     try:
         text = file.read().decode("utf-8-sig")
@@ -520,12 +526,16 @@ def factor_set_import(request):
             based_on=based_on,
         )
     except UnicodeDecodeError:
-        messages.error(request, "因子 CSV 须为 UTF-8 编码")
+        messages.error(request, _("因子 CSV 须为 UTF-8 编码"))
         return redirect("energy:factor_sets")
     except (ValidationError, ValueError) as exc:
         messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
         return redirect("energy:factor_sets")
-    messages.success(request, f"已新增因子集 {shown_label(fs.label)}（{fs.factors.count()} 个因子）")
+    messages.success(
+        request,
+        _("已新增因子集 %(set)s（%(n)s 个因子）")
+        % {"set": factor_set_name(fs.label), "n": fs.factors.count()},
+    )
     return redirect("energy:factor_set", fs.pk)
 
 
@@ -535,17 +545,22 @@ def recompute(request, set_id: int):
     fs = get_object_or_404(FactorSet, pk=set_id)
     run = services.recompute_with(fs, request.user, request.POST.get("reason", ""))
     if run.error:
-        messages.error(request, f"使用 {shown_label(fs.label)} 核算失败：{run.error}")
+        messages.error(
+            request,
+            _("使用 %(set)s 核算失败：%(error)s") % {"set": factor_set_name(fs.label), "error": run.error},
+        )
         return redirect("energy:factor_set", fs.pk)
     if fs.is_default:
         messages.success(
             request,
-            f"已使用 {shown_label(fs.label)} 重算；此前的核算结果均已保留，达峰预测与目标评估随即更新",
+            _("已使用 %(set)s 重算；此前的核算结果均已保留，达峰预测与目标评估随即更新")
+            % {"set": factor_set_name(fs.label)},
         )
     else:
         messages.success(
             request,
-            f"已使用 {shown_label(fs.label)} 试算；试算结果不是正式核算，不影响目标评估、预测与碳预算",
+            _("已使用 %(set)s 试算；试算结果不是正式核算，不影响目标评估、预测与碳预算")
+            % {"set": factor_set_name(fs.label)},
         )
     return redirect("energy:run", run.pk)
 
@@ -558,10 +573,16 @@ def make_default(request, set_id: int):
         fs, user=request.user, reason=request.POST.get("reason", "").strip()[:500]
     )
     if run.error:
-        messages.error(request, f"{shown_label(fs.label)} 已采用为正式因子集，但核算失败：{run.error}")
+        messages.error(
+            request,
+            _("%(set)s 已采用为正式因子集，但核算失败：%(error)s")
+            % {"set": factor_set_name(fs.label), "error": run.error},
+        )
         return redirect("energy:factor_sets")
     messages.success(
-        request, f"{shown_label(fs.label)} 已采用为正式因子集并重新核算；目标评估、预测与碳预算随后更新"
+        request,
+        _("%(set)s 已采用为正式因子集并重新核算；目标评估、预测与碳预算随后更新")
+        % {"set": factor_set_name(fs.label)},
     )
     return redirect("energy:overview")
 
@@ -630,14 +651,14 @@ CERTIFICATE_FORM = "certificate"
 def certificate_enter(request):
     """One line of the register; a refusal comes back as typed, each problem beside its field."""
     post = request.POST
-    cells = {key: post.get(key, "") for key, _, _ in register.COLUMNS}
+    cells = {key: post.get(key, "") for key, _header, _kind in register.COLUMNS}
     try:
         result = services.enter_certificate(request.user, cells)
     except PermissionDenied as exc:
         messages.error(request, str(exc))
         return redirect("energy:certificates")
     if not result.ok:
-        field_of = {header: key for key, header, _ in register.COLUMNS}
+        field_of = {header: key for key, header, _kind in register.COLUMNS}
         problems = [
             refusals.Problem(
                 f"c_{field_of.get(column, 'serial')}", message.split("：", 1)[-1] if column else message
@@ -647,7 +668,9 @@ def certificate_enter(request):
             )
         ]
         return refusals.refuse(request, CERTIFICATE_FORM, cells, problems, reverse("energy:certificates"))
-    messages.success(request, f"已登记 {result.created[0].serial}；核算、预测与目标评估随后更新")
+    messages.success(
+        request, _("已登记 %(serial)s；核算、预测与目标评估随后更新") % {"serial": result.created[0].serial}
+    )
     return redirect("energy:certificates")
 
 
@@ -656,7 +679,7 @@ def certificate_enter(request):
 def certificate_upload(request):
     file = request.FILES.get("file")
     if file is None:
-        messages.error(request, "请选择要上传的登记表（.xlsx 或 .csv）")
+        messages.error(request, _("请选择要上传的登记表（.xlsx 或 .csv）"))
         return redirect("energy:certificates")
     try:
         result = services.upload_certificates(limits.read(limits.CERTIFICATES, file), file.name, request.user)
@@ -670,7 +693,11 @@ def certificate_upload(request):
             {"nav": "factors", "errors": result.errors, "filename": file.name, "back": "energy:certificates"},
             status=400,
         )
-    messages.success(request, f"已登记 {len(result.created)} 条（{file.name}）；核算、预测与目标评估随后更新")
+    messages.success(
+        request,
+        _("已登记 %(n)s 条（%(file)s）；核算、预测与目标评估随后更新")
+        % {"n": len(result.created), "file": file.name},
+    )
     return redirect("energy:certificates")
 
 
@@ -683,7 +710,9 @@ def certificate_withdraw(request, certificate_id: int):
     except PermissionDenied as exc:
         messages.error(request, str(exc))
     except ValidationError as exc:
-        messages.error(request, "未撤销：" + "；".join(exc.messages))
+        messages.error(
+            request, _("未撤销：%(why)s") % {"why": pgettext("list separator", "；").join(exc.messages)}
+        )
     else:
-        messages.success(request, f"已撤销登记 {entry.serial}；核算随后更新")
+        messages.success(request, _("已撤销登记 %(serial)s；核算随后更新") % {"serial": entry.serial})
     return redirect("energy:certificates")

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
@@ -37,7 +38,10 @@ def store_dir() -> Path:
 def _kind(file_name: str) -> str:
     kind = KINDS.get(Path(file_name).suffix.lower())
     if kind is None:
-        raise DomainError(f"不支持的文件类型“{Path(file_name).suffix}”：请上传 .csv（UTF-8）或 .parquet 文件")
+        raise DomainError(
+            _("不支持的文件类型“%(suffix)s”：请上传 .csv（UTF-8）或 .parquet 文件")
+            % {"suffix": Path(file_name).suffix}
+        )
     return kind
 
 
@@ -140,7 +144,8 @@ def _ingest_locked(
     earlier = ReadingBatch.objects.filter(sha256=sha256, withdrawn_at__isnull=True).first()
     if earlier is not None:
         raise DomainError(
-            f"该文件已于 {earlier.uploaded_at:%Y-%m-%d %H:%M} 导入（批次 {earlier.batch}），未重复导入"
+            _("该文件已于 %(at)s 导入（批次 %(batch)s），未重复导入")
+            % {"at": f"{earlier.uploaded_at:%Y-%m-%d %H:%M}", "batch": earlier.batch}
         )
     batch_id = uuid.uuid4().hex
     try:
@@ -183,7 +188,7 @@ def withdraw(user, batch: ReadingBatch) -> ReadingBatch:
     file); the months it touched are recomputed."""
     permissions.require(user, Action.INGEST_METERS)
     if batch.withdrawn_at is not None:
-        raise DomainError("该批次已撤回")
+        raise DomainError(_("该批次已撤回"))
     with _store_lock():
         months = readings.withdraw(store_dir(), batch.batch)
     batch.withdrawn_at = timezone.now()

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from carbonpeak.accounts import permissions
@@ -64,7 +65,7 @@ def enterprise(request, credit_code: str):
         raise PermissionDenied(permissions.MESSAGES[Action.VIEW_ENTERPRISE])
     rows, totals = selectors.enterprise_months(credit_code)
     if not rows and not totals and found is None:
-        raise Http404("没有该企业的在线监测数据")
+        raise Http404(_("没有该企业的在线监测数据"))
     return render(
         request,
         "meters/enterprise.html",
@@ -85,7 +86,7 @@ def enterprise(request, credit_code: str):
 def upload(request):
     file = request.FILES.get("file")
     if file is None:
-        messages.error(request, "请选择要导入的文件（.csv 或 .parquet）")
+        messages.error(request, _("请选择要导入的文件（.csv 或 .parquet）"))
         return redirect("meters:overview")
     try:
         job = uploads.accept(request.user, "meters", file.name, limits.read(limits.METER_READINGS, file))
@@ -114,5 +115,9 @@ def withdraw(request, pk: int):
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
         return redirect("meters:overview")
-    messages.success(request, f"已撤回批次 {batch.batch}（{batch.file_name}）；涉及月份已重算")
+    messages.success(
+        request,
+        _("已撤回批次 %(batch)s（%(file)s）；涉及月份已重算")
+        % {"batch": batch.batch, "file": batch.file_name},
+    )
     return redirect("meters:overview")

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core import mail
 from django.db import transaction
 from django.db.models import Max, Q
+from django.utils.translation import gettext as _
 
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
@@ -57,7 +58,7 @@ def propose_links(plan: Plan) -> int:
     for target in sorted(unlinked, key=lambda t: (t.task_id is None, t.order)):
         computed = catalogue.COMPUTED_BY_NAME.get(target.indicator)
         if computed is not None:
-            indicator, _ = Indicator.objects.get_or_create(
+            indicator, _created = Indicator.objects.get_or_create(
                 code=computed.code,
                 defaults={
                     "name": computed.name,
@@ -130,10 +131,12 @@ def report_observation(
 ) -> Observation:
     """A new draft revision of a reported value."""
     if indicator.kind == Indicator.Kind.COMPUTED:
-        raise DomainError(f"“{indicator.name}”由能源统计核算得出，不能直接填报；请报送能源统计数据")
+        raise DomainError(
+            _("“%(name)s”由能源统计核算得出，不能直接填报；请报送能源统计数据") % {"name": indicator.name}
+        )
     permissions.require(user, Action.REPORT_INDICATOR, indicator)
     if not 1 <= quarter <= 4 or not 2000 <= year <= 2100:
-        raise DomainError("报告期无效：年份 2000–2100，季度 1–4")
+        raise DomainError(_("报告期无效：年份 2000–2100，季度 1–4"))
     today = clock.today()
     refused = catalogue.implausible(
         indicator.unit, value, year, quarter, (today.year, (today.month - 1) // 3 + 1)

@@ -14,6 +14,7 @@ import json
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from carbonpeak.accounts import permissions
@@ -257,7 +258,9 @@ def import_plan(
                 _apply(plan_doc, region, digest, source_name, user, report, write=True, role=role)
                 events.emit("plan_imported", plan_id=report.plan_id)
         except IntegrityError as exc:
-            raise DomainError(f"方案结构无法写入（编号冲突）：{exc}；请检查文件中重复的编号") from exc
+            raise DomainError(
+                _("方案结构无法写入（编号冲突）：%(exc)s；请检查文件中重复的编号") % {"exc": exc}
+            ) from exc
     if not report.changes and latest is not None:
         report.unchanged = True
     return report
@@ -489,13 +492,13 @@ def set_handed_down_total(
     the plan the grading checks as a cap; entered again, the value is replaced (audited)."""
     permissions.require(user, permissions.Action.MANAGE_PLAN)
     if indicator not in HANDED_DOWN_TOTALS:
-        raise DomainError(f"只能录入：{'、'.join(HANDED_DOWN_TOTALS)}")
+        raise DomainError(_("只能录入：%(names)s") % {"names": "、".join(HANDED_DOWN_TOTALS)})
     if not 2000 <= year <= 2100:
-        raise DomainError("年份须在 2000–2100 之间")
+        raise DomainError(_("年份须在 2000–2100 之间"))
     if not value > 0 or value != value or value == float("inf"):
-        raise DomainError("下达总量须为正数")
+        raise DomainError(_("下达总量须为正数"))
     if not issuer.strip() or not document.strip():
-        raise DomainError("请填写下达单位和下达文件（文号）")
+        raise DomainError(_("请填写下达单位和下达文件（文号）"))
     key = f"{HANDED_DOWN_PREFIX}{indicator}/{year}"
     target = Target.objects.filter(plan=plan, key=key).first()
     before = audit.snapshot(target, ("value", "issuer", "sentence")) if target else None

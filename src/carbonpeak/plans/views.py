@@ -10,6 +10,7 @@ from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from carbonpeak.accounts import permissions
@@ -30,7 +31,7 @@ def _plan_or_latest(plan_id: int | None) -> Plan:
         return get_object_or_404(Plan, pk=plan_id)
     plan = current_plan()
     if plan is None:
-        raise Http404("尚未导入任何方案")
+        raise Http404(_("尚未导入任何方案"))
     return plan
 
 
@@ -305,5 +306,5 @@ def handed_down_total(request, plan_id: int):
         typed = {k: post.get(k, "") for k in ("indicator", "year", "value", "issuer", "document")}
         url = reverse("plans:targets_for_plan", args=[plan.pk])
         return refusals.refuse(request, HANDED_DOWN_FORM, typed, problems, url)
-    messages.success(request, f"已录入：{target.sentence}；目标评估随后更新")
+    messages.success(request, _("已录入：%(target)s；目标评估随后更新") % {"target": target.sentence})
     return redirect("plans:targets_for_plan", plan.pk)

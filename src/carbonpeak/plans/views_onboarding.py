@@ -8,6 +8,7 @@ from collections import Counter
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from carbonpeak.accounts import permissions
@@ -51,7 +52,7 @@ def onboard(request):
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
-            messages.error(request, "请选择方案文件（文字版 PDF、.docx 或文本）")
+            messages.error(request, _("请选择方案文件（文字版 PDF、.docx 或文本）"))
             return redirect("plans:onboard")
         try:
             draft = onboarding.stage(
@@ -158,7 +159,7 @@ def onboard_review(request, draft_id: int):
             except ValidationError as exc:
                 problems = refusals.problems_of(exc, "review-form")
         if not problems:
-            messages.success(request, "更正已保存：右侧为更正后的结构")
+            messages.success(request, _("更正已保存：右侧为更正后的结构"))
             return redirect("plans:onboard_review", draft.pk)
         # the page again with everything typed (a plan has hundreds of fields: not carried in the session)
         refused = refusals.Refusal("review", dict(request.POST.items()), problems)
@@ -236,5 +237,5 @@ def onboard_discard(request, draft_id: int):
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
-        messages.success(request, f"已放弃导入“{draft.source_name}”")
+        messages.success(request, _("已放弃导入“%(name)s”") % {"name": draft.source_name})
     return redirect("plans:onboard")

@@ -19,7 +19,14 @@ def _project_all(run_id: int | None) -> dict:
 
 @events.handles("accounts_recomputed", _("各情景达峰预测"), order=20)
 def project_on_new_accounts(run_id: int) -> dict:
-    """Every scenario projected on the accounts just made (the grades read the 规划情景 probability)."""
+    """Every scenario projected on the accounts just made (the grades read the 规划情景 probability) — unless
+    newer accounts replaced them before this job ran: their own job projects on them, and projecting on
+    accounts nobody reads any more would only delay it (several approvals in a row queue one job each)."""
+    from carbonpeak.energy import selectors as energy
+
+    current = energy.current_run()
+    if current is not None and current.pk != run_id:
+        return {"projections": 0, "superseded_by": current.pk}
     return _project_all(run_id)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
@@ -56,7 +57,10 @@ def _region(plan: Plan, regions: set[str]) -> str:
             return candidate
     if len(regions) == 1:
         return next(iter(regions))
-    raise NoData(f"核算结果含多个地区（{'、'.join(sorted(regions))}），无法确定{plan.region}的数据")
+    raise NoData(
+        _("核算结果含多个地区（%(names)s），无法确定%(region)s的数据")
+        % {"names": "、".join(sorted(regions)), "region": plan.region}
+    )
 
 
 NO_ACCOUNTS = "尚无核算结果：请先报送并审核能源统计数据"
@@ -74,7 +78,7 @@ def history(plan: Plan, run: AccountingRun | None = None) -> model.History:
     run = run or latest_accounts()
     rows = list(AccountingResult.objects.filter(run=run, first_quarter=1, last_quarter=4))
     if not rows:
-        raise NoData("尚无完整年度（四个季度）的核算结果")
+        raise NoData(_("尚无完整年度（四个季度）的核算结果"))
     region = _region(plan, {r.region for r in rows})
     return model.history_from_periods(
         [r.data for r in rows if r.region == region],
@@ -90,7 +94,10 @@ def scenario(name: str, plan: Plan) -> tuple[model.Scenario, ScenarioVersion | N
         return with_unit_events(scenarios.built_in(name, targets)), None
     custom = Scenario.objects.filter(name=name).first()
     if custom is None:
-        raise model.ProjectionError(f"未知情景“{name}”；可用情景：{'、'.join(scenario_names())}")
+        raise model.ProjectionError(
+            _("未知情景“%(name)s”；可用情景：%(names)s")
+            % {"name": name, "names": "、".join(scenario_names())}
+        )
     version = custom.current
     base = scenarios.built_in(custom.based_on, targets)
     overrides = version.overrides if version else {}
@@ -125,7 +132,7 @@ def with_unit_events(s: model.Scenario) -> model.Scenario:
             continue
         if event.key not in UNIT_EVENTS:
             continue
-        _, year_key, probability_key = UNIT_EVENTS[event.key]
+        _name, year_key, probability_key = UNIT_EVENTS[event.key]
         if year_key in changed:
             changed[year_key] = replace(
                 changed[year_key],
@@ -217,7 +224,7 @@ def _event_problems(
 
 def _save_event(user, event: UnitEvent | None, key: str, values: dict) -> UnitEvent:
     before = audit.snapshot(event) if event else None
-    saved, _ = UnitEvent.objects.update_or_create(key=key, defaults={**values, "updated_by": user})
+    saved, _created = UnitEvent.objects.update_or_create(key=key, defaults={**values, "updated_by": user})
     audit.record(
         user,
         audit.Action.UPDATE if before else audit.Action.CREATE,
@@ -238,7 +245,7 @@ def set_unit_event(user, key: str, *, year, status: str, source: str) -> UnitEve
     permissions.require(user, Action.MANAGE_SCENARIOS)
     event = UnitEvent.objects.select_for_update().filter(key=str(key)[:40]).first()
     if key not in UNIT_EVENTS and (event is None or event.kind != UnitEvent.Kind.RETIRES):
-        raise DomainError(f"未知的机组事件“{str(key)[:40]}”")
+        raise DomainError(_("未知的机组事件“%(key)s”") % {"key": str(key)[:40]})
     kind = event.kind if event else UnitEvent.Kind.ENTERS
     problems, year, source = _event_problems(kind, year, status, source)
     if problems:
@@ -307,7 +314,7 @@ def remove_retirement(user, key: str) -> None:
     permissions.require(user, Action.MANAGE_SCENARIOS)
     event = UnitEvent.objects.filter(key=str(key)[:40], kind=UnitEvent.Kind.RETIRES).first()
     if event is None:
-        raise DomainError("没有这项机组退役")
+        raise DomainError(_("没有这项机组退役"))
     audit.record(user, audit.Action.DELETE, event, before=audit.snapshot(event))
     event.delete()
     events.emit("scenario_changed", scenario="")
@@ -316,7 +323,7 @@ def remove_retirement(user, key: str) -> None:
 def latest_plan() -> Plan:
     plan = current_plan()
     if plan is None:
-        raise NoData("尚未导入任何方案")
+        raise NoData(_("尚未导入任何方案"))
     return plan
 
 
@@ -335,7 +342,7 @@ def run_projection(
     """The projection of ``name`` on the current accounts (or the run the job chain just made); a stored one with the same inputs is reused.
     ``boundary`` chooses the headline boundary (blank: the one the accounting names as assessed)."""
     if not 1 <= draws <= MAX_DRAWS:
-        raise model.ProjectionError(f"抽样次数须在1到{MAX_DRAWS}之间")
+        raise model.ProjectionError(_("抽样次数须在1到%(max_draws)s之间") % {"max_draws": MAX_DRAWS})
     plan = plan or latest_plan()
     acc_run = accounts or latest_accounts()
     pure_scenario, version = scenario(name, plan)
@@ -416,7 +423,7 @@ def _history_of(plan: Plan, accounts, factor_set: str, sample: bool) -> model.Hi
     """The history a projection reads, from accounts computed in memory (``energy.selectors.accounts_of``)."""
     years = [a for a in accounts.ordered() if (a.period.first, a.period.last) == (1, 4)]
     if not years:
-        raise NoData("尚无完整年度（四个季度）的核算结果")
+        raise NoData(_("尚无完整年度（四个季度）的核算结果"))
     region = _region(plan, {a.region for a in years})
     return model.history_from_periods(
         [a.to_dict() for a in years if a.region == region], factor_set=factor_set, sample=sample
@@ -536,11 +543,13 @@ def request_projection(
     compute while answering a read)."""
     permissions.require(user, Action.VIEW)
     if name not in scenario_names():
-        raise model.ProjectionError(f"未知情景“{name}”")
+        raise model.ProjectionError(_("未知情景“%(name)s”") % {"name": name})
     if not 1 <= draws <= MAX_DRAWS:
-        raise model.ProjectionError(f"抽样次数须在1到{MAX_DRAWS}之间")
+        raise model.ProjectionError(_("抽样次数须在1到%(max_draws)s之间") % {"max_draws": MAX_DRAWS})
     if boundary and boundary not in model.BOUNDARIES:
-        raise model.ProjectionError(f"口径须为 {' / '.join(model.BOUNDARIES)}")
+        raise model.ProjectionError(
+            _("口径须为 %(boundaries)s") % {"boundaries": " / ".join(model.BOUNDARIES)}
+        )
     latest_accounts()
     stored = stored_projection(name, plan, draws=draws, seed=seed, end_year=end_year, boundary=boundary)
     if stored is not None:
@@ -574,7 +583,11 @@ def _normalise(spec: dict, label: str, key: str = "") -> dict:
     """An assumption as stored in a version: distribution, numbers as floats (blank → absent), source."""
     out: dict = {"distribution": str(spec.get("distribution") or "").strip()}
     if out["distribution"] not in model.DISTRIBUTIONS:
-        raise AssumptionError(f"假设“{label}”的分布“{out['distribution'][:20]}”未知", f"{key}__distribution")
+        raise AssumptionError(
+            _("假设“%(label)s”的分布“%(distribution)s”未知")
+            % {"label": label, "distribution": out["distribution"][:20]},
+            f"{key}__distribution",
+        )
     for field, word in (("low", "下限"), ("mode", "取值"), ("high", "上限")):
         try:
             value = parse_float(spec.get(field), what=f"假设“{label}”的{word}")
@@ -593,13 +606,15 @@ def create_scenario(user, name: str, based_on: str, description: str = "") -> Sc
     permissions.require(user, Action.MANAGE_SCENARIOS)
     name = name.strip()
     if not name:
-        raise model.ProjectionError("请填写情景名称")
+        raise model.ProjectionError(_("请填写情景名称"))
     if len(name) > 60 or any(c in name for c in "/\\?#%") or not name.isprintable():
-        raise model.ProjectionError("情景名称不超过60个字，且不能含 / \\ ? # % 等字符")
+        raise model.ProjectionError(_("情景名称不超过60个字，且不能含 / \\ ? # % 等字符"))
     if name in scenarios.BUILT_IN or Scenario.objects.filter(name=name).exists():
-        raise model.ProjectionError(f"情景“{name}”已存在，请换一个名称")
+        raise model.ProjectionError(_("情景“%(name)s”已存在，请换一个名称") % {"name": name})
     if based_on not in scenarios.BUILT_IN:
-        raise model.ProjectionError(f"须基于内置情景之一：{'、'.join(scenarios.BUILT_IN)}")
+        raise model.ProjectionError(
+            _("须基于内置情景之一：%(names)s") % {"names": "、".join(scenarios.BUILT_IN)}
+        )
     created = Scenario.objects.create(name=name, based_on=based_on, description=description, created_by=user)
     ScenarioVersion.objects.create(scenario=created, number=1, overrides={}, comment="新建", author=user)
     audit.record(user, audit.Action.CREATE, created, after={"based_on": based_on, "description": description})
@@ -618,7 +633,7 @@ def save_assumptions(user, custom: Scenario, edits: dict[str, dict], comment: st
     changes = []
     for key, spec in edits.items():
         if key not in base.assumptions:
-            raise model.ProjectionError(f"未知假设“{key}”")
+            raise model.ProjectionError(_("未知假设“%(key)s”") % {"key": key})
         label = base.assumptions[key].label
         before = _normalise(overrides.get(key) or model_row(base.assumptions[key]), label)
         after = _normalise(spec, label, key)
@@ -633,7 +648,7 @@ def save_assumptions(user, custom: Scenario, edits: dict[str, dict], comment: st
     # the whole scenario must still be valid (raises with the assumption named)
     scenarios.with_overrides(base, custom.name, custom.description, overrides)
     if not changes:
-        raise model.ProjectionError("没有修改任何假设")
+        raise model.ProjectionError(_("没有修改任何假设"))
     number = (current.number if current else 0) + 1
     version = ScenarioVersion.objects.create(
         scenario=custom, number=number, overrides=overrides, changes=changes, comment=comment, author=user

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from carbonpeak.accounts import permissions
@@ -170,7 +171,7 @@ def overview(request):
 @page(Action.VIEW_CITY)
 def detail(request, name: str):
     if name not in selectors.scenario_names():
-        raise Http404(f"未知情景“{name}”")
+        raise Http404(_("未知情景“%(name)s”") % {"name": name})
     end_year = 2040 if request.GET.get("end") == "2040" else model.END_YEAR
     try:
         plan = services.latest_plan()
@@ -267,7 +268,11 @@ def compute(request, name: str):
         messages.error(request, str(exc))
         return redirect("projection:overview")
     if run is None:
-        messages.info(request, f"已交后台任务计算“{name}”至{end_year}年的预测，完成后本页自动显示")
+        messages.info(
+            request,
+            _("已交后台任务计算“%(name)s”至%(year)s年的预测，完成后本页自动显示")
+            % {"name": name, "year": end_year},
+        )
     query = "&".join(
         part
         for part in ("end=2040" if end_year == 2040 else "", f"boundary={boundary}" if boundary else "")
@@ -289,13 +294,17 @@ def create(request):
         messages.error(request, str(exc))
         return redirect("projection:overview")
     except model.ProjectionError as exc:
-        messages.error(request, f"未能新建情景：{exc}")
+        messages.error(request, _("未能新建情景：%(why)s") % {"why": exc})
         return redirect(
             reverse("projection:detail", args=[based_on])
             if based_on in scenarios.BUILT_IN
             else "projection:overview"
         )
-    messages.success(request, f"已新建情景“{created.name}”（基于{created.based_on}），可在下方修改假设")
+    messages.success(
+        request,
+        _("已新建情景“%(name)s”（基于%(base)s），可在下方修改假设")
+        % {"name": created.name, "base": created.based_on},
+    )
     return redirect(reverse("projection:detail", args=[created.name]) + "#edit")
 
 
@@ -359,7 +368,7 @@ def _unit_events(r: dict) -> list[dict]:
             "year_label": "投运年份",
             "retires": False,
         }
-        for key, (name, _, _) in services.UNIT_EVENTS.items()
+        for key, (name, _unit, _year) in services.UNIT_EVENTS.items()
     ]
     for e in set_now.values():
         if e.kind == UnitEvent.Kind.RETIRES:
@@ -412,7 +421,11 @@ def unit_event(request):
         typed = {k: post.get(k, "") for k in ("event", "year", "status", "source")}
         return refusals.refuse(request, EVENT_FORM, typed, problems, url)
     called = services.UNIT_EVENTS[event.key][0] if event.key in services.UNIT_EVENTS else f"{event.name}退役"
-    messages.success(request, f"已设定：{event.year}年{called}——{event.status}；各情景随后重新预测")
+    messages.success(
+        request,
+        _("已设定：%(year)s年%(unit)s——%(status)s；各情景随后重新预测")
+        % {"year": event.year, "unit": called, "status": event.get_status_display()},
+    )
     return redirect(url)
 
 
@@ -439,7 +452,13 @@ def add_retirement(request):
         return refusals.refuse(request, RETIRE_FORM, typed, problems, url)
     messages.success(
         request,
-        f"已登记：{event.year}年{event.name}（{event.capacity_mw:,.2f} 兆瓦）退役——{event.status}；各情景随后重新预测",
+        _("已登记：%(year)s年%(unit)s（%(mw)s 兆瓦）退役——%(status)s；各情景随后重新预测")
+        % {
+            "year": event.year,
+            "unit": event.name,
+            "mw": f"{event.capacity_mw:,.2f}",
+            "status": event.get_status_display(),
+        },
     )
     return redirect(url)
 
@@ -454,5 +473,5 @@ def remove_retirement(request):
     except (PermissionDenied, ValidationError) as exc:
         messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
         return redirect(url)
-    messages.success(request, "已删除这项机组退役；各情景随后重新预测")
+    messages.success(request, _("已删除这项机组退役；各情景随后重新预测"))
     return redirect(url)

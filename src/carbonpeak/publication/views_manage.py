@@ -6,6 +6,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from carbonpeak.accounts import permissions
@@ -90,7 +92,8 @@ def _preview(record: Release) -> dict:
 
 
 def _refused(request, exc: ValidationError, what: str) -> None:
-    messages.error(request, f"{what}：" + "；".join(exc.messages))
+    reasons = pgettext("list separator", "；").join(exc.messages)
+    messages.error(request, _("%(what)s：%(why)s") % {"what": what, "why": reasons})
 
 
 @page(Action.VIEW_WORK)
@@ -107,7 +110,7 @@ def prepare(request):
     if corrected_id is not None:
         corrects = selectors.public_release(corrected_id) if corrected_id else None
         if corrects is None:
-            messages.error(request, "未能拟定：要更正的发布不存在或未发布")
+            messages.error(request, _("未能拟定：要更正的发布不存在或未发布"))
             return redirect("releases:index")
     try:
         release = services.prepare_release(
@@ -119,12 +122,12 @@ def prepare(request):
             correction_note=request.POST.get("correction_note", ""),
         )
     except NoData as exc:
-        messages.error(request, f"未能拟定：{exc}")
+        messages.error(request, _("未能拟定：%(why)s") % {"why": exc})
         return redirect("releases:index")
     except ValidationError as exc:
-        _refused(request, exc, "未能拟定")
+        _refused(request, exc, _("未能拟定"))
         return redirect("releases:index")
-    messages.success(request, "已拟定发布：请核对内容后报送领导审批")
+    messages.success(request, _("已拟定发布：请核对内容后报送领导审批"))
     return redirect("releases:detail", release_id=release.pk)
 
 
@@ -142,13 +145,15 @@ def _move(request, release_id: int, move, done: str, what: str, **kwargs):
 @page(Action.VIEW_WORK)
 @require_POST
 def submit(request, release_id: int):
-    return _move(request, release_id, services.submit_release, "已报送领导审批", "未能报送")
+    return _move(request, release_id, services.submit_release, _("已报送领导审批"), _("未能报送"))
 
 
 @page(Action.VIEW_WORK)
 @require_POST
 def approve(request, release_id: int):
-    return _move(request, release_id, services.approve_release, "已批准发布，公开页面已更新", "未能发布")
+    return _move(
+        request, release_id, services.approve_release, _("已批准发布，公开页面已更新"), _("未能发布")
+    )
 
 
 @page(Action.VIEW_WORK)
@@ -158,8 +163,8 @@ def return_(request, release_id: int):
         request,
         release_id,
         services.return_release,
-        "已退回协调员",
-        "未能退回",
+        _("已退回协调员"),
+        _("未能退回"),
         comment=request.POST.get("comment", ""),
     )
 
@@ -171,7 +176,7 @@ def discard(request, release_id: int):
     try:
         services.discard_release(record, request.user)
     except ValidationError as exc:
-        _refused(request, exc, "未能删除")
+        _refused(request, exc, _("未能删除"))
         return redirect("releases:detail", release_id=record.pk)
-    messages.success(request, "已删除发布申请")
+    messages.success(request, _("已删除发布申请"))
     return redirect("releases:index")

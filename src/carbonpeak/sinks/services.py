@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
@@ -97,9 +98,9 @@ def choose_climate_zone(user, zone: str, source: str) -> SinkFactorSet:
     permissions.require(user, Action.MANAGE_FACTORS)
     source = (source or "").strip()
     if zone not in ZONES:
-        raise DomainError(f"气候带须为：{'、'.join(ZONES)}")
+        raise DomainError(_("气候带须为：%(names)s") % {"names": "、".join(ZONES)})
     if not source:
-        raise DomainError("请注明选择该气候带的依据")
+        raise DomainError(_("请注明选择该气候带的依据"))
     base = default_set()
     new = _derive(user, base, zone=zone, zone_source=source[:300], extra=[])
     audit.record(
@@ -118,9 +119,11 @@ def _number(value, label: str, *, negative: bool = False) -> float | None:
     try:
         number = float(str(value).replace(",", "").strip())
     except ValueError:
-        raise DomainError(f"{label}须为数字（收到“{str(value)[:20]}”）") from None
+        raise DomainError(
+            _("%(label)s须为数字（收到“%(value)s”）") % {"label": label, "value": str(value)[:20]}
+        ) from None
     if not math.isfinite(number) or (number < 0 and not negative):
-        raise DomainError(f"{label}须为非负的有限数字")
+        raise DomainError(_("%(label)s须为非负的有限数字") % {"label": label})
     return number
 
 
@@ -142,10 +145,10 @@ def enter_parameter(
     bundled row stays, the entry wins); results recomputed."""
     permissions.require(user, Action.MANAGE_FACTORS)
     if parameter not in engine.PARAMETER_NAMES:
-        raise DomainError(f"未知参数：{parameter}")
+        raise DomainError(_("未知参数：%(parameter)s") % {"parameter": parameter})
     source = (source or "").strip()
     if not source:
-        raise DomainError("请注明参数来源（文献、表号或文件）")
+        raise DomainError(_("请注明参数来源（文献、表号或文件）"))
     row = {
         "parameter": parameter,
         "zone": (zone or engine.ALL).strip()[:20],
@@ -159,11 +162,11 @@ def enter_parameter(
         "status": "entered",
     }
     if row["value"] is None:
-        raise DomainError("请填写数值")
+        raise DomainError(_("请填写数值"))
     if (row["low"] is None) != (row["high"] is None):
-        raise DomainError("不确定范围须同时填写下限和上限，或都不填")
+        raise DomainError(_("不确定范围须同时填写下限和上限，或都不填"))
     if row["low"] is not None and not row["low"] <= row["value"] <= row["high"]:
-        raise DomainError("数值须在不确定范围之内")
+        raise DomainError(_("数值须在不确定范围之内"))
     unit = next((f.unit for f in engine.bundled_factors() if f.parameter == parameter), "")
     base = default_set()
     new = _derive(
@@ -194,18 +197,18 @@ def _save(
 
     problems = []
     if not Region.objects.filter(name=district, level=DISTRICT_LEVEL).exists():
-        problems.append(f"区镇“{district}”不在地区树中")
+        problems.append(_("区镇“%(district)s”不在地区树中") % {"district": district})
     try:
         year = int(year)
         if not 1990 <= year <= 2100:
             raise ValueError
     except (TypeError, ValueError):
-        problems.append("年份须为 1990–2100 之间的整数")
+        problems.append(_("年份须为 1990–2100 之间的整数"))
     if land_type not in engine.LAND_TYPES:
-        problems.append(f"地类须为：{'、'.join(engine.LAND_TYPES.values())}")
+        problems.append(_("地类须为：%(names)s") % {"names": "、".join(engine.LAND_TYPES.values())})
     source = (source or "").strip()
     if not source:
-        problems.append("请填写数据来源（如 森林资源二类调查、湿地资源调查）")
+        problems.append(_("请填写数据来源（如 森林资源二类调查、湿地资源调查）"))
     numbers = {}
     for name, label in NUMBER_FIELDS.items():
         try:
@@ -215,12 +218,12 @@ def _save(
     group = str(values.get("group") or "").strip()[:30]
     leaf_type = str(values.get("leaf_type") or "").strip()
     if land_type == "forest" and leaf_type not in ("阔叶", "针叶"):
-        problems.append("乔木林须注明针阔（阔叶或针叶）")
+        problems.append(_("乔木林须注明针阔（阔叶或针叶）"))
     if numbers.get("protected_area_ha") is not None:
         if numbers.get("area_ha") is None:  # an unreported area is not 0 hectares
-            problems.append("填写受保护面积时须同时填写面积")
+            problems.append(_("填写受保护面积时须同时填写面积"))
         elif numbers["area_ha"] < numbers["protected_area_ha"]:
-            problems.append("受保护面积不能大于面积")
+            problems.append(_("受保护面积不能大于面积"))
     if problems:
         raise DomainError(problems)
     previous = LandRecord.objects.filter(
@@ -362,7 +365,9 @@ def _save_land(user, data: bytes) -> UploadResult:
         {r["district"] for r in parsed.rows if not permissions.can(user, Action.REPORT_LAND, r["district"])}
     )
     if foreign:
-        raise PermissionDenied(f"文件含有您无权填报的区镇：{'、'.join(foreign)}；整个文件未写入")
+        raise PermissionDenied(
+            _("文件含有您无权填报的区镇：%(names)s；整个文件未写入") % {"names": "、".join(foreign)}
+        )
     problems = []
     try:
         with transaction.atomic():
@@ -395,11 +400,11 @@ def freeze_baseline(user, year: int) -> SinkBaseline:
 
     permissions.require(user, Action.MANAGE_FACTORS)
     if SinkBaseline.objects.filter(year=year).exists():
-        raise DomainError(f"{year}年本底已冻结，不再改写")
+        raise DomainError(_("%(year)s年本底已冻结，不再改写") % {"year": year})
     factors = default_set()
     results = list(SinkResult.objects.filter(factor_set=factors, year=year))
     if not results:
-        raise DomainError(f"{year}年尚无国土与森林数据，无法冻结本底")
+        raise DomainError(_("%(year)s年尚无国土与森林数据，无法冻结本底") % {"year": year})
     land = LandRecord.objects.filter(year=year)
     baseline = SinkBaseline.objects.create(
         year=year,

@@ -117,7 +117,7 @@ def climate_zone(request):
         return _page(
             request, post, 400, refusals.Refusal("zone", {k: post.get(k, "") for k in post}, problems)
         )
-    messages.success(request, "已选择气候带并重算")
+    messages.success(request, _("已选择气候带并重算"))
     return _back(request)
 
 
@@ -144,7 +144,7 @@ def parameter(request):
         return _page(
             request, post, 400, refusals.Refusal("parameter", {k: post.get(k, "") for k in post}, problems)
         )
-    messages.success(request, "已录入参数并重算")
+    messages.success(request, _("已录入参数并重算"))
     return _back(request)
 
 
@@ -174,7 +174,7 @@ def land_record(request):
         return _page(
             request, post, 400, refusals.Refusal("land", {k: post.get(k, "") for k in post}, problems)
         )
-    messages.success(request, "已保存并重算")
+    messages.success(request, _("已保存并重算"))
     return _back(request)
 
 
@@ -185,14 +185,14 @@ def freeze(request):
     year = as_int(post.get("year"), low=1990, high=2100)
     try:
         if year is None:
-            raise ValidationError("请选择本底年份")
+            raise ValidationError(_("请选择本底年份"))
         services.freeze_baseline(request.user, year)
     except ValidationError as exc:
         refused = refusals.Refusal(
             "freeze", {"year": post.get("year", "")}, refusals.problems_of(exc, "freeze-year")
         )
         return _page(request, None, 400, refused)
-    messages.success(request, f"已冻结{year}年碳汇本底")
+    messages.success(request, _("已冻结%(year)s年碳汇本底") % {"year": year})
     return _back(request)
 
 
@@ -211,7 +211,7 @@ def template(request):
 def upload(request):
     file = request.FILES.get("file")
     if file is None:
-        messages.error(request, "请选择要上传的文件（.xlsx）")
+        messages.error(request, _("请选择要上传的文件（.xlsx）"))
         return _back(request)
     try:
         job = uploads.accept(request.user, "land", file.name, limits.read(limits.LAND_DATA, file))
