@@ -45,6 +45,9 @@ def test_overview_shows_sample_data_with_its_factor_set(logged_in, coordinator):
     assert "2025年1–9月" in html and "2024年全年" in html and "2020年第1季度" in html
     assert html.count("因子集 <a") >= 6  # beside every table and chart
     assert "vendor/echarts/echarts.min.js" in html and "energy-chart-data" in html
+    # the accounts keep their periods' names in Chinese; an English reader reads them in English
+    english = logged_in.get(reverse("energy:overview"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "2024, whole year" in english and "年全年" not in english and "季度" not in english
 
 
 def test_template_download_is_the_form(logged_in):

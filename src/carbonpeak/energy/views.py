@@ -18,6 +18,7 @@ from carbonpeak.core import audit, limits, uploads, versions
 from carbonpeak.core.http import attachment
 from carbonpeak.core.models import ReviewStatus
 from carbonpeak.core.numbers import required_float, required_int
+from carbonpeak.core.periods import parse_period
 from carbonpeak.core.text import Message, gettext_noop
 from carbonpeak.energy import accounting, catalog, selectors, services, workbook
 from carbonpeak.energy import certificates as register
@@ -90,7 +91,7 @@ def _accounts(results: list[AccountingResult], regions: list[str], region: str) 
         "boundary_caption": accounting.boundary_caption(boundary),
         "incomplete": sorted(
             {
-                Message(gettext_noop("%(period)s：%(gap)s"), period=r.data["label"], gap=m)
+                Message(gettext_noop("%(period)s：%(gap)s"), period=parse_period(r.period).label, gap=m)
                 for r in quarters
                 for m in r.data.get("missing", [])
                 if "数据不全" in m
@@ -129,7 +130,7 @@ def _row(result: AccountingResult) -> dict:
     d = result.data
     return {
         "period": result.period,
-        "label": d["label"],
+        "label": parse_period(result.period).label,  # said in the reader's language (the kept one is Chinese)
         "energy": _wan(d["energy_tce"]),
         "energy_eq": _wan(d["energy_tce_equivalent"]),
         "co2": _wan(d["co2_t"]),
