@@ -519,6 +519,13 @@ def _barometer(statuses, period: Period) -> Section:
     return Section(_("目标晴雨表"), [text], [table], items=items)
 
 
+def _counted(counts: Counter, wrapping: str, key: str, each) -> str:
+    """How many of each kind, in brackets (“（按计划推进3份，已完成1份）”), or nothing when there are none."""
+    if not counts:
+        return ""
+    return wrapping % {key: _("，").join(each(name, n) for name, n in counts.items())}
+
+
 def _progress(plan: Plan, period: Period) -> Section:
     rp = ReportingPeriod.objects.filter(plan=plan, key=period.key).first()
     if rp is None:
@@ -563,16 +570,11 @@ def _progress(plan: Plan, period: Period) -> Section:
         rows,
         source=_("进展报送 %(period)s（截止 %(due)s）") % {"period": rp, "due": f"{rp.due_date:%Y-%m-%d}"},
     )
-    by_state = Counter(str(r.get_progress_display()) for r in approved)
-    states = (
-        _("（%(states)s）")
-        % {
-            "states": _("，").join(
-                _("%(state)s%(count)s份") % {"state": k, "count": v} for k, v in by_state.items()
-            )
-        }
-        if by_state
-        else ""
+    states = _counted(
+        Counter(str(r.get_progress_display()) for r in approved),
+        _("（%(states)s）"),
+        "states",
+        lambda state, count: _("%(state)s%(count)s份") % {"state": state, "count": count},
     )
     text = _("本期应报%(due)s份，已审核%(approved)s份%(states)s，未审核或未报送%(missing)s份。") % {
         "due": len(reports),
@@ -620,16 +622,11 @@ def _warnings(period: Period) -> Section:
         ],
         source=_("目标评估（等级变化或数据逾期时生成）"),
     )
-    kinds = Counter(str(w.get_kind_display()) for w in found)
-    by_kind = (
-        _("（%(kinds)s）")
-        % {
-            "kinds": _("，").join(
-                _("%(kind)s%(count)s条") % {"kind": k, "count": v} for k, v in kinds.items()
-            )
-        }
-        if kinds
-        else ""
+    by_kind = _counted(
+        Counter(str(w.get_kind_display()) for w in found),
+        _("（%(kinds)s）"),
+        "kinds",
+        lambda kind, count: _("%(kind)s%(count)s条") % {"kind": kind, "count": count},
     )
     text = _("%(start)s以来共产生预警%(count)s条%(kinds)s。") % {
         "start": formats.date_format(start, "DATE_FORMAT"),
