@@ -335,3 +335,17 @@ def test_missing_history_is_never_read_as_zero():
     assert history.incomplete_years == (int(incomplete[-1]["period"]),)
     result = model.project(history, planned(), 200, 1)
     assert any("历史数据不全的年份" in n for n in result.notes)
+
+
+def test_the_assumptions_names_and_units_are_in_the_catalogue():
+    """Every assumption's name and unit in ``data/parameters.csv`` is one ``projection.words`` names for the
+    translation catalogue (a page says them in the reader's language)."""
+    import csv
+
+    from carbonpeak.projection import words
+    from carbonpeak.projection.scenarios import PARAMETERS
+
+    with PARAMETERS.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert {r["label"] for r in rows} == set(words.PARAMETER_LABELS)
+    assert {r["unit"] for r in rows} - {"", "%", "PUE"} == set(words.PARAMETER_UNITS)

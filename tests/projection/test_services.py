@@ -359,3 +359,27 @@ def test_what_changed_between_two_accounts_is_data_factors_or_both():
     assert services.unchanged_parts(old, run(2, [1, 2], region="华东")) == (True, False)
     assert services.unchanged_parts(old, run(2, [1, 2], factor_set=3)) == (True, False)
     assert services.unchanged_parts(old, run(2, [1, 2, 3], factor_set=3)) == (False, False)
+
+
+def test_the_command_speaks_english_when_asked(demo_plan, capsys, monkeypatch):
+    """`carbonpeak --language en project`: every line in English but the scenario's name (a name stays as
+    written); the JSON's sentences and names too, with the same figures as in Chinese; an unknown language
+    is refused in both."""
+    import re
+
+    assert main(["project", "--draws", "500", "--json"]) == 0
+    chinese = json.loads(capsys.readouterr().out)
+    assert main(["--language", "en", "project", "--draws", "500", "--json"]) == 0
+    english = json.loads(capsys.readouterr().out)
+    assert english["p_peak_by_2030"] == chinese["p_peak_by_2030"]
+    assert english["boundary_label"] == "net imported electricity boundary"
+    assert english["peak_rule"]["text"].startswith("the peak year is the first year")
+    assert main(["--language=en", "project", "--draws", "500"]) == 0
+    text = capsys.readouterr().out.replace("规划情景", "")
+    assert "Probability of peaking by 2030" in text and "[Sample data]" in text
+    assert re.findall(r"[\u3400-\u9fff]+", text) == []
+    monkeypatch.setenv("CARBONPEAK_LANGUAGE", "en")
+    assert main(["project", "--scenario", "乐观情景"]) == 2
+    assert "Unknown scenario “乐观情景”" in capsys.readouterr().err
+    assert main(["--language", "de", "project"]) == 2
+    assert "Unknown language “de”" in capsys.readouterr().err

@@ -228,3 +228,40 @@ def test_reminders_name_a_task_deadline_that_has_passed_or_is_near(cycle):
     made = services.remind(period, users["coordinator"], dt.date(2025, 10, 25))
     message = next(m.message for m in made if m.department.name == "市交运局")
     assert "完成时限 2025-06-30 已过" in message
+
+
+def test_a_reminder_is_mailed_in_the_languages_the_departments_users_read(cycle, settings):
+    """The 市住建局's user chose English: its reminder comes in English, from the same sentence the platform
+    keeps in Chinese; once a colleague who has not chosen joins, in Chinese first and then in English."""
+    import re
+
+    from carbonpeak.accounts import services as accounts
+    from carbonpeak.accounts.models import Membership
+    from carbonpeak.departments.models import Department
+
+    period, users = cycle
+    settings.EMAIL_HOST = "mail.example.gov.cn"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    housing = Department.objects.get(name="市住建局")
+    Department.objects.filter(pk=housing.pk).update(email="zjj@example.gov.cn")
+    accounts.set_language(users["市住建局"], "en")
+    made = services.remind(period, users["coordinator"], dt.date(2025, 10, 18))
+    sent = next(m for m in mail.outbox if m.to == ["zjj@example.gov.cn"])
+    assert "progress report" in sent.body and "due on 2025-10-20" in sent.body
+    plan_numbers = re.compile(r"[一二三四五六七八九十]+")  # the tasks are cited by the plan's numbering
+    assert (
+        re.findall(
+            r"[\u3400-\u9fff]+", plan_numbers.sub("", sent.subject + sent.body.replace("市住建局", ""))
+        )
+        == []
+    )
+    stored = next(r for r in made if r.department.name == "市住建局")
+    assert "进展报告将于 2025-10-20 截止" in stored.message  # the record stays in the platform's language
+    colleague = get_user_model().objects.create_user("zjj-2", password="x-Unused-1")
+    Membership.objects.create(user=colleague, department=housing)
+    mail.outbox.clear()
+    services.remind(period, users["coordinator"], dt.date(2025, 10, 25))
+    sent = next(m for m in mail.outbox if m.to == ["zjj@example.gov.cn"])
+    chinese, english = sent.body.split("—" * 20)
+    assert "进展报告已逾期" in chinese and "overdue" in english
+    assert sent.subject.startswith("【碳达峰进展报送】") and " / " in sent.subject

@@ -40,6 +40,14 @@ def english_text(html: str) -> str:
 #: what the platform wrote itself and keeps (records, not names): it is not taken out of the page
 MADE_BY_THE_PLATFORM = {"core.AuditEvent", "core.UploadJob", "core.ComputeRequest", "core.ComputedFigure"}
 SAID_BY_THE_PLATFORM = {"reason", "message", "error", "summary", "status_label", "progress_label"}
+#: what the platform computed and keeps as data (a run's result, an account's detail, a check's warnings): its
+#: labels are the platform's own words, which a page says in the reader's language
+COMPUTED_BY_THE_PLATFORM = {
+    "energy.AccountingResult.data", "energy.EnergySubmission.warnings", "monitoring.Observation.warnings",
+    "projection.ProjectionRun.result", "sinks.SinkResult.data", "sinks.SinkBaseline.data",
+    "budgets.ProjectAssessment.assessment", "budgets.ProjectAssessment.acceptance", "enterprises.EnterpriseReport.computed_missing",
+    "enterprises.EnterpriseReport.official_basis", "publication.Release.snapshot", "supervision.ReportingPeriod.snapshot",
+}  # fmt: skip
 
 
 def written_words() -> list[str]:
@@ -61,7 +69,12 @@ def written_words() -> list[str]:
             for f in model._meta.concrete_fields
             if isinstance(f, models.CharField | models.TextField) and f.name not in SAID_BY_THE_PLATFORM
         ]
-        data = [f.name for f in model._meta.concrete_fields if isinstance(f, models.JSONField)]
+        data = [
+            f.name
+            for f in model._meta.concrete_fields
+            if isinstance(f, models.JSONField)
+            and f"{model._meta.label}.{f.name}" not in COMPUTED_BY_THE_PLATFORM
+        ]
         for row in model.objects.values_list(*text, *data)[:5000] if text or data else ():
             words.update(str(v) for v in row[: len(text)] if v and CJK.search(str(v)))
             for value in row[len(text) :]:
@@ -87,6 +100,18 @@ def chinese_left(text: str, words: list[str]) -> list[str]:
     return CJK.findall(DOCUMENT_NUMBER.sub(" ", text).replace("简体中文", " "))
 
 
+def _real_path(route: str) -> str | None:
+    """A record that exists for the pages the route matrix opens with a placeholder (a scenario's page is
+    walked with its run's measures and assumptions, not as a 404)."""
+    from carbonpeak.projection.models import ProjectionRun
+
+    if route in {"projection:detail", "projection:edit"}:
+        run = ProjectionRun.objects.order_by("-pk").first()
+        suffix = "edit/" if route.endswith("edit") else ""
+        return f"/projection/{run.scenario_name}/{suffix}" if run else None
+    return None
+
+
 @pytest.mark.parametrize("username", ["coordinator", "市交运局", "chengxiang", "zhongde", "suzhou"])
 def test_pages_read_in_english(client, demo_plan, username):
     from carbonpeak.accounts import services as accounts
@@ -104,6 +129,7 @@ def test_pages_read_in_english(client, demo_plan, username):
     for route, path, _view in _pages():
         if route == "logout" or not _may(user, PAGES[route]):
             continue
+        path = _real_path(route) or path
         response = client.get(path, follow=True, HTTP_ACCEPT_LANGUAGE="en")
         if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
             continue
@@ -112,3 +138,38 @@ def test_pages_read_in_english(client, demo_plan, username):
             left[route] = sorted(set(found))
     assert walked >= 5
     assert left == {}, "\n".join(f"{route}: {' '.join(found)[:400]}" for route, found in left.items())
+
+
+@pytest.mark.parametrize(
+    "route",
+    ["energy:template", "energy:certificate_template", "enterprises:template", "sinks:template"],
+)
+def test_the_upload_templates_explain_themselves_in_english(client, demo_plan, route):
+    """An English reader's template: its title and instructions in English (saying the Chinese headers stay),
+    every sheet name, header and row the importer reads the same as in the Chinese one."""
+    import io
+
+    from django.urls import reverse
+    from openpyxl import load_workbook
+
+    client.force_login(get_user_model().objects.get(username="coordinator"))
+
+    def cells(language: str) -> dict:
+        response = client.get(reverse(route), HTTP_ACCEPT_LANGUAGE=language)
+        assert response.status_code == 200
+        book = load_workbook(io.BytesIO(response.content))
+        return {
+            (ws.title, cell.coordinate): cell.value
+            for ws in book.worksheets
+            for row in ws.iter_rows()
+            for cell in row
+            if cell.value not in (None, "")
+        }
+
+    chinese, english = cells("zh-hans"), cells("en")
+    assert chinese.keys() == english.keys()
+    told = {at: text for at, text in english.items() if text != chinese[at]}
+    assert told, "the English template says nothing in English"
+    for text in told.values():  # the importer's words are quoted (“新建”), the region is a name
+        assert CJK.findall(DOCUMENT_NUMBER.sub("", re.sub(r"“[^”]*”", "", text)).replace("太仓市", "")) == []
+    assert any("Do not change the sheets’ names" in text for text in told.values())

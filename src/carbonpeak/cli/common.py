@@ -1,4 +1,5 @@
-"""What every command shares: Django set up, the one opening check, plan files, refusals in Chinese."""
+"""What every command shares: Django set up, the one opening check, plan files, refusals in the language the
+command was asked to speak (``carbonpeak --language en …``; Chinese by default)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,17 @@ import os
 import sys
 from pathlib import Path
 
+from carbonpeak.core.text import Message, gettext_noop
+
 BUNDLED_PLAN = Path(__file__).resolve().parents[1] / "plans" / "data" / "taicang-carbon-peak-plan.json"
-NOT_INITIALISED = "数据库尚未初始化：请先运行 make demo（或 carbonpeak demo）导入方案、载入数据，再运行本命令"
-NO_PLAN = "尚未导入任何方案"
+NOT_INITIALISED = gettext_noop(
+    "数据库尚未初始化：请先运行 make demo（或 carbonpeak demo）导入方案、载入数据，再运行本命令"
+)
+NO_PLAN = gettext_noop("尚未导入任何方案")
 
 
 class Refused(Exception):
-    """A command cannot run; ``main`` prints the message in Chinese and exits with 2."""
+    """A command cannot run; ``main`` prints the message and exits with 2."""
 
 
 def django_setup() -> None:
@@ -25,16 +30,19 @@ def django_setup() -> None:
 
 
 def database_missing() -> str | None:
-    """Why the database cannot answer yet (not migrated, unreachable), in Chinese; None when it can."""
+    """Why the database cannot answer yet (not migrated, unreachable); None when it can."""
     from django.db import DatabaseError, connection
     from django.db.migrations.executor import MigrationExecutor
+    from django.utils.translation import gettext
 
     try:
         executor = MigrationExecutor(connection)
         pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
     except DatabaseError as exc:
-        return f"无法连接数据库（{type(exc).__name__}）：请检查 DATABASE_URL，或先运行 make demo"
-    return NOT_INITIALISED if pending else None
+        return gettext("无法连接数据库（%(error)s）：请检查 DATABASE_URL，或先运行 make demo") % {
+            "error": type(exc).__name__
+        }
+    return gettext(NOT_INITIALISED) if pending else None
 
 
 def opened(*, plan: bool = False):
@@ -49,7 +57,9 @@ def opened(*, plan: bool = False):
 
     found = current_plan()
     if found is None:
-        raise Refused(NO_PLAN)
+        from django.utils.translation import gettext
+
+        raise Refused(gettext(NO_PLAN))
     return found
 
 
@@ -71,14 +81,20 @@ def load_plan(path: str):
             try:
                 return doc.plan_from_dict(json.load(fh))
             except json.JSONDecodeError as exc:
-                raise doc.PlanParseError(f"JSON 格式错误：第 {exc.lineno} 行：{exc.msg}") from exc
+                raise doc.PlanParseError(
+                    Message(
+                        gettext_noop("JSON 格式错误：第 %(line)s 行：%(why)s"), line=exc.lineno, why=exc.msg
+                    )
+                ) from exc
     source = doc.read_plan_source(path)
     return doc.parse_plan(source.text, source.tables)
 
 
 def refuse(args: argparse.Namespace, message: str) -> int:
-    """A refusal in Chinese: on stderr, and as a JSON object on stdout when --json asked for one."""
-    print(f"错误：{message}", file=sys.stderr)
+    """A refusal: on stderr, and as a JSON object on stdout when --json asked for one."""
+    from django.utils.translation import gettext
+
+    print(gettext("错误：%(why)s") % {"why": message}, file=sys.stderr)
     if getattr(args, "json", False):
         json.dump({"error": message}, sys.stdout, ensure_ascii=False)
         sys.stdout.write("\n")

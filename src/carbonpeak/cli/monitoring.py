@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import argparse
 
+from django.utils.translation import gettext as _
+
+from carbonpeak.core.language import said
+
 from .common import opened
 
 
@@ -13,9 +17,12 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     from carbonpeak.monitoring.services import evaluate
 
     raised = evaluate(plan)
-    print(f"已评估 {plan.targets.count()} 个目标，新增预警 {len(raised)} 条")
+    print(
+        _("已评估 %(targets)s 个目标，新增预警 %(warnings)s 条")
+        % {"targets": plan.targets.count(), "warnings": len(raised)}
+    )
     for warning in raised:
-        print(f"  {warning.message}")
+        print(f"  {said(warning.message)}")
     return 0
 
 
@@ -26,17 +33,17 @@ def cmd_remind(args: argparse.Namespace) -> int:
     from carbonpeak.supervision.services import send_reminders
 
     made = [r for period in ReportingPeriod.objects.filter(is_open=True) for r in send_reminders(period)]
-    print(f"已发出提醒 {len(made)} 条")
+    print(_("已发出提醒 %(count)s 条") % {"count": len(made)})
     for reminder in made:
-        print(f"  {reminder.message}")
+        print(f"  {said(reminder.message)}")
     return 0
 
 
 def register(sub) -> None:
     """This module's commands on the ``carbonpeak`` parser."""
 
-    ev = sub.add_parser("evaluate", help="评估全部目标并生成预警（可每日定时运行）")
+    ev = sub.add_parser("evaluate", help=_("评估全部目标并生成预警（可每日定时运行）"))
     ev.set_defaults(func=cmd_evaluate)
 
-    rm = sub.add_parser("remind", help="进展报告截止前与逾期提醒（可每日定时运行）")
+    rm = sub.add_parser("remind", help=_("进展报告截止前与逾期提醒（可每日定时运行）"))
     rm.set_defaults(func=cmd_remind)

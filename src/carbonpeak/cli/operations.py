@@ -7,6 +7,10 @@ import os
 import sys
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
+from carbonpeak.core.language import said
+
 from .common import BUNDLED_PLAN, django_setup, load_plan
 
 
@@ -21,14 +25,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
     call_command("migrate", interactive=False, verbosity=0)
     plan = load_plan(str(BUNDLED_PLAN))
     report = import_plan(plan, source_name=BUNDLED_PLAN.name, region="太仓市", user="demo")
-    state = "已是最新" if report.unchanged else f"已导入（版本 {report.version}）"
-    print(f"方案：{plan.title} {state}")
+    state = (
+        _("已是最新") if report.unchanged else _("已导入（版本 %(version)s）") % {"version": report.version}
+    )
+    print(_("方案：%(title)s %(state)s") % {"title": plan.title, "state": state})
     from carbonpeak.core.regions import ensure_regions
 
     ensure_regions()
     logins = ensure_demo_users()
     load_demo_data(report.plan_id)
-    print("演示账号（用户名 / 密码 / 角色）：")
+    print(_("演示账号（用户名 / 密码 / 角色）："))
     from carbonpeak.demo import DEMO_ENTERPRISE_LOGIN
 
     for login in (*logins, DEMO_ENTERPRISE_LOGIN):
@@ -57,7 +63,11 @@ def _start_daily_schedule() -> None:
             try:
                 regrade_if_new_day()
             except Exception as exc:  # a database away for a moment: try again at the next turn
-                print(f"后台任务：每日评估未能排队（{exc}），稍后重试", file=sys.stderr, flush=True)
+                print(
+                    _("后台任务：每日评估未能排队（%(why)s），稍后重试") % {"why": exc},
+                    file=sys.stderr,
+                    flush=True,
+                )
             finally:
                 connection.close()
             time.sleep(SCHEDULE_SECONDS)
@@ -75,7 +85,7 @@ def cmd_events(args: argparse.Namespace) -> int:
         for n, step in enumerate(steps, 1):
             print(f"  {n}. {step}")
         if not steps:
-            print("  （无）")
+            print("  " + _("（无）"))
     return 0
 
 
@@ -91,7 +101,11 @@ def cmd_worker(args: argparse.Namespace) -> int:
     _recover(jobs)
     removed, interrupted = uploads.sweep()  # files a stopped worker left behind
     if removed or interrupted:
-        print(f"文件导入：清理暂存文件 {removed} 个，中断的导入 {interrupted} 个（须重新上传）", flush=True)
+        print(
+            _("文件导入：清理暂存文件 %(removed)s 个，中断的导入 %(interrupted)s 个（须重新上传）")
+            % {"removed": removed, "interrupted": interrupted},
+            flush=True,
+        )
     if not args.batch:
         _start_daily_schedule()
         _start_heartbeat(worker_id)
@@ -115,10 +129,16 @@ def _recover(jobs) -> None:
     retried, failed = jobs.recover_interrupted()
     if retried or failed:
         print(
-            f"后台任务：已停止的任务进程留下的任务已重新排队 {retried} 个，标记失败 {failed} 个", flush=True
+            _("后台任务：已停止的任务进程留下的任务已重新排队 %(retried)s 个，标记失败 %(failed)s 个")
+            % {"retried": retried, "failed": failed},
+            flush=True,
         )
     if interrupted := uploads.mark_interrupted():
-        print(f"文件导入：已停止的任务进程中断的导入 {interrupted} 个（须重新上传）", flush=True)
+        print(
+            _("文件导入：已停止的任务进程中断的导入 %(interrupted)s 个（须重新上传）")
+            % {"interrupted": interrupted},
+            flush=True,
+        )
 
 
 def _start_heartbeat(worker_id: str) -> None:
@@ -138,7 +158,11 @@ def _start_heartbeat(worker_id: str) -> None:
                 jobs.beat(worker_id)
                 _recover(jobs)
             except Exception as exc:  # a database hiccup must not stop the beat for good
-                print(f"后台任务：心跳未能写入（{exc}），稍后重试", file=sys.stderr, flush=True)
+                print(
+                    _("后台任务：心跳未能写入（%(why)s），稍后重试") % {"why": exc},
+                    file=sys.stderr,
+                    flush=True,
+                )
             finally:
                 connection.close()
 
@@ -148,13 +172,26 @@ def _start_heartbeat(worker_id: str) -> None:
 def _backup_summary(summary) -> None:
     from carbonpeak.core.backup import VENDOR_NAMES
 
-    secret = "含密钥" if summary.secret_key else "不含密钥"
+    secret = _("含密钥") if summary.secret_key else _("不含密钥")
     print(
-        f"  {summary.where}：{VENDOR_NAMES[summary.vendor]} 数据库 {summary.tables} 张表 {summary.rows} 行，"
-        f"文件 {summary.files} 个（{summary.file_bytes / 2**20:.1f} MB），{secret}；备份时间 {summary.created_at}"
+        "  "
+        + _(
+            "%(where)s：%(vendor)s 数据库 %(tables)s 张表 %(rows)s 行，文件 %(files)s 个（%(mb)s MB），%(secret)s；"
+            "备份时间 %(created_at)s"
+        )
+        % {
+            "where": summary.where,
+            "vendor": VENDOR_NAMES[summary.vendor],
+            "tables": summary.tables,
+            "rows": summary.rows,
+            "files": summary.files,
+            "mb": f"{summary.file_bytes / 2**20:.1f}",
+            "secret": secret,
+            "created_at": summary.created_at,
+        }
     )
     for note in summary.notes:
-        print(f"  注意：{note}")
+        print("  " + _("注意：%(note)s") % {"note": said(note)})
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
@@ -164,14 +201,14 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
     if args.list:
         kept = backup.kept_backups()
-        print("\n".join(kept) if kept else "文件存储中没有备份")
+        print("\n".join(kept) if kept else _("文件存储中没有备份"))
         return 0
     try:
         summary = backup.create(Path(args.out)) if args.out else backup.create_kept()
     except backup.BackupError as error:
-        print(f"备份失败：{error}", file=sys.stderr)
+        print(_("备份失败：%(why)s") % {"why": said(error)}, file=sys.stderr)
         return 1
-    print("备份完成：")
+    print(_("备份完成："))
     _backup_summary(summary)
     return 0
 
@@ -188,11 +225,11 @@ def cmd_restore(args: argparse.Namespace) -> int:
         else:  # a name ``carbonpeak backup`` printed: kept in the file store
             summary = backup.restore_kept(args.archive.removeprefix("backups/"), force=args.force)
     except backup.BackupError as error:
-        print(f"恢复失败：{error}", file=sys.stderr)
+        print(_("恢复失败：%(why)s") % {"why": said(error)}, file=sys.stderr)
         return 1
-    print("恢复完成，各表行数与备份一致：")
+    print(_("恢复完成，各表行数与备份一致："))
     _backup_summary(summary)
-    print("  请重新启动服务（carbonpeak serve）")
+    print("  " + _("请重新启动服务（carbonpeak serve）"))
     return 0
 
 
@@ -220,14 +257,17 @@ def _serve(
     from gunicorn.app.wsgiapp import run
 
     bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
-    note = "未启动后台任务进程：请另行运行 carbonpeak worker"
+    note = _("未启动后台任务进程：请另行运行 carbonpeak worker")
     if with_worker:  # the background worker beside the web server, stopped with it (the demo, one machine)
         worker = subprocess.Popen(
             [sys.executable, "-c", "import sys; from carbonpeak.cli import main; sys.exit(main(['worker']))"]
         )
         atexit.register(worker.terminate)
-        note = f"后台任务进程 {worker.pid}"
-    print(f"CarbonPeak 已启动：http://{bind}/  （{note}；Ctrl+C 停止）", flush=True)
+        note = _("后台任务进程 %(pid)s") % {"pid": worker.pid}
+    print(
+        _("CarbonPeak 已启动：http://%(bind)s/  （%(note)s；Ctrl+C 停止）") % {"bind": bind, "note": note},
+        flush=True,
+    )
     size = _server_size()
     if workers is not None:
         size[1] = str(workers)
@@ -250,7 +290,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     call_command("collectstatic", interactive=False, verbosity=0)
     if args.workers is not None and not 1 <= args.workers <= 64:
-        print("--workers 须为 1–64 之间的整数", file=sys.stderr)
+        print(_("--workers 须为 1–64 之间的整数"), file=sys.stderr)
         return 2
     return _serve(args.port, host=args.bind, with_worker=args.with_worker, workers=args.workers)
 
@@ -258,42 +298,44 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def register(sub) -> None:
     """This module's commands on the ``carbonpeak`` parser."""
 
-    demo = sub.add_parser("demo", help="准备演示数据库（迁移、导入太仓方案、创建演示账号）")
-    demo.add_argument("--serve", action="store_true", help="准备完成后启动服务")
+    demo = sub.add_parser("demo", help=_("准备演示数据库（迁移、导入太仓方案、创建演示账号）"))
+    demo.add_argument("--serve", action="store_true", help=_("准备完成后启动服务"))
     demo.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     demo.set_defaults(func=cmd_demo)
 
     wk = sub.add_parser(
-        "worker", help="后台任务进程：重算、评估、达峰预测与季度报告（carbonpeak serve 会自动启动）"
+        "worker", help=_("后台任务进程：重算、评估、达峰预测与季度报告（carbonpeak serve 会自动启动）")
     )
-    wk.add_argument("--batch", action="store_true", help="处理完排队的任务后退出")
-    wk.add_argument("--interval", type=float, default=1.0, help="轮询间隔（秒）")
+    wk.add_argument("--batch", action="store_true", help=_("处理完排队的任务后退出"))
+    wk.add_argument("--interval", type=float, default=1.0, help=_("轮询间隔（秒）"))
     wk.set_defaults(func=cmd_worker)
-    chain = sub.add_parser("events", help="列出每个事件之后依次发生的处理（各模块在启动时登记）")
+    chain = sub.add_parser("events", help=_("列出每个事件之后依次发生的处理（各模块在启动时登记）"))
     chain.set_defaults(func=cmd_events)
-    bk = sub.add_parser("backup", help="备份：数据库、佐证材料与报告文件、密钥，写成一个 .tar.gz 文件")
+    bk = sub.add_parser("backup", help=_("备份：数据库、佐证材料与报告文件、密钥，写成一个 .tar.gz 文件"))
     bk.add_argument(
         "out",
         nargs="?",
-        help="备份文件名，如 carbonpeak-20261130.tar.gz；省略时保存在文件存储的 backups 目录",
+        help=_("备份文件名，如 carbonpeak-20261130.tar.gz；省略时保存在文件存储的 backups 目录"),
     )
-    bk.add_argument("--list", action="store_true", help="列出文件存储中保存的备份")
+    bk.add_argument("--list", action="store_true", help=_("列出文件存储中保存的备份"))
     bk.set_defaults(func=cmd_backup)
-    rs = sub.add_parser("restore", help="从备份恢复（覆盖当前站点的数据库、文件与密钥，并核对各表行数）")
-    rs.add_argument("archive", help="carbonpeak backup 写出的备份文件，或文件存储中备份的名称")
-    rs.add_argument("--force", action="store_true", help="当前站点已有数据时仍然恢复（将被覆盖）")
+    rs = sub.add_parser("restore", help=_("从备份恢复（覆盖当前站点的数据库、文件与密钥，并核对各表行数）"))
+    rs.add_argument("archive", help=_("carbonpeak backup 写出的备份文件，或文件存储中备份的名称"))
+    rs.add_argument("--force", action="store_true", help=_("当前站点已有数据时仍然恢复（将被覆盖）"))
     rs.set_defaults(func=cmd_restore)
     serve = sub.add_parser(
-        "serve", help="以 gunicorn 启动网页服务（后台任务进程另行运行，或加 --with-worker）"
+        "serve", help=_("以 gunicorn 启动网页服务（后台任务进程另行运行，或加 --with-worker）")
     )
     serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     serve.add_argument(
         "--bind",
         default=os.environ.get("CARBONPEAK_BIND", "127.0.0.1"),
-        help="监听地址（默认 127.0.0.1，仅本机；多台服务器在负载均衡之后时可设为 0.0.0.0）",
+        help=_("监听地址（默认 127.0.0.1，仅本机；多台服务器在负载均衡之后时可设为 0.0.0.0）"),
     )
-    serve.add_argument("--workers", type=int, default=None, help="网页进程数（默认按 CPU 核数，见运维文档）")
     serve.add_argument(
-        "--with-worker", action="store_true", help="同时在本机启动一个后台任务进程（单机部署、演示）"
+        "--workers", type=int, default=None, help=_("网页进程数（默认按 CPU 核数，见运维文档）")
+    )
+    serve.add_argument(
+        "--with-worker", action="store_true", help=_("同时在本机启动一个后台任务进程（单机部署、演示）")
     )
     serve.set_defaults(func=cmd_serve)

@@ -8,27 +8,34 @@ import os
 import sys
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from carbonpeak.core.language import said
+
 from .common import database_ready, django_setup, load_plan, refuse
 
 
 def cmd_plan_import(args: argparse.Namespace) -> int:
-    """Import a plan; whatever the file holds, the answer is the structure or a Chinese message."""
+    """Import a plan; whatever the file holds, the answer is the structure or a message in the reader's language."""
     from django.core.exceptions import ValidationError
 
     from carbonpeak.plans import document as doc
 
     if not os.path.isfile(args.file):
-        return refuse(args, f"找不到文件 {args.file}")
+        return refuse(args, _("找不到文件 %(file)s") % {"file": args.file})
     try:
         plan = load_plan(args.file)
     except doc.PlanParseError as exc:
-        return refuse(args, f"无法识别方案 {args.file}：{exc}")
+        return refuse(args, _("无法识别方案 %(file)s：%(why)s") % {"file": args.file, "why": exc})
     except (OSError, RecursionError, MemoryError) as exc:
-        return refuse(args, f"无法读取 {args.file}（{type(exc).__name__}）")
+        return refuse(
+            args, _("无法读取 %(file)s（%(error)s）") % {"file": args.file, "error": type(exc).__name__}
+        )
     try:
         return _import_parsed(args, plan)
     except ValidationError as exc:
-        return refuse(args, "；".join(exc.messages))
+        return refuse(args, pgettext("list separator", "；").join(exc.messages))
 
 
 def _import_parsed(args: argparse.Namespace, plan) -> int:
@@ -47,7 +54,7 @@ def _import_parsed(args: argparse.Namespace, plan) -> int:
             role=args.role,
         )
     elif not args.dry_run:
-        print("错误：数据库尚未初始化，请先运行 carbonpeak migrate（或 make demo）", file=sys.stderr)
+        print(_("错误：数据库尚未初始化，请先运行 carbonpeak migrate（或 make demo）"), file=sys.stderr)
         return 2
     if args.json:
         out = plan.to_dict()
@@ -61,27 +68,34 @@ def _import_parsed(args: argparse.Namespace, plan) -> int:
 
 def _print_summary(plan, report) -> None:
     counts = plan.to_dict()["counts"]
-    print(f"方案：{plan.title}")
+    print(_("方案：%(title)s") % {"title": plan.title})
     print(
-        f"章节 {counts['sections']} 个，重点行动 {counts['actions']} 项，行动下任务 {counts['tasks']} 项，"
-        f"其他章节条目 {counts['items']} 项，"
-        f"目标 {counts['targets']} 个（其中有年份的 {counts['dated_targets']} 个）"
+        _(
+            "章节 %(sections)s 个，重点行动 %(actions)s 项，行动下任务 %(tasks)s 项，其他章节条目 %(items)s 项，"
+            "目标 %(targets)s 个（其中有年份的 %(dated_targets)s 个）"
+        )
+        % counts
     )
     for action in plan.actions:
-        print(f"  {action.number}{action.title}：{len(action.tasks)} 项任务")
+        print(
+            "  "
+            + _("%(number)s%(title)s：%(tasks)s 项任务")
+            % {"number": action.number, "title": action.title, "tasks": len(action.tasks)}
+        )
     for warning in plan.warnings:
-        print(f"提示：{warning}")
+        print(_("提示：%(warning)s") % {"warning": said(warning)})
     if report is None:
-        print("（试运行：数据库未初始化，仅解析，未比较）")
+        print(_("（试运行：数据库未初始化，仅解析，未比较）"))
         return
     c = report.counts()
-    mode = "试运行，未写入" if report.dry_run else "已写入"
+    mode = _("试运行，未写入") if report.dry_run else _("已写入")
     if report.unchanged:
-        print(f"与已导入的版本相同，没有变化（{mode}）")
+        print(_("与已导入的版本相同，没有变化（%(mode)s）") % {"mode": mode})
     else:
         print(
-            f"{mode}：新增 {c['added']}，修改 {c['changed']}，删除 {c['removed']}，"
-            f"保留手工更正 {c['kept_manual']}" + (f"；版本 {report.version}" if report.version else "")
+            _("%(mode)s：新增 %(added)s，修改 %(changed)s，删除 %(removed)s，保留手工更正 %(kept_manual)s")
+            % {"mode": mode, **c}
+            + (_("；版本 %(version)s") % {"version": report.version} if report.version else "")
         )
         for change in report.changes:
             if change["change"] != "added":
@@ -96,14 +110,14 @@ def cmd_plan_parse(args: argparse.Namespace) -> int:
         source = doc.read_plan_source(args.file)
         plan = doc.parse_plan(source.text, source.tables)
     except (OSError, doc.PlanParseError) as exc:
-        print(f"错误：{exc}", file=sys.stderr)
+        print(_("错误：%(why)s") % {"why": exc}, file=sys.stderr)
         return 2
     data = plan.to_dict()
     data["source"] = os.path.basename(args.file)
     text = json.dumps(data, ensure_ascii=False, indent=1) + "\n"
     if args.out:
         Path(args.out).write_text(text, encoding="utf-8")
-        print(f"已写入 {args.out}")
+        print(_("已写入 %(file)s") % {"file": args.out})
     else:
         sys.stdout.write(text)
     return 0
@@ -112,24 +126,26 @@ def cmd_plan_parse(args: argparse.Namespace) -> int:
 def register(sub) -> None:
     """This module's commands on the ``carbonpeak`` parser."""
 
-    plan = sub.add_parser("plan", help="方案：导入与解析")
+    plan = sub.add_parser("plan", help=_("方案：导入与解析"))
     plan_sub = plan.add_subparsers(dest="plan_command", required=True)
     imp = plan_sub.add_parser(
-        "import", help="导入方案文件（文字版 PDF、.docx、UTF-8/GB18030 文本或结构化 .json）"
+        "import", help=_("导入方案文件（文字版 PDF、.docx、UTF-8/GB18030 文本或结构化 .json）")
     )
     imp.add_argument("file")
-    imp.add_argument("--dry-run", action="store_true", help="只解析并比较，不写入数据库")
-    imp.add_argument("--json", action="store_true", help="以 JSON 输出完整结构")
-    imp.add_argument("--region", help="地区（默认从标题识别）")
-    imp.add_argument("--force", action="store_true", help="即使与上一版相同也重新合并")
+    imp.add_argument("--dry-run", action="store_true", help=_("只解析并比较，不写入数据库"))
+    imp.add_argument("--json", action="store_true", help=_("以 JSON 输出完整结构"))
+    imp.add_argument("--region", help=_("地区（默认从标题识别）"))
+    imp.add_argument("--force", action="store_true", help=_("即使与上一版相同也重新合并"))
     imp.add_argument(
         "--role",
         choices=("own", "sector", "reference"),
-        help="方案类别：own 本市综合方案（平台按它运行）、sector 本市专项方案、reference 上级方案（参照）；"
-        "默认：尚无综合方案时为 own，否则为 sector",
+        help=_(
+            "方案类别：own 本市综合方案（平台按它运行）、sector 本市专项方案、reference 上级方案（参照）；"
+            "默认：尚无综合方案时为 own，否则为 sector"
+        ),
     )
     imp.set_defaults(func=cmd_plan_import)
-    parse = plan_sub.add_parser("parse", help="解析方案并输出结构化数据（不访问数据库）")
+    parse = plan_sub.add_parser("parse", help=_("解析方案并输出结构化数据（不访问数据库）"))
     parse.add_argument("file")
-    parse.add_argument("--out", help="写入文件而不是标准输出")
+    parse.add_argument("--out", help=_("写入文件而不是标准输出"))
     parse.set_defaults(func=cmd_plan_parse)

@@ -17,8 +17,10 @@ class CoreConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from carbonpeak.core import quotas, versions
+        from carbonpeak.core import quotas, text, versions
+        from carbonpeak.core.language import said
 
+        text.set_sayer(said)
         quotas.check_overrides()
         post_migrate.connect(_cache_table, sender=self, dispatch_uid="carbonpeak-cache-table")
 

@@ -14,7 +14,7 @@ from typing import ParamSpec, TypeVar
 from django.conf import settings
 from django.utils import translation
 
-from carbonpeak.core.text import JOINED, Message
+from carbonpeak.core.text import JOINED, Message, decode
 
 #: the separators a Message may join with (``Message.join``), named here so that the catalogue has them
 LIST_SEPARATORS = (
@@ -60,3 +60,17 @@ def said(text: object) -> str:
             return wording
         return wording % {key: said(value) for key, value in text.params.items()}
     return "" if text is None else str(text)
+
+
+def said_all(data: object) -> object:
+    """JSON data with every Message in it — as a Message, or as kept (``core.text.encode``) — said in the
+    reader's language (an API answer, a CLI's --json)."""
+    if isinstance(data, dict) and "said" in data and "with" in data:
+        data = decode(data)
+    if isinstance(data, Message):
+        return said(data)
+    if isinstance(data, dict):
+        return {key: said_all(value) for key, value in data.items()}
+    if isinstance(data, list | tuple):
+        return [said_all(value) for value in data]
+    return data

@@ -11,6 +11,8 @@ from __future__ import annotations
 import math
 import re
 
+from carbonpeak.core.text import Message, SaidError, gettext_noop
+
 #: full-width digits and signs, as a Chinese input method types them
 FULL_WIDTH = str.maketrans("０１２３４５６７８９－＋．", "0123456789-+.")
 MAX_DIGITS = 18  # no figure the platform keeps has more; a longer string is refused before it is parsed
@@ -21,8 +23,9 @@ _INT = re.compile(rf"[+-]?[0-9]{{1,{MAX_DIGITS}}}")
 _FLOAT = re.compile(rf"[+-]?(?:[0-9]{{1,{MAX_DIGITS}}}(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{{1,3}})?")
 
 
-class NumberError(ValueError):
-    """A text that is not a number within its bounds; the message is for the person who typed it."""
+class NumberError(SaidError):
+    """A text that is not a number within its bounds; the message is for the person who typed it (said in
+    the reader's language where the platform runs)."""
 
 
 def clean(text: object) -> str:
@@ -38,7 +41,15 @@ def parse_int(text: object, *, what: str, low: int, high: int) -> int | None:
     if not cleaned:
         return None
     if not cleaned.isascii() or not _INT.fullmatch(cleaned) or not low <= int(cleaned) <= high:
-        raise NumberError(f"{what}“{str(text)[:20]}”无效：须为 {low}–{high} 之间的整数")
+        raise NumberError(
+            Message(
+                gettext_noop("%(what)s“%(typed)s”无效：须为 %(low)s–%(high)s 之间的整数"),
+                what=what,
+                typed=str(text)[:20],
+                low=low,
+                high=high,
+            )
+        )
     return int(cleaned)
 
 
@@ -52,15 +63,32 @@ def parse_float(
     if not cleaned:
         return None
     if not cleaned.isascii() or not _FLOAT.fullmatch(cleaned):
-        raise NumberError(f"{what}“{str(text)[:20]}”不是数字")
+        raise NumberError(
+            Message(gettext_noop("%(what)s“%(typed)s”不是数字"), what=what, typed=str(text)[:20])
+        )
     value = float(cleaned)
     if not math.isfinite(value):
-        raise NumberError(f"{what}“{str(text)[:20]}”不是有限的数")
+        raise NumberError(
+            Message(gettext_noop("%(what)s“%(typed)s”不是有限的数"), what=what, typed=str(text)[:20])
+        )
     if abs(value) > PLAUSIBLE:
-        raise NumberError(f"{what}“{str(text)[:20]}”超出可受理的范围（绝对值不超过 10¹⁵，本平台规则）")
+        raise NumberError(
+            Message(
+                gettext_noop("%(what)s“%(typed)s”超出可受理的范围（绝对值不超过 10¹⁵，本平台规则）"),
+                what=what,
+                typed=str(text)[:20],
+            )
+        )
     if (low is not None and value < low) or (high is not None and value > high):
         bounds = f"{low if low is not None else '−∞'}–{high if high is not None else '∞'}"
-        raise NumberError(f"{what}“{str(text)[:20]}”须在 {bounds} 之间")
+        raise NumberError(
+            Message(
+                gettext_noop("%(what)s“%(typed)s”须在 %(bounds)s 之间"),
+                what=what,
+                typed=str(text)[:20],
+                bounds=bounds,
+            )
+        )
     return value
 
 
@@ -68,7 +96,7 @@ def required_int(text: object, *, what: str, low: int, high: int) -> int:
     """An integer that must be given: a blank is refused too ("请填写…")."""
     value = parse_int(text, what=what, low=low, high=high)
     if value is None:
-        raise NumberError(f"请填写{what}")
+        raise NumberError(Message(gettext_noop("请填写%(what)s"), what=what))
     return value
 
 
@@ -76,7 +104,7 @@ def required_float(text: object, *, what: str, low: float | None = None, high: f
     """A decimal number that must be given: a blank is refused too ("请填写…")."""
     value = parse_float(text, what=what, low=low, high=high)
     if value is None:
-        raise NumberError(f"请填写{what}")
+        raise NumberError(Message(gettext_noop("请填写%(what)s"), what=what))
     return value
 
 

@@ -11,6 +11,7 @@ language where it is shown.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 
 def gettext_noop(message: str) -> str:
@@ -85,6 +86,27 @@ def decode(value: object) -> object:
     if isinstance(value, list):
         return [decode(v) for v in value]
     return value
+
+
+#: how a Message is said in the reader's language, once the platform runs (``core.apps`` sets it to
+#: ``core.language.said``); a pure tool without Django says the platform's own language
+_say: Callable[[object], str] | None = None
+
+
+def set_sayer(say: Callable[[object], str]) -> None:
+    global _say
+    _say = say
+
+
+class SaidError(ValueError):
+    """An error whose message is a :class:`Message`: ``str(error)`` says it in the reader's language where
+    the platform runs, so that every place that shows the refusal says it the same way."""
+
+    def __str__(self) -> str:
+        message = self.args[0] if len(self.args) == 1 else None
+        if isinstance(message, Message) and _say is not None:
+            return _say(message)
+        return super().__str__()
 
 
 class MessageDecoder(json.JSONDecoder):

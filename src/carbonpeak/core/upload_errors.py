@@ -11,6 +11,11 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from carbonpeak.core.text import gettext_noop
+
+#: every upload template's last instruction: what the importer reads stays as it is, in any reader's language
+KEEP_THE_HEADERS = gettext_noop("工作表名称、表头和行名称请勿修改（平台按它们读取，保持中文）。")
+
 ENCODING_REFUSED = "文件编码无法识别（请存为 UTF-8 或 GB18030 编码的 CSV）"
 MAX_XLSX_UNCOMPRESSED = 50 * 2**20  # bytes an .xlsx may hold once decompressed (a 1 MB file held 1 GB)
 MAX_XLSX_MEMBERS = 500  # parts of the zip archive

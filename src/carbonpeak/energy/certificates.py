@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from openpyxl import Workbook
@@ -21,6 +21,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from carbonpeak.core.text import gettext_noop
 from carbonpeak.core.upload_errors import (
+    KEEP_THE_HEADERS,
     FormError,
     checked_rows,
     csv_rows,
@@ -160,17 +161,23 @@ CSV_HEADERS = {
 MAX_ROWS = 20_000  # a register upload is a year's trades, not a meter dump
 
 
-def template_bytes(region: str = "") -> bytes:
-    """The register's upload template: one row per certificate batch or trade, drop-down lists for the kinds."""
+def template_bytes(region: str = "", *, say: Callable[[str], str] = str) -> bytes:
+    """The register's upload template: one row per certificate batch or trade, drop-down lists for the kinds;
+    its title and instructions said by ``say`` (the reader's language), its headers as the importer reads them."""
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET
-    ws["A1"] = inert(f"绿证与绿电交易登记表{('（' + region + '）') if region else ''}")
-    ws["A1"].font = Font(bold=True, size=14)
-    ws["A2"] = (
-        "每行一个证书编号（或交易编号），同一编号只能登记一次；绿证数量与电量填其一（1张绿证=1000千瓦时，"
-        "发改能源〔2023〕1044号）；日期写作 2025-03-15；任何一处错误都会使整个文件不被接收。"
+    title = say(gettext_noop("绿证与绿电交易登记表"))
+    ws["A1"] = inert(
+        say(gettext_noop("%(title)s（%(region)s）")) % {"title": title, "region": region} if region else title
     )
+    ws["A1"].font = Font(bold=True, size=14)
+    ws["A2"] = say(
+        gettext_noop(
+            "每行一个证书编号（或交易编号），同一编号只能登记一次；绿证数量与电量填其一（1张绿证=1000千瓦时，"
+            "发改能源〔2023〕1044号）；日期写作 2025-03-15；任何一处错误都会使整个文件不被接收。"
+        )
+    ) + say(KEEP_THE_HEADERS)
     fill = PatternFill("solid", fgColor="DDE7F0")
     for i, (_, header, required) in enumerate(COLUMNS, start=1):
         cell = ws.cell(HEADER_ROW, i, header + ("（必填）" if required else ""))

@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from carbonpeak.core.fields import SentencesField
 from carbonpeak.core.models import ReviewedRecord
-from carbonpeak.core.text import MessageDecoder
 from carbonpeak.energy import accounting as pure_accounting
 from carbonpeak.energy import certificates as pure_certificates
 from carbonpeak.energy import factors as pure_factors
@@ -226,7 +226,7 @@ class AccountingResult(models.Model):
     energy_tce = models.FloatField(_("能源消费量（当量值，吨标准煤）"))
     energy_tce_equivalent = models.FloatField(_("能源消费量（等价值，吨标准煤）"), null=True)
     co2_t = models.FloatField(_("二氧化碳排放（吨）"))
-    data = models.JSONField(_("明细"), decoder=MessageDecoder)  # notes and gaps read back as Messages
+    data = SentencesField(_("明细"))  # notes and gaps read back as Messages
 
     class Meta:
         verbose_name = _("核算结果")

@@ -378,7 +378,7 @@ def template_download(request):
         except catalog.UnknownName as exc:
             messages.error(request, str(exc))
             return redirect("energy:submissions")
-    data = workbook.template_bytes(period, region, factors=selectors.official_factors())
+    data = workbook.template_bytes(period, region, factors=selectors.official_factors(), say=_)
     return attachment(
         data,
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -638,7 +638,7 @@ def certificates(request):
 @page(Action.VIEW_WORK)
 def certificate_template(request):
     return attachment(
-        register.template_bytes(selectors.city_region()),
+        register.template_bytes(selectors.city_region(), say=_),
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         "green-certificates-template.xlsx",
     )

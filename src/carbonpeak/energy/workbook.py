@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from openpyxl import Workbook
@@ -16,7 +16,9 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from carbonpeak.core.text import gettext_noop
 from carbonpeak.core.upload_errors import (
+    KEEP_THE_HEADERS,
     MAX_CELL_CHARS,
     FormError,
     checked_rows,
@@ -114,15 +116,19 @@ class FormRejected(ValueError):
 # ------------------------------------------------------------------ template
 
 
-def build_template(period: str = "", region: str = "", *, factors: FactorSet | None = None) -> Workbook:
+def build_template(
+    period: str = "", region: str = "", *, factors: FactorSet | None = None, say: Callable[[str], str] = str
+) -> Workbook:
     """The statistics office's quarterly form: fuels as rows, physical and standard quantities as columns.
+    Its title and instructions are said by ``say`` (the reader's language; the view passes gettext); the
+    sheets' names, headers and row names stay as the importer reads them.
     (Long: the form's layout cell by cell, in the order it prints.)"""
     wb = Workbook()
     bold = Font(bold=True)
     head_fill = PatternFill("solid", fgColor="DDE7F0")
     cover = wb.active
     cover.title = COVER
-    cover["A1"] = "能源消费与碳排放统计季度报表"
+    cover["A1"] = say(gettext_noop("能源消费与碳排放统计季度报表"))
     cover["A1"].font = Font(bold=True, size=14)
     cover["A3"], cover["B3"] = "报告期", inert(period)
     cover["A4"], cover["B4"] = "地区", inert(region)
@@ -130,16 +136,37 @@ def build_template(period: str = "", region: str = "", *, factors: FactorSet | N
     for cell in ("A3", "A4", "A5"):
         cover[cell].font = bold
     notes = [
-        "报告期写作 2025Q3（第3季度）；季度数据填本季度发生量（不是累计）。“经济与人口”表按统计部门口径填 1–本季度累计值。",
-        "数量留空表示未报送（不是零）；确为零时请填 0。",
-        "实物量与标准量可只填其一；两者都填时，标准量与“实物量×参考折标系数”相差超过 2% 会给出提示。",
-        "电厂发电耗用的燃料填在“电力、热力生产和供应业”行；本地发电量按类型填在“电力平衡”表。",
-        "电力调入、电力调出均须填写（没有则填 0），按电网结构（省内电网、区外来电、绿电交易）分行填写，核算按“调入−调出”计净调入；"
-        "电力、热力生产和供应业有燃料消费时，须在“电力平衡”表按电源填写本地发电量。缺少这些行的文件不被接收。",
-        "计量单位可从下拉列表选择：" + "、".join(catalog.UNIT_NAMES) + "。",
-        "上传时任何一处错误都会使整个文件不被接收，错误信息会指出工作表、行和列。",
+        say(
+            gettext_noop(
+                "报告期写作 2025Q3（第3季度）；季度数据填本季度发生量（不是累计）。“经济与人口”表按统计部门口径填"
+                " 1–本季度累计值。"
+            )
+        ),
+        say(gettext_noop("数量留空表示未报送（不是零）；确为零时请填 0。")),
+        say(
+            gettext_noop(
+                "实物量与标准量可只填其一；两者都填时，标准量与“实物量×参考折标系数”相差超过 2% 会给出提示。"
+            )
+        ),
+        say(
+            gettext_noop(
+                "电厂发电耗用的燃料填在“电力、热力生产和供应业”行；本地发电量按类型填在“电力平衡”表。"
+            )
+        ),
+        say(
+            gettext_noop(
+                "电力调入、电力调出均须填写（没有则填 0），按电网结构（省内电网、区外来电、绿电交易）分行填写，核算按"
+                "“调入−调出”计净调入；电力、热力生产和供应业有燃料消费时，须在“电力平衡”表按电源填写本地发电量。"
+                "缺少这些行的文件不被接收。"
+            )
+        ),
+        say(gettext_noop("计量单位可从下拉列表选择："))
+        + "、".join(f"“{u}”" for u in catalog.UNIT_NAMES)
+        + "。",
+        say(gettext_noop("上传时任何一处错误都会使整个文件不被接收，错误信息会指出工作表、行和列。")),
+        say(KEEP_THE_HEADERS),
     ]
-    cover["A7"] = "填报说明"
+    cover["A7"] = say(gettext_noop("填报说明"))
     cover["A7"].font = bold
     for i, text in enumerate(notes, start=8):
         cover.cell(row=i, column=1, value=f"{i - 7}. {text}")
@@ -233,9 +260,11 @@ def _coefficient_note(factors: FactorSet | None, fuel_name: str) -> str:
     return f"{value:.5g} 吨标准煤/{base}"
 
 
-def template_bytes(period: str = "", region: str = "", *, factors: FactorSet | None = None) -> bytes:
+def template_bytes(
+    period: str = "", region: str = "", *, factors: FactorSet | None = None, say: Callable[[str], str] = str
+) -> bytes:
     buf = io.BytesIO()
-    build_template(period, region, factors=factors).save(buf)
+    build_template(period, region, factors=factors, say=say).save(buf)
     return buf.getvalue()
 
 

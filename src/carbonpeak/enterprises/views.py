@@ -125,7 +125,7 @@ def pv_compliance(request):
 
 @page(Action.VIEW_WORK)
 def template(request):
-    response = HttpResponse(workbook.template_bytes(), content_type=XLSX)
+    response = HttpResponse(workbook.template_bytes(say=_), content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="enterprise-register-template.xlsx"'
     return response
 

@@ -9,12 +9,14 @@ never 0.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from carbonpeak.core.upload_errors import FormError, checked_rows, inert, open_workbook
+from carbonpeak.core.text import gettext_noop
+from carbonpeak.core.upload_errors import KEEP_THE_HEADERS, FormError, checked_rows, inert, open_workbook
 
 from .creditcode import CreditCodeError, validate
 from .industry import IndustryCodeError, account_sector, parse_code
@@ -100,17 +102,33 @@ class ParsedRegister:
     errors: list[FormError] = field(default_factory=list)
 
 
-def template_bytes() -> bytes:
-    """The register template: both sheets with their headers and a note on how to fill them."""
+def template_bytes(*, say: Callable[[str], str] = str) -> bytes:
+    """The register template: both sheets with their headers and a note on how to fill them (said by ``say``,
+    the reader's language; the headers and the answers 是/否, 新建/既有 as the importer reads them)."""
     wb = Workbook()
     ws = wb.active
     ws.title = REGISTER_SHEET
-    ws.append(["重点企业名录：每行一家企业；标志列填“是”或“否”；PUE 仅数据中心填写，未测填空（不要填0）"])
+    ws.append(
+        [
+            say(
+                gettext_noop(
+                    "重点企业名录：每行一家企业；标志列填“是”或“否”；PUE 仅数据中心填写，未测填空（不要填0）。"
+                )
+            )
+            + say(KEEP_THE_HEADERS)
+        ]
+    )
     ws.append(list(REGISTER_COLUMNS))
     buildings = wb.create_sheet(BUILDINGS_SHEET)
     buildings.append(
         [
-            "企业建筑：每行一栋建筑；“新建或既有”填“新建”或“既有”；光伏装机、储能未报填空，确无填0；无法安装时填写豁免原因"
+            say(
+                gettext_noop(
+                    "企业建筑：每行一栋建筑；“新建或既有”填“新建”或“既有”；光伏装机、储能未报填空，确无填0；"
+                    "无法安装时填写豁免原因。"
+                )
+            )
+            + say(KEEP_THE_HEADERS)
         ]
     )
     buildings.append(list(BUILDING_COLUMNS))

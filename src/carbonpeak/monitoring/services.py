@@ -10,7 +10,6 @@ import hashlib
 import logging
 
 from django.conf import settings
-from django.core import mail
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils.translation import gettext as _
@@ -21,6 +20,7 @@ from carbonpeak.core import audit, clock, events, review, versions
 from carbonpeak.core.errors import DomainError
 from carbonpeak.core.language import keeps_platform_language
 from carbonpeak.core.models import ReviewStatus
+from carbonpeak.core.text import Message, gettext_noop
 from carbonpeak.departments.models import Department
 from carbonpeak.energy.models import AccountingRun
 from carbonpeak.monitoring import assessment, grading, selectors
@@ -196,6 +196,12 @@ submit_observation, approve_observation, return_observation = REVIEW.moves()
 
 # ------------------------------------------------------------------ evaluation and warnings
 
+#: an indicator's reporting frequency, as a warning's sentence names it
+FREQUENCY_WORDS = {
+    Indicator.Frequency.QUARTERLY: gettext_noop("按季度"),
+    Indicator.Frequency.ANNUAL: gettext_noop("按年度"),
+}
+
 
 @keeps_platform_language  # the warnings' stored messages
 def evaluate(
@@ -205,7 +211,7 @@ def evaluate(
     grades for the pages, store each target's assessment; a change of grade or newly overdue data raises a
     warning."""
     today = today or clock.today()
-    warnings: list[EarlyWarning] = []
+    warnings: list[tuple[EarlyWarning, Message]] = []
     statuses = assessment.assess_plan(plan, today, run=run)
     with transaction.atomic():
         versions.store(
@@ -231,35 +237,67 @@ def evaluate(
                 expected=new.expected,
                 reason=new.reason,
             )
-            owner = status.indicator.owner if status.indicator else None
-            name = f"{target.year or ''}{'年' if target.year else ''}{target.indicator}"
-            if grading.grade_changed(previous and previous.grade, new.grade.value):
-                old = Grade(previous.grade).label
-                warnings.append(
-                    EarlyWarning.objects.create(
-                        target=target,
-                        department=owner,
-                        kind=EarlyWarning.Kind.GRADE,
-                        previous_grade=previous.grade,
-                        grade=new.grade.value,
-                        message=f"{name}：评估由“{old}”变为“{new.grade.label}”。{new.reason}",
-                    )
-                )
-            if status.data_state == DataState.OVERDUE and (
-                previous is None or previous.data_state != DataState.OVERDUE
-            ):
-                warnings.append(
-                    EarlyWarning.objects.create(
-                        target=target,
-                        department=owner,
-                        kind=EarlyWarning.Kind.OVERDUE,
-                        grade=new.grade.value,
-                        message=f"{name}：应报数据逾期未报（{status.indicator.get_frequency_display()}，期末后{status.indicator.due_days}天内报送）",
-                    )
-                )
-    for warning in warnings:
-        _email(warning)
-    return warnings
+            warnings += _raised(status, previous)
+    for warning, sentence in warnings:
+        _email(warning, sentence)
+    return [warning for warning, _sentence in warnings]
+
+
+def _raised(status, previous: Assessment | None) -> list[tuple[EarlyWarning, Message]]:
+    """The warnings a target's new assessment raises (a change of grade, data newly overdue), each with its
+    sentence as a Message so that its mail can be said in each reader's language."""
+    target, new = status.target, status.assessment
+    raised: list[tuple[EarlyWarning, Message]] = []
+    owner = status.indicator.owner if status.indicator else None
+    name = (
+        Message(gettext_noop("%(year)s年%(indicator)s"), year=target.year, indicator=target.indicator)
+        if target.year
+        else target.indicator
+    )
+    if grading.grade_changed(previous and previous.grade, new.grade.value):
+        sentence = Message(
+            gettext_noop("%(target)s：评估由“%(old)s”变为“%(new)s”。%(reason)s"),
+            target=name,
+            old=Message(Grade(previous.grade).label),
+            new=Message(new.grade.label),
+            reason=new.reason,
+        )
+        raised.append(
+            (
+                EarlyWarning.objects.create(
+                    target=target,
+                    department=owner,
+                    kind=EarlyWarning.Kind.GRADE,
+                    previous_grade=previous.grade,
+                    grade=new.grade.value,
+                    message=sentence,
+                ),
+                sentence,
+            )
+        )
+    if status.data_state == DataState.OVERDUE and (
+        previous is None or previous.data_state != DataState.OVERDUE
+    ):
+        indicator = status.indicator
+        sentence = Message(
+            gettext_noop("%(target)s：应报数据逾期未报（%(frequency)s，期末后%(days)s天内报送）"),
+            target=name,
+            frequency=Message(FREQUENCY_WORDS.get(indicator.frequency, indicator.frequency)),
+            days=indicator.due_days,
+        )
+        raised.append(
+            (
+                EarlyWarning.objects.create(
+                    target=target,
+                    department=owner,
+                    kind=EarlyWarning.Kind.OVERDUE,
+                    grade=new.grade.value,
+                    message=sentence,
+                ),
+                sentence,
+            )
+        )
+    return raised
 
 
 #: events whose job grades the plan: while one waits, the day's re-grade is not queued again
@@ -318,23 +356,22 @@ def raise_subject_warning(
     return warning
 
 
-@keeps_platform_language
-def _email(warning: EarlyWarning) -> None:
-    """Mail the owner department when it has an address and the mail settings are configured."""
+def _email(warning: EarlyWarning, message: object = None) -> None:
+    """Mail the owner department when it has an address and the mail settings are configured, said in the
+    languages its users read (``message``: the warning's sentence as a Message, where there is one)."""
+    from carbonpeak.accounts.selectors import languages_of
+    from carbonpeak.core.mail import mail_configured, send_said
+
     department = warning.department
-    if department is None or not department.email or not getattr(settings, "EMAIL_HOST", ""):
+    if department is None or not department.email or not mail_configured():
         return
-    try:
-        mail.send_mail(
-            subject=f"【碳达峰预警】{warning.get_kind_display()}：{warning.subject_name}",
-            message=warning.message,
-            from_email=None,
-            recipient_list=[department.email],
-        )
-    except OSError as exc:  # a mail server that is down must not lose the warning itself
-        log.warning("预警邮件发送失败（%s）：%s", department.email, exc)
-        return
-    EarlyWarning.objects.filter(pk=warning.pk).update(emailed=True)
+    subject = Message(
+        gettext_noop("【碳达峰预警】%(kind)s：%(subject)s"),
+        kind=Message(EarlyWarning.Kind(warning.kind).label),
+        subject=warning.subject_name,
+    )
+    if send_said(subject, message or warning.message, [department.email], languages_of(department)):
+        EarlyWarning.objects.filter(pk=warning.pk).update(emailed=True)
 
 
 # ------------------------------------------------------------------ sample data (示例数据)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.responses import Status
 from pydantic import Field
@@ -11,6 +12,7 @@ from pydantic import Field
 from carbonpeak.accounts.access import api_action
 from carbonpeak.accounts.permissions import Action
 from carbonpeak.core.api import ApiError, ErrorOut
+from carbonpeak.core.language import said_all
 from carbonpeak.plans.api import plan_or_404
 from carbonpeak.projection import model, scenarios, selectors, services
 
@@ -41,7 +43,7 @@ class RequestedOut(Schema):
 
 def _known(name: str) -> None:
     if name not in selectors.scenario_names():
-        raise ApiError(404, "not_found", f"未知情景“{name}”")
+        raise ApiError(404, "not_found", _("未知情景“%(name)s”") % {"name": name})
 
 
 def _result_url(name: str, inputs: ProjectionInputs) -> str:
@@ -85,10 +87,14 @@ def projection_result(request, name: str, inputs: Query[ProjectionInputs]):
         raise ApiError(
             409,
             "not_computed",
-            "该预测尚未计算：默认参数的预测由后台任务在数据更新后算出；其他参数请先 "
-            f"POST /api/projections/{name}/runs，再读取",
+            _(
+                "该预测尚未计算：默认参数的预测由后台任务在数据更新后算出；其他参数请先 "
+                "POST /api/projections/%(name)s/runs，再读取"
+            )
+            % {"name": name},
         )
-    return {**run.result, "accounting_run": run.accounting_run_id, "computed_at": run.created_at.isoformat()}
+    result = said_all(run.result)  # its sentences and names in the reader's language
+    return {**result, "accounting_run": run.accounting_run_id, "computed_at": run.created_at.isoformat()}
 
 
 @router.post(

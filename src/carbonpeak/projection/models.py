@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from carbonpeak.core.fields import SentencesField
+
 
 class Scenario(models.Model):
     """A scenario a coordinator made from a built-in one; its assumptions live in its versions."""
@@ -94,7 +96,7 @@ class ProjectionRun(models.Model):
     event_state = models.CharField(
         _("事件状态"), max_length=200, blank=True, default="", help_text="计算时协调员设定的机组事件状态"
     )
-    result = models.JSONField(_("结果"), default=dict)
+    result = SentencesField(_("结果"), default=dict)  # its sentences said in each reader's language
     elapsed_ms = models.PositiveIntegerField(_("计算耗时（毫秒）"), default=0)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -12,7 +12,9 @@ import csv
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from carbonpeak.core.text import Message, gettext_noop
 from carbonpeak.projection.model import LEVERS, UNRESOLVED, Assumption, ProjectionError, Scenario
+from carbonpeak.projection.model.levers import BOUND_NAMES
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 PARAMETERS = DATA_DIR / "parameters.csv"
@@ -83,7 +85,13 @@ def _number(text: str, plan: dict[str, PlanTarget], row: _Row, notes: list[str])
             value = getattr(target, attr) if target else None
             if value is None:
                 notes.append(
-                    f"方案中未找到“{indicator}”的目标{'年份' if attr == 'year' else '值'}（{row.label}）"
+                    Message(
+                        gettext_noop("方案中未找到“%(indicator)s”的目标年份（%(assumption)s）")
+                        if attr == "year"
+                        else gettext_noop("方案中未找到“%(indicator)s”的目标值（%(assumption)s）"),
+                        indicator=indicator,
+                        assumption=Message(row.label),
+                    )
                 )
                 return None
             return float(value)
@@ -106,7 +114,13 @@ def _assumption(row: _Row, plan: dict[str, PlanTarget], notes: list[str]) -> Ass
 def built_in(name: str, plan_targets: dict[str, PlanTarget], path: Path = PARAMETERS) -> Scenario:
     """One of 基准/规划/强化情景 with the plan's target values filled in."""
     if name not in BUILT_IN:
-        raise ProjectionError(f"未知情景“{name}”；内置情景：{'、'.join(BUILT_IN)}")
+        raise ProjectionError(
+            Message(
+                gettext_noop("未知情景“%(name)s”；内置情景：%(built_in)s"),
+                name=name,
+                built_in=Message.join(list(BUILT_IN), separator="、"),
+            )
+        )
     rows = _rows(path)
     merged = dict(rows.get("", {}))
     merged.update(rows.get(name, {}))
@@ -129,7 +143,11 @@ def _switch_off_unresolved(scenario: Scenario, unresolved: set[str]) -> Scenario
     for lever in LEVERS:
         if unresolved & set(lever.parameters) and scenario.lever_on(lever.key):
             scenario = scenario.with_lever(lever.key, False)
-            scenario.notes.append(f"杠杆“{lever.label}”缺少方案目标值，本情景未启用")
+            scenario.notes.append(
+                Message(
+                    gettext_noop("杠杆“%(lever)s”缺少方案目标值，本情景未启用"), lever=Message(lever.label)
+                )
+            )
     return scenario
 
 
@@ -139,7 +157,7 @@ def with_overrides(scenario: Scenario, name: str, description: str, overrides: d
     for key, spec in overrides.items():
         base = changed.get(key)
         if base is None:
-            raise ProjectionError(f"未知假设“{key}”")
+            raise ProjectionError(Message(gettext_noop("未知假设“%(key)s”"), key=key))
         changed[key] = replace(
             base,
             distribution=spec.get("distribution", base.distribution),
@@ -157,7 +175,14 @@ def _float(value, base: Assumption, field: str) -> float | None:
     try:
         return float(value)
     except (TypeError, ValueError):
-        raise ProjectionError(f"假设“{base.label}”的{field}值“{value}”不是数字") from None
+        raise ProjectionError(
+            Message(
+                gettext_noop("假设“%(label)s”的%(which)s值“%(value)s”不是数字"),
+                label=Message(base.label),
+                which=Message(BOUND_NAMES[field]),
+                value=str(value)[:20],
+            )
+        ) from None
 
 
 def from_stored(name: str, rows: list[dict]) -> Scenario:

@@ -12,11 +12,13 @@ import time
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
 from carbonpeak.core import audit, events, quotas
 from carbonpeak.core.numbers import NumberError, parse_float
+from carbonpeak.core.text import Message, encode, gettext_noop
 from carbonpeak.energy import selectors as energy
 from carbonpeak.energy.models import AccountingResult, AccountingRun
 from carbonpeak.plans.models import Plan, Target
@@ -111,7 +113,11 @@ def scenario(name: str, plan: Plan) -> tuple[model.Scenario, ScenarioVersion | N
 #: the bundled event the coordinator sets, and the assumptions it fixes (the unit's year and whether it runs)
 NEW_COAL = "power.new_coal"
 UNIT_EVENTS = {
-    NEW_COAL: ("新增燃煤机组（华能太仓三期）投运", "power.new_coal_year", "power.new_coal_probability")
+    NEW_COAL: (
+        gettext_noop("新增燃煤机组（华能太仓三期）投运"),
+        "power.new_coal_year",
+        "power.new_coal_probability",
+    )
 }
 #: what an unconfirmed retirement's probability is (a parameter row, with its source)
 RETIREMENT_PROBABILITY = "power.retire_probability"
@@ -166,8 +172,8 @@ def _retirement_assumptions(
         why = unconfirmed.source if unconfirmed else "模型假设"
         probability = model.Assumption(
             f"{prefix}.probability",
-            f"{event.name}退役的概率",
-            "概率",
+            Message(gettext_noop("%(unit)s退役的概率"), unit=event.name),
+            gettext_noop("概率"),
             "bernoulli",
             mode=p,
             source=f"{said}；退役概率取{p:g}（{why}）",
@@ -175,20 +181,25 @@ def _retirement_assumptions(
     else:
         probability = model.Assumption(
             f"{prefix}.probability",
-            f"{event.name}退役的概率",
-            "概率",
+            Message(gettext_noop("%(unit)s退役的概率"), unit=event.name),
+            gettext_noop("概率"),
             "fixed",
             mode=1.0 if event.happens else 0.0,
             source=said,
         )
     return {
         f"{prefix}.mw": model.Assumption(
-            f"{prefix}.mw", event.name, "兆瓦", "fixed", mode=float(event.capacity_mw or 0), source=entered
+            f"{prefix}.mw",
+            event.name,
+            gettext_noop("兆瓦"),
+            "fixed",
+            mode=float(event.capacity_mw or 0),
+            source=entered,
         ),
         f"{prefix}.year": model.Assumption(
             f"{prefix}.year",
-            f"{event.name}退役年份",
-            "年",
+            Message(gettext_noop("%(unit)s退役年份"), unit=event.name),
+            gettext_noop("年"),
             "fixed",
             mode=float(event.year),
             source=f"{entered}（自该年起全年不再发电，按现有机组平均利用小时扣减，本平台规则）",
@@ -204,7 +215,7 @@ def _event_problems(
     from carbonpeak.core.numbers import parse_int
 
     problems: dict[str, list[str]] = {}
-    what = "投运年份" if kind == UnitEvent.Kind.ENTERS else "退役年份"
+    what = _("投运年份") if kind == UnitEvent.Kind.ENTERS else _("退役年份")
     parsed = None
     try:
         parsed = parse_int(year, what=what, low=2000, high=2100)
@@ -212,13 +223,16 @@ def _event_problems(
         problems["year"] = [str(exc)]
     else:
         if parsed is None:
-            problems["year"] = [f"请填写{what}"]
+            problems["year"] = [_("请填写%(what)s") % {"what": what}]
     allowed = UnitEvent.STATUSES[kind]
     if status not in allowed:
-        problems["status"] = [f"状态须为：{'、'.join(allowed)}"]
+        problems["status"] = [
+            _("状态须为：%(allowed)s")
+            % {"allowed": pgettext("list separator", "、").join(_(a) for a in allowed)}
+        ]
     source = (source or "").strip()
     if not source:
-        problems["source"] = ["请填写依据（如：投产或关停公告、电网调度文件）"]
+        problems["source"] = [_("请填写依据（如：投产或关停公告、电网调度文件）")]
     return problems, parsed, source
 
 
@@ -264,11 +278,11 @@ def add_retirement(user, *, name: str, capacity_mw, year, status: str, source: s
     problems, year, source = _event_problems(UnitEvent.Kind.RETIRES, year, status, source)
     name = " ".join(str(name or "").split())
     if not name:
-        problems["name"] = ["请填写退役机组的名称（如：太仓港电厂1号机组）"]
+        problems["name"] = [_("请填写退役机组的名称（如：太仓港电厂1号机组）")]
     elif len(name) > 80:
-        problems["name"] = ["机组名称不超过80字"]
+        problems["name"] = [_("机组名称不超过80字")]
     try:
-        capacity = parse_float(capacity_mw, what="退役装机", low=0)
+        capacity = parse_float(capacity_mw, what=_("退役装机"), low=0)
     except NumberError as exc:
         problems["capacity_mw"] = [str(exc)]
     else:
@@ -278,14 +292,18 @@ def add_retirement(user, *, name: str, capacity_mw, year, status: str, source: s
             for e in UnitEvent.objects.select_for_update().filter(kind=UnitEvent.Kind.RETIRES)
         )
         if capacity is None or capacity <= 0:
-            problems["capacity_mw"] = ["请填写退役装机（兆瓦，大于0）"]
+            problems["capacity_mw"] = [_("请填写退役装机（兆瓦，大于0）")]
         elif capacity + entered > existing:
             said = (
-                f"退役装机合计（已登记 {entered:,.2f} 兆瓦 + 本次 {capacity:,.2f} 兆瓦）"
+                _("退役装机合计（已登记 %(entered)s 兆瓦 + 本次 %(capacity)s 兆瓦）")
+                % {"entered": f"{entered:,.2f}", "capacity": f"{capacity:,.2f}"}
                 if entered
-                else f"退役装机 {capacity:,.2f} 兆瓦"
+                else _("退役装机 %(capacity)s 兆瓦") % {"capacity": f"{capacity:,.2f}"}
             )
-            problems["capacity_mw"] = [f"{said}超过现有燃煤机组装机 {existing:,.2f} 兆瓦"]
+            problems["capacity_mw"] = [
+                _("%(what)s超过现有燃煤机组装机 %(existing)s 兆瓦")
+                % {"what": said, "existing": f"{existing:,.2f}"}
+            ]
     if problems:
         raise DomainError(problems)
     number = 1 + max(
@@ -380,7 +398,9 @@ def run_projection(
                 previous, plan, acc_run, hist, pure_scenario, result, draws, seed, end_year, boundary
             )
         except model.ProjectionError:  # a run stored by an older model whose inputs no longer fit
-            result["notes"].append("与上次预测的比较无法计算（上次预测由旧版模型计算，假设不完整）")
+            result["notes"].append(
+                Message(gettext_noop("与上次预测的比较无法计算（上次预测由旧版模型计算，假设不完整）"))
+            )
     result["description"] = projection.description
     result["assumptions"] = projection.assumptions
     result["history_refined_oil_t"] = dict(
@@ -391,10 +411,11 @@ def run_projection(
     result["factor_set"] = hist.factor_set
     made = ProjectionRun.objects.create(
         **inputs,
-        result=result,
+        result=encode(result),  # its sentences kept with their wording, said in each reader's language
         elapsed_ms=elapsed,
         created_by=user if user is not None and user.is_authenticated else None,
     )
+    made.result = result
     _prune_requested_runs()
     return made
 

@@ -10,17 +10,21 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.access import page
 from carbonpeak.accounts.permissions import Action
+from carbonpeak.core.language import said_all
 from carbonpeak.energy import selectors as energy
 from carbonpeak.projection import model, scenarios, selectors, services
 from carbonpeak.projection.models import Scenario, UnitEvent
 from carbonpeak.web import refusals
 from carbonpeak.web.templatetags.cp_format import percent
 
+#: the peak-year histogram's key for the draws that have not peaked by the end year (the model's)
+NOT_PEAKED = gettext_noop("未达峰")
 EDITABLE_DISTRIBUTIONS = ("fixed", "uniform", "triangular", "normal", "bernoulli")
 
 
@@ -29,13 +33,13 @@ def _wan(value: float | None) -> float | None:
 
 
 def _summary(run) -> dict:
-    r = run.result
+    r = said_all(run.result)
     deadline = r["trajectory"].get("2030") or {}
     return {
         "name": run.scenario_name,
         "description": r.get("description", ""),
         "p": r["p_peak_by_2030"],
-        "boundary_label": r.get("boundary_label", "净调入口径"),
+        "boundary_label": r.get("boundary_label") or _("净调入口径"),
         "others": [(b["label"], b["p_peak_by_2030"]) for b in (r.get("boundaries") or {}).values()],
         "peak_year": r["peak_year"],
         "co2_2030_p50": _wan(deadline.get("p50")),
@@ -48,21 +52,44 @@ def _sentence(r: dict) -> str:
     last = r["end_year"]
     base = r["base_year"]
     tolerance = (r.get("peak_rule") or {}).get("tolerance", 0.0)
+    values = {
+        "scenario": r["scenario"],
+        "base": base,
+        "boundary": r.get("boundary_label") or _("净调入口径"),
+        "draws": f"{r['draws']:,}",
+        "p": percent(p),
+        "last": last,
+        "ratio": f"{1 + tolerance:g}",
+    }
     text = (
-        f"在{r['scenario']}下，以截至{base}年的核算数据为起点，按{r.get('boundary_label', '净调入口径')}，"
-        f"{r['draws']:,}次模拟中有{percent(p)}在2030年或之前达峰（此后至{last}年排放不再超过峰值"
-        + (f"的{1 + tolerance:g}倍" if tolerance else "")
-        + "）"
-    )
+        _(
+            "在%(scenario)s下，以截至%(base)s年的核算数据为起点，按%(boundary)s，%(draws)s次模拟中有%(p)s在2030年"
+            "或之前达峰（此后至%(last)s年排放不再超过峰值的%(ratio)s倍）"
+        )
+        if tolerance
+        else _(
+            "在%(scenario)s下，以截至%(base)s年的核算数据为起点，按%(boundary)s，%(draws)s次模拟中有%(p)s在2030年"
+            "或之前达峰（此后至%(last)s年排放不再超过峰值）"
+        )
+    ) % values
     median = r["peak_year"]["p50"]
-    text += f"；达峰年份的中位数为{median}年。" if median else f"；多数模拟到{last}年排放仍在上升，未达峰。"
+    text += (
+        _("；达峰年份的中位数为%(year)s年。") % {"year": median}
+        if median
+        else _("；多数模拟到%(year)s年排放仍在上升，未达峰。") % {"year": last}
+    )
     active = [e for e in r["lever_details"] if e["active"] and e["reduction_2030_t"] > 0]
     if active:
         top = max(active, key=lambda e: e["reduction_2030_t"])
-        text += f"作用最大的措施是“{top['label']}”（2030年减排约{top['reduction_2030_t'] / 1e4:,.1f}万吨）。"
+        text += _("作用最大的措施是“%(lever)s”（2030年减排约%(wan)s万吨）。") % {
+            "lever": top["label"],
+            "wan": f"{top['reduction_2030_t'] / 1e4:,.1f}",
+        }
     electricity = r.get("electricity_p50_t") or []
     if electricity and electricity[0] < 0:
-        text += "本市为电力净调出地区：调出电量按电网因子抵扣，电网越清洁、本地用电越多，抵扣越少，核算排放随之上升。"
+        text += _(
+            "本市为电力净调出地区：调出电量按电网因子抵扣，电网越清洁、本地用电越多，抵扣越少，核算排放随之上升。"
+        )
     return text
 
 
@@ -98,10 +125,15 @@ def _chart_data(r: dict) -> dict:
         "p90": _projected_line(r, "p90"),
         # unconfirmed events: each case's median, and no median of the mixture drawn through the gap
         "branches": [
-            {"label": f"若{b['label']}：中位数", "p50": _branch_line(r, b["quantiles"], "p50")}
+            {
+                "label": _("若%(case)s：中位数") % {"case": b["label"]},
+                "p50": _branch_line(r, b["quantiles"], "p50"),
+            }
             for b in branches
         ],
-        "histogram": r["peak_year_histogram"],
+        "histogram": {
+            _(year) if year == NOT_PEAKED else year: n for year, n in r["peak_year_histogram"].items()
+        },
         "levers": [
             {
                 "label": e["label"],
@@ -111,7 +143,7 @@ def _chart_data(r: dict) -> dict:
             for e in r["lever_details"]
             if e["active"]
         ],
-        "sectors": {k: [_wan(v) for v in values] for k, values in r.get("sector_p50_t", {}).items()},
+        "sectors": {_(k): [_wan(v) for v in values] for k, values in r.get("sector_p50_t", {}).items()},
         "electricity": [_wan(v) for v in r.get("electricity_p50_t", [])],
         "projected_years": list(r["trajectory"]),
     }
@@ -128,7 +160,7 @@ def _pending(request, plan, names: list[str], end_year: int = model.END_YEAR, bo
             "names": names,
             "end_year": end_year,
             "boundary": boundary,
-            "boundary_label": model.BOUNDARY_NAMES.get(boundary, ""),
+            "boundary_label": _(model.BOUNDARY_NAMES[boundary]) if boundary in model.BOUNDARY_NAMES else "",
         },
     )
 
@@ -182,7 +214,7 @@ def detail(request, name: str):
     run = selectors.stored_projection(name, plan, end_year=end_year, boundary=boundary)
     if run is None:
         return _pending(request, plan, [name], end_year, boundary)
-    r = run.result
+    r = said_all(run.result)  # the result's sentences and names in the reader's language
     custom = Scenario.objects.filter(name=name).first()
     refused = refusals.take(request, EDIT_FORM, EVENT_FORM, RETIRE_FORM)
     return render(
@@ -202,7 +234,7 @@ def detail(request, name: str):
             "refused": refused,
             "unit_events": _unit_events(r),
             "retire_statuses": UnitEvent.STATUSES[UnitEvent.Kind.RETIRES],
-            "distributions": [(k, model.DISTRIBUTIONS[k]) for k in EDITABLE_DISTRIBUTIONS],
+            "distributions": [(k, _(model.DISTRIBUTIONS[k])) for k in EDITABLE_DISTRIBUTIONS],
             "accounting_run": run.accounting_run,
             "latest_run": energy.current_run(),
             "deadline_p50": _wan((r["trajectory"].get("2030") or {}).get("p50")),
@@ -229,10 +261,10 @@ def detail(request, name: str):
             # a boundary other than the one that grades the target (the factor set's assessed boundary)
             "chosen_boundary": boundary if boundary != energy.official_factors().assessed_boundary else "",
             "backtest": [
-                {"label": model.BOUNDARY_NAMES.get(b, b), "shown": b == r.get("boundary"), **figures}
+                {"label": _(model.BOUNDARY_NAMES.get(b, b)), "shown": b == r.get("boundary"), **figures}
                 for b, figures in ((r.get("validation") or {}).get("by_boundary") or {}).items()
             ],
-            "fit_label": model.BOUNDARY_NAMES.get((r.get("fit") or {}).get("boundary", "assessed"), ""),
+            "fit_label": _(model.BOUNDARY_NAMES.get((r.get("fit") or {}).get("boundary", "assessed"), "")),
             "end_year": end_year,
         },
     )
@@ -360,12 +392,12 @@ def _unit_events(r: dict) -> list[dict]:
         {
             "key": key,
             "slug": _slug(key),
-            "name": name,
+            "name": _(name),
             "event": set_now.get(key),
             "status": set_now[key].status if key in set_now else UnitEvent.Status.UNCONFIRMED,
             "year": set_now[key].year if key in set_now else (assumed.get(key) or {}).get("year", ""),
             "statuses": UnitEvent.STATUSES[UnitEvent.Kind.ENTERS],
-            "year_label": "投运年份",
+            "year_label": _("投运年份"),
             "retires": False,
         }
         for key, (name, _unit, _year) in services.UNIT_EVENTS.items()
@@ -376,12 +408,13 @@ def _unit_events(r: dict) -> list[dict]:
                 {
                     "key": e.key,
                     "slug": _slug(e.key),
-                    "name": f"{e.name}（{e.capacity_mw:,.2f} 兆瓦）退役",
+                    "name": _("%(name)s（%(mw)s 兆瓦）退役")
+                    % {"name": e.name, "mw": f"{e.capacity_mw:,.2f}"},
                     "event": e,
                     "status": e.status,
                     "year": e.year,
                     "statuses": UnitEvent.STATUSES[UnitEvent.Kind.RETIRES],
-                    "year_label": "退役年份",
+                    "year_label": _("退役年份"),
                     "retires": True,
                 }
             )

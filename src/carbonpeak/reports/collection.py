@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from carbonpeak.core import clock
-from carbonpeak.core.language import said
+from carbonpeak.core.language import said, said_all
 from carbonpeak.core.models import ReviewStatus
 from carbonpeak.core.periods import InvalidPeriod, Period, parse_period
 from carbonpeak.energy import selectors as energy
@@ -642,7 +642,7 @@ def _projection(plan: Plan) -> tuple[Section, object | None]:
         run = projection.run_projection(projection.PLANNED, plan=plan)
     except model.ProjectionError as exc:
         return Section(_("碳达峰预测"), [_("暂无达峰预测：%(reason)s") % {"reason": exc}]), None
-    r = run.result
+    r = said_all(run.result)  # the projection's sentences and names in the report's language
     p = r["p_peak_by_2030"]
     median = r["peak_year"]["p50"]
     text = _(
@@ -651,7 +651,7 @@ def _projection(plan: Plan) -> tuple[Section, object | None]:
     ) % {
         "base_year": r["base_year"],
         "draws": f"{r['draws']:,}",
-        "boundary": _(r.get("boundary_label", "净调入口径")),
+        "boundary": r.get("boundary_label") or _("净调入口径"),
         "p": f"{p:.1%}",
     }
     if median:
@@ -661,7 +661,7 @@ def _projection(plan: Plan) -> tuple[Section, object | None]:
     others = r.get("boundaries") or {}
     if others:
         text += _("其他口径：%(others)s。") % {
-            "others": _("，").join(f"{_(b['label'])} {b['p_peak_by_2030']:.1%}" for b in others.values())
+            "others": _("，").join(f"{b['label']} {b['p_peak_by_2030']:.1%}" for b in others.values())
         }
         text += r.get("boundary_sentence", "")
     if r.get("peak_rule"):

@@ -199,7 +199,7 @@ def freeze(request):
 @page(Action.VIEW_WORK)
 def template(request):
     districts = list(Region.objects.filter(level="区镇").values_list("name", flat=True))
-    response = HttpResponse(workbook.template_bytes(districts), content_type=XLSX)
+    response = HttpResponse(workbook.template_bytes(districts, say=_), content_type=XLSX)
     response["Content-Disposition"] = (
         "attachment; filename=\"land-template.xlsx\"; filename*=UTF-8''" + quote("国土与森林数据填报表.xlsx")
     )

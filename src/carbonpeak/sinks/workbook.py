@@ -8,6 +8,7 @@ refuses the whole file. A number left empty is 未报, never 0.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from openpyxl import Workbook
@@ -15,7 +16,8 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from carbonpeak.core.numbers import as_int
-from carbonpeak.core.upload_errors import FormError, checked_rows, inert, open_workbook
+from carbonpeak.core.text import gettext_noop
+from carbonpeak.core.upload_errors import KEEP_THE_HEADERS, FormError, checked_rows, inert, open_workbook
 
 from .engine import LAND_TYPES
 
@@ -58,11 +60,16 @@ def _col(index: int) -> str:
     return f"{get_column_letter(index)}列（{COLUMNS[index - 1]}）"
 
 
-def template_bytes(districts: list[str]) -> bytes:
+def template_bytes(districts: list[str], *, say: Callable[[str], str] = str) -> bytes:
+    """The land and forest form, one row per district; its instruction said by ``say`` (the reader's
+    language), its headers and the land types' names as the importer reads them."""
     wb = Workbook()
     ws = wb.active
     ws.title = SHEET
-    ws.append([inert(f"国土与森林数据填报表：地类填 {'、'.join(LAND_TYPES.values())}；未报的留空，不填 0")])
+    instruction = say(gettext_noop("国土与森林数据填报表：地类填 %(types)s；未报的留空，不填 0。")) % {
+        "types": "、".join(f"“{name}”" for name in LAND_TYPES.values())
+    }
+    ws.append([inert(instruction + say(KEEP_THE_HEADERS))])
     ws.append(list(COLUMNS))
     for cell in ws[HEADER_ROW]:
         cell.font = Font(bold=True)

@@ -10,8 +10,6 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.conf import settings
-from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
@@ -22,10 +20,13 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
+from carbonpeak.accounts.selectors import languages_of
 from carbonpeak.core import audit, clock, events, files, limits, review
 from carbonpeak.core.errors import DomainError
 from carbonpeak.core.language import keeps_platform_language
+from carbonpeak.core.mail import mail_configured, send_said
 from carbonpeak.core.models import ReviewStatus
+from carbonpeak.core.text import Message, gettext_noop
 from carbonpeak.departments.models import Department
 from carbonpeak.plans.models import Plan, Responsibility, Role
 from carbonpeak.supervision.models import (
@@ -352,14 +353,14 @@ def remind(rp: ReportingPeriod, user, today: dt.date | None = None) -> list[Remi
     return send_reminders(rp, today)
 
 
-def _deadline_note(task, rp: ReportingPeriod) -> str:
+def _deadline_note(task, rp: ReportingPeriod) -> Message | str:
     """The task's own deadline (完成时限 from the plan) when it has passed or falls in the next year."""
     if task.due_date is None:
         return ""
     if task.due_date < rp.due_date:
-        return f"［完成时限 {task.due_date:%Y-%m-%d} 已过］"
+        return Message(gettext_noop("［完成时限 %(date)s 已过］"), date=f"{task.due_date:%Y-%m-%d}")
     if (task.due_date - rp.due_date).days <= 366:
-        return f"［完成时限 {task.due_date:%Y-%m-%d}］"
+        return Message(gettext_noop("［完成时限 %(date)s］"), date=f"{task.due_date:%Y-%m-%d}")
     return ""
 
 
@@ -384,19 +385,33 @@ def send_reminders(rp: ReportingPeriod, today: dt.date | None = None) -> list[Re
         department = reports[0].department
         if Reminder.objects.filter(period=rp, department=department, kind=kind).exists():
             continue
-        labels = "、".join(r.task.label + _deadline_note(r.task, rp) for r in reports)
-        when = (
-            f"已逾期（截止 {rp.due_date:%Y-%m-%d}）"
-            if kind == "after"
-            else f"将于 {rp.due_date:%Y-%m-%d} 截止"
+        labels = Message.join(
+            [
+                Message("%(task)s%(note)s", task=r.task.label, note=_deadline_note(r.task, rp))
+                for r in reports
+            ],
+            separator="、",
         )
-        message = f"{department.name}：{rp}进展报告{when}，尚未报送 {len(reports)} 项（{labels}）"
+        period = Message(gettext_noop("%(year)s年第%(quarter)s季度"), year=rp.year, quarter=rp.quarter)
+        due = f"{rp.due_date:%Y-%m-%d}"
+        message = Message(
+            gettext_noop(
+                "%(department)s：%(period)s进展报告已逾期（截止 %(due)s），尚未报送 %(count)s 项（%(tasks)s）"
+            )
+            if kind == "after"
+            else gettext_noop(
+                "%(department)s：%(period)s进展报告将于 %(due)s 截止，尚未报送 %(count)s 项（%(tasks)s）"
+            ),
+            department=department.name,
+            period=period,
+            due=due,
+            count=len(reports),
+            tasks=labels,
+        )
         reminder = Reminder.objects.create(period=rp, department=department, kind=kind, message=message)
-        if department.email and getattr(settings, "EMAIL_HOST", ""):
-            try:
-                mail.send_mail(f"【碳达峰进展报送】{rp}", message, None, [department.email])
+        if department.email and mail_configured():
+            subject = Message(gettext_noop("【碳达峰进展报送】%(period)s"), period=period)
+            if send_said(subject, message, [department.email], languages_of(department)):
                 Reminder.objects.filter(pk=reminder.pk).update(emailed=True)
-            except OSError as exc:
-                log.warning("提醒邮件发送失败（%s）：%s", department.email, exc)
         made.append(reminder)
     return made

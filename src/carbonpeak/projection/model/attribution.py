@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from carbonpeak.core.text import Message, gettext_noop
+
 from .results import _round
 
 #: what moves P between two projections, in the order the sentence names them
-PARTS = {"data": "新的核算数据", "factors": "核算因子", "assumptions": "情景假设调整"}
+PARTS = {
+    "data": gettext_noop("新的核算数据"),
+    "factors": gettext_noop("核算因子"),
+    "assumptions": gettext_noop("情景假设调整"),
+}
 
 
 def shapley_of_three(p) -> dict[str, float]:
@@ -43,16 +49,38 @@ def what_moved(now: dict, previous: dict, shares: dict[str, float]) -> dict:
         for e in levers
     ]
     if abs(p_now - p_before) < 0.0005:
-        main = "与上次基本相同"
+        main = Message(gettext_noop("与上次基本相同"))
     else:
         ranked = sorted(PARTS, key=lambda k: -abs(shares[k]))
-        others = [f"{PARTS[k]} {_pp(shares[k])}" for k in ranked[1:] if abs(shares[k]) >= 0.0005]
-        main = f"主要因为{PARTS[ranked[0]]}（{_pp(shares[ranked[0]])}）" + (
-            f"，{'，'.join(others)}" if others else ""
+        others = [
+            Message(gettext_noop("%(part)s %(delta)s"), part=Message(PARTS[k]), delta=_pp(shares[k]))
+            for k in ranked[1:]
+            if abs(shares[k]) >= 0.0005
+        ]
+        main = Message(
+            gettext_noop("主要因为%(part)s（%(delta)s）"),
+            part=Message(PARTS[ranked[0]]),
+            delta=_pp(shares[ranked[0]]),
         )
-    sentence = f"达峰概率由 {p_before:.1%} 变为 {p_now:.1%}，{main}"
+        if others:
+            main = Message.join([main, *others], separator="，")
+    sentence = Message(
+        gettext_noop("达峰概率由 %(before)s 变为 %(now)s，%(why)s"),
+        before=f"{p_before:.1%}",
+        now=f"{p_now:.1%}",
+        why=main,
+    )
     if top is not None and top["delta_p_peak_by_2030"]:
-        sentence += f"；对概率影响最大的措施是“{top['label']}”（{_pp(top['delta_p_peak_by_2030'])}）"
+        sentence = Message.join(
+            [
+                sentence,
+                Message(
+                    gettext_noop("对概率影响最大的措施是“%(lever)s”（%(delta)s）"),
+                    lever=top["label"] if isinstance(top["label"], Message) else Message(top["label"]),
+                    delta=_pp(top["delta_p_peak_by_2030"]),
+                ),
+            ]
+        )
     return {
         "p_before": _round(p_before, 4),
         "p_now": _round(p_now, 4),
@@ -60,12 +88,14 @@ def what_moved(now: dict, previous: dict, shares: dict[str, float]) -> dict:
         "new_data": _round(shares["data"], 4),
         "factors": _round(shares["factors"], 4),
         "assumptions": _round(shares["assumptions"], 4),
-        "method": "Shapley：数据、因子、假设的新旧八种组合在同一组抽样上各算一次，三部分合计等于变化",
+        "method": Message(
+            gettext_noop("Shapley：数据、因子、假设的新旧八种组合在同一组抽样上各算一次，三部分合计等于变化")
+        ),
         "top_lever": top["label"] if top else None,
         "levers": lever_changes,
-        "sentence": sentence + "。",
+        "sentence": Message(gettext_noop("%(sentence)s。"), sentence=sentence),
     }
 
 
-def _pp(delta: float) -> str:
-    return f"{delta * 100:+.1f} 个百分点"
+def _pp(delta: float) -> Message:
+    return Message(gettext_noop("%(points)s 个百分点"), points=f"{delta * 100:+.1f}")

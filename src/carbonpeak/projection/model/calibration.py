@@ -7,6 +7,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from carbonpeak.core.text import Message, gettext_noop
+
 from .history import History
 from .levers import (
     CORRELATION,
@@ -152,7 +154,7 @@ def _normal(a: Assumption, mean: float, sd: float) -> Assumption:
 
 def _setting(assumptions: dict[str, Assumption], key: str) -> float:
     if key not in assumptions:
-        raise ProjectionError(f"情景缺少假设：{key}")
+        raise ProjectionError(Message(gettext_noop("情景缺少假设：%(keys)s"), keys=key))
     return assumptions[key].central
 
 
@@ -197,7 +199,9 @@ def resolve_history(scenario: Scenario, cal: Calibration) -> dict[str, Assumptio
             mw = cal.pv_addition_kwh / hours / 1000
             out[key] = _normal(a, max(mw, 0.0), cal.pv_addition_sd_kwh / hours / 1000)
         else:
-            raise ProjectionError(f"假设“{a.label}”不能按核算历史校准，请给出数值")
+            raise ProjectionError(
+                Message(gettext_noop("假设“%(label)s”不能按核算历史校准，请给出数值"), label=Message(a.label))
+            )
     return out
 
 
@@ -211,7 +215,9 @@ def sample_inputs(
     """Every uncertain input as an array over draws (GDP growth: draws × years; trends: draws × S × F+1)."""
     missing = [k for k in required_keys() if k not in assumptions]
     if missing:
-        raise ProjectionError(f"情景缺少假设：{'、'.join(missing)}")
+        raise ProjectionError(
+            Message(gettext_noop("情景缺少假设：%(keys)s"), keys=Message.join(missing, separator="、"))
+        )
     x = {key: assumptions[key].draw(stream(seed, key), draws) for key in DRAWN}
     for prefix in retirements(assumptions):
         key = f"{prefix}.probability"

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from carbonpeak.core.numbers import as_int
+from carbonpeak.core.text import Message, gettext_noop
 from carbonpeak.energy import catalog
 
 from .shapes import (
@@ -68,9 +69,14 @@ def history_from_periods(
     by_year = {y: p for p in periods if (y := as_int(p["period"], low=1000, high=9999)) is not None}
     years = sorted(by_year)
     if len(years) < 2:
-        raise ProjectionError("预测至少需要两个完整年度（四个季度均已审核）的核算结果")
+        raise ProjectionError(Message(gettext_noop("预测至少需要两个完整年度（四个季度均已审核）的核算结果")))
     if years != list(range(years[0], years[-1] + 1)):
-        raise ProjectionError(f"完整年度不连续：{'、'.join(map(str, years))}")
+        raise ProjectionError(
+            Message(
+                gettext_noop("完整年度不连续：%(years)s"),
+                years=Message.join([str(y) for y in years], separator="、"),
+            )
+        )
     h = len(years)
     gdp = np.zeros(h)
     fuel_tce = np.zeros((h, len(SECTORS), F))
@@ -88,7 +94,9 @@ def history_from_periods(
         p = by_year[year]
         region = p.get("region", region)
         if p.get("gdp_constant_100m_yuan") is None:
-            raise ProjectionError(f"{year}年缺少地区生产总值（可比价），无法按经济增长外推")
+            raise ProjectionError(
+                Message(gettext_noop("%(year)s年缺少地区生产总值（可比价），无法按经济增长外推"), year=year)
+            )
         gdp[i] = p["gdp_constant_100m_yuan"]
         for sector_name, s in p["by_sector"].items():
             idx = SECTOR_OF.get(sector_name)
@@ -110,7 +118,12 @@ def history_from_periods(
         net[i] = bal["net_imported_kwh"]
         factor = bal.get("grid_factor")
         if factor is None or factor.get("value_kg_per_kwh") is None:
-            raise ProjectionError(f"{year}年核算结果没有电网排放因子（缺少电力数据）：缺失不能按0外推")
+            raise ProjectionError(
+                Message(
+                    gettext_noop("%(year)s年核算结果没有电网排放因子（缺少电力数据）：缺失不能按0外推"),
+                    year=year,
+                )
+            )
         grid[i] = factor["value_kg_per_kwh"] / 1000
         if any("数据不全" in m for m in p.get("missing") or []):
             incomplete.append(year)
@@ -122,7 +135,11 @@ def history_from_periods(
         for b in BOUNDARIES:
             if known.get(b) is None:
                 raise ProjectionError(
-                    f"{year}年核算结果没有{BOUNDARY_NAMES[b]}的二氧化碳（请用新版本重新核算）"
+                    Message(
+                        gettext_noop("%(year)s年核算结果没有%(boundary)s的二氧化碳（请用新版本重新核算）"),
+                        year=year,
+                        boundary=Message(BOUNDARY_NAMES[b]),
+                    )
                 )
             by_boundary[b][i] = known[b]
         # the account lists every fuel reported: one absent was not burned (not a missing value)
@@ -131,9 +148,13 @@ def history_from_periods(
             if fuel["unit"] == "千瓦时" and fuel["quantity"] and tce_per_kwh is None:
                 tce_per_kwh = fuel["tce"] / fuel["quantity"]
     if not fuel_tce.any() and not elec.any():
-        raise ProjectionError("核算结果中没有分行业分品种的能源数据（请用新版本重新核算）")
+        raise ProjectionError(
+            Message(gettext_noop("核算结果中没有分行业分品种的能源数据（请用新版本重新核算）"))
+        )
     if tce_per_kwh is None:
-        raise ProjectionError("核算结果中没有电力折标系数（无电力调入调出或本地非化石发电数据）")
+        raise ProjectionError(
+            Message(gettext_noop("核算结果中没有电力折标系数（无电力调入调出或本地非化石发电数据）"))
+        )
     return History(
         region=region,
         factor_set=factor_set,

@@ -7,18 +7,23 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from carbonpeak.core.text import Message, gettext_noop
+
 from .shapes import Z90, ProjectionError
 
 # ------------------------------------------------------------------ assumptions and scenarios
 
 DISTRIBUTIONS = {
-    "fixed": "定值",
-    "uniform": "均匀分布",
-    "triangular": "三角分布",
-    "normal": "正态分布（P10–P90）",
-    "bernoulli": "0/1（给定概率）",
-    "history": "按核算历史校准",
+    "fixed": gettext_noop("定值"),
+    "uniform": gettext_noop("均匀分布"),
+    "triangular": gettext_noop("三角分布"),
+    "normal": gettext_noop("正态分布（P10–P90）"),
+    "bernoulli": gettext_noop("0/1（给定概率）"),
+    "history": gettext_noop("按核算历史校准"),
 }
+
+#: an assumption's three numbers as the edit form names them
+BOUND_NAMES = {"low": gettext_noop("下限"), "mode": gettext_noop("取值"), "high": gettext_noop("上限")}
 
 
 @dataclass(frozen=True)
@@ -40,7 +45,13 @@ class Assumption:
 
     def __post_init__(self) -> None:
         if self.distribution not in DISTRIBUTIONS:
-            raise ProjectionError(f"假设“{self.label}”的分布“{self.distribution}”未知")
+            raise ProjectionError(
+                Message(
+                    gettext_noop("假设“%(label)s”的分布“%(distribution)s”未知"),
+                    label=Message(self.label),
+                    distribution=self.distribution,
+                )
+            )
         need = {
             "history": (),
             "fixed": ("mode",),
@@ -51,14 +62,32 @@ class Assumption:
         }[self.distribution]
         for name in need:
             if getattr(self, name) is None:
-                raise ProjectionError(f"假设“{self.label}”（{DISTRIBUTIONS[self.distribution]}）缺少{name}值")
+                raise ProjectionError(
+                    Message(
+                        gettext_noop("假设“%(label)s”（%(distribution)s）缺少%(which)s值"),
+                        label=Message(self.label),
+                        distribution=Message(DISTRIBUTIONS[self.distribution]),
+                        which=Message(BOUND_NAMES[name]),
+                    )
+                )
         lo, hi = self.low, self.high
         if lo is not None and hi is not None and lo > hi:
-            raise ProjectionError(f"假设“{self.label}”的下限 {lo:g} 大于上限 {hi:g}")
+            raise ProjectionError(
+                Message(
+                    gettext_noop("假设“%(label)s”的下限 %(low)s 大于上限 %(high)s"),
+                    label=Message(self.label),
+                    low=f"{lo:g}",
+                    high=f"{hi:g}",
+                )
+            )
         if self.distribution == "triangular" and not (lo <= self.mode <= hi):  # type: ignore[operator]
-            raise ProjectionError(f"假设“{self.label}”的众数须在下限与上限之间")
+            raise ProjectionError(
+                Message(gettext_noop("假设“%(label)s”的众数须在下限与上限之间"), label=Message(self.label))
+            )
         if self.distribution == "bernoulli" and not 0 <= self.mode <= 1:  # type: ignore[operator]
-            raise ProjectionError(f"假设“{self.label}”的概率须在0与1之间")
+            raise ProjectionError(
+                Message(gettext_noop("假设“%(label)s”的概率须在0与1之间"), label=Message(self.label))
+            )
 
     @property
     def central(self) -> float:
@@ -81,21 +110,31 @@ class Assumption:
         sigma = (self.high - self.low) / (2 * Z90)  # type: ignore[operator]
         return self.mode + sigma * rng.standard_normal(n)
 
-    def describe(self) -> str:
+    def describe(self) -> Message:
         def n(value: float | None) -> str:
             return f"{value:.4g}" if value is not None else "—"
 
         if self.distribution == "history":
-            return "按核算历史校准"
+            return Message(DISTRIBUTIONS["history"])
         if self.distribution == "fixed":
-            return n(self.mode)
+            return Message("%(value)s", value=n(self.mode))
         if self.distribution == "uniform":
-            return f"{n(self.low)}–{n(self.high)}"
+            return Message("%(low)s–%(high)s", low=n(self.low), high=n(self.high))
         if self.distribution == "bernoulli":
-            return f"概率 {n(self.mode)}"
+            return Message(gettext_noop("概率 %(value)s"), value=n(self.mode))
         if self.distribution == "normal":
-            return f"{n(self.mode)}（P10 {n(self.low)}，P90 {n(self.high)}）"
-        return f"{n(self.low)}–{n(self.high)}，最可能 {n(self.mode)}"
+            return Message(
+                gettext_noop("%(mean)s（P10 %(low)s，P90 %(high)s）"),
+                mean=n(self.mode),
+                low=n(self.low),
+                high=n(self.high),
+            )
+        return Message(
+            gettext_noop("%(low)s–%(high)s，最可能 %(mode)s"),
+            low=n(self.low),
+            high=n(self.high),
+            mode=n(self.mode),
+        )
 
 
 @dataclass(frozen=True)
@@ -106,10 +145,10 @@ class Lever:
 
 
 LEVERS: tuple[Lever, ...] = (
-    Lever("pv", "光伏装机", ("pv.target_mw", "pv.target_year")),
+    Lever("pv", gettext_noop("光伏装机"), ("pv.target_mw", "pv.target_year")),
     Lever(
         "fleets",
-        "公交、出租及公共领域车辆电动化",
+        gettext_noop("公交、出租及公共领域车辆电动化"),
         (
             "fleet.bus_target",
             "fleet.bus_target_year",
@@ -120,13 +159,13 @@ LEVERS: tuple[Lever, ...] = (
     ),
     Lever(
         "buildings",
-        "城镇建筑可再生能源替代",
+        gettext_noop("城镇建筑可再生能源替代"),
         ("buildings.renewable_target", "buildings.renewable_target_year"),
     ),
-    Lever("datacentre", "新建数据中心能效（PUE）", ("dc.pue_target",)),
-    Lever("oil_peak", "成品油消费达峰", ("oil.peak_year",)),
-    Lever("industry", "重点行业能效提升", ("industry.extra_efficiency",)),
-    Lever("coal_shift", "工业燃煤压减（煤改气）", ("coal.shift_rate",)),
+    Lever("datacentre", gettext_noop("新建数据中心能效（PUE）"), ("dc.pue_target",)),
+    Lever("oil_peak", gettext_noop("成品油消费达峰"), ("oil.peak_year",)),
+    Lever("industry", gettext_noop("重点行业能效提升"), ("industry.extra_efficiency",)),
+    Lever("coal_shift", gettext_noop("工业燃煤压减（煤改气）"), ("coal.shift_rate",)),
 )
 LEVER_BY_KEY = {lever.key: lever for lever in LEVERS}
 

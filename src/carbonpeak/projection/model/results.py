@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from carbonpeak.core.text import Message, gettext_noop
+
 from .levers import FIXED, Assumption, retirements
 from .shapes import BOUNDARY_NAMES, PEAK_TOLERANCE, PLATEAU_WINDOW
 
@@ -72,7 +74,7 @@ class Projection:
             "seed": self.seed,
             "p_peak_by_2030": _round(self.p_peak_by_deadline, 4),
             "boundary": self.boundary,
-            "boundary_label": BOUNDARY_NAMES[self.boundary],
+            "boundary_label": Message(BOUNDARY_NAMES[self.boundary]),
             "peak_rule": {"tolerance": self.tolerance, "text": peak_rule(self.tolerance)},
             "p_plateau": _round(self.p_plateau, 4),
             "plateau_window": [self.deadline - PLATEAU_WINDOW, self.deadline + PLATEAU_WINDOW],
@@ -81,7 +83,7 @@ class Projection:
             "cases": self.cases,
             "boundaries": {
                 b: {
-                    "label": BOUNDARY_NAMES[b],
+                    "label": Message(BOUNDARY_NAMES[b]),
                     "p_peak_by_2030": _round(f["p_peak_by_deadline"], 4),
                     "p_plateau": _round(f["p_plateau"], 4),
                     "peak_year": f["peak_year"],
@@ -109,13 +111,13 @@ class Projection:
             "lever_details": [
                 {
                     "key": e.key,
-                    "label": e.label,
+                    "label": Message(e.label),
                     "active": e.active,
                     "reduction_2030_t": _round(e.reduction_2030_t, 0),
                     "delta_p_peak_by_2030": _round(e.delta_probability, 4),
                     "delta_p_error": _round(e.error, 4),
                     "delta_p_switched_off": _round(e.delta_alone, 4),
-                    "note": e.note,
+                    "note": Message(e.note) if e.note else "",
                 }
                 for e in self.levers
             ],
@@ -176,10 +178,14 @@ def _p_peak_by(
     return float(((peak_year > 0) & (peak_year <= year)).mean())
 
 
-def peak_rule(tolerance: float) -> str:
-    return (
-        f"峰值年：此后各年（至预测终止年）排放均不超过该年排放的 {1 + tolerance:g} 倍的第一年"
-        f"（容差 {tolerance:.0%}，本平台规则）；预测终止年本身不算峰值；历史年份只有其后各年都不超过它才算峰值"
+def peak_rule(tolerance: float) -> Message:
+    return Message(
+        gettext_noop(
+            "峰值年：此后各年（至预测终止年）排放均不超过该年排放的 %(ratio)s 倍的第一年（容差 %(tolerance)s，"
+            "本平台规则）；预测终止年本身不算峰值；历史年份只有其后各年都不超过它才算峰值"
+        ),
+        ratio=f"{1 + tolerance:g}",
+        tolerance=f"{tolerance:.0%}",
     )
 
 

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from carbonpeak.core.text import SaidError, gettext_noop
 from carbonpeak.energy import catalog
 
 END_YEAR = 2035
 PEAK_DEADLINE = 2030
 # the accounting's three CO2 boundaries (energy.accounting): the model returns a path on each
 BOUNDARIES = ("territorial", "assessed", "consumption")
-BOUNDARY_NAMES = {"territorial": "本地燃烧口径", "assessed": "净调入口径", "consumption": "消费口径"}
+BOUNDARY_NAMES = {
+    "territorial": gettext_noop("本地燃烧口径"),
+    "assessed": gettext_noop("净调入口径"),
+    "consumption": gettext_noop("消费口径"),
+}
 PEAK_TOLERANCE = 0.01  # the robust peak rule's default band (本平台规则; the setting ``peak.tolerance``)
 PLATEAU_WINDOW = 2  # P(plateau): the peak year within the deadline ± this many years
 HOLDOUT_YEARS = 2  # validation: calibrate on all but these last accounted years and predict them
@@ -26,16 +31,18 @@ class ProjectionSector:
 
 
 SECTORS: tuple[ProjectionSector, ...] = (
-    ProjectionSector("power", "电力生产", ("电力、热力生产和供应业",)),
-    ProjectionSector("paper", "造纸", ("造纸和纸制品业",)),
-    ProjectionSector("fibre", "化纤", ("化学纤维制造业",)),
-    ProjectionSector("nonferrous", "有色", ("有色金属冶炼和压延加工业",)),
-    ProjectionSector("other_industry", "其他工业", ("其他工业",)),
+    ProjectionSector("power", gettext_noop("电力生产"), ("电力、热力生产和供应业",)),
+    ProjectionSector("paper", gettext_noop("造纸"), ("造纸和纸制品业",)),
+    ProjectionSector("fibre", gettext_noop("化纤"), ("化学纤维制造业",)),
+    ProjectionSector("nonferrous", gettext_noop("有色"), ("有色金属冶炼和压延加工业",)),
+    ProjectionSector("other_industry", gettext_noop("其他工业"), ("其他工业",)),
     ProjectionSector(
-        "buildings", "建筑（商业、公共与居民）", ("批发和零售业、住宿和餐饮业", "其他行业", "城乡居民生活")
+        "buildings",
+        gettext_noop("建筑（商业、公共与居民）"),
+        ("批发和零售业、住宿和餐饮业", "其他行业", "城乡居民生活"),
     ),
-    ProjectionSector("transport", "交通运输", ("交通运输、仓储和邮政业",)),
-    ProjectionSector("agriculture_other", "农业及建筑施工", ("农林牧渔业", "建筑业")),
+    ProjectionSector("transport", gettext_noop("交通运输"), ("交通运输、仓储和邮政业",)),
+    ProjectionSector("agriculture_other", gettext_noop("农业及建筑施工"), ("农林牧渔业", "建筑业")),
 )
 SECTOR_INDEX = {s.key: i for i, s in enumerate(SECTORS)}
 SECTOR_OF = {name: i for i, s in enumerate(SECTORS) for name in s.accounting_sectors}
@@ -47,12 +54,12 @@ TRANSPORT = SECTOR_INDEX["transport"]
 # Direct-fuel families; the last column of the energy array is electricity (kWh).
 FAMILIES = ("coal", "refined_oil", "other_oil", "gas", "heat")
 FAMILY_LABEL = {
-    "coal": "煤炭",
-    "refined_oil": "成品油",
-    "other_oil": "其他油品",
-    "gas": "天然气",
-    "heat": "外购热力",
-    "electricity": "电力",
+    "coal": gettext_noop("煤炭"),
+    "refined_oil": gettext_noop("成品油"),
+    "other_oil": gettext_noop("其他油品"),
+    "gas": gettext_noop("天然气"),
+    "heat": gettext_noop("外购热力"),
+    "electricity": gettext_noop("电力"),
 }
 COAL, REFINED, GAS = FAMILIES.index("coal"), FAMILIES.index("refined_oil"), FAMILIES.index("gas")
 HEAT = FAMILIES.index("heat")
@@ -71,5 +78,5 @@ def family_of(fuel: str) -> int | None:
     return FAMILIES.index({catalog.COAL: "coal", catalog.GAS: "gas", catalog.HEAT: "heat"}[known.family])
 
 
-class ProjectionError(ValueError):
+class ProjectionError(SaidError):
     """The history or the scenario cannot support a projection; the message says what is missing."""

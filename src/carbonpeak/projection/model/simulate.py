@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from carbonpeak.core.text import Message, gettext_noop
+
 from .calibration import calibrate, resolve_history, sample_inputs
 from .history import History
 from .levers import DISTRIBUTIONS, DRAWN, LEVERS, Assumption, Scenario, retirements
@@ -22,9 +24,14 @@ from .shapes import (
 from .validation import _boundary_history, backcast, validate
 
 #: what the coordinator has said of a dated event, read from its probability (1, 0, or anything between)
-EVENT_STATUS = {1.0: "确认投运", 0.0: "不投运"}
-RETIREMENT_STATUS = {1.0: "确认退役", 0.0: "不退役"}
-UNCONFIRMED = "未确认"
+EVENT_STATUS = {1.0: gettext_noop("确认投运"), 0.0: gettext_noop("不投运")}
+RETIREMENT_STATUS = {1.0: gettext_noop("确认退役"), 0.0: gettext_noop("不退役")}
+UNCONFIRMED = gettext_noop("未确认")
+#: an event happening or not, in a case's or a branch's label
+HAPPENS = {
+    "投运": (gettext_noop("投运"), gettext_noop("不投运")),
+    "退役": (gettext_noop("退役"), gettext_noop("不退役")),
+}
 
 
 def _events(assumptions: dict[str, Assumption], base: int, end_year: int) -> list[tuple[dict, str]]:
@@ -36,11 +43,13 @@ def _events(assumptions: dict[str, Assumption], base: int, end_year: int) -> lis
     year = int(assumptions["power.new_coal_year"].central)
     p = assumptions["power.new_coal_probability"]
     if mw > 0 and base < year <= end_year:
+        unit = Message(gettext_noop("新增燃煤机组 %(mw)s 兆瓦"), mw=f"{mw:g}")
         event = {
             "key": "power.new_coal",
             "year": year,
-            "name": f"新增燃煤机组 {mw:g} 兆瓦投运",
-            "label": f"新增燃煤机组 {mw:g} 兆瓦投运",
+            "unit": unit,
+            "name": Message(gettext_noop("%(unit)s投运"), unit=unit),
+            "label": Message(gettext_noop("%(unit)s投运"), unit=unit),
             "kind": "投运",
             "mw": mw,
             "status": EVENT_STATUS.get(float(p.central), UNCONFIRMED),
@@ -55,11 +64,13 @@ def _events(assumptions: dict[str, Assumption], base: int, end_year: int) -> lis
         year = int(when.central)
         if capacity.central <= 0 or not base < year <= end_year:
             continue
+        unit = Message(gettext_noop("%(name)s %(mw)s 兆瓦"), name=capacity.label, mw=f"{capacity.central:g}")
         event = {
             "key": prefix,
             "year": year,
-            "name": f"{capacity.label} {capacity.central:g} 兆瓦退役",
-            "label": f"{capacity.label} {capacity.central:g} 兆瓦退役",
+            "unit": unit,
+            "name": Message(gettext_noop("%(unit)s退役"), unit=unit),
+            "label": Message(gettext_noop("%(unit)s退役"), unit=unit),
             "kind": "退役",
             "mw": capacity.central,
             "status": RETIREMENT_STATUS.get(float(p.central), UNCONFIRMED),
@@ -86,10 +97,10 @@ def _branches(
     open_ = [(e, key) for e, key in events if e["status"] == UNCONFIRMED]
     for event, key in open_:
         happened = np.asarray(x[key]) > 0.5
-        yes, no = ("投运", "不投运") if event["kind"] == "投运" else ("退役", "不退役")
+        yes, no = HAPPENS[event["kind"]]
         event["branches"] = [
             {
-                "label": label,
+                "label": Message(label),
                 "share": _round(float(mask.mean()), 4),
                 "draws": int(mask.sum()),
                 "p_peak_by_2030": _round(float(by_deadline[mask].mean()), 4),
@@ -109,13 +120,13 @@ def _branches(
         mask = case == c
         said = []
         for j, (event, _) in enumerate(split):
-            yes, no = ("投运", "不投运") if event["kind"] == "投运" else ("退役", "不退役")
-            said.append(yes if c >> j & 1 else no)
+            yes, no = HAPPENS[event["kind"]]
+            said.append(Message(yes if c >> j & 1 else no))
             if len(split) > 1:
-                said[-1] = f"{event['name'].removesuffix(event['kind'])}{said[-1]}"
+                said[-1] = Message(gettext_noop("%(unit)s%(happens)s"), unit=event["unit"], happens=said[-1])
         cases.append(
             {
-                "label": "、".join(said),
+                "label": Message.join(said, separator="、"),
                 "share": _round(float(mask.mean()), 4),
                 "draws": int(mask.sum()),
                 "p_peak_by_2030": _round(float(by_deadline[mask].mean()), 4),
@@ -188,10 +199,17 @@ def shapley(keys: list[str], peaked, draws: int) -> dict:
         "sum_of_shares": _round(sum(result.values()), 4),
         "inner_draws": inner,
         "largest_error": _round(max((e for e in errors.values() if e is not None), default=0.0), 4),
-        "text": (
-            f"各措施的贡献按 Shapley 值分摊（对措施开启的全部 {1 << n} 种组合取平均），合计等于全部措施开启与全部"
-            f"关闭的概率之差（{p_all:.1%} − {p_none:.1%}）；中间组合用前 {inner:,} 次抽样计算，"
-            f"抽样误差最大约 ±{max((e for e in errors.values() if e is not None), default=0.0) * 100:.1f} 个百分点"
+        "text": Message(
+            gettext_noop(
+                "各措施的贡献按 Shapley 值分摊（对措施开启的全部 %(combinations)s 种组合取平均），合计等于全部措施"
+                "开启与全部关闭的概率之差（%(p_all)s − %(p_none)s）；中间组合用前 %(inner)s 次抽样计算，"
+                "抽样误差最大约 ±%(error)s 个百分点"
+            ),
+            combinations=1 << n,
+            p_all=f"{p_all:.1%}",
+            p_none=f"{p_none:.1%}",
+            inner=f"{inner:,}",
+            error=f"{max((e for e in errors.values() if e is not None), default=0.0) * 100:.1f}",
         ),
         "shares": result,
         "errors": errors,
@@ -200,7 +218,7 @@ def shapley(keys: list[str], peaked, draws: int) -> dict:
 
 DRAWS_KEY = "_by_deadline"
 #: what a driver is called where it is not an assumption of the scenario's table
-DRIVER_LABELS = {"elasticity": "各行业能源消费对经济增长的弹性（按核算历史拟合）"}
+DRIVER_LABELS = {"elasticity": gettext_noop("各行业能源消费对经济增长的弹性（按核算历史拟合）")}
 
 
 def _drivers(x: dict, assumptions: dict[str, Assumption], by_deadline: np.ndarray, boundary: str) -> dict:
@@ -227,32 +245,58 @@ def _drivers(x: dict, assumptions: dict[str, Assumption], by_deadline: np.ndarra
             continue
         delta = float(by_deadline[high].mean() - by_deadline[low].mean())
         label = DRIVER_LABELS.get(key) or assumptions[key].label
-        found.append({"key": key, "label": label, "event": event, "delta_p": _round(delta, 4)})
+        found.append(
+            {
+                "key": key,
+                "label": label if isinstance(label, Message) else Message(label),
+                "event": event,
+                "delta_p": _round(delta, 4),
+            }
+        )
     found.sort(key=lambda d: -abs(d["delta_p"]))
     top = found[:2]
 
-    def said(d: dict) -> str:
-        how = "发生比不发生" if d["event"] else "取值最高的三分之一抽样比最低的三分之一"
-        return f"“{d['label']}”（{how} {d['delta_p'] * 100:+.1f} 个百分点）"
+    def said(d: dict) -> Message:
+        how = (
+            gettext_noop("发生比不发生")
+            if d["event"]
+            else gettext_noop("取值最高的三分之一抽样比最低的三分之一")
+        )
+        return Message(
+            gettext_noop("“%(assumption)s”（%(how)s %(points)s 个百分点）"),
+            assumption=d["label"],
+            how=Message(how),
+            points=f"{d['delta_p'] * 100:+.1f}",
+        )
 
+    name = Message(BOUNDARY_NAMES[boundary])
+    if len(top) == 2:
+        which = Message(gettext_noop("%(first)s和%(second)s"), first=said(top[0]), second=said(top[1]))
+    elif top:
+        which = said(top[0])
     sentence = (
-        f"{BOUNDARY_NAMES[boundary]}：影响达峰概率最大的假设是" + "和".join(said(d) for d in top) + "。"
+        Message(gettext_noop("%(boundary)s：影响达峰概率最大的假设是%(which)s。"), boundary=name, which=which)
         if top
-        else f"{BOUNDARY_NAMES[boundary]}：各抽样假设对达峰概率没有可分辨的影响。"
+        else Message(gettext_noop("%(boundary)s：各抽样假设对达峰概率没有可分辨的影响。"), boundary=name)
     )
     return {"assumptions": top, "sentence": sentence}
 
 
-def boundary_sentence(history: History) -> str:
+def boundary_sentence(history: History) -> Message:
     """Why the three boundaries give different answers, in one sentence a coordinator reads."""
     if history.net_import_kwh[-1] < 0:
-        return (
-            "本市是电力净调出地区：本地燃烧口径计入电厂为外地发电所烧的煤，净调入口径按电网因子扣减调出电量的排放，"
-            "消费口径只计本市用电；因此电网变清洁会使净调入口径的扣减变小、排放上升，而本地燃烧口径只随本地燃煤变化。"
+        return Message(
+            gettext_noop(
+                "本市是电力净调出地区：本地燃烧口径计入电厂为外地发电所烧的煤，净调入口径按电网因子扣减调出电量的"
+                "排放，消费口径只计本市用电；因此电网变清洁会使净调入口径的扣减变小、排放上升，而本地燃烧口径只随"
+                "本地燃煤变化。"
+            )
         )
-    return (
-        "本市是电力净调入地区：净调入口径和消费口径按电网因子计入调入电力的排放，本地燃烧口径不计；"
-        "因此电网变清洁会使前两种口径下降更快，而本地燃烧口径只随本地燃料消费变化。"
+    return Message(
+        gettext_noop(
+            "本市是电力净调入地区：净调入口径和消费口径按电网因子计入调入电力的排放，本地燃烧口径不计；"
+            "因此电网变清洁会使前两种口径下降更快，而本地燃烧口径只随本地燃料消费变化。"
+        )
     )
 
 
@@ -274,13 +318,19 @@ def project(
     accounting names as assessed.
     (Long: the projection's steps (calibrate, draw, run, summarise, validate, attribute) in order.)"""
     if draws < 1:
-        raise ProjectionError("抽样次数须为正整数")
+        raise ProjectionError(Message(gettext_noop("抽样次数须为正整数")))
     boundary = boundary or history.boundary
     if boundary not in BOUNDARIES:
-        raise ProjectionError(f"口径须为 {' / '.join(BOUNDARIES)}（填的是“{boundary}”）")
+        raise ProjectionError(
+            Message(
+                gettext_noop("口径须为 %(allowed)s（填的是“%(typed)s”）"),
+                allowed=" / ".join(BOUNDARIES),
+                typed=boundary,
+            )
+        )
     cal = calibrate(history)
     if end_year <= cal.base_year:
-        raise ProjectionError(f"预测终止年份须晚于基年 {cal.base_year}")
+        raise ProjectionError(Message(gettext_noop("预测终止年份须晚于基年 %(year)s"), year=cal.base_year))
     assumptions = resolve_history(scenario, cal)
     tolerance = (
         assumptions["peak.tolerance"].central / 100 if "peak.tolerance" in assumptions else PEAK_TOLERANCE
@@ -335,7 +385,11 @@ def project(
     for lever in LEVERS:
         active = levers[lever.key]
         if not (sensitivity and active):
-            effects.append(LeverEffect(lever.key, lever.label, active, 0.0, 0.0, "" if active else "未启用"))
+            effects.append(
+                LeverEffect(
+                    lever.key, lever.label, active, 0.0, 0.0, "" if active else gettext_noop("未启用")
+                )
+            )
             continue
         off = without[lever.key] = paths(cal, x, fixed, {**levers, lever.key: False}, years)
         on_path, off_path = main.by_boundary[boundary], off.by_boundary[boundary]
@@ -407,8 +461,13 @@ def project(
         + band_notes
         + (
             [
-                f"历史数据不全的年份：{'、'.join(map(str, history.incomplete_years))}（有未报的行或电力平衡项，"
-                "见核算结果）；预测以这些年份已报的数据校准，结果可能偏低，请补报后重算"
+                Message(
+                    gettext_noop(
+                        "历史数据不全的年份：%(years)s（有未报的行或电力平衡项，见核算结果）；预测以这些年份已报的"
+                        "数据校准，结果可能偏低，请补报后重算"
+                    ),
+                    years=Message.join([str(y) for y in history.incomplete_years], separator="、"),
+                )
             ]
             if history.incomplete_years
             else []
@@ -426,9 +485,12 @@ def project(
         boundary_sentence=boundary_sentence(history),
         drivers=drivers,
         attribution={k: v for k, v in attribution.items() if k not in ("shares", "errors")},
-        grading_sentence=(
-            f"评估“二氧化碳排放达峰”目标用的是{BOUNDARY_NAMES[history.boundary]}：它是核算因子集中设定的考核口径"
-            "（依据见“核算因子”页），另两种口径只作对照。"
+        grading_sentence=Message(
+            gettext_noop(
+                "评估“二氧化碳排放达峰”目标用的是%(boundary)s：它是核算因子集中设定的考核口径（依据见“核算因子”页），"
+                "另两种口径只作对照。"
+            ),
+            boundary=Message(BOUNDARY_NAMES[history.boundary]),
         ),
     )
 
@@ -453,14 +515,19 @@ def _calibrate_bands(
     for the boundary shown. P(peak) is counted on the draws as they are."""
     if not checked or "by_boundary" not in checked:
         return []
-    notes = []
+    notes: list[str] = []
     for b, f in figures.items():
         test = checked["by_boundary"][b]
         factor = test["band_factor_80"]
         if factor is None and b == boundary and test["points"]:
             notes.append(
-                f"样本外回测中 80% 区间只覆盖了 {test['coverage_80']:.0%} 的年份，且有年份偏离过远，"
-                "区间无法按倍数校准：扇形图的区间偏窄，仅供参考"
+                Message(
+                    gettext_noop(
+                        "样本外回测中 80%% 区间只覆盖了 %(coverage)s 的年份，且有年份偏离过远，区间无法按倍数校准："
+                        "扇形图的区间偏窄，仅供参考"
+                    ),
+                    coverage=f"{test['coverage_80']:.0%}",
+                )
             )
         if factor is None or factor <= 1:
             continue
@@ -480,11 +547,25 @@ def _calibrate_bands(
                 happened = np.asarray(x[key]) > 0.5
                 for branch, mask in zip(event.get("branches", []), (happened, ~happened), strict=False):
                     branch["quantiles"] = _quantiles(widened[mask])
+            template = (
+                gettext_noop(
+                    "样本外回测中 80%% 区间只覆盖了 %(coverage)s 的年份（%(points)s 个）：区间按回测放宽为原来的 "
+                    "%(factor)s 倍（各抽样按所在情形的中位数放宽，不跨越各情形之间的空档）（校准，本平台规则）；"
+                    "达峰概率按原抽样计算"
+                )
+                if case is not None
+                else gettext_noop(
+                    "样本外回测中 80%% 区间只覆盖了 %(coverage)s 的年份（%(points)s 个）：区间按回测放宽为原来的 "
+                    "%(factor)s 倍（校准，本平台规则）；达峰概率按原抽样计算"
+                )
+            )
             notes.append(
-                f"样本外回测中 80% 区间只覆盖了 {test['coverage_80']:.0%} 的年份（{test['points']} 个）："
-                f"区间按回测放宽为原来的 {factor:.2f} 倍"
-                + ("（各抽样按所在情形的中位数放宽，不跨越各情形之间的空档）" if case is not None else "")
-                + "（校准，本平台规则）；达峰概率按原抽样计算"
+                Message(
+                    template,
+                    coverage=f"{test['coverage_80']:.0%}",
+                    points=test["points"],
+                    factor=f"{factor:.2f}",
+                )
             )
     return notes
 
@@ -498,10 +579,10 @@ def _assumption_row(a: Assumption, calibrated: bool = False) -> dict:
     return {
         "calibrated": calibrated,
         "key": a.key,
-        "label": a.label,
-        "unit": a.unit,
+        "label": a.label if isinstance(a.label, Message) else Message(a.label),
+        "unit": Message(a.unit) if a.unit else "",
         "distribution": a.distribution,
-        "distribution_label": DISTRIBUTIONS[a.distribution],
+        "distribution_label": Message(DISTRIBUTIONS[a.distribution]),
         "low": a.low,
         "mode": a.mode,
         "high": a.high,

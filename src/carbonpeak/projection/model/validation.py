@@ -6,6 +6,8 @@ from dataclasses import replace
 
 import numpy as np
 
+from carbonpeak.core.text import Message, gettext_noop
+
 from .calibration import Calibration, calibrate, resolve_history, sample_inputs
 from .history import History
 from .levers import LEVERS, Assumption, Scenario
@@ -92,7 +94,12 @@ def _boundary_history(history: History, boundary: str) -> np.ndarray:
         return found
     if boundary == "assessed":
         return history.co2_t
-    raise ProjectionError(f"核算结果没有{BOUNDARY_NAMES.get(boundary, boundary)}的历史排放（请重新核算）")
+    raise ProjectionError(
+        Message(
+            gettext_noop("核算结果没有%(boundary)s的历史排放（请重新核算）"),
+            boundary=Message(BOUNDARY_NAMES.get(boundary, boundary)),
+        )
+    )
 
 
 #: the fewest accounted years a calibration is made on in the backtest (the trends need three)
@@ -164,7 +171,11 @@ def validate(
             "coverage_80": None,
             "coverage_50": None,
             "median_abs_error": None,
-            "note": f"完整年度少于{holdout + MIN_TRAIN_YEARS}个，无法留出{holdout}年做样本外检验",
+            "note": Message(
+                gettext_noop("完整年度少于%(years)s个，无法留出%(holdout)s年做样本外检验"),
+                years=holdout + MIN_TRAIN_YEARS,
+                holdout=holdout,
+            ),
         }
     points: dict[str, list[dict]] = {b: [] for b in BOUNDARIES}
     table: dict[str, dict] = {}
@@ -201,7 +212,11 @@ def validate(
         "holdout_years": [int(y) for y in history.years[-holdout:]],
         "calibration_years": [int(y) for y in history.years[: n - holdout]],
         "origins": origins,
-        "measures": "方案措施按本情景取值全部计入（检验模型对已发生年份的预测能力，与情景是否假设新措施无关）",
+        "measures": Message(
+            gettext_noop(
+                "方案措施按本情景取值全部计入（检验模型对已发生年份的预测能力，与情景是否假设新措施无关）"
+            )
+        ),
         **by_boundary[boundary],
         "by_boundary": by_boundary,
         "years": table,
