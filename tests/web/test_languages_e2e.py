@@ -39,6 +39,16 @@ def test_an_english_browser_and_the_switch(browser_page, live_server, login, art
     page.wait_for_selector("#cp-menu.show")
     page.screenshot(path=str(artifacts / "language-dashboard-en-1280.png"))
     page.set_viewport_size({"width": 1400, "height": 900})
+    page.goto(f"{live_server.url}/projection/规划情景/")  # the projection's own sentences and names
+    page.wait_for_selector("[data-testid=levers]")
+    for table in ("levers", "boundaries"):
+        assert not CJK.findall(page.locator(f"[data-testid={table}]").inner_text())
+    # the assumptions' names, values and units (their sources keep the wording they were written in)
+    named = page.locator("[data-testid=assumptions] tbody td:not([lang])").all_inner_texts()
+    assert len(named) > 40 and not CJK.findall(" ".join(named))
+    assert "net imported electricity boundary" in page.locator("[data-testid=boundary-sentence]").inner_text()
+    page.screenshot(path=str(artifacts / "language-projection-en.png"), full_page=True)
+    page.goto(f"{live_server.url}/")
 
     page.click("[data-testid=language-switch] button[lang=zh-hans]")  # the coordinator's own choice
     page.wait_for_selector("[data-testid=menu]")

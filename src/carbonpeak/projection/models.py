@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from carbonpeak.core.fields import SentencesField
 
@@ -118,8 +119,8 @@ class UnitEvent(models.Model):
     shown) or 不投运 / 不退役, and its source."""
 
     class Kind(models.TextChoices):
-        ENTERS = "投运", _("投运")
-        RETIRES = "退役", _("退役")
+        ENTERS = "投运", pgettext_lazy("unit event kind", "投运")
+        RETIRES = "退役", pgettext_lazy("unit event kind", "退役")
 
     class Status(models.TextChoices):
         CONFIRMED = "确认投运", _("确认投运")
