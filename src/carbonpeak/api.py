@@ -22,6 +22,7 @@ from carbonpeak.meters.api import router as meters
 from carbonpeak.monitoring.api import router as monitoring
 from carbonpeak.plans.api import router as plans
 from carbonpeak.projection.api import router as projection
+from carbonpeak.projects.api import router as key_projects
 from carbonpeak.publication.api import manage as releases
 from carbonpeak.publication.api import router as publication
 from carbonpeak.sinks.api import router as sinks
@@ -49,6 +50,7 @@ for router in (
     supervision,
     energy,
     projection,
+    key_projects,
     enterprises,
     budgets,
     sinks,

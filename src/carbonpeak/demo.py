@@ -450,6 +450,11 @@ def load_demo_data(plan_id: int) -> None:
             f"在线监测：已导入 {readings} 条示例读数（示例数据），数据质量已评价；预置问题 {len(faults)} 处："
             + "；".join(f"{f.month} {f.what}" for f in faults)
         )
+    from carbonpeak.projects.sample import ensure_demo_projects
+
+    made = ensure_demo_projects(plan, coordinator)
+    if made:
+        print(f"重点项目库：已登记 {made} 个示例项目（示例数据），光伏年等效满负荷小时数为示例输入")
     _report_and_open(plan, coordinator)
     ensure_demo_release(plan, coordinator)
 

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "carbonpeak.sinks",
     "carbonpeak.meters",
     "carbonpeak.publication",
+    "carbonpeak.projects",
     "carbonpeak.web",
 ]
 

@@ -24,6 +24,7 @@ urlpatterns = [
     path("monitoring/", include("carbonpeak.monitoring.urls")),
     path("progress/", include("carbonpeak.supervision.urls")),
     path("projection/", include("carbonpeak.projection.urls")),
+    path("key-projects/", include("carbonpeak.projects.urls")),
     path("reports/", include("carbonpeak.reports.urls")),
     path("enterprises/", include("carbonpeak.enterprises.urls")),
     path("budgets/", include("carbonpeak.budgets.urls")),

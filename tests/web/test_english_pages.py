@@ -59,7 +59,7 @@ def written_words() -> list[str]:
     for model in apps.get_models():
         if model._meta.app_label not in {
             "plans", "departments", "monitoring", "supervision", "enterprises", "budgets", "sinks",
-            "projection", "energy", "core", "publication", "meters", "accounts", "reports",
+            "projection", "energy", "core", "publication", "meters", "accounts", "reports", "projects",
         }:  # fmt: skip
             continue
         if model._meta.label in MADE_BY_THE_PLATFORM:
@@ -105,6 +105,11 @@ def _real_path(route: str) -> str | None:
     walked with its run's measures and assumptions, not as a 404)."""
     from carbonpeak.projection.models import ProjectionRun
 
+    if route == "projects:detail":
+        from carbonpeak.projects.models import KeyProject
+
+        project = KeyProject.objects.order_by("pk").first()
+        return f"/key-projects/{project.pk}/" if project else None
     if route in {"projection:detail", "projection:edit"}:
         run = ProjectionRun.objects.order_by("-pk").first()
         suffix = "edit/" if route.endswith("edit") else ""
@@ -116,10 +121,12 @@ def _real_path(route: str) -> str | None:
 def test_pages_read_in_english(client, demo_plan, username):
     from carbonpeak.accounts import services as accounts
     from carbonpeak.demo import ensure_demo_enterprises
+    from carbonpeak.projects.sample import ensure_demo_projects
 
     users = get_user_model().objects
     # with their reports where the audit log is read (the coordinator), without them elsewhere (faster)
     ensure_demo_enterprises(users.get(username="coordinator"), reports=username == "coordinator")
+    ensure_demo_projects(demo_plan, users.get(username="coordinator"))
     user = users.get(username=username)
     accounts.set_language(user, "en")
     client.force_login(user)

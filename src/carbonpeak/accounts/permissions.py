@@ -54,6 +54,7 @@ class Action(StrEnum):
     VIEW_UPLOAD = "view_upload"  # obj: core.UploadJob (its uploader, and the coordinator)
     MANAGE_RELEASES = "manage_releases"  # prepare a release of figures and submit it for a leader's approval
     APPROVE_RELEASE = "approve_release"  # a leader approves (releases) or returns a submitted release
+    REPORT_KEY_PROJECT = "report_key_project"  # obj: departments.Department, a key project's lead
 
 
 MESSAGES = {
@@ -85,6 +86,7 @@ MESSAGES = {
     Action.VIEW_UPLOAD: _("只有上传人和协调员可以查看该文件的导入情况"),
     Action.MANAGE_RELEASES: _("只有协调员可以拟定数据发布"),
     Action.APPROVE_RELEASE: _("数据发布须经领导审批：只有领导可以批准或退回"),
+    Action.REPORT_KEY_PROJECT: _("只有协调员或项目的牵头部门可以登记重点项目、填写其进展"),
 }
 
 #: what ``enterprise_scope`` answers for a user who may read the whole register
@@ -189,6 +191,8 @@ def can(user, action: Action, obj=None) -> bool:
             )
         if action == Action.REPORT_ENERGY:
             return department.name == settings.CARBONPEAK_STATISTICS_OFFICE
+        if action == Action.REPORT_KEY_PROJECT:
+            return obj is not None and obj.pk == department.pk
     if DISTRICT in held and action in (Action.REPORT_ENERGY, Action.SUBMIT_PROJECT, Action.REPORT_LAND):
         return obj is not None and str(obj) == department.name
     return False

@@ -35,6 +35,7 @@ EVENTS = {
     "projection_requested": _("请求达峰预测"),
     "report_requested": _("请求生成季度报告"),
     "period_opened": _("开启报告期"),
+    "key_projects_changed": _("重点项目变化（登记、进展审核通过、录入满负荷小时数）"),
 }
 
 

@@ -1,0 +1,284 @@
+"""Every write to the key-project register: a project registered, a type's full-load hours entered, a
+quarter's progress saved and moved through the shared review lifecycle. Each checks permission, validates
+(a clear message per field, nothing written when refused), writes and audits."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from carbonpeak.accounts import permissions
+from carbonpeak.accounts.permissions import Action
+from carbonpeak.core import audit, events, review
+from carbonpeak.core.errors import DomainError
+from carbonpeak.core.numbers import NumberError, parse_float, parse_int
+from carbonpeak.core.periods import InvalidPeriod, parse_period
+from carbonpeak.energy import catalog
+from carbonpeak.projects.models import (
+    FullLoadHoursInput,
+    Funding,
+    FundingSource,
+    Investment,
+    KeyProject,
+    Milestone,
+    ProjectKind,
+    ProjectProgress,
+    ProjectSaving,
+    ProjectStatus,
+)
+
+YEARS = (2020, 2035)  # the plan's horizon and the projection's: a project's years fall within it
+
+
+@dataclass
+class ProjectForm:
+    """What a page, the API or an import gives to register a project (text as typed)."""
+
+    name: str
+    kind: str
+    lead: object  # departments.Department
+    tasks: list = None  # plans.Task
+    district: object = None  # core.Region
+    enterprise: object = None  # enterprises.Enterprise
+    esco: str = ""
+    start_date: dt.date | None = None
+    completion_date: dt.date | None = None
+    status: str = ProjectStatus.PLANNED
+    capacity_kw: object = None
+    description: str = ""
+    savings: list[tuple[str, object, str]] = None  # (fuel, quantity as typed, unit)
+    investments: list[tuple[object, object, object]] = None  # (year, planned, actual) as typed, 万元
+    funding: list[tuple[object, str, object, str]] = None  # (year, source, amount, institution)
+    milestones: list[tuple[str, dt.date | None]] = None
+    sample: bool = False
+
+
+def _text(value, limit: int) -> str:
+    """Free text as typed, trimmed and bounded (exports make it inert where they write it)."""
+    return str(value or "").strip()[:limit]
+
+
+def _number(problems: dict, field: str, text, what: str, low: float | None = 0) -> float | None:
+    try:
+        return parse_float(text, what=what, low=low)
+    except NumberError as exc:
+        problems.setdefault(field, []).append(str(exc))
+        return None
+
+
+def _year(problems: dict, field: str, text) -> int | None:
+    try:
+        year = parse_int(text, what=_("年份"), low=YEARS[0], high=YEARS[1])
+    except NumberError as exc:
+        problems.setdefault(field, []).append(str(exc))
+        return None
+    if year is None:
+        problems.setdefault(field, []).append(_("请填写年份"))
+    return year
+
+
+def _checked(form: ProjectForm) -> tuple[dict, dict]:
+    """The form's values read and checked: (values, problems by field)."""
+    problems: dict[str, list[str]] = {}
+    name = " ".join(str(form.name or "").split())
+    if not name:
+        problems["name"] = [_("请填写项目名称")]
+    elif len(name) > 200:
+        problems["name"] = [_("项目名称不超过200字")]
+    if form.kind not in ProjectKind.values:
+        problems["kind"] = [_("请选择项目类型")]
+    if form.status not in ProjectStatus.values:
+        problems["status"] = [_("请选择项目状态")]
+    if form.kind == ProjectKind.EMC and not str(form.esco or "").strip():
+        problems["esco"] = [_("合同能源管理项目须写明节能服务公司")]
+    if form.start_date and form.completion_date and form.completion_date < form.start_date:
+        problems["completion_date"] = [_("建成日期不能早于开工日期")]
+    capacity = _number(problems, "capacity_kw", form.capacity_kw, _("装机容量"))
+    savings = []
+    for i, (fuel, quantity, unit) in enumerate(form.savings or []):
+        if not str(fuel or "").strip() and not str(quantity or "").strip():
+            continue
+        field = f"saving-{i}"
+        try:
+            resolved = catalog.resolve_fuel(str(fuel))
+            scale = catalog.parse_unit(str(unit))
+        except catalog.UnknownName as exc:
+            problems.setdefault(field, []).append(str(exc))
+            continue
+        if scale.dimension != resolved.dimension:
+            problems.setdefault(field, []).append(
+                _("%(fuel)s不能以“%(unit)s”计量") % {"fuel": _(resolved.name), "unit": unit}
+            )
+            continue
+        value = _number(problems, field, quantity, _("%(fuel)s的年节约量") % {"fuel": _(resolved.name)})
+        savings.append((resolved.name, value, scale.name))
+    investments = {}
+    for i, (year, planned, actual) in enumerate(form.investments or []):
+        if not any(str(v or "").strip() for v in (year, planned, actual)):
+            continue
+        field = f"investment-{i}"
+        y = _year(problems, field, year)
+        if y is not None and y in investments:
+            problems.setdefault(field, []).append(_("%(year)s年的投资已填写过一行") % {"year": y})
+        investments[y] = (
+            _number(problems, field, planned, _("计划投资")),
+            _number(problems, field, actual, _("完成投资")),
+        )
+    funding = []
+    for i, (year, source, amount, institution) in enumerate(form.funding or []):
+        if not any(str(v or "").strip() for v in (year, amount, institution)):
+            continue
+        field = f"funding-{i}"
+        y = _year(problems, field, year)
+        if source not in FundingSource.values:
+            problems.setdefault(field, []).append(_("请选择资金来源"))
+        funding.append((y, source, _number(problems, field, amount, _("金额")), _text(institution, 200)))
+    milestones = [(_text(n, 200), d) for n, d in (form.milestones or []) if str(n or "").strip()]
+    values = {
+        "name": name,
+        "capacity_kw": capacity,
+        "savings": savings,
+        "investments": investments,
+        "funding": funding,
+        "milestones": milestones,
+    }
+    return values, problems
+
+
+@transaction.atomic
+def register_project(user, form: ProjectForm) -> KeyProject:
+    """A project in the register, with its physical size, money and milestones; its lead department (or
+    the coordinator) registers it. Refused whole, naming each field, when anything is wrong."""
+    permissions.require(user, Action.REPORT_KEY_PROJECT, form.lead)
+    values, problems = _checked(form)
+    if problems:
+        raise DomainError(problems)
+    project = KeyProject.objects.create(
+        name=values["name"],
+        kind=form.kind,
+        lead=form.lead,
+        district=form.district,
+        enterprise=form.enterprise,
+        esco=_text(form.esco, 200),
+        start_date=form.start_date,
+        completion_date=form.completion_date,
+        status=form.status,
+        capacity_kw=values["capacity_kw"],
+        description=_text(form.description, 4000),
+        sample=form.sample,
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    project.tasks.set(form.tasks or [])
+    ProjectSaving.objects.bulk_create(
+        ProjectSaving(project=project, fuel=f, quantity=q, unit=u) for f, q, u in values["savings"]
+    )
+    Investment.objects.bulk_create(
+        Investment(project=project, year=y, planned=p, actual=a)
+        for y, (p, a) in values["investments"].items()
+    )
+    Funding.objects.bulk_create(
+        Funding(project=project, year=y, source=s, amount=a, institution=i)
+        for y, s, a, i in values["funding"]
+    )
+    Milestone.objects.bulk_create(
+        Milestone(project=project, name=n, due_date=d) for n, d in values["milestones"]
+    )
+    audit.record(user, audit.Action.CREATE, project, after=audit.snapshot(project))
+    events.emit("key_projects_changed")
+    return project
+
+
+@transaction.atomic
+def set_full_load_hours(user, kind: str, hours, source: str, *, sample: bool = False) -> FullLoadHoursInput:
+    """A project type's equivalent full-load hours a year, with its source (the reference gives none)."""
+    permissions.require(user, Action.MANAGE_FACTORS)
+    problems: dict[str, list[str]] = {}
+    if kind not in ProjectKind.values:
+        problems["kind"] = [_("请选择项目类型")]
+    value = _number(problems, "hours", hours, _("年等效满负荷小时数"), low=1)
+    if value is None and "hours" not in problems:
+        problems["hours"] = [_("请填写年等效满负荷小时数")]
+    elif value is not None and value > 8760:
+        problems["hours"] = [_("年等效满负荷小时数不能超过一年的8760小时")]
+    source = _text(source, 300)
+    if not source:
+        problems["source"] = [_("请填写来源（发布单位与文件）")]
+    if problems:
+        raise DomainError(problems)
+    before = FullLoadHoursInput.objects.filter(kind=kind).first()
+    snapshot = audit.snapshot(before) if before else None
+    row, _created = FullLoadHoursInput.objects.update_or_create(
+        kind=kind,
+        defaults={"hours": value, "source": source[:300], "sample": sample, "entered_by": user},
+    )
+    action = audit.Action.UPDATE if before else audit.Action.CREATE
+    audit.record(user, action, row, before=snapshot, after=audit.snapshot(row))
+    events.emit("key_projects_changed")
+    return row
+
+
+# ------------------------------------------------------------------ quarterly progress
+
+
+def _may_report(user, progress: ProjectProgress) -> None:
+    permissions.require(user, Action.REPORT_KEY_PROJECT, progress.project.lead)
+
+
+def _approved(progress: ProjectProgress, user) -> None:
+    """The milestones a progress report says were reached are marked with its quarter."""
+    progress.milestones.filter(reached_in="").update(reached_in=progress.period)
+    events.emit("key_projects_changed")
+
+
+REVIEW = review.Lifecycle(
+    ProjectProgress,
+    may_submit=_may_report,
+    may_review=lambda user, progress: permissions.require(user, Action.REVIEW),
+    on_approved=_approved,
+)
+submit_progress, approve_progress, return_progress = REVIEW.moves()
+
+
+@transaction.atomic
+def save_progress(
+    user, project: KeyProject, period: str, *, milestones=(), investment=None, measured_kwh=None, narrative=""
+) -> ProjectProgress:
+    """A quarter's progress as a draft (or a returned one corrected): milestones reached, investment made
+    (万元) and the kWh the project measured; None where not reported (not 0)."""
+    permissions.require(user, Action.REPORT_KEY_PROJECT, project.lead)
+    problems: dict[str, list[str]] = {}
+    key = ""
+    try:
+        parsed = parse_period(str(period or ""))
+    except InvalidPeriod as exc:
+        problems["period"] = [str(exc)]
+    else:
+        if parsed.first != parsed.last:  # a quarter (2025Q3), not a year or a range
+            problems["period"] = [_("报告期须为一个季度，如 2025Q3")]
+        key = parsed.key
+    invested = _number(problems, "investment", investment, _("本期完成投资"))
+    kwh = _number(problems, "measured_kwh", measured_kwh, _("本期实测电量"))
+    chosen = list(project.milestones.filter(pk__in=[m for m in milestones if str(m).isdigit()]))
+    if problems:
+        raise DomainError(problems)
+    progress = ProjectProgress.objects.select_for_update().filter(project=project, period=key).first()
+    if progress is not None:
+        REVIEW.require_editable(progress)
+        before = audit.snapshot(progress)
+    else:
+        progress, before = ProjectProgress(project=project, period=key, created_by=user), None
+    progress.investment, progress.measured_kwh = invested, kwh
+    progress.narrative = _text(narrative, 4000)
+    progress.save()
+    progress.milestones.set(chosen)
+    audit.record(
+        user,
+        audit.Action.UPDATE if before else audit.Action.CREATE,
+        progress,
+        before=before,
+        after=audit.snapshot(progress),
+    )
+    return progress

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "projects"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("register/", views.register, name="register"),
+    path("full-load-hours/", views.set_hours, name="set_hours"),
+    path("<int:project_id>/", views.detail, name="detail"),
+    path("<int:project_id>/progress/", views.progress, name="progress"),
+]

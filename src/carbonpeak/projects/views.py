@@ -1,0 +1,271 @@
+"""The key-project register's pages: the list with its totals and the register form, a project's page with
+its tasks, money, effect and quarterly progress. Views are thin: every write goes through ``services``."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from carbonpeak.accounts import permissions
+from carbonpeak.accounts.access import page
+from carbonpeak.accounts.permissions import Action
+from carbonpeak.core.models import Region, ReviewStatus
+from carbonpeak.departments.models import Department
+from carbonpeak.energy import catalog
+from carbonpeak.energy import selectors as energy
+from carbonpeak.enterprises.models import Enterprise
+from carbonpeak.plans.selectors import current_plan
+from carbonpeak.projects import selectors, services
+from carbonpeak.projects.models import FundingSource, KeyProject, ProjectKind, ProjectStatus
+from carbonpeak.web import refusals
+
+ROWS = 3  # the register form's rows of savings, investment, funding and milestones
+REGISTER, HOURS, PROGRESS, REVIEW = "register", "hours", "progress", "review"
+
+
+def _date(post, field: str, problems: list) -> dt.date | None:
+    text = post.get(field, "").strip()
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        problems.append(
+            refusals.Problem(field, _("日期“%(typed)s”无效，请写作 2025-03-15") % {"typed": text[:20]})
+        )
+        return None
+
+
+def _may_register(user) -> list[Department]:
+    """The departments a user may register a project for (its own; every department for the coordinator)."""
+    if permissions.can(user, Action.REVIEW):
+        return list(Department.objects.order_by("name"))
+    own = permissions.department_of(user)
+    return [own] if own is not None and permissions.can(user, Action.REPORT_KEY_PROJECT, own) else []
+
+
+@page(Action.VIEW_CITY)
+def index(request):
+    factors = energy.official_factors()
+    hours = selectors.full_load_hours()
+    year = selectors.effect_year()
+    rows, totals = [], {"planned": [], "actual": [], "tce": [], "tco2": []}
+    for project in selectors.projects():
+        money = selectors.money(project)
+        effect = selectors.expected_effect(project, factors=factors, hours=hours, year=year)
+        tco2 = effect.tco2.get(factors.assessed_boundary)
+        rows.append({"project": project, "money": money, "effect": effect, "tco2": tco2})
+        for key, value in (
+            ("planned", money.planned),
+            ("actual", money.actual),
+            ("tce", effect.tce),
+            ("tco2", tco2),
+        ):
+            totals[key].append(value)
+    plan = current_plan()
+    refused = refusals.take(request, REGISTER, HOURS)
+    return render(
+        request,
+        "projects/index.html",
+        {
+            "nav": "projects",
+            "rows": rows,
+            # each column's sum over the projects that give it, how many do not, and its unit
+            "totals": [
+                (sum(v for v in totals[k] if v is not None), sum(v is None for v in totals[k]), unit)
+                for k, unit in (
+                    ("planned", "万元"),
+                    ("actual", "万元"),
+                    ("tce", "吨标准煤"),
+                    ("tco2", "吨二氧化碳"),
+                )
+            ],
+            "year": year,
+            "boundary": factors.assessed_boundary,
+            "any_sample": any(r["project"].sample for r in rows),
+            "hours": [
+                (kind, label, hours.get(kind))
+                for kind, label in ProjectKind.choices
+                if kind in selectors.GENERATING
+            ],
+            "can_set_hours": permissions.can(request.user, Action.MANAGE_FACTORS),
+            "leads": _may_register(request.user),
+            "kinds": ProjectKind.choices,
+            "statuses": ProjectStatus.choices,
+            "sources": FundingSource.choices,
+            "tasks": list(plan.tasks.select_related("action", "section").order_by("id")) if plan else [],
+            "districts": Region.objects.filter(level="区镇").order_by("name"),
+            "enterprises": Enterprise.objects.order_by("name").only("pk", "name"),
+            "fuels": [f.name for f in catalog.FUELS if f.family != catalog.HEAT],
+            "units": catalog.UNIT_NAMES,
+            "rows_range": [str(i) for i in range(ROWS)],
+            "chosen_tasks": {int(t) for t in refused.typed.get("tasks", "").split(",") if t.isdigit()},
+            "refused": refused,
+        },
+    )
+
+
+@page(Action.VIEW_WORK)
+@require_POST
+def register(request):
+    post = request.POST
+    problems: list[refusals.Problem] = []
+    lead = Department.objects.filter(
+        pk=post.get("lead", "") if post.get("lead", "").isdigit() else None
+    ).first()
+    if lead is None:
+        problems.append(refusals.Problem("lead", _("请选择牵头部门")))
+    start, finish = _date(post, "start_date", problems), _date(post, "completion_date", problems)
+    plan = current_plan()
+    task_ids = [t for t in post.getlist("tasks") if t.isdigit()]
+    form = services.ProjectForm(
+        name=post.get("name", ""),
+        kind=post.get("kind", ""),
+        lead=lead,
+        tasks=list(plan.tasks.filter(pk__in=task_ids)) if plan else [],
+        district=Region.objects.filter(pk=post.get("district") or None, level="区镇").first()
+        if post.get("district", "").isdigit()
+        else None,
+        enterprise=Enterprise.objects.filter(pk=post.get("enterprise")).first()
+        if post.get("enterprise", "").isdigit()
+        else None,
+        esco=post.get("esco", ""),
+        start_date=start,
+        completion_date=finish,
+        status=post.get("status", ""),
+        capacity_kw=post.get("capacity_kw", ""),
+        description=post.get("description", ""),
+        savings=[
+            (post.get(f"fuel-{i}", ""), post.get(f"quantity-{i}", ""), post.get(f"unit-{i}", ""))
+            for i in range(ROWS)
+        ],
+        investments=[
+            (post.get(f"investment_year-{i}", ""), post.get(f"planned-{i}", ""), post.get(f"actual-{i}", ""))
+            for i in range(ROWS)
+        ],
+        funding=[
+            (
+                post.get(f"funding_year-{i}", ""),
+                post.get(f"source-{i}", ""),
+                post.get(f"amount-{i}", ""),
+                post.get(f"institution-{i}", ""),
+            )
+            for i in range(ROWS)
+        ],
+        milestones=[
+            (post.get(f"milestone-{i}", ""), _date(post, f"milestone_date-{i}", problems))
+            for i in range(ROWS)
+        ],
+    )
+    if not problems:
+        try:
+            project = services.register_project(request.user, form)
+        except ValidationError as exc:
+            problems = refusals.problems_of(exc, "name")
+        else:
+            messages.success(request, _("已登记重点项目“%(name)s”") % {"name": project.name})
+            return redirect("projects:detail", project.pk)
+    typed = {k: post.get(k, "") for k in post if k != "tasks"}
+    typed["tasks"] = ",".join(task_ids)
+    return refusals.refuse(request, REGISTER, typed, problems, reverse("projects:index"))
+
+
+@page(Action.VIEW_WORK)
+@require_POST
+def set_hours(request):
+    post = request.POST
+    try:
+        services.set_full_load_hours(
+            request.user, post.get("kind", ""), post.get("hours", ""), post.get("source", "")
+        )
+    except ValidationError as exc:
+        typed = {k: post.get(k, "") for k in post}
+        return refusals.refuse(
+            request, HOURS, typed, refusals.problems_of(exc, "hours"), reverse("projects:index")
+        )
+    messages.success(request, _("已录入年等效满负荷小时数，相关项目的效果已重算"))
+    return redirect("projects:index")
+
+
+@page(Action.VIEW_CITY)
+def detail(request, project_id: int):
+    project = get_object_or_404(selectors.projects(), pk=project_id)
+    factors = energy.official_factors()
+    year = selectors.effect_year()
+    progress = list(project.progress.all())
+    may_report = permissions.can(request.user, Action.REPORT_KEY_PROJECT, project.lead)
+    return render(
+        request,
+        "projects/detail.html",
+        {
+            "nav": "projects",
+            "project": project,
+            "money": selectors.money(project),
+            "effects": [
+                (_("设计效果"), selectors.expected_effect(project, factors=factors, year=year)),
+                (_("实测效果（审核通过的进展）"), selectors.achieved_effect(project, year, factors=factors)),
+            ],
+            "default_period": selectors.current_quarter(),
+            "year": year,
+            "boundary": factors.assessed_boundary,
+            "factor_set": factors.label,
+            "progress": progress,
+            "may_report": may_report,
+            "may_review": permissions.can(request.user, Action.REVIEW),
+            "editable": [p for p in progress if p.status in (ReviewStatus.DRAFT, ReviewStatus.RETURNED)],
+            "refused": refusals.take(request, PROGRESS, REVIEW),
+        },
+    )
+
+
+@page(Action.VIEW_WORK)
+@require_POST
+def progress(request, project_id: int):
+    """A quarter's progress saved (and submitted when asked), or reviewed: through the services only."""
+    project = get_object_or_404(KeyProject, pk=project_id)
+    post = request.POST
+    action = post.get("action", "save")
+    here = reverse("projects:detail", args=[project.pk])
+    try:
+        if action in ("save", "submit"):
+            record = services.save_progress(
+                request.user,
+                project,
+                post.get("period", ""),
+                milestones=post.getlist("milestones"),
+                investment=post.get("investment", ""),
+                measured_kwh=post.get("measured_kwh", ""),
+                narrative=post.get("narrative", ""),
+            )
+            if action == "submit":
+                services.submit_progress(record, user=request.user)
+            done = _("已报送，等待协调员审核") if action == "submit" else _("已保存草稿")
+        elif action in ("approve", "return"):
+            record = project.progress.filter(
+                pk=post.get("progress") if post.get("progress", "").isdigit() else None
+            ).first()
+            if record is None:
+                raise Http404(_("没有这份项目进展"))
+            if action == "approve":
+                services.approve_progress(record, user=request.user)
+                done = _("已审核通过")
+            else:
+                services.return_progress(record, user=request.user, comment=post.get("comment", "")[:2000])
+                done = _("已退回")
+        else:
+            raise Http404(_("未知操作"))
+    except ValidationError as exc:
+        form = REVIEW if action in ("approve", "return") else PROGRESS
+        typed = {k: post.get(k, "") for k in post if k != "milestones"}
+        return refusals.refuse(
+            request, form, typed, refusals.problems_of(exc, "period" if form == PROGRESS else "comment"), here
+        )
+    messages.success(request, done)
+    return redirect(here)

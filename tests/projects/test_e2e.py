@@ -1,0 +1,73 @@
+"""A key project in chromium (issue 38): the 市工信局's user registers a retrofit with its yearly savings and
+money, files a quarter's progress, and the coordinator approves it; the pages say the effect computed from the
+savings by the official factors, and 缺失 where an input is missing. Screenshots in test-artifacts/."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.skipif(
+        not os.path.exists(CHROMIUM), reason="未安装 chromium（make test 以 root 运行时会自动安装）"
+    ),
+]
+
+
+def test_a_department_registers_a_project_reports_progress_and_the_coordinator_approves(
+    browser_page, live_server, login, artifacts, demo_plan
+):
+    from carbonpeak.core.models import ReviewStatus
+    from carbonpeak.projects.models import KeyProject
+
+    page = browser_page
+    login(page, live_server, "市工信局")
+    page.goto(f"{live_server.url}/key-projects/")
+    form = page.locator("[data-testid=register-project]")
+    form.locator("#name").fill("化纤厂余热回收改造")
+    form.locator("#kind").select_option("retrofit")
+    form.locator("#status").select_option("building")
+    form.locator("#tasks").select_option(label=page.locator("#tasks option").nth(9).inner_text())
+    form.locator("select[name=fuel-0]").select_option("原煤")
+    form.locator("input[name=quantity-0]").fill("1200")
+    form.locator("select[name=unit-0]").select_option("吨")
+    form.locator("input[name=investment_year-0]").fill("2025")
+    form.locator("input[name=planned-0]").fill("900")
+    form.locator("input[name=funding_year-0]").fill("2025")
+    form.locator("select[name=source-0]").select_option("loan")
+    form.locator("input[name=amount-0]").fill("600")
+    form.locator("input[name=institution-0]").fill("某商业银行太仓支行")
+    form.locator("input[name=milestone-0]").fill("设备安装完成")
+    page.screenshot(path=str(artifacts / "key-project-register.png"), full_page=True)
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector("[data-testid=effect]")
+    project = KeyProject.objects.get(name="化纤厂余热回收改造")
+    effect = page.locator("[data-testid=effect]").inner_text()
+    assert "857.2" in effect  # 1,200 t of 原煤 × 0.7143 tce/t
+    assert "绿色贷款" in page.locator("[data-testid=funding]").inner_text()
+
+    progress = page.locator("[data-testid=progress-form]")
+    progress.locator("#period").fill("2025Q3")
+    progress.locator("#investment").fill("350")
+    progress.locator("input[name=milestones]").first.check()
+    progress.locator("#narrative").fill("完成余热锅炉安装")
+    progress.locator("[data-testid=submit-progress]").click()
+    page.wait_for_selector("[data-testid=progress]")
+    assert project.progress.get().status == ReviewStatus.SUBMITTED
+    page.screenshot(path=str(artifacts / "key-project-department.png"), full_page=True)
+
+    page.context.clear_cookies()
+    login(page, live_server, "coordinator")
+    page.goto(f"{live_server.url}/key-projects/{project.pk}/")
+    page.locator("[data-testid=review-progress] button[value=approve]").click()
+    page.wait_for_selector("[data-testid=milestones]")
+    assert project.progress.get().status == ReviewStatus.APPROVED
+    assert "✓" in page.locator("[data-testid=milestones]").inner_text()
+    assert "350" in page.locator("[data-testid=investment]").inner_text()
+    page.screenshot(path=str(artifacts / "key-project-approved.png"), full_page=True)
+    page.goto(f"{live_server.url}/key-projects/")
+    assert "化纤厂余热回收改造" in page.locator("[data-testid=key-projects]").inner_text()
+    page.screenshot(path=str(artifacts / "key-projects.png"), full_page=True)
