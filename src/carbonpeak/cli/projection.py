@@ -56,7 +56,16 @@ def cmd_project(args: argparse.Namespace) -> int:
         out = {k: result[k] for k in keys}
         out |= {
             k: result[k]
-            for k in ("base_year", "end_year", "refined_oil", "fit", "notes", "sample", "factor_set")
+            for k in (
+                "base_year",
+                "end_year",
+                "refined_oil",
+                "fit",
+                "notes",
+                "sample",
+                "factor_set",
+                "measures",
+            )
         }
         print(json.dumps(out, ensure_ascii=False, indent=1))
         return 0

@@ -53,3 +53,20 @@ def compute_requested(
         name, plan=plan, draws=draws, seed=seed, end_year=end_year, user=user, boundary=boundary
     )
     return {"projection": run.pk}
+
+
+@events.handles("key_projects_changed", _("项目库情景达峰预测"), order=20)
+def project_the_pipeline() -> dict:
+    """The 项目库情景 projected again once the projects in hand changed (a progress approved, a project
+    registered): its measures are sized by them."""
+    from carbonpeak.plans.selectors import current_plan
+    from carbonpeak.projection import scenarios, services
+
+    plan = current_plan()
+    if plan is None:
+        return {"projection": None}
+    try:
+        run = services.run_projection(scenarios.PIPELINE, plan=plan)
+    except services.NoData:
+        return {"projection": None}
+    return {"projection": run.pk}

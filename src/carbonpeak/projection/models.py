@@ -97,6 +97,9 @@ class ProjectionRun(models.Model):
     event_state = models.CharField(
         _("事件状态"), max_length=200, blank=True, default="", help_text="计算时协调员设定的机组事件状态"
     )
+    pipeline_state = models.CharField(
+        _("项目库状态"), max_length=16, blank=True, default="", help_text="计算时计入的重点项目（项目库情景）"
+    )
     result = SentencesField(_("结果"), default=dict)  # its sentences said in each reader's language
     elapsed_ms = models.PositiveIntegerField(_("计算耗时（毫秒）"), default=0)
     created_by = models.ForeignKey(

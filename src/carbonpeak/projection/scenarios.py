@@ -20,7 +20,9 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 PARAMETERS = DATA_DIR / "parameters.csv"
 SCENARIOS = DATA_DIR / "scenarios.csv"
 BASELINE, PLANNED, STRONGER = "基准情景", "规划情景", "强化情景"
-BUILT_IN = (BASELINE, PLANNED, STRONGER)
+#: the plan scenario with the measures the key projects in hand can size taken from them (bottom-up)
+PIPELINE = "项目库情景"
+BUILT_IN = (BASELINE, PLANNED, STRONGER, PIPELINE)
 
 
 @dataclass(frozen=True)
@@ -123,7 +125,7 @@ def built_in(name: str, plan_targets: dict[str, PlanTarget], path: Path = PARAME
         )
     rows = _rows(path)
     merged = dict(rows.get("", {}))
-    merged.update(rows.get(name, {}))
+    merged.update(rows.get(PLANNED if name == PIPELINE else name, {}))
     notes: list[str] = []
     assumptions: dict[str, Assumption] = {}
     unresolved: set[str] = set()

@@ -9,6 +9,7 @@ the API read what is stored.
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -92,6 +93,11 @@ def history(plan: Plan, run: AccountingRun | None = None) -> model.History:
 def scenario(name: str, plan: Plan) -> tuple[model.Scenario, ScenarioVersion | None]:
     """A scenario as projected: the built-in or custom one, with the unit events as the coordinator set them."""
     targets = plan_targets(plan)
+    if name == scenarios.PIPELINE:  # the measures the key projects in hand size, bottom-up
+        from carbonpeak.projects.selectors import pipeline
+
+        built = scenarios.built_in(name, targets)
+        return with_unit_events(replace(built, pipeline=pipeline())), None
     if name in scenarios.BUILT_IN:
         return with_unit_events(scenarios.built_in(name, targets)), None
     custom = Scenario.objects.filter(name=name).first()
@@ -128,8 +134,6 @@ def with_unit_events(s: model.Scenario) -> model.Scenario:
     """Every scenario reads the unit events the coordinator set: the new unit's year and whether it runs
     (确认投运: it does; 不投运: it does not; 未确认: the scenario's probability, the projection showing both
     branches), and each existing unit entered as retiring (its capacity, year and status alike)."""
-    from dataclasses import replace
-
     changed = dict(s.assumptions)
     for event in UnitEvent.objects.order_by("id"):
         said = f"协调员设定：{event.status}（{event.source}）"
@@ -374,6 +378,7 @@ def run_projection(
         "end_year": end_year,
         "boundary": boundary,
         "event_state": event_state(),
+        "pipeline_state": _pipeline_state(pure_scenario),
     }
     if reuse:
         stored = ProjectionRun.objects.filter(**inputs).first()
@@ -409,6 +414,17 @@ def run_projection(
     result["sector_p50_t"] = projection.sector_p50_t
     result["electricity_p50_t"] = projection.electricity_p50_t
     result["factor_set"] = hist.factor_set
+    if pure_scenario.pipeline is not None:  # the projects it counted, for the next run's comparison
+        result["pipeline"] = [
+            {
+                "name": p.name,
+                "kind": p.kind,
+                "first_year": p.first_year,
+                "mw": p.mw,
+                "saved": [list(s) for s in p.saved],
+            }
+            for p in pure_scenario.pipeline.projects
+        ]
     made = ProjectionRun.objects.create(
         **inputs,
         result=encode(result),  # its sentences kept with their wording, said in each reader's language
@@ -508,6 +524,8 @@ def _what_moved(
     the approved statistics (data), the official factor set (factors) and the scenario's assumptions —
     each combination of old and new projected on the same draws; the shares add up to ΔP."""
     old = scenarios.from_stored(previous.scenario_name, previous.result["assumptions"])
+    if now.pipeline is not None:  # the projects in hand then: a change of them is a change of assumptions
+        old = replace(old, pipeline=_stored_pipeline(previous.result))
     histories = _histories(plan, previous.accounting_run, acc_run, hist)
     p_before, p_now = previous.result["p_peak_by_2030"], result["p_peak_by_2030"]
     cache: dict[tuple[bool, bool, bool], float] = {(False, False, False): p_before, (True, True, True): p_now}
@@ -533,6 +551,24 @@ def _what_moved(
     change["previous_accounting"] = previous.accounting_run.created_at.isoformat()
     change["previous_factor_set"] = previous.accounting_run.factor_set_label
     return change
+
+
+def _pipeline_state(s: model.Scenario) -> str:
+    if s.pipeline is None:
+        return ""
+    from carbonpeak.projects.selectors import pipeline_state
+
+    return pipeline_state(s.pipeline)
+
+
+def _stored_pipeline(result: dict) -> model.Pipeline:
+    return model.Pipeline(
+        tuple(
+            model.ProjectInHand(p["name"], p["kind"], p["first_year"], p["mw"], tuple(map(tuple, p["saved"])))
+            for p in result.get("pipeline", [])
+        ),
+        frozenset(model.MEASURES),
+    )
 
 
 def run_all(plan: Plan, *, run: AccountingRun | None = None) -> int:

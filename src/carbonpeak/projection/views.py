@@ -243,6 +243,7 @@ def detail(request, name: str):
             "lever_rows": [
                 {
                     **e,
+                    "measure": next((m for m in r.get("measures", []) if m["key"] == e["key"]), None),
                     "before": next(
                         (
                             c["delta_p_before"]

@@ -179,3 +179,24 @@ def _electricity(kwh: float, factors: FactorSet, grid_region: str, year: int, ef
         b: (None if v is None else v + (0.0 if b == "territorial" else kwh * grid.value))
         for b, v in tco2.items()
     }
+
+
+def as_model_quantities(quantities: list[Quantity], factors: FactorSet) -> tuple[tuple[str, float], ...]:
+    """A project's yearly savings as the projection reads them: fuels in tce (当量值, the set's coefficient),
+    electricity in kWh; a quantity not given or not convertible is left out (the projection's measure says
+    how many projects it rests on)."""
+    out = []
+    for q in quantities:
+        if q.quantity is None:
+            continue
+        try:
+            fuel = catalog.resolve_fuel(q.fuel)
+            scale = catalog.parse_unit(q.unit)
+            if scale.dimension != fuel.dimension or fuel.family == catalog.HEAT:
+                continue
+            base = q.quantity * scale.to_base
+            amount = base if fuel.family == catalog.ELECTRICITY else base * factors.coal_coefficient(fuel)
+        except (catalog.UnknownName, MissingFactor):
+            continue
+        out.append((fuel.name, amount))
+    return tuple(out)

@@ -13,7 +13,13 @@ from carbonpeak.core.models import ReviewStatus
 from carbonpeak.core.periods import parse_period
 from carbonpeak.energy import selectors as energy
 from carbonpeak.projects import savings
-from carbonpeak.projects.models import FullLoadHoursInput, KeyProject, ProjectKind, ProjectProgress
+from carbonpeak.projects.models import (
+    FullLoadHoursInput,
+    KeyProject,
+    ProjectKind,
+    ProjectProgress,
+    ProjectStatus,
+)
 
 #: the kinds whose capacity generates electricity a year (capacity × the type's full-load hours)
 GENERATING = (ProjectKind.PV,)
@@ -124,3 +130,133 @@ def current_quarter() -> str:
     today = clock.today()
     quarter = (today.month - 1) // 3
     return f"{today.year}Q{quarter}" if quarter else f"{today.year - 1}Q4"
+
+
+#: the statuses of a project counted in hand (谋划 and 暂停 are not)
+IN_HAND = (ProjectStatus.BUILDING, ProjectStatus.OPERATING)
+
+
+def first_full_year(project: KeyProject) -> int | None:
+    """The first year the project runs a whole year (本平台规则): the year after its completion date, else
+    the year after its first approved progress report; None before either exists."""
+    if project.completion_date is not None:
+        return project.completion_date.year + 1
+    approved = [
+        parse_period(p.period).year for p in project.progress.all() if p.status == ReviewStatus.APPROVED
+    ]
+    return min(approved) + 1 if approved else None
+
+
+def in_hand(project: KeyProject) -> bool:
+    """A project the projection counts: under way or running, with a quarter of progress the coordinator
+    approved (本平台规则: registered alone is a plan, not a project in hand)."""
+    return project.status in IN_HAND and any(
+        p.status == ReviewStatus.APPROVED for p in project.progress.all()
+    )
+
+
+def pipeline(factors=None):
+    """The key projects in hand as the projection reads them, sizing photovoltaics and industrial efficiency."""
+    from carbonpeak.projection import model
+
+    factors = factors or energy.official_factors()
+    found = []
+    for project in projects().order_by("pk"):
+        year = first_full_year(project)
+        if not in_hand(project) or year is None:
+            continue
+        quantities = [savings.Quantity(s.fuel, s.quantity, s.unit) for s in project.savings.all()]
+        found.append(
+            model.ProjectInHand(
+                name=project.name,
+                kind=project.kind,
+                first_year=year,
+                mw=(project.capacity_kw or 0.0) / 1000 if project.kind in GENERATING else 0.0,
+                saved=savings.as_model_quantities(quantities, factors),
+            )
+        )
+    return model.Pipeline(tuple(found), frozenset(model.MEASURES))
+
+
+def pipeline_state(found) -> str:
+    """A short fingerprint of the projects in hand: a stored projection is reused only for the same ones."""
+    import hashlib
+    import json
+
+    text = json.dumps(
+        [[p.name, p.kind, p.first_year, p.mw, list(p.saved)] for p in found.projects], ensure_ascii=False
+    )
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+@dataclass
+class Coverage:
+    """How much of the reduction the plan needs the projects in hand cover, by year and type (本平台规则:
+    the reduction needed is the 基准情景's median emissions less the 规划情景's in that year, both projected on
+    the official accounts; a project covers its yearly effect from its first whole year)."""
+
+    years: tuple[int, ...]
+    needed: dict[int, float | None]  # tCO2; None until both projections are computed
+    by_kind: list[tuple[str, dict[int, float]]]  # (kind label, year → tCO2)
+    covered: dict[int, float]
+    missing: int  # projects in hand whose effect is 缺失 (not counted as 0)
+    p_pipeline: float | None  # P(peak ≤ 2030) in the 项目库情景
+    p_planned: float | None
+
+    def share(self, year: int) -> float | None:
+        needed = self.needed.get(year)
+        return None if not needed or needed <= 0 else self.covered[year] / needed
+
+    @property
+    def shares(self) -> dict[int, float | None]:
+        return {year: self.share(year) for year in self.years}
+
+
+def coverage(years: tuple[int, ...] = (2025, 2030)) -> Coverage:
+    from carbonpeak.plans.selectors import current_plan
+    from carbonpeak.projection import scenarios
+    from carbonpeak.projection.selectors import stored_projection
+
+    plan = current_plan()
+    runs = {
+        name: stored_projection(name, plan) if plan is not None else None
+        for name in (scenarios.BASELINE, scenarios.PLANNED, scenarios.PIPELINE)
+    }
+
+    def p50(name: str, year: int) -> float | None:
+        run = runs[name]
+        if run is None:
+            return None
+        if str(year) in run.result.get("trajectory", {}):
+            return run.result["trajectory"][str(year)]["p50"]
+        return run.result.get("history", {}).get(str(year))
+
+    needed = {}
+    for year in years:
+        base, planned = p50(scenarios.BASELINE, year), p50(scenarios.PLANNED, year)
+        needed[year] = None if base is None or planned is None else base - planned
+    factors = energy.official_factors()
+    hours = full_load_hours()
+    kinds: dict[str, dict[int, float]] = {}
+    missing = 0
+    for project in projects():
+        first = first_full_year(project)
+        if not in_hand(project) or first is None:
+            continue
+        effect = expected_effect(project, factors=factors, hours=hours)
+        tco2 = effect.tco2.get(factors.assessed_boundary)
+        if tco2 is None:
+            missing += 1
+            continue
+        row = kinds.setdefault(project.get_kind_display(), dict.fromkeys(years, 0.0))
+        for year in years:
+            if first <= year:
+                row[year] += tco2
+    covered = {year: sum(row[year] for row in kinds.values()) for year in years}
+
+    def p(name: str) -> float | None:
+        return runs[name].result["p_peak_by_2030"] if runs[name] is not None else None
+
+    return Coverage(
+        years, needed, sorted(kinds.items()), covered, missing, p(scenarios.PIPELINE), p(scenarios.PLANNED)
+    )

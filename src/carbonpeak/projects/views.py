@@ -88,6 +88,7 @@ def index(request):
                 )
             ],
             "year": year,
+            "coverage": selectors.coverage(),
             "boundary": factors.assessed_boundary,
             "any_sample": any(r["project"].sample for r in rows),
             "hours": [

@@ -34,6 +34,7 @@ from .levers import (
     stream,
 )
 from .paths import INDUSTRY_SLICE, Paths, paths
+from .pipeline import ASSUMPTION, MEASURES, PROJECTS, Pipeline, ProjectInHand
 from .results import LeverEffect, Projection, _peaks, peak_rule
 from .shapes import (
     BOUNDARIES,

@@ -9,6 +9,7 @@ import numpy as np
 
 from carbonpeak.core.text import Message, gettext_noop
 
+from .pipeline import Pipeline
 from .shapes import Z90, ProjectionError
 
 # ------------------------------------------------------------------ assumptions and scenarios
@@ -235,6 +236,7 @@ class Scenario:
     description: str
     assumptions: dict[str, Assumption]
     notes: list[str] = field(default_factory=list)
+    pipeline: Pipeline | None = None  # the key projects in hand, sizing the measures it names
 
     def lever_on(self, key: str) -> bool:
         a = self.assumptions.get(f"lever.{key}")

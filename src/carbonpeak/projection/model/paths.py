@@ -8,6 +8,7 @@ import numpy as np
 
 from .calibration import Calibration
 from .levers import retirements
+from .pipeline import Pipeline
 from .shapes import BUILDINGS, COAL, ELEC, GAS, HEAT, INDUSTRY, POWER, REFINED, SECTORS, TRANSPORT, F
 
 
@@ -38,10 +39,12 @@ def paths(
     levers: dict[str, bool],
     years: np.ndarray,
     exogenous: dict[str, np.ndarray] | None = None,
+    pipeline: Pipeline | None = None,
 ) -> Paths:
     """The model over sectors × families × draws × years, vectorised (sector-first, so that each sector's
     family is one contiguous block); ``exogenous`` (backcast) replaces the drawn GDP, coal generation, PV
-    generation and grid factor paths by observed ones.
+    generation and grid factor paths by observed ones; ``pipeline`` sizes the measures it names by the key
+    projects in hand instead of by the scenario's assumptions.
     (Long: the model's equations in the order docs/projection.md writes them.)"""
     exo = exogenous or {}
     base = cal.base_year
@@ -76,7 +79,14 @@ def paths(
 
     kwh_per_tce = cal.kwh_per_tce  # electricity replacing fuel: tce of fuel × ratio → kWh (当量值)
     ev = x["ev.energy_ratio"][:, None]
-    if levers.get("industry"):
+    if levers.get("industry") and pipeline is not None and pipeline.sizes("industry"):
+        saved = pipeline.saved(years)  # (F+1, P): what the retrofits in hand save, from their first year
+        for f in range(F + 1):
+            total = energy[INDUSTRY_SLICE, f].sum(axis=0)  # (D, P)
+            if saved[f].any():
+                keep = np.clip(1 - saved[f][None] / np.where(total > 0, total, 1.0), 0.0, 1.0)
+                energy[INDUSTRY_SLICE, f] *= keep[None]
+    elif levers.get("industry"):
         energy[INDUSTRY_SLICE] *= ((1 - x["industry.extra_efficiency"] / 100)[:, None] ** k[None])[None, None]
     if levers.get("coal_shift"):
         rem = (1 - x["coal.shift_rate"] / 100)[:, None] ** k[None]
@@ -128,6 +138,9 @@ def paths(
     pv_hours = x["pv.hours"][:, None]
     if "pv_generation" in exo:
         pv = exo["pv_generation"]
+    elif levers.get("pv") and pipeline is not None and pipeline.sizes("pv"):
+        cap0 = cal.pv0 / pv_hours / 1000  # MW: the base year's, and what the projects in hand add
+        pv = (cap0 + pipeline.mw(years)[None]) * 1000 * pv_hours
     elif levers.get("pv"):
         cap0 = cal.pv0 / pv_hours / 1000  # MW
         target, target_year = fixed["pv.target_mw"], fixed["pv.target_year"]

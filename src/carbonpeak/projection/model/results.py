@@ -65,6 +65,7 @@ class Projection:
     drivers: dict = field(default_factory=dict)  # boundary → the two assumptions that move its P most
     attribution: dict = field(default_factory=dict)  # how the levers' shares were computed, and their sum
     grading_sentence: str = ""
+    measures: list[dict] = field(default_factory=list)  # each measure's source: projects or assumption
 
     def to_json(self) -> dict:
         """The CLI's and the API's shape: the issue's keys first, details after."""
@@ -135,6 +136,7 @@ class Projection:
                     for i, y in enumerate(self.years)
                 },
             },
+            "measures": self.measures,
             "fit": self.fit,
             "notes": self.notes,
             "sample": self.sample,

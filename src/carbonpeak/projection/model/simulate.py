@@ -10,6 +10,7 @@ from .calibration import calibrate, resolve_history, sample_inputs
 from .history import History
 from .levers import DISTRIBUTIONS, DRAWN, LEVERS, Assumption, Scenario, retirements
 from .paths import Paths, paths
+from .pipeline import ASSUMPTION, PROJECTS
 from .results import LeverEffect, Projection, _fixed_values, _p_peak_by, _peaks, _round
 from .shapes import (
     BOUNDARIES,
@@ -339,7 +340,8 @@ def project(
     x = sample_inputs(assumptions, cal, draws, len(years), seed)
     fixed = _fixed_values(assumptions)
     levers = {lever.key: scenario.lever_on(lever.key) for lever in LEVERS}
-    main = paths(cal, x, fixed, levers, years)
+    pipeline = scenario.pipeline
+    main = paths(cal, x, fixed, levers, years, pipeline=pipeline)
     all_years = np.array([*history.years, *years])
     at_deadline = int(np.searchsorted(years, min(deadline, end_year)))
 
@@ -391,7 +393,9 @@ def project(
                 )
             )
             continue
-        off = without[lever.key] = paths(cal, x, fixed, {**levers, lever.key: False}, years)
+        off = without[lever.key] = paths(
+            cal, x, fixed, {**levers, lever.key: False}, years, pipeline=pipeline
+        )
         on_path, off_path = main.by_boundary[boundary], off.by_boundary[boundary]
         reduction = float(np.median(off_path[:, at_deadline] - on_path[:, at_deadline]))
         p_off = _p_peak_by(_boundary_history(history, boundary), off_path, all_years, deadline, tolerance)
@@ -404,7 +408,9 @@ def project(
         def peaked(on: dict[str, bool], n: int) -> np.ndarray:
             if n == draws and all(on.values()):
                 return by_deadline[boundary]  # every lever on, every draw: the projection itself
-            run = paths(cal, x if n == draws else _first(x, n), fixed, {**levers, **on}, years)
+            run = paths(
+                cal, x if n == draws else _first(x, n), fixed, {**levers, **on}, years, pipeline=pipeline
+            )
             year, _ = _peaks(
                 _boundary_history(history, boundary), run.by_boundary[boundary], all_years, tolerance
             )
@@ -423,7 +429,9 @@ def project(
     if oil_year is not None and history.refined_oil_t.any():
         uncapped = main
         if levers["oil_peak"]:
-            uncapped = without.get("oil_peak") or paths(cal, x, fixed, {**levers, "oil_peak": False}, years)
+            uncapped = without.get("oil_peak") or paths(
+                cal, x, fixed, {**levers, "oil_peak": False}, years, pipeline=pipeline
+            )
         p_oil = _p_peak_by(history.refined_oil_t, uncapped.refined_oil_t, all_years, oil_year, tolerance)
 
     return Projection(
@@ -485,6 +493,7 @@ def project(
         boundary_sentence=boundary_sentence(history),
         drivers=drivers,
         attribution={k: v for k, v in attribution.items() if k not in ("shares", "errors")},
+        measures=_measures(levers, pipeline, deadline),
         grading_sentence=Message(
             gettext_noop(
                 "评估“二氧化碳排放达峰”目标用的是%(boundary)s：它是核算因子集中设定的考核口径（依据见“核算因子”页），"
@@ -496,6 +505,24 @@ def project(
 
 
 _Q = {"p10": 0.1, "p50": 0.5, "p90": 0.9}
+
+
+def _measures(levers: dict[str, bool], pipeline, deadline: int) -> list[dict]:
+    """Each measure, whether it is on, and where its size comes from: the key projects in hand (bottom-up,
+    with what they amount to by the deadline) or the scenario's assumption (top-down)."""
+    out = []
+    for lever in LEVERS:
+        sized = pipeline is not None and pipeline.sizes(lever.key)
+        row = {
+            "key": lever.key,
+            "label": Message(lever.label),
+            "active": levers[lever.key],
+            "source": PROJECTS if sized else ASSUMPTION,
+        }
+        if sized:
+            row["projects"] = pipeline.describe(lever.key, deadline)
+        out.append(row)
+    return out
 
 
 def _calibrate_bands(
