@@ -56,6 +56,9 @@ def test_every_reviewed_record_has_its_lifecycle():
         "enterprises.services.return_progress",
         "budgets.assessment.submit_project",
         "budgets.assessment.return_project",
+        "projects.services.submit_progress",
+        "projects.services.approve_progress",
+        "projects.services.return_progress",
     ],
 )
 def test_every_move_has_the_one_signature(name):
@@ -77,6 +80,7 @@ REVIEWED_PATHS = {
     "reduction-progress": "approve",
     "project-assessments": "decide",
     "releases": "approve",
+    "key-project-progress": "approve",
 }
 
 

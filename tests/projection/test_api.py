@@ -23,7 +23,7 @@ def logged_in(client, coordinator):
 
 def test_reads_what_the_jobs_stored_and_never_computes_on_a_get(logged_in, demo_plan):
     listing = logged_in.get("/api/projections").json()
-    assert [s["name"] for s in listing] == ["基准情景", "规划情景", "强化情景", "项目库情景"]
+    assert [s["name"] for s in listing] == ["基准情景", "规划情景", "强化情景"]
     assert all(s["computed"] and 0 <= s["p_peak_by_2030"] <= 1 for s in listing)
     body = logged_in.get(f"/api/projections/{PLANNED}").json()
     stored = selectors.stored_projection("规划情景", demo_plan)

@@ -22,7 +22,7 @@ def logged_in(client, coordinator):
 
 def test_overview_compares_the_built_in_scenarios(logged_in, demo_plan):
     html = logged_in.get(reverse("projection:overview")).content.decode()
-    assert re.findall(r'data-scenario="([^"]+)"', html) == ["基准情景", "规划情景", "强化情景", "项目库情景"]
+    assert re.findall(r'data-scenario="([^"]+)"', html) == ["基准情景", "规划情景", "强化情景"]
     assert "示例数据" in html and "2030年前达峰的概率" in html
     assert 'id="chart-compare"' in html and "vendor/echarts/echarts.min.js" in html
     assert 'data-testid="new-scenario"' in html

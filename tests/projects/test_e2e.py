@@ -1,6 +1,7 @@
 """A key project in chromium (issue 38): the 市工信局's user registers a retrofit with its yearly savings and
 money, files a quarter's progress, and the coordinator approves it; the pages say the effect computed from the
-savings by the official factors, and 缺失 where an input is missing. Screenshots in test-artifacts/."""
+savings by the official factors, and the 项目库情景's industrial-efficiency measure grows by the project once
+approved. Screenshots in test-artifacts/."""
 
 from __future__ import annotations
 
@@ -61,6 +62,14 @@ def test_a_department_registers_a_project_reports_progress_and_the_coordinator_a
 
     page.context.clear_cookies()
     login(page, live_server, "coordinator")
+
+    def industry_measure() -> str:  # the 项目库情景's industrial-efficiency measure, as its page says it
+        page.goto(f"{live_server.url}/projection/项目库情景/")
+        page.wait_for_selector("[data-testid=levers]")
+        row = page.locator("[data-testid=levers] tr", has_text="重点行业能效提升")
+        return row.locator("[data-testid=measure-source]").inner_text()
+
+    assert "0 个项目" in industry_measure()  # submitted, not yet approved: not a project in hand
     page.goto(f"{live_server.url}/key-projects/{project.pk}/")
     page.locator("[data-testid=review-progress] button[value=approve]").click()
     page.wait_for_selector("[data-testid=milestones]")
@@ -68,6 +77,9 @@ def test_a_department_registers_a_project_reports_progress_and_the_coordinator_a
     assert "✓" in page.locator("[data-testid=milestones]").inner_text()
     assert "350" in page.locator("[data-testid=investment]").inner_text()
     page.screenshot(path=str(artifacts / "key-project-approved.png"), full_page=True)
+    grown = industry_measure()  # approved: the project now sizes the measure
+    assert "1 个项目" in grown and "857" in grown
+    page.screenshot(path=str(artifacts / "key-project-projection.png"), full_page=True)
     page.goto(f"{live_server.url}/key-projects/")
     assert "化纤厂余热回收改造" in page.locator("[data-testid=key-projects]").inner_text()
     page.screenshot(path=str(artifacts / "key-projects.png"), full_page=True)

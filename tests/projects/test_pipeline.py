@@ -93,3 +93,11 @@ def test_coverage_of_the_reduction_the_plan_needs(demo_plan, coordinator):
     )  # the grid factor of its year
     assert found.needed[2030] is not None  # the demo's accounts are projected in both scenarios
     assert found.share(2030) == pytest.approx(found.covered[2030] / found.needed[2030])
+
+
+def test_the_scenario_is_shown_once_the_register_holds_a_project(demo_plan, coordinator):
+    from carbonpeak.projection.selectors import scenario_names
+
+    assert scenarios.PIPELINE not in scenario_names()
+    _pv(coordinator, "光伏丙", 10)
+    assert scenarios.PIPELINE in scenario_names()

@@ -202,6 +202,14 @@ class EnterpriseReport(ReviewedRecord):
     electricity_sold_kwh = models.FloatField(_("外供电量（千瓦时）"), null=True, blank=True)
     electricity_generated_kwh = models.FloatField(_("自发电量（千瓦时）"), null=True, blank=True)
     generation_source = models.CharField(_("发电类型"), max_length=20, blank=True)
+    #: an enterprise in the national carbon market says whether it met the year's compliance (履约); blank:
+    #: not reported (not "not complied")
+    ets_compliance = models.CharField(
+        _("全国碳市场履约"),
+        max_length=12,
+        blank=True,
+        choices=[("complied", _("已按期履约")), ("not_complied", _("未按期履约"))],
+    )
     verifier = models.CharField(_("核查机构"), max_length=200, blank=True)
     verification_result = models.CharField(_("核查结论"), max_length=4, choices=RESULT_CHOICES, blank=True)
     verification_reference = models.CharField(_("核查报告编号"), max_length=100, blank=True)

@@ -342,6 +342,11 @@ def save_report(user, enterprise: Enterprise, year: int, *, fuels: list[dict], *
             problems.extend(exc.messages)
     from carbonpeak.energy.terms import catalogue_name
 
+    compliance = str(values.get("ets_compliance") or "")
+    if compliance and compliance not in ("complied", "not_complied"):
+        problems.append(_("全国碳市场履约情况须为“已按期履约”或“未按期履约”"))
+    elif compliance and not enterprise.ets_covered:
+        problems.append(_("该企业未纳入全国碳市场，无需填写履约情况"))
     source = catalogue_name(str(values.get("generation_source") or ""))
     if source:
         try:
@@ -368,6 +373,7 @@ def save_report(user, enterprise: Enterprise, year: int, *, fuels: list[dict], *
     for field, number in numbers.items():
         setattr(report, field, number)
     report.generation_source = source
+    report.ets_compliance = compliance
     report.save()
     report.fuels.all().delete()
     ReportFuel.objects.bulk_create(ReportFuel(report=report, **line) for line in lines)

@@ -238,6 +238,7 @@ def _report_context(request, enterprise: Enterprise, year: int) -> dict:
         "fuel_names": [shown(f.name) for f in catalog.FUELS if f.family != catalog.ELECTRICITY],
         "unit_names": [shown(u) for u in catalog.UNIT_NAMES],
         "sources": [s.name for s in catalog.GENERATION_SOURCES],
+        "ets_choices": EnterpriseReport._meta.get_field("ets_compliance").choices,
         "figures": figures,
         "problems": problems,
         "measured": beside_report(enterprise.pk, year, report),
@@ -289,6 +290,7 @@ def _report_action(request, enterprise: Enterprise, year: int):
                 year,
                 fuels=fuels,
                 generation_source=post.get("generation_source", ""),
+                ets_compliance=post.get("ets_compliance", ""),
                 **values,
             )
             if action == "submit":

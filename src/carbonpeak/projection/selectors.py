@@ -17,7 +17,12 @@ PLANNED = scenarios.PLANNED
 
 
 def scenario_names() -> list[str]:
-    return [*scenarios.BUILT_IN, *Scenario.objects.order_by("name").values_list("name", flat=True)]
+    """The scenarios projected and shown: the built-in ones — the 项目库情景 once the key-project register
+    holds a project (本平台规则: without one it would size its measures by nothing) — then the coordinator's."""
+    from carbonpeak.projects.models import KeyProject
+
+    built_in = [n for n in scenarios.BUILT_IN if n != scenarios.PIPELINE or KeyProject.objects.exists()]
+    return [*built_in, *Scenario.objects.order_by("name").values_list("name", flat=True)]
 
 
 def event_state() -> str:

@@ -406,25 +406,7 @@ def run_projection(
             result["notes"].append(
                 Message(gettext_noop("与上次预测的比较无法计算（上次预测由旧版模型计算，假设不完整）"))
             )
-    result["description"] = projection.description
-    result["assumptions"] = projection.assumptions
-    result["history_refined_oil_t"] = dict(
-        zip(map(str, projection.history_years), projection.history_refined_oil_t, strict=True)
-    )
-    result["sector_p50_t"] = projection.sector_p50_t
-    result["electricity_p50_t"] = projection.electricity_p50_t
-    result["factor_set"] = hist.factor_set
-    if pure_scenario.pipeline is not None:  # the projects it counted, for the next run's comparison
-        result["pipeline"] = [
-            {
-                "name": p.name,
-                "kind": p.kind,
-                "first_year": p.first_year,
-                "mw": p.mw,
-                "saved": [list(s) for s in p.saved],
-            }
-            for p in pure_scenario.pipeline.projects
-        ]
+    _keep_inputs(result, projection, hist, pure_scenario)
     made = ProjectionRun.objects.create(
         **inputs,
         result=encode(result),  # its sentences kept with their wording, said in each reader's language
@@ -434,6 +416,30 @@ def run_projection(
     made.result = result
     _prune_requested_runs()
     return made
+
+
+def _keep_inputs(result: dict, projection, hist: model.History, pure_scenario: model.Scenario) -> None:
+    """What a stored run keeps beside the figures: its assumptions and description, the history's oil and
+    the median sector split, the factor set, and the projects it counted (for the next run's comparison)."""
+    result["description"] = projection.description
+    result["assumptions"] = projection.assumptions
+    result["history_refined_oil_t"] = dict(
+        zip(map(str, projection.history_years), projection.history_refined_oil_t, strict=True)
+    )
+    result["sector_p50_t"] = projection.sector_p50_t
+    result["electricity_p50_t"] = projection.electricity_p50_t
+    result["factor_set"] = hist.factor_set
+    if pure_scenario.pipeline is not None:
+        result["pipeline"] = [
+            {
+                "name": p.name,
+                "kind": p.kind,
+                "first_year": p.first_year,
+                "mw": p.mw,
+                "saved": [list(x) for x in p.saved],
+            }
+            for p in pure_scenario.pipeline.projects
+        ]
 
 
 def _requested_runs():

@@ -8,11 +8,13 @@ from pydantic import Field
 
 from carbonpeak.accounts.access import api_action
 from carbonpeak.accounts.permissions import Action
-from carbonpeak.core.api import Pages
+from carbonpeak.core.api import Pages, id_filter
 from carbonpeak.core.language import said_all
+from carbonpeak.core.review_api import StatusFilters, review_routes
 from carbonpeak.energy import selectors as energy
 
-from . import selectors
+from . import selectors, services
+from .models import ProjectProgress
 
 router = Router(tags=["重点项目"])
 router.add_decorator(api_action(Action.VIEW_CITY))  # the city's projects: not an enterprise's reporter
@@ -116,3 +118,33 @@ def key_projects(request):
             }
         )
     return out
+
+
+class ProgressOut(Schema):
+    id: int
+    project_id: int
+    period: str = Field(description="报告期，如 2025Q3")
+    status: str
+    investment: float | None = Field(description="本期完成投资（万元）；未报为 null（不是 0）")
+    measured_kwh: float | None = Field(description="本期实测发电量或节电量（千瓦时）；未报为 null")
+    narrative: str
+    review_comment: str
+    sample: bool
+
+
+class ProgressFilters(StatusFilters):
+    project_id: int | None = id_filter("重点项目 id")
+
+
+review_routes(
+    router,
+    path="key-project-progress",
+    noun="项目进展",
+    out=ProgressOut,
+    records=lambda user: ProjectProgress.objects.all(),
+    submit=services.submit_progress,
+    approve=services.approve_progress,
+    return_=services.return_progress,
+    filters=ProgressFilters,
+    door=api_action(Action.VIEW_WORK),
+)

@@ -25,6 +25,12 @@ from carbonpeak.energy.factors import FactorSet, MissingFactor
 BOUNDARIES = ("territorial", "assessed", "consumption")
 #: the effect's states: computed from what was given, missing an input, or nothing to compute from
 COMPUTED, MISSING, NOTHING = "computed", "missing", "nothing"
+#: how each state is said where it shows
+STATE_WORDS = {
+    COMPUTED: gettext_noop("已算出"),
+    MISSING: gettext_noop("缺失"),
+    NOTHING: gettext_noop("未给出实物量"),
+}
 #: the fuels whose saving a project may state (heat is bought from a plant whose factor the set gives per
 #: kWh of heat only: not a project's saving the platform can convert yet)
 ELECTRICITY = "电力"

@@ -260,3 +260,63 @@ def coverage(years: tuple[int, ...] = (2025, 2030)) -> Coverage:
     return Coverage(
         years, needed, sorted(kinds.items()), covered, missing, p(scenarios.PIPELINE), p(scenarios.PLANNED)
     )
+
+
+def money_rows():
+    """Every project and every funding line as the money workbook reads them (plain rows)."""
+    from carbonpeak.core.language import said
+    from carbonpeak.projects import money as money_book
+
+    factors = energy.official_factors()
+    hours = full_load_hours()
+    projects_out, funding_out = [], []
+    for project in projects():
+        m = money(project)
+        effect = expected_effect(project, factors=factors, hours=hours)
+        projects_out.append(
+            money_book.ProjectRow(
+                name=project.name,
+                kind=project.get_kind_display(),
+                status=project.get_status_display(),
+                department=project.lead.name,
+                district=project.district.name if project.district else "",
+                enterprise=project.enterprise.name if project.enterprise else "",
+                esco=project.esco,
+                tasks=" ".join(task_labels(project)),
+                planned=m.planned,
+                actual=m.actual,
+                tce=effect.tce,
+                tco2=effect.tco2.get(factors.assessed_boundary),
+                effect_state=said(savings.STATE_WORDS[effect.state]),
+                sample=project.sample,
+                investment=m.by_year,
+                milestones=[(ms.name, ms.reached_in) for ms in project.milestones.all()],
+            )
+        )
+        funding_out += [
+            money_book.FundingRow(
+                project.name,
+                project.lead.name,
+                f.year,
+                f.source,
+                f.get_source_display(),
+                f.amount,
+                f.institution,
+            )
+            for f in project.funding.all()
+        ]
+    return projects_out, funding_out
+
+
+def ets_compliance(years: tuple[int, ...]) -> list[tuple[object, list[tuple[int, object]]]]:
+    """The enterprises in the national carbon market with each year's compliance (履约) as their annual
+    report says it (its latest revision; None where the year has no report or the report leaves it blank)."""
+    from carbonpeak.enterprises.models import Enterprise, EnterpriseReport
+
+    covered = list(Enterprise.objects.filter(ets_covered=True).order_by("name"))
+    latest: dict[tuple[int, int], EnterpriseReport] = {}
+    for report in EnterpriseReport.objects.filter(enterprise__in=covered, year__in=years).order_by(
+        "revision"
+    ):
+        latest[(report.enterprise_id, report.year)] = report
+    return [(e, [(year, latest.get((e.pk, year))) for year in years]) for e in covered]

@@ -7,6 +7,7 @@ app_name = "projects"
 urlpatterns = [
     path("", views.index, name="index"),
     path("register/", views.register, name="register"),
+    path("money.xlsx", views.money_workbook, name="money"),
     path("full-load-hours/", views.set_hours, name="set_hours"),
     path("<int:project_id>/", views.detail, name="detail"),
     path("<int:project_id>/progress/", views.progress, name="progress"),

@@ -89,6 +89,8 @@ def index(request):
             ],
             "year": year,
             "coverage": selectors.coverage(),
+            "ets_years": (year - 1, year),
+            "ets": selectors.ets_compliance((year - 1, year)),
             "boundary": factors.assessed_boundary,
             "any_sample": any(r["project"].sample for r in rows),
             "hours": [
@@ -176,6 +178,28 @@ def register(request):
     typed = {k: post.get(k, "") for k in post if k != "tasks"}
     typed["tasks"] = ",".join(task_ids)
     return refusals.refuse(request, REGISTER, typed, problems, reverse("projects:index"))
+
+
+@page(Action.VIEW_CITY)
+def money_workbook(request):
+    """The money behind the projects as one .xlsx for the 财政局 and the financial regulator."""
+    from urllib.parse import quote
+
+    from django.http import HttpResponse
+
+    from carbonpeak.projects import money
+
+    rows, funding = selectors.money_rows()
+    title = _("重点项目资金情况")
+    data = money.workbook(rows, funding, title=title, sample=any(r.sample for r in rows), say=_)
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    name = quote(f"{title}.xlsx")
+    response["Content-Disposition"] = (
+        f"attachment; filename=\"key-projects-money.xlsx\"; filename*=UTF-8''{name}"
+    )
+    return response
 
 
 @page(Action.VIEW_WORK)

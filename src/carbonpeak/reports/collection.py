@@ -636,6 +636,80 @@ def _warnings(period: Period) -> Section:
     return Section(_("预警情况"), [text], [table] if found else [], key="warnings")
 
 
+def _key_projects() -> Section:
+    """The key-project register in the report: how many, the money, the effect by the official factors (a
+    project whose effect is missing is counted apart, never as 0), the pipeline's probability of peaking."""
+    from carbonpeak.projects import selectors as projects
+
+    factors = energy.official_factors()
+    hours = projects.full_load_hours()
+    rows, planned, actual, tce, tco2, missing, in_hand = [], [], [], [], [], 0, 0
+    for project in projects.projects():
+        money = projects.money(project)
+        effect = projects.expected_effect(project, factors=factors, hours=hours)
+        co2 = effect.tco2.get(factors.assessed_boundary)
+        in_hand += projects.in_hand(project)
+        missing += effect.tce is None or co2 is None
+        planned.append(money.planned)
+        actual.append(money.actual)
+        tce.append(effect.tce)
+        tco2.append(co2)
+        rows.append(
+            [
+                project.name,
+                project.get_kind_display(),
+                project.get_status_display(),
+                project.lead.display_name,
+                _("缺失") if money.planned is None else money.planned,
+                _("未报") if money.actual is None else money.actual,
+                _("缺失") if effect.tce is None else effect.tce,
+                _("缺失") if co2 is None else co2,
+            ]
+        )
+    if not rows:
+        return Section(_("重点项目"), [_("重点项目库尚未登记项目。")], key="key_projects")
+
+    def total(values: list) -> float:
+        return sum(v for v in values if v is not None)
+
+    coverage = projects.coverage()
+    text = _(
+        "重点项目库共登记%(count)s个项目，其中在建或投运且有审核通过进展的%(in_hand)s个；计划总投资%(planned)s万元，"
+        "完成投资%(actual)s万元；按设计运行，年节能量%(tce)s吨标准煤、年减排量%(tco2)s吨二氧化碳（效果缺失的"
+        "%(missing)s个项目未计入）。"
+    ) % {
+        "count": len(rows),
+        "in_hand": in_hand,
+        "planned": f"{total(planned):,.0f}",
+        "actual": f"{total(actual):,.0f}",
+        "tce": f"{total(tce):,.1f}",
+        "tco2": f"{total(tco2):,.1f}",
+        "missing": missing,
+    }
+    if coverage.p_pipeline is not None:
+        text += _("按在手项目计算光伏与工业能效（项目库情景），2030年前达峰的概率为%(p)s。") % {
+            "p": f"{coverage.p_pipeline:.1%}"
+        }
+    table = Table(
+        gettext_noop("重点项目"),
+        _("重点项目：投资与年效果"),
+        [
+            Column(_("项目"), width=3),
+            Column(_("类型")),
+            Column(_("状态")),
+            Column(_("牵头部门"), width=1.3),
+            Column(_("计划投资"), _("万元"), 0),
+            Column(_("完成投资"), _("万元"), 0),
+            Column(_("年节能量"), _("吨标准煤"), 1),
+            Column(_("年减排量"), _("吨二氧化碳"), 1),
+        ],
+        rows,
+        source=_("重点项目库；年效果按项目实物量与正式核算因子集 %(set)s 计算")
+        % {"set": factor_set_name(factors.label)},
+    )
+    return Section(_("重点项目"), [text], [table], key="key_projects")
+
+
 def _projection(plan: Plan) -> tuple[Section, object | None]:
     """(Long: the report section's sentences, figure and tables in the order they print.)"""
     try:
@@ -813,6 +887,7 @@ def collect(plan: Plan, period_key: str, *, now: dt.datetime | None = None) -> t
         _barometer(statuses, period),
         _progress(plan, period),
         _warnings(period),
+        _key_projects(),
     ]
     peak, projection_run = _projection(plan)
     sections += [peak, _quality(period, plan)]

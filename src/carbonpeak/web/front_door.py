@@ -284,6 +284,35 @@ def enterprise_sections(enterprise, today: dt.date) -> list[Section]:
     return [section]
 
 
+def project_section(department) -> Section | None:
+    """The quarterly progress a department owes on the key projects it leads (under way or running): the last
+    quarter that has ended, one row per project."""
+    from carbonpeak.projects import selectors as projects
+    from carbonpeak.projects.models import KeyProject, ProjectProgress
+
+    led = list(KeyProject.objects.filter(lead=department, status__in=projects.IN_HAND).order_by("name"))
+    if not led:
+        return None
+    quarter = projects.current_quarter()
+    found = {p.project_id: p for p in ProjectProgress.objects.filter(project__in=led, period=quarter)}
+    section = Section(_("重点项目季度进展"))
+    for project in led:
+        progress = found.get(project.pk)
+        state = progress.status if progress is not None else "not_started"
+        section.rows.append(
+            Owed(
+                project.name,
+                state,
+                reverse("projects:detail", args=[project.pk]) + "#progress-form",
+                detail=quarter_label(int(quarter[:4]), int(quarter[-1]))
+                + (_("；示例数据") if project.sample else ""),
+                comment=progress.review_comment if progress is not None and state == "returned" else "",
+            )
+        )
+    section.rows = _ordered(section.rows)
+    return section
+
+
 def todo(user, today: dt.date) -> list[Section]:
     """Everything the user owes, section by section (empty for a user who reports nothing)."""
     sections: list[Section] = []
@@ -292,6 +321,8 @@ def todo(user, today: dt.date) -> list[Section]:
         sections += progress_sections(department, today)
         if (indicators := indicator_section(department, today)) is not None:
             sections.append(indicators)
+        if (owed := project_section(department)) is not None:
+            sections.append(owed)
     if (energy := energy_section(user, today)) is not None:
         sections.append(energy)
     return sections
