@@ -308,3 +308,15 @@ def test_a_refusal_by_state_answers_409_with_its_code(client, coordinator, demo_
 def test_a_key_no_column_holds_is_refused_not_a_server_error(client, coordinator, url):
     client.force_login(coordinator)
     assert client.get(url).status_code in (404, 422)
+
+
+def test_refusals_are_said_in_the_readers_language(client, demo_plan, coordinator):
+    """The API's refusals follow the reader's language like the pages (Accept-Language, or the user's choice)."""
+    client.force_login(coordinator)
+    chinese = client.get("/api/budgets/2099").json()
+    english = client.get("/api/budgets/2099", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert chinese["code"] == english["code"] == "not_found"
+    assert "年碳预算未设定" in chinese["message"]
+    assert english["message"] == "The carbon budget of 太仓市 for 2099 is not set"
+    missing = client.get("/api/indicators/999999/observations", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert missing["message"] == "Indicator 999999 does not exist"

@@ -83,3 +83,29 @@ def test_a_department_registers_a_project_reports_progress_and_the_coordinator_a
     page.goto(f"{live_server.url}/key-projects/")
     assert "化纤厂余热回收改造" in page.locator("[data-testid=key-projects]").inner_text()
     page.screenshot(path=str(artifacts / "key-projects.png"), full_page=True)
+
+
+def test_the_register_reads_in_english(browser_page, live_server, login, artifacts, demo_plan, coordinator):
+    """The projects page and a project's page in an English browser: the platform's words in English, the
+    projects', departments' and plan's own words as written."""
+    import re
+
+    from carbonpeak.projects.models import KeyProject
+    from carbonpeak.projects.sample import ensure_demo_projects
+
+    ensure_demo_projects(demo_plan, coordinator)
+    page = browser_page.context.browser.new_context(
+        locale="en-GB", viewport={"width": 1400, "height": 900}
+    ).new_page()
+    login(page, live_server, "coordinator")
+    page.goto(f"{live_server.url}/key-projects/")
+    heading = page.locator("h1").inner_text()
+    assert heading.startswith("Key projects")
+    head = page.locator("[data-testid=key-projects] thead").inner_text()
+    assert "Planned investment" in head and not re.findall(r"[\u3400-\u9fff]", head)
+    page.screenshot(path=str(artifacts / "key-projects-en.png"), full_page=True)
+    pv = KeyProject.objects.filter(kind="pv").first()
+    page.goto(f"{live_server.url}/key-projects/{pv.pk}/")
+    effect = page.locator("[data-testid=effect]").inner_text()
+    assert "Designed effect" in effect and "Sample input" in effect
+    page.screenshot(path=str(artifacts / "key-project-en.png"), full_page=True)

@@ -3,6 +3,7 @@ projects' carbon assessment. Writes go through ``budgets.services`` like the pag
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.responses import Status
 from pydantic import Field
@@ -27,7 +28,7 @@ def _region(name: str | None) -> Region:
 
     region = Region.objects.filter(name=name or city_region()).first()
     if region is None:
-        raise ApiError(404, "not_found", f"地区“{name}”不存在")
+        raise ApiError(404, "not_found", _("地区“%(name)s”不存在") % {"name": name})
     return region
 
 
@@ -45,7 +46,9 @@ def budget(request, year: int, region: str | None = Query(None, description="地
     permissions.require(request.user, permissions.Action.VIEW_REGION, place)
     found = selectors.budget_for(year, place)
     if found is None:
-        raise ApiError(404, "not_found", f"{place.name}{year}年碳预算未设定")
+        raise ApiError(
+            404, "not_found", _("%(region)s%(year)s年碳预算未设定") % {"region": place.name, "year": year}
+        )
     return selectors.budget_table(found)
 
 
@@ -83,7 +86,7 @@ class AllocationIn(Schema):
 def allocate(request, year: int, payload: AllocationIn):
     found = selectors.budget_for(year, _region(payload.region))
     if found is None:
-        raise ApiError(404, "not_found", f"{year}年碳预算未设定")
+        raise ApiError(404, "not_found", _("%(year)s年碳预算未设定") % {"year": year})
     services.allocate(
         request.user,
         found,
@@ -210,7 +213,9 @@ def register_project(request, payload: AssessmentIn):
     code, listed = data.pop("credit_code"), data.pop("two_high_project")
     data["enterprise"] = Enterprise.objects.filter(credit_code=code.strip().upper()).first() if code else None
     if code and data["enterprise"] is None:
-        raise ApiError(404, "not_found", f"重点企业名录中没有统一社会信用代码为 {code} 的企业")
+        raise ApiError(
+            404, "not_found", _("重点企业名录中没有统一社会信用代码为 %(code)s 的企业") % {"code": code}
+        )
     data["two_high_project"] = get_or_404(TwoHighProject, listed, "两高项目") if listed else None
     return Status(201, assessment.register_project(request.user, **data))
 

@@ -12,6 +12,8 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Model, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as SchemaError
@@ -79,7 +81,7 @@ def get_or_404(model_or_queryset: type[Model] | QuerySet, pk: int, what: str):
     queryset = getattr(model_or_queryset, "objects", model_or_queryset)
     obj = queryset.filter(pk=pk).first() if 0 < pk <= MAX_ID else None  # a key no database column holds
     if obj is None:
-        raise ApiError(404, "not_found", f"{what} {pk} 不存在")
+        raise ApiError(404, "not_found", _("%(what)s %(id)s 不存在") % {"what": _(what), "id": pk})
     return obj
 
 
@@ -97,16 +99,16 @@ def install_error_handlers(api: NinjaAPI) -> None:
         if isinstance(exc, ApiError):
             return body(request, exc.status_code, exc.code, str(exc))
         if exc.status_code == 400:  # ninja could not read the body (not JSON, not a form)
-            return body(request, 400, "malformed_request", "请求格式不正确：无法解析请求内容")
+            return body(request, 400, "malformed_request", _("请求格式不正确：无法解析请求内容"))
         return body(request, exc.status_code, _STATUS_CODES.get(exc.status_code, "invalid"), str(exc))
 
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request, exc):
-        return body(request, 401, "unauthenticated", "需要登录：请先 POST /api/auth/token 取得令牌")
+        return body(request, 401, "unauthenticated", _("需要登录：请先 POST /api/auth/token 取得令牌"))
 
     @api.exception_handler(PermissionDenied)
     def forbidden(request, exc):
-        return body(request, 403, "forbidden", str(exc) or "无权执行此操作")
+        return body(request, 403, "forbidden", str(exc) or _("无权执行此操作"))
 
     @api.exception_handler(DomainError)
     def refused(request, exc: DomainError):
@@ -114,11 +116,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(DjangoValidationError)
     def invalid(request, exc: DjangoValidationError):
-        return body(request, 400, "invalid", "；".join(exc.messages))
+        return body(request, 400, "invalid", pgettext("list separator", "；").join(exc.messages))
 
     @api.exception_handler(SchemaError)
     def malformed(request, exc: SchemaError):
-        return body(request, 422, "malformed_request", "请求格式不正确", errors=exc.errors)
+        return body(request, 422, "malformed_request", _("请求格式不正确"), errors=exc.errors)
 
     @api.exception_handler(QuotaExceeded)
     def too_many(request, exc: QuotaExceeded):
@@ -128,11 +130,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(Http404)
     def not_found(request, exc):
-        return body(request, 404, "not_found", str(exc) or "不存在")
+        return body(request, 404, "not_found", str(exc) or _("不存在"))
 
     @api.exception_handler(ObjectDoesNotExist)
     def missing(request, exc):
-        return body(request, 404, "not_found", "不存在")
+        return body(request, 404, "not_found", _("不存在"))
 
 
 class UploadJobOut(Schema):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Count
+from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema, UploadedFile
 from ninja.pagination import paginate
 from ninja.responses import Status
@@ -223,7 +224,7 @@ def region_rollup(request, name: str, year: int = Query(..., ge=2000, le=2100)):
 
     region = Region.objects.filter(name=name).first()
     if region is None:
-        raise ApiError(404, "not_found", f"地区“{name}”不存在")
+        raise ApiError(404, "not_found", _("地区“%(name)s”不存在") % {"name": name})
     from carbonpeak.accounts import permissions
 
     permissions.require(request.user, permissions.Action.VIEW_REGION, region)

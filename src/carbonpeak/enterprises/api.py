@@ -3,6 +3,7 @@ PV compliance list. An enterprise user sees its own enterprise only."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import Field
@@ -160,7 +161,7 @@ class ReconciliationAnswer(Schema):
 )
 def reconciliation(request, year: int = Query(..., ge=2000, le=2100)):
     if not permissions.can(request.user, permissions.Action.VIEW_ENTERPRISE):  # the register as a whole
-        raise ApiError(403, "forbidden", "只有政府用户可以查看全市比对")
+        raise ApiError(403, "forbidden", _("只有政府用户可以查看全市比对"))
     rows, region = selectors.reconciliation(year)
     return {
         "year": year,
@@ -197,7 +198,7 @@ class EfficiencyAnswer(Schema):
 )
 def efficiency(request, year: int = Query(..., ge=2000, le=2100)):
     if not permissions.can(request.user, permissions.Action.VIEW_ENTERPRISE):  # the register as a whole
-        raise ApiError(403, "forbidden", "只有政府用户可以查看企业间的比较")
+        raise ApiError(403, "forbidden", _("只有政府用户可以查看企业间的比较"))
     items = [
         {
             **g.figures.__dict__,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from carbonpeak.accounts.access import api_action
@@ -18,7 +19,7 @@ def plan_or_404() -> Plan:
     """The plan the platform runs, or the API's 404 when none has been imported."""
     plan = current_plan()
     if plan is None:
-        raise ApiError(404, "no_plan", "尚未导入任何方案")
+        raise ApiError(404, "no_plan", _("尚未导入任何方案"))
     return plan
 
 

@@ -25,10 +25,10 @@ class ProjectKind(models.TextChoices):
 
 
 class ProjectStatus(models.TextChoices):
-    PLANNED = "planned", _("谋划")
-    BUILDING = "building", _("在建")
-    OPERATING = "operating", _("投运")
-    SUSPENDED = "suspended", _("暂停")
+    PLANNED = "planned", pgettext_lazy("key project status", "谋划")
+    BUILDING = "building", pgettext_lazy("key project status", "在建")
+    OPERATING = "operating", pgettext_lazy("key project status", "投运")
+    SUSPENDED = "suspended", pgettext_lazy("key project status", "暂停")
 
 
 class FundingSource(models.TextChoices):

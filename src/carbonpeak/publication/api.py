@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.pagination import paginate
 from ninja.responses import Status
@@ -75,7 +76,7 @@ class ReleaseDetailOut(ReleaseOut):
 def _limit(request) -> None:
     """The public API shares the public pages' limit per client address."""
     if limits.exceeded(request):
-        raise ApiError(429, "too_many_requests", "访问过于频繁，请一分钟后再试")
+        raise ApiError(429, "too_many_requests", _("访问过于频繁，请一分钟后再试"))
 
 
 @router.get(
@@ -109,7 +110,7 @@ def public_release(request, release_id: int):
     _limit(request)
     found = selectors.public_release(release_id) if 0 < release_id < 2**31 else None
     if found is None:
-        raise ApiError(404, "not_found", f"发布 {release_id} 不存在")
+        raise ApiError(404, "not_found", _("发布 %(id)s 不存在") % {"id": release_id})
     data = selectors.as_public(found)
     data["released_at"] = found.reviewed_at
     return data
@@ -153,7 +154,7 @@ def prepare(request, payload: ReleaseIn):
     if payload.corrects is not None:
         corrects = selectors.public_release(payload.corrects)
         if corrects is None:
-            raise ApiError(404, "not_found", f"发布 {payload.corrects} 不存在或未发布")
+            raise ApiError(404, "not_found", _("发布 %(id)s 不存在或未发布") % {"id": payload.corrects})
     release = services.prepare_release(
         latest_plan(),
         payload.period,
