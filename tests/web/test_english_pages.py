@@ -180,3 +180,17 @@ def test_the_upload_templates_explain_themselves_in_english(client, demo_plan, r
     for text in told.values():  # the importer's words are quoted (“新建”), the region is a name
         assert CJK.findall(DOCUMENT_NUMBER.sub("", re.sub(r"“[^”]*”", "", text)).replace("太仓市", "")) == []
     assert any("Do not change the sheets’ names" in text for text in told.values())
+
+
+def test_a_required_field_is_asked_for_in_the_readers_language():
+    """A form refused for a field left empty says so in the reader's language, whatever language its label
+    was given in."""
+    from django.utils import translation
+
+    from carbonpeak.web import refusals
+
+    with translation.override("en"):
+        (problem,) = refusals.required({"source": " "}, {"source": ("zone-source", "来源")})
+    assert problem.field == "zone-source" and problem.message == "Please fill in Source"
+    (problem,) = refusals.required({}, {"source": "来源"})
+    assert problem.message == "请填写来源"

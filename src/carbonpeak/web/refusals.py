@@ -49,11 +49,13 @@ class Refusal:
 def required(post, fields: dict[str, str | tuple[str, str]]) -> list[Problem]:
     """The server's own check of required fields (the browser's is only a help): ``fields`` maps a field's
     name to what it is called on the page, or to (its id on the page, what it is called) where they differ."""
+    from django.utils.translation import gettext
+
     problems = []
     for name, called in fields.items():
         at, label = called if isinstance(called, tuple) else (name, called)
-        if not post.get(name, "").strip():
-            problems.append(Problem(at, f"请填写{label}"))
+        if not post.get(name, "").strip():  # a label given in Chinese is said in the reader's language too
+            problems.append(Problem(at, gettext("请填写%(what)s") % {"what": gettext(str(label))}))
     return problems
 
 
