@@ -166,3 +166,14 @@ def test_the_pages_list_register_and_review(demo_plan, coordinator, client):
     assert project.progress.get().status == ReviewStatus.APPROVED
     html = client.get(reverse("projects:index")).content.decode()
     assert "公交充电站配套光伏" in html and "缺失" in html
+
+
+def test_a_forged_key_is_refused_beside_its_field_not_a_server_error(demo_plan, coordinator, client):
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("projects:register"),
+        {"name": "x", "kind": "pv", "status": "planned", "lead": "²", "tasks": ["٣", "1"], "district": "²"},
+        follow=True,
+    )
+    assert response.status_code == 200 and "请选择牵头部门" in response.content.decode()
+    assert KeyProject.objects.count() == 0

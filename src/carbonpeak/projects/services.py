@@ -14,7 +14,8 @@ from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
 from carbonpeak.core import audit, events, review
 from carbonpeak.core.errors import DomainError
-from carbonpeak.core.numbers import NumberError, parse_float, parse_int
+from carbonpeak.core.http import MAX_ID
+from carbonpeak.core.numbers import NumberError, as_int, parse_float, parse_int
 from carbonpeak.core.periods import InvalidPeriod, parse_period
 from carbonpeak.energy import catalog
 from carbonpeak.projects.models import (
@@ -261,7 +262,8 @@ def save_progress(
         key = parsed.key
     invested = _number(problems, "investment", investment, _("本期完成投资"))
     kwh = _number(problems, "measured_kwh", measured_kwh, _("本期实测电量"))
-    chosen = list(project.milestones.filter(pk__in=[m for m in milestones if str(m).isdigit()]))
+    keys = [as_int(m, low=1, high=MAX_ID) for m in milestones]
+    chosen = list(project.milestones.filter(pk__in=[k for k in keys if k is not None]))
     if problems:
         raise DomainError(problems)
     progress = ProjectProgress.objects.select_for_update().filter(project=project, period=key).first()

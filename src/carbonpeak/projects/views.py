@@ -16,7 +16,9 @@ from django.views.decorators.http import require_POST
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.access import page
 from carbonpeak.accounts.permissions import Action
+from carbonpeak.core.http import MAX_ID
 from carbonpeak.core.models import Region, ReviewStatus
+from carbonpeak.core.numbers import as_int
 from carbonpeak.departments.models import Department
 from carbonpeak.energy import catalog
 from carbonpeak.energy import selectors as energy
@@ -41,6 +43,11 @@ def _date(post, field: str, problems: list) -> dt.date | None:
             refusals.Problem(field, _("日期“%(typed)s”无效，请写作 2025-03-15") % {"typed": text[:20]})
         )
         return None
+
+
+def _key(text) -> int | None:
+    """A record's key as a form sends it, or None (read by the project's one number parser)."""
+    return as_int(text, low=1, high=MAX_ID) if text else None
 
 
 def _may_register(user) -> list[Department]:
@@ -109,7 +116,9 @@ def index(request):
             "fuels": [f.name for f in catalog.FUELS if f.family != catalog.HEAT],
             "units": catalog.UNIT_NAMES,
             "rows_range": [str(i) for i in range(ROWS)],
-            "chosen_tasks": {int(t) for t in refused.typed.get("tasks", "").split(",") if t.isdigit()},
+            "chosen_tasks": {
+                k for k in map(_key, refused.typed.get("tasks", "").split(",")) if k is not None
+            },
             "refused": refused,
         },
     )
@@ -120,25 +129,19 @@ def index(request):
 def register(request):
     post = request.POST
     problems: list[refusals.Problem] = []
-    lead = Department.objects.filter(
-        pk=post.get("lead", "") if post.get("lead", "").isdigit() else None
-    ).first()
+    lead = Department.objects.filter(pk=_key(post.get("lead"))).first()
     if lead is None:
         problems.append(refusals.Problem("lead", _("请选择牵头部门")))
     start, finish = _date(post, "start_date", problems), _date(post, "completion_date", problems)
     plan = current_plan()
-    task_ids = [t for t in post.getlist("tasks") if t.isdigit()]
+    task_ids = [k for k in map(_key, post.getlist("tasks")) if k is not None]
     form = services.ProjectForm(
         name=post.get("name", ""),
         kind=post.get("kind", ""),
         lead=lead,
         tasks=list(plan.tasks.filter(pk__in=task_ids)) if plan else [],
-        district=Region.objects.filter(pk=post.get("district") or None, level="区镇").first()
-        if post.get("district", "").isdigit()
-        else None,
-        enterprise=Enterprise.objects.filter(pk=post.get("enterprise")).first()
-        if post.get("enterprise", "").isdigit()
-        else None,
+        district=Region.objects.filter(pk=_key(post.get("district")), level="区镇").first(),
+        enterprise=Enterprise.objects.filter(pk=_key(post.get("enterprise"))).first(),
         esco=post.get("esco", ""),
         start_date=start,
         completion_date=finish,
@@ -176,7 +179,7 @@ def register(request):
             messages.success(request, _("已登记重点项目“%(name)s”") % {"name": project.name})
             return redirect("projects:detail", project.pk)
     typed = {k: post.get(k, "") for k in post if k != "tasks"}
-    typed["tasks"] = ",".join(task_ids)
+    typed["tasks"] = ",".join(map(str, task_ids))
     return refusals.refuse(request, REGISTER, typed, problems, reverse("projects:index"))
 
 
@@ -273,9 +276,7 @@ def progress(request, project_id: int):
                 services.submit_progress(record, user=request.user)
             done = _("已报送，等待协调员审核") if action == "submit" else _("已保存草稿")
         elif action in ("approve", "return"):
-            record = project.progress.filter(
-                pk=post.get("progress") if post.get("progress", "").isdigit() else None
-            ).first()
+            record = project.progress.filter(pk=_key(post.get("progress"))).first()
             if record is None:
                 raise Http404(_("没有这份项目进展"))
             if action == "approve":
