@@ -67,17 +67,6 @@ class Effect:
     notes: list[Message] = field(default_factory=list)
     on_sample_input: bool = False
 
-    def to_dict(self) -> dict:
-        return {
-            "kwh": self.kwh,
-            "tce": self.tce,
-            "tco2": dict(self.tco2),
-            "state": self.state,
-            "missing": list(self.missing),
-            "notes": list(self.notes),
-            "on_sample_input": self.on_sample_input,
-        }
-
 
 def generation_kwh(
     capacity_kw: float | None, hours: FullLoadHours | None
