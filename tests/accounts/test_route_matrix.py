@@ -117,6 +117,8 @@ PAGES = {
     "projects:index": (VIEW_CITY,),
     "projects:register": (VIEW_WORK,),
     "projects:money": (VIEW_CITY,),
+    "projects:template": (VIEW_WORK,),
+    "projects:upload": (VIEW_WORK,),
     "projects:set_hours": (VIEW_WORK,),
     "projects:detail": (VIEW_CITY,),
     "projects:progress": (VIEW_WORK,),

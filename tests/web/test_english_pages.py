@@ -149,7 +149,13 @@ def test_pages_read_in_english(client, demo_plan, username):
 
 @pytest.mark.parametrize(
     "route",
-    ["energy:template", "energy:certificate_template", "enterprises:template", "sinks:template"],
+    [
+        "energy:template",
+        "energy:certificate_template",
+        "enterprises:template",
+        "sinks:template",
+        "projects:template",
+    ],
 )
 def test_the_upload_templates_explain_themselves_in_english(client, demo_plan, route):
     """An English reader's template: its title and instructions in English (saying the Chinese headers stay),

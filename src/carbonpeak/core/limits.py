@@ -36,6 +36,7 @@ VERIFICATION = "verification"
 ENTERPRISE_REGISTER = "enterprise_register"
 PLAN_DOCUMENT = "plan_document"
 METER_READINGS = "meter_readings"
+KEY_PROJECTS = "key_projects"
 
 LIMITS: dict[str, UploadLimit] = {
     ENERGY_FORM: UploadLimit("能源统计报表", 10 * MB, "大批量数据请用命令行导入"),
@@ -44,6 +45,7 @@ LIMITS: dict[str, UploadLimit] = {
     EVIDENCE: UploadLimit("佐证材料", 10 * MB),
     VERIFICATION: UploadLimit("核查报告", 10 * MB),
     ENTERPRISE_REGISTER: UploadLimit("重点企业名录", 10 * MB),
+    KEY_PROJECTS: UploadLimit("重点项目表", 10 * MB),
     PLAN_DOCUMENT: UploadLimit("方案", 10 * MB, "更大的文件请用命令行 carbonpeak plan import 导入"),
     METER_READINGS: UploadLimit(
         "在线监测数据",

@@ -5,19 +5,23 @@ quarter's progress saved and moved through the shared review lifecycle. Each che
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.permissions import Action
-from carbonpeak.core import audit, events, review
+from carbonpeak.core import audit, events, limits, quotas, review, upload_errors, uploads
 from carbonpeak.core.errors import DomainError
 from carbonpeak.core.http import MAX_ID
 from carbonpeak.core.numbers import NumberError, as_int, parse_float, parse_int
 from carbonpeak.core.periods import InvalidPeriod, parse_period
 from carbonpeak.energy import catalog
+from carbonpeak.projects import workbook
 from carbonpeak.projects.models import (
     FullLoadHoursInput,
     Funding,
@@ -157,6 +161,13 @@ def register_project(user, form: ProjectForm) -> KeyProject:
     values, problems = _checked(form)
     if problems:
         raise DomainError(problems)
+    project = _create(user, form, values)
+    events.emit("key_projects_changed")
+    return project
+
+
+def _create(user, form: ProjectForm, values: dict) -> KeyProject:
+    """The project and its rows written, as checked, and audited (the caller holds the transaction)."""
     project = KeyProject.objects.create(
         name=values["name"],
         kind=form.kind,
@@ -188,8 +199,201 @@ def register_project(user, form: ProjectForm) -> KeyProject:
         Milestone(project=project, name=n, due_date=d) for n, d in values["milestones"]
     )
     audit.record(user, audit.Action.CREATE, project, after=audit.snapshot(project))
-    events.emit("key_projects_changed")
     return project
+
+
+# ------------------------------------------------------------------ the register from Excel
+
+
+@dataclass
+class ImportResult:
+    saved: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def may_import(user) -> None:
+    """Who may send a register file: the coordinator, or a department that may register its own projects
+    (each row's lead is checked again once the file is read)."""
+    if not (
+        permissions.can(user, Action.REVIEW)
+        or permissions.can(user, Action.REPORT_KEY_PROJECT, permissions.department_of(user))
+    ):
+        raise PermissionDenied(permissions.MESSAGES[Action.REPORT_KEY_PROJECT])
+
+
+def template(*, say=str) -> bytes:
+    """The register's Excel form, its choices in the words the importer reads (Chinese, as the sheet is)."""
+    with translation.override("zh-hans"):
+        kinds, statuses, sources = (
+            [str(label) for _, label in c.choices] for c in (ProjectKind, ProjectStatus, FundingSource)
+        )
+    return workbook.template_bytes(kinds, statuses, sources, say=say)
+
+
+def import_projects(user, data: bytes) -> ImportResult:
+    """A register file given whole and read now: any error refuses the whole file, naming sheet, row and
+    column; a row led by a department the user may not register for refuses it too (403); nothing is
+    written unless every project is good. The page hands its file to the background worker."""
+    may_import(user)
+    if (too_large := limits.refusal(limits.KEY_PROJECTS, len(data))) is not None:
+        return ImportResult(errors=[too_large])
+    quotas.take(user, "upload")
+    return _import(user, data)
+
+
+@uploads.handler(
+    "key_projects", title="重点项目表", limit=limits.KEY_PROJECTS, may=may_import, back="projects:index"
+)
+def import_projects_job(user, path, file_name: str, progress: uploads.Progress) -> tuple[str, str]:
+    """The background job's reading of a register file sent from the page."""
+    may_import(user)
+    progress(10, "读取项目表并逐行校验")
+    result = _import(user, path.read_bytes())
+    if not result.ok:
+        raise DomainError(result.errors)
+    return f"已接收 {file_name}：登记重点项目 {result.saved} 个", reverse("projects:index")
+
+
+def _choices(choices) -> dict[str, str]:
+    with translation.override("zh-hans"):
+        return {str(label): value for value, label in choices.choices}
+
+
+def _import(user, data: bytes) -> ImportResult:
+    """(Long: one pass resolves every name the file gives against the register, each refusal naming its
+    cell, before anything is written; splitting it would pass the lookups around.)"""
+    from carbonpeak.core.models import Region
+    from carbonpeak.departments.models import Department
+    from carbonpeak.enterprises.models import Enterprise
+    from carbonpeak.plans.selectors import current_plan
+
+    parsed = workbook.read_projects(
+        data,
+        kinds=_choices(ProjectKind),
+        statuses=_choices(ProjectStatus),
+        sources=_choices(FundingSource),
+        years=YEARS,
+    )
+    if parsed.errors:
+        return ImportResult(errors=[str(e) for e in parsed.errors])
+    errors: list[workbook.FormError] = []
+    P = workbook.PROJECTS
+
+    def wrong(sheet: str, row: int, header: str | None, message: str) -> None:
+        errors.append(workbook.FormError(sheet, row, header and workbook.column(sheet, header), message))
+
+    departments = {}
+    for department in Department.objects.all():
+        departments[department.name] = department
+        if department.short_name:
+            departments.setdefault(department.short_name, department)
+    plan = current_plan()
+    tasks = {t.label: t for t in plan.tasks.select_related("action", "section")} if plan else {}
+    districts = {r.name: r for r in Region.objects.filter(level="区镇")}
+    codes = {p["实施企业统一社会信用代码"] for p in (x.values for x in parsed.projects)} - {""}
+    enterprises = {e.credit_code: e for e in Enterprise.objects.filter(credit_code__in=codes)}
+    taken = set(
+        KeyProject.objects.filter(name__in=[p.values["项目名称"] for p in parsed.projects]).values_list(
+            "name", flat=True
+        )
+    )
+    forms: list[tuple[workbook.ProjectRows, ProjectForm, dict]] = []
+    foreign: set[str] = set()
+    for project in parsed.projects:
+        v, row = project.values, project.row
+        if v["项目名称"] in taken:
+            wrong(P, row, "项目名称", "项目库中已有同名项目；修改请在该项目的页面进行")
+        lead = departments.get(v["牵头部门"])
+        if lead is None:
+            wrong(P, row, "牵头部门", f"“{v['牵头部门'][:50]}”不是平台中的部门或单位")
+        elif not permissions.can(user, Action.REPORT_KEY_PROJECT, lead):
+            foreign.add(lead.name)
+        chosen = []
+        for label in filter(None, (t.strip() for t in _split(v["方案任务"]))):
+            if label in tasks:
+                chosen.append(tasks[label])
+            else:
+                wrong(P, row, "方案任务", f"方案中没有编号为“{label[:20]}”的任务")
+        district = districts.get(v["所在区镇"]) if v["所在区镇"] else None
+        if v["所在区镇"] and district is None:
+            wrong(P, row, "所在区镇", f"“{v['所在区镇'][:50]}”不是平台中的区镇")
+        code = v["实施企业统一社会信用代码"]
+        enterprise = enterprises.get(code) if code else None
+        if code and enterprise is None:
+            wrong(P, row, "实施企业统一社会信用代码", f"重点企业名录中没有代码为“{code[:20]}”的企业")
+        items = project.items
+        form = ProjectForm(
+            name=v["项目名称"],
+            kind=v["类型"],
+            lead=lead,
+            tasks=chosen,
+            district=district,
+            enterprise=enterprise,
+            esco=v["节能服务公司"],
+            start_date=v["开工日期"],
+            completion_date=v["建成日期"],
+            status=v["状态"],
+            capacity_kw=v["装机容量（千瓦）"],
+            description=v["建设内容"],
+            savings=[
+                (i.values["能源品种"], i.values["年节约量"], i.values["计量单位"])
+                for i in items[workbook.SAVINGS]
+            ],
+            investments=[
+                (i.values["年份"], i.values["计划投资（万元）"], i.values["完成投资（万元）"])
+                for i in items[workbook.INVESTMENTS]
+            ],
+            funding=[
+                (i.values["年份"], i.values["资金来源"], i.values["金额（万元）"], i.values["机构"])
+                for i in items[workbook.FUNDING]
+            ],
+            milestones=[(i.values["节点"], i.values["计划日期"]) for i in items[workbook.MILESTONES]],
+        )
+        values, problems = _checked(form)
+        places = {
+            "name": (P, row, "项目名称"),
+            "kind": (P, row, "类型"),
+            "status": (P, row, "状态"),
+            "esco": (P, row, "节能服务公司"),
+            "completion_date": (P, row, "建成日期"),
+            "capacity_kw": (P, row, "装机容量（千瓦）"),
+        }
+        for sheet, prefix, header in (
+            (workbook.SAVINGS, "saving", None),
+            (workbook.INVESTMENTS, "investment", "年份"),
+            (workbook.FUNDING, "funding", None),
+        ):
+            for i, item in enumerate(items[sheet]):
+                places[f"{prefix}-{i}"] = (sheet, item.row, header)
+        for name, messages in problems.items():
+            sheet, row_number, header = places.get(name, (P, row, None))
+            for message in messages:
+                wrong(sheet, row_number, header, str(message))
+        forms.append((project, form, values))
+    if foreign:
+        raise PermissionDenied(
+            _("文件含有您无权登记的牵头部门：%(names)s；整个文件未写入")
+            % {"names": "、".join(sorted(foreign))}
+        )
+    if errors:
+        errors.sort(key=lambda e: (list(workbook.COLUMNS).index(e.sheet), e.row or 0))
+        return ImportResult(errors=[str(e) for e in errors[: upload_errors.MAX_ERRORS]])
+    with transaction.atomic():
+        for _project, form, values in forms:
+            _create(user, form, values)
+        events.emit("key_projects_changed")
+    return ImportResult(saved=len(forms))
+
+
+def _split(text: str) -> list[str]:
+    """A cell's list of task numbers: separated by 、，, ; or spaces."""
+    for separator in ("，", ",", "；", ";", " "):
+        text = text.replace(separator, "、")
+    return text.split("、")
 
 
 @transaction.atomic

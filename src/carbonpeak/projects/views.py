@@ -28,6 +28,7 @@ from carbonpeak.projects import selectors, services
 from carbonpeak.projects.models import FundingSource, KeyProject, ProjectKind, ProjectStatus
 from carbonpeak.web import refusals
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ROWS = 3  # the register form's rows of savings, investment, funding and milestones
 REGISTER, HOURS, PROGRESS, REVIEW = "register", "hours", "progress", "review"
 
@@ -195,14 +196,54 @@ def money_workbook(request):
     rows, funding = selectors.money_rows()
     title = _("重点项目资金情况")
     data = money.workbook(rows, funding, title=title, sample=any(r.sample for r in rows), say=_)
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
+    response = HttpResponse(data, content_type=XLSX)
     name = quote(f"{title}.xlsx")
     response["Content-Disposition"] = (
         f"attachment; filename=\"key-projects-money.xlsx\"; filename*=UTF-8''{name}"
     )
     return response
+
+
+@page(Action.VIEW_WORK)
+def template(request):
+    """The register's Excel form (its instructions in the reader's language, its headers as read)."""
+    from urllib.parse import quote
+
+    from django.http import HttpResponse
+
+    response = HttpResponse(services.template(say=_), content_type=XLSX)
+    response["Content-Disposition"] = (
+        "attachment; filename=\"key-projects-template.xlsx\"; filename*=UTF-8''" + quote("重点项目表.xlsx")
+    )
+    return response
+
+
+@page(Action.VIEW_WORK)
+@require_POST
+def upload(request):
+    """A register file handed to the background worker; the job's page shows what was imported or why not."""
+    from carbonpeak.core import limits, uploads
+
+    file = request.FILES.get("file")
+    if file is None:
+        messages.error(request, _("请选择要上传的文件（.xlsx）"))
+        return redirect("projects:index")
+    try:
+        job = uploads.accept(request.user, "key_projects", file.name, limits.read(limits.KEY_PROJECTS, file))
+    except ValidationError as exc:
+        return render(
+            request,
+            "energy/upload_rejected.html",
+            {
+                "nav": "projects",
+                "errors": exc.messages,
+                "filename": file.name,
+                "back": "projects:index",
+                "back_label": _("返回重点项目库"),
+            },
+            status=400,
+        )
+    return redirect("web:upload_job", job.pk)
 
 
 @page(Action.VIEW_WORK)
