@@ -12,6 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 BUNDLED_PLAN = ROOT / "src" / "carbonpeak" / "plans" / "data" / "taicang-carbon-peak-plan.json"
 CHROMIUM = "/usr/bin/chromium"
+TEST_PROJECTION_DRAWS = 2_000
 ARTIFACTS = ROOT / "test-artifacts"
 
 
@@ -35,6 +36,11 @@ def pytest_configure(config):
     settings.DATA_DIR = Path(tempfile.mkdtemp(prefix=f"carbonpeak-test-{worker}-"))
     # LibreOffice takes seconds a report: only the tests of the PDF itself turn it on
     settings.CARBONPEAK_REPORT_PDF = False
+    # the projections the jobs keep after each event, here and in the sites the tests start, on 2,000 draws
+    # rather than a site's 10,000: every approval, recompute and demo build reruns them, and at 10,000 they
+    # took half the time of the tests that follow an event. The model's own tests ask for their draws.
+    settings.CARBONPEAK_PROJECTION_DRAWS = TEST_PROJECTION_DRAWS
+    os.environ["CARBONPEAK_PROJECTION_DRAWS"] = str(TEST_PROJECTION_DRAWS)
 
 
 @pytest.fixture

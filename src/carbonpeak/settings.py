@@ -381,6 +381,11 @@ CACHES = {
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 CARBONPEAK_GRID_REGION = os.environ.get("CARBONPEAK_GRID_REGION", "江苏")
 CARBONPEAK_QOQ_WARNING = float(os.environ.get("CARBONPEAK_QOQ_WARNING", "0.5"))
+# the draws of the projections the background jobs keep after new data (what pages, grades and the report
+# read); a slower server may keep fewer, at the cost of a wider sampling error (docs/projection.md)
+CARBONPEAK_PROJECTION_DRAWS = int(os.environ.get("CARBONPEAK_PROJECTION_DRAWS", "10000"))
+if not 1_000 <= CARBONPEAK_PROJECTION_DRAWS <= 200_000:
+    raise ImproperlyConfigured("CARBONPEAK_PROJECTION_DRAWS 须在 1000 到 200000 之间")
 # a request body above this is refused (413) before it is read; uploads themselves are capped at 10 MB
 CARBONPEAK_MAX_REQUEST_BYTES = int(os.environ.get("CARBONPEAK_MAX_REQUEST_BYTES", str(12 * 2**20)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

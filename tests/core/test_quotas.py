@@ -67,7 +67,7 @@ def test_requested_projections_are_kept_up_to_a_bound_and_a_reports_own_is_kept(
     client, demo_plan, coordinator, monkeypatch
 ):
     monkeypatch.setattr(projection, "MAX_REQUESTED_RUNS", 2)
-    defaults = ProjectionRun.objects.filter(draws=projection.DEFAULT_DRAWS).count()
+    defaults = ProjectionRun.objects.filter(draws=projection.default_draws()).count()
     assert defaults  # the jobs' own projections
     client.force_login(coordinator)
     for seed in (21, 22):
@@ -80,7 +80,7 @@ def test_requested_projections_are_kept_up_to_a_bound_and_a_reports_own_is_kept(
         assert ask(client, seed).status_code == 200
     kept = sorted(ProjectionRun.objects.filter(draws=200).values_list("seed", flat=True))
     assert kept == [21, 23, 24]  # the newest two, and the one a report was built on
-    assert ProjectionRun.objects.filter(draws=projection.DEFAULT_DRAWS).count() == defaults
+    assert ProjectionRun.objects.filter(draws=projection.default_draws()).count() == defaults
 
 
 def test_an_operator_overrides_the_limits_from_the_environment(settings):

@@ -197,7 +197,9 @@ def test_what_moved_p_splits_new_data_from_changed_assumptions(rates_entered, co
     """A new accounting run with the same CO2 (a 发电 coal rate entered changes no CO2) moves nothing; a
     changed assumption on the same accounts moves P by exactly the assumptions' share, and the sentence
     says so."""
-    runs = ProjectionRun.objects.filter(scenario_name="规划情景", draws=10_000, seed=1, boundary="")
+    runs = ProjectionRun.objects.filter(
+        scenario_name="规划情景", draws=services.default_draws(), seed=1, boundary=""
+    )
     latest = runs.order_by("-created_at", "-id").first()
     change = latest.result["change"]
     assert change["previous_run"] != latest.pk and change["new_data"] == 0.0 and change["assumptions"] == 0.0

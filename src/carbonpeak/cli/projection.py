@@ -141,7 +141,12 @@ def register(sub) -> None:
     pj.add_argument(
         "--scenario", default="规划情景", help=_("情景名称（基准情景、规划情景、强化情景或自定义情景）")
     )
-    pj.add_argument("--draws", type=int, default=10_000, help=_("抽样次数（默认 10000）"))
+    pj.add_argument(
+        "--draws",
+        type=int,
+        default=None,
+        help=_("抽样次数（默认为站点设置 CARBONPEAK_PROJECTION_DRAWS，通常 10000）"),
+    )
     pj.add_argument("--seed", type=int, default=1, help=_("随机种子（相同种子结果相同）"))
     pj.add_argument("--end-year", type=int, default=2035, help=_("预测终止年份（默认 2035，可选 2040）"))
     pj.add_argument("--json", action="store_true", help=_("以一个 JSON 对象输出"))

@@ -31,7 +31,9 @@ class ScenarioOut(Schema):
 
 
 class ProjectionInputs(Schema):
-    draws: int = Field(services.DEFAULT_DRAWS, ge=1, le=20_000, description="抽样次数")
+    draws: int | None = Field(
+        None, ge=1, le=20_000, description="抽样次数；不填为站点保存的默认次数（通常 10000）"
+    )
     seed: int = Field(services.DEFAULT_SEED, ge=0, le=2**31 - 1, description="随机种子")
     end_year: int = Field(model.END_YEAR, ge=model.END_YEAR, le=2060, description="预测截止年份")
 
@@ -47,7 +49,8 @@ def _known(name: str) -> None:
 
 
 def _result_url(name: str, inputs: ProjectionInputs) -> str:
-    return f"/api/projections/{name}?draws={inputs.draws}&seed={inputs.seed}&end_year={inputs.end_year}"
+    draws = selectors.default_draws() if inputs.draws is None else inputs.draws
+    return f"/api/projections/{name}?draws={draws}&seed={inputs.seed}&end_year={inputs.end_year}"
 
 
 @router.get("/projections", response=list[ScenarioOut], summary="预测情景及其2030年前达峰的概率（已算出的）")

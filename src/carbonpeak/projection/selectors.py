@@ -6,14 +6,21 @@ Pages and grading never compute a projection: the background jobs make them afte
 
 from __future__ import annotations
 
+from django.conf import settings
+
 from carbonpeak.energy import selectors as energy
 from carbonpeak.plans.models import Plan
 from carbonpeak.projection import model, scenarios
 from carbonpeak.projection.models import ProjectionRun, Scenario
 
-DEFAULT_DRAWS = 10_000
 DEFAULT_SEED = 1
 PLANNED = scenarios.PLANNED
+
+
+def default_draws() -> int:
+    """The draws of the projections the background jobs keep (the site's ``CARBONPEAK_PROJECTION_DRAWS``,
+    10,000 unless set): what pages, grades and the report read."""
+    return settings.CARBONPEAK_PROJECTION_DRAWS
 
 
 def scenario_names() -> list[str]:
@@ -36,13 +43,14 @@ def stored_projection(
     name: str,
     plan: Plan,
     *,
-    draws: int = DEFAULT_DRAWS,
+    draws: int | None = None,
     seed: int = DEFAULT_SEED,
     end_year: int = model.END_YEAR,
     boundary: str = "",
 ) -> ProjectionRun | None:
-    """The projection already computed for ``name`` on the latest accounting run (reads only); ``boundary``
-    the headline boundary asked for (blank: the one the accounting names as assessed)."""
+    """The projection already computed for ``name`` on the latest accounting run (reads only); ``draws`` as
+    the site keeps them unless given; ``boundary`` the headline boundary asked for (blank: the one the
+    accounting names as assessed)."""
     acc_run = energy.current_run()
     if acc_run is None or name not in scenario_names():
         return None
@@ -55,7 +63,7 @@ def stored_projection(
         scenario_version=version,
         accounting_run=acc_run,
         plan=plan,
-        draws=draws,
+        draws=default_draws() if draws is None else draws,
         seed=seed,
         end_year=end_year,
         boundary=boundary,

@@ -27,9 +27,9 @@ from carbonpeak.plans.selectors import current_plan
 from carbonpeak.projection import model, scenarios
 from carbonpeak.projection.models import ProjectionRun, Scenario, ScenarioVersion, UnitEvent
 from carbonpeak.projection.selectors import (
-    DEFAULT_DRAWS,
     DEFAULT_SEED,
     PLANNED,
+    default_draws,
     event_state,
     scenario_names,
     stored_projection,
@@ -353,7 +353,7 @@ def run_projection(
     name: str = PLANNED,
     *,
     plan: Plan | None = None,
-    draws: int = DEFAULT_DRAWS,
+    draws: int | None = None,
     seed: int = DEFAULT_SEED,
     end_year: int = model.END_YEAR,
     user=None,
@@ -362,7 +362,9 @@ def run_projection(
     accounts: AccountingRun | None = None,
 ) -> ProjectionRun:
     """The projection of ``name`` on the current accounts (or the run the job chain just made); a stored one with the same inputs is reused.
-    ``boundary`` chooses the headline boundary (blank: the one the accounting names as assessed)."""
+    ``boundary`` chooses the headline boundary (blank: the one the accounting names as assessed); ``draws``
+    as the site keeps them unless given."""
+    draws = default_draws() if draws is None else draws
     if not 1 <= draws <= MAX_DRAWS:
         raise model.ProjectionError(_("抽样次数须在1到%(max_draws)s之间") % {"max_draws": MAX_DRAWS})
     plan = plan or latest_plan()
@@ -445,7 +447,7 @@ def _keep_inputs(result: dict, projection, hist: model.History, pure_scenario: m
 def _requested_runs():
     """Runs with other inputs than the ones the background jobs make after new data."""
     return ProjectionRun.objects.exclude(
-        draws=DEFAULT_DRAWS, seed=DEFAULT_SEED, end_year=model.END_YEAR, boundary=""
+        draws=default_draws(), seed=DEFAULT_SEED, end_year=model.END_YEAR, boundary=""
     )
 
 
@@ -596,7 +598,7 @@ def request_projection(
     plan: Plan,
     user,
     *,
-    draws: int = DEFAULT_DRAWS,
+    draws: int | None = None,
     seed: int = DEFAULT_SEED,
     end_year: int = model.END_YEAR,
     boundary: str = "",
@@ -607,6 +609,7 @@ def request_projection(
     permissions.require(user, Action.VIEW)
     if name not in scenario_names():
         raise model.ProjectionError(_("未知情景“%(name)s”") % {"name": name})
+    draws = default_draws() if draws is None else draws
     if not 1 <= draws <= MAX_DRAWS:
         raise model.ProjectionError(_("抽样次数须在1到%(max_draws)s之间") % {"max_draws": MAX_DRAWS})
     if boundary and boundary not in model.BOUNDARIES:
