@@ -51,9 +51,10 @@ DEMO_LOGINS = (
     DemoLogin("leader", DEMO_PASSWORD, LEADER, "市领导：只读浏览"),
     DemoLogin("stats", DEMO_PASSWORD, DEPARTMENT, "市统计局填报员：报送全市能源统计数据"),
     DemoLogin("chengxiang", DEMO_PASSWORD, DISTRICT, "城厢镇填报员：报送本区镇数据"),
+    DemoLogin("finance", DEMO_PASSWORD, DEPARTMENT, "市财政局：登记重点项目按节点拨付的财政奖补"),
     DemoLogin("suzhou", DEMO_PASSWORD, PARENT, "苏州市查看员：只读查看太仓市及其区镇的汇总与碳预算"),
 )
-MEMBERSHIP = {"stats": "市统计局", "chengxiang": "城厢镇"}
+MEMBERSHIP = {"stats": "市统计局", "chengxiang": "城厢镇", "finance": settings.CARBONPEAK_FINANCE_DEPARTMENT}
 REGION_SCOPE = {"suzhou": "苏州市"}
 
 
@@ -68,7 +69,8 @@ def ensure_demo_users() -> list[DemoLogin]:
     ensure_roles()
     ensure_regions()
     ensure_districts()
-    Department.objects.get_or_create(name="市统计局", defaults={"kind": DepartmentKind.CITY})
+    for name in ("市统计局", settings.CARBONPEAK_FINANCE_DEPARTMENT):
+        Department.objects.get_or_create(name=name, defaults={"kind": DepartmentKind.CITY})
     logins = list(DEMO_LOGINS)
     leads = Department.objects.filter(responsibilities__role=Role.LEAD, responsibilities__suppressed=False)
     for dept in leads.exclude(kind=DepartmentKind.DISTRICT).distinct().order_by("name"):

@@ -391,6 +391,8 @@ CARBONPEAK_MAX_REQUEST_BYTES = int(os.environ.get("CARBONPEAK_MAX_REQUEST_BYTES"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # the department whose reporters submit the city's energy statistics (四(一))
 CARBONPEAK_STATISTICS_OFFICE = os.environ.get("CARBONPEAK_STATISTICS_OFFICE", "市统计局")
+# the department that records the fiscal awards paid to key projects (方案 四（二）: 市财政局 leads it)
+CARBONPEAK_FINANCE_DEPARTMENT = os.environ.get("CARBONPEAK_FINANCE_DEPARTMENT", "市财政局")
 # the departments that own land, forest and wetland data and report it for every district (the plan's carbon
 # sink tasks, led by 市资源规划局 and 市农业农村局); comma-separated
 CARBONPEAK_LAND_DEPARTMENTS = tuple(

@@ -120,8 +120,9 @@ PAGES = {
     "projects:template": (VIEW_WORK,),
     "projects:upload": (VIEW_WORK,),
     "projects:set_hours": (VIEW_WORK,),
-    "projects:detail": (VIEW_CITY,),
-    "projects:progress": (VIEW_WORK,),
+    "projects:detail": (VIEW,),  # the project is then checked: the city's users, and its enterprise's
+    "projects:progress": (VIEW,),
+    "projects:award": (VIEW_WORK,),
     "budgets:index": (VIEW_CITY,),
     "budgets:year": (VIEW_CITY,),
     "budgets:set": (VIEW_WORK,),

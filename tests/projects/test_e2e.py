@@ -1,7 +1,7 @@
 """A key project in chromium (issue 38): the 市工信局's user registers a retrofit with its yearly savings and
-money, files a quarter's progress, and the coordinator approves it; the pages say the effect computed from the
-savings by the official factors, and the 项目库情景's industrial-efficiency measure grows by the project once
-approved. Screenshots in test-artifacts/."""
+money, files a quarter's progress, and the coordinator approves it and records the fiscal award paid against the
+milestone reached; the pages say the effect computed from the savings by the official factors, and the
+项目库情景's industrial-efficiency measure grows by the project once approved. Screenshots in test-artifacts/."""
 
 from __future__ import annotations
 
@@ -77,6 +77,16 @@ def test_a_department_registers_a_project_reports_progress_and_the_coordinator_a
     assert "✓" in page.locator("[data-testid=milestones]").inner_text()
     assert "350" in page.locator("[data-testid=investment]").inner_text()
     page.screenshot(path=str(artifacts / "key-project-approved.png"), full_page=True)
+    award = page.locator("[data-testid=award-form]")  # paid against the milestone just reached
+    award.locator("#award-source").select_option("award")
+    award.locator("#amount").fill("30")
+    award.locator("#paid_on").fill("2025-11-03")
+    award.locator("#document").fill("太财建〔2025〕12号")
+    award.locator("button[type=submit]").click()
+    page.wait_for_selector("[data-testid=awards]")
+    assert "太财建〔2025〕12号" in page.locator("[data-testid=awards]").inner_text()
+    page.locator("#awards").scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts / "key-project-award.png"), full_page=True)
     grown = industry_measure()  # approved: the project now sizes the measure
     assert "1 个项目" in grown and "857" in grown
     page.screenshot(path=str(artifacts / "key-project-projection.png"), full_page=True)
@@ -109,3 +119,30 @@ def test_the_register_reads_in_english(browser_page, live_server, login, artifac
     effect = page.locator("[data-testid=effect]").inner_text()
     assert "Designed effect" in effect and "Sample input" in effect
     page.screenshot(path=str(artifacts / "key-project-en.png"), full_page=True)
+
+
+def test_the_enterprise_reports_its_projects_progress_from_its_front_door(
+    browser_page, live_server, login, artifacts, demo_plan, coordinator
+):
+    """The demo's enterprise user finds the retrofit its enterprise carries out on its front door, opens it —
+    a page without the city's doors — and submits the quarter's progress."""
+    from carbonpeak.core.models import ReviewStatus
+    from carbonpeak.demo import ensure_demo_enterprises
+    from carbonpeak.projects.models import KeyProject
+    from carbonpeak.projects.sample import ensure_demo_projects
+
+    ensure_demo_enterprises(coordinator, reports=False)
+    ensure_demo_projects(demo_plan, coordinator)
+    project = KeyProject.objects.get(enterprise__isnull=False, sample=True)
+    page = browser_page
+    login(page, live_server, "jiulong")
+    page.get_by_role("link", name=project.name).click()
+    page.wait_for_selector("[data-testid=progress-form]")
+    assert page.locator("a[href='/key-projects/']").count() == 0
+    form = page.locator("[data-testid=progress-form]")
+    form.locator("#investment").fill("200")
+    form.locator("#narrative").fill("锅炉本体安装过半")
+    form.locator("[data-testid=submit-progress]").click()
+    page.wait_for_selector("[data-testid=progress]")
+    assert project.progress.get().status == ReviewStatus.SUBMITTED
+    page.screenshot(path=str(artifacts / "key-project-enterprise.png"), full_page=True)

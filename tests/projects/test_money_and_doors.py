@@ -43,7 +43,9 @@ def test_the_money_workbook_for_finance_and_the_regulator(demo_plan, coordinator
     response = client.get(reverse("projects:money"))
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(response.content))
-    assert book.sheetnames == ["说明", "资金来源汇总", "按部门投资", "绿色金融", "财政奖补", "项目明细"]
+    assert book.sheetnames == [
+        "说明", "资金来源汇总", "按部门投资", "绿色金融", "财政奖补计划", "财政奖补拨付", "项目明细"
+    ]  # fmt: skip
     sources = {row[0]: row for row in book["资金来源汇总"].iter_rows(min_row=2, values_only=True)}
     assert sources["绿色贷款"][1] == 300 and sources["市财政奖励"][1] == "未填"  # not given is not 0
     assert sources["市财政奖励"][-1] == 1
@@ -57,8 +59,14 @@ def test_the_money_workbook_for_finance_and_the_regulator(demo_plan, coordinator
         io.BytesIO(client.get(reverse("projects:money"), HTTP_ACCEPT_LANGUAGE="en").content)
     )
     assert english.sheetnames == [
-        "Note", "Funding by source", "Investment by department", "Green finance", "Fiscal awards", "Projects"
-    ]  # fmt: skip
+        "Note",
+        "Funding by source",
+        "Investment by department",
+        "Green finance",
+        "Fiscal awards planned",
+        "Fiscal awards paid",
+        "Projects",
+    ]
     assert list(english["Green finance"].iter_rows(max_row=1, values_only=True))[0][0] == "Institution"
 
 

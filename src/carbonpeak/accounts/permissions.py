@@ -55,6 +55,9 @@ class Action(StrEnum):
     MANAGE_RELEASES = "manage_releases"  # prepare a release of figures and submit it for a leader's approval
     APPROVE_RELEASE = "approve_release"  # a leader approves (releases) or returns a submitted release
     REPORT_KEY_PROJECT = "report_key_project"  # obj: departments.Department, a key project's lead
+    VIEW_KEY_PROJECT = "view_key_project"  # obj: projects.KeyProject (the city's users; its enterprise's)
+    REPORT_PROJECT_PROGRESS = "report_project_progress"  # obj: projects.KeyProject (its lead; its enterprise)
+    RECORD_AWARD = "record_award"  # fiscal awards paid against a key project's milestones
 
 
 MESSAGES = {
@@ -86,7 +89,10 @@ MESSAGES = {
     Action.VIEW_UPLOAD: _("只有上传人和协调员可以查看该文件的导入情况"),
     Action.MANAGE_RELEASES: _("只有协调员可以拟定数据发布"),
     Action.APPROVE_RELEASE: _("数据发布须经领导审批：只有领导可以批准或退回"),
-    Action.REPORT_KEY_PROJECT: _("只有协调员或项目的牵头部门可以登记重点项目、填写其进展"),
+    Action.REPORT_KEY_PROJECT: _("只有协调员或项目的牵头部门可以登记重点项目"),
+    Action.VIEW_KEY_PROJECT: _("企业用户只能查看本企业实施的重点项目"),
+    Action.REPORT_PROJECT_PROGRESS: _("只有协调员、项目的牵头部门或实施企业可以填写重点项目的进展"),
+    Action.RECORD_AWARD: _("只有协调员或财政部门可以登记财政奖补的拨付"),
 }
 
 #: what ``enterprise_scope`` answers for a user who may read the whole register
@@ -162,6 +168,11 @@ def can(user, action: Action, obj=None) -> bool:
     if action in (Action.VIEW_ENTERPRISE, Action.REPORT_ENTERPRISE) and ENTERPRISE in held:
         own = enterprise_of(user)
         return own is not None and obj is not None and obj.pk == own.pk
+    if action in (Action.VIEW_KEY_PROJECT, Action.REPORT_PROJECT_PROGRESS) and ENTERPRISE in held:
+        own = enterprise_of(user)  # the enterprise that carries the project out reports its progress
+        return own is not None and obj is not None and obj.enterprise_id == own.pk
+    if action == Action.VIEW_KEY_PROJECT:
+        return bool(held & {DEPARTMENT, DISTRICT, LEADER})
     if action == Action.VIEW_ENTERPRISE:
         return bool(held & {DEPARTMENT, DISTRICT, LEADER})  # government users read the register
     if action == Action.VIEW_PROJECT_ASSESSMENTS:  # the city's government users, not an enterprise's
@@ -193,6 +204,10 @@ def can(user, action: Action, obj=None) -> bool:
             return department.name == settings.CARBONPEAK_STATISTICS_OFFICE
         if action == Action.REPORT_KEY_PROJECT:
             return obj is not None and obj.pk == department.pk
+        if action == Action.REPORT_PROJECT_PROGRESS:
+            return obj is not None and obj.lead_id == department.pk
+        if action == Action.RECORD_AWARD:
+            return department.name == settings.CARBONPEAK_FINANCE_DEPARTMENT
     if DISTRICT in held and action in (Action.REPORT_ENERGY, Action.SUBMIT_PROJECT, Action.REPORT_LAND):
         return obj is not None and str(obj) == department.name
     return False

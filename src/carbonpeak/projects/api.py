@@ -30,6 +30,18 @@ class FundingOut(Schema):
     institution: str
 
 
+class AwardOut(Schema):
+    milestone: str = Field(description="对应节点（经审核通过的进展确认完成）")
+    reached_in: str = Field(description="节点完成的报告期，如 2025Q1")
+    source: str = Field(
+        description="方式代码：award 市财政奖励、interest 市财政贴息、subsidy 市财政补贴、risk 市财政风险补偿"
+    )
+    source_label: str
+    amount: float = Field(description="拨付金额（万元）")
+    paid_on: str = Field(description="拨付日期")
+    document: str = Field(description="拨付文件（发文单位与文号）")
+
+
 class EffectOut(Schema):
     kwh: float | None = Field(description="年发电量或节电量（千瓦时）")
     tce: float | None = Field(description="年节能量或替代量（吨标准煤，考核口径：电力按等价值）；缺失为 null")
@@ -59,6 +71,7 @@ class KeyProjectOut(Schema):
     investment_planned: float | None = Field(description="计划总投资（万元）；未填为 null")
     investment_actual: float | None = Field(description="完成投资（万元，以审核通过的进展为准）；未报为 null")
     funding: list[FundingOut]
+    awards: list[AwardOut] = Field(description="按节点拨付的财政奖补")
     effect: EffectOut
     sample: bool = Field(description="示例数据")
 
@@ -102,6 +115,18 @@ def key_projects(request):
                         "institution": f.institution,
                     }
                     for f in project.funding.all()
+                ],
+                "awards": [
+                    {
+                        "milestone": a.milestone.name,
+                        "reached_in": a.milestone.reached_in,
+                        "source": a.source,
+                        "source_label": a.get_source_display(),
+                        "amount": a.amount,
+                        "paid_on": f"{a.paid_on:%Y-%m-%d}",
+                        "document": a.document,
+                    }
+                    for a in project.awards.all()
                 ],
                 "effect": said_all(
                     {

@@ -222,3 +222,32 @@ class ProjectProgress(ReviewedRecord):
 
     def __str__(self) -> str:
         return f"{self.project} {self.period}"
+
+
+class AwardPayment(models.Model):
+    """A fiscal award, interest subsidy, cost subsidy or risk compensation paid to a project against a milestone
+    it reached (方案 四（二）), as the 财政局 records it with the document that paid it."""
+
+    project = models.ForeignKey(
+        KeyProject, on_delete=models.CASCADE, related_name="awards", verbose_name=_("项目")
+    )
+    milestone = models.ForeignKey(
+        Milestone, on_delete=models.PROTECT, related_name="awards", verbose_name=_("对应节点")
+    )
+    source = models.CharField(_("方式"), max_length=12, choices=FundingSource.choices)
+    amount = models.FloatField(_("拨付金额（万元）"))
+    paid_on = models.DateField(_("拨付日期"))
+    document = models.CharField(_("拨付文件（文号）"), max_length=200)
+    sample = models.BooleanField(_("示例数据"), default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("财政奖补拨付")
+        verbose_name_plural = _("财政奖补拨付")
+        ordering = ("paid_on", "id")
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.get_source_display()} {self.paid_on}"

@@ -33,6 +33,20 @@ class FundingRow:
 
 
 @dataclass
+class AwardRow:
+    """A fiscal award paid, against the milestone it rewards."""
+
+    project: str
+    department: str
+    milestone: str
+    reached_in: str  # the quarter whose approved progress reached it
+    source_label: str
+    amount: float
+    paid_on: str  # 2025-03-15
+    document: str
+
+
+@dataclass
 class ProjectRow:
     name: str
     kind: str
@@ -55,13 +69,14 @@ class ProjectRow:
 def workbook(
     projects: list[ProjectRow],
     funding: list[FundingRow],
+    awards: list[AwardRow],
     *,
     title: str,
     sample: bool,
     say: Callable[[str], str] = str,
 ) -> bytes:
     """The workbook; ``say`` says the platform's words in the reader's language (the view passes gettext).
-    (Long: the six sheets in the order the file shows them.)"""
+    (Long: the seven sheets in the order the file shows them.)"""
     wb = Workbook()
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="E8EEF4")
     missing = say(NOT_GIVEN)
@@ -149,7 +164,7 @@ def workbook(
     )
     reached = {p.name: "; ".join(f"{n} {q}" for n, q in p.milestones if q) for p in projects}
     sheet(
-        gettext_noop("财政奖补"),
+        gettext_noop("财政奖补计划"),
         [
             gettext_noop("项目"),
             gettext_noop("牵头部门"),
@@ -162,6 +177,32 @@ def workbook(
             [f.project, f.department, f.year, f.source_label, f.amount, reached.get(f.project, "")]
             for f in funding
             if f.source in FISCAL
+        ],
+    )
+    sheet(
+        gettext_noop("财政奖补拨付"),
+        [
+            gettext_noop("项目"),
+            gettext_noop("牵头部门"),
+            gettext_noop("对应节点"),
+            gettext_noop("节点完成于"),
+            gettext_noop("方式"),
+            gettext_noop("拨付金额"),
+            gettext_noop("拨付日期"),
+            gettext_noop("拨付文件（文号）"),
+        ],
+        [
+            [
+                a.project,
+                a.department,
+                a.milestone,
+                a.reached_in,
+                a.source_label,
+                a.amount,
+                a.paid_on,
+                a.document,
+            ]
+            for a in awards
         ],
     )
     sheet(

@@ -27,9 +27,20 @@ def _tasks(plan, *words: str) -> list:
     return found[:2]
 
 
+def _demo_enterprise():
+    """The sample enterprise the demo's enterprise user reports for, when the sample register is loaded."""
+    from carbonpeak.demo import DEMO_ENTERPRISE_USERS
+    from carbonpeak.enterprises import sample
+    from carbonpeak.enterprises.models import Enterprise
+
+    serial = DEMO_ENTERPRISE_USERS[0][1]
+    return Enterprise.objects.filter(credit_code=sample.credit_code(serial)).first()
+
+
 def ensure_demo_projects(plan, coordinator) -> int:
-    """Once: three sample projects (光伏, 节能改造, 合同能源管理) with money and milestones, PV's full-load
-    hours as 示例输入, and an approved quarter of progress; returns how many projects were made."""
+    """Once: three sample projects (光伏, 节能改造 by the demo's enterprise, 合同能源管理) with money and
+    milestones, PV's full-load hours as 示例输入, an approved quarter of progress that reached a milestone, and
+    the fiscal award paid against it; returns how many projects were made."""
     if KeyProject.objects.filter(sample=True).exists():
         return 0
     lead = _department("市发改委", "市工信局", "市住建局") or Department.objects.order_by("name").first()
@@ -57,9 +68,10 @@ def ensure_demo_projects(plan, coordinator) -> int:
             sample=True,
         ),
         services.ProjectForm(
-            name="示例：化纤企业锅炉节能改造",
+            name="示例：造纸企业锅炉节能改造",
             kind=ProjectKind.RETROFIT,
             lead=_department("市工信局") or lead,
+            enterprise=_demo_enterprise(),  # its reporter (the demo's enterprise user) reports the progress
             tasks=_tasks(plan, "能效提升", "节能减碳示范工程"),
             status=ProjectStatus.BUILDING,
             start_date=dt.date(2025, 4, 1),
@@ -91,10 +103,20 @@ def ensure_demo_projects(plan, coordinator) -> int:
         investment=150,
         measured_kwh=1_900_000,
         narrative="示例数据：一季度发电正常，完成屋顶加固收尾。",
-        milestones=[],
+        milestones=[m.pk for m in pv.milestones.filter(name="并网发电")],
     )
     progress.sample = True
     progress.save(update_fields=["sample"])
     services.submit_progress(progress, user=coordinator)
     services.approve_progress(progress, user=coordinator)
+    services.record_award(
+        coordinator,
+        pv,
+        milestone=pv.milestones.get(name="并网发电").pk,
+        source=FundingSource.AWARD,
+        amount=200,
+        paid_on=dt.date(2025, 5, 20),
+        document="示例数据：示例拨付文件（非真实文号）",
+        sample=True,
+    )
     return len(made)

@@ -14,6 +14,7 @@ from carbonpeak.core.periods import parse_period
 from carbonpeak.energy import selectors as energy
 from carbonpeak.projects import savings
 from carbonpeak.projects.models import (
+    AwardPayment,
     FullLoadHoursInput,
     KeyProject,
     ProjectKind,
@@ -34,6 +35,7 @@ def projects():
         "investments",
         "funding",
         "milestones",
+        Prefetch("awards", queryset=AwardPayment.objects.select_related("milestone")),
         Prefetch("progress", queryset=ProjectProgress.objects.order_by("period")),
     )
 
@@ -101,6 +103,7 @@ class Money:
     planned: float | None  # 万元, the years' planned investment added up (None: none given)
     actual: float | None  # 万元: approved progress where a year has it, else what was entered
     by_year: dict[int, tuple[float | None, float | None]]
+    awarded: float | None  # 万元: the fiscal awards paid against its milestones (None: none paid)
 
 
 def money(project: KeyProject) -> Money:
@@ -116,8 +119,12 @@ def money(project: KeyProject) -> Money:
         by_year.setdefault(year, (None, amount))
     planned = [p for p, _a in by_year.values() if p is not None]
     actual = [a for _p, a in by_year.values() if a is not None]
+    paid = [a.amount for a in project.awards.all()]
     return Money(
-        sum(planned) if planned else None, sum(actual) if actual else None, dict(sorted(by_year.items()))
+        sum(planned) if planned else None,
+        sum(actual) if actual else None,
+        dict(sorted(by_year.items())),
+        sum(paid) if paid else None,
     )
 
 
@@ -263,13 +270,13 @@ def coverage(years: tuple[int, ...] = (2025, 2030)) -> Coverage:
 
 
 def money_rows():
-    """Every project and every funding line as the money workbook reads them (plain rows)."""
+    """Every project, funding line and award paid as the money workbook reads them (plain rows)."""
     from carbonpeak.core.language import said
     from carbonpeak.projects import money as money_book
 
     factors = energy.official_factors()
     hours = full_load_hours()
-    projects_out, funding_out = [], []
+    projects_out, funding_out, awards_out = [], [], []
     for project in projects():
         m = money(project)
         effect = expected_effect(project, factors=factors, hours=hours)
@@ -305,7 +312,20 @@ def money_rows():
             )
             for f in project.funding.all()
         ]
-    return projects_out, funding_out
+        awards_out += [
+            money_book.AwardRow(
+                project.name,
+                project.lead.name,
+                a.milestone.name,
+                a.milestone.reached_in,
+                a.get_source_display(),
+                a.amount,
+                f"{a.paid_on:%Y-%m-%d}",
+                a.document,
+            )
+            for a in project.awards.all()
+        ]
+    return projects_out, funding_out, awards_out
 
 
 def ets_compliance(years: tuple[int, ...]) -> list[tuple[object, list[tuple[int, object]]]]:

@@ -21,8 +21,9 @@ from carbonpeak.core.http import MAX_ID
 from carbonpeak.core.numbers import NumberError, as_int, parse_float, parse_int
 from carbonpeak.core.periods import InvalidPeriod, parse_period
 from carbonpeak.energy import catalog
-from carbonpeak.projects import workbook
+from carbonpeak.projects import money, workbook
 from carbonpeak.projects.models import (
+    AwardPayment,
     FullLoadHoursInput,
     Funding,
     FundingSource,
@@ -429,7 +430,7 @@ def set_full_load_hours(user, kind: str, hours, source: str, *, sample: bool = F
 
 
 def _may_report(user, progress: ProjectProgress) -> None:
-    permissions.require(user, Action.REPORT_KEY_PROJECT, progress.project.lead)
+    permissions.require(user, Action.REPORT_PROJECT_PROGRESS, progress.project)
 
 
 def _approved(progress: ProjectProgress, user) -> None:
@@ -452,8 +453,9 @@ def save_progress(
     user, project: KeyProject, period: str, *, milestones=(), investment=None, measured_kwh=None, narrative=""
 ) -> ProjectProgress:
     """A quarter's progress as a draft (or a returned one corrected): milestones reached, investment made
-    (万元) and the kWh the project measured; None where not reported (not 0)."""
-    permissions.require(user, Action.REPORT_KEY_PROJECT, project.lead)
+    (万元) and the kWh the project measured; None where not reported (not 0). Its lead department reports
+    it, or the enterprise that carries the project out."""
+    permissions.require(user, Action.REPORT_PROJECT_PROGRESS, project)
     problems: dict[str, list[str]] = {}
     key = ""
     try:
@@ -488,3 +490,59 @@ def save_progress(
         after=audit.snapshot(progress),
     )
     return progress
+
+
+# ------------------------------------------------------------------ fiscal awards paid against milestones
+
+
+@transaction.atomic
+def record_award(
+    user,
+    project: KeyProject,
+    *,
+    milestone,
+    source: str,
+    amount,
+    paid_on: dt.date | None,
+    document: str,
+    sample: bool = False,
+) -> AwardPayment:
+    """A fiscal award paid to a project, against a milestone its approved progress says was reached (本平台
+    规则: paid by milestone, so the milestone comes first), with the document that paid it."""
+    permissions.require(user, Action.RECORD_AWARD)
+    problems: dict[str, list[str]] = {}
+    key = as_int(milestone, low=1, high=MAX_ID) if milestone not in (None, "") else None
+    reached = project.milestones.filter(pk=key).first() if key is not None else None
+    if reached is None:
+        problems["milestone"] = [_("请选择本项目的节点")]
+    elif not reached.reached_in:
+        problems["milestone"] = [
+            _("节点“%(name)s”尚无审核通过的进展表明已完成：按节点拨付，节点完成后再登记（本平台规则）")
+            % {"name": reached.name}
+        ]
+    if source not in money.FISCAL:  # the city's fiscal support, 方案 四（二）
+        problems["source"] = [_("请选择财政奖补的方式")]
+    value = _number(problems, "amount", amount, _("拨付金额"))
+    if value is None and "amount" not in problems:
+        problems["amount"] = [_("请填写拨付金额")]
+    elif value == 0:
+        problems["amount"] = [_("拨付金额须大于0")]
+    if paid_on is None:
+        problems.setdefault("paid_on", []).append(_("请填写拨付日期"))
+    document = _text(document, 200)
+    if not document:
+        problems["document"] = [_("请填写拨付文件（发文单位与文号）")]
+    if problems:
+        raise DomainError(problems)
+    award = AwardPayment.objects.create(
+        project=project,
+        milestone=reached,
+        source=source,
+        amount=value,
+        paid_on=paid_on,
+        document=document,
+        sample=sample,
+        recorded_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    audit.record(user, audit.Action.CREATE, award, after=audit.snapshot(award))
+    return award

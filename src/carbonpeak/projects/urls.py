@@ -13,4 +13,5 @@ urlpatterns = [
     path("full-load-hours/", views.set_hours, name="set_hours"),
     path("<int:project_id>/", views.detail, name="detail"),
     path("<int:project_id>/progress/", views.progress, name="progress"),
+    path("<int:project_id>/awards/", views.award, name="award"),
 ]

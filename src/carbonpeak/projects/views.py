@@ -24,13 +24,13 @@ from carbonpeak.energy import catalog
 from carbonpeak.energy import selectors as energy
 from carbonpeak.enterprises.models import Enterprise
 from carbonpeak.plans.selectors import current_plan
-from carbonpeak.projects import selectors, services
+from carbonpeak.projects import money, selectors, services
 from carbonpeak.projects.models import FundingSource, KeyProject, ProjectKind, ProjectStatus
 from carbonpeak.web import refusals
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ROWS = 3  # the register form's rows of savings, investment, funding and milestones
-REGISTER, HOURS, PROGRESS, REVIEW = "register", "hours", "progress", "review"
+REGISTER, HOURS, PROGRESS, REVIEW, AWARD = "register", "hours", "progress", "review", "award"
 
 
 def _date(post, field: str, problems: list) -> dt.date | None:
@@ -191,11 +191,9 @@ def money_workbook(request):
 
     from django.http import HttpResponse
 
-    from carbonpeak.projects import money
-
-    rows, funding = selectors.money_rows()
+    rows, funding, awards = selectors.money_rows()
     title = _("重点项目资金情况")
-    data = money.workbook(rows, funding, title=title, sample=any(r.sample for r in rows), say=_)
+    data = money.workbook(rows, funding, awards, title=title, sample=any(r.sample for r in rows), say=_)
     response = HttpResponse(data, content_type=XLSX)
     name = quote(f"{title}.xlsx")
     response["Content-Disposition"] = (
@@ -263,13 +261,16 @@ def set_hours(request):
     return redirect("projects:index")
 
 
-@page(Action.VIEW_CITY)
+@page(Action.VIEW)
 def detail(request, project_id: int):
+    """A project's page: the city's users read every project, an enterprise's reporter the ones its
+    enterprise carries out (and reports their progress)."""
     project = get_object_or_404(selectors.projects(), pk=project_id)
+    permissions.require(request.user, Action.VIEW_KEY_PROJECT, project)
     factors = energy.official_factors()
     year = selectors.effect_year()
     progress = list(project.progress.all())
-    may_report = permissions.can(request.user, Action.REPORT_KEY_PROJECT, project.lead)
+    may_report = permissions.can(request.user, Action.REPORT_PROJECT_PROGRESS, project)
     return render(
         request,
         "projects/detail.html",
@@ -289,12 +290,16 @@ def detail(request, project_id: int):
             "may_report": may_report,
             "may_review": permissions.can(request.user, Action.REVIEW),
             "editable": [p for p in progress if p.status in (ReviewStatus.DRAFT, ReviewStatus.RETURNED)],
-            "refused": refusals.take(request, PROGRESS, REVIEW),
+            "city": permissions.can(request.user, Action.VIEW_CITY),
+            "may_award": permissions.can(request.user, Action.RECORD_AWARD),
+            "fiscal": [(k, label) for k, label in FundingSource.choices if k in money.FISCAL],
+            "reached": [m for m in project.milestones.all() if m.reached_in],
+            "refused": refusals.take(request, PROGRESS, REVIEW, AWARD),
         },
     )
 
 
-@page(Action.VIEW_WORK)
+@page(Action.VIEW)
 @require_POST
 def progress(request, project_id: int):
     """A quarter's progress saved (and submitted when asked), or reviewed: through the services only."""
@@ -336,3 +341,32 @@ def progress(request, project_id: int):
         )
     messages.success(request, done)
     return redirect(here)
+
+
+@page(Action.VIEW_WORK)
+@require_POST
+def award(request, project_id: int):
+    """A fiscal award paid against a milestone, recorded by the 财政局 or the coordinator (the service checks)."""
+    project = get_object_or_404(KeyProject, pk=project_id)
+    post = request.POST
+    here = reverse("projects:detail", args=[project.pk])
+    problems: list[refusals.Problem] = []
+    paid_on = _date(post, "paid_on", problems)
+    if not problems:
+        try:
+            services.record_award(
+                request.user,
+                project,
+                milestone=post.get("milestone", ""),
+                source=post.get("source", ""),
+                amount=post.get("amount", ""),
+                paid_on=paid_on,
+                document=post.get("document", ""),
+            )
+        except ValidationError as exc:
+            problems = refusals.problems_of(exc, "milestone")
+        else:
+            messages.success(request, _("已登记财政奖补拨付"))
+            return redirect(here + "#awards")
+    typed = {k: post.get(k, "") for k in post}
+    return refusals.refuse(request, AWARD, typed, problems, here + "#awards")

@@ -237,7 +237,8 @@ def energy_section(user, today: dt.date) -> Section | None:
 
 def enterprise_sections(enterprise, today: dt.date) -> list[Section]:
     """What a key enterprise owes: this year's monitoring plan, last year's annual report and its third-party
-    verification, and the open period's progress on its 一企一策 (three queries, one more with a plan)."""
+    verification, the open period's progress on its 一企一策 (three queries, one more with a plan), and the
+    quarterly progress of the key projects it carries out (two more)."""
     from carbonpeak.enterprises.models import EnterprisePlan, EnterpriseReport, MonitoringPlan, PlanProgress
 
     detail = reverse("enterprises:detail", args=[enterprise.pk])
@@ -281,16 +282,18 @@ def enterprise_sections(enterprise, today: dt.date) -> list[Section]:
             )
         )
     section.rows = _ordered(section.rows)
-    return [section]
+    projects = project_section(enterprise=enterprise)
+    return [section] if projects is None else [section, projects]
 
 
-def project_section(department) -> Section | None:
-    """The quarterly progress a department owes on the key projects it leads (under way or running): the last
-    quarter that has ended, one row per project."""
+def project_section(*, lead=None, enterprise=None) -> Section | None:
+    """The quarterly progress owed on the key projects under way or running that a department leads, or that
+    an enterprise carries out: the last quarter that has ended, one row per project."""
     from carbonpeak.projects import selectors as projects
     from carbonpeak.projects.models import KeyProject, ProjectProgress
 
-    led = list(KeyProject.objects.filter(lead=department, status__in=projects.IN_HAND).order_by("name"))
+    owned = {"lead": lead} if lead is not None else {"enterprise": enterprise}
+    led = list(KeyProject.objects.filter(**owned, status__in=projects.IN_HAND).order_by("name"))
     if not led:
         return None
     quarter = projects.current_quarter()
@@ -321,7 +324,7 @@ def todo(user, today: dt.date) -> list[Section]:
         sections += progress_sections(department, today)
         if (indicators := indicator_section(department, today)) is not None:
             sections.append(indicators)
-        if (owed := project_section(department)) is not None:
+        if (owed := project_section(lead=department)) is not None:
             sections.append(owed)
     if (energy := energy_section(user, today)) is not None:
         sections.append(energy)
