@@ -32,6 +32,7 @@ from carbonpeak.core.models import Region
 from carbonpeak.departments.models import Department, DepartmentKind
 from carbonpeak.departments.services import ensure_districts
 from carbonpeak.energy.factors import shown_label
+from carbonpeak.enterprises import sample as enterprise_sample
 from carbonpeak.plans.models import Role
 
 DEMO_PASSWORD = "carbonpeak-demo"
@@ -112,7 +113,10 @@ DEMO_GERMAN_ENTERPRISE_LOGIN = DemoLogin(
     "示例德资企业用户（中德示例精密部件（示例））：只能查看和报送本企业，界面可切换为英文",
 )
 #: each sample enterprise user and the serial of the enterprise it reports for
-DEMO_ENTERPRISE_USERS = ((DEMO_ENTERPRISE_LOGIN, 5), (DEMO_GERMAN_ENTERPRISE_LOGIN, 11))
+DEMO_ENTERPRISE_USERS = (
+    (DEMO_ENTERPRISE_LOGIN, enterprise_sample.PAPER_MILL),
+    (DEMO_GERMAN_ENTERPRISE_LOGIN, enterprise_sample.GERMAN_INVESTED),
+)
 
 
 @transaction.atomic

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from carbonpeak.core.models import AuditEvent, ReviewStatus
 from carbonpeak.departments.models import Department
 from carbonpeak.enterprises.models import Enterprise
-from carbonpeak.projects import services
+from carbonpeak.projects import selectors, services
 from carbonpeak.projects.models import FundingSource, ProjectKind, ProjectStatus
 
 pytestmark = pytest.mark.django_db
@@ -46,25 +46,34 @@ def project(demo_plan, coordinator):
     )
 
 
-def test_the_enterprise_reports_its_projects_progress_and_no_other(project, coordinator, client):
+def test_the_enterprise_reports_its_projects_progress_and_no_other(project, demo_plan, coordinator, client):
+    from carbonpeak.supervision.services import open_period
+
+    open_period(demo_plan, "2025Q3", dt.date(2025, 10, 15), coordinator)  # the progress cycle's quarter
     reporter = _user("jiulong")
     client.force_login(reporter)
     door = client.get("/").content.decode()
-    assert "重点项目季度进展" in door and "锅炉节能改造" in door
+    assert "重点项目季度进展" in door and "锅炉节能改造" in door and "截止 2025-10-15" in door
     page = client.get(reverse("projects:detail", args=[project.pk]))
     assert page.status_code == 200 and 'data-testid="progress-form"' in page.content.decode()
+    assert 'value="2025Q3"' in page.content.decode()  # the open period is the one owed
     assert f'href="{reverse("projects:index")}"' not in page.content.decode()  # no door it cannot open
     installed = project.milestones.get(name="设备安装")
-    response = client.post(
-        reverse("projects:progress", args=[project.pk]),
-        {"period": "2025Q3", "investment": "400", "milestones": [installed.pk], "action": "submit"},
-    )
+    typed = {"period": "2025Q3", "investment": "400", "milestones": [installed.pk], "action": "submit"}
+    measured = {"measured_fuel-0": "原煤", "measured_quantity-0": "", "measured_unit-0": "吨"}
+    refused = client.post(reverse("projects:progress", args=[project.pk]), {**typed, **measured}, follow=True)
+    assert "请填写原煤的本期实测节约量，或删去这一行" in refused.content.decode()
+    assert not project.progress.exists()
+    measured["measured_quantity-0"] = "700"
+    response = client.post(reverse("projects:progress", args=[project.pk]), {**typed, **measured})
     assert response.status_code == 302
     progress = project.progress.get()
     assert progress.status == ReviewStatus.SUBMITTED and progress.measured_kwh is None  # 未报, not 0
     services.approve_progress(progress, user=coordinator)
     installed.refresh_from_db()
     assert installed.reached_in == "2025Q3"
+    achieved = selectors.achieved_effect(selectors.projects().get(pk=project.pk), 2025)
+    assert achieved.tce == pytest.approx(700 * 0.7143)  # by the engine from what was measured, not typed
 
     other = Enterprise.objects.exclude(pk=project.enterprise_id).first()
     foreign = services.register_project(

@@ -36,6 +36,9 @@ ENTERPRISES = (
     ("中德示例精密部件（示例）", "高新区", "C3484", True, False, False, False, False, "德国"),
 )
 
+#: the serials (1-based, in ENTERPRISES) of the sample enterprises the demo's enterprise users report for
+PAPER_MILL, GERMAN_INVESTED = 5, 11
+
 
 def credit_code(n: int) -> str:
     """A made-up code with a valid check character: 9 (工商) 1 (企业) 320585 (太仓市) and a serial of our own."""

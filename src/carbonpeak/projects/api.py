@@ -145,6 +145,12 @@ def key_projects(request):
     return out
 
 
+class MeasuredOut(Schema):
+    fuel: str = Field(description="能源品种")
+    quantity: float = Field(description="本期实测节约量（实物量）")
+    unit: str = Field(description="计量单位")
+
+
 class ProgressOut(Schema):
     id: int
     project_id: int
@@ -152,9 +158,14 @@ class ProgressOut(Schema):
     status: str
     investment: float | None = Field(description="本期完成投资（万元）；未报为 null（不是 0）")
     measured_kwh: float | None = Field(description="本期实测发电量或节电量（千瓦时）；未报为 null")
+    savings: list[MeasuredOut] = Field(description="本期实测节约的能源（实物量），按正式核算因子折算实测效果")
     narrative: str
     review_comment: str
     sample: bool
+
+    @staticmethod
+    def resolve_savings(progress) -> list[dict]:
+        return [{"fuel": s.fuel, "quantity": s.quantity, "unit": s.unit} for s in progress.savings.all()]
 
 
 class ProgressFilters(StatusFilters):
@@ -166,7 +177,7 @@ review_routes(
     path="key-project-progress",
     noun="项目进展",
     out=ProgressOut,
-    records=lambda user: ProjectProgress.objects.all(),
+    records=lambda user: ProjectProgress.objects.prefetch_related("savings"),
     submit=services.submit_progress,
     approve=services.approve_progress,
     return_=services.return_progress,

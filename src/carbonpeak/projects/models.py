@@ -224,6 +224,25 @@ class ProjectProgress(ReviewedRecord):
         return f"{self.project} {self.period}"
 
 
+class ProgressSaving(models.Model):
+    """What a project measurably saved in a quarter, physical (a fuel, or electricity): the achieved effect is
+    computed from it by the official factors, never typed as tce."""
+
+    progress = models.ForeignKey(
+        ProjectProgress, on_delete=models.CASCADE, related_name="savings", verbose_name=_("项目进展")
+    )
+    fuel = models.CharField(_("能源品种"), max_length=30)
+    quantity = models.FloatField(_("本期实测节约量"))
+    unit = models.CharField(_("计量单位"), max_length=20)
+
+    class Meta:
+        verbose_name = _("实测节能量")
+        verbose_name_plural = _("实测节能量")
+
+    def __str__(self) -> str:
+        return f"{self.progress} {self.fuel}"
+
+
 class AwardPayment(models.Model):
     """A fiscal award, interest subsidy, cost subsidy or risk compensation paid to a project against a milestone
     it reached (方案 四（二）), as the 财政局 records it with the document that paid it."""

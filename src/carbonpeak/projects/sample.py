@@ -28,26 +28,16 @@ def _tasks(plan, *words: str) -> list:
 
 
 def _demo_enterprise():
-    """The sample enterprise the demo's enterprise user reports for, when the sample register is loaded."""
-    from carbonpeak.demo import DEMO_ENTERPRISE_USERS
+    """The sample paper mill, whose reporter is the demo's enterprise user, when the sample register is loaded."""
     from carbonpeak.enterprises import sample
     from carbonpeak.enterprises.models import Enterprise
 
-    serial = DEMO_ENTERPRISE_USERS[0][1]
-    return Enterprise.objects.filter(credit_code=sample.credit_code(serial)).first()
+    return Enterprise.objects.filter(credit_code=sample.credit_code(sample.PAPER_MILL)).first()
 
 
-def ensure_demo_projects(plan, coordinator) -> int:
-    """Once: three sample projects (光伏, 节能改造 by the demo's enterprise, 合同能源管理) with money and
-    milestones, PV's full-load hours as 示例输入, an approved quarter of progress that reached a milestone, and
-    the fiscal award paid against it; returns how many projects were made."""
-    if KeyProject.objects.filter(sample=True).exists():
-        return 0
-    lead = _department("市发改委", "市工信局", "市住建局") or Department.objects.order_by("name").first()
-    if lead is None:
-        return 0
-    services.set_full_load_hours(coordinator, ProjectKind.PV, SAMPLE_PV_HOURS, SAMPLE_PV_SOURCE, sample=True)
-    specs = [
+def _sample_forms(plan, lead) -> list[services.ProjectForm]:
+    """The three sample projects as a department would fill in the register form (示例数据)."""
+    return [
         services.ProjectForm(
             name="示例：港区工业厂房屋顶分布式光伏（一期）",
             kind=ProjectKind.PV,
@@ -94,6 +84,19 @@ def ensure_demo_projects(plan, coordinator) -> int:
             sample=True,
         ),
     ]
+
+
+def ensure_demo_projects(plan, coordinator) -> int:
+    """Once: three sample projects (光伏, 节能改造 by the demo's enterprise, 合同能源管理) with money and
+    milestones, PV's full-load hours as 示例输入, an approved quarter of progress that reached a milestone, and
+    the fiscal award paid against it; returns how many projects were made."""
+    if KeyProject.objects.filter(sample=True).exists():
+        return 0
+    lead = _department("市发改委", "市工信局", "市住建局") or Department.objects.order_by("name").first()
+    if lead is None:
+        return 0
+    services.set_full_load_hours(coordinator, ProjectKind.PV, SAMPLE_PV_HOURS, SAMPLE_PV_SOURCE, sample=True)
+    specs = _sample_forms(plan, lead)
     made = [services.register_project(coordinator, spec) for spec in specs]
     pv = made[0]
     progress = services.save_progress(

@@ -3,6 +3,7 @@ effect by the city's official factors (expected when it runs as designed, achiev
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -36,7 +37,7 @@ def projects():
         "funding",
         "milestones",
         Prefetch("awards", queryset=AwardPayment.objects.select_related("milestone")),
-        Prefetch("progress", queryset=ProjectProgress.objects.order_by("period")),
+        Prefetch("progress", queryset=ProjectProgress.objects.order_by("period").prefetch_related("savings")),
     )
 
 
@@ -76,26 +77,25 @@ def expected_effect(
 
 
 def achieved_effect(project: KeyProject, year: int, *, factors=None) -> savings.Effect:
-    """The year's effect as measured: the kWh the approved progress reports of its quarters give (a quarter
-    not reported is not counted as zero: the figure says how many quarters it rests on)."""
+    """The year's effect as measured: the kWh and the energy saved that the approved progress reports of its
+    quarters give, by the official factors (a quarter not reported is not counted as zero)."""
     factors = factors or energy.official_factors()
     reports = [
         p
         for p in project.progress.all()
-        if p.status == ReviewStatus.APPROVED
-        and parse_period(p.period).year == year
-        and p.measured_kwh is not None
+        if p.status == ReviewStatus.APPROVED and parse_period(p.period).year == year
     ]
-    if not reports:
+    measured = [p.measured_kwh for p in reports if p.measured_kwh is not None]
+    quantities = [savings.Quantity(s.fuel, s.quantity, s.unit) for p in reports for s in p.savings.all()]
+    if not measured and not quantities:
         return savings.Effect()
-    effect = savings.annual_effect(
-        quantities=[],
+    return savings.annual_effect(
+        quantities=quantities,
         factors=factors,
         grid_region=settings.CARBONPEAK_GRID_REGION,
         year=year,
-        generated_kwh=sum(p.measured_kwh for p in reports),
+        generated_kwh=sum(measured) if measured else None,
     )
-    return effect
 
 
 @dataclass
@@ -132,11 +132,22 @@ def task_labels(project: KeyProject) -> list[str]:
     return [t.label for t in project.tasks.all()]
 
 
-def current_quarter() -> str:
-    """The quarter a progress report is for by default: the last one that has ended."""
+def owed_quarter() -> tuple[str, dt.date | None]:
+    """The quarter a project's progress is owed for, and by when: the open reporting period of the progress
+    cycle (the coordinator opens it, with its due date), else the last quarter that has ended (no date)."""
+    from carbonpeak.supervision.models import ReportingPeriod
+
+    period = ReportingPeriod.objects.filter(is_open=True).order_by("-due_date").first()
+    if period is not None:
+        return period.key, period.due_date
     today = clock.today()
     quarter = (today.month - 1) // 3
-    return f"{today.year}Q{quarter}" if quarter else f"{today.year - 1}Q4"
+    return (f"{today.year}Q{quarter}" if quarter else f"{today.year - 1}Q4"), None
+
+
+def current_quarter() -> str:
+    """The quarter a progress report is for by default (see ``owed_quarter``)."""
+    return owed_quarter()[0]
 
 
 #: the statuses of a project counted in hand (谋划 and 暂停 are not)

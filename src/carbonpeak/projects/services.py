@@ -30,6 +30,7 @@ from carbonpeak.projects.models import (
     Investment,
     KeyProject,
     Milestone,
+    ProgressSaving,
     ProjectKind,
     ProjectProgress,
     ProjectSaving,
@@ -86,6 +87,37 @@ def _year(problems: dict, field: str, text) -> int | None:
     return year
 
 
+def _quantities(
+    problems: dict, rows, prefix: str, what: str, *, required: bool = False
+) -> list[tuple[str, float | None, str]]:
+    """Rows of (fuel, quantity, unit) as typed, read against the energy catalogue: each problem under
+    ``{prefix}-{i}``; a row left wholly empty is skipped, a quantity left empty is 未填 (refused when
+    ``required``). ``what`` names the quantity (with %(fuel)s)."""
+    found = []
+    for i, (fuel, quantity, unit) in enumerate(rows or []):
+        if not str(fuel or "").strip() and not str(quantity or "").strip():
+            continue
+        field = f"{prefix}-{i}"
+        try:
+            resolved = catalog.resolve_fuel(str(fuel))
+            scale = catalog.parse_unit(str(unit))
+        except catalog.UnknownName as exc:
+            problems.setdefault(field, []).append(str(exc))
+            continue
+        if scale.dimension != resolved.dimension:
+            problems.setdefault(field, []).append(
+                _("%(fuel)s不能以“%(unit)s”计量") % {"fuel": _(resolved.name), "unit": unit}
+            )
+            continue
+        value = _number(problems, field, quantity, what % {"fuel": _(resolved.name)})
+        if required and value is None and field not in problems:
+            problems[field] = [
+                _("请填写%(what)s，或删去这一行") % {"what": what % {"fuel": _(resolved.name)}}
+            ]
+        found.append((resolved.name, value, scale.name))
+    return found
+
+
 def _checked(form: ProjectForm) -> tuple[dict, dict]:
     """The form's values read and checked: (values, problems by field)."""
     problems: dict[str, list[str]] = {}
@@ -103,24 +135,7 @@ def _checked(form: ProjectForm) -> tuple[dict, dict]:
     if form.start_date and form.completion_date and form.completion_date < form.start_date:
         problems["completion_date"] = [_("建成日期不能早于开工日期")]
     capacity = _number(problems, "capacity_kw", form.capacity_kw, _("装机容量"))
-    savings = []
-    for i, (fuel, quantity, unit) in enumerate(form.savings or []):
-        if not str(fuel or "").strip() and not str(quantity or "").strip():
-            continue
-        field = f"saving-{i}"
-        try:
-            resolved = catalog.resolve_fuel(str(fuel))
-            scale = catalog.parse_unit(str(unit))
-        except catalog.UnknownName as exc:
-            problems.setdefault(field, []).append(str(exc))
-            continue
-        if scale.dimension != resolved.dimension:
-            problems.setdefault(field, []).append(
-                _("%(fuel)s不能以“%(unit)s”计量") % {"fuel": _(resolved.name), "unit": unit}
-            )
-            continue
-        value = _number(problems, field, quantity, _("%(fuel)s的年节约量") % {"fuel": _(resolved.name)})
-        savings.append((resolved.name, value, scale.name))
+    savings = _quantities(problems, form.savings, "saving", _("%(fuel)s的年节约量"))
     investments = {}
     for i, (year, planned, actual) in enumerate(form.investments or []):
         if not any(str(v or "").strip() for v in (year, planned, actual)):
@@ -450,11 +465,20 @@ submit_progress, approve_progress, return_progress = REVIEW.moves()
 
 @transaction.atomic
 def save_progress(
-    user, project: KeyProject, period: str, *, milestones=(), investment=None, measured_kwh=None, narrative=""
+    user,
+    project: KeyProject,
+    period: str,
+    *,
+    milestones=(),
+    investment=None,
+    measured_kwh=None,
+    savings=(),
+    narrative="",
 ) -> ProjectProgress:
     """A quarter's progress as a draft (or a returned one corrected): milestones reached, investment made
-    (万元) and the kWh the project measured; None where not reported (not 0). Its lead department reports
-    it, or the enterprise that carries the project out."""
+    (万元), the kWh the project generated or saved and the energy it measurably saved, physical (``savings``:
+    rows of fuel, quantity, unit); None where not reported (not 0). Its lead department reports it, or the
+    enterprise that carries the project out."""
     permissions.require(user, Action.REPORT_PROJECT_PROGRESS, project)
     problems: dict[str, list[str]] = {}
     key = ""
@@ -468,6 +492,7 @@ def save_progress(
         key = parsed.key
     invested = _number(problems, "investment", investment, _("本期完成投资"))
     kwh = _number(problems, "measured_kwh", measured_kwh, _("本期实测电量"))
+    saved = _quantities(problems, savings, "measured", _("%(fuel)s的本期实测节约量"), required=True)
     keys = [as_int(m, low=1, high=MAX_ID) for m in milestones]
     chosen = list(project.milestones.filter(pk__in=[k for k in keys if k is not None]))
     if problems:
@@ -482,6 +507,10 @@ def save_progress(
     progress.narrative = _text(narrative, 4000)
     progress.save()
     progress.milestones.set(chosen)
+    progress.savings.all().delete()
+    ProgressSaving.objects.bulk_create(
+        ProgressSaving(progress=progress, fuel=f, quantity=q, unit=u) for f, q, u in saved
+    )
     audit.record(
         user,
         audit.Action.UPDATE if before else audit.Action.CREATE,

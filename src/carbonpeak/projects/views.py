@@ -29,6 +29,7 @@ from carbonpeak.projects.models import FundingSource, KeyProject, ProjectKind, P
 from carbonpeak.web import refusals
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MEASURED_ROWS = 2  # a progress report's rows of energy measurably saved
 ROWS = 3  # the register form's rows of savings, investment, funding and milestones
 REGISTER, HOURS, PROGRESS, REVIEW, AWARD = "register", "hours", "progress", "review", "award"
 
@@ -283,6 +284,9 @@ def detail(request, project_id: int):
                 (_("实测效果（审核通过的进展）"), selectors.achieved_effect(project, year, factors=factors)),
             ],
             "default_period": selectors.current_quarter(),
+            "fuels": [f.name for f in catalog.FUELS if f.family != catalog.HEAT],
+            "units": catalog.UNIT_NAMES,
+            "measured_range": [str(i) for i in range(MEASURED_ROWS)],
             "year": year,
             "boundary": factors.assessed_boundary,
             "factor_set": factors.label,
@@ -316,6 +320,14 @@ def progress(request, project_id: int):
                 milestones=post.getlist("milestones"),
                 investment=post.get("investment", ""),
                 measured_kwh=post.get("measured_kwh", ""),
+                savings=[
+                    (
+                        post.get(f"measured_fuel-{i}", ""),
+                        post.get(f"measured_quantity-{i}", ""),
+                        post.get(f"measured_unit-{i}", ""),
+                    )
+                    for i in range(MEASURED_ROWS)
+                ],
                 narrative=post.get("narrative", ""),
             )
             if action == "submit":

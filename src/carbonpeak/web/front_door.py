@@ -288,7 +288,8 @@ def enterprise_sections(enterprise, today: dt.date) -> list[Section]:
 
 def project_section(*, lead=None, enterprise=None) -> Section | None:
     """The quarterly progress owed on the key projects under way or running that a department leads, or that
-    an enterprise carries out: the last quarter that has ended, one row per project."""
+    an enterprise carries out: the open reporting period's (with its due date), else the last quarter that
+    has ended; one row per project."""
     from carbonpeak.projects import selectors as projects
     from carbonpeak.projects.models import KeyProject, ProjectProgress
 
@@ -296,7 +297,7 @@ def project_section(*, lead=None, enterprise=None) -> Section | None:
     led = list(KeyProject.objects.filter(**owned, status__in=projects.IN_HAND).order_by("name"))
     if not led:
         return None
-    quarter = projects.current_quarter()
+    quarter, due = projects.owed_quarter()
     found = {p.project_id: p for p in ProjectProgress.objects.filter(project__in=led, period=quarter)}
     section = Section(_("重点项目季度进展"))
     for project in led:
@@ -308,6 +309,7 @@ def project_section(*, lead=None, enterprise=None) -> Section | None:
                 state,
                 reverse("projects:detail", args=[project.pk]) + "#progress-form",
                 detail=quarter_label(int(quarter[:4]), int(quarter[-1]))
+                + (_("，截止 %(date)s") % {"date": f"{due:%Y-%m-%d}"} if due else "")
                 + (_("；示例数据") if project.sample else ""),
                 comment=progress.review_comment if progress is not None and state == "returned" else "",
             )
