@@ -53,12 +53,13 @@ def test_the_log_shows_what_changed_with_field_names_and_local_times(coordinator
 
     event = AuditEvent(
         object_type="energy.EnergySubmission",
-        before={"status": "submitted", "reviewed_at": None, "revision": 2},
+        before={"status": "submitted", "reviewed_at": None, "revision": 2, "year": 2023},
         after={
             "status": "approved",
             "reviewed_at": "2026-12-06T01:30:00+00:00",
             "revision": 2,
             "x": 1042351.5,
+            "year": 2024,
         },
     )
     changed = {c.field: (c.before, c.after) for c in audit.changes(event)}
@@ -66,6 +67,7 @@ def test_the_log_shows_what_changed_with_field_names_and_local_times(coordinator
     assert changed["审核时间"] == ("—", "2026-12-06 09:30")  # Asia/Shanghai, as every time on the pages
     assert changed["其他"] == ("—", "1,042,351.5")  # never 1.04235e+06
     assert "版本" not in changed  # unchanged values are not listed
+    assert changed["年份"] == ("2023", "2024")  # a year, not 2,024
 
 
 def test_admin_edits_are_audited_with_before_and_after(client, imported_plan):

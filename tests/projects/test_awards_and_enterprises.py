@@ -110,9 +110,12 @@ def test_an_award_is_paid_against_a_reached_milestone_by_the_finance_bureau(proj
     with pytest.raises(PermissionDenied):
         services.record_award(_user("市工信局"), project, **award)
 
+    client.force_login(finance)
+    door = client.get("/", follow=True).content.decode()
+    assert "重点项目按节点拨付的财政奖补" in door and "锅炉节能改造 · 设备安装" in door  # reached, not paid
     paid = services.record_award(finance, project, **award)
     assert AuditEvent.objects.filter(object_id=str(paid.pk), action=AuditEvent.Action.CREATE).exists()
-    client.force_login(finance)
+    assert "锅炉节能改造 · 设备安装" not in client.get("/", follow=True).content.decode()
     page = client.get(reverse("projects:detail", args=[project.pk])).content.decode()
     assert "太财建〔2025〕12号" in page and 'data-testid="award-form"' in page
     response = client.post(

@@ -214,19 +214,25 @@ def _label(model, key: str) -> str:
     return gettext(KEY_LABELS.get(key, gettext_noop("其他")))
 
 
-def _readable(value) -> str:
-    """A value as the pages show values: local time, 是/否, a status by its name, no Python notation."""
+def _is_year(key: str) -> bool:
+    """A field that holds a year (year, base_year, target_year…): written 2024, not 2,024."""
+    return key == "year" or key.endswith("_year") or key.startswith("year_")
+
+
+def _readable(value, key: str = "") -> str:
+    """A value as the pages show values: local time, 是/否, a status by its name, no Python notation, a year
+    as a year."""
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
         return gettext("是") if value else gettext("否")
     if isinstance(value, int):
-        return f"{value:,}"
+        return str(value) if _is_year(key) else f"{value:,}"
     if isinstance(value, float):  # never scientific notation: thousands separated, at most six decimals
         return f"{value:,.6f}".rstrip("0").rstrip(".")
     if isinstance(value, dict):
         return pgettext("list separator", "；").join(
-            gettext("%(key)s：%(value)s") % {"key": _label(None, k), "value": _readable(v)}
+            gettext("%(key)s：%(value)s") % {"key": _label(None, k), "value": _readable(v, k)}
             for k, v in value.items()
         )
     if isinstance(value, list | tuple):
@@ -254,6 +260,6 @@ def changes(event: AuditEvent) -> list[Change]:
     if before and after:
         keys = [k for k in keys if before.get(k) != after.get(k)]
     return [
-        Change(_label(model, k), _readable(before.get(k)) if before else "", _readable(after.get(k)))
+        Change(_label(model, k), _readable(before.get(k), k) if before else "", _readable(after.get(k), k))
         for k in keys
     ]

@@ -29,6 +29,7 @@ from carbonpeak.supervision.models import Contribution, ProgressReport, Reportin
 URGENCY = {"returned": 0, "overdue": 1, "not_started": 2, "draft": 3, "submitted": 4, "approved": 5}
 LABELS = {
     **supervision.STATE_LABELS,
+    "unpaid": gettext_lazy("待登记拨付"),
     "approved": gettext_lazy("已通过"),
     "not_reported": gettext_lazy("未报送"),
     "contributed": gettext_lazy("已补充"),
@@ -38,6 +39,7 @@ TAG = {
     "overdue": "text-bg-danger",
     "not_started": "text-bg-secondary",
     "not_reported": "text-bg-secondary",
+    "unpaid": "text-bg-secondary",
     "draft": "text-bg-warning",
     "submitted": "text-bg-info",
     "approved": "text-bg-success",
@@ -318,6 +320,32 @@ def project_section(*, lead=None, enterprise=None) -> Section | None:
     return section
 
 
+def award_section() -> Section | None:
+    """For the 财政局: the milestones reached (by approved progress) on key projects that plan the city's
+    fiscal support, with no award recorded against them yet (one query)."""
+    from carbonpeak.projects.models import Milestone
+    from carbonpeak.projects.money import FISCAL
+
+    reached = (
+        Milestone.objects.exclude(reached_in="")
+        .filter(project__funding__source__in=FISCAL, awards__isnull=True)
+        .select_related("project")
+        .distinct()
+        .order_by("reached_in", "project__name", "id")
+    )
+    rows = [
+        Owed(
+            f"{m.project.name} · {m.name}",
+            "unpaid",
+            reverse("projects:detail", args=[m.project_id]) + "#awards",
+            detail=_("%(period)s 完成") % {"period": m.reached_in}
+            + (_("；示例数据") if m.project.sample else ""),
+        )
+        for m in reached
+    ]
+    return Section(_("重点项目按节点拨付的财政奖补"), rows) if rows else None
+
+
 def todo(user, today: dt.date) -> list[Section]:
     """Everything the user owes, section by section (empty for a user who reports nothing)."""
     sections: list[Section] = []
@@ -328,6 +356,8 @@ def todo(user, today: dt.date) -> list[Section]:
             sections.append(indicators)
         if (owed := project_section(lead=department)) is not None:
             sections.append(owed)
+        if permissions.can(user, Action.RECORD_AWARD) and (awards := award_section()) is not None:
+            sections.append(awards)
     if (energy := energy_section(user, today)) is not None:
         sections.append(energy)
     return sections
