@@ -5,6 +5,7 @@ on the job's page and nothing written."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import socket
@@ -17,6 +18,7 @@ import pyarrow.parquet as pq
 import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from carbonpeak.core import files, limits, uploads
 from carbonpeak.core.models import UploadJob
@@ -107,7 +109,26 @@ def test_the_worker_sweeps_what_a_stopped_worker_left(coordinator):
     UploadJob.objects.create(
         kind="meters", file_name="b.csv", size=1, stored_as="waiting.csv", status="queued"
     )
-    assert uploads.sweep() == (2, 1)  # the ended process's folder and the orphan
+    long_ago = UploadJob.objects.create(
+        kind="meters",
+        file_name="c.csv",
+        size=1,
+        status="done",
+        finished_at=timezone.now() - dt.timedelta(days=91),
+    )
+    recent = UploadJob.objects.create(
+        kind="meters",
+        file_name="d.csv",
+        size=1,
+        status="done",
+        finished_at=timezone.now() - dt.timedelta(days=89),
+    )
+    # the ended process's folder and the orphan; the record of an import finished over 90 days ago
+    assert uploads.sweep() == (2, 1, 1)
+    assert (
+        not UploadJob.objects.filter(pk=long_ago.pk).exists()
+        and UploadJob.objects.filter(pk=recent.pk).exists()
+    )
     # the queued job's file stays for the worker; a file sent a moment ago may belong to a job being recorded
     assert sorted(_leftovers()) == ["just-sent.csv", "reading.csv", "waiting.csv"]
     assert elsewhere.exists() and not ended.exists()

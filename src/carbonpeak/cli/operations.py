@@ -99,11 +99,17 @@ def cmd_worker(args: argparse.Namespace) -> int:
     worker_id = jobs.new_worker_id()
     jobs.beat(worker_id)
     _recover(jobs)
-    removed, interrupted = uploads.sweep()  # files a stopped worker left behind
+    removed, interrupted, pruned = uploads.sweep()  # files a stopped worker left behind
     if removed or interrupted:
         print(
             _("文件导入：清理暂存文件 %(removed)s 个，中断的导入 %(interrupted)s 个（须重新上传）")
             % {"removed": removed, "interrupted": interrupted},
+            flush=True,
+        )
+    if pruned:
+        print(
+            _("文件导入：删除 %(days)s 天前完成的导入记录 %(pruned)s 条")
+            % {"days": uploads.KEEP_FINISHED.days, "pruned": pruned},
             flush=True,
         )
     if not args.batch:

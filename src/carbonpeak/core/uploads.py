@@ -75,6 +75,11 @@ def handler(kind: str, *, title: str, limit: str, may: Callable[[object], None],
 ORPHAN_AFTER = dt.timedelta(hours=1)
 
 
+#: how long a finished import's outcome is kept for its uploader to read (本平台规则: what an import wrote is in
+#: the audit log for good; the job's page only tells the uploader how it went)
+KEEP_FINISHED = dt.timedelta(days=90)
+
+
 def temp_root() -> Path:
     return Path(settings.DATA_DIR) / "tmp"
 
@@ -227,10 +232,17 @@ def _process_alive(folder: str) -> bool:
     return True
 
 
-def sweep() -> tuple[int, int]:
+def prune_finished() -> int:
+    """Imports finished more than ``KEEP_FINISHED`` ago are removed (their files went when they ended)."""
+    deleted, _ = UploadJob.objects.filter(finished_at__lt=timezone.now() - KEEP_FINISHED).delete()
+    return deleted
+
+
+def sweep() -> tuple[int, int, int]:
     """At worker start: the temporary folders of ended processes are removed, imports whose worker stopped are
-    marked interrupted, and every kept file no job waits for (and older than an hour) is removed. Returns
-    (files and folders removed, imports marked interrupted)."""
+    marked interrupted, every kept file no job waits for (and older than an hour) is removed, and the records
+    of imports finished long ago are pruned. Returns (files and folders removed, imports marked interrupted,
+    records pruned)."""
     removed = 0
     root = temp_root()
     if root.exists():
@@ -254,4 +266,4 @@ def sweep() -> tuple[int, int]:
             continue
         files.delete(files.UPLOADS, name)
         removed += 1
-    return removed, interrupted
+    return removed, interrupted, prune_finished()

@@ -230,7 +230,9 @@ class Coverage:
         return {year: self.share(year) for year in self.years}
 
 
-def coverage(years: tuple[int, ...] = (2025, 2030)) -> Coverage:
+def coverage(years: tuple[int, ...] = (2025, 2030), *, effects=None) -> Coverage:
+    """The coverage of the needed reduction by the projects in hand; ``effects`` (project, expected effect)
+    pairs a page has already computed, so that each is computed once."""
     from carbonpeak.plans.selectors import current_plan
     from carbonpeak.projection import scenarios
     from carbonpeak.projection.selectors import stored_projection
@@ -254,14 +256,15 @@ def coverage(years: tuple[int, ...] = (2025, 2030)) -> Coverage:
         base, planned = p50(scenarios.BASELINE, year), p50(scenarios.PLANNED, year)
         needed[year] = None if base is None or planned is None else base - planned
     factors = energy.official_factors()
-    hours = full_load_hours()
+    if effects is None:
+        hours = full_load_hours()
+        effects = [(p, expected_effect(p, factors=factors, hours=hours)) for p in projects() if in_hand(p)]
     kinds: dict[str, dict[int, float]] = {}
     missing = 0
-    for project in projects():
+    for project, effect in effects:
         first = first_full_year(project)
         if not in_hand(project) or first is None:
             continue
-        effect = expected_effect(project, factors=factors, hours=hours)
         tco2 = effect.tco2.get(factors.assessed_boundary)
         if tco2 is None:
             missing += 1

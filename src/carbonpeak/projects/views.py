@@ -97,7 +97,7 @@ def index(request):
                 )
             ],
             "year": year,
-            "coverage": selectors.coverage(),
+            "coverage": selectors.coverage(effects=[(r["project"], r["effect"]) for r in rows]),
             "ets_years": (year - 1, year),
             "ets": selectors.ets_compliance((year - 1, year)),
             "boundary": factors.assessed_boundary,
