@@ -192,6 +192,24 @@ def test_a_job_is_recovered_only_when_its_worker_stopped_beating(demo_plan, coor
     assert not WorkerHeartbeat.objects.filter(worker_id=live).exists()
 
 
+def test_a_batch_of_jobs_beats_while_it_runs(db, settings, monkeypatch):
+    """The demo's set-up runs the queued jobs in a batch: its worker beats while they run (so that another
+    worker starting meanwhile does not take them for abandoned) and leaves no beat behind."""
+    from carbonpeak.core import jobs
+    from carbonpeak.core.models import WorkerHeartbeat
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    seen = {}
+
+    def batch(name, **options):
+        seen.update(name=name, worker=options["worker_id"], alive=options["worker_id"] in jobs.live_workers())
+
+    monkeypatch.setattr("django.core.management.call_command", batch)
+    jobs.run_pending()
+    assert seen["name"] == "db_worker" and seen["alive"]
+    assert not WorkerHeartbeat.objects.filter(worker_id=seen["worker"]).exists()
+
+
 def test_pages_say_what_the_background_jobs_are_doing(demo_plan, coordinator, client, settings, monkeypatch):
     from django.core.management import call_command
     from django_tasks_db.management.commands import db_worker

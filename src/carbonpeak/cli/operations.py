@@ -97,7 +97,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from carbonpeak.core import jobs, uploads
 
     worker_id = jobs.new_worker_id()
-    jobs.beat(worker_id)
+    beating = jobs.start_heartbeat(worker_id, also=lambda: _recover(jobs))  # a batch beats too
     _recover(jobs)
     removed, interrupted, pruned = uploads.sweep()  # files a stopped worker left behind
     if removed or interrupted:
@@ -114,7 +114,6 @@ def cmd_worker(args: argparse.Namespace) -> int:
         )
     if not args.batch:
         _start_daily_schedule()
-        _start_heartbeat(worker_id)
     try:
         call_command(
             "db_worker",
@@ -125,6 +124,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
             verbosity=1,
         )
     finally:
+        beating.set()
         jobs.stopped(worker_id)
     return 0
 
@@ -145,34 +145,6 @@ def _recover(jobs) -> None:
             % {"interrupted": interrupted},
             flush=True,
         )
-
-
-def _start_heartbeat(worker_id: str) -> None:
-    """This worker's beat every few seconds, and a look for jobs that a stopped worker left (any worker of the
-    site may be the one that notices)."""
-    import threading
-    import time
-
-    from django.db import connection
-
-    from carbonpeak.core import jobs
-
-    def loop() -> None:
-        while True:
-            time.sleep(jobs.BEAT_SECONDS)
-            try:
-                jobs.beat(worker_id)
-                _recover(jobs)
-            except Exception as exc:  # a database hiccup must not stop the beat for good
-                print(
-                    _("后台任务：心跳未能写入（%(why)s），稍后重试") % {"why": exc},
-                    file=sys.stderr,
-                    flush=True,
-                )
-            finally:
-                connection.close()
-
-    threading.Thread(target=loop, name="worker-heartbeat", daemon=True).start()
 
 
 def _backup_summary(summary) -> None:

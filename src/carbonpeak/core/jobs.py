@@ -12,9 +12,12 @@ live worker notices first: a chain that can simply run again is queued again; on
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import socket
+import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -22,6 +25,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from carbonpeak.core import events
+
+log = logging.getLogger(__name__)
 
 STATE_LABELS = {"READY": _("排队中"), "RUNNING": _("运行中"), "SUCCESSFUL": _("已完成"), "FAILED": _("失败")}
 INTERRUPTED = "后台任务进程曾停止，任务中断"
@@ -156,9 +161,39 @@ def recover_interrupted(now: dt.datetime | None = None) -> tuple[int, int]:
     return retried, failed
 
 
+def start_heartbeat(worker_id: str, *, also: Callable[[], None] | None = None) -> threading.Event:
+    """This worker's beat now and every ``BEAT_SECONDS`` from a thread of its own, with ``also`` after each
+    beat (the long-running worker looks for jobs a stopped worker left); set the event returned to stop it.
+    A worker that runs a batch beats too, so that no other worker takes its running jobs for abandoned."""
+    from django.db import connection
+
+    beat(worker_id)
+    stop = threading.Event()
+
+    def loop() -> None:
+        while not stop.wait(BEAT_SECONDS):
+            try:
+                beat(worker_id)
+                if also is not None:
+                    also()
+            except Exception as exc:  # a database hiccup must not stop the beat for good
+                log.warning("worker %s: heartbeat not written (%s), retrying", worker_id, exc)
+            finally:
+                connection.close()
+
+    threading.Thread(target=loop, name="worker-heartbeat", daemon=True).start()
+    return stop
+
+
 def run_pending() -> None:
-    """Run the queued jobs now and return (the demo's set-up, before it serves)."""
+    """Run the queued jobs now and return (the demo's set-up, before it serves), beating while they run."""
     if database_backend():
         from django.core.management import call_command
 
-        call_command("db_worker", batch=True, startup_delay=False, verbosity=0)
+        worker_id = new_worker_id()
+        beating = start_heartbeat(worker_id)
+        try:
+            call_command("db_worker", batch=True, startup_delay=False, worker_id=worker_id, verbosity=0)
+        finally:
+            beating.set()
+            stopped(worker_id)
