@@ -123,6 +123,7 @@ PAGES = {
     "projects:detail": (VIEW,),  # the project is then checked: the city's users, and its enterprise's
     "projects:progress": (VIEW,),
     "projects:award": (VIEW_WORK,),
+    "projects:edit": (VIEW_WORK,),
     "budgets:index": (VIEW_CITY,),
     "budgets:year": (VIEW_CITY,),
     "budgets:set": (VIEW_WORK,),

@@ -49,6 +49,9 @@ def test_a_department_registers_a_project_reports_progress_and_the_coordinator_a
     effect = page.locator("[data-testid=effect]").inner_text()
     assert "857.2" in effect  # 1,200 t of 原煤 × 0.7143 tce/t
     assert "绿色贷款" in page.locator("[data-testid=funding]").inner_text()
+    page.locator("#edit summary").click()  # its own project: the register form, filled in, to move it on
+    assert page.locator("[data-testid=edit-project] #name").input_value() == "化纤厂余热回收改造"
+    page.locator("#edit").screenshot(path=str(artifacts / "key-project-edit.png"))
 
     progress = page.locator("[data-testid=progress-form]")
     progress.locator("#period").fill("2025Q3")

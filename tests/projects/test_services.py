@@ -12,7 +12,7 @@ from django.urls import reverse
 from carbonpeak.core.models import AuditEvent, ReviewStatus
 from carbonpeak.departments.models import Department
 from carbonpeak.projects import selectors, services
-from carbonpeak.projects.models import FundingSource, KeyProject, ProjectKind
+from carbonpeak.projects.models import FundingSource, KeyProject, ProjectKind, ProjectStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -177,3 +177,49 @@ def test_a_forged_key_is_refused_beside_its_field_not_a_server_error(demo_plan, 
     )
     assert response.status_code == 200 and "请选择牵头部门" in response.content.decode()
     assert KeyProject.objects.count() == 0
+
+
+def test_the_lead_department_moves_its_project_on_and_the_log_keeps_what_it_was(
+    demo_plan, coordinator, client
+):
+    """谋划 → 在建 with its dates and money, on the project's page: the form comes filled in, a refused edit
+    names its field and changes nothing, the rows of money become the form's, milestones are only added."""
+    lead = Department.objects.get(name="市交运局")
+    project = services.register_project(coordinator, _form(lead, funding=[], milestones=[("并网", None)]))
+    client.force_login(_user("市交运局"))
+    page = client.get(reverse("projects:detail", args=[project.pk])).content.decode()
+    assert 'data-testid="edit-project"' in page and 'value="屋顶光伏"' in page and 'value="2000"' in page
+    typed = {
+        "rows": "3",
+        "name": "屋顶光伏",
+        "kind": "pv",
+        "status": "building",
+        "lead": str(lead.pk),
+        "capacity_kw": "2500",
+        "start_date": "2025-03-01",
+        "completion_date": "2025-01-01",
+        "investment_year-0": "2025",
+        "planned-0": "900",
+        "funding_year-0": "2025",
+        "source-0": "loan",
+        "amount-0": "600",
+        "institution-0": "某银行",
+        "milestone-0": "竣工验收",
+        "milestone_date-0": "2025-12-31",
+    }
+    refused = client.post(reverse("projects:edit", args=[project.pk]), typed, follow=True).content.decode()
+    assert "建成日期不能早于开工日期" in refused and 'value="2500"' in refused  # as typed, nothing written
+    project.refresh_from_db()
+    assert project.status == ProjectStatus.PLANNED and project.capacity_kw == 2000
+    typed["completion_date"] = "2025-12-31"
+    client.post(reverse("projects:edit", args=[project.pk]), typed)
+    project.refresh_from_db()
+    assert project.status == ProjectStatus.BUILDING and project.capacity_kw == 2500
+    assert [(i.year, i.planned, i.actual) for i in project.investments.all()] == [(2025, 900, None)]
+    assert [(f.source, f.amount) for f in project.funding.all()] == [("loan", 600)]
+    assert sorted(m.name for m in project.milestones.all()) == ["并网", "竣工验收"]
+    change = AuditEvent.objects.filter(object_id=str(project.pk), action=AuditEvent.Action.UPDATE).get()
+    assert change.before["status"] == "planned" and change.after["status"] == "building"
+    other = Department.objects.exclude(pk=lead.pk).exclude(name__startswith="各").first()
+    with pytest.raises(PermissionDenied):
+        services.update_project(_user("市交运局"), project, _form(other))

@@ -182,23 +182,26 @@ def register_project(user, form: ProjectForm) -> KeyProject:
     return project
 
 
-def _create(user, form: ProjectForm, values: dict) -> KeyProject:
-    """The project and its rows written, as checked, and audited (the caller holds the transaction)."""
-    project = KeyProject.objects.create(
-        name=values["name"],
-        kind=form.kind,
-        lead=form.lead,
-        district=form.district,
-        enterprise=form.enterprise,
-        esco=_text(form.esco, 200),
-        start_date=form.start_date,
-        completion_date=form.completion_date,
-        status=form.status,
-        capacity_kw=values["capacity_kw"],
-        description=_text(form.description, 4000),
-        sample=form.sample,
-        created_by=user if getattr(user, "is_authenticated", False) else None,
-    )
+def _facts(form: ProjectForm, values: dict) -> dict:
+    """The project's own fields as checked."""
+    return {
+        "name": values["name"],
+        "kind": form.kind,
+        "lead": form.lead,
+        "district": form.district,
+        "enterprise": form.enterprise,
+        "esco": _text(form.esco, 200),
+        "start_date": form.start_date,
+        "completion_date": form.completion_date,
+        "status": form.status,
+        "capacity_kw": values["capacity_kw"],
+        "description": _text(form.description, 4000),
+    }
+
+
+def _write_rows(project: KeyProject, form: ProjectForm, values: dict) -> None:
+    """Its tasks and its rows of savings, investment and funding as the form gives them; its milestones added
+    (one already there by that name is kept as it is, with the quarter it was reached in)."""
     project.tasks.set(form.tasks or [])
     ProjectSaving.objects.bulk_create(
         ProjectSaving(project=project, fuel=f, quantity=q, unit=u) for f, q, u in values["savings"]
@@ -211,10 +214,46 @@ def _create(user, form: ProjectForm, values: dict) -> KeyProject:
         Funding(project=project, year=y, source=s, amount=a, institution=i)
         for y, s, a, i in values["funding"]
     )
+    have = set(project.milestones.values_list("name", flat=True))
     Milestone.objects.bulk_create(
-        Milestone(project=project, name=n, due_date=d) for n, d in values["milestones"]
+        Milestone(project=project, name=n, due_date=d) for n, d in values["milestones"] if n not in have
     )
+
+
+def _create(user, form: ProjectForm, values: dict) -> KeyProject:
+    """The project and its rows written, as checked, and audited (the caller holds the transaction)."""
+    project = KeyProject.objects.create(
+        **_facts(form, values),
+        sample=form.sample,
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    _write_rows(project, form, values)
     audit.record(user, audit.Action.CREATE, project, after=audit.snapshot(project))
+    return project
+
+
+@transaction.atomic
+def update_project(user, project: KeyProject, form: ProjectForm) -> KeyProject:
+    """A project's facts corrected or moved on — its status (谋划 → 在建 → 投运), dates, size, money — by its
+    lead department or the coordinator (handing it to another lead takes both). Its rows of savings,
+    investment and funding become the form's; milestones given are added. Refused whole, naming each field;
+    the audit log keeps what it was."""
+    permissions.require(user, Action.REPORT_KEY_PROJECT, project.lead)
+    permissions.require(user, Action.REPORT_KEY_PROJECT, form.lead)
+    values, problems = _checked(form)
+    if problems:
+        raise DomainError(problems)
+    project = KeyProject.objects.select_for_update().get(pk=project.pk)
+    before = audit.snapshot(project)
+    for name, value in _facts(form, values).items():
+        setattr(project, name, value)
+    project.save()
+    project.savings.all().delete()
+    project.investments.all().delete()
+    project.funding.all().delete()
+    _write_rows(project, form, values)
+    audit.record(user, audit.Action.UPDATE, project, before=before, after=audit.snapshot(project))
+    events.emit("key_projects_changed")
     return project
 
 

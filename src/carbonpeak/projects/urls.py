@@ -14,4 +14,5 @@ urlpatterns = [
     path("<int:project_id>/", views.detail, name="detail"),
     path("<int:project_id>/progress/", views.progress, name="progress"),
     path("<int:project_id>/awards/", views.award, name="award"),
+    path("<int:project_id>/edit/", views.edit, name="edit"),
 ]

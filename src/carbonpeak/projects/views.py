@@ -31,7 +31,8 @@ from carbonpeak.web import refusals
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MEASURED_ROWS = 2  # a progress report's rows of energy measurably saved
 ROWS = 3  # the register form's rows of savings, investment, funding and milestones
-REGISTER, HOURS, PROGRESS, REVIEW, AWARD = "register", "hours", "progress", "review", "award"
+REGISTER, HOURS, PROGRESS, REVIEW, AWARD, EDIT = "register", "hours", "progress", "review", "award", "edit"
+MAX_FORM_ROWS = 30  # rows a posted register form may say it has (本平台规则: a project's years and sources)
 
 
 def _date(post, field: str, problems: list) -> dt.date | None:
@@ -108,16 +109,10 @@ def index(request):
                 if kind in selectors.GENERATING
             ],
             "can_set_hours": permissions.can(request.user, Action.MANAGE_FACTORS),
-            "leads": _may_register(request.user),
-            "kinds": ProjectKind.choices,
-            "statuses": ProjectStatus.choices,
-            "sources": FundingSource.choices,
+            **_form_choices(request.user),
             "tasks": list(plan.tasks.select_related("action", "section").order_by("id")) if plan else [],
-            "districts": Region.objects.filter(level="区镇").order_by("name"),
-            "enterprises": Enterprise.objects.order_by("name").only("pk", "name"),
-            "fuels": [f.name for f in catalog.FUELS if f.family != catalog.HEAT],
-            "units": catalog.UNIT_NAMES,
             "rows_range": [str(i) for i in range(ROWS)],
+            "register_typed": refused.typed if refused.form == REGISTER else {},
             "chosen_tasks": {
                 k for k in map(_key, refused.typed.get("tasks", "").split(",")) if k is not None
             },
@@ -126,11 +121,24 @@ def index(request):
     )
 
 
-@page(Action.VIEW_WORK)
-@require_POST
-def register(request):
-    post = request.POST
-    problems: list[refusals.Problem] = []
+def _form_choices(user) -> dict:
+    """The register form's choices (its departments: those the user may register for)."""
+    return {
+        "leads": _may_register(user),
+        "kinds": ProjectKind.choices,
+        "statuses": ProjectStatus.choices,
+        "sources": FundingSource.choices,
+        "districts": Region.objects.filter(level="区镇").order_by("name"),
+        "enterprises": Enterprise.objects.order_by("name").only("pk", "name"),
+        "fuels": [f.name for f in catalog.FUELS if f.family != catalog.HEAT],
+        "units": catalog.UNIT_NAMES,
+    }
+
+
+def _form_of(post, problems: list) -> tuple[services.ProjectForm, list[int]]:
+    """The register form as posted (its rows as many as it says it has, within bounds), and the task keys
+    chosen; a department or a date that cannot be read is a problem beside its field."""
+    rows = as_int(post.get("rows"), low=1, high=MAX_FORM_ROWS) or ROWS
     lead = Department.objects.filter(pk=_key(post.get("lead"))).first()
     if lead is None:
         problems.append(refusals.Problem("lead", _("请选择牵头部门")))
@@ -152,11 +160,11 @@ def register(request):
         description=post.get("description", ""),
         savings=[
             (post.get(f"fuel-{i}", ""), post.get(f"quantity-{i}", ""), post.get(f"unit-{i}", ""))
-            for i in range(ROWS)
+            for i in range(rows)
         ],
         investments=[
             (post.get(f"investment_year-{i}", ""), post.get(f"planned-{i}", ""), post.get(f"actual-{i}", ""))
-            for i in range(ROWS)
+            for i in range(rows)
         ],
         funding=[
             (
@@ -165,13 +173,74 @@ def register(request):
                 post.get(f"amount-{i}", ""),
                 post.get(f"institution-{i}", ""),
             )
-            for i in range(ROWS)
+            for i in range(rows)
         ],
         milestones=[
             (post.get(f"milestone-{i}", ""), _date(post, f"milestone_date-{i}", problems))
-            for i in range(ROWS)
+            for i in range(rows)
         ],
     )
+    return form, task_ids
+
+
+def _typed(post, task_ids: list[int]) -> dict[str, str]:
+    typed = {k: post.get(k, "") for k in post if k != "tasks"}
+    typed["tasks"] = ",".join(map(str, task_ids))
+    return typed
+
+
+def _typed_of(project: KeyProject) -> dict[str, str]:
+    """A project as its edit form shows it: the register form's fields, filled in."""
+
+    def text(value) -> str:
+        if isinstance(value, float):  # as typed: never in scientific notation
+            return f"{value:.10f}".rstrip("0").rstrip(".")
+        return "" if value is None else str(value)
+
+    typed = {
+        "name": project.name,
+        "kind": project.kind,
+        "status": project.status,
+        "lead": str(project.lead_id),
+        "district": text(project.district_id),
+        "enterprise": text(project.enterprise_id),
+        "tasks": ",".join(str(t.pk) for t in project.tasks.all()),
+        "start_date": text(project.start_date),
+        "completion_date": text(project.completion_date),
+        "capacity_kw": text(project.capacity_kw),
+        "esco": project.esco,
+        "description": project.description,
+    }
+    for i, row in enumerate(project.savings.all()):
+        typed |= {f"fuel-{i}": row.fuel, f"quantity-{i}": text(row.quantity), f"unit-{i}": row.unit}
+    for i, row in enumerate(project.investments.all()):
+        typed |= {
+            f"investment_year-{i}": str(row.year),
+            f"planned-{i}": text(row.planned),
+            f"actual-{i}": text(row.actual),
+        }
+    for i, row in enumerate(project.funding.all()):
+        typed |= {
+            f"funding_year-{i}": str(row.year),
+            f"source-{i}": row.source,
+            f"amount-{i}": text(row.amount),
+            f"institution-{i}": row.institution,
+        }
+    return typed
+
+
+def _rows_for(project: KeyProject) -> int:
+    """The edit form's rows: room for what the project has and one more."""
+    have = max(len(project.savings.all()), len(project.investments.all()), len(project.funding.all()))
+    return min(max(ROWS, have + 1), MAX_FORM_ROWS)
+
+
+@page(Action.VIEW_WORK)
+@require_POST
+def register(request):
+    post = request.POST
+    problems: list[refusals.Problem] = []
+    form, task_ids = _form_of(post, problems)
     if not problems:
         try:
             project = services.register_project(request.user, form)
@@ -180,9 +249,27 @@ def register(request):
         else:
             messages.success(request, _("已登记重点项目“%(name)s”") % {"name": project.name})
             return redirect("projects:detail", project.pk)
-    typed = {k: post.get(k, "") for k in post if k != "tasks"}
-    typed["tasks"] = ",".join(map(str, task_ids))
-    return refusals.refuse(request, REGISTER, typed, problems, reverse("projects:index"))
+    return refusals.refuse(request, REGISTER, _typed(post, task_ids), problems, reverse("projects:index"))
+
+
+@page(Action.VIEW_WORK)
+@require_POST
+def edit(request, project_id: int):
+    """A project's facts, status and money changed by its lead department or the coordinator."""
+    project = get_object_or_404(KeyProject, pk=project_id)
+    post = request.POST
+    problems: list[refusals.Problem] = []
+    form, task_ids = _form_of(post, problems)
+    here = reverse("projects:detail", args=[project.pk])
+    if not problems:
+        try:
+            services.update_project(request.user, project, form)
+        except ValidationError as exc:
+            problems = refusals.problems_of(exc, "name")
+        else:
+            messages.success(request, _("已修改重点项目“%(name)s”") % {"name": form.name})
+            return redirect(here)
+    return refusals.refuse(request, EDIT, _typed(post, task_ids), problems, here + "#edit")
 
 
 @page(Action.VIEW_CITY)
@@ -272,6 +359,8 @@ def detail(request, project_id: int):
     year = selectors.effect_year()
     progress = list(project.progress.all())
     may_report = permissions.can(request.user, Action.REPORT_PROJECT_PROGRESS, project)
+    may_edit = permissions.can(request.user, Action.REPORT_KEY_PROJECT, project.lead)
+    refused = refusals.take(request, PROGRESS, REVIEW, AWARD, EDIT)
     return render(
         request,
         "projects/detail.html",
@@ -295,12 +384,29 @@ def detail(request, project_id: int):
             "may_review": permissions.can(request.user, Action.REVIEW),
             "editable": [p for p in progress if p.status in (ReviewStatus.DRAFT, ReviewStatus.RETURNED)],
             "city": permissions.can(request.user, Action.VIEW_CITY),
+            **(_edit_context(request, project, refused) if may_edit else {}),
+            "may_edit": may_edit,
             "may_award": permissions.can(request.user, Action.RECORD_AWARD),
             "fiscal": [(k, label) for k, label in FundingSource.choices if k in money.FISCAL],
             "reached": [m for m in project.milestones.all() if m.reached_in],
-            "refused": refusals.take(request, PROGRESS, REVIEW, AWARD),
+            "refused": refused,
         },
     )
+
+
+def _edit_context(request, project: KeyProject, refused) -> dict:
+    """What the edit form needs: the register form's choices, filled in with the project (or as typed when
+    the last edit was refused)."""
+    plan = current_plan()
+    typed = refused.typed if refused.form == EDIT else _typed_of(project)
+    return {
+        **_form_choices(request.user),
+        "tasks": list(plan.tasks.select_related("action", "section").order_by("id")) if plan else [],
+        "edit_typed": typed,
+        "edit_refused": refused if refused.form == EDIT else refusals.Refusal(EDIT),
+        "chosen_tasks": {k for k in map(_key, typed.get("tasks", "").split(",")) if k is not None},
+        "rows_range": [str(i) for i in range(_rows_for(project))],
+    }
 
 
 @page(Action.VIEW)
