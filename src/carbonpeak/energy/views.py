@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from carbonpeak.accounts.access import page
 from carbonpeak.accounts.permissions import Action
-from carbonpeak.core import audit, limits, uploads, versions
+from carbonpeak.core import audit, limits, versions
 from carbonpeak.core.http import attachment
 from carbonpeak.core.models import ReviewStatus
 from carbonpeak.core.numbers import required_float, required_int
@@ -30,7 +30,7 @@ from carbonpeak.energy.models import (
     GreenCertificate,
 )
 from carbonpeak.energy.terms import factor_set_name
-from carbonpeak.web import refusals
+from carbonpeak.web import refusals, uploading
 
 
 def _wan(value):
@@ -286,21 +286,14 @@ def upload(request):
         return redirect("energy:submissions")
     if not services.can_report(request.user):
         raise PermissionDenied(_("您没有报送能源统计数据的权限"))
-    file = request.FILES.get("file")
-    if file is None:
-        messages.error(request, _("请选择要上传的文件（.xlsx 报表或 .csv）"))
-        return redirect("energy:submissions")
-    data = limits.read(limits.ENERGY_FORM, file)
-    try:
-        job = uploads.accept(request.user, "energy", file.name, data, note=request.POST.get("note", ""))
-    except ValidationError as exc:
-        return render(
-            request,
-            "energy/upload_rejected.html",
-            {"nav": "submissions", "errors": exc.messages, "filename": file.name},
-            status=400,
-        )
-    return redirect("web:upload_job", job.pk)
+    return uploading.hand_over(
+        request,
+        "energy",
+        nav="submissions",
+        missing=_("请选择要上传的文件（.xlsx 报表或 .csv）"),
+        back_label=_("返回统计报送"),
+        note=request.POST.get("note", ""),
+    )
 
 
 RECORDS_PAGE = 200

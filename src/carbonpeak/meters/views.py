@@ -14,8 +14,9 @@ from django.views.decorators.http import require_POST
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.access import page
 from carbonpeak.accounts.permissions import Action
-from carbonpeak.core import limits, uploads
+from carbonpeak.core import limits
 from carbonpeak.enterprises.models import Enterprise
+from carbonpeak.web import uploading
 
 from . import quality, selectors, services
 from .models import ReadingBatch
@@ -84,26 +85,13 @@ def enterprise(request, credit_code: str):
 @page(Action.INGEST_METERS)
 @require_POST
 def upload(request):
-    file = request.FILES.get("file")
-    if file is None:
-        messages.error(request, _("请选择要导入的文件（.csv 或 .parquet）"))
-        return redirect("meters:overview")
-    try:
-        job = uploads.accept(request.user, "meters", file.name, limits.read(limits.METER_READINGS, file))
-    except ValidationError as exc:
-        return render(
-            request,
-            "energy/upload_rejected.html",
-            {
-                "nav": "meters",
-                "errors": exc.messages,
-                "filename": file.name,
-                "back": "meters:overview",
-                "back_label": "返回在线监测",
-            },
-            status=400,
-        )
-    return redirect("web:upload_job", job.pk)
+    return uploading.hand_over(
+        request,
+        "meters",
+        nav="meters",
+        missing=_("请选择要导入的文件（.csv 或 .parquet）"),
+        back_label=_("返回在线监测"),
+    )
 
 
 @page(Action.INGEST_METERS)

@@ -26,7 +26,7 @@ from carbonpeak.enterprises.models import Enterprise
 from carbonpeak.plans.selectors import current_plan
 from carbonpeak.projects import money, selectors, services
 from carbonpeak.projects.models import FundingSource, KeyProject, ProjectKind, ProjectStatus
-from carbonpeak.web import refusals
+from carbonpeak.web import refusals, uploading
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MEASURED_ROWS = 2  # a progress report's rows of energy measurably saved
@@ -308,28 +308,13 @@ def template(request):
 @require_POST
 def upload(request):
     """A register file handed to the background worker; the job's page shows what was imported or why not."""
-    from carbonpeak.core import limits, uploads
-
-    file = request.FILES.get("file")
-    if file is None:
-        messages.error(request, _("请选择要上传的文件（.xlsx）"))
-        return redirect("projects:index")
-    try:
-        job = uploads.accept(request.user, "key_projects", file.name, limits.read(limits.KEY_PROJECTS, file))
-    except ValidationError as exc:
-        return render(
-            request,
-            "energy/upload_rejected.html",
-            {
-                "nav": "projects",
-                "errors": exc.messages,
-                "filename": file.name,
-                "back": "projects:index",
-                "back_label": _("返回重点项目库"),
-            },
-            status=400,
-        )
-    return redirect("web:upload_job", job.pk)
+    return uploading.hand_over(
+        request,
+        "key_projects",
+        nav="projects",
+        missing=_("请选择要上传的文件（.xlsx）"),
+        back_label=_("返回重点项目库"),
+    )
 
 
 @page(Action.VIEW_WORK)

@@ -16,11 +16,10 @@ from django.views.decorators.http import require_POST
 from carbonpeak.accounts import permissions
 from carbonpeak.accounts.access import page
 from carbonpeak.accounts.permissions import Action
-from carbonpeak.core import limits, uploads
 from carbonpeak.core.models import Region
 from carbonpeak.core.numbers import as_int
 from carbonpeak.core.text import gettext_noop
-from carbonpeak.web import refusals
+from carbonpeak.web import refusals, uploading
 
 from . import engine, export, selectors, services, workbook
 from .models import SinkBaseline
@@ -209,26 +208,9 @@ def template(request):
 @page(Action.VIEW_WORK)
 @require_POST
 def upload(request):
-    file = request.FILES.get("file")
-    if file is None:
-        messages.error(request, _("请选择要上传的文件（.xlsx）"))
-        return _back(request)
-    try:
-        job = uploads.accept(request.user, "land", file.name, limits.read(limits.LAND_DATA, file))
-    except ValidationError as exc:
-        return render(
-            request,
-            "energy/upload_rejected.html",
-            {
-                "nav": "sinks",
-                "errors": exc.messages,
-                "filename": file.name,
-                "back": "sinks:overview",
-                "back_label": "返回碳汇",
-            },
-            status=400,
-        )
-    return redirect("web:upload_job", job.pk)
+    return uploading.hand_over(
+        request, "land", nav="sinks", missing=_("请选择要上传的文件（.xlsx）"), back_label=_("返回碳汇")
+    )
 
 
 @page(Action.VIEW_CITY)
