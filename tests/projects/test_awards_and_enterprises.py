@@ -84,6 +84,8 @@ def test_the_enterprise_reports_its_projects_progress_and_no_other(project, demo
     with pytest.raises(PermissionDenied):
         services.save_progress(reporter, foreign, "2025Q3")
     assert client.get(reverse("projects:index")).status_code == 403  # the city's register is not its page
+    client.force_login(_user("suzhou"))  # the parent region reads the city's register and its projects
+    assert client.get(reverse("projects:detail", args=[foreign.pk])).status_code == 200
 
 
 def test_an_award_is_paid_against_a_reached_milestone_by_the_finance_bureau(project, coordinator, client):

@@ -161,6 +161,8 @@ def can(user, action: Action, obj=None) -> bool:
     if action == Action.VIEW_WORK:  # a parent region reads the city's figures, not its working records
         return PARENT not in held and bool(held & {DEPARTMENT, DISTRICT, LEADER})
     if PARENT in held:  # a parent region's viewer reads the regions under its own, and writes nothing
+        if action == Action.VIEW_KEY_PROJECT:  # a project of the city's register, as the register lists it
+            return True
         scope = region_of(user)
         return action == Action.VIEW_REGION and scope is not None and obj is not None and _within(obj, scope)
     if action == Action.VIEW_REGION:
