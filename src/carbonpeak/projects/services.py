@@ -282,10 +282,7 @@ def may_import(user) -> None:
 
 def template(*, say=str) -> bytes:
     """The register's Excel form, its choices in the words the importer reads (Chinese, as the sheet is)."""
-    with translation.override("zh-hans"):
-        kinds, statuses, sources = (
-            [str(label) for _, label in c.choices] for c in (ProjectKind, ProjectStatus, FundingSource)
-        )
+    kinds, statuses, sources = (list(_choices(c)) for c in (ProjectKind, ProjectStatus, FundingSource))
     return workbook.template_bytes(kinds, statuses, sources, say=say)
 
 
@@ -314,6 +311,8 @@ def import_projects_job(user, path, file_name: str, progress: uploads.Progress) 
 
 
 def _choices(choices) -> dict[str, str]:
+    """A choice's words as the sheet holds them (Chinese), each to the register's value: what the template
+    offers and the importer reads."""
     with translation.override("zh-hans"):
         return {str(label): value for value, label in choices.choices}
 
